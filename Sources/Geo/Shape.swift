@@ -1,0 +1,135 @@
+/// A position: `x`/`y` in the CRS at hand (longitude/latitude in degrees for geographic CRSs).
+public struct Coordinate: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+
+    public init(_ x: Double, _ y: Double) {
+        self.x = x
+        self.y = y
+    }
+
+    public init(x: Double, y: Double) {
+        self.init(x, y)
+    }
+}
+
+/// An axis-aligned bounding box.
+public struct Bounds: Hashable, Sendable {
+    public var minX: Double
+    public var minY: Double
+    public var maxX: Double
+    public var maxY: Double
+
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.minX = minX
+        self.minY = minY
+        self.maxX = maxX
+        self.maxY = maxY
+    }
+
+    /// The smallest box around `coordinates`, or nil when there are none.
+    public init?<S: Sequence>(of coordinates: S) where S.Element == Coordinate {
+        var it = coordinates.makeIterator()
+        guard let first = it.next() else { return nil }
+        var b = Bounds(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)
+        while let c = it.next() { b.expand(to: c) }
+        self = b
+    }
+
+    public var center: Coordinate { Coordinate((minX + maxX) / 2, (minY + maxY) / 2) }
+    public var width: Double { maxX - minX }
+    public var height: Double { maxY - minY }
+
+    public mutating func expand(to c: Coordinate) {
+        minX = Swift.min(minX, c.x); maxX = Swift.max(maxX, c.x)
+        minY = Swift.min(minY, c.y); maxY = Swift.max(maxY, c.y)
+    }
+
+    public func union(_ o: Bounds) -> Bounds {
+        Bounds(minX: Swift.min(minX, o.minX), minY: Swift.min(minY, o.minY),
+               maxX: Swift.max(maxX, o.maxX), maxY: Swift.max(maxY, o.maxY))
+    }
+
+    public func intersects(_ o: Bounds) -> Bool {
+        minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY
+    }
+
+    public func contains(_ o: Bounds) -> Bool {
+        minX <= o.minX && o.maxX <= maxX && minY <= o.minY && o.maxY <= maxY
+    }
+}
+
+/// A geometry as plain Swift values: what file formats read and write, with no GEOS object behind it.
+/// Rings are closed (first coordinate repeated last); polygons list the exterior ring first.
+public indirect enum Shape: Hashable, Sendable {
+    case point(Coordinate)
+    case multiPoint([Coordinate])
+    case lineString([Coordinate])
+    case multiLineString([[Coordinate]])
+    case polygon([[Coordinate]])
+    case multiPolygon([[[Coordinate]]])
+    case geometryCollection([Shape])
+
+    /// The GeoJSON / OGC name of the type.
+    public var typeName: String {
+        switch self {
+        case .point: return "Point"
+        case .multiPoint: return "MultiPoint"
+        case .lineString: return "LineString"
+        case .multiLineString: return "MultiLineString"
+        case .polygon: return "Polygon"
+        case .multiPolygon: return "MultiPolygon"
+        case .geometryCollection: return "GeometryCollection"
+        }
+    }
+
+    /// Calls `body` for every coordinate, in order.
+    public func forEachCoordinate(_ body: (Coordinate) throws -> Void) rethrows {
+        switch self {
+        case .point(let c): try body(c)
+        case .multiPoint(let cs), .lineString(let cs): try cs.forEach(body)
+        case .multiLineString(let ls), .polygon(let ls): for l in ls { try l.forEach(body) }
+        case .multiPolygon(let ps): for p in ps { for r in p { try r.forEach(body) } }
+        case .geometryCollection(let gs): for g in gs { try g.forEachCoordinate(body) }
+        }
+    }
+
+    /// The same shape with every coordinate mapped through `transform`.
+    public func mapCoordinates(_ transform: (Coordinate) throws -> Coordinate) rethrows -> Shape {
+        switch self {
+        case .point(let c): return .point(try transform(c))
+        case .multiPoint(let cs): return .multiPoint(try cs.map(transform))
+        case .lineString(let cs): return .lineString(try cs.map(transform))
+        case .multiLineString(let ls): return .multiLineString(try ls.map { try $0.map(transform) })
+        case .polygon(let rs): return .polygon(try rs.map { try $0.map(transform) })
+        case .multiPolygon(let ps): return .multiPolygon(try ps.map { try $0.map { try $0.map(transform) } })
+        case .geometryCollection(let gs): return .geometryCollection(try gs.map { try $0.mapCoordinates(transform) })
+        }
+    }
+
+    public var bounds: Bounds? {
+        var b: Bounds?
+        forEachCoordinate { c in
+            if b == nil { b = Bounds(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y) } else { b!.expand(to: c) }
+        }
+        return b
+    }
+
+    public var coordinateCount: Int {
+        var n = 0
+        forEachCoordinate { _ in n += 1 }
+        return n
+    }
+}
+
+/// Twice the signed area of a ring by the shoelace formula: positive when counter-clockwise.
+public func signedArea2(_ ring: [Coordinate]) -> Double {
+    guard ring.count > 2 else { return 0 }
+    var s = 0.0
+    var prev = ring[ring.count - 1]
+    for c in ring {
+        s += (prev.x - c.x) * (prev.y + c.y)
+        prev = c
+    }
+    return s
+}
