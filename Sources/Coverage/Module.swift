@@ -1,0 +1,1 @@
+// Coverage: villages, sites, sectors, fibre, places -> analysis -> report.

@@ -1,0 +1,50 @@
+import CPROJ
+
+/// Geodesics on the WGS 84 ellipsoid (PROJ's `geodesic.h`, Karney's algorithms). Needs no context.
+public struct Geodesic: @unchecked Sendable {
+    private var g = geod_geodesic()
+
+    public static let wgs84 = Geodesic(equatorialRadius: 6_378_137, flattening: 1 / 298.257223563)
+
+    public init(equatorialRadius a: Double, flattening f: Double) {
+        geod_init(&g, a, f)
+    }
+
+    /// The point `distance` metres from (`lon`, `lat`) along `azimuth` degrees clockwise from north.
+    public func destination(from start: Coordinate, azimuth: Double, distance: Double) -> Coordinate {
+        var lat2 = 0.0, lon2 = 0.0
+        withUnsafePointer(to: g) { geod_direct($0, start.y, start.x, azimuth, distance, &lat2, &lon2, nil) }
+        return Coordinate(lon2, lat2)
+    }
+
+    /// The points at each of `azimuths` and `distance` metres from `start`, lon/lat.
+    public func destinations(from start: Coordinate, azimuths: [Double], distance: Double) -> [Coordinate] {
+        withUnsafePointer(to: g) { gp in
+            azimuths.map { az in
+                var lat2 = 0.0, lon2 = 0.0
+                geod_direct(gp, start.y, start.x, az, distance, &lat2, &lon2, nil)
+                return Coordinate(lon2, lat2)
+            }
+        }
+    }
+
+    /// Distance in metres and the forward azimuths at both ends (the inverse problem).
+    public func inverse(from a: Coordinate, to b: Coordinate) -> (distance: Double, azimuth1: Double, azimuth2: Double) {
+        var s12 = 0.0, azi1 = 0.0, azi2 = 0.0
+        withUnsafePointer(to: g) { geod_inverse($0, a.y, a.x, b.y, b.x, &s12, &azi1, &azi2) }
+        return (s12, azi1, azi2)
+    }
+
+    public func distance(from a: Coordinate, to b: Coordinate) -> Double { inverse(from: a, to: b).distance }
+
+    /// Area in m² (positive when counter-clockwise) and perimeter in metres of a lon/lat ring
+    /// (the closing vertex may be repeated or not).
+    public func polygonArea(_ ring: [Coordinate]) -> (area: Double, perimeter: Double) {
+        var pts = ring
+        if pts.count > 1, pts.first == pts.last { pts.removeLast() }
+        var lats = pts.map(\.y), lons = pts.map(\.x)
+        var area = 0.0, perimeter = 0.0
+        withUnsafePointer(to: g) { geod_polygonarea($0, &lats, &lons, Int32(pts.count), &area, &perimeter) }
+        return (area, perimeter)
+    }
+}

@@ -1,0 +1,1 @@
+// GeoIO: file formats (GeoJSON RFC 7946, CSV). Knows formats, not telecoms.

@@ -1,0 +1,79 @@
+import XCTest
+@testable import Geo
+
+final class ProjectionTests: XCTestCase {
+    func testWGS84ToUTM49MatchesCs2cs() throws {
+        // echo "13.7765 109.2194" | cs2cs -f "%.4f" EPSG:4326 EPSG:32649  →  307499.5801 1523721.0201
+        let p = try Projection(from: "EPSG:4326", to: "EPSG:32649")
+        let xy = try p.transform(Coordinate(109.2194, 13.7765))
+        XCTAssertEqual(xy.x, 307499.5801, accuracy: 1e-3)
+        XCTAssertEqual(xy.y, 1523721.0201, accuracy: 1e-3)
+        let back = try p.transform(xy, inverse: true)
+        XCTAssertEqual(back.x, 109.2194, accuracy: 1e-9)
+        XCTAssertEqual(back.y, 13.7765, accuracy: 1e-9)
+    }
+
+    func testVN2000RoundTrip() throws {
+        // echo "13.7765 109.2194" | cs2cs -f "%.4f" EPSG:4326 EPSG:9217  →  604627.6542 1523790.4127
+        let p = try Projection(from: "EPSG:4326", to: "EPSG:9217")
+        var pts = [Coordinate(109.2194, 13.7765), Coordinate(108.9, 14.5), Coordinate(108.65, 13.6)]
+        let original = pts
+        try p.transform(&pts)
+        XCTAssertEqual(pts[0].x, 604627.6542, accuracy: 1e-3)
+        XCTAssertEqual(pts[0].y, 1523790.4127, accuracy: 1e-3)
+        try p.transform(&pts, inverse: true)
+        for (a, b) in zip(pts, original) {
+            XCTAssertEqual(a.x, b.x, accuracy: 1e-9)
+            XCTAssertEqual(a.y, b.y, accuracy: 1e-9)
+        }
+    }
+
+    func testShapeTransformKeepsStructure() throws {
+        let p = try Projection(from: "EPSG:4326", to: "EPSG:32649")
+        let s = Shape.polygon([[Coordinate(109, 14), Coordinate(109.01, 14), Coordinate(109.01, 14.01), Coordinate(109, 14)]])
+        guard case .polygon(let rings) = try p.transform(s) else { return XCTFail() }
+        XCTAssertEqual(rings[0].count, 4)
+        XCTAssertEqual(rings[0][0], rings[0][3])
+    }
+
+    func testUnknownCRSIsAClearError() {
+        XCTAssertThrowsError(try Projection(from: "EPSG:4326", to: "EPSG:999999")) { error in
+            guard case GeoError.unknownCRS(let crs, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(crs, "EPSG:999999")
+            XCTAssertTrue("\(error)".contains("EPSG:999999"))
+        }
+        XCTAssertFalse(Projection.isKnown("EPSG:999999"))
+        XCTAssertTrue(Projection.isKnown("EPSG:9217"))
+    }
+
+    func testUTMZone() {
+        XCTAssertEqual(Projection.utmEPSG(lon: 108.98, lat: 14.1), 32649)
+        XCTAssertEqual(Projection.utmEPSG(lon: 105.8, lat: 21.0), 32648)
+        XCTAssertEqual(Projection.utmEPSG(lon: -73.8, lat: -40), 32718)
+        XCTAssertEqual(Projection.utmEPSG(lon: 180, lat: 0), 32660)
+    }
+
+    func testGeodesicAgainstGeographicLib() {
+        let g = Geodesic.wgs84
+        // geod +ellps=WGS84: 40.64 -73.78 45 10000000 → 32.62110046 49.05248709
+        let d = g.destination(from: Coordinate(-73.78, 40.64), azimuth: 45, distance: 10_000_000)
+        XCTAssertEqual(d.y, 32.62110046, accuracy: 1e-8)
+        XCTAssertEqual(d.x, 49.05248709, accuracy: 1e-8)
+        // geod -I: JFK → Singapore Changi 15347512.941 m, azimuth 3.305773
+        let inv = g.inverse(from: Coordinate(-73.78, 40.64), to: Coordinate(103.99, 1.36))
+        XCTAssertEqual(inv.distance, 15_347_512.941, accuracy: 1e-3)
+        XCTAssertEqual(inv.azimuth1, 3.305773, accuracy: 1e-6)
+        XCTAssertEqual(inv.azimuth2, 177.48784, accuracy: 1e-5)
+    }
+
+    func testGeodesicAreaOfOneDegreeCell() {
+        let g = Geodesic.wgs84
+        let cell = [Coordinate(0, 0), Coordinate(1, 0), Coordinate(1, 1), Coordinate(0, 1), Coordinate(0, 0)]
+        let (area, perimeter) = g.polygonArea(cell)
+        XCTAssertEqual(area, 12_308_778_361.469, accuracy: 1)  // m², pyproj.Geod(ellps="WGS84")
+        XCTAssertEqual(perimeter, 443_770.917, accuracy: 1e-2)
+        XCTAssertEqual(g.polygonArea(cell.reversed()).area, -area, accuracy: 1)
+        let bd = g.polygonArea([Coordinate(108, 14), Coordinate(109, 14), Coordinate(109, 15), Coordinate(108, 15)])
+        XCTAssertEqual(bd.area, 11_927_107_109.652, accuracy: 1)
+    }
+}

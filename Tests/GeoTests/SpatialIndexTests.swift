@@ -1,0 +1,82 @@
+import XCTest
+@testable import Geo
+
+/// A small deterministic generator (SplitMix64) so tests see the same "random" boxes every run.
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+final class SpatialIndexTests: XCTestCase {
+    func randomBoxes(_ n: Int, seed: UInt64) -> [Bounds] {
+        var rng = SplitMix64(state: seed)
+        return (0..<n).map { _ in
+            let x = rng.unit() * 1000, y = rng.unit() * 1000
+            return Bounds(minX: x, minY: y, maxX: x + 1 + rng.unit() * 60, maxY: y + 1 + rng.unit() * 60)
+        }
+    }
+
+    func testBulkQueryEqualsBruteForce() throws {
+        let boxes = randomBoxes(400, seed: 7)
+        let index = try SpatialIndex(boxes.map { try Geometry.rectangle($0) })
+        let queries = randomBoxes(300, seed: 99)
+        let results = index.query(envelopesOf: try queries.map { try Geometry.rectangle($0) })
+        var total = 0
+        for (q, hits) in zip(queries, results) {
+            let expected = boxes.indices.filter { boxes[$0].intersects(q) }
+            XCTAssertEqual(hits, expected)
+            total += hits.count
+        }
+        XCTAssertGreaterThan(total, 300, "the queries should actually hit something")
+        XCTAssertEqual(index.query(Bounds(minX: -50, minY: -50, maxX: -40, maxY: -40)), [])
+    }
+
+    func testNearestNeighbourIsTheTrueNearest() throws {
+        var rng = SplitMix64(state: 3)
+        let lines = try (0..<200).map { _ -> Geometry in
+            let x = rng.unit() * 1000, y = rng.unit() * 1000
+            return try .lineString([Coordinate(x, y), Coordinate(x + rng.unit() * 50, y + rng.unit() * 50)])
+        }
+        let index = try SpatialIndex(lines)
+        for _ in 0..<100 {
+            let p = try Geometry.point(Coordinate(rng.unit() * 1000, rng.unit() * 1000))
+            let found = try XCTUnwrap(try index.nearest(to: p))
+            let best = try lines.map { try $0.distance(to: p) }.min()!
+            XCTAssertEqual(try lines[found].distance(to: p), best, accuracy: 1e-9)
+        }
+        XCTAssertNil(try SpatialIndex([]).nearest(to: try .point(Coordinate(0, 0))))
+    }
+
+    /// The same overlay on two threads at once gives the same answers as on one: contexts are per thread
+    /// and the shared index and geometries are only read.
+    func testConcurrentOverlayIsIdentical() throws {
+        var rng = SplitMix64(state: 11)
+        let discs = try (0..<300).map { _ in
+            try Geometry.point(Coordinate(rng.unit() * 1000, rng.unit() * 1000)).buffer(20 + rng.unit() * 40)
+        }
+        let index = try SpatialIndex(discs)
+        let cells = randomBoxes(200, seed: 5)
+        func overlay(_ i: Int) throws -> Double {
+            let cell = try Geometry.rectangle(cells[i])
+            let hits = index.query(envelopeOf: cell)
+            let pieces = try hits.map { try discs[$0].intersection(cell) }
+            return try Geometry.unaryUnion(pieces).area()
+        }
+        let serial = try cells.indices.map(overlay)
+        final class Results: @unchecked Sendable { var rounds = [[Double]](repeating: [], count: 4); var failed = false }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 4) { round in
+            do { results.rounds[round] = try cells.indices.map(overlay) } catch { results.failed = true }
+        }
+        XCTAssertFalse(results.failed)
+        for r in results.rounds { XCTAssertEqual(r, serial) }
+        XCTAssertGreaterThan(serial.reduce(0, +), 0)
+    }
+}
