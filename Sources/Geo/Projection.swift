@@ -118,3 +118,21 @@ public final class Projection {
         return true
     }
 }
+
+extension Projection {
+    private final class Cache {
+        var projections: [String: Projection] = [:]
+    }
+    private static let perThreadCache = ThreadLocal { Cache() }
+
+    /// The calling thread's projection from `source` to `target`, made once per thread and kept:
+    /// worker threads call this instead of creating a transformation per task.
+    public static func cached(from source: String, to target: String) throws -> Projection {
+        let cache = perThreadCache.value
+        let key = source + "\u{0}" + target
+        if let p = cache.projections[key] { return p }
+        let p = try Projection(from: source, to: target)
+        cache.projections[key] = p
+        return p
+    }
+}

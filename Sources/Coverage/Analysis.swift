@@ -1,0 +1,324 @@
+import Foundation
+import Geo
+
+/// What the analysis found for one village.
+public struct VillageCoverage: Sendable {
+    /// Planar area in the working CRS.
+    public var areaM2: Double
+    /// Covered fraction per class, in `CoverageClass.allCases` order.
+    public var fractions: [Double]
+    /// Mobile (any tech) fraction per operator, in `AnalysisResult.operators` order.
+    public var operatorFractions: [Double]
+    public var mobileStatus: MobileStatus
+    /// Mobile gap polygons at least `minGapArea` large, lon/lat, with their areas in m².
+    public var gaps: [(shape: Shape, areaM2: Double)]
+    /// Fixed broadband access; nil without a fibre layer.
+    public var fixed: FixedAccess?
+    /// The village centre, lon/lat (given, or the point-on-surface of its polygon).
+    public var centre: Coordinate
+    /// The polygon as analysed when it had to be repaired, lon/lat; nil when the input was valid.
+    public var repairedShape: Shape?
+
+    public func fraction(_ c: CoverageClass) -> Double { fractions[CoverageClass.allCases.firstIndex(of: c)!] }
+}
+
+/// The distance from a village centre to the fibre network, and the extension that would close it.
+public struct FixedAccess: Sendable {
+    public var status: FixedStatus
+    public var distanceM: Double
+    /// The nearest point of the network, lon/lat: where an extension starts.
+    public var nearest: Coordinate
+}
+
+/// 5G at a priority place.
+public struct PlaceCoverage: Sendable {
+    public var has5G: Bool
+    /// The 5G-covered share of a polygon place; nil for a point.
+    public var coverage5G: Double?
+}
+
+/// Wall time of each stage, in seconds (for `--timings`; never written into reports).
+public struct StageTimings: Sendable {
+    public var footprints = 0.0, index = 0.0, overlay = 0.0, fibre = 0.0, places = 0.0
+}
+
+public struct AnalysisResult: Sendable {
+    public var parameters: AnalysisParameters
+    /// The working CRS actually used ("EPSG:32649").
+    public var crs: String
+    /// Operators found in the sites, sorted.
+    public var operators: [String]
+    public var villages: [VillageCoverage]
+    public var places: [PlaceCoverage]
+    /// Repairs and other things the user should know, one line each, in input order.
+    public var warnings: [String]
+    public var timings: StageTimings
+}
+
+/// The overlay of sector footprints and fibre on villages (SPEC §3).
+///
+/// The footprints are built once (in parallel) and indexed in one STRtree; each village then takes
+/// its candidates from the index, tests them against itself prepared, skips the overlay entirely for
+/// a convex footprint that holds all its vertices, clips the others to itself and unions only those
+/// clipped pieces, once per distinct set of footprints. Villages are spread over worker threads,
+/// each with its own GEOS and PROJ contexts; results come back in input order.
+public struct CoverageAnalysis {
+    public let input: AnalysisInput
+    public let parameters: AnalysisParameters
+
+    public init(input: AnalysisInput, parameters: AnalysisParameters) {
+        self.input = input
+        self.parameters = parameters
+    }
+
+    /// The working CRS: the one asked for, else the UTM zone of the centre of the villages' extent.
+    public func workingCRS() -> String {
+        if let crs = parameters.crs { return crs }
+        var extent: Bounds?
+        for v in input.villages {
+            guard let b = v.shape.bounds else { continue }
+            extent = extent.map { $0.union(b) } ?? b
+        }
+        let c = extent?.center ?? Coordinate(0, 0)
+        return "EPSG:\(Projection.utmEPSG(lon: c.x, lat: c.y))"
+    }
+
+    public func run() throws -> AnalysisResult {
+        let crs = workingCRS()
+        let jobs = max(1, parameters.jobs ?? defaultJobs)
+        var timings = StageTimings()
+        var clock = Date()
+        func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
+
+        // Footprints, projected to the working CRS.
+        let sectors = input.sectors
+        let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
+            let s = sectors[i]
+            let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
+            let xy = try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring)
+            return ProjectedFootprint(geometry: try .polygon([xy]), ring: xy,
+                                      convex: s.isOmnidirectional || s.beamwidth <= 180)
+        }
+        timings.footprints = lap()
+
+        let index = try SpatialIndex(footprints.map(\.geometry))
+        let operators = Array(Set(sectors.map(\.operator))).sorted()
+        let operatorOf = sectors.map { operators.firstIndex(of: $0.operator)! }
+        let fibreGeometries = try input.fibre.map { features in
+            try features.map { f in try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(f.shape)) }
+        }
+        let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
+        timings.index = lap()
+
+        let overlay = VillageOverlay(sectors: sectors, footprints: footprints, index: index,
+                                     operatorOf: operatorOf, operatorCount: operators.count,
+                                     parameters: parameters, crs: crs)
+        let villages = input.villages
+        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 16) { i in
+            try overlay.run(villages[i], number: i)
+        }
+        timings.overlay = lap()
+
+        var results = perVillage.map(\.coverage)
+        var warnings = perVillage.flatMap(\.warnings)
+        if let fibreIndex {
+            let reach = parameters.fibreReach
+            let access = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> FixedAccess? in
+                let p = try Projection.cached(from: "EPSG:4326", to: crs)
+                let centre = try Geometry.point(try p.transform(results[i].centre))
+                guard let n = try fibreIndex.nearest(to: centre) else { return nil }
+                let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
+                let d = try fibreIndex.geometries[n].distance(to: centre)
+                return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
+                                   nearest: try p.transform(onNetwork, inverse: true))
+            }
+            for i in results.indices { results[i].fixed = access[i] }
+            if fibreIndex.count == 0 { warnings.append("the fibre layer has no features: every village is without fixed broadband") }
+        }
+        timings.fibre = lap()
+
+        let places = try (input.places ?? []).enumerated().map { i, place in
+            try overlay.placeCoverage(place, number: i)
+        }
+        timings.places = lap()
+
+        return AnalysisResult(parameters: parameters, crs: crs, operators: operators, villages: results,
+                              places: places, warnings: warnings, timings: timings)
+    }
+}
+
+struct ProjectedFootprint: @unchecked Sendable {
+    let geometry: Geometry
+    /// The closed ring in the working CRS.
+    let ring: [Coordinate]
+    /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
+    let convex: Bool
+
+    /// Whether every one of `points` lies inside or on this convex footprint.
+    func holdsAll(_ points: [Coordinate]) -> Bool {
+        guard convex, ring.count >= 4 else { return false }
+        let sign: Double = signedArea2(ring) >= 0 ? 1 : -1
+        // Tolerance of a micrometre-scale cross product, so vertices on the edge count as inside.
+        for p in points {
+            var a = ring[0]
+            for k in 1..<ring.count {
+                let b = ring[k]
+                let cross = ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * sign
+                if cross < -1e-6 { return false }
+                a = b
+            }
+        }
+        return true
+    }
+}
+
+/// The per-village work, shared read-only by all worker threads.
+struct VillageOverlay: @unchecked Sendable {
+    let sectors: [Sector]
+    let footprints: [ProjectedFootprint]
+    let index: SpatialIndex
+    let operatorOf: [Int]
+    let operatorCount: Int
+    let parameters: AnalysisParameters
+    let crs: String
+
+    struct Outcome {
+        var coverage: VillageCoverage
+        var warnings: [String]
+    }
+
+    func projection() throws -> Projection { try Projection.cached(from: "EPSG:4326", to: crs) }
+
+    /// The village polygon in the working CRS, repaired when invalid.
+    func polygon(of shape: Shape, label: String, warnings: inout [String]) throws -> (Geometry, repaired: Bool) {
+        let g = try Geometry(try projection().transform(shape))
+        if g.isValid { return (g, false) }
+        let reason = try g.validityReason()
+        let fixed = try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
+        let result = fixed.memberCount == 1 ? fixed.member(0) : fixed
+        warnings.append("\(label): invalid polygon (\(reason)) repaired; its area is now \(formatArea(try result.area()))")
+        return (result, true)
+    }
+
+    func run(_ village: Village, number: Int) throws -> Outcome {
+        let label = "village \(number) (id \(village.id))"
+        var warnings: [String] = []
+        let (v, repaired) = try polygon(of: village.shape, label: label, warnings: &warnings)
+        let area = try v.area()
+        let classes = CoverageClass.allCases
+        var fractions = [Double](repeating: 0, count: classes.count)
+        var opFractions = [Double](repeating: 0, count: operatorCount)
+        var gaps: [(Shape, Double)] = []
+        let p = try projection()
+
+        let centre: Coordinate
+        if let c = village.center {
+            centre = c
+        } else {
+            centre = try p.transform(try v.pointOnSurface().pointCoordinate(), inverse: true)
+        }
+        var coverage = VillageCoverage(areaM2: area, fractions: fractions, operatorFractions: opFractions,
+                                       mobileStatus: .uncovered, gaps: [], fixed: nil, centre: centre,
+                                       repairedShape: repaired ? try p.transform(try v.shape(), inverse: true) : nil)
+        if area <= 0 {
+            warnings.append("\(label): the polygon has no area; it counts as uncovered")
+            return Outcome(coverage: coverage, warnings: warnings)
+        }
+
+        let prepared = try PreparedGeometry(v)
+        let vertices = try villageVertices(v)
+        var candidates: [Int] = []
+        var full = Set<Int>()
+        for f in index.query(envelopeOf: v) {
+            if footprints[f].holdsAll(vertices) {
+                full.insert(f)
+                candidates.append(f)
+            } else if try prepared.intersects(footprints[f].geometry) {
+                candidates.append(f)
+            }
+        }
+
+        var pieces: [Int: Geometry] = [:]
+        var unions: [[Int]: Geometry] = [:]
+        func union(of members: [Int]) throws -> Geometry {
+            if let u = unions[members] { return u }
+            var parts: [Geometry] = []
+            for f in members {
+                if pieces[f] == nil { pieces[f] = try clip(footprints[f].geometry, to: v, prepared: prepared) }
+                parts.append(pieces[f]!)
+            }
+            let u = try Geometry.unaryUnion(parts)
+            unions[members] = u
+            return u
+        }
+        func fraction(of members: [Int]) throws -> Double {
+            if members.isEmpty { return 0 }
+            if members.contains(where: full.contains) { return 1 }
+            return min(1, try union(of: members).area() / area)
+        }
+
+        for (k, c) in classes.enumerated() {
+            fractions[k] = try fraction(of: candidates.filter { c.includes(sectors[$0].tech) })
+        }
+        for o in 0..<operatorCount {
+            opFractions[o] = try fraction(of: candidates.filter { operatorOf[$0] == o })
+        }
+        let mobile = fractions[classes.firstIndex(of: .mobile)!]
+        if mobile < 1 {
+            let gap = candidates.isEmpty ? v : try v.difference(try union(of: candidates))
+            for part in gap.polygons() {
+                let a = try part.area()
+                if a >= parameters.minGapArea && a > 0 {
+                    gaps.append((try p.transform(try part.shape(), inverse: true), a))
+                }
+            }
+        }
+        coverage.fractions = fractions
+        coverage.operatorFractions = opFractions
+        coverage.mobileStatus = parameters.mobileStatus(mobile)
+        coverage.gaps = gaps
+        return Outcome(coverage: coverage, warnings: warnings)
+    }
+
+    /// The village's vertices in the working CRS, for the convex containment test.
+    func villageVertices(_ v: Geometry) throws -> [Coordinate] {
+        var out: [Coordinate] = []
+        try v.shape().forEachCoordinate { out.append($0) }
+        return out
+    }
+
+    /// The polygonal part of `footprint ∩ village`.
+    func clip(_ footprint: Geometry, to village: Geometry, prepared: PreparedGeometry) throws -> Geometry {
+        if try prepared.containsProperly(footprint) { return footprint }
+        let piece = try village.intersection(footprint)
+        switch piece.type {
+        case .polygon, .multiPolygon: return piece
+        default: return try Geometry.collection(.multiPolygon, piece.polygons())
+        }
+    }
+
+    func placeCoverage(_ place: PriorityPlace, number: Int) throws -> PlaceCoverage {
+        let g = try Geometry(try projection().transform(place.shape))
+        let fives = index.query(envelopeOf: g).filter { sectors[$0].tech == .g5 }
+        switch g.type {
+        case .point, .multiPoint:
+            // A point is inside the union exactly when one footprint covers it; every member must be.
+            let points = g.type == .point ? [g] : (0..<g.memberCount).map { g.member($0) }
+            let has5G = try !points.isEmpty && points.allSatisfy { pt in
+                try fives.contains { try footprints[$0].geometry.covers(pt) }
+            }
+            return PlaceCoverage(has5G: has5G, coverage5G: nil)
+        default:
+            let area = try g.area()
+            guard area > 0, !fives.isEmpty else { return PlaceCoverage(has5G: false, coverage5G: area > 0 ? 0 : nil) }
+            let union = try Geometry.unaryUnion(fives.map { footprints[$0].geometry })
+            let share = min(1, try g.intersection(union).area() / area)
+            return PlaceCoverage(has5G: share >= parameters.placeCoveredMin, coverage5G: share)
+        }
+    }
+}
+
+/// "1.23 ha" or "350 m²".
+func formatArea(_ m2: Double) -> String {
+    m2 >= 10_000 ? String(format: "%.2f ha", m2 / 10_000) : String(format: "%.0f m²", m2)
+}

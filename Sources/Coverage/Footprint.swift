@@ -1,0 +1,31 @@
+import Foundation
+import Geo
+
+/// Sector footprints as SPEC §3 draws them: apex at the site, arc vertices every `arcStep` degrees
+/// at the coverage radius by the WGS 84 geodesic direct problem; an omnidirectional antenna is the
+/// geodesic circle with no apex.
+public enum Footprint {
+    /// The footprint ring in lon/lat, closed.
+    public static func ring(of sector: Sector, radius: Double, arcStep: Double) -> [Coordinate] {
+        let geod = Geodesic.wgs84
+        if sector.isOmnidirectional {
+            let n = Int((360 / arcStep).rounded(.up))
+            let bearings = (0..<n).map { Double($0) * 360 / Double(n) }
+            var arc = geod.destinations(from: sector.location, azimuths: bearings, distance: radius)
+            arc.append(arc[0])
+            return arc
+        }
+        let az = sector.azimuth!, bw = sector.beamwidth
+        let n = max(Int((bw / arcStep).rounded(.up)), 1)
+        let bearings = (0...n).map { az - bw / 2 + Double($0) * bw / Double(n) }
+        var ring = [sector.location]
+        ring.append(contentsOf: geod.destinations(from: sector.location, azimuths: bearings, distance: radius))
+        ring.append(sector.location)
+        return ring
+    }
+
+    /// The footprint polygon in lon/lat.
+    public static func shape(of sector: Sector, parameters: AnalysisParameters) -> Shape {
+        .polygon([ring(of: sector, radius: parameters.radius(for: sector), arcStep: parameters.arcStep)])
+    }
+}

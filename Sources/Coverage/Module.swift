@@ -1,1 +1,0 @@
-// Coverage: villages, sites, sectors, fibre, places -> analysis -> report.

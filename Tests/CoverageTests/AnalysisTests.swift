@@ -1,0 +1,186 @@
+import XCTest
+import Geo
+@testable import Coverage
+
+/// Hand-computed cases, built in UTM zone 49N metres and given to the analysis in lon/lat.
+final class AnalysisTests: XCTestCase {
+    let utm = "EPSG:32649"
+    /// A point in Bình Định, in UTM 49N.
+    let origin = Coordinate(300_000, 1_560_000)
+
+    func lonLat(_ x: Double, _ y: Double) throws -> Coordinate {
+        try Projection(from: "EPSG:4326", to: utm).transform(Coordinate(origin.x + x, origin.y + y), inverse: true)
+    }
+
+    /// A square ring of side `side` metres with its lower-left corner at (x, y) metres from the origin, lon/lat.
+    func squareRing(_ x: Double, _ y: Double, _ side: Double, clockwise: Bool = false) throws -> [Coordinate] {
+        let r = try [lonLat(x, y), lonLat(x + side, y), lonLat(x + side, y + side), lonLat(x, y + side), lonLat(x, y)]
+        return clockwise ? r.reversed() : r
+    }
+
+    func village(_ id: String, _ shape: Shape, center: Coordinate? = nil) -> Village {
+        Village(id: id, name: "Thôn \(id)", commune: "Xã A", district: "Huyện B", center: center, shape: shape)
+    }
+
+    func run(_ villages: [Village], _ sectors: [Sector], fibre: [FibreFeature]? = nil, places: [PriorityPlace]? = nil,
+             jobs: Int = 1) throws -> AnalysisResult {
+        var p = AnalysisParameters()
+        p.crs = utm
+        p.jobs = jobs
+        return try CoverageAnalysis(input: AnalysisInput(villages: villages, sectors: sectors, fibre: fibre, places: places),
+                                    parameters: p).run()
+    }
+
+    func testSquareHalfCoveredByA180DegreeSector() throws {
+        let v = village("1", .polygon([try squareRing(0, 0, 2000)]))
+        // Apex at the centre, facing east, radius far beyond the square: the east half is covered.
+        let s = Sector(siteID: "S", operator: "Viettel", tech: .g4, location: try lonLat(1000, 1000),
+                       azimuth: 90, beamwidth: 180, radius: 10_000)
+        let r = try run([v], [s])
+        XCTAssertEqual(r.villages[0].fraction(.mobile), 0.5, accuracy: 1e-4)
+        XCTAssertEqual(r.villages[0].fraction(.g4), 0.5, accuracy: 1e-4)
+        XCTAssertEqual(r.villages[0].fraction(.broadband), 0.5, accuracy: 1e-4)
+        XCTAssertEqual(r.villages[0].fraction(.g2), 0)
+        XCTAssertEqual(r.villages[0].areaM2, 4_000_000, accuracy: 1)
+        XCTAssertEqual(r.villages[0].mobileStatus, .partial)
+        // The uncovered west half is one gap of about 200 ha.
+        XCTAssertEqual(r.villages[0].gaps.count, 1)
+        XCTAssertEqual(r.villages[0].gaps[0].areaM2, 2_000_000, accuracy: 500)
+    }
+
+    func testVillageInsideAnOmniCircleIsFullyCovered() throws {
+        let v = village("1", .polygon([try squareRing(0, 0, 1000)]))
+        let s = Sector(siteID: "S", operator: "MobiFone", tech: .g2, location: try lonLat(500, 500))  // 5 km radius
+        let r = try run([v], [s])
+        XCTAssertEqual(r.villages[0].fraction(.mobile), 1)
+        XCTAssertEqual(r.villages[0].fraction(.g2), 1)
+        XCTAssertEqual(r.villages[0].fraction(.broadband), 0)
+        XCTAssertEqual(r.villages[0].operatorFractions, [1])
+        XCTAssertEqual(r.villages[0].mobileStatus, .covered)
+        XCTAssertTrue(r.villages[0].gaps.isEmpty)
+    }
+
+    func testVillageWithAHole() throws {
+        // 2 km square with a 1 km hole in the middle: 3 km². A sector facing east from the centre
+        // covers half of the ring-shaped village.
+        let v = village("1", .polygon([try squareRing(0, 0, 2000), try squareRing(500, 500, 1000, clockwise: true)]))
+        let s = Sector(siteID: "S", operator: "Viettel", tech: .g3, location: try lonLat(1000, 1000),
+                       azimuth: 90, beamwidth: 180, radius: 10_000)
+        let r = try run([v], [s])
+        XCTAssertEqual(r.villages[0].areaM2, 3_000_000, accuracy: 1)
+        XCTAssertEqual(r.villages[0].fraction(.mobile), 0.5, accuracy: 1e-4)
+        XCTAssertEqual(r.villages[0].fraction(.g3), 0.5, accuracy: 1e-4)
+    }
+
+    func testMultiPolygonVillage() throws {
+        // Two 1 km squares 20 km apart; an omni 2G circle covers only the first.
+        let v = village("1", .multiPolygon([[try squareRing(0, 0, 1000)], [try squareRing(20_000, 0, 1000)]]))
+        let s = Sector(siteID: "S", operator: "Viettel", tech: .g2, location: try lonLat(500, 500))
+        let r = try run([v], [s])
+        XCTAssertEqual(r.villages[0].areaM2, 2_000_000, accuracy: 1)
+        XCTAssertEqual(r.villages[0].fraction(.mobile), 0.5, accuracy: 1e-9)
+        XCTAssertEqual(r.villages[0].gaps.count, 1)
+        XCTAssertEqual(r.villages[0].gaps[0].areaM2, 1_000_000, accuracy: 1)
+    }
+
+    func testOverlappingSectorsOfTwoOperators() throws {
+        let v = village("1", .polygon([try squareRing(0, 0, 2000)]))
+        let c = try lonLat(1000, 1000)
+        let east = Sector(siteID: "A", operator: "Viettel", tech: .g4, location: c, azimuth: 90, beamwidth: 180, radius: 10_000)
+        let north = Sector(siteID: "B", operator: "VinaPhone", tech: .g3, location: c, azimuth: 0, beamwidth: 180, radius: 10_000)
+        let r = try run([v], [east, north])
+        XCTAssertEqual(r.operators, ["Viettel", "VinaPhone"])
+        XCTAssertEqual(r.villages[0].operatorFractions[0], 0.5, accuracy: 1e-3)
+        XCTAssertEqual(r.villages[0].operatorFractions[1], 0.5, accuracy: 1e-3)
+        XCTAssertEqual(r.villages[0].fraction(.mobile), 0.75, accuracy: 1e-3)
+        XCTAssertEqual(r.villages[0].fraction(.g4), 0.5, accuracy: 1e-3)
+        XCTAssertEqual(r.villages[0].fraction(.g3), 0.5, accuracy: 1e-3)
+    }
+
+    func testFibreDistanceStatusAndExtension() throws {
+        let centre = try lonLat(0, 0)
+        let v = village("1", .polygon([try squareRing(-500, -500, 1000)]), center: centre)
+        // A north–south route 1,234 m east of the centre.
+        let line = FibreFeature(id: "F1", shape: .lineString([try lonLat(1234, -5000), try lonLat(1234, 5000)]))
+        let r = try run([v], [], fibre: [line])
+        let fixed = try XCTUnwrap(r.villages[0].fixed)
+        XCTAssertEqual(fixed.distanceM, 1234, accuracy: 1e-6)
+        XCTAssertEqual(fixed.status, .unavailable)
+        let expected = try lonLat(1234, 0)
+        XCTAssertEqual(fixed.nearest.x, expected.x, accuracy: 1e-9)
+        XCTAssertEqual(fixed.nearest.y, expected.y, accuracy: 1e-9)
+        XCTAssertEqual(r.villages[0].centre, centre)
+        // Within reach at a longer reach.
+        var p = AnalysisParameters(); p.crs = utm; p.fibreReach = 1500
+        let r2 = try CoverageAnalysis(input: AnalysisInput(villages: [v], sectors: [], fibre: [line]), parameters: p).run()
+        XCTAssertEqual(r2.villages[0].fixed?.status, .available)
+        // With no sites at all every village is uncovered.
+        XCTAssertEqual(r.villages[0].mobileStatus, .uncovered)
+    }
+
+    func testPriorityPointInsideAndOutside5G() throws {
+        let five = Sector(siteID: "5", operator: "Viettel", tech: .g5, location: try lonLat(0, 0))  // 800 m
+        let four = Sector(siteID: "4", operator: "Viettel", tech: .g4, location: try lonLat(3000, 0))
+        let places = [
+            PriorityPlace(id: "in", name: "Bệnh viện", category: "hospital", shape: .point(try lonLat(500, 0))),
+            PriorityPlace(id: "out", name: "Ga Diêu Trì", category: "station", shape: .point(try lonLat(3000, 0))),
+            PriorityPlace(id: "park", name: "KCN", category: "industrial_park", shape: .polygon([try squareRing(-200, -200, 400)])),
+            PriorityPlace(id: "half", name: "KCN 2", category: "industrial_park", shape: .polygon([try squareRing(0, -200, 1600)])),
+        ]
+        let r = try run([], [five, four], places: places)
+        XCTAssertEqual(r.places.map(\.has5G), [true, false, true, false])
+        XCTAssertEqual(r.places[2].coverage5G ?? 0, 1, accuracy: 1e-9)
+        XCTAssertLessThan(r.places[3].coverage5G ?? 1, 0.5)
+    }
+
+    func testStatusThresholdsAreInclusiveAsSpecified() {
+        let p = AnalysisParameters()
+        XCTAssertEqual(p.mobileStatus(0.95), .covered)
+        XCTAssertEqual(p.mobileStatus(0.9499999), .partial)
+        XCTAssertEqual(p.mobileStatus(0.05), .partial)
+        XCTAssertEqual(p.mobileStatus(0.0499999), .uncovered)
+        XCTAssertEqual(p.mobileStatus(0), .uncovered)
+        XCTAssertEqual(p.mobileStatus(1), .covered)
+    }
+
+    func testFootprintGeometryFollowsSpec() {
+        let s = Sector(siteID: "S", operator: "X", tech: .g4, location: Coordinate(109, 14), azimuth: 10, beamwidth: 65, radius: 2500)
+        let ring = Footprint.ring(of: s, radius: 2500, arcStep: 2)
+        // apex + (ceil(65/2) + 1 = 34) arc vertices + apex
+        XCTAssertEqual(ring.count, 36)
+        XCTAssertEqual(ring.first, ring.last)
+        XCTAssertEqual(Geodesic.wgs84.distance(from: Coordinate(109, 14), to: ring[1]), 2500, accuracy: 1e-6)
+        XCTAssertEqual(Geodesic.wgs84.inverse(from: Coordinate(109, 14), to: ring[1]).azimuth1, 10 - 32.5, accuracy: 1e-9)
+        let omni = Footprint.ring(of: Sector(siteID: "O", operator: "X", tech: .g2, location: Coordinate(109, 14)), radius: 5000, arcStep: 2)
+        XCTAssertEqual(omni.count, 181)
+    }
+
+    func testRepairedBowTieVillageIsAnalysedAndReported() throws {
+        let a = try lonLat(0, 0), b = try lonLat(1000, 1000), c = try lonLat(1000, 0), d = try lonLat(0, 1000)
+        let v = village("bow", .polygon([[a, b, c, d, a]]))
+        let r = try run([v], [Sector(siteID: "S", operator: "X", tech: .g2, location: try lonLat(500, 500))])
+        XCTAssertEqual(r.villages[0].areaM2, 500_000, accuracy: 1)
+        XCTAssertNotNil(r.villages[0].repairedShape)
+        XCTAssertEqual(r.villages[0].fraction(.mobile), 1)
+        XCTAssertEqual(r.warnings.count, 1)
+        XCTAssertTrue(r.warnings[0].contains("Self-intersection"), r.warnings[0])
+    }
+
+    func testThreadCountDoesNotChangeResults() throws {
+        var villages: [Village] = []
+        var sectors: [Sector] = []
+        for i in 0..<60 {
+            let x = Double(i % 10) * 1500, y = Double(i / 10) * 1500
+            villages.append(village("\(i)", .polygon([try squareRing(x, y, 1400)])))
+            if i % 3 == 0 {
+                sectors.append(Sector(siteID: "S\(i)", operator: i % 2 == 0 ? "Viettel" : "MobiFone", tech: .g4,
+                                      location: try lonLat(x, y), azimuth: Double(i * 37 % 360), beamwidth: 90, radius: 2000))
+            }
+        }
+        let one = try run(villages, sectors, jobs: 1)
+        let two = try run(villages, sectors, jobs: 2)
+        XCTAssertEqual(one.villages.map(\.fractions), two.villages.map(\.fractions))
+        XCTAssertEqual(one.villages.map(\.operatorFractions), two.villages.map(\.operatorFractions))
+        XCTAssertGreaterThan(one.villages.map { $0.fraction(.mobile) }.reduce(0, +), 1)
+    }
+}
