@@ -1,0 +1,140 @@
+import Geo
+
+/// Writes RFC 7946 GeoJSON: a FeatureCollection, one feature per line, deterministic bytes.
+///
+/// Each feature's members come in the order `type`, `id` (when set), `properties`, `geometry`;
+/// properties keep their order. Coordinates are written with `precision` decimals (trailing zeros
+/// trimmed, never `-0`). Polygon exterior rings are written counter-clockwise and holes clockwise
+/// (RFC 7946 §3.1.6), reversing rings as needed. No `crs` member is written: the coordinates must
+/// already be WGS84 longitude/latitude.
+///
+/// ```
+/// {"type":"FeatureCollection","features":[
+/// {"type":"Feature","properties":{"name":"Làng O2"},"geometry":{"type":"Point","coordinates":[108.5,14.2]}}
+/// ]}
+/// ```
+public struct GeoJSONWriter: Sendable {
+    /// Decimals kept in coordinates (6 ≈ 0.1 m at the equator).
+    public var precision: Int
+
+    public init(precision: Int = 6) {
+        self.precision = precision
+    }
+
+    /// The collection as GeoJSON bytes (its `crsName` is not written; see the type's comment).
+    public func encode(_ collection: FeatureCollection) -> [UInt8] {
+        encode(collection.features)
+    }
+
+    /// The features as a GeoJSON FeatureCollection (their `index` is not written).
+    public func encode(_ features: [Feature]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.append(contentsOf: #"{"type":"FeatureCollection","features":["#.utf8)
+        for (k, f) in features.enumerated() {
+            out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
+            appendFeature(f, to: &out)
+        }
+        out.append(contentsOf: "\n]}\n".utf8)
+        return out
+    }
+
+    /// Features given as (properties, geometry) pairs, without ids.
+    public func encode(_ features: [(properties: JSONObject, geometry: Shape?)]) -> [UInt8] {
+        encode(features.map { Feature(properties: $0.properties, geometry: $0.geometry) })
+    }
+
+    /// Writes the features to `path` atomically (see `AtomicFile`).
+    public func write(_ features: [Feature], to path: String) throws {
+        try AtomicFile.write(encode(features), to: path)
+    }
+
+    /// One feature as a compact JSON object.
+    public func encode(feature: Feature) -> [UInt8] {
+        var out: [UInt8] = []
+        appendFeature(feature, to: &out)
+        return out
+    }
+
+    /// A geometry as a compact GeoJSON geometry object (rings oriented as above).
+    public func encode(geometry: Shape) -> [UInt8] {
+        var out: [UInt8] = []
+        appendGeometry(geometry, to: &out)
+        return out
+    }
+
+    private func appendFeature(_ f: Feature, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"type":"Feature","#.utf8)
+        if let id = f.id {
+            out.append(contentsOf: #""id":"#.utf8)
+            out.append(contentsOf: id.encoded())
+            out.append(0x2C)
+        }
+        out.append(contentsOf: #""properties":"#.utf8)
+        out.append(contentsOf: JSONValue.object(f.properties).encoded())
+        out.append(contentsOf: #","geometry":"#.utf8)
+        if let g = f.geometry { appendGeometry(g, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(0x7D)
+    }
+
+    private func appendGeometry(_ shape: Shape, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"type":""#.utf8)
+        out.append(contentsOf: shape.typeName.utf8)
+        if case .geometryCollection(let members) = shape {
+            out.append(contentsOf: #"","geometries":["#.utf8)
+            for (k, g) in members.enumerated() {
+                if k > 0 { out.append(0x2C) }
+                appendGeometry(g, to: &out)
+            }
+            out.append(contentsOf: "]}".utf8)
+            return
+        }
+        out.append(contentsOf: #"","coordinates":"#.utf8)
+        switch shape {
+        case .point(let c): appendPosition(c, to: &out)
+        case .multiPoint(let cs), .lineString(let cs): appendPositions(cs, to: &out)
+        case .multiLineString(let ls): appendList(ls, to: &out) { appendPositions($0, to: &$1) }
+        case .polygon(let rings): appendRings(rings, to: &out)
+        case .multiPolygon(let ps): appendList(ps, to: &out) { appendRings($0, to: &$1) }
+        case .geometryCollection: break
+        }
+        out.append(0x7D)
+    }
+
+    private func appendList<T>(_ items: [T], to out: inout [UInt8], _ body: (T, inout [UInt8]) -> Void) {
+        out.append(0x5B)
+        for (k, item) in items.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            body(item, &out)
+        }
+        out.append(0x5D)
+    }
+
+    /// Exterior first and counter-clockwise, holes clockwise.
+    private func appendRings(_ rings: [[Coordinate]], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (k, ring) in rings.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            let area = signedArea2(ring)
+            let reverse = k == 0 ? area < 0 : area > 0
+            appendPositions(reverse ? ring.reversed() : ring, to: &out)
+        }
+        out.append(0x5D)
+    }
+
+    private func appendPositions(_ cs: [Coordinate], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (k, c) in cs.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            appendPosition(c, to: &out)
+        }
+        out.append(0x5D)
+    }
+
+    @inline(__always) private func appendPosition(_ c: Coordinate, to out: inout [UInt8]) {
+        out.append(0x5B)
+        JSONWriter.appendFixed(c.x, decimals: precision, to: &out)
+        out.append(0x2C)
+        JSONWriter.appendFixed(c.y, decimals: precision, to: &out)
+        out.append(0x5D)
+    }
+}

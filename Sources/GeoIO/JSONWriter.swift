@@ -1,0 +1,336 @@
+/// Writes JSON text into a byte buffer, value by value, with commas and indentation handled.
+///
+/// - Object members come out in the order written (no sorting), so output is stable.
+/// - Strings are escaped as RFC 8259 requires (`"`, `\` and control characters) and nothing else:
+///   Vietnamese and every other non-ASCII text stays as UTF-8.
+/// - Numbers: integral values print as integers (`3`, not `3.0`); others in the shortest form
+///   that reads back to the same Double (`0.1`, `1e-07`). `fixed(_:decimals:)` rounds to a number
+///   of decimals and trims trailing zeros, for coordinates.
+/// - NaN and ±infinity have no JSON form: they are written as `null` (a reader then sees a missing
+///   figure rather than a broken file). Callers who consider them bugs should check before writing.
+///
+/// ```swift
+/// var w = JSONWriter(style: .pretty)
+/// w.beginObject(); w.key("name"); w.string("Làng O2"); w.key("pct"); w.number(99.9); w.endObject()
+/// ```
+public struct JSONWriter: Sendable {
+    public enum Style: Sendable, Hashable {
+        /// No whitespace at all.
+        case compact
+        /// Each member and element on its own line, indented by two spaces per level.
+        case pretty
+    }
+
+    /// The text written so far (UTF-8).
+    public private(set) var bytes: [UInt8]
+    public let style: Style
+
+    private struct Level: Sendable {
+        var isObject: Bool
+        var count: Int
+    }
+    private var levels: [Level] = []
+    private var afterKey = false
+
+    public init(style: Style = .compact, reservingCapacity: Int = 0) {
+        self.style = style
+        self.bytes = []
+        bytes.reserveCapacity(reservingCapacity)
+    }
+
+    /// The text written so far as a String.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    // MARK: Structure
+
+    public mutating func beginObject() {
+        prepareValue()
+        bytes.append(UInt8(ascii: "{"))
+        levels.append(Level(isObject: true, count: 0))
+    }
+
+    public mutating func endObject() {
+        precondition(levels.last?.isObject == true && !afterKey, "JSONWriter: endObject without a matching beginObject")
+        close(UInt8(ascii: "}"))
+    }
+
+    public mutating func beginArray() {
+        prepareValue()
+        bytes.append(UInt8(ascii: "["))
+        levels.append(Level(isObject: false, count: 0))
+    }
+
+    public mutating func endArray() {
+        precondition(levels.last?.isObject == false, "JSONWriter: endArray without a matching beginArray")
+        close(UInt8(ascii: "]"))
+    }
+
+    /// Writes a member name; the next value written is its value.
+    public mutating func key(_ name: String) {
+        precondition(levels.last?.isObject == true && !afterKey, "JSONWriter: key outside an object")
+        separate()
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+        if style == .pretty { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    // MARK: Scalars
+
+    public mutating func null() {
+        prepareValue()
+        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+    }
+
+    public mutating func bool(_ value: Bool) {
+        prepareValue()
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    public mutating func string(_ value: String) {
+        prepareValue()
+        appendString(value)
+    }
+
+    /// A number in its shortest round-trip form; integral values without a fraction. NaN/inf → null.
+    public mutating func number(_ value: Double) {
+        prepareValue()
+        JSONWriter.appendNumber(value, to: &bytes)
+    }
+
+    public mutating func number(_ value: Int) {
+        prepareValue()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// `value` rounded to `decimals` places (half away from zero, on the exact binary value),
+    /// trailing zeros trimmed, never `-0`: `108.5`, `14.123457`, `0`. NaN/inf → null.
+    public mutating func fixed(_ value: Double, decimals: Int) {
+        prepareValue()
+        JSONWriter.appendFixed(value, decimals: decimals, to: &bytes)
+    }
+
+    /// Writes a whole value (objects keep their member order).
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let d): number(d)
+        case .string(let s): string(s)
+        case .array(let a):
+            beginArray()
+            for v in a { self.value(v) }
+            endArray()
+        case .object(let o):
+            beginObject()
+            for m in o { key(m.key); self.value(m.value) }
+            endObject()
+        }
+    }
+
+    /// Appends text that the caller guarantees is one complete, valid JSON value.
+    public mutating func raw(_ json: [UInt8]) {
+        prepareValue()
+        bytes.append(contentsOf: json)
+    }
+
+    /// Ends the document with a newline (files end in one); call when everything is closed.
+    public mutating func finish() {
+        precondition(levels.isEmpty, "JSONWriter: finish with unclosed objects or arrays")
+        bytes.append(0x0A)
+    }
+
+    // MARK: Internals
+
+    private mutating func separate() {
+        guard !levels.isEmpty else { return }
+        if levels[levels.count - 1].count > 0 { bytes.append(UInt8(ascii: ",")) }
+        levels[levels.count - 1].count += 1
+        if style == .pretty { newline(depth: levels.count) }
+    }
+
+    private mutating func prepareValue() {
+        if afterKey { afterKey = false; return }
+        precondition(levels.last?.isObject != true, "JSONWriter: a value in an object needs a key first")
+        separate()
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        let level = levels.removeLast()
+        if style == .pretty && level.count > 0 { newline(depth: levels.count) }
+        bytes.append(bracket)
+    }
+
+    private mutating func newline(depth: Int) {
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+    }
+
+    private mutating func appendString(_ s: String) {
+        JSONWriter.appendString(s, to: &bytes)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Appends `s` as a quoted JSON string.
+    static func appendString(_ s: String, to bytes: inout [UInt8]) {
+        bytes.append(0x22)
+        var s = s
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            for (k, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
+                runStart = k + 1
+                bytes.append(0x5C)
+                switch b {
+                case 0x22: bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C)
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
+                default:
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
+                }
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+        bytes.append(0x22)
+    }
+
+    /// Appends `value` in its shortest round-trip form (`null` for NaN/inf).
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
+        guard value.isFinite else { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
+        if value.rounded(.towardZero) == value && abs(value) < 1e15 {
+            bytes.append(contentsOf: String(Int64(value)).utf8)   // also turns -0.0 into 0
+            return
+        }
+        // Swift's description is the shortest representation that round-trips ("0.1", "1e-07",
+        // "1e+20"), all of it valid JSON once a trailing ".0" is gone.
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static let scales: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]
+
+    /// Appends `value` rounded to `decimals` places with trailing zeros trimmed (`null` for NaN/inf).
+    static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+        guard value.isFinite else { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
+        let decimals = max(0, decimals)
+        if decimals < scales.count {
+            let scaled = abs(value) * scales[decimals]
+            let rounded = scaled.rounded(.toNearestOrAwayFromZero)
+            // The product is within a relative 2^-53 of the exact one: when it is farther than
+            // that from a tie, rounding it rounds the exact decimal value the same way.
+            if scaled < 4e15 && abs(abs(scaled - rounded) - 0.5) > scaled * 3e-16 + 1e-300 {
+                appendScaled(UInt64(rounded), negative: value < 0, decimals: decimals, to: &bytes)
+                return
+            }
+        }
+        // Rare: near-ties and big values. Decide from the exact decimal expansion.
+        appendFixedExact(value, decimals: decimals, to: &bytes)
+    }
+
+    private static func appendScaled(_ units: UInt64, negative: Bool, decimals: Int, to bytes: inout [UInt8]) {
+        if units == 0 { bytes.append(0x30); return }   // never "-0"
+        if negative { bytes.append(UInt8(ascii: "-")) }
+        var digits = Array(String(units).utf8)
+        if decimals == 0 { bytes.append(contentsOf: digits); return }
+        if digits.count <= decimals {
+            digits.insert(contentsOf: repeatElement(0x30, count: decimals - digits.count + 1), at: 0)
+        }
+        let point = digits.count - decimals
+        var end = digits.count
+        while end > point && digits[end - 1] == 0x30 { end -= 1 }
+        bytes.append(contentsOf: digits[0..<point])
+        if end > point {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: digits[point..<end])
+        }
+    }
+
+    /// Exact rounding via the value's full decimal expansion: a Double is m·2^e, and with e < 0
+    /// its decimal digits are those of m·5^-e, so the expansion is built with big-integer-free
+    /// long multiplication on a digit array.
+    private static func appendFixedExact(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+        let negative = value < 0
+        let m = abs(value).significandBitPattern | (abs(value).isNormal ? (1 << 52) : 0)
+        var e = Int(abs(value).exponentBitPattern) - 1075
+        if !abs(value).isNormal { e = -1074 }
+        // digits (most significant first) of m·2^e as an integer part and a fraction part.
+        var number: [UInt8] = Array(String(m).utf8).map { $0 - 0x30 }
+        var fractionDigits = 0
+        if e >= 0 {
+            for _ in 0..<e { multiply(&number, by: 2) }
+        } else {
+            for _ in 0..<(-e) { multiply(&number, by: 5) }
+            fractionDigits = -e
+        }
+        if number.count <= fractionDigits {
+            number.insert(contentsOf: repeatElement(0, count: fractionDigits - number.count + 1), at: 0)
+        }
+        // Keep `decimals` fraction digits, rounding half away from zero on the next one.
+        let keep = number.count - fractionDigits + decimals
+        var kept = Array(number[0..<min(keep, number.count)])
+        if keep < number.count && number[keep] >= 5 {
+            var k = kept.count - 1
+            while k >= 0 {
+                if kept[k] == 9 { kept[k] = 0; k -= 1 } else { kept[k] += 1; break }
+            }
+            if k < 0 { kept.insert(1, at: 0) }
+        }
+        while kept.count < number.count - fractionDigits + decimals { kept.append(0) }
+        let point = kept.count - decimals
+        var intPart = Array(kept[0..<point])
+        while intPart.count > 1 && intPart[0] == 0 { intPart.removeFirst() }
+        var frac = Array(kept[point...])
+        while let last = frac.last, last == 0 { frac.removeLast() }
+        let isZero = intPart.allSatisfy { $0 == 0 } && frac.isEmpty
+        if negative && !isZero { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(contentsOf: (intPart.isEmpty ? [0] : intPart).map { $0 + 0x30 })
+        if !frac.isEmpty {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: frac.map { $0 + 0x30 })
+        }
+    }
+
+    private static func multiply(_ digits: inout [UInt8], by factor: UInt8) {
+        var carry = 0
+        for k in stride(from: digits.count - 1, through: 0, by: -1) {
+            let v = Int(digits[k]) * Int(factor) + carry
+            digits[k] = UInt8(v % 10)
+            carry = v / 10
+        }
+        while carry > 0 { digits.insert(UInt8(carry % 10), at: 0); carry /= 10 }
+    }
+}
+
+extension JSONValue {
+    /// The value as JSON text (UTF-8), compact or indented by two spaces; no trailing newline.
+    public func encoded(style: JSONWriter.Style = .compact) -> [UInt8] {
+        var w = JSONWriter(style: style)
+        w.value(self)
+        return w.bytes
+    }
+
+    /// The value as a JSON string.
+    public func jsonText(style: JSONWriter.Style = .compact) -> String {
+        String(decoding: encoded(style: style), as: UTF8.self)
+    }
+}
+
+/// The shortest decimal text of `value` as JSON writes it ("3", "0.1", "1e-07"; "null" for NaN/inf).
+public func jsonNumberText(_ value: Double) -> String {
+    var b: [UInt8] = []
+    JSONWriter.appendNumber(value, to: &b)
+    return String(decoding: b, as: UTF8.self)
+}
+
+/// `value` rounded to `decimals` places, trailing zeros trimmed, never "-0" ("108.5", "14.123457").
+public func fixed(_ value: Double, _ decimals: Int) -> String {
+    var b: [UInt8] = []
+    JSONWriter.appendFixed(value, decimals: decimals, to: &b)
+    return String(decoding: b, as: UTF8.self)
+}
