@@ -97,7 +97,9 @@ public struct CoverageAnalysis {
             let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
             let xy = try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring)
             return ProjectedFootprint(geometry: try .polygon([xy]), ring: xy,
-                                      convex: s.isOmnidirectional || s.beamwidth <= 180)
+                                      convex: s.isOmnidirectional || s.beamwidth <= 180,
+                                      bounds: Bounds(of: xy)!, radius: parameters.radius(for: s),
+                                      antenna: AntennaKey(s))
         }
         timings.footprints = lap()
 
@@ -153,6 +155,10 @@ struct ProjectedFootprint: @unchecked Sendable {
     let ring: [Coordinate]
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
+    let bounds: Bounds
+    let radius: Double
+    /// Footprints with the same antenna key and a smaller radius lie inside this one.
+    let antenna: AntennaKey
 
     /// Whether every one of `points` lies inside or on this convex footprint.
     func holdsAll(_ points: [Coordinate]) -> Bool {
@@ -169,6 +175,18 @@ struct ProjectedFootprint: @unchecked Sendable {
             }
         }
         return true
+    }
+}
+
+/// A sector's position and direction: sectors that share it are nested discs or wedges.
+struct AntennaKey: Hashable {
+    let x: Double, y: Double, azimuth: Double, beamwidth: Double
+
+    init(_ s: Sector) {
+        x = s.location.x
+        y = s.location.y
+        azimuth = s.isOmnidirectional ? -1 : s.azimuth!
+        beamwidth = s.isOmnidirectional ? 360 : s.beamwidth
     }
 }
 
@@ -238,23 +256,30 @@ struct VillageOverlay: @unchecked Sendable {
             }
         }
 
-        var pieces: [Int: Geometry] = [:]
-        var unions: [[Int]: Geometry] = [:]
-        func union(of members: [Int]) throws -> Geometry {
-            if let u = unions[members] { return u }
-            var parts: [Geometry] = []
-            for f in members {
-                if pieces[f] == nil { pieces[f] = try clip(footprints[f].geometry, to: v, prepared: prepared) }
-                parts.append(pieces[f]!)
+        // What remains uncovered after subtracting a class's footprints one by one, biggest first:
+        // the chain stops as soon as nothing is left, skips footprints that miss the remainder's box,
+        // and skips a footprint that a bigger one of the same antenna direction already removed.
+        var remainders: [[Int]: Geometry] = [:]
+        func remainder(after members: [Int]) throws -> Geometry {
+            if let r = remainders[members] { return r }
+            var rest = v
+            var applied = Set<AntennaKey>()
+            for f in members.sorted(by: { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }) {
+                guard let box = rest.bounds else { break }
+                let key = footprints[f].antenna
+                if applied.contains(key) { continue }
+                guard footprints[f].bounds.intersects(box) else { continue }
+                rest = try rest.difference(footprints[f].geometry)
+                applied.insert(key)
+                if rest.isEmpty { break }
             }
-            let u = try Geometry.unaryUnion(parts)
-            unions[members] = u
-            return u
+            remainders[members] = rest
+            return rest
         }
         func fraction(of members: [Int]) throws -> Double {
             if members.isEmpty { return 0 }
             if members.contains(where: full.contains) { return 1 }
-            return min(1, try union(of: members).area() / area)
+            return max(0, min(1, 1 - (try remainder(after: members).area()) / area))
         }
 
         for (k, c) in classes.enumerated() {
@@ -265,7 +290,7 @@ struct VillageOverlay: @unchecked Sendable {
         }
         let mobile = fractions[classes.firstIndex(of: .mobile)!]
         if mobile < 1 {
-            let gap = candidates.isEmpty ? v : try v.difference(try union(of: candidates))
+            let gap = candidates.isEmpty ? v : try remainder(after: candidates)
             for part in gap.polygons() {
                 let a = try part.area()
                 if a >= parameters.minGapArea && a > 0 {
@@ -285,16 +310,6 @@ struct VillageOverlay: @unchecked Sendable {
         var out: [Coordinate] = []
         try v.shape().forEachCoordinate { out.append($0) }
         return out
-    }
-
-    /// The polygonal part of `footprint ∩ village`.
-    func clip(_ footprint: Geometry, to village: Geometry, prepared: PreparedGeometry) throws -> Geometry {
-        if try prepared.containsProperly(footprint) { return footprint }
-        let piece = try village.intersection(footprint)
-        switch piece.type {
-        case .polygon, .multiPolygon: return piece
-        default: return try Geometry.collection(.multiPolygon, piece.polygons())
-        }
     }
 
     func placeCoverage(_ place: PriorityPlace, number: Int) throws -> PlaceCoverage {

@@ -91,11 +91,14 @@ public struct Sector: Sendable {
     public var beamwidth: Double
     /// Coverage radius in metres; nil means the tech's radius in force.
     public var radius: Double?
+    /// How far the recorded position may be from the real one (OpenCelliD's `range`), metres.
+    public var positionUncertainty: Double?
 
     public init(siteID: String, operator op: String, tech: Tech, location: Coordinate,
-                azimuth: Double? = nil, beamwidth: Double = 360, radius: Double? = nil) {
+                azimuth: Double? = nil, beamwidth: Double = 360, radius: Double? = nil, positionUncertainty: Double? = nil) {
         self.siteID = siteID; self.operator = op; self.tech = tech; self.location = location
         self.azimuth = azimuth; self.beamwidth = beamwidth; self.radius = radius
+        self.positionUncertainty = positionUncertainty
     }
 
     public var isOmnidirectional: Bool { azimuth == nil || beamwidth >= 360 }

@@ -1,0 +1,275 @@
+import Foundation
+import Geo
+import GeoIO
+
+/// Turns parsed files into the model, checking every field. Errors name the file, the feature or
+/// row, and the field; things that can be fixed (an azimuth of 370°) are fixed and reported as warnings.
+public struct InputLoader {
+    /// The CRS the inputs' coordinates are in when a file does not say (`--input-crs`); nil means WGS 84.
+    public var inputCRS: String?
+    public private(set) var warnings: [String] = []
+
+    public init(inputCRS: String? = nil) {
+        self.inputCRS = inputCRS
+    }
+
+    // MARK: Villages
+
+    public mutating func villages(_ fc: FeatureCollection, file: String) throws -> [Village] {
+        let toLonLat = try lonLatTransform(fc, file: file)
+        var seen: [String: Int] = [:]
+        var out: [Village] = []
+        out.reserveCapacity(fc.features.count)
+        for f in fc.features {
+            func fail(_ field: String?, _ message: String) -> InputError {
+                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
+            }
+            guard let idValue = f.properties["id"] ?? f.id, let id = Self.text(idValue), !id.isEmpty else {
+                throw fail("id", "missing; every village needs a unique id")
+            }
+            if let first = seen[id] {
+                throw fail("id", "\"\(id)\" is used again (first by feature \(first)); village ids must be unique")
+            }
+            seen[id] = f.index
+            guard let nameValue = f.properties["name"], let name = Self.text(nameValue) else {
+                throw fail("name", "missing; every village needs a name")
+            }
+            guard let shape = f.geometry else {
+                throw fail("geometry", "null; a village needs a Polygon or MultiPolygon")
+            }
+            switch shape {
+            case .polygon, .multiPolygon: break
+            default: throw fail("geometry", "a \(shape.typeName); a village must be a Polygon or MultiPolygon")
+            }
+            out.append(try village(f, id: id, name: name, shape: try checked(shape, toLonLat, fail), toLonLat: toLonLat, fail))
+        }
+        return out
+    }
+
+    private func village(_ f: Feature, id: String, name: String, shape: Shape, toLonLat: Projection?,
+                         _ fail: (String?, String) -> InputError) throws -> Village {
+        let p = f.properties
+        var centre: Coordinate?
+        if let c = p["center"], !c.isNull {
+            guard let a = c.arrayValue, a.count >= 2, let x = a[0].doubleValue, let y = a[1].doubleValue else {
+                throw fail("center", "must be [lon, lat]")
+            }
+            var xy = Coordinate(x, y)
+            if let toLonLat { xy = try toLonLat.transform(xy) }
+            try Self.checkLonLat(xy, fail, field: "center")
+            centre = xy
+        }
+        return Village(id: id, name: name,
+                       commune: try optionalText(p, "commune", fail), district: try optionalText(p, "district", fail),
+                       province: try optionalText(p, "province", fail),
+                       population: try count(p, "population", fail), households: try count(p, "households", fail),
+                       center: centre, shape: shape)
+    }
+
+    // MARK: Sites
+
+    /// Sectors from a sites table: covgap's own columns, or an OpenCelliD export (recognised by its header).
+    public mutating func sectors(_ table: CSVTable) throws -> [Sector] {
+        if OpenCelliD.recognises(table.header) { return try OpenCelliD.sectors(table, loader: &self) }
+        let required = ["site_id", "operator", "lat", "lon", "tech"]
+        let missing = required.filter { !table.hasColumn($0) }
+        if !missing.isEmpty {
+            throw InputError(file: table.source, location: "row 1", field: nil,
+                             message: "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); the header has \(table.header.joined(separator: ","))")
+        }
+        return try table.rows.map { row in
+            try sector(field: { row[$0] ?? "" }, where: "\(table.source) \(row.location)") { table.error(row, field: $0, $1) }
+        }
+    }
+
+    /// Sites given as GeoJSON points with the CSV's columns as properties.
+    public mutating func sectors(_ fc: FeatureCollection, file: String) throws -> [Sector] {
+        let toLonLat = try lonLatTransform(fc, file: file)
+        return try fc.features.map { f in
+            func fail(_ field: String?, _ message: String) -> InputError {
+                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
+            }
+            guard case .point(var c) = f.geometry else {
+                throw fail("geometry", "\(f.geometry?.typeName ?? "null"); a site must be a Point")
+            }
+            if let toLonLat { c = try toLonLat.transform(c) }
+            let position = c
+            return try sector(field: { key in
+                switch key {
+                case "lat": return String(position.y)
+                case "lon": return String(position.x)
+                default: return f.properties[key].flatMap(Self.text) ?? ""
+                }
+            }, where: "\(file) feature \(f.index)", fail)
+        }
+    }
+
+    /// One sector from its named fields (a CSV row or a GeoJSON point's properties).
+    private mutating func sector(field: (String) -> String, where place: String,
+                                 _ fail: (String, String) -> InputError) throws -> Sector {
+        let siteID = field("site_id").trimmingCharacters(in: .whitespaces)
+        if siteID.isEmpty { throw fail("site_id", "empty") }
+        let op = field("operator").trimmingCharacters(in: .whitespaces)
+        if op.isEmpty { throw fail("operator", "empty") }
+        guard let tech = Tech(parsing: field("tech")) else {
+            throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR)")
+        }
+        let location = try siteLocation(lat: field("lat"), lon: field("lon"), fail)
+        var azimuth = try optionalNumber(field("azimuth"), field: "azimuth", fail)
+        if let a = azimuth, !(0...360).contains(a) {
+            let normalised = a.truncatingRemainder(dividingBy: 360) + (a < 0 ? 360 : 0)
+            warnings.append("\(place), field azimuth: \(Self.format(a))° is outside 0–360; read as \(Self.format(normalised))°")
+            azimuth = normalised
+        }
+        var beamwidth = try optionalNumber(field("beamwidth"), field: "beamwidth", fail) ?? (azimuth == nil ? 360 : 120)
+        if beamwidth <= 0 { throw fail("beamwidth", "\(Self.format(beamwidth)) must be greater than 0") }
+        if beamwidth > 360 { beamwidth = 360 }
+        let radius = try optionalNumber(field("radius_m"), field: "radius_m", fail)
+        if let r = radius, r <= 0 { throw fail("radius_m", "\(Self.format(r)) must be greater than 0 metres") }
+        return Sector(siteID: siteID, operator: op, tech: tech, location: location,
+                      azimuth: azimuth, beamwidth: beamwidth, radius: radius)
+    }
+
+    func siteLocation(lat: String, lon: String, _ fail: (String, String) -> InputError) throws -> Coordinate {
+        guard let y = Self.number(lat) else { throw fail("lat", "\"\(lat)\" is not a number") }
+        guard let x = Self.number(lon) else { throw fail("lon", "\"\(lon)\" is not a number") }
+        let swapped = (-90...90).contains(x) && (-180...180).contains(y)
+        if !(-90...90).contains(y) {
+            throw fail("lat", "\(Self.format(y)) is outside −90…90\(swapped ? " (lat and lon swapped?)" : "")")
+        }
+        if !(-180...180).contains(x) { throw fail("lon", "\(Self.format(x)) is outside −180…180") }
+        return Coordinate(x, y)
+    }
+
+    // MARK: Fibre and places
+
+    public mutating func fibre(_ fc: FeatureCollection, file: String) throws -> [FibreFeature] {
+        let toLonLat = try lonLatTransform(fc, file: file)
+        return try fc.features.map { f in
+            func fail(_ field: String?, _ message: String) -> InputError {
+                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
+            }
+            guard let shape = f.geometry else { throw fail("geometry", "null; a fibre feature is a line (route) or a point (access node)") }
+            switch shape {
+            case .lineString, .multiLineString, .point, .multiPoint: break
+            default: throw fail("geometry", "a \(shape.typeName); a fibre feature is a LineString, MultiLineString, Point or MultiPoint")
+            }
+            return FibreFeature(id: (f.properties["id"] ?? f.id).flatMap(Self.text),
+                                operator: try optionalText(f.properties, "operator", fail),
+                                shape: try checked(shape, toLonLat, fail))
+        }
+    }
+
+    public mutating func places(_ fc: FeatureCollection, file: String) throws -> [PriorityPlace] {
+        let toLonLat = try lonLatTransform(fc, file: file)
+        return try fc.features.map { f in
+            func fail(_ field: String?, _ message: String) -> InputError {
+                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
+            }
+            guard let shape = f.geometry else { throw fail("geometry", "null; a priority place is a Point or a Polygon") }
+            switch shape {
+            case .point, .multiPoint, .polygon, .multiPolygon: break
+            default: throw fail("geometry", "a \(shape.typeName); a priority place is a Point or a Polygon")
+            }
+            let id = (f.properties["id"] ?? f.id).flatMap(Self.text) ?? String(f.index)
+            return PriorityPlace(id: id, name: try optionalText(f.properties, "name", fail) ?? id,
+                                 category: try optionalText(f.properties, "category", fail) ?? "other",
+                                 shape: try checked(shape, toLonLat, fail))
+        }
+    }
+
+    // MARK: Field helpers
+
+    /// The transformation to lon/lat for a file: its legacy `crs` member, else `--input-crs`, else none.
+    private func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {
+        var crs = inputCRS
+        if let name = fc.crsName {
+            guard let code = Self.crsCode(name) else {
+                throw InputError(file: file, location: nil, field: "crs", message: "\"\(name)\" is not a CRS name covgap understands (use EPSG:N)")
+            }
+            crs = code
+        }
+        guard let crs, !["EPSG:4326", "OGC:CRS84"].contains(crs) else { return nil }
+        do {
+            return try Projection(from: crs, to: "EPSG:4326")
+        } catch {
+            throw InputError(file: file, location: nil, field: "crs", message: "\(error)")
+        }
+    }
+
+    /// "urn:ogc:def:crs:EPSG::3405", "EPSG:3405", "urn:ogc:def:crs:OGC:1.3:CRS84" → "EPSG:3405" / "OGC:CRS84".
+    static func crsCode(_ name: String) -> String? {
+        let n = name.trimmingCharacters(in: .whitespaces)
+        if n.uppercased().hasSuffix("CRS84") { return "OGC:CRS84" }
+        let parts = n.split(separator: ":", omittingEmptySubsequences: true)
+        if let i = parts.lastIndex(where: { $0.uppercased() == "EPSG" }), i + 1 < parts.count, let code = Int(parts[parts.count - 1]) {
+            return "EPSG:\(code)"
+        }
+        return nil
+    }
+
+    /// The shape in lon/lat, every coordinate finite and in range.
+    private func checked(_ shape: Shape, _ toLonLat: Projection?, _ fail: (String?, String) -> InputError) throws -> Shape {
+        var s = shape
+        if let toLonLat {
+            do { s = try toLonLat.transform(shape) } catch { throw fail("geometry", "\(error)") }
+        }
+        try s.forEachCoordinate { try Self.checkLonLat($0, fail, field: "geometry") }
+        return s
+    }
+
+    static func checkLonLat(_ c: Coordinate, _ fail: (String?, String) -> InputError, field: String) throws {
+        guard c.x.isFinite, c.y.isFinite else { throw fail(field, "a coordinate is not a finite number") }
+        if !(-180...180).contains(c.x) || !(-90...90).contains(c.y) {
+            let swapped = (-90...90).contains(c.x) && (-180...180).contains(c.y)
+            throw fail(field, "[\(format(c.x)), \(format(c.y))] is not a [lon, lat] position\(swapped ? " (latitude and longitude swapped? GeoJSON puts longitude first)" : " (is the file in another CRS? use --input-crs)")")
+        }
+    }
+
+    private func optionalText(_ p: JSONObject, _ key: String, _ fail: (String?, String) -> InputError) throws -> String? {
+        guard let v = p[key], !v.isNull else { return nil }
+        guard let s = Self.text(v) else { throw fail(key, "must be text") }
+        return s
+    }
+
+    private func count(_ p: JSONObject, _ key: String, _ fail: (String?, String) -> InputError) throws -> Double? {
+        guard let v = p[key], !v.isNull else { return nil }
+        let n: Double?
+        switch v {
+        case .number(let d): n = d
+        case .string(let s): n = s.trimmingCharacters(in: .whitespaces).isEmpty ? nil : Self.number(s)
+            if n == nil && !s.trimmingCharacters(in: .whitespaces).isEmpty { throw fail(key, "\"\(s)\" is not a number") }
+        default: throw fail(key, "must be a number")
+        }
+        if let n, n < 0 || !n.isFinite { throw fail(key, "\(Self.format(n)) must be a non-negative number") }
+        return n
+    }
+
+    private func optionalNumber(_ text: String?, field: String, _ fail: (String, String) -> InputError) throws -> Double? {
+        guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
+        guard let n = Self.number(t) else { throw fail(field, "\"\(t)\" is not a number") }
+        return n
+    }
+
+    /// A finite decimal number ("nan", "inf" and hex are not numbers here).
+    static func number(_ s: String) -> Double? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let d = Double(t), d.isFinite else { return nil }
+        return d
+    }
+
+    /// Text of a string or number property, NFC-normalised.
+    static func text(_ v: JSONValue) -> String? {
+        switch v {
+        case .string(let s): return nfc(s.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        default: return nil
+        }
+    }
+
+    static func format(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+
+    mutating func warn(_ line: String) { warnings.append(line) }
+}

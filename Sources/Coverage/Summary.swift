@@ -1,0 +1,136 @@
+import Foundation
+import GeoIO
+
+/// Counts and shares for a group of villages (the province, a district, a commune).
+public struct GroupFigures: Sendable {
+    public struct ClassFigures: Sendable {
+        public var covered = 0, partial = 0, uncovered = 0
+        public var coveredPct = 0.0, anySignalPct = 0.0
+    }
+
+    public var villages = 0
+    /// In `CoverageClass.allCases` order.
+    public var classes: [ClassFigures] = Array(repeating: ClassFigures(), count: CoverageClass.allCases.count)
+    public var fixedAvailable = 0, fixedUnavailable = 0
+    public var hasFixed = false
+    public var householdsKnown = false
+    public var households = 0.0, householdsMobileCovered = 0.0, householdsFixedAvailable = 0.0
+
+    public var fixedAvailablePct: Double { percent(fixedAvailable, villages) }
+
+    public func figures(_ c: CoverageClass) -> ClassFigures { classes[CoverageClass.allCases.firstIndex(of: c)!] }
+
+    init(_ members: [(Village, VillageCoverage)], parameters: AnalysisParameters, hasFixed: Bool) {
+        villages = members.count
+        self.hasFixed = hasFixed
+        for (k, c) in CoverageClass.allCases.enumerated() {
+            var f = ClassFigures()
+            for (_, r) in members {
+                switch parameters.mobileStatus(r.fractions[k]) {
+                case .covered: f.covered += 1
+                case .partial: f.partial += 1
+                case .uncovered: f.uncovered += 1
+                }
+            }
+            f.coveredPct = percent(f.covered, villages)
+            f.anySignalPct = percent(f.covered + f.partial, villages)
+            classes[k] = f
+        }
+        for (v, r) in members {
+            if r.fixed?.status == .available { fixedAvailable += 1 } else if hasFixed { fixedUnavailable += 1 }
+            if let h = v.households {
+                householdsKnown = true
+                households += h
+                if r.mobileStatus == .covered { householdsMobileCovered += h }
+                if r.fixed?.status == .available { householdsFixedAvailable += h }
+            }
+        }
+    }
+
+    /// The JSON object SPEC §4 describes for `summary` (and each district and commune).
+    func json() -> JSONObject {
+        var o = JSONObject()
+        o.append("villages", .number(Double(villages)))
+        for (k, c) in CoverageClass.allCases.enumerated() {
+            let f = classes[k]
+            o.append(c.rawValue, [
+                "covered": .number(Double(f.covered)), "partial": .number(Double(f.partial)),
+                "uncovered": .number(Double(f.uncovered)),
+                "covered_pct": .number(round4(f.coveredPct)), "any_signal_pct": .number(round4(f.anySignalPct)),
+            ])
+        }
+        o.append("fixed", hasFixed ? [
+            "available": .number(Double(fixedAvailable)), "unavailable": .number(Double(fixedUnavailable)),
+            "available_pct": .number(round4(fixedAvailablePct)),
+        ] : .null)
+        o.append("households", householdsKnown ? [
+            "total": .number(households), "mobile_covered": .number(householdsMobileCovered),
+            "fixed_available": hasFixed ? .number(householdsFixedAvailable) : .null,
+        ] : .null)
+        return o
+    }
+}
+
+/// The whole-province summary with its districts and communes, in order of first appearance.
+public struct Summary: Sendable {
+    public var all: GroupFigures
+    public var districts: [(name: String, figures: GroupFigures)]
+    public var communes: [(name: String, district: String?, figures: GroupFigures)]
+    public var placesTotal = 0, placesWith5G = 0
+    public var places5GPct: Double { percent(placesWith5G, placesTotal) }
+
+    public init(input: AnalysisInput, result: AnalysisResult) {
+        let pairs = Array(zip(input.villages, result.villages))
+        let hasFixed = input.fibre != nil
+        let p = result.parameters
+        all = GroupFigures(pairs, parameters: p, hasFixed: hasFixed)
+        districts = groups(pairs, key: { $0.district }).map { ($0.key, GroupFigures($0.members, parameters: p, hasFixed: hasFixed)) }
+        communes = groups(pairs, key: { v in v.commune.map { "\(v.district ?? "")\u{0}\($0)" } }).map { g in
+            let v = g.members[0].0
+            return (v.commune!, v.district, GroupFigures(g.members, parameters: p, hasFixed: hasFixed))
+        }
+        placesTotal = result.places.count
+        placesWith5G = result.places.filter(\.has5G).count
+    }
+
+    func json(hasPlaces: Bool) -> JSONObject {
+        var o = all.json()
+        o.append("places", hasPlaces ? [
+            "total": .number(Double(placesTotal)), "with_5g": .number(Double(placesWith5G)),
+            "5g_pct": .number(round4(places5GPct)),
+        ] : .null)
+        o.append("districts", .array(districts.map { d in
+            var j = JSONObject()
+            j.append("name", .string(d.name))
+            for m in d.figures.json() { j.append(m.key, m.value) }
+            return .object(j)
+        }))
+        o.append("communes", .array(communes.map { c in
+            var j = JSONObject()
+            j.append("name", .string(c.name))
+            j.append("district", c.district.map(JSONValue.string) ?? .null)
+            for m in c.figures.json() { j.append(m.key, m.value) }
+            return .object(j)
+        }))
+        return o
+    }
+}
+
+/// Groups by a key in order of first appearance; members without a key are left out.
+private func groups<T>(_ items: [(Village, T)], key: (Village) -> String?) -> [(key: String, members: [(Village, T)])] {
+    var order: [String] = []
+    var members: [String: [(Village, T)]] = [:]
+    for item in items {
+        guard let k = key(item.0) else { continue }
+        if members[k] == nil { order.append(k) }
+        members[k, default: []].append(item)
+    }
+    return order.map { ($0, members[$0]!) }
+}
+
+func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : 100 * Double(part) / Double(whole) }
+
+/// Rounded to 4 decimals: percentages in reports read 99.9003, not 99.90029910269193.
+func round4(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+func round6(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
+func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import GeoIO
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Overlay sector footprints and fibre on villages; write report.json, report.geojson, report.csv.",
+        discussion: """
+        With no input options it runs on the bundled Bình Định dataset (GeoData/binh-dinh). Every \
+        output is written to a temporary file and renamed, so a failed run leaves the previous \
+        report as it was.
+        """
+    )
+
+    @OptionGroup var inputs: InputOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
+    var out: String = "covgap-out"
+
+    @Option(help: "Decimals of coordinates in report.geojson.")
+    var precision: Int = 6
+
+    @Option(help: "What to print on standard output: text (the gap table) or json (report.json).")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Print nothing on standard output.")
+    var quiet = false
+
+    @Flag(help: "Print the time of each stage on standard error.")
+    var timings = false
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        guard (0...15).contains(precision) else { throw ValidationError("--precision must be 0…15, got \(precision)") }
+    }
+
+    func run() throws {
+        var clock = Date()
+        func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
+
+        let loaded = try inputs.load(inputCRS: model.inputCRS)
+        let readTime = lap()
+        let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
+        _ = lap()
+        var result2 = result
+        result2.warnings = loaded.warnings + result.warnings
+        let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
+        let json = report.json().encoded(style: .pretty)
+        try OutputFolder(out).write([
+            ("report.json", json + [0x0A]),
+            ("report.geojson", report.geojson()),
+            ("report.csv", report.csv()),
+        ])
+        let writeTime = lap()
+
+        for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
+        if result2.warnings.count > 20 {
+            FileHandle.standardError.write("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json\n")
+        }
+        if timings {
+            let t = result.timings
+            let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
+                          ("fibre", t.fibre), ("places", t.places), ("write", writeTime)]
+            FileHandle.standardError.write("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "\n")
+        }
+        if quiet { return }
+        switch format {
+        case .text: print(report.text(), terminator: "")
+        case .json: FileHandle.standardOutput.write(Data(json + [0x0A]))
+        }
+    }
+}
+
+/// The output folder: created if missing; every file written through a temporary name and renamed.
+struct OutputFolder {
+    let path: String
+
+    init(_ path: String) { self.path = path }
+
+    func write(_ files: [(name: String, bytes: [UInt8])]) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw UsageError("\(path): cannot create the output folder: \((error as NSError).localizedDescription)")
+        }
+        try AtomicFile.writeAll(files.map { ("\(path)/\($0.name)", $0.bytes) })
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import Geo
+import GeoIO
+
+struct Footprints: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the sector footprints as GeoJSON, for map viewers."
+    )
+
+    @Option(help: ArgumentHelp("Sites: CSV (or OpenCelliD export, or GeoJSON points).", valueName: "file"))
+    var sites: String
+
+    @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
+    var out: String?
+
+    @Option(help: "Decimals of coordinates.")
+    var precision: Int = 6
+
+    @OptionGroup var model: ModelOptions
+
+    func run() throws {
+        let loaded = try InputOptions(villages: nil, sites: sites, fibre: nil, places: nil).loadSites(inputCRS: model.inputCRS)
+        for w in loaded.warnings { FileHandle.standardError.write("covgap: warning: \(w)\n") }
+        let parameters = model.parameters
+        let features: [(properties: JSONObject, geometry: Shape?)] = loaded.sectors.map { s in
+            let radius = parameters.radius(for: s)
+            let props: JSONObject = [
+                "site_id": .string(s.siteID), "operator": .string(s.operator), "tech": .string(s.tech.rawValue),
+                "azimuth": s.isOmnidirectional ? .null : .number(s.azimuth!),
+                "beamwidth": .number(s.isOmnidirectional ? 360 : s.beamwidth),
+                "radius_m": .number(radius),
+                "position_uncertainty_m": s.positionUncertainty.map(JSONValue.number) ?? .null,
+            ]
+            return (props, Footprint.shape(of: s, parameters: parameters))
+        }
+        let bytes = GeoJSONWriter(precision: precision).encode(features)
+        if let out {
+            try AtomicFile.write(bytes, to: out)
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+}
+
+extension InputOptions {
+    init(villages: String?, sites: String?, fibre: String?, places: String?) {
+        self.init()
+        self.villages = villages; self.sites = sites; self.fibre = fibre; self.places = places
+    }
+
+    /// Just the sites file.
+    func loadSites(inputCRS: String?) throws -> (sectors: [Sector], warnings: [String]) {
+        guard let sites else { throw UsageError("--sites is required") }
+        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
+        let sectors = try readSites(try InputFile.read(sites), path: sites, display: sites, loader: &loader)
+        return (sectors, loader.warnings)
+    }
+}

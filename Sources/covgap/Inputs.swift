@@ -1,0 +1,101 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import GeoIO
+
+/// The input files of an analysis, and reading them into the model.
+struct InputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Villages: GeoJSON FeatureCollection of Polygon/MultiPolygon with id and name.", valueName: "file"))
+    var villages: String?
+
+    @Option(help: ArgumentHelp("Sites: CSV with one row per sector (or an OpenCelliD export, or GeoJSON points).", valueName: "file"))
+    var sites: String?
+
+    @Option(help: ArgumentHelp("Fibre routes and access nodes: GeoJSON lines and points.", valueName: "file"))
+    var fibre: String?
+
+    @Option(help: ArgumentHelp("Priority places: GeoJSON points or polygons with id, name, category.", valueName: "file"))
+    var places: String?
+
+    var usesBundledData: Bool { villages == nil && sites == nil && fibre == nil && places == nil }
+
+    func validate() throws {
+        if !usesBundledData && (villages == nil || sites == nil) {
+            throw ValidationError("give both --villages and --sites (or no input at all for the bundled Bình Định data)")
+        }
+    }
+}
+
+/// The bundled Bình Định dataset: `GeoData/binh-dinh` in the working directory or above the executable.
+enum BundledData {
+    static let folder = "GeoData/binh-dinh"
+
+    static func locate() throws -> (root: String, display: String) {
+        var candidates = [FileManager.default.currentDirectoryPath]
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(dir.path)
+            dir = dir.deletingLastPathComponent()
+        }
+        for c in candidates where FileManager.default.fileExists(atPath: "\(c)/\(folder)/villages.geojson") {
+            return ("\(c)/\(folder)", folder)
+        }
+        throw UsageError("the bundled data (\(folder)) was not found; run covgap from the repository, or give --villages and --sites")
+    }
+}
+
+/// What was read, and from where.
+struct LoadedInputs {
+    var input: AnalysisInput
+    var files: [InputFileInfo]
+    var warnings: [String]
+}
+
+extension InputOptions {
+    /// Reads and checks every input file. Paths are recorded as given (relative stays relative).
+    func load(inputCRS: String?) throws -> LoadedInputs {
+        var paths: [(role: String, path: String, display: String)] = []
+        if usesBundledData {
+            let (root, display) = try BundledData.locate()
+            for name in ["villages", "sites", "fibre", "places"] {
+                let file = name == "sites" ? "sites.csv" : "\(name).geojson"
+                paths.append((name, "\(root)/\(file)", "\(display)/\(file)"))
+            }
+        } else {
+            for (role, path) in [("villages", villages), ("sites", sites), ("fibre", fibre), ("places", places)] {
+                if let path { paths.append((role, path, path)) }
+            }
+        }
+        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
+        var input = AnalysisInput(villages: [], sectors: [])
+        var files: [InputFileInfo] = []
+        for (role, path, display) in paths {
+            let bytes = try InputFile.read(path)
+            let count: Int
+            switch role {
+            case "villages":
+                input.villages = try loader.villages(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                count = input.villages.count
+            case "sites":
+                input.sectors = try readSites(bytes, path: path, display: display, loader: &loader)
+                count = input.sectors.count
+            case "fibre":
+                input.fibre = try loader.fibre(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                count = input.fibre!.count
+            default:
+                input.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                count = input.places!.count
+            }
+            files.append(InputFileInfo(role: role, path: display, sha256: SHA256.hex(bytes), count: count))
+        }
+        return LoadedInputs(input: input, files: files, warnings: loader.warnings)
+    }
+
+    /// Sites from CSV (covgap's columns or OpenCelliD's), or from GeoJSON points when the name says .geojson/.json.
+    func readSites(_ bytes: [UInt8], path: String, display: String, loader: inout InputLoader) throws -> [Sector] {
+        if [".geojson", ".json"].contains(where: { path.lowercased().hasSuffix($0) }) {
+            return try loader.sectors(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+        }
+        return try loader.sectors(try CSVReader.read(bytes: bytes, source: display))
+    }
+}

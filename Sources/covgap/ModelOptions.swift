@@ -1,0 +1,72 @@
+import ArgumentParser
+import Coverage
+
+/// The model's parameters (SPEC §3), shared by every command that builds footprints or runs the analysis.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .customLong("crs"), help: ArgumentHelp("Metric CRS for lengths and areas, e.g. EPSG:9217 (VN-2000 / TM-3 108-15).", discussion: "Default: the WGS 84 UTM zone of the centre of the villages' extent (EPSG:32649 for Bình Định)."))
+    var crs: String?
+
+    @Option(help: ArgumentHelp("CRS of input coordinates when a file does not declare one (e.g. EPSG:9217). Default: WGS 84 lon/lat.", valueName: "EPSG:N"))
+    var inputCRS: String?
+
+    @Option(help: "Degrees between arc vertices of a footprint.")
+    var arcStep: Double = 2
+
+    @Option(name: .customLong("radius-2g"), help: "Coverage radius of 2G sectors without radius_m, metres.")
+    var radius2G: Double = Tech.g2.defaultRadius
+    @Option(name: .customLong("radius-3g"), help: "Coverage radius of 3G sectors without radius_m, metres.")
+    var radius3G: Double = Tech.g3.defaultRadius
+    @Option(name: .customLong("radius-4g"), help: "Coverage radius of 4G sectors without radius_m, metres.")
+    var radius4G: Double = Tech.g4.defaultRadius
+    @Option(name: .customLong("radius-5g"), help: "Coverage radius of 5G sectors without radius_m, metres.")
+    var radius5G: Double = Tech.g5.defaultRadius
+
+    @Option(help: "A village centre within this many metres of fibre has fixed broadband.")
+    var fibreReach: Double = 1000
+
+    @Option(help: "Mobile share at or above which a village is covered.")
+    var coveredMin: Double = 0.95
+
+    @Option(help: "Mobile share below which a village is uncovered.")
+    var uncoveredMax: Double = 0.05
+
+    @Option(help: "Smallest mobile gap polygon reported, square metres (10000 = 1 ha).")
+    var minGapArea: Double = 10_000
+
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var jobs: Int?
+
+    func validate() throws {
+        guard arcStep > 0 && arcStep <= 90 else { throw ValidationError("--arc-step must be in (0, 90] degrees, got \(arcStep)") }
+        for (name, r) in [("2g", radius2G), ("3g", radius3G), ("4g", radius4G), ("5g", radius5G)] where !(r > 0) {
+            throw ValidationError("--radius-\(name) must be greater than 0 metres, got \(r)")
+        }
+        guard fibreReach >= 0 else { throw ValidationError("--fibre-reach must not be negative") }
+        guard (0...1).contains(coveredMin), (0...1).contains(uncoveredMax), uncoveredMax <= coveredMin else {
+            throw ValidationError("need 0 ≤ --uncovered-max ≤ --covered-min ≤ 1, got \(uncoveredMax) and \(coveredMin)")
+        }
+        guard minGapArea >= 0 else { throw ValidationError("--min-gap-area must not be negative") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    var parameters: AnalysisParameters {
+        var p = AnalysisParameters()
+        p.crs = crs.map(canonicalCRS)
+        p.arcStep = arcStep
+        p.radius = [.g2: radius2G, .g3: radius3G, .g4: radius4G, .g5: radius5G]
+        p.fibreReach = fibreReach
+        p.coveredMin = coveredMin
+        p.uncoveredMax = uncoveredMax
+        p.minGapArea = minGapArea
+        p.jobs = jobs
+        return p
+    }
+}
+
+/// "epsg:9217" and "9217" → "EPSG:9217"; anything else as given.
+func canonicalCRS(_ s: String) -> String {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    if let n = Int(t) { return "EPSG:\(n)" }
+    if t.lowercased().hasPrefix("epsg:") { return "EPSG:" + t.dropFirst(5) }
+    return t
+}
