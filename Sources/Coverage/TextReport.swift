@@ -42,7 +42,7 @@ extension Report {
             }
         }
 
-        out += "\nSummary                               this run              plan target\n"
+        out += "\n\(pad("Summary", 42))\(pad("this run", 22))plan target\n"
         let all = summary.all
         let m = all.figures(.mobile)
         out += line("Mobile signal (villages covered)", "\(pct(m.coveredPct)) (\(m.covered)/\(n))", PlanTargets.mobileCoveredPct, m.coveredPct)
@@ -57,13 +57,13 @@ extension Report {
         }
         for c in [CoverageClass.g4, .g5] {
             let f = all.figures(c)
-            out += "  \(pad("\(c.rawValue) coverage (villages covered)", 36))\(pad("\(pct(f.coveredPct)) (\(f.covered)/\(n))", 22))\n"
+            out += "  \(pad("\(c.rawValue) coverage (villages covered)", 40))\(pad("\(pct(f.coveredPct)) (\(f.covered)/\(n))", 22))\n"
         }
         if all.householdsKnown {
             let h = all.households
-            out += "  \(pad("Households with mobile signal", 36))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(Int(h))\n"
+            out += "  \(pad("Households with mobile signal", 40))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(Int(h))\n"
             if all.hasFixed {
-                out += "  \(pad("Households with fixed broadband", 36))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(Int(h))\n"
+                out += "  \(pad("Households with fixed broadband", 40))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(Int(h))\n"
             }
         }
         let missing = zip(input.places ?? [], result.places).filter { !$0.1.has5G }
@@ -76,7 +76,7 @@ extension Report {
 
     private func line(_ label: String, _ value: String, _ target: Double, _ actual: Double) -> String {
         let ok = actual + 1e-9 >= target
-        return "  \(pad(label, 36))\(pad(value, 22))\(pad(pct(target), 8)) \(ok ? "met" : "NOT MET")\n"
+        return "  \(pad(label, 40))\(pad(value, 22))\(pad(pct(target), 8)) \(ok ? "met" : "NOT MET")\n"
     }
 }
 

@@ -1,0 +1,29 @@
+import Foundation
+import XCTest
+
+final class UsageTests: XCTestCase {
+    func testHelpExitsZeroAndNamesTheCommands() throws {
+        let r = try CLI.run(["--help"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("analyze"))
+        XCTAssertTrue(r.stdout.contains("footprints"))
+    }
+
+    func testBadUsageExitsTwoWithAMessage() throws {
+        let r = try CLI.run(["analyze", "--villages", "v.geojson"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("give both --villages and --sites"), r.stderr)
+        let bad = try CLI.run(["analyze", "--covered-min", "0.01", "--uncovered-max", "0.5"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--uncovered-max"), bad.stderr)
+        XCTAssertEqual(try CLI.run(["analyze", "--no-such-flag"]).status, 2)
+    }
+
+    func testUnknownCRSIsBadUsage() throws {
+        let tmp = try CLI.temporaryDirectory(self)
+        let r = try CLI.run(["analyze", "--crs", "EPSG:999999", "--out", tmp.appendingPathComponent("o").path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("EPSG:999999"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.appendingPathComponent("o/report.json").path))
+    }
+}
