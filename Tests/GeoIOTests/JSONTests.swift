@@ -121,6 +121,26 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(fixed(.nan, 6), "null")
     }
 
+    func testFixedAgreesWithPrintf() {
+        // Random coordinates with 7–9 decimals: never exact binary ties, so printf's rounding
+        // (ties to even) and ours (ties away from zero) must agree digit for digit.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20000 {
+            let v = Double.random(in: -180...180, using: &rng)
+            let d = Int.random(in: 0...9, using: &rng)
+            var expected = String(format: "%.\(d)f", v)
+            if expected.contains(".") {
+                while expected.hasSuffix("0") { expected.removeLast() }
+                if expected.hasSuffix(".") { expected.removeLast() }
+            }
+            if expected == "-0" { expected = "0" }
+            XCTAssertEqual(fixed(v, d), expected, "\(v) with \(d) decimals")
+        }
+        // Values that print as ties at 6 decimals (…5 in the 7th) are decided by their exact binary value.
+        XCTAssertEqual(fixed(109.1501615, 6), String(format: "%.6f", 109.1501615))
+        XCTAssertEqual(fixed(14.0250105, 6), String(format: "%.6f", 14.0250105))
+    }
+
     func testStringEscaping() {
         var w = JSONWriter()
         w.string("a\"b\\c\nd\t\u{1}/Xã Vĩnh Kim 😀")
