@@ -462,6 +462,11 @@ extension JSONValue {
         return v
     }
 
+    /// Parses a complete JSON document in raw memory (for example a memory-mapped file).
+    public static func parse(_ raw: UnsafeRawBufferPointer, source: String) throws -> JSONValue {
+        try parse(raw.bindMemory(to: UInt8.self), source: source)
+    }
+
     /// Parses a complete JSON document held in `bytes`.
     public static func parse(bytes: [UInt8], source: String) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { try parse($0, source: source) }
