@@ -18,6 +18,11 @@ public enum GeoJSONReader {
         try bytes.withUnsafeBufferPointer { try read($0, source: source) }
     }
 
+    /// Reads a FeatureCollection from raw memory (for example a memory-mapped file).
+    public static func read(_ raw: UnsafeRawBufferPointer, source: String) throws -> FeatureCollection {
+        try read(raw.bindMemory(to: UInt8.self), source: source)
+    }
+
     /// Reads a FeatureCollection from a buffer; `source` names it in errors.
     public static func read(_ buffer: UnsafeBufferPointer<UInt8>, source: String) throws -> FeatureCollection {
         let start = try TextEncoding.checkUTF8(buffer, source: source)

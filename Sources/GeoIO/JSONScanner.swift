@@ -349,10 +349,34 @@ struct JSONScanner {
 
     // MARK: Numbers
 
-    private static let powersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
+    /// 10^n for 0 ≤ n ≤ 22, all exact in a Double (a switch: no global-array access in the hot loop).
+    @inline(__always) static func powerOfTen(_ n: Int) -> Double {
+        switch n {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
 
     /// Reads a number by the RFC 8259 grammar. Up to 19 significant digits with a small exponent
     /// are converted exactly by Clinger's fast path; the rest goes through the standard library's
@@ -415,7 +439,7 @@ struct JSONScanner {
         }
         if exact && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var v = Double(mantissa)
-            if exponent < 0 { v /= Self.powersOfTen[-exponent] } else { v *= Self.powersOfTen[exponent] }
+            if exponent < 0 { v /= Self.powerOfTen(-exponent) } else { v *= Self.powerOfTen(exponent) }
             return negative ? -v : v
         }
         if mantissa == 0 && exact { return negative ? -0.0 : 0.0 }
@@ -436,6 +460,11 @@ extension JSONValue {
         let v = try scanner.value()
         try scanner.expectEnd()
         return v
+    }
+
+    /// Parses a complete JSON document in raw memory (for example a memory-mapped file).
+    public static func parse(_ raw: UnsafeRawBufferPointer, source: String) throws -> JSONValue {
+        try parse(raw.bindMemory(to: UInt8.self), source: source)
     }
 
     /// Parses a complete JSON document held in `bytes`.

@@ -213,41 +213,77 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    private static let scales: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]
-
     /// Appends `value` rounded to `decimals` places with trailing zeros trimmed (`null` for NaN/inf).
     static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
         guard value.isFinite else { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
         let decimals = max(0, decimals)
-        if decimals < scales.count {
-            let scaled = abs(value) * scales[decimals]
-            let rounded = scaled.rounded(.toNearestOrAwayFromZero)
-            // The product is within a relative 2^-53 of the exact one: when it is farther than
-            // that from a tie, rounding it rounds the exact decimal value the same way.
-            if scaled < 4e15 && abs(abs(scaled - rounded) - 0.5) > scaled * 3e-16 + 1e-300 {
-                appendScaled(UInt64(rounded), negative: value < 0, decimals: decimals, to: &bytes)
-                return
-            }
+        if let units = roundedScaled(abs(value), decimals: decimals) {
+            appendScaled(units, negative: value < 0, decimals: decimals, to: &bytes)
+        } else {
+            appendFixedExact(value, decimals: decimals, to: &bytes)   // beyond 64 bits: rare
         }
-        // Rare: near-ties and big values. Decide from the exact decimal expansion.
-        appendFixedExact(value, decimals: decimals, to: &bytes)
     }
 
+    /// round(a · 10^decimals), half away from zero, computed exactly: a = m·2^e, so the scaled
+    /// value is (m·10^d) >> -e in 128-bit arithmetic, and the bit just below the cut decides the
+    /// rounding. Nil when the result does not fit 64 bits.
+    static func roundedScaled(_ a: Double, decimals: Int) -> UInt64? {
+        guard decimals <= 19, a.isFinite else { return nil }
+        if a == 0 { return 0 }
+        let m: UInt64 = a.significandBitPattern | (a.isNormal ? 1 << 52 : 0)
+        let e = a.isNormal ? Int(a.exponentBitPattern) - 1075 : -1074
+        var p: UInt64 = 1
+        for _ in 0..<decimals { p *= 10 }
+        let (hi, lo) = m.multipliedFullWidth(by: p)
+        if e >= 0 {
+            guard hi == 0, e < 64, lo <= (UInt64.max >> UInt64(e)) else { return nil }
+            return lo << UInt64(e)
+        }
+        func shiftRight(_ s: Int) -> (UInt64, UInt64) {
+            if s == 0 { return (hi, lo) }
+            if s >= 128 { return (0, 0) }
+            if s >= 64 { return (0, hi >> UInt64(s - 64)) }
+            return (hi >> UInt64(s), (lo >> UInt64(s)) | (hi << UInt64(64 - s)))
+        }
+        let (qh, ql) = shiftRight(-e)
+        guard qh == 0 else { return nil }
+        let roundBit = shiftRight(-e - 1).1 & 1
+        let (q, overflow) = ql.addingReportingOverflow(roundBit)
+        return overflow ? nil : q
+    }
+
+    /// Appends `units / 10^decimals` with trailing fraction zeros trimmed; no allocation.
     private static func appendScaled(_ units: UInt64, negative: Bool, decimals: Int, to bytes: inout [UInt8]) {
         if units == 0 { bytes.append(0x30); return }   // never "-0"
         if negative { bytes.append(UInt8(ascii: "-")) }
-        var digits = Array(String(units).utf8)
-        if decimals == 0 { bytes.append(contentsOf: digits); return }
-        if digits.count <= decimals {
-            digits.insert(contentsOf: repeatElement(0x30, count: decimals - digits.count + 1), at: 0)
-        }
-        let point = digits.count - decimals
-        var end = digits.count
-        while end > point && digits[end - 1] == 0x30 { end -= 1 }
-        bytes.append(contentsOf: digits[0..<point])
-        if end > point {
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(contentsOf: digits[point..<end])
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        appendDigits(units / scale, minimumCount: 1, to: &bytes)
+        var fraction = units % scale
+        guard fraction != 0 else { return }
+        var places = decimals
+        while fraction % 10 == 0 { fraction /= 10; places -= 1 }
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(fraction, minimumCount: places, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value`, left-padded with zeros to `minimumCount`.
+    @inline(__always) private static func appendDigits(_ value: UInt64, minimumCount: Int, to bytes: inout [UInt8]) {
+        // 20 digits hold any UInt64; written backwards into a fixed buffer, then appended.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            var v = value
+            var k = 24
+            repeat {
+                k -= 1
+                raw[k] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                v /= 10
+            } while v != 0
+            while 24 - k < minimumCount && k > 0 {
+                k -= 1
+                raw[k] = 0x30
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[k..<24]))
         }
     }
 

@@ -3,9 +3,28 @@ import Foundation
 /// `s` in Unicode Normalization Form C (precomposed: "ễ" as one scalar), as every name is kept
 /// internally. Vietnamese data often arrives decomposed (NFD) from macOS or from some GIS exports.
 public func nfc(_ s: String) -> String {
-    // ASCII is already NFC; skipping Foundation here keeps big files fast.
-    if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
+    if isKnownNFC(s) { return s }
     return s.precomposedStringWithCanonicalMapping
+}
+
+/// True when every scalar is below U+0300 or in Latin Extended Additional (U+1E00–U+1EFF): such
+/// text, which covers precomposed Vietnamese, is NFC as it stands (no combining marks, no
+/// singletons), so Foundation's normaliser can be skipped. False means "maybe not".
+func isKnownNFC(_ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { u in
+        var k = 0
+        let n = u.count
+        while k < n {
+            let b = u[k]
+            if b < 0x80 { k += 1 } else if b >= 0xC2 && b <= 0xCB { k += 2 } else if b == 0xE1 && k + 1 < n && u[k + 1] >= 0xB8 && u[k + 1] <= 0xBB {
+                k += 3
+            } else {
+                return false
+            }
+        }
+        return true
+    }
 }
 
 /// A key for forgiving name matching: lowercased, diacritics removed, `đ`/`Đ` as `d`, runs of

@@ -152,8 +152,9 @@ public enum TextEncoding {
             if let w = decodeVNI(word), isPlausibleVietnameseSyllable(w) { vniValid += 1 }
         }
         guard words > 0 else { return nil }
+        // Real Vietnamese text decodes to syllables almost word for word; Latin-1 text only by chance.
         let best = max(tcvnValid, vniValid)
-        if best * 2 >= words {
+        if best * 3 >= words * 2 {
             return vniValid > tcvnValid ? .vni : .tcvn3
         }
         if highBytes > 0 && latinLetters * 2 >= highBytes { return .windows1252 }
