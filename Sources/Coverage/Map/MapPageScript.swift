@@ -37,7 +37,7 @@ covgap.normalize = norm;
 function features(c) { return c && Array.isArray(c.features) ? c.features.filter(function (f) { return f && typeof f === "object"; }) : []; }
 function props(f) { return f.properties && typeof f.properties === "object" ? f.properties : {}; }
 
-var RED = "#d7191c", AMBER = "#f0a30a", GREEN = "#1a9641", BLUE = "#2b83ba", GREY = "#b9bec5";
+var RED = "#d7191c", AMBER = "#f0a30a", GREEN = "#3f9e4d", BLUE = "#2b83ba", GREY = "#b9bec5";
 var GAPRED = "#8e0b0e", FIBRE = "#1f4e9c", SITE = "#2d3440", PLACE = "#6a3d9a";
 var FONT = '"Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
 
@@ -223,6 +223,7 @@ function resize() {
   if (nw === W && nh === H && nd === DPR) return false;
   if (W && H) { var cx = (W / 2 - T.tx) / T.s, cy = (H / 2 - T.ty) / T.s; T.tx = nw / 2 - cx * T.s; T.ty = nh / 2 - cy * T.s; }
   W = nw; H = nh; DPR = nd;
+  document.body.dataset.mapRect = [Math.round(r.left), Math.round(r.top), W, H].join(",");
   [base, over].forEach(function (c) { c.width = Math.round(W * DPR); c.height = Math.round(H * DPR); c.style.width = W + "px"; c.style.height = H + "px"; });
   return true;
 }
@@ -292,16 +293,14 @@ function render() {
     if ((bb[2] - bb[0]) * s < 1.6 && (bb[3] - bb[1]) * s < 1.6) tiny.push(i); else groups[CLS[i]].push(i);
   }
   var outlines = VSIZE * s > 14;
-  c.globalAlpha = 0.82;
   for (var k = NK - 1; k >= 0; k--) {
     var g = groups[k]; if (!g.length) continue;
     c.beginPath();
     for (j = 0; j < g.length; j++) trace(c, partsAt(V[g[j]], b, true), true);
     c.fillStyle = SPEC.classes[k].color; c.fill("evenodd");
-    if (outlines) { c.globalAlpha = 1; c.strokeStyle = "rgba(255,255,255,0.85)"; c.lineWidth = 0.7; c.stroke(); c.globalAlpha = 0.82; }
+    if (outlines) { c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8; c.stroke(); }
   }
   for (j = 0; j < tiny.length; j++) { var tv = V[tiny[j]]; c.fillStyle = SPEC.classes[CLS[tiny[j]]].color; c.fillRect(tv.cx * s + tx - 1, tv.cy * s + ty - 1, 2, 2); }
-  c.globalAlpha = 1;
 
   // mobile gap areas: hatched, dark red outline
   var gv = GAPS.filter(function (f) { return inBox(f.bb, vb); });
@@ -467,7 +466,7 @@ function swatch(kind, color) {
   var NS = "http://www.w3.org/2000/svg", s = document.createElementNS(NS, "svg");
   s.setAttribute("width", "22"); s.setAttribute("height", "14"); s.setAttribute("viewBox", "0 0 22 14");
   var m = {
-    fill: '<rect x="1" y="1" width="20" height="12" rx="2" fill="' + color + '" fill-opacity="0.85"/>',
+    fill: '<rect x="1" y="1" width="20" height="12" rx="2" fill="' + color + '"/>',
     gap: '<defs><pattern id="lgh" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.6" height="5" fill="' + GAPRED + '"/></pattern></defs><rect x="1" y="1" width="20" height="12" rx="2" fill="url(#lgh)" stroke="' + GAPRED + '" stroke-width="1.2"/>',
     line: '<path d="M1 7H21" stroke="' + FIBRE + '" stroke-width="2.2" stroke-linecap="round"/>',
     dash: '<path d="M1 7H21" stroke="' + FIBRE + '" stroke-width="2.2" stroke-dasharray="5 3"/>',
@@ -542,7 +541,7 @@ function zoomToIndex(i) {
   select(i); resize();
   var bb = V[i].bb, cx = (bb[0] + bb[2]) / 2, cy = (bb[1] + bb[3]) / 2;
   var w = Math.max(bb[2] - bb[0], 0.004), h = Math.max(bb[3] - bb[1], 0.004);
-  fitBox([cx - w * 1.6, cy - h * 1.6, cx + w * 1.6, cy + h * 1.6], 20);
+  fitBox([cx - w * 2.5, cy - h * 2.5, cx + w * 2.5, cy + h * 2.5], 20);
   document.body.dataset.focus = str(V[i].p.id);
   requestRender();
   return true;

@@ -11,7 +11,7 @@ enum MapPageTemplate {
 <style>
 :root {
   --bg: #f3f4f6; --card: #ffffff; --line: #e0e3e8; --ink: #1c2330; --muted: #5d6776;
-  --accent: #1f4e9c; --red: #d7191c; --amber: #f0a30a; --green: #1a9641; --blue: #2b83ba;
+  --accent: #1f4e9c; --red: #d7191c; --amber: #f0a30a; --green: #3f9e4d; --blue: #2b83ba;
   --font: "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif;
 }
 * { box-sizing: border-box; }
