@@ -2,8 +2,8 @@
 // { title, summary, operators, villages, gaps, fibre, extensions, sites, places (GeoJSON
 // FeatureCollections, WGS84 [lon, lat]), labels {districts, communes} }; every part may be absent.
 // Draws on a canvas: coordinates projected once (equirectangular, x scaled by cos(mid-latitude)),
-// simplified lazily per zoom bucket (Douglas–Peucker at ~1 px), culled by bounding box, batched
-// per colour class, redrawn on requestAnimationFrame.
+// simplified lazily per zoom bucket (Douglas–Peucker at ~1 px) into cached Path2D objects, culled
+// by bounding box, grouped by colour class, redrawn on requestAnimationFrame.
 enum MapPageScript {
     static let source = #"""
 (function () {
@@ -42,16 +42,18 @@ var GAPRED = "#8e0b0e", FIBRE = "#1f4e9c", SITE = "#2d3440", PLACE = "#6a3d9a";
 var FONT = '"Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
 
 // ---------- payload ----------
-var P = {};
+var P = {}, tParse0 = performance.now();
 try {
   var node = $("covgap-data");
   P = JSON.parse(node && node.textContent.trim() ? node.textContent : "{}");
   if (!P || typeof P !== "object" || Array.isArray(P)) P = {};
 } catch (e) { report("payload: " + e.message); P = {}; }
 var S = P.summary && typeof P.summary === "object" ? P.summary : {};
+covgap.timing = { start_ms: Math.round(tParse0), parse_ms: Math.round(performance.now() - tParse0) };
+var tPrep0 = performance.now();
 
 // ---------- geometry: lon/lat -> world (x = lon*cos(lat0), y = -lat), then screen = world*s + t ----------
-var K = 1;
+var K = 1, X0 = 0, Y0 = 0;
 function ringArray(coords, out) {
   if (!Array.isArray(coords)) return;
   var a = new Float64Array(coords.length * 2), n = 0;
@@ -96,26 +98,29 @@ var LABELS = P.labels && typeof P.labels === "object" ? P.labels : {};
 var DISTRICTS = (Array.isArray(LABELS.districts) ? LABELS.districts : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
 var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
 
+// World coordinates are relative to the data's north-west corner so that Path2D's float32 points
+// stay precise (≪ 1 px) at the closest zoom.
 (function project() {
-  var minY = Infinity, maxY = -Infinity;
-  function scanParts(L) { L.forEach(function (f) { f.parts.forEach(function (a) { for (var i = 1; i < a.length; i += 2) { if (a[i] < minY) minY = a[i]; if (a[i] > maxY) maxY = a[i]; } }); }); }
-  function scanPts(L) { L.forEach(function (q) { if (q.y < minY) minY = q.y; if (q.y > maxY) maxY = q.y; }); }
+  var minY = Infinity, maxY = -Infinity, minX = Infinity;
+  function scanParts(L) { L.forEach(function (f) { f.parts.forEach(function (a) { for (var i = 1; i < a.length; i += 2) { if (a[i] < minY) minY = a[i]; if (a[i] > maxY) maxY = a[i]; if (a[i - 1] < minX) minX = a[i - 1]; } }); }); }
+  function scanPts(L) { L.forEach(function (q) { if (q.y < minY) minY = q.y; if (q.y > maxY) maxY = q.y; if (q.x < minX) minX = q.x; }); }
   scanParts(V); if (!isFinite(minY)) { scanParts(GAPS); scanParts(FIB); scanParts(EXT); scanPts(SITES); scanPts(PLACES); scanPts(FIBPTS); }
   var lat0 = isFinite(minY) ? (minY + maxY) / 2 : 14.1;
   K = Math.cos(Math.max(-85, Math.min(85, lat0)) * Math.PI / 180);
+  if (isFinite(minX)) { X0 = minX * K; Y0 = -maxY; }
   function tParts(L) {
     L.forEach(function (f) {
       var bb = [Infinity, Infinity, -Infinity, -Infinity];
       f.parts.forEach(function (a) {
         for (var i = 0; i < a.length; i += 2) {
-          var x = a[i] * K, y = -a[i + 1]; a[i] = x; a[i + 1] = y;
+          var x = a[i] * K - X0, y = -a[i + 1] - Y0; a[i] = x; a[i + 1] = y;
           if (x < bb[0]) bb[0] = x; if (y < bb[1]) bb[1] = y; if (x > bb[2]) bb[2] = x; if (y > bb[3]) bb[3] = y;
         }
       });
       f.bb = bb; f.cx = (bb[0] + bb[2]) / 2; f.cy = (bb[1] + bb[3]) / 2;
     });
   }
-  function tPts(L) { L.forEach(function (q) { q.x *= K; q.y = -q.y; }); }
+  function tPts(L) { L.forEach(function (q) { q.x = q.x * K - X0; q.y = -q.y - Y0; }); }
   tParts(V); tParts(GAPS); tParts(FIB); tParts(EXT); tPts(SITES); tPts(PLACES); tPts(FIBPTS); tPts(DISTRICTS); tPts(COMMUNES);
 })();
 
@@ -175,11 +180,19 @@ function simplify(a, tol2) {
   for (var j = 0; j < n; j++) if (keep[j]) { out[k++] = a[2 * j]; out[k++] = a[2 * j + 1]; }
   return out;
 }
-function partsAt(f, bucket, closed) {
+// One Path2D per feature and zoom bucket, in world coordinates (drawn under the view transform):
+// far cheaper in Chromium than tracing every frame into one big path.
+function pathAt(f, bucket, closed) {
   var c = f.sc || (f.sc = {}), r = c[bucket];
   if (r) return r;
   var tol = 0.6 / Math.pow(2, bucket), t2 = tol * tol, min = closed ? 8 : 4;
-  r = f.parts.map(function (a) { var q = simplify(a, t2); return q.length >= min ? q : a; });
+  r = new Path2D();
+  for (var p = 0; p < f.parts.length; p++) {
+    var a = simplify(f.parts[p], t2); if (a.length < min) a = f.parts[p];
+    r.moveTo(a[0], a[1]);
+    for (var i = 2; i < a.length; i += 2) r.lineTo(a[i], a[i + 1]);
+    if (closed) r.closePath();
+  }
   c[bucket] = r;
   return r;
 }
@@ -237,7 +250,7 @@ function fitBox(bb, pad, maxS) {
 }
 function fitAll() {
   if (EXTENT) fitBox(EXTENT, 28);
-  else { var c = [108.9 * Math.cos(14.1 * Math.PI / 180), -14.1]; fitBox([c[0] - 0.6, c[1] - 0.7, c[0] + 0.6, c[1] + 0.7], 28); }
+  else { var c = [108.9 * K - X0, -14.1 - Y0]; fitBox([c[0] - 0.6, c[1] - 0.7, c[0] + 0.6, c[1] + 0.7], 28); }
   if (!FIT_S) { FIT_S = T.s; }
 }
 function zoomAt(sx, sy, f) {
@@ -257,25 +270,17 @@ function hatchPattern() {
   var g = c.getContext("2d"); g.strokeStyle = GAPRED; g.lineWidth = 1.4 * DPR; g.globalAlpha = 0.9;
   g.beginPath(); g.moveTo(0, n); g.lineTo(n, 0); g.moveTo(-n / 2, n / 2); g.lineTo(n / 2, -n / 2); g.moveTo(n / 2, n * 1.5); g.lineTo(n * 1.5, n / 2); g.stroke();
   hatch = ctx.createPattern(c, "repeat");
-  if (hatch && hatch.setTransform && window.DOMMatrix) hatch.setTransform(new DOMMatrix().scale(1 / DPR));
   return hatch;
 }
-function trace(c, parts, closed) {
-  var s = T.s, tx = T.tx, ty = T.ty;
-  for (var p = 0; p < parts.length; p++) {
-    var a = parts[p], n = a.length;
-    c.moveTo(a[0] * s + tx, a[1] * s + ty);
-    for (var i = 2; i < n; i += 2) c.lineTo(a[i] * s + tx, a[i + 1] * s + ty);
-    if (closed) c.closePath();
-  }
-}
+function worldTransform(c) { c.setTransform(DPR * T.s, 0, 0, DPR * T.s, DPR * T.tx, DPR * T.ty); }
+function screenTransform(c) { c.setTransform(DPR, 0, 0, DPR, 0, 0); }
 function visibleBox(m) { var s = T.s; return [(-T.tx - m) / s, (-T.ty - m) / s, (W - T.tx + m) / s, (H - T.ty + m) / s]; }
 function inBox(b, v) { return !(b[2] < v[0] || b[0] > v[2] || b[3] < v[1] || b[1] > v[3]); }
 function bucket() { return Math.floor(Math.log2(T.s)); }
 var VISIBLE = [], selected = -1, hover = -1;
 
 function render() {
-  var t0 = performance.now();
+  var t0 = performance.now(), ph = { start: t0 };
   resize();
   var c = ctx, s = T.s, tx = T.tx, ty = T.ty, vb = visibleBox(4), b = bucket();
   c.setTransform(DPR, 0, 0, DPR, 0, 0);
@@ -293,37 +298,49 @@ function render() {
     if ((bb[2] - bb[0]) * s < 1.6 && (bb[3] - bb[1]) * s < 1.6) tiny.push(i); else groups[CLS[i]].push(i);
   }
   var outlines = VSIZE * s > 14;
+  worldTransform(c);
   for (var k = NK - 1; k >= 0; k--) {
     var g = groups[k]; if (!g.length) continue;
-    c.beginPath();
-    for (j = 0; j < g.length; j++) trace(c, partsAt(V[g[j]], b, true), true);
-    c.fillStyle = SPEC.classes[k].color; c.fill("evenodd");
-    if (outlines) { c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8; c.stroke(); }
+    c.fillStyle = SPEC.classes[k].color;
+    for (j = 0; j < g.length; j++) c.fill(pathAt(V[g[j]], b, true), "evenodd");
   }
+  if (outlines) {
+    c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8 / s;
+    for (k = 0; k < NK; k++) for (j = 0; j < groups[k].length; j++) c.stroke(pathAt(V[groups[k][j]], b, true));
+  }
+  screenTransform(c);
   for (j = 0; j < tiny.length; j++) { var tv = V[tiny[j]]; c.fillStyle = SPEC.classes[CLS[tiny[j]]].color; c.fillRect(tv.cx * s + tx - 1, tv.cy * s + ty - 1, 2, 2); }
+  ph.villages = performance.now();
 
   // mobile gap areas: hatched, dark red outline
   var gv = GAPS.filter(function (f) { return inBox(f.bb, vb); });
   if (gv.length) {
-    c.beginPath();
-    gv.forEach(function (f) { trace(c, partsAt(f, b, true), true); });
-    c.fillStyle = hatchPattern() || "rgba(142,11,14,0.35)"; c.fill("evenodd");
-    c.strokeStyle = GAPRED; c.lineWidth = 1.2; c.stroke();
+    worldTransform(c);
+    var pat = hatchPattern();
+    if (pat && pat.setTransform && c.getTransform) pat.setTransform(c.getTransform().inverse());
+    c.fillStyle = pat || "rgba(142,11,14,0.35)"; c.strokeStyle = GAPRED; c.lineWidth = 1.2 / s;
+    gv.forEach(function (f) { var p = pathAt(f, b, true); c.fill(p, "evenodd"); c.stroke(p); });
+    screenTransform(c);
   }
+  ph.gaps = performance.now();
   // fibre routes and access nodes; proposed extensions dashed
   var fv = FIB.filter(function (f) { return inBox(f.bb, vb); });
   if (fv.length) {
-    c.beginPath(); fv.forEach(function (f) { trace(c, partsAt(f, b, false), false); });
-    c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6; c.stroke();
-    c.strokeStyle = FIBRE; c.lineWidth = 1.8; c.stroke();
+    worldTransform(c);
+    c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6 / s; fv.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
+    c.strokeStyle = FIBRE; c.lineWidth = 1.8 / s; fv.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
+    screenTransform(c);
   }
   var fp = Math.min(5, Math.max(2.5, s / 4000));
   c.fillStyle = FIBRE;
   FIBPTS.forEach(function (q) { var x = q.x * s + tx, y = q.y * s + ty; if (x > -5 && y > -5 && x < W + 5 && y < H + 5) c.fillRect(x - fp / 2, y - fp / 2, fp, fp); });
   var ev = EXT.filter(function (f) { return inBox(f.bb, vb); });
   if (ev.length) {
-    c.beginPath(); ev.forEach(function (f) { trace(c, partsAt(f, b, false), false); });
-    c.setLineDash([6, 4]); c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = 2; c.stroke(); c.setLineDash([]); c.lineCap = "round";
+    worldTransform(c);
+    c.setLineDash([6 / s, 4 / s]); c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = 2 / s;
+    ev.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
+    c.setLineDash([]); c.lineCap = "round";
+    screenTransform(c);
   }
   // sites
   var sr = Math.min(3.5, Math.max(1.6, s / 900)), sitesOnScreen = 0;
@@ -334,6 +351,7 @@ function render() {
     c.moveTo(x + sr, y); c.arc(x, y, sr, 0, 2 * Math.PI); sitesOnScreen++;
   }
   if (sitesOnScreen) { c.fillStyle = SITE; c.fill(); if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); } }
+  ph.lines_sites = performance.now();
 
   // villages of the first (red) class that are too small to see get a ring around them
   var small = [];
@@ -351,13 +369,18 @@ function render() {
   });
   // the selected village
   if (selected >= 0) {
-    c.beginPath(); trace(c, partsAt(V[selected], b, true), true);
-    c.strokeStyle = "#fff"; c.lineWidth = 5; c.stroke(); c.strokeStyle = "#111827"; c.lineWidth = 2.2; c.stroke();
+    worldTransform(c);
+    var sp = pathAt(V[selected], b, true);
+    c.strokeStyle = "#fff"; c.lineWidth = 5 / s; c.stroke(sp); c.strokeStyle = "#111827"; c.lineWidth = 2.2 / s; c.stroke(sp);
+    screenTransform(c);
   }
   drawLabels(c);
+  ph.labels = performance.now();
   drawScale();
   drawOverlay();
   covgap.lastRenderMs = Math.round((performance.now() - t0) * 100) / 100;
+  var prev = t0, keys = Object.keys(ph); covgap.lastPhases = {};
+  for (var q = 1; q < keys.length; q++) { covgap.lastPhases[keys[q]] = Math.round((ph[keys[q]] - prev) * 10) / 10; prev = ph[keys[q]]; }
   covgap.renders++;
 }
 function star(c, x, y, r) {
@@ -408,8 +431,8 @@ function drawScale() {
 function drawOverlay() {
   octx.setTransform(DPR, 0, 0, DPR, 0, 0); octx.clearRect(0, 0, W, H);
   if (hover >= 0 && hover !== selected && V[hover]) {
-    octx.beginPath(); trace(octx, partsAt(V[hover], bucket(), true), true);
-    octx.lineJoin = "round"; octx.strokeStyle = "#111827"; octx.lineWidth = 1.6; octx.stroke();
+    worldTransform(octx);
+    octx.lineJoin = "round"; octx.strokeStyle = "#111827"; octx.lineWidth = 1.6 / T.s; octx.stroke(pathAt(V[hover], bucket(), true));
   }
 }
 
@@ -751,7 +774,7 @@ function applyHash() {
 function bench() {
   function flush() { ctx.getImageData(0, 0, 1, 1); }
   function timed(fn) { var t0 = performance.now(); fn(); render(); flush(); return Math.round((performance.now() - t0) * 10) / 10; }
-  var out = { villages: V.length, load_ms: covgap.loadMs, first_render_ms: covgap.firstRenderMs, zoom_in_cold: [], zoom_out_warm: [], zoom_in_warm: [], pan: [], render_only_ms: [] };
+  var out = { villages: V.length, load_ms: covgap.loadMs, timing: covgap.timing, first_render_ms: covgap.firstRenderMs, zoom_in_cold: [], zoom_out_warm: [], zoom_in_warm: [], pan: [], render_only_ms: [] };
   fitAll(); render(); flush();
   for (var i = 0; i < 6; i++) out.zoom_in_cold.push(timed(function () { zoomAt(W / 2, H / 2, 2); }));
   for (i = 0; i < 6; i++) out.zoom_out_warm.push(timed(function () { zoomAt(W / 2, H / 2, 0.5); }));
@@ -759,6 +782,7 @@ function bench() {
   fitAll(); render();
   for (i = 0; i < 5; i++) out.pan.push(timed(function () { T.tx += 40; }));
   for (i = 0; i < 5; i++) { render(); out.render_only_ms.push(covgap.lastRenderMs); }
+  out.phases_at_extent = covgap.lastPhases;
   var t0 = performance.now(); var hits = covgap.search("ka bung"); out.search_ms = Math.round((performance.now() - t0) * 10) / 10; out.search_hits = hits.length;
   fitAll(); render();
   document.body.dataset.bench = JSON.stringify(out);
@@ -767,6 +791,7 @@ function bench() {
 
 // ---------- start ----------
 function init() {
+  covgap.timing.prepare_ms = Math.round(performance.now() - tPrep0);
   header();
   classify();
   setView("mobile");
