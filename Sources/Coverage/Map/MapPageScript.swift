@@ -343,14 +343,19 @@ function render() {
     screenTransform(c);
   }
   // sites
-  var sr = Math.min(3.5, Math.max(1.6, s / 900)), sitesOnScreen = 0;
-  c.beginPath();
+  // sites: dots, smaller and lighter where they are dense so the villages' colours stay readable
+  var onScreen = [];
   for (i = 0; i < SITES.length; i++) {
     var q = SITES[i], x = q.x * s + tx, y = q.y * s + ty;
-    if (x < -4 || y < -4 || x > W + 4 || y > H + 4) continue;
-    c.moveTo(x + sr, y); c.arc(x, y, sr, 0, 2 * Math.PI); sitesOnScreen++;
+    if (x > -4 && y > -4 && x < W + 4 && y < H + 4) onScreen.push(x, y);
   }
-  if (sitesOnScreen) { c.fillStyle = SITE; c.fill(); if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); } }
+  var dense = onScreen.length / 2 > W * H / 600, sr = dense ? 1.1 : Math.min(3.5, Math.max(1.6, s / 900));
+  for (i = 0; i < onScreen.length; i += 512) {
+    c.beginPath();
+    for (j = i; j < Math.min(i + 512, onScreen.length); j += 2) { c.moveTo(onScreen[j] + sr, onScreen[j + 1]); c.arc(onScreen[j], onScreen[j + 1], sr, 0, 2 * Math.PI); }
+    c.fillStyle = dense ? "rgba(45,52,64,0.45)" : SITE; c.fill();
+    if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); }
+  }
   ph.lines_sites = performance.now();
 
   // villages of the first (red) class that are too small to see get a ring around them
@@ -511,7 +516,7 @@ function legend() {
   SPEC.classes.forEach(function (k, i) { if (COUNTS[i] || i < SPEC.classes.length - 1) row("fill", k.color, k.label, COUNTS[i]); });
   box.appendChild(el("div", "sep"));
   row("gap", null, "Mobile gap area", GAPS.length || null);
-  row("ring", SPEC.classes[0].color, "Small village in the red class");
+  row("ring", SPEC.classes[0].color, "Ring: small " + (view.id === "mobile" ? "uncovered" : view.id === "fixed" ? "unconnected" : "< 5 %") + " village");
   if (FIB.length || FIBPTS.length) row("line", null, "Fibre route" + (FIBPTS.length ? "" : ""));
   if (FIBPTS.length) row("node", null, "Fibre access node");
   if (EXT.length) row("dash", null, "Proposed fibre extension", EXT.length);
