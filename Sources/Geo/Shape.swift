@@ -133,3 +133,22 @@ public func signedArea2(_ ring: [Coordinate]) -> Double {
     }
     return s
 }
+
+extension Shape {
+    /// The ring turned to run counter-clockwise (an exterior) or clockwise (a hole), RFC 7946 §3.1.6.
+    public static func oriented(_ ring: [Coordinate], exterior: Bool) -> [Coordinate] {
+        let area = signedArea2(ring)
+        return (exterior ? area < 0 : area > 0) ? ring.reversed() : ring
+    }
+
+    /// The same shape with exterior rings counter-clockwise and holes clockwise.
+    public var rightHandOriented: Shape {
+        func rings(_ rs: [[Coordinate]]) -> [[Coordinate]] { rs.enumerated().map { Shape.oriented($1, exterior: $0 == 0) } }
+        switch self {
+        case .polygon(let rs): return .polygon(rings(rs))
+        case .multiPolygon(let ps): return .multiPolygon(ps.map(rings))
+        case .geometryCollection(let gs): return .geometryCollection(gs.map(\.rightHandOriented))
+        default: return self
+        }
+    }
+}

@@ -114,9 +114,7 @@ public struct GeoJSONWriter: Sendable {
         out.append(0x5B)
         for (k, ring) in rings.enumerated() {
             if k > 0 { out.append(0x2C) }
-            let area = signedArea2(ring)
-            let reverse = k == 0 ? area < 0 : area > 0
-            appendPositions(reverse ? ring.reversed() : ring, to: &out)
+            appendPositions(Shape.oriented(ring, exterior: k == 0), to: &out)
         }
         out.append(0x5D)
     }

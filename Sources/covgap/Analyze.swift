@@ -50,12 +50,17 @@ struct Analyze: ParsableCommand {
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        let json = report.json().encoded(style: .pretty)
+        let reportJSON = report.json()
+        let json = reportJSON.encoded(style: .pretty)
+        let features = report.geojsonFeatures()
+        let map = try MapData(report: reportJSON,
+                              features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
+                              sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
         try OutputFolder(out).write([
             ("report.json", json + [0x0A]),
-            ("report.geojson", report.geojson()),
+            ("report.geojson", GeoJSONWriter(precision: precision).encode(features)),
             ("report.csv", report.csv()),
-        ])
+        ] + map.files())
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
@@ -73,6 +78,41 @@ struct Analyze: ParsableCommand {
         case .text: print(report.text(), terminator: "")
         case .json: FileHandle.standardOutput.write(Data(json + [0x0A]))
         }
+    }
+}
+
+extension MapData {
+    /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
+    func files() -> [(name: String, bytes: [UInt8])] {
+        let svg = Array(self.svg().utf8)
+        var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
+        if let png = PNGConverter.png(fromSVG: svg) { out.append(("report.png", png)) }
+        return out
+    }
+}
+
+/// SVG to PNG through librsvg's `rsvg-convert`, when it is installed.
+enum PNGConverter {
+    static func png(fromSVG svg: [UInt8]) -> [UInt8]? {
+        guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
+            return nil
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = ["--format", "png"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(svg))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 && !data.isEmpty ? [UInt8](data) : nil
     }
 }
 

@@ -145,4 +145,47 @@ final class BundledAnalysisTests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(Data(r.stdout.utf8), try Data(contentsOf: tmp.appendingPathComponent("report.json")))
     }
+
+    // MARK: The map
+
+    func testMapIsSmallSelfContainedAndRedrawnIdentically() throws {
+        let (dir, _) = try analyzeBundled()
+        let html = try Data(contentsOf: dir.appendingPathComponent("report.html"))
+        XCTAssertLessThan(html.count, 5_000_000)
+        let text = String(decoding: html, as: UTF8.self)
+        let withoutNamespace = text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "")
+        XCTAssertFalse(withoutNamespace.contains("http://") || withoutNamespace.contains("https://"), "no network access")
+        XCTAssertFalse(text.contains("<script src") || text.contains("<link "), "no external scripts or styles")
+        XCTAssertTrue(text.contains("Làng O2"))
+        let svg = try String(contentsOf: dir.appendingPathComponent("report.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("#d7191c"), "the uncovered village is red in the picture")
+
+        let again = try CLI.temporaryDirectory(self)
+        let r = try CLI.run(["map", dir.appendingPathComponent("report.json").path, "--out", again.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: again.appendingPathComponent("report.html")), html)
+        XCTAssertEqual(try Data(contentsOf: again.appendingPathComponent("report.svg")), Data(svg.utf8))
+    }
+
+    /// Headless Chromium renders the bundled report: the uncovered village's red is on screen, the
+    /// legend is there, no JavaScript error; searching "O2" brings Làng O2 into view.
+    func testMapRendersInHeadlessChromium() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else {
+            throw XCTSkip("chromium is not installed; Scripts/setup installs it")
+        }
+        let (dir, _) = try analyzeBundled()
+        let page = dir.appendingPathComponent("report.html").path
+        let check = CLI.root.appendingPathComponent("Scripts/map-check").path
+        let overview = try CLI.runTool("/usr/bin/env", ["python3", check, page, "--min-red", "20"])
+        XCTAssertEqual(overview.status, 0, overview.stdout + overview.stderr)
+        let o2 = try villageID(named: "Làng O2", in: dir)
+        let search = try CLI.runTool("/usr/bin/env", ["python3", check, page, "--search", "O2", "--min-red", "200"])
+        XCTAssertEqual(search.status, 0, search.stdout + search.stderr)
+        XCTAssertTrue(search.stdout.contains("'\(o2)'"), search.stdout)
+    }
+
+    func villageID(named name: String, in dir: URL) throws -> String {
+        let villages = try report(dir)["villages"] as! [[String: Any]]
+        return try XCTUnwrap(villages.first { $0["name"] as? String == name }?["id"] as? String)
+    }
 }

@@ -26,8 +26,13 @@ enum CLI {
 
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        try runTool(binary.path, arguments, in: directory)
+    }
+
+    /// Runs any program, capturing both streams.
+    static func runTool(_ path: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
         p.currentDirectoryURL = directory ?? root
         let out = Pipe(), err = Pipe()
