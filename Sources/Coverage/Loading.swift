@@ -93,6 +93,7 @@ public struct InputLoader {
                 throw fail("geometry", "\(f.geometry?.typeName ?? "null"); a site must be a Point")
             }
             if let toLonLat { c = try toLonLat.transform(c) }
+            try Self.checkLonLat(c, fail, field: "geometry")
             let position = c
             return try sector(field: { key in
                 switch key {
@@ -134,10 +135,12 @@ public struct InputLoader {
         guard let y = Self.number(lat) else { throw fail("lat", "\"\(lat)\" is not a number") }
         guard let x = Self.number(lon) else { throw fail("lon", "\"\(lon)\" is not a number") }
         let swapped = (-90...90).contains(x) && (-180...180).contains(y)
+        // Projected metres in lat/lon columns: a CSV's lat/lon are WGS 84 whatever --input-crs says.
+        let projected = abs(x) > 360 || abs(y) > 360 ? " (lat and lon are WGS 84 degrees, also with --input-crs; give projected sites as GeoJSON points)" : ""
         if !(-90...90).contains(y) {
-            throw fail("lat", "\(Self.format(y)) is outside −90…90\(swapped ? " (lat and lon swapped?)" : "")")
+            throw fail("lat", "\(Self.format(y)) is outside −90…90\(swapped ? " (lat and lon swapped?)" : projected)")
         }
-        if !(-180...180).contains(x) { throw fail("lon", "\(Self.format(x)) is outside −180…180") }
+        if !(-180...180).contains(x) { throw fail("lon", "\(Self.format(x)) is outside −180…180\(projected)") }
         return Coordinate(x, y)
     }
 

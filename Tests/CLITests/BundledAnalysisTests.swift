@@ -3,17 +3,9 @@ import XCTest
 
 /// The bundled Bình Định dataset through `covgap analyze` with no flags: the province as the 2025 plan describes it.
 final class BundledAnalysisTests: XCTestCase {
-    /// One run shared by the tests of this class (the analysis takes a moment in a debug build).
-    static var cached: (dir: URL, result: CLI.Result)?
-
     func analyzeBundled() throws -> (dir: URL, result: CLI.Result) {
-        if let c = Self.cached { return c }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-bundled-\(getpid())")
-        try? FileManager.default.removeItem(at: dir)
-        let r = try CLI.run(["analyze", "--out", dir.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        Self.cached = (dir, r)
-        return (dir, r)
+        let r = try BundledReport.run()
+        return (r.folder, r.result)
     }
 
     func report(_ dir: URL) throws -> [String: Any] {

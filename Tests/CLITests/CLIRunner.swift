@@ -5,6 +5,7 @@ import XCTest
 enum CLI {
     /// The repository root (this file is Tests/CLITests/CLIRunner.swift).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var fixtures: URL { root.appendingPathComponent("Tests/CLITests/Fixtures") }
 
     /// The covgap binary built beside the test bundle (so sanitizer and release builds test their own).
     static var binary: URL {
@@ -58,4 +59,30 @@ enum CLI {
         test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return dir
     }
+}
+
+/// `covgap analyze` on the bundled Bình Định data, run once for all CLI tests.
+enum BundledReport {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cached: (folder: URL, result: CLI.Result)?
+
+    static let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-bundled-\(getpid())")
+
+    /// The folder holding the reports, and what the run printed.
+    static func run() throws -> (folder: URL, result: CLI.Result) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        try? FileManager.default.removeItem(at: path)
+        atexit { try? FileManager.default.removeItem(at: BundledReport.path) }
+        let r = try CLI.run(["analyze", "--out", path.path])
+        guard r.status == 0 else { throw NSError(domain: "covgap analyze failed: \(r.stderr)", code: Int(r.status)) }
+        cached = (path, r)
+        return (path, r)
+    }
+
+    /// The folder holding report.json, report.geojson, report.csv and the map.
+    static func folder() throws -> URL { try run().folder }
+
+    static func reportPath() throws -> String { try folder().appendingPathComponent("report.json").path }
 }

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import GeoIO
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "CI gate: exit 1 when a requirement on report.json fails or a village regressed from a baseline.",
+        discussion: """
+        A requirement is FIGURE OP NUMBER on the report's summary, the `summary.` prefix left out: \
+        mobile.covered_pct>=99.9, fixed.available_pct>=100, places.5g_pct>=100, mobile.uncovered<=1, \
+        4G.covered_pct>=95, households.mobile_covered>=250000. Prefix district[NAME]. or commune[NAME]. \
+        (or both) for one district or commune: district[Huyện An Lão].fixed.available_pct>=100, \
+        commune[vinh kim].mobile.uncovered==0 (names match ignoring case and diacritics). \
+        Operators: >= <= > < == !=.
+
+        With --baseline, every village and priority place (matched by id) must be at least as good \
+        as in the baseline: mobile covered > partial > uncovered, fixed available > unavailable, \
+        5G yes > no. Villages only in one of the reports are listed but do not fail.
+
+        Exit codes: 0 everything holds; 1 a requirement failed or something regressed; 2 bad usage \
+        or an unreadable report.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The report.json to check.", valueName: "report.json"))
+    var report: String
+
+    @Option(name: .customLong("require"), help: ArgumentHelp("A requirement such as 'mobile.covered_pct>=99.9' (repeatable).", valueName: "expr"))
+    var requirements: [String] = []
+
+    @Option(help: ArgumentHelp("An earlier report.json: fail when any village or place is worse than in it.", valueName: "old.json"))
+    var baseline: String?
+
+    @Option(help: "What to print: text, json, or junit (JUnit XML for CI test reports).")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, junit
+    }
+
+    func validate() throws {
+        if requirements.isEmpty && baseline == nil {
+            throw ValidationError("nothing to check: give at least one --require or a --baseline")
+        }
+    }
+
+    func run() throws {
+        let parsed = try requirements.map { text -> Requirement in
+            do { return try Requirement(parsing: text) } catch let e as RequirementSyntaxError { throw UsageError(e.description) }
+        }
+        let current = try SavedReport(try JSONValue.parse(path: report), source: report)
+        let old = try baseline.map { try SavedReport(try JSONValue.parse(path: $0), source: $0) }
+        let check = try ReportCheck(report: current, requirements: parsed, baseline: old)
+        switch format {
+        case .text: print(check.text(), terminator: "")
+        case .json: FileHandle.standardOutput.write(Data(check.json().encoded(style: .pretty) + [0x0A]))
+        case .junit: print(check.junit(), terminator: "")
+        }
+        if !check.holds {
+            var failed = check.outcomes.filter { !$0.holds }.map { "\($0.requirement.expression) (\($0.summaryLine))" }
+            if let b = check.baseline, !b.holds { failed.append("\(b.worse.count) regression\(b.worse.count == 1 ? "" : "s") from \(b.baselineSource)") }
+            throw CheckFailure(message: "covgap: check failed: " + failed.joined(separator: "; "))
+        }
+    }
+}
