@@ -65,44 +65,12 @@ final class CorridorNetwork {
 
     init(corridors: [[Coordinate]], fibre: [Geometry], snapTolerance: Double, accessReach: Double) throws {
         self.accessReach = accessReach
-        var lines = try corridors.map { try Geometry.lineString($0) }
-        // Loose ends within the tolerance of another corridor: a short connector, a millimetre past the
-        // corridor so that noding splits the corridor there.
-        let lineIndex = try SpatialIndex(lines)
-        for (i, line) in corridors.enumerated() {
-            for end in [line.first!, line.last!] {
-                let p = try Geometry.point(end)
-                let box = Bounds(minX: end.x - snapTolerance, minY: end.y - snapTolerance,
-                                 maxX: end.x + snapTolerance, maxY: end.y + snapTolerance)
-                var best: (d: Double, at: Coordinate)?
-                for j in lineIndex.query(box) where j != i {
-                    let d = try lineIndex.geometries[j].distance(to: p)
-                    guard d > 0, d <= snapTolerance, best == nil || d < best!.d else { continue }
-                    best = (d, try lineIndex.geometries[j].nearestPoints(to: p).0)
-                }
-                if let (d, at) = best {
-                    let past = Coordinate(at.x + (at.x - end.x) / d * 0.001, at.y + (at.y - end.y) / d * 0.001)
-                    lines.append(try .lineString([end, past]))
-                }
-            }
-        }
+        let lines = try corridors.map { try Geometry.lineString($0) }
         let corridorIndex = try SpatialIndex(lines)
+        // Noded with the fibre lines too, so that a corridor is split where fibre crosses it.
         let fibreLines = fibre.filter { $0.type == .lineString || $0.type == .multiLineString }
-        let noded = try Geometry.unaryUnion(lines + fibreLines).shape()
-
-        var nodes: [Coordinate] = []
-        var edges: [[(to: Int, length: Double)]] = []
-        var segments: [(a: Int, b: Int)] = []
-        var id: [Coordinate: Int] = [:]
-        func node(_ c: Coordinate) -> Int {
-            if let n = id[c] { return n }
-            id[c] = nodes.count
-            nodes.append(c)
-            edges.append([])
-            return nodes.count - 1
-        }
         var pieces: [[Coordinate]] = []
-        switch noded {
+        switch try Geometry.unaryUnion(lines + fibreLines).shape() {
         case .lineString(let cs): pieces = [cs]
         case .multiLineString(let ls): pieces = ls
         case .geometryCollection(let gs):
@@ -112,26 +80,71 @@ final class CorridorNetwork {
             }
         default: break
         }
-        var segmentGeometries: [Geometry] = []
+
+        var nodes: [Coordinate] = []
+        var id: [Coordinate: Int] = [:]
+        func node(_ c: Coordinate) -> Int {
+            if let n = id[c] { return n }
+            id[c] = nodes.count
+            nodes.append(c)
+            return nodes.count - 1
+        }
+        var segments: [(a: Int, b: Int)] = []
         for piece in pieces {
             for k in 1..<piece.count where piece[k - 1] != piece[k] {
                 let a = piece[k - 1], b = piece[k]
                 // Fibre segments that follow no corridor are left out: routes run along corridors only.
                 let mid = try Geometry.point(Coordinate((a.x + b.x) / 2, (a.y + b.y) / 2))
                 let onCorridor = try corridorIndex.query(envelopeOf: mid).contains { try corridorIndex.geometries[$0].distance(to: mid) < 1e-6 }
-                guard onCorridor else { continue }
-                let na = node(a), nb = node(b)
-                let length = hypot(b.x - a.x, b.y - a.y)
-                edges[na].append((nb, length))
-                edges[nb].append((na, length))
-                segments.append((na, nb))
-                segmentGeometries.append(try .lineString([a, b]))
+                if onCorridor { segments.append((node(a), node(b))) }
             }
+        }
+
+        // Loose ends (nodes on one segment only) within the tolerance of another segment are joined
+        // to its nearest point, which splits that segment.
+        var degree = [Int](repeating: 0, count: nodes.count)
+        for s in segments { degree[s.a] += 1; degree[s.b] += 1 }
+        let looseIndex = try SpatialIndex(try segments.map { try Geometry.lineString([nodes[$0.a], nodes[$0.b]]) })
+        var splits: [Int: [Int]] = [:]
+        var joins: [(a: Int, b: Int)] = []
+        for n in nodes.indices where degree[n] == 1 {
+            let c = nodes[n]
+            let box = Bounds(minX: c.x - snapTolerance, minY: c.y - snapTolerance, maxX: c.x + snapTolerance, maxY: c.y + snapTolerance)
+            var best: (d: Double, segment: Int, at: Coordinate)?
+            for k in looseIndex.query(box) where segments[k].a != n && segments[k].b != n {
+                let q = Self.closestPoint(on: (nodes[segments[k].a], nodes[segments[k].b]), to: c)
+                let d = hypot(q.x - c.x, q.y - c.y)
+                if d <= snapTolerance, best == nil || (d, k) < (best!.d, best!.segment) { best = (d, k, q) }
+            }
+            guard let best else { continue }
+            let (a, b) = segments[best.segment]
+            let target: Int
+            if best.at == nodes[a] { target = a } else if best.at == nodes[b] { target = b } else {
+                target = node(best.at)
+                splits[best.segment, default: []].append(target)
+            }
+            // Two loose ends facing each other would both ask for the same join.
+            if target != n, !joins.contains(where: { Set([$0.a, $0.b]) == Set([n, target]) }) { joins.append((n, target)) }
+        }
+        var final: [(a: Int, b: Int)] = []
+        for (k, s) in segments.enumerated() {
+            guard let inner = splits[k] else { final.append(s); continue }
+            let start = nodes[s.a]
+            let chain = [s.a] + inner.sorted { hypot(nodes[$0].x - start.x, nodes[$0].y - start.y) < hypot(nodes[$1].x - start.x, nodes[$1].y - start.y) } + [s.b]
+            for i in 1..<chain.count where chain[i - 1] != chain[i] { final.append((chain[i - 1], chain[i])) }
+        }
+        final += joins
+
+        var edges = [[(to: Int, length: Double)]](repeating: [], count: nodes.count)
+        for s in final {
+            let length = hypot(nodes[s.b].x - nodes[s.a].x, nodes[s.b].y - nodes[s.a].y)
+            edges[s.a].append((s.b, length))
+            edges[s.b].append((s.a, length))
         }
         self.nodes = nodes
         self.edges = edges
-        self.segments = segments
-        segmentIndex = try SpatialIndex(segmentGeometries)
+        self.segments = final
+        segmentIndex = try SpatialIndex(try final.map { try Geometry.lineString([nodes[$0.a], nodes[$0.b]]) })
         try connect(fibre: fibre)
     }
 
