@@ -64,6 +64,9 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(p.sites[1].areaCoveredM2, 2_000_000, accuracy: 1)
         XCTAssertEqual(p.sites.map(\.sector.siteID), ["NEW-01", "NEW-02"])
         XCTAssertEqual(p.sites[0].radius, 2500)
+        let text = PlanReport(plan: p).text()
+        XCTAssertTrue(text.contains("Thôn A0 (Xã A)  mobile 0.0 % → 100.0 %"), text)
+        XCTAssertTrue(text.contains("NEW-02,Proposed,"), text)
 
         // Adding the proposed sectors to the input and analysing again gives the predicted fractions.
         var with = input
