@@ -71,6 +71,7 @@ struct Analyze: ParsableCommand {
         if quiet { return }
         switch format {
         case .text: print(report.text(), terminator: "")
+            print(try PlanReport(input: loaded.input, result: result).text(), terminator: "")
         case .json: FileHandle.standardOutput.write(Data(json + [0x0A]))
         }
     }
