@@ -79,7 +79,8 @@ struct SitePlanner {
             for k in evaluations.indices where !taken.contains(k) {
                 if best == nil || evaluations[best!].score < evaluations[k].score { best = k }
             }
-            guard let b = best, evaluations[b].score.areaM2 >= 1 || evaluations[b].score.villages > 0 else { break }
+            // A site that covers no village and less than a reportable gap is not worth proposing.
+            guard let b = best, evaluations[b].score.villages > 0 || evaluations[b].score.areaM2 >= max(parameters.minGapArea, 1) else { break }
             taken.insert(b)
             let site = try apply(candidates[b], reached: evaluations[b].reached, number: chosen.count + 1, to: &targets)
             chosen.append(site)
