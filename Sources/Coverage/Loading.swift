@@ -184,7 +184,7 @@ public struct InputLoader {
     // MARK: Field helpers
 
     /// The transformation to lon/lat for a file: its legacy `crs` member, else `--input-crs`, else none.
-    private func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {
+    func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {
         var crs = inputCRS
         if let name = fc.crsName {
             guard let code = Self.crsCode(name) else {
@@ -212,7 +212,7 @@ public struct InputLoader {
     }
 
     /// The shape in lon/lat, every coordinate finite and in range.
-    private func checked(_ shape: Shape, _ toLonLat: Projection?, _ fail: (String?, String) -> InputError) throws -> Shape {
+    func checked(_ shape: Shape, _ toLonLat: Projection?, _ fail: (String?, String) -> InputError) throws -> Shape {
         var s = shape
         if let toLonLat {
             do { s = try toLonLat.transform(shape) } catch { throw fail("geometry", "\(error)") }

@@ -31,6 +31,9 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print the time of each stage on standard error.")
     var timings = false
 
+    @Flag(help: "After the gap table, print what would close the gaps (as `covgap plan` does with one new site); on by default for the bundled data.")
+    var plan = false
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
@@ -76,6 +79,9 @@ struct Analyze: ParsableCommand {
         if quiet { return }
         switch format {
         case .text: print(report.text(), terminator: "")
+            if plan || inputs.usesBundledData {
+                print(try PlanReport(input: loaded.input, result: result).text(), terminator: "")
+            }
         case .json: FileHandle.standardOutput.write(Data(json + [0x0A]))
         }
     }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import Geo
+import GeoIO
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Propose where to build new sites, how much fibre to lay, and which 4G sites to upgrade to 5G.",
+        discussion: """
+        Reads the same inputs as analyze (the bundled Bình Định data when none are given) and runs \
+        the analysis first. New sites: a greedy maximal covering over candidate points inside the \
+        mobile gaps (a point on each gap and a grid at a fifth of the radius), or over --candidates; \
+        each pick brings the most households to covered status, then the most villages, then the \
+        most gap area. Fibre: the extension to each village without fixed broadband, straight or \
+        along --corridors, costed at --fibre-cost-per-km (an assumption: replace it with your own \
+        figure). 5G: the nearest 4G site of each operator to each priority place without 5G.
+        """
+    )
+
+    @OptionGroup var inputs: InputOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "How many new sites to propose at most.")
+    var newSites: Int = 1
+
+    @Option(help: "Technology of the proposed sites (2G, 3G, 4G, 5G).")
+    var tech: String = "4G"
+
+    @Option(help: ArgumentHelp("Coverage radius of a proposed site, metres (default: the tech's radius).", valueName: "m"))
+    var radius: Double?
+
+    @Option(name: .customLong("operator"), help: "Operator written in the proposed sites.csv rows.")
+    var operatorName: String = "Proposed"
+
+    @Option(help: ArgumentHelp("Only consider these places for new sites: GeoJSON points (e.g. land the province owns).", valueName: "file"))
+    var candidates: String?
+
+    @Option(help: ArgumentHelp("Roads, power lines… fibre may follow: GeoJSON lines.", valueName: "file"))
+    var corridors: String?
+
+    @Option(help: ArgumentHelp("Join a corridor's loose end to another corridor this close, metres.", valueName: "m"))
+    var snapTolerance: Double = 5
+
+    @Option(help: ArgumentHelp("Cost of new fibre, VND per km (default an assumption: 150 million).", valueName: "VND"))
+    var fibreCostPerKm: Double = 150_000_000
+
+    @Option(help: ArgumentHelp("Write the proposed sites as sites.csv rows (with header) to this file.", valueName: "file"))
+    var sitesCSVOut: String?
+
+    @Option(help: "What to print: text (a readable plan), json, or geojson (sites, footprints, fibre routes).")
+    var format: OutputFormat = .text
+
+    @Option(help: "Decimals of coordinates in GeoJSON and JSON positions.")
+    var precision: Int = 6
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, geojson
+    }
+
+    func validate() throws {
+        guard newSites >= 0 else { throw ValidationError("--new-sites must not be negative, got \(newSites)") }
+        guard Tech(parsing: tech) != nil else { throw ValidationError("--tech \(tech) is not one of 2G, 3G, 4G, 5G") }
+        if let radius, !(radius > 0) { throw ValidationError("--radius must be greater than 0 metres, got \(radius)") }
+        guard snapTolerance >= 0 else { throw ValidationError("--snap-tolerance must not be negative") }
+        guard fibreCostPerKm >= 0 else { throw ValidationError("--fibre-cost-per-km must not be negative") }
+        guard (0...15).contains(precision) else { throw ValidationError("--precision must be 0…15, got \(precision)") }
+    }
+
+    func run() throws {
+        let loaded = try inputs.load(inputCRS: model.inputCRS)
+        var loader = InputLoader(inputCRS: model.inputCRS.map(canonicalCRS))
+        var options = PlanOptions()
+        options.newSites = newSites
+        options.tech = Tech(parsing: tech)!
+        options.radius = radius
+        options.operatorName = operatorName
+        options.snapTolerance = snapTolerance
+        options.fibreCostPerKm = fibreCostPerKm
+        if let candidates {
+            options.candidates = try loader.candidateSites(try GeoJSONReader.read(bytes: try InputFile.read(candidates), source: candidates),
+                                                           file: candidates)
+        }
+        if let corridors {
+            options.corridors = try loader.corridors(try GeoJSONReader.read(bytes: try InputFile.read(corridors), source: corridors),
+                                                     file: corridors)
+        }
+        let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
+        for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
+            FileHandle.standardError.write("covgap: warning: \(w)\n")
+        }
+        let report = PlanReport(plan: try CoveragePlanner(input: loaded.input, result: result, options: options).run(),
+                                precision: precision)
+        if let sitesCSVOut { try AtomicFile.write(report.sitesCSV(), to: sitesCSVOut) }
+        switch format {
+        case .text: print(report.text(), terminator: "")
+        case .json: FileHandle.standardOutput.write(Data(report.json().encoded(style: .pretty) + [0x0A]))
+        case .geojson: FileHandle.standardOutput.write(Data(report.geojson()))
+        }
+    }
+}
