@@ -99,7 +99,7 @@ public struct CoverageAnalysis {
             return ProjectedFootprint(geometry: try .polygon([xy]), ring: xy,
                                       convex: s.isOmnidirectional || s.beamwidth <= 180,
                                       bounds: Bounds(of: xy)!, radius: parameters.radius(for: s),
-                                      antenna: AntennaKey(s))
+                                      antenna: AntennaKey(s), orientation: signedArea2(xy) >= 0 ? 1 : -1)
         }
         timings.footprints = lap()
 
@@ -159,11 +159,13 @@ struct ProjectedFootprint: @unchecked Sendable {
     let radius: Double
     /// Footprints with the same antenna key and a smaller radius lie inside this one.
     let antenna: AntennaKey
+    /// 1 when the ring runs counter-clockwise, -1 when clockwise.
+    let orientation: Double
 
     /// Whether every one of `points` lies inside or on this convex footprint.
     func holdsAll(_ points: [Coordinate]) -> Bool {
         guard convex, ring.count >= 4 else { return false }
-        let sign: Double = signedArea2(ring) >= 0 ? 1 : -1
+        let sign = orientation
         // Tolerance of a micrometre-scale cross product, so vertices on the edge count as inside.
         for p in points {
             var a = ring[0]
@@ -245,10 +247,11 @@ struct VillageOverlay: @unchecked Sendable {
 
         let prepared = try PreparedGeometry(v)
         let vertices = try villageVertices(v)
+        guard let villageBox = v.bounds else { return Outcome(coverage: coverage, warnings: warnings) }
         var candidates: [Int] = []
         var full = Set<Int>()
         for f in index.query(envelopeOf: v) {
-            if footprints[f].holdsAll(vertices) {
+            if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices) {
                 full.insert(f)
                 candidates.append(f)
             } else if try prepared.intersects(footprints[f].geometry) {
@@ -256,41 +259,56 @@ struct VillageOverlay: @unchecked Sendable {
             }
         }
 
-        // What remains uncovered after subtracting a class's footprints one by one, biggest first:
-        // the chain stops as soon as nothing is left, skips footprints that miss the remainder's box,
-        // and skips a footprint that a bigger one of the same antenna direction already removed.
-        var remainders: [[Int]: Geometry] = [:]
-        func remainder(after members: [Int]) throws -> Geometry {
-            if let r = remainders[members] { return r }
-            var rest = v
-            var applied = Set<AntennaKey>()
-            for f in members.sorted(by: { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }) {
-                guard let box = rest.bounds else { break }
-                let key = footprints[f].antenna
-                if applied.contains(key) { continue }
-                guard footprints[f].bounds.intersects(box) else { continue }
-                rest = try rest.difference(footprints[f].geometry)
-                applied.insert(key)
-                if rest.isEmpty { break }
+        // What remains uncovered after subtracting footprints one by one. A chain is an ordered list
+        // of footprints; the remainder of every chain is kept, so a chain that extends another
+        // (broadband extends 3G, mobile extends broadband) starts where that one stopped. The chain
+        // stops as soon as nothing is left, skips footprints that miss the remainder's box, skips a
+        // footprint that one of the same antenna direction and at least its radius already removed,
+        // and ends without an overlay when a convex footprint holds every vertex of the remainder.
+        var remainders: [[Int]: (rest: Geometry, applied: [AntennaKey: Double])] = [:]
+        func remainder(after chain: [Int]) throws -> Geometry {
+            if let r = remainders[chain] { return r.rest }
+            var start = 0
+            var (rest, applied) = (v, [AntennaKey: Double]())
+            for (done, r) in remainders where done.count > start && chain.starts(with: done) {
+                start = done.count
+                (rest, applied) = r
             }
-            remainders[members] = rest
+            for f in chain[start...] {
+                guard let box = rest.bounds else { break }  // nothing left
+                let fp = footprints[f]
+                if let r = applied[fp.antenna], r >= fp.radius { continue }
+                guard fp.bounds.intersects(box) else { continue }
+                if fp.bounds.contains(box), fp.holdsAll(try villageVertices(rest)) {
+                    rest = try Geometry.polygon([])
+                } else {
+                    rest = try rest.difference(fp.geometry)
+                }
+                applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
+            }
+            remainders[chain] = (rest, applied)
             return rest
         }
-        func fraction(of members: [Int]) throws -> Double {
-            if members.isEmpty { return 0 }
-            if members.contains(where: full.contains) { return 1 }
-            return max(0, min(1, 1 - (try remainder(after: members).area()) / area))
+        func fraction(of chain: [Int]) throws -> Double {
+            if chain.isEmpty { return 0 }
+            if chain.contains(where: full.contains) { return 1 }
+            return max(0, min(1, 1 - (try remainder(after: chain).area()) / area))
         }
-
-        for (k, c) in classes.enumerated() {
-            fractions[k] = try fraction(of: candidates.filter { c.includes(sectors[$0].tech) })
+        // Biggest first, so that chains empty early; the single techs before the classes that extend
+        // them (with the default radii the 2G chain starts the mobile one, the 3G chain the broadband one).
+        func biggestFirst(_ members: [Int]) -> [Int] {
+            members.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
+        }
+        func chain(_ c: CoverageClass) -> [Int] { biggestFirst(candidates.filter { c.includes(sectors[$0].tech) }) }
+        for c in [CoverageClass.g2, .g3, .g4, .g5, .broadband, .mobile] {
+            fractions[classes.firstIndex(of: c)!] = try fraction(of: chain(c))
         }
         for o in 0..<operatorCount {
-            opFractions[o] = try fraction(of: candidates.filter { operatorOf[$0] == o })
+            opFractions[o] = try fraction(of: biggestFirst(candidates.filter { operatorOf[$0] == o }))
         }
         let mobile = fractions[classes.firstIndex(of: .mobile)!]
         if mobile < 1 {
-            let gap = candidates.isEmpty ? v : try remainder(after: candidates)
+            let gap = candidates.isEmpty ? v : try remainder(after: chain(.mobile))
             for part in gap.polygons() {
                 let a = try part.area()
                 if a >= parameters.minGapArea && a > 0 {
