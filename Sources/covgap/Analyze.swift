@@ -50,11 +50,17 @@ struct Analyze: ParsableCommand {
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        let json = report.json().encoded(style: .pretty)
+        // The three forms are independent: encode them side by side.
+        let encoded = Locked([[UInt8]](repeating: [], count: 3))
+        DispatchQueue.concurrentPerform(iterations: 3) { k in
+            let bytes = k == 0 ? report.json().encoded(style: .pretty) + [0x0A] : k == 1 ? report.geojson() : report.csv()
+            encoded.update { $0[k] = bytes }
+        }
+        let json = encoded.value[0]
         try OutputFolder(out).write([
-            ("report.json", json + [0x0A]),
-            ("report.geojson", report.geojson()),
-            ("report.csv", report.csv()),
+            ("report.json", json),
+            ("report.geojson", encoded.value[1]),
+            ("report.csv", encoded.value[2]),
         ])
         let writeTime = lap()
 
@@ -71,7 +77,7 @@ struct Analyze: ParsableCommand {
         if quiet { return }
         switch format {
         case .text: print(report.text(), terminator: "")
-        case .json: FileHandle.standardOutput.write(Data(json + [0x0A]))
+        case .json: FileHandle.standardOutput.write(Data(json))
         }
     }
 }
