@@ -210,7 +210,7 @@ public struct SyntheticNetwork {
     // MARK: Priority places
 
     func makePlaces(villages: [Placed], sectors: [Sector], field: DensityField, rng: inout SplitMix64) -> [PriorityPlace] {
-        let count = max(5, villages.count / 100)
+        let count = max(20, villages.count / 100)
         let fiveG = sectors.filter { $0.tech == .g5 }
         var out: [PriorityPlace] = []
         for k in 0..<count {

@@ -236,18 +236,26 @@ public struct JSONWriter: Sendable {
     private static func appendScaled(_ units: UInt64, negative: Bool, decimals: Int, to bytes: inout [UInt8]) {
         if units == 0 { bytes.append(0x30); return }   // never "-0"
         if negative { bytes.append(UInt8(ascii: "-")) }
-        var digits = Array(String(units).utf8)
-        if decimals == 0 { bytes.append(contentsOf: digits); return }
-        if digits.count <= decimals {
-            digits.insert(contentsOf: repeatElement(0x30, count: decimals - digits.count + 1), at: 0)
-        }
-        let point = digits.count - decimals
-        var end = digits.count
-        while end > point && digits[end - 1] == 0x30 { end -= 1 }
-        bytes.append(contentsOf: digits[0..<point])
-        if end > point {
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(contentsOf: digits[point..<end])
+        // The digits, least significant first, in a stack buffer: no String per coordinate.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digits in
+            var n = units, count = 0
+            while n > 0 {
+                digits[count] = 0x30 + UInt8(truncatingIfNeeded: n % 10)
+                n /= 10
+                count += 1
+            }
+            if decimals == 0 {
+                for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[k]) }
+                return
+            }
+            while count <= decimals { digits[count] = 0x30; count += 1 }   // "0.000123"
+            var lowest = 0   // trailing zeros of the fraction are dropped
+            while lowest < decimals && digits[lowest] == 0x30 { lowest += 1 }
+            for k in stride(from: count - 1, through: decimals, by: -1) { bytes.append(digits[k]) }
+            if lowest < decimals {
+                bytes.append(UInt8(ascii: "."))
+                for k in stride(from: decimals - 1, through: lowest, by: -1) { bytes.append(digits[k]) }
+            }
         }
     }
 
