@@ -66,17 +66,25 @@ extension InputOptions {
                 if let path { paths.append((role, path, path)) }
             }
         }
-        // Each file is read, checked and hashed on its own thread; results, warnings and the first
-        // error come back in the files' order, as if they had been read one after the other.
+        // Each file is checked on its own thread and hashed on another; results, warnings and the
+        // first error come back in the files' order, as if they had been read one after the other.
         let crs = inputCRS.map(canonicalCRS)
-        let results = Array(repeating: LoadedFile.failed(UsageError("not read")), count: paths.count)
-        let slots = Locked(results)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { k in
+        let contents = paths.map { p in Result { try InputFile.read(p.path) } }
+        let slots = Locked(Array(repeating: LoadedFile.failed(UsageError("not read")), count: paths.count))
+        let digests = Locked(Array(repeating: "", count: paths.count))
+        DispatchQueue.concurrentPerform(iterations: 2 * paths.count) { task in
+            let k = task / 2
+            if task % 2 == 1 {
+                guard case .success(let bytes) = contents[k] else { return }
+                let digest = SHA256.hex(bytes)
+                digests.update { $0[k] = digest }
+                return
+            }
             let (role, path, display) = paths[k]
             let result: LoadedFile
             do {
+                let bytes = try contents[k].get()
                 var loader = InputLoader(inputCRS: crs)
-                let bytes = try InputFile.read(path)
                 var part = AnalysisInput(villages: [], sectors: [])
                 let count: Int
                 switch role {
@@ -93,8 +101,7 @@ extension InputOptions {
                     part.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
                     count = part.places!.count
                 }
-                let info = InputFileInfo(role: role, path: display, sha256: SHA256.hex(bytes), count: count)
-                result = .loaded(part, info, loader.warnings)
+                result = .loaded(part, InputFileInfo(role: role, path: display, sha256: "", count: count), loader.warnings)
             } catch {
                 result = .failed(error)
             }
@@ -103,10 +110,12 @@ extension InputOptions {
         var input = AnalysisInput(villages: [], sectors: [])
         var files: [InputFileInfo] = []
         var warnings: [String] = []
+        let hashes = digests.value
         for result in slots.value {
             switch result {
             case .failed(let error): throw error
-            case .loaded(let part, let info, let w):
+            case .loaded(let part, var info, let w):
+                info.sha256 = hashes[files.count]
                 switch info.role {
                 case "villages": input.villages = part.villages
                 case "sites": input.sectors = part.sectors
