@@ -178,6 +178,22 @@ struct ProjectedFootprint: @unchecked Sendable {
         }
         return true
     }
+
+    /// Whether one edge of this convex footprint has all of `points` strictly on its outer side:
+    /// then the polygon through those points lies beyond that edge's line, apart from the footprint.
+    func separates(_ points: [Coordinate]) -> Bool {
+        guard convex, ring.count >= 4, !points.isEmpty else { return false }
+        var a = ring[0]
+        for k in 1..<ring.count {
+            let b = ring[k]
+            let outside = points.allSatisfy { p in
+                ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * orientation < -1e-6
+            }
+            if outside { return true }
+            a = b
+        }
+        return false
+    }
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
@@ -279,9 +295,10 @@ struct VillageOverlay: @unchecked Sendable {
                 let fp = footprints[f]
                 if let r = applied[fp.antenna], r >= fp.radius { continue }
                 guard fp.bounds.intersects(box) else { continue }
-                if fp.bounds.contains(box), fp.holdsAll(try villageVertices(rest)) {
+                let restVertices = try villageVertices(rest)
+                if fp.bounds.contains(box), fp.holdsAll(restVertices) {
                     rest = try Geometry.polygon([])
-                } else {
+                } else if !fp.separates(restVertices) {
                     rest = try rest.difference(fp.geometry)
                 }
                 applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
