@@ -270,7 +270,7 @@ struct VillageOverlay: @unchecked Sendable {
             if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices) {
                 full.insert(f)
                 candidates.append(f)
-            } else if try prepared.intersects(footprints[f].geometry) {
+            } else if !footprints[f].separates(vertices), try prepared.intersects(footprints[f].geometry) {
                 candidates.append(f)
             }
         }
