@@ -96,10 +96,9 @@ public struct CoverageAnalysis {
             let s = sectors[i]
             let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
             let xy = try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring)
-            return ProjectedFootprint(geometry: try .polygon([xy]), ring: xy,
+            return ProjectedFootprint(geometry: try .polygon([xy]), window: ConvexWindow(ring: xy),
                                       convex: s.isOmnidirectional || s.beamwidth <= 180,
-                                      bounds: Bounds(of: xy)!, radius: parameters.radius(for: s),
-                                      antenna: AntennaKey(s), orientation: signedArea2(xy) >= 0 ? 1 : -1)
+                                      radius: parameters.radius(for: s), antenna: AntennaKey(s))
         }
         timings.footprints = lap()
 
@@ -151,16 +150,17 @@ public struct CoverageAnalysis {
 
 struct ProjectedFootprint: @unchecked Sendable {
     let geometry: Geometry
-    /// The closed ring in the working CRS.
-    let ring: [Coordinate]
+    /// The closed ring in the working CRS, with its orientation and bounds.
+    let window: ConvexWindow
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
-    let bounds: Bounds
     let radius: Double
     /// Footprints with the same antenna key and a smaller radius lie inside this one.
     let antenna: AntennaKey
-    /// 1 when the ring runs counter-clockwise, -1 when clockwise.
-    let orientation: Double
+
+    var ring: [Coordinate] { window.ring }
+    var bounds: Bounds { window.bounds }
+    var orientation: Double { window.orientation }
 
     /// Whether every one of `points` lies inside or on this convex footprint.
     func holdsAll(_ points: [Coordinate]) -> Bool {
@@ -306,9 +306,37 @@ struct VillageOverlay: @unchecked Sendable {
             remainders[chain] = (rest, applied)
             return rest
         }
+        // Most chains are a few convex footprints: then the covered area is a sum over the
+        // intersections of those footprints with the village (inclusion–exclusion), each clipped in
+        // Swift, with no overlay at all. Same-antenna footprints inside a bigger one are left out, as
+        // the chains leave them out; the budget caps the terms before the chain takes over.
+        let villageRings = ClippedRings(polygons: try polygonRings(v))
+        func coveredByClipping(_ chain: [Int]) -> Double? {
+            var seen = Set<AntennaKey>()
+            let kept = chain.filter { seen.insert(footprints[$0].antenna).inserted }
+            guard kept.allSatisfy({ footprints[$0].convex }) else { return nil }
+            var budget = 48
+            func terms(_ current: ClippedRings, from: Int, sign: Double) -> Double? {
+                var sum = 0.0
+                for i in from..<kept.count {
+                    let fp = footprints[kept[i]]
+                    guard let box = current.bounds, fp.bounds.intersects(box) else { continue }
+                    let part = current.clipped(by: fp.window)
+                    let a = part.area
+                    if a <= 1e-6 { continue }  // empty, and so is every smaller intersection
+                    budget -= 1
+                    if budget < 0 { return nil }
+                    guard let deeper = terms(part, from: i + 1, sign: -sign) else { return nil }
+                    sum += sign * a + deeper
+                }
+                return sum
+            }
+            return terms(villageRings, from: 0, sign: 1)
+        }
         func fraction(of chain: [Int]) throws -> Double {
             if chain.isEmpty { return 0 }
             if chain.contains(where: full.contains) { return 1 }
+            if let covered = coveredByClipping(chain) { return max(0, min(1, covered / area)) }
             return max(0, min(1, 1 - (try remainder(after: chain).area()) / area))
         }
         // Biggest first, so that chains empty early; the single techs before the classes that extend
@@ -324,7 +352,8 @@ struct VillageOverlay: @unchecked Sendable {
             opFractions[o] = try fraction(of: biggestFirst(candidates.filter { operatorOf[$0] == o }))
         }
         let mobile = fractions[classes.firstIndex(of: .mobile)!]
-        if mobile < 1 {
+        // No gap polygon can reach the smallest reported size when the whole gap is smaller.
+        if mobile < 1 && (1 - mobile) * area > parameters.minGapArea - 1 {
             let gap = candidates.isEmpty ? v : try remainder(after: chain(.mobile))
             for part in gap.polygons() {
                 let a = try part.area()
@@ -338,6 +367,16 @@ struct VillageOverlay: @unchecked Sendable {
         coverage.mobileStatus = parameters.mobileStatus(mobile)
         coverage.gaps = gaps
         return Outcome(coverage: coverage, warnings: warnings)
+    }
+
+    /// The rings of each polygon of `v` (exterior first), in the working CRS.
+    func polygonRings(_ v: Geometry) throws -> [[[Coordinate]]] {
+        switch try v.shape() {
+        case .polygon(let rings): return [rings]
+        case .multiPolygon(let polygons): return polygons
+        case .geometryCollection: return try v.polygons().map { try polygonRings($0) }.flatMap { $0 }
+        default: return []
+        }
     }
 
     /// The village's vertices in the working CRS, for the convex containment test.
