@@ -19,7 +19,7 @@ struct Synth: ParsableCommand {
     @Option(help: "Number of villages.")
     var villages: Int = 2000
 
-    @Option(help: "Number of sites (each with one to four techs, three sectors per tech).")
+    @Option(help: "Number of sites, each with one to four techs and three sectors per tech (default: 0.6 per village).")
     var sites: Int?
 
     @Option(help: "Random seed: the same seed gives the same files.")
