@@ -95,11 +95,8 @@ public struct CoverageAnalysis {
         let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
             let s = sectors[i]
             let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-            let xy = try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring)
-            return ProjectedFootprint(geometry: try .polygon([xy]), ring: xy,
-                                      convex: s.isOmnidirectional || s.beamwidth <= 180,
-                                      bounds: Bounds(of: xy)!, radius: parameters.radius(for: s),
-                                      antenna: AntennaKey(s))
+            return try ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                          radius: parameters.radius(for: s))
         }
         timings.footprints = lap()
 
@@ -151,19 +148,31 @@ public struct CoverageAnalysis {
 
 struct ProjectedFootprint: @unchecked Sendable {
     let geometry: Geometry
-    /// The closed ring in the working CRS.
-    let ring: [Coordinate]
+    /// The closed ring in the working CRS, with its orientation and bounds.
+    let window: ConvexWindow
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
-    let bounds: Bounds
     let radius: Double
     /// Footprints with the same antenna key and a smaller radius lie inside this one.
     let antenna: AntennaKey
 
+    /// The footprint of `sector` from its ring in the working CRS.
+    init(_ sector: Sector, ring: [Coordinate], radius: Double) throws {
+        geometry = try .polygon([ring])
+        window = ConvexWindow(ring: ring)
+        convex = sector.isOmnidirectional || sector.beamwidth <= 180
+        self.radius = radius
+        antenna = AntennaKey(sector)
+    }
+
+    var ring: [Coordinate] { window.ring }
+    var bounds: Bounds { window.bounds }
+    var orientation: Double { window.orientation }
+
     /// Whether every one of `points` lies inside or on this convex footprint.
     func holdsAll(_ points: [Coordinate]) -> Bool {
         guard convex, ring.count >= 4 else { return false }
-        let sign: Double = signedArea2(ring) >= 0 ? 1 : -1
+        let sign = orientation
         // Tolerance of a micrometre-scale cross product, so vertices on the edge count as inside.
         for p in points {
             var a = ring[0]
@@ -175,6 +184,22 @@ struct ProjectedFootprint: @unchecked Sendable {
             }
         }
         return true
+    }
+
+    /// Whether one edge of this convex footprint has all of `points` strictly on its outer side:
+    /// then the polygon through those points lies beyond that edge's line, apart from the footprint.
+    func separates(_ points: [Coordinate]) -> Bool {
+        guard convex, ring.count >= 4, !points.isEmpty else { return false }
+        var a = ring[0]
+        for k in 1..<ring.count {
+            let b = ring[k]
+            let outside = points.allSatisfy { p in
+                ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * orientation < -1e-6
+            }
+            if outside { return true }
+            a = b
+        }
+        return false
     }
 }
 
@@ -245,52 +270,98 @@ struct VillageOverlay: @unchecked Sendable {
 
         let prepared = try PreparedGeometry(v)
         let vertices = try villageVertices(v)
+        guard let villageBox = v.bounds else { return Outcome(coverage: coverage, warnings: warnings) }
         var candidates: [Int] = []
         var full = Set<Int>()
         for f in index.query(envelopeOf: v) {
-            if footprints[f].holdsAll(vertices) {
+            if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices) {
                 full.insert(f)
                 candidates.append(f)
-            } else if try prepared.intersects(footprints[f].geometry) {
+            } else if !footprints[f].separates(vertices), try prepared.intersects(footprints[f].geometry) {
                 candidates.append(f)
             }
         }
 
-        // What remains uncovered after subtracting a class's footprints one by one, biggest first:
-        // the chain stops as soon as nothing is left, skips footprints that miss the remainder's box,
-        // and skips a footprint that a bigger one of the same antenna direction already removed.
-        var remainders: [[Int]: Geometry] = [:]
-        func remainder(after members: [Int]) throws -> Geometry {
-            if let r = remainders[members] { return r }
-            var rest = v
-            var applied = Set<AntennaKey>()
-            for f in members.sorted(by: { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }) {
-                guard let box = rest.bounds else { break }
-                let key = footprints[f].antenna
-                if applied.contains(key) { continue }
-                guard footprints[f].bounds.intersects(box) else { continue }
-                rest = try rest.difference(footprints[f].geometry)
-                applied.insert(key)
-                if rest.isEmpty { break }
+        // What remains uncovered after subtracting footprints one by one. A chain is an ordered list
+        // of footprints; the remainder of every chain is kept, so a chain that extends another
+        // (broadband extends 3G, mobile extends broadband) starts where that one stopped. The chain
+        // stops as soon as nothing is left, skips footprints that miss the remainder's box, skips a
+        // footprint that one of the same antenna direction and at least its radius already removed,
+        // and ends without an overlay when a convex footprint holds every vertex of the remainder.
+        var remainders: [[Int]: (rest: Geometry, applied: [AntennaKey: Double])] = [:]
+        func remainder(after chain: [Int]) throws -> Geometry {
+            if let r = remainders[chain] { return r.rest }
+            var start = 0
+            var (rest, applied) = (v, [AntennaKey: Double]())
+            for (done, r) in remainders where done.count > start && chain.starts(with: done) {
+                start = done.count
+                (rest, applied) = r
             }
-            remainders[members] = rest
+            for f in chain[start...] {
+                guard let box = rest.bounds else { break }  // nothing left
+                let fp = footprints[f]
+                if let r = applied[fp.antenna], r >= fp.radius { continue }
+                guard fp.bounds.intersects(box) else { continue }
+                let restVertices = try villageVertices(rest)
+                if fp.bounds.contains(box), fp.holdsAll(restVertices) {
+                    rest = try Geometry.polygon([])
+                } else if !fp.separates(restVertices) {
+                    rest = try rest.difference(fp.geometry)
+                }
+                applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
+            }
+            remainders[chain] = (rest, applied)
             return rest
         }
-        func fraction(of members: [Int]) throws -> Double {
-            if members.isEmpty { return 0 }
-            if members.contains(where: full.contains) { return 1 }
-            return max(0, min(1, 1 - (try remainder(after: members).area()) / area))
+        // Most chains are a few convex footprints: then the covered area is a sum over the
+        // intersections of those footprints with the village (inclusion–exclusion), each clipped in
+        // Swift, with no overlay at all. Same-antenna footprints inside a bigger one are left out, as
+        // the chains leave them out; the budget caps the terms before the chain takes over.
+        let villageRings = ClippedRings(polygons: try polygonRings(v))
+        func coveredByClipping(_ chain: [Int]) -> Double? {
+            var seen = Set<AntennaKey>()
+            let kept = chain.filter { seen.insert(footprints[$0].antenna).inserted }
+            guard kept.allSatisfy({ footprints[$0].convex }) else { return nil }
+            var budget = 48
+            func terms(_ current: ClippedRings, from: Int, sign: Double) -> Double? {
+                var sum = 0.0
+                for i in from..<kept.count {
+                    let fp = footprints[kept[i]]
+                    guard let box = current.bounds, fp.bounds.intersects(box) else { continue }
+                    let part = current.clipped(by: fp.window)
+                    let a = part.area
+                    if a <= 1e-6 { continue }  // empty, and so is every smaller intersection
+                    budget -= 1
+                    if budget < 0 { return nil }
+                    guard let deeper = terms(part, from: i + 1, sign: -sign) else { return nil }
+                    sum += sign * a + deeper
+                }
+                return sum
+            }
+            return terms(villageRings, from: 0, sign: 1)
         }
-
-        for (k, c) in classes.enumerated() {
-            fractions[k] = try fraction(of: candidates.filter { c.includes(sectors[$0].tech) })
+        func fraction(of chain: [Int]) throws -> Double {
+            if chain.isEmpty { return 0 }
+            if chain.contains(where: full.contains) { return 1 }
+            if let covered = coveredByClipping(chain) { return max(0, min(1, covered / area)) }
+            return max(0, min(1, 1 - (try remainder(after: chain).area()) / area))
+        }
+        // Biggest first, so that chains empty early; the single techs before the classes that extend
+        // them (with the default radii the 2G chain starts the mobile one, the 3G chain the broadband one).
+        func biggestFirst(_ members: [Int]) -> [Int] {
+            members.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
+        }
+        func chain(_ c: CoverageClass) -> [Int] { biggestFirst(candidates.filter { c.includes(sectors[$0].tech) }) }
+        for c in [CoverageClass.g2, .g3, .g4, .g5, .broadband, .mobile] {
+            fractions[classes.firstIndex(of: c)!] = try fraction(of: chain(c))
         }
         for o in 0..<operatorCount {
-            opFractions[o] = try fraction(of: candidates.filter { operatorOf[$0] == o })
+            opFractions[o] = try fraction(of: biggestFirst(candidates.filter { operatorOf[$0] == o }))
         }
         let mobile = fractions[classes.firstIndex(of: .mobile)!]
-        if mobile < 1 {
-            let gap = candidates.isEmpty ? v : try remainder(after: candidates)
+        // No gap polygon can reach the smallest reported size when the whole gap is smaller.
+        if mobile < 1 && (1 - mobile) * area > parameters.minGapArea - 1 {
+            let gap = candidates.isEmpty ? v : try remainder(after: chain(.mobile))
             for part in gap.polygons() {
                 let a = try part.area()
                 if a >= parameters.minGapArea && a > 0 {
@@ -303,6 +374,16 @@ struct VillageOverlay: @unchecked Sendable {
         coverage.mobileStatus = parameters.mobileStatus(mobile)
         coverage.gaps = gaps
         return Outcome(coverage: coverage, warnings: warnings)
+    }
+
+    /// The rings of each polygon of `v` (exterior first), in the working CRS.
+    func polygonRings(_ v: Geometry) throws -> [[[Coordinate]]] {
+        switch try v.shape() {
+        case .polygon(let rings): return [rings]
+        case .multiPolygon(let polygons): return polygons
+        case .geometryCollection: return try v.polygons().map { try polygonRings($0) }.flatMap { $0 }
+        default: return []
+        }
     }
 
     /// The village's vertices in the working CRS, for the convex containment test.

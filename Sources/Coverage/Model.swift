@@ -7,7 +7,7 @@ public enum Tech: String, CaseIterable, Comparable, Sendable {
 
     /// Reads "2G"…"5G" and the standards' names (GSM, UMTS, LTE, NR), case-insensitively.
     public init?(parsing text: String) {
-        switch text.trimmingCharacters(in: .whitespaces).uppercased() {
+        switch text.trimmedSpaces.uppercased() {
         case "2G", "GSM": self = .g2
         case "3G", "UMTS", "WCDMA", "HSPA": self = .g3
         case "4G", "LTE": self = .g4

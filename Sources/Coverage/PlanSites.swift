@@ -159,12 +159,10 @@ struct SitePlanner {
         let radius = options.radius(result.parameters)
         let s = sector(at: location, number: 0)
         let ring = Footprint.ring(of: s, radius: radius, arcStep: result.parameters.arcStep)
-        let xy = try Projection.cached(from: "EPSG:4326", to: result.crs).transformed(ring)
-        let g = try Geometry.polygon([xy])
-        _ = g.bounds  // cached before the geometry is read from other threads
-        return Candidate(location: location,
-                         footprint: ProjectedFootprint(geometry: g, ring: xy, convex: true, bounds: Bounds(of: xy)!,
-                                                       radius: radius, antenna: AntennaKey(s)))
+        let footprint = try ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: result.crs).transformed(ring),
+                                               radius: radius)
+        _ = footprint.geometry.bounds  // cached before the geometry is read from other threads
+        return Candidate(location: location, footprint: footprint)
     }
 
     /// The area of `piece` inside `footprint`.

@@ -54,15 +54,22 @@ struct Analyze: ParsableCommand {
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
         let reportJSON = report.json()
-        let json = reportJSON.encoded(style: .pretty)
         let features = report.geojsonFeatures()
+        // The three forms are independent: encode them side by side.
+        let encoded = Locked([[UInt8]](repeating: [], count: 3))
+        DispatchQueue.concurrentPerform(iterations: 3) { k in
+            let bytes = k == 0 ? reportJSON.encoded(style: .pretty) + [0x0A]
+                : k == 1 ? GeoJSONWriter(precision: precision).encode(features) : report.csv()
+            encoded.update { $0[k] = bytes }
+        }
+        let json = encoded.value[0]
         let map = try MapData(report: reportJSON,
                               features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
                               sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
         try OutputFolder(out).write([
-            ("report.json", json + [0x0A]),
-            ("report.geojson", GeoJSONWriter(precision: precision).encode(features)),
-            ("report.csv", report.csv()),
+            ("report.json", json),
+            ("report.geojson", encoded.value[1]),
+            ("report.csv", encoded.value[2]),
         ] + map.files())
         let writeTime = lap()
 
@@ -82,7 +89,7 @@ struct Analyze: ParsableCommand {
             if plan || inputs.usesBundledData {
                 print(try PlanReport(input: loaded.input, result: result).text(), terminator: "")
             }
-        case .json: FileHandle.standardOutput.write(Data(json + [0x0A]))
+        case .json: FileHandle.standardOutput.write(Data(json))
         }
     }
 }

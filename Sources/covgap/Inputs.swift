@@ -66,29 +66,67 @@ extension InputOptions {
                 if let path { paths.append((role, path, path)) }
             }
         }
-        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
+        // Each file is checked on its own thread and hashed on another; results, warnings and the
+        // first error come back in the files' order, as if they had been read one after the other.
+        let crs = inputCRS.map(canonicalCRS)
+        let contents = paths.map { p in Result { try InputFile.read(p.path) } }
+        let slots = Locked(Array(repeating: LoadedFile.failed(UsageError("not read")), count: paths.count))
+        let digests = Locked(Array(repeating: "", count: paths.count))
+        DispatchQueue.concurrentPerform(iterations: 2 * paths.count) { task in
+            let k = task / 2
+            if task % 2 == 1 {
+                guard case .success(let bytes) = contents[k] else { return }
+                let digest = SHA256.hex(bytes)
+                digests.update { $0[k] = digest }
+                return
+            }
+            let (role, path, display) = paths[k]
+            let result: LoadedFile
+            do {
+                let bytes = try contents[k].get()
+                var loader = InputLoader(inputCRS: crs)
+                var part = AnalysisInput(villages: [], sectors: [])
+                let count: Int
+                switch role {
+                case "villages":
+                    part.villages = try loader.villages(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                    count = part.villages.count
+                case "sites":
+                    part.sectors = try readSites(bytes, path: path, display: display, loader: &loader)
+                    count = part.sectors.count
+                case "fibre":
+                    part.fibre = try loader.fibre(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                    count = part.fibre!.count
+                default:
+                    part.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                    count = part.places!.count
+                }
+                result = .loaded(part, InputFileInfo(role: role, path: display, sha256: "", count: count), loader.warnings)
+            } catch {
+                result = .failed(error)
+            }
+            slots.update { $0[k] = result }
+        }
         var input = AnalysisInput(villages: [], sectors: [])
         var files: [InputFileInfo] = []
-        for (role, path, display) in paths {
-            let bytes = try InputFile.read(path)
-            let count: Int
-            switch role {
-            case "villages":
-                input.villages = try loader.villages(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
-                count = input.villages.count
-            case "sites":
-                input.sectors = try readSites(bytes, path: path, display: display, loader: &loader)
-                count = input.sectors.count
-            case "fibre":
-                input.fibre = try loader.fibre(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
-                count = input.fibre!.count
-            default:
-                input.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
-                count = input.places!.count
+        var warnings: [String] = []
+        let hashes = digests.value
+        for result in slots.value {
+            switch result {
+            case .failed(let error): throw error
+            case .loaded(let part, var info, let w):
+                info.sha256 = hashes[files.count]
+                switch info.role {
+                case "villages": input.villages = part.villages
+                case "sites": input.sectors = part.sectors
+                case "fibre": input.fibre = part.fibre
+                default: input.places = part.places
+                }
+                files.append(info)
+                warnings += w
             }
-            files.append(InputFileInfo(role: role, path: display, sha256: SHA256.hex(bytes), count: count))
         }
-        return LoadedInputs(input: input, files: files, warnings: loader.warnings)
+        return LoadedInputs(input: input, files: files, warnings: warnings)
     }
 
     /// Sites from CSV (covgap's columns or OpenCelliD's), or from GeoJSON points when the name says .geojson/.json.
@@ -97,5 +135,27 @@ extension InputOptions {
             return try loader.sectors(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
         }
         return try loader.sectors(try CSVReader.read(bytes: bytes, source: display))
+    }
+}
+
+/// One input file, read or not.
+private enum LoadedFile {
+    case loaded(AnalysisInput, InputFileInfo, [String])
+    case failed(Error)
+}
+
+/// A value shared between threads, changed only under its lock.
+final class Locked<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
+
+    func update(_ body: (inout Value) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        body(&stored)
     }
 }
