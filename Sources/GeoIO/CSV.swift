@@ -100,8 +100,13 @@ public enum CSVReader {
             let row = CSVRow(number: r.number, line: r.line, fields: r.fields, columns: columns)
             guard r.fields.count == header.count else {
                 let n = r.fields.count
+                if n < header.count {
+                    throw InputError(file: source, location: row.location, field: header[n].isEmpty ? "column \(n + 1)" : header[n],
+                                     message: "missing: the row has \(n) field\(n == 1 ? "" : "s"), the header has \(header.count)")
+                }
+                let separator = parser.delimiter == 0x3B ? "semicolon" : parser.delimiter == 0x09 ? "tab" : "comma"
                 throw InputError(file: source, location: row.location,
-                                 message: "\(n) field\(n == 1 ? "" : "s"), the header has \(header.count)")
+                                 message: "the row has \(n) fields, the header has \(header.count) (a \(separator) inside a field needs the field in double quotes)")
             }
             rows.append(row)
         }

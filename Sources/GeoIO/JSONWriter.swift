@@ -228,8 +228,20 @@ public struct JSONWriter: Sendable {
                 appendScaled(UInt64(rounded), negative: value < 0, decimals: decimals, to: &bytes)
                 return
             }
+            // Near a tie (common: 7-decimal input written with 6): the exact product is
+            // scaled + error, the error found exactly by a fused multiply-add since 10^decimals is
+            // exact. Off the tie by at least an ulp, scaled is on the same side as the exact
+            // value (|error| ≤ ulp/2); on it, the error's sign decides.
+            if scaled < 4e15 && scaled >= 0.25 {
+                let error = (-scaled).addingProduct(abs(value), scales[decimals])
+                let floor = scaled.rounded(.down)
+                let offTie = scaled - (floor + 0.5)
+                let up = offTie > 0 || (offTie == 0 && error >= 0)
+                appendScaled(UInt64(floor) + (up ? 1 : 0), negative: value < 0, decimals: decimals, to: &bytes)
+                return
+            }
         }
-        // Rare: near-ties and big values. Decide from the exact decimal expansion.
+        // Rare: big values. Decide from the exact decimal expansion.
         appendFixedExact(value, decimals: decimals, to: &bytes)
     }
 
@@ -254,7 +266,7 @@ public struct JSONWriter: Sendable {
     /// Exact rounding via the value's full decimal expansion: a Double is m·2^e, and with e < 0
     /// its decimal digits are those of m·5^-e, so the expansion is built with big-integer-free
     /// long multiplication on a digit array.
-    private static func appendFixedExact(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+    static func appendFixedExact(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
         let negative = value < 0
         let m = abs(value).significandBitPattern | (abs(value).isNormal ? (1 << 52) : 0)
         var e = Int(abs(value).exponentBitPattern) - 1075
