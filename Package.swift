@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoIO", "Geo"]),
-        .testTarget(name: "CLITests", dependencies: ["covgap"]),
+        .testTarget(name: "CLITests", dependencies: ["covgap"], exclude: ["Fixtures"]),
     ]
 )

@@ -228,8 +228,8 @@ struct CSVParser {
 }
 
 /// Writes CSV text: UTF-8 without a BOM, LF line endings (what every tool and `git diff` read
-/// well; spreadsheets accept it), a field quoted only when it holds a comma, a quote, a line
-/// break, or leading/trailing whitespace that must survive a spreadsheet.
+/// well; spreadsheets accept it), a field quoted only when it holds a comma, a semicolon, a tab, a
+/// quote, a line break, or leading/trailing whitespace that must survive a spreadsheet.
 public struct CSVWriter: Sendable {
     /// The text written so far (UTF-8).
     public private(set) var bytes: [UInt8] = []
@@ -258,7 +258,9 @@ public struct CSVWriter: Sendable {
 
     /// `field` as it appears in CSV: quoted (quotes doubled) when needed, else unchanged.
     public static func escape(_ field: String) -> String {
-        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        // Semicolons and tabs too: a reader that guesses the separator (this one, Excel in
+        // decimal-comma locales) would otherwise split a one-column header holding one.
+        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B || $0 == 0x09 }
             || field.first?.isWhitespace == true || field.last?.isWhitespace == true
         guard needsQuotes else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
