@@ -267,6 +267,11 @@ public struct CSVWriter: Sendable {
     }
 
     private mutating func appendRecord(_ fields: [String]) {
+        // A lone empty field would be a blank line, which readers skip: write it quoted.
+        if fields == [""] {
+            bytes.append(contentsOf: [0x22, 0x22, 0x0A])
+            return
+        }
         for (k, f) in fields.enumerated() {
             if k > 0 { bytes.append(0x2C) }
             bytes.append(contentsOf: CSVWriter.escape(f).utf8)

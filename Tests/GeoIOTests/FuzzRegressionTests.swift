@@ -40,4 +40,21 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(CSVWriter.escape("a\tb"), "\"a\tb\"")
         XCTAssertEqual(CSVWriter.escape("Làng O2"), "Làng O2")
     }
+
+    /// CSVReader fuzz, crash-20b40ff2: a header of one empty quoted field (`""`) was written back
+    /// as an empty line, which readers skip, leaving a file with no header. The writer now quotes
+    /// a lone empty field.
+    func testLoneEmptyFieldSurvivesARoundTrip() throws {
+        let table = try CSVReader.read(bytes: Array("\"\"\n".utf8), source: "fuzz.csv")
+        XCTAssertEqual(table.header, [""])
+        XCTAssertEqual(table.rows.count, 0)
+        var writer = CSVWriter(header: [""])
+        writer.append([""])
+        XCTAssertEqual(writer.text, "\"\"\n\"\"\n")
+        let again = try rewritten(table)
+        XCTAssertEqual(again.header, [""])
+        XCTAssertEqual(again.rows.count, 0)
+        let one = try CSVReader.read(bytes: writer.bytes, source: "one.csv")
+        XCTAssertEqual(one.rows.map(\.fields), [[""]])
+    }
 }
