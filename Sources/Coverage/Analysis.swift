@@ -220,7 +220,7 @@ struct VillageOverlay: @unchecked Sendable {
             let lonLat = try projection().transform(c, inverse: true)
             return " at [\(fixed(lonLat.x, 6)), \(fixed(lonLat.y, 6))]"
         } ?? ""
-        warnings.append("\(label): invalid polygon (\(reason.lowercased())\(place)) repaired; its area is now \(formatArea(try result.area()))")
+        warnings.append("\(label): invalid polygon (\(reason)\(place)) repaired; its area is now \(formatArea(try result.area()))")
         return (result, true)
     }
 

@@ -263,7 +263,15 @@ public struct CSVWriter: Sendable {
         let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B || $0 == 0x09 }
             || field.first?.isWhitespace == true || field.last?.isWhitespace == true
         guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Byte by byte: a quote followed by a combining mark is one Character, which
+        // String.replacingOccurrences would not see as a quote.
+        var quoted: [UInt8] = [0x22]
+        for b in field.utf8 {
+            if b == 0x22 { quoted.append(0x22) }
+            quoted.append(b)
+        }
+        quoted.append(0x22)
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     private mutating func appendRecord(_ fields: [String]) {

@@ -216,7 +216,7 @@ final class BadInputTests: XCTestCase {
         let (r, out) = try analyze(villages: "bad/self-intersecting.geojson")
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(r.stderr,
-                       "covgap: warning: village 1 (id VK-02): invalid polygon (self-intersection at [108.905, 14.305]) repaired; its area is now 59.71 ha\n")
+                       "covgap: warning: village 1 (id VK-02): invalid polygon (Self-intersection at [108.905, 14.305]) repaired; its area is now 59.71 ha\n")
         let v = try villagesOf(try reportJSON(out))
         XCTAssertEqual(v.map { $0["id"] as? String }, ["VK-01", "VK-02"])
         // Two triangles, each a quarter of the 0.01° square (119.4 ha).

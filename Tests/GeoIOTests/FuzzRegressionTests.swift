@@ -57,4 +57,17 @@ final class FuzzRegressionTests: XCTestCase {
         let one = try CSVReader.read(bytes: writer.bytes, source: "one.csv")
         XCTAssertEqual(one.rows.map(\.fields), [[""]])
     }
+
+    /// CSVReader fuzz, crash-644c0495: a quote followed by a combining mark (U+0314) inside an unquoted
+    /// field. The writer doubled quotes with String.replacingOccurrences, which compares
+    /// Characters: the quote and its mark are one Character, so it was not doubled and the file
+    /// did not read back. The writer now doubles quote bytes.
+    func testQuoteFollowedByACombiningMarkSurvivesARoundTrip() throws {
+        let bytes: [UInt8] = Array("namlti\nls_etiidine\"".utf8) + [0xCC, 0x94] + Array("ng Oin".utf8)
+        let table = try CSVReader.read(bytes: bytes, source: "fuzz.csv")
+        XCTAssertEqual(table.rows.map { Array($0.fields[0].utf8) }, [Array("ls_etiidine\"".utf8) + [0xCC, 0x94] + Array("ng Oin".utf8)])
+        let again = try rewritten(table)
+        XCTAssertEqual(again.rows.map(\.fields), table.rows.map(\.fields))
+        XCTAssertEqual(Array(CSVWriter.escape("a\"\u{0314}b").utf8), Array("\"a\"\"\u{0314}b\"".utf8))
+    }
 }
