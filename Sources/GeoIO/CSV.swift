@@ -55,13 +55,16 @@ public struct CSVTable: Hashable, Sendable {
 /// - Fields may be quoted; in a quoted field `""` is a quote and commas and line breaks are text.
 /// - Lines end in CRLF, LF or CR; a UTF-8 BOM is skipped; blank lines and the final line break are
 ///   ignored.
-/// - The first record is the header; its names are trimmed and must be unique. Every other record
+/// - The first record is the header; its names are trimmed (of whitespace and stray byte-order
+///   marks) and must be unique. Every other record
 ///   must have as many fields as the header ("sites.csv row 7: 9 fields, the header has 8").
 /// - The separator is a comma, unless the header line has no comma but semicolons (as Excel
 ///   writes in locales with a decimal comma) or tabs.
 /// - The bytes must be UTF-8 (see `TextEncoding`); all text comes back in NFC. Fields are not
 ///   trimmed: that is the caller's choice per column.
 public enum CSVReader {
+    private static let headerTrimmed = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))
+
     public static func read(path: String) throws -> CSVTable {
         try read(bytes: try InputFile.read(path), source: path)
     }
@@ -84,7 +87,8 @@ public enum CSVReader {
         guard let headerRecord else {
             throw InputError(file: source, message: "the file is empty; it needs a header row naming the columns")
         }
-        let header = headerRecord.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // U+FEFF too: a byte-order mark left inside by joining files would otherwise hide in a name.
+        let header = headerRecord.fields.map { $0.trimmingCharacters(in: headerTrimmed) }
         var columns: [String: Int] = [:]
         for (k, name) in header.enumerated() where !name.isEmpty {
             if let first = columns[name] {

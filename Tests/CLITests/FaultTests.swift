@@ -12,6 +12,7 @@ final class FaultTests: XCTestCase {
 
     override func tearDownWithError() throws {
         try? FileManager.default.removeItem(at: root)
+        root = nil   // XCTest keeps test-case objects until exit
     }
 
     /// A finished report in `out`, from the good fixtures; returns its files.

@@ -70,4 +70,16 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(again.rows.map(\.fields), table.rows.map(\.fields))
         XCTAssertEqual(Array(CSVWriter.escape("a\"\u{0314}b").utf8), Array("\"a\"\"\u{0314}b\"".utf8))
     }
+
+    /// CSVReader fuzz, crash-ecb2cd1b: a header name that began, once trimmed, with U+FEFF was
+    /// written back at the very start of the file, where the reader then took it for a byte-order
+    /// mark and dropped it. Header names are now trimmed of U+FEFF as well as whitespace.
+    func testByteOrderMarkInsideAHeaderNameIsTrimmed() throws {
+        let bytes: [UInt8] = [0x0B, 0xEF, 0xBB, 0xBF, 0x3D, 0x40, 0x04, 0x02]
+        let table = try CSVReader.read(bytes: bytes, source: "fuzz.csv")
+        XCTAssertEqual(table.header.map { Array($0.unicodeScalars) }, [["=", "@", "\u{4}", "\u{2}"]])
+        XCTAssertEqual(try rewritten(table).header, table.header)
+        let joined = try CSVReader.read(bytes: Array("site_id,\u{FEFF}lat\nA,14\n".utf8), source: "joined.csv")
+        XCTAssertEqual(joined.header, ["site_id", "lat"])
+    }
 }
