@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import GeoIO
 
 /// What the analysis found for one village.
 public struct VillageCoverage: Sendable {
@@ -120,6 +121,7 @@ public struct CoverageAnalysis {
 
         var results = perVillage.map(\.coverage)
         var warnings = perVillage.flatMap(\.warnings)
+        if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
         if let fibreIndex {
             let reach = parameters.fibreReach
             let access = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> FixedAccess? in
@@ -235,11 +237,15 @@ struct VillageOverlay: @unchecked Sendable {
     /// The village polygon in the working CRS, repaired when invalid.
     func polygon(of shape: Shape, label: String, warnings: inout [String]) throws -> (Geometry, repaired: Bool) {
         let g = try Geometry(try projection().transform(shape))
-        if g.isValid { return (g, false) }
-        let reason = try g.validityReason()
-        let fixed = try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
-        let result = fixed.memberCount == 1 ? fixed.member(0) : fixed
-        warnings.append("\(label): invalid polygon (\(reason)) repaired; its area is now \(formatArea(try result.area()))")
+        guard let (reason, location) = try g.invalidity() else { return (g, false) }
+        let parts = try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
+        let result = parts.memberCount == 1 ? parts.member(0) : parts
+        // GEOS names the place in the working CRS; the user's file is in lon/lat.
+        let place = try location.map { c -> String in
+            let lonLat = try projection().transform(c, inverse: true)
+            return " at [\(fixed(lonLat.x, 6)), \(fixed(lonLat.y, 6))]"
+        } ?? ""
+        warnings.append("\(label): invalid polygon (\(reason)\(place)) repaired; its area is now \(formatArea(try result.area()))")
         return (result, true)
     }
 
@@ -247,7 +253,9 @@ struct VillageOverlay: @unchecked Sendable {
         let label = "village \(number) (id \(village.id))"
         var warnings: [String] = []
         let (v, repaired) = try polygon(of: village.shape, label: label, warnings: &warnings)
-        let area = try v.area()
+        // Rings with no area in lon/lat (every vertex on one line) enclose nothing, even where
+        // the projection bends that line into a sliver.
+        let area = Self.enclosesNothing(village.shape) ? 0 : try v.area()
         let classes = CoverageClass.allCases
         var fractions = [Double](repeating: 0, count: classes.count)
         var opFractions = [Double](repeating: 0, count: operatorCount)
@@ -383,6 +391,18 @@ struct VillageOverlay: @unchecked Sendable {
         case .multiPolygon(let polygons): return polygons
         case .geometryCollection: return try v.polygons().map { try polygonRings($0) }.flatMap { $0 }
         default: return []
+        }
+    }
+
+    static func enclosesNothing(_ shape: Shape) -> Bool {
+        func flat(_ ring: [Coordinate]) -> Bool {
+            guard let a = ring.first, let b = ring.first(where: { $0 != a }) else { return true }
+            return ring.allSatisfy { c in (b.x - a.x) * (c.y - a.y) == (b.y - a.y) * (c.x - a.x) }
+        }
+        switch shape {
+        case .polygon(let rings): return rings.allSatisfy(flat)
+        case .multiPolygon(let polygons): return polygons.allSatisfy { $0.allSatisfy(flat) }
+        default: return false
         }
     }
 

@@ -74,13 +74,26 @@ public struct InputLoader {
         let required = ["site_id", "operator", "lat", "lon", "tech"]
         let missing = required.filter { !table.hasColumn($0) }
         if !missing.isEmpty {
-            throw InputError(file: table.source, location: "row 1", field: nil,
-                             message: "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); the header has \(table.header.joined(separator: ","))")
+            let renames = missing.compactMap { name in
+                table.header.first { Self.columnAliases[name, default: []].contains($0.lowercased()) }.map { "\($0) → \(name)" }
+            }
+            let hint = renames.isEmpty ? "" : " (rename \(renames.joined(separator: ", ")))"
+            throw InputError(file: table.source, location: "row 1", field: missing.joined(separator: ", "),
+                             message: "missing column\(missing.count > 1 ? "s" : "")\(hint); the header has \(table.header.joined(separator: ","))")
         }
         return try table.rows.map { row in
             try sector(field: { row[$0] ?? "" }, where: "\(table.source) \(row.location)") { table.error(row, field: $0, $1) }
         }
     }
+
+    /// Other spellings of the required columns, lowercased, for the hint in a missing-column error.
+    static let columnAliases: [String: [String]] = [
+        "site_id": ["site_id", "siteid", "site", "id", "ma_tram", "site id", "site_name"],
+        "operator": ["operator", "carrier", "network", "nha_mang", "mno"],
+        "lat": ["lat", "latitude", "y", "vi_do", "vido"],
+        "lon": ["lon", "longitude", "lng", "long", "x", "kinh_do", "kinhdo"],
+        "tech": ["tech", "technology", "radio", "rat", "cong_nghe"],
+    ]
 
     /// Sites given as GeoJSON points with the CSV's columns as properties.
     public mutating func sectors(_ fc: FeatureCollection, file: String) throws -> [Sector] {
@@ -123,7 +136,7 @@ public struct InputLoader {
             azimuth = normalised
         }
         var beamwidth = try optionalNumber(field("beamwidth"), field: "beamwidth", fail) ?? (azimuth == nil ? 360 : 120)
-        if beamwidth <= 0 { throw fail("beamwidth", "\(Self.format(beamwidth)) must be greater than 0") }
+        if beamwidth <= 0 { throw fail("beamwidth", "\(Self.format(beamwidth))° must be greater than 0° (leave azimuth and beamwidth empty for an omnidirectional antenna)") }
         if beamwidth > 360 { beamwidth = 360 }
         let radius = try optionalNumber(field("radius_m"), field: "radius_m", fail)
         if let r = radius, r <= 0 { throw fail("radius_m", "\(Self.format(r)) must be greater than 0 metres") }
@@ -132,8 +145,8 @@ public struct InputLoader {
     }
 
     func siteLocation(lat: String, lon: String, _ fail: (String, String) -> InputError) throws -> Coordinate {
-        guard let y = Self.number(lat) else { throw fail("lat", "\"\(lat)\" is not a number") }
-        guard let x = Self.number(lon) else { throw fail("lon", "\"\(lon)\" is not a number") }
+        guard let y = Self.number(lat) else { throw fail("lat", Self.notANumber(lat)) }
+        guard let x = Self.number(lon) else { throw fail("lon", Self.notANumber(lon)) }
         let swapped = (-90...90).contains(x) && (-180...180).contains(y)
         // Projected metres in lat/lon columns: a CSV's lat/lon are WGS 84 whatever --input-crs says.
         let projected = abs(x) > 360 || abs(y) > 360 ? " (lat and lon are WGS 84 degrees, also with --input-crs; give projected sites as GeoJSON points)" : ""
@@ -250,8 +263,19 @@ public struct InputLoader {
 
     private func optionalNumber(_ text: String?, field: String, _ fail: (String, String) -> InputError) throws -> Double? {
         guard let t = text?.trimmedSpaces, !t.isEmpty else { return nil }
-        guard let n = Self.number(t) else { throw fail(field, "\"\(t)\" is not a number") }
+        guard let n = Self.number(t) else { throw fail(field, Self.notANumber(t)) }
         return n
+    }
+
+    /// Why `text` is not accepted as a number: "\"inf\" is not a finite number", "\"12,5\" is not a number".
+    static func notANumber(_ text: String) -> String {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let d = Double(t), !d.isFinite { return "\"\(t)\" is not a finite number" }
+        if t.isEmpty { return "empty; a number is required" }
+        if t.contains(","), number(t.replacingOccurrences(of: ",", with: ".")) != nil {
+            return "\"\(t)\" is not a number (use a decimal point, not a comma)"
+        }
+        return "\"\(t)\" is not a number"
     }
 
     /// A finite decimal number ("nan", "inf" and hex are not numbers here).

@@ -299,6 +299,19 @@ public final class Geometry: @unchecked Sendable {
         return String(cString: s)
     }
 
+    /// Why the geometry is invalid, without GEOS's coordinates in the text ("Self-intersection"),
+    /// and where (`GEOSisValidDetail_r`); nil when it is valid.
+    public func invalidity() throws -> (reason: String, location: Coordinate?)? {
+        let ctx = GEOSContext.current
+        var reason: UnsafeMutablePointer<CChar>?
+        var location: OpaquePointer?
+        let code = GEOSisValidDetail_r(ctx.handle, pointer, 0, &reason, &location)
+        defer { if let reason { GEOSFree_r(ctx.handle, reason) } }
+        let place = location.map { Geometry(owning: $0) }
+        guard try !ctx.predicate(code, "validity detail") else { return nil }
+        return (reason.map { String(cString: $0) } ?? "invalid", try place.flatMap { $0.isEmpty ? nil : try $0.pointCoordinate() })
+    }
+
     /// A valid geometry with the same extent (`GEOSMakeValidWithParams_r`, the "structure" method,
     /// collapsed parts dropped, so a polygon stays polygonal).
     public func makeValid() throws -> Geometry {

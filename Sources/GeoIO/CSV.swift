@@ -55,13 +55,16 @@ public struct CSVTable: Hashable, Sendable {
 /// - Fields may be quoted; in a quoted field `""` is a quote and commas and line breaks are text.
 /// - Lines end in CRLF, LF or CR; a UTF-8 BOM is skipped; blank lines and the final line break are
 ///   ignored.
-/// - The first record is the header; its names are trimmed and must be unique. Every other record
+/// - The first record is the header; its names are trimmed (of whitespace and stray byte-order
+///   marks) and must be unique. Every other record
 ///   must have as many fields as the header ("sites.csv row 7: 9 fields, the header has 8").
 /// - The separator is a comma, unless the header line has no comma but semicolons (as Excel
 ///   writes in locales with a decimal comma) or tabs.
 /// - The bytes must be UTF-8 (see `TextEncoding`); all text comes back in NFC. Fields are not
 ///   trimmed: that is the caller's choice per column.
 public enum CSVReader {
+    private static let headerTrimmed = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))
+
     public static func read(path: String) throws -> CSVTable {
         try read(bytes: try InputFile.read(path), source: path)
     }
@@ -84,7 +87,8 @@ public enum CSVReader {
         guard let headerRecord else {
             throw InputError(file: source, message: "the file is empty; it needs a header row naming the columns")
         }
-        let header = headerRecord.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // U+FEFF too: a byte-order mark left inside by joining files would otherwise hide in a name.
+        let header = headerRecord.fields.map { $0.trimmingCharacters(in: headerTrimmed) }
         var columns: [String: Int] = [:]
         for (k, name) in header.enumerated() where !name.isEmpty {
             if let first = columns[name] {
@@ -100,8 +104,13 @@ public enum CSVReader {
             let row = CSVRow(number: r.number, line: r.line, fields: r.fields, columns: columns)
             guard r.fields.count == header.count else {
                 let n = r.fields.count
+                if n < header.count {
+                    throw InputError(file: source, location: row.location, field: header[n].isEmpty ? "column \(n + 1)" : header[n],
+                                     message: "missing: the row has \(n) field\(n == 1 ? "" : "s"), the header has \(header.count)")
+                }
+                let separator = parser.delimiter == 0x3B ? "semicolon" : parser.delimiter == 0x09 ? "tab" : "comma"
                 throw InputError(file: source, location: row.location,
-                                 message: "\(n) field\(n == 1 ? "" : "s"), the header has \(header.count)")
+                                 message: "the row has \(n) fields, the header has \(header.count) (a \(separator) inside a field needs the field in double quotes)")
             }
             rows.append(row)
         }
@@ -223,8 +232,8 @@ struct CSVParser {
 }
 
 /// Writes CSV text: UTF-8 without a BOM, LF line endings (what every tool and `git diff` read
-/// well; spreadsheets accept it), a field quoted only when it holds a comma, a quote, a line
-/// break, or leading/trailing whitespace that must survive a spreadsheet.
+/// well; spreadsheets accept it), a field quoted only when it holds a comma, a semicolon, a tab, a
+/// quote, a line break, or leading/trailing whitespace that must survive a spreadsheet.
 public struct CSVWriter: Sendable {
     /// The text written so far (UTF-8).
     public private(set) var bytes: [UInt8] = []
@@ -253,13 +262,28 @@ public struct CSVWriter: Sendable {
 
     /// `field` as it appears in CSV: quoted (quotes doubled) when needed, else unchanged.
     public static func escape(_ field: String) -> String {
-        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        // Semicolons and tabs too: a reader that guesses the separator (this one, Excel in
+        // decimal-comma locales) would otherwise split a one-column header holding one.
+        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B || $0 == 0x09 }
             || field.first?.isWhitespace == true || field.last?.isWhitespace == true
         guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Byte by byte: a quote followed by a combining mark is one Character, which
+        // String.replacingOccurrences would not see as a quote.
+        var quoted: [UInt8] = [0x22]
+        for b in field.utf8 {
+            if b == 0x22 { quoted.append(0x22) }
+            quoted.append(b)
+        }
+        quoted.append(0x22)
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     private mutating func appendRecord(_ fields: [String]) {
+        // A lone empty field would be a blank line, which readers skip: write it quoted.
+        if fields == [""] {
+            bytes.append(contentsOf: [0x22, 0x22, 0x0A])
+            return
+        }
         for (k, f) in fields.enumerated() {
             if k > 0 { bytes.append(0x2C) }
             bytes.append(contentsOf: CSVWriter.escape(f).utf8)

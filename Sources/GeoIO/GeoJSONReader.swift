@@ -80,11 +80,19 @@ struct GeoJSONParser {
 
     mutating func featureCollection() throws -> FeatureCollection {
         s.skipWhitespace()
+        if s.i >= s.count {
+            throw InputError(file: s.source, message: "the file is empty; it must hold a GeoJSON FeatureCollection")
+        }
         guard s.peek() == UInt8(ascii: "{") else {
             // Syntax errors first (a file that is not JSON at all), then what it is.
             let kind = kindAhead()
-            try s.skipValue()
-            try s.expectEnd()
+            do {
+                try s.skipValue()
+                try s.expectEnd()
+            } catch var e as InputError {
+                e.message = "the file is not JSON (\(e.message)); a GeoJSON FeatureCollection starts with '{'"
+                throw e
+            }
             throw InputError(file: s.source, message: "expected a GeoJSON FeatureCollection, found \(kind == "an array" ? "a JSON array" : kind)")
         }
         var type: String?
@@ -382,6 +390,16 @@ struct GeoJSONParser {
         return Coordinate(x, y)
     }
 
+    /// "NaN", "Infinity" or "-Infinity" at the cursor, as JavaScript and Python's json module write
+    /// non-finite numbers; nil for anything else.
+    func nonFiniteAhead() -> String? {
+        var end = s.i
+        if end < s.count && s.base[end] == UInt8(ascii: "-") { end += 1 }
+        while end < s.count, end - s.i < 12, (s.base[end] | 0x20) >= UInt8(ascii: "a"), (s.base[end] | 0x20) <= UInt8(ascii: "z") { end += 1 }
+        let word = String(decoding: UnsafeBufferPointer(start: s.base + s.i, count: end - s.i), as: UTF8.self)
+        return ["nan", "infinity", "-infinity", "inf", "-inf"].contains(word.lowercased()) ? word : nil
+    }
+
     /// Coordinates this large fit no CRS on Earth (metres, feet or degrees): a broken export.
     static let coordinateLimit = 1e10
 
@@ -389,7 +407,13 @@ struct GeoJSONParser {
         s.skipWhitespace()
         let b = s.peek()
         guard b == UInt8(ascii: "-") || (b >= 0x30 && b <= 0x39) else {
+            if let word = nonFiniteAhead() {
+                throw fail("coordinate \(axis) is \(word), which JSON does not allow; every coordinate must be a finite number")
+            }
             throw fail("coordinate \(axis) must be a number, found \(kindAhead())")
+        }
+        if s.i + 1 < s.count && s.base[s.i + 1] == UInt8(ascii: "I"), let word = nonFiniteAhead() {
+            throw fail("coordinate \(axis) is \(word), which JSON does not allow; every coordinate must be a finite number")
         }
         let start = s.i
         let v: Double

@@ -290,7 +290,7 @@ public struct JSONWriter: Sendable {
     /// Exact rounding via the value's full decimal expansion: a Double is m·2^e, and with e < 0
     /// its decimal digits are those of m·5^-e, so the expansion is built with big-integer-free
     /// long multiplication on a digit array.
-    private static func appendFixedExact(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+    static func appendFixedExact(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
         let negative = value < 0
         let m = abs(value).significandBitPattern | (abs(value).isNormal ? (1 << 52) : 0)
         var e = Int(abs(value).exponentBitPattern) - 1075

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An 8-bit encoding that Vietnamese files still arrive in, named in the error that refuses them.
 public enum LegacyEncoding: String, Sendable, CaseIterable {
     /// TCVN 5712:1993 VN3 ("ABC", the .Vn fonts): one byte 0xA1–0xFE per precomposed lowercase letter.
@@ -25,6 +31,13 @@ public enum TextEncoding {
         }
         if looksLikeUTF16WithoutBOM(bytes) {
             throw InputError(file: source, message: "the file is UTF-16; save it as UTF-8")
+        }
+        // No text format here holds NUL; a file with one is binary (or UTF-16 that the test above missed).
+        if let base = bytes.baseAddress, let nul = memchr(base, 0, n) {
+            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(base)
+            let (line, column) = lineAndColumn(bytes, offset: offset)
+            throw InputError(file: source, location: "line \(line), column \(column)",
+                             message: "the file holds a NUL byte: it is binary data, not UTF-8 text")
         }
         let start = (n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
         if let bad = firstInvalidUTF8(bytes, from: start) {

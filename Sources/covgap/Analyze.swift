@@ -136,11 +136,24 @@ struct OutputFolder {
     init(_ path: String) { self.path = path }
 
     func write(_ files: [(name: String, bytes: [UInt8])]) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw UsageError("\(path): cannot create the output folder: \((error as NSError).localizedDescription)")
-        }
+        try Self.createFolder(path)
         try AtomicFile.writeAll(files.map { ("\(path)/\($0.name)", $0.bytes) })
+    }
+
+    /// `mkdir -p`, with the system's reason when it fails ("Not a directory", "Read-only file system").
+    static func createFolder(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+                throw UsageError("\(path): cannot create the output folder: \(String(cString: strerror(errno)))")
+            }
+            prefix += "/"
+        }
+        var info = stat()
+        if stat(path, &info) != 0 {
+            throw UsageError("\(path): cannot create the output folder: \(String(cString: strerror(errno)))")
+        }
+        if (info.st_mode & S_IFMT) != S_IFDIR { throw UsageError("\(path): cannot create the output folder: Not a directory") }
     }
 }

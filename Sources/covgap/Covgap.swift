@@ -23,6 +23,7 @@ struct Covgap: ParsableCommand {
     /// Parses and runs, mapping every failure to SPEC §5's exit codes (ArgumentParser's usage
     /// errors become 2 instead of 64).
     static func main() {
+        AtomicFile.removeStagedFilesOnInterrupt()
         do {
             var command = try parseAsRoot()
             try command.run()

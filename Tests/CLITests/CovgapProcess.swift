@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// Runs the built `covgap` binary as a subprocess, as users and CI jobs do.
+struct CovgapProcess {
+    struct Outcome {
+        var status: Int32
+        /// True when a signal ended the process (`status` is then the signal number).
+        var signalled: Bool
+        var stdout: String
+        var stderr: String
+        var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
+    }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/CLITests/Fixtures")
+
+    /// The binary beside the test bundle (so a sanitizer build tests its own covgap), else `.build/debug/covgap`.
+    static let executable: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("covgap").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return repositoryRoot.appendingPathComponent(".build/debug/covgap").path
+    }()
+
+    /// Starts covgap with `arguments` in `directory`; output goes to files in a fresh temporary folder.
+    static func start(_ arguments: [String], in directory: URL = fixtures) throws -> (Process, URL) {
+        let logs = try temporaryDirectory("covgap-run")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.currentDirectoryURL = directory
+        FileManager.default.createFile(atPath: logs.appendingPathComponent("stdout").path, contents: nil)
+        FileManager.default.createFile(atPath: logs.appendingPathComponent("stderr").path, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: logs.appendingPathComponent("stdout"))
+        p.standardError = try FileHandle(forWritingTo: logs.appendingPathComponent("stderr"))
+        try p.run()
+        return (p, logs)
+    }
+
+    /// Waits for a started process; one still running after `limit` seconds is killed and fails the test.
+    static func finish(_ p: Process, logs: URL, limit: TimeInterval, file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+        let deadline = Date().addingTimeInterval(limit)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            XCTFail("covgap \(p.arguments ?? []) still running after \(Int(limit)) s: killed", file: file, line: line)
+        }
+        p.waitUntilExit()
+        let out = try String(contentsOf: logs.appendingPathComponent("stdout"), encoding: .utf8)
+        let err = try String(contentsOf: logs.appendingPathComponent("stderr"), encoding: .utf8)
+        try? FileManager.default.removeItem(at: logs)
+        return Outcome(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, stdout: out, stderr: err)
+    }
+
+    /// Runs covgap to the end (a hang guard of `limit` seconds, not a timing).
+    static func run(_ arguments: [String], in directory: URL = fixtures, limit: TimeInterval = 300,
+                    file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+        let (p, logs) = try start(arguments, in: directory)
+        return try finish(p, logs: logs, limit: limit, file: file, line: line)
+    }
+
+    static func temporaryDirectory(_ prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Every file in a folder (names, including hidden ones, and bytes), to show that a run changed nothing.
+func folderSnapshot(_ url: URL) -> [String: Data]? {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { return nil }
+    var out: [String: Data] = [:]
+    for n in names { out[n] = FileManager.default.contents(atPath: url.appendingPathComponent(n).path) ?? Data() }
+    return out
+}
+
+/// The parsed report.json in `folder`.
+func reportJSON(_ folder: URL) throws -> [String: Any] {
+    let data = try Data(contentsOf: folder.appendingPathComponent("report.json"))
+    return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+func villagesOf(_ report: [String: Any]) throws -> [[String: Any]] {
+    try XCTUnwrap(report["villages"] as? [[String: Any]])
+}
