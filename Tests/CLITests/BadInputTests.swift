@@ -26,7 +26,7 @@ final class BadInputTests: XCTestCase {
         let good = try CovgapProcess.run(["analyze", "--villages", Self.goodVillages, "--sites", Self.goodSites, "--out", previous.path, "--quiet"])
         XCTAssertEqual(good.status, 0, good.stderr, file: file, line: line)
         let before = try XCTUnwrap(folderSnapshot(previous))
-        XCTAssertEqual(before.keys.sorted(), ["report.csv", "report.geojson", "report.json"], file: file, line: line)
+        XCTAssertEqual(before.keys.sorted(), CLI.reportFiles, file: file, line: line)
         let again = try CovgapProcess.run(["analyze", "--villages", villages, "--sites", sites, "--out", previous.path, "--quiet"])
         XCTAssertEqual(again.status, 2, file: file, line: line)
         XCTAssertEqual(folderSnapshot(previous), before, "the previous report changed", file: file, line: line)

@@ -7,16 +7,11 @@ enum CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var fixtures: URL { root.appendingPathComponent("Tests/CLITests/Fixtures") }
 
-    /// The covgap binary built beside the test bundle (so sanitizer and release builds test their own).
-    static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("covgap")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        for dir in Bundle.allBundles.map(\.bundleURL) {
-            let c = dir.deletingLastPathComponent().appendingPathComponent("covgap")
-            if FileManager.default.isExecutableFile(atPath: c.path) { return c }
-        }
-        return root.appendingPathComponent(".build/debug/covgap")
+    /// What analyze writes into `--out`: report.png only where `rsvg-convert` is installed.
+    static var reportFiles: [String] {
+        var names = ["report.csv", "report.geojson", "report.html", "report.json", "report.svg"]
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") { names.append("report.png") }
+        return names.sorted()
     }
 
     struct Result {
@@ -25,31 +20,16 @@ enum CLI {
         var stderr: String
     }
 
+    /// Runs covgap with `arguments` (in the repository root unless told otherwise).
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        try runTool(binary.path, arguments, in: directory)
+        try runTool(CovgapProcess.executable, arguments, in: directory)
     }
 
     /// Runs any program, capturing both streams.
     static func runTool(_ path: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        p.currentDirectoryURL = directory ?? root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read both pipes while the process runs, so a large output cannot block it.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errData = Box()
-        let errReader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !errReader.isFinished { usleep(1000) }
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+        let o = try CovgapProcess.run(arguments, in: directory ?? root, program: path)
+        return Result(status: o.status, stdout: o.stdout, stderr: o.stderr)
     }
 
     /// A fresh temporary folder, removed when the test ends.

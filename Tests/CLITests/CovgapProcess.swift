@@ -12,22 +12,22 @@ struct CovgapProcess {
         var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
     }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = repositoryRoot.appendingPathComponent("Tests/CLITests/Fixtures")
+    static let repositoryRoot = CLI.root
+    static let fixtures = CLI.fixtures
 
     /// The binary beside the test bundle (so a sanitizer build tests its own covgap), else `.build/debug/covgap`.
     static let executable: String = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("covgap").path
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("covgap").path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         return repositoryRoot.appendingPathComponent(".build/debug/covgap").path
     }()
 
-    /// Starts covgap with `arguments` in `directory`; output goes to files in a fresh temporary folder.
-    static func start(_ arguments: [String], in directory: URL = fixtures) throws -> (Process, URL) {
+    /// Starts covgap (or `program`) with `arguments` in `directory`; output goes to files in a fresh temporary folder.
+    static func start(_ arguments: [String], in directory: URL = fixtures, program: String = executable) throws -> (Process, URL) {
         let logs = try temporaryDirectory("covgap-run")
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
+        p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         p.currentDirectoryURL = directory
         FileManager.default.createFile(atPath: logs.appendingPathComponent("stdout").path, contents: nil)
@@ -55,9 +55,9 @@ struct CovgapProcess {
     }
 
     /// Runs covgap to the end (a hang guard of `limit` seconds, not a timing).
-    static func run(_ arguments: [String], in directory: URL = fixtures, limit: TimeInterval = 300,
+    static func run(_ arguments: [String], in directory: URL = fixtures, program: String = executable, limit: TimeInterval = 600,
                     file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
-        let (p, logs) = try start(arguments, in: directory)
+        let (p, logs) = try start(arguments, in: directory, program: program)
         return try finish(p, logs: logs, limit: limit, file: file, line: line)
     }
 

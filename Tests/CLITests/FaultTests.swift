@@ -21,7 +21,7 @@ final class FaultTests: XCTestCase {
                                        "--out", out.path, "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let files = try XCTUnwrap(folderSnapshot(out))
-        XCTAssertEqual(files.keys.sorted(), ["report.csv", "report.geojson", "report.json"])
+        XCTAssertEqual(files.keys.sorted(), CLI.reportFiles)
         return files
     }
 
@@ -70,9 +70,9 @@ final class FaultTests: XCTestCase {
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: false)
         let mount = try CovgapProcess.start(["--version"])   // warm the binary's page cache meanwhile
         _ = try CovgapProcess.finish(mount.0, logs: mount.1, limit: 60)
-        let status = runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint.path])
+        let status = runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint.path])
         guard status == 0 else {
-            throw XCTSkip("cannot mount a 64 KiB tmpfs here (mount exited \(status); needs root with CAP_SYS_ADMIN): the full-disk case is not tested")
+            throw XCTSkip("cannot mount a 256 KiB tmpfs here (mount exited \(status); needs root with CAP_SYS_ADMIN): the full-disk case is not tested")
         }
         defer { _ = runTool("/bin/umount", [mountPoint.path]) }
         let out = mountPoint.appendingPathComponent("out")
