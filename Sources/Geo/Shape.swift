@@ -152,3 +152,53 @@ extension Shape {
         }
     }
 }
+
+extension Shape {
+    /// The shape with each ring and line thinned by Douglas–Peucker to `tolerance` (in the
+    /// coordinates' units), for drawing: a ring keeps at least four positions, and a ring or line
+    /// that would collapse stays as it was. Not topology-preserving: for display only.
+    public func thinned(tolerance: Double) -> Shape {
+        func thin(_ cs: [Coordinate], minimum: Int) -> [Coordinate] {
+            guard cs.count > minimum else { return cs }
+            var keep = [Bool](repeating: false, count: cs.count)
+            keep[0] = true
+            keep[cs.count - 1] = true
+            var stack = [(0, cs.count - 1)]
+            let t2 = tolerance * tolerance
+            while let (a, b) = stack.popLast() {
+                guard b > a + 1 else { continue }
+                let p = cs[a], q = cs[b]
+                let dx = q.x - p.x, dy = q.y - p.y
+                let len2 = dx * dx + dy * dy
+                var worst = -1.0, at = a
+                for k in (a + 1)..<b {
+                    let c = cs[k]
+                    var d2: Double
+                    if len2 == 0 {
+                        d2 = (c.x - p.x) * (c.x - p.x) + (c.y - p.y) * (c.y - p.y)
+                    } else {
+                        let cross = dx * (c.y - p.y) - dy * (c.x - p.x)
+                        d2 = cross * cross / len2
+                    }
+                    if d2 > worst { worst = d2; at = k }
+                }
+                if worst > t2 {
+                    keep[at] = true
+                    stack.append((a, at))
+                    stack.append((at, b))
+                }
+            }
+            let out = zip(cs, keep).compactMap { $1 ? $0 : nil }
+            return out.count >= minimum ? out : cs
+        }
+        func ring(_ r: [Coordinate]) -> [Coordinate] { thin(r, minimum: 4) }
+        switch self {
+        case .point, .multiPoint: return self
+        case .lineString(let cs): return .lineString(thin(cs, minimum: 2))
+        case .multiLineString(let ls): return .multiLineString(ls.map { thin($0, minimum: 2) })
+        case .polygon(let rs): return .polygon(rs.map(ring))
+        case .multiPolygon(let ps): return .multiPolygon(ps.map { $0.map(ring) })
+        case .geometryCollection(let gs): return .geometryCollection(gs.map { $0.thinned(tolerance: tolerance) })
+        }
+    }
+}

@@ -31,6 +31,9 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print the time of each stage on standard error.")
     var timings = false
 
+    @Flag(help: "Do not draw report.html, report.svg and report.png (faster on national-scale data; `covgap map` draws them later).")
+    var noMap = false
+
     @Flag(help: "After the gap table, print what would close the gaps (as `covgap plan` does with one new site); on by default for the bundled data.")
     var plan = false
 
@@ -55,22 +58,28 @@ struct Analyze: ParsableCommand {
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
         let reportJSON = report.json()
         let features = report.geojsonFeatures()
-        // The three forms are independent: encode them side by side.
-        let encoded = Locked([[UInt8]](repeating: [], count: 3))
-        DispatchQueue.concurrentPerform(iterations: 3) { k in
-            let bytes = k == 0 ? reportJSON.encoded(style: .pretty) + [0x0A]
-                : k == 1 ? GeoJSONWriter(precision: precision).encode(features) : report.csv()
-            encoded.update { $0[k] = bytes }
+        let map = noMap ? nil : try MapData(
+            report: reportJSON,
+            features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
+            sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
+        // The forms are independent: encode them side by side.
+        var encoders: [() -> [(name: String, bytes: [UInt8])]] = [
+            { [("report.json", reportJSON.encoded(style: .pretty) + [0x0A])] },
+            { [("report.geojson", GeoJSONWriter(precision: precision).encode(features))] },
+            { [("report.csv", report.csv())] },
+        ]
+        if let map {
+            encoders += [{ [("report.html", Array(map.html().utf8))] }, { map.pictureFiles() }]
         }
-        let json = encoded.value[0]
-        let map = try MapData(report: reportJSON,
-                              features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
-                              sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
-        try OutputFolder(out).write([
-            ("report.json", json),
-            ("report.geojson", encoded.value[1]),
-            ("report.csv", encoded.value[2]),
-        ] + map.files())
+        let encoded = Locked([[(name: String, bytes: [UInt8])]](repeating: [], count: encoders.count))
+        DispatchQueue.concurrentPerform(iterations: encoders.count) { k in
+            let files = encoders[k]()
+            encoded.update { $0[k] = files }
+        }
+        let files = encoded.value.flatMap { $0 }
+        let json = files[0].bytes
+        let encodeTime = lap()
+        try OutputFolder(out).write(files)
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
@@ -80,7 +89,7 @@ struct Analyze: ParsableCommand {
         if timings {
             let t = result.timings
             let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
-                          ("fibre", t.fibre), ("places", t.places), ("write", writeTime)]
+                          ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
             FileHandle.standardError.write("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "\n")
         }
         if quiet { return }
@@ -97,8 +106,13 @@ struct Analyze: ParsableCommand {
 extension MapData {
     /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
     func files() -> [(name: String, bytes: [UInt8])] {
+        [("report.html", Array(html().utf8))] + pictureFiles()
+    }
+
+    /// report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
+    func pictureFiles() -> [(name: String, bytes: [UInt8])] {
         let svg = Array(self.svg().utf8)
-        var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
+        var out: [(name: String, bytes: [UInt8])] = [("report.svg", svg)]
         if let png = PNGConverter.png(fromSVG: svg) { out.append(("report.png", png)) }
         return out
     }

@@ -20,6 +20,9 @@ public struct MapData: Sendable {
 
     /// Map coordinates need about a metre: 5 decimals keep the page small.
     static let decimals = 5
+    /// Outlines are thinned to about 5 m (in degrees) for drawing: invisible at any zoom the page
+    /// offers, and a page a fraction of the size for villages digitised with many vertices.
+    static let drawingTolerance = 0.00005
 
     /// - Parameters:
     ///   - report: report.json, parsed.
@@ -44,7 +47,7 @@ public struct MapData: Sendable {
         villages = []; gaps = []; extensions = []
         for f in features {
             // Oriented as report.geojson stores them, so a map drawn from the files is the same.
-            guard let shape = f.geometry?.rightHandOriented else { continue }
+            guard let shape = f.geometry?.rightHandOriented.thinned(tolerance: Self.drawingTolerance) else { continue }
             switch f.properties["kind"]?.stringValue {
             case "village":
                 guard let id = f.properties["id"]?.stringValue, let r = recordByID[id] else { continue }
@@ -66,7 +69,8 @@ public struct MapData: Sendable {
         }
 
         self.fibre = (fibre ?? []).map { f in
-            (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null], f.shape)
+            (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null],
+             f.shape.thinned(tolerance: Self.drawingTolerance))
         }
 
         // One dot per site position and operator, with the techs it carries.
@@ -164,12 +168,17 @@ public struct MapData: Sendable {
         var subtitle = "Mobile signal \(pct(mobile?["covered_pct"]?.doubleValue ?? 0)) of villages"
         if let f = fixed?["available_pct"]?.doubleValue { subtitle += " · fixed broadband \(pct(f))" }
         if let p = summary["places"]?["5g_pct"]?.doubleValue { subtitle += " · 5G at \(pct(p)) of priority places" }
+        // A picture 1600 px wide needs no detail below half a pixel.
+        let width = 1600
+        let extent = villages.reduce(nil as Bounds?) { b, v in v.shape.bounds.map { b?.union($0) ?? $0 } ?? b }
+        let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
+        func thin(_ s: Shape) -> Shape { s.thinned(tolerance: tolerance) }
         let input = MapPictureInput(
             title: title, subtitle: subtitle,
-            villages: villages.map { .init(shape: $0.shape, status: $0.properties["mobile_status"]?.stringValue ?? "") },
-            gaps: gaps.map(\.shape), fibre: fibre.map(\.shape), extensions: extensions.map(\.shape),
+            villages: villages.map { .init(shape: thin($0.shape), status: $0.properties["mobile_status"]?.stringValue ?? "") },
+            gaps: gaps.map { thin($0.shape) }, fibre: fibre.map { thin($0.shape) }, extensions: extensions.map(\.shape),
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) })
-        return MapPicture.svg(input)
+        return MapPicture.svg(input, width: width)
     }
 }
 
