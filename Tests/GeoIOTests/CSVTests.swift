@@ -52,10 +52,10 @@ final class CSVReaderTests: XCTestCase {
         let header = "site_id,operator,lat,lon,tech,azimuth,beamwidth,radius_m\n"
         let good = "S1,Viettel,14.2,108.7,4G,0,65,2500\n"
         let nine = "S7,Viettel,14.2,108.7,4G,0,65,2500,x\n"
-        XCTAssertEqual(error(header + String(repeating: good, count: 5) + nine), "sites.csv row 7: 9 fields, the header has 8")
-        XCTAssertEqual(error(header + good + "S2,Viettel\n"), "sites.csv row 3: 2 fields, the header has 8")
-        XCTAssertEqual(error(header + "S1,\"multi\nline\",1,2,3,4,5,6\n" + "S2,Viettel\n"), "sites.csv row 3 (line 4): 2 fields, the header has 8")
-        XCTAssertEqual(error("a,b\n1\n"), "sites.csv row 2: 1 field, the header has 2")
+        XCTAssertEqual(error(header + String(repeating: good, count: 5) + nine), "sites.csv row 7: the row has 9 fields, the header has 8 (a comma inside a field needs the field in double quotes)")
+        XCTAssertEqual(error(header + good + "S2,Viettel\n"), "sites.csv row 3, field lat: missing: the row has 2 fields, the header has 8")
+        XCTAssertEqual(error(header + "S1,\"multi\nline\",1,2,3,4,5,6\n" + "S2,Viettel\n"), "sites.csv row 3 (line 4), field lat: missing: the row has 2 fields, the header has 8")
+        XCTAssertEqual(error("a,b\n1\n"), "sites.csv row 2, field b: missing: the row has 1 field, the header has 2")
     }
 
     func testStructuralErrors() {

@@ -87,7 +87,7 @@ final class GeoJSONReaderTests: XCTestCase {
         XCTAssertEqual(error(#"{"features":[]}"#),
                        "v.geojson: expected a GeoJSON FeatureCollection, found a JSON object with no \"type\" member")
         XCTAssertEqual(error(#"{"type":"FeatureCollection"}"#), "v.geojson: the FeatureCollection has no \"features\" array")
-        XCTAssertEqual(error("id,name\n1,Làng O2\n"), "v.geojson line 1, column 1: expected a JSON value, found 'i'")
+        XCTAssertEqual(error("id,name\n1,Làng O2\n"), "v.geojson line 1, column 1: the file is not JSON (expected a JSON value, found 'i'); a GeoJSON FeatureCollection starts with '{'")
         XCTAssertEqual(error(fc() + " ]"), "v.geojson line 1, column 44: unexpected ']' after the end of the JSON document")
     }
 
