@@ -51,3 +51,24 @@ public func searchKey(_ s: String) -> String {
     }
     return String(out)
 }
+
+/// Text safe inside an XML attribute or element: markup characters escaped, characters XML 1.0
+/// forbids (C0 controls other than tab and line breaks) replaced by U+FFFD.
+public func xmlEscape(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&apos;"
+        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+        default:
+            let v = scalar.value
+            if v < 0x20 || v == 0xFFFE || v == 0xFFFF { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import GeoIO
 
 /// What the static map shows; all coordinates WGS84 lon/lat.
 public struct MapPictureInput: Sendable {
@@ -325,24 +326,7 @@ public enum MapPicture {
         return frac == 0 ? String(whole) : "\(whole).\(frac)"
     }
 
-    static func xml(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // Control characters are not allowed in XML 1.0.
-                if ch.value < 0x20 && ch != "\t" && ch != "\n" && ch != "\r" { continue }
-                out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func xml(_ s: String) -> String { xmlEscape(s) }
 }
 
 extension Double {
