@@ -21,9 +21,7 @@ public struct InputLoader {
         var out: [Village] = []
         out.reserveCapacity(fc.features.count)
         for f in fc.features {
-            func fail(_ field: String?, _ message: String) -> InputError {
-                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
-            }
+            let fail = Self.failure(file, f)
             guard let idValue = f.properties["id"] ?? f.id, let id = Self.text(idValue), !id.isEmpty else {
                 throw fail("id", "missing; every village needs a unique id")
             }
@@ -99,9 +97,7 @@ public struct InputLoader {
     public mutating func sectors(_ fc: FeatureCollection, file: String) throws -> [Sector] {
         let toLonLat = try lonLatTransform(fc, file: file)
         return try fc.features.map { f in
-            func fail(_ field: String?, _ message: String) -> InputError {
-                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
-            }
+            let fail = Self.failure(file, f)
             guard case .point(var c) = f.geometry else {
                 throw fail("geometry", "\(f.geometry?.typeName ?? "null"); a site must be a Point")
             }
@@ -162,9 +158,7 @@ public struct InputLoader {
     public mutating func fibre(_ fc: FeatureCollection, file: String) throws -> [FibreFeature] {
         let toLonLat = try lonLatTransform(fc, file: file)
         return try fc.features.map { f in
-            func fail(_ field: String?, _ message: String) -> InputError {
-                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
-            }
+            let fail = Self.failure(file, f)
             guard let shape = f.geometry else { throw fail("geometry", "null; a fibre feature is a line (route) or a point (access node)") }
             switch shape {
             case .lineString, .multiLineString, .point, .multiPoint: break
@@ -179,9 +173,7 @@ public struct InputLoader {
     public mutating func places(_ fc: FeatureCollection, file: String) throws -> [PriorityPlace] {
         let toLonLat = try lonLatTransform(fc, file: file)
         return try fc.features.map { f in
-            func fail(_ field: String?, _ message: String) -> InputError {
-                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
-            }
+            let fail = Self.failure(file, f)
             guard let shape = f.geometry else { throw fail("geometry", "null; a priority place is a Point or a Polygon") }
             switch shape {
             case .point, .multiPoint, .polygon, .multiPolygon: break
@@ -195,6 +187,11 @@ public struct InputLoader {
     }
 
     // MARK: Field helpers
+
+    /// The error for a field of one feature: "FILE feature N, field F: message".
+    static func failure(_ file: String, _ f: Feature) -> (String?, String) -> InputError {
+        { field, message in InputError(file: file, location: "feature \(f.index)", field: field, message: message) }
+    }
 
     /// The transformation to lon/lat for a file: its legacy `crs` member, else `--input-crs`, else none.
     func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {

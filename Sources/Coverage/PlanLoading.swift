@@ -8,9 +8,7 @@ extension InputLoader {
         let toLonLat = try lonLatTransform(fc, file: file)
         var out: [Coordinate] = []
         for f in fc.features {
-            func fail(_ field: String?, _ message: String) -> InputError {
-                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
-            }
+            let fail = Self.failure(file, f)
             guard let shape = f.geometry else { throw fail("geometry", "null; a candidate site is a Point") }
             switch try checked(shape, toLonLat, fail) {
             case .point(let c): out.append(c)
@@ -26,9 +24,7 @@ extension InputLoader {
         let toLonLat = try lonLatTransform(fc, file: file)
         var out: [[Coordinate]] = []
         for f in fc.features {
-            func fail(_ field: String?, _ message: String) -> InputError {
-                InputError(file: file, location: "feature \(f.index)", field: field, message: message)
-            }
+            let fail = Self.failure(file, f)
             guard let shape = f.geometry else { throw fail("geometry", "null; a corridor is a LineString") }
             switch try checked(shape, toLonLat, fail) {
             case .lineString(let cs): out.append(cs)
