@@ -59,10 +59,10 @@ public struct AnalysisResult: Sendable {
 /// The overlay of sector footprints and fibre on villages (SPEC §3).
 ///
 /// The footprints are built once (in parallel) and indexed in one STRtree; each village then takes
-/// its candidates from the index, tests them against itself prepared, skips the overlay entirely for
-/// a convex footprint that holds all its vertices, clips the others to itself and unions only those
-/// clipped pieces, once per distinct set of footprints. Villages are spread over worker threads,
-/// each with its own GEOS and PROJ contexts; results come back in input order.
+/// its candidates from the index, settles every class and operator that one convex footprint holds
+/// whole, and measures all the others in one sweep over the village's and the candidates' edges
+/// (`LayeredCoverage`). Only the mobile gap polygons come from GEOS overlays. Villages are spread
+/// over worker threads, each with its own GEOS and PROJ contexts; results come back in input order.
 public struct CoverageAnalysis {
     public let input: AnalysisInput
     public let parameters: AnalysisParameters
@@ -169,40 +169,12 @@ struct ProjectedFootprint: @unchecked Sendable {
 
     var ring: [Coordinate] { window.ring }
     var bounds: Bounds { window.bounds }
-    var orientation: Double { window.orientation }
 
-    /// Whether every one of `points` lies inside or on this convex footprint.
-    func holdsAll(_ points: [Coordinate]) -> Bool {
-        guard convex, ring.count >= 4 else { return false }
-        let sign = orientation
-        // Tolerance of a micrometre-scale cross product, so vertices on the edge count as inside.
-        for p in points {
-            var a = ring[0]
-            for k in 1..<ring.count {
-                let b = ring[k]
-                let cross = ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * sign
-                if cross < -1e-6 { return false }
-                a = b
-            }
-        }
-        return true
-    }
+    /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
+    func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
 
-    /// Whether one edge of this convex footprint has all of `points` strictly on its outer side:
-    /// then the polygon through those points lies beyond that edge's line, apart from the footprint.
-    func separates(_ points: [Coordinate]) -> Bool {
-        guard convex, ring.count >= 4, !points.isEmpty else { return false }
-        var a = ring[0]
-        for k in 1..<ring.count {
-            let b = ring[k]
-            let outside = points.allSatisfy { p in
-                ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * orientation < -1e-6
-            }
-            if outside { return true }
-            a = b
-        }
-        return false
-    }
+    /// Whether an edge of this convex footprint separates it from the polygon through `points`.
+    func separates(_ points: [Coordinate]) -> Bool { convex && window.separates(points) }
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
@@ -276,36 +248,63 @@ struct VillageOverlay: @unchecked Sendable {
             return Outcome(coverage: coverage, warnings: warnings)
         }
 
-        let prepared = try PreparedGeometry(v)
         let vertices = try villageVertices(v)
         guard let villageBox = v.bounds else { return Outcome(coverage: coverage, warnings: warnings) }
+        // Candidates: footprints whose box meets the village's and that no edge of a convex
+        // footprint separates from it. A convex footprint holding every vertex holds the village.
         var candidates: [Int] = []
         var full = Set<Int>()
         for f in index.query(envelopeOf: v) {
             if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices) {
                 full.insert(f)
                 candidates.append(f)
-            } else if !footprints[f].separates(vertices), try prepared.intersects(footprints[f].geometry) {
+            } else if !footprints[f].separates(vertices) {
                 candidates.append(f)
             }
         }
 
-        // What remains uncovered after subtracting footprints one by one. A chain is an ordered list
-        // of footprints; the remainder of every chain is kept, so a chain that extends another
-        // (broadband extends 3G, mobile extends broadband) starts where that one stopped. The chain
-        // stops as soon as nothing is left, skips footprints that miss the remainder's box, skips a
-        // footprint that one of the same antenna direction and at least its radius already removed,
-        // and ends without an overlay when a convex footprint holds every vertex of the remainder.
-        var remainders: [[Int]: (rest: Geometry, applied: [AntennaKey: Double])] = [:]
-        func remainder(after chain: [Int]) throws -> Geometry {
-            if let r = remainders[chain] { return r.rest }
-            var start = 0
-            var (rest, applied) = (v, [AntennaKey: Double]())
-            for (done, r) in remainders where done.count > start && chain.starts(with: done) {
-                start = done.count
-                (rest, applied) = r
+        // Layers: the classes in `CoverageClass.allCases` order, then the operators. A layer with
+        // a footprint holding the village is covered whole; the others come from one sweep.
+        let layerCount = classes.count + operatorCount
+        func layers(of f: Int) -> [Int] {
+            classes.indices.filter { classes[$0].includes(sectors[f].tech) } + [classes.count + operatorOf[f]]
+        }
+        let candidateLayers = candidates.map(layers(of:))
+        var present = [Bool](repeating: false, count: layerCount), whole = present
+        for (f, ls) in zip(candidates, candidateLayers) {
+            for l in ls {
+                present[l] = true
+                if full.contains(f) { whole[l] = true }
             }
-            for f in chain[start...] {
+        }
+        var layerFraction = whole.map { $0 ? 1.0 : 0.0 }
+        let swept = (0..<layerCount).filter { present[$0] && !whole[$0] }
+        if !swept.isEmpty {
+            let rings = try polygonRings(v).flatMap { $0 }
+            // At most 64 layers per sweep (many operators take several).
+            for start in stride(from: 0, to: swept.count, by: 64) {
+                let group = Array(swept[start..<min(start + 64, swept.count)])
+                let bit = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
+                let covers = zip(candidates, candidateLayers).compactMap { f, ls -> LayeredCoverage.Cover? in
+                    let mask = ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) }
+                    return mask == 0 ? nil : LayeredCoverage.Cover(ring: footprints[f].ring, layers: mask)
+                }
+                let (regionArea, covered) = LayeredCoverage.areas(region: rings, covers: covers, layerCount: group.count)
+                for (k, l) in group.enumerated() where regionArea > 0 {
+                    layerFraction[l] = max(0, min(1, covered[k] / regionArea))
+                }
+            }
+        }
+        fractions = Array(layerFraction[..<classes.count])
+        opFractions = Array(layerFraction[classes.count...])
+
+        // The mobile gap: what remains after subtracting the footprints one by one, biggest first
+        // so that it empties early. Footprints that miss the remainder's box are skipped, and so is
+        // one that a footprint of the same antenna direction and at least its radius already
+        // removed; a convex footprint holding every vertex of the remainder ends it.
+        func remainder(after chain: [Int]) throws -> Geometry {
+            var rest = v, applied = [AntennaKey: Double]()
+            for f in chain {
                 guard let box = rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
                 if let r = applied[fp.antenna], r >= fp.radius { continue }
@@ -318,53 +317,10 @@ struct VillageOverlay: @unchecked Sendable {
                 }
                 applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
             }
-            remainders[chain] = (rest, applied)
             return rest
         }
-        // Most chains are a few convex footprints: then the covered area is a sum over the
-        // intersections of those footprints with the village (inclusion–exclusion), each clipped in
-        // Swift, with no overlay at all. Same-antenna footprints inside a bigger one are left out, as
-        // the chains leave them out; the budget caps the terms before the chain takes over.
-        let villageRings = ClippedRings(polygons: try polygonRings(v))
-        func coveredByClipping(_ chain: [Int]) -> Double? {
-            var seen = Set<AntennaKey>()
-            let kept = chain.filter { seen.insert(footprints[$0].antenna).inserted }
-            guard kept.allSatisfy({ footprints[$0].convex }) else { return nil }
-            var budget = 48
-            func terms(_ current: ClippedRings, from: Int, sign: Double) -> Double? {
-                var sum = 0.0
-                for i in from..<kept.count {
-                    let fp = footprints[kept[i]]
-                    guard let box = current.bounds, fp.bounds.intersects(box) else { continue }
-                    let part = current.clipped(by: fp.window)
-                    let a = part.area
-                    if a <= 1e-6 { continue }  // empty, and so is every smaller intersection
-                    budget -= 1
-                    if budget < 0 { return nil }
-                    guard let deeper = terms(part, from: i + 1, sign: -sign) else { return nil }
-                    sum += sign * a + deeper
-                }
-                return sum
-            }
-            return terms(villageRings, from: 0, sign: 1)
-        }
-        func fraction(of chain: [Int]) throws -> Double {
-            if chain.isEmpty { return 0 }
-            if chain.contains(where: full.contains) { return 1 }
-            if let covered = coveredByClipping(chain) { return max(0, min(1, covered / area)) }
-            return max(0, min(1, 1 - (try remainder(after: chain).area()) / area))
-        }
-        // Biggest first, so that chains empty early; the single techs before the classes that extend
-        // them (with the default radii the 2G chain starts the mobile one, the 3G chain the broadband one).
-        func biggestFirst(_ members: [Int]) -> [Int] {
-            members.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
-        }
-        func chain(_ c: CoverageClass) -> [Int] { biggestFirst(candidates.filter { c.includes(sectors[$0].tech) }) }
-        for c in [CoverageClass.g2, .g3, .g4, .g5, .broadband, .mobile] {
-            fractions[classes.firstIndex(of: c)!] = try fraction(of: chain(c))
-        }
-        for o in 0..<operatorCount {
-            opFractions[o] = try fraction(of: biggestFirst(candidates.filter { operatorOf[$0] == o }))
+        func chain(_ c: CoverageClass) -> [Int] {
+            candidates.filter { c.includes(sectors[$0].tech) }.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
         }
         let mobile = fractions[classes.firstIndex(of: .mobile)!]
         // No gap polygon can reach the smallest reported size when the whole gap is smaller.

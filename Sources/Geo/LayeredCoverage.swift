@@ -1,0 +1,228 @@
+/// How much of a region lies under the union of several covers, for many layers of covers at once.
+///
+/// A vertical-slab sweep: every vertex and every crossing of two boundaries is an event; between two
+/// consecutive events no boundary starts, ends or crosses another, so along the vertical line through
+/// the middle of the slab the boundaries come in one order, and the area of the slab between two
+/// consecutive boundaries is the slab's width times their vertical distance there (a trapezoid).
+/// Walking up that line, the region and each cover are entered and left by parity; a layer is
+/// covered where any of its covers is entered. One sweep gives every layer's covered area, whatever
+/// the overlaps: the cost grows with the boundaries near the region, never with the number of ways
+/// the covers overlap.
+///
+/// The region is a valid polygon or multipolygon (rings that do not cross); covers are simple
+/// polygons, convex or not. Both are closed rings in a planar CRS.
+public enum LayeredCoverage {
+    public struct Cover {
+        /// Closed ring.
+        public var ring: [Coordinate]
+        /// Bit `l` set when this cover counts for layer `l` (at most 64 layers).
+        public var layers: UInt64
+
+        public init(ring: [Coordinate], layers: UInt64) {
+            self.ring = ring
+            self.layers = layers
+        }
+    }
+
+    /// The region's area and, per layer, the area of the region inside the union of that layer's
+    /// covers. When a layer covers the whole region its area is exactly the region's area.
+    public static func areas(region: [[Coordinate]], covers: [Cover], layerCount: Int) -> (region: Double, covered: [Double]) {
+        precondition(layerCount <= 64, "at most 64 layers")
+        var covered = [Double](repeating: 0, count: layerCount)
+        guard var box = Bounds(of: region.flatMap { $0 }) else { return (0, covered) }
+        // Covers are cut to a box a little larger than the region's, so that their edges are
+        // near the region and the box's own edges never touch it.
+        let margin = Swift.max(box.maxX - box.minX, box.maxY - box.minY) * 1e-3 + 1e-9
+        box = Bounds(minX: box.minX - margin, minY: box.minY - margin, maxX: box.maxX + margin, maxY: box.maxY + margin)
+
+        var edges: [Edge] = []
+        for ring in region { Edge.append(ring, owner: -1, to: &edges) }
+        var layersOf: [UInt64] = []
+        for cover in covers where cover.layers != 0 {
+            guard let coverBox = Bounds(of: cover.ring), coverBox.intersects(box) else { continue }
+            let ring = coverBox.minX >= box.minX && coverBox.maxX <= box.maxX && coverBox.minY >= box.minY && coverBox.maxY <= box.maxY
+                ? cover.ring : clip(cover.ring, to: box)
+            if ring.count < 4 { continue }
+            Edge.append(ring, owner: Int32(layersOf.count), to: &edges)
+            layersOf.append(cover.layers)
+        }
+        edges.sort { $0.x0 < $1.x0 }
+
+        // Events: every endpoint, and every point where two boundaries cross.
+        var events: [Double] = []
+        events.reserveCapacity(edges.count * 3)
+        for e in edges { events.append(e.x0); events.append(e.x1) }
+        for i in edges.indices {
+            let a = edges[i]
+            var j = i + 1
+            while j < edges.count && edges[j].x0 < a.x1 {
+                let b = edges[j]
+                j += 1
+                // A ring's own edges do not cross (the region is valid, covers are simple).
+                if a.owner == b.owner { continue }
+                if Swift.max(a.y0, a.y1) < Swift.min(b.y0, b.y1) || Swift.max(b.y0, b.y1) < Swift.min(a.y0, a.y1) { continue }
+                let left = b.x0, right = Swift.min(a.x1, b.x1)
+                let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
+                if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
+                    let x = left + (right - left) * (dl / (dl - dr))
+                    if x > left && x < right { events.append(x) }
+                }
+            }
+        }
+        events.sort()
+
+        var regionArea = 0.0
+        // The edges crossing the current slab, in order of height at the middle of the previous
+        // slab: between two slabs only crossings, starts and ends change it, so an insertion sort
+        // puts it right again in about one pass.
+        let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: edges.count)
+        let ys = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
+        let inside = UnsafeMutableBufferPointer<Bool>.allocate(capacity: layersOf.count)
+        let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: layerCount)
+        defer { order.deallocate(); ys.deallocate(); inside.deallocate(); count.deallocate() }
+        inside.initialize(repeating: false)
+        count.initialize(repeating: 0)
+        edges.withUnsafeBufferPointer { edges in
+        events.withUnsafeBufferPointer { events in
+        layersOf.withUnsafeBufferPointer { layersOf in
+        covered.withUnsafeMutableBufferPointer { covered in
+            var n = 0, next = 0, k = 0
+            while k + 1 < events.count {
+                let xa = events[k]
+                var kb = k + 1
+                while kb < events.count && events[kb] == xa { kb += 1 }
+                if kb == events.count { break }
+                let xb = events[kb]
+                k = kb
+                // Drop the edges that ended, keeping the order; add the ones that start.
+                var kept = 0
+                for i in 0..<n where edges[Int(order[i])].x1 > xa {
+                    order[kept] = order[i]
+                    kept += 1
+                }
+                n = kept
+                while next < edges.count && edges[next].x0 <= xa {
+                    order[n] = Int32(next)
+                    n += 1
+                    next += 1
+                }
+                if n == 0 { continue }
+                let xm = (xa + xb) / 2, width = xb - xa
+                for i in 0..<n { ys[i] = edges[Int(order[i])].y(at: xm) }
+                for i in 1..<n {
+                    let y = ys[i], e = order[i]
+                    var j = i - 1
+                    while j >= 0 && ys[j] > y {
+                        ys[j + 1] = ys[j]
+                        order[j + 1] = order[j]
+                        j -= 1
+                    }
+                    ys[j + 1] = y
+                    order[j + 1] = e
+                }
+
+                var inRegion = false
+                var coveredLayers: UInt64 = 0, open = 0
+                var previous = ys[0]
+                var regionLength = 0.0
+                for i in 0..<n {
+                    let y = ys[i], owner = edges[Int(order[i])].owner
+                    let gap = y - previous
+                    if inRegion && gap > 0 {
+                        regionLength += gap
+                        var bits = coveredLayers
+                        while bits != 0 {
+                            covered[bits.trailingZeroBitCount] += width * gap
+                            bits &= bits - 1
+                        }
+                    }
+                    previous = y
+                    if owner < 0 {
+                        inRegion.toggle()
+                    } else {
+                        let c = Int(owner)
+                        inside[c].toggle()
+                        let step: Int32 = inside[c] ? 1 : -1
+                        open += Int(step)
+                        var bits = layersOf[c]
+                        while bits != 0 {
+                            let l = bits.trailingZeroBitCount
+                            count[l] += step
+                            if count[l] > 0 { coveredLayers |= 1 << UInt64(l) } else { coveredLayers &= ~(1 << UInt64(l)) }
+                            bits &= bits - 1
+                        }
+                    }
+                }
+                regionArea += width * regionLength
+                // Every line crosses a closed ring an even number of times; this only guards rounding.
+                if open != 0 {
+                    for c in inside.indices { inside[c] = false }
+                    for l in count.indices { count[l] = 0 }
+                }
+            }
+        }
+        }
+        }
+        }
+        return (regionArea, covered)
+    }
+
+    /// A non-vertical edge, left end first.
+    struct Edge {
+        var x0, y0, x1, y1: Double
+        var slope: Double
+        /// -1 for the region, else the cover's number.
+        var owner: Int32
+
+        @inline(__always) func y(at x: Double) -> Double { x == x1 ? y1 : y0 + (x - x0) * slope }
+
+        static func append(_ ring: [Coordinate], owner: Int32, to edges: inout [Edge]) {
+            guard ring.count >= 2 else { return }
+            for i in 1..<ring.count {
+                var p = ring[i - 1], q = ring[i]
+                if p.x == q.x { continue }  // vertical: spans no slab
+                if p.x > q.x { swap(&p, &q) }
+                edges.append(Edge(x0: p.x, y0: p.y, x1: q.x, y1: q.y, slope: (q.y - p.y) / (q.x - p.x), owner: owner))
+            }
+        }
+    }
+
+    /// The ring cut to `box` (Sutherland–Hodgman by the box's four sides), closed; parity inside the
+    /// box is kept for any simple ring.
+    static func clip(_ ring: [Coordinate], to box: Bounds) -> [Coordinate] {
+        var current = ring
+        for side in 0..<4 {
+            if current.count < 4 { return [] }
+            @inline(__always) func keeps(_ p: Coordinate) -> Bool {
+                switch side {
+                case 0: return p.x >= box.minX
+                case 1: return p.x <= box.maxX
+                case 2: return p.y >= box.minY
+                default: return p.y <= box.maxY
+                }
+            }
+            @inline(__always) func cut(_ p: Coordinate, _ q: Coordinate) -> Coordinate {
+                switch side {
+                case 0: return Coordinate(box.minX, p.y + (box.minX - p.x) * (q.y - p.y) / (q.x - p.x))
+                case 1: return Coordinate(box.maxX, p.y + (box.maxX - p.x) * (q.y - p.y) / (q.x - p.x))
+                case 2: return Coordinate(p.x + (box.minY - p.y) * (q.x - p.x) / (q.y - p.y), box.minY)
+                default: return Coordinate(p.x + (box.maxY - p.y) * (q.x - p.x) / (q.y - p.y), box.maxY)
+                }
+            }
+            var out: [Coordinate] = []
+            out.reserveCapacity(current.count + 4)
+            var p = current[0], pin = keeps(p)
+            for i in 1..<current.count {
+                let q = current[i], qin = keeps(q)
+                if pin { out.append(p) }
+                if pin != qin { out.append(cut(p, q)) }
+                p = q
+                pin = qin
+            }
+            if out.count < 3 { return [] }
+            out.append(out[0])
+            current = out
+        }
+        return current
+    }
+}

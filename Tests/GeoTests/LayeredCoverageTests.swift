@@ -1,0 +1,99 @@
+import XCTest
+@testable import Geo
+
+final class LayeredCoverageTests: XCTestCase {
+    func ring(_ points: [(Double, Double)]) -> [Coordinate] {
+        let r = points.map { Coordinate($0.0, $0.1) }
+        return r + [r[0]]
+    }
+
+    let square = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]
+
+    func cover(_ points: [(Double, Double)], _ layers: UInt64) -> LayeredCoverage.Cover {
+        LayeredCoverage.Cover(ring: ring(points), layers: layers)
+    }
+
+    func testSquareHalfCoveredByAHalfPlaneWedge() {
+        // A wedge from far away whose near edge is the line x = 5 over the whole square.
+        let wedge = cover([(-1000, -1000), (5, -1000), (5, 1000), (-1000, 1000)], 1)
+        let (region, covered) = LayeredCoverage.areas(region: [ring(square)], covers: [wedge], layerCount: 1)
+        XCTAssertEqual(region, 100, accuracy: 1e-9)
+        XCTAssertEqual(covered[0] / region, 0.5, accuracy: 1e-12)
+    }
+
+    func testOverlappingCoversCountOncePerLayer() {
+        let left = cover([(0, 0), (6, 0), (6, 10), (0, 10)], 0b101)
+        let right = cover([(4, 0), (10, 0), (10, 10), (4, 10)], 0b110)
+        let (region, covered) = LayeredCoverage.areas(region: [ring(square)], covers: [left, right], layerCount: 3)
+        XCTAssertEqual(covered[0], 60, accuracy: 1e-9)
+        XCTAssertEqual(covered[1], 60, accuracy: 1e-9)
+        // Both together cover the square: exactly its area, not 120.
+        XCTAssertEqual(covered[2], region)
+    }
+
+    func testCrossingEdgesMakeEvents() {
+        // Below x + y = 10 and above y = x: the diagonals cross at (5, 5); the overlap is the
+        // triangle (0,0) (5,5) (0,10) of area 25, so the union is 50 + 50 − 25.
+        let below = cover([(0, 0), (10, 0), (0, 10)], 0b01)
+        let above = cover([(0, 0), (10, 10), (0, 10)], 0b10)
+        let (_, union) = LayeredCoverage.areas(region: [ring(square)], covers: [below, above].map {
+            LayeredCoverage.Cover(ring: $0.ring, layers: 1)
+        }, layerCount: 1)
+        XCTAssertEqual(union[0], 75, accuracy: 1e-9)
+        let (_, apart) = LayeredCoverage.areas(region: [ring(square)], covers: [below, above], layerCount: 2)
+        XCTAssertEqual(apart[0], 50, accuracy: 1e-9)
+        XCTAssertEqual(apart[1], 50, accuracy: 1e-9)
+    }
+
+    func testRegionWithAHoleAndANonConvexCover() throws {
+        // 10×10 with a 2×2 hole at (2…4, 2…4): area 96.
+        let holed = [ring(square), ring([(2, 2), (2, 4), (4, 4), (4, 2)])]
+        let strip = cover([(0, -5), (3, -5), (3, 15), (0, 15)], 1)
+        // An L: the square less its upper-right quarter (5…10, 5…10), clockwise.
+        let l = cover([(0, 0), (0, 10), (5, 10), (5, 5), (10, 5), (10, 0)], 2)
+        let (region, covered) = LayeredCoverage.areas(region: holed, covers: [strip, l], layerCount: 2)
+        XCTAssertEqual(region, 96, accuracy: 1e-9)
+        XCTAssertEqual(covered[0], 30 - 2, accuracy: 1e-9)  // the strip less the hole's 1×2 part
+        XCTAssertEqual(covered[1], 75 - 4, accuracy: 1e-9)  // the L less the whole hole
+        // The same through GEOS.
+        let geos = try Geometry(.polygon(holed)).intersection(Geometry(.polygon([l.ring]))).area()
+        XCTAssertEqual(covered[1], geos, accuracy: 1e-9)
+    }
+
+    func testMultiPolygonRegionAndCoversAwayOrMissing() {
+        let twoSquares = [ring([(0, 0), (1, 0), (1, 1), (0, 1)]), ring([(3, 0), (4, 0), (4, 1), (3, 1)])]
+        let bridge = cover([(0.5, -1), (3.5, -1), (3.5, 2), (0.5, 2)], 1)
+        let away = cover([(100, 100), (101, 100), (101, 101)], 2)
+        let (region, covered) = LayeredCoverage.areas(region: twoSquares, covers: [bridge, away], layerCount: 3)
+        XCTAssertEqual(region, 2, accuracy: 1e-12)
+        XCTAssertEqual(covered, [1, 0, 0])
+    }
+
+    func testARegionInsideACoverIsCoveredExactly() {
+        let region = [ring([(0, 0), (7, 1), (9, 8), (3, 9.5), (1, 6)])]
+        let big = cover([(-50, -50), (50, -50), (50, 50), (-50, 50)], 1)
+        let (area, covered) = LayeredCoverage.areas(region: region, covers: [big], layerCount: 1)
+        XCTAssertEqual(covered[0], area)
+        XCTAssertEqual(area, abs(signedArea2(region[0])) / 2, accuracy: 1e-9)
+    }
+
+    func testOrientationAndOrderDoNotMatter() {
+        let a = cover([(1, 1), (8, 2), (6, 9)], 1)
+        let b = cover([(4, -2), (12, 4), (3, 7)], 1)
+        let reversed = { (c: LayeredCoverage.Cover) in LayeredCoverage.Cover(ring: c.ring.reversed(), layers: c.layers) }
+        let one = LayeredCoverage.areas(region: [ring(square)], covers: [a, b], layerCount: 1).covered[0]
+        let two = LayeredCoverage.areas(region: [ring(square).reversed()], covers: [reversed(b), reversed(a)], layerCount: 1).covered[0]
+        XCTAssertEqual(one, two, accuracy: 1e-9)
+        let geos = try! Geometry(.polygon([ring(square)]))
+            .intersection(Geometry(.polygon([a.ring])).union(Geometry(.polygon([b.ring])))).area()
+        XCTAssertEqual(one, geos, accuracy: 1e-9)
+    }
+
+    func testWindowTests() {
+        let w = ConvexWindow(ring: ring([(0, 0), (4, 0), (0, 4)]))
+        XCTAssertTrue(w.holdsAll([Coordinate(1, 1), Coordinate(2, 2), Coordinate(0, 0)]))
+        XCTAssertFalse(w.holdsAll([Coordinate(1, 1), Coordinate(3, 3)]))
+        XCTAssertTrue(w.separates([Coordinate(3, 3), Coordinate(5, 1), Coordinate(1, 5)]))
+        XCTAssertFalse(w.separates([Coordinate(3, 3), Coordinate(1, 1)]))
+    }
+}
