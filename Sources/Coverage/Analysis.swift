@@ -96,12 +96,12 @@ public struct CoverageAnalysis {
         let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
             let s = sectors[i]
             let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-            return try ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+            return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
                                           radius: parameters.radius(for: s))
         }
         timings.footprints = lap()
 
-        let index = try SpatialIndex(footprints.map(\.geometry))
+        let index = BoundsIndex(footprints.map(\.bounds))
         let operators = Array(Set(sectors.map(\.operator))).sorted()
         let operatorOf = sectors.map { operators.firstIndex(of: $0.operator)! }
         let fibreGeometries = try input.fibre.map { features in
@@ -148,8 +148,9 @@ public struct CoverageAnalysis {
     }
 }
 
-struct ProjectedFootprint: @unchecked Sendable {
-    let geometry: Geometry
+/// A sector footprint in the working CRS. It holds no GEOS geometry: most villages never need one,
+/// and `geometry()` makes it when one does.
+struct ProjectedFootprint: Sendable {
     /// The closed ring in the working CRS, with its orientation and bounds.
     let window: ConvexWindow
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
@@ -159,8 +160,7 @@ struct ProjectedFootprint: @unchecked Sendable {
     let antenna: AntennaKey
 
     /// The footprint of `sector` from its ring in the working CRS.
-    init(_ sector: Sector, ring: [Coordinate], radius: Double) throws {
-        geometry = try .polygon([ring])
+    init(_ sector: Sector, ring: [Coordinate], radius: Double) {
         window = ConvexWindow(ring: ring)
         convex = sector.isOmnidirectional || sector.beamwidth <= 180
         self.radius = radius
@@ -169,6 +169,9 @@ struct ProjectedFootprint: @unchecked Sendable {
 
     var ring: [Coordinate] { window.ring }
     var bounds: Bounds { window.bounds }
+
+    /// The footprint as a GEOS polygon, made on each call (in the calling thread's context).
+    func geometry() throws -> Geometry { try .polygon([ring]) }
 
     /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
     func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
@@ -193,7 +196,7 @@ struct AntennaKey: Hashable {
 struct VillageOverlay: @unchecked Sendable {
     let sectors: [Sector]
     let footprints: [ProjectedFootprint]
-    let index: SpatialIndex
+    let index: BoundsIndex
     let operatorOf: [Int]
     let operatorCount: Int
     let parameters: AnalysisParameters
@@ -254,7 +257,7 @@ struct VillageOverlay: @unchecked Sendable {
         // footprint separates from it. A convex footprint holding every vertex holds the village.
         var candidates: [Int] = []
         var full = Set<Int>()
-        for f in index.query(envelopeOf: v) {
+        for f in index.query(villageBox) {
             if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices) {
                 full.insert(f)
                 candidates.append(f)
@@ -313,7 +316,7 @@ struct VillageOverlay: @unchecked Sendable {
                 if fp.bounds.contains(box), fp.holdsAll(restVertices) {
                     rest = try Geometry.polygon([])
                 } else if !fp.separates(restVertices) {
-                    rest = try rest.difference(fp.geometry)
+                    rest = try rest.difference(try fp.geometry())
                 }
                 applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
             }
@@ -371,19 +374,19 @@ struct VillageOverlay: @unchecked Sendable {
 
     func placeCoverage(_ place: PriorityPlace, number: Int) throws -> PlaceCoverage {
         let g = try Geometry(try projection().transform(place.shape))
-        let fives = index.query(envelopeOf: g).filter { sectors[$0].tech == .g5 }
+        let fives = g.bounds.map { index.query($0).filter { sectors[$0].tech == .g5 } } ?? []
         switch g.type {
         case .point, .multiPoint:
             // A point is inside the union exactly when one footprint covers it; every member must be.
             let points = g.type == .point ? [g] : (0..<g.memberCount).map { g.member($0) }
             let has5G = try !points.isEmpty && points.allSatisfy { pt in
-                try fives.contains { try footprints[$0].geometry.covers(pt) }
+                try fives.contains { try footprints[$0].geometry().covers(pt) }
             }
             return PlaceCoverage(has5G: has5G, coverage5G: nil)
         default:
             let area = try g.area()
             guard area > 0, !fives.isEmpty else { return PlaceCoverage(has5G: false, coverage5G: area > 0 ? 0 : nil) }
-            let union = try Geometry.unaryUnion(fives.map { footprints[$0].geometry })
+            let union = try Geometry.unaryUnion(fives.map { try footprints[$0].geometry() })
             let share = min(1, try g.intersection(union).area() / area)
             return PlaceCoverage(has5G: share >= parameters.placeCoveredMin, coverage5G: share)
         }

@@ -51,6 +51,7 @@ struct SitePlanner {
     struct Candidate {
         let location: Coordinate
         let footprint: ProjectedFootprint
+        let geometry: Geometry
     }
 
     struct Evaluation {
@@ -159,27 +160,28 @@ struct SitePlanner {
         let radius = options.radius(result.parameters)
         let s = sector(at: location, number: 0)
         let ring = Footprint.ring(of: s, radius: radius, arcStep: result.parameters.arcStep)
-        let footprint = try ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: result.crs).transformed(ring),
-                                               radius: radius)
-        _ = footprint.geometry.bounds  // cached before the geometry is read from other threads
-        return Candidate(location: location, footprint: footprint)
+        let footprint = ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: result.crs).transformed(ring),
+                                           radius: radius)
+        let geometry = try footprint.geometry()
+        _ = geometry.bounds  // cached before the geometry is read from other threads
+        return Candidate(location: location, footprint: footprint, geometry: geometry)
     }
 
     /// The area of `piece` inside `footprint`.
-    func coveredArea(_ piece: Piece, by footprint: ProjectedFootprint) throws -> Double {
-        guard piece.bounds.intersects(footprint.bounds) else { return 0 }
-        if footprint.holdsAll(piece.vertices) { return piece.area }
-        return try piece.geometry.intersection(footprint.geometry).area()
+    func coveredArea(_ piece: Piece, by c: Candidate) throws -> Double {
+        guard piece.bounds.intersects(c.footprint.bounds) else { return 0 }
+        if c.footprint.holdsAll(piece.vertices) { return piece.area }
+        return try piece.geometry.intersection(c.geometry).area()
     }
 
     func evaluate(_ c: Candidate, _ targets: [Target], _ index: SpatialIndex) throws -> Evaluation {
         var score = Score()
         var reached: [Int] = []
         let parameters = result.parameters
-        for t in index.query(envelopeOf: c.footprint.geometry) {
+        for t in index.query(envelopeOf: c.geometry) {
             let target = targets[t]
             var gained = 0.0
-            for piece in target.pieces { gained += try coveredArea(piece, by: c.footprint) }
+            for piece in target.pieces { gained += try coveredArea(piece, by: c) }
             guard gained > 0 else { continue }
             reached.append(t)
             score.areaM2 += gained
@@ -203,7 +205,7 @@ struct SitePlanner {
             targets[t].pieces = try targets[t].pieces.flatMap { piece -> [Piece] in
                 guard piece.bounds.intersects(c.footprint.bounds) else { return [piece] }
                 if c.footprint.holdsAll(piece.vertices) { return [] }
-                return try piece.geometry.difference(c.footprint.geometry).polygons().map(Piece.init).filter { $0.area > 0 }
+                return try piece.geometry.difference(c.geometry).polygons().map(Piece.init).filter { $0.area > 0 }
             }
             area += remainingBefore - targets[t].remainingArea
             let after = targets[t].fraction

@@ -11,10 +11,18 @@ extension AtomicFile {
     /// Should a rename fail halfway, the targets already replaced get their previous content back
     /// (kept under a hard link until the end). On failure no temporary file remains.
     public static func writeAll(_ files: [(path: String, bytes: [UInt8])]) throws {
+        try writeAll(files.map { f in (f.path, { f.bytes }) })
+    }
+
+    /// `writeAll` with contents made on demand, in order: a file still being produced elsewhere
+    /// can come last, and the others are written while it is made. A file whose content is nil is
+    /// left out (and an old one of that name left as it was).
+    public static func writeAll(_ files: [(path: String, bytes: () throws -> [UInt8]?)]) throws {
         var staged: [(temp: String, path: String)] = []
         do {
             for f in files {
-                staged.append((try stage(f.bytes, beside: f.path), f.path))
+                guard let bytes = try f.bytes() else { continue }
+                staged.append((try stage(bytes, beside: f.path), f.path))
             }
             try commit(staged)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coverage
 import Foundation
+import Geo
 import GeoIO
 
 struct Analyze: ParsableCommand {
@@ -56,30 +57,40 @@ struct Analyze: ParsableCommand {
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        let reportJSON = report.json()
-        let features = report.geojsonFeatures()
-        let map = noMap ? nil : try MapData(
-            report: reportJSON,
-            features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
-            sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
-        // The forms are independent: encode them side by side.
-        var encoders: [() -> [(name: String, bytes: [UInt8])]] = [
-            { [("report.json", reportJSON.encoded(style: .pretty) + [0x0A])] },
-            { [("report.geojson", GeoJSONWriter(precision: precision).encode(features))] },
-            { [("report.csv", report.csv())] },
-        ]
-        if let map {
-            encoders += [{ [("report.html", Array(map.html().utf8))] }, { map.pictureFiles() }]
+        var reportJSON = JSONValue.null
+        var features: [(properties: JSONObject, geometry: Shape?)] = []
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 { reportJSON = report.json() } else { features = report.geojsonFeatures() }
         }
-        let encoded = Locked([[(name: String, bytes: [UInt8])]](repeating: [], count: encoders.count))
-        DispatchQueue.concurrentPerform(iterations: encoders.count) { k in
-            let files = encoders[k]()
-            encoded.update { $0[k] = files }
+        // Two lanes, one per core: the reports in one; in the other the map, whose PNG is drawn
+        // by rsvg-convert beside the HTML and while the other files are written.
+        var reports: [(name: String, bytes: [UInt8])] = []
+        var mapFiles: [(name: String, bytes: [UInt8])] = []
+        var png: PNGConverter.Job?
+        var mapError: Error?
+        DispatchQueue.concurrentPerform(iterations: noMap ? 1 : 2) { lane in
+            if lane == 0 {
+                reports = [("report.json", reportJSON.encoded(style: .pretty) + [0x0A]),
+                           ("report.geojson", GeoJSONWriter(precision: precision).encode(features)),
+                           ("report.csv", report.csv())]
+                return
+            }
+            do {
+                let map = try MapData(
+                    report: reportJSON,
+                    features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
+                    sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
+                let svg = Array(map.svg().utf8)
+                png = PNGConverter.start(svg: svg)
+                mapFiles = [("report.svg", svg), ("report.html", Array(map.html().utf8))]
+            } catch {
+                mapError = error
+            }
         }
-        let files = encoded.value.flatMap { $0 }
-        let json = files[0].bytes
+        if let mapError { throw mapError }
+        let json = reports[0].bytes
         let encodeTime = lap()
-        try OutputFolder(out).write(files)
+        try OutputFolder(out).write(reports + mapFiles, then: png.map { job in [("report.png", { job.wait() })] } ?? [])
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
@@ -106,21 +117,44 @@ struct Analyze: ParsableCommand {
 extension MapData {
     /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
     func files() -> [(name: String, bytes: [UInt8])] {
-        [("report.html", Array(html().utf8))] + pictureFiles()
-    }
-
-    /// report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
-    func pictureFiles() -> [(name: String, bytes: [UInt8])] {
         let svg = Array(self.svg().utf8)
-        var out: [(name: String, bytes: [UInt8])] = [("report.svg", svg)]
-        if let png = PNGConverter.png(fromSVG: svg) { out.append(("report.png", png)) }
+        let png = PNGConverter.start(svg: svg)
+        var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
+        if let bytes = png?.wait() { out.append(("report.png", bytes)) }
         return out
     }
 }
 
 /// SVG to PNG through librsvg's `rsvg-convert`, when it is installed.
 enum PNGConverter {
-    static func png(fromSVG svg: [UInt8]) -> [UInt8]? {
+    /// A conversion running in its own process.
+    final class Job: @unchecked Sendable {
+        private let process: Process
+        private let done = DispatchSemaphore(value: 0)
+        private var data = Data()
+
+        fileprivate init(process: Process, svg: [UInt8], input: Pipe, output: Pipe) {
+            self.process = process
+            Thread {
+                input.fileHandleForWriting.write(Data(svg))
+                try? input.fileHandleForWriting.close()
+            }.start()
+            Thread { [self] in
+                data = output.fileHandleForReading.readDataToEndOfFile()
+                done.signal()
+            }.start()
+        }
+
+        /// The PNG, or nil when the conversion failed.
+        func wait() -> [UInt8]? {
+            done.wait()
+            process.waitUntilExit()
+            return process.terminationStatus == 0 && !data.isEmpty ? [UInt8](data) : nil
+        }
+    }
+
+    /// Starts the conversion; nil when `rsvg-convert` is not installed or cannot be started.
+    static func start(svg: [UInt8]) -> Job? {
         guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
             return nil
         }
@@ -132,14 +166,7 @@ enum PNGConverter {
         p.standardOutput = output
         p.standardError = FileHandle.nullDevice
         do { try p.run() } catch { return nil }
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(svg))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 && !data.isEmpty ? [UInt8](data) : nil
+        return Job(process: p, svg: svg, input: input, output: output)
     }
 }
 
@@ -149,9 +176,10 @@ struct OutputFolder {
 
     init(_ path: String) { self.path = path }
 
-    func write(_ files: [(name: String, bytes: [UInt8])]) throws {
+    /// Writes `files`, then those of `later` (made on demand, nil to leave one out), all or none.
+    func write(_ files: [(name: String, bytes: [UInt8])], then later: [(name: String, bytes: () -> [UInt8]?)] = []) throws {
         try Self.createFolder(path)
-        try AtomicFile.writeAll(files.map { ("\(path)/\($0.name)", $0.bytes) })
+        try AtomicFile.writeAll(files.map { f in ("\(path)/\(f.name)", { f.bytes }) } + later.map { f in ("\(path)/\(f.name)", f.bytes) })
     }
 
     /// `mkdir -p`, with the system's reason when it fails ("Not a directory", "Read-only file system").

@@ -1,0 +1,82 @@
+/// A packed R-tree (sort-tile-recursive) over a fixed list of boxes, answering with their indices.
+///
+/// For items known only by their boxes (sector footprints, before any GEOS geometry is made for
+/// them): built once, then only read, so any number of threads may query it. Results are sorted
+/// ascending, so that everything computed from them is deterministic.
+public struct BoundsIndex: Sendable {
+    /// A node's box and the range of its children in the level below (or, at the leaves, in `items`).
+    struct Node {
+        var box: Bounds
+        var first: Int32
+        var count: Int32
+    }
+
+    /// `levels[0]` holds the leaves; the last level is the root's.
+    private let levels: [[Node]]
+    /// The items, grouped by leaf.
+    private let items: [(box: Bounds, id: Int32)]
+    public let count: Int
+
+    public init(_ boxes: [Bounds?], nodeCapacity: Int = 16) {
+        count = boxes.count
+        let capacity = max(nodeCapacity, 2)
+        var entries = boxes.enumerated().compactMap { i, b in b.map { (box: $0, id: Int32(i)) } }
+        var levels: [[Node]] = []
+        // Leaves over the items, then nodes over nodes, each level tiled the same way.
+        Self.tile(&entries, capacity: capacity)
+        items = entries
+        var level = stride(from: 0, to: entries.count, by: capacity).map { start -> Node in
+            let end = min(start + capacity, entries.count)
+            let box = entries[start..<end].dropFirst().reduce(entries[start].box) { $0.union($1.box) }
+            return Node(box: box, first: Int32(start), count: Int32(end - start))
+        }
+        while true {
+            levels.append(level)
+            if level.count <= 1 { break }
+            var parents = level.enumerated().map { (box: $1.box, id: Int32($0)) }
+            Self.tile(&parents, capacity: capacity)
+            // Reorder this level so that each parent's children are contiguous.
+            let reordered = parents.map { level[Int($0.id)] }
+            levels[levels.count - 1] = reordered
+            level = stride(from: 0, to: parents.count, by: capacity).map { start -> Node in
+                let end = min(start + capacity, parents.count)
+                let box = parents[start..<end].dropFirst().reduce(parents[start].box) { $0.union($1.box) }
+                return Node(box: box, first: Int32(start), count: Int32(end - start))
+            }
+        }
+        self.levels = levels
+    }
+
+    /// Sort-tile-recursive order: vertical slices by centre x, each sorted by centre y.
+    private static func tile(_ entries: inout [(box: Bounds, id: Int32)], capacity: Int) {
+        let n = entries.count
+        if n <= capacity { return }
+        let leaves = (n + capacity - 1) / capacity
+        let slices = Int(Double(leaves).squareRoot().rounded(.up))
+        let sliceSize = slices * capacity
+        entries.sort { ($0.box.minX + $0.box.maxX, $0.id) < ($1.box.minX + $1.box.maxX, $1.id) }
+        for start in stride(from: 0, to: n, by: sliceSize) {
+            let end = min(start + sliceSize, n)
+            entries[start..<end].sort { ($0.box.minY + $0.box.maxY, $0.id) < ($1.box.minY + $1.box.maxY, $1.id) }
+        }
+    }
+
+    /// Indices of the boxes that intersect `box` (touching counts), ascending.
+    public func query(_ box: Bounds) -> [Int] {
+        var hits: [Int] = []
+        guard let root = levels.last, !root.isEmpty else { return hits }
+        var stack: [(level: Int, node: Int)] = root.indices.map { (levels.count - 1, $0) }
+        while let (l, n) = stack.popLast() {
+            let node = levels[l][n]
+            guard node.box.intersects(box) else { continue }
+            let range = Int(node.first)..<Int(node.first + node.count)
+            if l == 0 {
+                for i in range where items[i].box.intersects(box) { hits.append(Int(items[i].id)) }
+            } else {
+                for c in range { stack.append((l - 1, c)) }
+            }
+        }
+        hits.sort()
+        return hits
+    }
+}
