@@ -38,5 +38,11 @@ func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, _ body: (Int) thro
     return slots.map { $0! }
 }
 
+/// `parallelMap` on all cores for work that cannot fail.
+public func concurrentMap<T>(_ count: Int, chunk: Int = 64, _ body: (Int) -> T) -> [T] {
+    // The throwing form rethrows only what `body` throws: here, nothing.
+    (try? parallelMap(count, jobs: defaultJobs, chunk: chunk, body)) ?? []
+}
+
 /// All cores of the machine.
 public var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }

@@ -57,7 +57,7 @@ public struct Report: Sendable {
         o.append("inputs", .object(inputs))
         o.append("parameters", .object(parametersJSON()))
         o.append("summary", .object(summary.json(hasPlaces: input.places != nil)))
-        o.append("villages", .array(villages.map { villageJSON($0, $1) }))
+        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { villageJSON(input.villages[$0], result.villages[$0]) }))
         o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
         o.append("priority_places", .array(zip(input.places ?? [], result.places).map { p, c in
             ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
@@ -166,8 +166,8 @@ public struct Report: Sendable {
     }
 
     public func geojsonFeatures() -> [(properties: JSONObject, geometry: Shape?)] {
-        var out: [(properties: JSONObject, geometry: Shape?)] = []
-        for (v, r) in villages {
+        var out = concurrentMap(input.villages.count, chunk: 256) { i -> (properties: JSONObject, geometry: Shape?) in
+            let v = input.villages[i], r = result.villages[i]
             var p: JSONObject = [
                 "kind": "village", "id": .string(v.id), "name": .string(v.name),
                 "commune": v.commune.map(JSONValue.string) ?? .null, "district": v.district.map(JSONValue.string) ?? .null,
@@ -184,7 +184,7 @@ public struct Report: Sendable {
             p.append("fill-opacity", 0.5)
             p.append("stroke", "#555555")
             p.append("stroke-width", 0.5)
-            out.append((p, r.repairedShape ?? v.shape))
+            return (p, r.repairedShape ?? v.shape)
         }
         for (v, r) in villages {
             for gap in r.gaps {

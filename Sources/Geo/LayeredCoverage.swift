@@ -52,20 +52,21 @@ public enum LayeredCoverage {
         var events: [Double] = []
         events.reserveCapacity(edges.count * 3)
         for e in edges { events.append(e.x0); events.append(e.x1) }
-        for i in edges.indices {
-            let a = edges[i]
-            var j = i + 1
-            while j < edges.count && edges[j].x0 < a.x1 {
-                let b = edges[j]
-                j += 1
-                // A ring's own edges do not cross (the region is valid, covers are simple).
-                if a.owner == b.owner { continue }
-                if Swift.max(a.y0, a.y1) < Swift.min(b.y0, b.y1) || Swift.max(b.y0, b.y1) < Swift.min(a.y0, a.y1) { continue }
-                let left = b.x0, right = Swift.min(a.x1, b.x1)
-                let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
-                if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
-                    let x = left + (right - left) * (dl / (dl - dr))
-                    if x > left && x < right { events.append(x) }
+        edges.withUnsafeBufferPointer { edges in
+            for i in edges.indices {
+                let a = edges[i]
+                var j = i + 1
+                while j < edges.count && edges[j].x0 < a.x1 {
+                    let b = edges[j]
+                    j += 1
+                    // A ring's own edges do not cross (the region is valid, covers are simple).
+                    if a.owner == b.owner || a.maxY < b.minY || b.maxY < a.minY { continue }
+                    let left = b.x0, right = Swift.min(a.x1, b.x1)
+                    let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
+                    if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
+                        let x = left + (right - left) * (dl / (dl - dr))
+                        if x > left && x < right { events.append(x) }
+                    }
                 }
             }
         }
@@ -108,7 +109,10 @@ public enum LayeredCoverage {
                 }
                 if n == 0 { continue }
                 let xm = (xa + xb) / 2, width = xb - xa
-                for i in 0..<n { ys[i] = edges[Int(order[i])].y(at: xm) }
+                for i in 0..<n {
+                    let e = edges[Int(order[i])]
+                    ys[i] = e.y0 + (xm - e.x0) * e.slope
+                }
                 for i in 1..<n {
                     let y = ys[i], e = order[i]
                     var j = i - 1
@@ -171,6 +175,7 @@ public enum LayeredCoverage {
     struct Edge {
         var x0, y0, x1, y1: Double
         var slope: Double
+        var minY, maxY: Double
         /// -1 for the region, else the cover's number.
         var owner: Int32
 
@@ -182,7 +187,8 @@ public enum LayeredCoverage {
                 var p = ring[i - 1], q = ring[i]
                 if p.x == q.x { continue }  // vertical: spans no slab
                 if p.x > q.x { swap(&p, &q) }
-                edges.append(Edge(x0: p.x, y0: p.y, x1: q.x, y1: q.y, slope: (q.y - p.y) / (q.x - p.x), owner: owner))
+                edges.append(Edge(x0: p.x, y0: p.y, x1: q.x, y1: q.y, slope: (q.y - p.y) / (q.x - p.x),
+                                  minY: Swift.min(p.y, q.y), maxY: Swift.max(p.y, q.y), owner: owner))
             }
         }
     }

@@ -57,37 +57,35 @@ struct Analyze: ParsableCommand {
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        var reportJSON = JSONValue.null
-        var features: [(properties: JSONObject, geometry: Shape?)] = []
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            if k == 0 { reportJSON = report.json() } else { features = report.geojsonFeatures() }
+        // Each step below uses both cores. The map's SVG comes first, so that rsvg-convert can draw
+        // the PNG while the reports and the page are encoded and written.
+        let reportJSON = report.json()
+        let features = report.geojsonFeatures()
+        var png: PNGConverter.Job?
+        var map: MapData?
+        var svg: [UInt8] = []
+        if !noMap {
+            let m = try MapData(
+                report: reportJSON,
+                features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
+                sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
+            svg = Array(m.svg().utf8)
+            png = PNGConverter.start(svg: svg)
+            map = m
         }
-        // Two lanes, one per core: the reports in one; in the other the map, whose PNG is drawn
-        // by rsvg-convert beside the HTML and while the other files are written.
         var reports: [(name: String, bytes: [UInt8])] = []
         var mapFiles: [(name: String, bytes: [UInt8])] = []
-        var png: PNGConverter.Job?
-        var mapError: Error?
-        DispatchQueue.concurrentPerform(iterations: noMap ? 1 : 2) { lane in
+        var csv: [UInt8] = []
+        DispatchQueue.concurrentPerform(iterations: 2) { lane in
             if lane == 0 {
                 reports = [("report.json", reportJSON.encoded(style: .pretty) + [0x0A]),
-                           ("report.geojson", GeoJSONWriter(precision: precision).encode(features)),
-                           ("report.csv", report.csv())]
-                return
-            }
-            do {
-                let map = try MapData(
-                    report: reportJSON,
-                    features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
-                    sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
-                let svg = Array(map.svg().utf8)
-                png = PNGConverter.start(svg: svg)
-                mapFiles = [("report.svg", svg), ("report.html", Array(map.html().utf8))]
-            } catch {
-                mapError = error
+                           ("report.geojson", GeoJSONWriter(precision: precision).encode(features))]
+            } else {
+                csv = report.csv()
+                if let map { mapFiles = [("report.svg", svg), ("report.html", Array(map.html().utf8))] }
             }
         }
-        if let mapError { throw mapError }
+        reports.append(("report.csv", csv))
         let json = reports[0].bytes
         let encodeTime = lap()
         try OutputFolder(out).write(reports + mapFiles, then: png.map { job in [("report.png", { job.wait() })] } ?? [])

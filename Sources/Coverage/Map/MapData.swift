@@ -45,9 +45,10 @@ public struct MapData: Sendable {
         }
 
         villages = []; gaps = []; extensions = []
-        for f in features {
-            // Oriented as report.geojson stores them, so a map drawn from the files is the same.
-            guard let shape = f.geometry?.rightHandOriented.thinned(tolerance: Self.drawingTolerance) else { continue }
+        // Oriented as report.geojson stores them, so a map drawn from the files is the same.
+        let shapes = concurrentMap(features.count, chunk: 256) { features[$0].geometry?.rightHandOriented.thinned(tolerance: Self.drawingTolerance) }
+        for (f, shape) in zip(features, shapes) {
+            guard let shape else { continue }
             switch f.properties["kind"]?.stringValue {
             case "village":
                 guard let id = f.properties["id"]?.stringValue, let r = recordByID[id] else { continue }
