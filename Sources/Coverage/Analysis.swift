@@ -58,10 +58,10 @@ public struct AnalysisResult: Sendable {
 
 /// The overlay of sector footprints and fibre on villages (SPEC §3).
 ///
-/// The footprints are built once (in parallel) and indexed in one STRtree; each village then takes
-/// its candidates from the index, settles every class and operator that one convex footprint holds
-/// whole, and measures all the others in one sweep over the village's and the candidates' edges
-/// (`LayeredCoverage`). Only the mobile gap polygons come from GEOS overlays. Villages are spread
+/// The footprints are built once (in parallel) and indexed in a packed R-tree over their boxes;
+/// each village then takes its candidates from the index, settles every class and operator that
+/// one convex footprint holds whole, and measures all the others in one sweep over the village's
+/// and the candidates' edges (`LayeredCoverage`). Only the mobile gap polygons come from GEOS overlays. Villages are spread
 /// over worker threads, each with its own GEOS and PROJ contexts; results come back in input order.
 public struct CoverageAnalysis {
     public let input: AnalysisInput
