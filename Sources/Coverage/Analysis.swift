@@ -251,7 +251,10 @@ struct VillageOverlay: @unchecked Sendable {
             return Outcome(coverage: coverage, warnings: warnings)
         }
 
-        let vertices = try villageVertices(v)
+        // The village's rings in the working CRS, copied out of GEOS once: the sweep takes them,
+        // and the containment tests take their vertices.
+        let rings = Self.polygonRings(try v.shape())
+        let vertices = rings.flatMap { $0 }
         guard let villageBox = v.bounds else { return Outcome(coverage: coverage, warnings: warnings) }
         // Candidates: footprints whose box meets the village's and that no edge of a convex
         // footprint separates from it. A convex footprint holding every vertex holds the village.
@@ -283,7 +286,6 @@ struct VillageOverlay: @unchecked Sendable {
         var layerFraction = whole.map { $0 ? 1.0 : 0.0 }
         let swept = (0..<layerCount).filter { present[$0] && !whole[$0] }
         if !swept.isEmpty {
-            let rings = try polygonRings(v).flatMap { $0 }
             // At most 64 layers per sweep (many operators take several).
             for start in stride(from: 0, to: swept.count, by: 64) {
                 let group = Array(swept[start..<min(start + 64, swept.count)])
@@ -322,13 +324,12 @@ struct VillageOverlay: @unchecked Sendable {
             }
             return rest
         }
-        func chain(_ c: CoverageClass) -> [Int] {
-            candidates.filter { c.includes(sectors[$0].tech) }.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
-        }
         let mobile = fractions[classes.firstIndex(of: .mobile)!]
         // No gap polygon can reach the smallest reported size when the whole gap is smaller.
         if mobile < 1 && (1 - mobile) * area > parameters.minGapArea - 1 {
-            let gap = candidates.isEmpty ? v : try remainder(after: chain(.mobile))
+            // Every footprint counts for mobile: the chain is all the candidates, biggest first.
+            let biggestFirst = candidates.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
+            let gap = candidates.isEmpty ? v : try remainder(after: biggestFirst)
             for part in gap.polygons() {
                 let a = try part.area()
                 if a >= parameters.minGapArea && a > 0 {
@@ -343,12 +344,12 @@ struct VillageOverlay: @unchecked Sendable {
         return Outcome(coverage: coverage, warnings: warnings)
     }
 
-    /// The rings of each polygon of `v` (exterior first), in the working CRS.
-    func polygonRings(_ v: Geometry) throws -> [[[Coordinate]]] {
-        switch try v.shape() {
-        case .polygon(let rings): return [rings]
-        case .multiPolygon(let polygons): return polygons
-        case .geometryCollection: return try v.polygons().map { try polygonRings($0) }.flatMap { $0 }
+    /// Every ring of every polygon in `shape`.
+    static func polygonRings(_ shape: Shape) -> [[Coordinate]] {
+        switch shape {
+        case .polygon(let rings): return rings
+        case .multiPolygon(let polygons): return polygons.flatMap { $0 }
+        case .geometryCollection(let members): return members.flatMap(polygonRings)
         default: return []
         }
     }

@@ -69,8 +69,7 @@ struct SitePlanner {
 
         let locations = try options.candidates.map { $0.map(rounded) } ?? generatedCandidates(targets)
         let candidates = try parallelMap(locations.count, jobs: jobs, chunk: 16) { try candidate(at: locations[$0]) }
-        let boxes = try targets.map { t in try Geometry.rectangle(t.pieces.dropFirst().reduce(t.pieces[0].bounds) { $0.union($1.bounds) }) }
-        let index = try SpatialIndex(boxes)
+        let index = BoundsIndex(targets.map { t in t.pieces.dropFirst().reduce(t.pieces[0].bounds) { $0.union($1.bounds) } })
 
         var evaluations = try parallelMap(candidates.count, jobs: jobs, chunk: 8) { try evaluate(candidates[$0], targets, index) }
         var chosen: [ProposedSite] = []
@@ -174,11 +173,11 @@ struct SitePlanner {
         return try piece.geometry.intersection(c.geometry).area()
     }
 
-    func evaluate(_ c: Candidate, _ targets: [Target], _ index: SpatialIndex) throws -> Evaluation {
+    func evaluate(_ c: Candidate, _ targets: [Target], _ index: BoundsIndex) throws -> Evaluation {
         var score = Score()
         var reached: [Int] = []
         let parameters = result.parameters
-        for t in index.query(envelopeOf: c.geometry) {
+        for t in index.query(c.footprint.bounds) {
             let target = targets[t]
             var gained = 0.0
             for piece in target.pieces { gained += try coveredArea(piece, by: c) }

@@ -23,7 +23,7 @@ public struct GroupFigures: Sendable {
     init(_ members: [(Village, VillageCoverage)], parameters: AnalysisParameters, hasFixed: Bool) {
         villages = members.count
         self.hasFixed = hasFixed
-        for (k, c) in CoverageClass.allCases.enumerated() {
+        for k in CoverageClass.allCases.indices {
             var f = ClassFigures()
             for (_, r) in members {
                 switch parameters.mobileStatus(r.fractions[k]) {

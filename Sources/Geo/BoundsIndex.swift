@@ -20,30 +20,28 @@ public struct BoundsIndex: Sendable {
     public init(_ boxes: [Bounds?], nodeCapacity: Int = 16) {
         count = boxes.count
         let capacity = max(nodeCapacity, 2)
-        var entries = boxes.enumerated().compactMap { i, b in b.map { (box: $0, id: Int32(i)) } }
-        var levels: [[Node]] = []
-        // Leaves over the items, then nodes over nodes, each level tiled the same way.
-        Self.tile(&entries, capacity: capacity)
-        items = entries
-        var level = stride(from: 0, to: entries.count, by: capacity).map { start -> Node in
-            let end = min(start + capacity, entries.count)
-            let box = entries[start..<end].dropFirst().reduce(entries[start].box) { $0.union($1.box) }
-            return Node(box: box, first: Int32(start), count: Int32(end - start))
-        }
-        while true {
-            levels.append(level)
-            if level.count <= 1 { break }
-            var parents = level.enumerated().map { (box: $1.box, id: Int32($0)) }
-            Self.tile(&parents, capacity: capacity)
-            // Reorder this level so that each parent's children are contiguous.
-            let reordered = parents.map { level[Int($0.id)] }
-            levels[levels.count - 1] = reordered
-            level = stride(from: 0, to: parents.count, by: capacity).map { start -> Node in
-                let end = min(start + capacity, parents.count)
-                let box = parents[start..<end].dropFirst().reduce(parents[start].box) { $0.union($1.box) }
+        /// One node over each run of `capacity` consecutive entries.
+        func pack(_ entries: [(box: Bounds, id: Int32)]) -> [Node] {
+            stride(from: 0, to: entries.count, by: capacity).map { start in
+                let end = min(start + capacity, entries.count)
+                let box = entries[start + 1..<end].reduce(entries[start].box) { $0.union($1.box) }
                 return Node(box: box, first: Int32(start), count: Int32(end - start))
             }
         }
+        // Leaves over the items, then nodes over nodes, each level tiled the same way; a level
+        // is stored in its parents' tiling order, so that each parent's children are contiguous.
+        var entries = boxes.enumerated().compactMap { i, b in b.map { (box: $0, id: Int32(i)) } }
+        Self.tile(&entries, capacity: capacity)
+        items = entries
+        var levels: [[Node]] = []
+        var level = pack(entries)
+        while level.count > 1 {
+            var parents = level.enumerated().map { (box: $1.box, id: Int32($0)) }
+            Self.tile(&parents, capacity: capacity)
+            levels.append(parents.map { level[Int($0.id)] })
+            level = pack(parents)
+        }
+        levels.append(level)
         self.levels = levels
     }
 

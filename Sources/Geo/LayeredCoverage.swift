@@ -29,7 +29,7 @@ public enum LayeredCoverage {
     public static func areas(region: [[Coordinate]], covers: [Cover], layerCount: Int) -> (region: Double, covered: [Double]) {
         precondition(layerCount <= 64, "at most 64 layers")
         var covered = [Double](repeating: 0, count: layerCount)
-        guard var box = Bounds(of: region.flatMap { $0 }) else { return (0, covered) }
+        guard var box = Bounds(of: region.joined()) else { return (0, covered) }
         // Covers are cut to a box a little larger than the region's, so that their edges are
         // near the region and the box's own edges never touch it.
         let margin = Swift.max(box.maxX - box.minX, box.maxY - box.minY) * 1e-3 + 1e-9
@@ -40,8 +40,7 @@ public enum LayeredCoverage {
         var layersOf: [UInt64] = []
         for cover in covers where cover.layers != 0 {
             guard let coverBox = Bounds(of: cover.ring), coverBox.intersects(box) else { continue }
-            let ring = coverBox.minX >= box.minX && coverBox.maxX <= box.maxX && coverBox.minY >= box.minY && coverBox.maxY <= box.maxY
-                ? cover.ring : clip(cover.ring, to: box)
+            let ring = box.contains(coverBox) ? cover.ring : clip(cover.ring, to: box)
             if ring.count < 4 { continue }
             Edge.append(ring, owner: Int32(layersOf.count), to: &edges)
             layersOf.append(cover.layers)
@@ -72,103 +71,111 @@ public enum LayeredCoverage {
         }
         events.sort()
 
-        var regionArea = 0.0
+        let regionArea = edges.withUnsafeBufferPointer { edges in
+            events.withUnsafeBufferPointer { events in
+                layersOf.withUnsafeBufferPointer { layersOf in
+                    covered.withUnsafeMutableBufferPointer { covered in
+                        sweep(edges: edges, events: events, layersOf: layersOf, covered: covered)
+                    }
+                }
+            }
+        }
+        return (regionArea, covered)
+    }
+
+    /// The slabs between consecutive `events`: adds each layer's covered area to `covered` and
+    /// returns the region's area. `edges` are sorted by their left ends.
+    private static func sweep(edges: UnsafeBufferPointer<Edge>, events: UnsafeBufferPointer<Double>,
+                              layersOf: UnsafeBufferPointer<UInt64>, covered: UnsafeMutableBufferPointer<Double>) -> Double {
         // The edges crossing the current slab, in order of height at the middle of the previous
         // slab: between two slabs only crossings, starts and ends change it, so an insertion sort
         // puts it right again in about one pass.
         let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: edges.count)
         let ys = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
         let inside = UnsafeMutableBufferPointer<Bool>.allocate(capacity: layersOf.count)
-        let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: layerCount)
+        let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: covered.count)
         defer { order.deallocate(); ys.deallocate(); inside.deallocate(); count.deallocate() }
         inside.initialize(repeating: false)
         count.initialize(repeating: 0)
-        edges.withUnsafeBufferPointer { edges in
-        events.withUnsafeBufferPointer { events in
-        layersOf.withUnsafeBufferPointer { layersOf in
-        covered.withUnsafeMutableBufferPointer { covered in
-            var n = 0, next = 0, k = 0
-            while k + 1 < events.count {
-                let xa = events[k]
-                var kb = k + 1
-                while kb < events.count && events[kb] == xa { kb += 1 }
-                if kb == events.count { break }
-                let xb = events[kb]
-                k = kb
-                // Drop the edges that ended, keeping the order; add the ones that start.
-                var kept = 0
-                for i in 0..<n where edges[Int(order[i])].x1 > xa {
-                    order[kept] = order[i]
-                    kept += 1
+        var regionArea = 0.0
+        var n = 0, next = 0, k = 0
+        while k + 1 < events.count {
+            let xa = events[k]
+            var kb = k + 1
+            while kb < events.count && events[kb] == xa { kb += 1 }
+            if kb == events.count { break }
+            let xb = events[kb]
+            k = kb
+            // Drop the edges that ended, keeping the order; add the ones that start.
+            var kept = 0
+            for i in 0..<n where edges[Int(order[i])].x1 > xa {
+                order[kept] = order[i]
+                kept += 1
+            }
+            n = kept
+            while next < edges.count && edges[next].x0 <= xa {
+                order[n] = Int32(next)
+                n += 1
+                next += 1
+            }
+            if n == 0 { continue }
+            let xm = (xa + xb) / 2, width = xb - xa
+            for i in 0..<n {
+                let e = edges[Int(order[i])]
+                ys[i] = e.y0 + (xm - e.x0) * e.slope
+            }
+            for i in 1..<n {
+                let y = ys[i], e = order[i]
+                var j = i - 1
+                while j >= 0 && ys[j] > y {
+                    ys[j + 1] = ys[j]
+                    order[j + 1] = order[j]
+                    j -= 1
                 }
-                n = kept
-                while next < edges.count && edges[next].x0 <= xa {
-                    order[n] = Int32(next)
-                    n += 1
-                    next += 1
-                }
-                if n == 0 { continue }
-                let xm = (xa + xb) / 2, width = xb - xa
-                for i in 0..<n {
-                    let e = edges[Int(order[i])]
-                    ys[i] = e.y0 + (xm - e.x0) * e.slope
-                }
-                for i in 1..<n {
-                    let y = ys[i], e = order[i]
-                    var j = i - 1
-                    while j >= 0 && ys[j] > y {
-                        ys[j + 1] = ys[j]
-                        order[j + 1] = order[j]
-                        j -= 1
-                    }
-                    ys[j + 1] = y
-                    order[j + 1] = e
-                }
+                ys[j + 1] = y
+                order[j + 1] = e
+            }
 
-                var inRegion = false
-                var coveredLayers: UInt64 = 0, open = 0
-                var previous = ys[0]
-                var regionLength = 0.0
-                for i in 0..<n {
-                    let y = ys[i], owner = edges[Int(order[i])].owner
-                    let gap = y - previous
-                    if inRegion && gap > 0 {
-                        regionLength += gap
-                        var bits = coveredLayers
-                        while bits != 0 {
-                            covered[bits.trailingZeroBitCount] += width * gap
-                            bits &= bits - 1
-                        }
-                    }
-                    previous = y
-                    if owner < 0 {
-                        inRegion.toggle()
-                    } else {
-                        let c = Int(owner)
-                        inside[c].toggle()
-                        let step: Int32 = inside[c] ? 1 : -1
-                        open += Int(step)
-                        var bits = layersOf[c]
-                        while bits != 0 {
-                            let l = bits.trailingZeroBitCount
-                            count[l] += step
-                            if count[l] > 0 { coveredLayers |= 1 << UInt64(l) } else { coveredLayers &= ~(1 << UInt64(l)) }
-                            bits &= bits - 1
-                        }
+            var inRegion = false
+            var coveredLayers: UInt64 = 0, open = 0
+            var previous = ys[0]
+            var regionLength = 0.0
+            for i in 0..<n {
+                let y = ys[i], owner = edges[Int(order[i])].owner
+                let gap = y - previous
+                if inRegion && gap > 0 {
+                    regionLength += gap
+                    var bits = coveredLayers
+                    while bits != 0 {
+                        covered[bits.trailingZeroBitCount] += width * gap
+                        bits &= bits - 1
                     }
                 }
-                regionArea += width * regionLength
-                // Every line crosses a closed ring an even number of times; this only guards rounding.
-                if open != 0 {
-                    for c in inside.indices { inside[c] = false }
-                    for l in count.indices { count[l] = 0 }
+                previous = y
+                if owner < 0 {
+                    inRegion.toggle()
+                } else {
+                    let c = Int(owner)
+                    inside[c].toggle()
+                    let step: Int32 = inside[c] ? 1 : -1
+                    open += Int(step)
+                    var bits = layersOf[c]
+                    while bits != 0 {
+                        let l = bits.trailingZeroBitCount
+                        count[l] += step
+                        if count[l] > 0 { coveredLayers |= 1 << UInt64(l) } else { coveredLayers &= ~(1 << UInt64(l)) }
+                        bits &= bits - 1
+                    }
                 }
             }
+            regionArea += width * regionLength
+            // Every line crosses a closed ring an even number of times; this only guards rounding.
+            if open != 0 {
+                for c in inside.indices { inside[c] = false }
+                for l in count.indices { count[l] = 0 }
+            }
         }
-        }
-        }
-        }
-        return (regionArea, covered)
+        return regionArea
     }
 
     /// A non-vertical edge, left end first.

@@ -15,28 +15,15 @@ public final class PreparedGeometry {
 
     deinit { GEOSPreparedGeom_destroy_r(GEOSContext.current.handle, pointer) }
 
-    public func intersects(_ other: Geometry) throws -> Bool {
-        let ctx = GEOSContext.current
-        return try ctx.predicate(GEOSPreparedIntersects_r(ctx.handle, pointer, other.pointer), "prepared intersects")
-    }
+    public func intersects(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedIntersects_r, "prepared intersects") }
+    public func contains(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedContains_r, "prepared contains") }
+    public func containsProperly(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedContainsProperly_r, "prepared contains properly") }
+    public func covers(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedCovers_r, "prepared covers") }
+    public func coveredBy(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedCoveredBy_r, "prepared covered by") }
 
-    public func contains(_ other: Geometry) throws -> Bool {
+    private func test(_ other: Geometry, _ predicate: (GEOSContextHandle_t?, OpaquePointer?, OpaquePointer?) -> CChar,
+                      _ name: String) throws -> Bool {
         let ctx = GEOSContext.current
-        return try ctx.predicate(GEOSPreparedContains_r(ctx.handle, pointer, other.pointer), "prepared contains")
-    }
-
-    public func containsProperly(_ other: Geometry) throws -> Bool {
-        let ctx = GEOSContext.current
-        return try ctx.predicate(GEOSPreparedContainsProperly_r(ctx.handle, pointer, other.pointer), "prepared contains properly")
-    }
-
-    public func covers(_ other: Geometry) throws -> Bool {
-        let ctx = GEOSContext.current
-        return try ctx.predicate(GEOSPreparedCovers_r(ctx.handle, pointer, other.pointer), "prepared covers")
-    }
-
-    public func coveredBy(_ other: Geometry) throws -> Bool {
-        let ctx = GEOSContext.current
-        return try ctx.predicate(GEOSPreparedCoveredBy_r(ctx.handle, pointer, other.pointer), "prepared covered by")
+        return try ctx.predicate(predicate(ctx.handle, pointer, other.pointer), name)
     }
 }

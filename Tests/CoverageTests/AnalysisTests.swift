@@ -3,32 +3,15 @@ import Geo
 @testable import Coverage
 
 /// Hand-computed cases, built in UTM zone 49N metres and given to the analysis in lon/lat.
-final class AnalysisTests: XCTestCase {
-    let utm = "EPSG:32649"
-    /// A point in Bình Định, in UTM 49N.
-    let origin = Coordinate(300_000, 1_560_000)
-
-    func lonLat(_ x: Double, _ y: Double) throws -> Coordinate {
-        try Projection(from: "EPSG:4326", to: utm).transform(Coordinate(origin.x + x, origin.y + y), inverse: true)
-    }
-
-    /// A square ring of side `side` metres with its lower-left corner at (x, y) metres from the origin, lon/lat.
-    func squareRing(_ x: Double, _ y: Double, _ side: Double, clockwise: Bool = false) throws -> [Coordinate] {
-        let r = try [lonLat(x, y), lonLat(x + side, y), lonLat(x + side, y + side), lonLat(x, y + side), lonLat(x, y)]
-        return clockwise ? r.reversed() : r
-    }
-
+final class AnalysisTests: XCTestCase, UTMFrame {
     func village(_ id: String, _ shape: Shape, center: Coordinate? = nil) -> Village {
         Village(id: id, name: "Thôn \(id)", commune: "Xã A", district: "Huyện B", center: center, shape: shape)
     }
 
     func run(_ villages: [Village], _ sectors: [Sector], fibre: [FibreFeature]? = nil, places: [PriorityPlace]? = nil,
              jobs: Int = 1) throws -> AnalysisResult {
-        var p = AnalysisParameters()
-        p.crs = utm
-        p.jobs = jobs
-        return try CoverageAnalysis(input: AnalysisInput(villages: villages, sectors: sectors, fibre: fibre, places: places),
-                                    parameters: p).run()
+        try CoverageAnalysis(input: AnalysisInput(villages: villages, sectors: sectors, fibre: fibre, places: places),
+                             parameters: parameters(jobs: jobs)).run()
     }
 
     func testSquareHalfCoveredByA180DegreeSector() throws {
@@ -111,7 +94,7 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(fixed.nearest.y, expected.y, accuracy: 1e-9)
         XCTAssertEqual(r.villages[0].centre, centre)
         // Within reach at a longer reach.
-        var p = AnalysisParameters(); p.crs = utm; p.fibreReach = 1500
+        var p = parameters(); p.fibreReach = 1500
         let r2 = try CoverageAnalysis(input: AnalysisInput(villages: [v], sectors: [], fibre: [line]), parameters: p).run()
         XCTAssertEqual(r2.villages[0].fixed?.status, .available)
         // With no sites at all every village is uncovered.

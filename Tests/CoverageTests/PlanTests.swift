@@ -3,29 +3,8 @@ import Geo
 @testable import Coverage
 
 /// Hand-computed plans, built in UTM zone 49N metres and given to the planner in lon/lat.
-final class PlanTests: XCTestCase {
-    let utm = "EPSG:32649"
-    let origin = Coordinate(300_000, 1_560_000)
-
-    func lonLat(_ x: Double, _ y: Double) throws -> Coordinate {
-        try Projection(from: "EPSG:4326", to: utm).transform(Coordinate(origin.x + x, origin.y + y), inverse: true)
-    }
-
-    func metres(_ c: Coordinate) throws -> Coordinate {
-        let xy = try Projection(from: "EPSG:4326", to: utm).transform(c)
-        return Coordinate(xy.x - origin.x, xy.y - origin.y)
-    }
-
-    func square(_ x: Double, _ y: Double, _ side: Double) throws -> Shape {
-        .polygon([[try lonLat(x, y), try lonLat(x + side, y), try lonLat(x + side, y + side), try lonLat(x, y + side), try lonLat(x, y)]])
-    }
-
-    func parameters() -> AnalysisParameters {
-        var p = AnalysisParameters()
-        p.crs = utm
-        p.jobs = 1
-        return p
-    }
+final class PlanTests: XCTestCase, UTMFrame {
+    func square(_ x: Double, _ y: Double, _ side: Double) throws -> Shape { .polygon([try squareRing(x, y, side)]) }
 
     func plan(_ input: AnalysisInput, _ options: PlanOptions) throws -> Coverage.Plan {
         let result = try CoverageAnalysis(input: input, parameters: parameters()).run()

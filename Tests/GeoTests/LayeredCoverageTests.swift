@@ -97,31 +97,3 @@ final class LayeredCoverageTests: XCTestCase {
         XCTAssertFalse(w.separates([Coordinate(3, 3), Coordinate(1, 1)]))
     }
 }
-
-final class BoundsIndexTests: XCTestCase {
-    func testQueriesMatchBruteForce() {
-        // A deterministic scatter of boxes, some missing, against many query boxes.
-        var state: UInt64 = 42
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
-        let boxes: [Bounds?] = (0..<2000).map { i in
-            if i % 97 == 0 { return nil }
-            let x = next() * 1000, y = next() * 1000
-            return Bounds(minX: x, minY: y, maxX: x + next() * 30, maxY: y + next() * 30)
-        }
-        let index = BoundsIndex(boxes)
-        XCTAssertEqual(index.count, 2000)
-        for _ in 0..<300 {
-            let x = next() * 1000, y = next() * 1000
-            let q = Bounds(minX: x, minY: y, maxX: x + next() * 80, maxY: y + next() * 80)
-            let expected = boxes.indices.filter { boxes[$0]?.intersects(q) ?? false }
-            XCTAssertEqual(index.query(q), expected)
-        }
-        // Touching counts as meeting.
-        let touching = BoundsIndex([Bounds(minX: 0, minY: 0, maxX: 1, maxY: 1)])
-        XCTAssertEqual(touching.query(Bounds(minX: 1, minY: 1, maxX: 2, maxY: 2)), [0])
-        XCTAssertEqual(BoundsIndex([]).query(Bounds(minX: 0, minY: 0, maxX: 1, maxY: 1)), [])
-    }
-}

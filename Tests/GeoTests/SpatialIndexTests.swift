@@ -38,6 +38,20 @@ final class SpatialIndexTests: XCTestCase {
         XCTAssertEqual(index.query(Bounds(minX: -50, minY: -50, maxX: -40, maxY: -40)), [])
     }
 
+    /// The packed R-tree over boxes answers as brute force does, with the boxes that are missing left out.
+    func testBoundsIndexEqualsBruteForce() {
+        let boxes: [Bounds?] = randomBoxes(2000, seed: 42).enumerated().map { $0 % 97 == 0 ? nil : $1 }
+        let index = BoundsIndex(boxes)
+        XCTAssertEqual(index.count, 2000)
+        for q in randomBoxes(300, seed: 43) {
+            XCTAssertEqual(index.query(q), boxes.indices.filter { boxes[$0]?.intersects(q) ?? false })
+        }
+        // Touching counts as meeting.
+        let touching = BoundsIndex([Bounds(minX: 0, minY: 0, maxX: 1, maxY: 1)])
+        XCTAssertEqual(touching.query(Bounds(minX: 1, minY: 1, maxX: 2, maxY: 2)), [0])
+        XCTAssertEqual(BoundsIndex([]).query(Bounds(minX: 0, minY: 0, maxX: 1, maxY: 1)), [])
+    }
+
     func testNearestNeighbourIsTheTrueNearest() throws {
         var rng = SplitMix64(state: 3)
         let lines = try (0..<200).map { _ -> Geometry in
