@@ -1,6 +1,14 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
 import PackageDescription
 
+// The layers, top to bottom; each target imports only targets listed below it.
+//
+//   covgap (CLI)
+//   CoverageReport · CoverageGate · CoveragePlanner · CoverageMap · SyntheticData
+//   Coverage
+//   GeoIO · FileCommit
+//   Geo
+//   CGEOS · CPROJ · CGDAL
 let package = Package(
     name: "covgap",
     platforms: [.macOS(.v13)],
@@ -11,32 +19,52 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CGEOS",
-            pkgConfig: "geos",
-            providers: [.apt(["libgeos-dev"]), .brew(["geos"])]
+        // C libraries, through pkg-config: a module map and a shim header each.
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]),
+        // Interop and planar geometry: the only module that touches GEOS, PROJ and GDAL pointers.
+        .target(name: "Geo", dependencies: ["CGEOS", "CPROJ", "CGDAL"]),
+        // All-or-nothing output files, interrupt clean-up, SHA-256 fingerprints.
+        .target(name: "FileCommit"),
+        // File formats: JSON, GeoJSON (RFC 7946), CSV, text encodings. Knows formats, not telecoms.
+        .target(name: "GeoIO", dependencies: ["Geo", "FileCommit"]),
+        // The coverage model: villages, sites, sectors, fibre, places; loading, footprints, overlay, summaries.
+        .target(name: "Coverage", dependencies: ["Geo", "GeoIO", "FileCommit"]),
+        // The report schema: report.json, report.geojson, report.csv and the text table, written and read back.
+        .target(name: "CoverageReport", dependencies: ["Coverage", "GeoIO", "Geo"]),
+        // The CI gate: requirements on a saved report, baselines, diffs, JUnit.
+        .target(name: "CoverageGate", dependencies: ["CoverageReport", "GeoIO"]),
+        // What would close the gaps: new sites, fibre extensions (straight or along corridors), 5G upgrades.
+        .target(name: "CoveragePlanner", dependencies: ["Coverage", "CoverageReport", "GeoIO", "Geo"]),
+        // The map: its data, the SVG picture and PNG, the offline HTML page (script, markup, style as resources).
+        .target(
+            name: "CoverageMap",
+            dependencies: ["CoverageReport", "Coverage", "GeoIO", "Geo"],
+            resources: [.embedInCode("Resources/map.html"), .embedInCode("Resources/map.css"), .embedInCode("Resources/map.js")]
         ),
-        .systemLibrary(
-            name: "CPROJ",
-            pkgConfig: "proj",
-            providers: [.apt(["libproj-dev"]), .brew(["proj"])]
-        ),
-        // Swift interop: the only module that touches GEOS and PROJ pointers.
-        .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
-        // File formats: GeoJSON (RFC 7946) and CSV. Knows formats, not telecoms.
-        .target(name: "GeoIO", dependencies: ["Geo"]),
-        // The coverage model: villages, sites, sectors, fibre, places -> analysis -> report.
-        .target(name: "Coverage", dependencies: ["Geo", "GeoIO"]),
+        // Synthetic national-scale datasets for benchmarks and cross-checks (`covgap synth`).
+        .target(name: "SyntheticData", dependencies: ["Coverage", "Geo"]),
+        // The command line: one file per command; parsing, printing, exit codes.
         .executableTarget(
             name: "covgap",
             dependencies: [
-                "Coverage", "GeoIO", "Geo",
+                "CoverageReport", "CoverageGate", "CoveragePlanner", "CoverageMap", "SyntheticData",
+                "Coverage", "GeoIO", "FileCommit", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared test geometry (a UTM frame in Bình Định).
+        .target(name: "TestSupport", dependencies: ["Coverage", "Geo"], path: "Tests/Support"),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
-        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
-        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoIO", "Geo"]),
+        .testTarget(name: "FileCommitTests", dependencies: ["FileCommit"]),
+        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "FileCommit"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "TestSupport", "GeoIO", "Geo"]),
+        .testTarget(name: "CoverageGateTests", dependencies: ["CoverageGate", "CoverageReport", "GeoIO"]),
+        .testTarget(name: "CoveragePlannerTests", dependencies: ["CoveragePlanner", "TestSupport", "Coverage", "CoverageReport", "GeoIO", "Geo"]),
+        .testTarget(name: "CoverageMapTests", dependencies: ["CoverageMap", "CoverageReport", "Coverage", "GeoIO", "Geo"]),
+        .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData", "Coverage", "Geo"]),
         .testTarget(name: "CLITests", dependencies: ["covgap"], exclude: ["Fixtures"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -150,7 +150,7 @@ public struct CoverageAnalysis {
 
 /// A sector footprint in the working CRS. It holds no GEOS geometry: most villages never need one,
 /// and `geometry()` makes it when one does.
-struct ProjectedFootprint: Sendable {
+public struct ProjectedFootprint: Sendable {
     /// The closed ring in the working CRS, with its orientation and bounds.
     let window: ConvexWindow
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
@@ -160,7 +160,7 @@ struct ProjectedFootprint: Sendable {
     let antenna: AntennaKey
 
     /// The footprint of `sector` from its ring in the working CRS.
-    init(_ sector: Sector, ring: [Coordinate], radius: Double) {
+    public init(_ sector: Sector, ring: [Coordinate], radius: Double) {
         window = ConvexWindow(ring: ring)
         convex = sector.isOmnidirectional || sector.beamwidth <= 180
         self.radius = radius
@@ -168,20 +168,20 @@ struct ProjectedFootprint: Sendable {
     }
 
     var ring: [Coordinate] { window.ring }
-    var bounds: Bounds { window.bounds }
+    public var bounds: Bounds { window.bounds }
 
     /// The footprint as a GEOS polygon, made on each call (in the calling thread's context).
-    func geometry() throws -> Geometry { try .polygon([ring]) }
+    public func geometry() throws -> Geometry { try .polygon([ring]) }
 
     /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
-    func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
+    public func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
 
     /// Whether an edge of this convex footprint separates it from the polygon through `points`.
     func separates(_ points: [Coordinate]) -> Bool { convex && window.separates(points) }
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
-struct AntennaKey: Hashable {
+public struct AntennaKey: Hashable {
     let x: Double, y: Double, azimuth: Double, beamwidth: Double
 
     init(_ s: Sector) {
@@ -193,7 +193,7 @@ struct AntennaKey: Hashable {
 }
 
 /// The per-village work, shared read-only by all worker threads.
-struct VillageOverlay: @unchecked Sendable {
+public struct VillageOverlay: @unchecked Sendable {
     let sectors: [Sector]
     let footprints: [ProjectedFootprint]
     let index: BoundsIndex
@@ -395,6 +395,6 @@ struct VillageOverlay: @unchecked Sendable {
 }
 
 /// "1.23 ha" or "350 m²".
-func formatArea(_ m2: Double) -> String {
+public func formatArea(_ m2: Double) -> String {
     m2 >= 10_000 ? String(format: "%.2f ha", m2 / 10_000) : String(format: "%.0f m²", m2)
 }

@@ -189,12 +189,12 @@ public struct InputLoader {
     // MARK: Field helpers
 
     /// The error for a field of one feature: "FILE feature N, field F: message".
-    static func failure(_ file: String, _ f: Feature) -> (String?, String) -> InputError {
+    public static func failure(_ file: String, _ f: Feature) -> (String?, String) -> InputError {
         { field, message in InputError(file: file, location: "feature \(f.index)", field: field, message: message) }
     }
 
     /// The transformation to lon/lat for a file: its legacy `crs` member, else `--input-crs`, else none.
-    func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {
+    public func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {
         var crs = inputCRS
         if let name = fc.crsName {
             guard let code = Self.crsCode(name) else {
@@ -222,7 +222,7 @@ public struct InputLoader {
     }
 
     /// The shape in lon/lat, every coordinate finite and in range.
-    func checked(_ shape: Shape, _ toLonLat: Projection?, _ fail: (String?, String) -> InputError) throws -> Shape {
+    public func checked(_ shape: Shape, _ toLonLat: Projection?, _ fail: (String?, String) -> InputError) throws -> Shape {
         var s = shape
         if let toLonLat {
             do { s = try toLonLat.transform(shape) } catch { throw fail("geometry", "\(error)") }
@@ -276,7 +276,7 @@ public struct InputLoader {
     }
 
     /// A finite decimal number ("nan", "inf" and hex are not numbers here).
-    static func number(_ s: String) -> Double? {
+    public static func number(_ s: String) -> Double? {
         let t = s.trimmedSpaces
         guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let d = Double(t), d.isFinite else { return nil }
         return d

@@ -4,7 +4,7 @@ import GeoIO
 /// OpenCelliD's cell export: `radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal`.
 /// Each cell is read as an omnidirectional antenna at its tech's default radius; `range` is the
 /// uncertainty of the tower's position, not a coverage radius, and is not used for coverage.
-enum OpenCelliD {
+public enum OpenCelliD {
     static let columns = ["radio", "mcc", "net", "area", "cell", "lon", "lat", "range"]
 
     static func recognises(_ header: [String]) -> Bool {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs `body` over `0..<count` in chunks on `jobs` threads and returns the results in index order,
 /// so the output never depends on the thread count. The first error (lowest index) is rethrown.
-func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, _ body: (Int) throws -> T) throws -> [T] {
+public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, _ body: (Int) throws -> T) throws -> [T] {
     if count == 0 { return [] }
     let threads = max(1, min(jobs, (count + chunk - 1) / chunk))
     if threads == 1 { return try (0..<count).map(body) }

@@ -93,7 +93,7 @@ public struct Summary: Sendable {
         placesWith5G = result.places.filter(\.has5G).count
     }
 
-    func json(hasPlaces: Bool) -> JSONObject {
+    public func json(hasPlaces: Bool) -> JSONObject {
         var o = all.json()
         o.append("places", hasPlaces ? [
             "total": .number(Double(placesTotal)), "with_5g": .number(Double(placesWith5G)),
@@ -128,9 +128,9 @@ private func groups<T>(_ items: [(Village, T)], key: (Village) -> String?) -> [(
     return order.map { ($0, members[$0]!) }
 }
 
-func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : 100 * Double(part) / Double(whole) }
+public func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : 100 * Double(part) / Double(whole) }
 
 /// Rounded to 4 decimals: percentages in reports read 99.9003, not 99.90029910269193.
-func round4(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
-func round6(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
-func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+public func round4(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+public func round6(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
+public func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }

@@ -420,7 +420,7 @@ public final class Geometry: @unchecked Sendable {
 }
 
 /// Bulk copies between Swift coordinate arrays and GEOS coordinate sequences: one call per sequence, not per vertex.
-enum CoordinateBuffer {
+public enum CoordinateBuffer {
     static func sequence(_ coordinates: [Coordinate], _ ctx: GEOSContext) throws -> OpaquePointer {
         let seq = coordinates.withUnsafeBytes { raw -> OpaquePointer? in
             guard let base = raw.baseAddress else { return GEOSCoordSeq_create_r(ctx.handle, 0, 2) }

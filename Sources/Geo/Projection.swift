@@ -1,7 +1,8 @@
 import CPROJ
+import Foundation
 
 /// The calling thread's PROJ context: PROJ objects belong to one context and one thread.
-final class PROJContext {
+public final class PROJContext {
     let handle: OpaquePointer
 
     private static let perThread = ThreadLocal { PROJContext() }
@@ -135,4 +136,12 @@ extension Projection {
         cache.projections[key] = p
         return p
     }
+}
+
+/// "epsg:9217" and "9217" → "EPSG:9217"; anything else as given.
+public func canonicalCRS(_ s: String) -> String {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    if let n = Int(t) { return "EPSG:\(n)" }
+    if t.lowercased().hasPrefix("epsg:") { return "EPSG:" + t.dropFirst(5) }
+    return t
 }

@@ -1,3 +1,4 @@
+import FileCommit
 import Foundation
 
 /// One data row of a CSV table.
@@ -118,7 +119,7 @@ public enum CSVReader {
     }
 }
 
-struct CSVParser {
+public struct CSVParser {
     struct Record {
         var fields: [String]
         var number: Int

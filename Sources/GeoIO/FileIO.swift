@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FileCommit
 import Foundation
 
 /// Reading a whole input file into memory, with errors a user can act on.
@@ -56,26 +57,3 @@ public enum InputFile {
 }
 
 private func sysRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { read(fd, p, n) }
-func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
-
-func systemReason(_ code: Int32) -> String {
-    String(cString: strerror(code))
-}
-
-/// Writing files so that readers see either the old content or the complete new one, never half:
-/// the bytes go to a temporary file `.NAME.tmp-PID-N` in the same directory, are flushed with
-/// fsync, and the file is renamed over the target (atomic on POSIX file systems). `writeAll`
-/// does this for a set of files that must change together; `removeStagedFilesOnInterrupt`
-/// makes an interrupted process remove its temporary files.
-public enum AtomicFile {
-    /// Writes `bytes` to `path` atomically. On any failure the temporary file is removed and a
-    /// `FileWriteError` names `path` and the reason. New files get mode 0666 less the umask.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try writeAll([(path, bytes)])
-    }
-
-    /// Writes `text` as UTF-8 (no BOM) to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
-    }
-}

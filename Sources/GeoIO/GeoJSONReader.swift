@@ -32,7 +32,7 @@ public enum GeoJSONReader {
 }
 
 /// Nested coordinate arrays as found, before the geometry's type says what they must be.
-enum CoordinateTree {
+public enum CoordinateTree {
     case empty
     case position(Coordinate)
     case list1([Coordinate])
@@ -50,7 +50,7 @@ enum CoordinateTree {
     }
 }
 
-struct GeoJSONParser {
+public struct GeoJSONParser {
     var s: JSONScanner
     /// The feature being read, for messages.
     var feature = -1

@@ -1,3 +1,4 @@
+import FileCommit
 import Foundation
 import Geo
 

@@ -2,7 +2,7 @@
 ///
 /// It walks a buffer that `TextEncoding.checkUTF8` has already accepted, with no per-character line
 /// tracking: line and column are worked out only when an error is raised.
-struct JSONScanner {
+public struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     let base: UnsafePointer<UInt8>
     let count: Int

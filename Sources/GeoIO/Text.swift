@@ -10,7 +10,7 @@ public func nfc(_ s: String) -> String {
 /// True when every scalar is below U+0300 or in Latin Extended Additional (U+1E00–U+1EFF): such
 /// text, which covers precomposed Vietnamese, is NFC as it stands (no combining marks, no
 /// singletons), so Foundation's normaliser can be skipped. False means "maybe not".
-func isKnownNFC(_ s: String) -> Bool {
+public func isKnownNFC(_ s: String) -> Bool {
     var s = s
     return s.withUTF8 { u in
         var k = 0

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Coverage
 import Foundation
+import FileCommit
+import CoverageMap
+import CoveragePlanner
+import CoverageReport
 import Geo
 import GeoIO
 
@@ -109,91 +113,5 @@ struct Analyze: ParsableCommand {
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }
-    }
-}
-
-extension MapData {
-    /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
-    func files() -> [(name: String, bytes: [UInt8])] {
-        let svg = Array(self.svg().utf8)
-        let png = PNGConverter.start(svg: svg)
-        var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
-        if let bytes = png?.wait() { out.append(("report.png", bytes)) }
-        return out
-    }
-}
-
-/// SVG to PNG through librsvg's `rsvg-convert`, when it is installed.
-enum PNGConverter {
-    /// A conversion running in its own process.
-    final class Job: @unchecked Sendable {
-        private let process: Process
-        private let done = DispatchSemaphore(value: 0)
-        private var data = Data()
-
-        fileprivate init(process: Process, svg: [UInt8], input: Pipe, output: Pipe) {
-            self.process = process
-            Thread {
-                input.fileHandleForWriting.write(Data(svg))
-                try? input.fileHandleForWriting.close()
-            }.start()
-            Thread { [self] in
-                data = output.fileHandleForReading.readDataToEndOfFile()
-                done.signal()
-            }.start()
-        }
-
-        /// The PNG, or nil when the conversion failed.
-        func wait() -> [UInt8]? {
-            done.wait()
-            process.waitUntilExit()
-            return process.terminationStatus == 0 && !data.isEmpty ? [UInt8](data) : nil
-        }
-    }
-
-    /// Starts the conversion; nil when `rsvg-convert` is not installed or cannot be started.
-    static func start(svg: [UInt8]) -> Job? {
-        guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
-            return nil
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["--format", "png"]
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        return Job(process: p, svg: svg, input: input, output: output)
-    }
-}
-
-/// The output folder: created if missing; every file written through a temporary name and renamed.
-struct OutputFolder {
-    let path: String
-
-    init(_ path: String) { self.path = path }
-
-    /// Writes `files`, then those of `later` (made on demand, nil to leave one out), all or none.
-    func write(_ files: [(name: String, bytes: [UInt8])], then later: [(name: String, bytes: () -> [UInt8]?)] = []) throws {
-        try Self.createFolder(path)
-        try AtomicFile.writeAll(files.map { f in ("\(path)/\(f.name)", { f.bytes }) } + later.map { f in ("\(path)/\(f.name)", f.bytes) })
-    }
-
-    /// `mkdir -p`, with the system's reason when it fails ("Not a directory", "Read-only file system").
-    static func createFolder(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part
-            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
-                throw UsageError("\(path): cannot create the output folder: \(String(cString: strerror(errno)))")
-            }
-            prefix += "/"
-        }
-        var info = stat()
-        if stat(path, &info) != 0 {
-            throw UsageError("\(path): cannot create the output folder: \(String(cString: strerror(errno)))")
-        }
-        if (info.st_mode & S_IFMT) != S_IFDIR { throw UsageError("\(path): cannot create the output folder: Not a directory") }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Coverage
 import Foundation
+import CoverageGate
+import CoverageReport
 import GeoIO
 
 struct Check: ParsableCommand {

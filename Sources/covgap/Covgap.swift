@@ -1,6 +1,8 @@
 import ArgumentParser
 import Coverage
+import FileCommit
 import Foundation
+import CoverageReport
 import Geo
 import GeoIO
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Coverage
+import FileCommit
 import Foundation
+import CoverageGate
+import CoverageReport
 import GeoIO
 
 struct Diff: ParsableCommand {
@@ -57,7 +60,7 @@ struct Diff: ParsableCommand {
         if let villages {
             villagesPath = villages
         } else if report.villagesPath == "\(BundledData.folder)/villages.geojson" {
-            villagesPath = "\(try BundledData.locate().root)/villages.geojson"
+            villagesPath = "\(try BundledData.locate())/villages.geojson"
         } else {
             throw UsageError("--geojson needs --villages: \(report.source) was made from \(report.villagesPath ?? "an unrecorded villages file"), not the bundled data")
         }

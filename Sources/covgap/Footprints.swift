@@ -1,5 +1,6 @@
 import ArgumentParser
 import Coverage
+import FileCommit
 import Foundation
 import Geo
 import GeoIO
@@ -53,8 +54,6 @@ extension InputOptions {
     /// Just the sites file.
     func loadSites(inputCRS: String?) throws -> (sectors: [Sector], warnings: [String]) {
         guard let sites else { throw UsageError("--sites is required") }
-        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
-        let sectors = try readSites(try InputFile.read(sites), path: sites, display: sites, loader: &loader)
-        return (sectors, loader.warnings)
+        return try InputSet.sites(at: sites, inputCRS: inputCRS)
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Coverage
 import Foundation
+import FileCommit
+import CoverageMap
 import GeoIO
 
 struct MapCommand: ParsableCommand {
@@ -41,12 +43,12 @@ struct MapCommand: ParsableCommand {
             guard let recorded = json["inputs"]?[role]?["path"]?.stringValue else { return nil }
             if FileManager.default.fileExists(atPath: recorded) { return recorded }
             if let bundled = try? BundledData.locate(), recorded.hasPrefix(BundledData.folder + "/") {
-                return bundled.root + recorded.dropFirst(BundledData.folder.count)
+                return bundled + recorded.dropFirst(BundledData.folder.count)
             }
             return nil
         }
         var loader = InputLoader()
-        let sectors = try inputPath("sites", sites).map { try InputOptions().readSites(try InputFile.read($0), path: $0, display: $0, loader: &loader) } ?? []
+        let sectors = try inputPath("sites", sites).map { try InputSet.sites(at: $0).sectors } ?? []
         let fibreFeatures = try inputPath("fibre", fibre).map { try loader.fibre(try GeoJSONReader.read(path: $0), file: $0) }
         let placeList = try inputPath("places", places).map { try loader.places(try GeoJSONReader.read(path: $0), file: $0) }
         let map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)

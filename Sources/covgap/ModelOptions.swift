@@ -1,5 +1,6 @@
 import ArgumentParser
 import Coverage
+import Geo
 
 /// The model's parameters (SPEC §3), shared by every command that builds footprints or runs the analysis.
 struct ModelOptions: ParsableArguments {
@@ -61,12 +62,4 @@ struct ModelOptions: ParsableArguments {
         p.jobs = jobs
         return p
     }
-}
-
-/// "epsg:9217" and "9217" → "EPSG:9217"; anything else as given.
-func canonicalCRS(_ s: String) -> String {
-    let t = s.trimmingCharacters(in: .whitespaces)
-    if let n = Int(t) { return "EPSG:\(n)" }
-    if t.lowercased().hasPrefix("epsg:") { return "EPSG:" + t.dropFirst(5) }
-    return t
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Coverage
+import FileCommit
 import Foundation
+import CoveragePlanner
+import CoverageReport
 import Geo
 import GeoIO
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Coverage
 import Foundation
+import FileCommit
+import SyntheticData
 import Geo
 import GeoIO
 

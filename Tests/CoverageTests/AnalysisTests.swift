@@ -1,6 +1,7 @@
 import XCTest
 import Geo
 @testable import Coverage
+import TestSupport
 
 /// Hand-computed cases, built in UTM zone 49N metres and given to the analysis in lon/lat.
 final class AnalysisTests: XCTestCase, UTMFrame {

@@ -1,4 +1,5 @@
 import XCTest
+import FileCommit
 import Geo
 @testable import GeoIO
 

@@ -1,0 +1,71 @@
+/// The interactive coverage map: one self-contained HTML page (no network, no third-party code)
+/// with the map payload embedded as JSON and drawn on a canvas by the page's own script.
+public enum MapPage {
+    /// The whole page. `payloadJSON` is the map payload (UTF-8 JSON text, schema in
+    /// `script`); it is embedded in `<script type="application/json" id="covgap-data">`.
+    public static func html(payloadJSON: String) -> String {
+        let json = embeddable(payloadJSON)
+        var page = ""
+        page.reserveCapacity(json.utf8.count + template.before.utf8.count + template.between.utf8.count
+            + template.after.utf8.count + style.utf8.count + script.utf8.count + 256)
+        page += template.before
+        page += style
+        page += template.between
+        page += "<script type=\"application/json\" id=\"covgap-data\">"
+        page += json
+        page += "</script>\n<script>\n"
+        page += script
+        page += "</script>\n"
+        page += template.after
+        return page
+    }
+
+    /// The page's markup (`Resources/map.html`), cut at its two placeholder lines: `@style@`
+    /// (replaced by `map.css`) and `@payload@` (replaced by the payload and `map.js`).
+    static let template: (before: String, between: String, after: String) = {
+        let html = String(decoding: PackageResources.map_html, as: UTF8.self)
+        let style = html.range(of: "@style@\n")!, payload = html.range(of: "@payload@\n")!
+        return (String(html[..<style.lowerBound]), String(html[style.upperBound..<payload.lowerBound]),
+                String(html[payload.upperBound...]))
+    }()
+
+    /// The page's style sheet (`Resources/map.css`).
+    static let style = String(decoding: PackageResources.map_css, as: UTF8.self)
+
+    /// The page's script (`Resources/map.js`): plain ES2017, no libraries. It reads the payload from
+    /// `#covgap-data` ({ title, summary, operators, villages, gaps, fibre, extensions, sites, places
+    /// (GeoJSON FeatureCollections, WGS84 [lon, lat]), labels {districts, communes} }; every part may
+    /// be absent) and draws on a canvas: coordinates projected once (equirectangular, x scaled by
+    /// cos(mid-latitude)), simplified lazily per zoom bucket (Douglas–Peucker at ~1 px) into cached
+    /// Path2D objects, culled by bounding box, grouped by colour class, redrawn on requestAnimationFrame.
+    static let script = String(decoding: PackageResources.map_js, as: UTF8.self)
+
+    /// JSON text made safe inside a script element: `</` becomes `<\/` so it cannot close the
+    /// element, and `<!--` becomes `<\u0021--` so it cannot start an escaped-comment state.
+    /// Both are valid JSON escapes, and `<` only occurs inside JSON strings.
+    static func embeddable(_ json: String) -> String {
+        let bytes = Array(json.utf8)
+        let lt = UInt8(ascii: "<")
+        guard bytes.contains(lt) else { return json }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == lt, i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") {
+                out.append(contentsOf: Array(#"<\/"#.utf8))
+                i += 2
+                continue
+            }
+            if b == lt, i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: "!"),
+               bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
+                out.append(contentsOf: Array(#"<\u0021--"#.utf8))
+                i += 4
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

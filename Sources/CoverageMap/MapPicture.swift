@@ -1,0 +1,336 @@
+import Foundation
+import Geo
+import GeoIO
+import CoverageReport
+import Coverage
+
+/// What the static map shows; all coordinates WGS84 lon/lat.
+public struct MapPictureInput: Sendable {
+    public struct Village: Sendable {
+        public var shape: Shape
+        /// `covered`, `partial` or `uncovered` (anything else is drawn grey as "no data").
+        public var status: String
+        public init(shape: Shape, status: String) {
+            self.shape = shape
+            self.status = status
+        }
+    }
+
+    public struct Place: Sendable {
+        public var at: Coordinate
+        public var name: String
+        public var has5G: Bool
+        public init(at: Coordinate, name: String, has5G: Bool) {
+            self.at = at
+            self.name = name
+            self.has5G = has5G
+        }
+    }
+
+    public var title: String
+    public var subtitle: String
+    public var villages: [Village]
+    public var gaps: [Shape]
+    public var fibre: [Shape]
+    public var extensions: [Shape]
+    public var sites: [Coordinate]
+    public var places: [Place]
+
+    public init(title: String, subtitle: String = "", villages: [Village] = [], gaps: [Shape] = [],
+                fibre: [Shape] = [], extensions: [Shape] = [], sites: [Coordinate] = [], places: [Place] = []) {
+        self.title = title
+        self.subtitle = subtitle
+        self.villages = villages
+        self.gaps = gaps
+        self.fibre = fibre
+        self.extensions = extensions
+        self.sites = sites
+        self.places = places
+    }
+}
+
+/// The coverage map as a static SVG for reports and slides: the page's colours, a legend and a
+/// scale bar; equirectangular (x scaled by cos of the mid-latitude); coordinates rounded to
+/// 0.1 px and simplified below 0.3 px; the same input gives the same bytes.
+public enum MapPicture {
+    static let covered = "#3f9e4d", partial = "#f0a30a", uncovered = "#d7191c", noData = "#b9bec5"
+    static let gapRed = "#8e0b0e", fibre = "#1f4e9c", site = "#2d3440", place = "#6a3d9a"
+    static let white = "#ffffff", ink = "#1c2330", muted = "#5d6776", mapBackground = "#e8ecf0"
+    static let scaleInk = "#333333", placeInk = "#4a2a70"
+    static let font = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
+
+    public static func svg(_ input: MapPictureInput, width: Int = 1600) -> String {
+        let width = max(width, 320)
+        let margin = 24.0, headerH = input.subtitle.isEmpty ? 58.0 : 80.0
+        let mapW = Double(width) - 2 * margin
+
+        // Extent: the villages, or everything when there are none.
+        var bounds: Bounds? = nil
+        func add(_ b: Bounds?) { if let b { bounds = bounds.map { $0.union(b) } ?? b } }
+        for v in input.villages { add(v.shape.bounds) }
+        if bounds == nil {
+            for s in input.gaps + input.fibre + input.extensions { add(s.bounds) }
+            for c in input.sites + input.places.map(\.at) { add(Bounds(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) }
+        }
+        let b = bounds ?? Bounds(minX: 108.6, minY: 13.5, maxX: 109.4, maxY: 14.7)
+        let k = cos(((b.minY + b.maxY) / 2).clamped(-85, 85) * .pi / 180)
+        let worldW = max(b.width * k, 1e-9), worldH = max(b.height, 1e-9)
+        let mapH = (mapW * worldH / worldW).clamped(240, Double(width) * 2)
+        let scale = min(mapW / worldW, mapH / worldH)
+        let offX = margin + (mapW - worldW * scale) / 2, offY = headerH + (mapH - worldH * scale) / 2
+        let project = Projector(originX: b.minX, originY: b.maxY, k: k, scale: scale, offX: offX, offY: offY)
+
+        let legend = legendItems(input)
+        let legendRows = layoutLegend(legend, width: mapW)
+        let legendH = Double(legendRows.count) * 22 + 16
+        let height = Int((headerH + mapH + 12 + legendH + margin).rounded(.up))
+
+        var svg = ""
+        svg += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        svg += #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(width)" height="\#(height)" viewBox="0 0 \#(width) \#(height)" font-family="\#(font)">"# + "\n"
+        svg += "<title>\(xml(input.title))</title>\n"
+        svg += #"<defs><pattern id="gap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.6" height="6" fill="\#(gapRed)"/></pattern>"#
+        svg += #"<clipPath id="map-clip"><rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))"/></clipPath></defs>"# + "\n"
+        svg += #"<rect width="100%" height="100%" fill="\#(white)"/>"# + "\n"
+        svg += #"<text x="\#(f(margin))" y="34" font-size="22" font-weight="600" fill="\#(ink)">\#(xml(input.title))</text>"# + "\n"
+        if !input.subtitle.isEmpty {
+            svg += #"<text x="\#(f(margin))" y="60" font-size="15" fill="\#(muted)">\#(xml(input.subtitle))</text>"# + "\n"
+        }
+        svg += #"<rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))" fill="\#(mapBackground)"/>"# + "\n"
+        svg += #"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"# + "\n"
+
+        // Villages by status, red last so it is on top.
+        let groups: [(String, String)] = [("other", noData), ("covered", covered), ("partial", partial), ("uncovered", uncovered)]
+        for (status, colour) in groups {
+            let members = input.villages.filter { statusKey($0.status) == status }
+            guard !members.isEmpty else { continue }
+            var d = ""
+            for v in members { d += path(v.shape, project, closed: true) }
+            svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(d)"/></g>"# + "\n"
+        }
+        if !input.gaps.isEmpty {
+            let d = input.gaps.map { path($0, project, closed: true) }.joined()
+            svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(d)"/></g>"# + "\n"
+        }
+        // Uncovered villages too small to see get a ring.
+        let rings = input.villages.filter { statusKey($0.status) == "uncovered" }.compactMap { v -> (Double, Double)? in
+            guard let vb = v.shape.bounds, max(vb.width * k, vb.height) * scale < 9 else { return nil }
+            return project.at(vb.center)
+        }
+        if !rings.isEmpty {
+            svg += #"<g id="uncovered-rings" fill="none" stroke="\#(uncovered)" stroke-width="2">"#
+            for (x, y) in rings { svg += #"<circle cx="\#(f(x))" cy="\#(f(y))" r="7"/>"# }
+            svg += "</g>\n"
+        }
+        let fibreLines = input.fibre.filter { !isPoint($0) }
+        if !fibreLines.isEmpty {
+            let d = fibreLines.map { path($0, project, closed: false) }.joined()
+            svg += #"<g id="fibre" fill="none"><path d="\#(d)" stroke="\#(white)" stroke-width="3.6"/><path d="\#(d)" stroke="\#(fibre)" stroke-width="1.8"/></g>"# + "\n"
+        }
+        let nodes = input.fibre.filter(isPoint).flatMap(points)
+        if !nodes.isEmpty {
+            svg += #"<g id="fibre-nodes" fill="\#(fibre)">"#
+            for c in nodes { let (x, y) = project.at(c); svg += #"<rect x="\#(f(x - 2))" y="\#(f(y - 2))" width="4" height="4"/>"# }
+            svg += "</g>\n"
+        }
+        if !input.extensions.isEmpty {
+            let d = input.extensions.map { path($0, project, closed: false) }.joined()
+            svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(d)"/></g>"# + "\n"
+        }
+        if !input.sites.isEmpty {
+            svg += #"<g id="sites" fill="\#(site)" stroke="\#(white)" stroke-width="0.6">"#
+            for c in input.sites { let (x, y) = project.at(c); svg += #"<circle cx="\#(f(x))" cy="\#(f(y))" r="2.2"/>"# }
+            svg += "</g>\n"
+        }
+        if !input.places.isEmpty {
+            svg += #"<g id="places">"#
+            for p in input.places {
+                let (x, y) = project.at(p.at)
+                let style = p.has5G ? #"fill="\#(place)" stroke="\#(white)" stroke-width="1.2""# : #"fill="\#(white)" stroke="\#(place)" stroke-width="1.8""#
+                svg += #"<path d="\#(star(x, y, 7))" \#(style)/>"#
+            }
+            svg += "</g>\n"
+            svg += #"<g id="place-names" font-size="11" font-style="italic" fill="\#(placeInk)" stroke="\#(white)" stroke-width="3" paint-order="stroke" stroke-linejoin="round">"#
+            for p in input.places where !p.name.isEmpty {
+                let (x, y) = project.at(p.at)
+                svg += #"<text x="\#(f(x + 10))" y="\#(f(y + 4))">\#(xml(p.name))</text>"#
+            }
+            svg += "</g>\n"
+        }
+        if input.villages.isEmpty && input.gaps.isEmpty && input.fibre.isEmpty && input.sites.isEmpty && input.places.isEmpty {
+            svg += #"<text x="\#(f(margin + mapW / 2))" y="\#(f(headerH + mapH / 2))" text-anchor="middle" font-size="16" fill="\#(muted)">No map data</text>"# + "\n"
+        }
+        svg += "</g>\n"
+        svg += scaleBar(x: margin + 10, y: headerH + mapH - 14, metresPerPx: 111_320 / scale)
+
+        // Legend below the map.
+        var y = headerH + mapH + 12 + 16
+        svg += #"<g id="legend" font-size="13" fill="\#(ink)">"# + "\n"
+        for row in legendRows {
+            var x = margin
+            for item in row {
+                svg += item.symbol(x, y)
+                svg += #"<text x="\#(f(x + 28))" y="\#(f(y + 4.5))">\#(xml(item.label))</text>"#
+                x += item.width
+            }
+            svg += "\n"
+            y += 22
+        }
+        svg += "</g>\n</svg>\n"
+        return svg
+    }
+
+    // MARK: - legend
+
+    struct LegendItem {
+        var label: String
+        var symbol: (Double, Double) -> String
+        var width: Double { 28 + Double(label.count) * 7.2 + 22 }
+    }
+
+    static func legendItems(_ input: MapPictureInput) -> [LegendItem] {
+        func box(_ fill: String, _ extra: String = "") -> (Double, Double) -> String {
+            { x, y in #"<rect x="\#(f(x))" y="\#(f(y - 7))" width="22" height="14" rx="2" fill="\#(fill)"\#(extra)/>"# }
+        }
+        var items = [
+            LegendItem(label: "Covered (≥ 95 %)", symbol: box(covered)),
+            LegendItem(label: "Partial (5–95 %)", symbol: box(partial)),
+            LegendItem(label: "Uncovered (< 5 %)", symbol: box(uncovered)),
+            LegendItem(label: "Mobile gap", symbol: box("url(#gap-hatch)", #" stroke="\#(gapRed)" stroke-width="1.2""#)),
+        ]
+        if input.villages.contains(where: { statusKey($0.status) == "other" }) {
+            items.append(LegendItem(label: "No data", symbol: box(noData)))
+        }
+        items.append(LegendItem(label: "Fibre route", symbol: { x, y in #"<path d="M\#(f(x)) \#(f(y))h22" stroke="\#(fibre)" stroke-width="2.2"/>"# }))
+        items.append(LegendItem(label: "Proposed extension", symbol: { x, y in #"<path d="M\#(f(x)) \#(f(y))h22" stroke="\#(fibre)" stroke-width="2.2" stroke-dasharray="5 3"/>"# }))
+        items.append(LegendItem(label: "Mobile site", symbol: { x, y in #"<circle cx="\#(f(x + 11))" cy="\#(f(y))" r="3" fill="\#(site)"/>"# }))
+        items.append(LegendItem(label: "Priority place with 5G", symbol: { x, y in #"<path d="\#(star(x + 11, y, 7))" fill="\#(place)"/>"# }))
+        items.append(LegendItem(label: "Priority place without 5G", symbol: { x, y in #"<path d="\#(star(x + 11, y, 6.5))" fill="\#(white)" stroke="\#(place)" stroke-width="1.6"/>"# }))
+        return items
+    }
+
+    static func layoutLegend(_ items: [LegendItem], width: Double) -> [[LegendItem]] {
+        var rows: [[LegendItem]] = [[]], used = 0.0
+        for item in items {
+            if used + item.width > width, !(rows.last!.isEmpty) { rows.append([]); used = 0 }
+            rows[rows.count - 1].append(item)
+            used += item.width
+        }
+        return rows
+    }
+
+    static func scaleBar(x: Double, y: Double, metresPerPx: Double) -> String {
+        let target = 120 * metresPerPx
+        let p = pow(10, (log10(target)).rounded(.down))
+        let len = [1.0, 2, 5, 10].map { $0 * p }.last { $0 <= target } ?? p
+        let px = len / metresPerPx
+        let label = len >= 1000 ? "\(f(len / 1000)) km" : "\(f(len)) m"
+        return #"<g id="scale" font-size="11" fill="\#(scaleInk)"><path d="M\#(f(x)) \#(f(y - 5))v5h\#(f(px))v-5" fill="none" stroke="\#(scaleInk)" stroke-width="1.5"/><text x="\#(f(x))" y="\#(f(y - 9))">\#(label)</text></g>"# + "\n"
+    }
+
+    // MARK: - geometry to path data
+
+    /// Equirectangular: x = (lon − minLon)·cos(lat0)·scale, y = (maxLat − lat)·scale, plus the map's offset.
+    struct Projector {
+        var originX, originY, k, scale, offX, offY: Double
+        func at(_ c: Coordinate) -> (Double, Double) {
+            (offX + (c.x - originX) * k * scale, offY + (originY - c.y) * scale)
+        }
+    }
+
+    static func statusKey(_ s: String) -> String {
+        switch s { case "covered", "partial", "uncovered": return s; default: return "other" }
+    }
+
+    static func isPoint(_ s: Shape) -> Bool {
+        switch s { case .point, .multiPoint: return true; default: return false }
+    }
+
+    static func points(_ s: Shape) -> [Coordinate] {
+        switch s {
+        case .point(let c): return [c]
+        case .multiPoint(let cs): return cs
+        case .geometryCollection(let gs): return gs.flatMap(points)
+        default: return []
+        }
+    }
+
+    /// The lines or rings of a shape (points are drawn as symbols, not paths).
+    static func parts(_ s: Shape) -> [[Coordinate]] {
+        switch s {
+        case .point, .multiPoint: return []
+        case .lineString(let cs): return [cs]
+        case .multiLineString(let ls), .polygon(let ls): return ls
+        case .multiPolygon(let ps): return ps.flatMap { $0 }
+        case .geometryCollection(let gs): return gs.flatMap(parts)
+        }
+    }
+
+    static func path(_ s: Shape, _ project: Projector, closed: Bool) -> String {
+        var d = ""
+        for part in parts(s) {
+            let px = simplify(part.map(project.at), tolerance: 0.3)
+            // Rounded to 0.1 px, in tenths, consecutive duplicates dropped.
+            var tenths: [(Int, Int)] = []
+            for (x, y) in px {
+                let t = (Int((x * 10).rounded()), Int((y * 10).rounded()))
+                if tenths.last.map({ $0 != t }) ?? true { tenths.append(t) }
+            }
+            if closed, tenths.count > 1, tenths.first! == tenths.last! { tenths.removeLast() }
+            guard tenths.count >= (closed ? 3 : 2) else { continue }
+            for (i, t) in tenths.enumerated() { d += (i == 0 ? "M" : "L") + tenth(t.0) + " " + tenth(t.1) }
+            if closed { d += "Z" }
+        }
+        return d
+    }
+
+    /// Douglas–Peucker on screen points.
+    static func simplify(_ p: [(Double, Double)], tolerance: Double) -> [(Double, Double)] {
+        guard p.count > 3 else { return p }
+        var keep = [Bool](repeating: false, count: p.count)
+        keep[0] = true; keep[p.count - 1] = true
+        var stack = [(0, p.count - 1)]
+        let t2 = tolerance * tolerance
+        while let (a, b) = stack.popLast() {
+            guard b > a + 1 else { continue }
+            let (ax, ay) = p[a], dx = p[b].0 - ax, dy = p[b].1 - ay, len2 = dx * dx + dy * dy
+            var maxD = -1.0, idx = a
+            for i in (a + 1)..<b {
+                let qx = p[i].0 - ax, qy = p[i].1 - ay
+                var d: Double
+                if len2 > 0 {
+                    let t = ((qx * dx + qy * dy) / len2).clamped(0, 1)
+                    let ex = qx - t * dx, ey = qy - t * dy
+                    d = ex * ex + ey * ey
+                } else { d = qx * qx + qy * qy }
+                if d > maxD { maxD = d; idx = i }
+            }
+            if maxD > t2 { keep[idx] = true; stack.append((a, idx)); stack.append((idx, b)) }
+        }
+        return p.indices.filter { keep[$0] }.map { p[$0] }
+    }
+
+    static func star(_ x: Double, _ y: Double, _ r: Double) -> String {
+        var d = ""
+        for i in 0..<10 {
+            let a = -Double.pi / 2 + Double(i) * .pi / 5, rr = i % 2 == 1 ? r * 0.45 : r
+            d += (i == 0 ? "M" : "L") + f(x + rr * cos(a)) + " " + f(y + rr * sin(a))
+        }
+        return d + "Z"
+    }
+
+    /// A number rounded to 0.1, written without a trailing ".0" and without locale.
+    static func f(_ v: Double) -> String { tenth(Int((v * 10).rounded())) }
+
+    static func tenth(_ t: Int) -> String {
+        if t < 0 { return "-" + tenth(-t) }
+        let whole = t / 10, frac = t % 10
+        return frac == 0 ? String(whole) : "\(whole).\(frac)"
+    }
+
+    static func xml(_ s: String) -> String { xmlEscape(s) }
+}
+
+extension Double {
+    fileprivate func clamped(_ lo: Double, _ hi: Double) -> Double { Swift.min(hi, Swift.max(lo, self)) }
+}

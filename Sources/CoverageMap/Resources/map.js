@@ -1,0 +1,812 @@
+(function () {
+"use strict";
+var covgap = window.covgap = { ready: false, errors: [], lastRenderMs: 0, loadMs: 0, renders: 0 };
+var baseTitle = "covgap map";
+function showStatus() {
+  var n = covgap.errors.length;
+  document.title = baseTitle + " \u00b7 " + (n ? n + (n === 1 ? " error" : " errors") : "ok");
+  if (document.body) document.body.dataset.errors = String(n);
+}
+function report(msg) { covgap.errors.push(String(msg)); if (covgap.ready) showStatus(); }
+window.onerror = function (msg, src, line, col) { report(msg + (line ? " (line " + line + ":" + col + ")" : "")); return false; };
+window.addEventListener("unhandledrejection", function (e) { report("unhandled rejection: " + (e.reason && e.reason.message || e.reason)); });
+
+// ---------- small helpers ----------
+var $ = function (id) { return document.getElementById(id); };
+function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+function num(x) { return typeof x === "number" && isFinite(x) ? x : null; }
+function str(x) { return x == null ? "" : String(x); }
+function pct(f) { f = num(f); return f == null ? "\u2014" : (f * 100).toFixed(1) + "\u00a0%"; }
+function pctv(v) { v = num(v); if (v == null) return "\u2014"; var r = Math.round(v * 10) / 10; return (r % 1 === 0 ? r.toFixed(0) : r.toFixed(1)) + "\u00a0%"; }
+function meters(m) { m = num(m); if (m == null) return "\u2014"; return m < 1000 ? Math.round(m) + "\u00a0m" : (m / 1000).toFixed(m < 10000 ? 2 : 1) + "\u00a0km"; }
+function area(m2) { m2 = num(m2); if (m2 == null) return "\u2014"; return m2 >= 1e6 ? (m2 / 1e6).toFixed(2) + "\u00a0km\u00b2" : (m2 / 1e4).toFixed(1) + "\u00a0ha"; }
+function int(n) { n = num(n); return n == null ? "\u2014" : Math.round(n).toLocaleString("en-US"); }
+function norm(s) {
+  return str(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u0111\u0110]/g, "d")
+    .toLowerCase().replace(/\s+/g, " ").trim();
+}
+covgap.normalize = norm;
+function features(c) { return c && Array.isArray(c.features) ? c.features.filter(function (f) { return f && typeof f === "object"; }) : []; }
+function props(f) { return f.properties && typeof f.properties === "object" ? f.properties : {}; }
+
+var RED = "#d7191c", AMBER = "#f0a30a", GREEN = "#3f9e4d", BLUE = "#2b83ba", GREY = "#b9bec5";
+var GAPRED = "#8e0b0e", FIBRE = "#1f4e9c", SITE = "#2d3440", PLACE = "#6a3d9a";
+var FONT = '"Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
+
+// ---------- payload ----------
+var P = {}, tParse0 = performance.now();
+try {
+  var node = $("covgap-data");
+  P = JSON.parse(node && node.textContent.trim() ? node.textContent : "{}");
+  if (!P || typeof P !== "object" || Array.isArray(P)) P = {};
+} catch (e) { report("payload: " + e.message); P = {}; }
+var S = P.summary && typeof P.summary === "object" ? P.summary : {};
+covgap.timing = { start_ms: Math.round(tParse0), parse_ms: Math.round(performance.now() - tParse0) };
+var tPrep0 = performance.now();
+
+// ---------- geometry: lon/lat -> world (x = lon*cos(lat0), y = -lat), then screen = world*s + t ----------
+var K = 1, X0 = 0, Y0 = 0;
+function ringArray(coords, out) {
+  if (!Array.isArray(coords)) return;
+  var a = new Float64Array(coords.length * 2), n = 0;
+  for (var i = 0; i < coords.length; i++) {
+    var c = coords[i];
+    if (!c || !isFinite(c[0]) || !isFinite(c[1])) continue;
+    a[n++] = +c[0]; a[n++] = +c[1];
+  }
+  if (n >= 4) out.push(n === a.length ? a : a.slice(0, n));
+}
+function partsOf(g, out) {
+  if (!g || typeof g !== "object") return out;
+  var c = g.coordinates;
+  switch (g.type) {
+    case "Polygon": case "MultiLineString": if (Array.isArray(c)) c.forEach(function (r) { ringArray(r, out); }); break;
+    case "MultiPolygon": if (Array.isArray(c)) c.forEach(function (p) { if (Array.isArray(p)) p.forEach(function (r) { ringArray(r, out); }); }); break;
+    case "LineString": ringArray(c, out); break;
+    case "GeometryCollection": (g.geometries || []).forEach(function (x) { partsOf(x, out); }); break;
+  }
+  return out;
+}
+function pointsOf(g, out) {
+  if (!g || typeof g !== "object") return out;
+  var c = g.coordinates;
+  if (g.type === "Point" && Array.isArray(c) && isFinite(c[0]) && isFinite(c[1])) out.push([+c[0], +c[1]]);
+  else if (g.type === "MultiPoint" && Array.isArray(c)) c.forEach(function (p) { if (p && isFinite(p[0]) && isFinite(p[1])) out.push([+p[0], +p[1]]); });
+  else if (g.type === "GeometryCollection") (g.geometries || []).forEach(function (x) { pointsOf(x, out); });
+  return out;
+}
+function shapeLayer(fc) {
+  return features(fc).map(function (f) { return { p: props(f), parts: partsOf(f.geometry, []), bb: null, sc: null }; })
+    .filter(function (f) { return f.parts.length > 0; });
+}
+function pointLayer(fc) {
+  var out = [];
+  features(fc).forEach(function (f) { var p = props(f); pointsOf(f.geometry, []).forEach(function (c) { out.push({ p: p, x: c[0], y: c[1] }); }); });
+  return out;
+}
+var V = shapeLayer(P.villages), GAPS = shapeLayer(P.gaps), FIB = shapeLayer(P.fibre), FIBPTS = pointLayer(P.fibre);
+var EXT = shapeLayer(P.extensions), SITES = pointLayer(P.sites), PLACES = pointLayer(P.places);
+var LABELS = P.labels && typeof P.labels === "object" ? P.labels : {};
+var DISTRICTS = (Array.isArray(LABELS.districts) ? LABELS.districts : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
+var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
+
+// World coordinates are relative to the data's north-west corner so that Path2D's float32 points
+// stay precise (≪ 1 px) at the closest zoom.
+(function project() {
+  var minY = Infinity, maxY = -Infinity, minX = Infinity;
+  function scanParts(L) { L.forEach(function (f) { f.parts.forEach(function (a) { for (var i = 1; i < a.length; i += 2) { if (a[i] < minY) minY = a[i]; if (a[i] > maxY) maxY = a[i]; if (a[i - 1] < minX) minX = a[i - 1]; } }); }); }
+  function scanPts(L) { L.forEach(function (q) { if (q.y < minY) minY = q.y; if (q.y > maxY) maxY = q.y; if (q.x < minX) minX = q.x; }); }
+  scanParts(V); if (!isFinite(minY)) { scanParts(GAPS); scanParts(FIB); scanParts(EXT); scanPts(SITES); scanPts(PLACES); scanPts(FIBPTS); }
+  var lat0 = isFinite(minY) ? (minY + maxY) / 2 : 14.1;
+  K = Math.cos(Math.max(-85, Math.min(85, lat0)) * Math.PI / 180);
+  if (isFinite(minX)) { X0 = minX * K; Y0 = -maxY; }
+  function tParts(L) {
+    L.forEach(function (f) {
+      var bb = [Infinity, Infinity, -Infinity, -Infinity];
+      f.parts.forEach(function (a) {
+        for (var i = 0; i < a.length; i += 2) {
+          var x = a[i] * K - X0, y = -a[i + 1] - Y0; a[i] = x; a[i + 1] = y;
+          if (x < bb[0]) bb[0] = x; if (y < bb[1]) bb[1] = y; if (x > bb[2]) bb[2] = x; if (y > bb[3]) bb[3] = y;
+        }
+      });
+      f.bb = bb; f.cx = (bb[0] + bb[2]) / 2; f.cy = (bb[1] + bb[3]) / 2;
+    });
+  }
+  function tPts(L) { L.forEach(function (q) { q.x = q.x * K - X0; q.y = -q.y - Y0; }); }
+  tParts(V); tParts(GAPS); tParts(FIB); tParts(EXT); tPts(SITES); tPts(PLACES); tPts(FIBPTS); tPts(DISTRICTS); tPts(COMMUNES);
+})();
+
+// Labels computed from the villages when the payload has none.
+function centroidLabels(key) {
+  var acc = {}, order = [];
+  V.forEach(function (v) {
+    var name = str(v.p[key]); if (!name) return;
+    var id = key === "commune" ? str(v.p.district) + "\u0000" + name : name;
+    var a = acc[id]; if (!a) { a = acc[id] = { name: name, x: 0, y: 0, n: 0 }; order.push(a); }
+    a.x += v.cx; a.y += v.cy; a.n++;
+  });
+  return order.map(function (a) { return { name: a.name, x: a.x / a.n, y: a.y / a.n }; });
+}
+if (!DISTRICTS.length) DISTRICTS = centroidLabels("district");
+if (!COMMUNES.length) COMMUNES = centroidLabels("commune");
+
+var EXTENT = null;
+(function () {
+  var bb = [Infinity, Infinity, -Infinity, -Infinity];
+  function addBB(b) { if (b[0] < bb[0]) bb[0] = b[0]; if (b[1] < bb[1]) bb[1] = b[1]; if (b[2] > bb[2]) bb[2] = b[2]; if (b[3] > bb[3]) bb[3] = b[3]; }
+  function addPt(q) { addBB([q.x, q.y, q.x, q.y]); }
+  V.forEach(function (f) { addBB(f.bb); });
+  if (!isFinite(bb[0])) { [GAPS, FIB, EXT].forEach(function (L) { L.forEach(function (f) { addBB(f.bb); }); }); [SITES, PLACES, FIBPTS].forEach(function (L) { L.forEach(addPt); }); }
+  if (isFinite(bb[0])) EXTENT = bb;
+})();
+// Typical village size (world units), to decide when outlines and village names are worth drawing.
+var VSIZE = (function () {
+  if (!V.length) return 0;
+  var step = Math.max(1, Math.floor(V.length / 2000)), a = [];
+  for (var i = 0; i < V.length; i += step) { var b = V[i].bb; a.push(Math.max(b[2] - b[0], b[3] - b[1])); }
+  a.sort(function (x, y) { return x - y; });
+  return a[a.length >> 1];
+})();
+var COMMUNE_SPACING = EXTENT && COMMUNES.length ? Math.sqrt(Math.max((EXTENT[2] - EXTENT[0]) * (EXTENT[3] - EXTENT[1]), 1e-12) / COMMUNES.length) : Infinity;
+
+// ---------- Douglas–Peucker, per zoom bucket, lazily ----------
+function simplify(a, tol2) {
+  var n = a.length >> 1;
+  if (n <= 4) return a;
+  var keep = new Uint8Array(n), stack = [0, n - 1], kept = 2;
+  keep[0] = 1; keep[n - 1] = 1;
+  while (stack.length) {
+    var last = stack.pop(), first = stack.pop();
+    var ax = a[2 * first], ay = a[2 * first + 1], dx = a[2 * last] - ax, dy = a[2 * last + 1] - ay;
+    var len2 = dx * dx + dy * dy, maxd = -1, idx = -1;
+    for (var i = first + 1; i < last; i++) {
+      var px = a[2 * i] - ax, py = a[2 * i + 1] - ay, d;
+      if (len2 > 0) { var t = (px * dx + py * dy) / len2; t = t < 0 ? 0 : t > 1 ? 1 : t; var qx = px - t * dx, qy = py - t * dy; d = qx * qx + qy * qy; }
+      else d = px * px + py * py;
+      if (d > maxd) { maxd = d; idx = i; }
+    }
+    if (maxd > tol2 && idx > 0) { keep[idx] = 1; kept++; if (idx - first > 1) stack.push(first, idx); if (last - idx > 1) stack.push(idx, last); }
+  }
+  if (kept === n) return a;
+  var out = new Float64Array(kept * 2), k = 0;
+  for (var j = 0; j < n; j++) if (keep[j]) { out[k++] = a[2 * j]; out[k++] = a[2 * j + 1]; }
+  return out;
+}
+// One Path2D per feature and zoom bucket, in world coordinates (drawn under the view transform):
+// far cheaper in Chromium than tracing every frame into one big path.
+function pathAt(f, bucket, closed) {
+  var c = f.sc || (f.sc = {}), r = c[bucket];
+  if (r) return r;
+  var tol = 0.6 / Math.pow(2, bucket), t2 = tol * tol, min = closed ? 8 : 4;
+  r = new Path2D();
+  for (var p = 0; p < f.parts.length; p++) {
+    var a = simplify(f.parts[p], t2); if (a.length < min) a = f.parts[p];
+    r.moveTo(a[0], a[1]);
+    for (var i = 2; i < a.length; i += 2) r.lineTo(a[i], a[i + 1]);
+    if (closed) r.closePath();
+  }
+  c[bucket] = r;
+  return r;
+}
+
+// ---------- views (how villages are coloured) ----------
+var STATUS_CLASSES = [
+  { label: "Uncovered (< 5 %)", color: RED }, { label: "Partial (5\u201395 %)", color: AMBER },
+  { label: "Covered (\u2265 95 %)", color: GREEN }, { label: "No data", color: GREY }];
+var RAMP_CLASSES = [
+  { label: "< 5 %", color: RED }, { label: "5\u201350 %", color: "#fdae61" }, { label: "50\u201395 %", color: "#a6d96a" },
+  { label: "\u2265 95 %", color: GREEN }, { label: "No data", color: GREY }];
+var FIXED_CLASSES = [
+  { label: "No fibre within reach", color: RED }, { label: "Fibre within reach", color: BLUE }, { label: "No fibre layer", color: GREY }];
+function rampClass(f) { f = num(f); return f == null ? 4 : f < 0.05 ? 0 : f < 0.5 ? 1 : f < 0.95 ? 2 : 3; }
+var OPERATORS = Array.isArray(P.operators) ? P.operators.map(str).filter(Boolean) : [];
+if (!OPERATORS.length) { var seenOp = {}; V.forEach(function (v) { var o = v.p.operators; if (o && typeof o === "object") Object.keys(o).forEach(function (k) { if (!seenOp[k]) { seenOp[k] = 1; OPERATORS.push(k); } }); }); }
+var TECHS = ["mobile", "broadband", "2G", "3G", "4G", "5G"];
+var TECH_LABEL = { mobile: "Mobile (any)", broadband: "Broadband (3G+)", "2G": "2G", "3G": "3G", "4G": "4G", "5G": "5G" };
+function cov(v, k) { var c = v.p.coverage; return c && typeof c === "object" ? num(c[k]) : null; }
+function opFrac(v, k) { var c = v.p.operators; return c && typeof c === "object" ? num(c[k]) : null; }
+var view = { id: "mobile", operator: OPERATORS[0] || "" };
+function viewSpec() {
+  if (view.id === "mobile") return { title: "Mobile signal, by village", classes: STATUS_CLASSES, of: function (v) { var s = v.p.mobile_status; return s === "uncovered" ? 0 : s === "partial" ? 1 : s === "covered" ? 2 : 3; } };
+  if (view.id === "fixed") return { title: "Fixed broadband, by village", classes: FIXED_CLASSES, of: function (v) { var s = v.p.fixed_status; return s === "unavailable" ? 0 : s === "available" ? 1 : 2; } };
+  if (view.id === "operator") { var op = view.operator; return { title: (op || "Operator") + ": share of village covered", classes: RAMP_CLASSES, of: function (v) { return rampClass(opFrac(v, op)); } }; }
+  var t = view.id; return { title: (TECH_LABEL[t] || t) + ": share of village covered", classes: RAMP_CLASSES, of: function (v) { return rampClass(cov(v, t)); } };
+}
+var CLS = new Uint8Array(V.length), SPEC = null, COUNTS = [];
+function classify() {
+  SPEC = viewSpec(); COUNTS = SPEC.classes.map(function () { return 0; });
+  for (var i = 0; i < V.length; i++) { var c = SPEC.of(V[i]); CLS[i] = c; COUNTS[c]++; }
+}
+
+// ---------- canvas and the view transform ----------
+var mapEl = $("map"), base = $("base"), over = $("overlay");
+var ctx = base.getContext("2d"), octx = over.getContext("2d");
+var W = 0, H = 0, DPR = 1, T = { s: 1, tx: 0, ty: 0 }, FIT_S = 0, MAX_S = 250000;
+function resize() {
+  var r = mapEl.getBoundingClientRect(), nw = Math.max(1, Math.round(r.width)), nh = Math.max(1, Math.round(r.height));
+  var nd = Math.min(window.devicePixelRatio || 1, 2);
+  if (nw === W && nh === H && nd === DPR) return false;
+  if (W && H) { var cx = (W / 2 - T.tx) / T.s, cy = (H / 2 - T.ty) / T.s; T.tx = nw / 2 - cx * T.s; T.ty = nh / 2 - cy * T.s; }
+  W = nw; H = nh; DPR = nd;
+  document.body.dataset.mapRect = [Math.round(r.left), Math.round(r.top), W, H].join(",");
+  [base, over].forEach(function (c) { c.width = Math.round(W * DPR); c.height = Math.round(H * DPR); c.style.width = W + "px"; c.style.height = H + "px"; });
+  return true;
+}
+function clampS(s) { var lo = FIT_S ? FIT_S / 4 : 1e-9; return Math.max(lo, Math.min(MAX_S, s)); }
+function fitBox(bb, pad, maxS) {
+  var bw = Math.max(bb[2] - bb[0], 1e-9), bh = Math.max(bb[3] - bb[1], 1e-9);
+  var s = Math.min(Math.max(W - 2 * pad, 40) / bw, Math.max(H - 2 * pad, 40) / bh);
+  if (maxS) s = Math.min(s, maxS);
+  s = clampS(s);
+  T.s = s; T.tx = W / 2 - (bb[0] + bb[2]) / 2 * s; T.ty = H / 2 - (bb[1] + bb[3]) / 2 * s;
+}
+function fitAll() {
+  if (EXTENT) fitBox(EXTENT, 28);
+  else { var c = [108.9 * K - X0, -14.1 - Y0]; fitBox([c[0] - 0.6, c[1] - 0.7, c[0] + 0.6, c[1] + 0.7], 28); }
+  if (!FIT_S) { FIT_S = T.s; }
+}
+function zoomAt(sx, sy, f) {
+  var ns = clampS(T.s * f); f = ns / T.s;
+  T.tx = sx - (sx - T.tx) * f; T.ty = sy - (sy - T.ty) * f; T.s = ns;
+  requestRender();
+}
+var pending = false;
+function requestRender() { if (!pending) { pending = true; requestAnimationFrame(function () { pending = false; guarded(render); }); } }
+function guarded(fn) { try { fn(); } catch (e) { report((e && e.message || e) + (e && e.stack ? " " + e.stack.split("\n")[1] : "")); } }
+
+// ---------- drawing ----------
+var hatch = null;
+function hatchPattern() {
+  if (hatch) return hatch;
+  var c = document.createElement("canvas"), n = Math.round(8 * DPR); c.width = n; c.height = n;
+  var g = c.getContext("2d"); g.strokeStyle = GAPRED; g.lineWidth = 1.4 * DPR; g.globalAlpha = 0.9;
+  g.beginPath(); g.moveTo(0, n); g.lineTo(n, 0); g.moveTo(-n / 2, n / 2); g.lineTo(n / 2, -n / 2); g.moveTo(n / 2, n * 1.5); g.lineTo(n * 1.5, n / 2); g.stroke();
+  hatch = ctx.createPattern(c, "repeat");
+  return hatch;
+}
+function worldTransform(c) { c.setTransform(DPR * T.s, 0, 0, DPR * T.s, DPR * T.tx, DPR * T.ty); }
+function screenTransform(c) { c.setTransform(DPR, 0, 0, DPR, 0, 0); }
+function visibleBox(m) { var s = T.s; return [(-T.tx - m) / s, (-T.ty - m) / s, (W - T.tx + m) / s, (H - T.ty + m) / s]; }
+function inBox(b, v) { return !(b[2] < v[0] || b[0] > v[2] || b[3] < v[1] || b[1] > v[3]); }
+function bucket() { return Math.floor(Math.log2(T.s)); }
+var VISIBLE = [], selected = -1, hover = -1;
+
+function render() {
+  var t0 = performance.now(), ph = { start: t0 };
+  resize();
+  var c = ctx, s = T.s, tx = T.tx, ty = T.ty, vb = visibleBox(4), b = bucket();
+  c.setTransform(DPR, 0, 0, DPR, 0, 0);
+  c.fillStyle = "#e8ecf0"; c.fillRect(0, 0, W, H);
+  c.lineJoin = "round"; c.lineCap = "round";
+
+  // villages, batched by colour class; the first class (the gaps' red) is drawn last, on top
+  var NK = SPEC.classes.length, groups = [], tiny = [], i, j;
+  for (i = 0; i < NK; i++) groups.push([]);
+  VISIBLE = [];
+  for (i = 0; i < V.length; i++) {
+    var bb = V[i].bb;
+    if (bb[2] < vb[0] || bb[0] > vb[2] || bb[3] < vb[1] || bb[1] > vb[3]) continue;
+    VISIBLE.push(i);
+    if ((bb[2] - bb[0]) * s < 1.6 && (bb[3] - bb[1]) * s < 1.6) tiny.push(i); else groups[CLS[i]].push(i);
+  }
+  var outlines = VSIZE * s > 14;
+  worldTransform(c);
+  for (var k = NK - 1; k >= 0; k--) {
+    var g = groups[k]; if (!g.length) continue;
+    c.fillStyle = SPEC.classes[k].color;
+    for (j = 0; j < g.length; j++) c.fill(pathAt(V[g[j]], b, true), "evenodd");
+  }
+  if (outlines) {
+    c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8 / s;
+    for (k = 0; k < NK; k++) for (j = 0; j < groups[k].length; j++) c.stroke(pathAt(V[groups[k][j]], b, true));
+  }
+  screenTransform(c);
+  for (j = 0; j < tiny.length; j++) { var tv = V[tiny[j]]; c.fillStyle = SPEC.classes[CLS[tiny[j]]].color; c.fillRect(tv.cx * s + tx - 1, tv.cy * s + ty - 1, 2, 2); }
+  ph.villages = performance.now();
+
+  // mobile gap areas: hatched, dark red outline
+  var gv = GAPS.filter(function (f) { return inBox(f.bb, vb); });
+  if (gv.length) {
+    worldTransform(c);
+    var pat = hatchPattern();
+    if (pat && pat.setTransform && c.getTransform) pat.setTransform(c.getTransform().inverse());
+    c.fillStyle = pat || "rgba(142,11,14,0.35)"; c.strokeStyle = GAPRED; c.lineWidth = 1.2 / s;
+    gv.forEach(function (f) { var p = pathAt(f, b, true); c.fill(p, "evenodd"); c.stroke(p); });
+    screenTransform(c);
+  }
+  ph.gaps = performance.now();
+  // fibre routes and access nodes; proposed extensions dashed
+  var fv = FIB.filter(function (f) { return inBox(f.bb, vb); });
+  if (fv.length) {
+    worldTransform(c);
+    c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6 / s; fv.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
+    c.strokeStyle = FIBRE; c.lineWidth = 1.8 / s; fv.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
+    screenTransform(c);
+  }
+  var fp = Math.min(5, Math.max(2.5, s / 4000));
+  c.fillStyle = FIBRE;
+  FIBPTS.forEach(function (q) { var x = q.x * s + tx, y = q.y * s + ty; if (x > -5 && y > -5 && x < W + 5 && y < H + 5) c.fillRect(x - fp / 2, y - fp / 2, fp, fp); });
+  var ev = EXT.filter(function (f) { return inBox(f.bb, vb); });
+  if (ev.length) {
+    worldTransform(c);
+    c.setLineDash([6 / s, 4 / s]); c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = 2 / s;
+    ev.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
+    c.setLineDash([]); c.lineCap = "round";
+    screenTransform(c);
+  }
+  // sites
+  // sites: dots, smaller and lighter where they are dense so the villages' colours stay readable
+  var onScreen = [];
+  for (i = 0; i < SITES.length; i++) {
+    var q = SITES[i], x = q.x * s + tx, y = q.y * s + ty;
+    if (x > -4 && y > -4 && x < W + 4 && y < H + 4) onScreen.push(x, y);
+  }
+  var dense = onScreen.length / 2 > W * H / 600, sr = dense ? 1.1 : Math.min(3.5, Math.max(1.6, s / 900));
+  for (i = 0; i < onScreen.length; i += 512) {
+    c.beginPath();
+    for (j = i; j < Math.min(i + 512, onScreen.length); j += 2) { c.moveTo(onScreen[j] + sr, onScreen[j + 1]); c.arc(onScreen[j], onScreen[j + 1], sr, 0, 2 * Math.PI); }
+    c.fillStyle = dense ? "rgba(45,52,64,0.45)" : SITE; c.fill();
+    if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); }
+  }
+  ph.lines_sites = performance.now();
+
+  // villages of the first (red) class that are too small to see get a ring around them
+  var small = [];
+  for (j = 0; j < VISIBLE.length; j++) { var vi = VISIBLE[j]; if (CLS[vi] !== 0) continue; var vv = V[vi]; if (Math.max(vv.bb[2] - vv.bb[0], vv.bb[3] - vv.bb[1]) * s < 9) small.push(vv); if (small.length > 300) break; }
+  if (small.length && small.length <= 300) {
+    c.beginPath(); small.forEach(function (v) { var x = v.cx * s + tx, y = v.cy * s + ty; c.moveTo(x + 7, y); c.arc(x, y, 7, 0, 2 * Math.PI); });
+    c.strokeStyle = "#fff"; c.lineWidth = 4; c.stroke(); c.strokeStyle = SPEC.classes[0].color; c.lineWidth = 2; c.stroke();
+  }
+  // priority places
+  var pr = 7;
+  PLACES.forEach(function (q) {
+    var x = q.x * s + tx, y = q.y * s + ty; if (x < -10 || y < -10 || x > W + 10 || y > H + 10) return;
+    star(c, x, y, pr); if (q.p.has_5g === true) { c.fillStyle = PLACE; c.fill(); c.strokeStyle = "#fff"; c.lineWidth = 1.2; c.stroke(); }
+    else { c.fillStyle = "#fff"; c.fill(); c.strokeStyle = PLACE; c.lineWidth = 1.8; c.stroke(); }
+  });
+  // the selected village
+  if (selected >= 0) {
+    worldTransform(c);
+    var sp = pathAt(V[selected], b, true);
+    c.strokeStyle = "#fff"; c.lineWidth = 5 / s; c.stroke(sp); c.strokeStyle = "#111827"; c.lineWidth = 2.2 / s; c.stroke(sp);
+    screenTransform(c);
+  }
+  drawLabels(c);
+  ph.labels = performance.now();
+  drawScale();
+  drawOverlay();
+  covgap.lastRenderMs = Math.round((performance.now() - t0) * 100) / 100;
+  var prev = t0, keys = Object.keys(ph); covgap.lastPhases = {};
+  for (var q = 1; q < keys.length; q++) { covgap.lastPhases[keys[q]] = Math.round((ph[keys[q]] - prev) * 10) / 10; prev = ph[keys[q]]; }
+  covgap.renders++;
+}
+function star(c, x, y, r) {
+  c.beginPath();
+  for (var i = 0; i < 10; i++) { var a = -Math.PI / 2 + i * Math.PI / 5, rr = i % 2 ? r * 0.45 : r; var px = x + rr * Math.cos(a), py = y + rr * Math.sin(a); if (i) c.lineTo(px, py); else c.moveTo(px, py); }
+  c.closePath();
+}
+
+// labels: districts when zoomed out, communes when zoomed in, then places and villages; no overlaps
+function drawLabels(c) {
+  var s = T.s, tx = T.tx, ty = T.ty, boxes = [];
+  function free(b) { for (var i = 0; i < boxes.length; i++) { var o = boxes[i]; if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false; } return true; }
+  function put(text, x, y, size, weight, color, align, haloW) {
+    c.font = weight + " " + size + "px " + FONT; var w = c.measureText(text).width, h = size;
+    var x0 = align === "left" ? x : x - w / 2, b = [x0 - 3, y - h / 2 - 2, x0 + w + 3, y + h / 2 + 2];
+    if (b[2] < 0 || b[0] > W || b[3] < 0 || b[1] > H || !free(b)) return false;
+    boxes.push(b);
+    c.textAlign = align || "center"; c.textBaseline = "middle";
+    c.lineWidth = haloW || 3; c.strokeStyle = "rgba(255,255,255,0.92)"; c.strokeText(text, x, y);
+    c.fillStyle = color; c.fillText(text, x, y);
+    return true;
+  }
+  var communes = COMMUNE_SPACING * s > 80 || !DISTRICTS.length;
+  c.lineJoin = "round";
+  if (!communes) {
+    try { c.letterSpacing = "0.8px"; } catch (e) {}
+    DISTRICTS.forEach(function (l) { put(l.name.toLocaleUpperCase("vi"), l.x * s + tx, l.y * s + ty, 12.5, "600", "#2a3140", "center", 3.5); });
+    try { c.letterSpacing = "0px"; } catch (e) {}
+  } else {
+    COMMUNES.forEach(function (l) { put(l.name, l.x * s + tx, l.y * s + ty, 12, "600", "#2a3140", "center", 3.5); });
+  }
+  if (communes) PLACES.forEach(function (q) { var n = str(q.p.name); if (n) put(n, q.x * s + tx + 10, q.y * s + ty, 11, "italic", "#4a2a70", "left", 3); });
+  if (VISIBLE.length < 400) {
+    for (var j = 0; j < VISIBLE.length; j++) {
+      var v = V[VISIBLE[j]], w = (v.bb[2] - v.bb[0]) * s, n = str(v.p.name);
+      if (!n || w < 46 || (v.bb[3] - v.bb[1]) * s < 16) continue;
+      put(n, v.cx * s + tx, v.cy * s + ty, 11, "normal", "#1f2633", "center", 3);
+    }
+  }
+}
+function drawScale() {
+  var mpp = 111320 / T.s, target = 110 * mpp, p = Math.pow(10, Math.floor(Math.log10(target))), len = p;
+  [1, 2, 5, 10].forEach(function (m) { if (m * p <= target) len = m * p; });
+  var px = len / mpp, box = $("scale");
+  box.innerHTML = ""; box.appendChild(el("div", null, len >= 1000 ? (len / 1000) + " km" : len + " m"));
+  var bar = el("div", "bar"); bar.style.width = Math.round(px) + "px"; box.appendChild(bar);
+}
+function drawOverlay() {
+  octx.setTransform(DPR, 0, 0, DPR, 0, 0); octx.clearRect(0, 0, W, H);
+  if (hover >= 0 && hover !== selected && V[hover]) {
+    worldTransform(octx);
+    octx.lineJoin = "round"; octx.strokeStyle = "#111827"; octx.lineWidth = 1.6 / T.s; octx.stroke(pathAt(V[hover], bucket(), true));
+  }
+}
+
+// ---------- hit testing ----------
+function pip(parts, x, y) {
+  var inside = false;
+  for (var p = 0; p < parts.length; p++) {
+    var a = parts[p], n = a.length;
+    for (var i = 0, j = n - 2; i < n; j = i, i += 2) {
+      var yi = a[i + 1], yj = a[j + 1];
+      if ((yi > y) !== (yj > y) && x < (a[j] - a[i]) * (y - yi) / (yj - yi) + a[i]) inside = !inside;
+    }
+  }
+  return inside;
+}
+function villageAt(sx, sy) {
+  var s = T.s, x = (sx - T.tx) / s, y = (sy - T.ty) / s, tol = 3 / s;
+  for (var i = V.length - 1; i >= 0; i--) {
+    var bb = V[i].bb;
+    if (x < bb[0] - tol || x > bb[2] + tol || y < bb[1] - tol || y > bb[3] + tol) continue;
+    if (pip(V[i].parts, x, y)) return i;
+    if ((bb[2] - bb[0]) * s < 5 && (bb[3] - bb[1]) * s < 5) return i;
+  }
+  return -1;
+}
+
+// ---------- header, legend, details ----------
+function header() {
+  var t = str(P.title) || "Coverage map";
+  baseTitle = t;
+  $("title").textContent = t;
+  var n = num(S.villages), mob = S.mobile || {}, fix = S.fixed || {}, pl = S.places || {}, tg = S.targets || {};
+  var sub = [];
+  if (n != null) sub.push(int(n) + " villages");
+  var tech = ["2G", "3G", "4G", "5G"].filter(function (k) { return S[k] && num(S[k].covered_pct) != null; }).map(function (k) { return k + " " + pctv(S[k].covered_pct); });
+  if (tech.length) sub.push("covered by " + tech.join(" \u00b7 "));
+  $("subtitle").textContent = sub.join(" \u2014 ");
+  var box = $("summary"); box.innerHTML = "";
+  function kpi(label, value, target, detail) {
+    var d = el("div", "kpi"), v = num(value), tv = num(target);
+    if (v != null && tv != null) d.className += v + 1e-9 >= tv ? " ok" : " bad";
+    d.appendChild(el("div", "k", label));
+    var line = el("div"); line.appendChild(el("span", "v", pctv(v)));
+    if (tv != null) { line.appendChild(el("span", "t", "(target " + pctv(tv) + ")")); line.appendChild(el("span", "mark", v != null && v + 1e-9 >= tv ? "\u2713" : "\u2717")); }
+    d.appendChild(line);
+    if (detail) d.title = detail;
+    box.appendChild(d);
+  }
+  if (S.mobile) kpi("Mobile signal", mob.covered_pct, tg.mobile_covered_pct, int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial");
+  if (S.fixed) kpi("Fixed broadband", fix.available_pct, tg.fixed_available_pct, int(fix.unavailable) + " without fibre within reach");
+  if (S.places) kpi("5G at priority places", pl["5g_pct"], tg.places_5g_pct, int(pl.with_5g) + " of " + int(pl.total) + " places");
+}
+function swatch(kind, color) {
+  var NS = "http://www.w3.org/2000/svg", s = document.createElementNS(NS, "svg");
+  s.setAttribute("width", "22"); s.setAttribute("height", "14"); s.setAttribute("viewBox", "0 0 22 14");
+  var m = {
+    fill: '<rect x="1" y="1" width="20" height="12" rx="2" fill="' + color + '"/>',
+    gap: '<defs><pattern id="lgh" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.6" height="5" fill="' + GAPRED + '"/></pattern></defs><rect x="1" y="1" width="20" height="12" rx="2" fill="url(#lgh)" stroke="' + GAPRED + '" stroke-width="1.2"/>',
+    line: '<path d="M1 7H21" stroke="' + FIBRE + '" stroke-width="2.2" stroke-linecap="round"/>',
+    dash: '<path d="M1 7H21" stroke="' + FIBRE + '" stroke-width="2.2" stroke-dasharray="5 3"/>',
+    node: '<rect x="8" y="4" width="6" height="6" fill="' + FIBRE + '"/>',
+    site: '<circle cx="11" cy="7" r="3" fill="' + SITE + '" stroke="#fff" stroke-width="0.8"/>',
+    ring: '<circle cx="11" cy="7" r="5" fill="none" stroke="' + color + '" stroke-width="2"/>',
+    star5: '<path d="' + starPath(11, 7.5, 6.5) + '" fill="' + PLACE + '" stroke="#fff" stroke-width="1"/>',
+    star0: '<path d="' + starPath(11, 7.5, 6) + '" fill="#fff" stroke="' + PLACE + '" stroke-width="1.6"/>'
+  };
+  s.innerHTML = m[kind] || "";
+  return s;
+}
+function starPath(x, y, r) { var d = ""; for (var i = 0; i < 10; i++) { var a = -Math.PI / 2 + i * Math.PI / 5, rr = i % 2 ? r * 0.45 : r; d += (i ? "L" : "M") + (x + rr * Math.cos(a)).toFixed(2) + " " + (y + rr * Math.sin(a)).toFixed(2); } return d + "Z"; }
+function legend() {
+  var box = $("legend"); box.innerHTML = "";
+  box.appendChild(el("h2", null, "Legend"));
+  box.appendChild(el("div", "cap", SPEC.title));
+  function row(kind, color, label, n) { var r = el("div", "li"); r.appendChild(swatch(kind, color)); r.appendChild(el("span", null, label)); if (n != null) r.appendChild(el("span", "n", int(n))); box.appendChild(r); }
+  SPEC.classes.forEach(function (k, i) { if (COUNTS[i] || i < SPEC.classes.length - 1) row("fill", k.color, k.label, COUNTS[i]); });
+  box.appendChild(el("div", "sep"));
+  row("gap", null, "Mobile gap area", GAPS.length || null);
+  row("ring", SPEC.classes[0].color, "Ring: small " + (view.id === "mobile" ? "uncovered" : view.id === "fixed" ? "unconnected" : "< 5 %") + " village");
+  if (FIB.length || FIBPTS.length) row("line", null, "Fibre route" + (FIBPTS.length ? "" : ""));
+  if (FIBPTS.length) row("node", null, "Fibre access node");
+  if (EXT.length) row("dash", null, "Proposed fibre extension", EXT.length);
+  if (!FIB.length && !FIBPTS.length && !EXT.length) row("line", null, "Fibre route (no fibre layer)");
+  row("site", null, "Mobile site", SITES.length || null);
+  row("star5", null, "Priority place with 5G", PLACES.filter(function (q) { return q.p.has_5g === true; }).length || null);
+  row("star0", null, "Priority place without 5G", PLACES.filter(function (q) { return q.p.has_5g !== true; }).length || null);
+}
+function statusBadge(st, text) { return el("span", "badge " + (st || ""), text); }
+function mobileBadgeText(v) { var st = v.p.mobile_status; return st === "uncovered" ? "No mobile signal" : st === "partial" ? "Partial " + pct(cov(v, "mobile")) : st === "covered" ? "Covered" : "Mobile: no data"; }
+function details() {
+  var box = $("details");
+  if (selected < 0) { if (!box.hidden) { box.hidden = true; box.innerHTML = ""; } return; }
+  var v = V[selected], p = v.p;
+  box.innerHTML = ""; box.hidden = false;
+  var close = el("button", null, "\u00d7"); close.id = "close"; close.type = "button"; close.title = "Close"; close.onclick = function () { select(-1); };
+  box.appendChild(close);
+  box.appendChild(el("h2", null, str(p.name) || str(p.id)));
+  box.appendChild(el("div", "meta", [p.commune, p.district].filter(Boolean).map(str).join(" \u00b7 ") + (p.id != null ? "  \u00b7  id " + str(p.id) : "")));
+  var b = el("div"); b.appendChild(statusBadge(p.mobile_status, mobileBadgeText(v)));
+  if (p.fixed_status) b.appendChild(statusBadge(p.fixed_status, p.fixed_status === "available" ? "Fibre within reach" : "No fibre within reach"));
+  box.appendChild(b);
+  function table(rows) { var t = el("table"); rows.forEach(function (r) { var tr = el("tr"); tr.appendChild(el("td", null, r[0])); var v2 = el("td", "v", r[1]); tr.appendChild(v2); if (r.length > 2) { var tb = el("td", "b"), m = el("div", "meter"), i = el("i"); var f = num(r[2]); i.style.width = (f == null ? 0 : Math.max(0, Math.min(1, f)) * 100) + "%"; i.style.background = RAMP_CLASSES[rampClass(f)].color; m.appendChild(i); tb.appendChild(m); tr.appendChild(tb); } t.appendChild(tr); }); return t; }
+  box.appendChild(el("h3", null, "Village"));
+  box.appendChild(table([["Households", int(p.households)], ["Area", area(p.area_m2)]]));
+  box.appendChild(el("h3", null, "Area covered, by class"));
+  box.appendChild(table(TECHS.map(function (k) { return [TECH_LABEL[k], pct(cov(v, k)), cov(v, k)]; })));
+  var ops = p.operators && typeof p.operators === "object" ? Object.keys(p.operators) : [];
+  var opOrder = OPERATORS.filter(function (o) { return ops.indexOf(o) >= 0; }).concat(ops.filter(function (o) { return OPERATORS.indexOf(o) < 0; }));
+  if (opOrder.length) { box.appendChild(el("h3", null, "Area covered, by operator")); box.appendChild(table(opOrder.map(function (o) { return [o, pct(opFrac(v, o)), opFrac(v, o)]; }))); }
+  box.appendChild(el("h3", null, "Fixed broadband"));
+  box.appendChild(table([["Status", p.fixed_status === "available" ? "Available" : p.fixed_status === "unavailable" ? "Unavailable" : "No fibre layer"], ["Distance to fibre", meters(p.fibre_distance_m)]]));
+}
+
+// ---------- selection, zoom to a village ----------
+function indexOfId(id) { for (var i = 0; i < V.length; i++) if (str(V[i].p.id) === str(id)) return i; return -1; }
+function select(i) {
+  var changed = i !== selected; selected = i;
+  if (changed) {
+    var box = $("details"), wasHidden = box.hidden;
+    details();
+    if (box.hidden !== wasHidden || !box.hidden) { if (resize()) requestRender(); }
+    document.body.dataset.selected = i >= 0 ? str(V[i].p.id) : "";
+    Array.prototype.forEach.call($("list").children, function (li) { li.classList.toggle("sel", +li.dataset.i === i); });
+  }
+  requestRender();
+}
+function zoomToIndex(i) {
+  if (i < 0 || !V[i]) return false;
+  select(i); resize();
+  var bb = V[i].bb, cx = (bb[0] + bb[2]) / 2, cy = (bb[1] + bb[3]) / 2;
+  var w = Math.max(bb[2] - bb[0], 0.004), h = Math.max(bb[3] - bb[1], 0.004);
+  fitBox([cx - w * 2.5, cy - h * 2.5, cx + w * 2.5, cy + h * 2.5], 20);
+  document.body.dataset.focus = str(V[i].p.id);
+  requestRender();
+  return true;
+}
+
+// ---------- the gap list and search ----------
+function gapRank(v) { var st = v.p.mobile_status; return st === "uncovered" ? 0 : st === "partial" ? 1 : v.p.fixed_status === "unavailable" ? 2 : 3; }
+var collator = (window.Intl && Intl.Collator) ? new Intl.Collator("vi") : null;
+function cmpName(a, b) { var x = str(a.p.district) + "\u0001" + str(a.p.commune) + "\u0001" + str(a.p.name), y = str(b.p.district) + "\u0001" + str(b.p.commune) + "\u0001" + str(b.p.name); return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
+var GAP_LIST = V.map(function (v, i) { return i; }).filter(function (i) { return gapRank(V[i]) < 3; }).sort(function (a, b) {
+  var ra = gapRank(V[a]), rb = gapRank(V[b]); if (ra !== rb) return ra - rb;
+  if (ra === 1) { var fa = cov(V[a], "mobile"), fb = cov(V[b], "mobile"); if (fa !== fb) return (fa == null ? 2 : fa) - (fb == null ? 2 : fb); }
+  return cmpName(V[a], V[b]) || a - b;
+});
+var PREFIXES = ["to dan pho ", "khu pho ", "khu vuc ", "lang ", "thon ", "xom ", "ap ", "buon ", "plei ", "to ", "doi ", "khu "];
+var normed = false;
+function ensureNorm() {
+  if (normed) return; normed = true;
+  V.forEach(function (v) {
+    var n = norm(v.p.name), core = n;
+    for (var k = 0; k < PREFIXES.length; k++) if (n.indexOf(PREFIXES[k]) === 0) { core = n.slice(PREFIXES[k].length); break; }
+    v.nn = n; v.core = core; v.hay = n + " | " + norm(v.p.commune) + " | " + norm(v.p.district) + " | " + norm(v.p.id);
+  });
+}
+function searchIndices(text) {
+  var q = norm(text); if (!q) return null;
+  ensureNorm();
+  var toks = q.split(" "), hits = [];
+  for (var i = 0; i < V.length; i++) {
+    var v = V[i], ok = true;
+    for (var t = 0; t < toks.length; t++) if (v.hay.indexOf(toks[t]) < 0) { ok = false; break; }
+    if (!ok) continue;
+    var score = (v.core === q || v.nn === q) ? 0 : (" " + v.nn + " ").indexOf(" " + q + " ") >= 0 ? 1 : v.nn.indexOf(q) >= 0 ? 2 : toks.every(function (x) { return v.nn.indexOf(x) >= 0; }) ? 3 : 4;
+    hits.push([score, gapRank(v), i]);
+  }
+  hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || cmpName(V[a[2]], V[b[2]]) || a[2] - b[2]; });
+  return hits.map(function (h) { return h[2]; });
+}
+var LIST_MAX = 250, lastResults = GAP_LIST, lastAuto = null;
+function renderList(indices, searching) {
+  var ol = $("list"); ol.innerHTML = "";
+  $("listTitle").textContent = searching ? "Search results" : "Gap villages";
+  $("gapCount").textContent = int(indices.length);
+  var frag = document.createDocumentFragment();
+  for (var k = 0; k < Math.min(indices.length, LIST_MAX); k++) {
+    var i = indices[k], v = V[i], p = v.p, li = el("li");
+    li.dataset.i = String(i); li.dataset.id = str(p.id); li.tabIndex = 0;
+    if (i === selected) li.className = "sel";
+    li.appendChild(el("div", "n", str(p.name) || str(p.id)));
+    var meta = [p.commune, p.district].filter(Boolean).map(str).join(" \u00b7 "); if (meta) li.appendChild(el("div", "m", meta));
+    var bd = el("div");
+    if (p.mobile_status === "uncovered" || p.mobile_status === "partial" || searching) bd.appendChild(statusBadge(p.mobile_status, mobileBadgeText(v)));
+    if (p.fixed_status === "unavailable") bd.appendChild(statusBadge("unavailable", "No fibre \u00b7 " + meters(p.fibre_distance_m)));
+    li.appendChild(bd);
+    frag.appendChild(li);
+  }
+  ol.appendChild(frag);
+  var note = "";
+  if (!V.length) note = "No villages in this report.";
+  else if (!indices.length) note = searching ? "No village matches." : "No gap villages: every village is covered and has fibre within reach.";
+  else if (indices.length > LIST_MAX) note = "Showing " + LIST_MAX + " of " + int(indices.length) + "; refine the search.";
+  else if (!searching) note = "Uncovered and partial first, then without fibre. Click to zoom.";
+  $("listNote").textContent = note;
+}
+function runSearch(text, zoom) {
+  var r = searchIndices(text);
+  lastResults = r || GAP_LIST;
+  renderList(lastResults, r != null);
+  if (r && r.length && (zoom || (r.length === 1 && lastAuto !== r[0]))) { lastAuto = r[0]; zoomToIndex(r[0]); }
+  return r || [];
+}
+$("list").addEventListener("click", function (e) { var li = e.target.closest && e.target.closest("li"); if (li) guarded(function () { zoomToIndex(+li.dataset.i); }); });
+$("list").addEventListener("keydown", function (e) { if (e.key === "Enter") { var li = e.target.closest && e.target.closest("li"); if (li) guarded(function () { zoomToIndex(+li.dataset.i); }); } });
+$("search").addEventListener("input", function (e) { guarded(function () { runSearch(e.target.value, false); }); });
+$("search").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); guarded(function () { runSearch(e.target.value, true); }); } });
+
+// ---------- the view switch ----------
+function setView(id) {
+  if (id && id.indexOf("operator:") === 0) { view.operator = id.slice(9); id = "operator"; }
+  else if (OPERATORS.indexOf(id) >= 0) { view.operator = id; id = "operator"; }
+  if (["mobile", "fixed", "operator"].concat(TECHS).indexOf(id) < 0) return view.id;
+  view.id = id;
+  Array.prototype.forEach.call(document.querySelectorAll(".seg button"), function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === id)); });
+  $("opRow").classList.toggle("on", id === "operator");
+  $("operator").value = view.operator;
+  classify(); legend(); requestRender();
+  document.body.dataset.view = id === "operator" ? "operator:" + view.operator : id;
+  return document.body.dataset.view;
+}
+Array.prototype.forEach.call(document.querySelectorAll(".seg button"), function (b) { b.addEventListener("click", function () { guarded(function () { setView(b.dataset.view); }); }); });
+(function () { var s = $("operator"); OPERATORS.forEach(function (o) { var op = el("option", null, o); op.value = o; s.appendChild(op); }); s.addEventListener("change", function () { guarded(function () { setView("operator:" + s.value); }); }); })();
+
+// ---------- pointer, wheel, keys ----------
+var pointers = {}, npointers = 0, drag = null, hoverPending = null;
+function pos(e) { var r = over.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; }
+over.addEventListener("pointerdown", function (e) {
+  try { over.setPointerCapture(e.pointerId); } catch (x) {}
+  pointers[e.pointerId] = pos(e); npointers = Object.keys(pointers).length;
+  if (npointers === 1) drag = { x0: pointers[e.pointerId].x, y0: pointers[e.pointerId].y, moved: false };
+  else if (drag) drag.moved = true;
+  over.classList.add("dragging"); tip(null);
+});
+over.addEventListener("pointermove", function (e) {
+  var p = pos(e);
+  if (!pointers[e.pointerId]) { hoverPending = p; requestAnimationFrame(doHover); return; }
+  var prev = pointers[e.pointerId], ids = Object.keys(pointers);
+  if (ids.length === 2) {
+    var other = pointers[ids[0] == e.pointerId ? ids[1] : ids[0]];
+    var d0 = Math.hypot(prev.x - other.x, prev.y - other.y), d1 = Math.hypot(p.x - other.x, p.y - other.y);
+    if (d0 > 0) zoomAt((p.x + other.x) / 2, (p.y + other.y) / 2, d1 / d0);
+    T.tx += (p.x - prev.x) / 2; T.ty += (p.y - prev.y) / 2;
+  } else {
+    T.tx += p.x - prev.x; T.ty += p.y - prev.y;
+    if (drag && Math.hypot(p.x - drag.x0, p.y - drag.y0) > 3) drag.moved = true;
+  }
+  pointers[e.pointerId] = p; requestRender();
+});
+function endPointer(e) {
+  if (!pointers[e.pointerId]) return;
+  delete pointers[e.pointerId]; npointers = Object.keys(pointers).length;
+  if (!npointers) {
+    over.classList.remove("dragging");
+    if (e.type === "pointerup" && drag && !drag.moved) { var p = pos(e); guarded(function () { select(villageAt(p.x, p.y)); }); }
+    drag = null;
+  }
+}
+over.addEventListener("pointerup", endPointer); over.addEventListener("pointercancel", endPointer);
+over.addEventListener("pointerleave", function () { hover = -1; tip(null); drawOverlay(); });
+over.addEventListener("wheel", function (e) {
+  e.preventDefault(); var p = pos(e), dy = e.deltaY * (e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1);
+  zoomAt(p.x, p.y, Math.exp(-Math.max(-300, Math.min(300, dy)) * 0.0018));
+}, { passive: false });
+over.addEventListener("dblclick", function (e) { var p = pos(e); zoomAt(p.x, p.y, 2); });
+over.addEventListener("keydown", function (e) {
+  var step = 60;
+  if (e.key === "+" || e.key === "=") zoomAt(W / 2, H / 2, 1.5); else if (e.key === "-") zoomAt(W / 2, H / 2, 1 / 1.5);
+  else if (e.key === "0") { fitAll(); requestRender(); }
+  else if (e.key === "ArrowLeft") { T.tx += step; requestRender(); } else if (e.key === "ArrowRight") { T.tx -= step; requestRender(); }
+  else if (e.key === "ArrowUp") { T.ty += step; requestRender(); } else if (e.key === "ArrowDown") { T.ty -= step; requestRender(); }
+  else if (e.key === "Escape") select(-1);
+  else return;
+  e.preventDefault();
+});
+$("zin").onclick = function () { zoomAt(W / 2, H / 2, 2); };
+$("zout").onclick = function () { zoomAt(W / 2, H / 2, 0.5); };
+$("zfit").onclick = function () { fitAll(); requestRender(); };
+function doHover() {
+  var p = hoverPending; if (!p || npointers) return; hoverPending = null;
+  guarded(function () {
+    var i = villageAt(p.x, p.y);
+    if (i !== hover) { hover = i; drawOverlay(); }
+    tip(i >= 0 ? p : null);
+  });
+}
+function tip(p) {
+  var t = $("tip");
+  if (!p || hover < 0) { t.hidden = true; return; }
+  var v = V[hover];
+  t.innerHTML = ""; t.appendChild(el("div", null, str(v.p.name) || str(v.p.id)));
+  t.appendChild(el("div", "m", [v.p.commune, v.p.district].filter(Boolean).map(str).join(" \u00b7 ")));
+  var line = SPEC.title.indexOf("Mobile") === 0 ? mobileBadgeText(v) : view.id === "fixed" ? (v.p.fixed_status || "no fibre layer") + " \u00b7 " + meters(v.p.fibre_distance_m) : (view.id === "operator" ? view.operator : view.id) + ": " + pct(view.id === "operator" ? opFrac(v, view.operator) : cov(v, view.id));
+  t.appendChild(el("div", null, line));
+  t.hidden = false;
+  var x = Math.min(p.x + 14, W - t.offsetWidth - 6), y = p.y + 16 + t.offsetHeight > H ? p.y - t.offsetHeight - 10 : p.y + 16;
+  t.style.left = Math.max(4, x) + "px"; t.style.top = Math.max(4, y) + "px";
+}
+if (window.ResizeObserver) new ResizeObserver(function () { if (resize()) { hatch = null; guarded(render); } }).observe(mapEl);
+else window.addEventListener("resize", function () { if (resize()) { hatch = null; requestRender(); } });
+
+// ---------- test hooks ----------
+covgap.search = function (text) { $("search").value = str(text); return runSearch(text, false).map(function (i) { return str(V[i].p.id); }); };
+covgap.zoomTo = function (id) { return zoomToIndex(indexOfId(id)); };
+covgap.view = function (name) { return name == null ? document.body.dataset.view : setView(str(name)); };
+covgap.visibleVillageIds = function () {
+  var vb = visibleBox(0), out = [];
+  for (var i = 0; i < V.length; i++) if (inBox(V[i].bb, vb)) out.push(str(V[i].p.id));
+  return out;
+};
+covgap.render = function () { render(); return covgap.lastRenderMs; };
+covgap.zoom = function (f) { zoomAt(W / 2, H / 2, f); render(); return covgap.lastRenderMs; };
+covgap.fit = function () { fitAll(); render(); };
+covgap.counts = function () { return { villages: V.length, gaps: GAPS.length, fibre: FIB.length, fibreNodes: FIBPTS.length, extensions: EXT.length, sites: SITES.length, places: PLACES.length }; };
+
+function hashParams() {
+  var out = {};
+  str(location.hash).replace(/^#/, "").split("&").forEach(function (kv) {
+    if (!kv) return; var i = kv.indexOf("="), k = i < 0 ? kv : kv.slice(0, i), v = i < 0 ? "" : kv.slice(i + 1);
+    try { out[decodeURIComponent(k)] = decodeURIComponent(v.replace(/\+/g, " ")); } catch (e) { out[k] = v; }
+  });
+  return out;
+}
+function applyHash() {
+  var h = hashParams();
+  if (h.view) setView(h.view);
+  var q = h.search != null ? h.search : h.q;
+  if (q) {
+    $("search").value = q;
+    var r = runSearch(q, false);
+    if (r.length) zoomToIndex(r[0]);
+    var id = r.length ? str(V[r[0]].p.id) : "";
+    document.body.dataset.focus = id;
+    document.body.dataset.focusVisible = id && covgap.visibleVillageIds().indexOf(id) >= 0 ? "1" : "0";
+  }
+  if (h.select) zoomToIndex(indexOfId(h.select));
+  return h;
+}
+function bench() {
+  function flush() { ctx.getImageData(0, 0, 1, 1); }
+  function timed(fn) { var t0 = performance.now(); fn(); render(); flush(); return Math.round((performance.now() - t0) * 10) / 10; }
+  var out = { villages: V.length, load_ms: covgap.loadMs, timing: covgap.timing, first_render_ms: covgap.firstRenderMs, zoom_in_cold: [], zoom_out_warm: [], zoom_in_warm: [], pan: [], render_only_ms: [] };
+  fitAll(); render(); flush();
+  for (var i = 0; i < 6; i++) out.zoom_in_cold.push(timed(function () { zoomAt(W / 2, H / 2, 2); }));
+  for (i = 0; i < 6; i++) out.zoom_out_warm.push(timed(function () { zoomAt(W / 2, H / 2, 0.5); }));
+  for (i = 0; i < 6; i++) out.zoom_in_warm.push(timed(function () { zoomAt(W / 2, H / 2, 2); }));
+  fitAll(); render();
+  for (i = 0; i < 5; i++) out.pan.push(timed(function () { T.tx += 40; }));
+  for (i = 0; i < 5; i++) { render(); out.render_only_ms.push(covgap.lastRenderMs); }
+  out.phases_at_extent = covgap.lastPhases;
+  var t0 = performance.now(); var hits = covgap.search("ka bung"); out.search_ms = Math.round((performance.now() - t0) * 10) / 10; out.search_hits = hits.length;
+  fitAll(); render();
+  document.body.dataset.bench = JSON.stringify(out);
+  covgap.bench = out;
+}
+
+// ---------- start ----------
+function init() {
+  covgap.timing.prepare_ms = Math.round(performance.now() - tPrep0);
+  header();
+  classify();
+  setView("mobile");
+  renderList(GAP_LIST, false);
+  $("empty").hidden = V.length > 0;
+  resize();
+  fitAll();
+  var h = applyHash();
+  var t0 = performance.now(); render(); covgap.firstRenderMs = Math.round((performance.now() - t0) * 10) / 10;
+  return h;
+}
+var H0 = {};
+try { H0 = init() || {}; } catch (e) { report("init: " + (e && e.message || e) + (e && e.stack ? " " + e.stack.split("\n")[1] : "")); }
+covgap.ready = true;
+covgap.loadMs = Math.round(performance.now());
+document.body.dataset.loadMs = String(covgap.loadMs);
+document.body.dataset.ready = "1";
+showStatus();
+if ("bench" in H0) guarded(bench);
+window.addEventListener("hashchange", function () { guarded(applyHash); });
+})();

@@ -1,0 +1,222 @@
+import Foundation
+import Geo
+import GeoIO
+import Coverage
+
+/// The plan's targets, shown beside the figures.
+public enum PlanTargets {
+    public static let mobileCoveredPct = 99.9
+    public static let fixedAvailablePct = 99.2
+    public static let places5GPct = 100.0
+}
+
+/// A finished analysis, ready to be written in every output form (SPEC §4).
+public struct Report: Sendable {
+    public static let schemaVersion = 1
+    public static let generator = "covgap 1.0"
+
+    public let input: AnalysisInput
+    public let result: AnalysisResult
+    public let summary: Summary
+    public let files: [InputFileInfo]
+    /// Decimals of coordinates in report.geojson and `nearest` positions.
+    public var precision: Int
+
+    public init(input: AnalysisInput, result: AnalysisResult, files: [InputFileInfo], precision: Int = 6) {
+        self.input = input
+        self.result = result
+        self.summary = Summary(input: input, result: result)
+        self.files = files
+        self.precision = precision
+    }
+
+    var villages: Zip2Sequence<[Village], [VillageCoverage]> { zip(input.villages, result.villages) }
+
+    // MARK: report.json
+
+    public func json() -> JSONValue {
+        var o = JSONObject()
+        o.append("schema_version", .number(Double(Self.schemaVersion)))
+        o.append("generated_by", .string(Self.generator))
+        var inputs = JSONObject()
+        for f in files {
+            inputs.append(f.role, ["path": .string(f.path), "sha256": .string(f.sha256), "count": .number(Double(f.count))])
+        }
+        o.append("inputs", .object(inputs))
+        o.append("parameters", .object(parametersJSON()))
+        o.append("summary", .object(summary.json(hasPlaces: input.places != nil)))
+        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { villageJSON(input.villages[$0], result.villages[$0]) }))
+        o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
+        o.append("priority_places", .array(zip(input.places ?? [], result.places).map { p, c in
+            ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
+             "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]
+        }))
+        o.append("warnings", .array(result.warnings.map(JSONValue.string)))
+        return .object(o)
+    }
+
+    func parametersJSON() -> JSONObject {
+        let p = result.parameters
+        var radius = JSONObject()
+        for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
+        return [
+            "crs": .string(result.crs),
+            "crs_from": .string(p.crs == nil ? "utm_zone_of_villages" : "option"),
+            "arc_step_deg": .number(p.arcStep),
+            "radius_m": .object(radius),
+            "fibre_reach_m": .number(p.fibreReach),
+            "covered_min": .number(p.coveredMin),
+            "uncovered_max": .number(p.uncoveredMax),
+            "min_gap_area_m2": .number(p.minGapArea),
+            "place_covered_min": .number(p.placeCoveredMin),
+            "precision": .number(Double(precision)),
+        ]
+    }
+
+    func lonLat(_ c: Coordinate) -> JSONValue {
+        let scale = pow(10, Double(precision))
+        return [.number((c.x * scale).rounded() / scale), .number((c.y * scale).rounded() / scale)]
+    }
+
+    func villageJSON(_ v: Village, _ r: VillageCoverage) -> JSONValue {
+        var coverage = JSONObject()
+        for (k, c) in CoverageClass.allCases.enumerated() { coverage.append(c.rawValue, .number(round6(r.fractions[k]))) }
+        var ops = JSONObject()
+        for (k, name) in result.operators.enumerated() { ops.append(name, .number(round6(r.operatorFractions[k]))) }
+        var o: JSONObject = [
+            "id": .string(v.id), "name": .string(v.name),
+            "commune": v.commune.map(JSONValue.string) ?? .null, "district": v.district.map(JSONValue.string) ?? .null,
+            "households": v.households.map(JSONValue.number) ?? .null,
+            "area_m2": .number(round2(r.areaM2)),
+            "center": lonLat(r.centre),
+            "coverage": .object(coverage), "operators": .object(ops),
+            "mobile_status": .string(r.mobileStatus.rawValue),
+            "gap_area_m2": .number(round2(r.gaps.reduce(0) { $0 + $1.areaM2 })),
+        ]
+        o.append("fixed", r.fixed.map { f in
+            ["status": .string(f.status.rawValue), "distance_m": .number(round2(f.distanceM)), "nearest": lonLat(f.nearest)]
+        } ?? .null)
+        if r.repairedShape != nil { o.append("repaired", true) }
+        return .object(o)
+    }
+
+    // MARK: Gaps
+
+    /// A village short of a target, and what it lacks.
+    public struct Gap: Sendable {
+        public var index: Int
+        public var mobile: MobileStatus
+        public var fixedUnavailable: Bool
+    }
+
+    /// Villages short of a target: uncovered first, then partial, then fixed-unavailable; input order within.
+    public func gapEntries() -> [Gap] {
+        var out: [Gap] = []
+        for (i, r) in result.villages.enumerated() {
+            let noFixed = r.fixed?.status == .unavailable
+            if r.mobileStatus != .covered || noFixed { out.append(Gap(index: i, mobile: r.mobileStatus, fixedUnavailable: noFixed)) }
+        }
+        return out.sorted { a, b in
+            if a.mobile != b.mobile { return a.mobile > b.mobile }
+            return a.index < b.index
+        }
+    }
+
+    func gapJSON(_ g: Gap) -> JSONValue {
+        let v = input.villages[g.index], r = result.villages[g.index]
+        var short: [JSONValue] = []
+        if g.mobile != .covered { short.append(.string("mobile_\(g.mobile.rawValue)")) }
+        if g.fixedUnavailable { short.append("fixed_unavailable") }
+        return [
+            "id": .string(v.id), "name": .string(v.name),
+            "commune": v.commune.map(JSONValue.string) ?? .null, "district": v.district.map(JSONValue.string) ?? .null,
+            "mobile_status": .string(r.mobileStatus.rawValue), "mobile_coverage": .number(round6(r.fraction(.mobile))),
+            "fixed_status": r.fixed.map { .string($0.status.rawValue) } ?? .null,
+            "fibre_distance_m": r.fixed.map { .number(round2($0.distanceM)) } ?? .null,
+            "short": .array(short),
+        ]
+    }
+
+    // MARK: report.geojson
+
+    /// simplestyle colours a map viewer shows without configuration.
+    static func style(_ s: MobileStatus) -> String {
+        switch s {
+        case .covered: return "#1a9641"
+        case .partial: return "#fdae61"
+        case .uncovered: return "#d7191c"
+        }
+    }
+
+    /// An operator's name as a short ASCII attribute key: "op_viettel".
+    static func operatorKey(_ name: String) -> String {
+        "op_" + String(searchKey(name).map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    public func geojsonFeatures() -> [(properties: JSONObject, geometry: Shape?)] {
+        var out = concurrentMap(input.villages.count, chunk: 256) { i -> (properties: JSONObject, geometry: Shape?) in
+            let v = input.villages[i], r = result.villages[i]
+            var p: JSONObject = [
+                "kind": "village", "id": .string(v.id), "name": .string(v.name),
+                "commune": v.commune.map(JSONValue.string) ?? .null, "district": v.district.map(JSONValue.string) ?? .null,
+                "households": v.households.map(JSONValue.number) ?? .null,
+                "area_m2": .number(round2(r.areaM2)), "status": .string(r.mobileStatus.rawValue),
+            ]
+            for (k, c) in CoverageClass.allCases.enumerated() {
+                p.append(c == .mobile || c == .broadband ? c.rawValue : "cov_\(c.rawValue.lowercased())", .number(round6(r.fractions[k])))
+            }
+            for (k, name) in result.operators.enumerated() { p.append(Self.operatorKey(name), .number(round6(r.operatorFractions[k]))) }
+            p.append("fixed", r.fixed.map { .string($0.status.rawValue) } ?? .null)
+            p.append("fibre_m", r.fixed.map { .number(round2($0.distanceM)) } ?? .null)
+            p.append("fill", .string(Self.style(r.mobileStatus)))
+            p.append("fill-opacity", 0.5)
+            p.append("stroke", "#555555")
+            p.append("stroke-width", 0.5)
+            return (p, r.repairedShape ?? v.shape)
+        }
+        for (v, r) in villages {
+            for gap in r.gaps {
+                out.append(([
+                    "kind": "mobile_gap", "village_id": .string(v.id), "name": .string(v.name),
+                    "area_m2": .number(round2(gap.areaM2)),
+                    "fill": "#d7191c", "fill-opacity": 0.7, "stroke": "#a50f15", "stroke-width": 1,
+                ], gap.shape))
+            }
+        }
+        for (v, r) in villages {
+            guard let f = r.fixed, f.status == .unavailable else { continue }
+            out.append(([
+                "kind": "fibre_extension", "village_id": .string(v.id), "name": .string(v.name),
+                "length_m": .number(round2(f.distanceM)),
+                "stroke": "#7b3294", "stroke-width": 2,
+            ], .lineString([f.nearest, r.centre])))
+        }
+        return out
+    }
+
+    public func geojson() -> [UInt8] {
+        GeoJSONWriter(precision: precision).encode(geojsonFeatures())
+    }
+
+    // MARK: report.csv
+
+    public func csv() -> [UInt8] {
+        var header = ["id", "name", "commune", "district", "households", "area_m2"]
+        header += CoverageClass.allCases.map(\.rawValue)
+        header += result.operators
+        header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
+        var w = CSVWriter(header: header)
+        let scale = pow(10, Double(precision))
+        func coord(_ x: Double) -> String { jsonNumberText((x * scale).rounded() / scale) }
+        for (v, r) in villages {
+            var row = [v.id, v.name, v.commune ?? "", v.district ?? "", v.households.map(jsonNumberText) ?? "",
+                       jsonNumberText(round2(r.areaM2))]
+            row += r.fractions.map { jsonNumberText(round6($0)) }
+            row += r.operatorFractions.map { jsonNumberText(round6($0)) }
+            row += [r.mobileStatus.rawValue, r.fixed?.status.rawValue ?? "", r.fixed.map { jsonNumberText(round2($0.distanceM)) } ?? "",
+                    coord(r.centre.x), coord(r.centre.y)]
+            w.append(row)
+        }
+        return w.bytes
+    }
+}

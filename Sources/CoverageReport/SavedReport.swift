@@ -1,0 +1,98 @@
+import FileCommit
+import Foundation
+import GeoIO
+import Coverage
+
+/// A report.json read back, for `check` and `diff`: the summary as written, and each village's
+/// and priority place's statuses and fractions.
+public struct SavedReport: Sendable {
+    public struct VillageEntry: Sendable {
+        public var id: String
+        public var name: String
+        public var commune: String?
+        public var district: String?
+        public var households: Double?
+        /// Fractions 0–1 by class (`mobile`, `broadband`, `2G`…), in the report's order.
+        public var coverage: [(name: String, fraction: Double)]
+        /// Mobile fraction by operator, in the report's order.
+        public var operators: [(name: String, fraction: Double)]
+        public var mobileStatus: MobileStatus
+        /// nil when the analysis had no fibre layer.
+        public var fixed: FixedStatus?
+        public var fibreDistanceM: Double?
+
+        public func fraction(_ name: String) -> Double? { coverage.first { $0.name == name }?.fraction }
+
+        /// "Làng O2 (Xã Vĩnh Kim, Huyện Vĩnh Thạnh)".
+        public var label: String {
+            let area = [commune, district].compactMap { $0 }
+            return area.isEmpty ? name : "\(name) (\(area.joined(separator: ", ")))"
+        }
+    }
+
+    public struct PlaceEntry: Sendable {
+        public var id: String
+        public var name: String
+        public var category: String
+        public var has5G: Bool
+        public var coverage5G: Double?
+    }
+
+    /// The path the report was read from, for messages.
+    public var source: String
+    public var summary: JSONObject
+    public var villages: [VillageEntry]
+    /// nil when the analysis had no priority places.
+    public var places: [PlaceEntry]
+    public var coveredMin: Double
+    public var uncoveredMax: Double
+    /// `inputs.villages` as recorded: the path as given to analyze, and the file's SHA-256.
+    public var villagesPath: String?
+    public var villagesSHA256: String?
+
+    /// Reads a parsed report.json; errors name `source` and the member that is wrong.
+    public init(_ json: JSONValue, source: String) throws {
+        self.source = source
+        func fail(_ field: String, _ message: String) -> InputError {
+            InputError(file: source, field: field, message: message)
+        }
+        guard let root = json.objectValue, root["schema_version"] != nil, let summary = root["summary"]?.objectValue else {
+            throw InputError(file: source, message: "not a covgap report.json (no schema_version and summary)")
+        }
+        self.summary = summary
+        coveredMin = json["parameters"]?["covered_min"]?.doubleValue ?? AnalysisParameters().coveredMin
+        uncoveredMax = json["parameters"]?["uncovered_max"]?.doubleValue ?? AnalysisParameters().uncoveredMax
+        villagesPath = json["inputs"]?["villages"]?["path"]?.stringValue
+        villagesSHA256 = json["inputs"]?["villages"]?["sha256"]?.stringValue
+        guard let vs = root["villages"]?.arrayValue else { throw fail("villages", "missing or not an array") }
+        villages = try vs.enumerated().map { i, v in
+            func bad(_ what: String) -> InputError { fail("villages[\(i)].\(what)", "missing or of the wrong type") }
+            guard let id = v["id"]?.stringValue else { throw bad("id") }
+            guard let name = v["name"]?.stringValue else { throw bad("name") }
+            guard let status = v["mobile_status"]?.stringValue.flatMap(MobileStatus.init(rawValue:)) else { throw bad("mobile_status") }
+            let fixed = v["fixed"]?["status"]?.stringValue.flatMap(FixedStatus.init(rawValue:))
+            func fractions(_ key: String) -> [(String, Double)] {
+                (v[key]?.objectValue ?? [:]).compactMap { m in m.value.doubleValue.map { (m.key, $0) } }
+            }
+            return VillageEntry(id: id, name: name, commune: v["commune"]?.stringValue, district: v["district"]?.stringValue,
+                                households: v["households"]?.doubleValue, coverage: fractions("coverage"),
+                                operators: fractions("operators"), mobileStatus: status, fixed: fixed,
+                                fibreDistanceM: v["fixed"]?["distance_m"]?.doubleValue)
+        }
+        places = try (root["priority_places"]?.arrayValue ?? []).enumerated().map { i, p in
+            guard let id = p["id"]?.stringValue, let has5G = p["has_5g"]?.boolValue else {
+                throw fail("priority_places[\(i)]", "needs id and has_5g")
+            }
+            return PlaceEntry(id: id, name: p["name"]?.stringValue ?? id, category: p["category"]?.stringValue ?? "other",
+                              has5G: has5G, coverage5G: p["coverage_5g"]?.doubleValue)
+        }
+    }
+
+    /// The status of a village for class `name`, from its fraction and the report's thresholds.
+    public func status(_ v: VillageEntry, class name: String) -> MobileStatus? {
+        if name == CoverageClass.mobile.rawValue { return v.mobileStatus }
+        guard let f = v.fraction(name) else { return nil }
+        if f >= coveredMin { return .covered }
+        return f < uncoveredMax ? .uncovered : .partial
+    }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The output folder: created if missing; every file written through a temporary name and renamed.
+public struct OutputFolder {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    /// Writes `files`, then those of `later` (made on demand, nil to leave one out), all or none.
+    public func write(_ files: [(name: String, bytes: [UInt8])], then later: [(name: String, bytes: () -> [UInt8]?)] = []) throws {
+        try Self.createFolder(path)
+        try AtomicFile.writeAll(files.map { f in ("\(path)/\(f.name)", { f.bytes }) } + later.map { f in ("\(path)/\(f.name)", f.bytes) })
+    }
+
+    /// `mkdir -p`, with the system's reason when it fails ("Not a directory", "Read-only file system").
+    public static func createFolder(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+                throw FileWriteError(path: path, operation: "create the output folder", reason: systemReason(errno), errno: errno)
+            }
+            prefix += "/"
+        }
+        var info = stat()
+        if stat(path, &info) != 0 {
+            throw FileWriteError(path: path, operation: "create the output folder", reason: systemReason(errno), errno: errno)
+        }
+        if (info.st_mode & S_IFMT) != S_IFDIR { throw FileWriteError(path: path, operation: "create the output folder", reason: systemReason(ENOTDIR), errno: ENOTDIR) }
+    }
+}
