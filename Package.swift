@@ -66,5 +66,5 @@ let package = Package(
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData", "Coverage", "Geo"]),
         .testTarget(name: "CLITests", dependencies: ["covgap"], exclude: ["Fixtures"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

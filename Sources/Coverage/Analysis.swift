@@ -181,7 +181,7 @@ public struct ProjectedFootprint: Sendable {
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
-public struct AntennaKey: Hashable {
+public struct AntennaKey: Hashable, Sendable {
     let x: Double, y: Double, azimuth: Double, beamwidth: Double
 
     init(_ s: Sector) {

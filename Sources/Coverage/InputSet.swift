@@ -159,20 +159,3 @@ public struct BundledDataMissing: Error, CustomStringConvertible, Sendable {
         "the bundled data (\(BundledData.folder)) was not found; run covgap from the repository, or give --villages and --sites"
     }
 }
-
-/// A value shared between threads, changed only under its lock.
-public final class Locked<Value>: @unchecked Sendable {
-    // Safe to share: every access to `stored` holds `lock`.
-    private var stored: Value
-    private let lock = NSLock()
-
-    public init(_ value: Value) { stored = value }
-
-    public var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
-
-    public func update(_ body: (inout Value) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        body(&stored)
-    }
-}

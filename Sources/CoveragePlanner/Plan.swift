@@ -111,7 +111,7 @@ public struct Plan: Sendable {
 
 /// Builds a plan from a finished analysis: proposed sites (greedy maximal covering), fibre extensions
 /// (straight, or routed along corridors) and 5G upgrades.
-public struct CoveragePlanner {
+public struct GapPlanner {
     public let input: AnalysisInput
     public let result: AnalysisResult
     public let options: PlanOptions

@@ -18,7 +18,7 @@ public struct PlanReport: Sendable {
 
     /// Plans with the default options from a finished analysis (what `covgap analyze` prints last).
     public init(input: AnalysisInput, result: AnalysisResult, options: PlanOptions = PlanOptions()) throws {
-        self.init(plan: try CoveragePlanner(input: input, result: result, options: options).run())
+        self.init(plan: try GapPlanner(input: input, result: result, options: options).run())
     }
 
     private var villages: [Village] { plan.input.villages }

@@ -33,16 +33,13 @@ public struct GeoJSONWriter: Sendable {
         // A big collection is encoded in slices side by side and joined: the same bytes, sooner.
         let sliceCount = features.count < 2048 ? 1 : 16
         let sliceSize = (features.count + sliceCount - 1) / max(sliceCount, 1)
-        var slices = [[UInt8]](repeating: [], count: sliceCount)
-        slices.withUnsafeMutableBufferPointer { slices in
-            DispatchQueue.concurrentPerform(iterations: sliceCount) { s in
-                var out: [UInt8] = []
-                for k in (s * sliceSize)..<min(features.count, (s + 1) * sliceSize) {
-                    out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
-                    appendFeature(features[k], to: &out)
-                }
-                slices[s] = out
+        let slices = concurrentMap(sliceCount, chunk: 1) { s in
+            var out: [UInt8] = []
+            for k in (s * sliceSize)..<min(features.count, (s + 1) * sliceSize) {
+                out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
+                appendFeature(features[k], to: &out)
             }
+            return out
         }
         var out: [UInt8] = []
         out.reserveCapacity(slices.reduce(64) { $0 + $1.count })

@@ -61,38 +61,10 @@ struct Analyze: ParsableCommand {
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        // Each step below uses both cores. The map's SVG comes first, so that rsvg-convert can draw
-        // the PNG while the reports and the page are encoded and written.
-        let reportJSON = report.json()
-        let features = report.geojsonFeatures()
-        var png: PNGConverter.Job?
-        var map: MapData?
-        var svg: [UInt8] = []
-        if !noMap {
-            let m = try MapData(
-                report: reportJSON,
-                features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
-                sectors: loaded.input.sectors, fibre: loaded.input.fibre, places: loaded.input.places)
-            svg = Array(m.svg().utf8)
-            png = PNGConverter.start(svg: svg)
-            map = m
-        }
-        var reports: [(name: String, bytes: [UInt8])] = []
-        var mapFiles: [(name: String, bytes: [UInt8])] = []
-        var csv: [UInt8] = []
-        DispatchQueue.concurrentPerform(iterations: 2) { lane in
-            if lane == 0 {
-                reports = [("report.json", reportJSON.encoded(style: .pretty) + [0x0A]),
-                           ("report.geojson", GeoJSONWriter(precision: precision).encode(features))]
-            } else {
-                csv = report.csv()
-                if let map { mapFiles = [("report.svg", svg), ("report.html", Array(map.html().utf8))] }
-            }
-        }
-        reports.append(("report.csv", csv))
-        let json = reports[0].bytes
+        let folder = try ReportFolder(report: report, input: loaded.input, precision: precision, map: !noMap)
+        let json = folder.json
         let encodeTime = lap()
-        try OutputFolder(out).write(reports + mapFiles, then: png.map { job in [("report.png", { job.wait() })] } ?? [])
+        try folder.write(to: out)
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }

@@ -92,7 +92,7 @@ struct Plan: ParsableCommand {
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
             FileHandle.standardError.write("covgap: warning: \(w)\n")
         }
-        let report = PlanReport(plan: try CoveragePlanner(input: loaded.input, result: result, options: options).run(),
+        let report = PlanReport(plan: try GapPlanner(input: loaded.input, result: result, options: options).run(),
                                 precision: precision)
         if let sitesCSVOut { try AtomicFile.write(report.sitesCSV(), to: sitesCSVOut) }
         switch format {

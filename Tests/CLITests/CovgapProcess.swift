@@ -30,8 +30,8 @@ struct CovgapProcess {
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         p.currentDirectoryURL = directory
-        FileManager.default.createFile(atPath: logs.appendingPathComponent("stdout").path, contents: nil)
-        FileManager.default.createFile(atPath: logs.appendingPathComponent("stderr").path, contents: nil)
+        guard FileManager.default.createFile(atPath: logs.appendingPathComponent("stdout").path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        guard FileManager.default.createFile(atPath: logs.appendingPathComponent("stderr").path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         p.standardOutput = try FileHandle(forWritingTo: logs.appendingPathComponent("stdout"))
         p.standardError = try FileHandle(forWritingTo: logs.appendingPathComponent("stderr"))
         try p.run()

@@ -9,9 +9,9 @@ import Coverage
 final class PlanTests: XCTestCase, UTMFrame {
     func square(_ x: Double, _ y: Double, _ side: Double) throws -> Shape { .polygon([try squareRing(x, y, side)]) }
 
-    func plan(_ input: AnalysisInput, _ options: PlanOptions) throws -> Coverage.Plan {
+    func plan(_ input: AnalysisInput, _ options: PlanOptions) throws -> CoveragePlanner.Plan {
         let result = try CoverageAnalysis(input: input, parameters: parameters()).run()
-        return try CoveragePlanner(input: input, result: result, options: options).run()
+        return try GapPlanner(input: input, result: result, options: options).run()
     }
 
     // MARK: New sites
@@ -100,7 +100,7 @@ final class PlanTests: XCTestCase, UTMFrame {
                 shape: try square(centre.0 - 100, centre.1 - 100, 200))
     }
 
-    func corridorPlan(fibre: [Shape], corridors: [[(Double, Double)]], villages: [Village]) throws -> Coverage.Plan {
+    func corridorPlan(fibre: [Shape], corridors: [[(Double, Double)]], villages: [Village]) throws -> CoveragePlanner.Plan {
         var options = PlanOptions()
         options.corridors = try corridors.map { try $0.map { try lonLat($0.0, $0.1) } }
         options.newSites = 0
@@ -167,7 +167,7 @@ final class PlanTests: XCTestCase, UTMFrame {
         let villages = [try village("1", centre: (3050, 4000), households: 3), try village("2", centre: (-2000, 100), households: 3)]
         let input = AnalysisInput(villages: villages, sectors: [], fibre: [FibreFeature(shape: .lineString([try lonLat(0, -20), try lonLat(0, -5000)]))])
         let result = try CoverageAnalysis(input: input, parameters: parameters()).run()
-        let p = try CoveragePlanner(input: input, result: result).run()
+        let p = try GapPlanner(input: input, result: result).run()
         XCTAssertEqual(p.fibre.count, 2)
         for f in p.fibre {
             XCTAssertNil(f.routedM)

@@ -1,6 +1,5 @@
 import XCTest
 @testable import FileCommit
-import GeoIO
 
 final class AtomicFileTests: XCTestCase {
     var dir = ""
@@ -72,8 +71,8 @@ final class AtomicFileTests: XCTestCase {
 
     func testRelativePath() throws {
         let cwd = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(dir)
-        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir))
+        defer { XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(cwd)) }
         try AtomicFile.write("rel", to: "rel.txt")
         XCTAssertEqual(contents(dir + "/rel.txt"), "rel")
     }

@@ -1,7 +1,6 @@
 import Foundation
 import XCTest
 @testable import FileCommit
-import GeoIO
 
 final class SHA256AndOutputSetTests: XCTestCase {
     func testSHA256KnownAnswers() {

@@ -77,7 +77,7 @@ final class SpatialIndexTests: XCTestCase {
         }
         let index = try SpatialIndex(discs)
         let cells = randomBoxes(200, seed: 5)
-        func overlay(_ i: Int) throws -> Double {
+        @Sendable func overlay(_ i: Int) throws -> Double {
             let cell = try Geometry.rectangle(cells[i])
             let hits = index.query(envelopeOf: cell)
             let pieces = try hits.map { try discs[$0].intersection(cell) }
