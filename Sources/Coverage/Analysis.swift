@@ -214,7 +214,7 @@ public struct VillageOverlay: @unchecked Sendable {
         let g = try Geometry(try projection().transform(shape))
         guard let (reason, location) = try g.invalidity() else { return (g, false) }
         let parts = try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
-        let result = parts.memberCount == 1 ? parts.member(0) : parts
+        let result = try parts.memberCount == 1 ? try parts.member(0) : parts
         // GEOS names the place in the working CRS; the user's file is in lon/lat.
         let place = try location.map { c -> String in
             let lonLat = try projection().transform(c, inverse: true)
@@ -255,7 +255,7 @@ public struct VillageOverlay: @unchecked Sendable {
         // and the containment tests take their vertices.
         let rings = Self.polygonRings(try v.shape())
         let vertices = rings.flatMap { $0 }
-        guard let villageBox = v.bounds else { return Outcome(coverage: coverage, warnings: warnings) }
+        guard let villageBox = try v.bounds else { return Outcome(coverage: coverage, warnings: warnings) }
         // Candidates: footprints whose box meets the village's and that no edge of a convex
         // footprint separates from it. A convex footprint holding every vertex holds the village.
         var candidates: [Int] = []
@@ -310,7 +310,7 @@ public struct VillageOverlay: @unchecked Sendable {
         func remainder(after chain: [Int]) throws -> Geometry {
             var rest = v, applied = [AntennaKey: Double]()
             for f in chain {
-                guard let box = rest.bounds else { break }  // nothing left
+                guard let box = try rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
                 if let r = applied[fp.antenna], r >= fp.radius { continue }
                 guard fp.bounds.intersects(box) else { continue }
@@ -330,7 +330,7 @@ public struct VillageOverlay: @unchecked Sendable {
             // Every footprint counts for mobile: the chain is all the candidates, biggest first.
             let biggestFirst = candidates.sorted { (footprints[$0].radius, $1) > (footprints[$1].radius, $0) }
             let gap = candidates.isEmpty ? v : try remainder(after: biggestFirst)
-            for part in gap.polygons() {
+            for part in try gap.polygons() {
                 let a = try part.area()
                 if a >= parameters.minGapArea && a > 0 {
                     gaps.append((try p.transform(try part.shape(), inverse: true), a))
@@ -375,11 +375,11 @@ public struct VillageOverlay: @unchecked Sendable {
 
     func placeCoverage(_ place: PriorityPlace, number: Int) throws -> PlaceCoverage {
         let g = try Geometry(try projection().transform(place.shape))
-        let fives = g.bounds.map { index.query($0).filter { sectors[$0].tech == .g5 } } ?? []
-        switch g.type {
+        let fives = try g.bounds.map { index.query($0).filter { sectors[$0].tech == .g5 } } ?? []
+        switch try g.type {
         case .point, .multiPoint:
             // A point is inside the union exactly when one footprint covers it; every member must be.
-            let points = g.type == .point ? [g] : (0..<g.memberCount).map { g.member($0) }
+            let points = try g.type == .point ? [g] : try (0..<g.memberCount).map { try g.member($0) }
             let has5G = try !points.isEmpty && points.allSatisfy { pt in
                 try fives.contains { try footprints[$0].geometry().covers(pt) }
             }

@@ -69,7 +69,7 @@ final class CorridorNetwork {
         let lines = try corridors.map { try Geometry.lineString($0) }
         let corridorIndex = try SpatialIndex(lines)
         // Noded with the fibre lines too, so that a corridor is split where fibre crosses it.
-        let fibreLines = fibre.filter { $0.type == .lineString || $0.type == .multiLineString }
+        let fibreLines = try fibre.filter { [.lineString, .multiLineString].contains(try $0.type) }
         var pieces: [[Coordinate]] = []
         switch try Geometry.unaryUnion(lines + fibreLines).shape() {
         case .lineString(let cs): pieces = [cs]
@@ -112,7 +112,7 @@ final class CorridorNetwork {
             let c = nodes[n]
             let box = Bounds(minX: c.x - snapTolerance, minY: c.y - snapTolerance, maxX: c.x + snapTolerance, maxY: c.y + snapTolerance)
             var best: (d: Double, segment: Int, at: Coordinate)?
-            for k in looseIndex.query(box) where segments[k].a != n && segments[k].b != n {
+            for k in try looseIndex.query(box) where segments[k].a != n && segments[k].b != n {
                 let q = Self.closestPoint(on: (nodes[segments[k].a], nodes[segments[k].b]), to: c)
                 let d = hypot(q.x - c.x, q.y - c.y)
                 if d <= snapTolerance, best == nil || (d, k) < (best!.d, best!.segment) { best = (d, k, q) }
@@ -159,7 +159,7 @@ final class CorridorNetwork {
         for (n, c) in nodes.enumerated() {
             let box = Bounds(minX: c.x - accessReach, minY: c.y - accessReach, maxX: c.x + accessReach, maxY: c.y + accessReach)
             let p = try Geometry.point(c)
-            for f in fibreIndex.query(box) {
+            for f in try fibreIndex.query(box) {
                 let d = try fibre[f].distance(to: p)
                 if d <= accessReach && d < distance[n] {
                     distance[n] = d

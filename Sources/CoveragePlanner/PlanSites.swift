@@ -35,7 +35,7 @@ struct SitePlanner {
             var vs: [Coordinate] = []
             try g.shape().forEachCoordinate { vs.append($0) }
             vertices = vs
-            bounds = g.bounds ?? Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0)
+            bounds = try g.bounds ?? Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0)
         }
     }
 
@@ -163,7 +163,7 @@ struct SitePlanner {
         let footprint = ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: result.crs).transformed(ring),
                                            radius: radius)
         let geometry = try footprint.geometry()
-        _ = geometry.bounds  // cached before the geometry is read from other threads
+        _ = try geometry.bounds  // cached before the geometry is read from other threads
         return Candidate(location: location, footprint: footprint, geometry: geometry)
     }
 

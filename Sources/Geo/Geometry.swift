@@ -33,7 +33,10 @@ public final class Geometry: @unchecked Sendable {
     }
 
     deinit {
-        if ownsPointer { GEOSGeom_destroy_r(GEOSContext.current.handle, pointer) }
+        // deinit cannot throw: without a context (GEOS out of memory) the geometry is leaked.
+        // Any thread's context may free it: GEOS contexts hold only message handlers, and every
+        // geometry comes from the one shared default geometry factory.
+        if ownsPointer, let ctx = try? GEOSContext.current() { GEOSGeom_destroy_r(ctx.handle, pointer) }
     }
 
     /// Hands the pointer to a new owner; this object must not be used afterwards.
@@ -45,27 +48,27 @@ public final class Geometry: @unchecked Sendable {
 
     /// Wraps a GEOS result that we now own, or throws GEOS's error.
     static func own(_ pointer: OpaquePointer?, _ what: @autoclosure () -> String) throws -> Geometry {
-        Geometry(owning: try GEOSContext.current.check(pointer, what()))
+        Geometry(owning: try GEOSContext.current().check(pointer, what()))
     }
 
     // MARK: Making geometries
 
     /// A point (`GEOSGeom_createPointFromXY_r`).
     public static func point(_ c: Coordinate) throws -> Geometry {
-        try own(GEOSGeom_createPointFromXY_r(GEOSContext.current.handle, c.x, c.y), "creating a point")
+        try own(GEOSGeom_createPointFromXY_r(try GEOSContext.current().handle, c.x, c.y), "creating a point")
     }
 
     /// A line string through `coordinates` (at least two).
     public static func lineString(_ coordinates: [Coordinate]) throws -> Geometry {
         guard coordinates.count >= 2 else { throw GeoError.invalidInput("a line string needs at least 2 positions, got \(coordinates.count)") }
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         let seq = try CoordinateBuffer.sequence(coordinates, ctx)
         return try own(GEOSGeom_createLineString_r(ctx.handle, seq), "creating a line string")
     }
 
     /// A polygon from its exterior ring and holes; each ring closed with at least four positions.
     public static func polygon(_ rings: [[Coordinate]]) throws -> Geometry {
-        guard let exterior = rings.first else { return try own(GEOSGeom_createEmptyPolygon_r(GEOSContext.current.handle), "creating a polygon") }
+        guard let exterior = rings.first else { return try own(GEOSGeom_createEmptyPolygon_r(try GEOSContext.current().handle), "creating a polygon") }
         for (i, r) in rings.enumerated() {
             guard r.count >= 4 else { throw GeoError.invalidInput("polygon ring \(i) has \(r.count) positions; a ring needs at least 4") }
             guard r.first == r.last else { throw GeoError.invalidInput("polygon ring \(i) is not closed (its first and last positions differ)") }
@@ -73,7 +76,7 @@ public final class Geometry: @unchecked Sendable {
                 throw GeoError.invalidInput("polygon ring \(i) has a non-finite coordinate")
             }
         }
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         func ring(_ cs: [Coordinate]) throws -> OpaquePointer {
             try ctx.check(GEOSGeom_createLinearRing_r(ctx.handle, try CoordinateBuffer.sequence(cs, ctx)), "creating a ring")
         }
@@ -95,12 +98,12 @@ public final class Geometry: @unchecked Sendable {
 
     /// A rectangle polygon covering `b`.
     public static func rectangle(_ b: Bounds) throws -> Geometry {
-        try own(GEOSGeom_createRectangle_r(GEOSContext.current.handle, b.minX, b.minY, b.maxX, b.maxY), "creating a rectangle")
+        try own(GEOSGeom_createRectangle_r(try GEOSContext.current().handle, b.minX, b.minY, b.maxX, b.maxY), "creating a rectangle")
     }
 
     /// A collection of copies of `members` (`GEOSGeom_createCollection_r` on clones, so members stay usable).
     public static func collection(_ type: GeometryType, _ members: [Geometry]) throws -> Geometry {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         var clones: [OpaquePointer?] = []
         clones.reserveCapacity(members.count)
         for m in members {
@@ -133,14 +136,14 @@ public final class Geometry: @unchecked Sendable {
 
     /// An independent copy.
     public func clone() throws -> Geometry {
-        try .own(GEOSGeom_clone_r(GEOSContext.current.handle, pointer), "cloning")
+        try .own(GEOSGeom_clone_r(try GEOSContext.current().handle, pointer), "cloning")
     }
 
     // MARK: WKT and WKB
 
     /// Parses Well-Known Text (`GEOSWKTReader_read_r`).
     public convenience init(wkt: String) throws {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         guard let reader = GEOSWKTReader_create_r(ctx.handle) else { throw ctx.takeError("creating a WKT reader") }
         defer { GEOSWKTReader_destroy_r(ctx.handle, reader) }
         self.init(owning: try ctx.check(GEOSWKTReader_read_r(ctx.handle, reader, wkt), "reading WKT"))
@@ -148,7 +151,7 @@ public final class Geometry: @unchecked Sendable {
 
     /// Parses Well-Known Binary (`GEOSWKBReader_read_r`).
     public convenience init(wkb: [UInt8]) throws {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         guard let reader = GEOSWKBReader_create_r(ctx.handle) else { throw ctx.takeError("creating a WKB reader") }
         defer { GEOSWKBReader_destroy_r(ctx.handle, reader) }
         let g = wkb.withUnsafeBufferPointer { GEOSWKBReader_read_r(ctx.handle, reader, $0.baseAddress, $0.count) }
@@ -157,7 +160,7 @@ public final class Geometry: @unchecked Sendable {
 
     /// Well-Known Text, trimmed, with `decimals` digits after the point when given.
     public func wkt(decimals: Int? = nil) throws -> String {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         guard let writer = GEOSWKTWriter_create_r(ctx.handle) else { throw ctx.takeError("creating a WKT writer") }
         defer { GEOSWKTWriter_destroy_r(ctx.handle, writer) }
         GEOSWKTWriter_setTrim_r(ctx.handle, writer, 1)
@@ -170,7 +173,7 @@ public final class Geometry: @unchecked Sendable {
 
     /// Well-Known Binary, little-endian, 2D.
     public func wkb() throws -> [UInt8] {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         guard let writer = GEOSWKBWriter_create_r(ctx.handle) else { throw ctx.takeError("creating a WKB writer") }
         defer { GEOSWKBWriter_destroy_r(ctx.handle, writer) }
         GEOSWKBWriter_setOutputDimension_r(ctx.handle, writer, 2)
@@ -183,39 +186,63 @@ public final class Geometry: @unchecked Sendable {
 
     // MARK: Structure
 
+    /// The geometry's type (`GEOSGeomTypeId_r`; -1 is an exception).
     public var type: GeometryType {
-        GeometryType(rawValue: GEOSGeomTypeId_r(GEOSContext.current.handle, pointer)) ?? .geometryCollection
+        get throws {
+            let ctx = try GEOSContext.current()
+            let id = try ctx.count(GEOSGeomTypeId_r(ctx.handle, pointer), "geometry type")
+            guard let t = GeometryType(rawValue: Int32(id)) else { throw GeoError.geos("unknown geometry type id \(id)") }
+            return t
+        }
     }
 
-    public var isEmpty: Bool { GEOSisEmpty_r(GEOSContext.current.handle, pointer) == 1 }
+    /// Whether the geometry has no points (`GEOSisEmpty_r`; 2 is an exception).
+    public var isEmpty: Bool {
+        get throws {
+            let ctx = try GEOSContext.current()
+            return try ctx.predicate(GEOSisEmpty_r(ctx.handle, pointer), "isEmpty")
+        }
+    }
 
-    /// Number of members of a collection (1 for a single geometry).
-    public var memberCount: Int { Int(GEOSGetNumGeometries_r(GEOSContext.current.handle, pointer)) }
+    /// Number of members of a collection (1 for a single geometry; `GEOSGetNumGeometries_r`).
+    public var memberCount: Int {
+        get throws {
+            let ctx = try GEOSContext.current()
+            return try ctx.count(GEOSGetNumGeometries_r(ctx.handle, pointer), "member count")
+        }
+    }
 
-    /// Member `i` of a collection, borrowing this geometry's memory.
-    public func member(_ i: Int) -> Geometry {
-        precondition(i >= 0 && i < memberCount, "member index \(i) out of range")
-        let p = GEOSGetGeometryN_r(GEOSContext.current.handle, pointer, Int32(i))!
+    /// Member `i` of a collection, borrowing this geometry's memory (`GEOSGetGeometryN_r`).
+    public func member(_ i: Int) throws -> Geometry {
+        guard i >= 0, i < (try memberCount) else { throw GeoError.invalidInput("member index \(i) out of range") }
+        let ctx = try GEOSContext.current()
+        let p = try ctx.check(GEOSGetGeometryN_r(ctx.handle, pointer, Int32(i)), "member \(i)")
         return Geometry(borrowing: p, parent: self)
     }
 
-    public var coordinateCount: Int { Int(GEOSGetNumCoordinates_r(GEOSContext.current.handle, pointer)) }
+    /// Number of coordinates (`GEOSGetNumCoordinates_r`).
+    public var coordinateCount: Int {
+        get throws {
+            let ctx = try GEOSContext.current()
+            return try ctx.count(GEOSGetNumCoordinates_r(ctx.handle, pointer), "coordinate count")
+        }
+    }
 
     /// The geometry as plain values, coordinates copied out one sequence at a time.
     public func shape() throws -> Shape {
-        let ctx = GEOSContext.current
-        switch type {
+        let ctx = try GEOSContext.current()
+        switch try type {
         case .point:
-            if isEmpty { return .multiPoint([]) }
+            if try isEmpty { return .multiPoint([]) }
             return .point(try CoordinateBuffer.coordinates(of: pointer, ctx)[0])
         case .lineString, .linearRing:
             return .lineString(try CoordinateBuffer.coordinates(of: pointer, ctx))
         case .polygon:
             return .polygon(try rings(ctx))
         case .multiPoint:
-            return .multiPoint(try (0..<memberCount).map { try CoordinateBuffer.coordinates(of: member($0).pointer, ctx)[0] })
+            return .multiPoint(try (0..<memberCount).map { try CoordinateBuffer.coordinates(of: try member($0).pointer, ctx)[0] })
         case .multiLineString:
-            return .multiLineString(try (0..<memberCount).map { try CoordinateBuffer.coordinates(of: member($0).pointer, ctx) })
+            return .multiLineString(try (0..<memberCount).map { try CoordinateBuffer.coordinates(of: try member($0).pointer, ctx) })
         case .multiPolygon:
             return .multiPolygon(try (0..<memberCount).map { try member($0).rings(ctx) })
         case .geometryCollection:
@@ -224,11 +251,11 @@ public final class Geometry: @unchecked Sendable {
     }
 
     private func rings(_ ctx: GEOSContext) throws -> [[Coordinate]] {
-        if isEmpty { return [] }
+        if try isEmpty { return [] }
         guard let ext = GEOSGetExteriorRing_r(ctx.handle, pointer) else { throw ctx.takeError("reading a polygon's exterior ring") }
         var out = [try CoordinateBuffer.coordinates(of: ext, ctx)]
-        let holes = GEOSGetNumInteriorRings_r(ctx.handle, pointer)
-        for i in 0..<max(holes, 0) {
+        let holes = try ctx.count(GEOSGetNumInteriorRings_r(ctx.handle, pointer), "hole count")
+        for i in 0..<Int32(holes) {
             guard let h = GEOSGetInteriorRingN_r(ctx.handle, pointer, i) else { throw ctx.takeError("reading a hole") }
             out.append(try CoordinateBuffer.coordinates(of: h, ctx))
         }
@@ -236,10 +263,10 @@ public final class Geometry: @unchecked Sendable {
     }
 
     /// The polygons of a polygonal geometry, or of the polygonal part of a collection.
-    public func polygons() -> [Geometry] {
-        switch type {
-        case .polygon: return isEmpty ? [] : [self]
-        case .multiPolygon, .geometryCollection: return (0..<memberCount).flatMap { member($0).polygons() }
+    public func polygons() throws -> [Geometry] {
+        switch try type {
+        case .polygon: return try isEmpty ? [] : [self]
+        case .multiPolygon, .geometryCollection: return try (0..<memberCount).flatMap { try member($0).polygons() }
         default: return []
         }
     }
@@ -249,37 +276,45 @@ public final class Geometry: @unchecked Sendable {
     /// Planar area (`GEOSArea_r`), in the units of the CRS squared.
     public func area() throws -> Double {
         var a = 0.0
-        guard GEOSArea_r(GEOSContext.current.handle, pointer, &a) == 1 else { throw GEOSContext.current.takeError("area") }
+        let ctx = try GEOSContext.current()
+        guard GEOSArea_r(ctx.handle, pointer, &a) == 1 else { throw ctx.takeError("area") }
         return a
     }
 
     /// Planar length (`GEOSLength_r`).
     public func length() throws -> Double {
         var l = 0.0
-        guard GEOSLength_r(GEOSContext.current.handle, pointer, &l) == 1 else { throw GEOSContext.current.takeError("length") }
+        let ctx = try GEOSContext.current()
+        guard GEOSLength_r(ctx.handle, pointer, &l) == 1 else { throw ctx.takeError("length") }
         return l
     }
 
     /// The bounding box, or nil for an empty geometry. Also caches GEOS's envelope (see the type's note).
     public var bounds: Bounds? {
-        let h = GEOSContext.current.handle
-        if isEmpty { return nil }
-        var b = Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0)
-        guard GEOSGeom_getXMin_r(h, pointer, &b.minX) == 1, GEOSGeom_getYMin_r(h, pointer, &b.minY) == 1,
-              GEOSGeom_getXMax_r(h, pointer, &b.maxX) == 1, GEOSGeom_getYMax_r(h, pointer, &b.maxY) == 1 else { return nil }
-        return b
+        get throws {
+            if try isEmpty { return nil }
+            let ctx = try GEOSContext.current()
+            let h = ctx.handle
+            var b = Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0)
+            guard GEOSGeom_getXMin_r(h, pointer, &b.minX) == 1, GEOSGeom_getYMin_r(h, pointer, &b.minY) == 1,
+                  GEOSGeom_getXMax_r(h, pointer, &b.maxX) == 1, GEOSGeom_getYMax_r(h, pointer, &b.maxY) == 1 else {
+                throw ctx.takeError("bounds")
+            }
+            return b
+        }
     }
 
     /// Planar distance (`GEOSDistance_r`).
     public func distance(to other: Geometry) throws -> Double {
         var d = 0.0
-        guard GEOSDistance_r(GEOSContext.current.handle, pointer, other.pointer, &d) == 1 else { throw GEOSContext.current.takeError("distance") }
+        let ctx = try GEOSContext.current()
+        guard GEOSDistance_r(ctx.handle, pointer, other.pointer, &d) == 1 else { throw ctx.takeError("distance") }
         return d
     }
 
     /// The closest pair of points: one on this geometry, one on `other` (`GEOSNearestPoints_r`).
     public func nearestPoints(to other: Geometry) throws -> (Coordinate, Coordinate) {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         let seq = try ctx.check(GEOSNearestPoints_r(ctx.handle, pointer, other.pointer), "nearest points")
         defer { GEOSCoordSeq_destroy_r(ctx.handle, seq) }
         let cs = try CoordinateBuffer.copy(seq, ctx)
@@ -289,11 +324,17 @@ public final class Geometry: @unchecked Sendable {
 
     // MARK: Validity
 
-    public var isValid: Bool { GEOSisValid_r(GEOSContext.current.handle, pointer) == 1 }
+    /// Whether the geometry is valid (`GEOSisValid_r`; 2 is an exception).
+    public var isValid: Bool {
+        get throws {
+            let ctx = try GEOSContext.current()
+            return try ctx.predicate(GEOSisValid_r(ctx.handle, pointer), "isValid")
+        }
+    }
 
     /// Why the geometry is invalid ("Self-intersection[x y]"), or "Valid Geometry".
     public func validityReason() throws -> String {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         let s = try ctx.check(GEOSisValidReason_r(ctx.handle, pointer), "validity reason")
         defer { GEOSFree_r(ctx.handle, s) }
         return String(cString: s)
@@ -302,20 +343,20 @@ public final class Geometry: @unchecked Sendable {
     /// Why the geometry is invalid, without GEOS's coordinates in the text ("Self-intersection"),
     /// and where (`GEOSisValidDetail_r`); nil when it is valid.
     public func invalidity() throws -> (reason: String, location: Coordinate?)? {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         var reason: UnsafeMutablePointer<CChar>?
         var location: OpaquePointer?
         let code = GEOSisValidDetail_r(ctx.handle, pointer, 0, &reason, &location)
         defer { if let reason { GEOSFree_r(ctx.handle, reason) } }
         let place = location.map { Geometry(owning: $0) }
         guard try !ctx.predicate(code, "validity detail") else { return nil }
-        return (reason.map { String(cString: $0) } ?? "invalid", try place.flatMap { $0.isEmpty ? nil : try $0.pointCoordinate() })
+        return (reason.map { String(cString: $0) } ?? "invalid", try place.flatMap { try $0.isEmpty ? nil : try $0.pointCoordinate() })
     }
 
     /// A valid geometry with the same extent (`GEOSMakeValidWithParams_r`, the "structure" method,
     /// collapsed parts dropped, so a polygon stays polygonal).
     public func makeValid() throws -> Geometry {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         let params = try ctx.check(GEOSMakeValidParams_create_r(ctx.handle), "make-valid parameters")
         defer { GEOSMakeValidParams_destroy_r(ctx.handle, params) }
         GEOSMakeValidParams_setMethod_r(ctx.handle, params, GEOS_MAKE_VALID_STRUCTURE)
@@ -326,20 +367,20 @@ public final class Geometry: @unchecked Sendable {
     // MARK: Overlay
 
     public func intersection(_ other: Geometry) throws -> Geometry {
-        try .own(GEOSIntersection_r(GEOSContext.current.handle, pointer, other.pointer), "intersection")
+        try .own(GEOSIntersection_r(try GEOSContext.current().handle, pointer, other.pointer), "intersection")
     }
 
     public func difference(_ other: Geometry) throws -> Geometry {
-        try .own(GEOSDifference_r(GEOSContext.current.handle, pointer, other.pointer), "difference")
+        try .own(GEOSDifference_r(try GEOSContext.current().handle, pointer, other.pointer), "difference")
     }
 
     public func union(_ other: Geometry) throws -> Geometry {
-        try .own(GEOSUnion_r(GEOSContext.current.handle, pointer, other.pointer), "union")
+        try .own(GEOSUnion_r(try GEOSContext.current().handle, pointer, other.pointer), "union")
     }
 
     /// The union of this geometry's parts (`GEOSUnaryUnion_r`).
     public func unaryUnion() throws -> Geometry {
-        try .own(GEOSUnaryUnion_r(GEOSContext.current.handle, pointer), "unary union")
+        try .own(GEOSUnaryUnion_r(try GEOSContext.current().handle, pointer), "unary union")
     }
 
     /// The union of many geometries in one cascaded pass; an empty polygon for none.
@@ -351,71 +392,71 @@ public final class Geometry: @unchecked Sendable {
 
     /// The part inside the rectangle `b` (`GEOSClipByRect_r`): fast, but may be invalid on the rectangle's edge.
     public func clipped(to b: Bounds) throws -> Geometry {
-        try .own(GEOSClipByRect_r(GEOSContext.current.handle, pointer, b.minX, b.minY, b.maxX, b.maxY), "clip by rectangle")
+        try .own(GEOSClipByRect_r(try GEOSContext.current().handle, pointer, b.minX, b.minY, b.maxX, b.maxY), "clip by rectangle")
     }
 
     // MARK: Predicates
 
     public func intersects(_ other: Geometry) throws -> Bool {
-        try GEOSContext.current.predicate(GEOSIntersects_r(GEOSContext.current.handle, pointer, other.pointer), "intersects")
+        try GEOSContext.current().predicate(GEOSIntersects_r(try GEOSContext.current().handle, pointer, other.pointer), "intersects")
     }
 
     public func contains(_ other: Geometry) throws -> Bool {
-        try GEOSContext.current.predicate(GEOSContains_r(GEOSContext.current.handle, pointer, other.pointer), "contains")
+        try GEOSContext.current().predicate(GEOSContains_r(try GEOSContext.current().handle, pointer, other.pointer), "contains")
     }
 
     public func covers(_ other: Geometry) throws -> Bool {
-        try GEOSContext.current.predicate(GEOSCovers_r(GEOSContext.current.handle, pointer, other.pointer), "covers")
+        try GEOSContext.current().predicate(GEOSCovers_r(try GEOSContext.current().handle, pointer, other.pointer), "covers")
     }
 
     public func within(_ other: Geometry) throws -> Bool {
-        try GEOSContext.current.predicate(GEOSWithin_r(GEOSContext.current.handle, pointer, other.pointer), "within")
+        try GEOSContext.current().predicate(GEOSWithin_r(try GEOSContext.current().handle, pointer, other.pointer), "within")
     }
 
     /// Same structure and coordinates within `tolerance` (`GEOSEqualsExact_r`).
     public func equalsExact(_ other: Geometry, tolerance: Double = 0) throws -> Bool {
-        try GEOSContext.current.predicate(GEOSEqualsExact_r(GEOSContext.current.handle, pointer, other.pointer, tolerance), "equals exact")
+        try GEOSContext.current().predicate(GEOSEqualsExact_r(try GEOSContext.current().handle, pointer, other.pointer, tolerance), "equals exact")
     }
 
     // MARK: Constructions
 
     /// A point guaranteed to lie on the geometry (`GEOSPointOnSurface_r`).
     public func pointOnSurface() throws -> Geometry {
-        try .own(GEOSPointOnSurface_r(GEOSContext.current.handle, pointer), "point on surface")
+        try .own(GEOSPointOnSurface_r(try GEOSContext.current().handle, pointer), "point on surface")
     }
 
     public func centroid() throws -> Geometry {
-        try .own(GEOSGetCentroid_r(GEOSContext.current.handle, pointer), "centroid")
+        try .own(GEOSGetCentroid_r(try GEOSContext.current().handle, pointer), "centroid")
     }
 
     /// The single coordinate of a point geometry.
     public func pointCoordinate() throws -> Coordinate {
-        guard type == .point, !isEmpty else { throw GeoError.invalidInput("not a point") }
+        guard try type == .point, !(try isEmpty) else { throw GeoError.invalidInput("not a point") }
         var c = Coordinate(0, 0)
-        let h = GEOSContext.current.handle
-        guard GEOSGeomGetX_r(h, pointer, &c.x) == 1, GEOSGeomGetY_r(h, pointer, &c.y) == 1 else { throw GEOSContext.current.takeError("point coordinate") }
+        let h = try GEOSContext.current().handle
+        guard GEOSGeomGetX_r(h, pointer, &c.x) == 1, GEOSGeomGetY_r(h, pointer, &c.y) == 1 else { throw try GEOSContext.current().takeError("point coordinate") }
         return c
     }
 
     /// Buffer by `distance` with `quadrantSegments` segments per quarter circle (`GEOSBuffer_r`).
     public func buffer(_ distance: Double, quadrantSegments: Int = 8) throws -> Geometry {
-        try .own(GEOSBuffer_r(GEOSContext.current.handle, pointer, distance, Int32(quadrantSegments)), "buffer")
+        try .own(GEOSBuffer_r(try GEOSContext.current().handle, pointer, distance, Int32(quadrantSegments)), "buffer")
     }
 
     /// Douglas–Peucker simplification that keeps the topology valid (`GEOSTopologyPreserveSimplify_r`).
     public func simplified(tolerance: Double) throws -> Geometry {
-        try .own(GEOSTopologyPreserveSimplify_r(GEOSContext.current.handle, pointer, tolerance), "simplify")
+        try .own(GEOSTopologyPreserveSimplify_r(try GEOSContext.current().handle, pointer, tolerance), "simplify")
     }
 
     /// A normalised copy: rings and members in a canonical order (`GEOSNormalize_r`), handy for comparisons.
     public func normalized() throws -> Geometry {
         let copy = try clone()
-        guard GEOSNormalize_r(GEOSContext.current.handle, copy.pointer) == 0 else { throw GEOSContext.current.takeError("normalize") }
+        guard GEOSNormalize_r(try GEOSContext.current().handle, copy.pointer) == 0 else { throw try GEOSContext.current().takeError("normalize") }
         return copy
     }
 
     public func envelope() throws -> Geometry {
-        try .own(GEOSEnvelope_r(GEOSContext.current.handle, pointer), "envelope")
+        try .own(GEOSEnvelope_r(try GEOSContext.current().handle, pointer), "envelope")
     }
 }
 

@@ -8,12 +8,13 @@ public final class PreparedGeometry {
     private let pointer: OpaquePointer
 
     public init(_ geometry: Geometry) throws {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         self.geometry = geometry
         self.pointer = try ctx.check(GEOSPrepare_r(ctx.handle, geometry.pointer), "prepare")
     }
 
-    deinit { GEOSPreparedGeom_destroy_r(GEOSContext.current.handle, pointer) }
+    // deinit cannot throw: without a context (GEOS out of memory) the prepared geometry is leaked.
+    deinit { if let ctx = try? GEOSContext.current() { GEOSPreparedGeom_destroy_r(ctx.handle, pointer) } }
 
     public func intersects(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedIntersects_r, "prepared intersects") }
     public func contains(_ other: Geometry) throws -> Bool { try test(other, GEOSPreparedContains_r, "prepared contains") }
@@ -23,7 +24,7 @@ public final class PreparedGeometry {
 
     private func test(_ other: Geometry, _ predicate: (GEOSContextHandle_t?, OpaquePointer?, OpaquePointer?) -> CChar,
                       _ name: String) throws -> Bool {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         return try ctx.predicate(predicate(ctx.handle, pointer, other.pointer), name)
     }
 }

@@ -5,11 +5,11 @@ import Foundation
 public final class PROJContext {
     let handle: OpaquePointer
 
-    private static let perThread = ThreadLocal { PROJContext() }
-    static var current: PROJContext { perThread.value }
+    private static let perThread = ThreadLocal { try PROJContext() }
+    static func current() throws -> PROJContext { try perThread.value() }
 
-    private init() {
-        guard let h = proj_context_create() else { fatalError("proj_context_create failed: out of memory") }
+    private init() throws {
+        guard let h = proj_context_create() else { throw GeoError.proj("proj_context_create failed: out of memory") }
         handle = h
         // Failures are reported as typed errors; PROJ's own log to stderr would repeat them.
         proj_log_level(h, PJ_LOG_NONE)
@@ -37,7 +37,7 @@ public final class Projection {
 
     /// `source` and `target` are anything PROJ accepts: "EPSG:4326", "EPSG:9217", a PROJ string…
     public init(from source: String, to target: String) throws {
-        let ctx = PROJContext.current
+        let ctx = try PROJContext.current()
         for crs in [source, target] {
             guard let obj = proj_create(ctx.handle, crs) else {
                 throw GeoError.unknownCRS(crs, reason: ctx.lastError())
@@ -112,8 +112,8 @@ public final class Projection {
     }
 
     /// Whether PROJ knows `crs` as a coordinate reference system.
-    public static func isKnown(_ crs: String) -> Bool {
-        let ctx = PROJContext.current
+    public static func isKnown(_ crs: String) throws -> Bool {
+        let ctx = try PROJContext.current()
         guard let obj = proj_create(ctx.handle, crs) else { return false }
         proj_destroy(obj)
         return true
@@ -129,7 +129,7 @@ extension Projection {
     /// The calling thread's projection from `source` to `target`, made once per thread and kept:
     /// worker threads call this instead of creating a transformation per task.
     public static func cached(from source: String, to target: String) throws -> Projection {
-        let cache = perThreadCache.value
+        let cache = try perThreadCache.value()
         let key = source + "\u{0}" + target
         if let p = cache.projections[key] { return p }
         let p = try Projection(from: source, to: target)

@@ -11,51 +11,53 @@ public final class SpatialIndex: @unchecked Sendable {
 
     /// Indexes `geometries` (`GEOSSTRtree_create_r`, `GEOSSTRtree_insert_r`); empty ones are left out.
     public init(_ geometries: [Geometry], nodeCapacity: Int = 10) throws {
-        let ctx = GEOSContext.current
+        let ctx = try GEOSContext.current()
         self.geometries = geometries
         self.tree = try ctx.check(GEOSSTRtree_create_r(ctx.handle, max(nodeCapacity, 2)), "creating an STRtree")
-        for (i, g) in geometries.enumerated() where !g.isEmpty {
-            _ = g.bounds  // caches the envelope before the geometry is shared between threads
-            GEOSSTRtree_insert_r(ctx.handle, tree, g.pointer, Self.item(i))
+        for (i, g) in geometries.enumerated() where !(try g.isEmpty) {
+            _ = try g.bounds  // caches the envelope before the geometry is shared between threads
+            try ctx.reporting("inserting into an STRtree") { GEOSSTRtree_insert_r(ctx.handle, tree, g.pointer, Self.item(i)) }
         }
         // GEOS 3.11 builds the tree on the first query; do it now, while only one thread sees it.
-        _ = query(Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0))
+        _ = try query(Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0))
     }
 
-    deinit { GEOSSTRtree_destroy_r(GEOSContext.current.handle, tree) }
+    // deinit cannot throw: without a context (GEOS out of memory) the tree is leaked.
+    deinit { if let ctx = try? GEOSContext.current() { GEOSSTRtree_destroy_r(ctx.handle, tree) } }
 
     public var count: Int { geometries.count }
 
     /// Indices of the geometries whose bounding boxes intersect `bounds`, ascending.
-    public func query(_ bounds: Bounds) -> [Int] {
-        guard let box = try? Geometry.rectangle(bounds) else { return [] }
-        return query(envelopeOf: box)
+    public func query(_ bounds: Bounds) throws -> [Int] {
+        try query(envelopeOf: try Geometry.rectangle(bounds))
     }
 
     /// Indices of the geometries whose bounding boxes intersect that of `geometry`, ascending.
-    public func query(envelopeOf geometry: Geometry) -> [Int] {
-        let ctx = GEOSContext.current
+    public func query(envelopeOf geometry: Geometry) throws -> [Int] {
+        let ctx = try GEOSContext.current()
         var hits: [Int] = []
-        withUnsafeMutablePointer(to: &hits) { out in
-            GEOSSTRtree_query_r(ctx.handle, tree, geometry.pointer, { item, userdata in
-                let out = userdata!.assumingMemoryBound(to: [Int].self)
-                out.pointee.append(Int(bitPattern: item) - 1)
-            }, out)
+        try withUnsafeMutablePointer(to: &hits) { out in
+            try ctx.reporting("querying an STRtree") {
+                GEOSSTRtree_query_r(ctx.handle, tree, geometry.pointer, { item, userdata in
+                    let out = userdata!.assumingMemoryBound(to: [Int].self)
+                    out.pointee.append(Int(bitPattern: item) - 1)
+                }, out)
+            }
         }
         hits.sort()
         return hits
     }
 
     /// Candidates for each of `geometries`: a bulk query, one ascending index list per input.
-    public func query(envelopesOf geometries: [Geometry]) -> [[Int]] {
-        geometries.map { query(envelopeOf: $0) }
+    public func query(envelopesOf geometries: [Geometry]) throws -> [[Int]] {
+        try geometries.map { try query(envelopeOf: $0) }
     }
 
     /// The index of the geometry nearest to `geometry` by true planar distance
     /// (`GEOSSTRtree_nearest_generic_r`), or nil when the index is empty.
     public func nearest(to geometry: Geometry) throws -> Int? {
-        if geometries.allSatisfy(\.isEmpty) { return nil }
-        let ctx = GEOSContext.current
+        if try geometries.allSatisfy({ try $0.isEmpty }) { return nil }
+        let ctx = try GEOSContext.current()
         final class Search {
             let geometries: [Geometry]
             let query: Geometry

@@ -42,8 +42,8 @@ final class ProjectionTests: XCTestCase {
             XCTAssertEqual(crs, "EPSG:999999")
             XCTAssertTrue("\(error)".contains("EPSG:999999"))
         }
-        XCTAssertFalse(Projection.isKnown("EPSG:999999"))
-        XCTAssertTrue(Projection.isKnown("EPSG:9217"))
+        XCTAssertFalse(try Projection.isKnown("EPSG:999999"))
+        XCTAssertTrue(try Projection.isKnown("EPSG:9217"))
     }
 
     func testUTMZone() {

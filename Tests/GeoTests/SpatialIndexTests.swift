@@ -27,7 +27,7 @@ final class SpatialIndexTests: XCTestCase {
         let boxes = randomBoxes(400, seed: 7)
         let index = try SpatialIndex(boxes.map { try Geometry.rectangle($0) })
         let queries = randomBoxes(300, seed: 99)
-        let results = index.query(envelopesOf: try queries.map { try Geometry.rectangle($0) })
+        let results = try index.query(envelopesOf: try queries.map { try Geometry.rectangle($0) })
         var total = 0
         for (q, hits) in zip(queries, results) {
             let expected = boxes.indices.filter { boxes[$0].intersects(q) }
@@ -35,7 +35,7 @@ final class SpatialIndexTests: XCTestCase {
             total += hits.count
         }
         XCTAssertGreaterThan(total, 300, "the queries should actually hit something")
-        XCTAssertEqual(index.query(Bounds(minX: -50, minY: -50, maxX: -40, maxY: -40)), [])
+        XCTAssertEqual(try index.query(Bounds(minX: -50, minY: -50, maxX: -40, maxY: -40)), [])
     }
 
     /// The packed R-tree over boxes answers as brute force does, with the boxes that are missing left out.
@@ -79,7 +79,7 @@ final class SpatialIndexTests: XCTestCase {
         let cells = randomBoxes(200, seed: 5)
         @Sendable func overlay(_ i: Int) throws -> Double {
             let cell = try Geometry.rectangle(cells[i])
-            let hits = index.query(envelopeOf: cell)
+            let hits = try index.query(envelopeOf: cell)
             let pieces = try hits.map { try discs[$0].intersection(cell) }
             return try Geometry.unaryUnion(pieces).area()
         }

@@ -7,13 +7,13 @@ final class GEOSContext {
     let handle: GEOSContextHandle_t
     fileprivate(set) var lastError: String?
 
-    private static let perThread = ThreadLocal { GEOSContext() }
+    private static let perThread = ThreadLocal { try GEOSContext() }
 
-    /// The context of the calling thread.
-    static var current: GEOSContext { perThread.value }
+    /// The context of the calling thread; throws when GEOS cannot make one (out of memory).
+    static func current() throws -> GEOSContext { try perThread.value() }
 
-    private init() {
-        guard let h = GEOS_init_r() else { fatalError("GEOS_init_r failed: out of memory") }
+    private init() throws {
+        guard let h = GEOS_init_r() else { throw GeoError.geos("GEOS_init_r failed: out of memory") }
         handle = h
         let me = Unmanaged.passUnretained(self).toOpaque()
         GEOSContext_setErrorMessageHandler_r(handle, { message, userdata in
@@ -37,6 +37,21 @@ final class GEOSContext {
     func check<T>(_ pointer: T?, _ what: @autoclosure () -> String) throws -> T {
         guard let pointer else { throw takeError("\(what()) failed") }
         return pointer
+    }
+
+    /// Runs a GEOS call that reports failure only through the message handler (a `void` function),
+    /// and throws the message it reported.
+    func reporting<T>(_ what: @autoclosure () -> String, _ call: () -> T) throws -> T {
+        lastError = nil
+        let result = call()
+        if lastError != nil { throw takeError("\(what()) failed") }
+        return result
+    }
+
+    /// A GEOS count or id: -1 (or any negative value) is an exception.
+    func count(_ value: Int32, _ what: @autoclosure () -> String) throws -> Int {
+        guard value >= 0 else { throw takeError("\(what()) failed") }
+        return Int(value)
     }
 
     /// A GEOS predicate result: 1 true, 0 false, 2 exception.

@@ -8,9 +8,9 @@ import Darwin
 /// Used for the GEOS and PROJ contexts, which must never be shared between threads.
 final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
     private var key = pthread_key_t()
-    private let make: @Sendable () -> Value
+    private let make: @Sendable () throws -> Value
 
-    init(_ make: @escaping @Sendable () -> Value) {
+    init(_ make: @escaping @Sendable () throws -> Value) {
         self.make = make
         let rc = pthread_key_create(&key) { pointer in
             #if canImport(Glibc)
@@ -21,11 +21,13 @@ final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
         precondition(rc == 0, "pthread_key_create failed")
     }
 
-    var value: Value {
+    /// The calling thread's instance, made on first use; a failure to make it is thrown (and tried
+    /// again on the next call).
+    func value() throws -> Value {
         if let p = pthread_getspecific(key) {
             return Unmanaged<Value>.fromOpaque(p).takeUnretainedValue()
         }
-        let v = make()
+        let v = try make()
         pthread_setspecific(key, Unmanaged.passRetained(v as AnyObject).toOpaque())
         return v
     }
