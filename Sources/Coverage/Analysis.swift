@@ -56,7 +56,7 @@ public struct AnalysisResult: Sendable {
     public var timings: StageTimings
 }
 
-/// The overlay of sector footprints and fibre on villages (SPEC §3).
+/// The overlay of sector footprints and fibre on villages (docs/model.md §3).
 ///
 /// The footprints are built once (in parallel) and indexed in a packed R-tree over their boxes;
 /// each village then takes its candidates from the index, settles every class and operator that

@@ -1,7 +1,7 @@
 import Foundation
 import Geo
 
-/// Sector footprints as SPEC §3 draws them: apex at the site, arc vertices every `arcStep` degrees
+/// Sector footprints as docs/model.md §3 draws them: apex at the site, arc vertices every `arcStep` degrees
 /// at the coverage radius by the WGS 84 geodesic direct problem; an omnidirectional antenna is the
 /// geodesic circle with no apex.
 public enum Footprint {

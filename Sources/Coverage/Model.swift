@@ -16,7 +16,7 @@ public enum Tech: String, CaseIterable, Comparable, Sendable {
         }
     }
 
-    /// SPEC §2's default coverage radius in metres.
+    /// docs/model.md §2's default coverage radius in metres.
     public var defaultRadius: Double {
         switch self {
         case .g2: return 5000
@@ -140,7 +140,7 @@ public struct AnalysisInput: Sendable {
     }
 }
 
-/// Every parameter of the model (SPEC §3), with its default.
+/// Every parameter of the model (docs/model.md §3), with its default.
 public struct AnalysisParameters: Sendable {
     /// The metric CRS lengths and areas are computed in; nil means the UTM zone of the villages' centre.
     public var crs: String?

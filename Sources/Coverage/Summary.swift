@@ -47,7 +47,7 @@ public struct GroupFigures: Sendable {
         }
     }
 
-    /// The JSON object SPEC §4 describes for `summary` (and each district and commune).
+    /// The JSON object docs/model.md §4 describes for `summary` (and each district and commune).
     func json() -> JSONObject {
         var o = JSONObject()
         o.append("villages", .number(Double(villages)))

@@ -39,7 +39,7 @@ public struct Requirement: Sendable, Hashable {
 
     public var figureName: String { figure.joined(separator: ".") }
 
-    /// Every figure name a requirement may use (SPEC §4's summary), places only for the whole report.
+    /// Every figure name a requirement may use (docs/model.md §4's summary), places only for the whole report.
     public static func figureNames(scoped: Bool) -> [String] {
         var names = ["villages"]
         for c in CoverageClass.allCases {

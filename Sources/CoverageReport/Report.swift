@@ -10,7 +10,7 @@ public enum PlanTargets {
     public static let places5GPct = 100.0
 }
 
-/// A finished analysis, ready to be written in every output form (SPEC §4).
+/// A finished analysis, ready to be written in every output form (docs/model.md §4).
 public struct Report: Sendable {
     public static let schemaVersion = 1
     public static let generator = "covgap 1.0"

@@ -22,7 +22,7 @@ struct Covgap: ParsableCommand {
         defaultSubcommand: Analyze.self
     )
 
-    /// Parses and runs, mapping every failure to SPEC §5's exit codes (ArgumentParser's usage
+    /// Parses and runs, mapping every failure to docs/model.md §5's exit codes (ArgumentParser's usage
     /// errors become 2 instead of 64).
     static func main() {
         AtomicFile.removeStagedFilesOnInterrupt()

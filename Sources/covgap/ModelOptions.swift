@@ -2,7 +2,7 @@ import ArgumentParser
 import Coverage
 import Geo
 
-/// The model's parameters (SPEC §3), shared by every command that builds footprints or runs the analysis.
+/// The model's parameters (docs/model.md §3), shared by every command that builds footprints or runs the analysis.
 struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("crs"), help: ArgumentHelp("Metric CRS for lengths and areas, e.g. EPSG:9217 (VN-2000 / TM-3 108-15).", discussion: "Default: the WGS 84 UTM zone of the centre of the villages' extent (EPSG:32649 for Bình Định)."))
     var crs: String?

@@ -23,7 +23,7 @@ final class FootprintsCommandTests: XCTestCase {
         XCTAssertTrue(props[0]["azimuth"] is NSNull)
         XCTAssertEqual(props[2]["azimuth"] as? Double, 90)
         XCTAssertTrue(props[0]["position_uncertainty_m"] is NSNull)
-        // SPEC §3: an omni circle has ceil(360/step) vertices plus the closing one; a sector has
+        // docs/model.md §3: an omni circle has ceil(360/step) vertices plus the closing one; a sector has
         // the apex, ceil(beamwidth/step) + 1 arc vertices and the apex again.
         let rings = all.map { (($0["geometry"] as! [String: Any])["coordinates"] as! [[[Double]]])[0] }
         XCTAssertEqual(all.map { ($0["geometry"] as! [String: Any])["type"] as! String }, ["Polygon", "Polygon", "Polygon"])
