@@ -19,6 +19,8 @@ public struct MapData: Sendable {
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
     public var districtLabels: [(name: String, at: Coordinate)]
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
+    /// The run's mobile-status thresholds (report.json's parameters), for the legends.
+    public var thresholds: Palette.Thresholds
 
     /// Map coordinates need about a metre: 5 decimals keep the page small.
     static let decimals = 5
@@ -32,6 +34,10 @@ public struct MapData: Sendable {
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
                 places: [PriorityPlace]?) throws {
         let summary = report["summary"]?.objectValue ?? JSONObject()
+        let defaults = AnalysisParameters()
+        thresholds = Palette.Thresholds(
+            coveredMin: report["parameters"]?["covered_min"]?.doubleValue ?? defaults.coveredMin,
+            uncoveredMax: report["parameters"]?["uncovered_max"]?.doubleValue ?? defaults.uncoveredMax)
         var withTargets = summary
         withTargets.append("targets", [
             "mobile_covered_pct": .number(PlanTargets.mobileCoveredPct),
@@ -162,7 +168,7 @@ public struct MapData: Sendable {
         return w.text
     }
 
-    public func html() -> String { MapPage.html(payloadJSON: payloadJSON()) }
+    public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds) }
 
     /// The static picture for reports and slides.
     public func svg() -> String {
@@ -180,7 +186,8 @@ public struct MapData: Sendable {
             title: title, subtitle: subtitle,
             villages: villages.map { .init(shape: thin($0.shape), status: $0.properties["mobile_status"]?.stringValue ?? "") },
             gaps: gaps.map { thin($0.shape) }, fibre: fibre.map { thin($0.shape) }, extensions: extensions.map(\.shape),
-            sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) })
+            sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
+            thresholds: thresholds)
         return MapPicture.svg(input, width: width)
     }
 }

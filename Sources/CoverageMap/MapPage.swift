@@ -3,8 +3,13 @@
 public enum MapPage {
     /// The whole page. `payloadJSON` is the map payload (UTF-8 JSON text, schema in
     /// `script`); it is embedded in `<script type="application/json" id="covgap-data">`.
-    public static func html(payloadJSON: String) -> String {
+    public static func html(payloadJSON: String, thresholds: Palette.Thresholds = .init()) -> String {
         let json = embeddable(payloadJSON)
+        var style = style, script = script
+        for (placeholder, value) in Palette.placeholders(thresholds) {
+            style = style.replacingOccurrences(of: placeholder, with: value)
+            script = script.replacingOccurrences(of: placeholder, with: value)
+        }
         var page = ""
         page.reserveCapacity(json.utf8.count + template.before.utf8.count + template.between.utf8.count
             + template.after.utf8.count + style.utf8.count + script.utf8.count + 256)
@@ -29,10 +34,10 @@ public enum MapPage {
                 String(html[payload.upperBound...]))
     }()
 
-    /// The page's style sheet (`Resources/map.css`).
+    /// The page's style sheet (`Resources/map.css`), with the palette's placeholders.
     static let style = String(decoding: PackageResources.map_css, as: UTF8.self)
 
-    /// The page's script (`Resources/map.js`): plain ES2017, no libraries. It reads the payload from
+    /// The page's script (`Resources/map.js`), with the palette's placeholders: plain ES2017, no libraries. It reads the payload from
     /// `#covgap-data` ({ title, summary, operators, villages, gaps, fibre, extensions, sites, places
     /// (GeoJSON FeatureCollections, WGS84 [lon, lat]), labels {districts, communes} }; every part may
     /// be absent) and draws on a canvas: coordinates projected once (equirectangular, x scaled by

@@ -35,9 +35,13 @@ public struct MapPictureInput: Sendable {
     public var extensions: [Shape]
     public var sites: [Coordinate]
     public var places: [Place]
+    /// The run's mobile-status thresholds, for the legend.
+    public var thresholds: Palette.Thresholds
 
     public init(title: String, subtitle: String = "", villages: [Village] = [], gaps: [Shape] = [],
-                fibre: [Shape] = [], extensions: [Shape] = [], sites: [Coordinate] = [], places: [Place] = []) {
+                fibre: [Shape] = [], extensions: [Shape] = [], sites: [Coordinate] = [], places: [Place] = [],
+                thresholds: Palette.Thresholds = .init()) {
+        self.thresholds = thresholds
         self.title = title
         self.subtitle = subtitle
         self.villages = villages
@@ -53,8 +57,8 @@ public struct MapPictureInput: Sendable {
 /// scale bar; equirectangular (x scaled by cos of the mid-latitude); coordinates rounded to
 /// 0.1 px and simplified below 0.3 px; the same input gives the same bytes.
 public enum MapPicture {
-    static let covered = "#3f9e4d", partial = "#f0a30a", uncovered = "#d7191c", noData = "#b9bec5"
-    static let gapRed = "#8e0b0e", fibre = "#1f4e9c", site = "#2d3440", place = "#6a3d9a"
+    static let covered = Palette.covered, partial = Palette.partial, uncovered = Palette.uncovered, noData = Palette.noData
+    static let gapRed = Palette.gapRed, fibre = Palette.fibre, site = Palette.site, place = Palette.place
     static let white = "#ffffff", ink = "#1c2330", muted = "#5d6776", mapBackground = "#e8ecf0"
     static let scaleInk = "#333333", placeInk = "#4a2a70"
     static let font = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
@@ -189,13 +193,14 @@ public enum MapPicture {
     }
 
     static func legendItems(_ input: MapPictureInput) -> [LegendItem] {
+        let t = input.thresholds
         func box(_ fill: String, _ extra: String = "") -> (Double, Double) -> String {
             { x, y in #"<rect x="\#(f(x))" y="\#(f(y - 7))" width="22" height="14" rx="2" fill="\#(fill)"\#(extra)/>"# }
         }
         var items = [
-            LegendItem(label: "Covered (≥ 95 %)", symbol: box(covered)),
-            LegendItem(label: "Partial (5–95 %)", symbol: box(partial)),
-            LegendItem(label: "Uncovered (< 5 %)", symbol: box(uncovered)),
+            LegendItem(label: "Covered (≥ \(t.coveredPercent) %)", symbol: box(covered)),
+            LegendItem(label: "Partial (\(t.uncoveredPercent)–\(t.coveredPercent) %)", symbol: box(partial)),
+            LegendItem(label: "Uncovered (< \(t.uncoveredPercent) %)", symbol: box(uncovered)),
             LegendItem(label: "Mobile gap", symbol: box("url(#gap-hatch)", #" stroke="\#(gapRed)" stroke-width="1.2""#)),
         ]
         if input.villages.contains(where: { statusKey($0.status) == "other" }) {

@@ -29,8 +29,8 @@ covgap.normalize = norm;
 function features(c) { return c && Array.isArray(c.features) ? c.features.filter(function (f) { return f && typeof f === "object"; }) : []; }
 function props(f) { return f.properties && typeof f.properties === "object" ? f.properties : {}; }
 
-var RED = "#d7191c", AMBER = "#f0a30a", GREEN = "#3f9e4d", BLUE = "#2b83ba", GREY = "#b9bec5";
-var GAPRED = "#8e0b0e", FIBRE = "#1f4e9c", SITE = "#2d3440", PLACE = "#6a3d9a";
+var RED = "@uncovered@", AMBER = "@partial@", GREEN = "@covered@", BLUE = "@blue@", GREY = "@no_data@";
+var GAPRED = "@gap_red@", FIBRE = "@fibre@", SITE = "@site@", PLACE = "@place@";
 var FONT = '"Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
 
 // ---------- payload ----------
@@ -191,14 +191,14 @@ function pathAt(f, bucket, closed) {
 
 // ---------- views (how villages are coloured) ----------
 var STATUS_CLASSES = [
-  { label: "Uncovered (< 5 %)", color: RED }, { label: "Partial (5\u201395 %)", color: AMBER },
-  { label: "Covered (\u2265 95 %)", color: GREEN }, { label: "No data", color: GREY }];
+  { label: "Uncovered (< @uncovered_pct@ %)", color: RED }, { label: "Partial (@uncovered_pct@\u2013@covered_pct@ %)", color: AMBER },
+  { label: "Covered (\u2265 @covered_pct@ %)", color: GREEN }, { label: "No data", color: GREY }];
 var RAMP_CLASSES = [
-  { label: "< 5 %", color: RED }, { label: "5\u201350 %", color: "#fdae61" }, { label: "50\u201395 %", color: "#a6d96a" },
-  { label: "\u2265 95 %", color: GREEN }, { label: "No data", color: GREY }];
+  { label: "< @uncovered_pct@ %", color: RED }, { label: "@uncovered_pct@\u201350 %", color: "#fdae61" }, { label: "50\u2013@covered_pct@ %", color: "#a6d96a" },
+  { label: "\u2265 @covered_pct@ %", color: GREEN }, { label: "No data", color: GREY }];
 var FIXED_CLASSES = [
   { label: "No fibre within reach", color: RED }, { label: "Fibre within reach", color: BLUE }, { label: "No fibre layer", color: GREY }];
-function rampClass(f) { f = num(f); return f == null ? 4 : f < 0.05 ? 0 : f < 0.5 ? 1 : f < 0.95 ? 2 : 3; }
+function rampClass(f) { f = num(f); return f == null ? 4 : f < @uncovered_max@ ? 0 : f < 0.5 ? 1 : f < @covered_min@ ? 2 : 3; }
 var OPERATORS = Array.isArray(P.operators) ? P.operators.map(str).filter(Boolean) : [];
 if (!OPERATORS.length) { var seenOp = {}; V.forEach(function (v) { var o = v.p.operators; if (o && typeof o === "object") Object.keys(o).forEach(function (k) { if (!seenOp[k]) { seenOp[k] = 1; OPERATORS.push(k); } }); }); }
 var TECHS = ["mobile", "broadband", "2G", "3G", "4G", "5G"];
@@ -508,7 +508,7 @@ function legend() {
   SPEC.classes.forEach(function (k, i) { if (COUNTS[i] || i < SPEC.classes.length - 1) row("fill", k.color, k.label, COUNTS[i]); });
   box.appendChild(el("div", "sep"));
   row("gap", null, "Mobile gap area", GAPS.length || null);
-  row("ring", SPEC.classes[0].color, "Ring: small " + (view.id === "mobile" ? "uncovered" : view.id === "fixed" ? "unconnected" : "< 5 %") + " village");
+  row("ring", SPEC.classes[0].color, "Ring: small " + (view.id === "mobile" ? "uncovered" : view.id === "fixed" ? "unconnected" : "< @uncovered_pct@ %") + " village");
   if (FIB.length || FIBPTS.length) row("line", null, "Fibre route" + (FIBPTS.length ? "" : ""));
   if (FIBPTS.length) row("node", null, "Fibre access node");
   if (EXT.length) row("dash", null, "Proposed fibre extension", EXT.length);
