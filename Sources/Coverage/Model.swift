@@ -157,6 +157,8 @@ public struct AnalysisParameters: Sendable {
     public var placeCoveredMin: Double = 0.95
     /// Worker threads; nil means all cores.
     public var jobs: Int?
+    /// The "what if" the input was filtered by (operators counted, technologies left out).
+    public var scenario = Scenario()
 
     public init() {}
 

@@ -37,6 +37,8 @@ public struct ReportDiff: Sendable {
 
     public var oldSource: String
     public var newSource: String
+    /// Each report's scenario ("without 2G"), nil for a plain run.
+    public var scenarios: (old: String?, new: String?) = (nil, nil)
     public var tolerance: Double
     public var villages: [VillageChange] = []
     public var places: [PlaceChange] = []
@@ -52,6 +54,7 @@ public struct ReportDiff: Sendable {
         oldSource = old.source
         newSource = new.source
         self.tolerance = tolerance
+        scenarios = (old.scenario, new.scenario)
         householdsMobile = (old.summary["households"]?["mobile_covered"]?.doubleValue, new.summary["households"]?["mobile_covered"]?.doubleValue)
         householdsFibre = (old.summary["households"]?["fixed_available"]?.doubleValue, new.summary["households"]?["fixed_available"]?.doubleValue)
 
@@ -123,6 +126,9 @@ public struct ReportDiff: Sendable {
 
     public func text() -> String {
         var out = "covgap diff \(oldSource) → \(newSource) (tolerance \(jsonNumberText(tolerance)))\n"
+        if scenarios.old != nil || scenarios.new != nil {
+            out += "Scenario: \(scenarios.old ?? "all operators and technologies") → \(scenarios.new ?? "all operators and technologies")\n"
+        }
         out += "Villages: \(villages(.worse).count) worse, \(villages(.better).count) better, \(villages(.moved).count) moved"
         out += ", \(addedVillages.count) added, \(removedVillages.count) removed\n"
         if !(places.isEmpty && addedPlaces.isEmpty && removedPlaces.isEmpty) {

@@ -136,6 +136,7 @@ public struct MapData: Sendable {
         title = districtLabels.count > 0
             ? "Mobile and fixed broadband coverage — \(n) villages in \(districtLabels.count) districts"
             : "Mobile and fixed broadband coverage — \(n) villages"
+        if let scenario = report["parameters"]?["scenario"]?["title"]?.stringValue { title += " — scenario: \(scenario)" }
     }
 
     /// The payload `MapPage` embeds.

@@ -59,7 +59,7 @@ public struct Report: Sendable {
         let p = result.parameters
         var radius = JSONObject()
         for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
-        return [
+        var o: JSONObject = [
             "crs": .string(result.crs),
             "crs_from": .string(p.crs == nil ? "utm_zone_of_villages" : "option"),
             "arc_step_deg": .number(p.arcStep),
@@ -71,6 +71,14 @@ public struct Report: Sendable {
             "place_covered_min": .number(p.placeCoveredMin),
             "precision": .number(Double(precision)),
         ]
+        if !p.scenario.isEmpty {
+            o.append("scenario", [
+                "operators": p.scenario.operators.map { .array($0.map(JSONValue.string)) } ?? .null,
+                "without_tech": .array(p.scenario.withoutTech.sorted().map { .string($0.rawValue) }),
+                "title": .string(p.scenario.title ?? ""),
+            ])
+        }
+        return o
     }
 
     func lonLat(_ c: Coordinate) -> JSONValue {

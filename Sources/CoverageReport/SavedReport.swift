@@ -49,6 +49,8 @@ public struct SavedReport: Sendable {
     /// `inputs.villages` as recorded: the path as given to analyze, and the file's SHA-256.
     public var villagesPath: String?
     public var villagesSHA256: String?
+    /// The scenario the run counted ("without 2G"), nil for a plain run.
+    public var scenario: String?
 
     /// Reads a parsed report.json; errors name `source` and the member that is wrong.
     public init(_ json: JSONValue, source: String) throws {
@@ -64,6 +66,7 @@ public struct SavedReport: Sendable {
         uncoveredMax = json["parameters"]?["uncovered_max"]?.doubleValue ?? AnalysisParameters().uncoveredMax
         villagesPath = json["inputs"]?["villages"]?["path"]?.stringValue
         villagesSHA256 = json["inputs"]?["villages"]?["sha256"]?.stringValue
+        scenario = json["parameters"]?["scenario"]?["title"]?.stringValue
         guard let vs = root["villages"]?.arrayValue else { throw fail("villages", "missing or not an array") }
         villages = try vs.enumerated().map { i, v in
             func bad(_ what: String) -> InputError { fail("villages[\(i)].\(what)", "missing or of the wrong type") }

@@ -7,7 +7,8 @@ extension Report {
         var out = ""
         let gaps = gapEntries()
         let n = summary.all.villages
-        out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(result.crs)\n\n"
+        let scenario = result.parameters.scenario.title.map { " — scenario: \($0)" } ?? ""
+        out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(result.crs)\(scenario)\n\n"
         if gaps.isEmpty {
             out += "No village is short of a target.\n"
         } else {

@@ -20,6 +20,7 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -55,13 +56,14 @@ struct Analyze: ParsableCommand {
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
         let loaded = try inputs.load(inputCRS: model.inputCRS)
+        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let readTime = lap()
-        let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
+        let result = try CoverageAnalysis(input: input, parameters: parameters).run()
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
-        let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        let folder = try ReportFolder(report: report, input: loaded.input, precision: precision, map: !noMap)
+        let report = Report(input: input, result: result2, files: loaded.files, precision: precision)
+        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap)
         let json = folder.json
         let encodeTime = lap()
         try folder.write(to: out)
@@ -81,7 +83,7 @@ struct Analyze: ParsableCommand {
         switch format {
         case .text: print(report.text(), terminator: "")
             if plan || inputs.usesBundledData {
-                print(try PlanReport(input: loaded.input, result: result).text(), terminator: "")
+                print(try PlanReport(input: input, result: result).text(), terminator: "")
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }

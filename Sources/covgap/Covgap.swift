@@ -38,7 +38,7 @@ struct Covgap: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError
+            let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError || error is ScenarioError
             let message = known ? "covgap: \(error)" : fullMessage(for: error)
             FileHandle.standardError.write(Data((message + "\n").utf8))
             if known || code == .validationFailure || error is ValidationError {

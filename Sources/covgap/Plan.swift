@@ -23,6 +23,7 @@ struct Plan: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
 
     @Option(help: "How many new sites to propose at most.")
     var newSites: Int = 1
@@ -88,11 +89,12 @@ struct Plan: ParsableCommand {
             options.corridors = try loader.corridors(try GeoJSONReader.read(bytes: try InputFile.read(corridors), source: corridors),
                                                      file: corridors)
         }
-        let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
+        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
+        let result = try CoverageAnalysis(input: input, parameters: parameters).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
             FileHandle.standardError.write("covgap: warning: \(w)\n")
         }
-        let report = PlanReport(plan: try GapPlanner(input: loaded.input, result: result, options: options).run(),
+        let report = PlanReport(plan: try GapPlanner(input: input, result: result, options: options).run(),
                                 precision: precision)
         if let sitesCSVOut { try AtomicFile.write(report.sitesCSV(), to: sitesCSVOut) }
         switch format {
