@@ -6,7 +6,7 @@ import PackageDescription
 //   covgap (CLI)
 //   CoverageReport · CoverageGate · CoveragePlanner · CoverageMap · SyntheticData
 //   Coverage
-//   GeoIO · FileCommit
+//   GeoIO · FileCommit · Console
 //   Geo
 //   CGEOS · CPROJ · CGDAL
 let package = Package(
@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ", "CGDAL"]),
         // All-or-nothing output files, interrupt clean-up, SHA-256 fingerprints.
         .target(name: "FileCommit"),
+        // The terminal: progress bars or one line per stage, and what the run says on standard error.
+        .target(name: "Console", dependencies: ["Geo"]),
         // File formats: JSON, GeoJSON (RFC 7946), CSV, text encodings. Knows formats, not telecoms.
         .target(name: "GeoIO", dependencies: ["Geo", "FileCommit"]),
         // The coverage model: villages, sites, sectors, fibre, places; loading, footprints, overlay, summaries.
@@ -50,7 +52,7 @@ let package = Package(
             name: "covgap",
             dependencies: [
                 "CoverageReport", "CoverageGate", "CoveragePlanner", "CoverageMap", "SyntheticData",
-                "Coverage", "GeoIO", "FileCommit", "Geo",
+                "Coverage", "GeoIO", "FileCommit", "Console", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "CoveragePlannerTests", dependencies: ["CoveragePlanner", "TestSupport", "Coverage", "CoverageReport", "GeoIO", "Geo"]),
         .testTarget(name: "CoverageMapTests", dependencies: ["CoverageMap", "CoverageReport", "Coverage", "GeoIO", "Geo"]),
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData", "Coverage", "Geo"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Geo"]),
         .testTarget(name: "CLITests", dependencies: ["covgap"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

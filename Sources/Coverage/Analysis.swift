@@ -84,7 +84,8 @@ public struct CoverageAnalysis {
         return "EPSG:\(Projection.utmEPSG(lon: c.x, lat: c.y))"
     }
 
-    public func run() throws -> AnalysisResult {
+    /// The overlay; `progress`, when given, sees the stages footprints, overlay, fibre and places.
+    public func run(progress: StageProgress? = nil) throws -> AnalysisResult {
         let crs = workingCRS()
         let jobs = max(1, parameters.jobs ?? defaultJobs)
         var timings = StageTimings()
@@ -93,13 +94,15 @@ public struct CoverageAnalysis {
 
         // Footprints, projected to the working CRS.
         let sectors = input.sectors
-        let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
+        progress?.start("footprints", total: sectors.count)
+        let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256, progress: progress) { i -> ProjectedFootprint in
             let s = sectors[i]
             let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
             return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
                                           radius: parameters.radius(for: s))
         }
         timings.footprints = lap()
+        progress?.finish()
 
         let index = BoundsIndex(footprints.map(\.bounds))
         let operators = Array(Set(sectors.map(\.operator))).sorted()
@@ -114,17 +117,21 @@ public struct CoverageAnalysis {
                                      operatorOf: operatorOf, operatorCount: operators.count,
                                      parameters: parameters, crs: crs)
         let villages = input.villages
-        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 16) { i in
+        progress?.start("overlay", total: villages.count)
+        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 16, progress: progress) { i in
             try overlay.run(villages[i], number: i)
         }
         timings.overlay = lap()
+        progress?.finish()
 
         var results = perVillage.map(\.coverage)
         var warnings = perVillage.flatMap(\.warnings)
         if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
         if let fibreIndex {
             let reach = parameters.fibreReach
-            let access = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> FixedAccess? in
+            progress?.start("fibre", total: villages.count)
+            defer { progress?.finish() }
+            let access = try parallelMap(villages.count, jobs: jobs, chunk: 64, progress: progress) { i -> FixedAccess? in
                 let p = try Projection.cached(from: "EPSG:4326", to: crs)
                 let centre = try Geometry.point(try p.transform(results[i].centre))
                 guard let n = try fibreIndex.nearest(to: centre) else { return nil }
@@ -138,9 +145,12 @@ public struct CoverageAnalysis {
         }
         timings.fibre = lap()
 
+        progress?.start("places", total: input.places?.count ?? 0)
         let places = try (input.places ?? []).enumerated().map { i, place in
-            try overlay.placeCoverage(place, number: i)
+            defer { progress?.advance() }
+            return try overlay.placeCoverage(place, number: i)
         }
+        progress?.finish()
         timings.places = lap()
 
         return AnalysisResult(parameters: parameters, crs: crs, operators: operators, villages: results,

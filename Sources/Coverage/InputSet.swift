@@ -39,7 +39,9 @@ public struct InputSet: Sendable {
     /// Reads and checks every file. Each is checked on its own thread and hashed on another;
     /// results, warnings and the first error come back in the files' order, as if they had been
     /// read one after the other.
-    public func load() throws -> LoadedInputs {
+    public func load(progress: StageProgress? = nil) throws -> LoadedInputs {
+        progress?.start("read", total: files.count)
+        defer { progress?.finish() }
         let crs = inputCRS.map(canonicalCRS)
         let contents = files.map { f in Result { try InputFile.read(f.path) } }
         let slots = Locked([Result<(AnalysisInput, InputFileInfo, [String]), Error>?](repeating: nil, count: files.count))
@@ -54,6 +56,7 @@ public struct InputSet: Sendable {
             }
             let result = Result { try Self.read(files[k], bytes: try contents[k].get(), inputCRS: crs) }
             slots.update { $0[k] = result }
+            progress?.advance()
         }
         var input = AnalysisInput(villages: [], sectors: [])
         var infos: [InputFileInfo] = []
@@ -157,5 +160,29 @@ public enum BundledData {
 public struct BundledDataMissing: Error, CustomStringConvertible, Sendable {
     public var description: String {
         "the bundled data (\(BundledData.folder)) was not found; run covgap from the repository, or give --villages and --sites"
+    }
+}
+
+extension LoadedInputs {
+    /// What was read, for the start of a run: features per file, sectors per operator and
+    /// technology, and how often a default stood in for a missing value.
+    public func readSummary() -> [String] {
+        var lines = files.map { f -> String in
+            let noun = ["villages": "villages", "sites": "sectors", "fibre": "features", "places": "places"][f.role] ?? "features"
+            return "read \(f.path): \(f.count) \(noun)"
+        }
+        var perOperator: [String: [Tech: Int]] = [:]
+        for s in input.sectors { perOperator[s.operator, default: [:]][s.tech, default: 0] += 1 }
+        for op in perOperator.keys.sorted() {
+            let techs = perOperator[op]!.keys.sorted().map { "\($0.rawValue) \(perOperator[op]![$0]!)" }
+            lines.append("  \(op): \(techs.joined(separator: ", "))")
+        }
+        var defaults: [String] = []
+        let noRadius = input.sectors.filter { $0.radius == nil }.count
+        if noRadius > 0 { defaults.append("radius by technology for \(noRadius) of \(input.sectors.count) sectors") }
+        let noCentre = input.villages.filter { $0.center == nil }.count
+        if noCentre > 0 { defaults.append("centre from the polygon for \(noCentre) of \(input.villages.count) villages") }
+        if !defaults.isEmpty { lines.append("defaults applied: " + defaults.joined(separator: "; ")) }
+        return lines
     }
 }

@@ -18,7 +18,9 @@ public struct ReportFolder {
 
     /// Encodes the reports. The map's SVG comes first, so that rsvg-convert can draw the PNG
     /// while the reports and the page are encoded and written.
-    public init(report: Report, input: AnalysisInput, precision: Int, map: Bool) throws {
+    public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, progress: StageProgress? = nil) throws {
+        progress?.start("encode", total: map ? 5 : 3)
+        defer { progress?.finish() }
         let reportJSON = report.json()
         let features = report.geojsonFeatures()
         var svg: [UInt8] = []
@@ -42,7 +44,12 @@ public struct ReportFolder {
     }
 
     /// Writes every file into `folder`, all or none.
-    public func write(to folder: String) throws {
+    public func write(to folder: String, progress: StageProgress? = nil) throws {
+        progress?.start("write", total: files.count + (png == nil ? 0 : 1))
+        defer { progress?.finish() }
         try OutputFolder(folder).write(files, then: png.map { job in [("report.png", { job.wait() })] } ?? [])
     }
+
+    /// The names of the files `write` puts in the folder (report.png only when it was drawn).
+    public var names: [String] { files.map(\.name) + (png == nil ? [] : ["report.png"]) }
 }

@@ -3,16 +3,18 @@ import Foundation
 
 extension Report {
     /// The short human table: gaps grouped by district and commune, then the summary against the plan.
-    public func text() -> String {
+    /// With `top`, the gap list stops after that many villages and says how many more report.csv has.
+    public func text(top: Int? = nil) -> String {
         var out = ""
-        let gaps = gapEntries()
+        let allGaps = gapEntries()
+        let gaps = top.map { Array(allGaps.prefix($0)) } ?? allGaps
         let n = summary.all.villages
         let scenario = result.parameters.scenario.title.map { " — scenario: \($0)" } ?? ""
         out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(result.crs)\(scenario)\n\n"
         if gaps.isEmpty {
             out += "No village is short of a target.\n"
         } else {
-            out += "Villages short of a target (\(gaps.count)):\n"
+            out += "Villages short of a target (\(allGaps.count)):\n"
             // Group by district, then commune, in order of first appearance in the sorted gap list.
             var districtOrder: [String] = []
             var byDistrict: [String: [String: [Gap]]] = [:]
@@ -42,6 +44,7 @@ extension Report {
                     }
                 }
             }
+            if allGaps.count > gaps.count { out += "\n  … and \(allGaps.count - gaps.count) more, see report.csv\n" }
         }
 
         out += "\n\(pad("Summary", 42))\(pad("this run", 22))plan target\n"
@@ -82,6 +85,16 @@ extension Report {
     }
 }
 
-public func pct(_ x: Double) -> String { String(format: "%.1f %%", x) }
+/// A percentage with one decimal, or as many more as it takes (up to four) so that a shortfall
+/// never reads as 100 % and a trace never reads as 0 %: 99.95 → "99.95 %", 0.04 → "0.04 %".
+public func pct(_ x: Double) -> String {
+    var decimals = 1
+    while decimals < 4 {
+        let s = String(format: "%.\(decimals)f", x)
+        let rounded = Double(s) ?? x
+        if (x < 100 && rounded >= 100) || (x > 0 && rounded <= 0) { decimals += 1 } else { break }
+    }
+    return String(format: "%.\(decimals)f %%", x)
+}
 public func km(_ m: Double) -> String { m >= 1000 ? String(format: "%.1f km", m / 1000) : String(format: "%.0f m", m) }
 public func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }

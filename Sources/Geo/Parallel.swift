@@ -4,13 +4,20 @@ import Foundation
 /// so the output never depends on the thread count. The first error (lowest index) is rethrown.
 ///
 /// `body` runs on several threads at once: it may read shared values but must not change them.
-/// Each thread gets its own GEOS and PROJ contexts (see `ThreadLocal`).
-public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, _ body: (Int) throws -> T) throws -> [T] {
+/// Each thread gets its own GEOS and PROJ contexts (see `ThreadLocal`). `progress`, when given,
+/// is advanced by each chunk done.
+public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: StageProgress? = nil,
+                           _ body: (Int) throws -> T) throws -> [T] {
     if count == 0 { return [] }
     let threads = max(1, min(jobs, (count + chunk - 1) / chunk))
-    if threads == 1 { return try (0..<count).map(body) }
+    if threads == 1 {
+        return try (0..<count).map { i in
+            defer { if (i + 1) % chunk == 0 { progress?.advance(chunk) } }
+            return try body(i)
+        }
+    }
     return try withoutActuallyEscaping(body) { body in
-        let work = SharedWork(count: count, chunk: chunk, body: body)
+        let work = SharedWork(count: count, chunk: chunk, progress: progress, body: body)
         defer { work.release() }
         DispatchQueue.concurrentPerform(iterations: threads) { _ in work.drain() }
         return try work.results()
@@ -46,15 +53,17 @@ public var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
 /// finished; `body` is the caller's, which promises to only read what it shares.
 private final class SharedWork<T>: @unchecked Sendable {
     let count: Int, chunk: Int
+    let progress: StageProgress?
     let body: (Int) throws -> T
     let slots: UnsafeMutableBufferPointer<T?>
     let lock = NSLock()
     var next = 0
     var firstError: (index: Int, error: Error)?
 
-    init(count: Int, chunk: Int, body: @escaping (Int) throws -> T) {
+    init(count: Int, chunk: Int, progress: StageProgress?, body: @escaping (Int) throws -> T) {
         self.count = count
         self.chunk = chunk
+        self.progress = progress
         self.body = body
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
@@ -84,6 +93,7 @@ private final class SharedWork<T>: @unchecked Sendable {
                     return
                 }
             }
+            progress?.advance(min(start + chunk, count) - start)
         }
     }
 

@@ -5,6 +5,7 @@ import FileCommit
 import CoverageMap
 import CoveragePlanner
 import CoverageReport
+import Console
 import Geo
 import GeoIO
 
@@ -31,8 +32,11 @@ struct Analyze: ParsableCommand {
     @Option(help: "What to print on standard output: text (the gap table) or json (report.json).")
     var format: OutputFormat = .text
 
-    @Flag(help: "Print nothing on standard output.")
+    @Flag(help: "Print no table and no progress (warnings and errors still go to standard error).")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Villages listed in the gap table (default: all when the output is a file or pipe, 50 on a terminal); report.csv has every one.", valueName: "n"))
+    var top: Int?
 
     @Flag(help: "Print the time of each stage on standard error.")
     var timings = false
@@ -49,30 +53,37 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be 0…15, got \(precision)") }
+        if let top, top < 0 { throw ValidationError("--top must not be negative, got \(top)") }
     }
 
     func run() throws {
         var clock = Date()
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
-        let loaded = try inputs.load(inputCRS: model.inputCRS)
+        let printer = quiet ? nil : ProgressPrinter()
+        let progress = printer?.meter()
+        let loaded = try inputs.inputSet(inputCRS: model.inputCRS).load(progress: progress)
         let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let readTime = lap()
-        let result = try CoverageAnalysis(input: input, parameters: parameters).run()
+        let analysis = CoverageAnalysis(input: input, parameters: parameters)
+        for line in loaded.readSummary() { printer?.note(line) }
+        printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
+        let result = try analysis.run(progress: progress)
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: input, result: result2, files: loaded.files, precision: precision)
-        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap)
+        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, progress: progress)
         let json = folder.json
         let encodeTime = lap()
-        try folder.write(to: out)
+        try folder.write(to: out, progress: progress)
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
         if result2.warnings.count > 20 {
             FileHandle.standardError.write("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json\n")
         }
+        printer?.note("wrote " + folder.names.map { "\(out)/\($0)" }.joined(separator: ", "))
         if timings {
             let t = result.timings
             let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
@@ -81,7 +92,7 @@ struct Analyze: ParsableCommand {
         }
         if quiet { return }
         switch format {
-        case .text: print(report.text(), terminator: "")
+        case .text: print(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)), terminator: "")
             if plan || inputs.usesBundledData {
                 print(try PlanReport(input: input, result: result).text(), terminator: "")
             }

@@ -17,7 +17,10 @@ enum CLI {
     struct Result {
         var status: Int32
         var stdout: String
+        /// Warnings and errors: standard error less the progress and information lines.
         var stderr: String
+        /// Standard error as written.
+        var rawStderr: String = ""
     }
 
     /// Runs covgap with `arguments` (in the repository root unless told otherwise).
@@ -29,7 +32,7 @@ enum CLI {
     /// Runs any program, capturing both streams.
     static func runTool(_ path: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
         let o = try CovgapProcess.run(arguments, in: directory ?? root, program: path)
-        return Result(status: o.status, stdout: o.stdout, stderr: o.stderr)
+        return Result(status: o.status, stdout: o.stdout, stderr: o.stderr, rawStderr: o.rawStderr)
     }
 
     /// A fresh temporary folder, removed when the test ends.

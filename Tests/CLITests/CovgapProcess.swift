@@ -8,7 +8,10 @@ struct CovgapProcess {
         /// True when a signal ended the process (`status` is then the signal number).
         var signalled: Bool
         var stdout: String
+        /// Standard error less the progress and information lines ("covgap ▸ …"): warnings and errors.
         var stderr: String
+        /// Standard error as written.
+        var rawStderr: String
         var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
     }
 
@@ -51,7 +54,8 @@ struct CovgapProcess {
         let out = try String(contentsOf: logs.appendingPathComponent("stdout"), encoding: .utf8)
         let err = try String(contentsOf: logs.appendingPathComponent("stderr"), encoding: .utf8)
         try? FileManager.default.removeItem(at: logs)
-        return Outcome(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, stdout: out, stderr: err)
+        return Outcome(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, stdout: out,
+                       stderr: withoutProgress(err), rawStderr: err)
     }
 
     /// Runs covgap to the end (a hang guard of `limit` seconds, not a timing).
@@ -84,4 +88,11 @@ func reportJSON(_ folder: URL) throws -> [String: Any] {
 
 func villagesOf(_ report: [String: Any]) throws -> [[String: Any]] {
     try XCTUnwrap(report["villages"] as? [[String: Any]])
+}
+
+/// `text` without its progress and information lines, which start with "covgap ▸ ".
+func withoutProgress(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false)
+        .filter { !$0.hasPrefix("covgap ▸ ") }
+        .joined(separator: "\n")
 }
