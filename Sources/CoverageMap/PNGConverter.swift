@@ -55,3 +55,42 @@ public enum PNGConverter {
         return Job(process: p, svg: svg, input: input, output: output)
     }
 }
+
+/// Several SVG pages into one PDF through librsvg's `rsvg-convert` (cairo draws each page).
+public enum PDFConverter {
+    /// The PDF's bytes; throws when `rsvg-convert` is missing or fails.
+    public static func pdf(pages: [String]) throws -> [UInt8] {
+        guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
+            throw PDFConversionError("the atlas needs rsvg-convert (Debian's librsvg2-bin; Scripts/setup installs it)")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-atlas-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String] = []
+        for (i, page) in pages.enumerated() {
+            let url = dir.appendingPathComponent(String(format: "page-%04d.svg", i + 1))
+            try Data(page.utf8).write(to: url)
+            files.append(url.path)
+        }
+        let out = dir.appendingPathComponent("atlas.pdf")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = ["--format", "pdf", "--output", out.path] + files
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let message = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw PDFConversionError("rsvg-convert failed: " + String(decoding: message.prefix(300), as: UTF8.self))
+        }
+        return [UInt8](try Data(contentsOf: out))
+    }
+}
+
+/// The PDF could not be made.
+public struct PDFConversionError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

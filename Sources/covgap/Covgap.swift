@@ -3,6 +3,7 @@ import Coverage
 import FileCommit
 import Foundation
 import CoverageReport
+import CoverageMap
 import Geo
 import GeoIO
 
@@ -18,7 +19,7 @@ struct Covgap: ParsableCommand {
         Exit codes: 0 done; 1 a check failed; 2 bad usage or bad input; 3 an internal error.
         """,
         version: Report.generator,
-        subcommands: [Analyze.self, Footprints.self, MapCommand.self, Check.self, Diff.self, Plan.self, Synth.self],
+        subcommands: [Analyze.self, Footprints.self, MapCommand.self, AtlasCommand.self, Check.self, Diff.self, Plan.self, Synth.self],
         defaultSubcommand: Analyze.self
     )
 
@@ -38,7 +39,7 @@ struct Covgap: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError || error is ScenarioError
+            let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError || error is ScenarioError || error is PDFConversionError
             let message = known ? "covgap: \(error)" : fullMessage(for: error)
             FileHandle.standardError.write(Data((message + "\n").utf8))
             if known || code == .validationFailure || error is ValidationError {

@@ -1,0 +1,158 @@
+import CoverageReport
+import Foundation
+import Geo
+import GeoIO
+
+/// A printable atlas: one A4 page per district (or commune) with its map, its figures against the
+/// plan's targets and its gap villages with the reason, drawn with the same picture code as
+/// report.svg. Pages come worst first: most uncovered villages, then partial, then without fibre.
+public enum Atlas {
+    public enum Grouping: String, Sendable, CaseIterable {
+        case district, commune
+    }
+
+    /// One page: the area's name and the page as an SVG document (A4, 794 × 1123 px at 96 dpi).
+    public struct Page: Sendable {
+        public var name: String
+        public var svg: String
+    }
+
+    static let pageW = 794.0, pageH = 1123.0, margin = 36.0
+
+    public static func pages(map: MapData, report: JSONValue, by grouping: Grouping) -> [Page] {
+        let key = grouping == .district ? "district" : "commune"
+        // Areas in the report's order, each with its villages.
+        var order: [String] = []
+        var members: [String: [Int]] = [:]
+        for (i, v) in map.villages.enumerated() {
+            let name = v.properties[key]?.stringValue ?? "(no \(key))"
+            if members[name] == nil { order.append(name) }
+            members[name, default: []].append(i)
+        }
+        let figures = (report["summary"]?[grouping == .district ? "districts" : "communes"]?.arrayValue ?? [])
+        func figuresOf(_ name: String) -> JSONValue? { figures.first { $0["name"]?.stringValue == name } }
+        func severity(_ name: String) -> (Int, Int, Int) {
+            let vs = members[name]!.map { map.villages[$0].properties }
+            return (vs.filter { $0["mobile_status"]?.stringValue == "uncovered" }.count,
+                    vs.filter { $0["mobile_status"]?.stringValue == "partial" }.count,
+                    vs.filter { $0["fixed_status"]?.stringValue == "unavailable" }.count)
+        }
+        let sorted = order.enumerated().sorted { a, b in
+            let sa = severity(a.element), sb = severity(b.element)
+            if sa != sb { return sa.0 != sb.0 ? sa.0 > sb.0 : sa.1 != sb.1 ? sa.1 > sb.1 : sa.2 > sb.2 }
+            return a.offset < b.offset
+        }.map(\.element)
+        return sorted.enumerated().map { n, name in
+            Page(name: name, svg: page(name: name, number: n + 1, of: sorted.count, villages: members[name]!,
+                                       map: map, figures: figuresOf(name), grouping: grouping))
+        }
+    }
+
+    static func page(name: String, number: Int, of count: Int, villages indices: [Int], map: MapData,
+                     figures: JSONValue?, grouping: Grouping) -> String {
+        let villages = indices.map { map.villages[$0] }
+        let ids = Set(villages.compactMap { $0.properties["id"]?.stringValue })
+        let gaps = map.gaps.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }
+        let extensions = map.extensions.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }
+        let parent = grouping == .commune ? villages.first?.properties["district"]?.stringValue : nil
+        var svg = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        svg += #"<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 794 1123" font-family="\#(MapPicture.font)">"# + "\n"
+        svg += ##"<rect width="100%" height="100%" fill="#ffffff"/>"## + "\n"
+        svg += text(margin, 56, xml(name), size: 24, weight: "600")
+        let sub = [parent, "\(villages.count) villages", "page \(number) of \(count)"].compactMap { $0 }.joined(separator: " · ")
+        svg += text(margin, 80, xml(sub), size: 13, colour: MapPicture.muted)
+
+        // Figures against the plan's targets.
+        var y = 112.0
+        svg += text(margin, y, "Figure", size: 12, weight: "600") + text(330, y, "This area", size: 12, weight: "600")
+            + text(520, y, "Plan target", size: 12, weight: "600")
+        let mobile = figures?["mobile"], fixed = figures?["fixed"], hh = figures?["households"]
+        let n = figures?["villages"]?.doubleValue ?? Double(villages.count)
+        var rows: [(String, String, Double?, Double?)] = []
+        if let m = mobile?["covered_pct"]?.doubleValue {
+            rows.append(("Mobile signal (villages covered)", "\(pct(m)) (\(int(mobile?["covered"]))/\(Int(n)))", PlanTargets.mobileCoveredPct, m))
+        }
+        if let f = fixed?["available_pct"]?.doubleValue {
+            rows.append(("Fixed broadband (fibre in reach)", "\(pct(f)) (\(int(fixed?["available"]))/\(Int(n)))", PlanTargets.fixedAvailablePct, f))
+        }
+        if let total = hh?["total"]?.doubleValue, total > 0 {
+            let m = 100 * (hh?["mobile_covered"]?.doubleValue ?? 0) / total
+            rows.append(("Households with mobile signal", "\(pct(m)) of \(Int(total))", nil, nil))
+        }
+        for (label, value, target, actual) in rows {
+            y += 22
+            svg += text(margin, y, xml(label), size: 13) + text(330, y, xml(value), size: 13, weight: "600")
+            if let target, let actual {
+                let met = actual + 1e-9 >= target
+                svg += text(520, y, "\(pct(target)) " + (met ? "met" : "NOT MET"), size: 13, weight: met ? "400" : "700",
+                            colour: met ? MapPicture.ink : Palette.uncovered)
+            }
+        }
+
+        // The map, scaled into the middle of the page.
+        y += 18
+        let input = MapPictureInput(
+            title: "Villages by mobile status", subtitle: "",
+            villages: villages.map { .init(shape: $0.shape, status: $0.properties["mobile_status"]?.stringValue ?? "") },
+            gaps: gaps.map(\.shape), extensions: extensions.map(\.shape), thresholds: map.thresholds)
+        let picture = MapPicture.svg(input, width: Int(pageW - 2 * margin))
+        let size = pictureSize(picture)
+        let boxW = pageW - 2 * margin, boxH = 620.0
+        let scale = min(boxW / size.w, boxH / size.h)
+        svg += #"<g transform="translate(\#(MapPicture.f(margin + (boxW - size.w * scale) / 2)) \#(MapPicture.f(y))) scale(\#(String(format: "%.5f", scale)))">"# + "\n"
+        svg += picture.replacingOccurrences(of: #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n", with: "")
+        svg += "</g>\n"
+        y += size.h * scale + 28
+
+        // The gap villages, worst first, as many as the page holds.
+        let gapRows = villages.compactMap { v -> (Int, String, String)? in
+            let p = v.properties
+            var what: [String] = []
+            let status = p["mobile_status"]?.stringValue ?? ""
+            if status != "covered" {
+                what.append("mobile \(status) (\(pct(100 * (p["coverage"]?["mobile"]?.doubleValue ?? 0))) covered)")
+            }
+            if p["fixed_status"]?.stringValue == "unavailable" {
+                what.append("fibre \(km(p["fibre_distance_m"]?.doubleValue ?? 0)) away")
+            }
+            guard !what.isEmpty else { return nil }
+            let rank = status == "uncovered" ? 0 : status == "partial" ? 1 : 2
+            let place = [p["name"]?.stringValue, grouping == .district ? p["commune"]?.stringValue : nil].compactMap { $0 }
+            return (rank, place.joined(separator: ", "), what.joined(separator: "; "))
+        }.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
+        svg += text(margin, y, gapRows.isEmpty ? "No village short of a target." : "Villages short of a target (\(gapRows.count))",
+                    size: 14, weight: "600")
+        let room = max(0, Int((pageH - margin - y) / 18) - 1)
+        for (i, row) in gapRows.enumerated() {
+            if i == room - 1 && gapRows.count > room {
+                y += 18
+                svg += text(margin, y, "… and \(gapRows.count - i) more, see report.csv", size: 12, colour: MapPicture.muted)
+                break
+            }
+            y += 18
+            let colour = row.0 == 0 ? Palette.uncovered : MapPicture.ink
+            svg += text(margin, y, xml(row.1), size: 12, weight: row.0 == 0 ? "700" : "400", colour: colour)
+                + text(300, y, xml(row.2), size: 12)
+        }
+        svg += "</svg>\n"
+        return svg
+    }
+
+    static func text(_ x: Double, _ y: Double, _ s: String, size: Int, weight: String = "400",
+                     colour: String = MapPicture.ink) -> String {
+        #"<text x="\#(MapPicture.f(x))" y="\#(MapPicture.f(y))" font-size="\#(size)" font-weight="\#(weight)" fill="\#(colour)">\#(s)</text>"# + "\n"
+    }
+
+    static func int(_ v: JSONValue?) -> Int { Int(v?.doubleValue ?? 0) }
+
+    /// The width and height a picture's root element declares.
+    static func pictureSize(_ svg: String) -> (w: Double, h: Double) {
+        func attribute(_ name: String) -> Double {
+            guard let r = svg.range(of: " \(name)=\""), let end = svg[r.upperBound...].firstIndex(of: "\"") else { return 1 }
+            return Double(svg[r.upperBound..<end]) ?? 1
+        }
+        return (attribute("width"), attribute("height"))
+    }
+
+    static func xml(_ s: String) -> String { xmlEscape(s) }
+}
