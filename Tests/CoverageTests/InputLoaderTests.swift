@@ -232,6 +232,14 @@ final class InputLoaderTests: XCTestCase {
         XCTAssertTrue(e.message.hasPrefix("unknown coordinate reference system EPSG:999999"), e.message)
     }
 
+    func testAPositionTheInputCRSCannotTransform() {
+        // 100 000 km from the UTM origin: PROJ refuses it, and the error names the feature.
+        let far = #"{"type":"Polygon","coordinates":[[[1e8,1e8],[2e8,1e8],[2e8,2e8],[1e8,1e8]]]}"#
+        assertError(try villages([village(#"{"id":"A","name":"a"}"#, far)], inputCRS: "EPSG:32649"),
+                    "villages.geojson", "feature 0", "geometry",
+                    "coordinate transformation error: EPSG:32649 → EPSG:4326: position 0 cannot be transformed (outside the CRS's area?)")
+    }
+
     func testInputCRSTransformsSitesGivenAsPoints() throws {
         let point = #"{"type":"Point","coordinates":[300500,1560500]}"#
         var loader = InputLoader(inputCRS: "EPSG:32649")
