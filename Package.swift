@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "FileCommitTests", dependencies: ["FileCommit"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "FileCommit"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "TestSupport", "GeoIO", "Geo"]),
+        .testTarget(name: "CoverageReportTests", dependencies: ["CoverageReport", "Coverage", "GeoIO", "Geo"]),
         .testTarget(name: "CoverageGateTests", dependencies: ["CoverageGate", "CoverageReport", "GeoIO"]),
         .testTarget(name: "CoveragePlannerTests", dependencies: ["CoveragePlanner", "TestSupport", "Coverage", "CoverageReport", "GeoIO", "Geo"]),
         .testTarget(name: "CoverageMapTests", dependencies: ["CoverageMap", "CoverageReport", "Coverage", "GeoIO", "Geo"]),
