@@ -96,5 +96,5 @@ public func pct(_ x: Double) -> String {
     }
     return String(format: "%.\(decimals)f %%", x)
 }
-public func km(_ m: Double) -> String { m >= 1000 ? String(format: "%.1f km", m / 1000) : String(format: "%.0f m", m) }
+public func km(_ m: Double) -> String { m >= 999.5 ? String(format: "%.1f km", m / 1000) : String(format: "%.0f m", m) }
 public func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }

@@ -146,8 +146,14 @@ final class TextReportTests: XCTestCase {
     func testNumberFormats() {
         XCTAssertEqual(pct(33.333), "33.3 %")
         XCTAssertEqual(pct(100), "100.0 %")
-        XCTAssertEqual(pct(0.04), "0.0 %")
+        // A trace never reads as 0 % and a shortfall never as 100 %.
+        XCTAssertEqual(pct(0.04), "0.04 %")
+        XCTAssertEqual(pct(0), "0.0 %")
+        XCTAssertEqual(pct(99.95), "99.95 %")
+        XCTAssertEqual(pct(99.994), "99.99 %")
+        XCTAssertEqual(pct(99.94), "99.9 %")
         XCTAssertEqual(km(999.4), "999 m")
+        XCTAssertEqual(km(999.6), "1.0 km")
         XCTAssertEqual(km(1000), "1.0 km")
         XCTAssertEqual(km(1250), "1.2 km")   // 1.25 is held as 1.25 exactly; printf rounds half to even
         XCTAssertEqual(km(1260), "1.3 km")
