@@ -16,6 +16,17 @@ struct Analyze: ParsableCommand {
         With no input options it runs on the bundled Bình Định dataset (GeoData/binh-dinh). Every \
         output is written to a temporary file and renamed, so a failed run leaves the previous \
         report as it was.
+
+        A village is covered when at least --covered-min (95 %) of its area lies inside some \
+        sector's footprint, uncovered below --uncovered-max (5 %), partial between; it has fixed \
+        broadband when its centre is within --fibre-reach (1 km) of fibre. Areas and distances are \
+        measured on a flat map in metres (the working CRS: the UTM zone of the villages unless \
+        --crs names another, such as VN-2000 / TM-3 108-15, EPSG:9217).
+
+        Examples:
+          covgap analyze                                   # the bundled Bình Định data
+          covgap analyze --villages v.geojson --sites s.csv --fibre f.geojson --out report
+          covgap analyze --without-tech 2G --out no-2g     # what if 2G is switched off?
         """
     )
 

@@ -22,6 +22,10 @@ struct Check: ParsableCommand {
 
         Exit codes: 0 everything holds; 1 a requirement failed or something regressed; 2 bad usage \
         or an unreadable report.
+
+        Examples:
+          covgap check covgap-out/report.json --require 'fixed.available_pct>=100'
+          covgap check new/report.json --baseline old/report.json --format junit
         """
     )
 

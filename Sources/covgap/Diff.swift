@@ -14,6 +14,10 @@ struct Diff: ParsableCommand {
         available > unavailable, 5G yes > no), better (a status rose, none dropped) and moved (only \
         a coverage fraction of a class or an operator changed, by more than --tolerance). Villages \
         and places are matched by id. Exit 0 whatever changed; use `covgap check --baseline` to fail a build.
+
+        Examples:
+          covgap diff old/report.json covgap-out/report.json
+          covgap diff old/report.json new/report.json --geojson changed.geojson
         """
     )
 

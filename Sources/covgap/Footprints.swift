@@ -7,7 +7,16 @@ import GeoIO
 
 struct Footprints: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the sector footprints as GeoJSON, for map viewers."
+        abstract: "Write the sector footprints as GeoJSON, for map viewers.",
+        discussion: """
+        One polygon per sector (an omnidirectional antenna is a circle), with its site_id, \
+        operator and tech, drawn as the analysis draws it: the edge of a sector is a series of \
+        points every --arc-step degrees at its radius, joined by straight lines.
+
+        Examples:
+          covgap footprints --sites sites.csv --out footprints.geojson
+          covgap footprints --sites sites.csv --arc-step 1 | ogr2ogr footprints.gpkg /vsistdin/
+        """
     )
 
     @Option(help: ArgumentHelp("Sites: CSV (or OpenCelliD export, or GeoJSON points).", valueName: "file"))

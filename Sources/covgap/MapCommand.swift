@@ -12,6 +12,9 @@ struct MapCommand: ParsableCommand {
         discussion: """
         Reads REPORT.json and the report.geojson beside it; sites, fibre and places come from the \
         files the report names in its inputs (or the options below).
+
+        Examples:
+          covgap map covgap-out/report.json            # report.html, .svg, .png again, beside the report
         """
     )
 

@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CRS of input coordinates when a file does not declare one (e.g. EPSG:9217). Default: WGS 84 lon/lat.", valueName: "EPSG:N"))
     var inputCRS: String?
 
-    @Option(help: "Degrees between arc vertices of a footprint.")
+    @Option(help: "Degrees between the points that draw a sector's curved edge (2° gives 60 points for a 120° sector).")
     var arcStep: Double = 2
 
     @Option(name: .customLong("radius-2g"), help: "Coverage radius of 2G sectors without radius_m, metres.")

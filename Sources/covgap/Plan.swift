@@ -12,12 +12,16 @@ struct Plan: ParsableCommand {
         abstract: "Propose where to build new sites, how much fibre to lay, and which 4G sites to upgrade to 5G.",
         discussion: """
         Reads the same inputs as analyze (the bundled Bình Định data when none are given) and runs \
-        the analysis first. New sites: a greedy maximal covering over candidate points inside the \
-        mobile gaps (a point on each gap and a grid at a fifth of the radius), or over --candidates; \
-        each pick brings the most households to covered status, then the most villages, then the \
-        most gap area. Fibre: the extension to each village without fixed broadband, straight or \
+        the analysis first. New sites are chosen one at a time (a greedy maximal covering): among \
+        candidate points inside the mobile gaps (a point on each gap and a grid at a fifth of the \
+        radius), or the --candidates you give, each pick is the one that brings the most households \
+        to covered status, then the most villages, then the most gap area. Fibre: the extension to each village without fixed broadband, straight or \
         along --corridors, costed at --fibre-cost-per-km (an assumption: replace it with your own \
         figure). 5G: the nearest 4G site of each operator to each priority place without 5G.
+
+        Examples:
+          covgap plan --new-sites 3                     # on the bundled data
+          covgap plan --villages v.geojson --sites s.csv --corridors roads.geojson
         """
     )
 

@@ -15,6 +15,9 @@ struct Synth: ParsableCommand {
         jittered grid in a band over Vietnam's longitudes, sites with one to four techs and three \
         sectors each, fibre routes between nearby village centres, and priority places. The same \
         flags always give byte-identical files.
+
+        Examples:
+          covgap synth --villages 20000 --out synth-20k
         """
     )
 

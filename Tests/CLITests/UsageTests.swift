@@ -9,6 +9,22 @@ final class UsageTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("footprints"))
     }
 
+    /// Every command's help has examples, each one line that fits an 80-column terminal.
+    func testEveryHelpHasExamples() throws {
+        for command in ["analyze", "check", "diff", "plan", "map", "atlas", "footprints", "synth"] {
+            let r = try CLI.run([command, "--help"])
+            XCTAssertEqual(r.status, 0, command)
+            guard let examples = r.stdout.range(of: "Examples:\n") else { XCTFail("\(command) --help has no examples"); continue }
+            let lines = r.stdout[examples.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+                .prefix { $0.hasPrefix("  ") }
+            XCTAssertFalse(lines.isEmpty, command)
+            for line in lines {
+                XCTAssertTrue(line.hasPrefix("  covgap \(command)"), "\(command): \(line)")
+                XCTAssertLessThanOrEqual(line.count, 80, "\(command): \(line)")
+            }
+        }
+    }
+
     func testBadUsageExitsTwoWithAMessage() throws {
         let r = try CLI.run(["analyze", "--villages", "v.geojson"])
         XCTAssertEqual(r.status, 2)
