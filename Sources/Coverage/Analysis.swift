@@ -54,6 +54,9 @@ public struct AnalysisResult: Sendable {
     /// Repairs and other things the user should know, one line each, in input order.
     public var warnings: [String]
     public var timings: StageTimings
+    /// Every CRS used when villages were measured zone by zone (see `WorkingZones`); empty when
+    /// `crs` measured everything.
+    public var crsZones: [String] = []
 }
 
 /// The overlay of sector footprints and fibre on villages (SPEC §3).
@@ -85,66 +88,120 @@ public struct CoverageAnalysis {
     }
 
     public func run() throws -> AnalysisResult {
-        let crs = workingCRS()
+        let zones = WorkingZones(villages: input.villages, places: input.places ?? [], crs: parameters.crs,
+                                 defaultCRS: workingCRS())
         let jobs = max(1, parameters.jobs ?? defaultJobs)
         var timings = StageTimings()
         var clock = Date()
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
-        // Footprints, projected to the working CRS.
         let sectors = input.sectors
-        let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
-            let s = sectors[i]
-            let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-            return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                          radius: parameters.radius(for: s))
+        let villages = input.villages
+        let places = input.places ?? []
+        let operators = Array(Set(sectors.map(\.operator))).sorted()
+        let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
+        // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
+        let perZone = zones.isPerVillage
+        let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
+            Footprint.ring(of: sectors[i], radius: parameters.radius(for: sectors[i]), arcStep: parameters.arcStep)
         }
+        let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
         timings.footprints = lap()
 
-        let index = BoundsIndex(footprints.map(\.bounds))
-        let operators = Array(Set(sectors.map(\.operator))).sorted()
-        let operatorOf = sectors.map { operators.firstIndex(of: $0.operator)! }
-        let fibreGeometries = try input.fibre.map { features in
-            try features.map { f in try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(f.shape)) }
-        }
-        let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
-        timings.index = lap()
-
-        let overlay = VillageOverlay(sectors: sectors, footprints: footprints, index: index,
-                                     operatorOf: operatorOf, operatorCount: operators.count,
-                                     parameters: parameters, crs: crs)
-        let villages = input.villages
-        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 16) { i in
-            try overlay.run(villages[i], number: i)
-        }
-        timings.overlay = lap()
-
-        var results = perVillage.map(\.coverage)
-        var warnings = perVillage.flatMap(\.warnings)
-        if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
-        if let fibreIndex {
-            let reach = parameters.fibreReach
-            let access = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> FixedAccess? in
-                let p = try Projection.cached(from: "EPSG:4326", to: crs)
-                let centre = try Geometry.point(try p.transform(results[i].centre))
-                guard let n = try fibreIndex.nearest(to: centre) else { return nil }
-                let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
-                let d = try fibreIndex.geometries[n].distance(to: centre)
-                return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
-                                   nearest: try p.transform(onNetwork, inverse: true))
+        var coverage = [VillageCoverage?](repeating: nil, count: villages.count)
+        var villageWarnings = [[String]](repeating: [], count: villages.count)
+        var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
+        for zone in zones.groups {
+            let crs = zone.crs
+            let chosen = perZone ? sectors.indices.filter { i in
+                Bounds(of: lonLatRings[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
+            } : Array(sectors.indices)
+            clock = Date()
+            // Footprints, projected to the zone's CRS.
+            let footprints = try parallelMap(chosen.count, jobs: jobs, chunk: 256) { k -> ProjectedFootprint in
+                let s = sectors[chosen[k]]
+                let ring = perZone ? lonLatRings[chosen[k]]
+                                   : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
+                return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                          radius: parameters.radius(for: s))
             }
-            for i in results.indices { results[i].fixed = access[i] }
-            if fibreIndex.count == 0 { warnings.append("the fibre layer has no features: every village is without fixed broadband") }
-        }
-        timings.fibre = lap()
+            timings.footprints += lap()
 
-        let places = try (input.places ?? []).enumerated().map { i, place in
-            try overlay.placeCoverage(place, number: i)
-        }
-        timings.places = lap()
+            let index = BoundsIndex(footprints.map(\.bounds))
+            let fibreChosen = input.fibre.map { features in
+                perZone ? features.indices.filter { i in
+                    fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
+                } : Array(features.indices)
+            }
+            let fibreGeometries = try fibreChosen.map { chosenFibre in
+                try chosenFibre.map { i in
+                    try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(input.fibre![i].shape))
+                }
+            }
+            let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
+            timings.index += lap()
 
-        return AnalysisResult(parameters: parameters, crs: crs, operators: operators, villages: results,
-                              places: places, warnings: warnings, timings: timings)
+            let overlay = VillageOverlay(sectors: chosen.map { sectors[$0] }, footprints: footprints, index: index,
+                                         operatorOf: chosen.map { operatorOfSector[$0] }, operatorCount: operators.count,
+                                         parameters: parameters, crs: crs)
+            let members = zone.villages
+            let perVillage = try parallelMap(members.count, jobs: jobs, chunk: 16) { k in
+                try overlay.run(villages[members[k]], number: members[k])
+            }
+            for (k, outcome) in perVillage.enumerated() {
+                coverage[members[k]] = outcome.coverage
+                villageWarnings[members[k]] = outcome.warnings
+            }
+            timings.overlay += lap()
+
+            if let fibreIndex {
+                let reach = parameters.fibreReach
+                let centres = members.map { coverage[$0]!.centre }
+                let access = try parallelMap(members.count, jobs: jobs, chunk: 64) { k -> FixedAccess? in
+                    let p = try Projection.cached(from: "EPSG:4326", to: crs)
+                    let centre = try Geometry.point(try p.transform(centres[k]))
+                    if let n = try fibreIndex.nearest(to: centre) {
+                        let d = try fibreIndex.geometries[n].distance(to: centre)
+                        if !perZone || d <= WorkingZones.fibreSearchRadius {
+                            let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
+                            return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
+                                               nearest: try p.transform(onNetwork, inverse: true))
+                        }
+                    }
+                    return Self.farFibre(from: centres[k], fibre: input.fibre ?? [], reach: reach)
+                }
+                for (k, a) in access.enumerated() { coverage[members[k]]!.fixed = a }
+            }
+            timings.fibre += lap()
+
+            for i in zone.places { placeCoverage[i] = try overlay.placeCoverage(places[i], number: i) }
+            timings.places += lap()
+        }
+
+        var warnings = villageWarnings.flatMap { $0 }
+        if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
+        if let fibre = input.fibre, fibre.isEmpty {
+            warnings.append("the fibre layer has no features: every village is without fixed broadband")
+        }
+        var result = AnalysisResult(parameters: parameters, crs: zones.primaryCRS, operators: operators,
+                                    villages: coverage.map { $0! }, places: placeCoverage.map { $0! },
+                                    warnings: warnings, timings: timings)
+        result.crsZones = zones.isPerVillage ? zones.groups.map(\.crs).sorted() : []
+        return result
+    }
+
+    /// The nearest fibre vertex by the WGS 84 geodesic, for a village with no fibre within
+    /// `WorkingZones.fibreSearchRadius` (measured zone by zone): that far, a vertex is as good as
+    /// the nearest point of a segment, and no planar zone measures the distance well.
+    static func farFibre(from centre: Coordinate, fibre: [FibreFeature], reach: Double) -> FixedAccess? {
+        var best: (Double, Coordinate)?
+        for f in fibre {
+            f.shape.forEachCoordinate { c in
+                let d = Geodesic.wgs84.distance(from: centre, to: c)
+                if best == nil || d < best!.0 { best = (d, c) }
+            }
+        }
+        return best.map { FixedAccess(status: $0.0 <= reach ? .available : .unavailable, distanceM: $0.0, nearest: $0.1) }
     }
 }
 

@@ -39,7 +39,9 @@ public struct InputLoader {
             case .polygon, .multiPolygon: break
             default: throw fail("geometry", "a \(shape.typeName); a village must be a Polygon or MultiPolygon")
             }
-            out.append(try village(f, id: id, name: name, shape: try checked(shape, toLonLat, fail), toLonLat: toLonLat, fail))
+            let lonLat = try checked(shape, toLonLat, fail)
+            try InputLimits.checkMeasurable(lonLat, fail)
+            out.append(try village(f, id: id, name: name, shape: lonLat, toLonLat: toLonLat, fail))
         }
         return out
     }
@@ -136,6 +138,9 @@ public struct InputLoader {
         if beamwidth > 360 { beamwidth = 360 }
         let radius = try optionalNumber(field("radius_m"), field: "radius_m", fail)
         if let r = radius, r <= 0 { throw fail("radius_m", "\(Self.format(r)) must be greater than 0 metres") }
+        if let r = radius, r > InputLimits.maxRadius {
+            throw fail("radius_m", "\(Self.format(r)) is more than \(Self.format(InputLimits.maxRadius)) metres, beyond any real cell")
+        }
         return Sector(siteID: siteID, operator: op, tech: tech, location: location,
                       azimuth: azimuth, beamwidth: beamwidth, radius: radius)
     }
@@ -180,9 +185,11 @@ public struct InputLoader {
             default: throw fail("geometry", "a \(shape.typeName); a priority place is a Point or a Polygon")
             }
             let id = (f.properties["id"] ?? f.id).flatMap(Self.text) ?? String(f.index)
+            let lonLat = try checked(shape, toLonLat, fail)
+            try InputLimits.checkMeasurable(lonLat, fail)
             return PriorityPlace(id: id, name: try optionalText(f.properties, "name", fail) ?? id,
                                  category: try optionalText(f.properties, "category", fail) ?? "other",
-                                 shape: try checked(shape, toLonLat, fail))
+                                 shape: lonLat)
         }
     }
 
@@ -255,6 +262,7 @@ public struct InputLoader {
         default: throw fail(key, "must be a number")
         }
         if let n, n < 0 || !n.isFinite { throw fail(key, "\(Self.format(n)) must be a non-negative number") }
+        if let n, n > InputLimits.maxCount { throw fail(key, "\(Self.format(n)) is more than \(Self.format(InputLimits.maxCount)), the most one village can hold") }
         return n
     }
 

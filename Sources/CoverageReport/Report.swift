@@ -59,9 +59,12 @@ public struct Report: Sendable {
         let p = result.parameters
         var radius = JSONObject()
         for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
-        return [
+        var o: JSONObject = [
             "crs": .string(result.crs),
-            "crs_from": .string(p.crs == nil ? "utm_zone_of_villages" : "option"),
+            "crs_from": .string(p.crs != nil ? "option" : result.crsZones.isEmpty ? "utm_zone_of_villages" : "utm_zone_of_each_village"),
+        ]
+        if !result.crsZones.isEmpty { o.append("crs_zones", .array(result.crsZones.map(JSONValue.string))) }
+        let rest: JSONObject = [
             "arc_step_deg": .number(p.arcStep),
             "radius_m": .object(radius),
             "fibre_reach_m": .number(p.fibreReach),
@@ -71,6 +74,8 @@ public struct Report: Sendable {
             "place_covered_min": .number(p.placeCoveredMin),
             "precision": .number(Double(precision)),
         ]
+        for m in rest { o.append(m.key, m.value) }
+        return o
     }
 
     func lonLat(_ c: Coordinate) -> JSONValue {

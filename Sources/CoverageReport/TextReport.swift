@@ -7,7 +7,7 @@ extension Report {
         var out = ""
         let gaps = gapEntries()
         let n = summary.all.villages
-        out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(result.crs)\n\n"
+        out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(result.crsZones.isEmpty ? result.crs : "per village: UTM zones " + result.crsZones.joined(separator: ", "))\n\n"
         if gaps.isEmpty {
             out += "No village is short of a target.\n"
         } else {

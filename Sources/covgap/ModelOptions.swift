@@ -38,6 +38,9 @@ struct ModelOptions: ParsableArguments {
     var jobs: Int?
 
     func validate() throws {
+        if let crs, let why = Projection.whyNotMetric(canonicalCRS(crs)) {
+            throw ValidationError("--crs \(crs) cannot measure lengths and areas: \(why)")
+        }
         guard arcStep > 0 && arcStep <= 90 else { throw ValidationError("--arc-step must be in (0, 90] degrees, got \(arcStep)") }
         for (name, r) in [("2g", radius2G), ("3g", radius3G), ("4g", radius4G), ("5g", radius5G)] where !(r > 0) {
             throw ValidationError("--radius-\(name) must be greater than 0 metres, got \(r)")
