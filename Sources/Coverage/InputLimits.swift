@@ -35,3 +35,14 @@ public enum InputLimits {
 
     static func degrees(_ d: Double) -> String { String(format: "%.1f", d) }
 }
+
+extension InputLimits {
+    /// Throws when a name, id, operator… holds a control character (a NUL, ESC, CR, LF, tab):
+    /// such text would forge lines on a terminal and in report.csv, and no real name holds one.
+    static func checkPlainText(_ value: String?, _ refuse: (String) -> InputError) throws {
+        guard let value, let (scalar, offset) = firstControlCharacter(value) else { return }
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
+            + String(scalar.value, radix: 16, uppercase: true)
+        throw refuse("holds the control character \(code) at character \(offset + 1); names and ids must be plain text")
+    }
+}

@@ -59,9 +59,14 @@ public struct InputLoader {
             try Self.checkLonLat(xy, fail, field: "center")
             centre = xy
         }
+        let commune = try optionalText(p, "commune", fail), district = try optionalText(p, "district", fail)
+        let province = try optionalText(p, "province", fail)
+        for (field, value) in [("id", id), ("name", name), ("commune", commune), ("district", district), ("province", province)] {
+            try InputLimits.checkPlainText(value) { fail(field, $0) }
+        }
         return Village(id: id, name: name,
-                       commune: try optionalText(p, "commune", fail), district: try optionalText(p, "district", fail),
-                       province: try optionalText(p, "province", fail),
+                       commune: commune, district: district,
+                       province: province,
                        population: try count(p, "population", fail), households: try count(p, "households", fail),
                        center: centre, shape: shape)
     }
@@ -123,6 +128,8 @@ public struct InputLoader {
         if siteID.isEmpty { throw fail("site_id", "empty") }
         let op = field("operator").trimmedSpaces
         if op.isEmpty { throw fail("operator", "empty") }
+        try InputLimits.checkPlainText(siteID) { fail("site_id", $0) }
+        try InputLimits.checkPlainText(op) { fail("operator", $0) }
         guard let tech = Tech(parsing: field("tech")) else {
             throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR)")
         }
@@ -169,8 +176,11 @@ public struct InputLoader {
             case .lineString, .multiLineString, .point, .multiPoint: break
             default: throw fail("geometry", "a \(shape.typeName); a fibre feature is a LineString, MultiLineString, Point or MultiPoint")
             }
-            return FibreFeature(id: (f.properties["id"] ?? f.id).flatMap(Self.text),
-                                operator: try optionalText(f.properties, "operator", fail),
+            let id = (f.properties["id"] ?? f.id).flatMap(Self.text), op = try optionalText(f.properties, "operator", fail)
+            try InputLimits.checkPlainText(id) { fail("id", $0) }
+            try InputLimits.checkPlainText(op) { fail("operator", $0) }
+            return FibreFeature(id: id,
+                                operator: op,
                                 shape: try checked(shape, toLonLat, fail))
         }
     }
@@ -187,8 +197,13 @@ public struct InputLoader {
             let id = (f.properties["id"] ?? f.id).flatMap(Self.text) ?? String(f.index)
             let lonLat = try checked(shape, toLonLat, fail)
             try InputLimits.checkMeasurable(lonLat, fail)
-            return PriorityPlace(id: id, name: try optionalText(f.properties, "name", fail) ?? id,
-                                 category: try optionalText(f.properties, "category", fail) ?? "other",
+            let name = try optionalText(f.properties, "name", fail) ?? id
+            let category = try optionalText(f.properties, "category", fail) ?? "other"
+            for (field, value) in [("id", id), ("name", name), ("category", category)] {
+                try InputLimits.checkPlainText(value) { fail(field, $0) }
+            }
+            return PriorityPlace(id: id, name: name,
+                                 category: category,
                                  shape: lonLat)
         }
     }

@@ -67,21 +67,21 @@ struct Analyze: ParsableCommand {
         try folder.write(to: out)
         let writeTime = lap()
 
-        for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
+        for w in result2.warnings.prefix(20) { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         if result2.warnings.count > 20 {
-            FileHandle.standardError.write("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json\n")
+            FileHandle.standardError.writeLine("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json")
         }
         if timings {
             let t = result.timings
             let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
                           ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
-            FileHandle.standardError.write("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "\n")
+            FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "")
         }
         if quiet { return }
         switch format {
-        case .text: print(report.text(), terminator: "")
+        case .text: printText(report.text())
             if plan || inputs.usesBundledData {
-                print(try PlanReport(input: loaded.input, result: result).text(), terminator: "")
+                printText(try PlanReport(input: loaded.input, result: result).text())
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }

@@ -90,13 +90,13 @@ struct Plan: ParsableCommand {
         }
         let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
-            FileHandle.standardError.write("covgap: warning: \(w)\n")
+            FileHandle.standardError.writeLine("covgap: warning: \(w)")
         }
         let report = PlanReport(plan: try GapPlanner(input: loaded.input, result: result, options: options).run(),
                                 precision: precision)
         if let sitesCSVOut { try AtomicFile.write(report.sitesCSV(), to: sitesCSVOut) }
         switch format {
-        case .text: print(report.text(), terminator: "")
+        case .text: printText(report.text())
         case .json: FileHandle.standardOutput.write(Data(report.json().encoded(style: .pretty) + [0x0A]))
         case .geojson: FileHandle.standardOutput.write(Data(report.geojson()))
         }
