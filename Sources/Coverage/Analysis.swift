@@ -88,6 +88,7 @@ public struct CoverageAnalysis {
     }
 
     public func run() throws -> AnalysisResult {
+        if let crs = parameters.crs { try WorkingZones.checkFits(input, crs: crs) }
         let zones = WorkingZones(villages: input.villages, places: input.places ?? [], crs: parameters.crs,
                                  defaultCRS: workingCRS())
         let jobs = max(1, parameters.jobs ?? defaultJobs)
@@ -113,18 +114,26 @@ public struct CoverageAnalysis {
         var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
         for zone in zones.groups {
             let crs = zone.crs
-            let chosen = perZone ? sectors.indices.filter { i in
+            let nearZone = perZone ? sectors.indices.filter { i in
                 Bounds(of: lonLatRings[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
             } : Array(sectors.indices)
             clock = Date()
-            // Footprints, projected to the zone's CRS.
-            let footprints = try parallelMap(chosen.count, jobs: jobs, chunk: 256) { k -> ProjectedFootprint in
-                let s = sectors[chosen[k]]
-                let ring = perZone ? lonLatRings[chosen[k]]
+            // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
+            // error when it comes near the zone's villages, and left out when it is far from all.
+            let projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256) { k -> ProjectedFootprint? in
+                let s = sectors[nearZone[k]]
+                let ring = perZone ? lonLatRings[nearZone[k]]
                                    : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-                return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                          radius: parameters.radius(for: s))
+                do {
+                    return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                              radius: parameters.radius(for: s))
+                } catch {
+                    if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
+                    throw input.sectorError(nearZone[k], field: "lat, lon", error)
+                }
             }
+            let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
+            let footprints = projected.compactMap { $0 }
             timings.footprints += lap()
 
             let index = BoundsIndex(footprints.map(\.bounds))
@@ -133,11 +142,21 @@ public struct CoverageAnalysis {
                     fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
                 } : Array(features.indices)
             }
+            var fibreLeftOut = false
             let fibreGeometries = try fibreChosen.map { chosenFibre in
-                try chosenFibre.map { i in
-                    try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(input.fibre![i].shape))
+                try chosenFibre.compactMap { i -> Geometry? in
+                    let shape = input.fibre![i].shape
+                    do {
+                        return try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(shape))
+                    } catch {
+                        let far = shape.bounds.map { !WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? true
+                        guard far else { throw input.fibreError(i, field: "geometry", error) }
+                        fibreLeftOut = true
+                        return nil
+                    }
                 }
             }
+            let measuredByZone = perZone || fibreLeftOut
             let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
             timings.index += lap()
 
@@ -146,7 +165,9 @@ public struct CoverageAnalysis {
                                          parameters: parameters, crs: crs)
             let members = zone.villages
             let perVillage = try parallelMap(members.count, jobs: jobs, chunk: 16) { k in
-                try overlay.run(villages[members[k]], number: members[k])
+                do { return try overlay.run(villages[members[k]], number: members[k]) } catch {
+                    throw input.villageError(members[k], field: "geometry", error)
+                }
             }
             for (k, outcome) in perVillage.enumerated() {
                 coverage[members[k]] = outcome.coverage
@@ -162,7 +183,7 @@ public struct CoverageAnalysis {
                     let centre = try Geometry.point(try p.transform(centres[k]))
                     if let n = try fibreIndex.nearest(to: centre) {
                         let d = try fibreIndex.geometries[n].distance(to: centre)
-                        if !perZone || d <= WorkingZones.fibreSearchRadius {
+                        if !measuredByZone || d <= WorkingZones.fibreSearchRadius {
                             let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
                             return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
                                                nearest: try p.transform(onNetwork, inverse: true))
@@ -174,7 +195,11 @@ public struct CoverageAnalysis {
             }
             timings.fibre += lap()
 
-            for i in zone.places { placeCoverage[i] = try overlay.placeCoverage(places[i], number: i) }
+            for i in zone.places {
+                do { placeCoverage[i] = try overlay.placeCoverage(places[i], number: i) } catch {
+                    throw input.placeError(i, field: "geometry", error)
+                }
+            }
             timings.places += lap()
         }
 
@@ -297,8 +322,13 @@ public struct VillageOverlay: @unchecked Sendable {
         let centre: Coordinate
         if let c = village.center {
             centre = c
+        } else if case let surface = try v.pointOnSurface(), !surface.isEmpty {
+            centre = try p.transform(try surface.pointCoordinate(), inverse: true)
         } else {
-            centre = try p.transform(try v.pointOnSurface().pointCoordinate(), inverse: true)
+            // A ring of one repeated point has no point on its surface: the point itself.
+            var first: Coordinate?
+            village.shape.forEachCoordinate { c in if first == nil { first = c } }
+            centre = first ?? Coordinate(0, 0)
         }
         var coverage = VillageCoverage(areaM2: area, fractions: fractions, operatorFractions: opFractions,
                                        mobileStatus: .uncovered, gaps: [], fixed: nil, centre: centre,

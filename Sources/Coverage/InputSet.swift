@@ -68,6 +68,7 @@ public struct InputSet: Sendable {
             case "fibre": input.fibre = part.fibre
             default: input.places = part.places
             }
+            input.sources[info.role] = info.path
             infos.append(info)
             warnings += w
         }

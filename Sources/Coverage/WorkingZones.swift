@@ -72,5 +72,32 @@ public struct WorkingZones: Sendable {
 
     /// Fibre farther than this from a village measured zone by zone is found by the geodesic
     /// distance to its nearest vertex; nearer fibre is always in the village's zone (see `near`).
-    static let fibreSearchRadius = 50_000.0
+    public static let fibreSearchRadius = 50_000.0
+}
+
+extension WorkingZones {
+    /// How far outside the area of use of a `--crs` a village may lie, degrees: enough for a
+    /// province's coastal islands, while a transverse Mercator zone's scale is still within 0.1 %.
+    static let areaOfUseMargin = 1.0
+
+    /// Throws when a village or place lies outside the area where `crs` (from `--crs`) is meant to
+    /// be used: measured there, its area and distances would be silently wrong.
+    static func checkFits(_ input: AnalysisInput, crs: String) throws {
+        guard let area = Projection.areaOfUse(crs) else { return }
+        let m = areaOfUseMargin
+        let grown = Bounds(minX: area.minX - m, minY: area.minY - m, maxX: area.maxX + m, maxY: area.maxY + m)
+        let message = "lies outside the area of use of \(crs) (longitude \(area.minX)…\(area.maxX), latitude "
+            + "\(area.minY)…\(area.maxY)), where it would be measured wrongly; leave --crs out to measure each village in the UTM zone of its centre"
+        for (i, v) in input.villages.enumerated() {
+            if let b = v.shape.bounds, !grown.contains(b) { throw input.villageError(i, field: "geometry", Refusal(message)) }
+        }
+        for (i, p) in (input.places ?? []).enumerated() {
+            if let b = p.shape.bounds, !grown.contains(b) { throw input.placeError(i, field: "geometry", Refusal(message)) }
+        }
+    }
+
+    struct Refusal: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
 }

@@ -1,5 +1,6 @@
 import Coverage
 import Foundation
+import GeoIO
 
 extension Report {
     /// The short human table: gaps grouped by district and commune, then the summary against the plan.
@@ -62,9 +63,9 @@ extension Report {
         }
         if all.householdsKnown {
             let h = all.households
-            out += "  \(pad("Households with mobile signal", 40))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(Int(h))\n"
+            out += "  \(pad("Households with mobile signal", 40))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(clampedInt(h))\n"
             if all.hasFixed {
-                out += "  \(pad("Households with fixed broadband", 40))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(Int(h))\n"
+                out += "  \(pad("Households with fixed broadband", 40))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(clampedInt(h))\n"
             }
         }
         let missing = zip(input.places ?? [], result.places).filter { !$0.1.has5G }

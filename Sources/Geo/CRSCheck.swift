@@ -36,3 +36,19 @@ extension Projection {
         return nil
     }
 }
+
+extension Projection {
+    /// The lon/lat box where EPSG says `crs` may be used (`proj_get_area_of_use`), nil when PROJ
+    /// records none (a hand-written PROJ string).
+    public static func areaOfUse(_ crs: String) -> Bounds? {
+        let ctx = PROJContext.current
+        guard let obj = proj_create(ctx.handle, crs) else { return nil }
+        defer { proj_destroy(obj) }
+        var west = 0.0, south = 0.0, east = 0.0, north = 0.0
+        guard proj_get_area_of_use(ctx.handle, obj, &west, &south, &east, &north, nil) != 0,
+              west > -1000 else { return nil }
+        // An area across the antimeridian (west > east) is taken as every longitude.
+        return west <= east ? Bounds(minX: west, minY: south, maxX: east, maxY: north)
+                            : Bounds(minX: -180, minY: south, maxX: 180, maxY: north)
+    }
+}

@@ -23,7 +23,7 @@ struct Diff: ParsableCommand {
     @Argument(help: ArgumentHelp("The later report.json.", valueName: "new.json"))
     var new: String
 
-    @Option(help: "Smallest change of a coverage fraction (0–1) that counts; 0.01 is one percentage point.")
+    @Option(parsing: .unconditional, help: "Smallest change of a coverage fraction (0–1) that counts; 0.01 is one percentage point.")
     var tolerance: Double = 0.01
 
     @Option(help: "What to print: text or json.")

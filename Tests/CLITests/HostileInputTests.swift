@@ -198,4 +198,71 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(r.stderr, "covgap: rep/fifo: is a pipe (FIFO), not a regular file; save the data to a file first\n")
         XCTAssertFalse(r.stderr.contains("SECRET"))
     }
+
+    // MARK: Numbers in range
+
+    func testHouseholdsBeyondAnyVillageAreRefused() throws {
+        try write("villages.geojson", Self.villages.replacingOccurrences(of: #""households":120"#, with: #""households":9.3e18"#))
+        assertRefused(try analyze(), "villages.geojson feature 0, field households: 9.3e+18 is more than 100000000, the most one village can hold")
+        // The largest allowed count prints as a whole number (no trap converting it).
+        try write("villages.geojson", Self.villages.replacingOccurrences(of: #""households":120"#, with: #""households":100000000"#))
+        let r = try run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--out", "out"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("of 100000000\n"), r.stdout)
+    }
+
+    func testNumericOptionsOutsideTheirRangeAreRefused() throws {
+        let cases: [([String], String)] = [
+            (["--arc-step", "1e-6"], "--arc-step must be at least 0.1 and at most 90 degrees, got 1e-06"),
+            (["--arc-step", "-1"], "--arc-step must be at least 0.1 and at most 90 degrees, got -1"),
+            (["--arc-step", "nan"], "--arc-step must be at least 0.1 and at most 90 degrees, got nan"),
+            (["--radius-4g", "1e9"], "--radius-4g must be more than 0 and at most 100000 metres, got 1000000000"),
+            (["--fibre-reach", "inf"], "--fibre-reach must be at least 0 and at most 50000 metres, got inf"),
+            (["--min-gap-area", "nan"], "--min-gap-area must be at least 0 and at most 1000000000000 square metres, got nan"),
+            (["--jobs", "0"], "--jobs must be at least 1 and at most 1024, got 0"),
+        ]
+        for (options, message) in cases {
+            let r = try run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--out", "out"] + options)
+            XCTAssertEqual(r.status, 2, "\(options)")
+            XCTAssertEqual(r.stderrLines.first.map(String.init), "Error: " + message)
+        }
+        for cost in ["1e20", "nan", "-1"] {
+            let r = try run(["plan", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre-cost-per-km", cost])
+            XCTAssertEqual(r.status, 2, cost)
+            XCTAssertFalse(r.signalled)
+            XCTAssertTrue(r.stderr.hasPrefix("Error: --fibre-cost-per-km must be at least 0 and at most 1000000000000 VND per km, got "), r.stderr)
+        }
+        XCTAssertEqual(try run(["plan", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre-cost-per-km", "1e12"]).status, 0)
+    }
+
+    func testRadiusBeyondAnyCellIsRefused() throws {
+        for radius in ["1e9", "1e7", "100001"] {
+            try write("sites.csv", "site_id,operator,lat,lon,tech,azimuth,beamwidth,radius_m\nVT-1,Viettel,14.305,108.805,4G,,,\(radius)\n")
+            let r = try analyze()
+            XCTAssertEqual(r.status, 2)
+            XCTAssertTrue(r.stderr.hasPrefix("covgap: sites.csv row 2, field radius_m: "), r.stderr)
+            XCTAssertTrue(r.stderr.hasSuffix(" is more than 100000 metres, beyond any real cell\n"), r.stderr)
+        }
+    }
+
+    /// A village 90° of longitude from the zone of `--crs`: refused, naming file, feature and field.
+    func testVillageOutsideTheAreaOfUseOfTheCRSIsRefused() throws {
+        let far = #"{"type":"Feature","properties":{"id":"FAR","name":"Far"},"geometry":{"type":"Polygon","coordinates":[[[18.8,14.3],[18.81,14.3],[18.81,14.31],[18.8,14.31],[18.8,14.3]]]}}"#
+        try write("villages.geojson", Self.villages.replacingOccurrences(of: "]}}]}", with: "]}}," + far + "]}"))
+        let r = try run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--out", "out", "--crs", "EPSG:32649"])
+        assertRefused(r, "villages.geojson feature 1, field geometry: lies outside the area of use of EPSG:32649 (longitude 108.0…114.0, latitude 0.0…84.0), where it would be measured wrongly; leave --crs out to measure each village in the UTM zone of its centre (village id FAR)")
+        // Without --crs each village is measured in its own zone.
+        XCTAssertEqual(try analyze().status, 0)
+    }
+
+    func testRingOfOneRepeatedPointIsAVillageWithoutArea() throws {
+        try write("villages.geojson", Self.villages.replacingOccurrences(of: "[[108.8,14.3],[108.81,14.3],[108.81,14.31],[108.8,14.31],[108.8,14.3]]",
+                                                                     with: "[[108.8,14.3],[108.8,14.3],[108.8,14.3],[108.8,14.3]]"))
+        let r = try analyze()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("village 0 (id A): the polygon has no area; it counts as uncovered"), r.stderr)
+        let v = try villagesOf(reportJSON(dir.appendingPathComponent("out")))
+        XCTAssertEqual(v[0]["area_m2"] as? Double, 0)
+        XCTAssertEqual(try canonical(v[0]["center"]), "[[108.8,14.3]]")
+    }
 }
