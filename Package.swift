@@ -28,7 +28,7 @@ let package = Package(
         // All-or-nothing output files, interrupt clean-up, SHA-256 fingerprints.
         .target(name: "FileCommit"),
         // The terminal: progress bars or one line per stage, and what the run says on standard error.
-        .target(name: "Console", dependencies: ["Geo"]),
+        .target(name: "Console", dependencies: ["Geo", "GeoIO"]),
         // File formats: JSON, GeoJSON (RFC 7946), CSV, text encodings. Knows formats, not telecoms.
         .target(name: "GeoIO", dependencies: ["Geo", "FileCommit"]),
         // The coverage model: villages, sites, sectors, fibre, places; loading, footprints, overlay, summaries.

@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import GeoIO
 
 /// Shows a run's stages on standard error: on a terminal a bar with a percentage, counts and the
 /// time left, redrawn in place; elsewhere (a CI log) one line per finished stage.
@@ -43,7 +44,7 @@ public final class ProgressPrinter: Sendable {
     }
 
     /// A line of information (what was read, where reports went).
-    public func note(_ s: String) { write("\(Self.prefix)\(s)\n") }
+    public func note(_ s: String) { write("\(Self.prefix)\(terminalSafe(s))\n") }
 
     /// What starts every progress and information line, so that a log reader (or a test) tells
     /// them from warnings and errors, which start with "covgap: ".

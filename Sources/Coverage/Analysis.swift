@@ -54,6 +54,9 @@ public struct AnalysisResult: Sendable {
     /// Repairs and other things the user should know, one line each, in input order.
     public var warnings: [String]
     public var timings: StageTimings
+    /// Every CRS used when villages were measured zone by zone (see `WorkingZones`); empty when
+    /// `crs` measured everything.
+    public var crsZones: [String] = []
 }
 
 /// The overlay of sector footprints and fibre on villages (docs/model.md §3).
@@ -84,77 +87,158 @@ public struct CoverageAnalysis {
         return "EPSG:\(Projection.utmEPSG(lon: c.x, lat: c.y))"
     }
 
-    /// The overlay; `progress`, when given, sees the stages footprints, overlay, fibre and places.
+    /// The overlay; `progress`, when given, sees the stages footprints, overlay, fibre and places
+    /// (once per zone, named with the zone's CRS, when villages are measured zone by zone).
     public func run(progress: StageProgress? = nil) throws -> AnalysisResult {
-        let crs = workingCRS()
+        if let crs = parameters.crs { try WorkingZones.checkFits(input, crs: crs) }
+        let zones = WorkingZones(villages: input.villages, places: input.places ?? [], crs: parameters.crs,
+                                 defaultCRS: workingCRS())
         let jobs = max(1, parameters.jobs ?? defaultJobs)
         var timings = StageTimings()
         var clock = Date()
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
-        // Footprints, projected to the working CRS.
         let sectors = input.sectors
-        progress?.start("footprints", total: sectors.count)
-        let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256, progress: progress) { i -> ProjectedFootprint in
-            let s = sectors[i]
-            let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-            return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                          radius: parameters.radius(for: s))
-        }
-        timings.footprints = lap()
-        progress?.finish()
-
-        let index = BoundsIndex(footprints.map(\.bounds))
-        let operators = Array(Set(sectors.map(\.operator))).sorted()
-        let operatorOf = sectors.map { operators.firstIndex(of: $0.operator)! }
-        let fibreGeometries = try input.fibre.map { features in
-            try features.map { f in try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(f.shape)) }
-        }
-        let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
-        timings.index = lap()
-
-        let overlay = VillageOverlay(sectors: sectors, footprints: footprints, index: index,
-                                     operatorOf: operatorOf, operatorCount: operators.count,
-                                     parameters: parameters, crs: crs)
         let villages = input.villages
-        progress?.start("overlay", total: villages.count)
-        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 16, progress: progress) { i in
-            try overlay.run(villages[i], number: i)
+        let places = input.places ?? []
+        let operators = Array(Set(sectors.map(\.operator))).sorted()
+        let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
+        // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
+        let perZone = zones.isPerVillage
+        let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
+            Footprint.ring(of: sectors[i], radius: parameters.radius(for: sectors[i]), arcStep: parameters.arcStep)
         }
-        timings.overlay = lap()
-        progress?.finish()
+        let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
+        timings.footprints = lap()
 
-        var results = perVillage.map(\.coverage)
-        var warnings = perVillage.flatMap(\.warnings)
-        if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
-        if let fibreIndex {
-            let reach = parameters.fibreReach
-            progress?.start("fibre", total: villages.count)
-            defer { progress?.finish() }
-            let access = try parallelMap(villages.count, jobs: jobs, chunk: 64, progress: progress) { i -> FixedAccess? in
-                let p = try Projection.cached(from: "EPSG:4326", to: crs)
-                let centre = try Geometry.point(try p.transform(results[i].centre))
-                guard let n = try fibreIndex.nearest(to: centre) else { return nil }
-                let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
-                let d = try fibreIndex.geometries[n].distance(to: centre)
-                return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
-                                   nearest: try p.transform(onNetwork, inverse: true))
+        var coverage = [VillageCoverage?](repeating: nil, count: villages.count)
+        var villageWarnings = [[String]](repeating: [], count: villages.count)
+        var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
+        for zone in zones.groups {
+            func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
+            let crs = zone.crs
+            let nearZone = perZone ? sectors.indices.filter { i in
+                Bounds(of: lonLatRings[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
+            } : Array(sectors.indices)
+            clock = Date()
+            // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
+            // error when it comes near the zone's villages, and left out when it is far from all.
+            progress?.start(stage("footprints"), total: nearZone.count)
+            let projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256, progress: progress) { k -> ProjectedFootprint? in
+                let s = sectors[nearZone[k]]
+                let ring = perZone ? lonLatRings[nearZone[k]]
+                                   : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
+                do {
+                    return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                              radius: parameters.radius(for: s))
+                } catch {
+                    if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
+                    throw input.sectorError(nearZone[k], field: "lat, lon", error)
+                }
             }
-            for i in results.indices { results[i].fixed = access[i] }
-            if fibreIndex.count == 0 { warnings.append("the fibre layer has no features: every village is without fixed broadband") }
-        }
-        timings.fibre = lap()
+            let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
+            let footprints = projected.compactMap { $0 }
+            timings.footprints += lap()
+            progress?.finish()
 
-        progress?.start("places", total: input.places?.count ?? 0)
-        let places = try (input.places ?? []).enumerated().map { i, place in
-            defer { progress?.advance() }
-            return try overlay.placeCoverage(place, number: i)
-        }
-        progress?.finish()
-        timings.places = lap()
+            let index = BoundsIndex(footprints.map(\.bounds))
+            let fibreChosen = input.fibre.map { features in
+                perZone ? features.indices.filter { i in
+                    fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
+                } : Array(features.indices)
+            }
+            var fibreLeftOut = false
+            let fibreGeometries = try fibreChosen.map { chosenFibre in
+                try chosenFibre.compactMap { i -> Geometry? in
+                    let shape = input.fibre![i].shape
+                    do {
+                        return try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(shape))
+                    } catch {
+                        let far = shape.bounds.map { !WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? true
+                        guard far else { throw input.fibreError(i, field: "geometry", error) }
+                        fibreLeftOut = true
+                        return nil
+                    }
+                }
+            }
+            let measuredByZone = perZone || fibreLeftOut
+            let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
+            timings.index += lap()
 
-        return AnalysisResult(parameters: parameters, crs: crs, operators: operators, villages: results,
-                              places: places, warnings: warnings, timings: timings)
+            let overlay = VillageOverlay(sectors: chosen.map { sectors[$0] }, footprints: footprints, index: index,
+                                         operatorOf: chosen.map { operatorOfSector[$0] }, operatorCount: operators.count,
+                                         parameters: parameters, crs: crs)
+            let members = zone.villages
+            progress?.start(stage("overlay"), total: members.count)
+            let perVillage = try parallelMap(members.count, jobs: jobs, chunk: 16, progress: progress) { k in
+                do { return try overlay.run(villages[members[k]], number: members[k]) } catch {
+                    throw input.villageError(members[k], field: "geometry", error)
+                }
+            }
+            for (k, outcome) in perVillage.enumerated() {
+                coverage[members[k]] = outcome.coverage
+                villageWarnings[members[k]] = outcome.warnings
+            }
+            timings.overlay += lap()
+            progress?.finish()
+
+            if let fibreIndex {
+                let reach = parameters.fibreReach
+                let centres = members.map { coverage[$0]!.centre }
+                progress?.start(stage("fibre"), total: members.count)
+                defer { progress?.finish() }
+                let access = try parallelMap(members.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
+                    let p = try Projection.cached(from: "EPSG:4326", to: crs)
+                    let centre = try Geometry.point(try p.transform(centres[k]))
+                    if let n = try fibreIndex.nearest(to: centre) {
+                        let d = try fibreIndex.geometries[n].distance(to: centre)
+                        if !measuredByZone || d <= WorkingZones.fibreSearchRadius {
+                            let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
+                            return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
+                                               nearest: try p.transform(onNetwork, inverse: true))
+                        }
+                    }
+                    return Self.farFibre(from: centres[k], fibre: input.fibre ?? [], reach: reach)
+                }
+                for (k, a) in access.enumerated() { coverage[members[k]]!.fixed = a }
+            }
+            timings.fibre += lap()
+
+            progress?.start(stage("places"), total: zone.places.count)
+            for i in zone.places {
+                defer { progress?.advance() }
+                do { placeCoverage[i] = try overlay.placeCoverage(places[i], number: i) } catch {
+                    throw input.placeError(i, field: "geometry", error)
+                }
+            }
+            timings.places += lap()
+            progress?.finish()
+        }
+
+        var warnings = villageWarnings.flatMap { $0 }
+        if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
+        if let fibre = input.fibre, fibre.isEmpty {
+            warnings.append("the fibre layer has no features: every village is without fixed broadband")
+        }
+        var result = AnalysisResult(parameters: parameters, crs: zones.primaryCRS, operators: operators,
+                                    villages: coverage.map { $0! }, places: placeCoverage.map { $0! },
+                                    warnings: warnings, timings: timings)
+        result.crsZones = zones.isPerVillage ? zones.groups.map(\.crs).sorted() : []
+        return result
+    }
+
+    /// The nearest fibre vertex by the WGS 84 geodesic, for a village with no fibre within
+    /// `WorkingZones.fibreSearchRadius` (measured zone by zone): that far, a vertex is as good as
+    /// the nearest point of a segment, and no planar zone measures the distance well.
+    static func farFibre(from centre: Coordinate, fibre: [FibreFeature], reach: Double) -> FixedAccess? {
+        var best: (Double, Coordinate)?
+        for f in fibre {
+            f.shape.forEachCoordinate { c in
+                let d = Geodesic.wgs84.distance(from: centre, to: c)
+                if best == nil || d < best!.0 { best = (d, c) }
+            }
+        }
+        return best.map { FixedAccess(status: $0.0 <= reach ? .available : .unavailable, distanceM: $0.0, nearest: $0.1) }
     }
 }
 
@@ -250,8 +334,13 @@ public struct VillageOverlay: @unchecked Sendable {
         let centre: Coordinate
         if let c = village.center {
             centre = c
+        } else if case let surface = try v.pointOnSurface(), !(try surface.isEmpty) {
+            centre = try p.transform(try surface.pointCoordinate(), inverse: true)
         } else {
-            centre = try p.transform(try v.pointOnSurface().pointCoordinate(), inverse: true)
+            // A ring of one repeated point has no point on its surface: the point itself.
+            var first: Coordinate?
+            village.shape.forEachCoordinate { c in if first == nil { first = c } }
+            centre = first ?? Coordinate(0, 0)
         }
         var coverage = VillageCoverage(areaM2: area, fractions: fractions, operatorFractions: opFractions,
                                        mobileStatus: .uncovered, gaps: [], fixed: nil, centre: centre,

@@ -71,6 +71,7 @@ public struct InputSet: Sendable {
             case "fibre": input.fibre = part.fibre
             default: input.places = part.places
             }
+            input.sources[info.role] = info.path
             infos.append(info)
             warnings += w
         }
@@ -102,8 +103,13 @@ public struct InputSet: Sendable {
 
     /// A sites file on its own: its sectors and the warnings of reading it.
     public static func sites(at path: String, inputCRS: String? = nil) throws -> (sectors: [Sector], warnings: [String]) {
+        try sites(bytes: try InputFile.read(path), path: path, inputCRS: inputCRS)
+    }
+
+    /// A sites file already read.
+    public static func sites(bytes: [UInt8], path: String, inputCRS: String? = nil) throws -> (sectors: [Sector], warnings: [String]) {
         var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
-        let sectors = try readSites(try InputFile.read(path), path: path, display: path, loader: &loader)
+        let sectors = try readSites(bytes, path: path, display: path, loader: &loader)
         return (sectors, loader.warnings)
     }
 

@@ -39,7 +39,9 @@ public struct InputLoader {
             case .polygon, .multiPolygon: break
             default: throw fail("geometry", "a \(shape.typeName); a village must be a Polygon or MultiPolygon")
             }
-            out.append(try village(f, id: id, name: name, shape: try checked(shape, toLonLat, fail), toLonLat: toLonLat, fail))
+            let lonLat = try checked(shape, toLonLat, fail)
+            try InputLimits.checkMeasurable(lonLat, fail)
+            out.append(try village(f, id: id, name: name, shape: lonLat, toLonLat: toLonLat, fail))
         }
         return out
     }
@@ -57,9 +59,14 @@ public struct InputLoader {
             try Self.checkLonLat(xy, fail, field: "center")
             centre = xy
         }
+        let commune = try optionalText(p, "commune", fail), district = try optionalText(p, "district", fail)
+        let province = try optionalText(p, "province", fail)
+        for (field, value) in [("id", id), ("name", name), ("commune", commune), ("district", district), ("province", province)] {
+            try InputLimits.checkPlainText(value) { fail(field, $0) }
+        }
         return Village(id: id, name: name,
-                       commune: try optionalText(p, "commune", fail), district: try optionalText(p, "district", fail),
-                       province: try optionalText(p, "province", fail),
+                       commune: commune, district: district,
+                       province: province,
                        population: try count(p, "population", fail), households: try count(p, "households", fail),
                        center: centre, shape: shape)
     }
@@ -121,6 +128,8 @@ public struct InputLoader {
         if siteID.isEmpty { throw fail("site_id", "empty") }
         let op = field("operator").trimmedSpaces
         if op.isEmpty { throw fail("operator", "empty") }
+        try InputLimits.checkPlainText(siteID) { fail("site_id", $0) }
+        try InputLimits.checkPlainText(op) { fail("operator", $0) }
         guard let tech = Tech(parsing: field("tech")) else {
             throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR)")
         }
@@ -136,6 +145,9 @@ public struct InputLoader {
         if beamwidth > 360 { beamwidth = 360 }
         let radius = try optionalNumber(field("radius_m"), field: "radius_m", fail)
         if let r = radius, r <= 0 { throw fail("radius_m", "\(Self.format(r)) must be greater than 0 metres") }
+        if let r = radius, r > InputLimits.maxRadius {
+            throw fail("radius_m", "\(Self.format(r)) is more than \(Self.format(InputLimits.maxRadius)) metres, beyond any real cell")
+        }
         return Sector(siteID: siteID, operator: op, tech: tech, location: location,
                       azimuth: azimuth, beamwidth: beamwidth, radius: radius)
     }
@@ -164,8 +176,11 @@ public struct InputLoader {
             case .lineString, .multiLineString, .point, .multiPoint: break
             default: throw fail("geometry", "a \(shape.typeName); a fibre feature is a LineString, MultiLineString, Point or MultiPoint")
             }
-            return FibreFeature(id: (f.properties["id"] ?? f.id).flatMap(Self.text),
-                                operator: try optionalText(f.properties, "operator", fail),
+            let id = (f.properties["id"] ?? f.id).flatMap(Self.text), op = try optionalText(f.properties, "operator", fail)
+            try InputLimits.checkPlainText(id) { fail("id", $0) }
+            try InputLimits.checkPlainText(op) { fail("operator", $0) }
+            return FibreFeature(id: id,
+                                operator: op,
                                 shape: try checked(shape, toLonLat, fail))
         }
     }
@@ -180,9 +195,16 @@ public struct InputLoader {
             default: throw fail("geometry", "a \(shape.typeName); a priority place is a Point or a Polygon")
             }
             let id = (f.properties["id"] ?? f.id).flatMap(Self.text) ?? String(f.index)
-            return PriorityPlace(id: id, name: try optionalText(f.properties, "name", fail) ?? id,
-                                 category: try optionalText(f.properties, "category", fail) ?? "other",
-                                 shape: try checked(shape, toLonLat, fail))
+            let lonLat = try checked(shape, toLonLat, fail)
+            try InputLimits.checkMeasurable(lonLat, fail)
+            let name = try optionalText(f.properties, "name", fail) ?? id
+            let category = try optionalText(f.properties, "category", fail) ?? "other"
+            for (field, value) in [("id", id), ("name", name), ("category", category)] {
+                try InputLimits.checkPlainText(value) { fail(field, $0) }
+            }
+            return PriorityPlace(id: id, name: name,
+                                 category: category,
+                                 shape: lonLat)
         }
     }
 
@@ -255,6 +277,7 @@ public struct InputLoader {
         default: throw fail(key, "must be a number")
         }
         if let n, n < 0 || !n.isFinite { throw fail(key, "\(Self.format(n)) must be a non-negative number") }
+        if let n, n > InputLimits.maxCount { throw fail(key, "\(Self.format(n)) is more than \(Self.format(InputLimits.maxCount)), the most one village can hold") }
         return n
     }
 

@@ -134,6 +134,9 @@ public struct AnalysisInput: Sendable {
     public var sectors: [Sector]
     public var fibre: [FibreFeature]?
     public var places: [PriorityPlace]?
+    /// The file each role was read from ("villages" → "villages.geojson"), for errors that the
+    /// analysis finds (a site no projection reaches); empty for inputs made in code.
+    public var sources: [String: String] = [:]
 
     public init(villages: [Village], sectors: [Sector], fibre: [FibreFeature]? = nil, places: [PriorityPlace]? = nil) {
         self.villages = villages; self.sectors = sectors; self.fibre = fibre; self.places = places

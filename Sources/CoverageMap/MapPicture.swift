@@ -278,7 +278,7 @@ public enum MapPicture {
             // Rounded to 0.1 px, in tenths, consecutive duplicates dropped.
             var tenths: [(Int, Int)] = []
             for (x, y) in px {
-                let t = (Int((x * 10).rounded()), Int((y * 10).rounded()))
+                let t = (clampedInt(x * 10), clampedInt(y * 10))
                 if tenths.last.map({ $0 != t }) ?? true { tenths.append(t) }
             }
             if closed, tenths.count > 1, tenths.first! == tenths.last! { tenths.removeLast() }
@@ -325,7 +325,7 @@ public enum MapPicture {
     }
 
     /// A number rounded to 0.1, written without a trailing ".0" and without locale.
-    static func f(_ v: Double) -> String { tenth(Int((v * 10).rounded())) }
+    static func f(_ v: Double) -> String { tenth(clampedInt(v * 10)) }
 
     static func tenth(_ t: Int) -> String {
         if t < 0 { return "-" + tenth(-t) }

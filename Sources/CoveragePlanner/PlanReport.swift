@@ -59,7 +59,7 @@ public struct PlanReport: Sendable {
                 let c = s.sector.location
                 out += "  \(s.sector.siteID)  lat \(String(format: "%.6f", c.y)), lon \(String(format: "%.6f", c.x))\n"
                 out += "          \(s.villagesCovered) village\(s.villagesCovered == 1 ? "" : "s") newly covered"
-                    + " (\(Int(s.householdsCovered.rounded())) households), \(formatArea(s.areaCoveredM2)) of gaps covered\n"
+                    + " (\(clampedInt(s.householdsCovered)) households), \(formatArea(s.areaCoveredM2)) of gaps covered\n"
                 let newly = s.villages.filter(\.newlyCovered)
                 for g in newly {
                     let v = villages[g.index]
@@ -105,15 +105,7 @@ public struct PlanReport: Sendable {
     }
 
     /// 150000000 → "150,000,000".
-    func grouped(_ x: Double) -> String {
-        let digits = String(Int64(x.rounded()))
-        var out = ""
-        for (k, ch) in digits.reversed().enumerated() {
-            if k > 0 && k % 3 == 0 && ch != "-" { out.append(",") }
-            out.append(ch)
-        }
-        return String(out.reversed())
-    }
+    func grouped(_ x: Double) -> String { groupedDigits(x) }
 
     // MARK: JSON
 

@@ -61,7 +61,10 @@ public struct Report: Sendable {
         for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
         var o: JSONObject = [
             "crs": .string(result.crs),
-            "crs_from": .string(p.crs == nil ? "utm_zone_of_villages" : "option"),
+            "crs_from": .string(p.crs != nil ? "option" : result.crsZones.isEmpty ? "utm_zone_of_villages" : "utm_zone_of_each_village"),
+        ]
+        if !result.crsZones.isEmpty { o.append("crs_zones", .array(result.crsZones.map(JSONValue.string))) }
+        let rest: JSONObject = [
             "arc_step_deg": .number(p.arcStep),
             "radius_m": .object(radius),
             "fibre_reach_m": .number(p.fibreReach),
@@ -71,6 +74,7 @@ public struct Report: Sendable {
             "place_covered_min": .number(p.placeCoveredMin),
             "precision": .number(Double(precision)),
         ]
+        for m in rest { o.append(m.key, m.value) }
         if !p.scenario.isEmpty {
             o.append("scenario", [
                 "operators": p.scenario.operators.map { .array($0.map(JSONValue.string)) } ?? .null,

@@ -61,6 +61,11 @@ public struct SavedReport: Sendable {
         guard let root = json.objectValue, root["schema_version"] != nil, let summary = root["summary"]?.objectValue else {
             throw InputError(file: source, message: "not a covgap report.json (no schema_version and summary)")
         }
+        let version = root["schema_version"]?.doubleValue
+        guard version == Double(Report.schemaVersion) else {
+            let found = version.map { String(format: "%g", $0) } ?? "not a number"
+            throw fail("schema_version", "\(found); this covgap reads schema_version \(Report.schemaVersion) only")
+        }
         self.summary = summary
         coveredMin = json["parameters"]?["covered_min"]?.doubleValue ?? AnalysisParameters().coveredMin
         uncoveredMax = json["parameters"]?["uncovered_max"]?.doubleValue ?? AnalysisParameters().uncoveredMax
@@ -82,11 +87,27 @@ public struct SavedReport: Sendable {
                                 operators: fractions("operators"), mobileStatus: status, fixed: fixed,
                                 fibreDistanceM: v["fixed"]?["distance_m"]?.doubleValue)
         }
+        var seen: [String: Int] = [:]
+        for (i, v) in villages.enumerated() {
+            if let first = seen[v.id] {
+                throw fail("villages[\(i)].id", "\"\(v.id)\" is used again (first by villages[\(first)]); village ids must be unique")
+            }
+            seen[v.id] = i
+            for (field, text) in [("id", v.id), ("name", v.name), ("commune", v.commune), ("district", v.district)] {
+                if let text, firstControlCharacter(text) != nil {
+                    throw fail("villages[\(i)].\(field)", "holds a control character; covgap never writes one")
+                }
+            }
+        }
         places = try (root["priority_places"]?.arrayValue ?? []).enumerated().map { i, p in
             guard let id = p["id"]?.stringValue, let has5G = p["has_5g"]?.boolValue else {
                 throw fail("priority_places[\(i)]", "needs id and has_5g")
             }
-            return PlaceEntry(id: id, name: p["name"]?.stringValue ?? id, category: p["category"]?.stringValue ?? "other",
+            let name = p["name"]?.stringValue ?? id, category = p["category"]?.stringValue ?? "other"
+            if [id, name, category].contains(where: { firstControlCharacter($0) != nil }) {
+                throw fail("priority_places[\(i)]", "holds a control character; covgap never writes one")
+            }
+            return PlaceEntry(id: id, name: name, category: category,
                               has5G: has5G, coverage5G: p["coverage_5g"]?.doubleValue)
         }
     }

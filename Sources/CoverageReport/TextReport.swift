@@ -1,5 +1,6 @@
 import Coverage
 import Foundation
+import GeoIO
 
 extension Report {
     /// The short human table: gaps grouped by district and commune, then the summary against the plan.
@@ -10,7 +11,8 @@ extension Report {
         let gaps = top.map { Array(allGaps.prefix($0)) } ?? allGaps
         let n = summary.all.villages
         let scenario = result.parameters.scenario.title.map { " — scenario: \($0)" } ?? ""
-        out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(result.crs)\(scenario)\n\n"
+        let crs = result.crsZones.isEmpty ? result.crs : "per village: UTM zones " + result.crsZones.joined(separator: ", ")
+        out += "covgap — \(n) village\(n == 1 ? "" : "s"), working CRS \(crs)\(scenario)\n\n"
         if gaps.isEmpty {
             out += "No village is short of a target.\n"
         } else {
@@ -66,9 +68,9 @@ extension Report {
         }
         if all.householdsKnown {
             let h = all.households
-            out += "  \(pad("Households with mobile signal", 40))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(Int(h))\n"
+            out += "  \(pad("Households with mobile signal", 40))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(clampedInt(h))\n"
             if all.hasFixed {
-                out += "  \(pad("Households with fixed broadband", 40))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(Int(h))\n"
+                out += "  \(pad("Households with fixed broadband", 40))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(clampedInt(h))\n"
             }
         }
         let missing = zip(input.places ?? [], result.places).filter { !$0.1.has5G }

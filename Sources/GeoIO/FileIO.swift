@@ -10,23 +10,47 @@ import Foundation
 
 /// Reading a whole input file into memory, with errors a user can act on.
 public enum InputFile {
+    /// The largest input file read, in bytes (1 GiB): several times a national dataset (100,000
+    /// villages of 200 vertices is about 300 MB of GeoJSON), and well below what would exhaust
+    /// the memory of the machines covgap runs on.
+    public static let maxSize = 1 << 30
+
     /// The bytes of the file at `path`; throws an `InputError` naming the path and the system's
-    /// reason ("cannot open: No such file or directory").
-    public static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputError(file: path, message: "cannot open: " + systemReason(errno)) }
+    /// reason ("cannot open: No such file or directory"). Only regular files are read: a FIFO,
+    /// a device (/dev/zero) or a directory is refused before any byte is read, a file larger than
+    /// `maxSize` is refused from its size, and one whose first bytes are binary (a NUL byte,
+    /// UTF-16 or UTF-32) is refused before the rest is read. With `followSymlinks` false a
+    /// symbolic link is refused too (files that a report names rather than the user).
+    public static func read(_ path: String, followSymlinks: Bool = true) throws -> [UInt8] {
+        // O_NONBLOCK: opening a FIFO with no writer must not block; it is refused below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymlinks ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else {
+            let e = errno
+            if e == ELOOP && !followSymlinks { throw InputError(file: path, message: "is a symbolic link; give the file itself") }
+            throw InputError(file: path, message: "cannot open: " + systemReason(e))
+        }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw InputError(file: path, message: "cannot read: " + systemReason(errno)) }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw InputError(file: path, message: "is a directory, not a file")
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw InputError(file: path, message: "is a directory, not a file")
+        case S_IFIFO: throw InputError(file: path, message: "is a pipe (FIFO), not a regular file; save the data to a file first")
+        case S_IFCHR, S_IFBLK: throw InputError(file: path, message: "is a device, not a regular file")
+        case S_IFSOCK: throw InputError(file: path, message: "is a socket, not a regular file")
+        default: throw InputError(file: path, message: "is not a regular file")
         }
         let size = max(Int(info.st_size), 0)
+        if size > maxSize { throw tooLarge(path, size) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var failure: Int32 = 0
-        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        var bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var got = 0
+            var checked = false
             while got < size {
-                let n = sysRead(fd, buffer.baseAddress! + got, size - got)
+                // The first bytes alone first: a binary file is refused before the rest is read.
+                let want = checked ? size - got : min(size, TextEncoding.prefixLength) - got
+                let n = sysRead(fd, buffer.baseAddress! + got, want)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
@@ -34,10 +58,15 @@ public enum InputFile {
                 }
                 if n == 0 { break }
                 got += n
+                if !checked && (got >= TextEncoding.prefixLength || got == size) {
+                    checked = true
+                    initialized = 0
+                    try TextEncoding.checkPrefix(UnsafeBufferPointer(start: buffer.baseAddress, count: got), source: path)
+                }
             }
             initialized = got
         }
-        // Pipes and special files report no size, and a file may grow while read: take the rest.
+        // A file may grow while read: take the rest, up to the limit.
         if failure == 0 {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
@@ -48,11 +77,16 @@ public enum InputFile {
                     break
                 }
                 if n == 0 { break }
+                if bytes.count + n > maxSize { throw tooLarge(path, bytes.count + n) }
                 bytes.append(contentsOf: chunk[0..<n])
             }
         }
         if failure != 0 { throw InputError(file: path, message: "cannot read: " + systemReason(failure)) }
         return bytes
+    }
+
+    static func tooLarge(_ path: String, _ size: Int) -> InputError {
+        InputError(file: path, message: "is \(size) bytes, more than the \(maxSize) (1 GiB) an input file may hold")
     }
 }
 

@@ -98,9 +98,11 @@ public struct GeoJSONParser {
         var type: String?
         var features: [Feature]?
         var crsName: String?
+        var seen = Set<String>()
         if try s.beginObject() {
             repeat {
                 let key = try s.key()
+                try once(key, ["type", "features", "crs"], &seen)
                 s.skipWhitespace()
                 if s.equals(key, "type") {
                     guard s.peek() == UInt8(ascii: "\"") else {
@@ -135,6 +137,13 @@ public struct GeoJSONParser {
         return FeatureCollection(features: features, crsName: crsName)
     }
 
+    /// Refuses a second `type`, `geometry`, `coordinates`… in one object: which one a reader
+    /// takes is not defined, and QGIS and covgap could then see different data.
+    func once(_ key: JSONScanner.RawString, _ names: [StaticString], _ seen: inout Set<String>) throws {
+        guard let name = names.first(where: { s.equals(key, $0) }).map({ "\($0)" }) else { return }
+        guard seen.insert(name).inserted else { throw s.duplicateMember(name) }
+    }
+
     mutating func featureArray() throws -> [Feature] {
         var features: [Feature] = []
         guard try s.beginArray() else { return features }
@@ -156,9 +165,11 @@ public struct GeoJSONParser {
             var id: JSONValue?
             var properties = JSONObject()
             var geometry: Shape?
+            var seen = Set<String>()
             if try s.beginObject() {
                 repeat {
                     let key = try s.key()
+                    try once(key, ["type", "geometry", "properties", "id"], &seen)
                     s.skipWhitespace()
                     if s.equals(key, "type") {
                         guard s.peek() == UInt8(ascii: "\"") else {
@@ -200,9 +211,11 @@ public struct GeoJSONParser {
         var type: String?
         var tree: CoordinateTree?
         var members: [Shape]?
+        var seen = Set<String>()
         if try s.beginObject() {
             repeat {
                 let key = try s.key()
+                try once(key, ["type", "coordinates", "geometries"], &seen)
                 s.skipWhitespace()
                 if s.equals(key, "type") {
                     guard s.peek() == UInt8(ascii: "\"") else { throw fail("\"type\" must be a string, found \(kindAhead())") }

@@ -131,12 +131,15 @@ public struct JSONScanner {
         switch base[i] {
         case UInt8(ascii: "{"):
             var object = JSONObject()
+            var names = Set<String>()
             if try beginObject() {
                 repeat {
+                    skipWhitespace()
+                    let start = i
                     let k = try key()
                     let name = try decoded(k)
-                    let v = try value()
-                    if object.isEmpty || object[name] == nil { object.append(name, v) } else { object[name] = v }
+                    guard names.insert(name).inserted else { i = start; throw duplicateMember(name) }
+                    object.append(name, try value())
                 } while try nextMember()
             }
             return .object(object)
@@ -156,6 +159,12 @@ public struct JSONScanner {
         default:
             throw error("expected a JSON value, found \(found())")
         }
+    }
+
+    /// The error for a member name seen twice in one object: JSON readers disagree on which
+    /// value wins, so a file that depends on it is refused.
+    func duplicateMember(_ name: String) -> InputError {
+        error("the member \"\(terminalSafe(name, limit: 200))\" appears twice in one object; give each member once")
     }
 
     /// Checks and steps over a value without building it.

@@ -90,22 +90,22 @@ struct Analyze: ParsableCommand {
         try folder.write(to: out, progress: progress)
         let writeTime = lap()
 
-        for w in result2.warnings.prefix(20) { FileHandle.standardError.write("covgap: warning: \(w)\n") }
+        for w in result2.warnings.prefix(20) { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         if result2.warnings.count > 20 {
-            FileHandle.standardError.write("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json\n")
+            FileHandle.standardError.writeLine("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json")
         }
         printer?.note("wrote " + folder.names.map { "\(out)/\($0)" }.joined(separator: ", "))
         if timings {
             let t = result.timings
             let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
                           ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
-            FileHandle.standardError.write("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "\n")
+            FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "")
         }
         if quiet { return }
         switch format {
-        case .text: print(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)), terminator: "")
+        case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
             if plan || inputs.usesBundledData {
-                print(try PlanReport(input: input, result: result).text(), terminator: "")
+                printText(try PlanReport(input: input, result: result).text())
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }

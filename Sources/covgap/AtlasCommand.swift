@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import CoverageMap
 import FileCommit
 import Foundation
@@ -42,7 +43,7 @@ struct AtlasCommand: ParsableCommand {
         let pdf = try PDFConverter.pdf(pages: pages.map(\.svg))
         let target = out ?? reportDir + "/atlas.pdf"
         try AtomicFile.write(pdf, to: target)
-        FileHandle.standardError.write("covgap ▸ wrote \(target): \(pages.count) pages, one per \(by.rawValue)\n")
+        ProgressPrinter().note("wrote \(target): \(pages.count) pages, one per \(by.rawValue)")
     }
 }
 

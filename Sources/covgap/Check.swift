@@ -59,7 +59,7 @@ struct Check: ParsableCommand {
         let old = try baseline.map { try SavedReport(try JSONValue.parse(path: $0), source: $0) }
         let check = try ReportCheck(report: current, requirements: parsed, baseline: old)
         switch format {
-        case .text: print(check.text(), terminator: "")
+        case .text: printText(check.text())
         case .json: FileHandle.standardOutput.write(Data(check.json().encoded(style: .pretty) + [0x0A]))
         case .junit: print(check.junit(), terminator: "")
         }

@@ -31,7 +31,7 @@ struct Covgap: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CheckFailure {
-            if !failure.message.isEmpty { FileHandle.standardError.write(Data((failure.message + "\n").utf8)) }
+            if !failure.message.isEmpty { FileHandle.standardError.writeLine(failure.message) }
             Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
@@ -41,7 +41,9 @@ struct Covgap: ParsableCommand {
             }
             let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError || error is ScenarioError || error is PDFConversionError
             let message = known ? "covgap: \(error)" : fullMessage(for: error)
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            // Usage errors and ArgumentParser's messages span lines that covgap or the parser composed
+            // from the command line; messages about files stay on one line whatever the data holds.
+            FileHandle.standardError.writeLine(message, keepNewlines: error is UsageError || !known)
             if known || code == .validationFailure || error is ValidationError {
                 Foundation.exit(2)
             }
@@ -62,5 +64,15 @@ struct UsageError: Error, CustomStringConvertible {
 }
 
 extension FileHandle {
-    func write(_ s: String) { write(Data(s.utf8)) }
+    /// One line of a message or warning, its control characters escaped and its length bounded
+    /// (`terminalSafe`): data never moves the cursor, forges a line or floods a log.
+    func writeLine(_ s: String, keepNewlines: Bool = false) {
+        write(Data((terminalSafe(s, keepNewlines: keepNewlines) + "\n").utf8))
+    }
+}
+
+/// A table or plan covgap composed, printed with every control character but its own line
+/// breaks escaped (names with control characters are refused on input; this is the last guard).
+func printText(_ text: String) {
+    FileHandle.standardOutput.write(Data(terminalSafe(text, limit: .max, keepNewlines: true).utf8))
 }

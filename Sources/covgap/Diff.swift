@@ -27,7 +27,7 @@ struct Diff: ParsableCommand {
     @Argument(help: ArgumentHelp("The later report.json.", valueName: "new.json"))
     var new: String
 
-    @Option(help: "Smallest change of a coverage fraction (0–1) that counts; 0.01 is one percentage point.")
+    @Option(parsing: .unconditional, help: "Smallest change of a coverage fraction (0–1) that counts; 0.01 is one percentage point.")
     var tolerance: Double = 0.01
 
     @Option(help: "What to print: text or json.")
@@ -54,7 +54,7 @@ struct Diff: ParsableCommand {
         let diff = ReportDiff(old: oldReport, new: newReport, tolerance: tolerance)
         if let geojson { try writeMap(diff, report: newReport, to: geojson) }
         switch format {
-        case .text: print(diff.text(), terminator: "")
+        case .text: printText(diff.text())
         case .json: FileHandle.standardOutput.write(Data(diff.json().encoded(style: .pretty) + [0x0A]))
         }
     }
@@ -70,13 +70,13 @@ struct Diff: ParsableCommand {
         }
         let bytes = try InputFile.read(villagesPath)
         if let recorded = report.villagesSHA256, recorded != SHA256.hex(bytes) {
-            FileHandle.standardError.write("covgap: warning: \(villagesPath) is not the file \(report.source) was made from (SHA-256 differs); villages are matched by id\n")
+            FileHandle.standardError.writeLine("covgap: warning: \(villagesPath) is not the file \(report.source) was made from (SHA-256 differs); villages are matched by id")
         }
         var loader = InputLoader()
         let shapes = try loader.villages(try GeoJSONReader.read(bytes: bytes, source: villagesPath), file: villagesPath)
         let (features, missing) = diff.geojsonFeatures(shapes: shapes)
         if !missing.isEmpty {
-            FileHandle.standardError.write("covgap: warning: \(missing.count) changed village\(missing.count == 1 ? " is" : "s are") not in \(villagesPath): \(missing.prefix(10).joined(separator: ", "))\n")
+            FileHandle.standardError.writeLine("covgap: warning: \(missing.count) changed village\(missing.count == 1 ? " is" : "s are") not in \(villagesPath): \(missing.prefix(10).joined(separator: ", "))")
         }
         try AtomicFile.write(GeoJSONWriter().encode(features), to: path)
     }

@@ -30,9 +30,15 @@ struct Footprints: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    func validate() throws {
+        if let out, sameFile(out, sites) {
+            throw ValidationError("--out \(out) is the sites file itself; writing there would replace the input")
+        }
+    }
+
     func run() throws {
         let loaded = try InputOptions(villages: nil, sites: sites, fibre: nil, places: nil).loadSites(inputCRS: model.inputCRS)
-        for w in loaded.warnings { FileHandle.standardError.write("covgap: warning: \(w)\n") }
+        for w in loaded.warnings { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         let parameters = model.parameters
         let features: [(properties: JSONObject, geometry: Shape?)] = loaded.sectors.map { s in
             let radius = parameters.radius(for: s)
@@ -65,4 +71,16 @@ extension InputOptions {
         guard let sites else { throw UsageError("--sites is required") }
         return try InputSet.sites(at: sites, inputCRS: inputCRS)
     }
+}
+
+/// Whether two paths name one file: the same path once symbolic links are resolved, or the same
+/// device and inode (a hard link).
+func sameFile(_ a: String, _ b: String) -> Bool {
+    let ua = URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL
+    let ub = URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL
+    if ua.path == ub.path { return true }
+    let fm = FileManager.default
+    guard let x = try? fm.attributesOfItem(atPath: ua.path), let y = try? fm.attributesOfItem(atPath: ub.path) else { return false }
+    return (x[.systemNumber] as? NSNumber) == (y[.systemNumber] as? NSNumber)
+        && (x[.systemFileNumber] as? NSNumber) == (y[.systemFileNumber] as? NSNumber)
 }

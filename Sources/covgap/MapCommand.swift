@@ -10,8 +10,11 @@ struct MapCommand: ParsableCommand {
         commandName: "map",
         abstract: "Draw report.html (and report.svg/.png) again from a report.",
         discussion: """
-        Reads REPORT.json and the report.geojson beside it; sites, fibre and places come from the \
-        files the report names in its inputs (or the options below).
+        Reads REPORT.json and the report.geojson beside it. Sites, fibre and places come from \
+        --sites, --fibre and --places; without them, from the file of the name the report records \
+        beside REPORT.json (or in the bundled data, for a report of the bundled data), used only \
+        when its SHA-256 is the one the report records. No other path a report names is opened, \
+        symbolic links beside the report are refused, and so is anything but a regular file.
 
         Examples:
           covgap map covgap-out/report.json            # report.html, .svg, .png again, beside the report
@@ -38,22 +41,33 @@ struct MapCommand: ParsableCommand {
         }
         let folder = (report as NSString).deletingLastPathComponent
         let geojsonPath = folder.isEmpty ? "report.geojson" : "\(folder)/report.geojson"
-        let features = try GeoJSONReader.read(path: geojsonPath).features
+        let features = try GeoJSONReader.read(bytes: try InputFile.read(geojsonPath, followSymlinks: false), source: geojsonPath).features
 
-        /// An input the report names: as recorded, else inside the bundled data folder.
-        func inputPath(_ role: String, _ override: String?) -> String? {
-            if let override { return override }
-            guard let recorded = json["inputs"]?[role]?["path"]?.stringValue else { return nil }
-            if FileManager.default.fileExists(atPath: recorded) { return recorded }
-            if let bundled = try? BundledData.locate(), recorded.hasPrefix(BundledData.folder + "/") {
-                return bundled + recorded.dropFirst(BundledData.folder.count)
+        /// An input: the file given on the command line, else the one the report names, looked
+        /// for beside the report (or in the bundled data) and used only when it is the file the
+        /// report was made from. No other path in the report is opened: it may come from anyone.
+        func input(_ role: String, _ override: String?) throws -> (path: String, bytes: [UInt8])? {
+            if let override { return (override, try InputFile.read(override)) }
+            guard let recorded = json["inputs"]?[role]?["path"]?.stringValue,
+                  let sha = json["inputs"]?[role]?["sha256"]?.stringValue else { return nil }
+            let name = (recorded as NSString).lastPathComponent
+            guard !name.isEmpty, name != ".", name != ".." else { return nil }
+            var path = folder.isEmpty ? name : "\(folder)/\(name)"
+            if recorded == "\(BundledData.folder)/\(name)", let bundled = try? BundledData.locate() {
+                path = "\(bundled)/\(name)"
             }
-            return nil
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            let bytes = try InputFile.read(path, followSymlinks: false)
+            guard SHA256.hex(bytes) == sha else {
+                FileHandle.standardError.writeLine("covgap: warning: \(terminalSafe(path)) is not the \(role) file the report was made from (SHA-256 differs); the map is drawn without it (give --\(role) FILE)")
+                return nil
+            }
+            return (path, bytes)
         }
         var loader = InputLoader()
-        let sectors = try inputPath("sites", sites).map { try InputSet.sites(at: $0).sectors } ?? []
-        let fibreFeatures = try inputPath("fibre", fibre).map { try loader.fibre(try GeoJSONReader.read(path: $0), file: $0) }
-        let placeList = try inputPath("places", places).map { try loader.places(try GeoJSONReader.read(path: $0), file: $0) }
+        let sectors = try input("sites", sites).map { try InputSet.sites(bytes: $0.bytes, path: $0.path).sectors } ?? []
+        let fibreFeatures = try input("fibre", fibre).map { try loader.fibre(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
+        let placeList = try input("places", places).map { try loader.places(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
         let map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)
         try OutputFolder(out ?? (folder.isEmpty ? "." : folder)).write(map.files())
     }

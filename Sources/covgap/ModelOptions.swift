@@ -10,44 +10,49 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CRS of input coordinates when a file does not declare one (e.g. EPSG:9217). Default: WGS 84 lon/lat.", valueName: "EPSG:N"))
     var inputCRS: String?
 
-    @Option(help: "Degrees between the points that draw a sector's curved edge (2° gives 60 points for a 120° sector).")
+    @Option(parsing: .unconditional, help: "Degrees between the points that draw a sector's curved edge, 0.1–90 (2° gives 60 points for a 120° sector).")
     var arcStep: Double = 2
 
-    @Option(name: .customLong("radius-2g"), help: "Coverage radius of 2G sectors without radius_m, metres.")
+    @Option(name: .customLong("radius-2g"), parsing: .unconditional, help: "Coverage radius of 2G sectors without radius_m, metres (up to 100000).")
     var radius2G: Double = Tech.g2.defaultRadius
-    @Option(name: .customLong("radius-3g"), help: "Coverage radius of 3G sectors without radius_m, metres.")
+    @Option(name: .customLong("radius-3g"), parsing: .unconditional, help: "Coverage radius of 3G sectors without radius_m, metres (up to 100000).")
     var radius3G: Double = Tech.g3.defaultRadius
-    @Option(name: .customLong("radius-4g"), help: "Coverage radius of 4G sectors without radius_m, metres.")
+    @Option(name: .customLong("radius-4g"), parsing: .unconditional, help: "Coverage radius of 4G sectors without radius_m, metres (up to 100000).")
     var radius4G: Double = Tech.g4.defaultRadius
-    @Option(name: .customLong("radius-5g"), help: "Coverage radius of 5G sectors without radius_m, metres.")
+    @Option(name: .customLong("radius-5g"), parsing: .unconditional, help: "Coverage radius of 5G sectors without radius_m, metres (up to 100000).")
     var radius5G: Double = Tech.g5.defaultRadius
 
-    @Option(help: "A village centre within this many metres of fibre has fixed broadband.")
+    @Option(parsing: .unconditional, help: "A village centre within this many metres of fibre has fixed broadband (0–50000).")
     var fibreReach: Double = 1000
 
-    @Option(help: "Mobile share at or above which a village is covered.")
+    @Option(parsing: .unconditional, help: "Mobile share at or above which a village is covered.")
     var coveredMin: Double = 0.95
 
-    @Option(help: "Mobile share below which a village is uncovered.")
+    @Option(parsing: .unconditional, help: "Mobile share below which a village is uncovered.")
     var uncoveredMax: Double = 0.05
 
-    @Option(help: "Smallest mobile gap polygon reported, square metres (10000 = 1 ha).")
+    @Option(parsing: .unconditional, help: "Smallest mobile gap polygon reported, square metres (10000 = 1 ha).")
     var minGapArea: Double = 10_000
 
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int?
 
     func validate() throws {
-        guard arcStep > 0 && arcStep <= 90 else { throw ValidationError("--arc-step must be in (0, 90] degrees, got \(arcStep)") }
-        for (name, r) in [("2g", radius2G), ("3g", radius3G), ("4g", radius4G), ("5g", radius5G)] where !(r > 0) {
-            throw ValidationError("--radius-\(name) must be greater than 0 metres, got \(r)")
+        if let crs, let why = try Projection.whyNotMetric(canonicalCRS(crs)) {
+            throw ValidationError("--crs \(crs) cannot measure lengths and areas: \(why)")
         }
-        guard fibreReach >= 0 else { throw ValidationError("--fibre-reach must not be negative") }
-        guard (0...1).contains(coveredMin), (0...1).contains(uncoveredMax), uncoveredMax <= coveredMin else {
+        try OptionRanges.check("arc-step", arcStep, OptionRanges.arcStep)
+        for (name, r) in [("2g", radius2G), ("3g", radius3G), ("4g", radius4G), ("5g", radius5G)] {
+            try OptionRanges.check("radius-\(name)", r, OptionRanges.radius)
+        }
+        try OptionRanges.check("fibre-reach", fibreReach, OptionRanges.fibreReach)
+        try OptionRanges.check("covered-min", coveredMin, OptionRanges.fraction)
+        try OptionRanges.check("uncovered-max", uncoveredMax, OptionRanges.fraction)
+        guard uncoveredMax <= coveredMin else {
             throw ValidationError("need 0 ≤ --uncovered-max ≤ --covered-min ≤ 1, got \(uncoveredMax) and \(coveredMin)")
         }
-        guard minGapArea >= 0 else { throw ValidationError("--min-gap-area must not be negative") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        try OptionRanges.check("min-gap-area", minGapArea, OptionRanges.area)
+        if let jobs { try OptionRanges.check("jobs", Double(jobs), OptionRanges.jobs) }
     }
 
     var parameters: AnalysisParameters {

@@ -29,13 +29,13 @@ struct Plan: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
 
-    @Option(help: "How many new sites to propose at most.")
+    @Option(parsing: .unconditional, help: "How many new sites to propose at most (0–10000).")
     var newSites: Int = 1
 
     @Option(help: "Technology of the proposed sites (2G, 3G, 4G, 5G).")
     var tech: String = "4G"
 
-    @Option(help: ArgumentHelp("Coverage radius of a proposed site, metres (default: the tech's radius).", valueName: "m"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Coverage radius of a proposed site, metres (default: the tech's radius; up to 100000).", valueName: "m"))
     var radius: Double?
 
     @Option(name: .customLong("operator"), help: "Operator written in the proposed sites.csv rows.")
@@ -47,10 +47,10 @@ struct Plan: ParsableCommand {
     @Option(help: ArgumentHelp("Roads, power lines… fibre may follow: GeoJSON lines.", valueName: "file"))
     var corridors: String?
 
-    @Option(help: ArgumentHelp("Join a corridor's loose end to another corridor this close, metres.", valueName: "m"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Join a corridor's loose end to another corridor this close, metres (0–10000).", valueName: "m"))
     var snapTolerance: Double = 5
 
-    @Option(help: ArgumentHelp("Cost of new fibre, VND per km (default an assumption: 150 million).", valueName: "VND"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Cost of new fibre, VND per km (default an assumption: 150 million; up to 1e12).", valueName: "VND"))
     var fibreCostPerKm: Double = 150_000_000
 
     @Option(help: ArgumentHelp("Write the proposed sites as sites.csv rows (with header) to this file.", valueName: "file"))
@@ -67,11 +67,11 @@ struct Plan: ParsableCommand {
     }
 
     func validate() throws {
-        guard newSites >= 0 else { throw ValidationError("--new-sites must not be negative, got \(newSites)") }
+        try OptionRanges.check("new-sites", Double(newSites), OptionRanges.newSites)
         guard Tech(parsing: tech) != nil else { throw ValidationError("--tech \(tech) is not one of 2G, 3G, 4G, 5G") }
-        if let radius, !(radius > 0) { throw ValidationError("--radius must be greater than 0 metres, got \(radius)") }
-        guard snapTolerance >= 0 else { throw ValidationError("--snap-tolerance must not be negative") }
-        guard fibreCostPerKm >= 0 else { throw ValidationError("--fibre-cost-per-km must not be negative") }
+        if let radius { try OptionRanges.check("radius", radius, OptionRanges.radius) }
+        try OptionRanges.check("snap-tolerance", snapTolerance, OptionRanges.snapTolerance)
+        try OptionRanges.check("fibre-cost-per-km", fibreCostPerKm, OptionRanges.fibreCost)
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be 0…15, got \(precision)") }
     }
 
@@ -96,13 +96,13 @@ struct Plan: ParsableCommand {
         let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let result = try CoverageAnalysis(input: input, parameters: parameters).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
-            FileHandle.standardError.write("covgap: warning: \(w)\n")
+            FileHandle.standardError.writeLine("covgap: warning: \(w)")
         }
         let report = PlanReport(plan: try GapPlanner(input: input, result: result, options: options).run(),
                                 precision: precision)
         if let sitesCSVOut { try AtomicFile.write(report.sitesCSV(), to: sitesCSVOut) }
         switch format {
-        case .text: print(report.text(), terminator: "")
+        case .text: printText(report.text())
         case .json: FileHandle.standardOutput.write(Data(report.json().encoded(style: .pretty) + [0x0A]))
         case .geojson: FileHandle.standardOutput.write(Data(report.geojson()))
         }

@@ -74,6 +74,6 @@ struct Synth: ParsableCommand {
             ("fibre.geojson", writer.encode(fibre)),
             ("places.geojson", writer.encode(places)),
         ])
-        FileHandle.standardError.write("covgap synth: \(input.villages.count) villages, \(siteCount) sites (\(input.sectors.count) sectors), \(input.fibre?.count ?? 0) fibre features, \(input.places?.count ?? 0) places → \(out)\n")
+        FileHandle.standardError.writeLine("covgap synth: \(input.villages.count) villages, \(siteCount) sites (\(input.sectors.count) sectors), \(input.fibre?.count ?? 0) fibre features, \(input.places?.count ?? 0) places → \(out)")
     }
 }

@@ -356,9 +356,12 @@ final class InputLoaderTests: XCTestCase {
     }
 
     func testRowNumbersCountRecordsAndLines() {
-        // A quoted line break moves the next record's line ahead of its row number.
-        assertError(try sites("site_id,operator,lat,lon,tech\n\"S\n1\",V,14,109,4G\nS2,V,95,109,4G"), "sites.csv", "row 3 (line 4)", "lat",
+        // A quoted line break (in a column covgap does not read) moves the next record's line ahead of its row number.
+        assertError(try sites("site_id,operator,lat,lon,tech,note\nS1,V,14,109,4G,\"two\nlines\"\nS2,V,95,109,4G,"), "sites.csv", "row 3 (line 4)", "lat",
                     "95 is outside −90…90")
+        // In a name or an id it is refused.
+        assertError(try sites("site_id,operator,lat,lon,tech\n\"S\n1\",V,14,109,4G"), "sites.csv", "row 2", "site_id",
+                    "holds the control character U+000A at character 2; names and ids must be plain text")
     }
 
     func testAzimuthIsNormalisedWithAWarning() throws {

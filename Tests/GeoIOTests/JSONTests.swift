@@ -72,10 +72,13 @@ final class JSONParseTests: XCTestCase {
         XCTAssertNotNil(error(String(repeating: "[", count: 600) + String(repeating: "]", count: 600)))
     }
 
-    func testDuplicateKeysLastWins() throws {
-        let v = try JSONValue.parse(#"{"a": 1, "b": 2, "a": 3}"#)
-        XCTAssertEqual(v.objectValue?.keys, ["a", "b"])
-        XCTAssertEqual(v["a"]?.intValue, 3)
+    /// Readers disagree on which of two equal keys wins (first, last, error), so a file that
+    /// depends on it is refused, naming the key and where its second use is.
+    func testDuplicateKeysAreRefused() throws {
+        XCTAssertThrowsError(try JSONValue.parse(bytes: Array(#"{"a": 1, "b": 2, "a": 3}"#.utf8), source: "x.json")) { e in
+            XCTAssertEqual("\(e)", #"x.json line 1, column 18: the member "a" appears twice in one object; give each member once"#)
+        }
+        XCTAssertEqual(try JSONValue.parse(#"{"a": {"a": 1}, "b": [{"a": 2}]}"#)["a"]?["a"]?.intValue, 1)
     }
 
     func testBOMIsSkipped() throws {

@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+
+/// Villages far apart are each measured in a CRS that fits them (the UTM zone of their own
+/// centre), and what no planar CRS can measure is refused.
+final class FarApartTests: XCTestCase {
+    /// Two villages of 0.01° × 0.01° near Vĩnh Kim (UTM 49N), one site and a fibre route 863 m (0.0078° of latitude)
+    /// from the first village's centre.
+    static let near = [
+        #"{"type":"Feature","properties":{"id":"VK-01","name":"Làng O1","households":120},"geometry":{"type":"Polygon","coordinates":[[[108.8,14.3],[108.81,14.3],[108.81,14.31],[108.8,14.31],[108.8,14.3]]]}}"#,
+        #"{"type":"Feature","properties":{"id":"VK-02","name":"Làng O2","households":80},"geometry":{"type":"Polygon","coordinates":[[[108.9,14.3],[108.91,14.3],[108.91,14.31],[108.9,14.31],[108.9,14.3]]]}}"#,
+    ]
+    /// A village in Brazil (UTM 23S), 0.01° × 0.01° at 15° S.
+    static let stray = #"{"type":"Feature","properties":{"id":"BR-1","name":"Longe"},"geometry":{"type":"Polygon","coordinates":[[[-47.0,-15.0],[-46.99,-15.0],[-46.99,-14.99],[-47.0,-14.99],[-47.0,-15.0]]]}}"#
+    static let sites = "site_id,operator,lat,lon,tech,azimuth,beamwidth,radius_m\nVT-1,Viettel,14.305,108.805,4G,,,600\nBR-S,Vivo,-14.995,-46.995,4G,,,400\n"
+    static let fibre = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"F1"},"geometry":{"type":"LineString","coordinates":[[108.805,14.2972],[108.86,14.2972]]}}]}"#
+
+    func write(_ dir: URL, villages: [String]) throws {
+        try (#"{"type":"FeatureCollection","features":["# + villages.joined(separator: ",\n") + "]}")
+            .write(to: dir.appendingPathComponent("villages.geojson"), atomically: true, encoding: .utf8)
+        try Self.sites.write(to: dir.appendingPathComponent("sites.csv"), atomically: true, encoding: .utf8)
+        try Self.fibre.write(to: dir.appendingPathComponent("fibre.geojson"), atomically: true, encoding: .utf8)
+    }
+
+    func analyze(_ dir: URL, out: String, extra: [String] = []) throws -> CovgapProcess.Outcome {
+        try CovgapProcess.run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre", "fibre.geojson",
+                               "--out", out, "--quiet"] + extra, in: dir)
+    }
+
+    func testStrayVillageOnAnotherContinentLeavesTheNearVillagesAsTheyWere() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        try write(dir, villages: Self.near)
+        let alone = try analyze(dir, out: "alone")
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        try write(dir, villages: Self.near + [Self.stray])
+        let withStray = try analyze(dir, out: "with-stray")
+        XCTAssertEqual(withStray.status, 0, withStray.stderr)
+
+        let a = try villagesOf(reportJSON(dir.appendingPathComponent("alone")))
+        let b = try villagesOf(reportJSON(dir.appendingPathComponent("with-stray")))
+        XCTAssertEqual(b.count, 3)
+        for k in 0..<2 {
+            for key in ["area_m2", "coverage", "operators", "mobile_status", "gap_area_m2", "fixed", "center"] {
+                XCTAssertEqual(try canonical(a[k][key]), try canonical(b[k][key]), "\(a[k]["id"]!) \(key)")
+            }
+        }
+        // The near village's figures by hand: 0.01° square at 14.3° N is 1,077.8 m × 1,106.5 m
+        // (WGS 84 degree lengths) ≈ 1.19 km²; fibre 863 m south of the centre is available.
+        let area = try XCTUnwrap(a[0]["area_m2"] as? Double)
+        XCTAssertEqual(area, 1_192_600, accuracy: 3_000)
+        let fixed = try XCTUnwrap(b[0]["fixed"] as? [String: Any])
+        XCTAssertEqual(fixed["status"] as? String, "available")
+        XCTAssertEqual(try XCTUnwrap(fixed["distance_m"] as? Double), 863.3, accuracy: 2)
+        // The stray village in its own zone: 0.01° at 15° S is 1,075.5 m × 1,106.5 m ≈ 1.19 km², and its
+        // own 400 m site covers 0.50 km² of it; its fibre is on another continent (unavailable, ~16,000 km).
+        let strayArea = try XCTUnwrap(b[2]["area_m2"] as? Double)
+        XCTAssertEqual(strayArea, 1_190_100, accuracy: 3_000)
+        let strayFixed = try XCTUnwrap(b[2]["fixed"] as? [String: Any])
+        XCTAssertEqual(strayFixed["status"] as? String, "unavailable")
+        XCTAssertGreaterThan(try XCTUnwrap(strayFixed["distance_m"] as? Double), 15_000_000)
+        let params = try XCTUnwrap(reportJSON(dir.appendingPathComponent("with-stray"))["parameters"] as? [String: Any])
+        XCTAssertEqual(params["crs_from"] as? String, "utm_zone_of_each_village")
+        XCTAssertEqual(params["crs_zones"] as? [String], ["EPSG:32649", "EPSG:32723"])
+    }
+
+    func testGeographicAndGeocentricCRSAreRefused() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        try write(dir, villages: Self.near)
+        for crs in ["EPSG:4326", "+proj=longlat +datum=WGS84", "EPSG:4978", "EPSG:2227"] {
+            let r = try analyze(dir, out: "out", extra: ["--crs", crs])
+            XCTAssertEqual(r.status, 2, crs)
+            XCTAssertTrue(r.stderr.contains("--crs \(crs) cannot measure lengths and areas"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+        }
+        XCTAssertEqual(try analyze(dir, out: "out", extra: ["--crs", "EPSG:9217"]).status, 0)
+    }
+
+    func testTheWholeGlobeAndAPolarCapAreRefused() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let globe = #"{"type":"Feature","properties":{"id":"G","name":"Globe"},"geometry":{"type":"Polygon","coordinates":[[[-180,-89],[180,-89],[180,89],[-180,89],[-180,-89]]]}}"#
+        try write(dir, villages: Self.near + [globe])
+        var r = try analyze(dir, out: "out")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "covgap: villages.geojson feature 2, field geometry: the polygon spans 360.0° of longitude and 178.0° of latitude; no planar CRS measures one wider or taller than 3.0° (about 330 km) accurately\n")
+        let cap = #"{"type":"Feature","properties":{"id":"P","name":"Pole"},"geometry":{"type":"Polygon","coordinates":[[[0,89],[1,89],[1,90],[0,90],[0,89]]]}}"#
+        try write(dir, villages: [cap] + Self.near)
+        r = try analyze(dir, out: "out")
+        XCTAssertEqual(r.stderr, "covgap: villages.geojson feature 0, field geometry: the polygon reaches latitude 90.0°; areas are measured in UTM zones, which cover 80°S to 84°N only\n")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+    }
+}
+
+/// A parsed JSON value as sorted-key JSON text, for comparing objects member by member.
+func canonical(_ value: Any?) throws -> String {
+    let data = try JSONSerialization.data(withJSONObject: [value ?? NSNull()], options: [.sortedKeys, .fragmentsAllowed])
+    return String(decoding: data, as: UTF8.self)
+}
