@@ -33,11 +33,8 @@ public struct MapData: Sendable {
                 places: [PriorityPlace]?) throws {
         let summary = report["summary"]?.objectValue ?? JSONObject()
         var withTargets = summary
-        withTargets.append("targets", [
-            "mobile_covered_pct": .number(PlanTargets.mobileCoveredPct),
-            "fixed_available_pct": .number(PlanTargets.fixedAvailablePct),
-            "places_5g_pct": .number(PlanTargets.places5GPct),
-        ])
+        // The plan's targets as report.json read them: the header shows one box per target.
+        withTargets.append("targets", report["targets"] ?? .array([]))
         self.summary = withTargets
         let villageRecords = report["villages"]?.arrayValue ?? []
         operators = villageRecords.first?["operators"]?.objectValue?.keys ?? []

@@ -3,13 +3,6 @@ import Geo
 import GeoIO
 import Coverage
 
-/// The plan's targets, shown beside the figures.
-public enum PlanTargets {
-    public static let mobileCoveredPct = 99.9
-    public static let fixedAvailablePct = 99.2
-    public static let places5GPct = 100.0
-}
-
 /// A finished analysis, ready to be written in every output form (SPEC §4).
 public struct Report: Sendable {
     public static let schemaVersion = 1
@@ -19,14 +12,21 @@ public struct Report: Sendable {
     public let result: AnalysisResult
     public let summary: Summary
     public let files: [InputFileInfo]
+    /// The plan's targets the figures are read against (see TargetsReport.swift).
+    public let targets: PlanTargets
+    /// Commune centres, household points and speed tests, when given (see ReportMeasures.swift).
+    public let measures: PlanMeasures
     /// Decimals of coordinates in report.geojson and `nearest` positions.
     public var precision: Int
 
-    public init(input: AnalysisInput, result: AnalysisResult, files: [InputFileInfo], precision: Int = 6) {
+    public init(input: AnalysisInput, result: AnalysisResult, files: [InputFileInfo], precision: Int = 6,
+                targets: PlanTargets = .none, measures: PlanMeasures = .none) {
         self.input = input
         self.result = result
-        self.summary = Summary(input: input, result: result)
+        self.summary = Summary(input: input, result: result, requires5G: targets.requires5G)
         self.files = files
+        self.targets = targets
+        self.measures = measures
         self.precision = precision
     }
 
@@ -44,7 +44,9 @@ public struct Report: Sendable {
         }
         o.append("inputs", .object(inputs))
         o.append("parameters", .object(parametersJSON()))
-        o.append("summary", .object(summary.json(hasPlaces: input.places != nil)))
+        let summaryJSON = summaryWithMeasures()
+        o.append("summary", .object(summaryJSON))
+        o.append("targets", targetsJSON(summary: summaryJSON))
         o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { villageJSON(input.villages[$0], result.villages[$0]) }))
         o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
         o.append("priority_places", .array(zip(input.places ?? [], result.places).map { p, c in

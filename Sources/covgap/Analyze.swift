@@ -20,6 +20,7 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup(title: "Plan targets and measurements") var targetOptions: TargetOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -54,13 +55,15 @@ struct Analyze: ParsableCommand {
         var clock = Date()
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
-        let loaded = try inputs.load(inputCRS: model.inputCRS)
+        var loaded = try inputs.load(inputCRS: model.inputCRS)
+        let (targets, targetsFile) = try targetOptions.planTargets()
+        if let targetsFile { loaded.files.append(targetsFile) }
         let readTime = lap()
         let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
-        let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
+        let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision, targets: targets)
         let folder = try ReportFolder(report: report, input: loaded.input, precision: precision, map: !noMap)
         let json = folder.json
         let encodeTime = lap()

@@ -461,26 +461,41 @@ function header() {
   var t = str(P.title) || "Coverage map";
   baseTitle = t;
   $("title").textContent = t;
-  var n = num(S.villages), mob = S.mobile || {}, fix = S.fixed || {}, pl = S.places || {}, tg = S.targets || {};
+  var n = num(S.villages), mob = S.mobile || {}, fix = S.fixed || {}, pl = S.places || {};
   var sub = [];
   if (n != null) sub.push(int(n) + " villages");
   var tech = ["2G", "3G", "4G", "5G"].filter(function (k) { return S[k] && num(S[k].covered_pct) != null; }).map(function (k) { return k + " " + pctv(S[k].covered_pct); });
   if (tech.length) sub.push("covered by " + tech.join(" \u00b7 "));
   $("subtitle").textContent = sub.join(" \u2014 ");
   var box = $("summary"); box.innerHTML = "";
-  function kpi(label, value, target, detail) {
+  function kpi(label, value, target, detail, unit, cmp, met, baseline) {
     var d = el("div", "kpi"), v = num(value), tv = num(target);
-    if (v != null && tv != null) d.className += v + 1e-9 >= tv ? " ok" : " bad";
+    var fmt = function (x) { return unit === "%" || unit == null ? pctv(x) : unit ? (Math.round(x * 10) / 10) + " " + unit : String(x); };
+    if (met === true || met === false) d.className += met ? " ok" : " bad";
     d.appendChild(el("div", "k", label));
-    var line = el("div"); line.appendChild(el("span", "v", pctv(v)));
-    if (tv != null) { line.appendChild(el("span", "t", "(target " + pctv(tv) + ")")); line.appendChild(el("span", "mark", v != null && v + 1e-9 >= tv ? "\u2713" : "\u2717")); }
+    var line = el("div"); line.appendChild(el("span", "v", v == null ? "no data" : fmt(v)));
+    if (tv != null) {
+      line.appendChild(el("span", "t", "(target " + (cmp && cmp !== ">=" ? cmp + " " : "") + fmt(tv) + (baseline != null ? "; " + fmt(baseline) + " before" : "") + ")"));
+      if (met === true || met === false) line.appendChild(el("span", "mark", met ? "\u2713" : "\u2717"));
+    }
     d.appendChild(line);
     if (detail) d.title = detail;
     box.appendChild(d);
   }
-  if (S.mobile) kpi("Mobile signal", mob.covered_pct, tg.mobile_covered_pct, int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial");
-  if (S.fixed) kpi("Fixed broadband", fix.available_pct, tg.fixed_available_pct, int(fix.unavailable) + " without fibre within reach");
-  if (S.places) kpi("5G at priority places", pl["5g_pct"], tg.places_5g_pct, int(pl.with_5g) + " of " + int(pl.total) + " places");
+  var targets = Array.isArray(S.targets) ? S.targets : [];
+  if (!targets.length) {
+    if (S.mobile) kpi("Mobile signal", mob.covered_pct, null, int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial");
+    if (S.fixed) kpi("Fixed broadband", fix.available_pct, null, int(fix.unavailable) + " without fibre within reach");
+    if (S.places) kpi("5G at priority places", pl["5g_pct"], null, int(pl.with_5g) + " of " + int(pl.total) + " places");
+  }
+  targets.forEach(function (t) {
+    if (!t || typeof t !== "object") return;
+    var b = t.baseline && typeof t.baseline === "object" ? num(t.baseline.value) : null;
+    var detail = str(t.label_vi) || "";
+    if (t.figure === "mobile.covered_pct") detail += (detail ? " \u2014 " : "") + int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial";
+    if (t.figure === "fixed.available_pct") detail += (detail ? " \u2014 " : "") + int(fix.unavailable) + " without fibre within reach";
+    kpi(str(t.label) || str(t.id), t.value, t.target, detail, str(t.unit), str(t.comparison), t.met, b);
+  });
 }
 function swatch(kind, color) {
   var NS = "http://www.w3.org/2000/svg", s = document.createElementNS(NS, "svg");
