@@ -47,12 +47,16 @@ public struct Report: Sendable {
         let summaryJSON = summaryWithMeasures()
         o.append("summary", .object(summaryJSON))
         o.append("targets", targetsJSON(summary: summaryJSON))
-        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { villageJSON(input.villages[$0], result.villages[$0]) }))
-        o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
-        o.append("priority_places", .array(zip(input.places ?? [], result.places).map { p, c in
-            ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
-             "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]
+        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { i in
+            .object(villageMeasures(i, villageJSON(input.villages[i], result.villages[i])))
         }))
+        o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
+        o.append("priority_places", .array(zip(input.places ?? [], result.places).enumerated().map { i, pc in
+            let (p, c) = pc
+            return .object(placeMeasures(i, ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
+                                            "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]))
+        }))
+        if measures.speed != nil { o.append("model_checks", modelChecksJSON()) }
         o.append("warnings", .array(result.warnings.map(JSONValue.string)))
         return .object(o)
     }
@@ -80,7 +84,7 @@ public struct Report: Sendable {
         return [.number((c.x * scale).rounded() / scale), .number((c.y * scale).rounded() / scale)]
     }
 
-    func villageJSON(_ v: Village, _ r: VillageCoverage) -> JSONValue {
+    func villageJSON(_ v: Village, _ r: VillageCoverage) -> JSONObject {
         var coverage = JSONObject()
         for (k, c) in CoverageClass.allCases.enumerated() { coverage.append(c.rawValue, .number(round6(r.fractions[k]))) }
         var ops = JSONObject()
@@ -99,7 +103,7 @@ public struct Report: Sendable {
             ["status": .string(f.status.rawValue), "distance_m": .number(round2(f.distanceM)), "nearest": lonLat(f.nearest)]
         } ?? .null)
         if r.repairedShape != nil { o.append("repaired", true) }
-        return .object(o)
+        return o
     }
 
     // MARK: Gaps
@@ -207,16 +211,18 @@ public struct Report: Sendable {
         header += CoverageClass.allCases.map(\.rawValue)
         header += result.operators
         header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
+        header += measureColumns()
         var w = CSVWriter(header: header)
         let scale = pow(10, Double(precision))
         func coord(_ x: Double) -> String { jsonNumberText((x * scale).rounded() / scale) }
-        for (v, r) in villages {
+        for (i, (v, r)) in villages.enumerated() {
             var row = [v.id, v.name, v.commune ?? "", v.district ?? "", v.households.map(jsonNumberText) ?? "",
                        jsonNumberText(round2(r.areaM2))]
             row += r.fractions.map { jsonNumberText(round6($0)) }
             row += r.operatorFractions.map { jsonNumberText(round6($0)) }
             row += [r.mobileStatus.rawValue, r.fixed?.status.rawValue ?? "", r.fixed.map { jsonNumberText(round2($0.distanceM)) } ?? "",
                     coord(r.centre.x), coord(r.centre.y)]
+            row += measureFields(i)
             w.append(row)
         }
         return w.bytes

@@ -64,3 +64,122 @@ extension Report {
         return .object(o)
     }
 }
+
+extension Report {
+    /// A village's record with its households' access (with household points) and measured speeds
+    /// (with speed tests).
+    func villageMeasures(_ i: Int, _ record: JSONObject) -> JSONObject {
+        var o = record
+        if let h = measures.households {
+            let v = h.villages[i]
+            o.append("households_mobile_pct", v.mobilePct.map { .number(round4($0)) } ?? .null)
+            o.append("households_fixed_pct", v.fixedPct.map { .number(round4($0)) } ?? .null)
+        }
+        if measures.speed != nil {
+            var q = JSONObject()
+            for c in SpeedClass.allCases {
+                guard let x = measures.quality[i][c] else { continue }
+                q.append(c.rawValue, [
+                    "mean_mbps": .number(round2(x.meanMbps)), "tests": .number(round2(x.tests)),
+                    "share_at_floor": .number(round4(x.shareAtFloor)), "status": .string(x.status.rawValue),
+                ])
+            }
+            o.append("quality", .object(q))
+        }
+        return o
+    }
+
+    /// A priority place's record; a commune centre's says whether it has mobile signal and fibre.
+    func placeMeasures(_ i: Int, _ record: JSONObject) -> JSONObject {
+        guard let c = measures.centres.first(where: { $0.placeIndex == i }) else { return record }
+        var o = record
+        o.append("mobile_covered", .bool(c.mobileCovered))
+        o.append("fixed_available", c.fixedAvailable.map(JSONValue.bool) ?? .null)
+        o.append("fibre_distance_m", c.fibreDistanceM.map { .number(round2($0)) } ?? .null)
+        return o
+    }
+
+    /// report.json's `model_checks`: villages where the measurements and the model disagree.
+    func modelChecksJSON() -> JSONValue {
+        .array(measures.disagreements.map { d in
+            let v = input.villages[d.village]
+            return [
+                "id": .string(v.id), "name": .string(v.name),
+                "commune": v.commune.map(JSONValue.string) ?? .null, "district": v.district.map(JSONValue.string) ?? .null,
+                "kind": .string(d.kind.rawValue), "mobile_status": .string(result.villages[d.village].mobileStatus.rawValue),
+                "tests": .number(round2(d.tests)), "mean_mbps": .number(round2(d.meanMbps)),
+            ]
+        })
+    }
+
+    /// report.csv's columns for households and speeds, present only when those inputs were given.
+    func measureColumns() -> [String] {
+        var columns: [String] = []
+        if measures.households != nil { columns += ["households_mobile_pct", "households_fixed_pct"] }
+        if measures.speed != nil {
+            for c in SpeedClass.allCases {
+                let k = c.rawValue.lowercased()
+                columns += ["q_\(k)_mbps", "q_\(k)_tests", "q_\(k)_at_floor", "q_\(k)_status"]
+            }
+        }
+        return columns
+    }
+
+    func measureFields(_ i: Int) -> [String] {
+        var fields: [String] = []
+        if let h = measures.households {
+            fields += [h.villages[i].mobilePct.map { jsonNumberText(round4($0)) } ?? "", h.villages[i].fixedPct.map { jsonNumberText(round4($0)) } ?? ""]
+        }
+        if measures.speed != nil {
+            for c in SpeedClass.allCases {
+                if let q = measures.quality[i][c] {
+                    fields += [jsonNumberText(round2(q.meanMbps)), jsonNumberText(round2(q.tests)), jsonNumberText(round4(q.shareAtFloor)), q.status.rawValue]
+                } else {
+                    fields += ["", "", "", "no_data"]
+                }
+            }
+        }
+        return fields
+    }
+
+    /// The text table's part for centres, speeds and the model checks (empty without those inputs).
+    func measuresText() -> String {
+        var out = ""
+        let centresShort = measures.centres.filter { !$0.mobileCovered || $0.fixedAvailable == false }
+        if !centresShort.isEmpty {
+            out += "\nCommune centres short of a target (\(centresShort.count)):\n"
+            for c in centresShort {
+                var what: [String] = []
+                if !c.mobileCovered { what.append("no mobile signal") }
+                if c.fixedAvailable == false, let d = c.fibreDistanceM { what.append("fibre \(km(d)) away") }
+                out += "  \(pad(c.name, 44))  \(what.joined(separator: "; "))\n"
+            }
+        }
+        if let speed = measures.speed {
+            out += "\nMeasured download (tests-weighted mean; at least \(jsonNumberText(speed.minTests)) tests for a verdict):\n"
+            let summaryJSON = summaryWithMeasures()
+            for c in SpeedClass.allCases {
+                guard let q = summaryJSON["quality"]?[c.rawValue] else { continue }
+                let mean = q["mean_mbps"]?.doubleValue.map { String(format: "%.1f Mb/s", $0) } ?? "no tests"
+                let counts = ["meets", "below", "no_data"].map { k in "\(q[k]?.doubleValue.map(jsonNumberText) ?? "0") \(k.replacingOccurrences(of: "_", with: " "))" }
+                out += "  \(pad("\(c.rawValue) (floor \(jsonNumberText(speed.floor(c))) Mb/s)", 26))\(pad(mean, 14))villages: \(counts.joined(separator: ", "))\n"
+            }
+            let below = zip(input.villages, measures.quality).compactMap { v, q -> String? in
+                let slow = SpeedClass.allCases.compactMap { c in q[c].flatMap { $0.status == .below ? "\(c.rawValue) \(String(format: "%.1f", $0.meanMbps)) Mb/s" : nil } }
+                return slow.isEmpty ? nil : "  \(pad(v.name, 28))  \(pad(v.commune ?? "", 20))  \(slow.joined(separator: "; "))\n"
+            }
+            if !below.isEmpty { out += "Villages below a floor (\(below.count)):\n" + below.joined() }
+        }
+        if !measures.disagreements.isEmpty {
+            out += "\nMeasurements against the model (check the model or the data) (\(measures.disagreements.count)):\n"
+            for d in measures.disagreements {
+                let v = input.villages[d.village]
+                let why = d.kind == .testsWhereUncovered
+                    ? "\(jsonNumberText(round2(d.tests))) mobile tests, but modelled uncovered"
+                    : "modelled covered, but all \(jsonNumberText(round2(d.tests))) mobile tests below 1 Mb/s"
+                out += "  \(pad(v.name, 28))  \(pad(v.commune ?? "", 20))  \(why)\n"
+            }
+        }
+        return out
+    }
+}

@@ -121,6 +121,8 @@ extension Report {
                     }
                 }
                 out += "  \(pad(t.label, width))\(pad(value, 22))\(pad(goal, 11))\(pad(base, 15))\(verdict)\n"
+                let m = all.figures(.mobile)
+                if t.figure == "mobile.covered_pct" && m.partial > 0 { out += "    \(m.partial) partly covered, \(m.uncovered) uncovered\n" }
             }
         }
         let read = Set(outcomes.map(\.target.figure))

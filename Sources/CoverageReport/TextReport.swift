@@ -49,6 +49,7 @@ extension Report {
             out += "\nPriority places without 5G (\(missing.count)):\n"
             for (p, _) in missing { out += "  \(pad(p.name, 44))  \(p.category)\n" }
         }
+        out += measuresText()
         return out
     }
 

@@ -58,12 +58,18 @@ struct Analyze: ParsableCommand {
         var loaded = try inputs.load(inputCRS: model.inputCRS)
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
+        let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS)
+        loaded.files += measured.files
         let readTime = lap()
         let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
-        let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision, targets: targets)
+        let measures = try PlanMeasures.measure(input: loaded.input, result: result, households: measured.households,
+                                                speedTests: measured.speedTests, speed: targetOptions.speedParameters)
+        if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
+        let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision,
+                            targets: targets, measures: measures)
         let folder = try ReportFolder(report: report, input: loaded.input, precision: precision, map: !noMap)
         let json = folder.json
         let encodeTime = lap()
