@@ -54,6 +54,13 @@ extension Report {
         switch section {
         case "fixed": return ("village", villages(noFibre))
         case "households":
+            if let h = measures.households {
+                // From household points: the villages with points that lack signal or fibre.
+                let mobile = item.hasPrefix("mobile")
+                return ("village", zip(input.villages, h.villages).filter { _, x in
+                    mobile ? x.mobile < x.total : (x.fixed.map { $0 < x.total } ?? false)
+                }.map(\.0.name))
+            }
             return ("village", item.hasPrefix("mobile") ? villages { $0.mobileStatus != .covered } : villages(noFibre))
         case "places":
             let names = zip(input.places ?? [], result.places).filter { targets.requires5G($0.0.category) && !$0.1.has5G }.map(\.0.name)
