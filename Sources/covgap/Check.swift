@@ -66,7 +66,14 @@ struct Check: ParsableCommand {
             var lines = check.text().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             lines.insert(contentsOf: noData.map { "  n/a  \($0.id): \($0.expression): no data in the report" }, at: max(0, lines.count - 2))
             print(lines.joined(separator: "\n"), terminator: "")
-        case .json: FileHandle.standardOutput.write(Data(check.json().encoded(style: .pretty) + [0x0A]))
+        case .json:
+            var json = check.json()
+            if targets != nil, case .object(var o) = json {
+                // Targets the report has no data for: listed, neither holding nor failing.
+                o.append("targets_without_data", .array(noData.map { ["id": .string($0.id), "expression": .string($0.expression)] }))
+                json = .object(o)
+            }
+            FileHandle.standardOutput.write(Data(json.encoded(style: .pretty) + [0x0A]))
         case .junit: print(check.junit(), terminator: "")
         }
         if !check.holds {

@@ -56,6 +56,15 @@ final class PlanTargetsTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("4 of 4 checks failed.\n"), r.stdout)
         XCTAssertTrue(r.stderr.hasPrefix("covgap: check failed: mobile_villages: mobile.covered_pct>=100"), r.stderr)
 
+        let json = try CLI.run(["check", try BundledReport.reportPath(), "--targets", "--format", "json"])
+        XCTAssertEqual(json.status, 1)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((parsed["requirements"] as! [[String: Any]]).map { $0["expression"] as! String },
+                       ["mobile_villages: mobile.covered_pct>=100", "fixed_villages: fixed.available_pct>=100",
+                        "households_fixed: households.fixed_available_pct>=100", "places_5g: places.5g_pct>=100"])
+        XCTAssertEqual((parsed["targets_without_data"] as! [[String: Any]]).map { $0["id"] as! String },
+                       ["mobile_centres", "fixed_centres", "speed_4g", "speed_5g", "speed_fixed"])
+
         // The same targets from the file give the same verdict.
         let file = CLI.root.appendingPathComponent("GeoData/binh-dinh/targets.json").path
         let again = try CLI.run(["check", try BundledReport.reportPath(), "--targets", file])
