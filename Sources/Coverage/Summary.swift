@@ -66,6 +66,9 @@ public struct GroupFigures: Sendable {
         o.append("households", householdsKnown ? [
             "total": .number(households), "mobile_covered": .number(householdsMobileCovered),
             "fixed_available": hasFixed ? .number(householdsFixedAvailable) : .null,
+            "mobile_pct": .number(round4(households > 0 ? 100 * householdsMobileCovered / households : 0)),
+            "fixed_available_pct": hasFixed ? .number(round4(households > 0 ? 100 * householdsFixedAvailable / households : 0)) : .null,
+            "source": "villages",
         ] : .null)
         return o
     }
@@ -79,7 +82,9 @@ public struct Summary: Sendable {
     public var placesTotal = 0, placesWith5G = 0
     public var places5GPct: Double { percent(placesWith5G, placesTotal) }
 
-    public init(input: AnalysisInput, result: AnalysisResult) {
+    /// - Parameter requires5G: whether a place of a category counts in the 5G figures (the plan
+    ///   requires 5G of some categories only).
+    public init(input: AnalysisInput, result: AnalysisResult, requires5G: (String) -> Bool = { $0 != CommuneCentres.category }) {
         let pairs = Array(zip(input.villages, result.villages))
         let hasFixed = input.fibre != nil
         let p = result.parameters
@@ -89,8 +94,9 @@ public struct Summary: Sendable {
             let v = g.members[0].0
             return (v.commune!, v.district, GroupFigures(g.members, parameters: p, hasFixed: hasFixed))
         }
-        placesTotal = result.places.count
-        placesWith5G = result.places.filter(\.has5G).count
+        let required = zip(input.places ?? [], result.places).filter { requires5G($0.0.category) }
+        placesTotal = required.count
+        placesWith5G = required.filter(\.1.has5G).count
     }
 
     public func json(hasPlaces: Bool) -> JSONObject {

@@ -46,8 +46,9 @@ public struct Requirement: Sendable, Hashable {
             names += ["covered", "partial", "uncovered", "covered_pct", "any_signal_pct"].map { "\(c.rawValue).\($0)" }
         }
         names += ["fixed.available", "fixed.unavailable", "fixed.available_pct",
-                  "households.total", "households.mobile_covered", "households.fixed_available"]
-        if !scoped { names += ["places.total", "places.with_5g", "places.5g_pct"] }
+                  "households.total", "households.mobile_covered", "households.fixed_available",
+                  "households.mobile_pct", "households.fixed_available_pct"]
+        if !scoped { names += ["places.total", "places.with_5g", "places.5g_pct"] + planFigureNames }
         return names
     }
 
@@ -56,8 +57,8 @@ public struct Requirement: Sendable, Hashable {
         var lines = ["valid figures: villages",
                      "  " + CoverageClass.allCases.map(\.rawValue).joined(separator: "|") + ".{covered,partial,uncovered,covered_pct,any_signal_pct}",
                      "  fixed.{available,unavailable,available_pct}",
-                     "  households.{total,mobile_covered,fixed_available}"]
-        if !scoped { lines.append("  places.{total,with_5g,5g_pct}") }
+                     "  households.{total,mobile_covered,fixed_available,mobile_pct,fixed_available_pct}"]
+        if !scoped { lines += ["  places.{total,with_5g,5g_pct}"] + planFigureHelp }
         return lines.joined(separator: "\n")
     }
 
@@ -355,15 +356,17 @@ public struct ReportCheck: Sendable {
         }
         switch section {
         case "places":
-            return report.places.filter { !$0.has5G }.map {
+            return report.places.filter { !$0.has5G && $0.category != CommuneCentres.category }.map {
                 Offender(kind: .place, id: $0.id, label: $0.name, detail: "no 5G (\($0.category))")
             }
         case "fixed":
             return villages.compactMap(noFibre)
         case "households":
-            if item == "fixed_available" { return villages.compactMap(noFibre) }
-            if item == "mobile_covered" { return offenders(of: ["mobile", "covered"], villages: villages, report: report) }
+            if item.hasPrefix("fixed_available") { return villages.compactMap(noFibre) }
+            if item.hasPrefix("mobile") { return offenders(of: ["mobile", "covered"], villages: villages, report: report) }
             return []
+        case "commune_centres", "quality":
+            return planOffenders(of: figure, villages: villages, report: report)
         case "villages":
             return []
         default:

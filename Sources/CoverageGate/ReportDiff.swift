@@ -49,12 +49,15 @@ public struct ReportDiff: Sendable {
     /// `summary.households.mobile_covered` and `fixed_available` of each report (nil when unknown).
     public var householdsMobile: (old: Double?, new: Double?)
     public var householdsFibre: (old: Double?, new: Double?)
+    /// Commune centres and measured speeds (PlanDiff.swift).
+    public var plan: PlanChanges
 
     public init(old: SavedReport, new: SavedReport, tolerance: Double = 0.01) {
         oldSource = old.source
         newSource = new.source
         self.tolerance = tolerance
         scenarios = (old.scenario, new.scenario)
+        plan = PlanChanges(old: old, new: new)
         householdsMobile = (old.summary["households"]?["mobile_covered"]?.doubleValue, new.summary["households"]?["mobile_covered"]?.doubleValue)
         householdsFibre = (old.summary["households"]?["fixed_available"]?.doubleValue, new.summary["households"]?["fixed_available"]?.doubleValue)
 
@@ -162,6 +165,7 @@ public struct ReportDiff: Sendable {
             out += "\n\(title) priority places (\(list.count)):\n"
             for p in list { out += "  \(p.id)  \(p.name) (\(p.category))\n" }
         }
+        out += plan.text()
         return out
     }
 
@@ -209,6 +213,7 @@ public struct ReportDiff: Sendable {
         ps.append("added", .array(addedPlaces.map(place)))
         ps.append("removed", .array(removedPlaces.map(place)))
         o.append("priority_places", .object(ps))
+        if !plan.isEmpty { o.append("plan", plan.json()) }
         return .object(o)
     }
 

@@ -44,12 +44,13 @@ public enum Atlas {
         }.map(\.element)
         return sorted.enumerated().map { n, name in
             Page(name: name, svg: page(name: name, number: n + 1, of: sorted.count, villages: members[name]!,
-                                       map: map, figures: figuresOf(name), grouping: grouping))
+                                       map: map, figures: figuresOf(name), targets: report["targets"]?.arrayValue ?? [],
+                                       grouping: grouping))
         }
     }
 
     static func page(name: String, number: Int, of count: Int, villages indices: [Int], map: MapData,
-                     figures: JSONValue?, grouping: Grouping) -> String {
+                     figures: JSONValue?, targets: [JSONValue], grouping: Grouping) -> String {
         let villages = indices.map { map.villages[$0] }
         let ids = Set(villages.compactMap { $0.properties["id"]?.stringValue })
         let gaps = map.gaps.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }
@@ -66,25 +67,35 @@ public enum Atlas {
         var y = 112.0
         svg += text(margin, y, "Figure", size: 12, weight: "600") + text(330, y, "This area", size: 12, weight: "600")
             + text(520, y, "Plan target", size: 12, weight: "600")
-        let mobile = figures?["mobile"], fixed = figures?["fixed"], hh = figures?["households"]
-        let n = figures?["villages"]?.doubleValue ?? Double(villages.count)
-        var rows: [(String, String, Double?, Double?)] = []
-        if let m = mobile?["covered_pct"]?.doubleValue {
-            rows.append(("Mobile signal (villages covered)", "\(pct(m)) (\(int(mobile?["covered"]))/\(Int(n)))", PlanTargets.mobileCoveredPct, m))
+        // Each of the plan's targets (report.json's targets[]) that this area's figures can answer.
+        var rows: [(String, String, String?, Bool?)] = []
+        for t in targets {
+            guard let figure = t["figure"]?.stringValue, let goal = t["target"]?.doubleValue else { continue }
+            var value: JSONValue? = figures
+            for part in figure.split(separator: ".") { value = value?[String(part)] }
+            guard let actual = value?.doubleValue else { continue }
+            let comparison = t["comparison"]?.stringValue ?? ">="
+            let met: Bool
+            switch comparison {
+            case "<=": met = actual <= goal + 1e-9
+            case "<": met = actual < goal
+            case ">": met = actual > goal
+            case "==": met = abs(actual - goal) < 1e-9
+            default: met = actual + 1e-9 >= goal
+            }
+            let unit = t["unit"]?.stringValue ?? ""
+            let show = { (x: Double) in unit == "%" ? pct(x) : jsonNumberText(x) + (unit.isEmpty ? "" : " " + unit) }
+            rows.append((t["label"]?.stringValue ?? figure, show(actual), "\(comparison) \(show(goal))", met))
         }
-        if let f = fixed?["available_pct"]?.doubleValue {
-            rows.append(("Fixed broadband (fibre in reach)", "\(pct(f)) (\(int(fixed?["available"]))/\(Int(n)))", PlanTargets.fixedAvailablePct, f))
-        }
-        if let total = hh?["total"]?.doubleValue, total > 0 {
-            let m = 100 * (hh?["mobile_covered"]?.doubleValue ?? 0) / total
+        if let hh = figures?["households"], let total = hh["total"]?.doubleValue, total > 0 {
+            let m = 100 * (hh["mobile_covered"]?.doubleValue ?? 0) / total
             rows.append(("Households with mobile signal", "\(pct(m)) of \(Int(total))", nil, nil))
         }
-        for (label, value, target, actual) in rows {
+        for (label, value, target, met) in rows {
             y += 22
             svg += text(margin, y, xml(label), size: 13) + text(330, y, xml(value), size: 13, weight: "600")
-            if let target, let actual {
-                let met = actual + 1e-9 >= target
-                svg += text(520, y, "\(pct(target)) " + (met ? "met" : "NOT MET"), size: 13, weight: met ? "400" : "700",
+            if let target, let met {
+                svg += text(520, y, xml(target) + (met ? " met" : " NOT MET"), size: 13, weight: met ? "400" : "700",
                             colour: met ? MapPicture.ink : Palette.uncovered)
             }
         }

@@ -39,11 +39,8 @@ public struct MapData: Sendable {
             coveredMin: report["parameters"]?["covered_min"]?.doubleValue ?? defaults.coveredMin,
             uncoveredMax: report["parameters"]?["uncovered_max"]?.doubleValue ?? defaults.uncoveredMax)
         var withTargets = summary
-        withTargets.append("targets", [
-            "mobile_covered_pct": .number(PlanTargets.mobileCoveredPct),
-            "fixed_available_pct": .number(PlanTargets.fixedAvailablePct),
-            "places_5g_pct": .number(PlanTargets.places5GPct),
-        ])
+        // The plan's targets as report.json read them: the header shows one box per target.
+        withTargets.append("targets", report["targets"] ?? .array([]))
         self.summary = withTargets
         let villageRecords = report["villages"]?.arrayValue ?? []
         operators = villageRecords.first?["operators"]?.objectValue?.keys ?? []
@@ -68,6 +65,8 @@ public struct MapData: Sendable {
                 ]
                 p.append("fixed_status", r["fixed"]?["status"] ?? .null)
                 p.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
+                // Measured speeds, for the speed view (only when the analysis had speed tests).
+                if let q = r["quality"] { p.append("quality", q) }
                 villages.append((p, shape))
             case "mobile_gap":
                 gaps.append((["village_id": f.properties["village_id"] ?? .null, "area_m2": f.properties["area_m2"] ?? .null], shape))
@@ -101,8 +100,12 @@ public struct MapData: Sendable {
             let has5G = record["has_5g"]?.boolValue ?? false
             let at: Coordinate
             if case .point(let c) = place.shape { at = c } else { at = try Geometry(place.shape).pointOnSurface().pointCoordinate() }
-            return (["id": .string(place.id), "name": .string(place.name), "category": .string(place.category),
-                     "has_5g": .bool(has5G)], at, has5G)
+            var p: JSONObject = ["id": .string(place.id), "name": .string(place.name), "category": .string(place.category),
+                                 "has_5g": .bool(has5G)]
+            // Commune centres: mobile signal and fibre, marked apart from the 5G places.
+            if let m = record["mobile_covered"] { p.append("mobile_covered", m) }
+            if let f = record["fixed_available"] { p.append("fixed_available", f) }
+            return (p, at, has5G)
         }
 
         // Labels at the mean of the village centres of each district and commune.

@@ -6,6 +6,7 @@ import Foundation
 public enum Palette {
     public static let covered = "#3f9e4d", partial = "#f0a30a", uncovered = "#d7191c", noData = "#b9bec5"
     public static let blue = "#2b83ba", gapRed = "#8e0b0e", fibre = "#1f4e9c", site = "#2d3440", place = "#6a3d9a"
+    public static let centre = "#0b7a75"
 
     /// The mobile-status thresholds a run used (fractions): covered at `coveredMin` or more,
     /// uncovered below `uncoveredMax`. Legends are drawn from these, never from fixed numbers.
@@ -41,7 +42,7 @@ public enum Palette {
     /// The placeholders of map.css and map.js, and what fills them.
     static func placeholders(_ t: Thresholds) -> [(String, String)] {
         [("@covered@", covered), ("@partial@", partial), ("@uncovered@", uncovered), ("@no_data@", noData),
-         ("@blue@", blue), ("@gap_red@", gapRed), ("@fibre@", fibre), ("@site@", site), ("@place@", place),
+         ("@blue@", blue), ("@gap_red@", gapRed), ("@fibre@", fibre), ("@site@", site), ("@place@", place), ("@centre@", centre),
          ("@covered_min@", Thresholds.fraction(t.coveredMin)), ("@uncovered_max@", Thresholds.fraction(t.uncoveredMax)),
          ("@covered_pct@", t.coveredPercent), ("@uncovered_pct@", t.uncoveredPercent)]
     }

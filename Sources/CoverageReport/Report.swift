@@ -3,13 +3,6 @@ import Geo
 import GeoIO
 import Coverage
 
-/// The plan's targets, shown beside the figures.
-public enum PlanTargets {
-    public static let mobileCoveredPct = 99.9
-    public static let fixedAvailablePct = 99.2
-    public static let places5GPct = 100.0
-}
-
 /// A finished analysis, ready to be written in every output form (docs/model.md §4).
 public struct Report: Sendable {
     public static let schemaVersion = 1
@@ -19,14 +12,21 @@ public struct Report: Sendable {
     public let result: AnalysisResult
     public let summary: Summary
     public let files: [InputFileInfo]
+    /// The plan's targets the figures are read against (see TargetsReport.swift).
+    public let targets: PlanTargets
+    /// Commune centres, household points and speed tests, when given (see ReportMeasures.swift).
+    public let measures: PlanMeasures
     /// Decimals of coordinates in report.geojson and `nearest` positions.
     public var precision: Int
 
-    public init(input: AnalysisInput, result: AnalysisResult, files: [InputFileInfo], precision: Int = 6) {
+    public init(input: AnalysisInput, result: AnalysisResult, files: [InputFileInfo], precision: Int = 6,
+                targets: PlanTargets = .none, measures: PlanMeasures = .none) {
         self.input = input
         self.result = result
-        self.summary = Summary(input: input, result: result)
+        self.summary = Summary(input: input, result: result, requires5G: targets.requires5G)
         self.files = files
+        self.targets = targets
+        self.measures = measures
         self.precision = precision
     }
 
@@ -44,13 +44,19 @@ public struct Report: Sendable {
         }
         o.append("inputs", .object(inputs))
         o.append("parameters", .object(parametersJSON()))
-        o.append("summary", .object(summary.json(hasPlaces: input.places != nil)))
-        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { villageJSON(input.villages[$0], result.villages[$0]) }))
-        o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
-        o.append("priority_places", .array(zip(input.places ?? [], result.places).map { p, c in
-            ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
-             "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]
+        let summaryJSON = summaryWithMeasures()
+        o.append("summary", .object(summaryJSON))
+        o.append("targets", targetsJSON(summary: summaryJSON))
+        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { i in
+            .object(villageMeasures(i, villageJSON(input.villages[i], result.villages[i])))
         }))
+        o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
+        o.append("priority_places", .array(zip(input.places ?? [], result.places).enumerated().map { i, pc in
+            let (p, c) = pc
+            return .object(placeMeasures(i, ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
+                                            "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]))
+        }))
+        if measures.speed != nil { o.append("model_checks", modelChecksJSON()) }
         o.append("warnings", .array(result.warnings.map(JSONValue.string)))
         return .object(o)
     }
@@ -90,7 +96,7 @@ public struct Report: Sendable {
         return [.number((c.x * scale).rounded() / scale), .number((c.y * scale).rounded() / scale)]
     }
 
-    func villageJSON(_ v: Village, _ r: VillageCoverage) -> JSONValue {
+    func villageJSON(_ v: Village, _ r: VillageCoverage) -> JSONObject {
         var coverage = JSONObject()
         for (k, c) in CoverageClass.allCases.enumerated() { coverage.append(c.rawValue, .number(round6(r.fractions[k]))) }
         var ops = JSONObject()
@@ -109,7 +115,7 @@ public struct Report: Sendable {
             ["status": .string(f.status.rawValue), "distance_m": .number(round2(f.distanceM)), "nearest": lonLat(f.nearest)]
         } ?? .null)
         if r.repairedShape != nil { o.append("repaired", true) }
-        return .object(o)
+        return o
     }
 
     // MARK: Gaps
@@ -217,16 +223,18 @@ public struct Report: Sendable {
         header += CoverageClass.allCases.map(\.rawValue)
         header += result.operators
         header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
+        header += measureColumns()
         var w = CSVWriter(header: header)
         let scale = pow(10, Double(precision))
         func coord(_ x: Double) -> String { jsonNumberText((x * scale).rounded() / scale) }
-        for (v, r) in villages {
+        for (i, (v, r)) in villages.enumerated() {
             var row = [v.id, v.name, v.commune ?? "", v.district ?? "", v.households.map(jsonNumberText) ?? "",
                        jsonNumberText(round2(r.areaM2))]
             row += r.fractions.map { jsonNumberText(round6($0)) }
             row += r.operatorFractions.map { jsonNumberText(round6($0)) }
             row += [r.mobileStatus.rawValue, r.fixed?.status.rawValue ?? "", r.fixed.map { jsonNumberText(round2($0.distanceM)) } ?? "",
                     coord(r.centre.x), coord(r.centre.y)]
+            row += measureFields(i)
             w.append(row)
         }
         return w.bytes

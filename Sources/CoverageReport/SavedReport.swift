@@ -20,6 +20,8 @@ public struct SavedReport: Sendable {
         /// nil when the analysis had no fibre layer.
         public var fixed: FixedStatus?
         public var fibreDistanceM: Double?
+        /// `quality` by class ("4G", "5G", "fixed"), when the analysis had speed tests.
+        public var quality: [String: (status: String, meanMbps: Double, tests: Double)] = [:]
 
         public func fraction(_ name: String) -> Double? { coverage.first { $0.name == name }?.fraction }
 
@@ -36,6 +38,9 @@ public struct SavedReport: Sendable {
         public var category: String
         public var has5G: Bool
         public var coverage5G: Double?
+        /// Commune centres only: a sector covers the point; fibre within reach (nil without fibre).
+        public var mobileCovered: Bool?
+        public var fixedAvailable: Bool?
     }
 
     /// The path the report was read from, for messages.
@@ -82,10 +87,15 @@ public struct SavedReport: Sendable {
             func fractions(_ key: String) -> [(String, Double)] {
                 (v[key]?.objectValue ?? [:]).compactMap { m in m.value.doubleValue.map { (m.key, $0) } }
             }
-            return VillageEntry(id: id, name: name, commune: v["commune"]?.stringValue, district: v["district"]?.stringValue,
-                                households: v["households"]?.doubleValue, coverage: fractions("coverage"),
-                                operators: fractions("operators"), mobileStatus: status, fixed: fixed,
-                                fibreDistanceM: v["fixed"]?["distance_m"]?.doubleValue)
+            var entry = VillageEntry(id: id, name: name, commune: v["commune"]?.stringValue, district: v["district"]?.stringValue,
+                                     households: v["households"]?.doubleValue, coverage: fractions("coverage"),
+                                     operators: fractions("operators"), mobileStatus: status, fixed: fixed,
+                                     fibreDistanceM: v["fixed"]?["distance_m"]?.doubleValue)
+            for m in v["quality"]?.objectValue ?? [:] {
+                guard let s = m.value["status"]?.stringValue else { continue }
+                entry.quality[m.key] = (s, m.value["mean_mbps"]?.doubleValue ?? 0, m.value["tests"]?.doubleValue ?? 0)
+            }
+            return entry
         }
         var seen: [String: Int] = [:]
         for (i, v) in villages.enumerated() {
@@ -108,7 +118,8 @@ public struct SavedReport: Sendable {
                 throw fail("priority_places[\(i)]", "holds a control character; covgap never writes one")
             }
             return PlaceEntry(id: id, name: name, category: category,
-                              has5G: has5G, coverage5G: p["coverage_5g"]?.doubleValue)
+                              has5G: has5G, coverage5G: p["coverage_5g"]?.doubleValue,
+                              mobileCovered: p["mobile_covered"]?.boolValue, fixedAvailable: p["fixed_available"]?.boolValue)
         }
     }
 

@@ -49,42 +49,16 @@ extension Report {
             if allGaps.count > gaps.count { out += "\n  … and \(allGaps.count - gaps.count) more, see report.csv\n" }
         }
 
-        out += "\n\(pad("Summary", 42))\(pad("this run", 22))plan target\n"
-        let all = summary.all
-        let m = all.figures(.mobile)
-        out += line("Mobile signal (villages covered)", "\(pct(m.coveredPct)) (\(m.covered)/\(n))", PlanTargets.mobileCoveredPct, m.coveredPct)
-        if m.partial > 0 { out += "    \(m.partial) partly covered, \(m.uncovered) uncovered\n" }
-        if all.hasFixed {
-            out += line("Fixed broadband (fibre within \(km(result.parameters.fibreReach)))",
-                        "\(pct(all.fixedAvailablePct)) (\(all.fixedAvailable)/\(n))", PlanTargets.fixedAvailablePct, all.fixedAvailablePct)
-        }
-        if input.places != nil {
-            out += line("5G at priority places", "\(pct(summary.places5GPct)) (\(summary.placesWith5G)/\(summary.placesTotal))",
-                        PlanTargets.places5GPct, summary.places5GPct)
-        }
-        for c in [CoverageClass.g4, .g5] {
-            let f = all.figures(c)
-            out += "  \(pad("\(c.rawValue) coverage (villages covered)", 40))\(pad("\(pct(f.coveredPct)) (\(f.covered)/\(n))", 22))\n"
-        }
-        if all.householdsKnown {
-            let h = all.households
-            out += "  \(pad("Households with mobile signal", 40))\(pct(h == 0 ? 0 : 100 * all.householdsMobileCovered / h)) of \(clampedInt(h))\n"
-            if all.hasFixed {
-                out += "  \(pad("Households with fixed broadband", 40))\(pct(h == 0 ? 0 : 100 * all.householdsFixedAvailable / h)) of \(clampedInt(h))\n"
-            }
-        }
-        let missing = zip(input.places ?? [], result.places).filter { !$0.1.has5G }
+        out += targetTable()
+        let missing = zip(input.places ?? [], result.places).filter { targets.requires5G($0.0.category) && !$0.1.has5G }
         if !missing.isEmpty {
             out += "\nPriority places without 5G (\(missing.count)):\n"
             for (p, _) in missing { out += "  \(pad(p.name, 44))  \(p.category)\n" }
         }
+        out += measuresText()
         return out
     }
 
-    private func line(_ label: String, _ value: String, _ target: Double, _ actual: Double) -> String {
-        let ok = actual + 1e-9 >= target
-        return "  \(pad(label, 40))\(pad(value, 22))\(pad(pct(target), 8)) \(ok ? "met" : "NOT MET")\n"
-    }
 }
 
 /// A percentage with one decimal, or as many more as it takes (up to four) so that a shortfall

@@ -33,6 +33,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
+    @OptionGroup(title: "Plan targets and measurements") var targetOptions: TargetOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -73,7 +74,11 @@ struct Analyze: ParsableCommand {
 
         let printer = quiet ? nil : ProgressPrinter()
         let progress = printer?.meter()
-        let loaded = try inputs.inputSet(inputCRS: model.inputCRS).load(progress: progress)
+        var loaded = try inputs.inputSet(inputCRS: model.inputCRS).load(progress: progress)
+        let (targets, targetsFile) = try targetOptions.planTargets()
+        if let targetsFile { loaded.files.append(targetsFile) }
+        let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS)
+        loaded.files += measured.files
         let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let readTime = lap()
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
@@ -83,7 +88,11 @@ struct Analyze: ParsableCommand {
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
-        let report = Report(input: input, result: result2, files: loaded.files, precision: precision)
+        let measures = try PlanMeasures.measure(input: input, result: result, households: measured.households,
+                                                speedTests: measured.speedTests, speed: targetOptions.speedParameters)
+        if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
+        let report = Report(input: input, result: result2, files: loaded.files, precision: precision,
+                            targets: targets, measures: measures)
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, progress: progress)
         let json = folder.json
         let encodeTime = lap()

@@ -38,6 +38,9 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("An earlier report.json: fail when any village or place is worse than in it.", valueName: "old.json"))
     var baseline: String?
 
+    @Option(defaultAsFlag: "", help: ArgumentHelp("Every plan target as a requirement: those report.json was read against, or those of FILE (after the report: `check report.json --targets [FILE]`). Targets the report has no data for are listed and do not fail.", valueName: "file"))
+    var targets: String? = nil
+
     @Option(help: "What to print: text, json, or junit (JUnit XML for CI test reports).")
     var format: Format = .text
 
@@ -46,21 +49,35 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
-        if requirements.isEmpty && baseline == nil {
-            throw ValidationError("nothing to check: give at least one --require or a --baseline")
+        if requirements.isEmpty && baseline == nil && targets == nil {
+            throw ValidationError("nothing to check: give at least one --require, --targets or a --baseline")
         }
     }
 
     func run() throws {
-        let parsed = try requirements.map { text -> Requirement in
+        var parsed = try requirements.map { text -> Requirement in
             do { return try Requirement(parsing: text) } catch let e as RequirementSyntaxError { throw UsageError(e.description) }
         }
-        let current = try SavedReport(try JSONValue.parse(path: report), source: report)
+        let reportJSON = try JSONValue.parse(path: report)
+        let current = try SavedReport(reportJSON, source: report)
+        let (targetRequirements, noData) = try targetOutcomes(reportJSON, current)
+        parsed += targetRequirements
         let old = try baseline.map { try SavedReport(try JSONValue.parse(path: $0), source: $0) }
         let check = try ReportCheck(report: current, requirements: parsed, baseline: old)
         switch format {
-        case .text: printText(check.text())
-        case .json: FileHandle.standardOutput.write(Data(check.json().encoded(style: .pretty) + [0x0A]))
+        case .text:
+            // Targets without data go before the closing count line.
+            var lines = check.text().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines.insert(contentsOf: noData.map { "  n/a  \($0.id): \($0.expression): no data in the report" }, at: max(0, lines.count - 2))
+            printText(lines.joined(separator: "\n"))
+        case .json:
+            var json = check.json()
+            if targets != nil, case .object(var o) = json {
+                // Targets the report has no data for: listed, neither holding nor failing.
+                o.append("targets_without_data", .array(noData.map { ["id": .string($0.id), "expression": .string($0.expression)] }))
+                json = .object(o)
+            }
+            FileHandle.standardOutput.write(Data(json.encoded(style: .pretty) + [0x0A]))
         case .junit: print(check.junit(), terminator: "")
         }
         if !check.holds {
@@ -68,5 +85,13 @@ struct Check: ParsableCommand {
             if let b = check.baseline, !b.holds { failed.append("\(b.worse.count) regression\(b.worse.count == 1 ? "" : "s") from \(b.baselineSource)") }
             throw CheckFailure(message: "covgap: check failed: " + failed.joined(separator: "; "))
         }
+    }
+
+    /// The plan's targets as requirements (see `--targets`), and those the report has no data for.
+    func targetOutcomes(_ json: JSONValue, _ current: SavedReport) throws -> ([Requirement], [PlanTarget]) {
+        guard let targets else { return ([], []) }
+        let set = targets.isEmpty ? try PlanTargets.recorded(in: json, source: report) : try PlanTargets.read(path: targets)
+        if !targets.isEmpty { try TargetOptions.checkFigures(set) }
+        return try set.requirements(for: current)
     }
 }

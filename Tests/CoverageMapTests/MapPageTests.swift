@@ -14,7 +14,8 @@ final class MapPageTests: XCTestCase {
        "5G": {"covered": 1, "partial": 1, "uncovered": 2, "covered_pct": 25.0, "any_signal_pct": 50.0},
        "fixed": {"available": 2, "unavailable": 2, "available_pct": 50.0},
        "places": {"total": 2, "with_5g": 1, "5g_pct": 50.0},
-       "targets": {"mobile_covered_pct": 99.9, "fixed_available_pct": 99.2, "places_5g_pct": 100}},
+       "targets": [{"id": "mobile_villages", "label": "Mobile signal (villages covered)", "figure": "mobile.covered_pct", "comparison": ">=", "value": 50.0, "target": 100, "unit": "%", "met": false, "baseline": {"value": 99.9}},
+                   {"id": "places_5g", "label": "5G at priority places", "figure": "places.5g_pct", "comparison": ">=", "value": 50.0, "target": 100, "unit": "%", "met": false, "baseline": null}]},
      "operators": ["MobiFone", "Viettel", "VinaPhone", "Vietnamobile"],
      "villages": {"type": "FeatureCollection", "features": [
        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[108.70,14.20],[108.72,14.20],[108.72,14.22],[108.70,14.22],[108.70,14.20]]]},

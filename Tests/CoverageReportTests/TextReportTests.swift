@@ -40,6 +40,13 @@ final class TextReportTests: XCTestCase {
 
     static let square = Shape.polygon([[Coordinate(109, 14), Coordinate(109.01, 14), Coordinate(109.01, 14.01), Coordinate(109, 14)]])
 
+    /// The three targets of the plan's 2024 baseline, as a small targets file would give them.
+    static let targets = PlanTargets(source: "targets.json", targets: [
+        PlanTarget(id: "mobile_villages", label: "Mobile signal (villages covered)", figure: "mobile.covered_pct", goal: 99.9),
+        PlanTarget(id: "fixed_villages", label: "Fixed broadband (villages with fibre)", figure: "fixed.available_pct", goal: 99.2),
+        PlanTarget(id: "places_5g", label: "5G at priority places", figure: "places.5g_pct", goal: 100),
+    ])
+
     static func report(_ cases: [Case] = cases, fibre: Bool = true, places: Bool = true) -> Report {
         var parameters = AnalysisParameters()
         parameters.fibreReach = 500
@@ -64,7 +71,8 @@ final class TextReportTests: XCTestCase {
             places: places ? [PlaceCoverage(has5G: false, coverage5G: 0.123456789), PlaceCoverage(has5G: true, coverage5G: nil)] : [],
             warnings: ["villages.geojson feature 2: the polygon was repaired"], timings: StageTimings())
         return Report(input: input, result: result,
-                      files: [InputFileInfo(role: "villages", path: "villages.geojson", sha256: String(repeating: "ab", count: 32), count: 6)])
+                      files: [InputFileInfo(role: "villages", path: "villages.geojson", sha256: String(repeating: "ab", count: 32), count: 6)],
+                      targets: targets)
     }
 
     // MARK: Text
@@ -92,13 +100,14 @@ final class TextReportTests: XCTestCase {
             "    (no commune)",
             "      Xóm Năm   mobile partial (30.0 % covered)",
             "",
-            "Summary                                   this run              plan target",
-            "  Mobile signal (villages covered)        33.3 % (2/6)          99.9 %   NOT MET",
+            "Plan targets                              this run              goal       baseline",
+            "  Mobile signal (villages covered)        33.3 % (2/6)          99.9 %     –              NOT MET: 4 villages",
             "    2 partly covered, 2 uncovered",
-            "  Fixed broadband (fibre within 500 m)    50.0 % (3/6)          99.2 %   NOT MET",
-            "  5G at priority places                   50.0 % (1/2)          100.0 %  NOT MET",
-            "  4G coverage (villages covered)          33.3 % (2/6)          ",
-            "  5G coverage (villages covered)          16.7 % (1/6)          ",
+            "  Fixed broadband (villages with fibre)   50.0 % (3/6)          99.2 %     –              NOT MET: 3 villages (Thôn Hai, Thôn Bốn, Thôn Sáu)",
+            "  5G at priority places                   50.0 % (1/2)          100.0 %    –              NOT MET: 1 place (Bệnh viện Phù Cát)",
+            "Other figures",
+            "  4G coverage (villages covered)          33.3 % (2/6)",
+            "  5G coverage (villages covered)          16.7 % (1/6)",
             // Households: 100 + 50 + 30 + 20 + 0 (V3 unknown); covered V1 + V4 = 130; fibre V1 + V5 = 120.
             "  Households with mobile signal           65.0 % of 200",
             "  Households with fixed broadband         60.0 % of 200",
@@ -122,10 +131,13 @@ final class TextReportTests: XCTestCase {
             "",
             "No village is short of a target.",
             "",
-            "Summary                                   this run              plan target",
-            "  Mobile signal (villages covered)        100.0 % (1/1)         99.9 %   met",
-            "  4G coverage (villages covered)          100.0 % (1/1)         ",
-            "  5G coverage (villages covered)          100.0 % (1/1)         ",
+            "Plan targets                              this run              goal       baseline",
+            "  Mobile signal (villages covered)        100.0 % (1/1)         99.9 %     –              met",
+            "  Fixed broadband (villages with fibre)   no data               99.2 %     –              no data",
+            "  5G at priority places                   no data               100.0 %    –              no data",
+            "Other figures",
+            "  4G coverage (villages covered)          100.0 % (1/1)",
+            "  5G coverage (villages covered)          100.0 % (1/1)",
             "",
         ])
     }
@@ -139,7 +151,7 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(lines[0], "covgap — 1000 villages, working CRS EPSG:32649")
         XCTAssertEqual(lines[2], "Villages short of a target (1):")
         XCTAssertEqual(lines[6], "      Thôn Xa  mobile uncovered (1.0 % covered)")
-        XCTAssertTrue(lines.contains("  Mobile signal (villages covered)        99.9 % (999/1000)     99.9 %   met"), "\(lines)")
+        XCTAssertTrue(lines.contains("  Mobile signal (villages covered)        99.9 % (999/1000)     99.9 %     –              met"), "\(lines)")
         XCTAssertFalse(lines.contains { $0.contains("partly covered") })   // printed only when some are partial
     }
 
@@ -191,8 +203,8 @@ final class TextReportTests: XCTestCase {
 
     func testJSONSummaryParametersAndInputs() throws {
         let json = Self.report().json()
-        XCTAssertEqual(json.objectValue?.keys, ["schema_version", "generated_by", "inputs", "parameters", "summary", "villages",
-                                                "gaps", "priority_places", "warnings"])
+        XCTAssertEqual(json.objectValue?.keys, ["schema_version", "generated_by", "inputs", "parameters", "summary", "targets",
+                                                "villages", "gaps", "priority_places", "warnings"])
         XCTAssertEqual(json["schema_version"], 1)
         XCTAssertEqual(json["generated_by"], "covgap 1.0")
         XCTAssertEqual(text(json["inputs"]), #"{"villages":{"path":"villages.geojson","sha256":"\#(String(repeating: "ab", count: 32))","count":6}}"#)
@@ -204,7 +216,7 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(text(summary["mobile"]), #"{"covered":2,"partial":2,"uncovered":2,"covered_pct":33.3333,"any_signal_pct":66.6667}"#)
         XCTAssertEqual(text(summary["5G"]), #"{"covered":1,"partial":0,"uncovered":5,"covered_pct":16.6667,"any_signal_pct":16.6667}"#)
         XCTAssertEqual(text(summary["fixed"]), #"{"available":3,"unavailable":3,"available_pct":50}"#)
-        XCTAssertEqual(text(summary["households"]), #"{"total":200,"mobile_covered":130,"fixed_available":120}"#)
+        XCTAssertEqual(text(summary["households"]), #"{"total":200,"mobile_covered":130,"fixed_available":120,"mobile_pct":65,"fixed_available_pct":60,"source":"villages"}"#)
         XCTAssertEqual(text(summary["places"]), #"{"total":2,"with_5g":1,"5g_pct":50}"#)
         XCTAssertEqual(summary["districts"]?.arrayValue?.map { $0["name"]?.stringValue }, ["Phù Cát", "Tuy Phước"])
         XCTAssertEqual(summary["communes"]?.arrayValue?.map { $0["name"]?.stringValue }, ["Cát Tiến", "Cát Hải", "Phước Sơn"])

@@ -126,7 +126,8 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(all.householdsFixedAvailable, 120)    // V1 100 + V5 20 + V6 0
         let json = all.json()
         XCTAssertEqual(json["fixed"], ["available": 4, "unavailable": 3, "available_pct": 57.1429])
-        XCTAssertEqual(json["households"], ["total": 240, "mobile_covered": 160, "fixed_available": 120])
+        XCTAssertEqual(json["households"], ["total": 240, "mobile_covered": 160, "fixed_available": 120,
+                                             "mobile_pct": 66.6667, "fixed_available_pct": 50, "source": "villages"])
     }
 
     func testWithoutFibreFixedIsNull() {
@@ -137,7 +138,8 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(all.householdsFixedAvailable, 0)
         let json = all.json()
         XCTAssertEqual(json["fixed"], .null)
-        XCTAssertEqual(json["households"], ["total": 240, "mobile_covered": 160, "fixed_available": nil])
+        XCTAssertEqual(json["households"], ["total": 240, "mobile_covered": 160, "fixed_available": nil,
+                                             "mobile_pct": 66.6667, "fixed_available_pct": nil, "source": "villages"])
     }
 
     func testWithoutHouseholdsTheyAreNull() {

@@ -30,7 +30,7 @@ function features(c) { return c && Array.isArray(c.features) ? c.features.filter
 function props(f) { return f.properties && typeof f.properties === "object" ? f.properties : {}; }
 
 var RED = "@uncovered@", AMBER = "@partial@", GREEN = "@covered@", BLUE = "@blue@", GREY = "@no_data@";
-var GAPRED = "@gap_red@", FIBRE = "@fibre@", SITE = "@site@", PLACE = "@place@";
+var GAPRED = "@gap_red@", FIBRE = "@fibre@", SITE = "@site@", PLACE = "@place@", CENTRE = "@centre@";
 var FONT = '"Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif';
 
 // ---------- payload ----------
@@ -198,6 +198,21 @@ var RAMP_CLASSES = [
   { label: "\u2265 @covered_pct@ %", color: GREEN }, { label: "No data", color: GREY }];
 var FIXED_CLASSES = [
   { label: "No fibre within reach", color: RED }, { label: "Fibre within reach", color: BLUE }, { label: "No fibre layer", color: GREY }];
+var SPEED_CLASSES = [
+  { label: "Below a speed floor", color: RED }, { label: "Meets the floors", color: GREEN },
+  { label: "Too few tests", color: "#c2a5cf" }, { label: "No tests", color: GREY }];
+// A village's worst verdict over 4G, 5G and fixed: below, else meets, else too few tests.
+function speedClass(v) {
+  var q = v.p.quality, seen = { below: 0, meets: 0, no_data: 0 };
+  if (!q || typeof q !== "object") return 3;
+  Object.keys(q).forEach(function (k) { var st = q[k] && q[k].status; if (st in seen) seen[st]++; });
+  return seen.below ? 0 : seen.meets ? 1 : seen.no_data ? 2 : 3;
+}
+function speedText(v) {
+  var q = v.p.quality; if (!q || typeof q !== "object") return "no speed tests";
+  return Object.keys(q).map(function (k) { var x = q[k] || {}; return k + " " + (Math.round(num(x.mean_mbps) * 10) / 10) + " Mb/s (" + int(x.tests) + " tests, " + str(x.status).replace("_", " ") + ")"; }).join(" \u00b7 ");
+}
+var HAS_SPEED = false;
 function rampClass(f) { f = num(f); return f == null ? 4 : f < @uncovered_max@ ? 0 : f < 0.5 ? 1 : f < @covered_min@ ? 2 : 3; }
 var OPERATORS = Array.isArray(P.operators) ? P.operators.map(str).filter(Boolean) : [];
 if (!OPERATORS.length) { var seenOp = {}; V.forEach(function (v) { var o = v.p.operators; if (o && typeof o === "object") Object.keys(o).forEach(function (k) { if (!seenOp[k]) { seenOp[k] = 1; OPERATORS.push(k); } }); }); }
@@ -209,6 +224,7 @@ var view = { id: "mobile", operator: OPERATORS[0] || "" };
 function viewSpec() {
   if (view.id === "mobile") return { title: "Mobile signal, by village", classes: STATUS_CLASSES, of: function (v) { var s = v.p.mobile_status; return s === "uncovered" ? 0 : s === "partial" ? 1 : s === "covered" ? 2 : 3; } };
   if (view.id === "fixed") return { title: "Fixed broadband, by village", classes: FIXED_CLASSES, of: function (v) { var s = v.p.fixed_status; return s === "unavailable" ? 0 : s === "available" ? 1 : 2; } };
+  if (view.id === "speed") return { title: "Measured download against the floors, by village", classes: SPEED_CLASSES, of: speedClass };
   if (view.id === "operator") { var op = view.operator; return { title: (op || "Operator") + ": share of village covered", classes: RAMP_CLASSES, of: function (v) { return rampClass(opFrac(v, op)); } }; }
   var t = view.id; return { title: (TECH_LABEL[t] || t) + ": share of village covered", classes: RAMP_CLASSES, of: function (v) { return rampClass(cov(v, t)); } };
 }
@@ -361,6 +377,13 @@ function render() {
   var pr = 7;
   PLACES.forEach(function (q) {
     var x = q.x * s + tx, y = q.y * s + ty; if (x < -10 || y < -10 || x > W + 10 || y > H + 10) return;
+    if (q.p.category === "commune_centre") {
+      // A commune centre: a diamond, filled when it has mobile signal and fibre in reach.
+      var ok = q.p.mobile_covered === true && q.p.fixed_available !== false;
+      c.beginPath(); c.moveTo(x, y - 6); c.lineTo(x + 6, y); c.lineTo(x, y + 6); c.lineTo(x - 6, y); c.closePath();
+      c.fillStyle = ok ? CENTRE : "#fff"; c.fill(); c.strokeStyle = ok ? "#fff" : RED; c.lineWidth = ok ? 1.2 : 2; c.stroke();
+      return;
+    }
     star(c, x, y, pr); if (q.p.has_5g === true) { c.fillStyle = PLACE; c.fill(); c.strokeStyle = "#fff"; c.lineWidth = 1.2; c.stroke(); }
     else { c.fillStyle = "#fff"; c.fill(); c.strokeStyle = PLACE; c.lineWidth = 1.8; c.stroke(); }
   });
@@ -461,26 +484,41 @@ function header() {
   var t = str(P.title) || "Coverage map";
   baseTitle = t;
   $("title").textContent = t;
-  var n = num(S.villages), mob = S.mobile || {}, fix = S.fixed || {}, pl = S.places || {}, tg = S.targets || {};
+  var n = num(S.villages), mob = S.mobile || {}, fix = S.fixed || {}, pl = S.places || {};
   var sub = [];
   if (n != null) sub.push(int(n) + " villages");
   var tech = ["2G", "3G", "4G", "5G"].filter(function (k) { return S[k] && num(S[k].covered_pct) != null; }).map(function (k) { return k + " " + pctv(S[k].covered_pct); });
   if (tech.length) sub.push("covered by " + tech.join(" \u00b7 "));
   $("subtitle").textContent = sub.join(" \u2014 ");
   var box = $("summary"); box.innerHTML = "";
-  function kpi(label, value, target, detail) {
+  function kpi(label, value, target, detail, unit, cmp, met, baseline) {
     var d = el("div", "kpi"), v = num(value), tv = num(target);
-    if (v != null && tv != null) d.className += v + 1e-9 >= tv ? " ok" : " bad";
+    var fmt = function (x) { return unit === "%" || unit == null ? pctv(x) : unit ? (Math.round(x * 10) / 10) + " " + unit : String(x); };
+    if (met === true || met === false) d.className += met ? " ok" : " bad";
     d.appendChild(el("div", "k", label));
-    var line = el("div"); line.appendChild(el("span", "v", pctv(v)));
-    if (tv != null) { line.appendChild(el("span", "t", "(target " + pctv(tv) + ")")); line.appendChild(el("span", "mark", v != null && v + 1e-9 >= tv ? "\u2713" : "\u2717")); }
+    var line = el("div"); line.appendChild(el("span", "v", v == null ? "no data" : fmt(v)));
+    if (tv != null) {
+      line.appendChild(el("span", "t", "(target " + (cmp && cmp !== ">=" ? cmp + " " : "") + fmt(tv) + (baseline != null ? "; " + fmt(baseline) + " before" : "") + ")"));
+      if (met === true || met === false) line.appendChild(el("span", "mark", met ? "\u2713" : "\u2717"));
+    }
     d.appendChild(line);
     if (detail) d.title = detail;
     box.appendChild(d);
   }
-  if (S.mobile) kpi("Mobile signal", mob.covered_pct, tg.mobile_covered_pct, int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial");
-  if (S.fixed) kpi("Fixed broadband", fix.available_pct, tg.fixed_available_pct, int(fix.unavailable) + " without fibre within reach");
-  if (S.places) kpi("5G at priority places", pl["5g_pct"], tg.places_5g_pct, int(pl.with_5g) + " of " + int(pl.total) + " places");
+  var targets = Array.isArray(S.targets) ? S.targets : [];
+  if (!targets.length) {
+    if (S.mobile) kpi("Mobile signal", mob.covered_pct, null, int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial");
+    if (S.fixed) kpi("Fixed broadband", fix.available_pct, null, int(fix.unavailable) + " without fibre within reach");
+    if (S.places) kpi("5G at priority places", pl["5g_pct"], null, int(pl.with_5g) + " of " + int(pl.total) + " places");
+  }
+  targets.forEach(function (t) {
+    if (!t || typeof t !== "object") return;
+    var b = t.baseline && typeof t.baseline === "object" ? num(t.baseline.value) : null;
+    var detail = str(t.label_vi) || "";
+    if (t.figure === "mobile.covered_pct") detail += (detail ? " \u2014 " : "") + int(mob.uncovered) + " uncovered, " + int(mob.partial) + " partial";
+    if (t.figure === "fixed.available_pct") detail += (detail ? " \u2014 " : "") + int(fix.unavailable) + " without fibre within reach";
+    kpi(str(t.label) || str(t.id), t.value, t.target, detail, str(t.unit), str(t.comparison), t.met, b);
+  });
 }
 function swatch(kind, color) {
   var NS = "http://www.w3.org/2000/svg", s = document.createElementNS(NS, "svg");
@@ -494,7 +532,9 @@ function swatch(kind, color) {
     site: '<circle cx="11" cy="7" r="3" fill="' + SITE + '" stroke="#fff" stroke-width="0.8"/>',
     ring: '<circle cx="11" cy="7" r="5" fill="none" stroke="' + color + '" stroke-width="2"/>',
     star5: '<path d="' + starPath(11, 7.5, 6.5) + '" fill="' + PLACE + '" stroke="#fff" stroke-width="1"/>',
-    star0: '<path d="' + starPath(11, 7.5, 6) + '" fill="#fff" stroke="' + PLACE + '" stroke-width="1.6"/>'
+    star0: '<path d="' + starPath(11, 7.5, 6) + '" fill="#fff" stroke="' + PLACE + '" stroke-width="1.6"/>',
+    centre1: '<path d="M11 1L17 7L11 13L5 7Z" fill="' + CENTRE + '" stroke="#fff" stroke-width="1"/>',
+    centre0: '<path d="M11 1.5L16.5 7L11 12.5L5.5 7Z" fill="#fff" stroke="' + RED + '" stroke-width="1.6"/>'
   };
   s.innerHTML = m[kind] || "";
   return s;
@@ -514,8 +554,15 @@ function legend() {
   if (EXT.length) row("dash", null, "Proposed fibre extension", EXT.length);
   if (!FIB.length && !FIBPTS.length && !EXT.length) row("line", null, "Fibre route (no fibre layer)");
   row("site", null, "Mobile site", SITES.length || null);
-  row("star5", null, "Priority place with 5G", PLACES.filter(function (q) { return q.p.has_5g === true; }).length || null);
-  row("star0", null, "Priority place without 5G", PLACES.filter(function (q) { return q.p.has_5g !== true; }).length || null);
+  var fiveG = PLACES.filter(function (q) { return q.p.category !== "commune_centre"; });
+  row("star5", null, "Priority place with 5G", fiveG.filter(function (q) { return q.p.has_5g === true; }).length || null);
+  row("star0", null, "Priority place without 5G", fiveG.filter(function (q) { return q.p.has_5g !== true; }).length || null);
+  var centres = PLACES.filter(function (q) { return q.p.category === "commune_centre"; });
+  if (centres.length) {
+    var served = centres.filter(function (q) { return q.p.mobile_covered === true && q.p.fixed_available !== false; }).length;
+    row("centre1", null, "Commune centre with signal and fibre", served || null);
+    row("centre0", null, "Commune centre short of signal or fibre", centres.length - served || null);
+  }
 }
 function statusBadge(st, text) { return el("span", "badge " + (st || ""), text); }
 function mobileBadgeText(v) { var st = v.p.mobile_status; return st === "uncovered" ? "No mobile signal" : st === "partial" ? "Partial " + pct(cov(v, "mobile")) : st === "covered" ? "Covered" : "Mobile: no data"; }
@@ -642,7 +689,7 @@ $("search").addEventListener("keydown", function (e) { if (e.key === "Enter") { 
 function setView(id) {
   if (id && id.indexOf("operator:") === 0) { view.operator = id.slice(9); id = "operator"; }
   else if (OPERATORS.indexOf(id) >= 0) { view.operator = id; id = "operator"; }
-  if (["mobile", "fixed", "operator"].concat(TECHS).indexOf(id) < 0) return view.id;
+  if (["mobile", "fixed", "operator", "speed"].concat(TECHS).indexOf(id) < 0) return view.id;
   view.id = id;
   Array.prototype.forEach.call(document.querySelectorAll(".seg button"), function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === id)); });
   $("opRow").classList.toggle("on", id === "operator");
@@ -722,7 +769,7 @@ function tip(p) {
   var v = V[hover];
   t.innerHTML = ""; t.appendChild(el("div", null, str(v.p.name) || str(v.p.id)));
   t.appendChild(el("div", "m", [v.p.commune, v.p.district].filter(Boolean).map(str).join(" \u00b7 ")));
-  var line = SPEC.title.indexOf("Mobile") === 0 ? mobileBadgeText(v) : view.id === "fixed" ? (v.p.fixed_status || "no fibre layer") + " \u00b7 " + meters(v.p.fibre_distance_m) : (view.id === "operator" ? view.operator : view.id) + ": " + pct(view.id === "operator" ? opFrac(v, view.operator) : cov(v, view.id));
+  var line = view.id === "speed" ? speedText(v) : SPEC.title.indexOf("Mobile") === 0 ? mobileBadgeText(v) : view.id === "fixed" ? (v.p.fixed_status || "no fibre layer") + " \u00b7 " + meters(v.p.fibre_distance_m) : (view.id === "operator" ? view.operator : view.id) + ": " + pct(view.id === "operator" ? opFrac(v, view.operator) : cov(v, view.id));
   t.appendChild(el("div", null, line));
   t.hidden = false;
   var x = Math.min(p.x + 14, W - t.offsetWidth - 6), y = p.y + 16 + t.offsetHeight > H ? p.y - t.offsetHeight - 10 : p.y + 16;
@@ -790,6 +837,9 @@ function bench() {
 function init() {
   covgap.timing.prepare_ms = Math.round(performance.now() - tPrep0);
   header();
+  // The speed view only when some village has measurements.
+  HAS_SPEED = V.some(function (v) { return v.p.quality && typeof v.p.quality === "object" && Object.keys(v.p.quality).length > 0; });
+  Array.prototype.forEach.call(document.querySelectorAll('.seg button[data-view="speed"]'), function (b) { b.hidden = !HAS_SPEED; });
   classify();
   setView("mobile");
   renderList(GAP_LIST, false);

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// The plan's targets read from GeoData/binh-dinh/targets.json: the 2025 goals against this run's
+/// figures, beside the 2024 baseline the plan gives.
+final class PlanTargetsTests: XCTestCase {
+    /// The gap table and the targets, as `covgap analyze` prints them on the bundled data.
+    func testBundledTextTableIsTheGoldenOne() throws {
+        let run = try BundledReport.run().result
+        let golden = try String(contentsOf: CLI.fixtures.appendingPathComponent("good/bundled-table.txt"), encoding: .utf8)
+        let table = String(run.stdout[..<run.stdout.range(of: "\nPlan\n")!.lowerBound]) + "\n"
+        XCTAssertEqual(table, golden)
+        // The plan's 2024 figures are the baseline; 100 % is the 2025 goal, not met.
+        XCTAssertTrue(table.contains("  Mobile signal (villages covered)        99.9 % (999/1000)     100.0 %    99.9 %         NOT MET: 1 village (Làng O2)\n"))
+        XCTAssertTrue(table.contains("  Fixed broadband (villages with fibre)   99.2 % (992/1000)     100.0 %    99.2 %         NOT MET: 8 villages\n"))
+    }
+
+    func testReportListsEveryTargetWithValueGoalAndBaseline() throws {
+        let data = try Data(contentsOf: try BundledReport.folder().appendingPathComponent("report.json"))
+        let r = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let targets = r["targets"] as! [[String: Any]]
+        XCTAssertEqual(targets.map { $0["id"] as! String }, ["mobile_villages", "fixed_villages", "mobile_centres", "fixed_centres",
+                                                           "households_fixed", "places_5g", "speed_4g", "speed_5g", "speed_fixed"])
+        let mobile = targets[0]
+        XCTAssertEqual(mobile["value"] as? Double, 99.9)
+        XCTAssertEqual(mobile["target"] as? Double, 100)
+        XCTAssertEqual(mobile["met"] as? Bool, false)
+        XCTAssertEqual((mobile["baseline"] as? [String: Any])?["value"] as? Double, 99.9)
+        XCTAssertEqual(mobile["label_vi"] as? String, "Thôn, làng có sóng di động")
+        XCTAssertEqual(targets[1]["value"] as? Double, 99.2)
+        XCTAssertEqual((targets[1]["baseline"] as? [String: Any])?["value"] as? Double, 99.2)
+        // No commune centres and no speed tests in the bundled data: no data, neither met nor failed.
+        for t in targets[2...3] + targets[6...] {
+            XCTAssertTrue(t["value"] is NSNull, "\(t)")
+            XCTAssertTrue(t["met"] is NSNull, "\(t)")
+        }
+        // 384,292 of 384,871 households in villages with fibre.
+        XCTAssertEqual(targets[4]["value"] as? Double, 99.8496)
+        XCTAssertEqual(targets[5]["value"] as? Double, 66.6667)
+        let inputs = r["inputs"] as! [String: Any]
+        XCTAssertEqual((inputs["targets"] as? [String: Any])?["path"] as? String, "GeoData/binh-dinh/targets.json")
+    }
+
+    func testCheckTargetsFailsNamingO2AndTheEightVillages() throws {
+        let r = try CLI.run(["check", try BundledReport.reportPath(), "--targets"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        func offenders(after header: String) -> [String] {
+            guard let i = lines.firstIndex(where: { $0.hasPrefix(header) }) else { return [] }
+            return lines[(i + 1)...].prefix { $0.hasPrefix("         ") }.map { String($0.split(separator: " ")[1]) }
+        }
+        XCTAssertEqual(offenders(after: "  FAIL mobile_villages: mobile.covered_pct>=100"), ["21790-01"])
+        XCTAssertEqual(offenders(after: "  FAIL fixed_villages: fixed.available_pct>=100"), CheckCommandTests.noFibre)
+        XCTAssertTrue(r.stdout.contains("village 21790-01 Làng O2 (Xã Vĩnh Kim, Huyện Vĩnh Thạnh): mobile uncovered"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  n/a  mobile_centres: commune_centres.mobile_pct>=100: no data in the report\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("4 of 4 checks failed.\n"), r.stdout)
+        XCTAssertTrue(r.stderr.hasPrefix("covgap: check failed: mobile_villages: mobile.covered_pct>=100"), r.stderr)
+
+        let json = try CLI.run(["check", try BundledReport.reportPath(), "--targets", "--format", "json"])
+        XCTAssertEqual(json.status, 1)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((parsed["requirements"] as! [[String: Any]]).map { $0["expression"] as! String },
+                       ["mobile_villages: mobile.covered_pct>=100", "fixed_villages: fixed.available_pct>=100",
+                        "households_fixed: households.fixed_available_pct>=100", "places_5g: places.5g_pct>=100"])
+        XCTAssertEqual((parsed["targets_without_data"] as! [[String: Any]]).map { $0["id"] as! String },
+                       ["mobile_centres", "fixed_centres", "speed_4g", "speed_5g", "speed_fixed"])
+
+        // The same targets from the file give the same verdict.
+        let file = CLI.root.appendingPathComponent("GeoData/binh-dinh/targets.json").path
+        let again = try CLI.run(["check", try BundledReport.reportPath(), "--targets", file])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertEqual(again.stdout, r.stdout)
+    }
+
+    /// Another plan's file: the 2024 figures as goals are met, and the table and report say so.
+    func testTargetsFileOfAnotherPlan() throws {
+        let tmp = try CLI.temporaryDirectory(self)
+        let file = tmp.appendingPathComponent("plan.json")
+        try Data("""
+        {"goal_year": 2024, "targets": [
+          {"id": "m", "label": {"en": "Mobile", "vi": "Di động"}, "figure": "mobile.covered_pct", "goal": 99.9},
+          {"id": "f", "label": "Fibre gaps", "figure": "fixed.unavailable", "comparison": "<=", "goal": 8, "baseline": 20}
+        ]}
+        """.utf8).write(to: file)
+        let out = tmp.appendingPathComponent("out")
+        let r = try CLI.run(["analyze", "--targets", file.path, "--out", out.path, "--no-map"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Plan targets                              this run              2024 goal  baseline\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  Mobile                                  99.9 % (999/1000)     99.9 %     –              met\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  Fibre gaps                              8                     ≤ 8        20             met\n"), r.stdout)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        let targets = json["targets"] as! [[String: Any]]
+        XCTAssertEqual(targets.map { $0["met"] as? Bool }, [true, true])
+        let check = try CLI.run(["check", out.appendingPathComponent("report.json").path, "--targets"])
+        XCTAssertEqual(check.status, 0, check.stdout)
+    }
+
+    func testBadTargetsFileIsRefusedNamingTargetAndField() throws {
+        let tmp = try CLI.temporaryDirectory(self)
+        let cases: [(String, String)] = [
+            (#"{"targets": [{"id": "a", "label": "A", "figure": "mobile.covered_pct"}]}"#, "targets[0], field goal: missing or not a number"),
+            (#"{"targets": [{"id": "a", "label": "A", "figure": "mobile.covered", "goal": 1}, {"id": "b", "label": "B", "figure": "mobile.coverd_pct", "goal": 1}]}"#,
+             "targets[1], field figure: \"mobile.coverd_pct\": unknown figure 'mobile.coverd_pct'"),
+            (#"{"targets": [{"id": "a", "label": "A", "figure": "mobile.covered_pct", "goal": 1, "comparison": "=>"}]}"#,
+             "targets[0], field comparison: \"=>\" is not one of"),
+            (#"{"targets": [{"id": "a", "figure": "mobile.covered_pct", "goal": 1}]}"#, "targets[0], field label: missing"),
+            (#"{"targets": {}}"#, "field targets: missing or not an array"),
+        ]
+        for (k, (text, message)) in cases.enumerated() {
+            let file = tmp.appendingPathComponent("t\(k).json")
+            try Data(text.utf8).write(to: file)
+            let out = tmp.appendingPathComponent("out\(k)")
+            let r = try CLI.run(["analyze", "--targets", file.path, "--out", out.path, "--no-map"])
+            XCTAssertEqual(r.status, 2, text)
+            XCTAssertTrue(r.stderr.hasPrefix("covgap: \(file.path) \(message)") || r.stderr.hasPrefix("covgap: \(file.path) \(message.replacingOccurrences(of: ", field", with: " field"))"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing written")
+        }
+    }
+}
