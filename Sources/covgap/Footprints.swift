@@ -28,7 +28,7 @@ struct Footprints: ParsableCommand {
     @Option(help: "Decimals of coordinates.")
     var precision: Int = 6
 
-    @OptionGroup var model: ModelOptions
+    @OptionGroup var footprint: FootprintOptions
 
     func validate() throws {
         if let out, sameFile(out, sites) {
@@ -37,9 +37,9 @@ struct Footprints: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try InputOptions(villages: nil, sites: sites, fibre: nil, places: nil).loadSites(inputCRS: model.inputCRS)
+        let loaded = try InputOptions(villages: nil, sites: sites, fibre: nil, places: nil).loadSites(inputCRS: footprint.inputCRS)
         for w in loaded.warnings { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
-        let parameters = model.parameters
+        let parameters = footprint.parameters
         let features: [(properties: JSONObject, geometry: Shape?)] = loaded.sectors.map { s in
             let radius = parameters.radius(for: s)
             let props: JSONObject = [

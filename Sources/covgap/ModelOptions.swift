@@ -2,11 +2,8 @@ import ArgumentParser
 import Coverage
 import Geo
 
-/// The model's parameters (docs/model.md §3), shared by every command that builds footprints or runs the analysis.
-struct ModelOptions: ParsableArguments {
-    @Option(name: .customLong("crs"), help: ArgumentHelp("Metric CRS for lengths and areas, e.g. EPSG:9217 (VN-2000 / TM-3 108-15).", discussion: "Default: the WGS 84 UTM zone of the centre of the villages' extent (EPSG:32649 for Bình Định)."))
-    var crs: String?
-
+/// How footprints are drawn (docs/model.md §3): the options of every command that builds them.
+struct FootprintOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CRS of input coordinates when a file does not declare one (e.g. EPSG:9217). Default: WGS 84 lon/lat.", valueName: "EPSG:N"))
     var inputCRS: String?
 
@@ -21,6 +18,29 @@ struct ModelOptions: ParsableArguments {
     var radius4G: Double = Tech.g4.defaultRadius
     @Option(name: .customLong("radius-5g"), parsing: .unconditional, help: "Coverage radius of 5G sectors without radius_m, metres (up to 100000).")
     var radius5G: Double = Tech.g5.defaultRadius
+
+    func validate() throws {
+        try OptionRanges.check("arc-step", arcStep, OptionRanges.arcStep)
+        for (name, r) in [("2g", radius2G), ("3g", radius3G), ("4g", radius4G), ("5g", radius5G)] {
+            try OptionRanges.check("radius-\(name)", r, OptionRanges.radius)
+        }
+    }
+
+    /// The parameters these options set, the others at their defaults.
+    var parameters: AnalysisParameters {
+        var p = AnalysisParameters()
+        p.arcStep = arcStep
+        p.radius = [.g2: radius2G, .g3: radius3G, .g4: radius4G, .g5: radius5G]
+        return p
+    }
+}
+
+/// The model's parameters (docs/model.md §3), shared by every command that runs the analysis.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .customLong("crs"), help: ArgumentHelp("Metric CRS for lengths and areas, e.g. EPSG:9217 (VN-2000 / TM-3 108-15).", discussion: "Default: the WGS 84 UTM zone of the centre of the villages' extent (EPSG:32649 for Bình Định)."))
+    var crs: String?
+
+    @OptionGroup var footprint: FootprintOptions
 
     @Option(parsing: .unconditional, help: "A village centre within this many metres of fibre has fixed broadband (0–50000).")
     var fibreReach: Double = 1000
@@ -37,13 +57,11 @@ struct ModelOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int?
 
+    var inputCRS: String? { footprint.inputCRS }
+
     func validate() throws {
         if let crs, let why = try Projection.whyNotMetric(canonicalCRS(crs)) {
             throw ValidationError("--crs \(crs) cannot measure lengths and areas: \(why)")
-        }
-        try OptionRanges.check("arc-step", arcStep, OptionRanges.arcStep)
-        for (name, r) in [("2g", radius2G), ("3g", radius3G), ("4g", radius4G), ("5g", radius5G)] {
-            try OptionRanges.check("radius-\(name)", r, OptionRanges.radius)
         }
         try OptionRanges.check("fibre-reach", fibreReach, OptionRanges.fibreReach)
         try OptionRanges.check("covered-min", coveredMin, OptionRanges.fraction)
@@ -56,10 +74,8 @@ struct ModelOptions: ParsableArguments {
     }
 
     var parameters: AnalysisParameters {
-        var p = AnalysisParameters()
+        var p = footprint.parameters
         p.crs = crs.map(canonicalCRS)
-        p.arcStep = arcStep
-        p.radius = [.g2: radius2G, .g3: radius3G, .g4: radius4G, .g5: radius5G]
         p.fibreReach = fibreReach
         p.coveredMin = coveredMin
         p.uncoveredMax = uncoveredMax

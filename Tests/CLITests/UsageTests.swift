@@ -25,6 +25,16 @@ final class UsageTests: XCTestCase {
         }
     }
 
+    /// footprints lists only what draws footprints: no village, fibre or threshold option.
+    func testFootprintsHelpListsOnlyItsOwnOptions() throws {
+        let r = try CLI.run(["footprints", "--help"])
+        XCTAssertEqual(r.status, 0)
+        for option in ["--arc-step", "--radius-4g", "--input-crs", "--sites", "--out"] { XCTAssertTrue(r.stdout.contains(option), option) }
+        for option in ["--fibre-reach", "--covered-min", "--uncovered-max", "--min-gap-area", "--villages", "--crs "] {
+            XCTAssertFalse(r.stdout.contains(option), option)
+        }
+    }
+
     func testBadUsageExitsTwoWithAMessage() throws {
         let r = try CLI.run(["analyze", "--villages", "v.geojson"])
         XCTAssertEqual(r.status, 2)
