@@ -308,4 +308,22 @@ final class HostileInputTests: XCTestCase {
         }
         return rows
     }
+
+    // MARK: The map of a huge polygon
+
+    /// A valid village whose top is a zig-zag of 100,000 equal teeth: the map is drawn in time
+    /// proportional to its size (it took minutes, quadratic in the vertex count).
+    func testZigZagVillageOfAHundredThousandVerticesIsDrawn() throws {
+        let n = 100_000
+        var positions = (0..<n).map { k in String(format: "[%.8f,%@]", 108.8 + 0.05 * Double(k) / Double(n), k % 2 == 0 ? "14.31" : "14.309") }
+        positions += ["[108.85,14.3]", "[108.8,14.3]", positions[0]]
+        try write("villages.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z","name":"Zig"},"geometry":{"type":"Polygon","coordinates":[["#
+            + positions.joined(separator: ",") + "]]}}]}")
+        let start = Date()
+        let r = try run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--out", "out", "--quiet"], limit: 90)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60)
+        let svg = try String(contentsOf: dir.appendingPathComponent("out/report.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("Zig") || svg.contains("<path"))
+    }
 }
