@@ -296,8 +296,10 @@ public enum MapPicture {
         keep[0] = true; keep[p.count - 1] = true
         var stack = [(0, p.count - 1)]
         let t2 = tolerance * tolerance
+        var budget = ThinningBudget(count: p.count)
         while let (a, b) = stack.popLast() {
             guard b > a + 1 else { continue }
+            budget.spend(b - a - 1)
             let (ax, ay) = p[a], dx = p[b].0 - ax, dy = p[b].1 - ay, len2 = dx * dx + dy * dy
             var maxD = -1.0, idx = a
             for i in (a + 1)..<b {
@@ -310,7 +312,10 @@ public enum MapPicture {
                 } else { d = qx * qx + qy * qy }
                 if d > maxD { maxD = d; idx = i }
             }
-            if maxD > t2 { keep[idx] = true; stack.append((a, idx)); stack.append((idx, b)) }
+            if maxD > t2 {
+                let split = budget.split(a, b, farthest: idx)
+                keep[split] = true; stack.append((a, split)); stack.append((split, b))
+            }
         }
         return p.indices.filter { keep[$0] }.map { p[$0] }
     }

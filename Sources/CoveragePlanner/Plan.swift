@@ -123,6 +123,8 @@ public struct GapPlanner {
     }
 
     public func run() throws -> Plan {
+        // The planner measures in one working CRS; villages in several UTM zones need one plan per zone.
+        if !result.crsZones.isEmpty { throw PlanAcrossZones(zones: result.crsZones) }
         let (sites, candidateCount) = try SitePlanner(input: input, result: result, options: options).run()
         let fibre = try FibrePlanner(input: input, result: result, options: options).run()
         let upgrades = try upgradePlan()
@@ -158,5 +160,14 @@ public struct GapPlanner {
             out.append(PlaceUpgrade(index: i, location: location, options: options))
         }
         return out
+    }
+}
+
+/// The villages span UTM zones, and a plan is made in one working CRS.
+public struct PlanAcrossZones: Error, CustomStringConvertible, Sendable {
+    public var zones: [String]
+    public var description: String {
+        "the villages lie in \(zones.count) UTM zones (\(zones.joined(separator: ", "))) and a plan is made in one; "
+            + "plan each zone's villages on their own"
     }
 }

@@ -224,11 +224,13 @@ public struct Report: Sendable {
         header += result.operators
         header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
         header += measureColumns()
-        var w = CSVWriter(header: header)
+        // Text cells (names, ids, operator names as column names) never start a formula.
+        let text = CSVWriter.formulaSafe
+        var w = CSVWriter(header: header.map(text))
         let scale = pow(10, Double(precision))
         func coord(_ x: Double) -> String { jsonNumberText((x * scale).rounded() / scale) }
         for (i, (v, r)) in villages.enumerated() {
-            var row = [v.id, v.name, v.commune ?? "", v.district ?? "", v.households.map(jsonNumberText) ?? "",
+            var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
                        jsonNumberText(round2(r.areaM2))]
             row += r.fractions.map { jsonNumberText(round6($0)) }
             row += r.operatorFractions.map { jsonNumberText(round6($0)) }

@@ -88,6 +88,8 @@ extension AtomicFile {
     final class PendingFiles: @unchecked Sendable {
         let lock = NSLock()
         var paths = Set<String>()
+        /// Folders being filled (a report folder's new set), removed after their files.
+        var folders = Set<String>()
         var counter = 0
         var interrupted = false
 
@@ -110,6 +112,26 @@ extension AtomicFile {
             interrupted = true
             for p in paths { unlink(p) }
             paths.removeAll()
+            for f in folders { rmdir(f) }
+            folders.removeAll()
+        }
+
+        /// Registers a file made outside `locked` (a link), for interrupt clean-up.
+        func register(_ path: String) {
+            lock.lock(); defer { lock.unlock() }
+            paths.insert(path)
+        }
+
+        /// Forgets a folder and the files registered in it (it was renamed, or removed). Inside
+        /// `locked`, call `forgetHoldingLock` instead (the lock is not recursive).
+        func forget(folder: String) {
+            lock.lock(); defer { lock.unlock() }
+            forgetHoldingLock(folder: folder)
+        }
+
+        func forgetHoldingLock(folder: String) {
+            folders.remove(folder)
+            paths = paths.filter { !$0.hasPrefix(folder + "/") }
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Coverage
 import FileCommit
 import Foundation
+import CoveragePlanner
 import CoverageReport
 import CoverageMap
 import Geo
@@ -39,7 +40,8 @@ struct Covgap: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError || error is ScenarioError || error is PDFConversionError
+            let known = error is InputError || error is FileWriteError || error is GeoError || error is UsageError
+                || error is PlanAcrossZones || error is ScenarioError || error is PDFConversionError
             let message = known ? "covgap: \(error)" : fullMessage(for: error)
             // Usage errors and ArgumentParser's messages span lines that covgap or the parser composed
             // from the command line; messages about files stay on one line whatever the data holds.

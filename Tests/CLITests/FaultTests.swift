@@ -112,16 +112,18 @@ final class FaultTests: XCTestCase {
         let out = root.appendingPathComponent("out")
         let before = try writePreviousReport(out)
         let (p, logs) = try startLongRun(out)
-        // Watch the folder until a temporary file appears, then interrupt at once.
+        // Watch until the new set's folder appears beside `out` (or a temporary file in it), then interrupt at once.
         var seen: String?
         while p.isRunning && seen == nil {
-            seen = (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.first { $0.hasPrefix(".report.") }
+            seen = (try? FileManager.default.contentsOfDirectory(atPath: root.path))?.first { $0.hasPrefix(".out.new-") }
+                ?? (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.first { $0.hasPrefix(".report.") }
             if seen == nil { usleep(500) }
         }
         p.interrupt()
         let r = try CovgapProcess.finish(p, logs: logs, limit: 60)
         let staged = try XCTUnwrap(seen, "covgap finished before a temporary file was seen (status \(r.status))")
-        XCTAssertTrue(staged.contains(".tmp-"), staged)
+        XCTAssertTrue(staged.contains(".tmp-") || staged.hasPrefix(".out.new-"), staged)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".out.new-") }, [])
         XCTAssertTrue(r.signalled, "covgap must end by the signal once its temporary files are gone")
         XCTAssertEqual(r.status, SIGINT)
         XCTAssertEqual(folderSnapshot(out), before, "no temporary file may remain, and the previous report stays")

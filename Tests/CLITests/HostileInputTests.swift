@@ -265,4 +265,65 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(v[0]["area_m2"] as? Double, 0)
         XCTAssertEqual(try canonical(v[0]["center"]), "[[108.8,14.3]]")
     }
+
+    // MARK: Spreadsheet formulas
+
+    func testNoReportCSVCellStartsAFormula() throws {
+        try write("villages.geojson", Self.villages
+            .replacingOccurrences(of: #""id":"A","name":"NAME""#,
+                                  with: #""id":"-2+3","name":"=HYPERLINK(\"http://x\",\"y\")","commune":"+1","district":"@SUM(A1)""#))
+        try write("sites.csv", "site_id,operator,lat,lon,tech\nVT-1,=cmd|' /C calc'!A0,14.305,108.805,4G\n")
+        let r = try analyze()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = parseCSV(try String(contentsOf: dir.appendingPathComponent("out/report.csv"), encoding: .utf8))
+        XCTAssertEqual(rows.count, 2)
+        for cell in rows.joined() where Double(cell) == nil {
+            XCTAssertFalse(cell.first.map { "=+-@\t\r".contains($0) } ?? false, cell)
+        }
+        let row = Dictionary(uniqueKeysWithValues: zip(rows[0], rows[1]))
+        XCTAssertEqual(row["id"], "'-2+3")
+        XCTAssertEqual(row["name"], #"'=HYPERLINK("http://x","y")"#)
+        XCTAssertEqual(row["commune"], "'+1")
+        XCTAssertEqual(row["district"], "'@SUM(A1)")
+        XCTAssertEqual(row["'=cmd|' /C calc'!A0"], "1", "the operator's column, named safely, holds its coverage")
+        // report.json keeps the names as they are.
+        XCTAssertEqual(try villagesOf(reportJSON(dir.appendingPathComponent("out")))[0]["name"] as? String, #"=HYPERLINK("http://x","y")"#)
+    }
+
+    /// RFC 4180 records (quoted fields with doubled quotes); enough for report.csv.
+    func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false, pendingQuote = false
+        for ch in text {
+            if quoted {
+                if ch == "\"" { quoted = false; pendingQuote = true } else { field.append(ch) }
+                continue
+            }
+            switch ch {
+            case "\"": if pendingQuote { field.append("\"") }; quoted = true
+            case ",": row.append(field); field = ""
+            case "\n", "\r\n": row.append(field); field = ""; rows.append(row); row = []
+            default: field.append(ch)
+            }
+            pendingQuote = false
+        }
+        return rows
+    }
+
+    // MARK: The map of a huge polygon
+
+    /// A valid village whose top is a zig-zag of 100,000 equal teeth: the map is drawn in time
+    /// proportional to its size (it took minutes, quadratic in the vertex count).
+    func testZigZagVillageOfAHundredThousandVerticesIsDrawn() throws {
+        let n = 100_000
+        var positions = (0..<n).map { k in String(format: "[%.8f,%@]", 108.8 + 0.05 * Double(k) / Double(n), k % 2 == 0 ? "14.31" : "14.309") }
+        positions += ["[108.85,14.3]", "[108.8,14.3]", positions[0]]
+        try write("villages.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z","name":"Zig"},"geometry":{"type":"Polygon","coordinates":[["#
+            + positions.joined(separator: ",") + "]]}}]}")
+        let start = Date()
+        let r = try run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--out", "out", "--quiet"], limit: 90)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60)
+        let svg = try String(contentsOf: dir.appendingPathComponent("out/report.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("Zig") || svg.contains("<path"))
+    }
 }

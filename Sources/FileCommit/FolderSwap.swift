@@ -1,0 +1,270 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A report folder replaced as a whole, for readers and for other writers.
+///
+/// - One writer at a time: `flock` on `.NAME.lock` beside the folder (not inside it, since the
+///   folder itself is swapped); a second run waits for the first. The lock dies with its process,
+///   so `kill -9` never leaves the folder locked.
+/// - The new set is written into a sibling folder `.NAME.new-PID-N`, together with hard links to
+///   every other file of the old folder (a file this run leaves out, such as the map with
+///   `--no-map`, or a file of the user's), and swapped with the folder by one
+///   `renameat2(RENAME_EXCHANGE)`: a reader that opens the folder sees one run or the other,
+///   never a mix, whenever a process is killed. The old set, now in the sibling, is removed.
+/// - What a killed run left (sibling folders, `.NAME.tmp-PID-N` files and their `.previous-N`
+///   links from runs of dead processes) is removed by the next run, under the lock.
+///
+/// Where a swap is not possible (the folder is `.`, a symbolic link, holds subfolders or special
+/// files, or the file system has no RENAME_EXCHANGE) the files are renamed one by one as
+/// `AtomicFile.writeAll` does, still under the lock.
+enum FolderSwap {
+    /// Writes the files into `folder` (which need not exist), all or none.
+    static func write(_ files: [(name: String, bytes: () throws -> [UInt8]?)], into folder: String) throws {
+        let (parent, name) = split(folder)
+        try OutputFolder.createFolder(parent, reportAs: folder)
+        let lock = try FolderLock(path: (parent == "/" ? "/" : parent + "/") + "." + name + ".lock", folder: folder)
+        defer { lock.release() }
+        removeLitter(folder: folder, parent: parent, name: name, siblings: lock.besideFolder)
+
+        guard lock.besideFolder, !name.isEmpty, name != ".", name != "..", let swap = renameExchange, canSwap(folder) else {
+            try OutputFolder.createFolder(folder)
+            try AtomicFile.writeAll(files.map { f in ("\(folder)/\(f.name)", f.bytes) })
+            return
+        }
+        let fresh = try makeSibling(parent: parent, name: name, like: folder)
+        var exchanged = false
+        do {
+            var written = Set<String>()
+            for f in files {
+                guard let bytes = try f.bytes() else { continue }
+                try writeNew(bytes, to: "\(fresh)/\(f.name)", reportAs: "\(folder)/\(f.name)")
+                written.insert(f.name)
+            }
+            var linked = Set<String>()
+            if let others = try? FileManager.default.contentsOfDirectory(atPath: folder) {
+                for other in others where !written.contains(other) {
+                    try linkEntry("\(folder)/\(other)", to: "\(fresh)/\(other)", reportAs: folder)
+                    linked.insert(other)
+                }
+            }
+            syncDirectory(fresh)
+            try AtomicFile.pending.locked(folder) {
+                if access(folder, F_OK) != 0 && errno == ENOENT {
+                    guard rename(fresh, folder) == 0 else {
+                        let e = errno
+                        throw FileWriteError(path: folder, operation: "create the output folder", reason: systemReason(e), errno: e)
+                    }
+                } else if swap(AT_FDCWD, fresh, AT_FDCWD, folder, 2 /* RENAME_EXCHANGE */) != 0 {
+                    let e = errno
+                    throw FileWriteError(path: folder, operation: "replace the output folder", reason: systemReason(e), errno: e)
+                }
+                exchanged = true
+                AtomicFile.pending.forgetHoldingLock(folder: fresh)
+                syncDirectory(parent)
+            }
+            // `fresh` now holds the previous set (or nothing): files that appeared in the folder
+            // while this run wrote go back into it; the rest goes.
+            if let old = try? FileManager.default.contentsOfDirectory(atPath: fresh) {
+                for entry in old {
+                    if !written.contains(entry) && !linked.contains(entry) && access("\(folder)/\(entry)", F_OK) != 0 {
+                        _ = rename("\(fresh)/\(entry)", "\(folder)/\(entry)")
+                    } else {
+                        unlink("\(fresh)/\(entry)")
+                    }
+                }
+            }
+            rmdir(fresh)
+        } catch {
+            if !exchanged { removeTree(fresh) }
+            AtomicFile.pending.forget(folder: fresh)
+            throw error
+        }
+    }
+
+    /// "a/b/out" → ("a/b", "out"); "out" → (".", "out"); trailing slashes ignored.
+    static func split(_ folder: String) -> (parent: String, name: String) {
+        var f = folder
+        while f.count > 1 && f.hasSuffix("/") { f.removeLast() }
+        guard let slash = f.lastIndex(of: "/") else { return (".", f) }
+        let parent = String(f[..<slash])
+        return (parent.isEmpty ? "/" : parent, String(f[f.index(after: slash)...]))
+    }
+
+    /// Whether `folder` can be swapped whole: missing, or a real folder (not a link) holding only
+    /// regular files and symbolic links.
+    static func canSwap(_ folder: String) -> Bool {
+        var info = stat()
+        if lstat(folder, &info) != 0 { return errno == ENOENT }
+        guard info.st_mode & S_IFMT == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            return false
+        }
+        return entries.allSatisfy { e in
+            var s = stat()
+            return lstat("\(folder)/\(e)", &s) == 0 && (s.st_mode & S_IFMT == S_IFREG || s.st_mode & S_IFMT == S_IFLNK)
+        }
+    }
+
+    /// `renameat2`, looked up at run time (Glibc's Swift module does not declare it).
+    static let renameExchange: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+    }()
+
+    /// A new empty sibling folder with the folder's permissions, registered for interrupt clean-up.
+    static func makeSibling(parent: String, name: String, like folder: String) throws -> String {
+        var mode: mode_t = 0o777
+        var info = stat()
+        if stat(folder, &info) == 0 { mode = info.st_mode & 0o7777 }
+        return try AtomicFile.pending.locked(folder) {
+            for _ in 0..<100 {
+                AtomicFile.pending.counter += 1
+                let path = (parent == "/" ? "/" : parent + "/") + ".\(name).new-\(getpid())-\(AtomicFile.pending.counter)"
+                if mkdir(path, 0o700) == 0 {
+                    AtomicFile.pending.folders.insert(path)
+                    if stat(folder, &info) == 0 { chmod(path, mode) } else { chmod(path, 0o777 & ~currentUmask()) }
+                    return path
+                }
+                if errno != EEXIST { break }
+            }
+            let e = errno
+            throw FileWriteError(path: folder, operation: "create a folder beside the output folder", reason: systemReason(e), errno: e)
+        }
+    }
+
+    static func currentUmask() -> mode_t {
+        let m = umask(0o022)
+        umask(m)
+        return m
+    }
+
+    /// Writes a new file (flushed, closed), registered for interrupt clean-up; errors name `reportAs`.
+    static func writeNew(_ bytes: [UInt8], to path: String, reportAs target: String) throws {
+        let fd: Int32 = try AtomicFile.pending.locked(target) {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 { AtomicFile.pending.paths.insert(path) }
+            return fd
+        }
+        guard fd >= 0 else {
+            let e = errno
+            throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                close(fd)
+                throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
+            }
+            written += n
+        }
+        if fsync(fd) != 0 {
+            let e = errno
+            close(fd)
+            throw FileWriteError(path: target, operation: "flush (fsync)", reason: systemReason(e), errno: e)
+        }
+        if close(fd) != 0 {
+            let e = errno
+            throw FileWriteError(path: target, operation: "close", reason: systemReason(e), errno: e)
+        }
+    }
+
+    /// A hard link to a file of the old folder (a symbolic link is copied as a link).
+    static func linkEntry(_ from: String, to: String, reportAs folder: String) throws {
+        var info = stat()
+        guard lstat(from, &info) == 0 else { return }   // gone meanwhile
+        let ok: Bool
+        if info.st_mode & S_IFMT == S_IFLNK {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(from, &buffer, buffer.count - 1)
+            ok = n >= 0 && symlink(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self), to) == 0
+        } else {
+            ok = link(from, to) == 0
+        }
+        if ok {
+            AtomicFile.pending.register(to)
+        } else {
+            let e = errno
+            throw FileWriteError(path: from, operation: "keep (link into the new report folder)", reason: systemReason(e), errno: e)
+        }
+    }
+
+    /// Removes what killed runs left: sibling folders (no writer holds the lock but this one), and
+    /// temporary files of processes that no longer exist inside the folder.
+    static func removeLitter(folder: String, parent: String, name: String, siblings removeSiblings: Bool) {
+        let prefix = ".\(name).new-"
+        if removeSiblings, let siblings = try? FileManager.default.contentsOfDirectory(atPath: parent) {
+            for s in siblings where s.hasPrefix(prefix) && s.dropFirst(prefix.count).allSatisfy({ $0.isNumber || $0 == "-" }) {
+                removeTree((parent == "/" ? "/" : parent + "/") + s)
+            }
+        }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for e in entries {
+            guard let pid = stagedFileOwner(e), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink("\(folder)/\(e)")
+        }
+    }
+
+    /// The process id in `.NAME.tmp-PID-N` or `.NAME.tmp-PID-N.previous-K`, else nil.
+    static func stagedFileOwner(_ entry: String) -> pid_t? {
+        guard entry.hasPrefix("."), let r = entry.range(of: ".tmp-", options: .backwards) else { return nil }
+        var rest = entry[r.upperBound...]
+        if let p = rest.range(of: ".previous-") {
+            guard rest[p.upperBound...].allSatisfy(\.isNumber), !rest[p.upperBound...].isEmpty else { return nil }
+            rest = rest[..<p.lowerBound]
+        }
+        let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), let pid = pid_t(parts[0]) else { return nil }
+        return pid
+    }
+
+    /// Removes a folder of files (no subfolders: sibling folders never hold any).
+    static func removeTree(_ path: String) {
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: path) {
+            for e in entries { unlink("\(path)/\(e)") }
+        }
+        rmdir(path)
+    }
+
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+}
+
+/// An exclusive `flock` on the lock file beside the folder, held until `release` or the end of
+/// the process. Where no file can be made beside the folder (its parent is read-only), the
+/// folder itself is locked, and `besideFolder` is false: no sibling folder can be made there either.
+struct FolderLock {
+    let fd: Int32
+    let besideFolder: Bool
+
+    init(path: String, folder: String) throws {
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        besideFolder = fd >= 0
+        if fd < 0 {
+            let e = errno
+            fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw FileWriteError(path: folder, operation: "create the output folder", reason: systemReason(e), errno: e)
+            }
+        }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let e = errno
+            close(fd)
+            throw FileWriteError(path: folder, operation: "lock the output folder", reason: systemReason(e), errno: e)
+        }
+        self.fd = fd
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
