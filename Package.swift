@@ -6,7 +6,8 @@ import PackageDescription
 //   covgap (CLI)
 //   CoverageReport · CoverageGate · CoveragePlanner · CoverageMap · SyntheticData
 //   Coverage
-//   GeoIO · FileCommit · Console
+//   Console
+//   GeoIO · FileCommit
 //   Geo
 //   CGEOS · CPROJ · CGDAL
 let package = Package(

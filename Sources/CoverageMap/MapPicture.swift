@@ -289,34 +289,10 @@ public enum MapPicture {
         return d
     }
 
-    /// Douglas–Peucker on screen points.
+    /// Douglas–Peucker on screen points (distances to the chord, not to its line).
     static func simplify(_ p: [(Double, Double)], tolerance: Double) -> [(Double, Double)] {
         guard p.count > 3 else { return p }
-        var keep = [Bool](repeating: false, count: p.count)
-        keep[0] = true; keep[p.count - 1] = true
-        var stack = [(0, p.count - 1)]
-        let t2 = tolerance * tolerance
-        var budget = ThinningBudget(count: p.count)
-        while let (a, b) = stack.popLast() {
-            guard b > a + 1 else { continue }
-            budget.spend(b - a - 1)
-            let (ax, ay) = p[a], dx = p[b].0 - ax, dy = p[b].1 - ay, len2 = dx * dx + dy * dy
-            var maxD = -1.0, idx = a
-            for i in (a + 1)..<b {
-                let qx = p[i].0 - ax, qy = p[i].1 - ay
-                var d: Double
-                if len2 > 0 {
-                    let t = ((qx * dx + qy * dy) / len2).clamped(0, 1)
-                    let ex = qx - t * dx, ey = qy - t * dy
-                    d = ex * ex + ey * ey
-                } else { d = qx * qx + qy * qy }
-                if d > maxD { maxD = d; idx = i }
-            }
-            if maxD > t2 {
-                let split = budget.split(a, b, farthest: idx)
-                keep[split] = true; stack.append((a, split)); stack.append((split, b))
-            }
-        }
+        let keep = DouglasPeucker.kept(p.map { Coordinate($0.0, $0.1) }, tolerance: tolerance, distance: .toSegment)
         return p.indices.filter { keep[$0] }.map { p[$0] }
     }
 

@@ -160,37 +160,7 @@ extension Shape {
     public func thinned(tolerance: Double) -> Shape {
         func thin(_ cs: [Coordinate], minimum: Int) -> [Coordinate] {
             guard cs.count > minimum else { return cs }
-            var keep = [Bool](repeating: false, count: cs.count)
-            keep[0] = true
-            keep[cs.count - 1] = true
-            var stack = [(0, cs.count - 1)]
-            let t2 = tolerance * tolerance
-            var budget = ThinningBudget(count: cs.count)
-            while let (a, b) = stack.popLast() {
-                guard b > a + 1 else { continue }
-                budget.spend(b - a - 1)
-                let p = cs[a], q = cs[b]
-                let dx = q.x - p.x, dy = q.y - p.y
-                let len2 = dx * dx + dy * dy
-                var worst = -1.0, at = a
-                for k in (a + 1)..<b {
-                    let c = cs[k]
-                    var d2: Double
-                    if len2 == 0 {
-                        d2 = (c.x - p.x) * (c.x - p.x) + (c.y - p.y) * (c.y - p.y)
-                    } else {
-                        let cross = dx * (c.y - p.y) - dy * (c.x - p.x)
-                        d2 = cross * cross / len2
-                    }
-                    if d2 > worst { worst = d2; at = k }
-                }
-                if worst > t2 {
-                    let split = budget.split(a, b, farthest: at)
-                    keep[split] = true
-                    stack.append((a, split))
-                    stack.append((split, b))
-                }
-            }
+            let keep = DouglasPeucker.kept(cs, tolerance: tolerance, distance: .toLine)
             let out = zip(cs, keep).compactMap { $1 ? $0 : nil }
             return out.count >= minimum ? out : cs
         }
@@ -203,30 +173,5 @@ extension Shape {
         case .multiPolygon(let ps): return .multiPolygon(ps.map { $0.map(ring) })
         case .geometryCollection(let gs): return .geometryCollection(gs.map { $0.thinned(tolerance: tolerance) })
         }
-    }
-}
-
-/// Keeps Douglas–Peucker within O(n log n). Its usual split at the farthest point costs
-/// O(n log n) on real lines, but O(n²) when each split cuts off a point or two (a zig-zag of
-/// equal teeth: 200,000 vertices took minutes). Once the work passes `limit`, an unbalanced split
-/// is made at the middle instead: every segment still ends within the tolerance (the result keeps
-/// a few more points), and the depth of the splits is O(log n). Lines that stay under the
-/// limit, which is every real one, are thinned exactly as before.
-public struct ThinningBudget {
-    private var work = 0
-    private let limit: Int
-
-    public init(count n: Int) {
-        let log2n = max(1, Int.bitWidth - max(n, 1).leadingZeroBitCount)
-        limit = 32 * max(n, 1) * log2n
-    }
-
-    /// Counts the points a split step looks at.
-    public mutating func spend(_ points: Int) { work += points }
-
-    /// Where to split the segment `a…b` whose farthest point is `farthest`.
-    public func split(_ a: Int, _ b: Int, farthest: Int) -> Int {
-        guard work > limit, min(farthest - a, b - farthest) < (b - a) / 4 else { return farthest }
-        return (a + b) / 2
     }
 }
