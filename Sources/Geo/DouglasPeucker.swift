@@ -12,6 +12,12 @@ public enum DouglasPeucker {
     /// Which of `points` to keep so that every dropped point lies within `tolerance` of the
     /// chord that replaces it; the first and last are always kept.
     public static func kept(_ points: [Coordinate], tolerance: Double, distance: Distance) -> [Bool] {
+        var work = 0
+        return kept(points, tolerance: tolerance, distance: distance, work: &work)
+    }
+
+    /// `kept`, counting in `work` the points its splits looked at (for tests of its growth).
+    static func kept(_ points: [Coordinate], tolerance: Double, distance: Distance, work: inout Int) -> [Bool] {
         let n = points.count
         var keep = [Bool](repeating: n <= 2, count: n)
         guard n > 2 else { return keep }
@@ -23,6 +29,7 @@ public enum DouglasPeucker {
         while let (a, b) = stack.popLast() {
             guard b > a + 1 else { continue }
             budget.spend(b - a - 1)
+            work += b - a - 1
             let p = points[a], q = points[b]
             let dx = q.x - p.x, dy = q.y - p.y
             let len2 = dx * dx + dy * dy

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Geo
+@testable import Geo
 
 /// Douglas–Peucker thinning for drawing: within the tolerance, and O(n log n) even on a zig-zag
 /// of equal teeth (the classic O(n²) case).
@@ -19,21 +19,23 @@ final class ThinningTests: XCTestCase {
         return abs(dx * (c.y - p.y) - dy * (c.x - p.x)) / len
     }
 
-    func testZigZagOfTwoHundredThousandVerticesThinsFastAndWithinTolerance() throws {
+    func testZigZagOfTwoHundredThousandVerticesThinsInNLogNWithinTolerance() throws {
         let ring = zigZag(200_000)
+        let n = Double(ring.count), bound = Int(40 * n * log2(n))
         // Teeth 1 high and a tolerance of 0.3: every vertex stays, and plain Douglas–Peucker
-        // finds that by cutting off one tooth per split, 2e10 steps.
-        var start = Date()
-        guard case .polygon(let all) = Shape.polygon([ring]).thinned(tolerance: 0.3) else { return XCTFail() }
-        var seconds = Date().timeIntervalSince(start)
-        XCTAssertLessThan(seconds, 10, "quadratic thinning took \(seconds) s")   // it was minutes
-        XCTAssertEqual(all[0], ring)
+        // finds that by cutting off one tooth per split, about n²/2 = 2e10 steps.
+        var work = 0
+        XCTAssertTrue(DouglasPeucker.kept(ring, tolerance: 0.3, distance: .toLine, work: &work).allSatisfy { $0 })
+        XCTAssertLessThanOrEqual(work, bound)
+        // Growth: ten times the teeth costs about ten times the work, not a hundred.
+        var small = 0
+        _ = DouglasPeucker.kept(zigZag(20_000), tolerance: 0.3, distance: .toLine, work: &small)
+        XCTAssertLessThan(Double(work) / Double(small), 15, "\(small) → \(work)")
         // A tolerance of 2 swallows the teeth: a handful of vertices, each dropped one within 2.
-        start = Date()
-        guard case .polygon(let rings) = Shape.polygon([ring]).thinned(tolerance: 2) else { return XCTFail() }
-        seconds = Date().timeIntervalSince(start)
-        XCTAssertLessThan(seconds, 10)
-        let kept = rings[0]
+        work = 0
+        let keep = DouglasPeucker.kept(ring, tolerance: 2, distance: .toLine, work: &work)
+        XCTAssertLessThanOrEqual(work, bound)
+        let kept = ring.indices.filter { keep[$0] }.map { ring[$0] }
         XCTAssertLessThan(kept.count, 10)
         var j = 0
         for (k, c) in ring.enumerated().dropFirst() {
