@@ -6,11 +6,11 @@ import XCTest
 /// meant to alter an output updates the digest in the same commit and says why.
 final class GoldenOutputTests: XCTestCase {
     static let bundled = [
-        "report.json": "2449711857ef40c92670d42c5a39884cc34f40812741dfdc3d06fea4d72a10fa",
-        "report.geojson": "2e9607677c664ac77fa995ccb197635fc773b6b09102a57862c2be2dd79caad6",
-        "report.csv": "a9248884b540e9bea3a54ba8d48e635dcd898398729e9799ca41dd3a5cf940e5",
-        "report.html": "8c603dd6397c39fb34322b9e347b212dfb204227e7b0ee7a8109ab631ac83bb4",
-        "report.svg": "92853eb6ce9c585639062bccf2699c21c91bccb27cb297516e8a2792eb2bd7f7",
+        "report.json": "0de391a20a8b5f4d2b5b29dd2d47ddc4f82c87df754f62fe3d02780ee41e841c",
+        "report.geojson": "2a2ad62cfff1895105821b843b2138a811dc8930351512666a2273ff469af94a",
+        "report.csv": "2d5aad6681b20c1c1f95df98949f76982d2b21615ea6cff6c9a9fbccf42d7c01",
+        "report.html": "49a733fdb83738678bfbd12435f8da64acf02574ac80182246ab63c3a1a86ef9",
+        "report.svg": "505ae2c8359a7dafa40cfa85989a5f344942a93036bffa7a2c32bf79a349daa7",
     ]
 
     /// `covgap synth --villages 300 --seed 7`: its inputs, then the reports of analyzing them.
@@ -24,8 +24,8 @@ final class GoldenOutputTests: XCTestCase {
         "report.json": "96696d04a5bacac4550f2db4afb6e56ae1c3d21354bb6a91ca6b92038073983a",
         "report.geojson": "c53272406e01e3682d512b34836c9af9fa6746222c5bb36ab558888fb097a314",
         "report.csv": "c60ecf05debf0831dfc64b61a6ca32c39ae0afb36591cca69e8584f9d9bc1900",
-        "report.html": "092dcbda9e1e8a828f2ce062a4d0644c9a2ac6cc8991ae4c3825dd15c6f8d110",
-        "report.svg": "e96df393fc10a0ff29681907da5f04ad3c7095f993aa0d51e0c43efc8d73711b",
+        "report.html": "b349a721bcd3a91cee916351d42aeff8d3eed257a7e14e19770f1341121710dd",
+        "report.svg": "1e684c586e9340c13e4319c3d1134023ae73e0ccf79bff9a96c2d28a39f642ff",
     ]
 
     /// SHA-256 of each file in `folder`, by `sha256sum` (an independent tool).
