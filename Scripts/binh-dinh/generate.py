@@ -562,7 +562,8 @@ class Terrain:
         d = dist(site, target)
         n = max(int(d / 30), 2)
         t = np.linspace(0, 1, n + 1)[1:-1]
-        t = t[(t * d > 150) & ((1 - t) * d > 150)]     # the cells next to either end decide nothing here
+        end = min(150.0, d / 4)                       # the cells next to either end decide nothing here
+        t = t[(t * d > end) & ((1 - t) * d > end)]
         lon, lat = site[0] + t * (target[0] - site[0]), site[1] + t * (target[1] - site[1])
         ground = self.height(lon, lat) - 0.75 * (t * d) ** 2 / (2 * self.R)
         zs = float(self.height(*site)) + h
