@@ -61,6 +61,34 @@ final class BundledOutlinesTests: XCTestCase {
             XCTAssertEqual(try members.symmetricDifferenceArea(d.geometry), 0, accuracy: 1e-12, name)
         }
     }
+
+    /// The 1,000 villages subdivide the communes: no overlap, no strip that belongs to no village,
+    /// the same outline as the province; Làng O2 among them in Xã Vĩnh Kim.
+    func testVillagesTileTheCommunes() throws {
+        let villages = try layer("villages.geojson")
+        XCTAssertEqual(villages.count, 1000)
+        for v in villages { XCTAssertTrue(try v.geometry.isValid, v.properties["id"]?.stringValue ?? "?") }
+        let boxes = try villages.map { try XCTUnwrap(try $0.geometry.bounds) }
+        var overlap = 0.0
+        for i in villages.indices {
+            for j in villages.indices where j > i && boxes[i].intersects(boxes[j]) {
+                guard try villages[i].geometry.intersects(villages[j].geometry) else { continue }
+                overlap += try villages[i].geometry.intersection(villages[j].geometry).area()
+            }
+        }
+        XCTAssertEqual(overlap, 0, "overlap in square degrees")
+        let union = try Geometry.unaryUnion(villages.map(\.geometry))
+        XCTAssertEqual(try holes(union), 0, "no unassigned strip")
+        let province = try layer("province.geojson")[0].geometry
+        XCTAssertEqual(try union.symmetricDifferenceArea(province) / province.area(), 0, accuracy: 1e-6)
+        let communes = try layer("communes.geojson")
+        XCTAssertEqual(villages.reduce(0) { $0 + ($1.properties["population"]?.intValue ?? 0) },
+                       communes.reduce(0) { $0 + ($1.properties["population_2009"]?.intValue ?? 0) })
+        let o2 = try XCTUnwrap(villages.first { $0.properties["id"]?.stringValue == "21790-01" })
+        XCTAssertEqual(o2.properties["name"]?.stringValue, "Làng O2")
+        let vinhKim = try XCTUnwrap(communes.first { $0.properties["name"]?.stringValue == "Xã Vĩnh Kim" })
+        XCTAssertGreaterThan(try o2.geometry.intersection(vinhKim.geometry).area() / o2.geometry.area(), 0.999)
+    }
 }
 
 private extension Geometry {
