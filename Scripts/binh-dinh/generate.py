@@ -767,8 +767,8 @@ def check_5g(S, places):
 
 # ------------------------------------------------------------------------------------------------
 # 5. Fibre: a backbone joining the district seats and every commune centre (a minimum spanning tree),
-#    then a spur to every village whose centre is more than 900 m from it. No line comes within
-#    3.5 km of the eight villages the plan lists without fixed broadband.
+#    then a spur over land to every village whose centre is more than 900 m from it. No line comes
+#    within 3.2 km of the eight villages the plan lists without fixed broadband.
 
 def seg_dist(p, a, b):
     (px, py), (ax, ay), (bx, by) = p, a, b
@@ -778,11 +778,18 @@ def seg_dist(p, a, b):
     return math.hypot(px - q[0], py - q[1]), q
 
 
-def build_fibre(villages, communes):
+def build_fibre(villages, communes, prov):
     gaps = [fwd(*v["centre"]) for v in villages if v["gap"]]
+    land = prov.Buffer(0.003)
 
     def clear(a, b):
         return all(seg_dist(g, a, b)[0] > 3200 for g in gaps)
+
+    def spur_ok(a, b):   # clear of the gaps and over the province (or within 300 m of its shore)
+        line = ogr.Geometry(ogr.wkbLineString)
+        for p in (inv(*a), inv(*b)):
+            line.AddPoint_2D(*p)
+        return clear(a, b) and land.Contains(line)
 
     nodes = [fwd(*c) for c in DISTRICT_HUBS.values()] + [fwd(*c["centre"]) for c in communes]
     for n in nodes:
@@ -812,8 +819,8 @@ def build_fibre(villages, communes):
         d, q, c = todo.pop(vid)
         if d <= 900:
             continue
-        if not clear(q, c):
-            q = min((p for _, a, b in segs for p in (a, b) if clear(p, c)), key=lambda p: math.dist(p, c))
+        if not spur_ok(q, c):
+            q = min((p for _, a, b in segs for p in (a, b) if spur_ok(p, c)), key=lambda p: math.dist(p, c))
         segs.append(("spur", q, c))
         for k, (d0, q0, c0) in todo.items():
             d1, q1 = seg_dist(c0, q, c)
@@ -949,7 +956,7 @@ def data(src, out):
         feature({"id": p["id"], "name": p["name"], "category": p["category"]}, geojson_geometry(p["geom"])
                 if p["id"] in PLACE_POLYS else '{"type":"Point","coordinates":[%.6f,%.6f]}' % (p["lon"], p["lat"]))
         for p in places])
-    segs = build_fibre(villages, communes)
+    segs = build_fibre(villages, communes, prov)
     check_fibre(villages, segs)
     ops, fl = ["VNPT", "Viettel", "FPT Telecom"], []
     for k, (kind, a, b) in enumerate(segs):
