@@ -33,6 +33,10 @@ public struct InputSet: Sendable {
             let file = name == "sites" ? "sites.csv" : "\(name).geojson"
             set.files.append(File(role: name, path: "\(root)/\(file)", display: "\(BundledData.folder)/\(file)"))
         }
+        // The commune, ward and town centres: priority places of their own file.
+        if FileManager.default.fileExists(atPath: "\(root)/centres.geojson") {
+            set.files.append(File(role: "commune_centres", path: "\(root)/centres.geojson", display: "\(BundledData.folder)/centres.geojson"))
+        }
         return set
     }
 
@@ -69,7 +73,7 @@ public struct InputSet: Sendable {
             case "villages": input.villages = part.villages
             case "sites": input.sectors = part.sectors
             case "fibre": input.fibre = part.fibre
-            default: input.places = part.places
+            default: input.places = (input.places ?? []) + (part.places ?? [])  // places, then commune centres
             }
             input.sources[info.role] = info.path
             infos.append(info)
@@ -174,7 +178,8 @@ extension LoadedInputs {
     /// technology, and how often a default stood in for a missing value.
     public func readSummary() -> [String] {
         var lines = files.map { f -> String in
-            let noun = ["villages": "villages", "sites": "sectors", "fibre": "features", "places": "places"][f.role] ?? "features"
+            let noun = ["villages": "villages", "sites": "sectors", "fibre": "features", "places": "places",
+                        "commune_centres": "centres"][f.role] ?? "features"
             return "read \(f.path): \(f.count) \(noun)"
         }
         var perOperator: [String: [Tech: Int]] = [:]

@@ -28,7 +28,10 @@ public struct ReportFolder {
         if map {
             let m = try MapData(
                 report: reportJSON,
-                features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
+                // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
+                features: features.enumerated().map {
+                    Feature(index: $0, properties: $1.properties, geometry: $1.geometry.map { Self.asWritten($0, decimals: precision) })
+                },
                 sectors: input.sectors, fibre: input.fibre, places: input.places)
             svg = Array(m.svg().utf8)
             png = PNGConverter.start(svg: svg)
@@ -41,6 +44,13 @@ public struct ReportFolder {
             [("report.csv", report.csv())] + (page.map { [("report.svg", svg), ("report.html", Array($0.html().utf8))] } ?? [])
         })
         files = reports + tables
+    }
+
+    /// `shape` with every coordinate as it reads back from `decimals` decimals.
+    static func asWritten(_ shape: Shape, decimals: Int) -> Shape {
+        shape.mapCoordinates { c in
+            Coordinate(Double(fixed(c.x, decimals)) ?? c.x, Double(fixed(c.y, decimals)) ?? c.y)
+        }
     }
 
     /// Writes every file into `folder`, all or none.

@@ -127,7 +127,7 @@ extension Report {
                         if names.count <= 3 { verdict += " (\(names.joined(separator: ", ")))" }
                     }
                 }
-                out += "  \(pad(t.label, width))\(pad(value, 22))\(pad(goal, 11))\(pad(base, 15))\(verdict)\n"
+                out += "  \(pad(t.label, width))\(pad(value, 21)) \(pad(goal, 10)) \(pad(base, 14)) \(verdict)\n"
                 let m = all.figures(.mobile)
                 if t.figure == "mobile.covered_pct" && m.partial > 0 { out += "    \(m.partial) partly covered, \(m.uncovered) uncovered\n" }
             }
@@ -171,7 +171,12 @@ extension Report {
             return zip(n(section, "fixed_available"), n(section, "total")).map { " (\($0)/\($1))" } ?? ""
         case ("households", _) where item.hasSuffix("_pct"): return n(section, "total").map { " of \($0)" } ?? ""
         case ("quality", _):
-            if parts.count == 3, parts[2] == "mean_mbps" { return n(section, item, "tests").map { " (\($0) tests)" } ?? "" }
+            if parts.count == 3, parts[2] == "mean_mbps" {
+                // Tiles shared between villages by area give fractional counts: whole tests here.
+                var v: JSONValue? = .object(s)
+                for p in [section, item, "tests"] { v = v?[p] }
+                return v?.doubleValue.map { " (\(Int($0.rounded())) tests)" } ?? ""
+            }
             return n(section, item, "villages_with_data").map { " of \($0)" } ?? ""
         default:
             guard CoverageClass(rawValue: section) != nil, item == "covered_pct" else { return "" }

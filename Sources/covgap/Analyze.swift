@@ -77,7 +77,8 @@ struct Analyze: ParsableCommand {
         var loaded = try inputs.inputSet(inputCRS: model.inputCRS).load(progress: progress)
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
-        let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS)
+        let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS,
+                                                          bundled: inputs.usesBundledData ? try BundledData.locate() : nil)
         loaded.files += measured.files
         let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let readTime = lap()

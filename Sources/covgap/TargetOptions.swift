@@ -23,6 +23,9 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "What Ookla tiles (and test points without tech) measure: mobile (counted as 4G) or fixed.")
     var speedtestsType: SpeedTestsType = .mobile
 
+    @Option(help: ArgumentHelp("Fixed-broadband speed tests (Ookla fixed tiles, or points), read beside --speedtests. The bundled data's mobile and fixed tiles are used when neither is given.", valueName: "file"))
+    var fixedSpeedtests: String?
+
     @Option(help: "Fewest tests in a village for a speed verdict (fewer: no_data).")
     var minTests: Double = 10
 
@@ -52,17 +55,29 @@ struct TargetOptions: ParsableArguments {
     }
 
     /// Household points and speed tests, read and checked (before anything is computed or written).
-    func loadMeasurements(inputCRS: String?) throws -> (households: [HouseholdPoint]?, speedTests: SpeedTestSet?, files: [InputFileInfo]) {
+    /// `bundled`: the bundled data folder when the run is on it, whose speed tests then stand in
+    /// for those not given.
+    func loadMeasurements(inputCRS: String?, bundled: String? = nil) throws -> (households: [HouseholdPoint]?, speedTests: SpeedTestSet?, files: [InputFileInfo]) {
         var files: [InputFileInfo] = []
         let points = try households.map { path -> [HouseholdPoint] in
             let p = try InputSet.households(at: path, inputCRS: inputCRS)
             files.append(InputFileInfo(role: "households", path: path, sha256: SHA256.hex(try InputFile.read(path)), count: p.count))
             return p
         }
-        let tests = try speedtests.map { path -> SpeedTestSet in
-            let t = try InputSet.speedTests(at: path, tileClass: speedtestsType == .fixed ? .fixed : .g4, inputCRS: inputCRS)
-            files.append(InputFileInfo(role: "speedtests", path: path, sha256: SHA256.hex(try InputFile.read(path)), count: t.tests.count))
-            return t
+        var sources: [(role: String, path: String, display: String, fixed: Bool)] = []
+        if let speedtests { sources.append(("speedtests", speedtests, speedtests, speedtestsType == .fixed)) }
+        if let fixedSpeedtests { sources.append(("speedtests_fixed", fixedSpeedtests, fixedSpeedtests, true)) }
+        if sources.isEmpty, let bundled {
+            for (role, file, fixed) in [("speedtests", "speedtests-mobile.csv", false), ("speedtests_fixed", "speedtests-fixed.csv", true)]
+            where FileManager.default.fileExists(atPath: "\(bundled)/\(file)") {
+                sources.append((role, "\(bundled)/\(file)", "\(BundledData.folder)/\(file)", fixed))
+            }
+        }
+        var tests: SpeedTestSet?
+        for s in sources {
+            let t = try InputSet.speedTests(at: s.path, tileClass: s.fixed ? .fixed : .g4, inputCRS: inputCRS)
+            files.append(InputFileInfo(role: s.role, path: s.display, sha256: SHA256.hex(try InputFile.read(s.path)), count: t.tests.count))
+            tests = SpeedTestSet(form: tests?.form ?? t.form, tests: (tests?.tests ?? []) + t.tests)
         }
         return (points, tests, files)
     }
