@@ -93,11 +93,17 @@ public struct CoverageAnalysis {
 
         // Footprints, projected to the working CRS.
         let sectors = input.sectors
-        let footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
-            let s = sectors[i]
-            let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-            return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                          radius: parameters.radius(for: s))
+        var modelWarnings: [String] = []
+        let footprints: [ProjectedFootprint]
+        if parameters.radio.mode == .fixed {
+            footprints = try parallelMap(sectors.count, jobs: jobs, chunk: 256) { i -> ProjectedFootprint in
+                let s = sectors[i]
+                let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
+                return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                              radius: parameters.radius(for: s))
+            }
+        } else {
+            (footprints, modelWarnings) = try ProjectedFootprint.model(sectors, parameters: parameters, crs: crs, jobs: jobs)
         }
         timings.footprints = lap()
 
@@ -120,7 +126,7 @@ public struct CoverageAnalysis {
         timings.overlay = lap()
 
         var results = perVillage.map(\.coverage)
-        var warnings = perVillage.flatMap(\.warnings)
+        var warnings = modelWarnings + perVillage.flatMap(\.warnings)
         if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
         if let fibreIndex {
             let reach = parameters.fibreReach
@@ -156,8 +162,10 @@ public struct ProjectedFootprint: Sendable {
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
     let radius: Double
-    /// Footprints with the same antenna key and a smaller radius lie inside this one.
+    /// Footprints with the same antenna key and a smaller radius lie inside this one (flat wedges only).
     let antenna: AntennaKey
+    /// The polygons of a propagation-model footprint (outer rings and holes); nil for a flat wedge.
+    let parts: [[[Coordinate]]]?
 
     /// The footprint of `sector` from its ring in the working CRS.
     public init(_ sector: Sector, ring: [Coordinate], radius: Double) {
@@ -165,13 +173,31 @@ public struct ProjectedFootprint: Sendable {
         convex = sector.isOmnidirectional || sector.beamwidth <= 180
         self.radius = radius
         antenna = AntennaKey(sector)
+        parts = nil
+    }
+
+    /// A propagation-model footprint: polygons in the working CRS, never treated as convex or nested.
+    init(_ sector: Sector, polygons: [[[Coordinate]]], reach: Double) {
+        // The window only gives the bounds: the outer rings' vertices, one after another.
+        window = ConvexWindow(ring: polygons.flatMap { $0[0] })
+        convex = false
+        radius = reach
+        antenna = AntennaKey(sector)
+        parts = polygons
     }
 
     var ring: [Coordinate] { window.ring }
+    /// The rings the sweep takes: the wedge, or every ring of every polygon.
+    var rings: [[Coordinate]] { parts.map { $0.flatMap { $0 } } ?? [window.ring] }
+    /// Whether footprints of the same antenna nest by radius.
+    var nests: Bool { parts == nil }
     public var bounds: Bounds { window.bounds }
 
     /// The footprint as a GEOS polygon, made on each call (in the calling thread's context).
-    public func geometry() throws -> Geometry { try .polygon([ring]) }
+    public func geometry() throws -> Geometry {
+        guard let parts else { return try .polygon([ring]) }
+        return try Geometry(.multiPolygon(parts))
+    }
 
     /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
     public func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
@@ -292,7 +318,7 @@ public struct VillageOverlay: @unchecked Sendable {
                 let bit = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
                 let covers = zip(candidates, candidateLayers).compactMap { f, ls -> LayeredCoverage.Cover? in
                     let mask = ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) }
-                    return mask == 0 ? nil : LayeredCoverage.Cover(ring: footprints[f].ring, layers: mask)
+                    return mask == 0 ? nil : LayeredCoverage.Cover(rings: footprints[f].rings, layers: mask)
                 }
                 let (regionArea, covered) = LayeredCoverage.areas(region: rings, covers: covers, layerCount: group.count)
                 for (k, l) in group.enumerated() where regionArea > 0 {
@@ -312,7 +338,7 @@ public struct VillageOverlay: @unchecked Sendable {
             for f in chain {
                 guard let box = rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
-                if let r = applied[fp.antenna], r >= fp.radius { continue }
+                if fp.nests, let r = applied[fp.antenna], r >= fp.radius { continue }
                 guard fp.bounds.intersects(box) else { continue }
                 let restVertices = try villageVertices(rest)
                 if fp.bounds.contains(box), fp.holdsAll(restVertices) {

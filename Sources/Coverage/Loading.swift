@@ -136,8 +136,10 @@ public struct InputLoader {
         if beamwidth > 360 { beamwidth = 360 }
         let radius = try optionalNumber(field("radius_m"), field: "radius_m", fail)
         if let r = radius, r <= 0 { throw fail("radius_m", "\(Self.format(r)) must be greater than 0 metres") }
-        return Sector(siteID: siteID, operator: op, tech: tech, location: location,
-                      azimuth: azimuth, beamwidth: beamwidth, radius: radius)
+        var sector = Sector(siteID: siteID, operator: op, tech: tech, location: location,
+                            azimuth: azimuth, beamwidth: beamwidth, radius: radius)
+        try radioColumns(of: &sector, field: field, fail)
+        return sector
     }
 
     func siteLocation(lat: String, lon: String, _ fail: (String, String) -> InputError) throws -> Coordinate {

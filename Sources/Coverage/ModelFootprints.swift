@@ -1,0 +1,35 @@
+import Foundation
+import Geo
+
+extension ProjectedFootprint {
+    /// Every sector's propagation-model footprint in the working CRS (in parallel, results in
+    /// input order), with the warnings the model has for the run: link budgets outside a model's
+    /// validity range (one line per kind), sites off the DEM, terrain samples on no-data cells.
+    static func model(_ sectors: [Sector], parameters: AnalysisParameters, crs: String, jobs: Int) throws -> ([ProjectedFootprint], [String]) {
+        let built = try parallelMap(sectors.count, jobs: jobs, chunk: 8) { i -> (ProjectedFootprint, RadioFootprint, String?) in
+            let model = SectorModel(sectors[i], parameters: parameters)
+            let footprint = try model.footprint(parameters: parameters)
+            let p = try Projection.cached(from: "EPSG:4326", to: crs)
+            let polygons = try footprint.polygons.map { try $0.map { try p.transformed($0) } }
+            let validity = parameters.radio.mode == .los ? nil : model.hata.validity.map { "\(model.hata.model): \($0)" }
+            return (ProjectedFootprint(sectors[i], polygons: polygons, reach: footprint.reach), footprint, validity)
+        }
+        var warnings: [String] = []
+        var outside: [String: Int] = [:], order: [String] = []
+        for (_, _, v) in built {
+            guard let v else { continue }
+            if outside[v] == nil { order.append(v) }
+            outside[v, default: 0] += 1
+        }
+        for v in order { warnings.append("\(outside[v]!) sector\(outside[v]! == 1 ? "" : "s") outside the model's validity: \(v)") }
+        let off = built.indices.filter { built[$0].1.siteOffDEM }
+        if let first = off.first {
+            warnings.append("\(off.count) sector\(off.count == 1 ? "" : "s") stand on no-data or outside the DEM (first: site \(sectors[first].siteID)); their footprints are flat-terrain ones")
+        }
+        let missing = built.reduce(0) { $0 + $1.1.noDataSamples }
+        if missing > 0 {
+            warnings.append("\(missing) terrain samples fell on no-data cells of the DEM; each took the last height before it along its radial")
+        }
+        return (built.map(\.0), warnings)
+    }
+}
