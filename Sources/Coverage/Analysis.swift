@@ -19,6 +19,8 @@ public struct VillageCoverage: Sendable {
     public var centre: Coordinate
     /// The polygon as analysed when it had to be repaired, lon/lat; nil when the input was valid.
     public var repairedShape: Shape?
+    /// For a village not covered under a propagation model: the best link to its centre.
+    public var bestLink: BestLink? = nil
 
     public func fraction(_ c: CoverageClass) -> Double { fractions[CoverageClass.allCases.firstIndex(of: c)!] }
 }
@@ -128,6 +130,13 @@ public struct CoverageAnalysis {
         var results = perVillage.map(\.coverage)
         var warnings = modelWarnings + perVillage.flatMap(\.warnings)
         if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
+        if parameters.radio.mode != .fixed {
+            let reach = ReachIndex(sectors: sectors, parameters: parameters)
+            let links = try parallelMap(villages.count, jobs: jobs, chunk: 16) { i -> BestLink? in
+                results[i].mobileStatus == .covered ? nil : try reach.best(to: results[i].centre)
+            }
+            for i in results.indices { results[i].bestLink = links[i] }
+        }
         if let fibreIndex {
             let reach = parameters.fibreReach
             let access = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> FixedAccess? in

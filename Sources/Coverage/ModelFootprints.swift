@@ -33,3 +33,17 @@ extension ProjectedFootprint {
         return (built.map(\.0), warnings)
     }
 }
+
+extension Footprint {
+    /// Every sector's footprint in lon/lat under the parameters' propagation model (flat wedges
+    /// for `fixed`), on all cores, in input order; with each footprint's reach in metres.
+    public static func shapes(of sectors: [Sector], parameters: AnalysisParameters) throws -> [(shape: Shape, reach: Double)] {
+        if parameters.radio.mode == .fixed {
+            return sectors.map { (shape(of: $0, parameters: parameters), parameters.radius(for: $0)) }
+        }
+        return try parallelMap(sectors.count, jobs: max(1, parameters.jobs ?? defaultJobs), chunk: 8) { i in
+            let f = try SectorModel(sectors[i], parameters: parameters).footprint(parameters: parameters)
+            return (f.shape, f.reach)
+        }
+    }
+}

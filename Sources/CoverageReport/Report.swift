@@ -59,7 +59,7 @@ public struct Report: Sendable {
         let p = result.parameters
         var radius = JSONObject()
         for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
-        return [
+        var o: JSONObject = [
             "crs": .string(result.crs),
             "crs_from": .string(p.crs == nil ? "utm_zone_of_villages" : "option"),
             "arc_step_deg": .number(p.arcStep),
@@ -71,6 +71,8 @@ public struct Report: Sendable {
             "place_covered_min": .number(p.placeCoveredMin),
             "precision": .number(Double(precision)),
         ]
+        if p.radio.mode != .fixed { o.append("propagation", .object(radioJSON())) }
+        return o
     }
 
     func lonLat(_ c: Coordinate) -> JSONValue {
@@ -97,6 +99,7 @@ public struct Report: Sendable {
             ["status": .string(f.status.rawValue), "distance_m": .number(round2(f.distanceM)), "nearest": lonLat(f.nearest)]
         } ?? .null)
         if r.repairedShape != nil { o.append("repaired", true) }
+        if result.parameters.radio.mode != .fixed { o.append("best_link", bestLinkJSON(r.bestLink)) }
         return .object(o)
     }
 

@@ -82,21 +82,67 @@ public struct Raster: Sendable {
         let noData = GDALGetRasterNoDataValue(band, &hasNoData)
         noDataValue = hasNoData != 0 ? noData : nil
 
-        // Raw values as doubles, so that the no-data value compares exactly whatever the band's type.
-        var raw = [Double](repeating: 0, count: width * height)
+        // Read as 32-bit floats (a 30 m DEM of a province is tens of millions of cells); the no-data
+        // value is compared after the same rounding, so it matches whatever the band's type.
+        var values = [Float](repeating: 0, count: width * height)
         let (w, h) = (Int32(width), Int32(height))
-        let code = raw.withUnsafeMutableBytes { buffer in
-            GDALRasterIO(band, GF_Read, 0, 0, w, h, buffer.baseAddress, w, h, GDT_Float64, 0, 0)
+        let code = values.withUnsafeMutableBytes { buffer in
+            GDALRasterIO(band, GF_Read, 0, 0, w, h, buffer.baseAddress, w, h, GDT_Float32, 0, 0)
         }
         try GDALLibrary.check(code: code.rawValue, "\(path): reading band 1")
-        let s = (hasScale != 0 ? scale : 1) * unitScale, o = (hasOffset != 0 ? offset : 0) * unitScale
+        let s = Float((hasScale != 0 ? scale : 1) * unitScale), o = Float((hasOffset != 0 ? offset : 0) * unitScale)
+        let missingValue = Float(noData), checksNoData = hasNoData != 0
         var missing = 0
-        cells = raw.map { v -> Float in
-            if v.isNaN || (hasNoData != 0 && v == noData) { missing += 1; return .nan }
-            return Float(v * s + o)
+        for i in values.indices {
+            let v = values[i]
+            if v.isNaN || (checksNoData && v == missingValue) { missing += 1; values[i] = .nan } else if s != 1 || o != 0 { values[i] = v * s + o }
         }
+        cells = values
         noDataCount = missing
         self.path = path
+    }
+
+    /// Writes a single-band Float32 GeoTIFF (tiled, DEFLATE), row by row from the top: `row(r)`
+    /// gives the `width` heights of row `r`. `crs` is anything PROJ/GDAL reads ("EPSG:4326").
+    public static func writeGeoTIFF(path: String, width: Int, height: Int, geoTransform: [Double], crs: String,
+                                    noData: Double?, row: (Int) -> [Float]) throws {
+        _ = GDALLibrary.ready
+        CPLErrorReset()
+        let driver = try GDALLibrary.check(GDALGetDriverByName("GTiff"), "the GTiff driver")
+        let options = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
+        let cOptions = options.map { strdup($0) }
+        defer { cOptions.forEach { free($0) } }
+        var list: [UnsafeMutablePointer<CChar>?] = cOptions + [nil]
+        let ds = try list.withUnsafeMutableBufferPointer { buffer in
+            try GDALLibrary.check(GDALCreate(driver, path, Int32(width), Int32(height), 1, GDT_Float32, buffer.baseAddress),
+                                  "creating \(path)")
+        }
+        var closed = false
+        defer { if !closed { GDALClose(ds) } }
+        var gt = geoTransform
+        try GDALLibrary.check(code: GDALSetGeoTransform(ds, &gt).rawValue, "\(path): setting the geotransform")
+        let srs = try GDALLibrary.check(OSRNewSpatialReference(nil), "a spatial reference")
+        defer { OSRDestroySpatialReference(srs) }
+        try GDALLibrary.check(code: UInt32(OSRSetFromUserInput(srs, crs)), "\(path): reading CRS \(crs)")
+        var wkt: UnsafeMutablePointer<CChar>?
+        try GDALLibrary.check(code: UInt32(OSRExportToWkt(srs, &wkt)), "\(path): writing CRS \(crs)")
+        defer { VSIFree(wkt) }
+        try GDALLibrary.check(code: GDALSetProjection(ds, wkt).rawValue, "\(path): setting the CRS")
+        let band = try GDALLibrary.check(GDALGetRasterBand(ds, 1), "\(path): band 1")
+        if let noData { try GDALLibrary.check(code: GDALSetRasterNoDataValue(band, noData).rawValue, "\(path): setting no-data") }
+        for r in 0..<height {
+            var values = row(r)
+            guard values.count == width else { throw GeoError.invalidInput("row \(r) has \(values.count) values, not \(width)") }
+            let code = values.withUnsafeMutableBytes { buffer in
+                GDALRasterIO(band, GF_Write, 0, Int32(r), Int32(width), 1, buffer.baseAddress, Int32(width), 1, GDT_Float32, 0, 0)
+            }
+            try GDALLibrary.check(code: code.rawValue, "\(path): writing row \(r)")
+        }
+        closed = true
+        // GDALClose flushes the file (and returns nothing in GDAL 3.6): a failure shows as GDAL's last error.
+        CPLErrorReset()
+        GDALClose(ds)
+        if CPLGetLastErrorType().rawValue >= CE_Failure.rawValue { throw GDALLibrary.takeError("\(path): closing failed") }
     }
 
     /// The cell size in CRS units (x, y), both positive.

@@ -20,6 +20,7 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup(title: "Radio model") var radio: RadioOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -56,7 +57,7 @@ struct Analyze: ParsableCommand {
 
         let loaded = try inputs.load(inputCRS: model.inputCRS)
         let readTime = lap()
-        let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
+        let result = try CoverageAnalysis(input: loaded.input, parameters: try radio.parameters(model)).run()
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings

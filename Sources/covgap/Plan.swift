@@ -23,6 +23,7 @@ struct Plan: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup(title: "Radio model") var radio: RadioOptions
 
     @Option(help: "How many new sites to propose at most.")
     var newSites: Int = 1
@@ -88,7 +89,7 @@ struct Plan: ParsableCommand {
             options.corridors = try loader.corridors(try GeoJSONReader.read(bytes: try InputFile.read(corridors), source: corridors),
                                                      file: corridors)
         }
-        let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
+        let result = try CoverageAnalysis(input: loaded.input, parameters: try radio.parameters(model)).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
             FileHandle.standardError.write("covgap: warning: \(w)\n")
         }

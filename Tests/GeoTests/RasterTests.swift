@@ -110,4 +110,20 @@ final class RasterTests: XCTestCase {
             XCTAssertTrue(m.contains("declares no CRS"), m)
         }
     }
+
+    func testWriteGeoTIFFRoundTripAndGdalinfo() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-write-\(UUID().uuidString).tif").path
+        try Raster.writeGeoTIFF(path: path, width: 3, height: 2, geoTransform: [108, 0.5, 0, 15, 0, -0.5], crs: "EPSG:4326",
+                                noData: -32768) { r in r == 0 ? [1, 2, -32768] : [4.5, 5, 6] }
+        let r = try Raster(contentsOf: path)
+        XCTAssertEqual(r.crsCode, "EPSG:4326")
+        XCTAssertEqual(r.geoTransform, [108, 0.5, 0, 15, 0, -0.5])
+        XCTAssertEqual(r.noDataCount, 1)
+        XCTAssertEqual(r.cell(column: 0, row: 1), 4.5)
+        XCTAssertNil(r.cell(column: 2, row: 0))
+        // gdalinfo, an independent reader, sees the same statistics (no-data excluded): min 1, max 6.
+        let info = try Self.run("/usr/bin/gdalinfo", ["-stats", "-json", path])
+        XCTAssertTrue(info.contains("\"minimum\":1.0") || info.contains("\"minimum\": 1.0"), info)
+        XCTAssertTrue(info.contains("\"noDataValue\":-32768.0") || info.contains("\"noDataValue\": -32768.0"), info)
+    }
 }
