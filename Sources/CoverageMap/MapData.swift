@@ -62,6 +62,7 @@ public struct MapData: Sendable {
                 ]
                 p.append("fixed_status", r["fixed"]?["status"] ?? .null)
                 p.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
+                if let link = r["best_link"] { p.append("best_link", link) }
                 villages.append((p, shape))
             case "mobile_gap":
                 gaps.append((["village_id": f.properties["village_id"] ?? .null, "area_m2": f.properties["area_m2"] ?? .null], shape))
