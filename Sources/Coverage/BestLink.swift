@@ -26,12 +26,12 @@ struct ReachIndex: Sendable {
         })
     }
 
-    /// The best link to `centre` among sectors whose reach holds it: the largest margin (MAPL minus
+    /// The best link to `centre` among sectors whose reach and beam hold it: the largest margin (MAPL minus
     /// loss; line of sight first in `los`), ties to the nearer sector and then the first in the file.
     func best(to centre: Coordinate) throws -> BestLink? {
         let candidates = boxes.query(Bounds(minX: centre.x, minY: centre.y, maxX: centre.x, maxY: centre.y)).sorted()
         var best: (score: Double, distance: Double, link: LinkEvaluation, index: Int)?
-        for i in candidates {
+        for i in candidates where models[i].inBeam(centre) {
             let link = try models[i].link(to: centre, parameters: parameters)
             let score = link.pathLoss.map { link.mapl - $0 } ?? (link.lineOfSight ? 1 : 0)
             if let b = best, (b.score, -b.distance) >= (score, -link.distance) { continue }

@@ -17,11 +17,20 @@ public struct LinkEvaluation: Sendable {
     /// The site's and the receiver's ground heights, when the DEM has them.
     public var siteGround: Double?, targetGround: Double?
 
-    /// Whether the link closes: loss within the budget (and line of sight in `los` mode) and within reach.
+    /// Whether the link closes: loss within the budget (and line of sight in `los` mode), within reach and the beam.
     public var covered: Bool
 }
 
 extension SectorModel {
+    /// Whether `target` (lon/lat) lies within the sector's beam (always for an omnidirectional antenna).
+    public func inBeam(_ target: Coordinate) -> Bool {
+        guard !sector.isOmnidirectional else { return true }
+        let bearing = Geodesic.wgs84.inverse(from: sector.location, to: target).azimuth1
+        var d = (bearing - sector.azimuth!).truncatingRemainder(dividingBy: 360)
+        if d > 180 { d -= 360 } else if d < -180 { d += 360 }
+        return abs(d) <= sector.beamwidth / 2
+    }
+
     /// The path from the antenna to a receiver at `target` (lon/lat), sampled at the DEM's resolution.
     public func link(to target: Coordinate, parameters: AnalysisParameters) throws -> LinkEvaluation {
         let d = Geodesic.wgs84.distance(from: sector.location, to: target)
@@ -31,7 +40,7 @@ extension SectorModel {
             let within = d <= reach
             return LinkEvaluation(distance: d, pathLoss: mode == .los ? nil : basic, diffraction: 0, mapl: budget.mapl,
                                   lineOfSight: true, obstruction: nil, profile: [], siteGround: nil, targetGround: nil,
-                                  covered: within && (mode == .los || basic <= budget.mapl))
+                                  covered: within && inBeam(target) && (mode == .los || basic <= budget.mapl))
         }
         let points = try dem.fromLonLat().transformed([sector.location, target])
         let (a, b) = (points[0], points[1])
@@ -62,6 +71,6 @@ extension SectorModel {
         let closes = mode == .los ? (sight.lineOfSight || g0 == nil) : loss! <= budget.mapl
         return LinkEvaluation(distance: d, pathLoss: loss, diffraction: diffraction, mapl: budget.mapl,
                               lineOfSight: sight.lineOfSight, obstruction: obstruction, profile: profile,
-                              siteGround: g0, targetGround: profile.last?.ground, covered: closes && d <= reach)
+                              siteGround: g0, targetGround: profile.last?.ground, covered: closes && d <= reach && inBeam(target))
     }
 }
