@@ -186,7 +186,7 @@ public struct ProjectedFootprint: Sendable {
     }
 
     /// A propagation-model footprint: polygons in the working CRS, never treated as convex or nested.
-    init(_ sector: Sector, polygons: [[[Coordinate]]], reach: Double) {
+    public init(_ sector: Sector, polygons: [[[Coordinate]]], reach: Double) {
         // The window only gives the bounds: the outer rings' vertices, one after another.
         window = ConvexWindow(ring: polygons.flatMap { $0[0] })
         convex = false

@@ -28,7 +28,7 @@ extension ProjectedFootprint {
         }
         let missing = built.reduce(0) { $0 + $1.1.noDataSamples }
         if missing > 0 {
-            warnings.append("\(missing) terrain samples fell on no-data cells of the DEM; each took the last height before it along its radial")
+            warnings.append("\(missing) terrain samples fell on no-data cells or outside the DEM; each took the last height before it along its radial")
         }
         return (built.map(\.0), warnings)
     }
@@ -45,5 +45,21 @@ extension Footprint {
             let f = try SectorModel(sectors[i], parameters: parameters).footprint(parameters: parameters)
             return (f.shape, f.reach)
         }
+    }
+}
+
+extension ProjectedFootprint {
+    /// One sector's footprint under the parameters' model: in the working CRS `crs`, in lon/lat,
+    /// and its reach in metres (the radius for `fixed`). What the planner tries candidate sites with.
+    public static func of(_ sector: Sector, parameters: AnalysisParameters, crs: String) throws -> (projected: ProjectedFootprint, lonLat: Shape, reach: Double) {
+        let p = try Projection.cached(from: "EPSG:4326", to: crs)
+        if parameters.radio.mode == .fixed {
+            let radius = parameters.radius(for: sector)
+            let ring = Footprint.ring(of: sector, radius: radius, arcStep: parameters.arcStep)
+            return (ProjectedFootprint(sector, ring: try p.transformed(ring), radius: radius), .polygon([ring]), radius)
+        }
+        let f = try SectorModel(sector, parameters: parameters).footprint(parameters: parameters)
+        let projected = try f.polygons.map { try $0.map { try p.transformed($0) } }
+        return (ProjectedFootprint(sector, polygons: projected, reach: f.reach), f.shape, f.reach)
     }
 }

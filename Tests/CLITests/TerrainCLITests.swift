@@ -81,6 +81,20 @@ final class TerrainCLITests: XCTestCase {
         XCTAssertEqual((feature["properties"] as! [String: Any])["site_id"] as? String, "VT-9")
     }
 
+    func testPlanPutsTheNewSiteWhereTheTerrainLetsItServe() throws {
+        let s = try scene()
+        let r = try CLI.run(["plan", "--villages", s.villages, "--sites", s.sites, "--dem", s.dem, "--new-sites", "1", "--tech", "4G", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let plan = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let site = try XCTUnwrap((plan["new_sites"] as? [[String: Any]])?.first)
+        let village = try XCTUnwrap((site["villages"] as? [[String: Any]])?.first)
+        XCTAssertEqual(village["status_after"] as? String, "covered")
+        // East of the ridge (at 108.9134), where the village is in sight.
+        XCTAssertGreaterThan(site["lon"] as! Double, 108.9134)
+        // The reach is the 4G Hata radius of the default budget (3880 m), not the fixed 2500 m.
+        XCTAssertEqual(site["radius_m"] as! Double, 3880, accuracy: 1)
+    }
+
     func testBadDEMIsExitTwoAndWritesNothing() throws {
         let s = try scene()
         let out = s.dir.appendingPathComponent("out")
