@@ -43,6 +43,8 @@ public struct PlaceCoverage: Sendable {
 /// Wall time of each stage, in seconds (for `--timings`; never written into reports).
 public struct StageTimings: Sendable {
     public var footprints = 0.0, index = 0.0, overlay = 0.0, fibre = 0.0, places = 0.0
+    /// Terrain samples the radio model evaluated (0 without a DEM).
+    public var terrainSamples = 0
 }
 
 public struct AnalysisResult: Sendable {
@@ -105,7 +107,7 @@ public struct CoverageAnalysis {
                                               radius: parameters.radius(for: s))
             }
         } else {
-            (footprints, modelWarnings) = try ProjectedFootprint.model(sectors, parameters: parameters, crs: crs, jobs: jobs)
+            (footprints, modelWarnings, timings.terrainSamples) = try ProjectedFootprint.model(sectors, parameters: parameters, crs: crs, jobs: jobs)
         }
         timings.footprints = lap()
 

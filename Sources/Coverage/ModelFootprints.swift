@@ -5,7 +5,7 @@ extension ProjectedFootprint {
     /// Every sector's propagation-model footprint in the working CRS (in parallel, results in
     /// input order), with the warnings the model has for the run: link budgets outside a model's
     /// validity range (one line per kind), sites off the DEM, terrain samples on no-data cells.
-    static func model(_ sectors: [Sector], parameters: AnalysisParameters, crs: String, jobs: Int) throws -> ([ProjectedFootprint], [String]) {
+    static func model(_ sectors: [Sector], parameters: AnalysisParameters, crs: String, jobs: Int) throws -> ([ProjectedFootprint], [String], samples: Int) {
         let built = try parallelMap(sectors.count, jobs: jobs, chunk: 8) { i -> (ProjectedFootprint, RadioFootprint, String?) in
             let model = SectorModel(sectors[i], parameters: parameters)
             let footprint = try model.footprint(parameters: parameters)
@@ -30,7 +30,7 @@ extension ProjectedFootprint {
         if missing > 0 {
             warnings.append("\(missing) terrain samples fell on no-data cells or outside the DEM; each took the last height before it along its radial")
         }
-        return (built.map(\.0), warnings)
+        return (built.map(\.0), warnings, built.reduce(0) { $0 + $1.1.samples })
     }
 }
 

@@ -13,6 +13,8 @@ public struct RadioFootprint: Sendable {
     public var noDataSamples: Int
     /// True when the site itself has no height in the DEM (its footprint is then `hata`'s).
     public var siteOffDEM: Bool
+    /// Terrain samples evaluated (radials × samples per radial).
+    public var samples: Int = 0
 
     public var shape: Shape { .multiPolygon(polygons) }
 }
@@ -71,7 +73,7 @@ public struct SectorModel: Sendable {
         let edges = geod.destinations(from: sector.location, azimuths: (0..<boundaryCount).map { start + Double($0) * span / Double(n) },
                                       distance: reach)
         var columns: [[(Double, Double)]]
-        var noData = 0, offDEM = false
+        var noData = 0, offDEM = false, samples = 0
         if mode == .hata || reach <= 0 {
             columns = Array(repeating: reach > 0 ? [(0, reach)] : [], count: n)
         } else {
@@ -83,6 +85,7 @@ public struct SectorModel: Sendable {
             if let g0 = dem.height(x: points[0].x, y: points[0].y) {
                 let m = max(1, Int((reach / sampleStep(dem)).rounded(.up)))
                 let distances = (1...m).map { reach * Double($0) / Double(m) }
+                samples = n * m
                 let smooth = mode == .terrain ? smoothDiffraction(distances) : []
                 columns = []
                 columns.reserveCapacity(n)
@@ -105,7 +108,7 @@ public struct SectorModel: Sendable {
             let e = edges[omni ? u % n : u], t = v / reach
             return Coordinate(sector.location.x + t * (e.x - sector.location.x), sector.location.y + t * (e.y - sector.location.y))
         }
-        return RadioFootprint(polygons: polygons, reach: reach, noDataSamples: noData, siteOffDEM: offDEM)
+        return RadioFootprint(polygons: polygons, reach: reach, noDataSamples: noData, siteOffDEM: offDEM, samples: samples)
     }
 
     /// The covered stretches along one radial (site to `end` in the DEM's CRS) and the no-data samples met.

@@ -76,7 +76,8 @@ struct Analyze: ParsableCommand {
             let t = result.timings
             let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
                           ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
-            FileHandle.standardError.write("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "\n")
+            let samples = t.terrainSamples > 0 ? ", terrain samples \(t.terrainSamples)" : ""
+            FileHandle.standardError.write("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + samples + "\n")
         }
         if quiet { return }
         switch format {
