@@ -77,7 +77,7 @@ extension Tech {
         case .g2: return -87
         case .g3: return -87
         case .g4: return -87
-        case .g5: return -82
+        case .g5: return -78
         }
     }
 }

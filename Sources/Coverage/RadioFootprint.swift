@@ -86,12 +86,12 @@ public struct SectorModel: Sendable {
                 let m = max(1, Int((reach / sampleStep(dem)).rounded(.up)))
                 let distances = (1...m).map { reach * Double($0) / Double(m) }
                 samples = n * m
-                let smooth = mode == .terrain ? smoothDiffraction(distances) : []
+                let limits = limits(distances)
                 columns = []
                 columns.reserveCapacity(n)
                 for c in 0..<n {
                     let (column, missing) = radial(dem: dem, from: points[0], to: points[c + 1], ground: g0,
-                                                   distances: distances, smooth: smooth)
+                                                   distances: distances, limits: limits)
                     columns.append(column)
                     noData += missing
                 }
@@ -112,8 +112,12 @@ public struct SectorModel: Sendable {
     }
 
     /// The covered stretches along one radial (site to `end` in the DEM's CRS) and the no-data samples met.
+    ///
+    /// A sample is covered when J(ν) − J_smooth ≤ MAPL − Hata, i.e. when ν is at most `limits.nu[k]`
+    /// (J is increasing). Most samples are settled in O(1): with line of sight ν ≤ 0, so J ≤ J(0);
+    /// without it ν > 0, so J > J(0). Only the others need the receiver's horizon on the hull.
     func radial(dem: Raster, from site: Coordinate, to end: Coordinate, ground g0: Double,
-                distances: [Double], smooth: [Double]) -> ([(Double, Double)], Int) {
+                distances: [Double], limits: Limits) -> ([(Double, Double)], Int) {
         var w = walk()
         let m = distances.count
         var stretches: [(Double, Double)] = []
@@ -121,11 +125,12 @@ public struct SectorModel: Sendable {
         var last = g0
         var previousMargin = Double.infinity, previousD = 0.0
         var openedAt: Double? = 0
-        let mapl = budget.mapl
+        let los = mode == .los
+        let dx = end.x - site.x, dy = end.y - site.y
         for k in 0..<m {
             let d = distances[k], t = Double(k + 1) / Double(m)
             let ground: Double
-            if let h = dem.height(x: site.x + t * (end.x - site.x), y: site.y + t * (end.y - site.y)) {
+            if let h = dem.height(x: site.x + t * dx, y: site.y + t * dy) {
                 ground = h
                 last = h
             } else {
@@ -133,12 +138,19 @@ public struct SectorModel: Sendable {
                 missing += 1
             }
             let rel = ground - g0
-            let sight = w.sight(distance: d, ground: rel)
+            let clearance = w.clearance(distance: d, ground: rel)
             let margin: Double
-            if mode == .los {
-                margin = sight.lineOfSight ? max(sight.clearance, 1e-12) : min(sight.clearance, -1e-12)
+            if los {
+                margin = clearance >= 0 ? max(clearance, 1e-12) : clearance
             } else {
-                margin = mapl - hata.loss(distance: d) - max(0, knifeEdgeLoss(sight.nu) - smooth[k])
+                let limit = limits.loss[k]
+                if clearance > 0 && limit >= Self.jZero {
+                    margin = limit - Self.jZero  // clear path: J ≤ J(0) ≤ limit
+                } else if clearance <= 0 && limit < Self.jZero {
+                    margin = limit - Self.jZero  // blocked: J > J(0) > limit
+                } else {
+                    margin = limit - knifeEdgeLoss(w.sight(distance: d, ground: rel).nu)
+                }
             }
             let covered = margin >= 0
             if covered != (openedAt != nil) {
@@ -151,10 +163,25 @@ public struct SectorModel: Sendable {
             }
             previousMargin = margin
             previousD = d
-            w.pass(distance: d, ground: rel)
+            w.pass(distance: d, ground: rel, hull: !los)
         }
         if let a = openedAt, let end = distances.last, end > a { stretches.append((a, end)) }
         return (stretches.filter { $0.1 > $0.0 }, missing)
+    }
+
+    /// J(0), the knife-edge loss at grazing incidence.
+    static let jZero = knifeEdgeLoss(0)
+
+    /// Per sample distance, the most diffraction loss the budget allows: MAPL − Hata + J_smooth (dB).
+    struct Limits {
+        var loss: [Double]
+    }
+
+    func limits(_ distances: [Double]) -> Limits {
+        guard mode == .terrain else { return Limits(loss: []) }
+        let smooth = smoothDiffraction(distances)
+        // Within the reach Hata's loss never exceeds the MAPL: the clamp only absorbs rounding at the reach.
+        return Limits(loss: distances.indices.map { k in max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k] })
     }
 }
 

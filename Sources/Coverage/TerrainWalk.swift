@@ -75,8 +75,14 @@ struct TerrainWalk {
         return Sight(nu: nu, lineOfSight: false, clearance: rxSlope - txSlope)
     }
 
-    /// Passes the sample at `distance` with ground `ground` (relative to the site's).
-    mutating func pass(distance d: Double, ground: Double) {
+    /// The receiver's ray slope minus the steepest slope to the terrain passed: ≥ 0 is line of sight. O(1).
+    func clearance(distance d: Double, ground: Double) -> Double {
+        (ground + rxHeight - bulge * d * d - txHeight) / d - txSlope
+    }
+
+    /// Passes the sample at `distance` with ground `ground` (relative to the site's). Without
+    /// `hull`, only the transmitter's horizon is kept (enough for line of sight).
+    mutating func pass(distance d: Double, ground: Double, hull: Bool = true) {
         let h = ground - bulge * d * d
         let slope = (h - txHeight) / d
         if slope > txSlope {
@@ -84,6 +90,7 @@ struct TerrainWalk {
             horizonDistance = d
             horizonGround = ground
         }
+        if !hull { return }
         while hullD.count >= 2 {
             let n = hullD.count
             let cross = (hullD[n - 1] - hullD[n - 2]) * (h - hullH[n - 2]) - (hullH[n - 1] - hullH[n - 2]) * (d - hullD[n - 2])
