@@ -126,16 +126,18 @@ public struct SectorModel: Sendable {
         var previousMargin = Double.infinity, previousD = 0.0
         var openedAt: Double? = 0
         let los = mode == .los
-        let dx = end.x - site.x, dy = end.y - site.y
+        let heights = UnsafeMutableBufferPointer<Double>.allocate(capacity: m)
+        defer { heights.deallocate() }
+        dem.sampleLine(from: site, to: end, count: m, into: heights)
         for k in 0..<m {
-            let d = distances[k], t = Double(k + 1) / Double(m)
+            let d = distances[k]
             let ground: Double
-            if let h = dem.height(x: site.x + t * dx, y: site.y + t * dy) {
-                ground = h
-                last = h
-            } else {
+            if heights[k].isNaN {
                 ground = last
                 missing += 1
+            } else {
+                ground = heights[k]
+                last = ground
             }
             let rel = ground - g0
             let clearance = w.clearance(distance: d, ground: rel)

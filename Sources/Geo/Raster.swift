@@ -188,6 +188,37 @@ public struct Raster: Sendable {
         return top + (bottom - top) * ty
     }
 
+    /// Heights at `count` points evenly spaced from `a` (excluded) to `b` (included), both in the
+    /// raster's CRS, into `out` (NaN where `height(x:y:)` gives nil). The same bilinear rule as
+    /// `height(x:y:)`, with the pixel position stepped along the line: the fast path for profiles.
+    public func sampleLine(from a: Coordinate, to b: Coordinate, count: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        let px0 = inverse[0] + a.x * inverse[1], py0 = inverse[3] + a.y * inverse[5]
+        let px1 = inverse[0] + b.x * inverse[1], py1 = inverse[3] + b.y * inverse[5]
+        let w = width, h = height
+        cells.withUnsafeBufferPointer { cells in
+            for k in 0..<count {
+                let t = Double(k + 1) / Double(count)
+                let px = px0 + t * (px1 - px0), py = py0 + t * (py1 - py0)
+                let fx = px - 0.5, fy = py - 0.5
+                // Inside, away from the edges: four neighbours without clamping.
+                if fx >= 0, fy >= 0, fx < Double(w - 1), fy < Double(h - 1) {
+                    let c0 = Int(fx), r0 = Int(fy)
+                    let tx = fx - Double(c0), ty = fy - Double(r0)
+                    let i = r0 * w + c0
+                    let a = cells[i], b = cells[i + 1], c = cells[i + w], d = cells[i + w + 1]
+                    if !(a.isNaN || b.isNaN || c.isNaN || d.isNaN) {
+                        let top = Double(a) + (Double(b) - Double(a)) * tx
+                        let bottom = Double(c) + (Double(d) - Double(c)) * tx
+                        out[k] = top + (bottom - top) * ty
+                        continue
+                    }
+                }
+                let x = geoTransform[0] + px * geoTransform[1], y = geoTransform[3] + py * geoTransform[5]
+                out[k] = height(x: x, y: y) ?? .nan
+            }
+        }
+    }
+
     /// What PROJ is given for this raster's CRS: its EPSG code when it has one, else its WKT.
     public var crsForPROJ: String { crsCode ?? crsWKT }
 

@@ -126,4 +126,27 @@ final class RasterTests: XCTestCase {
         XCTAssertTrue(info.contains("\"minimum\":1.0") || info.contains("\"minimum\": 1.0"), info)
         XCTAssertTrue(info.contains("\"noDataValue\":-32768.0") || info.contains("\"noDataValue\": -32768.0"), info)
     }
+
+    func testSampleLineAgreesWithPointSampling() throws {
+        var rows: [[Double]] = []
+        for r in 0..<12 {
+            var row: [Double] = []
+            for c in 0..<15 { row.append(r == 4 && c == 6 ? -9999 : Double((r * 37) % 11) * 3.5 + Double(c)) }
+            rows.append(row)
+        }
+        let r = try Raster(contentsOf: try Self.writeGrid(rows, noData: -9999))
+        // From inside across the no-data cell and out past the east edge.
+        let a = Coordinate(800_010, 1_550_300), b = Coordinate(800_480, 1_550_020)
+        let n = 97
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { buffer.deallocate() }
+        r.sampleLine(from: a, to: b, count: n, into: buffer)
+        var outside = 0
+        for k in 0..<n {
+            let t = Double(k + 1) / Double(n)
+            let expected = r.height(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))
+            if let expected { XCTAssertEqual(buffer[k], expected, accuracy: 1e-9, "sample \(k)") } else { XCTAssertTrue(buffer[k].isNaN); outside += 1 }
+        }
+        XCTAssertGreaterThan(outside, 0)
+    }
 }
