@@ -55,9 +55,10 @@ struct RadioOptions: ParsableArguments {
         p.radio.rxHeight = rxHeight
         p.radio.threshold = [.g2: threshold2G, .g3: threshold3G, .g4: threshold4G, .g5: threshold5G]
         if let dem, mode != .fixed {
-            p.radio.dem = try Raster(contentsOf: dem)
-            // The file named (for a VRT, the VRT itself); nil for GDAL's virtual paths (/vsizip/…).
-            p.radio.demSHA256 = FileManager.default.contents(atPath: dem).map { SHA256.hex([UInt8]($0)) }
+            // The grid is read while the file is fingerprinted: the file named (for a VRT, the VRT
+            // itself); nil for GDAL's virtual paths (/vsizip/…).
+            (p.radio.dem, p.radio.demSHA256) = try sideBySide({ try Raster(contentsOf: dem) },
+                                                              { FileManager.default.contents(atPath: dem).map { SHA256.hex([UInt8]($0)) } })
         }
         return p
     }
