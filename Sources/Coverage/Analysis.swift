@@ -207,7 +207,11 @@ public struct ProjectedFootprint: Sendable {
     /// The footprint as a GEOS polygon, made on each call (in the calling thread's context).
     public func geometry() throws -> Geometry {
         guard let parts else { return try .polygon([ring]) }
-        return try Geometry(.multiPolygon(parts))
+        let g = try Geometry(.multiPolygon(parts))
+        // Traced rings can touch themselves where two stretches meet at one interpolated point:
+        // GEOS's overlays need a valid polygon, so such a footprint is repaired (its area is unchanged).
+        guard try g.invalidity() != nil else { return g }
+        return try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
     }
 
     /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
