@@ -156,3 +156,12 @@ public func knifeEdgeLoss(_ v: Double) -> Double {
     guard v > -0.78 else { return 0 }
     return 6.9 + 20 * log10(((v - 0.1) * (v - 0.1) + 1).squareRoot() + v - 0.1)
 }
+
+/// The ν at which J(ν) reaches `loss` dB (the inverse of `knifeEdgeLoss` above 0 dB; −0.78 at 0).
+public func inverseKnifeEdgeLoss(_ loss: Double) -> Double {
+    guard loss > 0 else { return -0.78 }
+    // J = 6.9 + 20·log10(√(t² + 1) + t) with t = ν − 0.1, so √(t² + 1) + t = y and t = (y² − 1) / 2y.
+    let y = pow(10, (loss - 6.9) / 20)
+    return max(-0.78, (y * y - 1) / (2 * y) + 0.1)
+}
+

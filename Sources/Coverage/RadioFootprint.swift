@@ -156,13 +156,21 @@ public struct SectorModel: Sendable {
             if los {
                 margin = clearance >= 0 ? max(clearance, 1e-12) : clearance
             } else {
-                let limit = limits.loss[k]
-                if clearance > 0 && limit >= Self.jZero {
-                    margin = limit - Self.jZero  // clear path: J ≤ J(0) ≤ limit
-                } else if clearance <= 0 && limit < Self.jZero {
-                    margin = limit - Self.jZero  // blocked: J > J(0) > limit
+                // Margins in ν: covered while ν ≤ the budget's ν (J is increasing).
+                let nuLimit = limits.nu[k]
+                if clearance > 0 {
+                    // Clear path: ν ≤ 0, so the budget decides only when it allows less than J(0).
+                    margin = nuLimit >= 0 ? nuLimit : nuLimit - w.sight(distance: d, ground: rel).nu
                 } else {
-                    margin = limit - knifeEdgeLoss(w.sight(distance: d, ground: rel).nu)
+                    // Blocked: ν > 0, and the Bullington point lies at or beyond the transmitter's
+                    // horizon, so ν is at least its value there: a shadow is mostly settled without the hull.
+                    let dt = w.horizonDistance
+                    let low = -clearance * (2 * d * dt / (w.wavelength * (d - dt))).squareRoot()
+                    if nuLimit <= 0 {
+                        margin = min(nuLimit - low, -1e-12)
+                    } else {
+                        margin = low > nuLimit ? nuLimit - low : nuLimit - w.sight(distance: d, ground: rel).nu
+                    }
                 }
             }
             let covered = margin >= 0
@@ -182,19 +190,19 @@ public struct SectorModel: Sendable {
         return (stretches.filter { $0.1 > $0.0 }, missing)
     }
 
-    /// J(0), the knife-edge loss at grazing incidence.
-    static let jZero = knifeEdgeLoss(0)
-
-    /// Per sample distance, the most diffraction loss the budget allows: MAPL − Hata + J_smooth (dB).
+    /// Per sample distance, the most diffraction loss the budget allows, MAPL − Hata + J_smooth (dB),
+    /// and the ν at which J reaches it.
     struct Limits {
         var loss: [Double]
+        var nu: [Double]
     }
 
     func limits(_ distances: [Double]) -> Limits {
-        guard mode == .terrain else { return Limits(loss: []) }
+        guard mode == .terrain else { return Limits(loss: [], nu: []) }
         let smooth = smoothDiffraction(distances)
         // Within the reach Hata's loss never exceeds the MAPL: the clamp only absorbs rounding at the reach.
-        return Limits(loss: distances.indices.map { k in max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k] })
+        let loss = distances.indices.map { k in max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k] }
+        return Limits(loss: loss, nu: loss.map(inverseKnifeEdgeLoss))
     }
 }
 

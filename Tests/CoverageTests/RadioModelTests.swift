@@ -46,6 +46,8 @@ final class RadioModelTests: XCTestCase, UTMFrame {
         XCTAssertEqual(knifeEdgeLoss(0), 6.9 + 20 * log10(1.01.squareRoot() - 0.1), accuracy: 1e-12)
         XCTAssertEqual(knifeEdgeLoss(0), 6.03, accuracy: 0.01)
         XCTAssertEqual(knifeEdgeLoss(-1), 0)
+        for v in [-0.5, 0, 0.7, 1.8973, 5] { XCTAssertEqual(inverseKnifeEdgeLoss(knifeEdgeLoss(v)), v, accuracy: 1e-9) }
+        XCTAssertEqual(inverseKnifeEdgeLoss(0), -0.78)
     }
 
     func testFlatTerrainRadiusMatchesHandComputedHata() throws {
