@@ -19,6 +19,8 @@ public struct VillageCoverage: Sendable {
     public var centre: Coordinate
     /// The polygon as analysed when it had to be repaired, lon/lat; nil when the input was valid.
     public var repairedShape: Shape?
+    /// For a village not covered under a propagation model: the best link to its centre.
+    public var bestLink: BestLink? = nil
 
     public func fraction(_ c: CoverageClass) -> Double { fractions[CoverageClass.allCases.firstIndex(of: c)!] }
 }
@@ -41,6 +43,8 @@ public struct PlaceCoverage: Sendable {
 /// Wall time of each stage, in seconds (for `--timings`; never written into reports).
 public struct StageTimings: Sendable {
     public var footprints = 0.0, index = 0.0, overlay = 0.0, fibre = 0.0, places = 0.0
+    /// Terrain samples the radio model evaluated (0 without a DEM).
+    public var terrainSamples = 0
 }
 
 public struct AnalysisResult: Sendable {
@@ -105,9 +109,16 @@ public struct CoverageAnalysis {
         let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage
-        let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
-            Footprint.ring(of: sectors[i], radius: parameters.radius(for: sectors[i]), arcStep: parameters.arcStep)
+        let flat = parameters.radio.mode == .fixed
+        // Far enough for the zones: a propagation model's footprint reaches as far as its link budget.
+        func zoneRadius(_ s: Sector) -> Double {
+            flat ? parameters.radius(for: s) : SectorModel(s, parameters: parameters).reach(parameters: parameters)
         }
+        let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
+            Footprint.ring(of: sectors[i], radius: zoneRadius(sectors[i]), arcStep: parameters.arcStep)
+        }
+        var modelWarnings: [String] = []
+        let reachIndex = flat ? nil : ReachIndex(sectors: sectors, parameters: parameters)
         let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
         timings.footprints = lap()
 
@@ -124,17 +135,25 @@ public struct CoverageAnalysis {
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
             // error when it comes near the zone's villages, and left out when it is far from all.
             progress?.start(stage("footprints"), total: nearZone.count)
-            let projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256, progress: progress) { k -> ProjectedFootprint? in
-                let s = sectors[nearZone[k]]
-                let ring = perZone ? lonLatRings[nearZone[k]]
-                                   : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-                do {
-                    return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                              radius: parameters.radius(for: s))
-                } catch {
-                    if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
-                    throw input.sectorError(nearZone[k], field: "lat, lon", error)
+            let projected: [ProjectedFootprint?]
+            if flat {
+                projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256, progress: progress) { k -> ProjectedFootprint? in
+                    let s = sectors[nearZone[k]]
+                    let ring = perZone ? lonLatRings[nearZone[k]]
+                                       : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
+                    do {
+                        return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                                  radius: parameters.radius(for: s))
+                    } catch {
+                        if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
+                        throw input.sectorError(nearZone[k], field: "lat, lon", error)
+                    }
                 }
+            } else {
+                let built = try ProjectedFootprint.model(nearZone.map { sectors[$0] }, parameters: parameters, crs: crs, jobs: jobs)
+                projected = built.0
+                modelWarnings += built.1
+                timings.terrainSamples += built.samples
             }
             let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
             let footprints = projected.compactMap { $0 }
@@ -179,6 +198,14 @@ public struct CoverageAnalysis {
                 coverage[members[k]] = outcome.coverage
                 villageWarnings[members[k]] = outcome.warnings
             }
+            if let reachIndex {
+                // Why a village is dark: the best link to its centre.
+                let links = try parallelMap(members.count, jobs: jobs, chunk: 16) { k -> BestLink? in
+                    let c = coverage[members[k]]!
+                    return c.mobileStatus == .covered ? nil : try reachIndex.best(to: c.centre)
+                }
+                for (k, link) in links.enumerated() { coverage[members[k]]!.bestLink = link }
+            }
             timings.overlay += lap()
             progress?.finish()
 
@@ -215,7 +242,7 @@ public struct CoverageAnalysis {
             progress?.finish()
         }
 
-        var warnings = villageWarnings.flatMap { $0 }
+        var warnings = modelWarnings + villageWarnings.flatMap { $0 }
         if sectors.isEmpty { warnings.append("the sites file has no sectors: every village is uncovered") }
         if let fibre = input.fibre, fibre.isEmpty {
             warnings.append("the fibre layer has no features: every village is without fixed broadband")
@@ -250,8 +277,10 @@ public struct ProjectedFootprint: Sendable {
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
     let radius: Double
-    /// Footprints with the same antenna key and a smaller radius lie inside this one.
+    /// Footprints with the same antenna key and a smaller radius lie inside this one (flat wedges only).
     let antenna: AntennaKey
+    /// The polygons of a propagation-model footprint (outer rings and holes); nil for a flat wedge.
+    let parts: [[[Coordinate]]]?
 
     /// The footprint of `sector` from its ring in the working CRS.
     public init(_ sector: Sector, ring: [Coordinate], radius: Double) {
@@ -259,13 +288,35 @@ public struct ProjectedFootprint: Sendable {
         convex = sector.isOmnidirectional || sector.beamwidth <= 180
         self.radius = radius
         antenna = AntennaKey(sector)
+        parts = nil
+    }
+
+    /// A propagation-model footprint: polygons in the working CRS, never treated as convex or nested.
+    public init(_ sector: Sector, polygons: [[[Coordinate]]], reach: Double) {
+        // The window only gives the bounds: the outer rings' vertices, one after another.
+        window = ConvexWindow(ring: polygons.flatMap { $0[0] })
+        convex = false
+        radius = reach
+        antenna = AntennaKey(sector)
+        parts = polygons
     }
 
     var ring: [Coordinate] { window.ring }
+    /// The rings the sweep takes: the wedge, or every ring of every polygon.
+    var rings: [[Coordinate]] { parts.map { $0.flatMap { $0 } } ?? [window.ring] }
+    /// Whether footprints of the same antenna nest by radius.
+    var nests: Bool { parts == nil }
     public var bounds: Bounds { window.bounds }
 
     /// The footprint as a GEOS polygon, made on each call (in the calling thread's context).
-    public func geometry() throws -> Geometry { try .polygon([ring]) }
+    public func geometry() throws -> Geometry {
+        guard let parts else { return try .polygon([ring]) }
+        let g = try Geometry(.multiPolygon(parts))
+        // Traced rings can touch themselves where two stretches meet at one interpolated point:
+        // GEOS's overlays need a valid polygon, so such a footprint is repaired (its area is unchanged).
+        guard try g.invalidity() != nil else { return g }
+        return try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
+    }
 
     /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
     public func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
@@ -391,7 +442,7 @@ public struct VillageOverlay: @unchecked Sendable {
                 let bit = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
                 let covers = zip(candidates, candidateLayers).compactMap { f, ls -> LayeredCoverage.Cover? in
                     let mask = ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) }
-                    return mask == 0 ? nil : LayeredCoverage.Cover(ring: footprints[f].ring, layers: mask)
+                    return mask == 0 ? nil : LayeredCoverage.Cover(rings: footprints[f].rings, layers: mask)
                 }
                 let (regionArea, covered) = LayeredCoverage.areas(region: rings, covers: covers, layerCount: group.count)
                 for (k, l) in group.enumerated() where regionArea > 0 {
@@ -411,7 +462,7 @@ public struct VillageOverlay: @unchecked Sendable {
             for f in chain {
                 guard let box = try rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
-                if let r = applied[fp.antenna], r >= fp.radius { continue }
+                if fp.nests, let r = applied[fp.antenna], r >= fp.radius { continue }
                 guard fp.bounds.intersects(box) else { continue }
                 let restVertices = try villageVertices(rest)
                 if fp.bounds.contains(box), fp.holdsAll(restVertices) {

@@ -148,8 +148,10 @@ public struct InputLoader {
         if let r = radius, r > InputLimits.maxRadius {
             throw fail("radius_m", "\(Self.format(r)) is more than \(Self.format(InputLimits.maxRadius)) metres, beyond any real cell")
         }
-        return Sector(siteID: siteID, operator: op, tech: tech, location: location,
-                      azimuth: azimuth, beamwidth: beamwidth, radius: radius)
+        var sector = Sector(siteID: siteID, operator: op, tech: tech, location: location,
+                            azimuth: azimuth, beamwidth: beamwidth, radius: radius)
+        try radioColumns(of: &sector, field: field, fail)
+        return sector
     }
 
     func siteLocation(lat: String, lon: String, _ fail: (String, String) -> InputError) throws -> Coordinate {

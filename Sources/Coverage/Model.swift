@@ -93,6 +93,8 @@ public struct Sector: Sendable {
     public var radius: Double?
     /// How far the recorded position may be from the real one (OpenCelliD's `range`), metres.
     public var positionUncertainty: Double?
+    /// The radio columns (height_m, frequency_mhz, eirp_dbm, environment); nil means the default.
+    public var heightM: Double?, frequencyMHz: Double?, eirpDBm: Double?, environment: Environment?
 
     public init(siteID: String, operator op: String, tech: Tech, location: Coordinate,
                 azimuth: Double? = nil, beamwidth: Double = 360, radius: Double? = nil, positionUncertainty: Double? = nil) {
@@ -162,6 +164,8 @@ public struct AnalysisParameters: Sendable {
     public var jobs: Int?
     /// The "what if" the input was filtered by (operators counted, technologies left out).
     public var scenario = Scenario()
+    /// The propagation model and link budget (`fixed` draws the radius wedges).
+    public var radio = RadioParameters()
 
     public init() {}
 

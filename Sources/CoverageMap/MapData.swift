@@ -67,6 +67,7 @@ public struct MapData: Sendable {
                 p.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
                 // Measured speeds, for the speed view (only when the analysis had speed tests).
                 if let q = r["quality"] { p.append("quality", q) }
+                if let link = r["best_link"] { p.append("best_link", link) }
                 villages.append((p, shape))
             case "mobile_gap":
                 gaps.append((["village_id": f.properties["village_id"] ?? .null, "area_m2": f.properties["area_m2"] ?? .null], shape))

@@ -152,16 +152,13 @@ struct SitePlanner {
     }
 
     func sector(at location: Coordinate, number: Int) -> Sector {
+        // Under a propagation model the link budget sets the reach; --radius, when given, caps it.
         Sector(siteID: String(format: "NEW-%02d", number), operator: options.operatorName, tech: options.tech,
-               location: location, radius: options.radius(result.parameters))
+               location: location, radius: result.parameters.radio.mode == .fixed ? options.radius(result.parameters) : options.radius)
     }
 
     func candidate(at location: Coordinate) throws -> Candidate {
-        let radius = options.radius(result.parameters)
-        let s = sector(at: location, number: 0)
-        let ring = Footprint.ring(of: s, radius: radius, arcStep: result.parameters.arcStep)
-        let footprint = ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: result.crs).transformed(ring),
-                                           radius: radius)
+        let footprint = try ProjectedFootprint.of(sector(at: location, number: 0), parameters: result.parameters, crs: result.crs).projected
         let geometry = try footprint.geometry()
         _ = try geometry.bounds  // cached before the geometry is read from other threads
         return Candidate(location: location, footprint: footprint, geometry: geometry)
@@ -215,9 +212,9 @@ struct SitePlanner {
         gains.sort { $0.index < $1.index }
         let covered = gains.filter(\.newlyCovered)
         let s = sector(at: c.location, number: number)
-        let radius = options.radius(parameters)
-        return ProposedSite(sector: s, radius: radius,
-                            footprint: .polygon([Footprint.ring(of: s, radius: radius, arcStep: parameters.arcStep)]),
+        let drawn = try ProjectedFootprint.of(s, parameters: parameters, crs: result.crs)
+        return ProposedSite(sector: s, radius: drawn.reach,
+                            footprint: drawn.lonLat,
                             villages: gains,
                             householdsCovered: covered.reduce(0) { $0 + (input.villages[$1.index].households ?? 0) },
                             villagesCovered: covered.count, areaCoveredM2: area)

@@ -88,6 +88,7 @@ public struct Report: Sendable {
                 "title": .string(p.scenario.title ?? ""),
             ])
         }
+        if p.radio.mode != .fixed { o.append("propagation", .object(radioJSON())) }
         return o
     }
 
@@ -115,6 +116,7 @@ public struct Report: Sendable {
             ["status": .string(f.status.rawValue), "distance_m": .number(round2(f.distanceM)), "nearest": lonLat(f.nearest)]
         } ?? .null)
         if r.repairedShape != nil { o.append("repaired", true) }
+        if result.parameters.radio.mode != .fixed { o.append("best_link", bestLinkJSON(r.bestLink)) }
         return o
     }
 

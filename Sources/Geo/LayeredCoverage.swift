@@ -13,13 +13,22 @@
 /// polygons, convex or not. Both are closed rings in a planar CRS.
 public enum LayeredCoverage {
     public struct Cover {
-        /// Closed ring.
-        public var ring: [Coordinate]
+        /// Closed rings that do not cross: one simple polygon, or the outer rings and holes of a
+        /// multipolygon (inside is where a line crosses its rings an odd number of times).
+        public var rings: [[Coordinate]]
         /// Bit `l` set when this cover counts for layer `l` (at most 64 layers).
         public var layers: UInt64
 
         public init(ring: [Coordinate], layers: UInt64) {
-            self.ring = ring
+            self.rings = [ring]
+            self.layers = layers
+        }
+
+        /// The first ring (the whole cover when it is one simple polygon).
+        public var ring: [Coordinate] { rings.first ?? [] }
+
+        public init(rings: [[Coordinate]], layers: UInt64) {
+            self.rings = rings
             self.layers = layers
         }
     }
@@ -39,11 +48,16 @@ public enum LayeredCoverage {
         for ring in region { Edge.append(ring, owner: -1, to: &edges) }
         var layersOf: [UInt64] = []
         for cover in covers where cover.layers != 0 {
-            guard let coverBox = Bounds(of: cover.ring), coverBox.intersects(box) else { continue }
-            let ring = box.contains(coverBox) ? cover.ring : clip(cover.ring, to: box)
-            if ring.count < 4 { continue }
-            Edge.append(ring, owner: Int32(layersOf.count), to: &edges)
-            layersOf.append(cover.layers)
+            var added = false
+            // A cover's rings share one owner: parity over all of them gives its holes and parts.
+            for coverRing in cover.rings {
+                guard let coverBox = Bounds(of: coverRing), coverBox.intersects(box) else { continue }
+                let ring = box.contains(coverBox) ? coverRing : clip(coverRing, to: box)
+                if ring.count < 4 { continue }
+                Edge.append(ring, owner: Int32(layersOf.count), to: &edges)
+                added = true
+            }
+            if added { layersOf.append(cover.layers) }
         }
         edges.sort { $0.x0 < $1.x0 }
 

@@ -34,6 +34,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
     @OptionGroup(title: "Plan targets and measurements") var targetOptions: TargetOptions
+    @OptionGroup(title: "Radio model") var radio: RadioOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -82,7 +83,7 @@ struct Analyze: ParsableCommand {
         loaded.files += measured.files
         let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let readTime = lap()
-        let analysis = CoverageAnalysis(input: input, parameters: parameters)
+        let analysis = CoverageAnalysis(input: input, parameters: try radio.parameters(parameters, bundledDEM: try inputs.bundledDEM()))
         for line in loaded.readSummary() { printer?.note(line) }
         printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
         let result = try analysis.run(progress: progress)
@@ -109,7 +110,8 @@ struct Analyze: ParsableCommand {
             let t = result.timings
             let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
                           ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
-            FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "")
+            let samples = t.terrainSamples > 0 ? ", terrain samples \(t.terrainSamples)" : ""
+            FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + samples)
         }
         if quiet { return }
         switch format {

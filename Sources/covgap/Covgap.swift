@@ -20,7 +20,7 @@ struct Covgap: ParsableCommand {
         Exit codes: 0 done; 1 a check failed; 2 bad usage or bad input; 3 an internal error.
         """,
         version: Report.generator,
-        subcommands: [Analyze.self, Footprints.self, MapCommand.self, AtlasCommand.self, Check.self, Diff.self, Plan.self, Synth.self],
+        subcommands: [Analyze.self, Footprints.self, MapCommand.self, AtlasCommand.self, Check.self, Diff.self, Plan.self, Synth.self, Profile.self],
         defaultSubcommand: Analyze.self
     )
 

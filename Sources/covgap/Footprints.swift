@@ -29,6 +29,7 @@ struct Footprints: ParsableCommand {
     var precision: Int = 6
 
     @OptionGroup var footprint: FootprintOptions
+    @OptionGroup(title: "Radio model") var radio: RadioOptions
 
     func validate() throws {
         if let out, sameFile(out, sites) {
@@ -39,9 +40,10 @@ struct Footprints: ParsableCommand {
     func run() throws {
         let loaded = try InputOptions(villages: nil, sites: sites, fibre: nil, places: nil).loadSites(inputCRS: footprint.inputCRS)
         for w in loaded.warnings { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
-        let parameters = footprint.parameters
-        let features: [(properties: JSONObject, geometry: Shape?)] = loaded.sectors.map { s in
-            let radius = parameters.radius(for: s)
+        let parameters = try radio.parameters(footprint.parameters)
+        let shapes = try Footprint.shapes(of: loaded.sectors, parameters: parameters)
+        let features: [(properties: JSONObject, geometry: Shape?)] = zip(loaded.sectors, shapes).map { s, shape in
+            let radius = shape.reach
             let props: JSONObject = [
                 "site_id": .string(s.siteID), "operator": .string(s.operator), "tech": .string(s.tech.rawValue),
                 "azimuth": s.isOmnidirectional ? .null : .number(s.azimuth!),
@@ -49,7 +51,7 @@ struct Footprints: ParsableCommand {
                 "radius_m": .number(radius),
                 "position_uncertainty_m": s.positionUncertainty.map(JSONValue.number) ?? .null,
             ]
-            return (props, Footprint.shape(of: s, parameters: parameters))
+            return (props, shape.shape)
         }
         let bytes = GeoJSONWriter(precision: precision).encode(features)
         if let out {

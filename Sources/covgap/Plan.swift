@@ -28,6 +28,7 @@ struct Plan: ParsableCommand {
     @OptionGroup var inputs: InputOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
+    @OptionGroup(title: "Radio model") var radio: RadioOptions
 
     @Option(parsing: .unconditional, help: "How many new sites to propose at most (0–10000).")
     var newSites: Int = 1
@@ -93,7 +94,7 @@ struct Plan: ParsableCommand {
             options.corridors = try loader.corridors(try GeoJSONReader.read(bytes: try InputFile.read(corridors), source: corridors),
                                                      file: corridors)
         }
-        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
+        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: try radio.parameters(model.parameters, bundledDEM: try inputs.bundledDEM()))
         let result = try CoverageAnalysis(input: input, parameters: parameters).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
             FileHandle.standardError.writeLine("covgap: warning: \(w)")

@@ -33,6 +33,9 @@ struct Synth: ParsableCommand {
     @Option(help: ArgumentHelp("Folder to write into (created if missing).", valueName: "dir"))
     var out: String
 
+    @Flag(help: "Also write dem.tif: synthetic hills and valleys over the villages at one arc-second (about 30 m), for --dem.")
+    var dem = false
+
     func validate() throws {
         guard villages >= 1 else { throw ValidationError("--villages must be at least 1") }
         if let sites, sites < 1 { throw ValidationError("--sites must be at least 1") }
@@ -74,6 +77,10 @@ struct Synth: ParsableCommand {
             ("fibre.geojson", writer.encode(fibre)),
             ("places.geojson", writer.encode(places)),
         ])
+        if dem {
+            let (w, h) = try SyntheticTerrain(seed: seed).writeDEM(to: (out as NSString).appendingPathComponent("dem.tif"), covering: input)
+            FileHandle.standardError.writeLine("covgap synth: dem.tif, \(w) × \(h) cells of 1″")
+        }
         FileHandle.standardError.writeLine("covgap synth: \(input.villages.count) villages, \(siteCount) sites (\(input.sectors.count) sectors), \(input.fibre?.count ?? 0) fibre features, \(input.places?.count ?? 0) places → \(out)")
     }
 }

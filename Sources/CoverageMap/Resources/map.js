@@ -588,6 +588,15 @@ function details() {
   if (opOrder.length) { box.appendChild(el("h3", null, "Area covered, by operator")); box.appendChild(table(opOrder.map(function (o) { return [o, pct(opFrac(v, o)), opFrac(v, o)]; }))); }
   box.appendChild(el("h3", null, "Fixed broadband"));
   box.appendChild(table([["Status", p.fixed_status === "available" ? "Available" : p.fixed_status === "unavailable" ? "Unavailable" : "No fibre layer"], ["Distance to fibre", meters(p.fibre_distance_m)]]));
+  if (p.best_link) { box.appendChild(el("h3", null, "Why no full signal: the best link to the centre")); box.appendChild(table(bestLinkRows(p.best_link))); }
+}
+// report.json's best_link (runs with a propagation model): the sector, its losses and what blocks it.
+function bestLinkRows(b) {
+  function db(x) { return x == null ? "\u2014" : (+x).toFixed(1) + " dB"; }
+  var o = b.obstruction;
+  return [["Sector", str(b.site_id) + " \u00b7 " + str(b.operator) + " " + str(b.tech)], ["Distance", meters(b.distance_m)],
+    ["Path loss", db(b.path_loss_db)], ["of which terrain", db(b.diffraction_db)], ["Allowed (MAPL)", db(b.mapl_db)],
+    ["Obstruction", o ? (+o.elevation_m).toFixed(0) + " m at " + (+o.lat).toFixed(5) + ", " + (+o.lon).toFixed(5) : "none: line of sight"]];
 }
 
 // ---------- selection, zoom to a village ----------

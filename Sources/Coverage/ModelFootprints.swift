@@ -1,0 +1,65 @@
+import Foundation
+import Geo
+
+extension ProjectedFootprint {
+    /// Every sector's propagation-model footprint in the working CRS (in parallel, results in
+    /// input order), with the warnings the model has for the run: link budgets outside a model's
+    /// validity range (one line per kind), sites off the DEM, terrain samples on no-data cells.
+    static func model(_ sectors: [Sector], parameters: AnalysisParameters, crs: String, jobs: Int) throws -> ([ProjectedFootprint], [String], samples: Int) {
+        let built = try parallelMap(sectors.count, jobs: jobs, chunk: 8) { i -> (ProjectedFootprint, RadioFootprint, String?) in
+            let model = SectorModel(sectors[i], parameters: parameters)
+            let footprint = try model.footprint(parameters: parameters)
+            let p = try Projection.cached(from: "EPSG:4326", to: crs)
+            let polygons = try footprint.polygons.map { try $0.map { try p.transformed($0) } }
+            let validity = parameters.radio.mode == .los ? nil : model.hata.validity.map { "\(model.hata.model): \($0)" }
+            return (ProjectedFootprint(sectors[i], polygons: polygons, reach: footprint.reach), footprint, validity)
+        }
+        var warnings: [String] = []
+        var outside: [String: Int] = [:], order: [String] = []
+        for (_, _, v) in built {
+            guard let v else { continue }
+            if outside[v] == nil { order.append(v) }
+            outside[v, default: 0] += 1
+        }
+        for v in order { warnings.append("\(outside[v]!) sector\(outside[v]! == 1 ? "" : "s") outside the model's validity: \(v)") }
+        let off = built.indices.filter { built[$0].1.siteOffDEM }
+        if let first = off.first {
+            warnings.append("\(off.count) sector\(off.count == 1 ? "" : "s") stand on no-data or outside the DEM (first: site \(sectors[first].siteID)); their footprints are flat-terrain ones")
+        }
+        let missing = built.reduce(0) { $0 + $1.1.noDataSamples }
+        if missing > 0 {
+            warnings.append("\(missing) terrain samples fell on no-data cells or outside the DEM; each took the last height before it along its radial")
+        }
+        return (built.map(\.0), warnings, built.reduce(0) { $0 + $1.1.samples })
+    }
+}
+
+extension Footprint {
+    /// Every sector's footprint in lon/lat under the parameters' propagation model (flat wedges
+    /// for `fixed`), on all cores, in input order; with each footprint's reach in metres.
+    public static func shapes(of sectors: [Sector], parameters: AnalysisParameters) throws -> [(shape: Shape, reach: Double)] {
+        if parameters.radio.mode == .fixed {
+            return sectors.map { (shape(of: $0, parameters: parameters), parameters.radius(for: $0)) }
+        }
+        return try parallelMap(sectors.count, jobs: max(1, parameters.jobs ?? defaultJobs), chunk: 8) { i in
+            let f = try SectorModel(sectors[i], parameters: parameters).footprint(parameters: parameters)
+            return (f.shape, f.reach)
+        }
+    }
+}
+
+extension ProjectedFootprint {
+    /// One sector's footprint under the parameters' model: in the working CRS `crs`, in lon/lat,
+    /// and its reach in metres (the radius for `fixed`). What the planner tries candidate sites with.
+    public static func of(_ sector: Sector, parameters: AnalysisParameters, crs: String) throws -> (projected: ProjectedFootprint, lonLat: Shape, reach: Double) {
+        let p = try Projection.cached(from: "EPSG:4326", to: crs)
+        if parameters.radio.mode == .fixed {
+            let radius = parameters.radius(for: sector)
+            let ring = Footprint.ring(of: sector, radius: radius, arcStep: parameters.arcStep)
+            return (ProjectedFootprint(sector, ring: try p.transformed(ring), radius: radius), .polygon([ring]), radius)
+        }
+        let f = try SectorModel(sector, parameters: parameters).footprint(parameters: parameters)
+        let projected = try f.polygons.map { try $0.map { try p.transformed($0) } }
+        return (ProjectedFootprint(sector, polygons: projected, reach: f.reach), f.shape, f.reach)
+    }
+}

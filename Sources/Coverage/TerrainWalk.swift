@@ -1,0 +1,102 @@
+import Foundation
+
+/// The terrain between an antenna and points further and further out along one radial, kept so
+/// that each new point costs O(log n): the Bullington construction (ITU-R P.526 / P.1812) over
+/// every sample passed so far.
+///
+/// Heights are taken relative to the ground at the antenna and "flattened" by the Earth's bulge
+/// (H = h − d²/2aₑ): in that frame the 4/3-Earth rays are straight lines, the transmitter's
+/// horizon is a running maximum of slopes, and the receiver's horizon is the tangent from the
+/// receiver to the upper convex hull of the profile, found by binary search.
+struct TerrainWalk {
+    /// Antenna height above the ground at the site, metres.
+    let txHeight: Double
+    let rxHeight: Double
+    /// 1 / (2 aₑ), per metre.
+    let bulge: Double
+    let wavelength: Double
+
+    /// The upper convex hull of the samples passed, in the flattened frame.
+    private var hullD: [Double] = [], hullH: [Double] = []
+    /// The steepest slope from the antenna to a sample passed, and that sample.
+    private var txSlope = -Double.infinity
+    private(set) var horizonDistance = 0.0, horizonGround = 0.0
+
+    init(txHeight: Double, rxHeight: Double, earthRadius: Double, frequencyMHz: Double) {
+        self.txHeight = txHeight
+        self.rxHeight = rxHeight
+        bulge = 1 / (2 * earthRadius)
+        wavelength = 299.792458 / frequencyMHz
+        hullD.reserveCapacity(64)
+        hullH.reserveCapacity(64)
+    }
+
+    /// What the receiver at `distance` (ground `ground`, relative to the site's) sees over the samples passed.
+    struct Sight {
+        /// ν of the Bullington point (the most obstructing point when the path is clear).
+        var nu: Double
+        /// Whether the straight (4/3-Earth) ray clears every sample.
+        var lineOfSight: Bool
+        /// The receiver's ray slope minus the steepest slope to the terrain: ≥ 0 with line of sight.
+        var clearance: Double
+    }
+
+    func sight(distance d: Double, ground: Double) -> Sight {
+        let hr = ground + rxHeight - bulge * d * d
+        let rxSlope = (hr - txHeight) / d
+        let n = hullD.count
+        if n == 0 { return Sight(nu: -.infinity, lineOfSight: true, clearance: .infinity) }
+        if txSlope < rxSlope {
+            // Clear path: the sample highest above the ray maximises H − s·d (a vertex of the hull).
+            var lo = 0, hi = n - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if hullH[mid + 1] - hullH[mid] > rxSlope * (hullD[mid + 1] - hullD[mid]) { lo = mid + 1 } else { hi = mid }
+            }
+            var nu = -Double.infinity
+            for k in max(0, lo - 1)...min(n - 1, lo + 1) where hullD[k] < d {
+                let h = hullH[k] - (txHeight + rxSlope * hullD[k])
+                nu = max(nu, h * (2 * d / (wavelength * hullD[k] * (d - hullD[k]))).squareRoot())
+            }
+            return Sight(nu: nu, lineOfSight: true, clearance: rxSlope - txSlope)
+        }
+        // Obstructed: the receiver's horizon is the tangent to the hull (a unimodal maximum).
+        var lo = 0, hi = n - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let a = (hullH[mid] - hr) / (d - hullD[mid]), b = (hullH[mid + 1] - hr) / (d - hullD[mid + 1])
+            if a < b { lo = mid + 1 } else { hi = mid }
+        }
+        let rxSlopeBack = (hullH[lo] - hr) / (d - hullD[lo])
+        // Where the two horizon rays meet, and its height above the direct ray.
+        let x = (hr - txHeight + rxSlopeBack * d) / (txSlope + rxSlopeBack)
+        let h = txSlope * x - rxSlope * x
+        let nu = x > 0 && x < d ? h * (2 * d / (wavelength * x * (d - x))).squareRoot() : 0
+        return Sight(nu: nu, lineOfSight: false, clearance: rxSlope - txSlope)
+    }
+
+    /// The receiver's ray slope minus the steepest slope to the terrain passed: ≥ 0 is line of sight. O(1).
+    func clearance(distance d: Double, ground: Double) -> Double {
+        (ground + rxHeight - bulge * d * d - txHeight) / d - txSlope
+    }
+
+    /// Passes the sample at `distance` with ground `ground` (relative to the site's). Without
+    /// `hull`, only the transmitter's horizon is kept (enough for line of sight).
+    mutating func pass(distance d: Double, ground: Double, hull: Bool = true) {
+        let h = ground - bulge * d * d
+        let slope = (h - txHeight) / d
+        if slope > txSlope {
+            txSlope = slope
+            horizonDistance = d
+            horizonGround = ground
+        }
+        if !hull { return }
+        while hullD.count >= 2 {
+            let n = hullD.count
+            let cross = (hullD[n - 1] - hullD[n - 2]) * (h - hullH[n - 2]) - (hullH[n - 1] - hullH[n - 2]) * (d - hullD[n - 2])
+            if cross >= 0 { hullD.removeLast(); hullH.removeLast() } else { break }
+        }
+        hullD.append(d)
+        hullH.append(h)
+    }
+}

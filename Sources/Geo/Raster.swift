@@ -1,0 +1,235 @@
+import CGDAL
+import Foundation
+
+/// A grid of heights read from any raster GDAL opens (GeoTIFF, SRTM `.hgt`, ESRI ASCII grid, a VRT
+/// of tiles…): band 1, in metres, with the raster's CRS and geotransform.
+///
+/// The whole band is read into memory once (`GDALRasterIO`), so the value is immutable and any
+/// number of threads may sample it; GDAL's dataset is closed before `init` returns. No-data cells
+/// (the band's no-data value, and NaN) are stored as NaN, counted in `noDataCount`, and never
+/// sampled as a height.
+public struct Raster: Sendable {
+    /// The file as given.
+    public let path: String
+    /// Columns and rows.
+    public let width: Int, height: Int
+    /// GDAL's affine geotransform: x = gt[0] + col·gt[1] + row·gt[2], y = gt[3] + col·gt[4] + row·gt[5].
+    public let geoTransform: [Double]
+    /// The raster's CRS as WKT (what PROJ is given).
+    public let crsWKT: String
+    /// "EPSG:n" when the CRS has an EPSG code, else nil.
+    public let crsCode: String?
+    /// Whether the CRS is geographic (degrees).
+    public let isGeographic: Bool
+    /// The band's declared no-data value, if any.
+    public let noDataValue: Double?
+    /// Cells without a height (the no-data value or NaN).
+    public let noDataCount: Int
+    /// Heights in metres, row by row from the top; NaN where there is no data.
+    let cells: [Float]
+    /// The inverse geotransform (pixel/line from x/y).
+    let inverse: [Double]
+
+    /// Reads band 1 of `path`. Throws `GeoError.gdal` with GDAL's message when the file cannot be
+    /// opened or read, and `GeoError.invalidInput` when it has no CRS, no band, a rotated grid or
+    /// heights in a unit other than metres or feet.
+    public init(contentsOf path: String) throws {
+        _ = GDALLibrary.ready
+        CPLErrorReset()
+        let ds = try GDALLibrary.check(GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil),
+                                       "opening \(path) as a raster")
+        defer { GDALClose(ds) }
+        guard GDALGetRasterCount(ds) >= 1 else { throw GeoError.invalidInput("\(path): the raster has no band") }
+        let band = try GDALLibrary.check(GDALGetRasterBand(ds, 1), "\(path): band 1")
+        width = Int(GDALGetRasterXSize(ds))
+        height = Int(GDALGetRasterYSize(ds))
+        guard width > 0, height > 0 else { throw GeoError.invalidInput("\(path): the raster has no cells") }
+
+        var gt = [Double](repeating: 0, count: 6)
+        try GDALLibrary.check(code: GDALGetGeoTransform(ds, &gt).rawValue, "\(path): reading the geotransform")
+        guard gt[2] == 0, gt[4] == 0, gt[1] != 0, gt[5] != 0 else {
+            throw GeoError.invalidInput("\(path): rotated or degenerate geotransform \(gt); warp it to a north-up grid (gdalwarp)")
+        }
+        geoTransform = gt
+        inverse = [-gt[0] / gt[1], 1 / gt[1], 0, -gt[3] / gt[5], 0, 1 / gt[5]]
+
+        guard let wktPointer = GDALGetProjectionRef(ds), wktPointer.pointee != 0 else {
+            throw GeoError.invalidInput("\(path): the raster declares no CRS; give it one (gdal_translate -a_srs EPSG:n)")
+        }
+        crsWKT = String(cString: wktPointer)
+        let srs = try GDALLibrary.check(OSRNewSpatialReference(crsWKT), "\(path): reading the CRS")
+        defer { OSRDestroySpatialReference(srs) }
+        isGeographic = OSRIsGeographic(srs) != 0
+        _ = OSRAutoIdentifyEPSG(srs)  // fills the authority when GDAL recognises the CRS; failure leaves it empty
+        if let name = OSRGetAuthorityName(srs, nil), String(cString: name) == "EPSG",
+           let code = OSRGetAuthorityCode(srs, nil) {
+            crsCode = "EPSG:" + String(cString: code)
+        } else {
+            crsCode = nil
+        }
+
+        let unit = GDALGetRasterUnitType(band).map { String(cString: $0).lowercased() } ?? ""
+        let unitScale: Double
+        switch unit {
+        case "", "m", "metre", "meter", "metres", "meters": unitScale = 1
+        case "ft", "foot", "feet": unitScale = 0.3048
+        case "us-ft", "us survey foot", "ftus": unitScale = 1200.0 / 3937.0
+        default: throw GeoError.invalidInput("\(path): heights are in \"\(unit)\"; covgap reads metres or feet")
+        }
+        var hasScale: Int32 = 0, hasOffset: Int32 = 0, hasNoData: Int32 = 0
+        let scale = GDALGetRasterScale(band, &hasScale)
+        let offset = GDALGetRasterOffset(band, &hasOffset)
+        let noData = GDALGetRasterNoDataValue(band, &hasNoData)
+        noDataValue = hasNoData != 0 ? noData : nil
+
+        // Read as 32-bit floats (a 30 m DEM of a province is tens of millions of cells); the no-data
+        // value is compared after the same rounding, so it matches whatever the band's type.
+        var values = [Float](repeating: 0, count: width * height)
+        let (w, h) = (Int32(width), Int32(height))
+        let code = values.withUnsafeMutableBytes { buffer in
+            GDALRasterIO(band, GF_Read, 0, 0, w, h, buffer.baseAddress, w, h, GDT_Float32, 0, 0)
+        }
+        try GDALLibrary.check(code: code.rawValue, "\(path): reading band 1")
+        let s = Float((hasScale != 0 ? scale : 1) * unitScale), o = Float((hasOffset != 0 ? offset : 0) * unitScale)
+        let missingValue = Float(noData), checksNoData = hasNoData != 0
+        var missing = 0
+        for i in values.indices {
+            let v = values[i]
+            if v.isNaN || (checksNoData && v == missingValue) { missing += 1; values[i] = .nan } else if s != 1 || o != 0 { values[i] = v * s + o }
+        }
+        cells = values
+        noDataCount = missing
+        self.path = path
+    }
+
+    /// Writes a single-band Float32 GeoTIFF (tiled, DEFLATE), row by row from the top: `row(r)`
+    /// gives the `width` heights of row `r`. `crs` is anything PROJ/GDAL reads ("EPSG:4326").
+    public static func writeGeoTIFF(path: String, width: Int, height: Int, geoTransform: [Double], crs: String,
+                                    noData: Double?, row: (Int) -> [Float]) throws {
+        _ = GDALLibrary.ready
+        CPLErrorReset()
+        let driver = try GDALLibrary.check(GDALGetDriverByName("GTiff"), "the GTiff driver")
+        let options = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]
+        let cOptions = options.map { strdup($0) }
+        defer { cOptions.forEach { free($0) } }
+        var list: [UnsafeMutablePointer<CChar>?] = cOptions + [nil]
+        let ds = try list.withUnsafeMutableBufferPointer { buffer in
+            try GDALLibrary.check(GDALCreate(driver, path, Int32(width), Int32(height), 1, GDT_Float32, buffer.baseAddress),
+                                  "creating \(path)")
+        }
+        var closed = false
+        defer { if !closed { GDALClose(ds) } }
+        var gt = geoTransform
+        try GDALLibrary.check(code: GDALSetGeoTransform(ds, &gt).rawValue, "\(path): setting the geotransform")
+        let srs = try GDALLibrary.check(OSRNewSpatialReference(nil), "a spatial reference")
+        defer { OSRDestroySpatialReference(srs) }
+        try GDALLibrary.check(code: UInt32(OSRSetFromUserInput(srs, crs)), "\(path): reading CRS \(crs)")
+        var wkt: UnsafeMutablePointer<CChar>?
+        try GDALLibrary.check(code: UInt32(OSRExportToWkt(srs, &wkt)), "\(path): writing CRS \(crs)")
+        defer { VSIFree(wkt) }
+        try GDALLibrary.check(code: GDALSetProjection(ds, wkt).rawValue, "\(path): setting the CRS")
+        let band = try GDALLibrary.check(GDALGetRasterBand(ds, 1), "\(path): band 1")
+        if let noData { try GDALLibrary.check(code: GDALSetRasterNoDataValue(band, noData).rawValue, "\(path): setting no-data") }
+        for r in 0..<height {
+            var values = row(r)
+            guard values.count == width else { throw GeoError.invalidInput("row \(r) has \(values.count) values, not \(width)") }
+            let code = values.withUnsafeMutableBytes { buffer in
+                GDALRasterIO(band, GF_Write, 0, Int32(r), Int32(width), 1, buffer.baseAddress, Int32(width), 1, GDT_Float32, 0, 0)
+            }
+            try GDALLibrary.check(code: code.rawValue, "\(path): writing row \(r)")
+        }
+        closed = true
+        // GDALClose flushes the file (and returns nothing in GDAL 3.6): a failure shows as GDAL's last error.
+        CPLErrorReset()
+        GDALClose(ds)
+        if CPLGetLastErrorType().rawValue >= CE_Failure.rawValue { throw GDALLibrary.takeError("\(path): closing failed") }
+    }
+
+    /// The cell size in CRS units (x, y), both positive.
+    public var cellSize: (x: Double, y: Double) { (abs(geoTransform[1]), abs(geoTransform[5])) }
+
+    /// The cell size in metres near latitude `lat` (degrees of a geographic CRS converted on a
+    /// sphere of the WGS 84 semi-major axis); the smaller of the two sides.
+    public func cellSizeMetres(nearLatitude lat: Double) -> Double {
+        let (cx, cy) = cellSize
+        guard isGeographic else { return min(cx, cy) }
+        let metresPerDegree = 6_378_137 * Double.pi / 180
+        return min(cx * metresPerDegree * cos(lat * .pi / 180), cy * metresPerDegree)
+    }
+
+    /// The height stored in cell (`column`, `row`), nil for no-data or outside the grid.
+    public func cell(column: Int, row: Int) -> Double? {
+        guard column >= 0, row >= 0, column < width, row < height else { return nil }
+        let v = cells[row * width + column]
+        return v.isNaN ? nil : Double(v)
+    }
+
+    /// The height at (`x`, `y`) in the raster's CRS, bilinear between the four nearest cell centres.
+    /// Where one of them is no-data the nearest cell's height is used; nil where that is no-data too
+    /// or the point is outside the grid.
+    public func height(x: Double, y: Double) -> Double? {
+        let px = inverse[0] + x * inverse[1], py = inverse[3] + y * inverse[5]
+        guard px >= 0, py >= 0, px <= Double(width), py <= Double(height) else { return nil }
+        // Cell centres sit at half-integers.
+        let fx = px - 0.5, fy = py - 0.5
+        let c0 = Int(fx.rounded(.down)), r0 = Int(fy.rounded(.down))
+        let tx = fx - Double(c0), ty = fy - Double(r0)
+        let c0c = max(0, min(width - 1, c0)), c1c = max(0, min(width - 1, c0 + 1))
+        let r0c = max(0, min(height - 1, r0)), r1c = max(0, min(height - 1, r0 + 1))
+        let a = cells[r0c * width + c0c], b = cells[r0c * width + c1c]
+        let c = cells[r1c * width + c0c], d = cells[r1c * width + c1c]
+        if a.isNaN || b.isNaN || c.isNaN || d.isNaN {
+            let nc = max(0, min(width - 1, Int(px))), nr = max(0, min(height - 1, Int(py)))
+            let v = cells[nr * width + nc]
+            return v.isNaN ? nil : Double(v)
+        }
+        let top = Double(a) + (Double(b) - Double(a)) * tx
+        let bottom = Double(c) + (Double(d) - Double(c)) * tx
+        return top + (bottom - top) * ty
+    }
+
+    /// Heights at `count` points evenly spaced from `a` (excluded) to `b` (included), both in the
+    /// raster's CRS, into `out` (NaN where `height(x:y:)` gives nil). The same bilinear rule as
+    /// `height(x:y:)`, with the pixel position stepped along the line: the fast path for profiles.
+    public func sampleLine(from a: Coordinate, to b: Coordinate, count: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        let px0 = inverse[0] + a.x * inverse[1], py0 = inverse[3] + a.y * inverse[5]
+        let px1 = inverse[0] + b.x * inverse[1], py1 = inverse[3] + b.y * inverse[5]
+        let w = width, h = height
+        cells.withUnsafeBufferPointer { cells in
+            for k in 0..<count {
+                let t = Double(k + 1) / Double(count)
+                let px = px0 + t * (px1 - px0), py = py0 + t * (py1 - py0)
+                let fx = px - 0.5, fy = py - 0.5
+                // Inside, away from the edges: four neighbours without clamping.
+                if fx >= 0, fy >= 0, fx < Double(w - 1), fy < Double(h - 1) {
+                    let c0 = Int(fx), r0 = Int(fy)
+                    let tx = fx - Double(c0), ty = fy - Double(r0)
+                    let i = r0 * w + c0
+                    let a = cells[i], b = cells[i + 1], c = cells[i + w], d = cells[i + w + 1]
+                    if !(a.isNaN || b.isNaN || c.isNaN || d.isNaN) {
+                        let top = Double(a) + (Double(b) - Double(a)) * tx
+                        let bottom = Double(c) + (Double(d) - Double(c)) * tx
+                        out[k] = top + (bottom - top) * ty
+                        continue
+                    }
+                }
+                let x = geoTransform[0] + px * geoTransform[1], y = geoTransform[3] + py * geoTransform[5]
+                out[k] = height(x: x, y: y) ?? .nan
+            }
+        }
+    }
+
+    /// What PROJ is given for this raster's CRS: its EPSG code when it has one, else its WKT.
+    public var crsForPROJ: String { crsCode ?? crsWKT }
+
+    /// The calling thread's transformation from WGS 84 lon/lat to the raster's CRS (made once per thread).
+    public func fromLonLat() throws -> Projection {
+        try Projection.cached(from: "EPSG:4326", to: crsForPROJ)
+    }
+
+    /// The height at a WGS 84 longitude and latitude (bilinear; see `height(x:y:)`).
+    public func height(lon: Double, lat: Double) throws -> Double? {
+        let p = try fromLonLat().transform(Coordinate(lon, lat))
+        return height(x: p.x, y: p.y)
+    }
+}

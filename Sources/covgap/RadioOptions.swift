@@ -1,0 +1,71 @@
+import ArgumentParser
+import Coverage
+import FileCommit
+import Foundation
+import Geo
+
+extension PropagationMode: ExpressibleByArgument {}
+extension Environment: ExpressibleByArgument {}
+
+/// The radio model (docs/radio-model.md): propagation mode, terrain, link budget defaults. Shared
+/// by every command that builds footprints.
+struct RadioOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Terrain heights: any raster GDAL reads (GeoTIFF, SRTM .hgt, ESRI ASCII grid, VRT), metres, any CRS.", valueName: "file"))
+    var dem: String?
+
+    @Option(help: ArgumentHelp("How footprints are drawn: fixed (flat wedges of radius_m / --radius-*), hata (Okumura–Hata / COST-231 link budget on flat ground), terrain (hata plus terrain diffraction over --dem), los (line of sight over --dem within the radius).",
+                               discussion: "Default: terrain with --dem, else fixed."))
+    var propagation: PropagationMode?
+
+    @Option(help: "Clutter class of sites without an environment column: urban, suburban, rural, open.")
+    var environment: Environment = .suburban
+
+    @Option(name: .customLong("rx-height-m"), help: "Receiver antenna height above ground, metres.")
+    var rxHeight: Double = 1.5
+
+    @Option(name: .customLong("threshold-dbm-2g"), help: "Received level a 2G sector must deliver, dBm.")
+    var threshold2G: Double = Tech.g2.defaultThreshold
+    @Option(name: .customLong("threshold-dbm-3g"), help: "Received level a 3G sector must deliver, dBm.")
+    var threshold3G: Double = Tech.g3.defaultThreshold
+    @Option(name: .customLong("threshold-dbm-4g"), help: "Received level a 4G sector must deliver, dBm.")
+    var threshold4G: Double = Tech.g4.defaultThreshold
+    @Option(name: .customLong("threshold-dbm-5g"), help: "Received level a 5G sector must deliver, dBm.")
+    var threshold5G: Double = Tech.g5.defaultThreshold
+
+    var mode: PropagationMode { propagation ?? (dem == nil ? .fixed : .terrain) }
+
+    func validate() throws {
+        guard rxHeight > 0 && rxHeight <= 100 else { throw ValidationError("--rx-height-m must be in (0, 100] metres, got \(rxHeight)") }
+        for (name, t) in [("2g", threshold2G), ("3g", threshold3G), ("4g", threshold4G), ("5g", threshold5G)] where !(-200...0).contains(t) {
+            throw ValidationError("--threshold-dbm-\(name) must be in −200…0 dBm, got \(t)")
+        }
+        if mode == .fixed && dem != nil {
+            throw ValidationError("--dem is not used by --propagation fixed; leave it out or choose hata, terrain or los")
+        }
+    }
+
+    /// The model's parameters with the radio model applied; reads the DEM once. `bundledDEM` (the
+    /// bundled data's terrain, path and display path) stands in for --dem on the bundled data,
+    /// unless the run asks for a model without terrain.
+    func parameters(_ base: AnalysisParameters, bundledDEM: (path: String, display: String)? = nil) throws -> AnalysisParameters {
+        var p = base
+        let usesBundled = dem == nil && bundledDEM != nil && (propagation == nil || propagation == .terrain || propagation == .los)
+        let dem = self.dem ?? (usesBundled ? bundledDEM?.path : nil)
+        let mode = propagation ?? (dem == nil ? .fixed : .terrain)
+        if (mode == .terrain || mode == .los) && dem == nil {
+            throw ValidationError("--propagation \(mode.rawValue) needs --dem FILE (a terrain raster)")
+        }
+        if usesBundled { p.radio.demDisplayPath = bundledDEM?.display }
+        p.radio.mode = mode
+        p.radio.environment = environment
+        p.radio.rxHeight = rxHeight
+        p.radio.threshold = [.g2: threshold2G, .g3: threshold3G, .g4: threshold4G, .g5: threshold5G]
+        if let dem, mode != .fixed {
+            // The grid is read while the file is fingerprinted: the file named (for a VRT, the VRT
+            // itself); nil for GDAL's virtual paths (/vsizip/…).
+            (p.radio.dem, p.radio.demSHA256) = try sideBySide({ try Raster(contentsOf: dem) },
+                                                              { FileManager.default.contents(atPath: dem).map { SHA256.hex([UInt8]($0)) } })
+        }
+        return p
+    }
+}

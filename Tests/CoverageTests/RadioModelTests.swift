@@ -1,0 +1,154 @@
+import XCTest
+import Geo
+@testable import Coverage
+import TestSupport
+
+/// The propagation models against figures computed by hand from the Hata, COST-231 and ITU-R P.526
+/// formulas, on DEMs written by GDAL.
+final class RadioModelTests: XCTestCase, UTMFrame {
+    func radioParameters(_ mode: PropagationMode, dem: String?, arcStep: Double = 2) throws -> AnalysisParameters {
+        var p = parameters(jobs: 2)
+        p.arcStep = arcStep
+        p.radio.mode = mode
+        p.radio.dem = try dem.map { try Raster(contentsOf: $0) }
+        return p
+    }
+
+    /// A flat DEM at 120 m around the origin, 50 m cells, 36 km square.
+    func flatDEM() throws -> String {
+        try DEMFile.write(minX: origin.x - 18_000, minY: origin.y - 18_000, maxX: origin.x + 18_000, maxY: origin.y + 18_000,
+                          cell: 50) { _, _ in 120 }
+    }
+
+    /// Area-equivalent radius of a footprint, metres.
+    func radius(_ fp: RadioFootprint) throws -> Double {
+        let g = try Geometry(try Projection.cached(from: "EPSG:4326", to: utm).transform(fp.shape))
+        return (try g.area() / .pi).squareRoot()
+    }
+
+    func testHataFormulasByHand() {
+        // 900 MHz, hb 30 m, hm 1.5 m: a(hm) = (1.1·2.95424 − 0.7)·1.5 − (1.56·2.95424 − 0.8) = 0.01588;
+        // urban L(1 km) = 69.55 + 26.16·2.95424 − 13.82·1.47712 − 0.01588 = 126.4033;
+        // suburban −2·log²(900/28) − 5.4 = −9.9426; slope 44.9 − 6.55·1.47712 = 35.2249 dB/decade.
+        let h900 = Hata(frequency: 900, baseHeight: 30, mobileHeight: 1.5, environment: .suburban)
+        XCTAssertEqual(h900.a, 116.4607, accuracy: 1e-3)
+        XCTAssertEqual(h900.b, 35.2249, accuracy: 1e-3)
+        XCTAssertEqual(h900.model, "Okumura–Hata")
+        XCTAssertNil(h900.validity)
+        // 1800 MHz COST-231: 46.3 + 33.9·3.25527 − 20.4138 − 0.04297 = 136.1969; suburban −11.9386.
+        let h1800 = Hata(frequency: 1800, baseHeight: 30, mobileHeight: 1.5, environment: .suburban)
+        XCTAssertEqual(h1800.a, 124.2584, accuracy: 1e-3)
+        XCTAssertEqual(h1800.model, "COST-231 Hata")
+        // Rural 900: urban − 4.78·log²f + 18.33·log f − 35.94 = 126.4033 − 23.5064.
+        XCTAssertEqual(Hata(frequency: 900, baseHeight: 30, mobileHeight: 1.5, environment: .rural).a, 102.8969, accuracy: 1e-3)
+        XCTAssertNotNil(Hata(frequency: 3500, baseHeight: 30, mobileHeight: 1.5, environment: .urban).validity)
+        // J(ν) from P.526 eq. 31: J(0) = 6.9 + 20·log10(√1.01 − 0.1) = 6.033 dB; J(−0.78) = 0.
+        XCTAssertEqual(knifeEdgeLoss(0), 6.9 + 20 * log10(1.01.squareRoot() - 0.1), accuracy: 1e-12)
+        XCTAssertEqual(knifeEdgeLoss(0), 6.03, accuracy: 0.01)
+        XCTAssertEqual(knifeEdgeLoss(-1), 0)
+        for v in [-0.5, 0, 0.7, 1.8973, 5] { XCTAssertEqual(inverseKnifeEdgeLoss(knifeEdgeLoss(v)), v, accuracy: 1e-9) }
+        XCTAssertEqual(inverseKnifeEdgeLoss(0), -0.78)
+    }
+
+    func testFlatTerrainRadiusMatchesHandComputedHata() throws {
+        let dem = try flatDEM()
+        // Default link budget: EIRP 58 dBm, threshold −87 dBm, MAPL 145 dB, suburban.
+        // 900 MHz: 10^((145 − 116.4607)/35.2249) km = 6.4596 km; 1800 MHz: 10^((145 − 124.2584)/35.2249) = 3.8800 km.
+        for (tech, expected) in [(Tech.g2, 6459.6), (Tech.g4, 3880.0)] {
+            let s = Sector(siteID: "S", operator: "V", tech: tech, location: try lonLat(0, 0))
+            for mode in [PropagationMode.hata, .terrain] {
+                let p = try radioParameters(mode, dem: mode == .terrain ? dem : nil)
+                let fp = try SectorModel(s, parameters: p).footprint(parameters: p)
+                XCTAssertEqual(fp.polygons.count, 1)
+                XCTAssertEqual(fp.polygons[0].count, 1, "no holes on flat ground")
+                XCTAssertEqual(try radius(fp), expected, accuracy: expected * 0.01, "\(tech) \(mode)")
+            }
+        }
+    }
+
+    func testFlatDEMTerrainGivesHataFractions() throws {
+        let dem = try flatDEM()
+        let sectors = [
+            Sector(siteID: "A", operator: "V", tech: .g2, location: try lonLat(0, 0)),
+            Sector(siteID: "B", operator: "M", tech: .g4, location: try lonLat(5000, 2000), azimuth: 200, beamwidth: 120),
+            Sector(siteID: "C", operator: "M", tech: .g5, location: try lonLat(-3000, -1000), radius: 900),
+        ]
+        var villages: [Village] = []
+        for i in 0..<5 {
+            for j in 0..<5 {
+                let x = Double(i) * 2600 - 6000, y = Double(j) * 2600 - 6000
+                villages.append(Village(id: "\(i)-\(j)", name: "V", shape: .polygon([try squareRing(x, y, 1000)])))
+            }
+        }
+        let input = AnalysisInput(villages: villages, sectors: sectors)
+        let hata = try CoverageAnalysis(input: input, parameters: try radioParameters(.hata, dem: nil)).run()
+        let terrain = try CoverageAnalysis(input: input, parameters: try radioParameters(.terrain, dem: dem)).run()
+        var partial = 0
+        for (a, b) in zip(hata.villages, terrain.villages) {
+            for (x, y) in zip(a.fractions + a.operatorFractions, b.fractions + b.operatorFractions) {
+                XCTAssertEqual(x, y, accuracy: 1e-3)
+            }
+            if a.fraction(.mobile) > 0.01 && a.fraction(.mobile) < 0.99 { partial += 1 }
+        }
+        XCTAssertGreaterThan(partial, 2, "some villages straddle a footprint edge")
+    }
+
+    /// A DEM at 0 m with one 10 m-wide north–south ridge of `height` at x = `ridgeX` metres from the origin.
+    func ridgeDEM(ridgeX: Double, height: Double, cell: Double = 10) throws -> String {
+        try DEMFile.write(minX: origin.x - 2_000, minY: origin.y - 3_000, maxX: origin.x + 7_000, maxY: origin.y + 3_000,
+                          cell: cell) { x, _ in abs(x - (origin.x + ridgeX)) < cell / 2 ? height : 0 }
+    }
+
+    func testKnifeEdgeMatchesP526() throws {
+        let dem = try ridgeDEM(ridgeX: 2005, height: 40)
+        // Site and receiver on cell centres 4 km apart, the ridge cell's centre midway.
+        let s = Sector(siteID: "S", operator: "V", tech: .g2, location: try lonLat(5, 5))
+        let p = try radioParameters(.terrain, dem: dem)
+        let link = try SectorModel(s, parameters: p).link(to: try lonLat(4005, 5), parameters: p)
+        // By hand: d1 = d2 = 2000 m; Earth bulge d1·d2/(2·8494.667 km) = 0.2354 m; the ray from 30 m to
+        // 1.5 m passes 15.75 m at the ridge, so h = 40 + 0.2354 − 15.75 = 24.485 m. λ = 299.79/900 = 0.33310 m;
+        // ν = h·√(2d/(λ·d1·d2)) = 24.485·0.077487 = 1.8973; J(ν) = 6.9 + 20·log10(√((ν−0.1)²+1) + ν − 0.1) = 18.62 dB.
+        // Smooth earth over 4 km with these heights is clear (J = 0).
+        XCTAssertEqual(link.distance, 4000, accuracy: 2)
+        XCTAssertEqual(link.diffraction, 18.62, accuracy: 0.5)
+        XCTAssertFalse(link.lineOfSight)
+        let o = try XCTUnwrap(link.obstruction)
+        XCTAssertEqual(o.elevation, 40, accuracy: 1e-6)
+        XCTAssertEqual(try metres(o.location).x, 2005, accuracy: 10)
+        // Basic loss at 4 km: 116.4607 + 35.2249·log10(4) = 137.668 dB.
+        XCTAssertEqual(link.pathLoss!, 137.668 + link.diffraction, accuracy: 0.01)
+    }
+
+    func testHighRidgeDarkensTheVillageBehindIt() throws {
+        let dem = try ridgeDEM(ridgeX: 1505, height: 150, cell: 30)
+        let s = Sector(siteID: "S", operator: "V", tech: .g2, location: try lonLat(0, 0))
+        let behind = Village(id: "behind", name: "Làng O2", shape: .polygon([try squareRing(2900, -100, 200)]))
+        let before = Village(id: "before", name: "Thôn 1", shape: .polygon([try squareRing(500, -100, 200)]))
+        let input = AnalysisInput(villages: [behind, before], sectors: [s])
+        let fixed = try CoverageAnalysis(input: input, parameters: parameters(jobs: 1)).run()
+        XCTAssertEqual(fixed.villages[0].mobileStatus, .covered)
+        let terrain = try CoverageAnalysis(input: input, parameters: try radioParameters(.terrain, dem: dem)).run()
+        XCTAssertEqual(terrain.villages[0].mobileStatus, .uncovered)
+        XCTAssertEqual(terrain.villages[0].fraction(.mobile), 0)
+        XCTAssertEqual(terrain.villages[1].mobileStatus, .covered)
+        // Without the ridge (hata) the same village is covered: Hata's 6.46 km reaches it.
+        let hata = try CoverageAnalysis(input: input, parameters: try radioParameters(.hata, dem: nil)).run()
+        XCTAssertEqual(hata.villages[0].mobileStatus, .covered)
+    }
+
+    func testRidgeLeavesAFarSlopeCoveredAsASecondStretch() throws {
+        // A 60 m ridge at 1.5 km, then ground rising to 300 m at 5 km: a far slope seen over the shadow.
+        let dem = try DEMFile.write(minX: origin.x - 1_000, minY: origin.y - 3_000, maxX: origin.x + 7_000, maxY: origin.y + 3_000,
+                                    cell: 30) { x, _ in
+            let d = x - origin.x
+            if abs(d - 1515) < 15 { return 60 }
+            return d > 2500 ? min(300, (d - 2500) * 0.15) : 0
+        }
+        let s = Sector(siteID: "S", operator: "V", tech: .g2, location: try lonLat(15, 15), azimuth: 90, beamwidth: 30)
+        let p = try radioParameters(.los, dem: dem)
+        var pp = p
+        pp.radius[.g2] = 6000
+        let fp = try SectorModel(s, parameters: pp).footprint(parameters: pp)
+        XCTAssertEqual(fp.polygons.count, 2, "the near stretch and the far slope")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import XCTest
+@testable import Geo
+
+/// The raster reader against files GDAL itself wrote (gdal_translate from an ESRI ASCII grid) and
+/// against `gdallocationinfo` as an independent reader.
+final class RasterTests: XCTestCase {
+    /// Writes an ESRI ASCII grid (cells 30 m, lower-left at x0, y0 in UTM 49N) and converts it to `format`.
+    static func writeGrid(_ rows: [[Double]], x0: Double = 800_000, y0: Double = 1_550_000, cell: Double = 30,
+                          noData: Double? = -9999, crs: String = "EPSG:32649", format: String = "GTiff",
+                          name: String = "dem") throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-raster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var text = "ncols \(rows[0].count)\nnrows \(rows.count)\nxllcorner \(x0)\nyllcorner \(y0)\ncellsize \(cell)\n"
+        if let noData { text += "NODATA_value \(noData)\n" }
+        for r in rows { text += r.map { String($0) }.joined(separator: " ") + "\n" }
+        let asc = dir.appendingPathComponent("\(name).asc").path
+        try text.write(toFile: asc, atomically: true, encoding: .utf8)
+        let ext = format == "GTiff" ? "tif" : "vrt"
+        let out = dir.appendingPathComponent("\(name).\(ext)").path
+        try run("/usr/bin/gdal_translate", ["-q", "-of", format, "-a_srs", crs, asc, out])
+        return out
+    }
+
+    @discardableResult
+    static func run(_ tool: String, _ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw GeoError.invalidInput("\(tool) \(args) exited \(p.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func testGridNoDataAndBilinear() throws {
+        let rows: [[Double]] = [
+            [10, 20, 30, -9999],
+            [40, 50, 60, 70],
+            [-32768, 80, 90, 100],
+        ]
+        let path = try Self.writeGrid(rows, noData: -9999)
+        let r = try Raster(contentsOf: path)
+        XCTAssertEqual(r.width, 4)
+        XCTAssertEqual(r.height, 3)
+        XCTAssertEqual(r.crsCode, "EPSG:32649")
+        XCTAssertFalse(r.isGeographic)
+        XCTAssertEqual(r.geoTransform, [800_000, 30, 0, 1_550_090, 0, -30])
+        XCTAssertEqual(r.noDataValue, -9999)
+        XCTAssertEqual(r.noDataCount, 1)
+        XCTAssertNil(r.cell(column: 3, row: 0))
+        // -32768 is an ordinary height here: only the declared no-data value is missing.
+        XCTAssertEqual(r.cell(column: 0, row: 2), -32768)
+        // Cell centre of (1, 1): exactly 50. Midway between the centres of (1,1), (2,1), (1,2), (2,2): their mean.
+        XCTAssertEqual(r.height(x: 800_045, y: 1_550_045)!, 50, accuracy: 1e-9)
+        XCTAssertEqual(r.height(x: 800_060, y: 1_550_030)!, (50 + 60 + 80 + 90) / 4, accuracy: 1e-9)
+        // A quarter of the way from centre (1,1) to (2,1): 50 + 10/4.
+        XCTAssertEqual(r.height(x: 800_052.5, y: 1_550_045)!, 52.5, accuracy: 1e-9)
+        // Next to the no-data cell: the nearest cell's height, never the no-data value.
+        XCTAssertEqual(try XCTUnwrap(r.height(x: 800_085, y: 1_550_080)), 30, accuracy: 1e-9)
+        XCTAssertNil(r.height(x: 800_115, y: 1_550_085))
+        XCTAssertNil(r.height(x: 799_990, y: 1_550_045))
+        XCTAssertEqual(r.cellSizeMetres(nearLatitude: 14), 30)
+    }
+
+    func testLonLatSamplingAgreesWithGdallocationinfo() throws {
+        // A 20 × 20 grid of distinct heights; sampled at cell centres, bilinear equals the cell.
+        let rows = (0..<20).map { r in (0..<20).map { c in Double(r * 100 + c) + 0.25 } }
+        let path = try Self.writeGrid(rows, noData: nil, format: "VRT")
+        let r = try Raster(contentsOf: path)
+        XCTAssertEqual(r.noDataCount, 0)
+        let toLonLat = try Projection(from: "EPSG:32649", to: "EPSG:4326")
+        for (col, row) in [(0, 0), (5, 7), (19, 19), (12, 3)] {
+            let x = 800_000 + 30 * (Double(col) + 0.5), y = 1_550_600 - 30 * (Double(row) + 0.5)
+            let ll = try toLonLat.transform(Coordinate(x, y))
+            let ours = try XCTUnwrap(try r.height(lon: ll.x, lat: ll.y))
+            let gdal = try Self.run("/usr/bin/gdallocationinfo", ["-valonly", "-wgs84", path, String(ll.x), String(ll.y)])
+            XCTAssertEqual(ours, Double(gdal.trimmingCharacters(in: .whitespacesAndNewlines))!, accuracy: 1e-6)
+            XCTAssertEqual(ours, rows[row][col], accuracy: 1e-6)
+        }
+    }
+
+    func testGeographicHGTStyleGrid() throws {
+        // Degrees: a 1/1200° grid like SRTM 3″, with -32768 as its no-data value.
+        let rows: [[Double]] = [[5, -32768], [7, 9]]
+        let path = try Self.writeGrid(rows, x0: 108.0, y0: 14.0, cell: 1.0 / 1200, noData: -32768, crs: "EPSG:4326")
+        let r = try Raster(contentsOf: path)
+        XCTAssertTrue(r.isGeographic)
+        XCTAssertEqual(r.noDataCount, 1)
+        XCTAssertEqual(r.cellSizeMetres(nearLatitude: 14), 6_378_137 * .pi / 180 / 1200 * cos(14 * .pi / 180), accuracy: 1e-6)
+        XCTAssertEqual(try r.height(lon: 108 + 0.5 / 1200, lat: 14 + 0.5 / 1200)!, 7, accuracy: 1e-9)
+        XCTAssertEqual(try r.height(lon: 108 + 1.5 / 1200, lat: 14 + 1.5 / 1200), nil)
+    }
+
+    func testErrorsAreTyped() throws {
+        XCTAssertThrowsError(try Raster(contentsOf: "/nonexistent/dem.tif")) { error in
+            guard case GeoError.gdal(let m) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(m.contains("/nonexistent/dem.tif"), m)
+        }
+        // An ASCII grid with no .prj has no CRS.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-raster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let asc = dir.appendingPathComponent("bare.asc").path
+        try "ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n5\n".write(toFile: asc, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Raster(contentsOf: asc)) { error in
+            guard case GeoError.invalidInput(let m) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(m.contains("declares no CRS"), m)
+        }
+    }
+
+    func testWriteGeoTIFFRoundTripAndGdalinfo() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-write-\(UUID().uuidString).tif").path
+        try Raster.writeGeoTIFF(path: path, width: 3, height: 2, geoTransform: [108, 0.5, 0, 15, 0, -0.5], crs: "EPSG:4326",
+                                noData: -32768) { r in r == 0 ? [1, 2, -32768] : [4.5, 5, 6] }
+        let r = try Raster(contentsOf: path)
+        XCTAssertEqual(r.crsCode, "EPSG:4326")
+        XCTAssertEqual(r.geoTransform, [108, 0.5, 0, 15, 0, -0.5])
+        XCTAssertEqual(r.noDataCount, 1)
+        XCTAssertEqual(r.cell(column: 0, row: 1), 4.5)
+        XCTAssertNil(r.cell(column: 2, row: 0))
+        // gdalinfo, an independent reader, sees the same statistics (no-data excluded): min 1, max 6.
+        let info = try Self.run("/usr/bin/gdalinfo", ["-stats", "-json", path])
+        XCTAssertTrue(info.contains("\"minimum\":1.0") || info.contains("\"minimum\": 1.0"), info)
+        XCTAssertTrue(info.contains("\"noDataValue\":-32768.0") || info.contains("\"noDataValue\": -32768.0"), info)
+    }
+
+    func testSampleLineAgreesWithPointSampling() throws {
+        var rows: [[Double]] = []
+        for r in 0..<12 {
+            var row: [Double] = []
+            for c in 0..<15 { row.append(r == 4 && c == 6 ? -9999 : Double((r * 37) % 11) * 3.5 + Double(c)) }
+            rows.append(row)
+        }
+        let r = try Raster(contentsOf: try Self.writeGrid(rows, noData: -9999))
+        // From inside across the no-data cell and out past the east edge.
+        let a = Coordinate(800_010, 1_550_300), b = Coordinate(800_480, 1_550_020)
+        let n = 97
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { buffer.deallocate() }
+        r.sampleLine(from: a, to: b, count: n, into: buffer)
+        var outside = 0
+        for k in 0..<n {
+            let t = Double(k + 1) / Double(n)
+            let expected = r.height(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))
+            if let expected { XCTAssertEqual(buffer[k], expected, accuracy: 1e-9, "sample \(k)") } else { XCTAssertTrue(buffer[k].isNaN); outside += 1 }
+        }
+        XCTAssertGreaterThan(outside, 0)
+    }
+}
