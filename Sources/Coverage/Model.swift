@@ -12,7 +12,9 @@ public enum Tech: String, CaseIterable, Comparable, Sendable {
         case "3G", "UMTS", "WCDMA", "HSPA": self = .g3
         case "4G", "LTE": self = .g4
         case "5G", "NR": self = .g5
-        default: return nil
+        default:
+            guard let name = TechName(text) else { return nil }
+            self = name.tech
         }
     }
 
@@ -93,6 +95,8 @@ public struct Sector: Sendable {
     public var radius: Double?
     /// How far the recorded position may be from the real one (OpenCelliD's `range`), metres.
     public var positionUncertainty: Double?
+    /// The band, MHz, when the sites file gives it (`frequency_mhz`, or "LTE1800" in `tech`).
+    public var frequencyMHz: Double?
 
     public init(siteID: String, operator op: String, tech: Tech, location: Coordinate,
                 azimuth: Double? = nil, beamwidth: Double = 360, radius: Double? = nil, positionUncertainty: Double? = nil) {

@@ -1,4 +1,5 @@
 import CGDAL
+import Foundation
 
 /// An attribute value of a vector feature, as OGR typed it.
 public enum VectorValue: Hashable, Sendable {
@@ -70,9 +71,11 @@ public enum VectorSource {
     }
 
     /// Reads `layers` of `source` (every layer when nil). `assumedCRS` is the CRS of a layer that
-    /// declares none (nil: WGS 84 longitude/latitude).
-    public static func read(_ source: String, layers wanted: [String]? = nil, assumedCRS: String? = nil) throws -> [VectorLayerData] {
-        let ds = try open(source)
+    /// declares none (nil: WGS 84 longitude/latitude). `sheetHeaders` opens a spreadsheet with its
+    /// first row as the field names (the XLSX and ODS drivers' `HEADERS=FORCE`), whatever its cells hold.
+    public static func read(_ source: String, layers wanted: [String]? = nil, assumedCRS: String? = nil,
+                            sheetHeaders: Bool = false) throws -> [VectorLayerData] {
+        let ds = try open(source, options: sheetHeaders ? ["HEADERS=FORCE"] : [])
         defer { GDALClose(ds) }
         var handles: [UnsafeMutableRawPointer] = []
         if let wanted {
@@ -89,10 +92,16 @@ public enum VectorSource {
         return try handles.map { try readLayer($0, source: source, assumedCRS: assumedCRS) }
     }
 
-    private static func open(_ source: String) throws -> UnsafeMutableRawPointer {
+    private static func open(_ source: String, options: [String] = []) throws -> UnsafeMutableRawPointer {
         _ = GDALLibrary.ready
         CPLErrorReset()
-        guard let ds = GDALOpenEx(source, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, nil, nil) else {
+        let copies = options.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var list: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) } + [nil]
+        let opened = list.withUnsafeMutableBufferPointer { buffer in
+            GDALOpenEx(source, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options.isEmpty ? nil : buffer.baseAddress, nil)
+        }
+        guard let ds = opened else {
             let reason = GDALLibrary.takeError("not a vector format GDAL can read").description
             throw VectorReadError(source: source, message: "cannot open: \(reason)")
         }

@@ -292,3 +292,21 @@ public struct CSVWriter: Sendable {
         bytes.append(0x0A)
     }
 }
+
+extension CSVTable {
+    /// The same table with columns renamed (old name → new name); rows keep their numbers.
+    public func renamingColumns(_ renames: [String: String]) -> CSVTable {
+        let newHeader = header.map { renames[$0] ?? $0 }
+        var columns: [String: Int] = [:]
+        for (k, name) in newHeader.enumerated() where !name.isEmpty && columns[name] == nil { columns[name] = k }
+        return CSVTable(source: source, header: newHeader,
+                        rows: rows.map { CSVRow(number: $0.number, line: $0.line, fields: $0.fields, columns: columns) })
+    }
+
+    /// The same table with every field passed through `transform(columnIndex, field)`.
+    public func mappingFields(_ transform: (Int, String) -> String) -> CSVTable {
+        CSVTable(source: source, header: header, rows: rows.map { row in
+            CSVRow(number: row.number, line: row.line, fields: row.fields.enumerated().map { transform($0, $1) }, columns: row.columns)
+        })
+    }
+}

@@ -19,6 +19,7 @@ struct Analyze: ParsableCommand {
     )
 
     @OptionGroup var inputs: InputOptions
+    @OptionGroup(title: "Input formats") var formats: InputFormatOptions
     @OptionGroup var model: ModelOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
@@ -54,7 +55,7 @@ struct Analyze: ParsableCommand {
         var clock = Date()
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
-        let loaded = try inputs.load(inputCRS: model.inputCRS)
+        let loaded = try inputs.load(inputCRS: model.inputCRS, formats: formats)
         let readTime = lap()
         let result = try CoverageAnalysis(input: loaded.input, parameters: model.parameters).run()
         _ = lap()
