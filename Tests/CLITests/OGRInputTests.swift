@@ -1,0 +1,141 @@
+import Foundation
+import XCTest
+
+/// The bundled inputs converted by GDAL's ogr2ogr into the offices' usual formats, fed to covgap as
+/// they are: report.json must say what the GeoJSON/CSV run says.
+final class OGRInputTests: XCTestCase {
+    static let bundled = CLI.root.appendingPathComponent("GeoData/binh-dinh")
+
+    /// The converted files, made once for the whole class.
+    static let converted: Result<URL, Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: OGRInputTests.convertedPath) }
+        let b = bundled.path
+        // The centre is a list GDAL's formats cannot hold; it travels in a points file (--centres).
+        let plain = ["-select", "id,name,commune,district,province,population,households"]
+        let steps: [[String]] = [
+            ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-t_srs", "EPSG:9217"] + plain + ["villages.shp", "\(b)/villages.geojson"],
+            ["-f", "MapInfo File", "-t_srs", "EPSG:32649"] + plain + ["villages.tab", "\(b)/villages.geojson"],
+            ["-f", "GPKG", "-nln", "villages"] + plain + ["inputs.gpkg", "\(b)/villages.geojson"],
+            ["-update", "-f", "GPKG", "-nln", "fibre", "inputs.gpkg", "\(b)/fibre.geojson"],
+            ["-update", "-f", "GPKG", "-nln", "places", "inputs.gpkg", "\(b)/places.geojson"],
+            ["-update", "-f", "GPKG", "-nln", "sites", "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "AUTODETECT_TYPE=YES",
+             "-a_srs", "EPSG:4326", "inputs.gpkg", "\(b)/sites.csv"],
+            ["-f", "LIBKML", "fibre.kmz", "\(b)/fibre.geojson"],
+            ["-f", "LIBKML"] + plain + ["villages.kmz", "\(b)/villages.geojson"],
+            ["-f", "XLSX", "-oo", "AUTODETECT_TYPE=YES", "-nln", "Trạm", "-sql",
+             "SELECT site_id AS \"Mã trạm\", operator AS \"Nhà mạng\", lat AS \"Vĩ độ\", lon AS \"Kinh độ\", tech AS \"Công nghệ\", " +
+             "azimuth AS \"Góc phương vị\", beamwidth AS \"Độ rộng búp sóng\", radius_m AS \"Bán kính\" FROM sites",
+             "sites.xlsx", "\(b)/sites.csv"],
+        ]
+        for s in steps { try ogr2ogr(s, in: dir) }
+        // Google Earth's way: one folder per operator (a layer each, then one KML).
+        let fibre = try JSONSerialization.jsonObject(with: Data(contentsOf: bundled.appendingPathComponent("fibre.geojson"))) as! [String: Any]
+        let operators = Set((fibre["features"] as! [[String: Any]]).map { ($0["properties"] as! [String: Any])["operator"] as! String }).sorted()
+        for op in operators {
+            try ogr2ogr(["-f", "GPKG", "-append", "-nln", op, "-where", "operator = '\(op)'", "by-operator.gpkg", "\(b)/fibre.geojson"], in: dir)
+        }
+        try ogr2ogr(["-f", "LIBKML", "fibre.kml", "by-operator.gpkg"], in: dir)
+        // The centres as points with the village id.
+        let villages = try JSONSerialization.jsonObject(with: Data(contentsOf: bundled.appendingPathComponent("villages.geojson"))) as! [String: Any]
+        let points = (villages["features"] as! [[String: Any]]).map { f -> [String: Any] in
+            let p = f["properties"] as! [String: Any]
+            return ["type": "Feature", "properties": ["id": p["id"]!], "geometry": ["type": "Point", "coordinates": p["center"]!]]
+        }
+        try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": points])
+            .write(to: dir.appendingPathComponent("centres.geojson"))
+        return dir
+    }
+    static var convertedPath: URL { FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-\(getpid())") }
+
+    static func ogr2ogr(_ arguments: [String], in dir: URL) throws {
+        let r = try CLI.runTool("/usr/bin/ogr2ogr", arguments, in: dir)
+        guard r.status == 0 else { throw NSError(domain: "ogr2ogr \(arguments.joined(separator: " ")): \(r.stderr)", code: Int(r.status)) }
+    }
+
+    func report(_ arguments: [String]) throws -> (json: [String: Any], stderr: String) {
+        let dir = try Self.converted.get()
+        let out = try CLI.temporaryDirectory(self)
+        let r = try CLI.run(["analyze"] + arguments + ["--out", out.path, "--quiet"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        return (json, r.stderr)
+    }
+
+    /// Every figure of `b` equal to `a`'s: strings and statuses exactly, fractions to `tolerance`
+    /// (report.json keeps 6 decimals, so 1e-6 allows the last digit to round the other way).
+    func assertSameFigures(_ a: Any, _ b: Any, tolerance: Double, path: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        switch (a, b) {
+        case (let x as [String: Any], let y as [String: Any]):
+            XCTAssertEqual(Set(x.keys), Set(y.keys), path, file: file, line: line)
+            for (k, v) in x { if let w = y[k] { assertSameFigures(v, w, tolerance: tolerance, path: "\(path)/\(k)", file: file, line: line) } }
+        case (let x as [Any], let y as [Any]):
+            XCTAssertEqual(x.count, y.count, path, file: file, line: line)
+            for (k, (v, w)) in zip(x, y).enumerated() { assertSameFigures(v, w, tolerance: tolerance, path: "\(path)/\(k)", file: file, line: line) }
+        case (let x as String, let y as String):
+            XCTAssertEqual(x, y, path, file: file, line: line)
+        case (let x as NSNumber, let y as NSNumber):
+            // Areas and distances in metres scale with the village: compare them relative to their size.
+            let scale = path.hasSuffix("_m2") || path.hasSuffix("_m") || path.hasSuffix("population") || path.hasSuffix("households") ? max(1, abs(x.doubleValue)) : 1
+            XCTAssertEqual(x.doubleValue, y.doubleValue, accuracy: tolerance * scale + 1e-9, path, file: file, line: line)
+        default:
+            XCTAssertEqual("\(a)", "\(b)", path, file: file, line: line)
+        }
+    }
+
+    func assertSameReport(_ other: [String: Any], tolerance: Double, file: StaticString = #filePath, line: UInt = #line) throws {
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try BundledReport.reportPath()))) as! [String: Any]
+        for key in ["summary", "villages", "gaps", "priority_places", "parameters"] {
+            assertSameFigures(original[key] as Any, other[key] as Any, tolerance: tolerance, path: key, file: file, line: line)
+        }
+        let statuses = { (r: [String: Any]) in (r["villages"] as! [[String: Any]]).map { "\($0["mobile_status"]!) \(($0["fixed"] as! [String: Any])["status"]!)" } }
+        XCTAssertEqual(statuses(original), statuses(other), file: file, line: line)
+    }
+
+    func testShapefileInVN2000SheetWithVietnameseHeadersAndKMLFolders() throws {
+        let r = try report(["--villages", "villages.shp", "--centres", "centres.geojson", "--sites", "sites.xlsx",
+                            "--fibre", "fibre.kml", "--places", "inputs.gpkg:places"])
+        try assertSameReport(r.json, tolerance: 1e-6)
+        // Every folder of the KML was read, and the run said so.
+        let fibreCount = ((r.json["inputs"] as! [String: Any])["fibre"] as! [String: Any])["count"] as! Int
+        XCTAssertEqual(fibreCount, 870)
+        let warnings = r.json["warnings"] as! [String]
+        XCTAssertEqual(warnings, ["fibre.kml has 3 layers (FPT Telecom, VNPT, Viettel); all are read as fibre (name one as fibre.kml:LAYER to read only it)"])
+        XCTAssertTrue(r.stderr.contains("all are read as fibre"), r.stderr)
+    }
+
+    func testGeoPackageLayersAndKMZ() throws {
+        let r = try report(["--villages", "inputs.gpkg:villages", "--centres", "centres.geojson", "--sites", "inputs.gpkg:sites",
+                            "--fibre", "fibre.kmz", "--places", "inputs.gpkg:places"])
+        try assertSameReport(r.json, tolerance: 1e-6)
+        let k = try report(["--villages", "villages.kmz", "--centres", "centres.geojson", "--sites", "\(Self.bundled.path)/sites.csv"])
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try BundledReport.reportPath()))) as! [String: Any]
+        // Without fibre and places only the mobile figures compare.
+        let mobile = { (r: [String: Any]) in (r["villages"] as! [[String: Any]]).map { [$0["id"]!, $0["name"]!, $0["mobile_status"]!, $0["coverage"]!] as [Any] } }
+        assertSameFigures(mobile(original), mobile(k.json), tolerance: 1e-6)
+    }
+
+    func testMapInfoTAB() throws {
+        // MapInfo stores coordinates as integers over the layer's bounds.
+        let r = try report(["--villages", "villages.tab", "--centres", "centres.geojson", "--sites", "\(Self.bundled.path)/sites.csv",
+                            "--fibre", "\(Self.bundled.path)/fibre.geojson", "--places", "\(Self.bundled.path)/places.geojson"])
+        try assertSameReport(r.json, tolerance: 1e-4)
+    }
+
+    func testSeveralLayersForVillagesAsksWhich() throws {
+        let dir = try Self.converted.get()
+        let out = try CLI.temporaryDirectory(self).appendingPathComponent("out")
+        let r = try CLI.run(["analyze", "--villages", "inputs.gpkg", "--sites", "\(Self.bundled.path)/sites.csv", "--out", out.path], in: dir)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "covgap: inputs.gpkg: has 4 layers (villages, fibre, places, sites); say which holds the villages, e.g. --villages inputs.gpkg:villages\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testWithoutCentresTheDefaultIsCounted() throws {
+        let r = try report(["--villages", "inputs.gpkg:villages", "--sites", "\(Self.bundled.path)/sites.csv"])
+        let warnings = r.json["warnings"] as! [String]
+        XCTAssertTrue(warnings.contains("inputs.gpkg:villages: 1000 of 1000 villages have no centre; fibre reach is measured from a point inside each polygon (give --centres, or a center property)"), "\(warnings)")
+    }
+}
