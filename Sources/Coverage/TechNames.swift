@@ -2,6 +2,11 @@
 /// "LTE1800", "L1800", "5G NR", "NR3500"… The generation is the model's; a band in MHz written
 /// with it is kept as the sector's `frequencyMHz`.
 public struct TechName: Equatable, Sendable {
+    init(tech: Tech, frequencyMHz: Double?) {
+        self.tech = tech
+        self.frequencyMHz = frequencyMHz
+    }
+
     public var tech: Tech
     public var frequencyMHz: Double?
 
@@ -26,10 +31,17 @@ public struct TechName: Equatable, Sendable {
             band = b
             s.removeFirst(word.count)
         }
+        // A 3GPP band number ("n78", "B3", "band 7") says no MHz.
+        var bandNumber = false
+        for prefix in ["BAND", "B", "N"] where s.hasPrefix(prefix) && s.dropFirst(prefix.count).first?.isNumber == true && named != nil {
+            s.removeFirst(prefix.count)
+            bandNumber = true
+            break
+        }
         if !s.isEmpty {
             // What is left must be a band: MHz (900, 1800, 2100, 3500); small numbers are 3GPP band numbers (n78), not kept.
             guard s.allSatisfy(\.isNumber), let n = Double(s), named != nil || generation != nil else { return nil }
-            if n >= 400 { band = n }
+            if n >= 400 && !bandNumber { band = n }
         }
         if let generation, let named, generation != named { return nil }
         guard let tech = named ?? generation else { return nil }

@@ -63,7 +63,7 @@ public enum SheetCells {
                 body = next[..<end.lowerBound]
                 next = next[end.upperBound...]
             }
-            if let f = body.range(of: "<f") , let cell = attribute("r", of: String(head)), let (column, row) = split(cell) {
+            if let f = body.range(of: "<f"), let cell = attribute("r", of: " " + head), let (column, row) = split(cell) {
                 var formula = ""
                 let fAfter = body[f.upperBound...]
                 if let gt = fAfter.range(of: ">"), !fAfter[..<gt.lowerBound].hasSuffix("/"), let endF = fAfter.range(of: "</f>") {

@@ -56,7 +56,7 @@ public enum VectorInput {
             let layers = try VectorSource.read(source.path, layers: source.layer.map { [$0] }, assumedCRS: assumedCRS,
                                                sheetHeaders: isSheet(source.path))
             if isSheet(source.path) {
-                for layer in layers { try checkCells(source.path, sheet: layer.name, display: name(display, layer)) }
+                for layer in layers { try checkCells(source.path, sheet: layer.name, fields: layer.fields, display: name(display, layer)) }
             }
             return layers
         } catch let e as VectorReadError {
@@ -74,7 +74,7 @@ public enum VectorInput {
     }
 
     /// Refuses a sheet with a formula or merged cells (see `SheetCells`), naming the cell.
-    static func checkCells(_ path: String, sheet: String, display: String) throws {
+    static func checkCells(_ path: String, sheet: String, fields: [String], display: String) throws {
         let problem: SheetProblem?
         do { problem = try SheetCells.firstProblem(path, sheet: sheet) } catch {
             throw InputError(file: display, message: "cannot look into the workbook: \(error)")
@@ -83,11 +83,14 @@ public enum VectorInput {
         let message: String
         switch p.kind {
         case .formula(let f):
-            message = "a formula\(f.isEmpty ? "" : " (=\(f))"); covgap reads values only: copy the sheet and paste it as values"
+            message = "cell \(p.column)\(p.row) holds a formula\(f.isEmpty ? "" : " (=\(f))"); covgap reads values only: copy the sheet and paste it as values"
         case .merged(let range):
-            message = "merged cells (\(range)); unmerge them and give every row its own value"
+            message = "cells \(range) are merged; unmerge them and give every row its own value"
         }
-        throw InputError(file: display, location: "row \(p.row)", field: "column \(p.column)", message: message)
+        // The header names the column when the table starts in column A, as OGR reads it.
+        let index = p.column.unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
+        let field = fields.indices.contains(index) ? nfc(fields[index]) : "column \(p.column)"
+        throw InputError(file: display, location: "row \(p.row)", field: field, message: message)
     }
 
     static func isSheet(_ path: String) -> Bool {

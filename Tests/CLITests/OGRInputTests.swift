@@ -139,3 +139,56 @@ final class OGRInputTests: XCTestCase {
         XCTAssertTrue(warnings.contains("inputs.gpkg:villages: 1000 of 1000 villages have no centre; fibre reach is measured from a point inside each polygon (give --centres, or a center property)"), "\(warnings)")
     }
 }
+
+/// Sheets OGR would read silently but wrongly are refused, naming sheet, row and column; nothing is written.
+final class SheetProblemTests: XCTestCase {
+    /// A copy of a five-sector sheet with `edit` applied to its first worksheet's XML (by python3's zipfile).
+    func sheet(_ name: String, _ edit: String, in dir: URL) throws -> String {
+        let csv = try String(contentsOf: OGRInputTests.bundled.appendingPathComponent("sites.csv"), encoding: .utf8)
+        try (csv.split(separator: "\n").prefix(6).joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("small.csv"), atomically: true, encoding: .utf8)
+        try OGRInputTests.ogr2ogr(["-f", "XLSX", "-oo", "AUTODETECT_TYPE=YES", "-nln", "Trạm", "small.xlsx", "small.csv"], in: dir)
+        let script = """
+        import re, sys, zipfile
+        zi = zipfile.ZipFile('small.xlsx'); zo = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+        for it in zi.infolist():
+            d = zi.read(it.filename)
+            if it.filename == 'xl/worksheets/sheet1.xml':
+                s = d.decode()
+                \(edit)
+                d = s.encode()
+            zo.writestr(it, d)
+        zo.close()
+        """
+        let r = try CLI.runTool("/usr/bin/env", ["python3", "-c", script, name], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return name
+    }
+
+    func refusal(_ file: String, in dir: URL) throws -> String {
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run(["analyze", "--villages", OGRInputTests.bundled.appendingPathComponent("villages.geojson").path,
+                             "--sites", file, "--out", out.path], in: dir)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        return r.stderr
+    }
+
+    func testFormulaMergedCellsAndEmptyRow() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let formula = try sheet("formula.xlsx", #"s = s.replace('<c r="C3">', '<c r="C3"><f>C2+0</f>', 1)"#, in: dir)
+        XCTAssertEqual(try refusal(formula, in: dir),
+                       "covgap: formula.xlsx:Trạm row 3, field lat: cell C3 holds a formula (=C2+0); covgap reads values only: copy the sheet and paste it as values\n")
+        let merged = try sheet("merged.xlsx", #"s = s.replace('</sheetData>', '</sheetData><mergeCells count="1"><mergeCell ref="B4:B5"/></mergeCells>', 1)"#, in: dir)
+        XCTAssertEqual(try refusal(merged, in: dir),
+                       "covgap: merged.xlsx:Trạm row 4, field operator: cells B4:B5 are merged; unmerge them and give every row its own value\n")
+        let empty = try sheet("empty.xlsx", #"s = re.sub(r'(<row r="4">).*?(</row>)', r'\1\2', s, flags=re.S)"#, in: dir)
+        XCTAssertEqual(try refusal(empty, in: dir),
+                       "covgap: empty.xlsx:Trạm row 4: the row is empty; remove it (a sites sheet is one sector per row, with no gaps)\n")
+        // The untouched sheet is read: five sectors.
+        let ok = try CLI.run(["analyze", "--villages", OGRInputTests.bundled.appendingPathComponent("villages.geojson").path,
+                              "--sites", "small.xlsx", "--out", dir.appendingPathComponent("ok").path, "--quiet", "--no-map"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("ok/report.json"))) as! [String: Any]
+        XCTAssertEqual(((json["inputs"] as! [String: Any])["sites"] as! [String: Any])["count"] as? Int, 5)
+    }
+}
