@@ -6,6 +6,8 @@ public enum VectorValue: Hashable, Sendable {
     case null
     case integer(Int64)
     case real(Double)
+    /// A list of numbers (PostgreSQL's `double precision[]`, GeoJSON's arrays as OGR reads them).
+    case reals([Double])
     /// Text, and every other OGR type (dates, lists) as OGR prints it.
     case text(String)
 }
@@ -178,6 +180,18 @@ public enum VectorSource {
                     switch types[i] {
                     case OFTInteger, OFTInteger64: value = .integer(OGR_F_GetFieldAsInteger64(f, k))
                     case OFTReal: value = .real(OGR_F_GetFieldAsDouble(f, k))
+                    case OFTRealList:
+                        var n: Int32 = 0
+                        let list = OGR_F_GetFieldAsDoubleList(f, k, &n)
+                        value = .reals((0..<Int(n)).map { list![$0] })
+                    case OFTIntegerList:
+                        var n: Int32 = 0
+                        let list = OGR_F_GetFieldAsIntegerList(f, k, &n)
+                        value = .reals((0..<Int(n)).map { Double(list![$0]) })
+                    case OFTInteger64List:
+                        var n: Int32 = 0
+                        let list = OGR_F_GetFieldAsInteger64List(f, k, &n)
+                        value = .reals((0..<Int(n)).map { Double(list![$0]) })
                     default: value = .text(String(cString: OGR_F_GetFieldAsString(f, k)))
                     }
                 }

@@ -142,6 +142,7 @@ public enum VectorInput {
         case .null: return .null
         case .integer(let i): return .number(Double(i))
         case .real(let d): return d.isFinite ? .number(d) : .null
+        case .reals(let ds): return .array(ds.map { $0.isFinite ? .number($0) : .null })
         case .text(let s): return .string(nfc(s))
         }
     }
@@ -151,6 +152,7 @@ public enum VectorInput {
         case .null: return ""
         case .integer(let i): return String(i)
         case .real(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .reals(let ds): return ds.map { text(.real($0)) }.joined(separator: ",")
         case .text(let s): return nfc(s)
         }
     }

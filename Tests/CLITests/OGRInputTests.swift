@@ -64,36 +64,6 @@ final class OGRInputTests: XCTestCase {
         return (json, r.stderr)
     }
 
-    /// Every figure of `b` equal to `a`'s: strings and statuses exactly, fractions to `tolerance`
-    /// (report.json keeps 6 decimals, so 1e-6 allows the last digit to round the other way).
-    func assertSameFigures(_ a: Any, _ b: Any, tolerance: Double, path: String = "", file: StaticString = #filePath, line: UInt = #line) {
-        switch (a, b) {
-        case (let x as [String: Any], let y as [String: Any]):
-            XCTAssertEqual(Set(x.keys), Set(y.keys), path, file: file, line: line)
-            for (k, v) in x { if let w = y[k] { assertSameFigures(v, w, tolerance: tolerance, path: "\(path)/\(k)", file: file, line: line) } }
-        case (let x as [Any], let y as [Any]):
-            XCTAssertEqual(x.count, y.count, path, file: file, line: line)
-            for (k, (v, w)) in zip(x, y).enumerated() { assertSameFigures(v, w, tolerance: tolerance, path: "\(path)/\(k)", file: file, line: line) }
-        case (let x as String, let y as String):
-            XCTAssertEqual(x, y, path, file: file, line: line)
-        case (let x as NSNumber, let y as NSNumber):
-            // Areas and distances in metres scale with the village: compare them relative to their size.
-            let scale = path.hasSuffix("_m2") || path.hasSuffix("_m") || path.hasSuffix("population") || path.hasSuffix("households") ? max(1, abs(x.doubleValue)) : 1
-            XCTAssertEqual(x.doubleValue, y.doubleValue, accuracy: tolerance * scale + 1e-9, path, file: file, line: line)
-        default:
-            XCTAssertEqual("\(a)", "\(b)", path, file: file, line: line)
-        }
-    }
-
-    func assertSameReport(_ other: [String: Any], tolerance: Double, file: StaticString = #filePath, line: UInt = #line) throws {
-        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try BundledReport.reportPath()))) as! [String: Any]
-        for key in ["summary", "villages", "gaps", "priority_places", "parameters"] {
-            assertSameFigures(original[key] as Any, other[key] as Any, tolerance: tolerance, path: key, file: file, line: line)
-        }
-        let statuses = { (r: [String: Any]) in (r["villages"] as! [[String: Any]]).map { "\($0["mobile_status"]!) \(($0["fixed"] as! [String: Any])["status"]!)" } }
-        XCTAssertEqual(statuses(original), statuses(other), file: file, line: line)
-    }
-
     func testShapefileInVN2000SheetWithVietnameseHeadersAndKMLFolders() throws {
         let r = try report(["--villages", "villages.shp", "--centres", "centres.geojson", "--sites", "sites.xlsx",
                             "--fibre", "fibre.kml", "--places", "inputs.gpkg:places"])
@@ -190,5 +160,38 @@ final class SheetProblemTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("ok/report.json"))) as! [String: Any]
         XCTAssertEqual(((json["inputs"] as! [String: Any])["sites"] as! [String: Any])["count"] as? Int, 5)
+    }
+}
+
+/// report.json figures compared with the bundled GeoJSON/CSV run's.
+extension XCTestCase {
+    /// Every figure of `b` equal to `a`'s: strings and statuses exactly, fractions to `tolerance`
+    /// (report.json keeps 6 decimals, so 1e-6 allows the last digit to round the other way).
+    func assertSameFigures(_ a: Any, _ b: Any, tolerance: Double, path: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        switch (a, b) {
+        case (let x as [String: Any], let y as [String: Any]):
+            XCTAssertEqual(Set(x.keys), Set(y.keys), path, file: file, line: line)
+            for (k, v) in x { if let w = y[k] { assertSameFigures(v, w, tolerance: tolerance, path: "\(path)/\(k)", file: file, line: line) } }
+        case (let x as [Any], let y as [Any]):
+            XCTAssertEqual(x.count, y.count, path, file: file, line: line)
+            for (k, (v, w)) in zip(x, y).enumerated() { assertSameFigures(v, w, tolerance: tolerance, path: "\(path)/\(k)", file: file, line: line) }
+        case (let x as String, let y as String):
+            XCTAssertEqual(x, y, path, file: file, line: line)
+        case (let x as NSNumber, let y as NSNumber):
+            // Areas and distances in metres scale with the village: compare them relative to their size.
+            let scale = path.hasSuffix("_m2") || path.hasSuffix("_m") || path.hasSuffix("population") || path.hasSuffix("households") ? max(1, abs(x.doubleValue)) : 1
+            XCTAssertEqual(x.doubleValue, y.doubleValue, accuracy: tolerance * scale + 1e-9, path, file: file, line: line)
+        default:
+            XCTAssertEqual("\(a)", "\(b)", path, file: file, line: line)
+        }
+    }
+
+    func assertSameReport(_ other: [String: Any], tolerance: Double, file: StaticString = #filePath, line: UInt = #line) throws {
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try BundledReport.reportPath()))) as! [String: Any]
+        for key in ["summary", "villages", "gaps", "priority_places", "parameters"] {
+            assertSameFigures(original[key] as Any, other[key] as Any, tolerance: tolerance, path: key, file: file, line: line)
+        }
+        let statuses = { (r: [String: Any]) in (r["villages"] as! [[String: Any]]).map { "\($0["mobile_status"]!) \(($0["fixed"] as! [String: Any])["status"]!)" } }
+        XCTAssertEqual(statuses(original), statuses(other), file: file, line: line)
     }
 }
