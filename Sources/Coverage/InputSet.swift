@@ -87,7 +87,10 @@ public struct InputSet: Sendable {
             if let centres, let file = files.first(where: { $0.role == "centres" }) {
                 warnings += try VillageCentre.apply(centres, to: &input.villages, file: file.display)
             }
-            if let w = InputLoader.centreWarning(input.villages, file: villagesFile.display) { warnings.append(w) }
+            // Only fibre reach is measured from the centre.
+            if files.contains(where: { $0.role == "fibre" }), let w = InputLoader.centreWarning(input.villages, file: villagesFile.display) {
+                warnings.append(w)
+            }
         }
         return LoadedInputs(input: input, files: infos, warnings: warnings)
     }

@@ -18,12 +18,12 @@ public struct ReportFolder {
 
     /// Encodes the reports. The map's SVG comes first, so that rsvg-convert can draw the PNG
     /// while the reports and the page are encoded and written.
-    public init(report: Report, input: AnalysisInput, precision: Int, map: Bool) throws {
+    public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs()) throws {
         let reportJSON = report.json()
         let features = report.geojsonFeatures()
         var svg: [UInt8] = []
         var page: MapData?
-        if map {
+        if map && outputs.kinds.contains(.html) {
             let m = try MapData(
                 report: reportJSON,
                 features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
@@ -34,15 +34,28 @@ public struct ReportFolder {
         }
         let (reports, tables) = try sideBySide({
             [("report.json", reportJSON.encoded(style: .pretty) + [0x0A]),
-             ("report.geojson", GeoJSONWriter(precision: precision).encode(features))]
+             ("report.geojson", outputs.kinds.contains(.geojson) ? GeoJSONWriter(precision: precision).encode(features) : [])]
         }, {
-            [("report.csv", report.csv())] + (page.map { [("report.svg", svg), ("report.html", Array($0.html().utf8))] } ?? [])
+            [("report.csv", outputs.kinds.contains(.csv) ? report.csv(dialect: outputs.csvDialect) : [])]
+                + (page.map { [("report.svg", svg), ("report.html", Array($0.html().utf8))] } ?? [])
         })
-        files = reports + tables
+        // report.json stays first (for --format json) even when it is not written.
+        files = (reports + tables).filter { name, _ in
+            ReportOutputs.Kind(rawValue: String(name.dropFirst("report.".count))).map(outputs.kinds.contains) ?? true
+                || name == "report.json" || name == "report.svg"
+        }
+        keepsJSON = outputs.kinds.contains(.json)
+        if outputs.kinds.contains(.gpkg) {
+            files.append(("report.gpkg", try ReportLayers.geopackage(report: report, features: features, plan: outputs.plan)))
+        }
+        if outputs.kinds.contains(.kmz) { files.append(("report.kmz", try ReportLayers.kmz(report: report))) }
     }
+
+    /// Whether report.json is written (it is always encoded).
+    var keepsJSON = true
 
     /// Writes every file into `folder`, all or none.
     public func write(to folder: String) throws {
-        try OutputFolder(folder).write(files, then: png.map { job in [("report.png", { job.wait() })] } ?? [])
+        try OutputFolder(folder).write(keepsJSON ? files : Array(files.dropFirst()), then: png.map { job in [("report.png", { job.wait() })] } ?? [])
     }
 }

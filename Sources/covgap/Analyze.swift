@@ -20,6 +20,7 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup(title: "Input formats") var formats: InputFormatOptions
+    @OptionGroup(title: "Report files") var reportFiles: ReportOutputOptions
     @OptionGroup var model: ModelOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
@@ -62,7 +63,9 @@ struct Analyze: ParsableCommand {
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
         let report = Report(input: loaded.input, result: result2, files: loaded.files, precision: precision)
-        let folder = try ReportFolder(report: report, input: loaded.input, precision: precision, map: !noMap)
+        var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
+        if outputs.kinds.contains(.gpkg) { outputs.plan = try PlanReport(input: loaded.input, result: result).geojsonFeatures() }
+        let folder = try ReportFolder(report: report, input: loaded.input, precision: precision, map: !noMap, outputs: outputs)
         let json = folder.json
         let encodeTime = lap()
         try folder.write(to: out)
