@@ -51,7 +51,7 @@ public struct InputLoader {
         let p = f.properties
         var centre: Coordinate?
         if let c = p["center"], !c.isNull {
-            guard let a = c.arrayValue, a.count >= 2, let x = a[0].doubleValue, let y = a[1].doubleValue else {
+            guard let a = c.arrayValue ?? c.stringValue.flatMap(Self.numberList), a.count >= 2, let x = a[0].doubleValue, let y = a[1].doubleValue else {
                 throw fail("center", "must be [lon, lat]")
             }
             var xy = Coordinate(x, y)
@@ -282,6 +282,16 @@ public struct InputLoader {
         guard let t = text?.trimmedSpaces, !t.isEmpty else { return nil }
         guard let n = Self.number(t) else { throw fail(field, Self.notANumber(t)) }
         return n
+    }
+
+    /// A list of numbers written as text, as formats without arrays keep one: GeoPackage's JSON
+    /// "[108.9,14.6]" or OGR's "(2:108.9,14.6)"; nil when any part is not a number.
+    static func numberList(_ text: String) -> [JSONValue]? {
+        var t = Substring(text.trimmingCharacters(in: .whitespaces))
+        if t.hasPrefix("("), let colon = t.firstIndex(of: ":") { t = t[t.index(after: colon)...] }
+        let parts = t.split { "[](), ".contains($0) }
+        let numbers = parts.compactMap { number(String($0)) }
+        return numbers.count == parts.count && !numbers.isEmpty ? numbers.map(JSONValue.number) : nil
     }
 
     /// Why `text` is not accepted as a number: "\"inf\" is not a finite number", "\"12,5\" is not a number".

@@ -50,4 +50,10 @@ final class FieldNamesTests: XCTestCase {
         let thousands = try CSVReader.read(bytes: Array("site_id;lat;lon\nA;1,377,37;109\n".utf8), source: "t.csv")
         XCTAssertEqual(thousands.withDecimalPoints(in: ["lat", "lon"]).rows[0]["lat"], "1,377,37")
     }
+
+    func testCentreWrittenAsTextByFormatsWithoutArrays() {
+        XCTAssertEqual(InputLoader.numberList("(2:108.900464,14.607314)"), [.number(108.900464), .number(14.607314)])
+        XCTAssertEqual(InputLoader.numberList("[108.9, 14.6]"), [.number(108.9), .number(14.6)])
+        XCTAssertNil(InputLoader.numberList("108.9; north"))
+    }
 }
