@@ -49,7 +49,10 @@ public struct InputSet: Sendable {
             Result {
                 guard VectorInput.readsThroughGDAL(f.path) else { return try InputFile.read(f.path) }
                 let source = VectorInput.Source(f.path)
-                return source.isDatabase ? [] : try InputFile.read(source.path)
+                var isFolder: ObjCBool = false
+                let folder = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) && isFolder.boolValue
+                // A database, or a folder of Shapefiles, has no one file to hash.
+                return source.isDatabase || folder ? [] : try InputFile.read(source.path)
             }
         }
         let slots = Locked([Result<(Part, InputFileInfo, [String]), Error>?](repeating: nil, count: files.count))
