@@ -104,8 +104,12 @@ final class OGRInputTests: XCTestCase {
     }
 
     func testWithoutCentresTheDefaultIsCounted() throws {
-        let r = try report(["--villages", "inputs.gpkg:villages", "--sites", "\(Self.bundled.path)/sites.csv"])
+        // Fibre reach is what the centre is for: with fibre and no centres the default is counted…
+        let r = try report(["--villages", "inputs.gpkg:villages", "--sites", "\(Self.bundled.path)/sites.csv", "--fibre", "inputs.gpkg:fibre"])
         let warnings = r.json["warnings"] as! [String]
+        // …and without fibre nothing is measured from it.
+        let noFibre = try report(["--villages", "inputs.gpkg:villages", "--sites", "\(Self.bundled.path)/sites.csv"])
+        XCTAssertEqual(noFibre.json["warnings"] as! [String], [])
         XCTAssertTrue(warnings.contains("inputs.gpkg:villages: 1000 of 1000 villages have no centre; fibre reach is measured from a point inside each polygon (give --centres, or a center property)"), "\(warnings)")
     }
 }
