@@ -66,6 +66,17 @@ final class ReportLayersTests: XCTestCase {
         XCTAssertTrue(one.contains("BRUSH(fc:#"), one)
     }
 
+    func testSameBytesWhateverTheThreadCount() throws {
+        let one = try CLI.temporaryDirectory(self)
+        let r = try CLI.run(["analyze", "--out", one.path, "--outputs", "gpkg,kmz", "--quiet", "--jobs", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: one.path).sorted(), ["report.gpkg", "report.kmz"])
+        for name in ["report.gpkg", "report.kmz"] {
+            XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent(name)),
+                           try Data(contentsOf: try Self.run.get().appendingPathComponent(name)), name)
+        }
+    }
+
     func testExcelVietnameseCSV() throws {
         let bytes = try Data(contentsOf: try Self.run.get().appendingPathComponent("report.csv"))
         XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
