@@ -87,6 +87,33 @@ final class OGRInputTests: XCTestCase {
         assertSameFigures(mobile(original), mobile(k.json), tolerance: 1e-6)
     }
 
+    func testVietnameseWindowsCSVWithAChosenField() throws {
+        // Semicolons, decimal commas, Vietnamese headers, a byte-order mark, CRLF, "4G LTE"-style
+        // technologies, and a site column only --field names.
+        let csv = try String(contentsOf: Self.bundled.appendingPathComponent("sites.csv"), encoding: .utf8)
+        let names = ["2G": "GSM900", "3G": "WCDMA", "4G": "4G LTE", "5G": "5G NR"]
+        var lines = ["Ma_CSHT;Nhà mạng;Vĩ độ;Kinh độ;Công nghệ;Góc phương vị;Độ rộng búp sóng;Bán kính"]
+        for line in csv.split(separator: "\n").dropFirst() {
+            var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            f[4] = names[f[4]]!
+            lines.append(f.map { $0.replacingOccurrences(of: ".", with: ",") }.joined(separator: ";"))
+        }
+        let dir = try CLI.temporaryDirectory(self)
+        let path = dir.appendingPathComponent("tram.csv")
+        try Data([0xEF, 0xBB, 0xBF] + Array((lines.joined(separator: "\r\n") + "\r\n").utf8)).write(to: path)
+        let b = Self.bundled.path
+        let r = try report(["--villages", "\(b)/villages.geojson", "--sites", path.path, "--fibre", "\(b)/fibre.geojson",
+                            "--places", "\(b)/places.geojson", "--field", "site_id=Ma_CSHT"])
+        try assertSameReport(r.json, tolerance: 1e-6)
+        XCTAssertEqual(r.json["warnings"] as! [String], [])
+        // Without --field the site column is missing, and the message says which it is.
+        let out = dir.appendingPathComponent("out")
+        let refused = try CLI.run(["analyze", "--villages", "\(b)/villages.geojson", "--sites", path.path, "--out", out.path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.hasPrefix("covgap: \(path.path) row 1, field site_id: missing column; the header has Ma_CSHT,"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
     func testMapInfoTAB() throws {
         // MapInfo stores coordinates as integers over the layer's bounds.
         let r = try report(["--villages", "villages.tab", "--centres", "centres.geojson", "--sites", "\(Self.bundled.path)/sites.csv",
