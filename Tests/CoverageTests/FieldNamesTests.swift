@@ -56,4 +56,22 @@ final class FieldNamesTests: XCTestCase {
         XCTAssertEqual(InputLoader.numberList("[108.9, 14.6]"), [.number(108.9), .number(14.6)])
         XCTAssertNil(InputLoader.numberList("108.9; north"))
     }
+
+    func testBandKeptOnTheSectorAndDefaultsCounted() throws {
+        let table = try CSVReader.read(bytes: Array("""
+        site_id,operator,lat,lon,tech,azimuth,beamwidth,radius_m,frequency_mhz
+        A,Viettel,14.3,108.8,LTE1800,90,,,
+        B,Viettel,14.3,108.8,4G,,,2000,2600
+        C,Viettel,14.3,108.8,NR3500,10,65,,700
+
+        """.utf8), source: "s.csv")
+        var loader = InputLoader()
+        let sectors = try loader.sectors(table)
+        XCTAssertEqual(sectors.map(\.frequencyMHz), [1800, 2600, 700])
+        XCTAssertEqual(sectors.map(\.beamwidth), [120, 360, 65])
+        XCTAssertEqual(loader.warnings, [
+            "s.csv: 2 of 3 sectors have no radius_m; each took its technology's radius (--radius-2g … --radius-5g)",
+            "s.csv: 1 of 3 sectors has an azimuth and no beamwidth; each took 120°",
+        ])
+    }
 }
