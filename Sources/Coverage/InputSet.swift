@@ -16,11 +16,14 @@ public struct InputSet: Sendable {
     public var files: [File]
     /// CRS of coordinates in files that do not declare one (`--input-crs`).
     public var inputCRS: String?
+    /// Which columns or properties hold covgap's fields (`--field`), beyond the built-in names.
+    public var fieldNames = FieldNames()
 
     /// The files given on the command line; paths are recorded as given (relative stays relative).
-    public init(villages: String?, sites: String?, fibre: String? = nil, places: String? = nil, inputCRS: String? = nil) {
-        files = [("villages", villages), ("sites", sites), ("fibre", fibre), ("places", places)].compactMap { role, path in
-            path.map { File(role: role, path: $0, display: $0) }
+    public init(villages: String?, sites: String?, fibre: String? = nil, places: String? = nil, inputCRS: String? = nil,
+                centres: String? = nil) {
+        files = [("villages", villages), ("sites", sites), ("fibre", fibre), ("places", places), ("centres", centres)].compactMap { role, path in
+            path.map { File(role: role, path: $0, display: VectorInput.Source.shown($0)) }
         }
         self.inputCRS = inputCRS
     }
@@ -47,8 +50,18 @@ public struct InputSet: Sendable {
         progress?.start("read", total: files.count)
         defer { progress?.finish() }
         let crs = inputCRS.map(canonicalCRS)
-        let contents = files.map { f in Result { try InputFile.read(f.path) } }
-        let slots = Locked([Result<(AnalysisInput, InputFileInfo, [String]), Error>?](repeating: nil, count: files.count))
+        // GDAL reads its own sources; the bytes of the file named are still hashed (none for a database).
+        let contents = files.map { f in
+            Result {
+                guard VectorInput.readsThroughGDAL(f.path) else { return try InputFile.read(f.path) }
+                let source = VectorInput.Source(f.path)
+                var isFolder: ObjCBool = false
+                let folder = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) && isFolder.boolValue
+                // A database, or a folder of Shapefiles, has no one file to hash.
+                return source.isDatabase || folder ? [] : try InputFile.read(source.path)
+            }
+        }
+        let slots = Locked([Result<(Part, InputFileInfo, [String]), Error>?](repeating: nil, count: files.count))
         let digests = Locked(Array(repeating: "", count: files.count))
         DispatchQueue.concurrentPerform(iterations: 2 * files.count) { task in
             let k = task / 2
@@ -58,7 +71,7 @@ public struct InputSet: Sendable {
                 digests.update { $0[k] = digest }
                 return
             }
-            let result = Result { try Self.read(files[k], bytes: try contents[k].get(), inputCRS: crs) }
+            let result = Result { try Self.read(files[k], bytes: try contents[k].get(), inputCRS: crs, fieldNames: fieldNames) }
             slots.update { $0[k] = result }
             progress?.advance()
         }
@@ -66,63 +79,154 @@ public struct InputSet: Sendable {
         var infos: [InputFileInfo] = []
         var warnings: [String] = []
         let hashes = digests.value
+        var centres: [VillageCentre]?
         for case let result? in slots.value {
             var (part, info, w) = try result.get()
             info.sha256 = hashes[infos.count]
             switch info.role {
-            case "villages": input.villages = part.villages
-            case "sites": input.sectors = part.sectors
-            case "fibre": input.fibre = part.fibre
-            default: input.places = (input.places ?? []) + (part.places ?? [])  // places, then commune centres
+            case "villages": input.villages = part.input.villages
+            case "sites": input.sectors = part.input.sectors
+            case "fibre": input.fibre = part.input.fibre
+            case "centres": centres = part.centres
+            default: input.places = (input.places ?? []) + (part.input.places ?? [])  // places, then commune centres
             }
             input.sources[info.role] = info.path
             infos.append(info)
             warnings += w
         }
+        if let villagesFile = files.first(where: { $0.role == "villages" }) {
+            if let centres, let file = files.first(where: { $0.role == "centres" }) {
+                warnings += try VillageCentre.apply(centres, to: &input.villages, file: file.display)
+            }
+            // Only fibre reach is measured from the centre.
+            if files.contains(where: { $0.role == "fibre" }), let w = InputLoader.centreWarning(input.villages, file: villagesFile.display) {
+                warnings.append(w)
+            }
+        }
         return LoadedInputs(input: input, files: infos, warnings: warnings)
     }
 
+    /// What one file fills: a part of the input, or the villages' centres.
+    struct Part: Sendable {
+        var input = AnalysisInput(villages: [], sectors: [])
+        var centres: [VillageCentre]?
+    }
+
     /// One file's features, checked, as the part of the input its role fills.
-    private static func read(_ file: File, bytes: [UInt8], inputCRS: String?) throws -> (AnalysisInput, InputFileInfo, [String]) {
+    private static func read(_ file: File, bytes: [UInt8], inputCRS: String?, fieldNames: FieldNames) throws -> (Part, InputFileInfo, [String]) {
         var loader = InputLoader(inputCRS: inputCRS)
-        var part = AnalysisInput(villages: [], sectors: [])
+        var part = Part()
         let display = file.display
+        var notes: [String] = []
         let count: Int
-        switch file.role {
-        case "villages":
-            part.villages = try loader.villages(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
-            count = part.villages.count
-        case "sites":
-            part.sectors = try readSites(bytes, path: file.path, display: display, loader: &loader)
-            count = part.sectors.count
-        case "fibre":
-            part.fibre = try loader.fibre(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
-            count = part.fibre!.count
-        default:
-            part.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
-            count = part.places!.count
+        if VectorInput.readsThroughGDAL(file.path) {
+            (count, notes) = try readThroughGDAL(file, into: &part, inputCRS: inputCRS, fieldNames: fieldNames, loader: &loader)
+        } else {
+            switch file.role {
+            case "villages":
+                let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: Self.villageFields, file: display)
+                part.input.villages = try loader.villages(fc, file: display)
+                count = part.input.villages.count
+            case "sites":
+                part.input.sectors = try readSites(bytes, path: file.path, display: display, loader: &loader, fieldNames: fieldNames)
+                count = part.input.sectors.count
+            case "fibre":
+                part.input.fibre = try loader.fibre(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                count = part.input.fibre!.count
+            case "centres":
+                part.centres = try VillageCentre.read(try GeoJSONReader.read(bytes: bytes, source: display), file: display, loader: loader)
+                count = part.centres!.count
+            default:
+                part.input.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                count = part.input.places!.count
+            }
         }
-        return (part, InputFileInfo(role: file.role, path: display, sha256: "", count: count), loader.warnings)
+        return (part, InputFileInfo(role: file.role, path: display, sha256: "", count: count), notes + loader.warnings)
+    }
+
+    static let villageFields = ["id", "name", "commune", "district", "province", "population", "households"]
+    static let siteFields = ["site_id", "operator", "lat", "lon", "tech", "azimuth", "beamwidth", "radius_m", "frequency_mhz"]
+    static let numericSiteFields = ["lat", "lon", "azimuth", "beamwidth", "radius_m", "frequency_mhz"]
+
+    /// A file or database GDAL reads: every layer for fibre (and a warning saying so when there are
+    /// several), the one layer chosen (`file:layer`) or the only one for the other roles.
+    private static func readThroughGDAL(_ file: File, into part: inout Part, inputCRS: String?, fieldNames: FieldNames,
+                                        loader: inout InputLoader) throws -> (Int, [String]) {
+        let source = VectorInput.Source(file.path)
+        let shown = VectorInput.Source.shown(source.path)
+        var notes: [String] = []
+        if source.layer == nil {
+            let names = try VectorInput.layerNames(source, display: shown)
+            if names.isEmpty { throw InputError(file: shown, message: "has no layers") }
+            if names.count > 1 {
+                if file.role == "fibre" {
+                    notes.append("\(shown) has \(names.count) layers (\(names.joined(separator: ", "))); all are read as fibre (name one as \(shown):LAYER to read only it)")
+                } else {
+                    throw InputError(file: shown, message: "has \(names.count) layers (\(names.joined(separator: ", "))); say which holds the \(file.role), e.g. --\(file.role) \(shown):\(names[0])")
+                }
+            }
+        }
+        let layers = try VectorInput.read(source, display: shown, assumedCRS: inputCRS)
+        var count = 0
+        for layer in layers {
+            let name = VectorInput.name(shown, layer)
+            if file.role == "sites" && !layer.hasGeometry {
+                var table = try fieldNames.applied(to: try VectorInput.table(layer, display: shown), wanted: siteFields)
+                table = table.withDecimalPoints(in: numericSiteFields)
+                part.input.sectors += try loader.sectors(table)
+                count += table.rows.count
+                continue
+            }
+            var fc = VectorInput.featureCollection(layer)
+            // Already WGS 84 lon/lat: --input-crs was applied to layers without a CRS.
+            fc.crsName = "OGC:CRS84"
+            switch file.role {
+            case "villages":
+                part.input.villages = try loader.villages(try fieldNames.applied(to: fc, wanted: villageFields, file: name), file: name)
+            case "sites":
+                part.input.sectors += try loader.sectors(try fieldNames.applied(to: fc, wanted: siteFields, file: name), file: name)
+            case "fibre":
+                part.input.fibre = (part.input.fibre ?? []) + (try loader.fibre(fc, file: name))
+            case "centres":
+                part.centres = (part.centres ?? []) + (try VillageCentre.read(fc, file: name, loader: loader))
+            default:
+                part.input.places = (part.input.places ?? []) + (try loader.places(fc, file: name))
+            }
+            count += fc.features.count
+        }
+        if file.role == "fibre" && part.input.fibre == nil { part.input.fibre = [] }
+        if file.role == "places" && part.input.places == nil { part.input.places = [] }
+        return (count, notes)
     }
 
     /// A sites file on its own: its sectors and the warnings of reading it.
-    public static func sites(at path: String, inputCRS: String? = nil) throws -> (sectors: [Sector], warnings: [String]) {
-        try sites(bytes: try InputFile.read(path), path: path, inputCRS: inputCRS)
+    public static func sites(at path: String, inputCRS: String? = nil, fieldNames: FieldNames = FieldNames()) throws -> (sectors: [Sector], warnings: [String]) {
+        if VectorInput.readsThroughGDAL(path) {
+            var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
+            var part = Part()
+            let file = File(role: "sites", path: path, display: VectorInput.Source.shown(path))
+            let (_, notes) = try readThroughGDAL(file, into: &part, inputCRS: inputCRS.map(canonicalCRS), fieldNames: fieldNames, loader: &loader)
+            return (part.input.sectors, notes + loader.warnings)
+        }
+        return try sites(bytes: try InputFile.read(path), path: path, inputCRS: inputCRS, fieldNames: fieldNames)
     }
 
     /// A sites file already read.
-    public static func sites(bytes: [UInt8], path: String, inputCRS: String? = nil) throws -> (sectors: [Sector], warnings: [String]) {
+    public static func sites(bytes: [UInt8], path: String, inputCRS: String? = nil, fieldNames: FieldNames = FieldNames()) throws -> (sectors: [Sector], warnings: [String]) {
         var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
-        let sectors = try readSites(bytes, path: path, display: path, loader: &loader)
+        let sectors = try readSites(bytes, path: path, display: path, loader: &loader, fieldNames: fieldNames)
         return (sectors, loader.warnings)
     }
 
     /// Sites from CSV (covgap's columns or OpenCelliD's), or from GeoJSON points when the name says .geojson/.json.
-    private static func readSites(_ bytes: [UInt8], path: String, display: String, loader: inout InputLoader) throws -> [Sector] {
+    private static func readSites(_ bytes: [UInt8], path: String, display: String, loader: inout InputLoader, fieldNames: FieldNames) throws -> [Sector] {
         if [".geojson", ".json"].contains(where: { path.lowercased().hasSuffix($0) }) {
-            return try loader.sectors(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+            let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: siteFields, file: display)
+            return try loader.sectors(fc, file: display)
         }
-        return try loader.sectors(try CSVReader.read(bytes: bytes, source: display))
+        let table = try CSVReader.read(bytes: bytes, source: display)
+        if OpenCelliD.recognises(table.header) { return try loader.sectors(table) }
+        return try loader.sectors(try fieldNames.applied(to: table, wanted: siteFields).withDecimalPoints(in: numericSiteFields))
     }
 }
 

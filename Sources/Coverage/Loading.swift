@@ -8,6 +8,8 @@ public struct InputLoader {
     /// The CRS the inputs' coordinates are in when a file does not say (`--input-crs`); nil means WGS 84.
     public var inputCRS: String?
     public private(set) var warnings: [String] = []
+    /// How many sectors took a default since the last `reportDefaults` (see Defaults.swift).
+    var defaults = DefaultCounts()
 
     public init(inputCRS: String? = nil) {
         self.inputCRS = inputCRS
@@ -51,7 +53,7 @@ public struct InputLoader {
         let p = f.properties
         var centre: Coordinate?
         if let c = p["center"], !c.isNull {
-            guard let a = c.arrayValue, a.count >= 2, let x = a[0].doubleValue, let y = a[1].doubleValue else {
+            guard let a = c.arrayValue ?? c.stringValue.flatMap(Self.numberList), a.count >= 2, let x = a[0].doubleValue, let y = a[1].doubleValue else {
                 throw fail("center", "must be [lon, lat]")
             }
             var xy = Coordinate(x, y)
@@ -75,7 +77,12 @@ public struct InputLoader {
 
     /// Sectors from a sites table: covgap's own columns, or an OpenCelliD export (recognised by its header).
     public mutating func sectors(_ table: CSVTable) throws -> [Sector] {
-        if OpenCelliD.recognises(table.header) { return try OpenCelliD.sectors(table, loader: &self) }
+        defaults = DefaultCounts()
+        if OpenCelliD.recognises(table.header) {
+            let sectors = try OpenCelliD.sectors(table, loader: &self)
+            reportDefaults(sectors, file: table.source)
+            return sectors
+        }
         let required = ["site_id", "operator", "lat", "lon", "tech"]
         let missing = required.filter { !table.hasColumn($0) }
         if !missing.isEmpty {
@@ -86,9 +93,11 @@ public struct InputLoader {
             throw InputError(file: table.source, location: "row 1", field: missing.joined(separator: ", "),
                              message: "missing column\(missing.count > 1 ? "s" : "")\(hint); the header has \(table.header.joined(separator: ","))")
         }
-        return try table.rows.map { row in
+        let sectors = try table.rows.map { row in
             try sector(field: { row[$0] ?? "" }, where: "\(table.source) \(row.location)") { table.error(row, field: $0, $1) }
         }
+        reportDefaults(sectors, file: table.source)
+        return sectors
     }
 
     /// Other spellings of the required columns, lowercased, for the hint in a missing-column error.
@@ -103,7 +112,8 @@ public struct InputLoader {
     /// Sites given as GeoJSON points with the CSV's columns as properties.
     public mutating func sectors(_ fc: FeatureCollection, file: String) throws -> [Sector] {
         let toLonLat = try lonLatTransform(fc, file: file)
-        return try fc.features.map { f in
+        defaults = DefaultCounts()
+        let sectors = try fc.features.map { f in
             let fail = Self.failure(file, f)
             guard case .point(var c) = f.geometry else {
                 throw fail("geometry", "\(f.geometry?.typeName ?? "null"); a site must be a Point")
@@ -119,6 +129,8 @@ public struct InputLoader {
                 }
             }, where: "\(file) feature \(f.index)", fail)
         }
+        reportDefaults(sectors, file: file)
+        return sectors
     }
 
     /// One sector from its named fields (a CSV row or a GeoJSON point's properties).
@@ -130,9 +142,10 @@ public struct InputLoader {
         if op.isEmpty { throw fail("operator", "empty") }
         try InputLimits.checkPlainText(siteID) { fail("site_id", $0) }
         try InputLimits.checkPlainText(op) { fail("operator", $0) }
-        guard let tech = Tech(parsing: field("tech")) else {
-            throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR)")
+        guard let techName = TechName(field("tech")) else {
+            throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR, with or without a band: GSM900, LTE1800, 5G NR…)")
         }
+        let tech = techName.tech
         let location = try siteLocation(lat: field("lat"), lon: field("lon"), fail)
         var azimuth = try optionalNumber(field("azimuth"), field: "azimuth", fail)
         if let a = azimuth, !(0...360).contains(a) {
@@ -140,7 +153,9 @@ public struct InputLoader {
             warnings.append("\(place), field azimuth: \(Self.format(a))° is outside 0–360; read as \(Self.format(normalised))°")
             azimuth = normalised
         }
-        var beamwidth = try optionalNumber(field("beamwidth"), field: "beamwidth", fail) ?? (azimuth == nil ? 360 : 120)
+        let givenBeamwidth = try optionalNumber(field("beamwidth"), field: "beamwidth", fail)
+        if givenBeamwidth == nil && azimuth != nil { defaults.beamwidth += 1 }
+        var beamwidth = givenBeamwidth ?? (azimuth == nil ? 360 : 120)
         if beamwidth <= 0 { throw fail("beamwidth", "\(Self.format(beamwidth))° must be greater than 0° (leave azimuth and beamwidth empty for an omnidirectional antenna)") }
         if beamwidth > 360 { beamwidth = 360 }
         let radius = try optionalNumber(field("radius_m"), field: "radius_m", fail)
@@ -151,6 +166,8 @@ public struct InputLoader {
         var sector = Sector(siteID: siteID, operator: op, tech: tech, location: location,
                             azimuth: azimuth, beamwidth: beamwidth, radius: radius)
         try radioColumns(of: &sector, field: field, fail)
+        // The band a technology name gives ("LTE1800"), when the row has no frequency_mhz.
+        if sector.frequencyMHz == nil { sector.frequencyMHz = techName.frequencyMHz }
         return sector
     }
 
@@ -287,6 +304,16 @@ public struct InputLoader {
         guard let t = text?.trimmedSpaces, !t.isEmpty else { return nil }
         guard let n = Self.number(t) else { throw fail(field, Self.notANumber(t)) }
         return n
+    }
+
+    /// A list of numbers written as text, as formats without arrays keep one: GeoPackage's JSON
+    /// "[108.9,14.6]" or OGR's "(2:108.9,14.6)"; nil when any part is not a number.
+    static func numberList(_ text: String) -> [JSONValue]? {
+        var t = Substring(text.trimmingCharacters(in: .whitespaces))
+        if t.hasPrefix("("), let colon = t.firstIndex(of: ":") { t = t[t.index(after: colon)...] }
+        let parts = t.split { "[](), ".contains($0) }
+        let numbers = parts.compactMap { number(String($0)) }
+        return numbers.count == parts.count && !numbers.isEmpty ? numbers.map(JSONValue.number) : nil
     }
 
     /// Why `text` is not accepted as a number: "\"inf\" is not a finite number", "\"12,5\" is not a number".

@@ -12,7 +12,9 @@ public enum Tech: String, CaseIterable, Comparable, Sendable {
         case "3G", "UMTS", "WCDMA", "HSPA": self = .g3
         case "4G", "LTE": self = .g4
         case "5G", "NR": self = .g5
-        default: return nil
+        default:
+            guard let name = TechName(text) else { return nil }
+            self = name.tech
         }
     }
 

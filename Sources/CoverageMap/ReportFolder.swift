@@ -18,14 +18,15 @@ public struct ReportFolder {
 
     /// Encodes the reports. The map's SVG comes first, so that rsvg-convert can draw the PNG
     /// while the reports and the page are encoded and written.
-    public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, progress: StageProgress? = nil) throws {
+    public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
+                progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         let reportJSON = report.json()
         let features = report.geojsonFeatures()
         var svg: [UInt8] = []
         var page: MapData?
-        if map {
+        if map && outputs.kinds.contains(.html) {
             let m = try MapData(
                 report: reportJSON,
                 // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
@@ -39,11 +40,21 @@ public struct ReportFolder {
         }
         let (reports, tables) = try sideBySide({
             [("report.json", reportJSON.encoded(style: .pretty) + [0x0A]),
-             ("report.geojson", GeoJSONWriter(precision: precision).encode(features))]
+             ("report.geojson", outputs.kinds.contains(.geojson) ? GeoJSONWriter(precision: precision).encode(features) : [])]
         }, {
-            [("report.csv", report.csv())] + (page.map { [("report.svg", svg), ("report.html", Array($0.html().utf8))] } ?? [])
+            [("report.csv", outputs.kinds.contains(.csv) ? report.csv(dialect: outputs.csvDialect) : [])]
+                + (page.map { [("report.svg", svg), ("report.html", Array($0.html().utf8))] } ?? [])
         })
-        files = reports + tables
+        // report.json stays first (for --format json) even when it is not written.
+        files = (reports + tables).filter { name, _ in
+            ReportOutputs.Kind(rawValue: String(name.dropFirst("report.".count))).map(outputs.kinds.contains) ?? true
+                || name == "report.json" || name == "report.svg"
+        }
+        keepsJSON = outputs.kinds.contains(.json)
+        if outputs.kinds.contains(.gpkg) {
+            files.append(("report.gpkg", try ReportLayers.geopackage(report: report, features: features, plan: outputs.plan)))
+        }
+        if outputs.kinds.contains(.kmz) { files.append(("report.kmz", try ReportLayers.kmz(report: report))) }
     }
 
     /// `shape` with every coordinate as it reads back from `decimals` decimals.
@@ -53,11 +64,14 @@ public struct ReportFolder {
         }
     }
 
+    /// Whether report.json is written (it is always encoded).
+    var keepsJSON = true
+
     /// Writes every file into `folder`, all or none.
     public func write(to folder: String, progress: StageProgress? = nil) throws {
         progress?.start("write", total: files.count + (png == nil ? 0 : 1))
         defer { progress?.finish() }
-        try OutputFolder(folder).write(files, then: png.map { job in [("report.png", { job.wait() })] } ?? [])
+        try OutputFolder(folder).write(keepsJSON ? files : Array(files.dropFirst()), then: png.map { job in [("report.png", { job.wait() })] } ?? [])
     }
 
     /// The names of the files `write` puts in the folder (report.png only when it was drawn).

@@ -240,10 +240,15 @@ public struct CSVWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// The number of fields every row must have: the header's.
     public let columnCount: Int
+    /// The byte between fields: a comma, or a semicolon for spreadsheets in decimal-comma locales.
+    public let separator: UInt8
 
-    /// Starts a table with its header row.
-    public init(header: [String]) {
+    /// Starts a table with its header row; `byteOrderMark` starts the text with U+FEFF, which
+    /// Excel needs to read UTF-8 as UTF-8.
+    public init(header: [String], separator: UInt8 = 0x2C, byteOrderMark: Bool = false) {
         columnCount = header.count
+        self.separator = separator
+        if byteOrderMark { bytes = [0xEF, 0xBB, 0xBF] }
         appendRecord(header)
     }
 
@@ -286,9 +291,33 @@ public struct CSVWriter: Sendable {
             return
         }
         for (k, f) in fields.enumerated() {
-            if k > 0 { bytes.append(0x2C) }
-            bytes.append(contentsOf: CSVWriter.escape(f).utf8)
+            if k > 0 { bytes.append(separator) }
+            // With semicolons between fields a decimal comma needs no quotes (Excel would read "1,5" as text).
+            if separator == 0x3B, !f.utf8.contains(where: { $0 == 0x3B || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }),
+               f.first?.isWhitespace != true, f.last?.isWhitespace != true {
+                bytes.append(contentsOf: f.utf8)
+            } else {
+                bytes.append(contentsOf: CSVWriter.escape(f).utf8)
+            }
         }
         bytes.append(0x0A)
+    }
+}
+
+extension CSVTable {
+    /// The same table with columns renamed (old name → new name); rows keep their numbers.
+    public func renamingColumns(_ renames: [String: String]) -> CSVTable {
+        let newHeader = header.map { renames[$0] ?? $0 }
+        var columns: [String: Int] = [:]
+        for (k, name) in newHeader.enumerated() where !name.isEmpty && columns[name] == nil { columns[name] = k }
+        return CSVTable(source: source, header: newHeader,
+                        rows: rows.map { CSVRow(number: $0.number, line: $0.line, fields: $0.fields, columns: columns) })
+    }
+
+    /// The same table with every field passed through `transform(columnIndex, field)`.
+    public func mappingFields(_ transform: (Int, String) -> String) -> CSVTable {
+        CSVTable(source: source, header: header, rows: rows.map { row in
+            CSVRow(number: row.number, line: row.line, fields: row.fields.enumerated().map { transform($0, $1) }, columns: row.columns)
+        })
     }
 }

@@ -31,6 +31,8 @@ struct Analyze: ParsableCommand {
     )
 
     @OptionGroup var inputs: InputOptions
+    @OptionGroup(title: "Input formats") var formats: InputFormatOptions
+    @OptionGroup(title: "Report files") var reportFiles: ReportOutputOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
     @OptionGroup(title: "Plan targets and measurements") var targetOptions: TargetOptions
@@ -75,7 +77,7 @@ struct Analyze: ParsableCommand {
 
         let printer = quiet ? nil : ProgressPrinter()
         let progress = printer?.meter()
-        var loaded = try inputs.inputSet(inputCRS: model.inputCRS).load(progress: progress)
+        var loaded = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats).load(progress: progress)
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
         let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS,
@@ -95,7 +97,10 @@ struct Analyze: ParsableCommand {
         if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
         let report = Report(input: input, result: result2, files: loaded.files, precision: precision,
                             targets: targets, measures: measures)
-        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, progress: progress)
+        var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
+        if outputs.kinds.contains(.gpkg) { outputs.plan = try PlanReport(input: input, result: result).geojsonFeatures() }
+        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
+                                      progress: progress)
         let json = folder.json
         let encodeTime = lap()
         try folder.write(to: out, progress: progress)

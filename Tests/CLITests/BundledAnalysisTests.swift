@@ -130,9 +130,10 @@ final class BundledAnalysisTests: XCTestCase {
 
     func testCSVKeepsVietnameseNames() throws {
         let (dir, _) = try analyzeBundled()
-        let csv = try String(contentsOf: dir.appendingPathComponent("report.csv"), encoding: .utf8)
+        // Decoded by hand: Foundation's String(contentsOf:) drops the byte-order mark.
+        let csv = String(decoding: try Data(contentsOf: dir.appendingPathComponent("report.csv")), as: UTF8.self)
         let lines = csv.split(separator: "\n")
-        XCTAssertTrue(lines[0].hasPrefix("id,name,commune,district,households,area_m2,mobile,broadband,2G,3G,4G,5G,"))
+        XCTAssertTrue(lines[0].hasPrefix("\u{FEFF}id,name,commune,district,households,area_m2,area_ha,mobile,mobile_pct,broadband,broadband_pct,2G,2G_pct,"))
         let o2 = try XCTUnwrap(lines.first { $0.contains(",Làng O2,") })
         XCTAssertTrue(o2.contains(",Làng O2,Xã Vĩnh Kim,Huyện Vĩnh Thạnh,"), String(o2))
         XCTAssertTrue(o2.contains(",covered,unavailable,"), String(o2))
