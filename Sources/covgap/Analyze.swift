@@ -34,6 +34,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
     @OptionGroup(title: "Plan targets and measurements") var targetOptions: TargetOptions
+    @OptionGroup var languageOption: LanguageOption
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -91,8 +92,9 @@ struct Analyze: ParsableCommand {
         let measures = try PlanMeasures.measure(input: input, result: result, households: measured.households,
                                                 speedTests: measured.speedTests, speed: targetOptions.speedParameters)
         if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
-        let report = Report(input: input, result: result2, files: loaded.files, precision: precision,
+        var report = Report(input: input, result: result2, files: loaded.files, precision: precision,
                             targets: targets, measures: measures)
+        report.language = languageOption.language
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, progress: progress)
         let json = folder.json
         let encodeTime = lap()
@@ -114,7 +116,7 @@ struct Analyze: ParsableCommand {
         switch format {
         case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
             if plan || inputs.usesBundledData {
-                printText(try PlanReport(input: input, result: result).text())
+                printText(try PlanReport(input: input, result: result).text(language: report.language))
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }
