@@ -26,10 +26,11 @@ public struct ReportFolder {
         var svg: [UInt8] = []
         var page: MapData?
         if map {
-            let m = try MapData(
+            var m = try MapData(
                 report: reportJSON,
                 features: features.enumerated().map { Feature(index: $0, properties: $1.properties, geometry: $1.geometry) },
                 sectors: input.sectors, fibre: input.fibre, places: input.places)
+            m.language = report.language
             svg = Array(m.svg().utf8)
             png = PNGConverter.start(svg: svg)
             page = m
