@@ -206,12 +206,13 @@ public struct MapData: Sendable {
         let extent = villages.reduce(nil as Bounds?) { b, v in v.shape.bounds.map { b?.union($0) ?? $0 } ?? b }
         let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
         func thin(_ s: Shape) -> Shape { s.thinned(tolerance: tolerance) }
-        let input = MapPictureInput(
+        var input = MapPictureInput(
             title: title, subtitle: subtitle,
             villages: villages.map { .init(shape: thin($0.shape), status: $0.properties["mobile_status"]?.stringValue ?? "") },
             gaps: gaps.map { thin($0.shape) }, fibre: fibre.map { thin($0.shape) }, extensions: extensions.map(\.shape),
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
             thresholds: thresholds)
+        input.language = language
         return MapPicture.svg(input, width: width)
     }
 }

@@ -45,6 +45,40 @@ final class LanguageTests: XCTestCase {
         XCTAssertNil(try read(try BundledReport.folder())["lang"])
     }
 
+    /// The atlas in Vietnamese: the same 11 pages, headings and reasons in Vietnamese (pdftotext).
+    func testAtlasInVietnamese() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let pdf = dir.appendingPathComponent("atlas.pdf")
+        let r = try CLI.run(["atlas", try BundledReportVi.run().folder.path, "--lang", "vi", "--out", pdf.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let info = try CLI.runTool("/usr/bin/pdfinfo", [pdf.path])
+        XCTAssertTrue(info.stdout.contains("Pages:           11\n"), info.stdout)
+        let text = try CLI.runTool("/usr/bin/pdftotext", ["-f", "1", "-l", "1", pdf.path, "-"]).stdout
+        XCTAssertTrue(text.hasPrefix("Huyện Vĩnh Thạnh\n33 thôn/làng · trang 1/11\n"), text)
+        for line in ["Chỉ số", "Huyện này", "Chỉ tiêu kế hoạch", "Thôn, làng có sóng di động", ">= 100.0 % CHƯA ĐẠT",
+                     "Thôn/làng theo trạng thái sóng di động", "Chưa phủ sóng (< 5 %)", "Thôn/làng chưa đạt chỉ tiêu (1)",
+                     "Làng O2, Xã Vĩnh Kim"] {
+            XCTAssertTrue(text.contains(line), "missing \(line):\n\(text)")
+        }
+        XCTAssertTrue(text.contains("di động chưa phủ sóng (phủ sóng 0.0 %); cáp quang cách 3.9 km"), text)
+        for english in ["villages", "page", "Figure", "Plan target", "NOT MET", "short of a target", "Covered", "fibre"] {
+            XCTAssertFalse(text.contains(english), "English left on the atlas page: \(english)")
+        }
+    }
+
+    /// `covgap map --lang vi` draws the same Vietnamese page as `analyze --lang vi` did.
+    func testMapCommandRedrawsTheVietnamesePage() throws {
+        let folder = try BundledReportVi.run().folder
+        let dir = try CLI.temporaryDirectory(self)
+        let r = try CLI.run(["map", folder.appendingPathComponent("report.json").path, "--lang", "vi", "--out", dir.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for name in ["report.html", "report.svg"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent(name)), try Data(contentsOf: folder.appendingPathComponent(name)), name)
+        }
+        let svg = try String(contentsOf: dir.appendingPathComponent("report.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("Sóng di động 99.9 % số thôn/làng") && svg.contains("Chưa phủ sóng (&lt; 5 %)"))
+    }
+
     /// Without --lang the locale decides: LANG=vi_VN.UTF-8 gives Vietnamese, LC_ALL=C over it
     /// English, and --lang en wins over the locale.
     func testLanguageFromTheLocale() throws {
