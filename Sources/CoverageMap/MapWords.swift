@@ -44,6 +44,9 @@ enum MapWords {
     ]
 
     static let scriptVi: [(String, String)] = [
+        // "1,000" reads as one in Vietnamese, "1.000" as one in English: thousands are grouped
+        // with a narrow no-break space, which both read the same way (decimals keep their point).
+        (#"Math.round(n).toLocaleString("en-US")"#, #"Math.round(n).toLocaleString("en-US").replace(/,/g, "\u202f")"#),
         (#"{ label: "Uncovered (< @uncovered_pct@ %)""#, #"{ label: "Chưa phủ sóng (< @uncovered_pct@ %)""#),
         (#"{ label: "Partial (@uncovered_pct@\u2013@covered_pct@ %)""#, #"{ label: "Phủ sóng một phần (@uncovered_pct@\u2013@covered_pct@ %)""#),
         (#"{ label: "Covered (\u2265 @covered_pct@ %)""#, #"{ label: "Được phủ sóng (\u2265 @covered_pct@ %)""#),

@@ -91,14 +91,15 @@ public struct PlanReport: Sendable {
                 out += L.pick("Fibre extensions (\(plan.fibre.count) village\(plan.fibre.count == 1 ? "" : "s"), cheapest per household first;"
                     + " \(grouped(o.fibreCostPerKm)) VND/km assumed\(o.corridors == nil ? "" : "; \(routed) routed along corridors")):\n",
                               "Kéo thêm cáp quang (\(plan.fibre.count) thôn/làng, rẻ nhất tính theo hộ trước;"
-                    + " giả định \(grouped(o.fibreCostPerKm)) VND/km\(o.corridors == nil ? "" : "; \(routed) tuyến đi theo hành lang")):\n")
+                    + " giả định \(grouped(o.fibreCostPerKm).replacingOccurrences(of: ",", with: ".")) đồng/km\(o.corridors == nil ? "" : "; \(routed) tuyến đi theo hành lang")):\n")
                 let width = min(28, plan.fibre.map { villages[$0.index].name.count }.max() ?? 10)
-                out += "  \(pad(L.pick("village", "thôn/làng"), width))  \(pad(L.pick("commune", "xã/phường"), 18))  \(pad(L.pick("length", "chiều dài"), 9))  \(pad(L.pick("cost, M VND", "chi phí, tr. VND"), 12))  \(L.pick("per household", "mỗi hộ"))\n"
+                let costWidth = L == .vi ? 18 : 12
+                out += "  \(pad(L.pick("village", "thôn/làng"), width))  \(pad(L.pick("commune", "xã/phường"), 18))  \(pad(L.pick("length", "chiều dài"), 9))  \(pad(L.pick("cost, M VND", "chi phí, tr. đồng"), costWidth))  \(L.pick("per household", "mỗi hộ"))\n"
                 for f in plan.fibre {
                     let v = villages[f.index]
                     let perHousehold = f.costPerHousehold.map { String(format: L.pick("%.1f M", "%.1f tr."), $0 / 1e6) } ?? L.pick("(households unknown)", "(không rõ số hộ)")
                     out += "  \(pad(v.name, width))  \(pad(v.commune ?? "", 18))  \(pad(km(f.lengthM) + (f.routedM == nil ? "" : "*"), 9))"
-                        + "  \(pad(String(format: "%.1f", f.costVND / 1e6), 12))  \(perHousehold)\n"
+                        + "  \(pad(String(format: "%.1f", f.costVND / 1e6), costWidth))  \(perHousehold)\n"
                 }
                 if routed > 0 { out += L.pick("  * along corridors (straight: the analysis' distance)\n", "  * theo hành lang (đường thẳng: khoảng cách của phân tích)\n") }
             }

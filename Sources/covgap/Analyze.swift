@@ -27,6 +27,7 @@ struct Analyze: ParsableCommand {
           covgap analyze                                   # the bundled Bình Định data
           covgap analyze --villages v.geojson --sites s.csv --fibre f.geojson --out report
           covgap analyze --without-tech 2G --out no-2g     # what if 2G is switched off?
+          covgap analyze --lang vi                         # the table, CSV header and map in Vietnamese
         """
     )
 
