@@ -1,3 +1,4 @@
+import Coverage
 import CoverageReport
 import Foundation
 import Geo
@@ -21,11 +22,12 @@ public enum Atlas {
 
     public static func pages(map: MapData, report: JSONValue, by grouping: Grouping) -> [Page] {
         let key = grouping == .district ? "district" : "commune"
+        let L = map.language
         // Areas in the report's order, each with its villages.
         var order: [String] = []
         var members: [String: [Int]] = [:]
         for (i, v) in map.villages.enumerated() {
-            let name = v.properties[key]?.stringValue ?? "(no \(key))"
+            let name = v.properties[key]?.stringValue ?? L.pick("(no \(key))", grouping == .district ? "(không rõ huyện)" : "(không rõ xã/phường)")
             if members[name] == nil { order.append(name) }
             members[name, default: []].append(i)
         }
@@ -56,17 +58,19 @@ public enum Atlas {
         let gaps = map.gaps.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }
         let extensions = map.extensions.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }
         let parent = grouping == .commune ? villages.first?.properties["district"]?.stringValue : nil
+        let L = map.language
         var svg = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         svg += #"<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 794 1123" font-family="\#(MapPicture.font)">"# + "\n"
         svg += ##"<rect width="100%" height="100%" fill="#ffffff"/>"## + "\n"
         svg += text(margin, 56, xml(name), size: 24, weight: "600")
-        let sub = [parent, "\(villages.count) villages", "page \(number) of \(count)"].compactMap { $0 }.joined(separator: " · ")
+        let sub = [parent, L.pick("\(villages.count) villages", "\(villages.count) thôn/làng"), L.pick("page \(number) of \(count)", "trang \(number)/\(count)")].compactMap { $0 }.joined(separator: " · ")
         svg += text(margin, 80, xml(sub), size: 13, colour: MapPicture.muted)
 
         // Figures against the plan's targets.
         var y = 112.0
-        svg += text(margin, y, "Figure", size: 12, weight: "600") + text(330, y, "This area", size: 12, weight: "600")
-            + text(520, y, "Plan target", size: 12, weight: "600")
+        svg += text(margin, y, L.pick("Figure", "Chỉ số"), size: 12, weight: "600")
+            + text(330, y, L.pick("This area", grouping == .district ? "Huyện này" : "Xã/phường này"), size: 12, weight: "600")
+            + text(520, y, L.pick("Plan target", "Chỉ tiêu kế hoạch"), size: 12, weight: "600")
         // Each of the plan's targets (report.json's targets[]) that this area's figures can answer.
         var rows: [(String, String, String?, Bool?)] = []
         for t in targets {
@@ -85,27 +89,30 @@ public enum Atlas {
             }
             let unit = t["unit"]?.stringValue ?? ""
             let show = { (x: Double) in unit == "%" ? pct(x) : jsonNumberText(x) + (unit.isEmpty ? "" : " " + unit) }
-            rows.append((t["label"]?.stringValue ?? figure, show(actual), "\(comparison) \(show(goal))", met))
+            let label = (L == .vi ? t["label_vi"]?.stringValue : nil) ?? t["label"]?.stringValue ?? figure
+            rows.append((label, show(actual), "\(comparison) \(show(goal))", met))
         }
         if let hh = figures?["households"], let total = hh["total"]?.doubleValue, total > 0 {
             let m = 100 * (hh["mobile_covered"]?.doubleValue ?? 0) / total
-            rows.append(("Households with mobile signal", "\(pct(m)) of \(Int(total))", nil, nil))
+            rows.append((L.pick("Households with mobile signal", "Hộ gia đình có sóng di động"), "\(pct(m)) \(L.pick("of", "trên")) \(Int(total))", nil, nil))
         }
         for (label, value, target, met) in rows {
             y += 22
-            svg += text(margin, y, xml(label), size: 13) + text(330, y, xml(value), size: 13, weight: "600")
+            // Vietnamese labels run longer: the longest get a smaller size to stay in their column.
+            svg += text(margin, y, xml(label), size: L == .vi && label.count > 42 ? 11 : 13) + text(330, y, xml(value), size: 13, weight: "600")
             if let target, let met {
-                svg += text(520, y, xml(target) + (met ? " met" : " NOT MET"), size: 13, weight: met ? "400" : "700",
+                svg += text(520, y, xml(target) + (met ? L.pick(" met", " đạt") : L.pick(" NOT MET", " CHƯA ĐẠT")), size: 13, weight: met ? "400" : "700",
                             colour: met ? MapPicture.ink : Palette.uncovered)
             }
         }
 
         // The map, scaled into the middle of the page.
         y += 18
-        let input = MapPictureInput(
-            title: "Villages by mobile status", subtitle: "",
+        var input = MapPictureInput(
+            title: L.pick("Villages by mobile status", "Thôn/làng theo trạng thái sóng di động"), subtitle: "",
             villages: villages.map { .init(shape: $0.shape, status: $0.properties["mobile_status"]?.stringValue ?? "") },
             gaps: gaps.map(\.shape), extensions: extensions.map(\.shape), thresholds: map.thresholds)
+        input.language = L
         let picture = MapPicture.svg(input, width: Int(pageW - 2 * margin))
         let size = pictureSize(picture)
         let boxW = pageW - 2 * margin, boxH = 620.0
@@ -121,23 +128,27 @@ public enum Atlas {
             var what: [String] = []
             let status = p["mobile_status"]?.stringValue ?? ""
             if status != "covered" {
-                what.append("mobile \(status) (\(pct(100 * (p["coverage"]?["mobile"]?.doubleValue ?? 0))) covered)")
+                let share = pct(100 * (p["coverage"]?["mobile"]?.doubleValue ?? 0))
+                what.append(L.pick("mobile \(status) (\(share) covered)",
+                                   "di động \(MobileStatus(rawValue: status)?.words(.vi) ?? status) (phủ sóng \(share))"))
             }
             if p["fixed_status"]?.stringValue == "unavailable" {
-                what.append("fibre \(km(p["fibre_distance_m"]?.doubleValue ?? 0)) away")
+                let distance = km(p["fibre_distance_m"]?.doubleValue ?? 0)
+                what.append(L.pick("fibre \(distance) away", "cáp quang cách \(distance)"))
             }
             guard !what.isEmpty else { return nil }
             let rank = status == "uncovered" ? 0 : status == "partial" ? 1 : 2
             let place = [p["name"]?.stringValue, grouping == .district ? p["commune"]?.stringValue : nil].compactMap { $0 }
             return (rank, place.joined(separator: ", "), what.joined(separator: "; "))
         }.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
-        svg += text(margin, y, gapRows.isEmpty ? "No village short of a target." : "Villages short of a target (\(gapRows.count))",
+        svg += text(margin, y, gapRows.isEmpty ? L.pick("No village short of a target.", "Không có thôn/làng nào chưa đạt chỉ tiêu.")
+                        : L.pick("Villages short of a target", "Thôn/làng chưa đạt chỉ tiêu") + " (\(gapRows.count))",
                     size: 14, weight: "600")
         let room = max(0, Int((pageH - margin - y) / 18) - 1)
         for (i, row) in gapRows.enumerated() {
             if i == room - 1 && gapRows.count > room {
                 y += 18
-                svg += text(margin, y, "… and \(gapRows.count - i) more, see report.csv", size: 12, colour: MapPicture.muted)
+                svg += text(margin, y, L.pick("… and \(gapRows.count - i) more, see report.csv", "… và \(gapRows.count - i) thôn/làng khác, xem report.csv"), size: 12, colour: MapPicture.muted)
                 break
             }
             y += 18

@@ -21,6 +21,12 @@ public struct MapData: Sendable {
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
     /// The run's mobile-status thresholds (report.json's parameters), for the legends.
     public var thresholds: Palette.Thresholds
+    /// The language of the page's interface, the picture's words and the title (see MapWords).
+    public var language: Language = .en {
+        didSet { title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, language) }
+    }
+    /// What the title says, kept to word it again in another language.
+    var titleFacts: (villages: Int, districts: Int, scenario: String?) = (0, 0, nil)
 
     /// Map coordinates need about a metre: 5 decimals keep the page small.
     static let decimals = 5
@@ -136,11 +142,23 @@ public struct MapData: Sendable {
             return (String(key.split(separator: "\u{0}", omittingEmptySubsequences: false).last!), s.0,
                     Coordinate(s.1.x / Double(s.2), s.1.y / Double(s.2)))
         }
-        let n = villageRecords.count
-        title = districtLabels.count > 0
-            ? "Mobile and fixed broadband coverage — \(n) villages in \(districtLabels.count) districts"
-            : "Mobile and fixed broadband coverage — \(n) villages"
-        if let scenario = report["parameters"]?["scenario"]?["title"]?.stringValue { title += " — scenario: \(scenario)" }
+        titleFacts = (villageRecords.count, districtLabels.count, report["parameters"]?["scenario"]?["title"]?.stringValue)
+        title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, .en)
+    }
+
+    /// "Mobile and fixed broadband coverage — 1000 villages in 11 districts", in `language`.
+    static func title(villages n: Int, districts: Int, scenario: String?, _ language: Language) -> String {
+        var title: String
+        if language == .vi {
+            title = "Phủ sóng di động và băng rộng cố định — \(n) thôn/làng" + (districts > 0 ? " thuộc \(districts) huyện" : "")
+            if let scenario { title += " — kịch bản: \(scenario)" }
+        } else {
+            title = districts > 0
+                ? "Mobile and fixed broadband coverage — \(n) villages in \(districts) districts"
+                : "Mobile and fixed broadband coverage — \(n) villages"
+            if let scenario { title += " — scenario: \(scenario)" }
+        }
+        return title
     }
 
     /// The payload `MapPage` embeds.
@@ -173,26 +191,29 @@ public struct MapData: Sendable {
         return w.text
     }
 
-    public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds) }
+    public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds, language: language) }
 
     /// The static picture for reports and slides.
     public func svg() -> String {
         let mobile = summary["mobile"]
         let fixed = summary["fixed"]
-        var subtitle = "Mobile signal \(pct(mobile?["covered_pct"]?.doubleValue ?? 0)) of villages"
-        if let f = fixed?["available_pct"]?.doubleValue { subtitle += " · fixed broadband \(pct(f))" }
-        if let p = summary["places"]?["5g_pct"]?.doubleValue { subtitle += " · 5G at \(pct(p)) of priority places" }
+        let L = language
+        var subtitle = L.pick("Mobile signal \(pct(mobile?["covered_pct"]?.doubleValue ?? 0)) of villages",
+                              "Sóng di động \(pct(mobile?["covered_pct"]?.doubleValue ?? 0)) số thôn/làng")
+        if let f = fixed?["available_pct"]?.doubleValue { subtitle += L.pick(" · fixed broadband \(pct(f))", " · băng rộng cố định \(pct(f))") }
+        if let p = summary["places"]?["5g_pct"]?.doubleValue { subtitle += L.pick(" · 5G at \(pct(p)) of priority places", " · 5G tại \(pct(p)) số điểm ưu tiên") }
         // A picture 1600 px wide needs no detail below half a pixel.
         let width = 1600
         let extent = villages.reduce(nil as Bounds?) { b, v in v.shape.bounds.map { b?.union($0) ?? $0 } ?? b }
         let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
         func thin(_ s: Shape) -> Shape { s.thinned(tolerance: tolerance) }
-        let input = MapPictureInput(
+        var input = MapPictureInput(
             title: title, subtitle: subtitle,
             villages: villages.map { .init(shape: thin($0.shape), status: $0.properties["mobile_status"]?.stringValue ?? "") },
             gaps: gaps.map { thin($0.shape) }, fibre: fibre.map { thin($0.shape) }, extensions: extensions.map(\.shape),
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
             thresholds: thresholds)
+        input.language = language
         return MapPicture.svg(input, width: width)
     }
 }

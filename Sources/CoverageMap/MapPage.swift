@@ -1,11 +1,21 @@
+import Coverage
+
 /// The interactive coverage map: one self-contained HTML page (no network, no third-party code)
 /// with the map payload embedded as JSON and drawn on a canvas by the page's own script.
 public enum MapPage {
     /// The whole page. `payloadJSON` is the map payload (UTF-8 JSON text, schema in
     /// `script`); it is embedded in `<script type="application/json" id="covgap-data">`.
-    public static func html(payloadJSON: String, thresholds: Palette.Thresholds = .init()) -> String {
+    /// `language` words the interface (see MapWords); English is the resources as they are.
+    public static func html(payloadJSON: String, thresholds: Palette.Thresholds = .init(), language: Language = .en) -> String {
         let json = embeddable(payloadJSON)
         var style = style, script = script
+        var template = template
+        if language != .en {
+            let words = MapWords.fragments(language)
+            script = MapWords.apply(words.script, to: script).text
+            template = (MapWords.apply(words.html, to: template.before).text, MapWords.apply(words.html, to: template.between).text,
+                        MapWords.apply(words.html, to: template.after).text)
+        }
         for (placeholder, value) in Palette.placeholders(thresholds) {
             style = style.replacingOccurrences(of: placeholder, with: value)
             script = script.replacingOccurrences(of: placeholder, with: value)

@@ -37,6 +37,8 @@ public struct MapPictureInput: Sendable {
     public var places: [Place]
     /// The run's mobile-status thresholds, for the legend.
     public var thresholds: Palette.Thresholds
+    /// The language of the legend (see Language.swift).
+    public var language: Language = .en
 
     public init(title: String, subtitle: String = "", villages: [Village] = [], gaps: [Shape] = [],
                 fibre: [Shape] = [], extensions: [Shape] = [], sites: [Coordinate] = [], places: [Place] = [],
@@ -162,7 +164,7 @@ public enum MapPicture {
             svg += "</g>\n"
         }
         if input.villages.isEmpty && input.gaps.isEmpty && input.fibre.isEmpty && input.sites.isEmpty && input.places.isEmpty {
-            svg += #"<text x="\#(f(margin + mapW / 2))" y="\#(f(headerH + mapH / 2))" text-anchor="middle" font-size="16" fill="\#(muted)">No map data</text>"# + "\n"
+            svg += #"<text x="\#(f(margin + mapW / 2))" y="\#(f(headerH + mapH / 2))" text-anchor="middle" font-size="16" fill="\#(muted)">\#(input.language.pick("No map data", "Không có dữ liệu bản đồ"))</text>"# + "\n"
         }
         svg += "</g>\n"
         svg += scaleBar(x: margin + 10, y: headerH + mapH - 14, metresPerPx: 111_320 / scale)
@@ -197,20 +199,21 @@ public enum MapPicture {
         func box(_ fill: String, _ extra: String = "") -> (Double, Double) -> String {
             { x, y in #"<rect x="\#(f(x))" y="\#(f(y - 7))" width="22" height="14" rx="2" fill="\#(fill)"\#(extra)/>"# }
         }
+        let L = input.language
         var items = [
-            LegendItem(label: "Covered (≥ \(t.coveredPercent) %)", symbol: box(covered)),
-            LegendItem(label: "Partial (\(t.uncoveredPercent)–\(t.coveredPercent) %)", symbol: box(partial)),
-            LegendItem(label: "Uncovered (< \(t.uncoveredPercent) %)", symbol: box(uncovered)),
-            LegendItem(label: "Mobile gap", symbol: box("url(#gap-hatch)", #" stroke="\#(gapRed)" stroke-width="1.2""#)),
+            LegendItem(label: L.pick("Covered", "Được phủ sóng") + " (≥ \(t.coveredPercent) %)", symbol: box(covered)),
+            LegendItem(label: L.pick("Partial", "Phủ sóng một phần") + " (\(t.uncoveredPercent)–\(t.coveredPercent) %)", symbol: box(partial)),
+            LegendItem(label: L.pick("Uncovered", "Chưa phủ sóng") + " (< \(t.uncoveredPercent) %)", symbol: box(uncovered)),
+            LegendItem(label: L.pick("Mobile gap", "Vùng lõm sóng"), symbol: box("url(#gap-hatch)", #" stroke="\#(gapRed)" stroke-width="1.2""#)),
         ]
         if input.villages.contains(where: { statusKey($0.status) == "other" }) {
-            items.append(LegendItem(label: "No data", symbol: box(noData)))
+            items.append(LegendItem(label: L.pick("No data", "Không có số liệu"), symbol: box(noData)))
         }
-        items.append(LegendItem(label: "Fibre route", symbol: { x, y in #"<path d="M\#(f(x)) \#(f(y))h22" stroke="\#(fibre)" stroke-width="2.2"/>"# }))
-        items.append(LegendItem(label: "Proposed extension", symbol: { x, y in #"<path d="M\#(f(x)) \#(f(y))h22" stroke="\#(fibre)" stroke-width="2.2" stroke-dasharray="5 3"/>"# }))
-        items.append(LegendItem(label: "Mobile site", symbol: { x, y in #"<circle cx="\#(f(x + 11))" cy="\#(f(y))" r="3" fill="\#(site)"/>"# }))
-        items.append(LegendItem(label: "Priority place with 5G", symbol: { x, y in #"<path d="\#(star(x + 11, y, 7))" fill="\#(place)"/>"# }))
-        items.append(LegendItem(label: "Priority place without 5G", symbol: { x, y in #"<path d="\#(star(x + 11, y, 6.5))" fill="\#(white)" stroke="\#(place)" stroke-width="1.6"/>"# }))
+        items.append(LegendItem(label: L.pick("Fibre route", "Tuyến cáp quang"), symbol: { x, y in #"<path d="M\#(f(x)) \#(f(y))h22" stroke="\#(fibre)" stroke-width="2.2"/>"# }))
+        items.append(LegendItem(label: L.pick("Proposed extension", "Đề xuất kéo cáp quang"), symbol: { x, y in #"<path d="M\#(f(x)) \#(f(y))h22" stroke="\#(fibre)" stroke-width="2.2" stroke-dasharray="5 3"/>"# }))
+        items.append(LegendItem(label: L.pick("Mobile site", "Trạm di động"), symbol: { x, y in #"<circle cx="\#(f(x + 11))" cy="\#(f(y))" r="3" fill="\#(site)"/>"# }))
+        items.append(LegendItem(label: L.pick("Priority place with 5G", "Điểm ưu tiên có 5G"), symbol: { x, y in #"<path d="\#(star(x + 11, y, 7))" fill="\#(place)"/>"# }))
+        items.append(LegendItem(label: L.pick("Priority place without 5G", "Điểm ưu tiên chưa có 5G"), symbol: { x, y in #"<path d="\#(star(x + 11, y, 6.5))" fill="\#(white)" stroke="\#(place)" stroke-width="1.6"/>"# }))
         return items
     }
 

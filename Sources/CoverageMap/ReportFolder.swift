@@ -27,13 +27,14 @@ public struct ReportFolder {
         var svg: [UInt8] = []
         var page: MapData?
         if map && outputs.kinds.contains(.html) {
-            let m = try MapData(
+            var m = try MapData(
                 report: reportJSON,
                 // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
                 features: features.enumerated().map {
                     Feature(index: $0, properties: $1.properties, geometry: $1.geometry.map { Self.asWritten($0, decimals: precision) })
                 },
                 sectors: input.sectors, fibre: input.fibre, places: input.places)
+            m.language = report.language
             svg = Array(m.svg().utf8)
             png = PNGConverter.start(svg: svg)
             page = m

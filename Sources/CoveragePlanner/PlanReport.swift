@@ -45,60 +45,73 @@ public struct PlanReport: Sendable {
 
     // MARK: Text
 
-    public func text() -> String {
+    /// The plan for people, in `language` (English unless asked).
+    public func text(language L: Language = .en) -> String {
         let o = plan.options, p = plan.result.parameters
-        var out = "\nPlan\n\n"
+        var out = L.pick("\nPlan\n\n", "\nPhương án\n\n")
         if plan.sites.isEmpty {
             out += plan.candidateCount == 0 && o.candidates == nil
-                ? "New sites: none needed (no mobile gap).\n"
-                : "New sites: none of the \(plan.candidateCount) candidate points covers any gap.\n"
+                ? L.pick("New sites: none needed (no mobile gap).\n", "Trạm mới: không cần (không có vùng lõm sóng).\n")
+                : L.pick("New sites: none of the \(plan.candidateCount) candidate points covers any gap.\n",
+                         "Trạm mới: không điểm nào trong \(plan.candidateCount) điểm ứng viên phủ được vùng lõm sóng.\n")
         } else {
             let radius = o.radius(p)
-            out += "New sites (\(o.tech.rawValue) omnidirectional, radius \(km(radius)); best \(plan.sites.count) of \(plan.candidateCount) candidate points):\n"
+            out += L.pick("New sites (\(o.tech.rawValue) omnidirectional, radius \(km(radius)); best \(plan.sites.count) of \(plan.candidateCount) candidate points):\n",
+                          "Trạm mới (\(o.tech.rawValue) vô hướng, bán kính \(km(radius)); \(plan.sites.count) điểm tốt nhất trong \(plan.candidateCount) điểm ứng viên):\n")
             for s in plan.sites {
                 let c = s.sector.location
-                out += "  \(s.sector.siteID)  lat \(String(format: "%.6f", c.y)), lon \(String(format: "%.6f", c.x))\n"
-                out += "          \(s.villagesCovered) village\(s.villagesCovered == 1 ? "" : "s") newly covered"
-                    + " (\(clampedInt(s.householdsCovered)) households), \(formatArea(s.areaCoveredM2)) of gaps covered\n"
+                out += "  \(s.sector.siteID)  \(L.pick("lat", "vĩ độ")) \(String(format: "%.6f", c.y)), \(L.pick("lon", "kinh độ")) \(String(format: "%.6f", c.x))\n"
+                out += L.pick("          \(s.villagesCovered) village\(s.villagesCovered == 1 ? "" : "s") newly covered"
+                    + " (\(clampedInt(s.householdsCovered)) households), \(formatArea(s.areaCoveredM2)) of gaps covered\n",
+                              "          \(s.villagesCovered) thôn/làng mới được phủ sóng"
+                    + " (\(clampedInt(s.householdsCovered)) hộ), phủ \(formatArea(s.areaCoveredM2)) vùng lõm sóng\n")
                 let newly = s.villages.filter(\.newlyCovered)
                 for g in newly {
                     let v = villages[g.index]
                     let place = [v.commune, v.district].compactMap { $0 }.joined(separator: ", ")
-                    out += "            \(v.name)\(place.isEmpty ? "" : " (\(place))")  mobile \(pct(100 * g.before)) → \(pct(100 * g.after))\n"
+                    out += "            \(v.name)\(place.isEmpty ? "" : " (\(place))")  \(L.pick("mobile", "di động")) \(pct(100 * g.before)) → \(pct(100 * g.after))\n"
                 }
                 let raised = s.villages.count - newly.count
-                if raised > 0 { out += "            and \(raised) more village\(raised == 1 ? "" : "s") better covered\n" }
+                if raised > 0 {
+                    out += L.pick("            and \(raised) more village\(raised == 1 ? "" : "s") better covered\n",
+                                  "            và \(raised) thôn/làng khác được phủ sóng tốt hơn\n")
+                }
             }
-            out += "  Rows for sites.csv:\n"
+            out += L.pick("  Rows for sites.csv:\n", "  Dòng cho sites.csv:\n")
             for row in sitesRows() { out += "    " + row.map(CSVWriter.escape).joined(separator: ",") + "\n" }
         }
 
         if plan.input.fibre != nil {
             out += "\n"
             if plan.fibre.isEmpty {
-                out += "Fibre extensions: none needed (every village has fibre within \(km(p.fibreReach))).\n"
+                out += L.pick("Fibre extensions: none needed (every village has fibre within \(km(p.fibreReach))).\n",
+                              "Kéo thêm cáp quang: không cần (thôn/làng nào cũng có cáp quang trong vòng \(km(p.fibreReach))).\n")
             } else {
                 let routed = plan.fibre.filter { $0.routedM != nil }.count
-                out += "Fibre extensions (\(plan.fibre.count) village\(plan.fibre.count == 1 ? "" : "s"), cheapest per household first;"
-                    + " \(grouped(o.fibreCostPerKm)) VND/km assumed\(o.corridors == nil ? "" : "; \(routed) routed along corridors")):\n"
+                out += L.pick("Fibre extensions (\(plan.fibre.count) village\(plan.fibre.count == 1 ? "" : "s"), cheapest per household first;"
+                    + " \(grouped(o.fibreCostPerKm)) VND/km assumed\(o.corridors == nil ? "" : "; \(routed) routed along corridors")):\n",
+                              "Kéo thêm cáp quang (\(plan.fibre.count) thôn/làng, rẻ nhất tính theo hộ trước;"
+                    + " giả định \(grouped(o.fibreCostPerKm).replacingOccurrences(of: ",", with: ".")) đồng/km\(o.corridors == nil ? "" : "; \(routed) tuyến đi theo hành lang")):\n")
                 let width = min(28, plan.fibre.map { villages[$0.index].name.count }.max() ?? 10)
-                out += "  \(pad("village", width))  \(pad("commune", 18))  \(pad("length", 9))  \(pad("cost, M VND", 12))  per household\n"
+                let costWidth = L == .vi ? 18 : 12
+                out += "  \(pad(L.pick("village", "thôn/làng"), width))  \(pad(L.pick("commune", "xã/phường"), 18))  \(pad(L.pick("length", "chiều dài"), 9))  \(pad(L.pick("cost, M VND", "chi phí, tr. đồng"), costWidth))  \(L.pick("per household", "mỗi hộ"))\n"
                 for f in plan.fibre {
                     let v = villages[f.index]
-                    let perHousehold = f.costPerHousehold.map { String(format: "%.1f M", $0 / 1e6) } ?? "(households unknown)"
+                    let perHousehold = f.costPerHousehold.map { String(format: L.pick("%.1f M", "%.1f tr."), $0 / 1e6) } ?? L.pick("(households unknown)", "(không rõ số hộ)")
                     out += "  \(pad(v.name, width))  \(pad(v.commune ?? "", 18))  \(pad(km(f.lengthM) + (f.routedM == nil ? "" : "*"), 9))"
-                        + "  \(pad(String(format: "%.1f", f.costVND / 1e6), 12))  \(perHousehold)\n"
+                        + "  \(pad(String(format: "%.1f", f.costVND / 1e6), costWidth))  \(perHousehold)\n"
                 }
-                if routed > 0 { out += "  * along corridors (straight: the analysis' distance)\n" }
+                if routed > 0 { out += L.pick("  * along corridors (straight: the analysis' distance)\n", "  * theo hành lang (đường thẳng: khoảng cách của phân tích)\n") }
             }
         }
 
         if !plan.upgrades.isEmpty {
-            out += "\n5G upgrades: nearest 4G site of each operator to each priority place without 5G:\n"
+            out += L.pick("\n5G upgrades: nearest 4G site of each operator to each priority place without 5G:\n",
+                          "\nNâng cấp 5G: trạm 4G gần nhất của mỗi nhà mạng tới mỗi điểm ưu tiên chưa có 5G:\n")
             for u in plan.upgrades {
                 let place = plan.input.places![u.index]
                 let options = u.options.map { "\($0.operator) \($0.siteID) \(km($0.distanceM))" }
-                out += "  \(pad(place.name, 44))  \(options.isEmpty ? "no 4G site" : options.joined(separator: "; "))\n"
+                out += "  \(pad(place.name, 44))  \(options.isEmpty ? L.pick("no 4G site", "không có trạm 4G") : options.joined(separator: "; "))\n"
             }
         }
         return out

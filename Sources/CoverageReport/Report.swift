@@ -18,6 +18,9 @@ public struct Report: Sendable {
     public let measures: PlanMeasures
     /// Decimals of coordinates in report.geojson and `nearest` positions.
     public var precision: Int
+    /// The language of the text table and report.csv's header; recorded in report.json's
+    /// parameters when it is not English (see Language.swift).
+    public var language: Language = .en
 
     public init(input: AnalysisInput, result: AnalysisResult, files: [InputFileInfo], precision: Int = 6,
                 targets: PlanTargets = .none, measures: PlanMeasures = .none) {
@@ -81,6 +84,7 @@ public struct Report: Sendable {
             "precision": .number(Double(precision)),
         ]
         for m in rest { o.append(m.key, m.value) }
+        if language != .en { o.append("lang", .string(language.rawValue)) }
         if !p.scenario.isEmpty {
             o.append("scenario", [
                 "operators": p.scenario.operators.map { .array($0.map(JSONValue.string)) } ?? .null,
@@ -228,7 +232,7 @@ public struct Report: Sendable {
         header += measureColumns()
         // Text cells (names, ids, operator names as column names) never start a formula.
         let text = CSVWriter.formulaSafe
-        var w = CSVWriter(header: header.map(text))
+        var w = CSVWriter(header: (language == .en ? header : csvHeader(language, operators: result.operators)).map(text))
         let scale = pow(10, Double(precision))
         func coord(_ x: Double) -> String { jsonNumberText((x * scale).rounded() / scale) }
         for (i, (v, r)) in villages.enumerated() {

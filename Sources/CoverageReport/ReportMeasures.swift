@@ -144,39 +144,46 @@ extension Report {
 
     /// The text table's part for centres, speeds and the model checks (empty without those inputs).
     func measuresText() -> String {
+        let L = language
         var out = ""
         let centresShort = measures.centres.filter { !$0.mobileCovered || $0.fixedAvailable == false }
         if !centresShort.isEmpty {
-            out += "\nCommune centres short of a target (\(centresShort.count)):\n"
+            out += L.pick("\nCommune centres short of a target", "\nTrung tâm xã chưa đạt chỉ tiêu") + " (\(centresShort.count)):\n"
             for c in centresShort {
                 var what: [String] = []
-                if !c.mobileCovered { what.append("no mobile signal") }
-                if c.fixedAvailable == false, let d = c.fibreDistanceM { what.append("fibre \(km(d)) away") }
+                if !c.mobileCovered { what.append(L.pick("no mobile signal", "không có sóng di động")) }
+                if c.fixedAvailable == false, let d = c.fibreDistanceM { what.append(L.pick("fibre \(km(d)) away", "cáp quang cách \(km(d))")) }
                 out += "  \(pad(c.name, 44))  \(what.joined(separator: "; "))\n"
             }
         }
         if let speed = measures.speed {
-            out += "\nMeasured download (tests-weighted mean; at least \(jsonNumberText(speed.minTests)) tests for a verdict):\n"
+            out += L.pick("\nMeasured download (tests-weighted mean; at least \(jsonNumberText(speed.minTests)) tests for a verdict):\n",
+                          "\nTốc độ tải xuống đo được (trung bình theo số lần đo; cần ít nhất \(jsonNumberText(speed.minTests)) lần đo để đánh giá):\n")
             let summaryJSON = summaryWithMeasures()
             for c in SpeedClass.allCases {
                 guard let q = summaryJSON["quality"]?[c.rawValue] else { continue }
-                let mean = q["mean_mbps"]?.doubleValue.map { String(format: "%.1f Mb/s", $0) } ?? "no tests"
-                let counts = ["meets", "below", "no_data"].map { k in "\(q[k]?.doubleValue.map(jsonNumberText) ?? "0") \(k.replacingOccurrences(of: "_", with: " "))" }
-                out += "  \(pad("\(c.rawValue) (floor \(jsonNumberText(speed.floor(c))) Mb/s)", 26))\(pad(mean, 14))villages: \(counts.joined(separator: ", "))\n"
+                let mean = q["mean_mbps"]?.doubleValue.map { String(format: "%.1f Mb/s", $0) } ?? L.pick("no tests", "chưa đo")
+                let words = L == .vi ? ["meets": "đạt", "below": "dưới ngưỡng", "no_data": "không có số liệu"] : [:]
+                let counts = ["meets", "below", "no_data"].map { k in "\(q[k]?.doubleValue.map(jsonNumberText) ?? "0") \(words[k] ?? k.replacingOccurrences(of: "_", with: " "))" }
+                let name = L == .vi && c == .fixed ? "cố định" : c.rawValue
+                out += "  \(pad("\(name) (\(L.pick("floor", "ngưỡng")) \(jsonNumberText(speed.floor(c))) Mb/s)", 26))\(pad(mean, 14))\(L.pick("villages", "thôn/làng")): \(counts.joined(separator: ", "))\n"
             }
             let below = zip(input.villages, measures.quality).compactMap { v, q -> String? in
-                let slow = SpeedClass.allCases.compactMap { c in q[c].flatMap { $0.status == .below ? "\(c.rawValue) \(String(format: "%.1f", $0.meanMbps)) Mb/s" : nil } }
+                let slow = SpeedClass.allCases.compactMap { c in q[c].flatMap { $0.status == .below ? "\(L == .vi && c == .fixed ? "cố định" : c.rawValue) \(String(format: "%.1f", $0.meanMbps)) Mb/s" : nil } }
                 return slow.isEmpty ? nil : "  \(pad(v.name, 28))  \(pad(v.commune ?? "", 20))  \(slow.joined(separator: "; "))\n"
             }
-            if !below.isEmpty { out += "Villages below a floor (\(below.count)):\n" + below.joined() }
+            if !below.isEmpty { out += L.pick("Villages below a floor", "Thôn/làng dưới ngưỡng tốc độ") + " (\(below.count)):\n" + below.joined() }
         }
         if !measures.disagreements.isEmpty {
-            out += "\nMeasurements against the model (check the model or the data) (\(measures.disagreements.count)):\n"
+            out += L.pick("\nMeasurements against the model (check the model or the data)", "\nSố đo trái với mô hình (cần kiểm tra mô hình hoặc số liệu)")
+                + " (\(measures.disagreements.count)):\n"
             for d in measures.disagreements {
                 let v = input.villages[d.village]
                 let why = d.kind == .testsWhereUncovered
-                    ? "\(jsonNumberText(round2(d.tests))) mobile tests, but modelled uncovered"
-                    : "modelled covered, but all \(jsonNumberText(round2(d.tests))) mobile tests below 1 Mb/s"
+                    ? L.pick("\(jsonNumberText(round2(d.tests))) mobile tests, but modelled uncovered",
+                             "\(jsonNumberText(round2(d.tests))) lần đo di động, nhưng mô hình cho là chưa phủ sóng")
+                    : L.pick("modelled covered, but all \(jsonNumberText(round2(d.tests))) mobile tests below 1 Mb/s",
+                             "mô hình cho là được phủ sóng, nhưng cả \(jsonNumberText(round2(d.tests))) lần đo di động đều dưới 1 Mb/s")
                 out += "  \(pad(v.name, 28))  \(pad(v.commune ?? "", 20))  \(why)\n"
             }
         }

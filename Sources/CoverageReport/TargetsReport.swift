@@ -97,59 +97,75 @@ extension Report {
         let outcomes = targets.outcomes(summary: summaryJSON)
         let n = summary.all.villages
         let all = summary.all
+        let L = language
         var out = "\n"
         if outcomes.isEmpty {
-            out += "\(pad("Summary", 42))this run\n"
+            out += "\(pad(L.pick("Summary", "Tổng hợp"), 42))\(L.pick("this run", "lần chạy này"))\n"
             let m = all.figures(.mobile)
-            out += "  \(pad("Mobile signal (villages covered)", 40))\(pct(m.coveredPct)) (\(m.covered)/\(n))\n"
-            if all.hasFixed { out += "  \(pad("Fixed broadband (villages with fibre)", 40))\(pct(all.fixedAvailablePct)) (\(all.fixedAvailable)/\(n))\n" }
-            if input.places != nil { out += "  \(pad("5G at priority places", 40))\(pct(summary.places5GPct)) (\(summary.placesWith5G)/\(summary.placesTotal))\n" }
+            out += "  \(pad(L.pick("Mobile signal (villages covered)", "Phủ sóng di động (thôn/làng được phủ)"), 40))\(pct(m.coveredPct)) (\(m.covered)/\(n))\n"
+            if all.hasFixed { out += "  \(pad(L.pick("Fixed broadband (villages with fibre)", "Băng rộng cố định (thôn/làng có cáp quang)"), 40))\(pct(all.fixedAvailablePct)) (\(all.fixedAvailable)/\(n))\n" }
+            if input.places != nil { out += "  \(pad(L.pick("5G at priority places", "5G tại điểm ưu tiên"), 40))\(pct(summary.places5GPct)) (\(summary.placesWith5G)/\(summary.placesTotal))\n" }
         } else {
-            let width = max(40, outcomes.map { $0.target.label.count + 2 }.max() ?? 0)
-            let year = outcomes.compactMap(\.target.year).first.map { "\($0) goal" } ?? "goal"
-            let baseYear = outcomes.compactMap(\.target.baseline?.year).first.map { "\($0) baseline" } ?? "baseline"
-            out += "\(pad("Plan targets", width + 2))\(pad("this run", 22))\(pad(year, 11))\(baseYear)\n"
+            func label(_ t: PlanTarget) -> String { L == .vi ? t.labelVi ?? t.label : t.label }
+            let width = max(40, outcomes.map { label($0.target).count + 2 }.max() ?? 0)
+            let year = outcomes.compactMap(\.target.year).first.map { L.pick("\($0) goal", "mục tiêu \($0)") } ?? L.pick("goal", "mục tiêu")
+            let baseYear = outcomes.compactMap(\.target.baseline?.year).first.map { L.pick("\($0) baseline", "hiện trạng \($0)") }
+                ?? L.pick("baseline", "hiện trạng")
+            out += "\(pad(L.pick("Plan targets", "Chỉ tiêu kế hoạch"), width + 2))\(pad(L.pick("this run", "lần chạy này"), 22))\(pad(year, 11 + (L == .vi ? 5 : 0)))\(baseYear)\n"
             for o in outcomes {
                 let t = o.target
-                let value = o.value.map { formatFigure($0, unit: t.unit) + figureDetail(t.figure, summaryJSON) } ?? "no data"
+                let value = o.value.map { formatFigure($0, unit: t.unit) + figureDetail(t.figure, summaryJSON) } ?? L.pick("no data", "không có số liệu")
                 let goal = (t.comparison == .atLeast ? "" : t.comparison.rawValue.replacingOccurrences(of: ">=", with: "≥")
                     .replacingOccurrences(of: "<=", with: "≤") + " ") + formatFigure(t.goal, unit: t.unit)
                 let base = t.baseline.map { formatFigure($0.value, unit: t.unit) } ?? "–"
                 var verdict: String
                 switch o.met {
-                case nil: verdict = "no data"
-                case true?: verdict = "met"
+                case nil: verdict = L.pick("no data", "không có số liệu")
+                case true?: verdict = L.pick("met", "đạt")
                 case false?:
                     let (noun, names) = shortfall(of: t)
-                    verdict = "NOT MET"
+                    verdict = L.pick("NOT MET", "CHƯA ĐẠT")
                     if !names.isEmpty {
-                        verdict += ": \(names.count) \(noun)\(names.count == 1 ? "" : "s")"
+                        verdict += L.pick(": \(names.count) \(noun)\(names.count == 1 ? "" : "s")", ": \(names.count) \(Self.nounVi(noun))")
                         if names.count <= 3 { verdict += " (\(names.joined(separator: ", ")))" }
                     }
                 }
-                out += "  \(pad(t.label, width))\(pad(value, 21)) \(pad(goal, 10)) \(pad(base, 14)) \(verdict)\n"
+                out += "  \(pad(label(t), width))\(pad(value, 21)) \(pad(goal, 10 + (L == .vi ? 5 : 0))) \(pad(base, 14)) \(verdict)\n"
                 let m = all.figures(.mobile)
-                if t.figure == "mobile.covered_pct" && m.partial > 0 { out += "    \(m.partial) partly covered, \(m.uncovered) uncovered\n" }
+                if t.figure == "mobile.covered_pct" && m.partial > 0 {
+                    out += L.pick("    \(m.partial) partly covered, \(m.uncovered) uncovered\n",
+                                  "    \(m.partial) phủ sóng một phần, \(m.uncovered) chưa phủ sóng\n")
+                }
             }
         }
         let read = Set(outcomes.map(\.target.figure))
         var other: [(String, String)] = []
         for c in [CoverageClass.g4, .g5] where !read.contains("\(c.rawValue).covered_pct") {
             let f = all.figures(c)
-            other.append(("\(c.rawValue) coverage (villages covered)", "\(pct(f.coveredPct)) (\(f.covered)/\(n))"))
+            other.append((L.pick("\(c.rawValue) coverage (villages covered)", "Phủ sóng \(c.rawValue) (thôn/làng được phủ)"), "\(pct(f.coveredPct)) (\(f.covered)/\(n))"))
         }
         if let h = summaryJSON["households"]?.objectValue, let total = h["total"]?.doubleValue {
-            let of = " of \(jsonNumberText(total))" + (h["source"]?.stringValue == "points" ? " (household points)" : "")
+            let of = L.pick(" of ", " trên ") + jsonNumberText(total)
+                + (h["source"]?.stringValue == "points" ? L.pick(" (household points)", " (điểm hộ gia đình)") : "")
             if !read.contains("households.mobile_pct"), let p = h["mobile_pct"]?.doubleValue {
-                other.append(("Households with mobile signal", pct(p) + of))
+                other.append((L.pick("Households with mobile signal", "Hộ gia đình có sóng di động"), pct(p) + of))
             }
             if !read.contains("households.fixed_available_pct"), let p = h["fixed_available_pct"]?.doubleValue {
-                other.append(("Households with fixed broadband", pct(p) + of))
+                other.append((L.pick("Households with fixed broadband", "Hộ gia đình có băng rộng cố định"), pct(p) + of))
             }
         }
-        if !outcomes.isEmpty && !other.isEmpty { out += "Other figures\n" }
+        if !outcomes.isEmpty && !other.isEmpty { out += L.pick("Other figures", "Số liệu khác") + "\n" }
         for (label, value) in other { out += "  \(pad(label, 40))\(value)\n" }
         return out
+    }
+
+    /// The Vietnamese for `shortfall`'s nouns (counted nouns take no plural in Vietnamese).
+    static func nounVi(_ noun: String) -> String {
+        switch noun {
+        case "place": return "điểm ưu tiên"
+        case "centre": return "trung tâm xã"
+        default: return "thôn/làng"
+        }
     }
 
     /// The counts behind a figure: " (999/1000)", " of 384871".
@@ -169,15 +185,15 @@ extension Report {
             return zip(n(section, "mobile_covered"), n(section, "total")).map { " (\($0)/\($1))" } ?? ""
         case ("commune_centres", "fixed_pct"):
             return zip(n(section, "fixed_available"), n(section, "total")).map { " (\($0)/\($1))" } ?? ""
-        case ("households", _) where item.hasSuffix("_pct"): return n(section, "total").map { " of \($0)" } ?? ""
+        case ("households", _) where item.hasSuffix("_pct"): return n(section, "total").map { language.pick(" of ", " trên ") + $0 } ?? ""
         case ("quality", _):
             if parts.count == 3, parts[2] == "mean_mbps" {
                 // Tiles shared between villages by area give fractional counts: whole tests here.
                 var v: JSONValue? = .object(s)
                 for p in [section, item, "tests"] { v = v?[p] }
-                return v?.doubleValue.map { " (\(Int($0.rounded())) tests)" } ?? ""
+                return v?.doubleValue.map { n in language.pick(" (\(Int(n.rounded())) tests)", " (\(Int(n.rounded())) lần đo)") } ?? ""
             }
-            return n(section, item, "villages_with_data").map { " of \($0)" } ?? ""
+            return n(section, item, "villages_with_data").map { language.pick(" of ", " trên ") + $0 } ?? ""
         default:
             guard CoverageClass(rawValue: section) != nil, item == "covered_pct" else { return "" }
             return n(section, "covered").map { " (\($0)/\(summary.all.villages))" } ?? ""

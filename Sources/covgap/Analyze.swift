@@ -27,6 +27,7 @@ struct Analyze: ParsableCommand {
           covgap analyze                                   # the bundled Bình Định data
           covgap analyze --villages v.geojson --sites s.csv --fibre f.geojson --out report
           covgap analyze --without-tech 2G --out no-2g     # what if 2G is switched off?
+          covgap analyze --lang vi                         # the table, CSV header and map in Vietnamese
         """
     )
 
@@ -37,6 +38,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
     @OptionGroup(title: "Plan targets and measurements") var targetOptions: TargetOptions
     @OptionGroup(title: "Radio model") var radio: RadioOptions
+    @OptionGroup var languageOption: LanguageOption
 
     @Option(help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String = "covgap-out"
@@ -95,8 +97,9 @@ struct Analyze: ParsableCommand {
         let measures = try PlanMeasures.measure(input: input, result: result, households: measured.households,
                                                 speedTests: measured.speedTests, speed: targetOptions.speedParameters)
         if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
-        let report = Report(input: input, result: result2, files: loaded.files, precision: precision,
+        var report = Report(input: input, result: result2, files: loaded.files, precision: precision,
                             targets: targets, measures: measures)
+        report.language = languageOption.language
         var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
         if outputs.kinds.contains(.gpkg) { outputs.plan = try PlanReport(input: input, result: result).geojsonFeatures() }
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
@@ -122,7 +125,7 @@ struct Analyze: ParsableCommand {
         switch format {
         case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
             if plan || inputs.usesBundledData {
-                printText(try PlanReport(input: input, result: result).text())
+                printText(try PlanReport(input: input, result: result).text(language: report.language))
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }

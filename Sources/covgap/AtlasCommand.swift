@@ -29,6 +29,7 @@ struct AtlasCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The PDF to write (default: atlas.pdf in the report folder).", valueName: "file"))
     var out: String?
+    @OptionGroup var languageOption: LanguageOption
 
     func run() throws {
         let reportPath = reportDir + "/report.json"
@@ -37,7 +38,8 @@ struct AtlasCommand: ParsableCommand {
             throw InputError(file: reportPath, message: "not a covgap report.json (no schema_version or villages)")
         }
         let features = try GeoJSONReader.read(path: reportDir + "/report.geojson").features
-        let map = try MapData(report: json, features: features, sectors: [], fibre: nil, places: nil)
+        var map = try MapData(report: json, features: features, sectors: [], fibre: nil, places: nil)
+        map.language = languageOption.language
         let pages = Atlas.pages(map: map, report: json, by: by)
         guard !pages.isEmpty else { throw InputError(file: reportPath, message: "the report has no villages to draw") }
         let pdf = try PDFConverter.pdf(pages: pages.map(\.svg))

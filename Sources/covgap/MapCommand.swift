@@ -33,6 +33,7 @@ struct MapCommand: ParsableCommand {
     var fibre: String?
     @Option(help: ArgumentHelp("Priority places file, instead of the one the report names.", valueName: "file"))
     var places: String?
+    @OptionGroup var languageOption: LanguageOption
 
     func run() throws {
         let json = try JSONValue.parse(bytes: try InputFile.read(report), source: report)
@@ -68,7 +69,8 @@ struct MapCommand: ParsableCommand {
         let sectors = try input("sites", sites).map { try InputSet.sites(bytes: $0.bytes, path: $0.path).sectors } ?? []
         let fibreFeatures = try input("fibre", fibre).map { try loader.fibre(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
         let placeList = try input("places", places).map { try loader.places(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
-        let map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)
+        var map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)
+        map.language = languageOption.language
         try OutputFolder(out ?? (folder.isEmpty ? "." : folder)).write(map.files())
     }
 }

@@ -29,6 +29,7 @@ struct Plan: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup(title: "Scenarios") var scenario: ScenarioOptions
     @OptionGroup(title: "Radio model") var radio: RadioOptions
+    @OptionGroup var languageOption: LanguageOption
 
     @Option(parsing: .unconditional, help: "How many new sites to propose at most (0–10000).")
     var newSites: Int = 1
@@ -103,7 +104,7 @@ struct Plan: ParsableCommand {
                                 precision: precision)
         if let sitesCSVOut { try AtomicFile.write(report.sitesCSV(), to: sitesCSVOut) }
         switch format {
-        case .text: printText(report.text())
+        case .text: printText(report.text(language: languageOption.language))
         case .json: FileHandle.standardOutput.write(Data(report.json().encoded(style: .pretty) + [0x0A]))
         case .geojson: FileHandle.standardOutput.write(Data(report.geojson()))
         }

@@ -268,3 +268,51 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(bare["priority_places"], [])
     }
 }
+
+/// The same hand-made report in Vietnamese: the words change, the names, numbers and order do not.
+final class TextReportVietnameseTests: XCTestCase {
+    func testTextTableInVietnamese() {
+        var report = TextReportTests.report()
+        report.language = .vi
+        let lines = report.text().components(separatedBy: "\n")
+        XCTAssertEqual(Array(lines.prefix(20)), [
+            "covgap — 6 thôn/làng, hệ tọa độ làm việc EPSG:32649",
+            "",
+            "Thôn/làng chưa đạt chỉ tiêu (5):",
+            "",
+            "  Tuy Phước",
+            "    Phước Sơn",
+            "      Làng Ba   di động chưa phủ sóng (phủ sóng 2.0 %)",
+            "      Thôn Sáu  di động chưa phủ sóng (phủ sóng 0.0 %); cáp quang cách 25.0 km",
+            "",
+            "  Phù Cát",
+            "    Cát Hải",
+            "      Thôn Hai  di động phủ sóng một phần (phủ sóng 50.0 %); cáp quang cách 800 m",
+            "    Cát Tiến",
+            "      Thôn Bốn  cáp quang cách 1.2 km",
+            "",
+            "  (không rõ huyện)",
+            "    (không rõ xã/phường)",
+            "      Xóm Năm   di động phủ sóng một phần (phủ sóng 30.0 %)",
+            "",
+            "Chỉ tiêu kế hoạch                         lần chạy này          mục tiêu        hiện trạng",
+        ])
+        let text = lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("    2 phủ sóng một phần, 2 chưa phủ sóng\n"))
+        XCTAssertTrue(text.contains("CHƯA ĐẠT: 3 thôn/làng (Thôn Hai, Thôn Bốn, Thôn Sáu)\n"))
+        XCTAssertTrue(text.contains("CHƯA ĐẠT: 1 điểm ưu tiên (Bệnh viện Phù Cát)\n"))
+        XCTAssertTrue(text.contains("Số liệu khác\n  Phủ sóng 4G (thôn/làng được phủ)        33.3 % (2/6)\n"))
+        XCTAssertTrue(text.contains("  Hộ gia đình có sóng di động             65.0 % trên 200\n"))
+        XCTAssertTrue(text.contains("Điểm ưu tiên chưa có 5G (1):\n  Bệnh viện Phù Cát                             bệnh viện\n"))
+    }
+
+    func testCSVHeaderInVietnameseAndRowsUnchanged() {
+        var report = TextReportTests.report()
+        let english = String(decoding: report.csv(), as: UTF8.self).components(separatedBy: "\n")
+        report.language = .vi
+        let vietnamese = String(decoding: report.csv(), as: UTF8.self).components(separatedBy: "\n")
+        XCTAssertTrue(vietnamese[0].hasPrefix("mã,thôn/làng,xã/phường,huyện,số hộ,diện tích (m²),phủ sóng di động,"), vietnamese[0])
+        XCTAssertEqual(vietnamese[0].split(separator: ",").count, english[0].split(separator: ",").count)
+        XCTAssertEqual(Array(vietnamese.dropFirst()), Array(english.dropFirst()))
+    }
+}

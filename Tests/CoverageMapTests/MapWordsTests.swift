@@ -1,0 +1,27 @@
+import XCTest
+@testable import CoverageMap
+import Coverage
+
+/// The map's Vietnamese interface: every fragment it replaces is in the page's resources, and the
+/// English page is the resources untouched.
+final class MapWordsTests: XCTestCase {
+    func testEveryFragmentOccursInTheResources() {
+        let html = MapPage.template.before + MapPage.template.between + MapPage.template.after
+        let words = MapWords.fragments(.vi)
+        XCTAssertEqual(MapWords.apply(words.html, to: html).missing, [])
+        XCTAssertEqual(MapWords.apply(words.script, to: MapPage.script).missing, [])
+        XCTAssertGreaterThan(words.html.count + words.script.count, 70)
+    }
+
+    func testEnglishIsTheResourcesAndVietnameseReplacesTheirWords() {
+        let payload = MapPageTests.payload
+        XCTAssertEqual(MapPage.html(payloadJSON: payload), MapPage.html(payloadJSON: payload, language: .en))
+        let en = MapPage.html(payloadJSON: payload), vi = MapPage.html(payloadJSON: payload, language: .vi)
+        XCTAssertTrue(en.contains(#"kpi("Mobile signal", "#) && en.contains("<h2>View</h2>"))
+        XCTAssertFalse(vi.contains(#"kpi("Mobile signal", "#) || vi.contains("<h2>View</h2>") || vi.contains(#""Gap villages""#))
+        XCTAssertTrue(vi.contains("<h2>Hiển thị</h2>") && vi.contains(#""Kết quả tìm kiếm" : "Thôn/làng chưa đạt""#))
+        // The palette's placeholders are filled after the words: the thresholds read 5 and 95 %.
+        XCTAssertTrue(vi.contains(#"{ label: "Chưa phủ sóng (< 5 %)""#))
+        XCTAssertFalse(vi.contains("@uncovered_pct@"))
+    }
+}
