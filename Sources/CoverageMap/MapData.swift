@@ -19,6 +19,9 @@ public struct MapData: Sendable {
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
     public var districtLabels: [(name: String, at: Coordinate)]
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
+    /// The outlines of `villages`, `gaps`, `extensions` and `fibre` before thinning, for the page,
+    /// which cuts them into shared arcs first and thins the arcs.
+    var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
     /// The run's mobile-status thresholds (report.json's parameters), for the legends.
     public var thresholds: Palette.Thresholds
 
@@ -54,9 +57,10 @@ public struct MapData: Sendable {
 
         villages = []; gaps = []; extensions = []
         // Oriented as report.geojson stores them, so a map drawn from the files is the same.
-        let shapes = concurrentMap(features.count, chunk: 256) { features[$0].geometry?.rightHandOriented.thinned(tolerance: Self.drawingTolerance) }
-        for (f, shape) in zip(features, shapes) {
-            guard let shape else { continue }
+        let oriented = concurrentMap(features.count, chunk: 256) { features[$0].geometry?.rightHandOriented }
+        let shapes = concurrentMap(features.count, chunk: 256) { oriented[$0]?.thinned(tolerance: Self.drawingTolerance) }
+        for (f, (shape, outline)) in zip(features, zip(shapes, oriented)) {
+            guard let shape, let outline else { continue }
             switch f.properties["kind"]?.stringValue {
             case "village":
                 guard let id = f.properties["id"]?.stringValue, let r = recordByID[id] else { continue }
@@ -69,10 +73,13 @@ public struct MapData: Sendable {
                 p.append("fixed_status", r["fixed"]?["status"] ?? .null)
                 p.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
                 villages.append((p, shape))
+                outlines.villages.append(outline)
             case "mobile_gap":
                 gaps.append((["village_id": f.properties["village_id"] ?? .null, "area_m2": f.properties["area_m2"] ?? .null], shape))
+                outlines.gaps.append(outline)
             case "fibre_extension":
                 extensions.append((["village_id": f.properties["village_id"] ?? .null, "length_m": f.properties["length_m"] ?? .null], shape))
+                outlines.extensions.append(outline)
             default: continue
             }
         }
@@ -81,6 +88,7 @@ public struct MapData: Sendable {
             (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null],
              f.shape.thinned(tolerance: Self.drawingTolerance))
         }
+        outlines.fibre = (fibre ?? []).map(\.shape)
 
         // One dot per site position and operator, with the techs it carries.
         var siteOrder: [String] = []
@@ -139,21 +147,22 @@ public struct MapData: Sendable {
         if let scenario = report["parameters"]?["scenario"]?["title"]?.stringValue { title += " — scenario: \(scenario)" }
     }
 
-    /// The payload `MapPage` embeds.
+    /// The payload `MapPage` embeds: the compact form of docs/map-payload.md (shared borders
+    /// stored once, coordinates on a grid, properties in columns).
     public func payloadJSON() -> String {
-        let writer = GeoJSONWriter(precision: Self.decimals)
-        func collection(_ items: [(JSONObject, Shape?)]) -> [UInt8] { writer.encode(items.map { (properties: $0.0, geometry: $0.1) }) }
         var w = JSONWriter(style: .compact)
         w.beginObject()
         w.key("title"); w.string(title)
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
-        w.key("villages"); w.raw(collection(villages.map { ($0.properties, $0.shape) }))
-        w.key("gaps"); w.raw(collection(gaps.map { ($0.properties, $0.shape) }))
-        w.key("fibre"); w.raw(collection(fibre.map { ($0.properties, $0.shape) }))
-        w.key("extensions"); w.raw(collection(extensions.map { ($0.properties, $0.shape) }))
-        w.key("sites"); w.raw(collection(sites.map { ($0.properties, .point($0.at)) }))
-        w.key("places"); w.raw(collection(places.map { ($0.properties, .point($0.at)) }))
+        MapPayload.write(layers: [
+            ("villages", .init(properties: villages.map(\.properties), shapes: outlines.villages.count == villages.count ? outlines.villages : villages.map(\.shape))),
+            ("gaps", .init(properties: gaps.map(\.properties), shapes: outlines.gaps.count == gaps.count ? outlines.gaps : gaps.map(\.shape))),
+            ("fibre", .init(properties: fibre.map(\.properties), shapes: outlines.fibre.count == fibre.count ? outlines.fibre : fibre.map(\.shape))),
+            ("extensions", .init(properties: extensions.map(\.properties), shapes: outlines.extensions.count == extensions.count ? outlines.extensions : extensions.map(\.shape))),
+            ("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),
+            ("places", .init(properties: places.map(\.properties), shapes: places.map { .point($0.at) })),
+        ], into: &w)
         w.key("labels")
         w.beginObject()
         w.key("districts")
