@@ -113,36 +113,51 @@ public struct MapData: Sendable {
                      "has_5g": .bool(has5G)], at, has5G)
         }
 
-        // Labels at the mean of the village centres of each district and commune.
-        var districtSums: [String: (Coordinate, Int)] = [:], districtOrder: [String] = []
-        var communeSums: [String: (String?, Coordinate, Int)] = [:], communeOrder: [String] = []
-        for v in villageRecords {
-            guard let c = v["center"]?.arrayValue, c.count == 2, let x = c[0].doubleValue, let y = c[1].doubleValue else { continue }
-            if let d = v["district"]?.stringValue {
-                if districtSums[d] == nil { districtOrder.append(d) }
-                let s = districtSums[d] ?? (Coordinate(0, 0), 0)
-                districtSums[d] = (Coordinate(s.0.x + x, s.0.y + y), s.1 + 1)
+        // Labels inside their own area: on the village nearest the mean of the area's village
+        // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
+        var districtOrder: [String] = [], districtMembers: [String: [Int]] = [:]
+        var communeOrder: [String] = [], communeMembers: [String: [Int]] = [:]
+        for (i, v) in villages.enumerated() {
+            if let d = v.properties["district"]?.stringValue {
+                if districtMembers[d] == nil { districtOrder.append(d) }
+                districtMembers[d, default: []].append(i)
             }
-            if let name = v["commune"]?.stringValue {
-                let district = v["district"]?.stringValue
-                let key = "\(district ?? "")\u{0}\(name)"
-                if communeSums[key] == nil { communeOrder.append(key) }
-                let s = communeSums[key] ?? (district, Coordinate(0, 0), 0)
-                communeSums[key] = (district, Coordinate(s.1.x + x, s.1.y + y), s.2 + 1)
+            if let name = v.properties["commune"]?.stringValue {
+                let key = "\(v.properties["district"]?.stringValue ?? "")\u{0}\(name)"
+                if communeMembers[key] == nil { communeOrder.append(key) }
+                communeMembers[key, default: []].append(i)
             }
         }
-        districtLabels = districtOrder.map { d in
-            let s = districtSums[d]!
-            return (d, Coordinate(s.0.x / Double(s.1), s.0.y / Double(s.1)))
+        let villageList = villages
+        let centres = villageList.map { v -> Coordinate? in
+            if let c = recordByID[v.properties["id"]?.stringValue ?? ""]?["center"]?.arrayValue, c.count == 2,
+               let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
+            return v.shape.bounds?.center
         }
-        communeLabels = communeOrder.map { key in
-            let s = communeSums[key]!
-            return (String(key.split(separator: "\u{0}", omittingEmptySubsequences: false).last!), s.0,
-                    Coordinate(s.1.x / Double(s.2), s.1.y / Double(s.2)))
+        func labelPoint(_ members: [Int]) throws -> Coordinate? {
+            let withCentre = members.compactMap { i in centres[i].map { (i, $0) } }
+            guard !withCentre.isEmpty else { return nil }
+            let mx = withCentre.reduce(0) { $0 + $1.1.x } / Double(withCentre.count)
+            let my = withCentre.reduce(0) { $0 + $1.1.y } / Double(withCentre.count)
+            let nearest = withCentre.min { a, b in
+                let da = (a.1.x - mx) * (a.1.x - mx) + (a.1.y - my) * (a.1.y - my)
+                let db = (b.1.x - mx) * (b.1.x - mx) + (b.1.y - my) * (b.1.y - my)
+                return da != db ? da < db : a.0 < b.0
+            }!
+            return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
+        }
+        districtLabels = try districtOrder.compactMap { d in try labelPoint(districtMembers[d]!).map { (d, $0) } }
+        communeLabels = try communeOrder.compactMap { key in
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            let district = villageList[communeMembers[key]![0]].properties["district"]?.stringValue
+            return try labelPoint(communeMembers[key]!).map { (String(parts.last!), district, $0) }
         }
         let n = villageRecords.count
-        title = districtLabels.count > 0
-            ? "Mobile and fixed broadband coverage — \(n) villages in \(districtLabels.count) districts"
+        // Districts of the villages that have a centre in report.json, as the title always counted them.
+        var titled = Set<String>()
+        for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }
+        title = titled.count > 0
+            ? "Mobile and fixed broadband coverage — \(n) villages in \(titled.count) districts"
             : "Mobile and fixed broadband coverage — \(n) villages"
         if let scenario = report["parameters"]?["scenario"]?["title"]?.stringValue { title += " — scenario: \(scenario)" }
     }

@@ -93,6 +93,7 @@ var ARC_BASE = 0;
     }
   } catch (e) { report(e.message); }
   ARC_BASE = ARC.off.length;
+  covgap.timing.arcs_ms = Math.round(performance.now() - tPrep0);
 })();
 // A GeoJSON ring or line as a new arc (rings without their closing point).
 function ringArc(coords, ring, out) {
@@ -188,6 +189,7 @@ function pointLayer(all) { var out = []; all.forEach(function (f) { for (var k =
 var V = shapeLayer(LAYERS.v), GAPS = shapeLayer(LAYERS.g), FIB = shapeLayer(LAYERS.f), FIBPTS = pointLayer(LAYERS.f);
 var EXT = shapeLayer(LAYERS.e), SITES = pointLayer(LAYERS.s), PLACES = pointLayer(LAYERS.p);
 LAYERS = null;
+covgap.timing.layers_ms = Math.round(performance.now() - tPrep0);
 var LABELS = P.labels && typeof P.labels === "object" ? P.labels : {};
 var DISTRICTS = (Array.isArray(LABELS.districts) ? LABELS.districts : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
 var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
@@ -309,9 +311,10 @@ function pathAt(f, bucket, closed) {
 }
 // Layers drawn in batches: features grouped by a grid of cells over the extent, one Path2D per
 // cell, level and colour class, so a frame costs a few thousand fills whatever the village count.
-function Batch(L, closed) {
-  this.L = L; this.closed = closed; this.cells = []; this.cache = {}; this.keys = null;
+function Batch(L, closed, point) {
+  this.L = L; this.closed = closed; this.point = point; this.cells = []; this.cache = {}; this.keys = null;
   if (!L.length) return;
+  if (point) L.forEach(function (f) { f.cx = f.x; f.cy = f.y; f.bb = [f.x, f.y, f.x, f.y]; });
   var b = [Infinity, Infinity, -Infinity, -Infinity];
   L.forEach(function (f) { if (f.cx < b[0]) b[0] = f.cx; if (f.cy < b[1]) b[1] = f.cy; if (f.cx > b[2]) b[2] = f.cx; if (f.cy > b[3]) b[3] = f.cy; });
   var g = Math.max(1, Math.ceil(Math.sqrt(L.length / 120))), w = (b[2] - b[0]) / g || 1, h = (b[3] - b[1]) / g || 1, map = {};
@@ -338,8 +341,12 @@ Batch.prototype.visible = function (vb, level, classes, nk, dot, token) {
       for (var k = 0; k < nk; k++) paths.push(null);
       for (var j = 0; j < cell.ids.length; j++) {
         var i = cell.ids[j], f = this.L[i], key = classes ? classes[i] : 0, p = paths[key] || (paths[key] = new Path2D()), fb = f.bb;
-        if (dot && fb[2] - fb[0] < dot && fb[3] - fb[1] < dot) p.rect(f.cx - dot / 2, f.cy - dot / 2, dot, dot);
-        else trace(f, level, p, this.closed);
+        if (this.point) this.point(f, p, level);
+        else if (dot && fb[2] - fb[0] < 1.5 * dot && fb[3] - fb[1] < 1.5 * dot) {
+          // under a few pixels across even at this level's closest zoom: its box, at least `dot` wide
+          var w = Math.max(dot, fb[2] - fb[0]), h = Math.max(dot, fb[3] - fb[1]);
+          p.rect(f.cx - w / 2, f.cy - h / 2, w, h);
+        } else trace(f, level, p, this.closed);
       }
     }
     out.push(paths);
@@ -428,18 +435,18 @@ function inBox(b, v) { return !(b[2] < v[0] || b[0] > v[2] || b[3] < v[1] || b[1
 function bucket() { return Math.floor(Math.log2(T.s)); }
 var VISIBLE = [], selected = -1, hover = -1;
 var VBATCH = new Batch(V, true), GBATCH = new Batch(GAPS, true), FBATCH = new Batch(FIB, false), EBATCH = new Batch(EXT, false);
+// Sites where they are dense: small squares, batched like the villages.
+var SBATCH = new Batch(SITES, false, function (q, p, level) { var d = 2.2 / Math.pow(2, level + 1); p.rect(q.x - d / 2, q.y - d / 2, d, d); });
 var CLS_SEEN = null, CLS_KEY = {};
 
+// The geographic layers (villages, gap areas, fibre, sites) are drawn into an offscreen canvas
+// kept between frames: a pan at the same scale shifts it and draws only the uncovered strips.
+var GEO = { canvas: document.createElement("canvas"), ctx: null, valid: false, s: 0, tx: 0, ty: 0, key: null };
+GEO.ctx = GEO.canvas.getContext("2d");
 function render() {
   var t0 = performance.now(), ph = { start: t0 };
   resize();
-  var c = ctx, s = T.s, tx = T.tx, ty = T.ty, vb = visibleBox(4), b = bucket();
-  c.setTransform(DPR, 0, 0, DPR, 0, 0);
-  c.fillStyle = "#e8ecf0"; c.fillRect(0, 0, W, H);
-  c.lineJoin = "round"; c.lineCap = "round";
-
-  // villages, batched by cell and colour class; the first class (the gaps' red) is drawn last, on top
-  var NK = SPEC.classes.length, i, j, k, level = levelOf(b);
+  var c = ctx, s = T.s, tx = T.tx, ty = T.ty, vb = visibleBox(4), b = bucket(), i, j;
   VISIBLE = [];
   for (i = 0; i < V.length; i++) {
     var bb = V[i].bb;
@@ -448,65 +455,25 @@ function render() {
   }
   if (!CLS_SEEN || CLS_SEEN.length !== CLS.length) CLS_SEEN = new Uint8Array(CLS.length);
   for (i = 0; i < CLS.length; i++) if (CLS[i] !== CLS_SEEN[i]) { CLS_SEEN = CLS.slice(); CLS_KEY = {}; break; }
-  var cells = VBATCH.visible(vb, level, CLS, NK, 2 / Math.pow(2, level + 1), CLS_KEY);
-  var outlines = VSIZE * s > 14;
-  worldTransform(c);
-  for (k = NK - 1; k >= 0; k--) {
-    c.fillStyle = SPEC.classes[k].color;
-    for (j = 0; j < cells.length; j++) if (cells[j][k]) c.fill(cells[j][k], "evenodd");
-  }
-  if (outlines) {
-    c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8 / s;
-    for (j = 0; j < cells.length; j++) for (k = 0; k < NK; k++) if (cells[j][k]) c.stroke(cells[j][k]);
-  }
-  screenTransform(c);
-  ph.villages = performance.now();
-
-  // mobile gap areas: hatched, dark red outline
-  var gv = GBATCH.visible(vb, level, null, 1, 0);
-  if (gv.length) {
-    worldTransform(c);
-    var pat = hatchPattern();
-    if (pat && pat.setTransform && c.getTransform) pat.setTransform(c.getTransform().inverse());
-    c.fillStyle = pat || "rgba(142,11,14,0.35)"; c.strokeStyle = GAPRED; c.lineWidth = 1.2 / s;
-    gv.forEach(function (g) { if (g[0]) { c.fill(g[0], "evenodd"); c.stroke(g[0]); } });
-    screenTransform(c);
-  }
-  ph.gaps = performance.now();
-  // fibre routes and access nodes; proposed extensions dashed
-  var fv = FBATCH.visible(vb, level, null, 1, 0);
-  if (fv.length) {
-    worldTransform(c);
-    c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6 / s; fv.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
-    c.strokeStyle = FIBRE; c.lineWidth = 1.8 / s; fv.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
-    screenTransform(c);
-  }
-  var fp = Math.min(5, Math.max(2.5, s / 4000));
-  c.fillStyle = FIBRE;
-  FIBPTS.forEach(function (q) { var x = q.x * s + tx, y = q.y * s + ty; if (x > -5 && y > -5 && x < W + 5 && y < H + 5) c.fillRect(x - fp / 2, y - fp / 2, fp, fp); });
-  var ev = EBATCH.visible(vb, level, null, 1, 0);
-  if (ev.length) {
-    worldTransform(c);
-    c.setLineDash([6 / s, 4 / s]); c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = 2 / s;
-    ev.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
-    c.setLineDash([]); c.lineCap = "round";
-    screenTransform(c);
-  }
-  // sites
-  // sites: dots, smaller and lighter where they are dense so the villages' colours stay readable
-  var onScreen = [];
-  for (i = 0; i < SITES.length; i++) {
-    var q = SITES[i], x = q.x * s + tx, y = q.y * s + ty;
-    if (x > -4 && y > -4 && x < W + 4 && y < H + 4) onScreen.push(x, y);
-  }
-  var dense = onScreen.length / 2 > W * H / 600, sr = dense ? 1.1 : Math.min(3.5, Math.max(1.6, s / 900));
-  for (i = 0; i < onScreen.length; i += 512) {
-    c.beginPath();
-    for (j = i; j < Math.min(i + 512, onScreen.length); j += 2) { c.moveTo(onScreen[j] + sr, onScreen[j + 1]); c.arc(onScreen[j], onScreen[j + 1], sr, 0, 2 * Math.PI); }
-    c.fillStyle = dense ? "rgba(45,52,64,0.45)" : SITE; c.fill();
-    if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); }
-  }
-  ph.lines_sites = performance.now();
+  var g = GEO.canvas, gc = GEO.ctx, pw = Math.round(W * DPR), phh = Math.round(H * DPR);
+  if (g.width !== pw || g.height !== phh) { g.width = pw; g.height = phh; GEO.valid = false; }
+  var key = [W, H, DPR, s, SPEC.title, hatch ? 1 : 0].join("|");
+  var dx = (tx - GEO.tx) * DPR, dy = (ty - GEO.ty) * DPR;
+  if (GEO.valid && GEO.key === key && GEO.cls === CLS_KEY && Math.abs(dx - Math.round(dx)) < 1e-6 && Math.abs(dy - Math.round(dy)) < 1e-6
+      && Math.abs(dx) < pw / 2 && Math.abs(dy) < phh / 2) {
+    dx = Math.round(dx); dy = Math.round(dy);
+    if (dx || dy) {
+      gc.setTransform(1, 0, 0, 1, 0, 0); gc.globalCompositeOperation = "copy"; gc.drawImage(g, dx, dy); gc.globalCompositeOperation = "source-over";
+      var ex = dx / DPR, ey = dy / DPR;
+      if (ex > 0) drawGeo(gc, 0, 0, ex, H); else if (ex < 0) drawGeo(gc, W + ex, 0, -ex, H);
+      if (ey > 0) drawGeo(gc, 0, 0, W, ey); else if (ey < 0) drawGeo(gc, 0, H + ey, W, -ey);
+    }
+  } else drawGeo(gc, 0, 0, W, H);
+  GEO.valid = true; GEO.key = key; GEO.cls = CLS_KEY; GEO.s = s; GEO.tx = tx; GEO.ty = ty;
+  c.setTransform(1, 0, 0, 1, 0, 0); c.globalCompositeOperation = "copy"; c.drawImage(g, 0, 0); c.globalCompositeOperation = "source-over";
+  c.setTransform(DPR, 0, 0, DPR, 0, 0);
+  c.lineJoin = "round"; c.lineCap = "round";
+  ph.geo = performance.now();
 
   // villages of the first (red) class that are too small to see get a ring around them
   var small = [];
@@ -537,6 +504,88 @@ function render() {
   var prev = t0, keys = Object.keys(ph); covgap.lastPhases = {};
   for (var q = 1; q < keys.length; q++) { covgap.lastPhases[keys[q]] = Math.round((ph[keys[q]] - prev) * 10) / 10; prev = ph[keys[q]]; }
   covgap.renders++;
+}
+// The geographic layers inside the screen rectangle (x, y, w, h), on `c`.
+function drawGeo(c, rx, ry, rw, rh) {
+  var s = T.s, tx = T.tx, ty = T.ty, b = bucket(), i, j, k;
+  var vb = [(rx - tx - 4) / s, (ry - ty - 4) / s, (rx + rw - tx + 4) / s, (ry + rh - ty + 4) / s];
+  c.save();
+  c.setTransform(DPR, 0, 0, DPR, 0, 0);
+  c.beginPath(); c.rect(rx, ry, rw, rh); c.clip();
+  c.fillStyle = "#e8ecf0"; c.fillRect(rx, ry, rw, rh);
+  c.lineJoin = "round"; c.lineCap = "round";
+
+  // villages, batched by cell and colour class; the first class (the gaps' red) is drawn last, on top
+  var NK = SPEC.classes.length, level = levelOf(b);
+  var cells = VBATCH.visible(vb, level, CLS, NK, 2 / Math.pow(2, level + 1), CLS_KEY);
+  var outlines = VSIZE * s > 14;
+  worldTransform(c);
+  for (k = NK - 1; k >= 0; k--) {
+    c.fillStyle = SPEC.classes[k].color;
+    for (j = 0; j < cells.length; j++) if (cells[j][k]) c.fill(cells[j][k], "evenodd");
+  }
+  if (outlines) {
+    c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8 / s;
+    for (j = 0; j < cells.length; j++) for (k = 0; k < NK; k++) if (cells[j][k]) c.stroke(cells[j][k]);
+  }
+  screenTransform(c);
+
+  // mobile gap areas: hatched, dark red outline
+  var gv = GBATCH.visible(vb, level, null, 1, 2 / Math.pow(2, level + 1));
+  if (gv.length) {
+    worldTransform(c);
+    var pat = hatchPattern();
+    if (pat && pat.setTransform && c.getTransform) pat.setTransform(c.getTransform().inverse());
+    // zoomed out, where the hatching would be finer than the areas, a plain translucent fill
+    c.fillStyle = outlines ? pat || "rgba(142,11,14,0.35)" : "rgba(142,11,14,0.45)"; c.strokeStyle = GAPRED; c.lineWidth = 1.2 / s;
+    gv.forEach(function (g) { if (g[0]) { c.fill(g[0], "evenodd"); if (outlines) c.stroke(g[0]); } });
+    screenTransform(c);
+  }
+  // fibre routes and access nodes; proposed extensions dashed
+  var fv = FBATCH.visible(vb, level, null, 1, 0);
+  if (fv.length) {
+    worldTransform(c);
+    // zoomed out, thin lines without the white casing and with plain joins: far cheaper to draw
+    if (outlines) { c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6 / s; fv.forEach(function (f) { if (f[0]) c.stroke(f[0]); }); }
+    else { c.lineJoin = "miter"; c.lineCap = "butt"; }
+    c.strokeStyle = FIBRE; c.lineWidth = (outlines ? 1.8 : 1.2) / s; fv.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
+    c.lineJoin = "round"; c.lineCap = "round";
+    screenTransform(c);
+  }
+  var fp = Math.min(5, Math.max(2.5, s / 4000));
+  c.fillStyle = FIBRE;
+  FIBPTS.forEach(function (q) { var x = q.x * s + tx, y = q.y * s + ty; if (x > rx - 5 && y > ry - 5 && x < rx + rw + 5 && y < ry + rh + 5) c.fillRect(x - fp / 2, y - fp / 2, fp, fp); });
+  // proposed extensions once villages are a few pixels across (before, they would be specks)
+  var ev = VSIZE * s > 4 || !V.length ? EBATCH.visible(vb, level, null, 1, 0) : [];
+  if (ev.length) {
+    worldTransform(c);
+    if (outlines) c.setLineDash([6 / s, 4 / s]); else c.globalAlpha = 0.6;
+    c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = (outlines ? 2 : 1) / s;
+    ev.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
+    c.globalAlpha = 1;
+    c.setLineDash([]); c.lineCap = "round";
+    screenTransform(c);
+  }
+  // sites: dots, smaller and lighter where they are dense (as many as one per 600 px² of the
+  // view) so the villages' colours stay readable
+  var onScreen = [], n = 0;
+  for (i = 0; i < SITES.length; i++) {
+    var q = SITES[i], x = q.x * s + tx, y = q.y * s + ty;
+    if (x > -4 && y > -4 && x < W + 4 && y < H + 4) { n++; if (x > rx - 4 && y > ry - 4 && x < rx + rw + 4 && y < ry + rh + 4) onScreen.push(x, y); }
+  }
+  var dense = n > W * H / 600, sr = dense ? 1.1 : Math.min(3.5, Math.max(1.6, s / 900));
+  if (dense) {
+    worldTransform(c); c.fillStyle = "rgba(45,52,64,0.45)";
+    SBATCH.visible(vb, level, null, 1, 0).forEach(function (g) { if (g[0]) c.fill(g[0]); });
+    screenTransform(c); onScreen = [];
+  }
+  for (i = 0; i < onScreen.length; i += 512) {
+    c.beginPath();
+    for (j = i; j < Math.min(i + 512, onScreen.length); j += 2) { c.moveTo(onScreen[j] + sr, onScreen[j + 1]); c.arc(onScreen[j], onScreen[j + 1], sr, 0, 2 * Math.PI); }
+    c.fillStyle = SITE; c.fill();
+    if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); }
+  }
+  c.restore();
 }
 function star(c, x, y, r) {
   c.beginPath();
@@ -728,7 +777,8 @@ function zoomToIndex(i) {
 // ---------- the gap list and search ----------
 function gapRank(v) { var st = v.p.mobile_status; return st === "uncovered" ? 0 : st === "partial" ? 1 : v.p.fixed_status === "unavailable" ? 2 : 3; }
 var collator = (window.Intl && Intl.Collator) ? new Intl.Collator("vi") : null;
-function cmpName(a, b) { var x = str(a.p.district) + "\u0001" + str(a.p.commune) + "\u0001" + str(a.p.name), y = str(b.p.district) + "\u0001" + str(b.p.commune) + "\u0001" + str(b.p.name); return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
+function nameKey(v) { return v._nk || (v._nk = str(v.p.district) + "\u0001" + str(v.p.commune) + "\u0001" + str(v.p.name)); }
+function cmpName(a, b) { var x = nameKey(a), y = nameKey(b); return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
 var GAP_LIST = V.map(function (v, i) { return i; }).filter(function (i) { return gapRank(V[i]) < 3; }).sort(function (a, b) {
   var ra = gapRank(V[a]), rb = gapRank(V[b]); if (ra !== rb) return ra - rb;
   if (ra === 1) { var fa = cov(V[a], "mobile"), fb = cov(V[b], "mobile"); if (fa !== fb) return (fa == null ? 2 : fa) - (fb == null ? 2 : fb); }
@@ -950,7 +1000,9 @@ function init() {
   header();
   classify();
   setView("mobile");
+  covgap.timing.views_ms = Math.round(performance.now() - tPrep0);
   renderList(GAP_LIST, false);
+  covgap.timing.list_ms = Math.round(performance.now() - tPrep0);
   $("empty").hidden = V.length > 0;
   resize();
   fitAll();
