@@ -79,7 +79,6 @@ function isCompact(L) { return L && typeof L === "object" && typeof L.shapes ===
 function pushArc(closed) { ARC.off.push(ARC.n); ARC.len.push(0); ARC.closed.push(closed ? 1 : 0); return ARC.off.length - 1; }
 function pushPoint(a, x, y) { ARC.xy[ARC.n++] = x; ARC.xy[ARC.n++] = y; ARC.len[a]++; }
 // The compact payload's arcs (grid integers, second differences) as lon/lat.
-var ARC_BASE = 0;
 (function decodeArcs() {
   if (typeof P.arcs !== "string") return;
   var c = new Code(P.arcs), step = num(P.grid) || 0.00002, px = 0, py = 0;
@@ -92,7 +91,6 @@ var ARC_BASE = 0;
       for (var k = 1; k < n; k++) { dx += c.z(); dy += c.z(); x += dx; y += dy; pushPoint(a, x * step, y * step); }
     }
   } catch (e) { report(e.message); }
-  ARC_BASE = ARC.off.length;
   covgap.timing.arcs_ms = Math.round(performance.now() - tPrep0);
 })();
 // A GeoJSON ring or line as a new arc (rings without their closing point).
@@ -158,8 +156,7 @@ function columns(cols, n) {
   });
   return rows;
 }
-var LAST_POINT = [0, 0];
-function compactLayer(L, base) {
+function compactLayer(L) {
   var n = Math.max(0, Math.floor(num(L.count) || 0)), rows, out = [];
   try { rows = columns(L.properties, n); } catch (e) { report(e.message); rows = []; for (var r0 = 0; r0 < n; r0++) rows.push({}); }
   var c = new Code(L.shapes), last = -1, step = num(P.grid) || 0.00002, pt = [0, 0];
@@ -198,7 +195,21 @@ var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(fu
 // stay precise (≪ 1 px) at the closest zoom.
 (function project() {
   var minY = Infinity, maxY = -Infinity, minX = Infinity, xy = ARC.xy, i;
-  function scanShapes(L) { L.forEach(function (f) { f.rings.concat(f.lines).forEach(function (refs) { refs.forEach(function (r) { var a = r < 0 ? ~r : r, o = ARC.off[a], e = o + 2 * ARC.len[a]; for (var q = o; q < e; q += 2) { if (xy[q + 1] < minY) minY = xy[q + 1]; if (xy[q + 1] > maxY) maxY = xy[q + 1]; if (xy[q] < minX) minX = xy[q]; } }); }); }); }
+  function eachRef(L, fn) {
+    for (var i = 0; i < L.length; i++) {
+      var f = L[i], k, j, refs;
+      for (k = 0; k < f.rings.length; k++) for (refs = f.rings[k], j = 0; j < refs.length; j++) fn(f, refs[j] < 0 ? ~refs[j] : refs[j]);
+      for (k = 0; k < f.lines.length; k++) for (refs = f.lines[k], j = 0; j < refs.length; j++) fn(f, refs[j] < 0 ? ~refs[j] : refs[j]);
+    }
+  }
+  function scanShapes(L) {
+    var used = new Uint8Array(ARC.off.length);
+    eachRef(L, function (f, a) { used[a] = 1; });
+    for (var a = 0; a < used.length; a++) {
+      if (!used[a]) continue;
+      for (var q = ARC.off[a], e = q + 2 * ARC.len[a]; q < e; q += 2) { var y = xy[q + 1]; if (y < minY) minY = y; if (y > maxY) maxY = y; if (xy[q] < minX) minX = xy[q]; }
+    }
+  }
   function scanPts(L) { L.forEach(function (q) { if (q.y < minY) minY = q.y; if (q.y > maxY) maxY = q.y; if (q.x < minX) minX = q.x; }); }
   scanShapes(V); if (!isFinite(minY)) { scanShapes(GAPS); scanShapes(FIB); scanShapes(EXT); scanPts(SITES); scanPts(PLACES); scanPts(FIBPTS); }
   var lat0 = isFinite(minY) ? (minY + maxY) / 2 : 14.1;
@@ -212,11 +223,9 @@ var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(fu
     bb[4 * a] = x0; bb[4 * a + 1] = y0; bb[4 * a + 2] = x1; bb[4 * a + 3] = y1;
   }
   function tParts(L) {
-    L.forEach(function (f) {
-      var b = [Infinity, Infinity, -Infinity, -Infinity];
-      f.rings.concat(f.lines).forEach(function (refs) { refs.forEach(function (r) { var a = 4 * (r < 0 ? ~r : r); if (bb[a] < b[0]) b[0] = bb[a]; if (bb[a + 1] < b[1]) b[1] = bb[a + 1]; if (bb[a + 2] > b[2]) b[2] = bb[a + 2]; if (bb[a + 3] > b[3]) b[3] = bb[a + 3]; }); });
-      f.bb = b; f.cx = (b[0] + b[2]) / 2; f.cy = (b[1] + b[3]) / 2;
-    });
+    for (var i = 0; i < L.length; i++) L[i].bb = [Infinity, Infinity, -Infinity, -Infinity];
+    eachRef(L, function (f, a) { var b = f.bb; a *= 4; if (bb[a] < b[0]) b[0] = bb[a]; if (bb[a + 1] < b[1]) b[1] = bb[a + 1]; if (bb[a + 2] > b[2]) b[2] = bb[a + 2]; if (bb[a + 3] > b[3]) b[3] = bb[a + 3]; });
+    for (i = 0; i < L.length; i++) { var b = L[i].bb; L[i].cx = (b[0] + b[2]) / 2; L[i].cy = (b[1] + b[3]) / 2; }
   }
   function tPts(L) { L.forEach(function (q) { q.x = q.x * K - X0; q.y = -q.y - Y0; }); }
   tParts(V); tParts(GAPS); tParts(FIB); tParts(EXT); tPts(SITES); tPts(PLACES); tPts(FIBPTS); tPts(DISTRICTS); tPts(COMMUNES);
