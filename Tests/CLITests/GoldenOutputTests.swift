@@ -9,7 +9,7 @@ final class GoldenOutputTests: XCTestCase {
         "report.json": "2449711857ef40c92670d42c5a39884cc34f40812741dfdc3d06fea4d72a10fa",
         "report.geojson": "2e9607677c664ac77fa995ccb197635fc773b6b09102a57862c2be2dd79caad6",
         "report.csv": "a9248884b540e9bea3a54ba8d48e635dcd898398729e9799ca41dd3a5cf940e5",
-        "report.html": "7c02e3dc1f658a40cadf2873567d2e03e80f15d00aa1fa6fd479ccec49e3865b",
+        "report.html": "a4bef9cf31f2f557fda74bfa0bbb726c2884a2da184aafb7f8e65cb49def3295",
         "report.svg": "92853eb6ce9c585639062bccf2699c21c91bccb27cb297516e8a2792eb2bd7f7",
     ]
 
@@ -24,7 +24,7 @@ final class GoldenOutputTests: XCTestCase {
         "report.json": "96696d04a5bacac4550f2db4afb6e56ae1c3d21354bb6a91ca6b92038073983a",
         "report.geojson": "c53272406e01e3682d512b34836c9af9fa6746222c5bb36ab558888fb097a314",
         "report.csv": "c60ecf05debf0831dfc64b61a6ca32c39ae0afb36591cca69e8584f9d9bc1900",
-        "report.html": "9be173c86fd2f3b7bc6e172f06e44eabdf050d8e222b2e02ce74c867f49ee937",
+        "report.html": "2c90a630f7351bce20e88e036c2236ec5ee092984ac5115d42c80937f7fc26c8",
         "report.svg": "e96df393fc10a0ff29681907da5f04ad3c7095f993aa0d51e0c43efc8d73711b",
     ]
 

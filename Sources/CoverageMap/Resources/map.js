@@ -81,16 +81,29 @@ function pushPoint(a, x, y) { ARC.xy[ARC.n++] = x; ARC.xy[ARC.n++] = y; ARC.len[
 // The compact payload's arcs (grid integers, second differences) as lon/lat.
 (function decodeArcs() {
   if (typeof P.arcs !== "string") return;
-  var c = new Code(P.arcs), step = num(P.grid) || 0.00002, px = 0, py = 0;
-  try {
-    while (c.more()) {
-      var h = c.u(), n = Math.floor(h / 2), a = pushArc(h % 2 === 1);
-      px += c.z(); py += c.z();
-      var x = px, y = py, dx = 0, dy = 0;
-      pushPoint(a, x * step, y * step);
-      for (var k = 1; k < n; k++) { dx += c.z(); dy += c.z(); x += dx; y += dy; pushPoint(a, x * step, y * step); }
+  // All the integers first, in one tight loop (no call per number), then the arcs from them.
+  var s = P.arcs, len = s.length, v = new Int32Array(len), nv = 0, acc = 0, m = 1, bad = false;
+  for (var i = 0; i < len; i++) {
+    var d = CODE[s.charCodeAt(i) & 127];
+    if (d < 0) { bad = true; break; }
+    if (d < 64) { v[nv++] = acc + d * m; acc = 0; m = 1; } else { acc += d * m; m *= 27; }
+  }
+  if (bad || m !== 1) report("payload: bad arcs code");
+  var step = num(P.grid) || 0.00002, px = 0, py = 0, k = 0, u;
+  while (k + 3 <= nv) {
+    var h = v[k++], n = h >> 1, a = pushArc((h & 1) === 1);
+    u = v[k++]; px += u & 1 ? -((u + 1) >> 1) : u >> 1;
+    u = v[k++]; py += u & 1 ? -((u + 1) >> 1) : u >> 1;
+    var x = px, y = py, dx = 0, dy = 0, xy = ARC.xy, w = ARC.n;
+    if (k + 2 * (n - 1) > nv || w + 2 * n > xy.length) { report("payload: truncated arcs"); break; }
+    xy[w++] = x * step; xy[w++] = y * step;
+    for (var j = 1; j < n; j++) {
+      u = v[k++]; dx += u & 1 ? -((u + 1) >> 1) : u >> 1;
+      u = v[k++]; dy += u & 1 ? -((u + 1) >> 1) : u >> 1;
+      x += dx; y += dy; xy[w++] = x * step; xy[w++] = y * step;
     }
-  } catch (e) { report(e.message); }
+    ARC.n = w; ARC.len[a] = Math.max(1, n);
+  }
   covgap.timing.arcs_ms = Math.round(performance.now() - tPrep0);
 })();
 // A GeoJSON ring or line as a new arc (rings without their closing point).
