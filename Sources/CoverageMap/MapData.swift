@@ -19,6 +19,9 @@ public struct MapData: Sendable {
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
     public var districtLabels: [(name: String, at: Coordinate)]
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
+    /// The outlines of `villages`, `gaps`, `extensions` and `fibre` before thinning, for the page,
+    /// which cuts them into shared arcs first and thins the arcs.
+    var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
     /// The run's mobile-status thresholds (report.json's parameters), for the legends.
     public var thresholds: Palette.Thresholds
     /// The language of the page's interface, the picture's words and the title (see MapWords).
@@ -57,9 +60,10 @@ public struct MapData: Sendable {
 
         villages = []; gaps = []; extensions = []
         // Oriented as report.geojson stores them, so a map drawn from the files is the same.
-        let shapes = concurrentMap(features.count, chunk: 256) { features[$0].geometry?.rightHandOriented.thinned(tolerance: Self.drawingTolerance) }
-        for (f, shape) in zip(features, shapes) {
-            guard let shape else { continue }
+        let oriented = concurrentMap(features.count, chunk: 256) { features[$0].geometry?.rightHandOriented }
+        let shapes = concurrentMap(features.count, chunk: 256) { oriented[$0]?.thinned(tolerance: Self.drawingTolerance) }
+        for (f, (shape, outline)) in zip(features, zip(shapes, oriented)) {
+            guard let shape, let outline else { continue }
             switch f.properties["kind"]?.stringValue {
             case "village":
                 guard let id = f.properties["id"]?.stringValue, let r = recordByID[id] else { continue }
@@ -75,10 +79,13 @@ public struct MapData: Sendable {
                 if let q = r["quality"] { p.append("quality", q) }
                 if let link = r["best_link"] { p.append("best_link", link) }
                 villages.append((p, shape))
+                outlines.villages.append(outline)
             case "mobile_gap":
                 gaps.append((["village_id": f.properties["village_id"] ?? .null, "area_m2": f.properties["area_m2"] ?? .null], shape))
+                outlines.gaps.append(outline)
             case "fibre_extension":
                 extensions.append((["village_id": f.properties["village_id"] ?? .null, "length_m": f.properties["length_m"] ?? .null], shape))
+                outlines.extensions.append(outline)
             default: continue
             }
         }
@@ -87,6 +94,7 @@ public struct MapData: Sendable {
             (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null],
              f.shape.thinned(tolerance: Self.drawingTolerance))
         }
+        outlines.fibre = (fibre ?? []).map(\.shape)
 
         // One dot per site position and operator, with the techs it carries.
         var siteOrder: [String] = []
@@ -115,34 +123,49 @@ public struct MapData: Sendable {
             return (p, at, has5G)
         }
 
-        // Labels at the mean of the village centres of each district and commune.
-        var districtSums: [String: (Coordinate, Int)] = [:], districtOrder: [String] = []
-        var communeSums: [String: (String?, Coordinate, Int)] = [:], communeOrder: [String] = []
-        for v in villageRecords {
-            guard let c = v["center"]?.arrayValue, c.count == 2, let x = c[0].doubleValue, let y = c[1].doubleValue else { continue }
-            if let d = v["district"]?.stringValue {
-                if districtSums[d] == nil { districtOrder.append(d) }
-                let s = districtSums[d] ?? (Coordinate(0, 0), 0)
-                districtSums[d] = (Coordinate(s.0.x + x, s.0.y + y), s.1 + 1)
+        // Labels inside their own area: on the village nearest the mean of the area's village
+        // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
+        var districtOrder: [String] = [], districtMembers: [String: [Int]] = [:]
+        var communeOrder: [String] = [], communeMembers: [String: [Int]] = [:]
+        for (i, v) in villages.enumerated() {
+            if let d = v.properties["district"]?.stringValue {
+                if districtMembers[d] == nil { districtOrder.append(d) }
+                districtMembers[d, default: []].append(i)
             }
-            if let name = v["commune"]?.stringValue {
-                let district = v["district"]?.stringValue
-                let key = "\(district ?? "")\u{0}\(name)"
-                if communeSums[key] == nil { communeOrder.append(key) }
-                let s = communeSums[key] ?? (district, Coordinate(0, 0), 0)
-                communeSums[key] = (district, Coordinate(s.1.x + x, s.1.y + y), s.2 + 1)
+            if let name = v.properties["commune"]?.stringValue {
+                let key = "\(v.properties["district"]?.stringValue ?? "")\u{0}\(name)"
+                if communeMembers[key] == nil { communeOrder.append(key) }
+                communeMembers[key, default: []].append(i)
             }
         }
-        districtLabels = districtOrder.map { d in
-            let s = districtSums[d]!
-            return (d, Coordinate(s.0.x / Double(s.1), s.0.y / Double(s.1)))
+        let villageList = villages
+        let centres = villageList.map { v -> Coordinate? in
+            if let c = recordByID[v.properties["id"]?.stringValue ?? ""]?["center"]?.arrayValue, c.count == 2,
+               let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
+            return v.shape.bounds?.center
         }
-        communeLabels = communeOrder.map { key in
-            let s = communeSums[key]!
-            return (String(key.split(separator: "\u{0}", omittingEmptySubsequences: false).last!), s.0,
-                    Coordinate(s.1.x / Double(s.2), s.1.y / Double(s.2)))
+        func labelPoint(_ members: [Int]) throws -> Coordinate? {
+            let withCentre = members.compactMap { i in centres[i].map { (i, $0) } }
+            guard !withCentre.isEmpty else { return nil }
+            let mx = withCentre.reduce(0) { $0 + $1.1.x } / Double(withCentre.count)
+            let my = withCentre.reduce(0) { $0 + $1.1.y } / Double(withCentre.count)
+            let nearest = withCentre.min { a, b in
+                let da = (a.1.x - mx) * (a.1.x - mx) + (a.1.y - my) * (a.1.y - my)
+                let db = (b.1.x - mx) * (b.1.x - mx) + (b.1.y - my) * (b.1.y - my)
+                return da != db ? da < db : a.0 < b.0
+            }!
+            return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
         }
-        titleFacts = (villageRecords.count, districtLabels.count, report["parameters"]?["scenario"]?["title"]?.stringValue)
+        districtLabels = try districtOrder.compactMap { d in try labelPoint(districtMembers[d]!).map { (d, $0) } }
+        communeLabels = try communeOrder.compactMap { key in
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            let district = villageList[communeMembers[key]![0]].properties["district"]?.stringValue
+            return try labelPoint(communeMembers[key]!).map { (String(parts.last!), district, $0) }
+        }
+        // Districts of the villages that have a centre in report.json, as the title always counted them.
+        var titled = Set<String>()
+        for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }
+        titleFacts = (villageRecords.count, titled.count, report["parameters"]?["scenario"]?["title"]?.stringValue)
         title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, .en)
     }
 
@@ -161,21 +184,22 @@ public struct MapData: Sendable {
         return title
     }
 
-    /// The payload `MapPage` embeds.
+    /// The payload `MapPage` embeds: the compact form of docs/map-payload.md (shared borders
+    /// stored once, coordinates on a grid, properties in columns).
     public func payloadJSON() -> String {
-        let writer = GeoJSONWriter(precision: Self.decimals)
-        func collection(_ items: [(JSONObject, Shape?)]) -> [UInt8] { writer.encode(items.map { (properties: $0.0, geometry: $0.1) }) }
         var w = JSONWriter(style: .compact)
         w.beginObject()
         w.key("title"); w.string(title)
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
-        w.key("villages"); w.raw(collection(villages.map { ($0.properties, $0.shape) }))
-        w.key("gaps"); w.raw(collection(gaps.map { ($0.properties, $0.shape) }))
-        w.key("fibre"); w.raw(collection(fibre.map { ($0.properties, $0.shape) }))
-        w.key("extensions"); w.raw(collection(extensions.map { ($0.properties, $0.shape) }))
-        w.key("sites"); w.raw(collection(sites.map { ($0.properties, .point($0.at)) }))
-        w.key("places"); w.raw(collection(places.map { ($0.properties, .point($0.at)) }))
+        MapPayload.write(layers: [
+            ("villages", .init(properties: villages.map(\.properties), shapes: outlines.villages.count == villages.count ? outlines.villages : villages.map(\.shape))),
+            ("gaps", .init(properties: gaps.map(\.properties), shapes: outlines.gaps.count == gaps.count ? outlines.gaps : gaps.map(\.shape))),
+            ("fibre", .init(properties: fibre.map(\.properties), shapes: outlines.fibre.count == fibre.count ? outlines.fibre : fibre.map(\.shape))),
+            ("extensions", .init(properties: extensions.map(\.properties), shapes: outlines.extensions.count == extensions.count ? outlines.extensions : extensions.map(\.shape))),
+            ("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),
+            ("places", .init(properties: places.map(\.properties), shapes: places.map { .point($0.at) })),
+        ], into: &w)
         w.key("labels")
         w.beginObject()
         w.key("districts")

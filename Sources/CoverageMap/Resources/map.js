@@ -45,47 +45,161 @@ covgap.timing = { start_ms: Math.round(tParse0), parse_ms: Math.round(performanc
 var tPrep0 = performance.now();
 
 // ---------- geometry: lon/lat -> world (x = lon*cos(lat0), y = -lat), then screen = world*s + t ----------
+// Every ring and line is a list of arcs (docs/map-payload.md): the compact payload stores a border
+// two shapes share once, on a grid of P.grid degrees; a GeoJSON payload gives each ring its own arc.
+// ARC.xy holds all arcs' points (world coordinates once projected), ARC.off/len where each starts.
 var K = 1, X0 = 0, Y0 = 0;
-function ringArray(coords, out) {
-  if (!Array.isArray(coords)) return;
-  var a = new Float64Array(coords.length * 2), n = 0;
-  for (var i = 0; i < coords.length; i++) {
-    var c = coords[i];
-    if (!c || !isFinite(c[0]) || !isFinite(c[1])) continue;
-    a[n++] = +c[0]; a[n++] = +c[1];
+var CODE = (function () { var t = new Int8Array(128), k = 0; t.fill(-1); for (var b = 0x21; b <= 0x7e; b++) if (b !== 0x22 && b !== 0x5c && b !== 0x3c) t[b] = k++; return t; })();
+function Code(s) { this.s = typeof s === "string" ? s : ""; this.i = 0; }
+Code.prototype.more = function () { return this.i < this.s.length; };
+Code.prototype.u = function () {
+  var s = this.s, v = 0, m = 1;
+  for (;;) {
+    if (this.i >= s.length) throw new Error("payload: truncated code");
+    var d = CODE[s.charCodeAt(this.i++) & 127];
+    if (d < 0) throw new Error("payload: bad code character");
+    if (d < 64) return v + d * m;
+    v += d * m; m *= 27;
   }
-  if (n >= 4) out.push(n === a.length ? a : a.slice(0, n));
+};
+Code.prototype.z = function () { var u = this.u(); return u % 2 ? -(u + 1) / 2 : u / 2; };
+var ARC = { xy: null, n: 0, off: [], len: [], closed: [], bb: null };
+function isCompact(L) { return L && typeof L === "object" && typeof L.shapes === "string"; }
+(function allocate() {
+  var cap = typeof P.arcs === "string" ? P.arcs.length : 0;
+  function count(g) {
+    if (!g || typeof g !== "object") return;
+    var c = g.coordinates;
+    if (g.type === "GeometryCollection") (g.geometries || []).forEach(count);
+    else if (Array.isArray(c)) (function walk(a) { if (typeof a[0] === "number") cap += 2; else a.forEach(function (x) { if (Array.isArray(x)) walk(x); }); })(c);
+  }
+  ["villages", "gaps", "fibre", "extensions"].forEach(function (k) { if (!isCompact(P[k])) features(P[k]).forEach(function (f) { count(f.geometry); }); });
+  ARC.xy = new Float64Array(Math.max(cap, 2));
+})();
+function pushArc(closed) { ARC.off.push(ARC.n); ARC.len.push(0); ARC.closed.push(closed ? 1 : 0); return ARC.off.length - 1; }
+function pushPoint(a, x, y) { ARC.xy[ARC.n++] = x; ARC.xy[ARC.n++] = y; ARC.len[a]++; }
+// The compact payload's arcs (grid integers, second differences) as lon/lat.
+(function decodeArcs() {
+  if (typeof P.arcs !== "string") return;
+  // All the integers first, in one tight loop (no call per number), then the arcs from them.
+  var s = P.arcs, len = s.length, v = new Int32Array(len), nv = 0, acc = 0, m = 1, bad = false;
+  for (var i = 0; i < len; i++) {
+    var d = CODE[s.charCodeAt(i) & 127];
+    if (d < 0) { bad = true; break; }
+    if (d < 64) { v[nv++] = acc + d * m; acc = 0; m = 1; } else { acc += d * m; m *= 27; }
+  }
+  if (bad || m !== 1) report("payload: bad arcs code");
+  var step = num(P.grid) || 0.00002, px = 0, py = 0, k = 0, u;
+  while (k + 3 <= nv) {
+    var h = v[k++], n = h >> 1, a = pushArc((h & 1) === 1);
+    u = v[k++]; px += u & 1 ? -((u + 1) >> 1) : u >> 1;
+    u = v[k++]; py += u & 1 ? -((u + 1) >> 1) : u >> 1;
+    var x = px, y = py, dx = 0, dy = 0, xy = ARC.xy, w = ARC.n;
+    if (k + 2 * (n - 1) > nv || w + 2 * n > xy.length) { report("payload: truncated arcs"); break; }
+    xy[w++] = x * step; xy[w++] = y * step;
+    for (var j = 1; j < n; j++) {
+      u = v[k++]; dx += u & 1 ? -((u + 1) >> 1) : u >> 1;
+      u = v[k++]; dy += u & 1 ? -((u + 1) >> 1) : u >> 1;
+      x += dx; y += dy; xy[w++] = x * step; xy[w++] = y * step;
+    }
+    ARC.n = w; ARC.len[a] = Math.max(1, n);
+  }
+  covgap.timing.arcs_ms = Math.round(performance.now() - tPrep0);
+})();
+// A GeoJSON ring or line as a new arc (rings without their closing point).
+function ringArc(coords, ring, out) {
+  if (!Array.isArray(coords)) return;
+  var a = pushArc(ring), start = ARC.n;
+  for (var i = 0; i < coords.length; i++) { var c = coords[i]; if (c && isFinite(c[0]) && isFinite(c[1])) pushPoint(a, +c[0], +c[1]); }
+  var n = ARC.len[a];
+  if (ring && n > 1 && ARC.xy[start] === ARC.xy[ARC.n - 2] && ARC.xy[start + 1] === ARC.xy[ARC.n - 1]) { ARC.n -= 2; ARC.len[a]--; n--; }
+  if (n >= (ring ? 3 : 2)) out.push([a]);
+  else { ARC.n = start; ARC.off.pop(); ARC.len.pop(); ARC.closed.pop(); }
 }
-function partsOf(g, out) {
-  if (!g || typeof g !== "object") return out;
+function geoParts(g, f) {
+  if (!g || typeof g !== "object") return;
   var c = g.coordinates;
   switch (g.type) {
-    case "Polygon": case "MultiLineString": if (Array.isArray(c)) c.forEach(function (r) { ringArray(r, out); }); break;
-    case "MultiPolygon": if (Array.isArray(c)) c.forEach(function (p) { if (Array.isArray(p)) p.forEach(function (r) { ringArray(r, out); }); }); break;
-    case "LineString": ringArray(c, out); break;
-    case "GeometryCollection": (g.geometries || []).forEach(function (x) { partsOf(x, out); }); break;
+    case "Polygon": if (Array.isArray(c)) c.forEach(function (r) { ringArc(r, true, f.rings); }); break;
+    case "MultiPolygon": if (Array.isArray(c)) c.forEach(function (p) { if (Array.isArray(p)) p.forEach(function (r) { ringArc(r, true, f.rings); }); }); break;
+    case "LineString": ringArc(c, false, f.lines); break;
+    case "MultiLineString": if (Array.isArray(c)) c.forEach(function (r) { ringArc(r, false, f.lines); }); break;
+    case "Point": if (Array.isArray(c) && isFinite(c[0]) && isFinite(c[1])) f.points.push(+c[0], +c[1]); break;
+    case "MultiPoint": if (Array.isArray(c)) c.forEach(function (q) { if (q && isFinite(q[0]) && isFinite(q[1])) f.points.push(+q[0], +q[1]); }); break;
+    case "GeometryCollection": (g.geometries || []).forEach(function (x) { geoParts(x, f); }); break;
   }
+}
+// A feature: properties, rings and lines (lists of arc references, ~i for arc i backwards), points.
+function Shape(p) { this.p = p; this.rings = []; this.lines = []; this.points = []; this.bb = null; this.sc = null; this.cx = 0; this.cy = 0; this._parts = null; }
+// Full-detail parts as flat [x, y, ...] arrays, for hit testing: made on first use.
+Object.defineProperty(Shape.prototype, "parts", { get: function () {
+  if (this._parts) return this._parts;
+  var out = [], self = this;
+  function trace(refs) {
+    var total = 0, r, k;
+    for (k = 0; k < refs.length; k++) total += ARC.len[refs[k] < 0 ? ~refs[k] : refs[k]];
+    var a = new Float64Array(total * 2), n = 0;
+    for (k = 0; k < refs.length; k++) {
+      r = refs[k]; var i = r < 0 ? ~r : r, o = ARC.off[i], m = ARC.len[i], xy = ARC.xy;
+      for (var j = (k > 0 ? 1 : 0); j < m; j++) { var q = o + 2 * (r < 0 ? m - 1 - j : j); a[n++] = xy[q]; a[n++] = xy[q + 1]; }
+    }
+    return n === a.length ? a : a.slice(0, n);
+  }
+  this.rings.forEach(function (refs) { out.push(trace(refs)); });
+  this.lines.forEach(function (refs) { out.push(trace(refs)); });
+  return (self._parts = out);
+} });
+function columns(cols, n) {
+  // Properties stored as columns (numbers scaled to integers, other values through a dictionary,
+  // objects as columns of their own); code 0: the key is absent.
+  var rows = new Array(n), keys = cols && typeof cols === "object" ? Object.keys(cols) : [], i;
+  for (i = 0; i < n; i++) rows[i] = {};
+  keys.forEach(function (key) {
+    var col = cols[key] || {}, c = new Code(col.n), i, u;
+    if (col.o) {
+      var sub = columns(col.o, n);
+      for (i = 0; i < n; i++) { u = c.u(); if (u === 1) rows[i][key] = null; else if (u === 2) rows[i][key] = sub[i]; }
+    } else if (Array.isArray(col.k)) {
+      var last = 0;
+      for (i = 0; i < n; i++) { u = c.u(); if (u) { last += (u - 1) % 2 ? -u / 2 : (u - 1) / 2; rows[i][key] = col.k[last]; } }
+    } else {
+      var scale = Math.pow(10, num(col.d) || 0);
+      for (i = 0; i < n; i++) { u = c.u(); if (u) { u -= 1; rows[i][key] = (u % 2 ? -(u + 1) / 2 : u / 2) / scale; } }
+    }
+  });
+  return rows;
+}
+function compactLayer(L) {
+  var n = Math.max(0, Math.floor(num(L.count) || 0)), rows, out = [];
+  try { rows = columns(L.properties, n); } catch (e) { report(e.message); rows = []; for (var r0 = 0; r0 < n; r0++) rows.push({}); }
+  var c = new Code(L.shapes), last = -1, step = num(P.grid) || 0.00002, pt = [0, 0];
+  function refs() {
+    var m = c.u(), a = [];
+    for (var k = 0; k < m; k++) { var v = c.u(), d = Math.floor(v / 2), z = d % 2 ? -(d + 1) / 2 : d / 2, i = last + 1 + z; last = i; a.push(v % 2 ? ~i : i); }
+    return a;
+  }
+  try {
+    for (var i = 0; i < n; i++) {
+      var f = new Shape(rows[i]), np = c.u(), k, j;
+      for (k = 0; k < np; k++) { var nr = c.u(); for (j = 0; j < nr; j++) f.rings.push(refs()); }
+      var nl = c.u(); for (k = 0; k < nl; k++) f.lines.push(refs());
+      var nq = c.u(); for (k = 0; k < nq; k++) { pt[0] += c.z(); pt[1] += c.z(); f.points.push(pt[0] * step, pt[1] * step); }
+      out.push(f);
+    }
+  } catch (e) { report(e.message); }
   return out;
 }
-function pointsOf(g, out) {
-  if (!g || typeof g !== "object") return out;
-  var c = g.coordinates;
-  if (g.type === "Point" && Array.isArray(c) && isFinite(c[0]) && isFinite(c[1])) out.push([+c[0], +c[1]]);
-  else if (g.type === "MultiPoint" && Array.isArray(c)) c.forEach(function (p) { if (p && isFinite(p[0]) && isFinite(p[1])) out.push([+p[0], +p[1]]); });
-  else if (g.type === "GeometryCollection") (g.geometries || []).forEach(function (x) { pointsOf(x, out); });
-  return out;
+function layer(L) {
+  if (isCompact(L)) return compactLayer(L);
+  return features(L).map(function (g) { var f = new Shape(props(g)); geoParts(g.geometry, f); return f; });
 }
-function shapeLayer(fc) {
-  return features(fc).map(function (f) { return { p: props(f), parts: partsOf(f.geometry, []), bb: null, sc: null }; })
-    .filter(function (f) { return f.parts.length > 0; });
-}
-function pointLayer(fc) {
-  var out = [];
-  features(fc).forEach(function (f) { var p = props(f); pointsOf(f.geometry, []).forEach(function (c) { out.push({ p: p, x: c[0], y: c[1] }); }); });
-  return out;
-}
-var V = shapeLayer(P.villages), GAPS = shapeLayer(P.gaps), FIB = shapeLayer(P.fibre), FIBPTS = pointLayer(P.fibre);
-var EXT = shapeLayer(P.extensions), SITES = pointLayer(P.sites), PLACES = pointLayer(P.places);
+var LAYERS = { v: layer(P.villages), g: layer(P.gaps), f: layer(P.fibre), e: layer(P.extensions), s: layer(P.sites), p: layer(P.places) };
+function shapeLayer(all) { return all.filter(function (f) { return f.rings.length + f.lines.length > 0; }); }
+function pointLayer(all) { var out = []; all.forEach(function (f) { for (var k = 0; k < f.points.length; k += 2) out.push({ p: f.p, x: f.points[k], y: f.points[k + 1] }); }); return out; }
+var V = shapeLayer(LAYERS.v), GAPS = shapeLayer(LAYERS.g), FIB = shapeLayer(LAYERS.f), FIBPTS = pointLayer(LAYERS.f);
+var EXT = shapeLayer(LAYERS.e), SITES = pointLayer(LAYERS.s), PLACES = pointLayer(LAYERS.p);
+LAYERS = null;
+covgap.timing.layers_ms = Math.round(performance.now() - tPrep0);
 var LABELS = P.labels && typeof P.labels === "object" ? P.labels : {};
 var DISTRICTS = (Array.isArray(LABELS.districts) ? LABELS.districts : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
 var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(function (l) { return l && isFinite(l.lon) && isFinite(l.lat); }).map(function (l) { return { name: str(l.name), x: +l.lon, y: +l.lat }; });
@@ -93,29 +207,42 @@ var COMMUNES = (Array.isArray(LABELS.communes) ? LABELS.communes : []).filter(fu
 // World coordinates are relative to the data's north-west corner so that Path2D's float32 points
 // stay precise (≪ 1 px) at the closest zoom.
 (function project() {
-  var minY = Infinity, maxY = -Infinity, minX = Infinity;
-  function scanParts(L) { L.forEach(function (f) { f.parts.forEach(function (a) { for (var i = 1; i < a.length; i += 2) { if (a[i] < minY) minY = a[i]; if (a[i] > maxY) maxY = a[i]; if (a[i - 1] < minX) minX = a[i - 1]; } }); }); }
+  var minY = Infinity, maxY = -Infinity, minX = Infinity, xy = ARC.xy, i;
+  function eachRef(L, fn) {
+    for (var i = 0; i < L.length; i++) {
+      var f = L[i], k, j, refs;
+      for (k = 0; k < f.rings.length; k++) for (refs = f.rings[k], j = 0; j < refs.length; j++) fn(f, refs[j] < 0 ? ~refs[j] : refs[j]);
+      for (k = 0; k < f.lines.length; k++) for (refs = f.lines[k], j = 0; j < refs.length; j++) fn(f, refs[j] < 0 ? ~refs[j] : refs[j]);
+    }
+  }
+  function scanShapes(L) {
+    var used = new Uint8Array(ARC.off.length);
+    eachRef(L, function (f, a) { used[a] = 1; });
+    for (var a = 0; a < used.length; a++) {
+      if (!used[a]) continue;
+      for (var q = ARC.off[a], e = q + 2 * ARC.len[a]; q < e; q += 2) { var y = xy[q + 1]; if (y < minY) minY = y; if (y > maxY) maxY = y; if (xy[q] < minX) minX = xy[q]; }
+    }
+  }
   function scanPts(L) { L.forEach(function (q) { if (q.y < minY) minY = q.y; if (q.y > maxY) maxY = q.y; if (q.x < minX) minX = q.x; }); }
-  scanParts(V); if (!isFinite(minY)) { scanParts(GAPS); scanParts(FIB); scanParts(EXT); scanPts(SITES); scanPts(PLACES); scanPts(FIBPTS); }
+  scanShapes(V); if (!isFinite(minY)) { scanShapes(GAPS); scanShapes(FIB); scanShapes(EXT); scanPts(SITES); scanPts(PLACES); scanPts(FIBPTS); }
   var lat0 = isFinite(minY) ? (minY + maxY) / 2 : 14.1;
   K = Math.cos(Math.max(-85, Math.min(85, lat0)) * Math.PI / 180);
   if (isFinite(minX)) { X0 = minX * K; Y0 = -maxY; }
+  for (i = 0; i < ARC.n; i += 2) { xy[i] = xy[i] * K - X0; xy[i + 1] = -xy[i + 1] - Y0; }
+  var na = ARC.off.length, bb = ARC.bb = new Float64Array(na * 4);
+  for (var a = 0; a < na; a++) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, o = ARC.off[a], e = o + 2 * ARC.len[a];
+    for (i = o; i < e; i += 2) { var x = xy[i], y = xy[i + 1]; if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+    bb[4 * a] = x0; bb[4 * a + 1] = y0; bb[4 * a + 2] = x1; bb[4 * a + 3] = y1;
+  }
   function tParts(L) {
-    L.forEach(function (f) {
-      var bb = [Infinity, Infinity, -Infinity, -Infinity];
-      f.parts.forEach(function (a) {
-        for (var i = 0; i < a.length; i += 2) {
-          var x = a[i] * K - X0, y = -a[i + 1] - Y0; a[i] = x; a[i + 1] = y;
-          if (x < bb[0]) bb[0] = x; if (y < bb[1]) bb[1] = y; if (x > bb[2]) bb[2] = x; if (y > bb[3]) bb[3] = y;
-        }
-      });
-      f.bb = bb; f.cx = (bb[0] + bb[2]) / 2; f.cy = (bb[1] + bb[3]) / 2;
-    });
+    for (var i = 0; i < L.length; i++) L[i].bb = [Infinity, Infinity, -Infinity, -Infinity];
+    eachRef(L, function (f, a) { var b = f.bb; a *= 4; if (bb[a] < b[0]) b[0] = bb[a]; if (bb[a + 1] < b[1]) b[1] = bb[a + 1]; if (bb[a + 2] > b[2]) b[2] = bb[a + 2]; if (bb[a + 3] > b[3]) b[3] = bb[a + 3]; });
+    for (i = 0; i < L.length; i++) { var b = L[i].bb; L[i].cx = (b[0] + b[2]) / 2; L[i].cy = (b[1] + b[3]) / 2; }
   }
   function tPts(L) { L.forEach(function (q) { q.x = q.x * K - X0; q.y = -q.y - Y0; }); }
   tParts(V); tParts(GAPS); tParts(FIB); tParts(EXT); tPts(SITES); tPts(PLACES); tPts(FIBPTS); tPts(DISTRICTS); tPts(COMMUNES);
 })();
-
 // Labels computed from the villages when the payload has none.
 function centroidLabels(key) {
   var acc = {}, order = [];
@@ -149,7 +276,9 @@ var VSIZE = (function () {
 })();
 var COMMUNE_SPACING = EXTENT && COMMUNES.length ? Math.sqrt(Math.max((EXTENT[2] - EXTENT[0]) * (EXTENT[3] - EXTENT[1]), 1e-12) / COMMUNES.length) : Infinity;
 
-// ---------- Douglas–Peucker, per zoom bucket, lazily ----------
+// ---------- levels of detail: Douglas–Peucker per arc and zoom level, lazily ----------
+// A level spans two zoom buckets (a factor of 4 in scale) at a tolerance of at most one pixel;
+// arcs are thinned once per level, so shared borders stay shared.
 function simplify(a, tol2) {
   var n = a.length >> 1;
   if (n <= 4) return a;
@@ -172,23 +301,80 @@ function simplify(a, tol2) {
   for (var j = 0; j < n; j++) if (keep[j]) { out[k++] = a[2 * j]; out[k++] = a[2 * j + 1]; }
   return out;
 }
-// One Path2D per feature and zoom bucket, in world coordinates (drawn under the view transform):
-// far cheaper in Chromium than tracing every frame into one big path.
-function pathAt(f, bucket, closed) {
-  var c = f.sc || (f.sc = {}), r = c[bucket];
-  if (r) return r;
-  var tol = 0.6 / Math.pow(2, bucket), t2 = tol * tol, min = closed ? 8 : 4;
-  r = new Path2D();
-  for (var p = 0; p < f.parts.length; p++) {
-    var a = simplify(f.parts[p], t2); if (a.length < min) a = f.parts[p];
-    r.moveTo(a[0], a[1]);
-    for (var i = 2; i < a.length; i += 2) r.lineTo(a[i], a[i + 1]);
-    if (closed) r.closePath();
-  }
-  c[bucket] = r;
-  return r;
+function levelOf(bucket) { return bucket - ((bucket % 2) + 2) % 2; }
+var ARC_LOD = {};
+function arcAt(i, level) {
+  var c = ARC_LOD[level] || (ARC_LOD[level] = new Array(ARC.off.length)), a = c[i];
+  if (a) return a;
+  var full = ARC.xy.subarray(ARC.off[i], ARC.off[i] + 2 * ARC.len[i]), tol = 0.5 / Math.pow(2, level);
+  a = simplify(full, tol * tol);
+  if (a.length < (ARC.closed[i] ? 6 : 4)) a = full;
+  return (c[i] = a);
 }
-
+// Traces a feature into `path` at a level: rings closed, lines open.
+function trace(f, level, path, closeRings) {
+  function run(refs, close) {
+    for (var k = 0; k < refs.length; k++) {
+      var r = refs[k], a = arcAt(r < 0 ? ~r : r, level), m = a.length >> 1, j;
+      if (r >= 0) { j = 0; if (k === 0) path.moveTo(a[0], a[1]); for (j = 1; j < m; j++) path.lineTo(a[2 * j], a[2 * j + 1]); }
+      else { if (k === 0) path.moveTo(a[2 * m - 2], a[2 * m - 1]); for (j = m - 2; j >= 0; j--) path.lineTo(a[2 * j], a[2 * j + 1]); }
+    }
+    if (close) path.closePath();
+  }
+  for (var i = 0; i < f.rings.length; i++) run(f.rings[i], closeRings);
+  for (i = 0; i < f.lines.length; i++) run(f.lines[i], false);
+}
+// One Path2D per feature and level (the selected and hovered village).
+function pathAt(f, bucket, closed) {
+  var level = levelOf(bucket), c = f.sc || (f.sc = {}), r = c[level];
+  if (r) return r;
+  r = new Path2D(); trace(f, level, r, closed);
+  return (c[level] = r);
+}
+// Layers drawn in batches: features grouped by a grid of cells over the extent, one Path2D per
+// cell, level and colour class, so a frame costs a few thousand fills whatever the village count.
+function Batch(L, closed, point) {
+  this.L = L; this.closed = closed; this.point = point; this.cells = []; this.cache = {}; this.keys = null;
+  if (!L.length) return;
+  if (point) L.forEach(function (f) { f.cx = f.x; f.cy = f.y; f.bb = [f.x, f.y, f.x, f.y]; });
+  var b = [Infinity, Infinity, -Infinity, -Infinity];
+  L.forEach(function (f) { if (f.cx < b[0]) b[0] = f.cx; if (f.cy < b[1]) b[1] = f.cy; if (f.cx > b[2]) b[2] = f.cx; if (f.cy > b[3]) b[3] = f.cy; });
+  var g = Math.max(1, Math.ceil(Math.sqrt(L.length / 120))), w = (b[2] - b[0]) / g || 1, h = (b[3] - b[1]) / g || 1, map = {};
+  for (var i = 0; i < L.length; i++) {
+    var f = L[i], cx = Math.min(g - 1, Math.floor((f.cx - b[0]) / w)), cy = Math.min(g - 1, Math.floor((f.cy - b[1]) / h)), id = cy * g + cx;
+    var cell = map[id];
+    if (!cell) { cell = map[id] = { ids: [], bb: [Infinity, Infinity, -Infinity, -Infinity] }; this.cells.push(cell); }
+    cell.ids.push(i);
+    var fb = f.bb; if (fb[0] < cell.bb[0]) cell.bb[0] = fb[0]; if (fb[1] < cell.bb[1]) cell.bb[1] = fb[1]; if (fb[2] > cell.bb[2]) cell.bb[2] = fb[2]; if (fb[3] > cell.bb[3]) cell.bb[3] = fb[3];
+  }
+}
+// The paths of the cells in view at `level`, by class (`classOf(i)` < nk; villages under
+// `dot` world units across are drawn as a square of that size so that they stay visible); the
+// cache is kept while `token` stays the same object.
+Batch.prototype.visible = function (vb, level, classes, nk, dot, token) {
+  if (token !== this.keys) { this.cache = {}; this.keys = token; }
+  var cache = this.cache[level] || (this.cache[level] = []), out = [];
+  for (var c = 0; c < this.cells.length; c++) {
+    var cell = this.cells[c], cb = cell.bb;
+    if (cb[2] < vb[0] || cb[0] > vb[2] || cb[3] < vb[1] || cb[1] > vb[3]) continue;
+    var paths = cache[c];
+    if (!paths) {
+      paths = cache[c] = [];
+      for (var k = 0; k < nk; k++) paths.push(null);
+      for (var j = 0; j < cell.ids.length; j++) {
+        var i = cell.ids[j], f = this.L[i], key = classes ? classes[i] : 0, p = paths[key] || (paths[key] = new Path2D()), fb = f.bb;
+        if (this.point) this.point(f, p, level);
+        else if (dot && fb[2] - fb[0] < 1.5 * dot && fb[3] - fb[1] < 1.5 * dot) {
+          // under a few pixels across even at this level's closest zoom: its box, at least `dot` wide
+          var w = Math.max(dot, fb[2] - fb[0]), h = Math.max(dot, fb[3] - fb[1]);
+          p.rect(f.cx - w / 2, f.cy - h / 2, w, h);
+        } else trace(f, level, p, this.closed);
+      }
+    }
+    out.push(paths);
+  }
+  return out;
+};
 // ---------- views (how villages are coloured) ----------
 var STATUS_CLASSES = [
   { label: "Uncovered (< @uncovered_pct@ %)", color: RED }, { label: "Partial (@uncovered_pct@\u2013@covered_pct@ %)", color: AMBER },
@@ -286,85 +472,46 @@ function visibleBox(m) { var s = T.s; return [(-T.tx - m) / s, (-T.ty - m) / s, 
 function inBox(b, v) { return !(b[2] < v[0] || b[0] > v[2] || b[3] < v[1] || b[1] > v[3]); }
 function bucket() { return Math.floor(Math.log2(T.s)); }
 var VISIBLE = [], selected = -1, hover = -1;
+var VBATCH = new Batch(V, true), GBATCH = new Batch(GAPS, true), FBATCH = new Batch(FIB, false), EBATCH = new Batch(EXT, false);
+// Sites where they are dense: small squares, batched like the villages.
+var SBATCH = new Batch(SITES, false, function (q, p, level) { var d = 2.2 / Math.pow(2, level + 1); p.rect(q.x - d / 2, q.y - d / 2, d, d); });
+var CLS_SEEN = null, CLS_KEY = {};
 
+// The geographic layers (villages, gap areas, fibre, sites) are drawn into an offscreen canvas
+// kept between frames: a pan at the same scale shifts it and draws only the uncovered strips.
+var GEO = { canvas: document.createElement("canvas"), ctx: null, valid: false, s: 0, tx: 0, ty: 0, key: null };
+GEO.ctx = GEO.canvas.getContext("2d");
 function render() {
   var t0 = performance.now(), ph = { start: t0 };
   resize();
-  var c = ctx, s = T.s, tx = T.tx, ty = T.ty, vb = visibleBox(4), b = bucket();
-  c.setTransform(DPR, 0, 0, DPR, 0, 0);
-  c.fillStyle = "#e8ecf0"; c.fillRect(0, 0, W, H);
-  c.lineJoin = "round"; c.lineCap = "round";
-
-  // villages, batched by colour class; the first class (the gaps' red) is drawn last, on top
-  var NK = SPEC.classes.length, groups = [], tiny = [], i, j;
-  for (i = 0; i < NK; i++) groups.push([]);
+  var c = ctx, s = T.s, tx = T.tx, ty = T.ty, vb = visibleBox(4), b = bucket(), i, j;
   VISIBLE = [];
   for (i = 0; i < V.length; i++) {
     var bb = V[i].bb;
     if (bb[2] < vb[0] || bb[0] > vb[2] || bb[3] < vb[1] || bb[1] > vb[3]) continue;
     VISIBLE.push(i);
-    if ((bb[2] - bb[0]) * s < 1.6 && (bb[3] - bb[1]) * s < 1.6) tiny.push(i); else groups[CLS[i]].push(i);
   }
-  var outlines = VSIZE * s > 14;
-  worldTransform(c);
-  for (var k = NK - 1; k >= 0; k--) {
-    var g = groups[k]; if (!g.length) continue;
-    c.fillStyle = SPEC.classes[k].color;
-    for (j = 0; j < g.length; j++) c.fill(pathAt(V[g[j]], b, true), "evenodd");
-  }
-  if (outlines) {
-    c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8 / s;
-    for (k = 0; k < NK; k++) for (j = 0; j < groups[k].length; j++) c.stroke(pathAt(V[groups[k][j]], b, true));
-  }
-  screenTransform(c);
-  for (j = 0; j < tiny.length; j++) { var tv = V[tiny[j]]; c.fillStyle = SPEC.classes[CLS[tiny[j]]].color; c.fillRect(tv.cx * s + tx - 1, tv.cy * s + ty - 1, 2, 2); }
-  ph.villages = performance.now();
-
-  // mobile gap areas: hatched, dark red outline
-  var gv = GAPS.filter(function (f) { return inBox(f.bb, vb); });
-  if (gv.length) {
-    worldTransform(c);
-    var pat = hatchPattern();
-    if (pat && pat.setTransform && c.getTransform) pat.setTransform(c.getTransform().inverse());
-    c.fillStyle = pat || "rgba(142,11,14,0.35)"; c.strokeStyle = GAPRED; c.lineWidth = 1.2 / s;
-    gv.forEach(function (f) { var p = pathAt(f, b, true); c.fill(p, "evenodd"); c.stroke(p); });
-    screenTransform(c);
-  }
-  ph.gaps = performance.now();
-  // fibre routes and access nodes; proposed extensions dashed
-  var fv = FIB.filter(function (f) { return inBox(f.bb, vb); });
-  if (fv.length) {
-    worldTransform(c);
-    c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6 / s; fv.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
-    c.strokeStyle = FIBRE; c.lineWidth = 1.8 / s; fv.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
-    screenTransform(c);
-  }
-  var fp = Math.min(5, Math.max(2.5, s / 4000));
-  c.fillStyle = FIBRE;
-  FIBPTS.forEach(function (q) { var x = q.x * s + tx, y = q.y * s + ty; if (x > -5 && y > -5 && x < W + 5 && y < H + 5) c.fillRect(x - fp / 2, y - fp / 2, fp, fp); });
-  var ev = EXT.filter(function (f) { return inBox(f.bb, vb); });
-  if (ev.length) {
-    worldTransform(c);
-    c.setLineDash([6 / s, 4 / s]); c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = 2 / s;
-    ev.forEach(function (f) { c.stroke(pathAt(f, b, false)); });
-    c.setLineDash([]); c.lineCap = "round";
-    screenTransform(c);
-  }
-  // sites
-  // sites: dots, smaller and lighter where they are dense so the villages' colours stay readable
-  var onScreen = [];
-  for (i = 0; i < SITES.length; i++) {
-    var q = SITES[i], x = q.x * s + tx, y = q.y * s + ty;
-    if (x > -4 && y > -4 && x < W + 4 && y < H + 4) onScreen.push(x, y);
-  }
-  var dense = onScreen.length / 2 > W * H / 600, sr = dense ? 1.1 : Math.min(3.5, Math.max(1.6, s / 900));
-  for (i = 0; i < onScreen.length; i += 512) {
-    c.beginPath();
-    for (j = i; j < Math.min(i + 512, onScreen.length); j += 2) { c.moveTo(onScreen[j] + sr, onScreen[j + 1]); c.arc(onScreen[j], onScreen[j + 1], sr, 0, 2 * Math.PI); }
-    c.fillStyle = dense ? "rgba(45,52,64,0.45)" : SITE; c.fill();
-    if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); }
-  }
-  ph.lines_sites = performance.now();
+  if (!CLS_SEEN || CLS_SEEN.length !== CLS.length) CLS_SEEN = new Uint8Array(CLS.length);
+  for (i = 0; i < CLS.length; i++) if (CLS[i] !== CLS_SEEN[i]) { CLS_SEEN = CLS.slice(); CLS_KEY = {}; break; }
+  var g = GEO.canvas, gc = GEO.ctx, pw = Math.round(W * DPR), phh = Math.round(H * DPR);
+  if (g.width !== pw || g.height !== phh) { g.width = pw; g.height = phh; GEO.valid = false; }
+  var key = [W, H, DPR, s, SPEC.title, hatch ? 1 : 0].join("|");
+  var dx = (tx - GEO.tx) * DPR, dy = (ty - GEO.ty) * DPR;
+  if (GEO.valid && GEO.key === key && GEO.cls === CLS_KEY && Math.abs(dx - Math.round(dx)) < 1e-6 && Math.abs(dy - Math.round(dy)) < 1e-6
+      && Math.abs(dx) < pw / 2 && Math.abs(dy) < phh / 2) {
+    dx = Math.round(dx); dy = Math.round(dy);
+    if (dx || dy) {
+      gc.setTransform(1, 0, 0, 1, 0, 0); gc.globalCompositeOperation = "copy"; gc.drawImage(g, dx, dy); gc.globalCompositeOperation = "source-over";
+      var ex = dx / DPR, ey = dy / DPR;
+      if (ex > 0) drawGeo(gc, 0, 0, ex, H); else if (ex < 0) drawGeo(gc, W + ex, 0, -ex, H);
+      if (ey > 0) drawGeo(gc, 0, 0, W, ey); else if (ey < 0) drawGeo(gc, 0, H + ey, W, -ey);
+    }
+  } else drawGeo(gc, 0, 0, W, H);
+  GEO.valid = true; GEO.key = key; GEO.cls = CLS_KEY; GEO.s = s; GEO.tx = tx; GEO.ty = ty;
+  c.setTransform(1, 0, 0, 1, 0, 0); c.globalCompositeOperation = "copy"; c.drawImage(g, 0, 0); c.globalCompositeOperation = "source-over";
+  c.setTransform(DPR, 0, 0, DPR, 0, 0);
+  c.lineJoin = "round"; c.lineCap = "round";
+  ph.geo = performance.now();
 
   // villages of the first (red) class that are too small to see get a ring around them
   var small = [];
@@ -402,6 +549,88 @@ function render() {
   var prev = t0, keys = Object.keys(ph); covgap.lastPhases = {};
   for (var q = 1; q < keys.length; q++) { covgap.lastPhases[keys[q]] = Math.round((ph[keys[q]] - prev) * 10) / 10; prev = ph[keys[q]]; }
   covgap.renders++;
+}
+// The geographic layers inside the screen rectangle (x, y, w, h), on `c`.
+function drawGeo(c, rx, ry, rw, rh) {
+  var s = T.s, tx = T.tx, ty = T.ty, b = bucket(), i, j, k;
+  var vb = [(rx - tx - 4) / s, (ry - ty - 4) / s, (rx + rw - tx + 4) / s, (ry + rh - ty + 4) / s];
+  c.save();
+  c.setTransform(DPR, 0, 0, DPR, 0, 0);
+  c.beginPath(); c.rect(rx, ry, rw, rh); c.clip();
+  c.fillStyle = "#e8ecf0"; c.fillRect(rx, ry, rw, rh);
+  c.lineJoin = "round"; c.lineCap = "round";
+
+  // villages, batched by cell and colour class; the first class (the gaps' red) is drawn last, on top
+  var NK = SPEC.classes.length, level = levelOf(b);
+  var cells = VBATCH.visible(vb, level, CLS, NK, 2 / Math.pow(2, level + 1), CLS_KEY);
+  var outlines = VSIZE * s > 14;
+  worldTransform(c);
+  for (k = NK - 1; k >= 0; k--) {
+    c.fillStyle = SPEC.classes[k].color;
+    for (j = 0; j < cells.length; j++) if (cells[j][k]) c.fill(cells[j][k], "evenodd");
+  }
+  if (outlines) {
+    c.strokeStyle = "rgba(255,255,255,0.9)"; c.lineWidth = 0.8 / s;
+    for (j = 0; j < cells.length; j++) for (k = 0; k < NK; k++) if (cells[j][k]) c.stroke(cells[j][k]);
+  }
+  screenTransform(c);
+
+  // mobile gap areas: hatched, dark red outline
+  var gv = GBATCH.visible(vb, level, null, 1, 2 / Math.pow(2, level + 1));
+  if (gv.length) {
+    worldTransform(c);
+    var pat = hatchPattern();
+    if (pat && pat.setTransform && c.getTransform) pat.setTransform(c.getTransform().inverse());
+    // zoomed out, where the hatching would be finer than the areas, a plain translucent fill
+    c.fillStyle = outlines ? pat || "rgba(142,11,14,0.35)" : "rgba(142,11,14,0.45)"; c.strokeStyle = GAPRED; c.lineWidth = 1.2 / s;
+    gv.forEach(function (g) { if (g[0]) { c.fill(g[0], "evenodd"); if (outlines) c.stroke(g[0]); } });
+    screenTransform(c);
+  }
+  // fibre routes and access nodes; proposed extensions dashed
+  var fv = FBATCH.visible(vb, level, null, 1, 0);
+  if (fv.length) {
+    worldTransform(c);
+    // zoomed out, thin lines without the white casing and with plain joins: far cheaper to draw
+    if (outlines) { c.strokeStyle = "rgba(255,255,255,0.8)"; c.lineWidth = 3.6 / s; fv.forEach(function (f) { if (f[0]) c.stroke(f[0]); }); }
+    else { c.lineJoin = "miter"; c.lineCap = "butt"; }
+    c.strokeStyle = FIBRE; c.lineWidth = (outlines ? 1.8 : 1.2) / s; fv.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
+    c.lineJoin = "round"; c.lineCap = "round";
+    screenTransform(c);
+  }
+  var fp = Math.min(5, Math.max(2.5, s / 4000));
+  c.fillStyle = FIBRE;
+  FIBPTS.forEach(function (q) { var x = q.x * s + tx, y = q.y * s + ty; if (x > rx - 5 && y > ry - 5 && x < rx + rw + 5 && y < ry + rh + 5) c.fillRect(x - fp / 2, y - fp / 2, fp, fp); });
+  // proposed extensions once villages are a few pixels across (before, they would be specks)
+  var ev = VSIZE * s > 4 || !V.length ? EBATCH.visible(vb, level, null, 1, 0) : [];
+  if (ev.length) {
+    worldTransform(c);
+    if (outlines) c.setLineDash([6 / s, 4 / s]); else c.globalAlpha = 0.6;
+    c.lineCap = "butt"; c.strokeStyle = FIBRE; c.lineWidth = (outlines ? 2 : 1) / s;
+    ev.forEach(function (f) { if (f[0]) c.stroke(f[0]); });
+    c.globalAlpha = 1;
+    c.setLineDash([]); c.lineCap = "round";
+    screenTransform(c);
+  }
+  // sites: dots, smaller and lighter where they are dense (as many as one per 600 px² of the
+  // view) so the villages' colours stay readable
+  var onScreen = [], n = 0;
+  for (i = 0; i < SITES.length; i++) {
+    var q = SITES[i], x = q.x * s + tx, y = q.y * s + ty;
+    if (x > -4 && y > -4 && x < W + 4 && y < H + 4) { n++; if (x > rx - 4 && y > ry - 4 && x < rx + rw + 4 && y < ry + rh + 4) onScreen.push(x, y); }
+  }
+  var dense = n > W * H / 600, sr = dense ? 1.1 : Math.min(3.5, Math.max(1.6, s / 900));
+  if (dense) {
+    worldTransform(c); c.fillStyle = "rgba(45,52,64,0.45)";
+    SBATCH.visible(vb, level, null, 1, 0).forEach(function (g) { if (g[0]) c.fill(g[0]); });
+    screenTransform(c); onScreen = [];
+  }
+  for (i = 0; i < onScreen.length; i += 512) {
+    c.beginPath();
+    for (j = i; j < Math.min(i + 512, onScreen.length); j += 2) { c.moveTo(onScreen[j] + sr, onScreen[j + 1]); c.arc(onScreen[j], onScreen[j + 1], sr, 0, 2 * Math.PI); }
+    c.fillStyle = SITE; c.fill();
+    if (sr > 2) { c.strokeStyle = "#fff"; c.lineWidth = 0.8; c.stroke(); }
+  }
+  c.restore();
 }
 function star(c, x, y, r) {
   c.beginPath();
@@ -626,7 +855,8 @@ function zoomToIndex(i) {
 // ---------- the gap list and search ----------
 function gapRank(v) { var st = v.p.mobile_status; return st === "uncovered" ? 0 : st === "partial" ? 1 : v.p.fixed_status === "unavailable" ? 2 : 3; }
 var collator = (window.Intl && Intl.Collator) ? new Intl.Collator("vi") : null;
-function cmpName(a, b) { var x = str(a.p.district) + "\u0001" + str(a.p.commune) + "\u0001" + str(a.p.name), y = str(b.p.district) + "\u0001" + str(b.p.commune) + "\u0001" + str(b.p.name); return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
+function nameKey(v) { return v._nk || (v._nk = str(v.p.district) + "\u0001" + str(v.p.commune) + "\u0001" + str(v.p.name)); }
+function cmpName(a, b) { var x = nameKey(a), y = nameKey(b); return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
 var GAP_LIST = V.map(function (v, i) { return i; }).filter(function (i) { return gapRank(V[i]) < 3; }).sort(function (a, b) {
   var ra = gapRank(V[a]), rb = gapRank(V[b]); if (ra !== rb) return ra - rb;
   if (ra === 1) { var fa = cov(V[a], "mobile"), fb = cov(V[b], "mobile"); if (fa !== fb) return (fa == null ? 2 : fa) - (fb == null ? 2 : fb); }
@@ -851,7 +1081,9 @@ function init() {
   Array.prototype.forEach.call(document.querySelectorAll('.seg button[data-view="speed"]'), function (b) { b.hidden = !HAS_SPEED; });
   classify();
   setView("mobile");
+  covgap.timing.views_ms = Math.round(performance.now() - tPrep0);
   renderList(GAP_LIST, false);
+  covgap.timing.list_ms = Math.round(performance.now() - tPrep0);
   $("empty").hidden = V.length > 0;
   resize();
   fitAll();

@@ -1,0 +1,238 @@
+import Geo
+import GeoIO
+
+/// The compact map payload (docs/map-payload.md): coordinates on a grid of `step` degrees, every
+/// ring and line cut into arcs so that a border villages (or a village and its gap area) share is
+/// stored once, arcs thinned for drawing, integers written as text in a variable-length code, and
+/// properties as columns rather than one object per feature.
+enum MapPayload {
+    /// Grid step in degrees: about 2.2 m, under half the drawing tolerance.
+    static let step = 0.00002
+    /// Arcs are thinned to about 5 m (`MapData.drawingTolerance`), in grid units.
+    static let thinning = MapData.drawingTolerance / step
+
+    /// One layer: properties as columns and geometry as arc references and points.
+    struct Layer {
+        var properties: [JSONObject]
+        var shapes: [Shape?]
+    }
+
+    /// The parts of a shape: polygons (rings), lines and points.
+    struct Parts {
+        var polygons: [[[Coordinate]]] = []
+        var lines: [[Coordinate]] = []
+        var points: [Coordinate] = []
+
+        init(_ shape: Shape?) { if let shape { add(shape) } }
+
+        mutating func add(_ shape: Shape) {
+            switch shape {
+            case .point(let c): points.append(c)
+            case .multiPoint(let cs): points += cs
+            case .lineString(let cs): lines.append(cs)
+            case .multiLineString(let ls): lines += ls
+            case .polygon(let rs): polygons.append(rs)
+            case .multiPolygon(let ps): polygons += ps
+            case .geometryCollection(let gs): gs.forEach { add($0) }
+            }
+        }
+    }
+
+    static func grid(_ c: Coordinate) -> GridPoint {
+        GridPoint(Int32((c.x / step).rounded()), Int32((c.y / step).rounded()))
+    }
+
+    /// Grid points without consecutive repeats (and without a ring's closing point).
+    static func gridPath(_ cs: [Coordinate], ring: Bool) -> [GridPoint] {
+        var out: [GridPoint] = []
+        out.reserveCapacity(cs.count)
+        for c in cs {
+            let g = grid(c)
+            if out.last != g { out.append(g) }
+        }
+        if ring, out.count > 1, out.first == out.last { out.removeLast() }
+        return out
+    }
+
+    /// The payload's layers and arcs, written into `w` as members of the current object:
+    /// "grid", "arcs" and one member per layer.
+    static func write(layers: [(name: String, layer: Layer)], into w: inout JSONWriter, thinning: Double = Self.thinning) {
+        // Every ring and line of every layer, in order, for shared-border extraction.
+        let parts = layers.map { l in concurrentMap(l.layer.shapes.count, chunk: 256) { Parts(l.layer.shapes[$0]) } }
+        var paths: [[SharedBorders.Path]] = []
+        // Per feature: rings per polygon, then the number of lines (to read the references back).
+        var outline: [[(rings: [Int], lines: Int, points: [Coordinate])]] = []
+        for layerParts in parts {
+            var o: [(rings: [Int], lines: Int, points: [Coordinate])] = []
+            for p in layerParts {
+                var shapePaths: [SharedBorders.Path] = []
+                var rings: [Int] = []
+                for polygon in p.polygons {
+                    let rs = polygon.map { gridPath($0, ring: true) }.filter { $0.count >= 3 }
+                    guard let first = polygon.first, rs.first == gridPath(first, ring: true) else { continue }  // exterior collapsed
+                    rings.append(rs.count)
+                    shapePaths += rs.map { .init(points: $0, isRing: true) }
+                }
+                let ls = p.lines.map { gridPath($0, ring: false) }.filter { $0.count >= 2 }
+                shapePaths += ls.map { .init(points: $0, isRing: false) }
+                paths.append(shapePaths)
+                o.append((rings, ls.count, p.points))
+            }
+            outline.append(o)
+        }
+        let (borders, refs) = SharedBorders.build(paths)
+        // Arcs of rings with fewer than three arcs keep a middle point, so that no ring collapses.
+        var minimum = [Int](repeating: 2, count: borders.arcs.count)
+        for shape in refs { for path in shape where path.count < 3 { for r in path { minimum[r >= 0 ? r : ~r] = 3 } } }
+        let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
+
+        w.key("grid"); w.number(step)
+        w.key("arcs")
+        var code = VarCode()
+        var previous = GridPoint(0, 0)
+        for (i, arc) in arcs.enumerated() {
+            code.unsigned(arc.count * 2 + (borders.closed[i] ? 1 : 0))
+            code.signed(Int(arc[0].x) - Int(previous.x)); code.signed(Int(arc[0].y) - Int(previous.y))
+            previous = arc[0]
+            var dx = 0, dy = 0
+            for k in 1..<max(1, arc.count) {
+                let nx = Int(arc[k].x) - Int(arc[k - 1].x), ny = Int(arc[k].y) - Int(arc[k - 1].y)
+                code.signed(nx - dx); code.signed(ny - dy)  // second differences: smooth outlines give small numbers
+                dx = nx; dy = ny
+            }
+        }
+        w.string(code.text)
+
+        var shapeIndex = 0
+        for (li, l) in layers.enumerated() {
+            w.key(l.name)
+            w.beginObject()
+            w.key("count"); w.number(l.layer.shapes.count)
+            w.key("properties"); writeColumns(l.layer.properties, into: &w)
+            var g = VarCode(), last = -1
+            var point = GridPoint(0, 0)
+            for o in outline[li] {
+                let r = refs[shapeIndex]; shapeIndex += 1
+                var k = 0
+                func arcRefs(_ path: [SharedBorders.Ref]) {
+                    g.unsigned(path.count)
+                    for ref in path {
+                        let index = ref >= 0 ? ref : ~ref
+                        g.unsigned(zigzag(index - (last + 1)) * 2 + (ref >= 0 ? 0 : 1))
+                        last = index
+                    }
+                }
+                g.unsigned(o.rings.count)
+                for n in o.rings { g.unsigned(n); for _ in 0..<n { arcRefs(r[k]); k += 1 } }
+                g.unsigned(o.lines)
+                for _ in 0..<o.lines { arcRefs(r[k]); k += 1 }
+                g.unsigned(o.points.count)
+                for c in o.points {
+                    let q = grid(c)
+                    g.signed(Int(q.x) - Int(point.x)); g.signed(Int(q.y) - Int(point.y))
+                    point = q
+                }
+            }
+            w.key("shapes"); w.string(g.text)
+            w.endObject()
+        }
+    }
+
+    // MARK: Columns
+
+    /// Properties as columns, one per key (in the order keys are first met): numbers as scaled
+    /// integers ({"n": code, "d": decimals}), other values through a dictionary ({"k": values,
+    /// "n": code of index differences}), objects as columns of their own ({"o": columns, "n": code}).
+    /// Code 0 means the key is absent.
+    static func writeColumns(_ rows: [JSONObject?], into w: inout JSONWriter) {
+        var keys: [String] = [], known = Set<String>()
+        for r in rows { for k in r?.keys ?? [] where known.insert(k).inserted { keys.append(k) } }
+        w.beginObject()
+        for key in keys {
+            w.key(key)
+            writeColumn(rows.map { $0?[key] }, into: &w)
+        }
+        w.endObject()
+    }
+
+    static func writeColumn(_ values: [JSONValue?], into w: inout JSONWriter) {
+        // Numbers: the fewest decimals (up to 6) that keep every value exact.
+        if values.allSatisfy({ $0 == nil || $0?.doubleValue != nil }), values.contains(where: { $0 != nil }) {
+            let numbers = values.compactMap { $0?.doubleValue }
+            if let d = (0...6).first(where: { d in
+                let scale = pow10(d)
+                return numbers.allSatisfy { v in abs(v * scale) < 1e15 && (v * scale).rounded() / scale == v }
+            }) {
+                let scale = pow10(d)
+                var code = VarCode()
+                for v in values {
+                    if let x = v?.doubleValue { code.unsigned(zigzag(Int((x * scale).rounded())) + 1) } else { code.unsigned(0) }
+                }
+                w.beginObject(); w.key("d"); w.number(d); w.key("n"); w.string(code.text); w.endObject()
+                return
+            }
+        }
+        // Objects (and null): columns of their own.
+        if values.allSatisfy({ v in v == nil || v?.objectValue != nil || v?.isNull == true }), values.contains(where: { $0?.objectValue != nil }) {
+            var code = VarCode()
+            for v in values { code.unsigned(v == nil ? 0 : v?.objectValue == nil ? 1 : 2) }
+            w.beginObject(); w.key("o"); writeColumns(values.map { $0?.objectValue }, into: &w)
+            w.key("n"); w.string(code.text); w.endObject()
+            return
+        }
+        var dictionary: [JSONValue] = [], index: [String: Int] = [:]
+        var code = VarCode(), last = 0
+        for v in values {
+            guard let v else { code.unsigned(0); continue }
+            var t = JSONWriter(style: .compact); t.value(v); t.finish()
+            let i: Int
+            if let known = index[t.text] { i = known } else { i = dictionary.count; index[t.text] = i; dictionary.append(v) }
+            code.unsigned(zigzag(i - last) + 1)
+            last = i
+        }
+        w.beginObject(); w.key("k"); w.value(.array(dictionary)); w.key("n"); w.string(code.text); w.endObject()
+    }
+
+    static func pow10(_ d: Int) -> Double { (0..<d).reduce(1.0) { r, _ in r * 10 } }
+}
+
+func zigzag(_ v: Int) -> Int { v >= 0 ? 2 * v : -2 * v - 1 }
+
+/// Non-negative integers as printable ASCII (no `"`, `\` or `<`, so JSON strings need no escapes
+/// and the text cannot close a script element): a value below 64 is one character of the first 64;
+/// larger ones put (v - 64) mod 27 as one of the next 27 characters and continue with (v - 64) / 27.
+struct VarCode {
+    static let alphabet: [UInt8] = {
+        var out: [UInt8] = []
+        for b in UInt8(0x21)...UInt8(0x7E) where b != 0x22 && b != 0x5C && b != 0x3C { out.append(b) }
+        return out
+    }()
+    static let terminal = 64, continuation = 27
+    var bytes: [UInt8] = []
+
+    mutating func unsigned(_ value: Int) {
+        var v = value
+        precondition(v >= 0)
+        while v >= Self.terminal {
+            bytes.append(Self.alphabet[Self.terminal + (v - Self.terminal) % Self.continuation])
+            v = (v - Self.terminal) / Self.continuation
+        }
+        bytes.append(Self.alphabet[v])
+    }
+
+    mutating func signed(_ value: Int) { unsigned(zigzag(value)) }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The integers `text` holds (for tests and tools).
+    static func decode(_ text: String) -> [Int] {
+        var table = [Int](repeating: -1, count: 128)
+        for (i, b) in alphabet.enumerated() { table[Int(b)] = i }
+        var out: [Int] = [], value = 0, scale = 1
+        for b in text.utf8 {
+            let d = table[Int(b)]
+            if d < terminal { out.append(value + d * scale); value = 0; scale = 1 } else { value += (terminal + d - terminal) * scale; scale *= continuation }
+        }
+        return out
+    }
+}

@@ -1,0 +1,252 @@
+import XCTest
+import Foundation
+@testable import CoverageMap
+import Geo
+import GeoIO
+
+/// The compact map payload: shared borders stored once, coordinates back within the grid step,
+/// properties back as they were, labels inside their own areas.
+final class MapPayloadTests: XCTestCase {
+    /// A 3 × 3 block of villages on a jittered lattice whose edges are subdivided with the same
+    /// wobbly points on both sides, so neighbours share their borders vertex for vertex.
+    static func block() -> [Shape] {
+        let n = 3, step = 0.01, sub = 5
+        func corner(_ i: Int, _ j: Int) -> Coordinate {
+            let jx = Double((i * 7 + j * 3) % 5) * 0.0004, jy = Double((i * 3 + j * 5) % 7) * 0.0003
+            return Coordinate(108.9 + Double(i) * step + jx, 14.1 + Double(j) * step + jy)
+        }
+        // The points along the edge from corner a to corner b (a excluded), the same whichever side asks.
+        func edge(_ a: (Int, Int), _ b: (Int, Int)) -> [Coordinate] {
+            let forward = a < b
+            let (p, q) = forward ? (a, b) : (b, a)
+            let pc = corner(p.0, p.1), qc = corner(q.0, q.1)
+            var pts: [Coordinate] = []
+            for k in 1..<sub {
+                let t = Double(k) / Double(sub), w = Double((p.0 * 31 + p.1 * 17 + q.0 * 13 + q.1 * 7 + k * 5) % 9 - 4) * 0.00015
+                pts.append(Coordinate(pc.x + (qc.x - pc.x) * t + w, pc.y + (qc.y - pc.y) * t - w))
+            }
+            pts.append(qc)
+            if forward { return pts }
+            return Array(pts.dropLast().reversed()) + [pc]
+        }
+        var shapes: [Shape] = []
+        for j in 0..<n {
+            for i in 0..<n {
+                let cs = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)]
+                var ring = [corner(i, j)]
+                for k in 0..<4 { ring += edge(cs[k], cs[(k + 1) % 4]) }
+                shapes.append(.polygon([ring]))
+            }
+        }
+        return shapes
+    }
+
+    /// The payload written for `layers`, parsed.
+    func payload(_ layers: [(String, MapPayload.Layer)], thinning: Double = 0) throws -> JSONValue {
+        var w = JSONWriter(style: .compact)
+        w.beginObject()
+        MapPayload.write(layers: layers, into: &w, thinning: thinning)
+        w.endObject()
+        w.finish()
+        return try JSONValue.parse(bytes: w.bytes, source: "payload")
+    }
+
+    /// The arcs of a payload as grid points, read back from the code.
+    func arcs(_ p: JSONValue) -> [[GridPoint]] {
+        let ints = VarCode.decode(p["arcs"]?.stringValue ?? "")
+        var out: [[GridPoint]] = [], i = 0, px = 0, py = 0
+        func z(_ u: Int) -> Int { u % 2 == 1 ? -(u + 1) / 2 : u / 2 }
+        while i < ints.count {
+            let n = ints[i] / 2; i += 1
+            px += z(ints[i]); py += z(ints[i + 1]); i += 2
+            var arc = [GridPoint(Int32(px), Int32(py))], x = px, y = py, dx = 0, dy = 0
+            for _ in 1..<max(1, n) {
+                dx += z(ints[i]); dy += z(ints[i + 1]); i += 2
+                x += dx; y += dy
+                arc.append(GridPoint(Int32(x), Int32(y)))
+            }
+            out.append(arc)
+        }
+        return out
+    }
+
+    /// Each feature's rings (polygon rings in order, then lines) as grid points, from its arc references.
+    func rings(_ layer: JSONValue?, arcs: [[GridPoint]]) -> [[[GridPoint]]] {
+        let ints = VarCode.decode(layer?["shapes"]?.stringValue ?? "")
+        let count = layer?["count"]?.intValue ?? 0
+        var i = 0, last = -1, out: [[[GridPoint]]] = []
+        func next() -> Int { defer { i += 1 }; return ints[i] }
+        func path() -> [GridPoint] {
+            var pts: [GridPoint] = []
+            for k in 0..<next() {
+                let v = next(), d = v / 2, index = last + 1 + (d % 2 == 1 ? -(d + 1) / 2 : d / 2)
+                last = index
+                let a = v % 2 == 1 ? Array(arcs[index].reversed()) : arcs[index]
+                pts += k == 0 ? a : Array(a.dropFirst())
+            }
+            if pts.count > 1, pts.first == pts.last { pts.removeLast() }
+            return pts
+        }
+        for _ in 0..<count {
+            var feature: [[GridPoint]] = []
+            for _ in 0..<next() { for _ in 0..<next() { feature.append(path()) } }
+            for _ in 0..<next() { feature.append(path()) }
+            for _ in 0..<next() { i += 2 }
+            out.append(feature)
+        }
+        return out
+    }
+
+    /// `a` equals `b` up to where the ring starts.
+    func sameRing(_ a: [GridPoint], _ b: [GridPoint]) -> Bool {
+        guard a.count == b.count, let start = b.firstIndex(of: a[0]) else { return false }
+        return a.indices.allSatisfy { a[$0] == b[(start + $0) % b.count] }
+    }
+
+    func testSharedBordersAreStoredOnceAndRingsComeBackWithinTheGridStep() throws {
+        let shapes = Self.block()
+        let p = try payload([("villages", .init(properties: shapes.map { _ in JSONObject() }, shapes: shapes))])
+        let arcs = arcs(p)
+        let back = rings(p["villages"], arcs: arcs)
+        XCTAssertEqual(back.count, 9)
+        let step = MapPayload.step
+        for (shape, decoded) in zip(shapes, back) {
+            guard case .polygon(let rs) = shape else { return XCTFail("not a polygon") }
+            XCTAssertEqual(decoded.count, 1)
+            let input = Array(rs[0].dropLast())
+            let expected = input.map(MapPayload.grid)
+            XCTAssertTrue(sameRing(decoded[0], expected), "ring \(decoded[0]) vs \(expected)")
+            // Every decoded point is within half a grid step of its input point.
+            let start = expected.firstIndex(of: decoded[0][0])!
+            for (k, g) in decoded[0].enumerated() {
+                let c = input[(start + k) % input.count]
+                XCTAssertLessThanOrEqual(abs(Double(g.x) * step - c.x), step / 2 + 1e-12)
+                XCTAssertLessThanOrEqual(abs(Double(g.y) * step - c.y), step / 2 + 1e-12)
+            }
+        }
+        // Stored once: the arcs hold each distinct segment of the input exactly once.
+        struct Segment: Hashable { var a: GridPoint, b: GridPoint }
+        var distinct = Set<Segment>()
+        var stored = 0
+        for shape in shapes {
+            guard case .polygon(let rs) = shape else { continue }
+            let g = rs[0].map(MapPayload.grid)
+            for k in 0..<(g.count - 1) { distinct.insert(Segment(a: min(g[k], g[k + 1]), b: max(g[k], g[k + 1]))) }
+        }
+        for arc in arcs { stored += arc.count - 1 }
+        // A 3 × 3 block: 24 lattice edges of 5 segments each, every inner edge shared by two villages.
+        XCTAssertEqual(distinct.count, 24 * 5)
+        XCTAssertEqual(stored, distinct.count)
+        // Nine squares traced separately would take 9 × 20 segments.
+        XCTAssertLessThan(stored, 9 * 20)
+    }
+
+    func testThinningKeepsSharedBordersShared() throws {
+        let shapes = Self.block()
+        let p = try payload([("villages", .init(properties: shapes.map { _ in JSONObject() }, shapes: shapes))], thinning: 40)
+        let arcs = arcs(p)
+        let back = rings(p["villages"], arcs: arcs)
+        // The centre village and its east neighbour: the points of their common border are the same.
+        let centre = Set(back[4][0]), east = Set(back[5][0])
+        let common = centre.intersection(east)
+        XCTAssertGreaterThanOrEqual(common.count, 2)
+        for ring in back.map({ $0[0] }) { XCTAssertGreaterThanOrEqual(ring.count, 3) }
+        // Thinned: fewer points than the full block.
+        XCTAssertLessThan(arcs.reduce(0) { $0 + $1.count }, 24 * 5)
+    }
+
+    func testGapAreaSharesItsVillagesBorder() throws {
+        // An uncovered village's gap area is the village itself: one arc serves both.
+        let shapes = Self.block()
+        let p = try payload([("villages", .init(properties: [JSONObject()], shapes: [shapes[0]])),
+                             ("gaps", .init(properties: [JSONObject()], shapes: [shapes[0].rightHandOriented]))])
+        XCTAssertEqual(arcs(p).count, 1)
+    }
+
+    /// A column read back as the page's script reads it.
+    func column(_ c: JSONValue, count: Int) -> [JSONValue?] {
+        let codes = VarCode.decode(c["n"]?.stringValue ?? "")
+        XCTAssertEqual(codes.count, count)
+        if let dictionary = c["k"]?.arrayValue {
+            var last = 0
+            return codes.map { u in
+                guard u > 0 else { return nil }
+                let d = u - 1
+                last += d % 2 == 1 ? -(d + 1) / 2 : d / 2
+                return dictionary[last]
+            }
+        }
+        if let sub = c["o"]?.objectValue {
+            let fields = sub.keys.map { ($0, column(sub[$0]!, count: count)) }
+            return codes.enumerated().map { i, u in
+                u == 0 ? nil : u == 1 ? .null : .object(JSONObject(fields.compactMap { k, v in v[i].map { JSONObject.Member(key: k, value: $0) } }))
+            }
+        }
+        let scale = MapPayload.pow10(c["d"]?.intValue ?? 0)
+        return codes.map { u in u == 0 ? nil : .number(Double(zigzagBack(u - 1)) / scale) }
+    }
+
+    func zigzagBack(_ u: Int) -> Int { u % 2 == 1 ? -(u + 1) / 2 : u / 2 }
+
+    func testPropertiesComeBackFromTheirColumns() throws {
+        let rows: [JSONObject] = [
+            ["id": "V1", "households": 412, "share": 0.823091, "status": "covered", "coverage": ["mobile": 1, "5G": 0.25], "note": .null],
+            ["id": "V2", "households": 0, "share": -1.5, "status": "uncovered", "coverage": .null],
+            ["id": "V3", "share": 1e-6, "status": "covered", "coverage": ["mobile": 0.5], "techs": ["2G", "4G"]],
+            ["id": "V1", "households": 123456789, "share": 2, "status": "partial", "flag": true],
+        ]
+        let p = try payload([("villages", .init(properties: rows, shapes: rows.map { _ in nil }))])
+        let columns = try XCTUnwrap(p["villages"]?["properties"]?.objectValue)
+        XCTAssertEqual(columns.keys, ["id", "households", "share", "status", "coverage", "note", "techs", "flag"])
+        XCTAssertEqual(columns["households"]?["d"]?.intValue, 0)
+        XCTAssertEqual(columns["share"]?["d"]?.intValue, 6)
+        let decoded = columns.keys.map { ($0, column(columns[$0]!, count: rows.count)) }
+        for (i, row) in rows.enumerated() {
+            let back = JSONObject(decoded.compactMap { k, v in v[i].map { JSONObject.Member(key: k, value: $0) } })
+            XCTAssertEqual(back, row, "row \(i)")
+        }
+    }
+
+    func testCodeRoundTrips() {
+        var c = VarCode()
+        let values = [0, 1, 63, 64, 90, 91, 1_000, 52_031, 52_032, 1_456_959, 123_456_789, 9_007_199_254]
+        for v in values { c.unsigned(v) }
+        XCTAssertEqual(VarCode.decode(c.text), values)
+        XCTAssertFalse(c.text.contains("\""))
+        XCTAssertFalse(c.text.contains("\\"))
+        XCTAssertFalse(c.text.contains("<"))
+        XCTAssertEqual(VarCode.alphabet.count, 91)
+    }
+
+    func testLabelsLieInsideTheirOwnArea() throws {
+        // District A is a ring of eight villages around district B's one village: the mean of A's
+        // centres falls in B, so A's label must go elsewhere.
+        let shapes = Self.block()
+        var records: [JSONValue] = [], features: [Feature] = []
+        for (i, s) in shapes.enumerated() {
+            let district = i == 4 ? "B" : "A"
+            let c = s.bounds!.center
+            records.append(.object(["id": .string("V\(i)"), "name": .string("Village \(i)"), "district": .string(district),
+                                    "commune": .string(i < 3 ? "South" : "North"), "center": .array([.number(c.x), .number(c.y)])]))
+            features.append(Feature(properties: ["kind": "village", "id": .string("V\(i)")], geometry: s))
+        }
+        let report: JSONValue = .object(["villages": .array(records)])
+        let map = try MapData(report: report, features: features, sectors: [], fibre: nil, places: nil)
+        func inside(_ c: Coordinate, district: String?, commune: String? = nil) throws -> Bool {
+            for v in map.villages {
+                guard district == nil || v.properties["district"]?.stringValue == district,
+                      commune == nil || v.properties["commune"]?.stringValue == commune else { continue }
+                if try Geometry(v.shape).contains(try Geometry(.point(c))) { return true }
+            }
+            return false
+        }
+        XCTAssertEqual(map.districtLabels.map(\.name), ["A", "B"])
+        for l in map.districtLabels { XCTAssertTrue(try inside(l.at, district: l.name), "\(l.name) at \(l.at)") }
+        XCTAssertEqual(map.communeLabels.count, 3)
+        for l in map.communeLabels { XCTAssertTrue(try inside(l.at, district: l.district, commune: l.name), "\(l.name) at \(l.at)") }
+        // The mean of A's centres is inside B's village: the old placement was wrong here.
+        let a = records.enumerated().filter { $0.offset != 4 }.map { $0.element["center"]!.arrayValue! }
+        let mean = Coordinate(a.reduce(0) { $0 + $1[0].doubleValue! } / 8, a.reduce(0) { $0 + $1[1].doubleValue! } / 8)
+        XCTAssertTrue(try inside(mean, district: "B"))
+    }
+}
