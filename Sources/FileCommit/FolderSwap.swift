@@ -39,10 +39,12 @@ enum FolderSwap {
         var exchanged = false
         do {
             var written = Set<String>()
+            var contents: [(path: String, bytes: [UInt8])] = []
             for f in files {
                 guard let bytes = try f.bytes() else { continue }
                 try writeNew(bytes, to: "\(fresh)/\(f.name)", reportAs: "\(folder)/\(f.name)")
                 written.insert(f.name)
+                contents.append(("\(folder)/\(f.name)", bytes))
             }
             var linked = Set<String>()
             if let others = try? FileManager.default.contentsOfDirectory(atPath: folder) {
@@ -52,7 +54,7 @@ enum FolderSwap {
                 }
             }
             syncDirectory(fresh)
-            try AtomicFile.pending.locked(folder) {
+            let unsupported: Bool = try AtomicFile.pending.locked(folder) {
                 if access(folder, F_OK) != 0 && errno == ENOENT {
                     guard rename(fresh, folder) == 0 else {
                         let e = errno
@@ -60,11 +62,20 @@ enum FolderSwap {
                     }
                 } else if swap(AT_FDCWD, fresh, AT_FDCWD, folder, 2 /* RENAME_EXCHANGE */) != 0 {
                     let e = errno
+                    // A file system without RENAME_EXCHANGE: the files are renamed one by one below.
+                    if e == EINVAL || e == ENOSYS || e == ENOTSUP { return true }
                     throw FileWriteError(path: folder, operation: "replace the output folder", reason: systemReason(e), errno: e)
                 }
                 exchanged = true
                 AtomicFile.pending.forgetHoldingLock(folder: fresh)
                 syncDirectory(parent)
+                return false
+            }
+            if unsupported {
+                removeTree(fresh)
+                AtomicFile.pending.forget(folder: fresh)
+                try AtomicFile.writeAll(contents)
+                return
             }
             // `fresh` now holds the previous set (or nothing): files that appeared in the folder
             // while this run wrote go back into it; the rest goes.
