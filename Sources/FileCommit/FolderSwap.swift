@@ -47,7 +47,11 @@ enum FolderSwap {
                 contents.append(("\(folder)/\(f.name)", bytes))
             }
             var linked = Set<String>()
-            if let others = try? FileManager.default.contentsOfDirectory(atPath: folder) {
+            if access(folder, F_OK) == 0 {
+                // Every other entry must come along: a folder that cannot be listed is not swapped.
+                guard let others = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+                    throw FileWriteError(path: folder, operation: "list the output folder", reason: systemReason(EACCES), errno: EACCES)
+                }
                 for other in others where !written.contains(other) {
                     try linkEntry("\(folder)/\(other)", to: "\(fresh)/\(other)", reportAs: folder)
                     linked.insert(other)
