@@ -71,6 +71,16 @@ public struct SavedReport: Sendable {
             let found = version.map { String(format: "%g", $0) } ?? "not a number"
             throw fail("schema_version", "\(found); this covgap reads schema_version \(Report.schemaVersion) only")
         }
+        // District and commune names in the summary are printed by check and diff too.
+        func plain(_ v: JSONValue) -> Bool {
+            switch v {
+            case .string(let t): return firstControlCharacter(t) == nil
+            case .array(let a): return a.allSatisfy(plain)
+            case .object(let o): return o.allSatisfy { firstControlCharacter($0.key) == nil && plain($0.value) }
+            default: return true
+            }
+        }
+        guard plain(.object(summary)) else { throw fail("summary", "holds a control character; covgap never writes one") }
         self.summary = summary
         coveredMin = json["parameters"]?["covered_min"]?.doubleValue ?? AnalysisParameters().coveredMin
         uncoveredMax = json["parameters"]?["uncovered_max"]?.doubleValue ?? AnalysisParameters().uncoveredMax

@@ -39,20 +39,26 @@ enum FolderSwap {
         var exchanged = false
         do {
             var written = Set<String>()
+            var contents: [(path: String, bytes: [UInt8])] = []
             for f in files {
                 guard let bytes = try f.bytes() else { continue }
                 try writeNew(bytes, to: "\(fresh)/\(f.name)", reportAs: "\(folder)/\(f.name)")
                 written.insert(f.name)
+                contents.append(("\(folder)/\(f.name)", bytes))
             }
             var linked = Set<String>()
-            if let others = try? FileManager.default.contentsOfDirectory(atPath: folder) {
+            if access(folder, F_OK) == 0 {
+                // Every other entry must come along: a folder that cannot be listed is not swapped.
+                guard let others = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+                    throw FileWriteError(path: folder, operation: "list the output folder", reason: systemReason(EACCES), errno: EACCES)
+                }
                 for other in others where !written.contains(other) {
                     try linkEntry("\(folder)/\(other)", to: "\(fresh)/\(other)", reportAs: folder)
                     linked.insert(other)
                 }
             }
             syncDirectory(fresh)
-            try AtomicFile.pending.locked(folder) {
+            let unsupported: Bool = try AtomicFile.pending.locked(folder) {
                 if access(folder, F_OK) != 0 && errno == ENOENT {
                     guard rename(fresh, folder) == 0 else {
                         let e = errno
@@ -60,11 +66,20 @@ enum FolderSwap {
                     }
                 } else if swap(AT_FDCWD, fresh, AT_FDCWD, folder, 2 /* RENAME_EXCHANGE */) != 0 {
                     let e = errno
+                    // A file system without RENAME_EXCHANGE: the files are renamed one by one below.
+                    if e == EINVAL || e == ENOSYS || e == ENOTSUP { return true }
                     throw FileWriteError(path: folder, operation: "replace the output folder", reason: systemReason(e), errno: e)
                 }
                 exchanged = true
                 AtomicFile.pending.forgetHoldingLock(folder: fresh)
                 syncDirectory(parent)
+                return false
+            }
+            if unsupported {
+                removeTree(fresh)
+                AtomicFile.pending.forget(folder: fresh)
+                try AtomicFile.writeAll(contents)
+                return
             }
             // `fresh` now holds the previous set (or nothing): files that appeared in the folder
             // while this run wrote go back into it; the rest goes.

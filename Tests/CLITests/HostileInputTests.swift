@@ -151,6 +151,16 @@ final class HostileInputTests: XCTestCase {
         r = try run(["check", "dup.json", "--require", "mobile.covered_pct>=0"])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stderr, "covgap: dup.json field villages[1].id: \"A\" is used again (first by villages[0]); village ids must be unique\n")
+
+        // A line break hidden in a name of the summary could forge check's output.
+        json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(good.utf8)) as? [String: Any])
+        var summary = try XCTUnwrap(json["summary"] as? [String: Any])
+        summary["districts"] = [["name": "X\nall targets met"]]
+        json["summary"] = summary
+        try JSONSerialization.data(withJSONObject: json).write(to: dir.appendingPathComponent("lf.json"))
+        r = try run(["check", "lf.json", "--require", "mobile.covered_pct>=0"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "covgap: lf.json field summary: holds a control character; covgap never writes one\n")
     }
 
     func testFootprintsRefusesToOverwriteItsInput() throws {
