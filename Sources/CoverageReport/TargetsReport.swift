@@ -195,7 +195,15 @@ extension Report {
             }
             return n(section, item, "villages_with_data").map { language.pick(" of ", " trên ") + $0 } ?? ""
         default:
-            guard CoverageClass(rawValue: section) != nil, item == "covered_pct" else { return "" }
+            guard CoverageClass(rawValue: section) != nil else { return "" }
+            if item == "any_signal_pct" {
+                // Villages with signal: covered or partly covered.
+                var o: JSONValue? = .object(s)
+                o = o?[section]
+                guard let c = o?["covered"]?.doubleValue, let p = o?["partial"]?.doubleValue else { return "" }
+                return " (\(Int(c + p))/\(summary.all.villages))"
+            }
+            guard item == "covered_pct" else { return "" }
             return n(section, "covered").map { " (\($0)/\(summary.all.villages))" } ?? ""
         }
     }
