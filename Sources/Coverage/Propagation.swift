@@ -31,8 +31,6 @@ public struct RadioParameters: Sendable {
     public var dem: Raster?
     /// The DEM file's SHA-256, for the report.
     public var demSHA256: String?
-    /// The DEM's path as reports name it (the bundled one relative to the repository).
-    public var demDisplayPath: String?
     /// Effective Earth radius, metres (4/3 of 6371 km).
     public var earthRadius: Double = 6_371_000 * 4 / 3
 

@@ -28,7 +28,7 @@ extension Report {
         ]
         if let dem = r.dem {
             o.append("dem", [
-                "path": .string(r.demDisplayPath ?? dem.path),
+                "path": .string(dem.path),
                 "sha256": r.demSHA256.map(JSONValue.string) ?? .null,
                 "crs": .string(dem.crsCode ?? "WKT"),
                 "width": .number(Double(dem.width)), "height": .number(Double(dem.height)),

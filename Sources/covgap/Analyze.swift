@@ -87,7 +87,7 @@ struct Analyze: ParsableCommand {
         loaded.files += measured.files
         let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         let readTime = lap()
-        let analysis = CoverageAnalysis(input: input, parameters: try radio.parameters(parameters, bundledDEM: try inputs.bundledDEM()))
+        let analysis = CoverageAnalysis(input: input, parameters: try radio.parameters(parameters))
         for line in loaded.readSummary() { printer?.note(line) }
         printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
         let result = try analysis.run(progress: progress)

@@ -40,13 +40,3 @@ extension InputOptions {
         try inputSet(inputCRS: inputCRS, formats: formats).load()
     }
 }
-
-extension InputOptions {
-    /// The bundled data's terrain, when the run is on the bundled data and it has one.
-    func bundledDEM() throws -> (path: String, display: String)? {
-        guard usesBundledData else { return nil }
-        let root = try BundledData.locate()
-        guard FileManager.default.fileExists(atPath: "\(root)/dem.tif") else { return nil }
-        return ("\(root)/dem.tif", "\(BundledData.folder)/dem.tif")
-    }
-}

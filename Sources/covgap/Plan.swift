@@ -95,7 +95,7 @@ struct Plan: ParsableCommand {
             options.corridors = try loader.corridors(try GeoJSONReader.read(bytes: try InputFile.read(corridors), source: corridors),
                                                      file: corridors)
         }
-        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: try radio.parameters(model.parameters, bundledDEM: try inputs.bundledDEM()))
+        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: try radio.parameters(model.parameters))
         let result = try CoverageAnalysis(input: input, parameters: parameters).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
             FileHandle.standardError.writeLine("covgap: warning: \(w)")

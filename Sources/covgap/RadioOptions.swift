@@ -44,18 +44,12 @@ struct RadioOptions: ParsableArguments {
         }
     }
 
-    /// The model's parameters with the radio model applied; reads the DEM once. `bundledDEM` (the
-    /// bundled data's terrain, path and display path) stands in for --dem on the bundled data,
-    /// unless the run asks for a model without terrain.
-    func parameters(_ base: AnalysisParameters, bundledDEM: (path: String, display: String)? = nil) throws -> AnalysisParameters {
+    /// The model's parameters with the radio model applied; reads the DEM once.
+    func parameters(_ base: AnalysisParameters) throws -> AnalysisParameters {
         var p = base
-        let usesBundled = dem == nil && bundledDEM != nil && (propagation == nil || propagation == .terrain || propagation == .los)
-        let dem = self.dem ?? (usesBundled ? bundledDEM?.path : nil)
-        let mode = propagation ?? (dem == nil ? .fixed : .terrain)
         if (mode == .terrain || mode == .los) && dem == nil {
             throw ValidationError("--propagation \(mode.rawValue) needs --dem FILE (a terrain raster)")
         }
-        if usesBundled { p.radio.demDisplayPath = bundledDEM?.display }
         p.radio.mode = mode
         p.radio.environment = environment
         p.radio.rxHeight = rxHeight

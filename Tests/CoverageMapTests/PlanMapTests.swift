@@ -29,6 +29,8 @@ final class PlanMapTests: XCTestCase {
         let page = map.html()
         XCTAssertTrue(page.contains(#"data-view="speed""#))
         XCTAssertTrue(page.contains("function speedClass(v)"))
-        XCTAssertTrue(page.contains(#""share_at_floor":0.75"#))
+        // The payload stores properties as columns: the speed column is there, its value in the village's data.
+        XCTAssertEqual(map.villages[0].properties["quality"]?["4G"]?["share_at_floor"]?.doubleValue, 0.75)
+        XCTAssertTrue(page.contains("share_at_floor"))
     }
 }

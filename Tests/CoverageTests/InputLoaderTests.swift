@@ -141,7 +141,8 @@ final class InputLoaderTests: XCTestCase {
     }
 
     func testBadCenter() {
-        for bad in [#"[109.0]"#, #""109,14""#, #"[109.0,"14"]"#, #"{"lon":109}"#] {
+        // (A text "109,14", as a GeoPackage or PostGIS column holds a centre, is read as [109, 14].)
+        for bad in [#"[109.0]"#, #"[109.0,"14"]"#, #"{"lon":109}"#] {
             assertError(try villages([village(#"{"id":"A","name":"a","center":\#(bad)}"#)]),
                         "villages.geojson", "feature 0", "center", "must be [lon, lat]")
         }
@@ -271,7 +272,7 @@ final class InputLoaderTests: XCTestCase {
         assertError(try load(#"{"site_id":"S","operator":"V","tech":"4G"}"#, "null"),
                     "sites.geojson", "feature 0", "geometry", "null; a site must be a Point")
         assertError(try load(#"{"site_id":"S","operator":"V","tech":"6G"}"#, p),
-                    "sites.geojson", "feature 0", "tech", "\"6G\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR)")
+                    "sites.geojson", "feature 0", "tech", "\"6G\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR, with or without a band: GSM900, LTE1800, 5G NR…)")
         assertError(try load(#"{"operator":"V","tech":"4G"}"#, p), "sites.geojson", "feature 0", "site_id", "empty")
         // A numeric site id and azimuth are read as their text.
         let (s, w) = try load(#"{"site_id":12,"operator":"V","tech":"nr","azimuth":-90}"#, p)
@@ -280,7 +281,9 @@ final class InputLoaderTests: XCTestCase {
         XCTAssertEqual(s[0].tech, .g5)
         XCTAssertEqual(s[0].azimuth, 270)
         XCTAssertEqual(s[0].beamwidth, 120)
-        XCTAssertEqual(w, ["sites.geojson feature 0, field azimuth: -90° is outside 0–360; read as 270°"])
+        XCTAssertEqual(w, ["sites.geojson feature 0, field azimuth: -90° is outside 0–360; read as 270°",
+                           "sites.geojson: 1 of 1 sector has no radius_m; each took its technology's radius (--radius-2g … --radius-5g)",
+                           "sites.geojson: 1 of 1 sector has an azimuth and no beamwidth; each took 120°"])
     }
 
     // MARK: Sites CSV
@@ -294,7 +297,9 @@ final class InputLoaderTests: XCTestCase {
         BD-004,Viettel,13.80,109.25,5G,0,360,
         BD-005,Viettel,13.81,109.26,4G,10,400,
         """)
-        XCTAssertEqual(w, [])
+        // Defaults are counted, one warning each: radius for every row without radius_m, 120° for BD-002.
+        XCTAssertEqual(w, ["sites.csv: 4 of 5 sectors have no radius_m; each took its technology's radius (--radius-2g … --radius-5g)",
+                           "sites.csv: 1 of 5 sectors has an azimuth and no beamwidth; each took 120°"])
         XCTAssertEqual(s.map(\.siteID), ["BD-001", "BD-002", "BD-003", "BD-004", "BD-005"])
         XCTAssertEqual(s.map(\.operator), ["Viettel", "MobiFone", "VinaPhone", "Viettel", "Viettel"])
         XCTAssertEqual(s.map(\.tech), [.g4, .g3, .g2, .g5, .g4])
@@ -314,7 +319,7 @@ final class InputLoaderTests: XCTestCase {
         XCTAssertEqual(s.map(\.tech), [.g2, .g2, .g2, .g3, .g3, .g3, .g3, .g4, .g4, .g4, .g5, .g5, .g5])
         for bad in ["6G", "CDMA", "", "4"] {
             assertError(try sites("site_id,operator,lat,lon,tech\nS,V,14,109,\(bad)"), "sites.csv", "row 2", "tech",
-                        "\"\(bad)\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR)")
+                        "\"\(bad)\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR, with or without a band: GSM900, LTE1800, 5G NR…)")
         }
     }
 
@@ -378,6 +383,8 @@ final class InputLoaderTests: XCTestCase {
             "sites.csv row 2, field azimuth: 370° is outside 0–360; read as 10°",
             "sites.csv row 3, field azimuth: -30° is outside 0–360; read as 330°",
             "sites.csv row 5, field azimuth: 720.5° is outside 0–360; read as 0.5°",
+            "sites.csv: 5 of 5 sectors have no radius_m; each took its technology's radius (--radius-2g … --radius-5g)",
+            "sites.csv: 5 of 5 sectors have an azimuth and no beamwidth; each took 120°",
         ])
         assertError(try sites("site_id,operator,lat,lon,tech,azimuth\nA,V,14,109,4G,east"), "sites.csv", "row 2", "azimuth",
                     "\"east\" is not a number")
@@ -409,7 +416,8 @@ final class InputLoaderTests: XCTestCase {
         LTE,452,7,501,99,0,108.8,14.3,3000,3,1,1459692342,1560000000,0
         LTE,310,260,601,11,0,108.7,14.4,100,3,1,1459692342,1560000000,0
         """)
-        XCTAssertEqual(w, [])
+        // OpenCelliD gives no coverage radius: every cell takes its technology's.
+        XCTAssertEqual(w, ["sites.csv: 6 of 6 sectors have no radius_m; each took its technology's radius (--radius-2g … --radius-5g)"])
         XCTAssertEqual(s.map(\.siteID), ["452-4-10001-123456", "452-1-201-3301", "452-02-301-77", "452-5-401-88", "452-7-501-99", "310-260-601-11"])
         XCTAssertEqual(s.map(\.operator), ["Viettel", "MobiFone", "VinaPhone", "Vietnamobile", "Gmobile", "310-260"])
         XCTAssertEqual(s.map(\.tech), [.g4, .g2, .g3, .g5, .g4, .g4])
