@@ -89,7 +89,10 @@ public struct CoverageAnalysis {
 
     /// The overlay; `progress`, when given, sees the stages footprints, overlay, fibre and places
     /// (once per zone, named with the zone's CRS, when villages are measured zone by zone).
-    public func run(progress: StageProgress? = nil) throws -> AnalysisResult {
+    ///
+    /// With `reuse` (from `covgap analyze --since`), villages it holds a result for keep it and
+    /// only the others are measured, with the sectors they may need.
+    public func run(progress: StageProgress? = nil, reuse: ReusePlan? = nil) throws -> AnalysisResult {
         if let crs = parameters.crs { try WorkingZones.checkFits(input, crs: crs) }
         let zones = WorkingZones(villages: input.villages, places: input.places ?? [], crs: parameters.crs,
                                  defaultCRS: workingCRS())
@@ -105,21 +108,28 @@ public struct CoverageAnalysis {
         let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage
+        let usable = reuse?.sectorsNeeded
         let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
-            Footprint.ring(of: sectors[i], radius: parameters.radius(for: sectors[i]), arcStep: parameters.arcStep)
+            usable.map { !$0[i] } ?? false ? [] : Footprint.ring(of: sectors[i], radius: parameters.radius(for: sectors[i]), arcStep: parameters.arcStep)
         }
         let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
         timings.footprints = lap()
 
         var coverage = [VillageCoverage?](repeating: nil, count: villages.count)
-        var villageWarnings = [[String]](repeating: [], count: villages.count)
+        if let reuse {
+            for (i, kept) in reuse.reused.enumerated() {
+                coverage[i] = kept?.coverage
+                if !reuse.fixedReused { coverage[i]?.fixed = nil }  // measured again below
+            }
+        }
+        var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)
         var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
         for zone in zones.groups {
             func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
             let crs = zone.crs
             let nearZone = perZone ? sectors.indices.filter { i in
                 Bounds(of: lonLatRings[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
-            } : Array(sectors.indices)
+            } : usable.map { u in sectors.indices.filter { u[$0] } } ?? Array(sectors.indices)
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
             // error when it comes near the zone's villages, and left out when it is far from all.
@@ -142,7 +152,9 @@ public struct CoverageAnalysis {
             progress?.finish()
 
             let index = BoundsIndex(footprints.map(\.bounds))
-            let fibreChosen = input.fibre.map { features in
+            let members = reuse.map { r in zone.villages.filter { r.reused[$0] == nil } } ?? zone.villages
+            let fibreMembers = reuse.map { r in r.fixedReused ? members : zone.villages } ?? zone.villages
+            let fibreChosen = fibreMembers.isEmpty ? nil : input.fibre.map { features in
                 perZone ? features.indices.filter { i in
                     fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
                 } : Array(features.indices)
@@ -168,7 +180,6 @@ public struct CoverageAnalysis {
             let overlay = VillageOverlay(sectors: chosen.map { sectors[$0] }, footprints: footprints, index: index,
                                          operatorOf: chosen.map { operatorOfSector[$0] }, operatorCount: operators.count,
                                          parameters: parameters, crs: crs)
-            let members = zone.villages
             progress?.start(stage("overlay"), total: members.count)
             let perVillage = try parallelMap(members.count, jobs: jobs, chunk: 16, progress: progress) { k in
                 do { return try overlay.run(villages[members[k]], number: members[k]) } catch {
@@ -184,10 +195,10 @@ public struct CoverageAnalysis {
 
             if let fibreIndex {
                 let reach = parameters.fibreReach
-                let centres = members.map { coverage[$0]!.centre }
-                progress?.start(stage("fibre"), total: members.count)
+                let centres = fibreMembers.map { coverage[$0]!.centre }
+                progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
-                let access = try parallelMap(members.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
+                let access = try parallelMap(fibreMembers.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
                     let p = try Projection.cached(from: "EPSG:4326", to: crs)
                     let centre = try Geometry.point(try p.transform(centres[k]))
                     if let n = try fibreIndex.nearest(to: centre) {
@@ -200,7 +211,7 @@ public struct CoverageAnalysis {
                     }
                     return Self.farFibre(from: centres[k], fibre: input.fibre ?? [], reach: reach)
                 }
-                for (k, a) in access.enumerated() { coverage[members[k]]!.fixed = a }
+                for (k, a) in access.enumerated() { coverage[fibreMembers[k]]!.fixed = a }
             }
             timings.fibre += lap()
 

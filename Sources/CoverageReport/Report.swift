@@ -62,7 +62,12 @@ public struct Report: Sendable {
     }
 
     func parametersJSON() -> JSONObject {
-        let p = result.parameters
+        Self.parametersJSON(result.parameters, crs: result.crs, crsZones: result.crsZones, precision: precision)
+    }
+
+    /// report.json's `parameters`: every model parameter, as recorded (and fingerprinted for `--since`).
+    public static func parametersJSON(_ p: AnalysisParameters, crs: String, crsZones: [String], precision: Int) -> JSONObject {
+        let result = (crs: crs, crsZones: crsZones)
         var radius = JSONObject()
         for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
         var o: JSONObject = [
