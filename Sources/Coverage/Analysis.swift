@@ -195,6 +195,7 @@ public struct CoverageAnalysis {
 
             if let fibreIndex {
                 let reach = parameters.fibreReach
+                let farFibre = measuredByZone ? FarFibreIndex(input.fibre ?? []) : FarFibreIndex([])
                 let centres = fibreMembers.map { coverage[$0]!.centre }
                 progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
@@ -209,7 +210,7 @@ public struct CoverageAnalysis {
                                                nearest: try p.transform(onNetwork, inverse: true))
                         }
                     }
-                    return Self.farFibre(from: centres[k], fibre: input.fibre ?? [], reach: reach)
+                    return farFibre.nearest(to: centres[k], reach: reach)
                 }
                 for (k, a) in access.enumerated() { coverage[fibreMembers[k]]!.fixed = a }
             }
