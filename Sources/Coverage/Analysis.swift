@@ -109,8 +109,15 @@ public struct CoverageAnalysis {
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage
         let usable = reuse?.sectorsNeeded
-        let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
-            usable.map { !$0[i] } ?? false ? [] : Footprint.ring(of: sectors[i], radius: parameters.radius(for: sectors[i]), arcStep: parameters.arcStep)
+        var lonLatRings = [[Coordinate]](repeating: [], count: perZone ? sectors.count : 0)
+        if perZone {
+            let ids = sectors.indices.filter { usable?[$0] ?? true }
+            let groups = Self.antennaGroups(ids.map { sectors[$0] })
+            let made = try parallelMap(groups.count, jobs: jobs, chunk: 64) { g in
+                Footprint.rings(of: groups[g].map { sectors[ids[$0]] }, radii: groups[g].map { parameters.radius(for: sectors[ids[$0]]) },
+                                arcStep: parameters.arcStep)
+            }
+            for (g, rings) in made.enumerated() { for (k, ring) in zip(groups[g], rings) { lonLatRings[ids[k]] = ring } }
         }
         let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
         timings.footprints = lap()
@@ -133,8 +140,33 @@ public struct CoverageAnalysis {
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
             // error when it comes near the zone's villages, and left out when it is far from all.
-            progress?.start(stage("footprints"), total: nearZone.count)
-            let projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256, progress: progress) { k -> ProjectedFootprint? in
+            // Sectors of one antenna position and direction share their arcs' geodesics; when one
+            // cannot be projected, the sector-by-sector pass below says which.
+            let groups = Self.antennaGroups(nearZone.map { sectors[$0] })
+            progress?.start(stage("footprints"), total: groups.count)
+            let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress) { g -> [ProjectedFootprint?]? in
+                let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
+                let rings = perZone ? groups[g].map { lonLatRings[nearZone[$0]] }
+                                    : Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)
+                var out: [ProjectedFootprint?] = []
+                for (m, ring) in rings.enumerated() {
+                    do {
+                        out.append(ProjectedFootprint(members[m], ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                                      radius: radii[m]))
+                    } catch {
+                        guard let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) else { return nil }
+                        out.append(nil)
+                    }
+                }
+                return out
+            }
+            var projected = [ProjectedFootprint?](repeating: nil, count: nearZone.count)
+            var failed = false
+            for (g, footprints) in made.enumerated() {
+                guard let footprints else { failed = true; break }
+                for (k, f) in zip(groups[g], footprints) { projected[k] = f }
+            }
+            if failed { projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256) { k -> ProjectedFootprint? in
                 let s = sectors[nearZone[k]]
                 let ring = perZone ? lonLatRings[nearZone[k]]
                                    : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
@@ -145,7 +177,7 @@ public struct CoverageAnalysis {
                     if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
                     throw input.sectorError(nearZone[k], field: "lat, lon", error)
                 }
-            }
+            } }
             let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
             let footprints = projected.compactMap { $0 }
             timings.footprints += lap()
@@ -237,6 +269,18 @@ public struct CoverageAnalysis {
                                     warnings: warnings, timings: timings)
         result.crsZones = zones.isPerVillage ? zones.groups.map(\.crs).sorted() : []
         return result
+    }
+
+    /// Positions of `sectors` grouped by antenna position and direction (`AntennaKey`), each group
+    /// ascending, groups in the order of their first member.
+    static func antennaGroups(_ sectors: [Sector]) -> [[Int]] {
+        var groupOf: [AntennaKey: Int] = [:]
+        var groups: [[Int]] = []
+        for (k, s) in sectors.enumerated() {
+            let key = AntennaKey(s)
+            if let g = groupOf[key] { groups[g].append(k) } else { groupOf[key] = groups.count; groups.append([k]) }
+        }
+        return groups
     }
 
     /// The nearest fibre vertex by the WGS 84 geodesic, for a village with no fibre within
