@@ -89,6 +89,7 @@ struct Analyze: ParsableCommand {
         printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
         let incremental = try IncrementalRun(since: since, input: input, parameters: parameters, precision: precision,
                                              files: loaded.files, defaultCRS: analysis.workingCRS())
+        let fingerprintTime = lap()
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
         if let plan = incremental.plan { printer?.note("reused \(plan.reusedCount) of \(input.villages.count) villages from \(since ?? "")") }
         let result = try analysis.run(progress: progress, reuse: incremental.plan)
@@ -114,7 +115,7 @@ struct Analyze: ParsableCommand {
         printer?.note("wrote " + folder.names.filter { $0 != IncrementalState.fileName }.map { "\(out)/\($0)" }.joined(separator: ", "))
         if timings {
             let t = result.timings
-            let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
+            let stages = [("read", readTime), ("fingerprints", fingerprintTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
                           ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
             FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + "")
         }
