@@ -93,7 +93,10 @@ public struct CoverageAnalysis {
 
     /// The overlay; `progress`, when given, sees the stages footprints, overlay, fibre and places
     /// (once per zone, named with the zone's CRS, when villages are measured zone by zone).
-    public func run(progress: StageProgress? = nil) throws -> AnalysisResult {
+    ///
+    /// With `reuse` (from `covgap analyze --since`), villages it holds a result for keep it and
+    /// only the others are measured, with the sectors they may need.
+    public func run(progress: StageProgress? = nil, reuse: ReusePlan? = nil) throws -> AnalysisResult {
         if let crs = parameters.crs { try WorkingZones.checkFits(input, crs: crs) }
         let zones = WorkingZones(villages: input.villages, places: input.places ?? [], crs: parameters.crs,
                                  defaultCRS: workingCRS())
@@ -114,8 +117,16 @@ public struct CoverageAnalysis {
         func zoneRadius(_ s: Sector) -> Double {
             flat ? parameters.radius(for: s) : SectorModel(s, parameters: parameters).reach(parameters: parameters)
         }
-        let lonLatRings = try parallelMap(perZone ? sectors.count : 0, jobs: jobs, chunk: 256) { i in
-            Footprint.ring(of: sectors[i], radius: zoneRadius(sectors[i]), arcStep: parameters.arcStep)
+        let usable = reuse?.sectorsNeeded
+        var lonLatRings = [[Coordinate]](repeating: [], count: perZone ? sectors.count : 0)
+        if perZone {
+            let ids = sectors.indices.filter { usable?[$0] ?? true }
+            let groups = Self.antennaGroups(ids.map { sectors[$0] })
+            let made = try parallelMap(groups.count, jobs: jobs, chunk: 64) { g in
+                Footprint.rings(of: groups[g].map { sectors[ids[$0]] }, radii: groups[g].map { zoneRadius(sectors[ids[$0]]) },
+                                arcStep: parameters.arcStep)
+            }
+            for (g, rings) in made.enumerated() { for (k, ring) in zip(groups[g], rings) { lonLatRings[ids[k]] = ring } }
         }
         var modelWarnings: [String] = []
         let reachIndex = flat ? nil : ReachIndex(sectors: sectors, parameters: parameters)
@@ -123,21 +134,52 @@ public struct CoverageAnalysis {
         timings.footprints = lap()
 
         var coverage = [VillageCoverage?](repeating: nil, count: villages.count)
-        var villageWarnings = [[String]](repeating: [], count: villages.count)
+        if let reuse {
+            for (i, kept) in reuse.reused.enumerated() {
+                coverage[i] = kept?.coverage
+                if !reuse.fixedReused { coverage[i]?.fixed = nil }  // measured again below
+            }
+        }
+        var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)
         var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
         for zone in zones.groups {
             func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
             let crs = zone.crs
             let nearZone = perZone ? sectors.indices.filter { i in
                 Bounds(of: lonLatRings[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
-            } : Array(sectors.indices)
+            } : usable.map { u in sectors.indices.filter { u[$0] } } ?? Array(sectors.indices)
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
             // error when it comes near the zone's villages, and left out when it is far from all.
-            progress?.start(stage("footprints"), total: nearZone.count)
             let projected: [ProjectedFootprint?]
             if flat {
-                projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 256, progress: progress) { k -> ProjectedFootprint? in
+                // Sectors of one antenna position and direction share their arcs' geodesics; when one
+                // cannot be projected, the sector-by-sector pass below says which.
+                let groups = Self.antennaGroups(nearZone.map { sectors[$0] })
+                progress?.start(stage("footprints"), total: groups.count)
+                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress) { g -> [ProjectedFootprint?]? in
+                    let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
+                    let rings = perZone ? groups[g].map { lonLatRings[nearZone[$0]] }
+                                        : Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)
+                    var out: [ProjectedFootprint?] = []
+                    for (m, ring) in rings.enumerated() {
+                        do {
+                            out.append(ProjectedFootprint(members[m], ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                                          radius: radii[m]))
+                        } catch {
+                            guard let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) else { return nil }
+                            out.append(nil)
+                        }
+                    }
+                    return out
+                }
+                var fromGroups = [ProjectedFootprint?](repeating: nil, count: nearZone.count)
+                var failed = false
+                for (g, footprints) in made.enumerated() {
+                    guard let footprints else { failed = true; break }
+                    for (k, f) in zip(groups[g], footprints) { fromGroups[k] = f }
+                }
+                projected = failed ? try parallelMap(nearZone.count, jobs: jobs, chunk: 256) { k -> ProjectedFootprint? in
                     let s = sectors[nearZone[k]]
                     let ring = perZone ? lonLatRings[nearZone[k]]
                                        : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
@@ -148,8 +190,9 @@ public struct CoverageAnalysis {
                         if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
                         throw input.sectorError(nearZone[k], field: "lat, lon", error)
                     }
-                }
+                } : fromGroups
             } else {
+                progress?.start(stage("footprints"), total: nearZone.count)
                 let built = try ProjectedFootprint.model(nearZone.map { sectors[$0] }, parameters: parameters, crs: crs, jobs: jobs)
                 projected = built.0
                 modelWarnings += built.1
@@ -161,7 +204,9 @@ public struct CoverageAnalysis {
             progress?.finish()
 
             let index = BoundsIndex(footprints.map(\.bounds))
-            let fibreChosen = input.fibre.map { features in
+            let members = reuse.map { r in zone.villages.filter { r.reused[$0] == nil } } ?? zone.villages
+            let fibreMembers = reuse.map { r in r.fixedReused ? members : zone.villages } ?? zone.villages
+            let fibreChosen = fibreMembers.isEmpty ? nil : input.fibre.map { features in
                 perZone ? features.indices.filter { i in
                     fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
                 } : Array(features.indices)
@@ -187,7 +232,6 @@ public struct CoverageAnalysis {
             let overlay = VillageOverlay(sectors: chosen.map { sectors[$0] }, footprints: footprints, index: index,
                                          operatorOf: chosen.map { operatorOfSector[$0] }, operatorCount: operators.count,
                                          parameters: parameters, crs: crs)
-            let members = zone.villages
             progress?.start(stage("overlay"), total: members.count)
             let perVillage = try parallelMap(members.count, jobs: jobs, chunk: 16, progress: progress) { k in
                 do { return try overlay.run(villages[members[k]], number: members[k]) } catch {
@@ -211,10 +255,11 @@ public struct CoverageAnalysis {
 
             if let fibreIndex {
                 let reach = parameters.fibreReach
-                let centres = members.map { coverage[$0]!.centre }
-                progress?.start(stage("fibre"), total: members.count)
+                let farFibre = measuredByZone ? FarFibreIndex(input.fibre ?? []) : FarFibreIndex([])
+                let centres = fibreMembers.map { coverage[$0]!.centre }
+                progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
-                let access = try parallelMap(members.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
+                let access = try parallelMap(fibreMembers.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
                     let p = try Projection.cached(from: "EPSG:4326", to: crs)
                     let centre = try Geometry.point(try p.transform(centres[k]))
                     if let n = try fibreIndex.nearest(to: centre) {
@@ -225,9 +270,9 @@ public struct CoverageAnalysis {
                                                nearest: try p.transform(onNetwork, inverse: true))
                         }
                     }
-                    return Self.farFibre(from: centres[k], fibre: input.fibre ?? [], reach: reach)
+                    return farFibre.nearest(to: centres[k], reach: reach)
                 }
-                for (k, a) in access.enumerated() { coverage[members[k]]!.fixed = a }
+                for (k, a) in access.enumerated() { coverage[fibreMembers[k]]!.fixed = a }
             }
             timings.fibre += lap()
 
@@ -252,6 +297,18 @@ public struct CoverageAnalysis {
                                     warnings: warnings, timings: timings)
         result.crsZones = zones.isPerVillage ? zones.groups.map(\.crs).sorted() : []
         return result
+    }
+
+    /// Positions of `sectors` grouped by antenna position and direction (`AntennaKey`), each group
+    /// ascending, groups in the order of their first member.
+    static func antennaGroups(_ sectors: [Sector]) -> [[Int]] {
+        var groupOf: [AntennaKey: Int] = [:]
+        var groups: [[Int]] = []
+        for (k, s) in sectors.enumerated() {
+            let key = AntennaKey(s)
+            if let g = groupOf[key] { groups[g].append(k) } else { groupOf[key] = groups.count; groups.append([k]) }
+        }
+        return groups
     }
 
     /// The nearest fibre vertex by the WGS 84 geodesic, for a village with no fibre within

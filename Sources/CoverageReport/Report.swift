@@ -65,7 +65,13 @@ public struct Report: Sendable {
     }
 
     func parametersJSON() -> JSONObject {
-        let p = result.parameters
+        Self.parametersJSON(result.parameters, crs: result.crs, crsZones: result.crsZones, precision: precision, language: language)
+    }
+
+    /// report.json's `parameters`: every model parameter, as recorded (and fingerprinted for `--since`).
+    public static func parametersJSON(_ p: AnalysisParameters, crs: String, crsZones: [String], precision: Int,
+                                      language: Language = .en) -> JSONObject {
+        let result = (crs: crs, crsZones: crsZones)
         var radius = JSONObject()
         for t in Tech.allCases { radius.append(t.rawValue, .number(p.radius[t] ?? t.defaultRadius)) }
         var o: JSONObject = [
@@ -92,7 +98,7 @@ public struct Report: Sendable {
                 "title": .string(p.scenario.title ?? ""),
             ])
         }
-        if p.radio.mode != .fixed { o.append("propagation", .object(radioJSON())) }
+        if p.radio.mode != .fixed { o.append("propagation", .object(radioJSON(p.radio))) }
         return o
     }
 

@@ -6,8 +6,7 @@ import Coverage
 /// The radio model's part of report.json: written only when a model other than `fixed` ran, so
 /// that `fixed` reports stay as they were.
 extension Report {
-    func radioJSON() -> JSONObject {
-        let r = result.parameters.radio
+    static func radioJSON(_ r: RadioParameters) -> JSONObject {
         func perTech(_ value: (Tech) -> Double) -> JSONValue {
             var o = JSONObject()
             for t in Tech.allCases { o.append(t.rawValue, .number(value(t))) }

@@ -172,9 +172,13 @@ extension Report {
     func figureDetail(_ figure: String, _ s: JSONObject) -> String {
         let parts = figure.split(separator: ".").map(String.init)
         func n(_ path: String...) -> String? {
-            var v: JSONValue? = .object(s)
-            for p in path { v = v?[p] }
-            return v?.doubleValue.map(jsonNumberText)
+            // One step at a time: Swift 6.3's optimiser crashes on `v = v?[p]` here (release builds).
+            var v = JSONValue.object(s)
+            for p in path {
+                guard let next = v[p] else { return nil }
+                v = next
+            }
+            return v.doubleValue.map(jsonNumberText)
         }
         guard parts.count >= 2 else { return "" }
         let section = parts[0], item = parts[1]

@@ -28,6 +28,32 @@ public struct Geodesic: @unchecked Sendable {
         }
     }
 
+    /// The points at each of `azimuths` and each of `distances` from `start`, lon/lat, as
+    /// `fan[distance][azimuth]`: one geodesic line per azimuth (`geod_lineinit`), evaluated at
+    /// every distance (`geod_genposition`). Bit for bit what `destinations` gives for each distance,
+    /// as `geod_direct` is that same line set-up and evaluation; co-located sectors of one antenna
+    /// direction share the set-up.
+    public func fan(from start: Coordinate, azimuths: [Double], distances: [Double]) -> [[Coordinate]] {
+        var out = distances.map { _ -> [Coordinate] in
+            var a: [Coordinate] = []
+            a.reserveCapacity(azimuths.count)
+            return a
+        }
+        withUnsafePointer(to: g) { gp in
+            let caps = UInt32(GEOD_LATITUDE.rawValue | GEOD_LONGITUDE.rawValue | GEOD_DISTANCE_IN.rawValue)
+            for az in azimuths {
+                var line = geod_geodesicline()
+                geod_lineinit(&line, gp, start.y, start.x, az, caps)
+                for k in distances.indices {
+                    var lat2 = 0.0, lon2 = 0.0
+                    geod_genposition(&line, UInt32(GEOD_NOFLAGS.rawValue), distances[k], &lat2, &lon2, nil, nil, nil, nil, nil, nil)
+                    out[k].append(Coordinate(lon2, lat2))
+                }
+            }
+        }
+        return out
+    }
+
     /// Distance in metres and the forward azimuths at both ends (the inverse problem).
     public func inverse(from a: Coordinate, to b: Coordinate) -> (distance: Double, azimuth1: Double, azimuth2: Double) {
         var s12 = 0.0, azi1 = 0.0, azi2 = 0.0

@@ -55,6 +55,9 @@ struct Analyze: ParsableCommand {
     @Option(help: ArgumentHelp("Villages listed in the gap table (default: all when the output is a file or pipe, 50 on a terminal); report.csv has every one.", valueName: "n"))
     var top: Int?
 
+    @Option(help: ArgumentHelp("A previous run's report folder: villages whose polygon, nearby sectors and parameters are unchanged keep its results (the reports are the same as a full run's).", valueName: "dir"))
+    var since: String?
+
     @Flag(help: "Print the time of each stage on standard error.")
     var timings = false
 
@@ -90,7 +93,12 @@ struct Analyze: ParsableCommand {
         let analysis = CoverageAnalysis(input: input, parameters: try radio.parameters(parameters))
         for line in loaded.readSummary() { printer?.note(line) }
         printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
-        let result = try analysis.run(progress: progress)
+        let incremental = try IncrementalRun(since: since, input: input, parameters: parameters, precision: precision,
+                                             files: loaded.files, defaultCRS: analysis.workingCRS())
+        let fingerprintTime = lap()
+        if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
+        if let plan = incremental.plan { printer?.note("reused \(plan.reusedCount) of \(input.villages.count) villages from \(since ?? "")") }
+        let result = try analysis.run(progress: progress, reuse: incremental.plan)
         _ = lap()
         var result2 = result
         result2.warnings = loaded.warnings + result.warnings
@@ -102,8 +110,9 @@ struct Analyze: ParsableCommand {
         report.language = languageOption.language
         var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
         if outputs.kinds.contains(.gpkg) { outputs.plan = try PlanReport(input: input, result: result).geojsonFeatures() }
-        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
+        var folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       progress: progress)
+        folder.files.append(incremental.sideFile(input: input, result: result))
         let json = folder.json
         let encodeTime = lap()
         try folder.write(to: out, progress: progress)
@@ -113,10 +122,10 @@ struct Analyze: ParsableCommand {
         if result2.warnings.count > 20 {
             FileHandle.standardError.writeLine("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json")
         }
-        printer?.note("wrote " + folder.names.map { "\(out)/\($0)" }.joined(separator: ", "))
+        printer?.note("wrote " + folder.names.filter { $0 != IncrementalState.fileName }.map { "\(out)/\($0)" }.joined(separator: ", "))
         if timings {
             let t = result.timings
-            let stages = [("read", readTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
+            let stages = [("read", readTime), ("fingerprints", fingerprintTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
                           ("fibre", t.fibre), ("places", t.places), ("encode", encodeTime), ("write", writeTime)]
             let samples = t.terrainSamples > 0 ? ", terrain samples \(t.terrainSamples)" : ""
             FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + samples)

@@ -7,9 +7,10 @@ enum CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var fixtures: URL { root.appendingPathComponent("Tests/CLITests/Fixtures") }
 
-    /// What analyze writes into `--out`: report.png only where `rsvg-convert` is installed.
+    /// What analyze writes into `--out`: report.png only where `rsvg-convert` is installed;
+    /// report.reuse is the side file for `--since`.
     static var reportFiles: [String] {
-        var names = ["report.csv", "report.geojson", "report.html", "report.json", "report.svg"]
+        var names = ["report.csv", "report.geojson", "report.html", "report.json", "report.reuse", "report.svg"]
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") { names.append("report.png") }
         return names.sorted()
     }

@@ -1,0 +1,92 @@
+import Foundation
+import Geo
+
+/// A 128-bit fingerprint of values fed word by word (two independent 64-bit lanes, each mixed by
+/// the SplitMix64 finaliser). Not cryptographic: it tells a changed village or sector from an
+/// unchanged one, where two different inputs meeting by chance (about 2⁻¹²⁸) is not a concern.
+public struct Fingerprint: Hashable, Sendable {
+    public var a: UInt64
+    public var b: UInt64
+
+    public init(a: UInt64, b: UInt64) { self.a = a; self.b = b }
+
+    /// The fingerprint of nothing fed yet.
+    public init() { a = 0x243f_6a88_85a3_08d3; b = 0x1319_8a2e_0370_7344 }
+
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    public mutating func add(_ w: UInt64) {
+        a = Self.mix(a ^ w)
+        b = Self.mix(b &+ (w ^ 0x6a09_e667_f3bc_c908)) &* 0xff51_afd7_ed55_8ccd
+    }
+
+    /// The exact bits of a number (so 0.1 + 0.2 and 0.3 differ, as they do in the results).
+    public mutating func add(_ d: Double) { add(d.bitPattern) }
+    public mutating func add(_ i: Int) { add(UInt64(bitPattern: Int64(i))) }
+    public mutating func add(_ c: Coordinate) { add(c.x); add(c.y) }
+
+    public mutating func add(_ s: String) {
+        let bytes = Array(s.utf8)
+        add(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            var w: UInt64 = 0
+            for k in 0..<min(8, bytes.count - i) { w |= UInt64(bytes[i + k]) << UInt64(8 * k) }
+            add(w)
+            i += 8
+        }
+    }
+
+    /// A value that may be missing: a marker, then the value.
+    public mutating func add(_ d: Double?) { if let d { add(1 as UInt64); add(d) } else { add(0 as UInt64) } }
+    public mutating func add(_ s: String?) { if let s { add(1 as UInt64); add(s) } else { add(0 as UInt64) } }
+
+    public mutating func add(_ shape: Shape) {
+        func ring(_ r: [Coordinate]) { add(r.count); for c in r { add(c) } }
+        switch shape {
+        case .point(let c): add(1); add(c)
+        case .multiPoint(let cs): add(2); ring(cs)
+        case .lineString(let cs): add(3); ring(cs)
+        case .multiLineString(let ls): add(4); add(ls.count); ls.forEach(ring)
+        case .polygon(let rs): add(5); add(rs.count); rs.forEach(ring)
+        case .multiPolygon(let ps): add(6); add(ps.count); for p in ps { add(p.count); p.forEach(ring) }
+        case .geometryCollection(let gs): add(7); add(gs.count); for g in gs { add(g) }
+        }
+    }
+
+    public mutating func add(_ f: Fingerprint) { add(f.a); add(f.b) }
+
+    /// 32 hex digits.
+    public var hex: String { String(format: "%016llx%016llx", a, b) }
+}
+
+extension Fingerprint {
+    /// Everything about a village that its coverage depends on: the polygon and the given centre.
+    public static func geometry(of v: Village) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(v.shape)
+        if let c = v.center { f.add(1); f.add(c) } else { f.add(0) }
+        return f
+    }
+
+    /// The village's other fields (names, administrative units, counts).
+    public static func properties(of v: Village) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(v.id); f.add(v.name); f.add(v.commune); f.add(v.district); f.add(v.province)
+        f.add(v.population); f.add(v.households)
+        return f
+    }
+
+    /// Every field of a sector (a row of the sites table).
+    public static func sector(_ s: Sector) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(s.siteID); f.add(s.operator); f.add(s.tech.rawValue); f.add(s.location)
+        f.add(s.azimuth); f.add(s.beamwidth); f.add(s.radius); f.add(s.positionUncertainty)
+        return f
+    }
+}

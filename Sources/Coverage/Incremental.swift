@@ -1,0 +1,123 @@
+import Foundation
+import Geo
+
+/// What an incremental run (`covgap analyze --since`) compares between two runs: a fingerprint of
+/// each sector and village, and each village's candidate sectors (docs/incremental.md).
+///
+/// A village's candidates are the sectors whose lon/lat box, grown well beyond the footprint's
+/// reach, meets the village's lon/lat box grown by a fifth of its size. That is a superset of the
+/// footprints the overlay can ever take for the village in any planar working CRS near it (whose
+/// boxes are turned by at most a few degrees against lon/lat), so a village whose polygon,
+/// candidates (in input order), working CRS and parameters are unchanged has the same result.
+public struct IncrementalIndex: Sendable {
+    public var sectorPrints: [Fingerprint]
+    public var geometryPrints: [Fingerprint]
+    public var propertyPrints: [Fingerprint]
+    /// Each village's candidate sectors, by input index, ascending.
+    public var candidates: [[Int32]]
+    /// The CRS each village is measured in.
+    public var villageCRS: [String]
+    /// The grouping of villages into working CRSs and their extents: fibre results depend on it.
+    public var zonePrint: Fingerprint
+    /// Operators found in the sites, sorted: the order of every village's operator shares.
+    public var operators: [String]
+
+    public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int) throws {
+        let sectors = input.sectors, villages = input.villages
+        sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
+        let boxes = sectors.map { Self.reach(of: $0, radius: parameters.radius(for: $0)) }
+        let index = BoundsIndex(boxes)
+        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
+            let v = villages[i]
+            var found: [Int32] = []
+            if let b = v.shape.bounds {
+                let gx = b.width * 0.2 + 1e-6, gy = b.height * 0.2 + 1e-6
+                found = index.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)).map(Int32.init)
+            }
+            return (Fingerprint.geometry(of: v), Fingerprint.properties(of: v), found)
+        }
+        geometryPrints = perVillage.map(\.0)
+        propertyPrints = perVillage.map(\.1)
+        candidates = perVillage.map(\.2)
+        let zones = WorkingZones(villages: villages, places: input.places ?? [], crs: parameters.crs, defaultCRS: defaultCRS)
+        var crs = [String](repeating: zones.primaryCRS, count: villages.count)
+        var z = Fingerprint()
+        for g in zones.groups {
+            for i in g.villages { crs[i] = g.crs }
+            z.add(g.crs); z.add(g.villages.count); z.add(g.places.count)
+            if let e = g.extent { z.add(e.minX); z.add(e.minY); z.add(e.maxX); z.add(e.maxY) }
+        }
+        villageCRS = crs
+        zonePrint = z
+        operators = Array(Set(sectors.map(\.operator))).sorted()
+    }
+
+    /// A lon/lat box holding every point within `radius` metres (geodesic) of the sector, with a
+    /// fifth to spare: a degree of latitude is at least 110,574 m, of longitude at least
+    /// 111,319 m · cos(latitude).
+    static func reach(of s: Sector, radius: Double) -> Bounds {
+        let r = radius * 1.2 + 1
+        let dLat = r / 110_000
+        let lat = s.location.y
+        let maxLat = min(90, abs(lat) + dLat)
+        let dLon = maxLat >= 89 ? 360 : min(360, r / (111_000 * cos(maxLat * .pi / 180)))
+        return Bounds(minX: s.location.x - dLon, minY: lat - dLat, maxX: s.location.x + dLon, maxY: lat + dLat)
+    }
+
+    /// A fingerprint of village `i`'s candidates, in input order.
+    public func candidatePrint(_ i: Int) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(candidates[i].count)
+        for c in candidates[i] { f.add(sectorPrints[Int(c)]) }
+        return f
+    }
+
+    /// Sectors that any of `villages` or any priority place may need.
+    func sectorsNeeded(villages: [Int], input: AnalysisInput, parameters: AnalysisParameters) -> [Bool] {
+        var needed = [Bool](repeating: false, count: input.sectors.count)
+        for i in villages { for c in candidates[i] { needed[Int(c)] = true } }
+        let places = input.places ?? []
+        if !places.isEmpty {
+            let index = BoundsIndex(input.sectors.map { Self.reach(of: $0, radius: parameters.radius(for: $0)) })
+            for p in places {
+                guard let b = p.shape.bounds else { continue }
+                let gx = b.width * 0.2 + 1e-4, gy = b.height * 0.2 + 1e-4
+                for s in index.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)) {
+                    needed[s] = true
+                }
+            }
+        }
+        return needed
+    }
+}
+
+/// One village's result as a previous run kept it.
+public struct KeptVillage: Sendable {
+    public var geometry: Fingerprint
+    public var properties: Fingerprint
+    public var crs: String
+    /// Candidate sectors, as indices into the previous run's sector fingerprints.
+    public var candidates: [Int32]
+    public var coverage: VillageCoverage
+    /// The village's warnings without their leading "village N (id X)" (N and X may change).
+    public var warnings: [String]
+}
+
+/// What `--since` reuses, and what it computes.
+public struct ReusePlan: Sendable {
+    /// Per village: the kept result (with its warnings) or nil to compute it.
+    public var reused: [(coverage: VillageCoverage, warnings: [String])?]
+    /// Whether reused villages keep their fixed broadband result (the fibre and the zones are unchanged).
+    public var fixedReused: Bool
+    /// Sectors the villages to compute and the places may need.
+    public var sectorsNeeded: [Bool]
+
+    public var reusedCount: Int { reused.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
+    public init(reused: [(coverage: VillageCoverage, warnings: [String])?], fixedReused: Bool, sectorsNeeded: [Bool]) {
+        self.reused = reused; self.fixedReused = fixedReused; self.sectorsNeeded = sectorsNeeded
+    }
+
+    /// The label that starts every warning about village `number`.
+    public static func label(number: Int, village: Village) -> String { "village \(number) (id \(village.id))" }
+}

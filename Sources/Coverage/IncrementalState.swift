@@ -1,0 +1,270 @@
+import Foundation
+import Geo
+
+/// The side file a run keeps in its report folder (`report.reuse`) for a later `--since` run:
+/// binary, little-endian, numbers as their exact bits (docs/incremental.md has the layout).
+public struct IncrementalState: Sendable {
+    public static let fileName = "report.reuse"
+    static let magic = Array("COVGAP-REUSE".utf8)
+    /// Bumped whenever the layout or the meaning of a kept result changes.
+    public static let formatVersion: UInt64 = 1
+
+    /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
+    public var generator: String
+    /// SHA-256 of the model parameters as report.json records them.
+    public var parameters: String
+    /// SHA-256 of each input file, by role.
+    public var inputs: [String: String]
+    public var operators: [String]
+    public var zonePrint: Fingerprint
+    public var sectorPrints: [Fingerprint]
+    public var villages: [KeptVillage]
+
+    public init(generator: String, parameters: String, inputs: [String: String], index: IncrementalIndex,
+                input: AnalysisInput, result: AnalysisResult) {
+        self.generator = generator
+        self.parameters = parameters
+        self.inputs = inputs
+        operators = index.operators
+        zonePrint = index.zonePrint
+        sectorPrints = index.sectorPrints
+        var warningsOf = [[String]](repeating: [], count: input.villages.count)
+        // Village warnings come first in the result, in village order, each starting with its label.
+        var rest = result.warnings[...]
+        for (i, v) in input.villages.enumerated() {
+            let label = ReusePlan.label(number: i, village: v) + ":"
+            while let w = rest.first, w.hasPrefix(label) {
+                warningsOf[i].append(String(w.dropFirst(label.count)))
+                rest = rest.dropFirst()
+            }
+        }
+        villages = input.villages.indices.map { i in
+            KeptVillage(geometry: index.geometryPrints[i], properties: index.propertyPrints[i], crs: index.villageCRS[i],
+                        candidates: index.candidates[i], coverage: result.villages[i], warnings: warningsOf[i])
+        }
+    }
+
+    /// What to reuse for `input`, or why nothing can be.
+    public func plan(parameters: String, generator: String, inputs: [String: String], index: IncrementalIndex,
+                     input: AnalysisInput, analysis: AnalysisParameters) -> Result<ReusePlan, Mismatch> {
+        if generator != self.generator {
+            return .failure(Mismatch("it was made by \(self.generator), this is \(generator)"))
+        }
+        if parameters != self.parameters { return .failure(Mismatch("the model parameters differ")) }
+        if index.operators != operators {
+            return .failure(Mismatch("the operators differ (\(operators.joined(separator: ", ")) then, \(index.operators.joined(separator: ", ")) now)"))
+        }
+        var byGeometry: [Fingerprint: Int] = [:]
+        for (k, v) in villages.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
+        func keptPrint(_ v: KeptVillage) -> Fingerprint {
+            var f = Fingerprint()
+            f.add(v.candidates.count)
+            for c in v.candidates { f.add(sectorPrints[Int(c)]) }
+            return f
+        }
+        var reused = [(coverage: VillageCoverage, warnings: [String])?](repeating: nil, count: input.villages.count)
+        var compute: [Int] = []
+        for i in input.villages.indices {
+            if let k = byGeometry[index.geometryPrints[i]], villages[k].crs == index.villageCRS[i],
+               keptPrint(villages[k]) == index.candidatePrint(i) {
+                let label = ReusePlan.label(number: i, village: input.villages[i]) + ":"
+                reused[i] = (villages[k].coverage, villages[k].warnings.map { label + $0 })
+            } else {
+                compute.append(i)
+            }
+        }
+        let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
+        return .success(ReusePlan(reused: reused, fixedReused: fixedReused,
+                                  sectorsNeeded: index.sectorsNeeded(villages: compute, input: input, parameters: analysis)))
+    }
+
+    public struct Mismatch: Error, CustomStringConvertible, Sendable {
+        public var description: String
+        public init(_ d: String) { description = d }
+    }
+
+    // MARK: encoding
+
+    public func encoded() -> [UInt8] {
+        var w = Writer()
+        w.bytes.append(contentsOf: Self.magic)
+        w.varint(Self.formatVersion)
+        w.string(generator)
+        w.string(parameters)
+        w.varint(UInt64(inputs.count))
+        for (role, sha) in inputs.sorted(by: { $0.key < $1.key }) { w.string(role); w.string(sha) }
+        w.varint(UInt64(operators.count))
+        operators.forEach { w.string($0) }
+        w.print(zonePrint)
+        w.varint(UInt64(sectorPrints.count))
+        sectorPrints.forEach { w.print($0) }
+        var crsTable: [String: Int] = [:], crsList: [String] = []
+        for v in villages where crsTable[v.crs] == nil { crsTable[v.crs] = crsList.count; crsList.append(v.crs) }
+        w.varint(UInt64(crsList.count))
+        crsList.forEach { w.string($0) }
+        w.varint(UInt64(villages.count))
+        for v in villages {
+            w.print(v.geometry)
+            w.print(v.properties)
+            w.varint(UInt64(crsTable[v.crs]!))
+            w.varint(UInt64(v.candidates.count))
+            var last: Int32 = 0
+            for c in v.candidates { w.varint(UInt64(c - last)); last = c }
+            let c = v.coverage
+            w.double(c.areaM2)
+            w.doubles(c.fractions)
+            w.doubles(c.operatorFractions)
+            w.string(c.mobileStatus.rawValue)
+            w.varint(UInt64(c.gaps.count))
+            for g in c.gaps { w.shape(g.shape); w.double(g.areaM2) }
+            if let f = c.fixed {
+                w.varint(1); w.string(f.status.rawValue); w.double(f.distanceM); w.coordinate(f.nearest)
+            } else {
+                w.varint(0)
+            }
+            w.coordinate(c.centre)
+            if let r = c.repairedShape { w.varint(1); w.shape(r) } else { w.varint(0) }
+            w.varint(UInt64(v.warnings.count))
+            v.warnings.forEach { w.string($0) }
+        }
+        return w.bytes
+    }
+
+    /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).
+    public static func decode(_ bytes: [UInt8]) throws -> IncrementalState {
+        var r = Reader(bytes: bytes)
+        guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
+            throw Mismatch("\(fileName) is not a covgap side file")
+        }
+        r.at = magic.count
+        let version = try r.varint()
+        guard version == formatVersion else {
+            throw Mismatch("\(fileName) has format \(version), this covgap reads format \(formatVersion)")
+        }
+        let generator = try r.string()
+        let parameters = try r.string()
+        var inputs: [String: String] = [:]
+        for _ in 0..<(try r.count()) { let role = try r.string(); inputs[role] = try r.string() }
+        let operators = try (0..<(try r.count())).map { _ in try r.string() }
+        let zonePrint = try r.print()
+        let sectorPrints = try (0..<(try r.count())).map { _ in try r.print() }
+        let crsList = try (0..<(try r.count())).map { _ in try r.string() }
+        let villages = try (0..<(try r.count())).map { _ -> KeptVillage in
+            let g = try r.print(), p = try r.print()
+            let crsIndex = try r.count()
+            guard crsIndex < crsList.count else { throw Mismatch("\(fileName) is damaged") }
+            var last: Int32 = 0
+            let candidates = try (0..<(try r.count())).map { _ -> Int32 in
+                last += Int32(truncatingIfNeeded: try r.varint())
+                guard last >= 0, Int(last) < sectorPrints.count else { throw Mismatch("\(fileName) is damaged") }
+                return last
+            }
+            let area = try r.double()
+            let fractions = try r.doubles(), opFractions = try r.doubles()
+            guard let status = MobileStatus(rawValue: try r.string()) else { throw Mismatch("\(fileName) is damaged") }
+            let gaps = try (0..<(try r.count())).map { _ in (shape: try r.shape(), areaM2: try r.double()) }
+            var fixed: FixedAccess?
+            if try r.varint() == 1 {
+                guard let s = FixedStatus(rawValue: try r.string()) else { throw Mismatch("\(fileName) is damaged") }
+                fixed = FixedAccess(status: s, distanceM: try r.double(), nearest: try r.coordinate())
+            }
+            let centre = try r.coordinate()
+            let repaired = try r.varint() == 1 ? try r.shape() : nil
+            let warnings = try (0..<(try r.count())).map { _ in try r.string() }
+            let coverage = VillageCoverage(areaM2: area, fractions: fractions, operatorFractions: opFractions,
+                                           mobileStatus: status, gaps: gaps, fixed: fixed, centre: centre, repairedShape: repaired)
+            return KeptVillage(geometry: g, properties: p, crs: crsList[crsIndex], candidates: candidates,
+                               coverage: coverage, warnings: warnings)
+        }
+        guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
+        return IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
+                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages)
+    }
+
+    init(generator: String, parameters: String, inputs: [String: String], operators: [String], zonePrint: Fingerprint,
+         sectorPrints: [Fingerprint], villages: [KeptVillage]) {
+        self.generator = generator; self.parameters = parameters; self.inputs = inputs; self.operators = operators
+        self.zonePrint = zonePrint; self.sectorPrints = sectorPrints; self.villages = villages
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+        mutating func varint(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 { bytes.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
+            bytes.append(UInt8(v))
+        }
+        mutating func u64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(8 * k))) } }
+        mutating func double(_ d: Double) { u64(d.bitPattern) }
+        mutating func doubles(_ ds: [Double]) { varint(UInt64(ds.count)); ds.forEach { double($0) } }
+        mutating func coordinate(_ c: Coordinate) { double(c.x); double(c.y) }
+        mutating func string(_ s: String) { let u = Array(s.utf8); varint(UInt64(u.count)); bytes += u }
+        mutating func print(_ f: Fingerprint) { u64(f.a); u64(f.b) }
+        mutating func ring(_ r: [Coordinate]) { varint(UInt64(r.count)); r.forEach { coordinate($0) } }
+        mutating func shape(_ s: Shape) {
+            switch s {
+            case .point(let c): varint(1); coordinate(c)
+            case .multiPoint(let cs): varint(2); ring(cs)
+            case .lineString(let cs): varint(3); ring(cs)
+            case .multiLineString(let ls): varint(4); varint(UInt64(ls.count)); ls.forEach { ring($0) }
+            case .polygon(let rs): varint(5); varint(UInt64(rs.count)); rs.forEach { ring($0) }
+            case .multiPolygon(let ps):
+                varint(6); varint(UInt64(ps.count))
+                for p in ps { varint(UInt64(p.count)); p.forEach { ring($0) } }
+            case .geometryCollection(let gs): varint(7); varint(UInt64(gs.count)); gs.forEach { shape($0) }
+            }
+        }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var at = 0
+        static let damaged = Mismatch("\(fileName) is damaged")
+        mutating func varint() throws -> UInt64 {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                guard at < bytes.count, shift < 64 else { throw Self.damaged }
+                let b = bytes[at]; at += 1
+                v |= UInt64(b & 0x7f) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+        }
+        /// A count, no larger than the bytes left could hold.
+        mutating func count() throws -> Int {
+            let v = try varint()
+            guard v <= UInt64(bytes.count - at) else { throw Self.damaged }
+            return Int(v)
+        }
+        mutating func u64() throws -> UInt64 {
+            guard at + 8 <= bytes.count else { throw Self.damaged }
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(bytes[at + k]) << UInt64(8 * k) }
+            at += 8
+            return v
+        }
+        mutating func double() throws -> Double { Double(bitPattern: try u64()) }
+        mutating func doubles() throws -> [Double] { try (0..<(try count())).map { _ in try double() } }
+        mutating func coordinate() throws -> Coordinate { Coordinate(try double(), try double()) }
+        mutating func string() throws -> String {
+            let n = try count()
+            defer { at += n }
+            return String(decoding: bytes[at..<at + n], as: UTF8.self)
+        }
+        mutating func print() throws -> Fingerprint { Fingerprint(a: try u64(), b: try u64()) }
+        mutating func ring() throws -> [Coordinate] { try (0..<(try count())).map { _ in try coordinate() } }
+        mutating func shape(depth: Int = 0) throws -> Shape {
+            guard depth < 8 else { throw Self.damaged }
+            switch try varint() {
+            case 1: return .point(try coordinate())
+            case 2: return .multiPoint(try ring())
+            case 3: return .lineString(try ring())
+            case 4: return .multiLineString(try (0..<(try count())).map { _ in try ring() })
+            case 5: return .polygon(try (0..<(try count())).map { _ in try ring() })
+            case 6: return .multiPolygon(try (0..<(try count())).map { _ in try (0..<(try count())).map { _ in try ring() } })
+            case 7: return .geometryCollection(try (0..<(try count())).map { _ in try shape(depth: depth + 1) })
+            default: throw Self.damaged
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import XCTest
+
+/// `covgap analyze --since`: on a synthetic case with sites added, removed and moved and a village
+/// polygon changed, the reports are byte-identical to a full run's, and most villages were reused;
+/// another parameter or another version's side file gives a full run that says why.
+final class IncrementalTests: XCTestCase {
+    func inputs(_ dir: String) -> [String] {
+        ["--villages", "\(dir)/villages.geojson", "--sites", "\(dir)/sites.csv", "--fibre", "\(dir)/fibre.geojson",
+         "--places", "\(dir)/places.geojson", "--no-map"]
+    }
+
+    func reusedCount(_ r: CLI.Result) -> Int? {
+        guard let m = r.rawStderr.firstMatch(of: /reused (\d+) of (\d+) villages/) else { return nil }
+        return Int(m.1)
+    }
+
+    /// A copy of `from` with site S000001 removed, S000010 moved 0.01° north, a new site and a
+    /// vertex of the sixth village moved.
+    func edit(_ from: URL, to: URL) throws {
+        try FileManager.default.copyItem(at: from, to: to)
+        let sitesURL = to.appendingPathComponent("sites.csv")
+        var rows = try String(contentsOf: sitesURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = rows.removeFirst()
+        rows = rows.filter { !$0.hasPrefix("S000001,") }.map { row in
+            var f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if f[0] == "S000010" { f[3] = String(Double(f[3])! + 0.01) }
+            return f.joined(separator: ",")
+        }
+        rows.insert("SNEW01,Viettel,4G,10.30,104.90,90,65,", at: 5)
+        try ([header] + rows).joined(separator: "\n").appending("\n").write(to: sitesURL, atomically: true, encoding: .utf8)
+
+        let villagesURL = to.appendingPathComponent("villages.geojson")
+        var g = try JSONSerialization.jsonObject(with: Data(contentsOf: villagesURL)) as! [String: Any]
+        var features = g["features"] as! [[String: Any]]
+        var geometry = features[5]["geometry"] as! [String: Any]
+        XCTAssertEqual(geometry["type"] as? String, "Polygon")
+        var rings = geometry["coordinates"] as! [[[Double]]]
+        rings[0][3][0] += 0.002
+        geometry["coordinates"] = rings
+        features[5]["geometry"] = geometry
+        g["features"] = features
+        try JSONSerialization.data(withJSONObject: g).write(to: villagesURL)
+    }
+
+    func testSinceGivesTheFullRunsReports() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "400", "--seed", "7", "--out", "in"], in: dir).status, 0)
+        let first = try CLI.run(["analyze"] + inputs("in") + ["--out", "a"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertNil(reusedCount(first))
+
+        // Nothing changed: every village is reused, and the reports are the same.
+        let same = try CLI.run(["analyze"] + inputs("in") + ["--out", "same", "--since", "a"], in: dir)
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertEqual(reusedCount(same), 400)
+
+        try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
+        let full = try CLI.run(["analyze"] + inputs("in2") + ["--out", "full"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let since = try CLI.run(["analyze"] + inputs("in2") + ["--out", "since", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        XCTAssertEqual(since.stdout, full.stdout)
+        // The edits touch a few dozen villages: the rest were reused, the edited village was not.
+        let reused = try XCTUnwrap(reusedCount(since))
+        XCTAssertGreaterThan(reused, 300)
+        XCTAssertLessThan(reused, 399)
+        for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
+            let a = try Data(contentsOf: dir.appendingPathComponent("full/\(name)"))
+            let b = try Data(contentsOf: dir.appendingPathComponent("since/\(name)"))
+            XCTAssertEqual(a, b, name)
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("same/\(name)")), name)
+        }
+        XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.json")),
+                          try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
+    }
+
+    func testAnotherParameterOrVersionRunsInFull() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "60", "--seed", "3", "--out", "in"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["analyze"] + inputs("in") + ["--out", "a", "--quiet"], in: dir).status, 0)
+
+        let reach = try CLI.run(["analyze"] + inputs("in") + ["--out", "b", "--fibre-reach", "900", "--since", "a"], in: dir)
+        XCTAssertEqual(reach.status, 0, reach.stderr)
+        XCTAssertTrue(reach.stderr.contains("covgap: --since a: a full run: the model parameters differ"), reach.stderr)
+        XCTAssertNil(reusedCount(reach))
+        let fullReach = try CLI.run(["analyze"] + inputs("in") + ["--out", "c", "--fibre-reach", "900", "--quiet"], in: dir)
+        XCTAssertEqual(fullReach.status, 0)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("b/report.json")),
+                       try Data(contentsOf: dir.appendingPathComponent("c/report.json")))
+
+        // The same side file, as another version of covgap would have written it.
+        let side = dir.appendingPathComponent("a/report.reuse")
+        var bytes = [UInt8](try Data(contentsOf: side))
+        let from = Array("covgap 1.0".utf8), to = Array("covgap 0.9".utf8)
+        let at = try XCTUnwrap((0...(bytes.count - from.count)).first { Array(bytes[$0..<$0 + from.count]) == from })
+        bytes.replaceSubrange(at..<at + from.count, with: to)
+        try Data(bytes).write(to: side)
+        let other = try CLI.run(["analyze"] + inputs("in") + ["--out", "d", "--since", "a"], in: dir)
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stderr.contains("a full run: it was made by covgap 0.9, this is covgap 1.0"), other.stderr)
+        XCTAssertNil(reusedCount(other))
+
+        // Cut short: a full run, not a crash.
+        try Data(bytes.prefix(bytes.count / 2)).write(to: side)
+        let cut = try CLI.run(["analyze"] + inputs("in") + ["--out", "e", "--since", "a", "--quiet"], in: dir)
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        XCTAssertTrue(cut.stderr.contains("report.reuse is damaged"), cut.stderr)
+    }
+}
