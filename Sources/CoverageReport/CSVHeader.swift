@@ -1,17 +1,6 @@
 import Coverage
 
 extension Report {
-    /// report.csv's header in `language`: the same columns in the same order as the English one,
-    /// named as planners write them; operator columns keep the operator's name. Cell values
-    /// (status codes, numbers) are the same in every language.
-    func csvHeader(_ language: Language, operators: [String]) -> [String] {
-        var header = ["id", "name", "commune", "district", "households", "area_m2"].map { Self.csvColumn($0, language) }
-        header += CoverageClass.allCases.map { Self.csvColumn($0.rawValue, language) }
-        header += operators
-        header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"].map { Self.csvColumn($0, language) }
-        header += measureColumns().map { Self.csvColumn($0, language) }
-        return header
-    }
 
     /// One column's name in `language` (the English name is the column's key).
     static func csvColumn(_ key: String, _ language: Language) -> String {

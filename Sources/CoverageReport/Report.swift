@@ -230,27 +230,6 @@ public struct Report: Sendable {
 
     // MARK: report.csv
 
-    public func csv() -> [UInt8] {
-        var header = ["id", "name", "commune", "district", "households", "area_m2"]
-        header += CoverageClass.allCases.map(\.rawValue)
-        header += result.operators
-        header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
-        header += measureColumns()
-        // Text cells (names, ids, operator names as column names) never start a formula.
-        let text = CSVWriter.formulaSafe
-        var w = CSVWriter(header: (language == .en ? header : csvHeader(language, operators: result.operators)).map(text))
-        let scale = pow(10, Double(precision))
-        func coord(_ x: Double) -> String { jsonNumberText((x * scale).rounded() / scale) }
-        for (i, (v, r)) in villages.enumerated() {
-            var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
-                       jsonNumberText(round2(r.areaM2))]
-            row += r.fractions.map { jsonNumberText(round6($0)) }
-            row += r.operatorFractions.map { jsonNumberText(round6($0)) }
-            row += [r.mobileStatus.rawValue, r.fixed?.status.rawValue ?? "", r.fixed.map { jsonNumberText(round2($0.distanceM)) } ?? "",
-                    coord(r.centre.x), coord(r.centre.y)]
-            row += measureFields(i)
-            w.append(row)
-        }
-        return w.bytes
-    }
+    /// report.csv as Excel reads it (see `ReportTable.swift`).
+    public func csv() -> [UInt8] { csv(dialect: .standard) }
 }

@@ -13,23 +13,41 @@ public enum CSVDialect: String, CaseIterable, Sendable {
 
 extension Report {
     /// report.csv: one row per village, each fraction followed by its percentage (two decimals)
-    /// and the area in m² by its hectares, so that a planner reads the table without formulas.
+    /// and the area in m² by its hectares, so that a planner reads the table without formulas;
+    /// then the household and speed columns when those were measured. Column names follow the
+    /// report's language; text cells never start a formula (OWASP); numbers follow the dialect.
     public func csv(dialect: CSVDialect) -> [UInt8] {
         var header = ["id", "name", "commune", "district", "households", "area_m2", "area_ha"]
         for name in CoverageClass.allCases.map(\.rawValue) + result.operators { header += [name, "\(name)_pct"] }
         header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
+        header += measureColumns()
         let vi = dialect == .excelVI
-        var w = CSVWriter(header: header, separator: vi ? 0x3B : 0x2C, byteOrderMark: true)
+        let text = CSVWriter.formulaSafe
+        var w = CSVWriter(header: header.map { text(csvName($0)) }, separator: vi ? 0x3B : 0x2C, byteOrderMark: true)
         func number(_ text: String) -> String { vi ? text.replacingOccurrences(of: ".", with: ",") : text }
         func fraction(_ f: Double) -> [String] { [number(jsonNumberText(round6(f))), number(fixed(f * 100, 2))] }
-        for (v, r) in villages {
-            var row = [v.id, v.name, v.commune ?? "", v.district ?? "", v.households.map(jsonNumberText) ?? "",
+        for (i, (v, r)) in villages.enumerated() {
+            var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
                        number(jsonNumberText(round2(r.areaM2))), number(fixed(r.areaM2 / 10_000, 4))]
             for f in r.fractions + r.operatorFractions { row += fraction(f) }
             row += [r.mobileStatus.rawValue, r.fixed?.status.rawValue ?? "", r.fixed.map { number(jsonNumberText(round2($0.distanceM))) } ?? "",
                     number(fixed(r.centre.x, precision)), number(fixed(r.centre.y, precision))]
+            row += measureFields(i).map { Double($0) != nil ? number($0) : $0 }
             w.append(row)
         }
         return w.bytes
+    }
+
+    /// A column's name in the report's language: operator names as they are, `X_pct` as X's name
+    /// with "(%)" in Vietnamese.
+    func csvName(_ key: String) -> String {
+        guard language != .en, !result.operators.contains(key) else { return key }
+        if key == "area_ha" { return "diện tích (ha)" }
+        if key.hasSuffix("_pct") {
+            let base = String(key.dropLast(4))
+            if result.operators.contains(base) { return base + " (%)" }
+            if CoverageClass(rawValue: base) != nil { return Self.csvColumn(base, language) + " (%)" }
+        }
+        return Self.csvColumn(key, language)
     }
 }
