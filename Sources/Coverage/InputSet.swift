@@ -58,7 +58,7 @@ public struct InputSet: Sendable {
                 var isFolder: ObjCBool = false
                 let folder = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) && isFolder.boolValue
                 // A database, or a folder of Shapefiles, has no one file to hash.
-                return source.isDatabase || folder ? [] : try InputFile.read(source.path)
+                return source.isDatabase || folder ? [] : try InputFile.read(source.path, binary: true)
             }
         }
         let slots = Locked([Result<(Part, InputFileInfo, [String]), Error>?](repeating: nil, count: files.count))

@@ -20,8 +20,10 @@ public enum InputFile {
     /// a device (/dev/zero) or a directory is refused before any byte is read, a file larger than
     /// `maxSize` is refused from its size, and one whose first bytes are binary (a NUL byte,
     /// UTF-16 or UTF-32) is refused before the rest is read. With `followSymlinks` false a
-    /// symbolic link is refused too (files that a report names rather than the user).
-    public static func read(_ path: String, followSymlinks: Bool = true) throws -> [UInt8] {
+    /// symbolic link is refused too (files that a report names rather than the user). With
+    /// `binary` true the first bytes are not checked (a GeoPackage or a Shapefile, read for its
+    /// fingerprint; GDAL reads its content).
+    public static func read(_ path: String, followSymlinks: Bool = true, binary: Bool = false) throws -> [UInt8] {
         // O_NONBLOCK: opening a FIFO with no writer must not block; it is refused below.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else {
@@ -58,10 +60,10 @@ public enum InputFile {
                 }
                 if n == 0 { break }
                 got += n
-                if !checked && (got >= TextEncoding.prefixLength || got == size) {
+                if !checked && (binary || got >= TextEncoding.prefixLength || got == size) {
                     checked = true
                     initialized = 0
-                    try TextEncoding.checkPrefix(UnsafeBufferPointer(start: buffer.baseAddress, count: got), source: path)
+                    if !binary { try TextEncoding.checkPrefix(UnsafeBufferPointer(start: buffer.baseAddress, count: got), source: path) }
                 }
             }
             initialized = got

@@ -124,7 +124,8 @@ final class BundledAnalysisTests: XCTestCase {
         let (dir, _) = try analyzeBundled()
         let csv = try String(contentsOf: dir.appendingPathComponent("report.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        XCTAssertTrue(lines[0].hasPrefix("id,name,commune,district,households,area_m2,mobile,broadband,2G,3G,4G,5G,"))
+        // A byte-order mark for Excel, then each fraction beside its percentage.
+        XCTAssertTrue(lines[0].hasPrefix("id,name,commune,district,households,area_m2,area_ha,mobile,mobile_pct,broadband,broadband_pct,2G,2G_pct,"), String(lines[0]))
         let o2 = try XCTUnwrap(lines.first { $0.contains(",Làng O2,") })
         XCTAssertTrue(o2.contains(",Làng O2,Xã Vĩnh Kim,Huyện Vĩnh Thạnh,"), String(o2))
         XCTAssertTrue(o2.contains(",uncovered,unavailable,"), String(o2))

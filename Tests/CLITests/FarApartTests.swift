@@ -68,7 +68,8 @@ final class FarApartTests: XCTestCase {
         try write(dir, villages: Self.near + [Self.stray])
         let r = try CovgapProcess.run(["plan", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre", "fibre.geojson"], in: dir)
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stderr, "covgap: the villages lie in 2 UTM zones (EPSG:32649, EPSG:32723) and a plan is made in one; plan each zone's villages on their own\n")
+        XCTAssertEqual(r.stderrLines.filter { !$0.hasPrefix("covgap: warning:") },
+                       ["covgap: the villages lie in 2 UTM zones (EPSG:32649, EPSG:32723) and a plan is made in one; plan each zone's villages on their own"])
         try write(dir, villages: Self.near)
         XCTAssertEqual(try CovgapProcess.run(["plan", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre", "fibre.geojson"], in: dir).status, 0)
     }

@@ -54,7 +54,10 @@ final class HostileInputTests: XCTestCase {
         let start = Date()
         assertRefused(try analyze(villages: "/dev/zero"), "/dev/zero: is a device, not a regular file")
         XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
-        assertRefused(try analyze(sites: "."), ".: is a directory, not a file")
+        // A folder is a GDAL source (a folder of Shapefiles); this one holds no vector data.
+        let folder = try analyze(sites: ".")
+        XCTAssertEqual(folder.status, 2)
+        XCTAssertTrue(folder.stderr.hasPrefix("covgap: .: cannot open: GDAL error: "), folder.stderr)
     }
 
     func testSparseFileOfThreeGigabytesIsRefusedFromItsSize() throws {

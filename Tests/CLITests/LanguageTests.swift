@@ -28,9 +28,7 @@ final class LanguageTests: XCTestCase {
         let en = try String(contentsOf: try BundledReport.folder().appendingPathComponent("report.csv"), encoding: .utf8)
         let viLines = vi.split(separator: "\n", omittingEmptySubsequences: false)
         let enLines = en.split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(viLines[0], "mã,thôn/làng,xã/phường,huyện,số hộ,diện tích (m²),phủ sóng di động,phủ sóng băng rộng di động (3G trở lên),"
-            + "phủ sóng 2G,phủ sóng 3G,phủ sóng 4G,phủ sóng 5G,MobiFone,Vietnamobile,Viettel,VinaPhone,trạng thái sóng di động,"
-            + "băng rộng cố định,khoảng cách đến cáp quang (m),kinh độ tâm,vĩ độ tâm")
+        XCTAssertEqual(viLines[0], "mã,thôn/làng,xã/phường,huyện,số hộ,diện tích (m²),diện tích (ha),phủ sóng di động,phủ sóng di động (%),phủ sóng băng rộng di động (3G trở lên),phủ sóng băng rộng di động (3G trở lên) (%),phủ sóng 2G,phủ sóng 2G (%),phủ sóng 3G,phủ sóng 3G (%),phủ sóng 4G,phủ sóng 4G (%),phủ sóng 5G,phủ sóng 5G (%),MobiFone,MobiFone (%),Vietnamobile,Vietnamobile (%),Viettel,Viettel (%),VinaPhone,VinaPhone (%),trạng thái sóng di động,băng rộng cố định,khoảng cách đến cáp quang (m),kinh độ tâm,vĩ độ tâm")
         XCTAssertEqual(enLines[0].split(separator: ",").count, viLines[0].split(separator: ",").count)
         XCTAssertEqual(Array(viLines.dropFirst()), Array(enLines.dropFirst()))
     }

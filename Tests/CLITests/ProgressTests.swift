@@ -51,7 +51,9 @@ final class ProgressTests: XCTestCase {
         let r = try CLI.run(arguments + ["--quiet"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.rawStderr, "")
+        // No progress or information line; the warnings about defaults stay (they are not progress).
+        XCTAssertFalse(r.rawStderr.contains("covgap ▸"), r.rawStderr)
+        XCTAssertTrue(r.rawStderr.split(separator: "\n").allSatisfy { $0.hasPrefix("covgap: warning:") }, r.rawStderr)
     }
 
     func testTopCutsTheGapList() throws {

@@ -177,20 +177,22 @@ final class TextReportTests: XCTestCase {
     // MARK: report.csv
 
     func testCSV() {
+        // A byte-order mark for Excel; each fraction beside its percentage (two decimals), the area
+        // in m² beside its hectares, centres at the report's precision.
         let csv = String(decoding: Self.report().csv(), as: UTF8.self)
         XCTAssertEqual(csv.components(separatedBy: "\n"), [
-            "id,name,commune,district,households,area_m2,mobile,broadband,2G,3G,4G,5G,MobiFone,Viettel,mobile_status,fixed_status,fibre_distance_m,center_lon,center_lat",
-            "V1,Thôn Một,Cát Tiến,Phù Cát,100,1234567.89,1,1,0,0,1,0.96,1,0.5,covered,available,250,109.123457,14",
-            "V2,Thôn Hai,Cát Hải,Phù Cát,50,1000000,0.5,0.5,0,0,0.5,0,0.5,0,partial,unavailable,800,109.2,13.9",
-            "V3,Làng Ba,Phước Sơn,Tuy Phước,,1000000,0.02,0,0.02,0,0,0,0.02,0,uncovered,available,10,109.3,14.3",
-            "V4,Thôn Bốn,Cát Tiến,Phù Cát,30,1000000,0.96,0.96,0,0,0.96,0,0,0.96,covered,unavailable,1234.5,109.4,14.4",
-            "V5,Xóm Năm,,,20,1000000,0.3,0.3,0,0.3,0,0,0.3,0,partial,available,100,109.5,14.5",
-            "V6,Thôn Sáu,Phước Sơn,Tuy Phước,0,1000000,0,0,0,0,0,0,0,0,uncovered,unavailable,25000,109.6,14.6",
+            "\u{FEFF}id,name,commune,district,households,area_m2,area_ha,mobile,mobile_pct,broadband,broadband_pct,2G,2G_pct,3G,3G_pct,4G,4G_pct,5G,5G_pct,MobiFone,MobiFone_pct,Viettel,Viettel_pct,mobile_status,fixed_status,fibre_distance_m,center_lon,center_lat",
+            "V1,Thôn Một,Cát Tiến,Phù Cát,100,1234567.89,123.4568,1,100,1,100,0,0,0,0,1,100,0.96,96,1,100,0.5,50,covered,available,250,109.123457,14",
+            "V2,Thôn Hai,Cát Hải,Phù Cát,50,1000000,100,0.5,50,0.5,50,0,0,0,0,0.5,50,0,0,0.5,50,0,0,partial,unavailable,800,109.2,13.9",
+            "V3,Làng Ba,Phước Sơn,Tuy Phước,,1000000,100,0.02,2,0,0,0.02,2,0,0,0,0,0,0,0.02,2,0,0,uncovered,available,10,109.3,14.3",
+            "V4,Thôn Bốn,Cát Tiến,Phù Cát,30,1000000,100,0.96,96,0.96,96,0,0,0,0,0.96,96,0,0,0,0,0.96,96,covered,unavailable,1234.5,109.4,14.4",
+            "V5,Xóm Năm,,,20,1000000,100,0.3,30,0.3,30,0,0,0.3,30,0,0,0,0,0.3,30,0,0,partial,available,100,109.5,14.5",
+            "V6,Thôn Sáu,Phước Sơn,Tuy Phước,0,1000000,100,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,uncovered,unavailable,25000,109.6,14.6",
             "",
         ])
         // Without a fibre layer the fixed columns are empty.
         let noFibre = String(decoding: Self.report(fibre: false).csv(), as: UTF8.self).components(separatedBy: "\n")
-        XCTAssertEqual(noFibre[2], "V2,Thôn Hai,Cát Hải,Phù Cát,50,1000000,0.5,0.5,0,0,0.5,0,0.5,0,partial,,,109.2,13.9")
+        XCTAssertEqual(noFibre[2], "V2,Thôn Hai,Cát Hải,Phù Cát,50,1000000,100,0.5,50,0.5,50,0,0,0,0,0.5,50,0,0,0.5,50,0,0,partial,,,109.2,13.9")
     }
 
     // MARK: report.json
@@ -311,7 +313,7 @@ final class TextReportVietnameseTests: XCTestCase {
         let english = String(decoding: report.csv(), as: UTF8.self).components(separatedBy: "\n")
         report.language = .vi
         let vietnamese = String(decoding: report.csv(), as: UTF8.self).components(separatedBy: "\n")
-        XCTAssertTrue(vietnamese[0].hasPrefix("mã,thôn/làng,xã/phường,huyện,số hộ,diện tích (m²),phủ sóng di động,"), vietnamese[0])
+        XCTAssertTrue(vietnamese[0].hasPrefix("\u{FEFF}mã,thôn/làng,xã/phường,huyện,số hộ,diện tích (m²),diện tích (ha),phủ sóng di động,"), vietnamese[0])
         XCTAssertEqual(vietnamese[0].split(separator: ",").count, english[0].split(separator: ",").count)
         XCTAssertEqual(Array(vietnamese.dropFirst()), Array(english.dropFirst()))
     }
