@@ -171,15 +171,16 @@ extension Report {
     /// The counts behind a figure: " (999/1000)", " of 384871".
     func figureDetail(_ figure: String, _ s: JSONObject) -> String {
         let parts = figure.split(separator: ".").map(String.init)
-        func n(_ path: String...) -> String? {
+        func number(_ path: [String]) -> Double? {
             // One step at a time: Swift 6.3's optimiser crashes on `v = v?[p]` here (release builds).
             var v = JSONValue.object(s)
             for p in path {
                 guard let next = v[p] else { return nil }
                 v = next
             }
-            return v.doubleValue.map(jsonNumberText)
+            return v.doubleValue
         }
+        func n(_ path: String...) -> String? { number(path).map(jsonNumberText) }
         guard parts.count >= 2 else { return "" }
         let section = parts[0], item = parts[1]
         switch (section, item) {
@@ -193,18 +194,16 @@ extension Report {
         case ("quality", _):
             if parts.count == 3, parts[2] == "mean_mbps" {
                 // Tiles shared between villages by area give fractional counts: whole tests here.
-                var v: JSONValue? = .object(s)
-                for p in [section, item, "tests"] { v = v?[p] }
-                return v?.doubleValue.map { n in language.pick(" (\(Int(n.rounded())) tests)", " (\(Int(n.rounded())) lần đo)") } ?? ""
+                guard let tests = number([section, item, "tests"]) else { return "" }
+                let whole = Int(tests.rounded())
+                return language.pick(" (\(whole) tests)", " (\(whole) lần đo)")
             }
             return n(section, item, "villages_with_data").map { language.pick(" of ", " trên ") + $0 } ?? ""
         default:
             guard CoverageClass(rawValue: section) != nil else { return "" }
             if item == "any_signal_pct" {
                 // Villages with signal: covered or partly covered.
-                var o: JSONValue? = .object(s)
-                o = o?[section]
-                guard let c = o?["covered"]?.doubleValue, let p = o?["partial"]?.doubleValue else { return "" }
+                guard let c = number([section, "covered"]), let p = number([section, "partial"]) else { return "" }
                 return " (\(Int(c + p))/\(summary.all.villages))"
             }
             guard item == "covered_pct" else { return "" }
