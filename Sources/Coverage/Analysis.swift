@@ -153,44 +153,37 @@ public struct CoverageAnalysis {
             // error when it comes near the zone's villages, and left out when it is far from all.
             let projected: [ProjectedFootprint?]
             if flat {
-                // Sectors of one antenna position and direction share their arcs' geodesics; when one
-                // cannot be projected, the sector-by-sector pass below says which.
+                // Sectors of one antenna position and direction share their arcs' geodesics.
                 let groups = Self.antennaGroups(nearZone.map { sectors[$0] })
                 progress?.start(stage("footprints"), total: groups.count)
-                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress) { g -> [ProjectedFootprint?]? in
+                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress) { g -> [Result<ProjectedFootprint?, Error>] in
                     let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
                     let rings = perZone ? groups[g].map { lonLatRings[nearZone[$0]] }
                                         : Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)
-                    var out: [ProjectedFootprint?] = []
-                    for (m, ring) in rings.enumerated() {
+                    return zip(members, zip(rings, radii)).map { s, ringAndRadius in
+                        let (ring, radius) = ringAndRadius
                         do {
-                            out.append(ProjectedFootprint(members[m], ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                                          radius: radii[m]))
+                            return .success(ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
+                                                               radius: radius))
                         } catch {
-                            guard let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) else { return nil }
-                            out.append(nil)
+                            if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return .success(nil) }
+                            return .failure(error)
                         }
                     }
-                    return out
                 }
+                // The sector named in an error is the first in the file that fails, as one by one.
                 var fromGroups = [ProjectedFootprint?](repeating: nil, count: nearZone.count)
-                var failed = false
-                for (g, footprints) in made.enumerated() {
-                    guard let footprints else { failed = true; break }
-                    for (k, f) in zip(groups[g], footprints) { fromGroups[k] = f }
-                }
-                projected = failed ? try parallelMap(nearZone.count, jobs: jobs, chunk: 256) { k -> ProjectedFootprint? in
-                    let s = sectors[nearZone[k]]
-                    let ring = perZone ? lonLatRings[nearZone[k]]
-                                       : Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-                    do {
-                        return ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                                  radius: parameters.radius(for: s))
-                    } catch {
-                        if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return nil }
-                        throw input.sectorError(nearZone[k], field: "lat, lon", error)
+                var firstFailure: (k: Int, error: Error)?
+                for (g, results) in made.enumerated() {
+                    for (k, result) in zip(groups[g], results) {
+                        switch result {
+                        case .success(let f): fromGroups[k] = f
+                        case .failure(let e): if firstFailure.map({ k < $0.k }) ?? true { firstFailure = (k, e) }
+                        }
                     }
-                } : fromGroups
+                }
+                if let firstFailure { throw input.sectorError(nearZone[firstFailure.k], field: "lat, lon", firstFailure.error) }
+                projected = fromGroups
             } else {
                 progress?.start(stage("footprints"), total: nearZone.count)
                 let built = try ProjectedFootprint.model(nearZone.map { sectors[$0] }, parameters: parameters, crs: crs, jobs: jobs)
