@@ -59,7 +59,7 @@ let package = Package(
         ),
         // Shared test geometry (a UTM frame in Bình Định).
         .target(name: "TestSupport", dependencies: ["Coverage", "Geo"], path: "Tests/Support"),
-        .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
         .testTarget(name: "FileCommitTests", dependencies: ["FileCommit"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "FileCommit"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "TestSupport", "GeoIO", "Geo"]),

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Geo
 
 /// The raster reader against files GDAL itself wrote (gdal_translate from an ESRI ASCII grid) and
@@ -18,22 +19,8 @@ final class RasterTests: XCTestCase {
         try text.write(toFile: asc, atomically: true, encoding: .utf8)
         let ext = format == "GTiff" ? "tif" : "vrt"
         let out = dir.appendingPathComponent("\(name).\(ext)").path
-        try run("/usr/bin/gdal_translate", ["-q", "-of", format, "-a_srs", crs, asc, out])
+        try DEMFile.runTool("/usr/bin/gdal_translate", ["-q", "-of", format, "-a_srs", crs, asc, out])
         return out
-    }
-
-    @discardableResult
-    static func run(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw GeoError.invalidInput("\(tool) \(args) exited \(p.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
     }
 
     func testGridNoDataAndBilinear() throws {
@@ -77,7 +64,7 @@ final class RasterTests: XCTestCase {
             let x = 800_000 + 30 * (Double(col) + 0.5), y = 1_550_600 - 30 * (Double(row) + 0.5)
             let ll = try toLonLat.transform(Coordinate(x, y))
             let ours = try XCTUnwrap(try r.height(lon: ll.x, lat: ll.y))
-            let gdal = try Self.run("/usr/bin/gdallocationinfo", ["-valonly", "-wgs84", path, String(ll.x), String(ll.y)])
+            let gdal = try DEMFile.runTool("/usr/bin/gdallocationinfo", ["-valonly", "-wgs84", path, String(ll.x), String(ll.y)])
             XCTAssertEqual(ours, Double(gdal.trimmingCharacters(in: .whitespacesAndNewlines))!, accuracy: 1e-6)
             XCTAssertEqual(ours, rows[row][col], accuracy: 1e-6)
         }
@@ -122,7 +109,7 @@ final class RasterTests: XCTestCase {
         XCTAssertEqual(r.cell(column: 0, row: 1), 4.5)
         XCTAssertNil(r.cell(column: 2, row: 0))
         // gdalinfo, an independent reader, sees the same statistics (no-data excluded): min 1, max 6.
-        let info = try Self.run("/usr/bin/gdalinfo", ["-stats", "-json", path])
+        let info = try DEMFile.runTool("/usr/bin/gdalinfo", ["-stats", "-json", path])
         XCTAssertTrue(info.contains("\"minimum\":1.0") || info.contains("\"minimum\": 1.0"), info)
         XCTAssertTrue(info.contains("\"noDataValue\":-32768.0") || info.contains("\"noDataValue\": -32768.0"), info)
     }
