@@ -10,6 +10,10 @@ import PackageDescription
 //   GeoIO · FileCommit
 //   Geo
 //   CGEOS · CPROJ · CGDAL
+// The geometry and radio model run optimised in debug builds too: the tests run the bundled
+// analysis (terrain included) many times, and unoptimised it takes twenty times as long.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "covgap",
     platforms: [.macOS(.v13)],
@@ -25,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]),
         // Interop and planar geometry: the only module that touches GEOS, PROJ and GDAL pointers.
-        .target(name: "Geo", dependencies: ["CGEOS", "CPROJ", "CGDAL"]),
+        .target(name: "Geo", dependencies: ["CGEOS", "CPROJ", "CGDAL"], swiftSettings: optimisedInDebug),
         // All-or-nothing output files, interrupt clean-up, SHA-256 fingerprints.
         .target(name: "FileCommit"),
         // The terminal: progress bars or one line per stage, and what the run says on standard error.
@@ -33,7 +37,7 @@ let package = Package(
         // File formats: JSON, GeoJSON (RFC 7946), CSV, text encodings. Knows formats, not telecoms.
         .target(name: "GeoIO", dependencies: ["Geo", "FileCommit"]),
         // The coverage model: villages, sites, sectors, fibre, places; loading, footprints, overlay, summaries.
-        .target(name: "Coverage", dependencies: ["Geo", "GeoIO", "FileCommit"]),
+        .target(name: "Coverage", dependencies: ["Geo", "GeoIO", "FileCommit"], swiftSettings: optimisedInDebug),
         // The report schema: report.json, report.geojson, report.csv and the text table, written and read back.
         .target(name: "CoverageReport", dependencies: ["Coverage", "GeoIO", "Geo"]),
         // The CI gate: requirements on a saved report, baselines, diffs, JUnit.

@@ -26,6 +26,14 @@ struct ReachIndex: Sendable {
         })
     }
 
+    /// Whether the link of any sector whose reach and beam hold `point` (lon/lat) closes there.
+    func covers(_ point: Coordinate) throws -> Bool {
+        for i in boxes.query(Bounds(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)).sorted() where models[i].inBeam(point) {
+            if try models[i].link(to: point, parameters: parameters).covered { return true }
+        }
+        return false
+    }
+
     /// The best link to `centre` among sectors whose reach and beam hold it: the largest margin (MAPL minus
     /// loss; line of sight first in `los`), ties to the nearer sector and then the first in the file.
     func best(to centre: Coordinate) throws -> BestLink? {

@@ -14,6 +14,7 @@ public struct FieldNames: Sendable {
 
     /// The fields `--field` may name.
     public static let known = ["site_id", "operator", "lat", "lon", "tech", "azimuth", "beamwidth", "radius_m", "frequency_mhz",
+                               "height_m", "eirp_dbm", "environment",
                                "id", "name", "commune", "district", "province", "population", "households", "category"]
 
     /// Built-in spellings, as `key` gives them (the field's own name is always one of them).
@@ -27,6 +28,9 @@ public struct FieldNames: Sendable {
         "beamwidth": ["beamwidth", "hbw", "dorongbupsong", "dorongbup", "bupsong"],
         "radius_m": ["radiusm", "radius", "bankinh", "bankinhm", "bankinhphusong"],
         "frequency_mhz": ["frequencymhz", "frequency", "freq", "bangtan", "tanso", "tansomhz", "bangtanmhz"],
+        "height_m": ["heightm", "height", "antennaheight", "docao", "docaoanten", "docaoangten"],
+        "eirp_dbm": ["eirpdbm", "eirp", "congsuatphat", "congsuatbucxa"],
+        "environment": ["environment", "clutter", "moitruong", "khuvuc"],
         "id": ["id", "mathon", "ma"],
         "name": ["name", "ten", "tenthon"],
         "commune": ["commune", "xa", "phuongxa"],

@@ -87,6 +87,8 @@ extension Fingerprint {
         var f = Fingerprint()
         f.add(s.siteID); f.add(s.operator); f.add(s.tech.rawValue); f.add(s.location)
         f.add(s.azimuth); f.add(s.beamwidth); f.add(s.radius); f.add(s.positionUncertainty)
+        // The link budget's columns: a new antenna height or power changes the footprint.
+        f.add(s.heightM); f.add(s.frequencyMHz); f.add(s.eirpDBm); f.add(s.environment?.rawValue)
         return f
     }
 }

@@ -25,7 +25,7 @@ public struct IncrementalIndex: Sendable {
     public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int) throws {
         let sectors = input.sectors, villages = input.villages
         sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
-        let boxes = sectors.map { Self.reach(of: $0, radius: parameters.radius(for: $0)) }
+        let boxes = sectors.map { Self.reach(of: $0, parameters: parameters) }
         let index = BoundsIndex(boxes)
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]
@@ -52,11 +52,11 @@ public struct IncrementalIndex: Sendable {
         operators = Array(Set(sectors.map(\.operator))).sorted()
     }
 
-    /// A lon/lat box holding every point within `radius` metres (geodesic) of the sector, with a
-    /// fifth to spare: a degree of latitude is at least 110,574 m, of longitude at least
-    /// 111,319 m · cos(latitude).
-    static func reach(of s: Sector, radius: Double) -> Bounds {
-        let r = radius * 1.2 + 1
+    /// A lon/lat box holding every point the sector can cover under the radio model (its radius,
+    /// or its link budget's reach on flat ground, which terrain only shortens), with a fifth to
+    /// spare: a degree of latitude is at least 110,574 m, of longitude at least 111,319 m · cos(latitude).
+    static func reach(of s: Sector, parameters: AnalysisParameters) -> Bounds {
+        let r = SectorModel(s, parameters: parameters).reach(parameters: parameters) * 1.2 + 1
         let dLat = r / 110_000
         let lat = s.location.y
         let maxLat = min(90, abs(lat) + dLat)
@@ -78,7 +78,7 @@ public struct IncrementalIndex: Sendable {
         for i in villages { for c in candidates[i] { needed[Int(c)] = true } }
         let places = input.places ?? []
         if !places.isEmpty {
-            let index = BoundsIndex(input.sectors.map { Self.reach(of: $0, radius: parameters.radius(for: $0)) })
+            let index = BoundsIndex(input.sectors.map { Self.reach(of: $0, parameters: parameters) })
             for p in places {
                 guard let b = p.shape.bounds else { continue }
                 let gx = b.width * 0.2 + 1e-4, gy = b.height * 0.2 + 1e-4

@@ -145,7 +145,8 @@ public struct InputSet: Sendable {
     }
 
     static let villageFields = ["id", "name", "commune", "district", "province", "population", "households"]
-    static let siteFields = ["site_id", "operator", "lat", "lon", "tech", "azimuth", "beamwidth", "radius_m", "frequency_mhz"]
+    static let siteFields = ["site_id", "operator", "lat", "lon", "tech", "azimuth", "beamwidth", "radius_m", "frequency_mhz",
+                             "height_m", "eirp_dbm", "environment"]
     static let numericSiteFields = ["lat", "lon", "azimuth", "beamwidth", "radius_m", "frequency_mhz"]
 
     /// A file or database GDAL reads: every layer for fibre (and a warning saying so when there are
@@ -254,6 +255,8 @@ public struct LoadedInputs: Sendable {
 /// a folder above the executable (so `swift run` and an installed binary both find it).
 public enum BundledData {
     public static let folder = "GeoData/binh-dinh"
+    /// The bundled terrain: analyze and plan use it on the bundled data unless told otherwise.
+    public static let demFile = "dem.tif"
 
     /// The folder's absolute path.
     public static func locate() throws -> String {

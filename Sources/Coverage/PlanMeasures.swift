@@ -25,11 +25,15 @@ public struct PlanMeasures: Sendable {
 }
 
 /// Whether points get mobile signal and fixed broadband: a point has mobile signal when a sector
-/// footprint of any technology covers it, and fixed broadband when fibre lies within reach.
+/// footprint of any technology covers it (under a propagation model, when the link from a sector
+/// within reach closes at the point, as `best_link` judges a village's centre), and fixed
+/// broadband when fibre lies within reach.
 public struct PointAccess: Sendable {
     let sectors: [Sector]
     let footprints: [ProjectedFootprint]
     let index: BoundsIndex
+    /// The sectors by reach under a propagation model; nil for flat wedges.
+    let links: ReachIndex?
     let fibre: SpatialIndex?
     let reach: Double
     let crs: String
@@ -38,7 +42,9 @@ public struct PointAccess: Sendable {
     public init(input: AnalysisInput, parameters: AnalysisParameters, crs: String) throws {
         sectors = input.sectors
         let projection = try Projection.cached(from: "EPSG:4326", to: crs)
-        footprints = try sectors.map { s in
+        let flat = parameters.radio.mode == .fixed
+        links = flat ? nil : ReachIndex(sectors: sectors, parameters: parameters)
+        footprints = try (flat ? sectors : []).map { s in
             let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
             return ProjectedFootprint(s, ring: try projection.transformed(ring), radius: parameters.radius(for: s))
         }
@@ -57,6 +63,9 @@ public struct PointAccess: Sendable {
 
     /// Whether a sector footprint of any technology covers the point (working CRS), its edge included.
     public func covered(_ xy: Coordinate) throws -> Bool {
+        if let links {
+            return try links.covers(try Projection.cached(from: "EPSG:4326", to: crs).transform(xy, inverse: true))
+        }
         let box = Bounds(minX: xy.x, minY: xy.y, maxX: xy.x, maxY: xy.y)
         var point: Geometry?
         for f in index.query(box) where footprints[f].bounds.contains(box) {

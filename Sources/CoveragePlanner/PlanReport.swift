@@ -32,7 +32,7 @@ public struct PlanReport: Sendable {
     public func sitesRows() -> [[String]] {
         plan.sites.map { s in
             [s.sector.siteID, s.sector.operator, String(format: "%.6f", s.sector.location.y), String(format: "%.6f", s.sector.location.x),
-             s.sector.tech.rawValue, "", "360", jsonNumberText(s.radius)]
+             s.sector.tech.rawValue, "", "360", jsonNumberText(s.radius.rounded(.down))]
         }
     }
 
@@ -55,7 +55,8 @@ public struct PlanReport: Sendable {
                 : L.pick("New sites: none of the \(plan.candidateCount) candidate points covers any gap.\n",
                          "Trạm mới: không điểm nào trong \(plan.candidateCount) điểm ứng viên phủ được vùng lõm sóng.\n")
         } else {
-            let radius = o.radius(p)
+            // Under a radio model each site reaches as far as its link budget does on flat ground.
+            let radius = plan.sites.first.map { $0.radius.rounded(.down) } ?? o.radius(p)
             out += L.pick("New sites (\(o.tech.rawValue) omnidirectional, radius \(km(radius)); best \(plan.sites.count) of \(plan.candidateCount) candidate points):\n",
                           "Trạm mới (\(o.tech.rawValue) vô hướng, bán kính \(km(radius)); \(plan.sites.count) điểm tốt nhất trong \(plan.candidateCount) điểm ứng viên):\n")
             for s in plan.sites {

@@ -9,7 +9,7 @@ import Foundation
 /// (the band's no-data value, and NaN) are stored as NaN, counted in `noDataCount`, and never
 /// sampled as a height.
 public struct Raster: Sendable {
-    /// The file as given.
+    /// The file as reports name it (as given, unless the reader was given a name for it).
     public let path: String
     /// Columns and rows.
     public let width: Int, height: Int
@@ -33,7 +33,8 @@ public struct Raster: Sendable {
     /// Reads band 1 of `path`. Throws `GeoError.gdal` with GDAL's message when the file cannot be
     /// opened or read, and `GeoError.invalidInput` when it has no CRS, no band, a rotated grid or
     /// heights in a unit other than metres or feet.
-    public init(contentsOf path: String) throws {
+    /// - Parameter display: the name reports give the file (the path when nil).
+    public init(contentsOf path: String, named display: String? = nil) throws {
         _ = GDALLibrary.ready
         CPLErrorReset()
         let ds = try GDALLibrary.check(GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil),
@@ -99,7 +100,7 @@ public struct Raster: Sendable {
         }
         cells = values
         noDataCount = missing
-        self.path = path
+        self.path = display ?? path
     }
 
     /// Writes a single-band Float32 GeoTIFF (tiled, DEFLATE), row by row from the top: `row(r)`

@@ -88,9 +88,11 @@ struct Analyze: ParsableCommand {
         let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS,
                                                           bundled: inputs.usesBundledData ? try BundledData.locate() : nil)
         loaded.files += measured.files
-        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
+        let (input, scenarioParameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
+        // The radio model (and its terrain) is part of what a previous run must have shared to be reused.
+        let parameters = try radio.parameters(scenarioParameters, bundled: inputs.usesBundledData ? try BundledData.locate() : nil)
         let readTime = lap()
-        let analysis = CoverageAnalysis(input: input, parameters: try radio.parameters(parameters))
+        let analysis = CoverageAnalysis(input: input, parameters: parameters)
         for line in loaded.readSummary() { printer?.note(line) }
         printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
         let incremental = try IncrementalRun(since: since, input: input, parameters: parameters, precision: precision,

@@ -68,7 +68,10 @@ struct MapCommand: ParsableCommand {
         var loader = InputLoader()
         let sectors = try input("sites", sites).map { try InputSet.sites(bytes: $0.bytes, path: $0.path).sectors } ?? []
         let fibreFeatures = try input("fibre", fibre).map { try loader.fibre(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
-        let placeList = try input("places", places).map { try loader.places(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
+        // Priority places, then the commune centres the report was made with (drawn apart from them).
+        let placeList = try ["places", "commune_centres"].compactMap { role in
+            try input(role, role == "places" ? places : nil).map { try loader.places(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
+        }.reduce(nil as [PriorityPlace]?) { ($0 ?? []) + $1 }
         var map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)
         map.language = languageOption.language
         try OutputFolder(out ?? (folder.isEmpty ? "." : folder)).write(map.files())

@@ -95,7 +95,8 @@ struct Plan: ParsableCommand {
             options.corridors = try loader.corridors(try GeoJSONReader.read(bytes: try InputFile.read(corridors), source: corridors),
                                                      file: corridors)
         }
-        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: try radio.parameters(model.parameters))
+        let radioParameters = try radio.parameters(model.parameters, bundled: inputs.usesBundledData ? try BundledData.locate() : nil)
+        let (input, parameters) = try scenario.apply(to: loaded.input, parameters: radioParameters)
         let result = try CoverageAnalysis(input: input, parameters: parameters).run()
         for w in (loaded.warnings + loader.warnings + result.warnings).prefix(20) {
             FileHandle.standardError.writeLine("covgap: warning: \(w)")

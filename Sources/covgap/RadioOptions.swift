@@ -14,7 +14,7 @@ struct RadioOptions: ParsableArguments {
     var dem: String?
 
     @Option(help: ArgumentHelp("How footprints are drawn: fixed (flat wedges of radius_m / --radius-*), hata (Okumura–Hata / COST-231 link budget on flat ground), terrain (hata plus terrain diffraction over --dem), los (line of sight over --dem within the radius).",
-                               discussion: "Default: terrain with --dem, else fixed."))
+                               discussion: "Default: terrain with --dem (and for the bundled data, over its dem.tif), else fixed."))
     var propagation: PropagationMode?
 
     @Option(help: "Clutter class of sites without an environment column: urban, suburban, rural, open.")
@@ -45,8 +45,16 @@ struct RadioOptions: ParsableArguments {
     }
 
     /// The model's parameters with the radio model applied; reads the DEM once.
-    func parameters(_ base: AnalysisParameters) throws -> AnalysisParameters {
+    /// - Parameter bundled: the bundled data's folder when the run reads it: its `dem.tif` is the
+    ///   terrain unless `--dem` names another or `--propagation fixed` asks for flat wedges.
+    func parameters(_ base: AnalysisParameters, bundled: String? = nil) throws -> AnalysisParameters {
         var p = base
+        var dem = dem.map { (path: $0, display: $0) }
+        var mode = mode
+        if dem == nil, propagation != .fixed, let bundled, FileManager.default.fileExists(atPath: "\(bundled)/\(BundledData.demFile)") {
+            dem = ("\(bundled)/\(BundledData.demFile)", "\(BundledData.folder)/\(BundledData.demFile)")
+            mode = propagation ?? .terrain
+        }
         if (mode == .terrain || mode == .los) && dem == nil {
             throw ValidationError("--propagation \(mode.rawValue) needs --dem FILE (a terrain raster)")
         }
@@ -57,8 +65,8 @@ struct RadioOptions: ParsableArguments {
         if let dem, mode != .fixed {
             // The grid is read while the file is fingerprinted: the file named (for a VRT, the VRT
             // itself); nil for GDAL's virtual paths (/vsizip/…).
-            (p.radio.dem, p.radio.demSHA256) = try sideBySide({ try Raster(contentsOf: dem) },
-                                                              { FileManager.default.contents(atPath: dem).map { SHA256.hex([UInt8]($0)) } })
+            (p.radio.dem, p.radio.demSHA256) = try sideBySide({ try Raster(contentsOf: dem.path, named: dem.display) },
+                                                              { FileManager.default.contents(atPath: dem.path).map { SHA256.hex([UInt8]($0)) } })
         }
         return p
     }

@@ -63,6 +63,6 @@ final class FootprintsCommandTests: XCTestCase {
         let rows = try String(contentsOfFile: CLI.root.appendingPathComponent("GeoData/binh-dinh/sites.csv").path, encoding: .utf8)
             .split(separator: "\n").count - 1
         XCTAssertEqual((fc["features"] as! [Any]).count, rows)
-        XCTAssertEqual(rows, 4284)
+        XCTAssertEqual(rows, 3042)
     }
 }

@@ -31,6 +31,7 @@ final class LanguageMapTests: XCTestCase {
         for v in villages {
             for k in ["id", "name", "commune", "district"] { data.formUnion(Self.words(v[k] as? String ?? "")) }
             data.formUnion((v["operators"] as? [String: Any] ?? [:]).keys)
+            data.formUnion(Self.words((v["best_link"] as? [String: Any])?["site_id"] as? String ?? ""))
         }
         for t in report["targets"] as! [[String: Any]] { data.formUnion(Self.words(t["label_vi"] as? String ?? "")) }
 

@@ -3,9 +3,9 @@ import XCTest
 
 /// `--households` and `--speedtests` on the bundled data, and their bad files.
 final class MeasurementsCLITests: XCTestCase {
-    /// Village centres from the bundled report: Làng O2 (no signal, no fibre), Thôn 1 of Xã An Vinh
-    /// (signal, no fibre) and 21609-01 (signal and fibre).
-    static let o2 = (lat: 14.354232, lon: 108.755815), thon1 = (lat: 14.588171, lon: 108.713721), served = (lat: 14.607314, lon: 108.900464)
+    /// Village centres from the bundled report: Làng O2 (21790-01: no signal, no fibre), Thôn 1 of
+    /// Xã An Vinh (21619-01: signal, no fibre) and Khu phố 1 of Thị trấn An Lão (21609-01: signal and fibre).
+    static let o2 = (lat: 14.287635, lon: 108.768686), thon1 = (lat: 14.570363, lon: 108.771295), served = (lat: 14.620245, lon: 108.884357)
 
     func write(_ text: String, _ name: String, in dir: URL) throws -> String {
         let url = dir.appendingPathComponent(name)
@@ -41,7 +41,7 @@ final class MeasurementsCLITests: XCTestCase {
         let villages = Dictionary(uniqueKeysWithValues: (json["villages"] as! [[String: Any]]).map { ($0["id"] as! String, $0) })
         XCTAssertEqual(villages["21790-01"]?["households_mobile_pct"] as? Double, 0)
         XCTAssertEqual(villages["21609-01"]?["households_fixed_pct"] as? Double, 100)
-        XCTAssertEqual((villages["21619-03"]?["quality"] as? [String: [String: Any]])?["fixed"]?["status"] as? String, "below")
+        XCTAssertEqual((villages["21619-01"]?["quality"] as? [String: [String: Any]])?["fixed"]?["status"] as? String, "below")
         XCTAssertEqual((villages["21790-01"]?["quality"] as? [String: [String: Any]])?["4G"]?["status"] as? String, "no_data")
         let checks = json["model_checks"] as! [[String: Any]]
         XCTAssertEqual(checks.map { $0["id"] as! String }, ["21790-01"])
@@ -57,7 +57,7 @@ final class MeasurementsCLITests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
         let fail = try CLI.run(["check", report, "--require", "households.fixed_available_pct>=100", "--require", "quality.fixed.mean_mbps>=200"])
         XCTAssertEqual(fail.status, 1)
-        XCTAssertTrue(fail.stdout.contains("village 21619-03 Thôn 1 (Xã An Vinh, Huyện An Lão): fixed mean 150.0 Mb/s over 12 tests"), fail.stdout)
+        XCTAssertTrue(fail.stdout.contains("village 21619-01 Thôn 1 (Xã An Vinh, Huyện An Lão): fixed mean 150.0 Mb/s over 12 tests"), fail.stdout)
 
         // --status-by households: Làng O2's households have no signal (uncovered either way); the
         // villages without points keep the status of their area.
@@ -77,7 +77,7 @@ final class MeasurementsCLITests: XCTestCase {
         let bundled = CLI.root.appendingPathComponent("GeoData/binh-dinh").path
         let out = tmp.appendingPathComponent("out")
         let r = try CLI.run(["analyze", "--villages", "\(bundled)/villages.geojson", "--sites", "\(bundled)/sites.csv",
-                             "--fibre", "\(bundled)/fibre.geojson", "--places", places, "--out", out.path, "--no-map"])
+                             "--fibre", "\(bundled)/fibre.geojson", "--places", places, "--dem", "\(bundled)/dem.tif", "--out", out.path, "--no-map"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
         let centres = (json["summary"] as! [String: Any])["commune_centres"] as! [String: Any]

@@ -27,7 +27,7 @@ final class OGRInputTests: XCTestCase {
             ["-f", "LIBKML"] + plain + ["villages.kmz", "\(b)/villages.geojson"],
             ["-f", "XLSX", "-oo", "AUTODETECT_TYPE=YES", "-nln", "Trạm", "-sql",
              "SELECT site_id AS \"Mã trạm\", operator AS \"Nhà mạng\", lat AS \"Vĩ độ\", lon AS \"Kinh độ\", tech AS \"Công nghệ\", " +
-             "azimuth AS \"Góc phương vị\", beamwidth AS \"Độ rộng búp sóng\", radius_m AS \"Bán kính\" FROM sites",
+             "azimuth AS \"Góc phương vị\", beamwidth AS \"Độ rộng búp sóng\", radius_m AS \"Bán kính\", environment AS \"Môi trường\" FROM sites",
              "sites.xlsx", "\(b)/sites.csv"],
         ]
         for s in steps { try ogr2ogr(s, in: dir) }
@@ -70,7 +70,7 @@ final class OGRInputTests: XCTestCase {
         try assertSameReport(r.json, tolerance: 1e-6)
         // Every folder of the KML was read, and the run said so.
         let fibreCount = ((r.json["inputs"] as! [String: Any])["fibre"] as! [String: Any])["count"] as! Int
-        XCTAssertEqual(fibreCount, 870)
+        XCTAssertEqual(fibreCount, 642)
         let warnings = r.json["warnings"] as! [String]
         XCTAssertEqual(warnings, ["fibre.kml has 3 layers (FPT Telecom, VNPT, Viettel); all are read as fibre (name one as fibre.kml:LAYER to read only it)"])
         XCTAssertTrue(r.stderr.contains("all are read as fibre"), r.stderr)
@@ -81,7 +81,7 @@ final class OGRInputTests: XCTestCase {
                             "--fibre", "fibre.kmz", "--places", "inputs.gpkg:places"])
         try assertSameReport(r.json, tolerance: 1e-6)
         let k = try report(["--villages", "villages.kmz", "--centres", "centres.geojson", "--sites", "\(Self.bundled.path)/sites.csv"])
-        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try BundledReport.reportPath()))) as! [String: Any]
+        let original = try JSONSerialization.jsonObject(with: try Self.reference.get()) as! [String: Any]
         // Without fibre and places only the mobile figures compare.
         let mobile = { (r: [String: Any]) in (r["villages"] as! [[String: Any]]).map { [$0["id"]!, $0["name"]!, $0["mobile_status"]!, $0["coverage"]!] as [Any] } }
         assertSameFigures(mobile(original), mobile(k.json), tolerance: 1e-6)
@@ -92,7 +92,7 @@ final class OGRInputTests: XCTestCase {
         // technologies, and a site column only --field names.
         let csv = try String(contentsOf: Self.bundled.appendingPathComponent("sites.csv"), encoding: .utf8)
         let names = ["2G": "GSM900", "3G": "WCDMA", "4G": "4G LTE", "5G": "5G NR"]
-        var lines = ["Ma_CSHT;Nhà mạng;Vĩ độ;Kinh độ;Công nghệ;Góc phương vị;Độ rộng búp sóng;Bán kính"]
+        var lines = ["Ma_CSHT;Nhà mạng;Vĩ độ;Kinh độ;Công nghệ;Góc phương vị;Độ rộng búp sóng;Bán kính;Môi trường"]
         for line in csv.split(separator: "\n").dropFirst() {
             var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             f[4] = names[f[4]]!
@@ -115,10 +115,11 @@ final class OGRInputTests: XCTestCase {
     }
 
     func testMapInfoTAB() throws {
-        // MapInfo stores coordinates as integers over the layer's bounds.
+        // MapInfo stores coordinates as integers over the layer's bounds: the smallest wards' blocks
+        // (a few thousand square metres) move by a few parts in 10,000.
         let r = try report(["--villages", "villages.tab", "--centres", "centres.geojson", "--sites", "\(Self.bundled.path)/sites.csv",
                             "--fibre", "\(Self.bundled.path)/fibre.geojson", "--places", "\(Self.bundled.path)/places.geojson"])
-        try assertSameReport(r.json, tolerance: 1e-4)
+        try assertSameReport(r.json, tolerance: 5e-4)
     }
 
     func testSeveralLayersForVillagesAsksWhich() throws {
@@ -217,8 +218,20 @@ extension XCTestCase {
         }
     }
 
+    /// The report of the bundled GeoJSON and CSV files named on the command line (flat footprints,
+    /// as the converted files get: the bundled run's relief and measurements are not part of them).
+    static let reference: Result<Data, Error> = Result {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-reference-\(getpid())")
+        atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-reference-\(getpid())")) }
+        let b = OGRInputTests.bundled.path
+        let r = try CLI.run(["analyze", "--villages", "\(b)/villages.geojson", "--sites", "\(b)/sites.csv", "--fibre", "\(b)/fibre.geojson",
+                             "--places", "\(b)/places.geojson", "--out", out.path, "--quiet", "--no-map"])
+        guard r.status == 0 else { throw NSError(domain: "covgap analyze of the bundled files failed: \(r.stderr)", code: Int(r.status)) }
+        return try Data(contentsOf: out.appendingPathComponent("report.json"))
+    }
+
     func assertSameReport(_ other: [String: Any], tolerance: Double, file: StaticString = #filePath, line: UInt = #line) throws {
-        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try BundledReport.reportPath()))) as! [String: Any]
+        let original = try JSONSerialization.jsonObject(with: try Self.reference.get()) as! [String: Any]
         for key in ["summary", "villages", "gaps", "priority_places", "parameters"] {
             assertSameFigures(original[key] as Any, other[key] as Any, tolerance: tolerance, path: key, file: file, line: line)
         }

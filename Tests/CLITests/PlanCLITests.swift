@@ -53,13 +53,16 @@ final class PlanCLITests: XCTestCase {
         let sites = dir.appendingPathComponent("sites.csv")
         var original = try String(contentsOf: sites, encoding: .utf8)
         if !original.hasSuffix("\n") { original += "\n" }
-        try (original + proposed[1] + "\n").write(to: sites, atomically: true, encoding: .utf8)
+        // The bundled sheet has one column more (environment): left empty, the default the plan assumed.
+        let columns = original.prefix { $0 != "\n" }.split(separator: ",").count
+        try (original + proposed[1] + String(repeating: ",", count: columns - 8) + "\n").write(to: sites, atomically: true, encoding: .utf8)
 
         func analyze(_ folder: URL, inputs: URL?) throws -> [String: Any] {
             var args = ["analyze", "--out", folder.path, "--quiet"]
             if let inputs {
                 args += ["--villages", inputs.appendingPathComponent("villages.geojson").path, "--sites", inputs.appendingPathComponent("sites.csv").path,
-                         "--fibre", inputs.appendingPathComponent("fibre.geojson").path, "--places", inputs.appendingPathComponent("places.geojson").path]
+                         "--fibre", inputs.appendingPathComponent("fibre.geojson").path, "--places", inputs.appendingPathComponent("places.geojson").path,
+                         "--dem", data.appendingPathComponent("dem.tif").path]
             }
             let run = try covgap(args)
             XCTAssertEqual(run.status, 0, run.stderr)
@@ -76,12 +79,13 @@ final class PlanCLITests: XCTestCase {
         XCTAssertEqual(mobile(after)["covered"] as? Int, 1000)
         XCTAssertEqual(o2(after)?["mobile_status"] as? String, "covered")
 
-        // The plan's predicted fraction for O2 is what the analysis finds with the new row.
+        // The plan's predicted fraction for O2 is what the analysis finds with the new row (whose
+        // radius, the link budget's reach, is written in whole metres).
         let planJSON = try json(plan.stdout)
         let site = try XCTUnwrap((planJSON["new_sites"] as? [[String: Any]])?.first)
         let predicted = try XCTUnwrap((site["villages"] as? [[String: Any]])?.first { $0["name"] as? String == "Làng O2" })
         let found = try XCTUnwrap((o2(after)?["coverage"] as? [String: Any])?["mobile"] as? Double)
-        XCTAssertEqual(try XCTUnwrap(predicted["mobile_after"] as? Double), found, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(predicted["mobile_after"] as? Double), found, accuracy: 1e-4)
         XCTAssertEqual(predicted["status_after"] as? String, "covered")
     }
 
@@ -126,7 +130,8 @@ final class PlanCLITests: XCTestCase {
         let coordinates = try XCTUnwrap((site["geometry"] as? [String: Any])?["coordinates"] as? [Double])
         XCTAssertEqual(coordinates, [try XCTUnwrap(properties["lon"] as? Double), try XCTUnwrap(properties["lat"] as? Double)])
         XCTAssertEqual(features.filter { kind($0) == "proposed_footprint" }.count, 1)
-        XCTAssertEqual((features.first { kind($0) == "proposed_footprint" }?["geometry"] as? [String: Any])?["type"] as? String, "Polygon")
+        // Drawn by the terrain model: the basin and the slopes it sees, in pieces where ridges cut it.
+        XCTAssertEqual((features.first { kind($0) == "proposed_footprint" }?["geometry"] as? [String: Any])?["type"] as? String, "MultiPolygon")
         XCTAssertEqual(features.filter { kind($0) == "planned_fibre" }.count, 8)
     }
 

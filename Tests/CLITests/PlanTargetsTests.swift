@@ -11,8 +11,8 @@ final class PlanTargetsTests: XCTestCase {
         let table = String(run.stdout[..<run.stdout.range(of: "\nPlan\n")!.lowerBound]) + "\n"
         XCTAssertEqual(table, golden)
         // The plan's 2024 figures are the baseline; 100 % is the 2025 goal, not met.
-        XCTAssertTrue(table.contains("  Mobile signal (villages with signal)    99.9 % (999/1000)     100.0 %    99.9 %         NOT MET: 1 village (Làng O2)\n"))
-        XCTAssertTrue(table.contains("  Fixed broadband (villages with fibre)   99.2 % (992/1000)     100.0 %    99.2 %         NOT MET: 8 villages\n"))
+        XCTAssertTrue(table.contains("  Mobile signal (villages with signal)    99.9 % (999/1000)        100.0 %    99.9 %         NOT MET: 1 village (Làng O2)\n"))
+        XCTAssertTrue(table.contains("  Fixed broadband (villages with fibre)   99.2 % (992/1000)        100.0 %    99.2 %         NOT MET: 8 villages\n"))
     }
 
     func testReportListsEveryTargetWithValueGoalAndBaseline() throws {
@@ -29,13 +29,20 @@ final class PlanTargetsTests: XCTestCase {
         XCTAssertEqual(mobile["label_vi"] as? String, "Thôn, làng có sóng di động")
         XCTAssertEqual(targets[1]["value"] as? Double, 99.2)
         XCTAssertEqual((targets[1]["baseline"] as? [String: Any])?["value"] as? Double, 99.2)
-        // No commune centres and no speed tests in the bundled data: no data, neither met nor failed.
-        for t in targets[2...3] + targets[6...] {
-            XCTAssertTrue(t["value"] is NSNull, "\(t)")
-            XCTAssertTrue(t["met"] is NSNull, "\(t)")
+        // The 159 commune centres all have signal and fibre (the 2024 status).
+        for t in targets[2...3] {
+            XCTAssertEqual(t["value"] as? Double, 100, "\(t)")
+            XCTAssertEqual(t["met"] as? Bool, true, "\(t)")
         }
-        // 384,292 of 384,871 households in villages with fibre.
-        XCTAssertEqual(targets[4]["value"] as? Double, 99.8496)
+        // 384,237 of 384,892 households in villages with fibre.
+        XCTAssertEqual(targets[4]["value"] as? Double, 99.8298)
+        // The constructed speed tiles: 49 villages below the 4G floor, no 5G tests, fixed well above its floor.
+        XCTAssertEqual(targets[6]["value"] as? Double, 49)
+        XCTAssertEqual(targets[6]["met"] as? Bool, false)
+        XCTAssertTrue(targets[7]["value"] is NSNull, "\(targets[7])")
+        XCTAssertTrue(targets[7]["met"] is NSNull, "\(targets[7])")
+        XCTAssertEqual(targets[8]["value"] as? Double, 570.99)
+        XCTAssertEqual(targets[8]["met"] as? Bool, true)
         XCTAssertEqual(targets[5]["value"] as? Double, 66.6667)
         let inputs = r["inputs"] as! [String: Any]
         XCTAssertEqual((inputs["targets"] as? [String: Any])?["path"] as? String, "GeoData/binh-dinh/targets.json")
@@ -52,8 +59,9 @@ final class PlanTargetsTests: XCTestCase {
         XCTAssertEqual(offenders(after: "  FAIL mobile_villages: mobile.any_signal_pct>=100"), ["21790-01"])
         XCTAssertEqual(offenders(after: "  FAIL fixed_villages: fixed.available_pct>=100"), CheckCommandTests.noFibre)
         XCTAssertTrue(r.stdout.contains("village 21790-01 Làng O2 (Xã Vĩnh Kim, Huyện Vĩnh Thạnh): mobile uncovered"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("  n/a  mobile_centres: commune_centres.mobile_pct>=100: no data in the report\n"), r.stdout)
-        XCTAssertTrue(r.stdout.hasSuffix("4 of 4 checks failed.\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  ok   mobile_centres: commune_centres.mobile_pct>=100: commune_centres.mobile_pct = 100\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  n/a  speed_5g: quality.5G.below<=0: no data in the report\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("5 of 8 checks failed.\n"), r.stdout)
         XCTAssertTrue(r.stderr.hasPrefix("covgap: check failed: mobile_villages: mobile.any_signal_pct>=100"), r.stderr)
 
         let json = try CLI.run(["check", try BundledReport.reportPath(), "--targets", "--format", "json"])
@@ -61,9 +69,10 @@ final class PlanTargetsTests: XCTestCase {
         let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         XCTAssertEqual((parsed["requirements"] as! [[String: Any]]).map { $0["expression"] as! String },
                        ["mobile_villages: mobile.any_signal_pct>=100", "fixed_villages: fixed.available_pct>=100",
-                        "households_fixed: households.fixed_available_pct>=100", "places_5g: places.5g_pct>=100"])
-        XCTAssertEqual((parsed["targets_without_data"] as! [[String: Any]]).map { $0["id"] as! String },
-                       ["mobile_centres", "fixed_centres", "speed_4g", "speed_5g", "speed_fixed"])
+                        "mobile_centres: commune_centres.mobile_pct>=100", "fixed_centres: commune_centres.fixed_pct>=100",
+                        "households_fixed: households.fixed_available_pct>=100", "places_5g: places.5g_pct>=100",
+                        "speed_4g: quality.4G.below<=0", "speed_fixed: quality.fixed.mean_mbps>=200"])
+        XCTAssertEqual((parsed["targets_without_data"] as! [[String: Any]]).map { $0["id"] as! String }, ["speed_5g"])
 
         // The same targets from the file give the same verdict.
         let file = CLI.root.appendingPathComponent("GeoData/binh-dinh/targets.json").path

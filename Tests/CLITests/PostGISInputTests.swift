@@ -94,7 +94,7 @@ final class PostGISInputTests: XCTestCase {
         XCTAssertEqual(json["warnings"] as! [String], [])
         try assertSameReport(json, tolerance: 1e-6)
         let inputs = json["inputs"] as! [String: Any]
-        XCTAssertEqual((inputs["sites"] as! [String: Any])["count"] as? Int, 4284)
+        XCTAssertEqual((inputs["sites"] as! [String: Any])["count"] as? Int, 3042)
         XCTAssertEqual((inputs["villages"] as! [String: Any])["path"] as? String, "\(connection):villages")
     }
 }

@@ -28,7 +28,7 @@ final class ReportLayersTests: XCTestCase {
     func testGeoPackageHasFiveTypedLayersAndStyles() throws {
         let gpkg = try Self.run.get().appendingPathComponent("report.gpkg").path
         let list = try ogrinfo([gpkg])
-        for line in ["1: villages (Polygon)", "2: gaps (Polygon)", "3: fibre_extensions (Line String)", "4: priority_places", "5: proposed_sites (Point)", "6: layer_styles (None)"] {
+        for line in ["1: villages (Multi Polygon)", "2: gaps (Polygon)", "3: fibre_extensions (Line String)", "4: priority_places", "5: proposed_sites (Point)", "6: layer_styles (None)"] {
             XCTAssertTrue(list.contains(line), list)
         }
         let villages = try ogrinfo(["-so", gpkg, "villages"])
@@ -85,7 +85,8 @@ final class ReportLayersTests: XCTestCase {
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         let lines = text.split(separator: "\n")
         XCTAssertTrue(lines[0].hasPrefix("id;name;commune;district;households;area_m2;area_ha;mobile;mobile_pct;"), String(lines[0]))
-        // Khu phố 1: 5379106.51 m², broadband 0.996291 → 537,9107 ha and 99,63 %.
-        XCTAssertTrue(lines[1].hasPrefix("21609-01;Khu phố 1;Thị trấn An Lão;Huyện An Lão;476;5379106,51;537,9107;1;100;0,996291;99,63;"), String(lines[1]))
+        // Tổ dân phố 1 of Phường Nhơn Bình: 800752.41 m² → 800752,41 m² and 80,0752 ha; the fibre 276.03 m away.
+        XCTAssertTrue(lines[1].hasPrefix("21550-01;Tổ dân phố 1;Phường Nhơn Bình;Thành phố Quy Nhơn;482;800752,41;80,0752;1;100;1;100;"), String(lines[1]))
+        XCTAssertTrue(lines[1].contains(";covered;available;276,03;109,18374;13,815744;"), String(lines[1]))
     }
 }

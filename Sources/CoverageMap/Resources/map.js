@@ -857,11 +857,15 @@ function gapRank(v) { var st = v.p.mobile_status; return st === "uncovered" ? 0 
 var collator = (window.Intl && Intl.Collator) ? new Intl.Collator("vi") : null;
 function nameKey(v) { return v._nk || (v._nk = str(v.p.district) + "\u0001" + str(v.p.commune) + "\u0001" + str(v.p.name)); }
 function cmpName(a, b) { var x = nameKey(a), y = nameKey(b); return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
-var GAP_LIST = V.map(function (v, i) { return i; }).filter(function (i) { return gapRank(V[i]) < 3; }).sort(function (a, b) {
-  var ra = gapRank(V[a]), rb = gapRank(V[b]); if (ra !== rb) return ra - rb;
-  if (ra === 1) { var fa = cov(V[a], "mobile"), fb = cov(V[b], "mobile"); if (fa !== fb) return (fa == null ? 2 : fa) - (fb == null ? 2 : fb); }
-  return cmpName(V[a], V[b]) || a - b;
-});
+// The gap list, sorted when first needed: after the first frame, so the map is drawn first.
+var GAP_LIST = null;
+function gapList() {
+  return GAP_LIST || (GAP_LIST = V.map(function (v, i) { return i; }).filter(function (i) { return gapRank(V[i]) < 3; }).sort(function (a, b) {
+    var ra = gapRank(V[a]), rb = gapRank(V[b]); if (ra !== rb) return ra - rb;
+    if (ra === 1) { var fa = cov(V[a], "mobile"), fb = cov(V[b], "mobile"); if (fa !== fb) return (fa == null ? 2 : fa) - (fb == null ? 2 : fb); }
+    return cmpName(V[a], V[b]) || a - b;
+  }));
+}
 var PREFIXES = ["to dan pho ", "khu pho ", "khu vuc ", "lang ", "thon ", "xom ", "ap ", "buon ", "plei ", "to ", "doi ", "khu "];
 var normed = false;
 function ensureNorm() {
@@ -886,7 +890,7 @@ function searchIndices(text) {
   hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || cmpName(V[a[2]], V[b[2]]) || a[2] - b[2]; });
   return hits.map(function (h) { return h[2]; });
 }
-var LIST_MAX = 250, lastResults = GAP_LIST, lastAuto = null;
+var LIST_MAX = 250, lastResults = null, lastAuto = null;
 function renderList(indices, searching) {
   var ol = $("list"); ol.innerHTML = "";
   $("listTitle").textContent = searching ? "Search results" : "Gap villages";
@@ -914,7 +918,7 @@ function renderList(indices, searching) {
 }
 function runSearch(text, zoom) {
   var r = searchIndices(text);
-  lastResults = r || GAP_LIST;
+  lastResults = r || gapList();
   renderList(lastResults, r != null);
   if (r && r.length && (zoom || (r.length === 1 && lastAuto !== r[0]))) { lastAuto = r[0]; zoomToIndex(r[0]); }
   return r || [];
@@ -1082,8 +1086,6 @@ function init() {
   classify();
   setView("mobile");
   covgap.timing.views_ms = Math.round(performance.now() - tPrep0);
-  renderList(GAP_LIST, false);
-  covgap.timing.list_ms = Math.round(performance.now() - tPrep0);
   $("empty").hidden = V.length > 0;
   resize();
   fitAll();
@@ -1098,6 +1100,13 @@ covgap.loadMs = Math.round(performance.now());
 document.body.dataset.loadMs = String(covgap.loadMs);
 document.body.dataset.ready = "1";
 showStatus();
+// The list beside the map, once the map is on screen (a search from the address has filled it already).
+setTimeout(function () {
+  guarded(function () {
+    if (lastResults == null) renderList(gapList(), false);
+    covgap.timing.list_ms = Math.round(performance.now() - tPrep0);
+  });
+}, 0);
 if ("bench" in H0) guarded(bench);
 window.addEventListener("hashchange", function () { guarded(applyHash); });
 })();
