@@ -76,6 +76,40 @@ final class IncrementalTests: XCTestCase {
                           try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
     }
 
+    /// The radio model is part of the parameters, and a site's link-budget columns part of its
+    /// fingerprint: the terrain run is not reused for a flat one, nor a taller antenna's old footprint.
+    func testTheRadioModelAndAntennaHeightsAreNotReusedAcross() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "60", "--seed", "3", "--dem", "--out", "in"], in: dir).status, 0)
+        let terrain = inputs("in") + ["--dem", "in/dem.tif"]
+        XCTAssertEqual(try CLI.run(["analyze"] + terrain + ["--out", "a", "--quiet"], in: dir).status, 0)
+
+        let flat = try CLI.run(["analyze"] + inputs("in") + ["--out", "b", "--since", "a"], in: dir)
+        XCTAssertEqual(flat.status, 0, flat.stderr)
+        XCTAssertTrue(flat.stderr.contains("covgap: --since a: a full run: the model parameters differ"), flat.stderr)
+        XCTAssertNil(reusedCount(flat))
+
+        // Every antenna of the first site 20 m higher: the villages it reaches are computed again,
+        // and the reports are the full run's.
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
+        let sitesURL = dir.appendingPathComponent("in2/sites.csv")
+        var rows = try String(contentsOf: sitesURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        let first = rows[1].split(separator: ",", omittingEmptySubsequences: false)[0]
+        rows[0] += ",height_m"
+        for k in rows.indices.dropFirst() { rows[k] += rows[k].hasPrefix("\(first),") ? ",50" : "," }
+        try (rows.joined(separator: "\n") + "\n").write(to: sitesURL, atomically: true, encoding: .utf8)
+        let terrain2 = inputs("in2") + ["--dem", "in/dem.tif"]
+        let since = try CLI.run(["analyze"] + terrain2 + ["--out", "c", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        let reused = try XCTUnwrap(reusedCount(since))
+        XCTAssertLessThan(reused, 60, "the villages the taller site reaches are computed again")
+        XCTAssertEqual(try CLI.run(["analyze"] + terrain2 + ["--out", "d", "--quiet"], in: dir).status, 0)
+        for name in ["report.json", "report.geojson", "report.csv"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("c/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("d/\(name)")), name)
+        }
+    }
+
     func testAnotherParameterOrVersionRunsInFull() throws {
         let dir = try CLI.temporaryDirectory(self)
         XCTAssertEqual(try CLI.run(["synth", "--villages", "60", "--seed", "3", "--out", "in"], in: dir).status, 0)
