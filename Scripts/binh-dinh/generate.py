@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """Generator of the bundled Bình Định dataset (GeoData/binh-dinh). Deterministic: the same inputs
-always give byte-identical files. Needs GDAL's Python bindings and numpy (Scripts/setup).
+always give byte-identical files. Needs GDAL's Python bindings and numpy (Scripts/setup), and a
+covgap executable ($COVGAP, else the release build in the repository) whose terrain model judges
+where sites must go.
 
   generate.py outlines CENSUS.geojson [--out DIR]   clean the census-2009 communes into communes.geojson,
                                                     districts.geojson and province.geojson
   generate.py data [--out DIR]                      everything else, from DIR/communes.geojson
 
 Geometry goes through OGR (GEOS); the relief is numpy, written by GDAL. Steps, in order: the commune
-coverage; villages (Voronoi cells inside each commune); the constructed relief; sites; fibre; places,
-commune centres and speed tests; the README.
+coverage; villages (Voronoi cells inside each commune); the constructed relief; sites, first by flat
+discs and line of sight, then against covgap's link budget over the relief; fibre; places, commune
+centres and speed tests; the README.
 """
 import argparse
 import json
