@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared test geometry (a UTM frame in Bình Định).
+        // Shared test geometry (a UTM frame in Bình Định), DEMs written by GDAL, external tools run as oracles.
         .target(name: "TestSupport", dependencies: ["Coverage", "Geo"], path: "Tests/Support"),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
         .testTarget(name: "FileCommitTests", dependencies: ["FileCommit"]),
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "CoverageReportTests", dependencies: ["CoverageReport", "Coverage", "GeoIO", "Geo"]),
         .testTarget(name: "CoverageGateTests", dependencies: ["CoverageGate", "CoverageReport", "GeoIO"]),
         .testTarget(name: "CoveragePlannerTests", dependencies: ["CoveragePlanner", "TestSupport", "Coverage", "CoverageReport", "GeoIO", "Geo"]),
-        .testTarget(name: "CoverageMapTests", dependencies: ["CoverageMap", "CoverageReport", "Coverage", "GeoIO", "Geo"]),
+        .testTarget(name: "CoverageMapTests", dependencies: ["CoverageMap", "CoverageReport", "Coverage", "GeoIO", "Geo", "TestSupport"]),
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData", "Coverage", "Geo"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Geo"]),
         .testTarget(name: "CLITests", dependencies: ["covgap"], exclude: ["Fixtures"]),

@@ -45,28 +45,55 @@ enum CLI {
     }
 }
 
-/// `covgap analyze` on the bundled Bình Định data, run once for all CLI tests.
-enum BundledReport {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: (folder: URL, result: CLI.Result)?
+/// `covgap analyze` on the bundled Bình Định data with some options, run once per test process
+/// for every test that reads it; its folder is removed when the process ends.
+final class CachedAnalysis: @unchecked Sendable {  // `cached` is only touched under `lock`.
+    /// The parent of every cached run's folder.
+    static let root = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-cached-\(getpid())")
+    private static let cleanUp: Void = { atexit { try? FileManager.default.removeItem(at: CachedAnalysis.root) } }()
 
-    static let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-bundled-\(getpid())")
+    let arguments: [String]
+    let path: URL
+    private let lock = NSLock()
+    private var cached: (folder: URL, result: CLI.Result)?
+
+    init(_ name: String, _ arguments: [String] = []) {
+        self.arguments = arguments
+        path = Self.root.appendingPathComponent(name)
+    }
 
     /// The folder holding the reports, and what the run printed.
-    static func run() throws -> (folder: URL, result: CLI.Result) {
+    func run() throws -> (folder: URL, result: CLI.Result) {
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
+        _ = Self.cleanUp
         try? FileManager.default.removeItem(at: path)
-        atexit { try? FileManager.default.removeItem(at: BundledReport.path) }
-        let r = try CLI.run(["analyze", "--out", path.path])
-        guard r.status == 0 else { throw NSError(domain: "covgap analyze failed: \(r.stderr)", code: Int(r.status)) }
+        let r = try CLI.run(["analyze"] + arguments + ["--out", path.path])
+        guard r.status == 0 else {
+            throw NSError(domain: "covgap analyze \(arguments.joined(separator: " ")) failed: \(r.stderr)", code: Int(r.status))
+        }
         cached = (path, r)
         return (path, r)
     }
+}
+
+/// `covgap analyze` on the bundled Bình Định data, run once for all CLI tests.
+enum BundledReport {
+    static let analysis = CachedAnalysis("bundled")
+
+    /// The folder holding the reports, and what the run printed.
+    static func run() throws -> (folder: URL, result: CLI.Result) { try analysis.run() }
 
     /// The folder holding report.json, report.geojson, report.csv and the map.
     static func folder() throws -> URL { try run().folder }
 
     static func reportPath() throws -> String { try folder().appendingPathComponent("report.json").path }
+}
+
+/// `covgap analyze --lang vi` on the bundled data, run once for every test that reads it.
+enum BundledReportVi {
+    static let analysis = CachedAnalysis("bundled-vi", ["--lang", "vi"])
+
+    static func run() throws -> (folder: URL, result: CLI.Result) { try analysis.run() }
 }

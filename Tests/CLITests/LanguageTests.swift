@@ -95,22 +95,3 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(try firstLine(["LANG=en_US.UTF-8"]), "id,name,commune,dist")
     }
 }
-
-/// `covgap analyze --lang vi` on the bundled data, run once for every test that reads it.
-enum BundledReportVi {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: (folder: URL, result: CLI.Result)?
-    static let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-bundled-vi-\(getpid())")
-
-    static func run() throws -> (folder: URL, result: CLI.Result) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached { return cached }
-        try? FileManager.default.removeItem(at: path)
-        atexit { try? FileManager.default.removeItem(at: BundledReportVi.path) }
-        let r = try CLI.run(["analyze", "--lang", "vi", "--out", path.path])
-        guard r.status == 0 else { throw NSError(domain: "covgap analyze --lang vi failed: \(r.stderr)", code: Int(r.status)) }
-        cached = (path, r)
-        return (path, r)
-    }
-}

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Geo
 @testable import CoverageMap
+import TestSupport
 import CoverageReport
 import Coverage
 
@@ -171,16 +172,8 @@ final class MapPageTests: XCTestCase {
 
     func runMapCheck(_ page: URL, _ args: [String]) throws -> (Int32, String) {
         let script = Self.repositoryRoot.appendingPathComponent("Scripts/map-check")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script.path, page.path] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Tool.run("/usr/bin/env", ["python3", script.path, page.path] + args)
+        return (r.status, r.stdout + r.stderr)
     }
 
     func testPageInHeadlessChromium() throws {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Geo
 @testable import CoverageMap
+import TestSupport
 
 /// One palette and the run's thresholds in the page and the picture; the page's script is valid JavaScript.
 final class PaletteTests: XCTestCase {
@@ -46,14 +47,7 @@ final class PaletteTests: XCTestCase {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-map-\(UUID().uuidString).js")
         try String(page[start..<end]).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: node)
-        p.arguments = ["--check", file.path]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(p.terminationStatus, 0, message)
+        let r = try Tool.run(node, ["--check", file.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
     }
 }

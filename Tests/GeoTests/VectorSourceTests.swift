@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Geo
+import TestSupport
 
 /// OGR reading, with GDAL's own ogr2ogr making the files and the original GeoJSON as the oracle.
 final class VectorSourceTests: XCTestCase {
@@ -25,17 +26,9 @@ final class VectorSourceTests: XCTestCase {
 
     @discardableResult
     func ogr2ogr(_ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
-        p.arguments = arguments
-        p.currentDirectoryURL = dir
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(p.terminationStatus, 0, message)
-        return message
+        let r = try Tool.run("/usr/bin/ogr2ogr", arguments, in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return r.stderr
     }
 
     func assertVillages(_ layer: VectorLayerData, tolerance: Double, keepsNull: Bool = true, file: StaticString = #filePath, line: UInt = #line) {
@@ -82,14 +75,7 @@ final class VectorSourceTests: XCTestCase {
     func testTowgs84WithoutEPSGCode() throws {
         // A Shapefile whose .prj is OGC WKT 1 with TOWGS84 (as some desktop tools write it).
         try ogr2ogr(["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-t_srs", Self.vn2000, "t.shp", "v.geojson"])
-        let wkt = Process()
-        wkt.executableURL = URL(fileURLWithPath: "/usr/bin/gdalsrsinfo")
-        wkt.arguments = ["-o", "wkt1", Self.vn2000]
-        let out = Pipe()
-        wkt.standardOutput = out
-        try wkt.run()
-        let prj = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        wkt.waitUntilExit()
+        let prj = try DEMFile.runTool("/usr/bin/gdalsrsinfo", ["-o", "wkt1", Self.vn2000]).trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertTrue(prj.contains("TOWGS84[-191.90441429,-39.30318279,-111.45032835"), prj)
         XCTAssertFalse(prj.contains("AUTHORITY[\"EPSG\",\"9217\"]"), prj)
         try prj.write(to: dir.appendingPathComponent("t.prj"), atomically: true, encoding: .utf8)

@@ -25,18 +25,11 @@ public enum DEMFile {
         return tif
     }
 
-    /// Runs a GDAL command-line tool; its standard output.
+    /// Runs a GDAL command-line tool; its standard output. Throws, with what the tool said, when it fails.
     @discardableResult
     public static func runTool(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw GeoError.invalidInput("\(tool) \(args) exited \(p.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+        let r = try Tool.run(tool, args)
+        guard r.status == 0 else { throw GeoError.invalidInput("\(tool) \(args) exited \(r.status): \(r.stderr)") }
+        return r.stdout
     }
 }
