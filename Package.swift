@@ -39,15 +39,15 @@ let package = Package(
         // The coverage model: villages, sites, sectors, fibre, places; loading, footprints, overlay, summaries.
         .target(name: "Coverage", dependencies: ["Geo", "GeoIO", "FileCommit"], swiftSettings: optimisedInDebug),
         // The report schema: report.json, report.geojson, report.csv and the text table, written and read back.
-        .target(name: "CoverageReport", dependencies: ["Coverage", "GeoIO", "Geo"]),
+        .target(name: "CoverageReport", dependencies: ["Coverage", "GeoIO", "FileCommit", "Geo"]),
         // The CI gate: requirements on a saved report, baselines, diffs, JUnit.
-        .target(name: "CoverageGate", dependencies: ["CoverageReport", "GeoIO"]),
+        .target(name: "CoverageGate", dependencies: ["CoverageReport", "Coverage", "GeoIO", "Geo"]),
         // What would close the gaps: new sites, fibre extensions (straight or along corridors), 5G upgrades.
         .target(name: "CoveragePlanner", dependencies: ["Coverage", "CoverageReport", "GeoIO", "Geo"]),
         // The map: its data, the SVG picture and PNG, the offline HTML page (script, markup, style as resources).
         .target(
             name: "CoverageMap",
-            dependencies: ["CoverageReport", "Coverage", "GeoIO", "Geo"],
+            dependencies: ["CoverageReport", "Coverage", "GeoIO", "FileCommit", "Geo"],
             resources: [.embedInCode("Resources/map.html"), .embedInCode("Resources/map.css"), .embedInCode("Resources/map.js")]
         ),
         // Synthetic national-scale datasets for benchmarks and cross-checks (`covgap synth`).

@@ -142,6 +142,8 @@ public struct CoverageAnalysis {
         }
         var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)
         var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
+        // Every fibre vertex, indexed once for the zones that look beyond their own fibre.
+        var farFibreIndex: FarFibreIndex?
         for zone in zones.groups {
             func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
             let crs = zone.crs
@@ -248,7 +250,8 @@ public struct CoverageAnalysis {
 
             if let fibreIndex {
                 let reach = parameters.fibreReach
-                let farFibre = measuredByZone ? FarFibreIndex(input.fibre ?? []) : FarFibreIndex([])
+                if measuredByZone && farFibreIndex == nil { farFibreIndex = FarFibreIndex(input.fibre ?? []) }
+                let farFibre = measuredByZone ? farFibreIndex! : FarFibreIndex([])
                 let centres = fibreMembers.map { coverage[$0]!.centre }
                 progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
@@ -304,19 +307,6 @@ public struct CoverageAnalysis {
         return groups
     }
 
-    /// The nearest fibre vertex by the WGS 84 geodesic, for a village with no fibre within
-    /// `WorkingZones.fibreSearchRadius` (measured zone by zone): that far, a vertex is as good as
-    /// the nearest point of a segment, and no planar zone measures the distance well.
-    static func farFibre(from centre: Coordinate, fibre: [FibreFeature], reach: Double) -> FixedAccess? {
-        var best: (Double, Coordinate)?
-        for f in fibre {
-            f.shape.forEachCoordinate { c in
-                let d = Geodesic.wgs84.distance(from: centre, to: c)
-                if best == nil || d < best!.0 { best = (d, c) }
-            }
-        }
-        return best.map { FixedAccess(status: $0.0 <= reach ? .available : .unavailable, distanceM: $0.0, nearest: $0.1) }
-    }
 }
 
 /// A sector footprint in the working CRS. It holds no GEOS geometry: most villages never need one,
@@ -331,6 +321,9 @@ public struct ProjectedFootprint: Sendable {
     let antenna: AntennaKey
     /// The polygons of a propagation-model footprint (outer rings and holes); nil for a flat wedge.
     let parts: [[[Coordinate]]]?
+    /// Whether `parts` need GEOS's repair, found the first time `geometry()` is asked for (shared
+    /// by the copies of this footprint, in every thread).
+    private let needsRepair = Locked<Bool?>(nil)
 
     /// The footprint of `sector` from its ring in the working CRS.
     public init(_ sector: Sector, ring: [Coordinate], radius: Double) {
@@ -364,7 +357,12 @@ public struct ProjectedFootprint: Sendable {
         let g = try Geometry(.multiPolygon(parts))
         // Traced rings can touch themselves where two stretches meet at one interpolated point:
         // GEOS's overlays need a valid polygon, so such a footprint is repaired (its area is unchanged).
-        guard try g.invalidity() != nil else { return g }
+        let repair: Bool
+        if let known = needsRepair.value { repair = known } else {
+            repair = try g.invalidity() != nil
+            needsRepair.update { $0 = repair }
+        }
+        guard repair else { return g }
         return try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
     }
 

@@ -25,7 +25,7 @@ extension AnalysisInput {
     func sectorError(_ i: Int, field: String, _ error: Error) -> InputError {
         if let e = error as? InputError { return e }
         let file = sources["sites"] ?? "sites"
-        let geojson = [".geojson", ".json"].contains { file.lowercased().hasSuffix($0) }
+        let geojson = InputSet.namesGeoJSON(file)
         let s = sectors[i]
         return InputError(file: file, location: geojson ? "feature \(i)" : "row \(i + 2)", field: field,
                           message: "the footprint of site \(s.siteID) at [\(s.location.x), \(s.location.y)] cannot be measured: \(error)")

@@ -40,9 +40,10 @@ public struct HouseholdAccess: Sendable {
 
 extension HouseholdAccess {
     /// Each point checked for mobile signal and fixed broadband, and counted in the village that holds it.
+    /// - Parameter locator: the villages' locator when the caller has one already.
     public static func measure(_ points: [HouseholdPoint], villages: [Village], result: AnalysisResult,
-                               access: PointAccess) throws -> HouseholdAccess {
-        let locator = try VillageLocator(villages: villages, result: result)
+                               access: PointAccess, locator: VillageLocator? = nil) throws -> HouseholdAccess {
+        let locator = try locator ?? VillageLocator(villages: villages, result: result)
         let jobs = max(1, result.parameters.jobs ?? defaultJobs)
         let judged = try parallelMap(points.count, jobs: jobs, chunk: 512) { i -> (village: Int?, mobile: Bool, fixed: Bool?) in
             let xy = try access.project(points[i].location)
@@ -124,13 +125,10 @@ extension InputLoader {
 }
 
 extension InputSet {
-    /// A household file: GeoJSON points when the name ends in .geojson or .json, else CSV.
-    public static func households(at path: String, inputCRS: String? = nil) throws -> [HouseholdPoint] {
-        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
-        let bytes = try InputFile.read(path)
-        if [".geojson", ".json"].contains(where: { path.lowercased().hasSuffix($0) }) {
-            return try loader.households(try GeoJSONReader.read(bytes: bytes, source: path), file: path)
-        }
-        return try loader.households(try CSVReader.read(bytes: bytes, source: path))
+    /// A household file: GeoJSON points when the name ends in .geojson or .json, else CSV; the points and the file's bytes.
+    public static func households(at path: String, inputCRS: String? = nil) throws -> (points: [HouseholdPoint], bytes: [UInt8]) {
+        let read = try readPoints(at: path, inputCRS: inputCRS, geojson: { try $0.households($1, file: path) },
+                                  csv: { try $0.households($1) })
+        return (read.value, read.bytes)
     }
 }

@@ -21,12 +21,14 @@ public struct IncrementalIndex: Sendable {
     public var zonePrint: Fingerprint
     /// Operators found in the sites, sorted: the order of every village's operator shares.
     public var operators: [String]
+    /// The sectors by the lon/lat box of their reach.
+    let sectorReach: BoundsIndex
 
     public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int) throws {
         let sectors = input.sectors, villages = input.villages
         sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
-        let boxes = sectors.map { Self.reach(of: $0, parameters: parameters) }
-        let index = BoundsIndex(boxes)
+        let index = BoundsIndex(sectors.map { Self.reach(of: $0, parameters: parameters) })
+        sectorReach = index
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]
             var found: [Int32] = []
@@ -65,24 +67,25 @@ public struct IncrementalIndex: Sendable {
     }
 
     /// A fingerprint of village `i`'s candidates, in input order.
-    public func candidatePrint(_ i: Int) -> Fingerprint {
+    public func candidatePrint(_ i: Int) -> Fingerprint { Self.candidatePrint(candidates[i], sectorPrints) }
+
+    /// A fingerprint of `candidates` (sector indices) by the prints of those sectors, in order.
+    static func candidatePrint(_ candidates: [Int32], _ sectorPrints: [Fingerprint]) -> Fingerprint {
         var f = Fingerprint()
-        f.add(candidates[i].count)
-        for c in candidates[i] { f.add(sectorPrints[Int(c)]) }
+        f.add(candidates.count)
+        for c in candidates { f.add(sectorPrints[Int(c)]) }
         return f
     }
 
     /// Sectors that any of `villages` or any priority place may need.
-    func sectorsNeeded(villages: [Int], input: AnalysisInput, parameters: AnalysisParameters) -> [Bool] {
-        var needed = [Bool](repeating: false, count: input.sectors.count)
+    func sectorsNeeded(villages: [Int], places: [PriorityPlace]) -> [Bool] {
+        var needed = [Bool](repeating: false, count: sectorPrints.count)
         for i in villages { for c in candidates[i] { needed[Int(c)] = true } }
-        let places = input.places ?? []
         if !places.isEmpty {
-            let index = BoundsIndex(input.sectors.map { Self.reach(of: $0, parameters: parameters) })
             for p in places {
                 guard let b = p.shape.bounds else { continue }
                 let gx = b.width * 0.2 + 1e-4, gy = b.height * 0.2 + 1e-4
-                for s in index.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)) {
+                for s in sectorReach.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)) {
                     needed[s] = true
                 }
             }

@@ -46,7 +46,7 @@ public struct IncrementalState: Sendable {
 
     /// What to reuse for `input`, or why nothing can be.
     public func plan(parameters: String, generator: String, inputs: [String: String], index: IncrementalIndex,
-                     input: AnalysisInput, analysis: AnalysisParameters) -> Result<ReusePlan, Mismatch> {
+                     input: AnalysisInput) -> Result<ReusePlan, Mismatch> {
         if generator != self.generator {
             return .failure(Mismatch("it was made by \(self.generator), this is \(generator)"))
         }
@@ -56,17 +56,11 @@ public struct IncrementalState: Sendable {
         }
         var byGeometry: [Fingerprint: Int] = [:]
         for (k, v) in villages.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
-        func keptPrint(_ v: KeptVillage) -> Fingerprint {
-            var f = Fingerprint()
-            f.add(v.candidates.count)
-            for c in v.candidates { f.add(sectorPrints[Int(c)]) }
-            return f
-        }
         var reused = [(coverage: VillageCoverage, warnings: [String])?](repeating: nil, count: input.villages.count)
         var compute: [Int] = []
         for i in input.villages.indices {
             if let k = byGeometry[index.geometryPrints[i]], villages[k].crs == index.villageCRS[i],
-               keptPrint(villages[k]) == index.candidatePrint(i) {
+               IncrementalIndex.candidatePrint(villages[k].candidates, sectorPrints) == index.candidatePrint(i) {
                 let label = ReusePlan.label(number: i, village: input.villages[i]) + ":"
                 reused[i] = (villages[k].coverage, villages[k].warnings.map { label + $0 })
             } else {
@@ -75,7 +69,7 @@ public struct IncrementalState: Sendable {
         }
         let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
         return .success(ReusePlan(reused: reused, fixedReused: fixedReused,
-                                  sectorsNeeded: index.sectorsNeeded(villages: compute, input: input, parameters: analysis)))
+                                  sectorsNeeded: index.sectorsNeeded(villages: compute, places: input.places ?? [])))
     }
 
     public struct Mismatch: Error, CustomStringConvertible, Sendable {

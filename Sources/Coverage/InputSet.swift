@@ -219,9 +219,24 @@ public struct InputSet: Sendable {
         return (sectors, loader.warnings)
     }
 
+    /// Whether a file's name says GeoJSON (.geojson, .json); covgap reads the others of its own files as CSV.
+    public static func namesGeoJSON(_ path: String) -> Bool {
+        [".geojson", ".json"].contains { path.lowercased().hasSuffix($0) }
+    }
+
+    /// A points file of the plan's measurements, read once: GeoJSON when its name says so, else CSV;
+    /// what `geojson` or `csv` made of it, and its bytes (for its fingerprint).
+    static func readPoints<T>(at path: String, inputCRS: String?, geojson: (inout InputLoader, FeatureCollection) throws -> T,
+                              csv: (inout InputLoader, CSVTable) throws -> T) throws -> (value: T, bytes: [UInt8]) {
+        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
+        let bytes = try InputFile.read(path)
+        if namesGeoJSON(path) { return (try geojson(&loader, try GeoJSONReader.read(bytes: bytes, source: path)), bytes) }
+        return (try csv(&loader, try CSVReader.read(bytes: bytes, source: path)), bytes)
+    }
+
     /// Sites from CSV (covgap's columns or OpenCelliD's), or from GeoJSON points when the name says .geojson/.json.
     private static func readSites(_ bytes: [UInt8], path: String, display: String, loader: inout InputLoader, fieldNames: FieldNames) throws -> [Sector] {
-        if [".geojson", ".json"].contains(where: { path.lowercased().hasSuffix($0) }) {
+        if namesGeoJSON(path) {
             let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: siteFields, file: display)
             return try loader.sectors(fc, file: display)
         }

@@ -50,7 +50,7 @@ extension SectorModel {
         var w = walk()
         var profile: [(distance: Double, ground: Double?)] = [(0, g0)]
         var last = g0 ?? 0
-        var sight = TerrainWalk.Sight(nu: -.infinity, lineOfSight: true, clearance: .infinity)
+        var sight = TerrainWalk.Sight(nu: -.infinity, lineOfSight: true)
         for (k, dk) in distances.enumerated() {
             let t = Double(k + 1) / Double(m)
             let h = dem.height(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))

@@ -44,10 +44,7 @@ public struct PointAccess: Sendable {
         let projection = try Projection.cached(from: "EPSG:4326", to: crs)
         let flat = parameters.radio.mode == .fixed
         links = flat ? nil : ReachIndex(sectors: sectors, parameters: parameters)
-        footprints = try (flat ? sectors : []).map { s in
-            let ring = Footprint.ring(of: s, radius: parameters.radius(for: s), arcStep: parameters.arcStep)
-            return ProjectedFootprint(s, ring: try projection.transformed(ring), radius: parameters.radius(for: s))
-        }
+        footprints = try (flat ? sectors : []).map { try ProjectedFootprint.of($0, parameters: parameters, crs: crs).projected }
         index = BoundsIndex(footprints.map(\.bounds))
         fibre = try input.fibre.map { features in
             try SpatialIndex(try features.map { try Geometry(try projection.transform($0.shape)) })
@@ -107,13 +104,15 @@ extension PlanMeasures {
         if let access, let places = input.places {
             m.centres = try CommuneCentres.assess(places, access: access)
         }
+        // Which village holds a point: one locator for households and speed tests alike.
+        let locator = households != nil || speedTests != nil ? try VillageLocator(villages: input.villages, result: result) : nil
         if let access, let households {
-            m.households = try HouseholdAccess.measure(households, villages: input.villages, result: result, access: access)
+            m.households = try HouseholdAccess.measure(households, villages: input.villages, result: result, access: access, locator: locator)
         }
         if let speedTests {
             m.speed = speed
-            m.quality = try speedTests.quality(villages: input.villages, result: result, speed: speed)
-            m.disagreements = ModelDisagreement.find(quality: m.quality, result: result, speed: speed, speedTests: speedTests)
+            m.quality = try speedTests.quality(villages: input.villages, result: result, speed: speed, locator: locator)
+            m.disagreements = ModelDisagreement.find(quality: m.quality, result: result, speed: speed)
         }
         return m
     }
@@ -136,18 +135,6 @@ public struct VillageLocator: Sendable {
 
     /// The first village (in input order) whose polygon holds the point (working CRS); nil for none.
     public func village(containing p: Coordinate) -> Int? {
-        index.query(Bounds(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)).sorted().first { Self.holds(rings[$0], p) }
-    }
-
-    static func holds(_ rings: [[Coordinate]], _ p: Coordinate) -> Bool {
-        var inside = false
-        for ring in rings where ring.count >= 4 {
-            var a = ring[ring.count - 1]
-            for b in ring {
-                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                a = b
-            }
-        }
-        return inside
+        index.query(Bounds(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)).sorted().first { evenOddContains(rings[$0], p) }
     }
 }

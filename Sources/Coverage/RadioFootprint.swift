@@ -107,10 +107,9 @@ public struct SectorModel: Sendable {
                     noData += missing
                 }
             } else {
+                // Off the DEM the footprint is the flat one of its reach (Hata's radius within radius_m).
                 offDEM = true
-                let r = hata.radius(mapl: budget.mapl)
-                let flat = min(reach, mode == .los ? reach : r)
-                columns = Array(repeating: [(0, flat)], count: n)
+                columns = Array(repeating: [(0, reach)], count: n)
             }
         }
         let loops = PolarTrace.loops(columns: columns, periodic: omni)
@@ -124,11 +123,11 @@ public struct SectorModel: Sendable {
 
     /// The covered stretches along one radial (site to `end` in the DEM's CRS) and the no-data samples met.
     ///
-    /// A sample is covered when J(ν) − J_smooth ≤ MAPL − Hata, i.e. when ν is at most `limits.nu[k]`
+    /// A sample is covered when J(ν) − J_smooth ≤ MAPL − Hata, i.e. when ν is at most `limits[k]`
     /// (J is increasing). Most samples are settled in O(1): with line of sight ν ≤ 0, so J ≤ J(0);
     /// without it ν > 0, so J > J(0). Only the others need the receiver's horizon on the hull.
     func radial(dem: Raster, from site: Coordinate, to end: Coordinate, ground g0: Double,
-                distances: [Double], limits: Limits) -> ([(Double, Double)], Int) {
+                distances: [Double], limits: [Double]) -> ([(Double, Double)], Int) {
         var w = walk()
         let m = distances.count
         var stretches: [(Double, Double)] = []
@@ -157,7 +156,7 @@ public struct SectorModel: Sendable {
                 margin = clearance >= 0 ? max(clearance, 1e-12) : clearance
             } else {
                 // Margins in ν: covered while ν ≤ the budget's ν (J is increasing).
-                let nuLimit = limits.nu[k]
+                let nuLimit = limits[k]
                 if clearance > 0 {
                     // Clear path: ν ≤ 0, so the budget decides only when it allows less than J(0).
                     margin = nuLimit >= 0 ? nuLimit : nuLimit - w.sight(distance: d, ground: rel).nu
@@ -190,19 +189,13 @@ public struct SectorModel: Sendable {
         return (stretches.filter { $0.1 > $0.0 }, missing)
     }
 
-    /// Per sample distance, the most diffraction loss the budget allows, MAPL − Hata + J_smooth (dB),
-    /// and the ν at which J reaches it.
-    struct Limits {
-        var loss: [Double]
-        var nu: [Double]
-    }
-
-    func limits(_ distances: [Double]) -> Limits {
-        guard mode == .terrain else { return Limits(loss: [], nu: []) }
+    /// Per sample distance, the ν at which J reaches the most diffraction loss the budget allows,
+    /// MAPL − Hata + J_smooth (dB); empty outside `terrain`.
+    func limits(_ distances: [Double]) -> [Double] {
+        guard mode == .terrain else { return [] }
         let smooth = smoothDiffraction(distances)
         // Within the reach Hata's loss never exceeds the MAPL: the clamp only absorbs rounding at the reach.
-        let loss = distances.indices.map { k in max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k] }
-        return Limits(loss: loss, nu: loss.map(inverseKnifeEdgeLoss))
+        return distances.indices.map { k in inverseKnifeEdgeLoss(max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k]) }
     }
 }
 
@@ -314,7 +307,7 @@ enum PolarTrace {
         var polygons = outers.map { [$0] }
         for h in holes {
             // The outer ring holding most of the hole's vertices (a hole may touch its ring at one).
-            let votes = polygons.map { p in h.dropLast().filter { contains(p[0], $0) }.count }
+            let votes = polygons.map { p in h.dropLast().filter { evenOddContains([p[0]], $0) }.count }
             if let best = votes.indices.max(by: { (votes[$0], -$0) < (votes[$1], -$1) }), votes[best] > 0 {
                 polygons[best].append(h)
             }
@@ -347,14 +340,5 @@ enum PolarTrace {
             s += (p.x - r[0].x) * (q.y - r[0].y) - (q.x - r[0].x) * (p.y - r[0].y)
         }
         return s / 2
-    }
-
-    static func contains(_ ring: [Coordinate], _ p: Coordinate) -> Bool {
-        var inside = false
-        for i in 1..<ring.count {
-            let a = ring[i - 1], b = ring[i]
-            if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y) { inside.toggle() }
-        }
-        return inside
     }
 }

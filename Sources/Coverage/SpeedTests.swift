@@ -95,8 +95,9 @@ public struct SpeedTestSet: Sendable {
     /// and the verdict. A point counts in the village that holds it; a tile's tests are shared
     /// among the villages it overlaps by the share of the tile's area inside each (the part in no
     /// village counts for none).
-    public func quality(villages: [Village], result: AnalysisResult, speed: SpeedParameters) throws -> [[SpeedClass: VillageQuality]] {
-        let locator = try VillageLocator(villages: villages, result: result)
+    public func quality(villages: [Village], result: AnalysisResult, speed: SpeedParameters,
+                        locator: VillageLocator? = nil) throws -> [[SpeedClass: VillageQuality]] {
+        let locator = try locator ?? VillageLocator(villages: villages, result: result)
         let projection = try Projection.cached(from: "EPSG:4326", to: result.crs)
         struct Sums { var tests = 0.0, weighted = 0.0, atFloor = 0.0, below1 = 0.0 }
         var sums = Array(repeating: [SpeedClass: Sums](), count: villages.count)
@@ -145,8 +146,7 @@ public struct SpeedTestSet: Sendable {
 extension ModelDisagreement {
     /// Villages with mobile tests where the model says uncovered; and villages the model says
     /// covered whose mobile tests (at least `--min-tests`) are all below 1 Mb/s. In input order.
-    public static func find(quality: [[SpeedClass: VillageQuality]], result: AnalysisResult, speed: SpeedParameters,
-                            speedTests: SpeedTestSet) -> [ModelDisagreement] {
+    public static func find(quality: [[SpeedClass: VillageQuality]], result: AnalysisResult, speed: SpeedParameters) -> [ModelDisagreement] {
         var out: [ModelDisagreement] = []
         for (i, q) in quality.enumerated() {
             let mobile = [SpeedClass.g4, .g5].compactMap { q[$0] }
@@ -282,14 +282,12 @@ extension InputLoader {
 }
 
 extension InputSet {
-    /// A speed-test file: GeoJSON when the name ends in .geojson or .json, else CSV.
+    /// A speed-test file: GeoJSON when the name ends in .geojson or .json, else CSV; the tests and the file's bytes.
     /// - Parameter tileClass: the class of tiles and of test points without a `tech` (`--speedtests-type`).
-    public static func speedTests(at path: String, tileClass: SpeedClass, inputCRS: String? = nil) throws -> SpeedTestSet {
-        var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
-        let bytes = try InputFile.read(path)
-        if [".geojson", ".json"].contains(where: { path.lowercased().hasSuffix($0) }) {
-            return try loader.speedTests(try GeoJSONReader.read(bytes: bytes, source: path), file: path, tileClass: tileClass)
-        }
-        return try loader.speedTests(try CSVReader.read(bytes: bytes, source: path), tileClass: tileClass)
+    public static func speedTests(at path: String, tileClass: SpeedClass, inputCRS: String? = nil) throws -> (tests: SpeedTestSet, bytes: [UInt8]) {
+        let read = try readPoints(at: path, inputCRS: inputCRS,
+                                  geojson: { try $0.speedTests($1, file: path, tileClass: tileClass) },
+                                  csv: { try $0.speedTests($1, tileClass: tileClass) })
+        return (read.value, read.bytes)
     }
 }

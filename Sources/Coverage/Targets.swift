@@ -65,9 +65,7 @@ public struct PlanTarget: Sendable, Equatable {
 
     /// The figure's value in a report's summary object; nil when the report has no such figure.
     public func value(in summary: JSONObject) -> Double? {
-        var v: JSONValue? = .object(summary)
-        for part in figurePath { v = v?[part] }
-        return v?.doubleValue
+        JSONValue.object(summary).value(at: figurePath)?.doubleValue
     }
 
     /// Whether `value` meets the goal.

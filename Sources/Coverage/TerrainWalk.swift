@@ -37,15 +37,13 @@ struct TerrainWalk {
         var nu: Double
         /// Whether the straight (4/3-Earth) ray clears every sample.
         var lineOfSight: Bool
-        /// The receiver's ray slope minus the steepest slope to the terrain: ≥ 0 with line of sight.
-        var clearance: Double
     }
 
     func sight(distance d: Double, ground: Double) -> Sight {
         let hr = ground + rxHeight - bulge * d * d
         let rxSlope = (hr - txHeight) / d
         let n = hullD.count
-        if n == 0 { return Sight(nu: -.infinity, lineOfSight: true, clearance: .infinity) }
+        if n == 0 { return Sight(nu: -.infinity, lineOfSight: true) }
         if txSlope < rxSlope {
             // Clear path: the sample highest above the ray maximises H − s·d (a vertex of the hull).
             var lo = 0, hi = n - 1
@@ -58,7 +56,7 @@ struct TerrainWalk {
                 let h = hullH[k] - (txHeight + rxSlope * hullD[k])
                 nu = max(nu, h * (2 * d / (wavelength * hullD[k] * (d - hullD[k]))).squareRoot())
             }
-            return Sight(nu: nu, lineOfSight: true, clearance: rxSlope - txSlope)
+            return Sight(nu: nu, lineOfSight: true)
         }
         // Obstructed: the receiver's horizon is the tangent to the hull (a unimodal maximum).
         var lo = 0, hi = n - 1
@@ -72,7 +70,7 @@ struct TerrainWalk {
         let x = (hr - txHeight + rxSlopeBack * d) / (txSlope + rxSlopeBack)
         let h = txSlope * x - rxSlope * x
         let nu = x > 0 && x < d ? h * (2 * d / (wavelength * x * (d - x))).squareRoot() : 0
-        return Sight(nu: nu, lineOfSight: false, clearance: rxSlope - txSlope)
+        return Sight(nu: nu, lineOfSight: false)
     }
 
     /// The receiver's ray slope minus the steepest slope to the terrain passed: ≥ 0 is line of sight. O(1).

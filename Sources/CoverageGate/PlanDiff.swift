@@ -51,11 +51,7 @@ public struct PlanChanges: Sendable {
         let names = ["commune_centres.mobile_pct", "commune_centres.fixed_pct"]
             + SpeedClass.allCases.flatMap { ["quality.\($0.rawValue).below", "quality.\($0.rawValue).mean_mbps"] }
         for name in names {
-            func value(_ s: JSONObject) -> Double? {
-                var v: JSONValue? = .object(s)
-                for part in name.split(separator: ".") { v = v?[String(part)] }
-                return v?.doubleValue
-            }
+            func value(_ s: JSONObject) -> Double? { JSONValue.object(s).value(at: name.split(separator: "."))?.doubleValue }
             let a = value(old.summary), b = value(new.summary)
             if a != b { figures.append((name, a, b)) }
         }

@@ -303,9 +303,7 @@ public struct ReportCheck: Sendable {
             group = entry
             scopeName = [commune, district].compactMap { $0 }.joined(separator: ", ")
         }
-        var value: JSONValue? = .object(group)
-        for part in r.figure { value = value?[part] }
-        guard let actual = value?.doubleValue else {
+        guard let actual = JSONValue.object(group).value(at: r.figure)?.doubleValue else {
             let section = r.figure[0]
             let why = ["fixed": " (the analysis had no fibre layer)", "places": " (the analysis had no priority places)",
                        "households": " (the villages have no households)"][section] ?? ""

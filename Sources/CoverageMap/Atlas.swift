@@ -75,9 +75,7 @@ public enum Atlas {
         var rows: [(String, String, String?, Bool?)] = []
         for t in targets {
             guard let figure = t["figure"]?.stringValue, let goal = t["target"]?.doubleValue else { continue }
-            var value: JSONValue? = figures
-            for part in figure.split(separator: ".") { value = value?[String(part)] }
-            guard let actual = value?.doubleValue else { continue }
+            guard let actual = figures?.value(at: figure.split(separator: "."))?.doubleValue else { continue }
             let comparison = t["comparison"]?.stringValue ?? ">="
             let met: Bool
             switch comparison {
@@ -165,7 +163,6 @@ public enum Atlas {
         #"<text x="\#(MapPicture.f(x))" y="\#(MapPicture.f(y))" font-size="\#(size)" font-weight="\#(weight)" fill="\#(colour)">\#(s)</text>"# + "\n"
     }
 
-    static func int(_ v: JSONValue?) -> Int { Int(v?.doubleValue ?? 0) }
 
     /// The width and height a picture's root element declares.
     static func pictureSize(_ svg: String) -> (w: Double, h: Double) {

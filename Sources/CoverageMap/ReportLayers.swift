@@ -7,9 +7,8 @@ import GeoIO
 /// The report as layers GIS tools open already styled: report.gpkg for QGIS (villages, gaps,
 /// fibre extensions, priority places, proposed sites, with QGIS styles in `layer_styles`) and
 /// report.kmz for Google Earth (a folder per district, villages filled by status, a description
-/// table in Vietnamese and English on each placemark). Colours are the HTML map's.
+/// table in Vietnamese and English on each placemark). Colours are report.geojson's (`Report.style`).
 public enum ReportLayers {
-    static let colours: [String: String] = ["covered": "#1a9641", "partial": "#fdae61", "uncovered": "#d7191c"]
     /// Keys of report.geojson's features that style them for geojson.io, not data.
     static let styleKeys: Set<String> = ["kind", "fill", "fill-opacity", "stroke", "stroke-width", "marker-color", "marker-symbol"]
     /// Fields that count things, written as integers.
@@ -43,8 +42,8 @@ public enum ReportLayers {
             ("styleName", .text), ("styleQML", .text), ("styleSLD", .text), ("useAsDefault", .integer), ("description", .text),
             ("owner", .text), ("ui", .text), ("update_time", .text),
         ], features: [
-            style("villages", QML.categories("status", [("covered", colours["covered"]!), ("partial", colours["partial"]!), ("uncovered", colours["uncovered"]!)], kind: .fill)),
-            style("gaps", QML.single(colours["uncovered"]!, kind: .fill)),
+            style("villages", QML.categories("status", [MobileStatus.covered, .partial, .uncovered].map { ($0.rawValue, Report.style($0)) }, kind: .fill)),
+            style("gaps", QML.single(Report.style(.uncovered), kind: .fill)),
             style("fibre_extensions", QML.single("#7b3294", kind: .line)),
             style("priority_places", QML.categories("has_5g", [("1", "#2b83ba"), ("0", "#d7191c")], kind: .marker)),
             style("proposed_sites", QML.single("#1a9641", kind: .marker)),
@@ -98,7 +97,7 @@ public enum ReportLayers {
             VectorLayerOutput(name: district, fields: [("Name", .text), ("description", .text), ("id", .text), ("mobile_status", .text)],
                               features: byDistrict[district]!.map { i in
                 let v = villages[i], r = results[i]
-                let fill = colours[r.mobileStatus.rawValue]!
+                let fill = Report.style(r.mobileStatus)
                 return (values: [.text(v.name), .text(description(v, r)), .text(v.id), .text(r.mobileStatus.rawValue)],
                         geometry: r.repairedShape ?? v.shape,
                         style: "BRUSH(fc:\(fill)B3);PEN(c:#555555FF,w:1px)")

@@ -54,9 +54,11 @@ public struct Report: Sendable {
             .object(villageMeasures(i, villageJSON(input.villages[i], result.villages[i])))
         }))
         o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
+        // Commune centres by place index (centres come in the places' order, one each).
+        let centreAt = Dictionary(measures.centres.map { ($0.placeIndex, $0) }, uniquingKeysWith: { first, _ in first })
         o.append("priority_places", .array(zip(input.places ?? [], result.places).enumerated().map { i, pc in
             let (p, c) = pc
-            return .object(placeMeasures(i, ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
+            return .object(placeMeasures(centreAt[i], ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
                                             "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]))
         }))
         if measures.speed != nil { o.append("model_checks", modelChecksJSON()) }
@@ -170,7 +172,7 @@ public struct Report: Sendable {
     // MARK: report.geojson
 
     /// simplestyle colours a map viewer shows without configuration.
-    static func style(_ s: MobileStatus) -> String {
+    public static func style(_ s: MobileStatus) -> String {
         switch s {
         case .covered: return "#1a9641"
         case .partial: return "#fdae61"

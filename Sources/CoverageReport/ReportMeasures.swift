@@ -89,9 +89,9 @@ extension Report {
         return o
     }
 
-    /// A priority place's record; a commune centre's says whether it has mobile signal and fibre.
-    func placeMeasures(_ i: Int, _ record: JSONObject) -> JSONObject {
-        guard let c = measures.centres.first(where: { $0.placeIndex == i }) else { return record }
+    /// A priority place's record; a commune centre's (`centre`) says whether it has mobile signal and fibre.
+    func placeMeasures(_ centre: CentreAccess?, _ record: JSONObject) -> JSONObject {
+        guard let c = centre else { return record }
         var o = record
         o.append("mobile_covered", .bool(c.mobileCovered))
         o.append("fixed_available", c.fixedAvailable.map(JSONValue.bool) ?? .null)
@@ -159,9 +159,9 @@ extension Report {
         if let speed = measures.speed {
             out += L.pick("\nMeasured download (tests-weighted mean; at least \(jsonNumberText(speed.minTests)) tests for a verdict):\n",
                           "\nTốc độ tải xuống đo được (trung bình theo số lần đo; cần ít nhất \(jsonNumberText(speed.minTests)) lần đo để đánh giá):\n")
-            let summaryJSON = summaryWithMeasures()
+            let quality = qualitySummaryJSON(speed)
             for c in SpeedClass.allCases {
-                guard let q = summaryJSON["quality"]?[c.rawValue] else { continue }
+                guard let q = quality[c.rawValue] else { continue }
                 let mean = q["mean_mbps"]?.doubleValue.map { String(format: "%.1f Mb/s", $0) } ?? L.pick("no tests", "chưa đo")
                 let words = L == .vi ? ["meets": "đạt", "below": "dưới ngưỡng", "no_data": "không có số liệu"] : [:]
                 let counts = ["meets", "below", "no_data"].map { k in "\(q[k]?.doubleValue.map(jsonNumberText) ?? "0") \(words[k] ?? k.replacingOccurrences(of: "_", with: " "))" }

@@ -175,15 +175,7 @@ extension Report {
     /// The counts behind a figure: " (999/1000)", " of 384871".
     func figureDetail(_ figure: String, _ s: JSONObject) -> String {
         let parts = figure.split(separator: ".").map(String.init)
-        func number(_ path: [String]) -> Double? {
-            // One step at a time: Swift 6.3's optimiser crashes on `v = v?[p]` here (release builds).
-            var v = JSONValue.object(s)
-            for p in path {
-                guard let next = v[p] else { return nil }
-                v = next
-            }
-            return v.doubleValue
-        }
+        func number(_ path: [String]) -> Double? { JSONValue.object(s).value(at: path)?.doubleValue }
         func n(_ path: String...) -> String? { number(path).map(jsonNumberText) }
         guard parts.count >= 2 else { return "" }
         let section = parts[0], item = parts[1]

@@ -7,6 +7,35 @@ import Foundation
 
 func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 
+/// Writes all of `bytes` to `fd`, flushes them to disk and closes `fd` (on a failure too): nil, or
+/// the step that failed ("write", "flush (fsync)", "close") and its errno.
+func writeFlushClose(_ fd: Int32, _ bytes: [UInt8]) -> (operation: String, errno: Int32)? {
+    var written = 0
+    while written < bytes.count {
+        let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, bytes.count - written) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            let e = errno
+            close(fd)
+            return ("write", e)
+        }
+        written += n
+    }
+    if fsync(fd) != 0 {
+        let e = errno
+        close(fd)
+        return ("flush (fsync)", e)
+    }
+    if close(fd) != 0 { return ("close", errno) }
+    return nil
+}
+
+/// Makes a directory's entries durable; a failure loses nothing already visible, so it is not reported.
+func syncDirectory(_ path: String) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 { _ = fsync(fd); close(fd) }
+}
+
 public func systemReason(_ code: Int32) -> String {
     String(cString: strerror(code))
 }
@@ -165,25 +194,10 @@ extension AtomicFile {
                                  reason: systemReason(openErrno), errno: openErrno)
         }
 
-        var isOpen = true
-        func fail(_ operation: String, _ e: Int32) -> FileWriteError {
-            if isOpen { close(fd) }
+        if let (operation, e) = writeFlushClose(fd, bytes) {
             pending.discard([temp])
-            return FileWriteError(path: path, operation: operation, reason: systemReason(e), errno: e)
+            throw FileWriteError(path: path, operation: operation, reason: systemReason(e), errno: e)
         }
-        var written = 0
-        let total = bytes.count
-        while written < total {
-            let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, total - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("write", errno)
-            }
-            written += n
-        }
-        if fsync(fd) != 0 { throw fail("flush (fsync)", errno) }
-        isOpen = false
-        if close(fd) != 0 { throw fail("close", errno) }
         return temp
     }
 
@@ -222,8 +236,7 @@ extension AtomicFile {
             for s in staged { _ = paths(remove: s.temp) }
             // Make the renames durable; failure here loses nothing already visible.
             for directory in Set(staged.map { s in s.path.lastIndex(of: "/").map { String(s.path[..<$0]) } ?? "." }) {
-                let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                if fd >= 0 { _ = fsync(fd); close(fd) }
+                syncDirectory(directory.isEmpty ? "/" : directory)
             }
         }
     }

@@ -167,25 +167,8 @@ enum FolderSwap {
             let e = errno
             throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
         }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                close(fd)
-                throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
-            }
-            written += n
-        }
-        if fsync(fd) != 0 {
-            let e = errno
-            close(fd)
-            throw FileWriteError(path: target, operation: "flush (fsync)", reason: systemReason(e), errno: e)
-        }
-        if close(fd) != 0 {
-            let e = errno
-            throw FileWriteError(path: target, operation: "close", reason: systemReason(e), errno: e)
+        if let (operation, e) = writeFlushClose(fd, bytes) {
+            throw FileWriteError(path: target, operation: operation, reason: systemReason(e), errno: e)
         }
     }
 
@@ -244,11 +227,6 @@ enum FolderSwap {
             for e in entries { unlink("\(path)/\(e)") }
         }
         rmdir(path)
-    }
-
-    static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 }
 

@@ -175,3 +175,17 @@ extension Shape {
         }
     }
 }
+
+/// Whether `p` lies inside `rings` by the even-odd rule (closed rings of at least four points; a
+/// hole is a ring inside another). Points on an edge may fall either way.
+public func evenOddContains(_ rings: [[Coordinate]], _ p: Coordinate) -> Bool {
+    var inside = false
+    for ring in rings where ring.count >= 4 {
+        var a = ring[ring.count - 1]
+        for b in ring {
+            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+            a = b
+        }
+    }
+    return inside
+}

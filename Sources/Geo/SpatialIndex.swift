@@ -8,16 +8,22 @@ import CGEOS
 public final class SpatialIndex: @unchecked Sendable {
     public let geometries: [Geometry]
     private let tree: OpaquePointer
+    /// Whether no geometry was inserted (all were empty): `nearest` then has nothing to find.
+    private let holdsNothing: Bool
 
     /// Indexes `geometries` (`GEOSSTRtree_create_r`, `GEOSSTRtree_insert_r`); empty ones are left out.
     public init(_ geometries: [Geometry], nodeCapacity: Int = 10) throws {
         let ctx = try GEOSContext.current()
         self.geometries = geometries
-        self.tree = try ctx.check(GEOSSTRtree_create_r(ctx.handle, max(nodeCapacity, 2)), "creating an STRtree")
+        let tree = try ctx.check(GEOSSTRtree_create_r(ctx.handle, max(nodeCapacity, 2)), "creating an STRtree")
+        self.tree = tree
+        var inserted = 0
         for (i, g) in geometries.enumerated() where !(try g.isEmpty) {
             _ = try g.bounds  // caches the envelope before the geometry is shared between threads
             try ctx.reporting("inserting into an STRtree") { GEOSSTRtree_insert_r(ctx.handle, tree, g.pointer, Self.item(i)) }
+            inserted += 1
         }
+        holdsNothing = inserted == 0
         // GEOS 3.11 builds the tree on the first query; do it now, while only one thread sees it.
         _ = try query(Bounds(minX: 0, minY: 0, maxX: 0, maxY: 0))
     }
@@ -56,7 +62,7 @@ public final class SpatialIndex: @unchecked Sendable {
     /// The index of the geometry nearest to `geometry` by true planar distance
     /// (`GEOSSTRtree_nearest_generic_r`), or nil when the index is empty.
     public func nearest(to geometry: Geometry) throws -> Int? {
-        if try geometries.allSatisfy({ try $0.isEmpty }) { return nil }
+        if holdsNothing { return nil }
         let ctx = try GEOSContext.current()
         final class Search {
             let geometries: [Geometry]

@@ -134,7 +134,7 @@ public enum VectorSource {
             source_ = Self.identified(declared) ?? OSRClone(declared)
             crsName = Self.describe(source_!)
         } else if let assumedCRS {
-            let s = OSRNewSpatialReference(nil)!
+            let s = try GDALLibrary.check(OSRNewSpatialReference(nil), "creating a spatial reference")
             guard OSRSetFromUserInput(s, assumedCRS) == 0 else {
                 OSRDestroySpatialReference(s)
                 throw fail(nil, "\(assumedCRS) is not a CRS GDAL understands")
@@ -144,10 +144,8 @@ public enum VectorSource {
         defer { if let source_ { OSRDestroySpatialReference(source_) } }
         var transform: UnsafeMutableRawPointer?
         if let src = source_ {
-            let wgs84 = OSRNewSpatialReference(nil)!
+            let wgs84 = try GDALLibrary.wgs84()
             defer { OSRDestroySpatialReference(wgs84) }
-            _ = OSRImportFromEPSG(wgs84, 4326)
-            OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER)
             OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER)
             if OSRIsSame(src, wgs84) == 0 {
                 CPLErrorReset()
@@ -160,7 +158,8 @@ public enum VectorSource {
         defer { if let transform { OCTDestroyCoordinateTransformation(transform) } }
 
         var features: [VectorFeature] = []
-        if OGR_L_GetFeatureCount(layer, 0) > 0 { features.reserveCapacity(Int(OGR_L_GetFeatureCount(layer, 0))) }
+        let known = OGR_L_GetFeatureCount(layer, 0)  // -1 when counting would mean reading the layer
+        if known > 0 { features.reserveCapacity(Int(known)) }
         OGR_L_ResetReading(layer)
         var position = 0
         var wkb: [UInt8] = []

@@ -34,10 +34,8 @@ public enum VectorWriter {
         let ds = try GDALLibrary.check(GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, nil), "creating \(fileName)")
         var closed = false
         defer { if !closed { GDALClose(ds) } }
-        let wgs84 = OSRNewSpatialReference(nil)!
+        let wgs84 = try GDALLibrary.wgs84()
         defer { OSRDestroySpatialReference(wgs84) }
-        _ = OSRImportFromEPSG(wgs84, 4326)
-        OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER)
         for layer in layers { try write(layer, to: ds, srs: wgs84, file: fileName) }
         closed = true
         GDALClose(ds)
@@ -106,7 +104,7 @@ public enum VectorWriter {
             if let style = f.style { OGR_F_SetStyleString(feature, style) }
             try GDALLibrary.check(code: UInt32(OGR_L_CreateFeature(l, feature)), "writing a feature of \(layer.name) to \(file)")
         }
-        _ = OGR_L_CommitTransaction(l)
+        try GDALLibrary.check(code: UInt32(OGR_L_CommitTransaction(l)), "committing \(layer.name) to \(file)")
     }
 
     private static func wkbType(_ s: Shape) -> OGRwkbGeometryType {

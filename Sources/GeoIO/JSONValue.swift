@@ -25,6 +25,17 @@ public enum JSONValue: Hashable, Sendable {
     /// The member `key` of an object (nil for other values or a missing key).
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
 
+    /// The value down a path of object keys (`["mobile", "covered_pct"]`); nil where a step is missing.
+    public func value<Path: Sequence>(at path: Path) -> JSONValue? where Path.Element: StringProtocol {
+        // One step at a time: Swift 6.3's optimiser crashes on `v = v?[p]` in release builds.
+        var v = self
+        for p in path {
+            guard let next = v[String(p)] else { return nil }
+            v = next
+        }
+        return v
+    }
+
     /// The element at `index` of an array (nil for other values or out of range).
     public subscript(index: Int) -> JSONValue? {
         guard case .array(let a) = self, a.indices.contains(index) else { return nil }

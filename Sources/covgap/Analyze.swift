@@ -85,18 +85,22 @@ struct Analyze: ParsableCommand {
         var loaded = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats).load(progress: progress)
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
-        let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS,
-                                                          bundled: inputs.usesBundledData ? try BundledData.locate() : nil)
+        // The bundled data's folder, found once (after its files were read, so a missing one fails there first).
+        let bundled = inputs.usesBundledData ? try BundledData.locate() : nil
+        let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS, bundled: bundled)
         loaded.files += measured.files
         let (input, scenarioParameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         // The radio model (and its terrain) is part of what a previous run must have shared to be reused.
-        let parameters = try radio.parameters(scenarioParameters, bundled: inputs.usesBundledData ? try BundledData.locate() : nil)
+        let parameters = try radio.parameters(scenarioParameters, bundled: bundled)
         let readTime = lap()
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
-        for line in loaded.readSummary() { printer?.note(line) }
-        printer?.note("working CRS \(analysis.workingCRS())" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
+        let workingCRS = analysis.workingCRS()
+        if let printer {
+            for line in loaded.readSummary() { printer.note(line) }
+            printer.note("working CRS \(workingCRS)" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
+        }
         let incremental = try IncrementalRun(since: since, input: input, parameters: parameters, precision: precision,
-                                             files: loaded.files, defaultCRS: analysis.workingCRS())
+                                             files: loaded.files, defaultCRS: workingCRS)
         let fingerprintTime = lap()
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
         if let plan = incremental.plan { printer?.note("reused \(plan.reusedCount) of \(input.villages.count) villages from \(since ?? "")") }
@@ -111,7 +115,9 @@ struct Analyze: ParsableCommand {
                             targets: targets, measures: measures)
         report.language = languageOption.language
         var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
-        if outputs.kinds.contains(.gpkg) { outputs.plan = try PlanReport(input: input, result: result).geojsonFeatures() }
+        // The plan, made once for report.gpkg and the text that follows the table.
+        let gapPlan = outputs.kinds.contains(.gpkg) ? try PlanReport(input: input, result: result) : nil
+        if let gapPlan { outputs.plan = gapPlan.geojsonFeatures() }
         var folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       progress: progress)
         folder.files.append(incremental.sideFile(input: input, result: result))
@@ -136,7 +142,7 @@ struct Analyze: ParsableCommand {
         switch format {
         case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
             if plan || inputs.usesBundledData {
-                printText(try PlanReport(input: input, result: result).text(language: report.language))
+                printText(try (gapPlan ?? PlanReport(input: input, result: result)).text(language: report.language))
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }

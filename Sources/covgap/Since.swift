@@ -38,7 +38,7 @@ struct IncrementalRun {
             return
         }
         switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: index,
-                             input: input, analysis: parameters) {
+                             input: input) {
         case .success(let p): plan = p; fallback = nil
         case .failure(let why): plan = nil; fallback = why.description
         }

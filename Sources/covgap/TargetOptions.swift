@@ -60,8 +60,8 @@ struct TargetOptions: ParsableArguments {
     func loadMeasurements(inputCRS: String?, bundled: String? = nil) throws -> (households: [HouseholdPoint]?, speedTests: SpeedTestSet?, files: [InputFileInfo]) {
         var files: [InputFileInfo] = []
         let points = try households.map { path -> [HouseholdPoint] in
-            let p = try InputSet.households(at: path, inputCRS: inputCRS)
-            files.append(InputFileInfo(role: "households", path: path, sha256: SHA256.hex(try InputFile.read(path)), count: p.count))
+            let (p, bytes) = try InputSet.households(at: path, inputCRS: inputCRS)
+            files.append(InputFileInfo(role: "households", path: path, sha256: SHA256.hex(bytes), count: p.count))
             return p
         }
         var sources: [(role: String, path: String, display: String, fixed: Bool)] = []
@@ -75,8 +75,8 @@ struct TargetOptions: ParsableArguments {
         }
         var tests: SpeedTestSet?
         for s in sources {
-            let t = try InputSet.speedTests(at: s.path, tileClass: s.fixed ? .fixed : .g4, inputCRS: inputCRS)
-            files.append(InputFileInfo(role: s.role, path: s.display, sha256: SHA256.hex(try InputFile.read(s.path)), count: t.tests.count))
+            let (t, bytes) = try InputSet.speedTests(at: s.path, tileClass: s.fixed ? .fixed : .g4, inputCRS: inputCRS)
+            files.append(InputFileInfo(role: s.role, path: s.display, sha256: SHA256.hex(bytes), count: t.tests.count))
             tests = SpeedTestSet(form: tests?.form ?? t.form, tests: (tests?.tests ?? []) + t.tests)
         }
         return (points, tests, files)

@@ -27,4 +27,16 @@ enum GDALLibrary {
     static func check(code: UInt32, _ what: @autoclosure () -> String) throws {
         guard code == 0 else { throw takeError("\(what()) failed (code \(code))") }
     }
+
+    /// A new WGS 84 spatial reference in longitude, latitude order; the caller destroys it.
+    static func wgs84() throws -> OGRSpatialReferenceH {
+        let srs = try check(OSRNewSpatialReference(nil), "creating a spatial reference")
+        let imported = OSRImportFromEPSG(srs, 4326)
+        guard imported == 0 else {
+            OSRDestroySpatialReference(srs)
+            throw takeError("reading EPSG:4326 failed (code \(imported))")
+        }
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
+        return srs
+    }
 }
