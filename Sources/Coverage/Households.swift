@@ -112,12 +112,7 @@ extension InputLoader {
         return try table.rows.map { row in
             let fail: (String, String) -> InputError = { table.error(row, field: $0, $1) }
             let location = try siteLocation(lat: row["lat"] ?? "", lon: row["lon"] ?? "", fail)
-            let text = (row["count"] ?? "").trimmedSpaces
-            var count = 1.0
-            if !text.isEmpty {
-                guard let n = Self.number(text) else { throw fail("count", Self.notANumber(text)) }
-                count = n
-            }
+            let count = try optionalNumber(row["count"], field: "count", fail) ?? 1
             if count < 0 { throw fail("count", "\(Self.format(count)) must be a non-negative number of households") }
             return HouseholdPoint(location: location, count: count)
         }

@@ -24,8 +24,12 @@ public struct LinkEvaluation: Sendable {
 extension SectorModel {
     /// Whether `target` (lon/lat) lies within the sector's beam (always for an omnidirectional antenna).
     public func inBeam(_ target: Coordinate) -> Bool {
+        sector.isOmnidirectional || inBeam(bearing: Geodesic.wgs84.inverse(from: sector.location, to: target).azimuth1)
+    }
+
+    /// Whether a direction from the antenna (degrees from north) lies within the beam.
+    func inBeam(bearing: Double) -> Bool {
         guard !sector.isOmnidirectional else { return true }
-        let bearing = Geodesic.wgs84.inverse(from: sector.location, to: target).azimuth1
         var d = (bearing - sector.azimuth!).truncatingRemainder(dividingBy: 360)
         if d > 180 { d -= 360 } else if d < -180 { d += 360 }
         return abs(d) <= sector.beamwidth / 2
@@ -33,14 +37,15 @@ extension SectorModel {
 
     /// The path from the antenna to a receiver at `target` (lon/lat), sampled at the DEM's resolution.
     public func link(to target: Coordinate, parameters: AnalysisParameters) throws -> LinkEvaluation {
-        let d = Geodesic.wgs84.distance(from: sector.location, to: target)
+        let path = Geodesic.wgs84.inverse(from: sector.location, to: target)
+        let d = path.distance, beam = inBeam(bearing: path.azimuth1)
         let reach = reach(parameters: parameters)
         let basic = hata.loss(distance: d)
         guard mode == .terrain || mode == .los, let dem = radio.dem, d > 0 else {
             let within = d <= reach
             return LinkEvaluation(distance: d, pathLoss: mode == .los ? nil : basic, diffraction: 0, mapl: budget.mapl,
                                   lineOfSight: true, obstruction: nil, profile: [], siteGround: nil, targetGround: nil,
-                                  covered: within && inBeam(target) && (mode == .los || basic <= budget.mapl))
+                                  covered: within && beam && (mode == .los || basic <= budget.mapl))
         }
         let points = try dem.fromLonLat().transformed([sector.location, target])
         let (a, b) = (points[0], points[1])
@@ -71,6 +76,6 @@ extension SectorModel {
         let closes = mode == .los ? (sight.lineOfSight || g0 == nil) : loss! <= budget.mapl
         return LinkEvaluation(distance: d, pathLoss: loss, diffraction: diffraction, mapl: budget.mapl,
                               lineOfSight: sight.lineOfSight, obstruction: obstruction, profile: profile,
-                              siteGround: g0, targetGround: profile.last?.ground, covered: closes && d <= reach && inBeam(target))
+                              siteGround: g0, targetGround: profile.last?.ground, covered: closes && d <= reach && beam)
     }
 }

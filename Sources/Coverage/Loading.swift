@@ -300,7 +300,8 @@ public struct InputLoader {
         return n
     }
 
-    private func optionalNumber(_ text: String?, field: String, _ fail: (String, String) -> InputError) throws -> Double? {
+    /// A number field that may be empty: nil when it is, else the number, or the error naming `field`.
+    func optionalNumber(_ text: String?, field: String, _ fail: (String, String) -> InputError) throws -> Double? {
         guard let t = text?.trimmedSpaces, !t.isEmpty else { return nil }
         guard let n = Self.number(t) else { throw fail(field, Self.notANumber(t)) }
         return n
@@ -338,14 +339,12 @@ public struct InputLoader {
     static func text(_ v: JSONValue) -> String? {
         switch v {
         case .string(let s): return nfc(s.trimmed(.whitespacesAndNewlines))
-        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .number(let d): return plainNumber(d)
         default: return nil
         }
     }
 
-    static func format(_ d: Double) -> String {
-        d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
-    }
+    static func format(_ d: Double) -> String { plainNumber(d) }
 
     mutating func warn(_ line: String) { warnings.append(line) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import GeoIO
 
 /// How a sector's footprint is drawn (docs/radio-model.md).
 public enum PropagationMode: String, CaseIterable, Sendable {
@@ -135,10 +136,10 @@ public struct Hata: Sendable {
         a = urban + correction
         b = 44.9 - 6.55 * lhb
         var outside: [String] = []
-        if f < 150 { outside.append("\(Self.format(f)) MHz is below Okumura–Hata's 150 MHz") }
-        if f > 2000 { outside.append("\(Self.format(f)) MHz is above COST-231 Hata's 2000 MHz (extrapolated)") }
-        if hb < 30 || hb > 200 { outside.append("antenna height \(Self.format(hb)) m is outside 30–200 m") }
-        if hm < 1 || hm > 10 { outside.append("receiver height \(Self.format(hm)) m is outside 1–10 m") }
+        if f < 150 { outside.append("\(plainNumber(f)) MHz is below Okumura–Hata's 150 MHz") }
+        if f > 2000 { outside.append("\(plainNumber(f)) MHz is above COST-231 Hata's 2000 MHz (extrapolated)") }
+        if hb < 30 || hb > 200 { outside.append("antenna height \(plainNumber(hb)) m is outside 30–200 m") }
+        if hm < 1 || hm > 10 { outside.append("receiver height \(plainNumber(hm)) m is outside 1–10 m") }
         validity = outside.isEmpty ? nil : outside.joined(separator: "; ")
     }
 
@@ -148,7 +149,6 @@ public struct Hata: Sendable {
     /// The distance in metres at which the loss reaches `mapl`.
     public func radius(mapl: Double) -> Double { 1000 * pow(10, (mapl - a) / b) }
 
-    static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
 }
 
 /// ITU-R P.526's knife-edge diffraction loss J(ν), dB (0 for ν ≤ −0.78).

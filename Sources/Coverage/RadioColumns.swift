@@ -5,9 +5,7 @@ extension InputLoader {
     /// The optional radio columns of a site row: height_m, frequency_mhz, eirp_dbm, environment.
     func radioColumns(of sector: inout Sector, field: (String) -> String, _ fail: (String, String) -> InputError) throws {
         func number(_ name: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double? {
-            let text = field(name).trimmedSpaces
-            if text.isEmpty { return nil }
-            guard let v = Self.number(text) else { throw fail(name, Self.notANumber(text)) }
+            guard let v = try optionalNumber(field(name), field: name, fail) else { return nil }
             guard range.contains(v) else {
                 throw fail(name, "\(Self.format(v)) is outside \(Self.format(range.lowerBound))–\(Self.format(range.upperBound)) \(unit)")
             }

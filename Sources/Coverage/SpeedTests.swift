@@ -210,12 +210,10 @@ extension InputLoader {
 
     private mutating func speedTests(rows: [Row], columns: [String], file: String, tileClass: SpeedClass) throws -> SpeedTestSet {
         func number(_ row: Row, _ key: String, required: Bool) throws -> Double? {
-            let text = (row.field(key) ?? "").trimmedSpaces
-            if text.isEmpty {
+            guard let n = try optionalNumber(row.field(key), field: key, row.fail) else {
                 if required { throw row.fail(key, "empty; a number is required") }
                 return nil
             }
-            guard let n = Self.number(text) else { throw row.fail(key, Self.notANumber(text)) }
             if n < 0 { throw row.fail(key, "\(Self.format(n)) must not be negative") }
             return n
         }

@@ -49,9 +49,10 @@ public struct NumberRange: Sendable {
         return "must be \(low) and at most \(Self.format(upper))\(u), got \(Self.format(v))"
     }
 
-    static func format(_ d: Double) -> String {
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
-    }
+    static func format(_ d: Double) -> String { d.isNaN ? "nan" : plainNumber(d) }
+}
+
+/// A number as people write it: whole numbers without ".0" (below 10¹⁵), others as Swift prints them.
+public func plainNumber(_ d: Double) -> String {
+    d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
 }

@@ -151,7 +151,7 @@ public enum VectorInput {
         switch v {
         case .null: return ""
         case .integer(let i): return String(i)
-        case .real(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .real(let d): return plainNumber(d)
         case .reals(let ds): return ds.map { text(.real($0)) }.joined(separator: ",")
         case .text(let s): return nfc(s)
         }
