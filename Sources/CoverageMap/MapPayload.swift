@@ -57,14 +57,11 @@ enum MapPayload {
     /// The payload's layers and arcs, written into `w` as members of the current object:
     /// "grid", "arcs" and one member per layer.
     static func write(layers: [(name: String, layer: Layer)], into w: inout JSONWriter, thinning: Double = Self.thinning) {
-        // Every ring and line of every layer, in order, for shared-border extraction.
-        let parts = layers.map { l in concurrentMap(l.layer.shapes.count, chunk: 256) { Parts(l.layer.shapes[$0]) } }
-        var paths: [[SharedBorders.Path]] = []
-        // Per feature: rings per polygon, then the number of lines (to read the references back).
-        var outline: [[(rings: [Int], lines: Int, points: [Coordinate])]] = []
-        for layerParts in parts {
-            var o: [(rings: [Int], lines: Int, points: [Coordinate])] = []
-            for p in layerParts {
+        // Every ring and line of every layer, in order, for shared-border extraction; per feature,
+        // rings per polygon, then the number of lines (to read the references back).
+        let traced = layers.map { l in
+            concurrentMap(l.layer.shapes.count, chunk: 256) { i -> (paths: [SharedBorders.Path], outline: (rings: [Int], lines: Int, points: [Coordinate])) in
+                let p = Parts(l.layer.shapes[i])
                 var shapePaths: [SharedBorders.Path] = []
                 var rings: [Int] = []
                 for polygon in p.polygons {
@@ -75,11 +72,11 @@ enum MapPayload {
                 }
                 let ls = p.lines.map { gridPath($0, ring: false) }.filter { $0.count >= 2 }
                 shapePaths += ls.map { .init(points: $0, isRing: false) }
-                paths.append(shapePaths)
-                o.append((rings, ls.count, p.points))
+                return (shapePaths, (rings, ls.count, p.points))
             }
-            outline.append(o)
         }
+        let paths = traced.flatMap { $0.map(\.paths) }
+        let outline = traced.map { $0.map(\.outline) }
         let (borders, refs) = SharedBorders.build(paths)
         // Arcs of rings with fewer than three arcs keep a middle point, so that no ring collapses.
         var minimum = [Int](repeating: 2, count: borders.arcs.count)

@@ -27,12 +27,12 @@ public struct ReportFolder {
         var svg: [UInt8] = []
         var page: MapData?
         if map && outputs.kinds.contains(.html) {
+            // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
+            let written = concurrentMap(features.count, chunk: 256) { i in
+                Feature(index: i, properties: features[i].properties, geometry: features[i].geometry.map { Self.asWritten($0, decimals: precision) })
+            }
             var m = try MapData(
-                report: reportJSON,
-                // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
-                features: features.enumerated().map {
-                    Feature(index: $0, properties: $1.properties, geometry: $1.geometry.map { Self.asWritten($0, decimals: precision) })
-                },
+                report: reportJSON, features: written,
                 sectors: input.sectors, fibre: input.fibre, places: input.places)
             m.language = report.language
             svg = Array(m.svg().utf8)
@@ -60,9 +60,7 @@ public struct ReportFolder {
 
     /// `shape` with every coordinate as it reads back from `decimals` decimals.
     static func asWritten(_ shape: Shape, decimals: Int) -> Shape {
-        shape.mapCoordinates { c in
-            Coordinate(Double(fixed(c.x, decimals)) ?? c.x, Double(fixed(c.y, decimals)) ?? c.y)
-        }
+        shape.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }
     }
 
     /// Whether report.json is written (it is always encoded).

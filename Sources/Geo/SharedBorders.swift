@@ -30,50 +30,74 @@ public struct SharedBorders: Sendable {
         public init(points: [GridPoint], isRing: Bool) { self.points = points; self.isRing = isRing }
     }
 
-    private var arcIndex: [[GridPoint]: Ref] = [:]
+    /// Arcs by their direction-free hash (`ArcKey`): the first arc with that hash, and for each
+    /// arc the next one with the same hash.
+    private var arcsByHash: [UInt64: Int] = [:]
+    private var nextWithHash: [Int] = []
 
     /// The arcs of `paths` (a list of shapes, each a list of rings and lines): for each path, the
     /// arc references that trace it in order.
     public static func build(_ paths: [[Path]]) -> (SharedBorders, [[[Ref]]]) {
-        var junction = Set<UInt64>()
-        // The neighbours each point was first met with, as an unordered pair.
-        var seen: [UInt64: (UInt64, UInt64)] = [:]
+        // Every point's slot in a table of the distinct points, with the neighbours it was first
+        // met with (an unordered pair) and whether it is a junction. A junction does not depend on
+        // the order the points are met: some occurrence has other neighbours, or ends a line.
+        var table = PointTable(capacity: paths.reduce(0) { n, shape in shape.reduce(n) { $0 + $1.points.count } })
+        var slots: [[[Int32]]] = []
+        slots.reserveCapacity(paths.count)
         for shape in paths {
-            for path in shape {
+            slots.append(shape.map { path in
                 let ps = path.points, n = ps.count
-                guard n > 0 else { continue }
+                var out = [Int32](repeating: 0, count: n)
                 for i in 0..<n {
                     let p = ps[i].packed
+                    let (slot, isNew) = table.slot(of: p)
+                    out[i] = slot
                     var a: UInt64, b: UInt64
                     if path.isRing {
                         a = ps[(i + n - 1) % n].packed; b = ps[(i + 1) % n].packed
                     } else {
-                        if i == 0 || i == n - 1 { junction.insert(p); continue }
+                        if i == 0 || i == n - 1 { table.junction[Int(slot)] = true; continue }
                         a = ps[i - 1].packed; b = ps[i + 1].packed
                     }
                     if a > b { swap(&a, &b) }
-                    if let s = seen[p] {
-                        if s != (a, b) { junction.insert(p) }
-                    } else {
-                        seen[p] = (a, b)
+                    if isNew || !table.met[Int(slot)] {
+                        table.neighbours[Int(slot)] = (a, b); table.met[Int(slot)] = true
+                    } else if table.neighbours[Int(slot)] != (a, b) {
+                        table.junction[Int(slot)] = true
                     }
                 }
+                return out
+            })
+        }
+        var borders = SharedBorders()
+        var ring: Int32 = 0
+        let refs = zip(paths, slots).map { shape, shapeSlots in
+            zip(shape, shapeSlots).map { path, pathSlots in
+                ring += 1
+                return borders.cut(path, slots: pathSlots, table: &table, ring: ring)
             }
         }
-        seen = [:]
-        var borders = SharedBorders()
-        let refs = paths.map { shape in shape.map { borders.cut($0, junction: junction) } }
         return (borders, refs)
     }
 
-    private mutating func cut(_ path: Path, junction: Set<UInt64>) -> [Ref] {
+    private mutating func cut(_ path: Path, slots: [Int32], table: inout PointTable, ring: Int32) -> [Ref] {
         let ps = path.points
         guard !ps.isEmpty else { return [] }
-        if !path.isRing { return pieces(of: ps, junction: junction).map { add($0, closed: false) } }
-        // A point met twice in the same ring is a junction too.
-        var inRing = Set<UInt64>(), cuts: [Int] = []
-        for (i, p) in ps.enumerated() {
-            if junction.contains(p.packed) || !inRing.insert(p.packed).inserted { cuts.append(i) }
+        if !path.isRing {
+            if ps.count < 2 { return [] }
+            var out: [Ref] = [], from = 0
+            for i in 1..<ps.count where i == ps.count - 1 || table.junction[Int(slots[i])] {
+                out.append(add(Array(ps[from...i]), closed: false))
+                from = i
+            }
+            return out
+        }
+        // A point met twice in the same ring is a junction too (the table remembers the last ring
+        // that met each point).
+        var cuts: [Int] = []
+        for i in ps.indices {
+            let slot = Int(slots[i])
+            if table.junction[slot] || table.lastRing[slot] == ring { cuts.append(i) } else { table.lastRing[slot] = ring }
         }
         if cuts.isEmpty {
             // One closed arc, started at its smallest point.
@@ -82,40 +106,37 @@ public struct SharedBorders: Sendable {
         }
         // Split the ring at every junction (and repeated point); the last piece returns to the first cut.
         let rotated = Array(ps[cuts[0]...] + ps[..<cuts[0]]) + [ps[cuts[0]]]
+        var isCut = [Bool](repeating: false, count: rotated.count)
+        for c in cuts { isCut[(c - cuts[0] + ps.count) % ps.count] = true }
+        isCut[rotated.count - 1] = true
         var out: [Ref] = []
         var from = 0
-        var cutSet = Set(cuts.map { ($0 - cuts[0] + ps.count) % ps.count })
-        cutSet.insert(rotated.count - 1)
-        for i in 1..<rotated.count where cutSet.contains(i) {
+        for i in 1..<rotated.count where isCut[i] {
             out.append(add(Array(rotated[from...i]), closed: false))
             from = i
         }
         return out
     }
 
-    private func pieces(of ps: [GridPoint], junction: Set<UInt64>) -> [[GridPoint]] {
-        if ps.count < 2 { return [] }
-        var out: [[GridPoint]] = [], from = 0
-        for i in 1..<ps.count where i == ps.count - 1 || junction.contains(ps[i].packed) {
-            out.append(Array(ps[from...i]))
-            from = i
-        }
-        return out
-    }
-
-    /// The reference of `arc`, adding it when it is new.
+    /// The reference of `arc`, adding it when it is new: an arc equal to a known one is that arc,
+    /// an arc equal to a known one reversed (for a closed arc: reversed and started again at its
+    /// smallest point, which a closed arc starts at) is that arc backwards.
     private mutating func add(_ arc: [GridPoint], closed isClosed: Bool) -> Ref {
-        if let r = arcIndex[arc] { return r }
-        var reversed = Array(arc.reversed())
-        if isClosed, let start = reversed.indices.min(by: { reversed[$0] < reversed[$1] }) {
-            reversed = Array(reversed[start...] + reversed[..<start])
+        let key = ArcKey.hash(arc, closed: isClosed)
+        var r = arcsByHash[key] ?? -1
+        var backwards: Ref?
+        while r >= 0 {
+            if arcs[r] == arc { return r }
+            if backwards == nil, ArcKey.isReversal(arcs[r], of: arc, closed: isClosed) { backwards = ~r }
+            r = nextWithHash[r]
         }
-        if let r = arcIndex[reversed] { return ~r }
-        let r = arcs.count
+        if let backwards { return backwards }
+        let new = arcs.count
         arcs.append(arc)
         closed.append(isClosed)
-        arcIndex[arc] = r
-        return r
+        nextWithHash.append(arcsByHash[key] ?? -1)
+        arcsByHash[key] = new
+        return new
     }
 
     /// The points an arc reference traces, in its direction (a closed arc without its closing point).
@@ -184,4 +205,68 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
         }
     }
     return keep.indices.filter { keep[$0] }.map { $0 + from }
+}
+
+/// The distinct points of a set of paths, by open addressing on their packed coordinates, with what
+/// `SharedBorders.build` records per point.
+private struct PointTable {
+    private var keys: [UInt64]
+    private var index: [Int32]
+    private let mask: Int
+    var neighbours: [(UInt64, UInt64)] = []
+    var met: [Bool] = []
+    var junction: [Bool] = []
+    var lastRing: [Int32] = []
+
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        index = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// The slot of `p`, and whether it was added now.
+    mutating func slot(of p: UInt64) -> (Int32, Bool) {
+        var h = Int(truncatingIfNeeded: (p &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while true {
+            let k = index[h]
+            if k < 0 {
+                let new = Int32(neighbours.count)
+                keys[h] = p; index[h] = new
+                neighbours.append((0, 0)); met.append(false); junction.append(false); lastRing.append(0)
+                return (new, true)
+            }
+            if keys[h] == p { return (k, false) }
+            h = (h + 1) & mask
+        }
+    }
+}
+
+/// A hash of an arc that is the same for the arc reversed (for a closed arc, reversed and started
+/// again at the same smallest point), so that one lookup finds a border walked either way.
+private enum ArcKey {
+    static func hash(_ arc: [GridPoint], closed: Bool) -> UInt64 {
+        let n = arc.count
+        var forward: UInt64 = closed ? 1 : 2, backward = forward
+        for i in 0..<n {
+            forward = mix(forward, arc[i].packed)
+            backward = mix(backward, arc[closed ? (n - i) % n : n - 1 - i].packed)
+        }
+        return min(forward, backward) ^ UInt64(n)
+    }
+
+    @inline(__always) static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        var x = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 31
+        return x
+    }
+
+    /// Whether `stored` is `arc` reversed (a closed `arc` reversed keeps its first point).
+    static func isReversal(_ stored: [GridPoint], of arc: [GridPoint], closed: Bool) -> Bool {
+        let n = arc.count
+        guard stored.count == n else { return false }
+        for i in 0..<n where stored[i] != arc[closed ? (n - i) % n : n - 1 - i] { return false }
+        return true
+    }
 }

@@ -364,6 +364,23 @@ public func jsonNumberText(_ value: Double) -> String {
     return String(decoding: b, as: UTF8.self)
 }
 
+/// The number `fixed(value, decimals)` reads back as: `Double(fixed(value, decimals))`, computed
+/// without the text. The rounded value is an integer n of units of 10^-decimals; when n < 2^53 and
+/// 10^decimals ≤ 10^22 both are exact doubles, and IEEE division rounds n / 10^decimals correctly,
+/// as reading the text does. Otherwise (or for NaN/inf) it goes through the text.
+public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
+    let decimals = max(0, decimals)
+    if decimals <= 19, let units = JSONWriter.roundedScaled(abs(value), decimals: decimals), units < 1 << 53 {
+        if units == 0 { return 0 }   // "0", never "-0"
+        let x = Double(units) / decimalScales[decimals]
+        return value < 0 ? -x : x
+    }
+    return Double(fixed(value, decimals)) ?? value
+}
+
+/// 10^0 … 10^19, each an exact double.
+private let decimalScales: [Double] = (0...19).map { d in (0..<d).reduce(1.0) { r, _ in r * 10 } }
+
 /// `value` rounded to `decimals` places, trailing zeros trimmed, never "-0" ("108.5", "14.123457").
 public func fixed(_ value: Double, _ decimals: Int) -> String {
     var b: [UInt8] = []

@@ -33,4 +33,32 @@ final class FixedDecimalsTests: XCTestCase {
         XCTAssertEqual(fixed(-0.0000004, 6), "0")
         XCTAssertEqual(fixed(14.305, 6), "14.305")
     }
+
+    /// `writtenValue` is the number the text reads back as, without making the text.
+    func testWrittenValueIsTheTextReadBack() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 2.5, 0.125, 1e-7, -4e-7, 5e-7, 108.8123455, 14.305, 1e15, -3.3e17,
+                                9_007_199_254.740993, 1e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .nan, .infinity]
+        for _ in 0..<5_000 {
+            values.append(Double.random(in: -180...180, using: &generator))
+            values.append(Double(Int.random(in: -1_800_000_000...1_800_000_000, using: &generator) * 10 + 5) / 1e7)
+            values.append(Double.random(in: -1e4...1e4, using: &generator) * 1e-9)
+        }
+        // Any bit pattern (huge and tiny ones go through the exact expansion: a few suffice).
+        for _ in 0..<40 { values.append(Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator))) }
+        var compared = 0
+        for v in values {
+            for d in [0, 1, 2, 5, 6, 7, 9, 12, 15] {
+                let read = Double(fixed(v, d))
+                let fast = writtenValue(v, d)
+                if let read {
+                    XCTAssertEqual(fast.bitPattern, read.bitPattern, "\(v) at \(d) decimals: \(fast) against \(fixed(v, d))")
+                    compared += 1
+                } else {
+                    XCTAssertEqual(fast.bitPattern, v.bitPattern, "\(v): NaN and infinities stay as they are")
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 130_000)
+    }
 }

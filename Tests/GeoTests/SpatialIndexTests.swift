@@ -1,8 +1,8 @@
 import XCTest
 @testable import Geo
 
-/// A small deterministic generator (SplitMix64) so tests see the same "random" boxes every run.
-struct SplitMix64 {
+/// A small deterministic generator (SplitMix64) so tests see the same "random" values every run.
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
