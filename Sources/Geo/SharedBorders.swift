@@ -38,66 +38,64 @@ public struct SharedBorders: Sendable {
     /// The arcs of `paths` (a list of shapes, each a list of rings and lines): for each path, the
     /// arc references that trace it in order.
     public static func build(_ paths: [[Path]]) -> (SharedBorders, [[[Ref]]]) {
-        // Every point's slot in a table of the distinct points, with the neighbours it was first
-        // met with (an unordered pair) and whether it is a junction. A junction does not depend on
-        // the order the points are met: some occurrence has other neighbours, or ends a line.
-        var table = PointTable(capacity: paths.reduce(0) { n, shape in shape.reduce(n) { $0 + $1.points.count } })
-        var slots: [[[Int32]]] = []
-        slots.reserveCapacity(paths.count)
-        for shape in paths {
-            slots.append(shape.map { path in
-                let ps = path.points, n = ps.count
-                var out = [Int32](repeating: 0, count: n)
+        // Every point's number among the distinct points, then per distinct point the neighbours
+        // it was first met with (an unordered pair of numbers) and whether it is a junction. A
+        // junction does not depend on the order the points are met: some occurrence has other
+        // neighbours, or ends a line.
+        var table = PointTable(expected: paths.reduce(0) { n, shape in shape.reduce(n) { $0 + $1.points.count } })
+        let numbers = paths.map { shape in shape.map { path in path.points.map { table.number(of: $0.packed) } } }
+        var points = PointFacts(count: table.count)
+        for (shape, shapeNumbers) in zip(paths, numbers) {
+            for (path, ns) in zip(shape, shapeNumbers) {
+                let n = ns.count
                 for i in 0..<n {
-                    let p = ps[i].packed
-                    let (slot, isNew) = table.slot(of: p)
-                    out[i] = slot
-                    var a: UInt64, b: UInt64
+                    let p = Int(ns[i])
+                    var a: Int32, b: Int32
                     if path.isRing {
-                        a = ps[(i + n - 1) % n].packed; b = ps[(i + 1) % n].packed
+                        a = ns[(i + n - 1) % n]; b = ns[(i + 1) % n]
                     } else {
-                        if i == 0 || i == n - 1 { table.junction[Int(slot)] = true; continue }
-                        a = ps[i - 1].packed; b = ps[i + 1].packed
+                        if i == 0 || i == n - 1 { points.junction[p] = true; continue }
+                        a = ns[i - 1]; b = ns[i + 1]
                     }
                     if a > b { swap(&a, &b) }
-                    if isNew || !table.met[Int(slot)] {
-                        table.neighbours[Int(slot)] = (a, b); table.met[Int(slot)] = true
-                    } else if table.neighbours[Int(slot)] != (a, b) {
-                        table.junction[Int(slot)] = true
+                    if !points.met[p] {
+                        points.neighbours[p] = (a, b); points.met[p] = true
+                    } else if points.neighbours[p] != (a, b) {
+                        points.junction[p] = true
                     }
                 }
-                return out
-            })
+            }
         }
+        table = PointTable(expected: 0)
         var borders = SharedBorders()
         var ring: Int32 = 0
-        let refs = zip(paths, slots).map { shape, shapeSlots in
-            zip(shape, shapeSlots).map { path, pathSlots in
+        let refs = zip(paths, numbers).map { shape, shapeNumbers in
+            zip(shape, shapeNumbers).map { path, ns in
                 ring += 1
-                return borders.cut(path, slots: pathSlots, table: &table, ring: ring)
+                return borders.cut(path, numbers: ns, points: &points, ring: ring)
             }
         }
         return (borders, refs)
     }
 
-    private mutating func cut(_ path: Path, slots: [Int32], table: inout PointTable, ring: Int32) -> [Ref] {
+    private mutating func cut(_ path: Path, numbers: [Int32], points: inout PointFacts, ring: Int32) -> [Ref] {
         let ps = path.points
         guard !ps.isEmpty else { return [] }
         if !path.isRing {
             if ps.count < 2 { return [] }
             var out: [Ref] = [], from = 0
-            for i in 1..<ps.count where i == ps.count - 1 || table.junction[Int(slots[i])] {
+            for i in 1..<ps.count where i == ps.count - 1 || points.junction[Int(numbers[i])] {
                 out.append(add(Array(ps[from...i]), closed: false))
                 from = i
             }
             return out
         }
-        // A point met twice in the same ring is a junction too (the table remembers the last ring
-        // that met each point).
+        // A point met twice in the same ring is a junction too (each point remembers the last ring
+        // that met it).
         var cuts: [Int] = []
         for i in ps.indices {
-            let slot = Int(slots[i])
-            if table.junction[slot] || table.lastRing[slot] == ring { cuts.append(i) } else { table.lastRing[slot] = ring }
+            let p = Int(numbers[i])
+            if points.junction[p] || points.lastRing[p] == ring { cuts.append(i) } else { points.lastRing[p] = ring }
         }
         if cuts.isEmpty {
             // One closed arc, started at its smallest point.
@@ -207,39 +205,64 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
     return keep.indices.filter { keep[$0] }.map { $0 + from }
 }
 
-/// The distinct points of a set of paths, by open addressing on their packed coordinates, with what
-/// `SharedBorders.build` records per point.
+/// The distinct points of a set of paths, numbered in the order they are first met: open
+/// addressing (linear probing) on their packed coordinates, the table holding only numbers.
 private struct PointTable {
-    private var keys: [UInt64]
-    private var index: [Int32]
-    private let mask: Int
-    var neighbours: [(UInt64, UInt64)] = []
-    var met: [Bool] = []
-    var junction: [Bool] = []
-    var lastRing: [Int32] = []
+    private var slots: [Int32]
+    private var mask: Int
+    private var keys: [UInt64] = []
 
-    init(capacity: Int) {
+    /// A table for about `expected` points (it grows when they are more).
+    init(expected: Int) {
         var size = 16
-        while size < 2 * capacity { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        index = [Int32](repeating: -1, count: size)
+        while size < expected { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
         mask = size - 1
     }
 
-    /// The slot of `p`, and whether it was added now.
-    mutating func slot(of p: UInt64) -> (Int32, Bool) {
-        var h = Int(truncatingIfNeeded: (p &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    var count: Int { keys.count }
+
+    @inline(__always) private func home(_ p: UInt64) -> Int { Int(truncatingIfNeeded: (p &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }
+
+    /// The number of `p`, numbering it when it is new.
+    mutating func number(of p: UInt64) -> Int32 {
+        var h = home(p)
         while true {
-            let k = index[h]
-            if k < 0 {
-                let new = Int32(neighbours.count)
-                keys[h] = p; index[h] = new
-                neighbours.append((0, 0)); met.append(false); junction.append(false); lastRing.append(0)
-                return (new, true)
-            }
-            if keys[h] == p { return (k, false) }
+            let k = slots[h]
+            if k < 0 { break }
+            if keys[Int(k)] == p { return k }
             h = (h + 1) & mask
         }
+        let new = Int32(keys.count)
+        keys.append(p)
+        slots[h] = new
+        if keys.count * 10 > slots.count * 7 { grow() }
+        return new
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        mask = slots.count - 1
+        for (k, p) in keys.enumerated() {
+            var h = home(p)
+            while slots[h] >= 0 { h = (h + 1) & mask }
+            slots[h] = Int32(k)
+        }
+    }
+}
+
+/// What `SharedBorders.build` records per distinct point (by its `PointTable` number).
+private struct PointFacts {
+    var neighbours: [(Int32, Int32)]
+    var met: [Bool]
+    var junction: [Bool]
+    var lastRing: [Int32]
+
+    init(count: Int) {
+        neighbours = Array(repeating: (0, 0), count: count)
+        met = Array(repeating: false, count: count)
+        junction = Array(repeating: false, count: count)
+        lastRing = Array(repeating: 0, count: count)
     }
 }
 

@@ -33,7 +33,7 @@ public struct GeoJSONWriter: Sendable {
         // A big collection is encoded in slices side by side and joined: the same bytes, sooner.
         let sliceCount = features.count < 2048 ? 1 : 16
         let sliceSize = (features.count + sliceCount - 1) / max(sliceCount, 1)
-        let slices = concurrentMap(sliceCount, chunk: 1) { s in
+        var slices = concurrentMap(sliceCount, chunk: 1) { s in
             var out: [UInt8] = []
             for k in (s * sliceSize)..<min(features.count, (s + 1) * sliceSize) {
                 out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
@@ -44,7 +44,9 @@ public struct GeoJSONWriter: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(slices.reduce(64) { $0 + $1.count })
         out.append(contentsOf: #"{"type":"FeatureCollection","features":["#.utf8)
-        for slice in slices { out.append(contentsOf: slice) }
+        // Each slice is let go once copied: the joined text's pages are touched as they are filled,
+        // so the two copies never both stay whole.
+        for s in slices.indices { out.append(contentsOf: slices[s]); slices[s] = [] }
         out.append(contentsOf: "\n]}\n".utf8)
         return out
     }
