@@ -73,6 +73,7 @@ public struct ReportFolder {
         try OutputFolder(folder).write(keepsJSON ? files : Array(files.dropFirst()), then: png.map { job in [("report.png", { job.wait() })] } ?? [])
     }
 
-    /// The names of the files `write` puts in the folder (report.png only when it was drawn).
-    public var names: [String] { files.map(\.name) + (png == nil ? [] : ["report.png"]) }
+    /// The names of the files `write` puts in the folder (report.json only when asked for,
+    /// report.png only when it was drawn).
+    public var names: [String] { (keepsJSON ? files : Array(files.dropFirst())).map(\.name) + (png == nil ? [] : ["report.png"]) }
 }

@@ -33,6 +33,15 @@ final class ProgressTests: XCTestCase {
         XCTAssertFalse(r.rawStderr.contains("\r"), "no redrawing in a log")
     }
 
+    func testWroteNamesOnlyTheFilesWritten() throws {
+        let dir = try synthetic()
+        let r = try CLI.run(arguments + ["--outputs", "csv,geojson"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.rawStderr.contains("covgap ▸ wrote out/report.geojson, out/report.csv\n"), r.rawStderr)
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted()
+        XCTAssertEqual(written, ["report.csv", "report.geojson", "report.reuse"])
+    }
+
     func testTerminalShowsBarsWithPercentages() throws {
         let dir = try synthetic()
         // `script` runs the command under a pseudo-terminal and records what it printed.
