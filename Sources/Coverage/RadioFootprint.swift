@@ -207,11 +207,11 @@ enum PolarTrace {
     /// Closed loops of (column boundary, distance) vertices.
     static func loops(columns: [[(Double, Double)]], periodic: Bool) -> [[Vertex]] {
         let n = columns.count
-        var next: [Vertex: [Vertex]] = [:]
+        var added: [(from: Vertex, to: Vertex)] = []
         func key(_ u: Int) -> Int { periodic ? u % n : u }
         func add(_ a: Vertex, _ b: Vertex) {
             if a == b { return }
-            next[a, default: []].append(b)
+            added.append((a, b))
         }
         for (j, column) in columns.enumerated() {
             for (a, b) in column {
@@ -226,32 +226,51 @@ enum PolarTrace {
             for (lo, hi) in difference(right, left) { add(Vertex(u: key(u), v: hi), Vertex(u: key(u), v: lo)) }
             for (lo, hi) in difference(left, right) { add(Vertex(u: key(u), v: lo), Vertex(u: key(u), v: hi)) }
         }
+        // The segments ordered by their start vertex, then as they were added; each is walked once.
+        let edges = added.indices.sorted { i, j in
+            let a = added[i].from, b = added[j].from
+            return a.u != b.u ? a.u < b.u : (a.v != b.v ? a.v < b.v : i < j)
+        }.map { added[$0] }
+        var used = [Bool](repeating: false, count: edges.count)
+        // The segments that start at `vertex` (binary search).
+        func starting(at vertex: Vertex) -> Range<Int> {
+            var lo = 0, hi = edges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2, f = edges[mid].from
+                if f.u != vertex.u ? f.u < vertex.u : f.v < vertex.v { lo = mid + 1 } else { hi = mid }
+            }
+            var end = lo
+            while end < edges.count && edges[end].from == vertex { end += 1 }
+            return lo..<end
+        }
         var loops: [[Vertex]] = []
-        // Deterministic order of starting points.
-        let starts = next.keys.sorted { ($0.u, $0.v) < ($1.u, $1.v) }
-        for s in starts {
-            while let first = next[s]?.first {
+        // Loops start at the start vertices in order: deterministic.
+        var group = 0..<0
+        while group.upperBound < edges.count {
+            let s = edges[group.upperBound].from
+            group = starting(at: s)
+            while let firstEdge = group.first(where: { !used[$0] }) {
+                used[firstEdge] = true
                 var loop = [s]
-                var from = s, at = first
-                remove(&next, from, at)
+                var previous = s, at = edges[firstEdge].to
                 while at != s {
                     loop.append(at)
-                    guard let options = next[at], !options.isEmpty else { break }
-                    let chosen = options.count == 1 ? options[0] : leftmost(from: from, at: at, options: options, n: n, periodic: periodic)
-                    remove(&next, at, chosen)
-                    from = at
-                    at = chosen
+                    let options = starting(at: at).filter { !used[$0] }
+                    guard !options.isEmpty else { break }
+                    var chosen = options[0]
+                    if options.count > 1 {
+                        // The first unused segment to the vertex of the sharpest left turn.
+                        let to = leftmost(from: previous, at: at, options: options.map { edges[$0].to }, n: n, periodic: periodic)
+                        chosen = options.first { edges[$0].to == to }!
+                    }
+                    used[chosen] = true
+                    previous = at
+                    at = edges[chosen].to
                 }
                 loops.append(loop)
             }
         }
         return loops
-    }
-
-    static func remove(_ next: inout [Vertex: [Vertex]], _ a: Vertex, _ b: Vertex) {
-        guard var list = next[a], let i = list.firstIndex(of: b) else { return }
-        list.remove(at: i)
-        next[a] = list.isEmpty ? nil : list
     }
 
     /// At a vertex where two boundaries meet, the sharpest left turn (cells touching at a corner stay apart).

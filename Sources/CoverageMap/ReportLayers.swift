@@ -54,7 +54,7 @@ public enum ReportLayers {
     /// One row of `layer_styles`: the layer's default style.
     static func style(_ table: String, _ qml: String) -> [VectorValue] {
         [.text(""), .text(""), .text(table), .text("geom"), .text("covgap"), .text(qml), .text(""), .integer(1),
-         .text("covgap: coloured as report.html"), .text(""), .null, .text("1970-01-01T00:00:00Z")]
+         .text("covgap: coloured as report.geojson and report.kmz"), .text(""), .null, .text("1970-01-01T00:00:00Z")]
     }
 
     /// A layer of typed fields from report.geojson-style properties: a field is an integer when it

@@ -66,7 +66,7 @@ public struct SharedBorders: Sendable {
                 }
             }
         }
-        table = PointTable(expected: 0)
+        table = PointTable(expected: 0)   // not needed any more: let it go before the arcs are made
         var borders = SharedBorders()
         var ring: Int32 = 0
         let refs = zip(paths, numbers).map { shape, shapeNumbers in

@@ -38,8 +38,11 @@ final class ReportLayersTests: XCTestCase {
         XCTAssertTrue(villages.contains("Feature Count: 1000"), villages)
         let sites = try ogrinfo(["-so", gpkg, "proposed_sites"])
         XCTAssertTrue(sites.contains("households: Integer64"), sites)
-        // One default style per layer, the villages' categorised by status in the HTML map's colours.
-        let styles = try ogrinfo([gpkg, "-sql", "SELECT f_table_name, useAsDefault, styleQML FROM layer_styles ORDER BY f_table_name"])
+        // One default style per layer, the villages' categorised by status in report.geojson's colours
+        // (which its description names).
+        let styles = try ogrinfo([gpkg, "-sql", "SELECT f_table_name, useAsDefault, styleQML, description FROM layer_styles ORDER BY f_table_name"])
+        XCTAssertTrue(styles.contains("description (String) = covgap: coloured as report.geojson and report.kmz"), styles)
+        XCTAssertFalse(styles.contains("report.html"), styles)
         XCTAssertTrue(styles.contains("Feature Count: 5"), styles)
         for table in ["fibre_extensions", "gaps", "priority_places", "proposed_sites", "villages"] {
             XCTAssertTrue(styles.contains("f_table_name (String) = \(table)"), styles)
