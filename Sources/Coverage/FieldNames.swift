@@ -38,6 +38,7 @@ public struct FieldNames: Sendable {
         "province": ["province", "tinh", "tinhthanh"],
         "population": ["population", "danso"],
         "households": ["households", "soho", "hodan"],
+        "category": ["category", "loai", "loaihinh", "phanloai", "loaidiem"],
     ]
 
     /// A name reduced for matching: lowercase, no diacritics, letters and digits only.

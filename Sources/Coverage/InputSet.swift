@@ -137,7 +137,8 @@ public struct InputSet: Sendable {
                 part.centres = try VillageCentre.read(try GeoJSONReader.read(bytes: bytes, source: display), file: display, loader: loader)
                 count = part.centres!.count
             default:
-                part.input.places = try loader.places(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: Self.placeFields, file: display)
+                part.input.places = try loader.places(fc, file: display)
                 count = part.input.places!.count
             }
         }
@@ -147,6 +148,9 @@ public struct InputSet: Sendable {
     static let villageFields = ["id", "name", "commune", "district", "province", "population", "households"]
     static let siteFields = ["site_id", "operator", "lat", "lon", "tech", "azimuth", "beamwidth", "radius_m", "frequency_mhz",
                              "height_m", "eirp_dbm", "environment"]
+    /// A priority place's (or commune centre's) field that --field may name; its id and name are
+    /// read as they are (the same names would otherwise be taken from the villages' choices).
+    static let placeFields = ["category"]
     static let numericSiteFields = ["lat", "lon", "azimuth", "beamwidth", "radius_m", "frequency_mhz"]
 
     /// A file or database GDAL reads: every layer for fibre (and a warning saying so when there are
@@ -191,7 +195,7 @@ public struct InputSet: Sendable {
             case "centres":
                 part.centres = (part.centres ?? []) + (try VillageCentre.read(fc, file: name, loader: loader))
             default:
-                part.input.places = (part.input.places ?? []) + (try loader.places(fc, file: name))
+                part.input.places = (part.input.places ?? []) + (try loader.places(try fieldNames.applied(to: fc, wanted: placeFields, file: name), file: name))
             }
             count += fc.features.count
         }
