@@ -111,7 +111,8 @@ public enum ReportLayers {
 
     /// The placemark's table, Vietnamese first and English after each label.
     static func description(_ v: Village, _ r: VillageCoverage) -> String {
-        func pct(_ f: Double) -> String { fixed(f * 100, 1) + " %" }
+        // A shortfall never reads as 100 % (99.96 % is written so), a trace never as 0 %.
+        func pct(_ f: Double) -> String { CoverageReport.pct(f * 100) }
         var rows: [(String, String)] = [
             ("Thôn / Village", v.name), ("Mã / ID", v.id), ("Xã / Commune", v.commune ?? ""), ("Huyện / District", v.district ?? ""),
             ("Số hộ / Households", v.households.map(jsonNumberText) ?? ""),
