@@ -111,12 +111,21 @@ struct Analyze: ParsableCommand {
         let measures = try PlanMeasures.measure(input: input, result: result, households: measured.households,
                                                 speedTests: measured.speedTests, speed: targetOptions.speedParameters)
         if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
+        // The plan, made once for report.gpkg and the text that follows the table. Villages in several
+        // UTM zones get no plan (it is made in one working CRS): report.gpkg's proposed_sites stays
+        // empty, and a warning says why.
+        var gapPlan: PlanReport?
+        if reportFiles.kinds.contains(.gpkg) {
+            do {
+                gapPlan = try PlanReport(input: input, result: result)
+            } catch let zones as PlanAcrossZones {
+                result2.warnings.append("report.gpkg has no proposed sites: \(zones)")
+            }
+        }
         var report = Report(input: input, result: result2, files: loaded.files, precision: precision,
                             targets: targets, measures: measures)
         report.language = languageOption.language
         var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
-        // The plan, made once for report.gpkg and the text that follows the table.
-        let gapPlan = outputs.kinds.contains(.gpkg) ? try PlanReport(input: input, result: result) : nil
         if let gapPlan { outputs.plan = gapPlan.geojsonFeatures() }
         var folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       progress: progress)

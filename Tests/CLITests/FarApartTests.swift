@@ -74,6 +74,23 @@ final class FarApartTests: XCTestCase {
         XCTAssertEqual(try CovgapProcess.run(["plan", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre", "fibre.geojson"], in: dir).status, 0)
     }
 
+    func testGeoPackageAcrossZonesHasNoProposedSitesAndSaysWhy() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        try write(dir, villages: Self.near + [Self.stray])
+        let r = try analyze(dir, out: "gpkg", extra: ["--outputs", "json,gpkg"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let why = "report.gpkg has no proposed sites: the villages lie in 2 UTM zones (EPSG:32649, EPSG:32723) and a plan is made in one; plan each zone's villages on their own"
+        XCTAssertTrue(r.stderrLines.contains("covgap: warning: \(why)"), r.stderr)
+        let warnings = try XCTUnwrap(reportJSON(dir.appendingPathComponent("gpkg"))["warnings"] as? [String])
+        XCTAssertTrue(warnings.contains(why), "\(warnings)")
+        // Every village is in the GeoPackage; its proposed_sites layer is there, empty.
+        let gpkg = dir.appendingPathComponent("gpkg/report.gpkg").path
+        let villages = try CLI.runTool("/usr/bin/ogrinfo", ["-ro", "-so", gpkg, "villages"])
+        XCTAssertTrue(villages.stdout.contains("Feature Count: 3"), villages.stdout + villages.stderr)
+        let sites = try CLI.runTool("/usr/bin/ogrinfo", ["-ro", "-so", gpkg, "proposed_sites"])
+        XCTAssertTrue(sites.stdout.contains("Feature Count: 0"), sites.stdout + sites.stderr)
+    }
+
     func testGeographicAndGeocentricCRSAreRefused() throws {
         let dir = try CLI.temporaryDirectory(self)
         try write(dir, villages: Self.near)
