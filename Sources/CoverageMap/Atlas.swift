@@ -77,14 +77,7 @@ public enum Atlas {
             guard let figure = t["figure"]?.stringValue, let goal = t["target"]?.doubleValue else { continue }
             guard let actual = figures?.value(at: figure.split(separator: "."))?.doubleValue else { continue }
             let comparison = t["comparison"]?.stringValue ?? ">="
-            let met: Bool
-            switch comparison {
-            case "<=": met = actual <= goal + 1e-9
-            case "<": met = actual < goal
-            case ">": met = actual > goal
-            case "==": met = abs(actual - goal) < 1e-9
-            default: met = actual + 1e-9 >= goal
-            }
+            let met = Self.met(actual, comparison, goal)
             let unit = t["unit"]?.stringValue ?? ""
             let show = { (x: Double) in unit == "%" ? pct(x) : jsonNumberText(x) + (unit.isEmpty ? "" : " " + unit) }
             let label = (L == .vi ? t["label_vi"]?.stringValue : nil) ?? t["label"]?.stringValue ?? figure
@@ -174,4 +167,10 @@ public enum Atlas {
     }
 
     static func xml(_ s: String) -> String { xmlEscape(s) }
+
+    /// Whether an area's figure meets a target, compared exactly as report.json's `met` compares the
+    /// whole run's (an unknown comparison is read as `>=`).
+    static func met(_ actual: Double, _ comparison: String, _ goal: Double) -> Bool {
+        (TargetComparison(rawValue: comparison) ?? .atLeast).holds(actual, goal)
+    }
 }
