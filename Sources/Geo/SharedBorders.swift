@@ -183,25 +183,13 @@ private func chordDistance2(_ c: GridPoint, _ p: GridPoint, _ q: GridPoint) -> D
     return cross * cross / len2
 }
 
-/// Indices kept by Douglas–Peucker between `from` and `to` (both kept), ascending.
+/// Indices kept by Douglas–Peucker between `from` and `to` (both kept), ascending: the one
+/// thinning of covgap (`DouglasPeucker`, distance to the chord's line), so that a zig-zag border
+/// stays within its O(n log n) budget here too.
 private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: Int) -> [Int] {
     guard to > from else { return [from] }
-    var keep = [Bool](repeating: false, count: to - from + 1)
-    keep[0] = true; keep[to - from] = true
-    var stack = [(from, to)]
-    let t2 = tolerance * tolerance
-    while let (i, j) = stack.popLast() {
-        guard j > i + 1 else { continue }
-        var worst = -1.0, at = i
-        for k in (i + 1)..<j {
-            let d = chordDistance2(a[k], a[i], a[j])
-            if d > worst { worst = d; at = k }
-        }
-        if worst > t2 {
-            keep[at - from] = true
-            stack.append((i, at)); stack.append((at, j))
-        }
-    }
+    let points = a[from...to].map { Coordinate(Double($0.x), Double($0.y)) }
+    let keep = DouglasPeucker.kept(points, tolerance: tolerance, distance: .toLine)
     return keep.indices.filter { keep[$0] }.map { $0 + from }
 }
 

@@ -36,6 +36,30 @@ final class SharedBordersTests: XCTestCase {
         }
     }
 
+    /// A zig-zag border of 200,000 equal teeth (Douglas–Peucker's quadratic case) is thinned within
+    /// the thinning budget: every tooth kept at a tolerance under its height, a handful of points,
+    /// each dropped one within the tolerance, above it.
+    func testZigZagBorderThinsWithinTolerance() {
+        let line = (0..<200_000).map { GridPoint(Int32($0), $0 % 2 == 0 ? 100 : 99) }
+        let (borders, refs) = SharedBorders.build([[.init(points: line, isRing: false)]])
+        XCTAssertEqual(refs, [[[0]]])
+        XCTAssertEqual(borders.thinned(tolerance: 0.3, minimumOpen: [2])[0].count, line.count)
+        let coarse = borders.thinned(tolerance: 2, minimumOpen: [2])[0]
+        XCTAssertLessThan(coarse.count, 10)
+        XCTAssertEqual(coarse.first, line.first)
+        XCTAssertEqual(coarse.last, line.last)
+        // Every dropped point lies within 2 of the chord between the kept points around it.
+        var j = 0
+        for p in line.dropFirst() {
+            if p == coarse[j + 1] { j += 1; if j == coarse.count - 1 { break }; continue }
+            let a = coarse[j], b = coarse[j + 1]
+            let dx = Double(b.x - a.x), dy = Double(b.y - a.y)
+            let cross = dx * Double(p.y - a.y) - dy * Double(p.x - a.x)
+            XCTAssertLessThanOrEqual(abs(cross) / (dx * dx + dy * dy).squareRoot(), 2, "\(p)")
+        }
+        XCTAssertEqual(j, coarse.count - 1)
+    }
+
     func testTwoSquaresShareOneArc() {
         // Two unit squares side by side, the second traced clockwise: the common edge is one arc,
         // walked forwards by one and backwards by the other.
