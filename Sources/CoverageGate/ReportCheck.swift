@@ -354,7 +354,7 @@ public struct ReportCheck: Sendable {
         }
         switch section {
         case "places":
-            return report.places.filter { !$0.has5G && $0.category != CommuneCentres.category }.map {
+            return report.places.filter { $0.requires5G && !$0.has5G }.map {
                 Offender(kind: .place, id: $0.id, label: $0.name, detail: "no 5G (\($0.category))")
             }
         case "fixed":

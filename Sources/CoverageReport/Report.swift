@@ -59,7 +59,9 @@ public struct Report: Sendable {
         o.append("priority_places", .array(zip(input.places ?? [], result.places).enumerated().map { i, pc in
             let (p, c) = pc
             return .object(placeMeasures(centreAt[i], ["id": .string(p.id), "name": .string(p.name), "category": .string(p.category),
-                                            "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null]))
+                                            "has_5g": .bool(c.has5G), "coverage_5g": c.coverage5G.map { .number(round6($0)) } ?? .null,
+                                            // Whether the place counts in the places.* figures (its category is one the plan requires 5G at).
+                                            "requires_5g": .bool(targets.requires5G(p.category))]))
         }))
         if measures.speed != nil { o.append("model_checks", modelChecksJSON()) }
         o.append("warnings", .array(result.warnings.map(JSONValue.string)))

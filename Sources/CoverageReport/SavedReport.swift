@@ -38,6 +38,9 @@ public struct SavedReport: Sendable {
         public var category: String
         public var has5G: Bool
         public var coverage5G: Double?
+        /// Whether the place counts in the places.* figures (report.json's `requires_5g`; reports
+        /// without it counted every place but commune centres).
+        public var requires5G: Bool
         /// Commune centres only: a sector covers the point; fibre within reach (nil without fibre).
         public var mobileCovered: Bool?
         public var fixedAvailable: Bool?
@@ -129,6 +132,7 @@ public struct SavedReport: Sendable {
             }
             return PlaceEntry(id: id, name: name, category: category,
                               has5G: has5G, coverage5G: p["coverage_5g"]?.doubleValue,
+                              requires5G: p["requires_5g"]?.boolValue ?? (category != CommuneCentres.category),
                               mobileCovered: p["mobile_covered"]?.boolValue, fixedAvailable: p["fixed_available"]?.boolValue)
         }
     }

@@ -48,6 +48,42 @@ final class PlanTargetsTests: XCTestCase {
         XCTAssertEqual((inputs["targets"] as? [String: Any])?["path"] as? String, "GeoData/binh-dinh/targets.json")
     }
 
+    func testPlacesWithoutFiveGAreThoseOfTheRequiredCategories() throws {
+        // 5G required at hospitals and airports only: report.json says which places count, and
+        // check names only those without 5G (not the district centres or parks without it).
+        let dir = try CLI.temporaryDirectory(self)
+        let targets = dir.appendingPathComponent("targets.json")
+        try #"{"targets":[{"id":"places_5g","label":"5G at hospitals and airports","figure":"places.5g_pct","comparison":">=","goal":100,"unit":"%","categories":["hospital","airport"]}]}"#
+            .write(to: targets, atomically: true, encoding: .utf8)
+        let b = CLI.root.appendingPathComponent("GeoData/binh-dinh").path
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run(["analyze", "--villages", "\(b)/villages.geojson", "--sites", "\(b)/sites.csv", "--places", "\(b)/places.geojson",
+                             "--targets", targets.path, "--out", out.path, "--quiet", "--no-map", "--outputs", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        let places = report["priority_places"] as! [[String: Any]]
+        XCTAssertEqual(places.count, 33)
+        for p in places {
+            let category = p["category"] as! String
+            XCTAssertEqual(p["requires_5g"] as? Bool, ["hospital", "airport"].contains(category), "\(p)")
+        }
+        let required = places.filter { $0["requires_5g"] as! Bool }
+        XCTAssertEqual(required.count, 6)
+        let expected = required.filter { !($0["has_5g"] as! Bool) }.map { $0["id"] as! String }
+        let without = places.filter { !($0["has_5g"] as! Bool) }.map { $0["id"] as! String }
+        XCTAssertFalse(expected.isEmpty)
+        XCTAssertGreaterThan(without.count, expected.count, "places of other categories lack 5G too")
+        let summary = (report["summary"] as! [String: Any])["places"] as! [String: Any]
+        XCTAssertEqual(summary["total"] as? Double, 6)
+
+        let check = try CLI.run(["check", out.appendingPathComponent("report.json").path, "--targets", targets.path])
+        XCTAssertEqual(check.status, 1, check.stderr)
+        let lines = check.stdout.split(separator: "\n").map(String.init)
+        let i = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("  FAIL places_5g: places.5g_pct>=100") }, check.stdout)
+        let named = lines[(i + 1)...].prefix { $0.hasPrefix("         ") }.map { String($0.split(separator: " ")[1]) }
+        XCTAssertEqual(named, expected, check.stdout)
+    }
+
     func testCheckTargetsFailsNamingO2AndTheEightVillages() throws {
         let r = try CLI.run(["check", try BundledReport.reportPath(), "--targets"])
         XCTAssertEqual(r.status, 1, r.stderr)
