@@ -37,6 +37,10 @@ public struct Raster: Sendable {
     public init(contentsOf path: String, named display: String? = nil) throws {
         _ = GDALLibrary.ready
         CPLErrorReset()
+        // Compressed GeoTIFF blocks are decoded on every core (GDAL's GTiff driver, this thread's
+        // open and read only); the cells are the same.
+        CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS")
+        defer { CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", nil) }
         let ds = try GDALLibrary.check(GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil),
                                        "opening \(path) as a raster")
         defer { GDALClose(ds) }
