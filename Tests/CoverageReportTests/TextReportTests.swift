@@ -261,8 +261,8 @@ final class TextReportTests: XCTestCase {
         ])
         XCTAssertEqual(text(gaps[4]["mobile_coverage"]), "0.96")
         XCTAssertEqual(text(json["priority_places"]), #"""
-        [{"id":"P1","name":"Bệnh viện Phù Cát","category":"hospital","has_5g":false,"coverage_5g":0.123457},\#
-        {"id":"P2","name":"Sân bay Phù Cát","category":"airport","has_5g":true,"coverage_5g":null}]
+        [{"id":"P1","name":"Bệnh viện Phù Cát","category":"hospital","has_5g":false,"coverage_5g":0.123457,"requires_5g":true},\#
+        {"id":"P2","name":"Sân bay Phù Cát","category":"airport","has_5g":true,"coverage_5g":null,"requires_5g":true}]
         """#)
         // Without a places layer, the summary's places are null and the list is empty.
         let bare = Self.report(places: false).json()
