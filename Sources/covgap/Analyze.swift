@@ -151,7 +151,12 @@ struct Analyze: ParsableCommand {
         switch format {
         case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
             if plan || inputs.usesBundledData {
-                printText(try (gapPlan ?? PlanReport(input: input, result: result)).text(language: report.language))
+                // The reports are written; villages in several UTM zones get no plan, and a warning says why.
+                do {
+                    printText(try (gapPlan ?? PlanReport(input: input, result: result)).text(language: report.language))
+                } catch let zones as PlanAcrossZones {
+                    FileHandle.standardError.writeLine("covgap: warning: no plan: \(zones)")
+                }
             }
         case .json: FileHandle.standardOutput.write(Data(json))
         }

@@ -91,6 +91,17 @@ final class FarApartTests: XCTestCase {
         XCTAssertTrue(sites.stdout.contains("Feature Count: 0"), sites.stdout + sites.stderr)
     }
 
+    func testAnalyzeWithPlanAcrossZonesWritesTheReportsAndSaysWhyThereIsNoPlan() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        try write(dir, villages: Self.near + [Self.stray])
+        let r = try CovgapProcess.run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--fibre", "fibre.geojson",
+                                       "--out", "out", "--no-map", "--plan"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderrLines.contains("covgap: warning: no plan: the villages lie in 2 UTM zones (EPSG:32649, EPSG:32723) and a plan is made in one; plan each zone's villages on their own"), r.stderr)
+        XCTAssertEqual((try reportJSON(dir.appendingPathComponent("out"))["villages"] as? [Any])?.count, 3)
+        XCTAssertTrue(r.stdout.contains("Longe    mobile partial"), r.stdout)   // the gap table was printed
+    }
+
     func testGeographicAndGeocentricCRSAreRefused() throws {
         let dir = try CLI.temporaryDirectory(self)
         try write(dir, villages: Self.near)
