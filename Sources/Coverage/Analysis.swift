@@ -129,6 +129,8 @@ public struct CoverageAnalysis {
             for (g, rings) in made.enumerated() { for (k, ring) in zip(groups[g], rings) { lonLatRings[ids[k]] = ring } }
         }
         var modelWarnings: [String] = []
+        // A model footprint is made once in lon/lat, whichever zones it comes near, and projected per zone.
+        var modelMade = [RadioFootprint?](repeating: nil, count: flat ? 0 : sectors.count)
         let reachIndex = flat ? nil : ReachIndex(sectors: sectors, parameters: parameters)
         let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
         timings.footprints = lap()
@@ -188,10 +190,13 @@ public struct CoverageAnalysis {
                 projected = fromGroups
             } else {
                 progress?.start(stage("footprints"), total: nearZone.count)
-                let built = try ProjectedFootprint.model(nearZone.map { sectors[$0] }, parameters: parameters, crs: crs, jobs: jobs)
-                projected = built.0
-                modelWarnings += built.1
-                timings.terrainSamples += built.samples
+                let missing = nearZone.filter { modelMade[$0] == nil }
+                for (i, f) in zip(missing, try ProjectedFootprint.modelLonLat(missing.map { sectors[$0] }, parameters: parameters, jobs: jobs)) {
+                    modelMade[i] = f
+                }
+                projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 8) { k in
+                    try ProjectedFootprint.projecting(modelMade[nearZone[k]]!, of: sectors[nearZone[k]], to: crs)
+                }
             }
             let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
             let footprints = projected.compactMap { $0 }
@@ -281,6 +286,12 @@ public struct CoverageAnalysis {
             }
             timings.places += lap()
             progress?.finish()
+        }
+        if !flat {
+            // What the model says of the footprints made, each sector once however many zones it served.
+            let made = modelMade.indices.filter { modelMade[$0] != nil }
+            modelWarnings = ProjectedFootprint.modelWarnings(made.map { sectors[$0] }, made.map { modelMade[$0]! }, parameters: parameters)
+            timings.terrainSamples = made.reduce(0) { $0 + modelMade[$1]!.samples }
         }
 
         var warnings = modelWarnings + villageWarnings.flatMap { $0 }

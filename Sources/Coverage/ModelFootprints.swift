@@ -2,35 +2,39 @@ import Foundation
 import Geo
 
 extension ProjectedFootprint {
-    /// Every sector's propagation-model footprint in the working CRS (in parallel, results in
-    /// input order), with the warnings the model has for the run: link budgets outside a model's
-    /// validity range (one line per kind), sites off the DEM, terrain samples on no-data cells.
-    static func model(_ sectors: [Sector], parameters: AnalysisParameters, crs: String, jobs: Int) throws -> ([ProjectedFootprint], [String], samples: Int) {
-        let built = try parallelMap(sectors.count, jobs: jobs, chunk: 8) { i -> (ProjectedFootprint, RadioFootprint, String?) in
-            let model = SectorModel(sectors[i], parameters: parameters)
-            let footprint = try model.footprint(parameters: parameters)
-            let p = try Projection.cached(from: "EPSG:4326", to: crs)
-            let polygons = try footprint.polygons.map { try $0.map { try p.transformed($0) } }
-            let validity = parameters.radio.mode == .los ? nil : model.hata.validity.map { "\(model.hata.model): \($0)" }
-            return (ProjectedFootprint(sectors[i], polygons: polygons, reach: footprint.reach), footprint, validity)
-        }
+    /// Every sector's propagation-model footprint in lon/lat, on all cores, in input order.
+    static func modelLonLat(_ sectors: [Sector], parameters: AnalysisParameters, jobs: Int) throws -> [RadioFootprint] {
+        try parallelMap(sectors.count, jobs: jobs, chunk: 8) { i in try SectorModel(sectors[i], parameters: parameters).footprint(parameters: parameters) }
+    }
+
+    /// A lon/lat model footprint in the CRS `crs`.
+    static func projecting(_ footprint: RadioFootprint, of sector: Sector, to crs: String) throws -> ProjectedFootprint {
+        let p = try Projection.cached(from: "EPSG:4326", to: crs)
+        return ProjectedFootprint(sector, polygons: try footprint.polygons.map { try $0.map { try p.transformed($0) } }, reach: footprint.reach)
+    }
+
+    /// What the model has to say of a run's footprints (`footprints[i]` is `sectors[i]`'s).
+    static func modelWarnings(_ sectors: [Sector], _ footprints: [RadioFootprint], parameters: AnalysisParameters) -> [String] {
         var warnings: [String] = []
         var outside: [String: Int] = [:], order: [String] = []
-        for (_, _, v) in built {
-            guard let v else { continue }
-            if outside[v] == nil { order.append(v) }
-            outside[v, default: 0] += 1
+        if parameters.radio.mode != .los {
+            for s in sectors {
+                let hata = SectorModel(s, parameters: parameters).hata
+                guard let v = hata.validity.map({ "\(hata.model): \($0)" }) else { continue }
+                if outside[v] == nil { order.append(v) }
+                outside[v, default: 0] += 1
+            }
         }
         for v in order { warnings.append("\(outside[v]!) sector\(outside[v]! == 1 ? "" : "s") outside the model's validity: \(v)") }
-        let off = built.indices.filter { built[$0].1.siteOffDEM }
+        let off = footprints.indices.filter { footprints[$0].siteOffDEM }
         if let first = off.first {
             warnings.append("\(off.count) sector\(off.count == 1 ? "" : "s") stand on no-data or outside the DEM (first: site \(sectors[first].siteID)); their footprints are flat-terrain ones")
         }
-        let missing = built.reduce(0) { $0 + $1.1.noDataSamples }
+        let missing = footprints.reduce(0) { $0 + $1.noDataSamples }
         if missing > 0 {
             warnings.append("\(missing) terrain samples fell on no-data cells or outside the DEM; each took the last height before it along its radial")
         }
-        return (built.map(\.0), warnings, built.reduce(0) { $0 + $1.1.samples })
+        return warnings
     }
 }
 

@@ -102,6 +102,39 @@ final class FarApartTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Longe    mobile partial"), r.stdout)   // the gap table was printed
     }
 
+    func testTerrainAcrossTwoZonesWarnsOncePerSector() throws {
+        // Two villages either side of 108° E (UTM 48N and 49N) and one 3G site between them: its
+        // footprint serves both zones, is made once, and the model's warning counts it once.
+        let dir = try CLI.temporaryDirectory(self)
+        func square(_ id: String, _ x: Double) -> String {
+            #"{"type":"Feature","properties":{"id":"\#(id)","name":"Thôn \#(id)"},"geometry":{"type":"Polygon","coordinates":[[[\#(x),14.3],[\#(x + 0.01),14.3],[\#(x + 0.01),14.31],[\#(x),14.31],[\#(x),14.3]]]}}"#
+        }
+        try (#"{"type":"FeatureCollection","features":["# + square("W", 107.985) + "," + square("E", 108.005) + "]}")
+            .write(to: dir.appendingPathComponent("villages.geojson"), atomically: true, encoding: .utf8)
+        try "site_id,operator,lat,lon,tech\nX-1,Viettel,14.305,108.0,3G\n".write(to: dir.appendingPathComponent("sites.csv"), atomically: true, encoding: .utf8)
+        // A flat DEM, 10 m everywhere, 0.001° cells over 107.9–108.1° E, 14.2–14.4° N.
+        let asc = "ncols 200\nnrows 200\nxllcorner 107.9\nyllcorner 14.2\ncellsize 0.001\nNODATA_value -9999\n"
+            + String(repeating: Array(repeating: "10", count: 200).joined(separator: " ") + "\n", count: 200)
+        try asc.write(to: dir.appendingPathComponent("dem.asc"), atomically: true, encoding: .utf8)
+        let dem = dir.appendingPathComponent("dem.tif").path
+        let t = try CLI.runTool("/usr/bin/gdal_translate", ["-q", "-a_srs", "EPSG:4326", dir.appendingPathComponent("dem.asc").path, dem])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let r = try CovgapProcess.run(["analyze", "--villages", "villages.geojson", "--sites", "sites.csv", "--dem", dem,
+                                       "--out", "out", "--quiet", "--no-map", "--outputs", "json"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try reportJSON(dir.appendingPathComponent("out"))
+        let params = try XCTUnwrap(report["parameters"] as? [String: Any])
+        XCTAssertEqual(params["crs_zones"] as? [String], ["EPSG:32648", "EPSG:32649"])
+        let warnings = try XCTUnwrap(report["warnings"] as? [String])
+        XCTAssertEqual(warnings.filter { $0.contains("outside the model's validity") },
+                       ["1 sector outside the model's validity: COST-231 Hata: 2100 MHz is above COST-231 Hata's 2000 MHz (extrapolated)"])
+        // Mirror images about the site: the same coverage, each measured in its own zone.
+        let coverage = try villagesOf(report).map { try XCTUnwrap(($0["coverage"] as? [String: Any])?["mobile"] as? Double) }
+        XCTAssertEqual(coverage.count, 2)
+        XCTAssertGreaterThan(coverage[0], 0.5)
+        XCTAssertEqual(coverage[0], coverage[1], accuracy: 1e-3)
+    }
+
     func testGeographicAndGeocentricCRSAreRefused() throws {
         let dir = try CLI.temporaryDirectory(self)
         try write(dir, villages: Self.near)
