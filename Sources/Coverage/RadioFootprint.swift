@@ -204,8 +204,9 @@ public struct SectorModel: Sendable {
 enum PolarTrace {
     struct Vertex: Hashable { var u: Int; var v: Double }
 
-    /// Closed loops of (column boundary, distance) vertices.
-    static func loops(columns: [[(Double, Double)]], periodic: Bool) -> [[Vertex]] {
+    /// The boundary of the covered cells as directed segments (inside on the left), in the order
+    /// the columns and then the column boundaries give them.
+    static func segments(columns: [[(Double, Double)]], periodic: Bool) -> [(from: Vertex, to: Vertex)] {
         let n = columns.count
         var added: [(from: Vertex, to: Vertex)] = []
         func key(_ u: Int) -> Int { periodic ? u % n : u }
@@ -226,6 +227,13 @@ enum PolarTrace {
             for (lo, hi) in difference(right, left) { add(Vertex(u: key(u), v: hi), Vertex(u: key(u), v: lo)) }
             for (lo, hi) in difference(left, right) { add(Vertex(u: key(u), v: lo), Vertex(u: key(u), v: hi)) }
         }
+        return added
+    }
+
+    /// Closed loops of (column boundary, distance) vertices.
+    static func loops(columns: [[(Double, Double)]], periodic: Bool) -> [[Vertex]] {
+        let n = columns.count
+        let added = segments(columns: columns, periodic: periodic)
         // The segments ordered by their start vertex, then as they were added; each is walked once.
         let edges = added.indices.sorted { i, j in
             let a = added[i].from, b = added[j].from

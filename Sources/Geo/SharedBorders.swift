@@ -42,9 +42,8 @@ public struct SharedBorders: Sendable {
         // it was first met with (an unordered pair of numbers) and whether it is a junction. A
         // junction does not depend on the order the points are met: some occurrence has other
         // neighbours, or ends a line.
-        var table = PointTable(expected: paths.reduce(0) { n, shape in shape.reduce(n) { $0 + $1.points.count } })
-        let numbers = paths.map { shape in shape.map { path in path.points.map { table.number(of: $0.packed) } } }
-        var points = PointFacts(count: table.count)
+        let (numbers, distinct) = PointTable.numbered(paths)
+        var points = PointFacts(count: distinct)
         for (shape, shapeNumbers) in zip(paths, numbers) {
             for (path, ns) in zip(shape, shapeNumbers) {
                 let n = ns.count
@@ -58,15 +57,14 @@ public struct SharedBorders: Sendable {
                         a = ns[i - 1]; b = ns[i + 1]
                     }
                     if a > b { swap(&a, &b) }
-                    if !points.met[p] {
-                        points.neighbours[p] = (a, b); points.met[p] = true
+                    if points.neighbours[p] == PointFacts.unmet {
+                        points.neighbours[p] = (a, b)
                     } else if points.neighbours[p] != (a, b) {
                         points.junction[p] = true
                     }
                 }
             }
         }
-        table = PointTable(expected: 0)   // not needed any more: let it go before the arcs are made
         var borders = SharedBorders()
         var ring: Int32 = 0
         let refs = zip(paths, numbers).map { shape, shapeNumbers in
@@ -208,7 +206,13 @@ private struct PointTable {
         mask = size - 1
     }
 
-    var count: Int { keys.count }
+    /// Every point of `paths` by its number, and how many distinct points there are (the table
+    /// itself is let go before the arcs are made).
+    static func numbered(_ paths: [[SharedBorders.Path]]) -> (numbers: [[[Int32]]], distinct: Int) {
+        var table = PointTable(expected: paths.reduce(0) { n, shape in shape.reduce(n) { $0 + $1.points.count } })
+        let numbers = paths.map { shape in shape.map { path in path.points.map { table.number(of: $0.packed) } } }
+        return (numbers, table.keys.count)
+    }
 
     @inline(__always) private func home(_ p: UInt64) -> Int { Int(truncatingIfNeeded: (p &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }
 
@@ -241,14 +245,14 @@ private struct PointTable {
 
 /// What `SharedBorders.build` records per distinct point (by its `PointTable` number).
 private struct PointFacts {
+    /// The neighbours a point was first met with (`unmet` until then).
     var neighbours: [(Int32, Int32)]
-    var met: [Bool]
     var junction: [Bool]
     var lastRing: [Int32]
+    static let unmet: (Int32, Int32) = (-1, -1)
 
     init(count: Int) {
-        neighbours = Array(repeating: (0, 0), count: count)
-        met = Array(repeating: false, count: count)
+        neighbours = Array(repeating: Self.unmet, count: count)
         junction = Array(repeating: false, count: count)
         lastRing = Array(repeating: 0, count: count)
     }

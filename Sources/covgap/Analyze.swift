@@ -111,22 +111,22 @@ struct Analyze: ParsableCommand {
         let measures = try PlanMeasures.measure(input: input, result: result, households: measured.households,
                                                 speedTests: measured.speedTests, speed: targetOptions.speedParameters)
         if targetOptions.statusBy == .households { measures.households?.applyStatus(to: &result2) }
-        // The plan, made once for report.gpkg and the text that follows the table. Villages in several
-        // UTM zones get no plan (it is made in one working CRS): report.gpkg's proposed_sites stays
-        // empty, and a warning says why.
-        var gapPlan: PlanReport?
-        if reportFiles.kinds.contains(.gpkg) {
-            do {
-                gapPlan = try PlanReport(input: input, result: result)
-            } catch let zones as PlanAcrossZones {
-                result2.warnings.append("report.gpkg has no proposed sites: \(zones)")
-            }
+        // The plan, made at most once, for report.gpkg and the text that follows the table. Villages in
+        // several UTM zones get no plan (it is made in one working CRS): a warning says why.
+        var planMade: Result<PlanReport, PlanAcrossZones>?
+        func gapPlan() throws -> Result<PlanReport, PlanAcrossZones> {
+            if let planMade { return planMade }
+            do { planMade = .success(try PlanReport(input: input, result: result)) } catch let zones as PlanAcrossZones { planMade = .failure(zones) }
+            return planMade!
+        }
+        if reportFiles.kinds.contains(.gpkg), case .failure(let zones) = try gapPlan() {
+            result2.warnings.append("report.gpkg has no proposed sites: \(zones)")
         }
         var report = Report(input: input, result: result2, files: loaded.files, precision: precision,
                             targets: targets, measures: measures)
         report.language = languageOption.language
         var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
-        if let gapPlan { outputs.plan = gapPlan.geojsonFeatures() }
+        if case .success(let made)? = planMade { outputs.plan = made.geojsonFeatures() }
         var folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       progress: progress)
         folder.files.append(incremental.sideFile(input: input, result: result))
@@ -151,11 +151,9 @@ struct Analyze: ParsableCommand {
         switch format {
         case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
             if plan || inputs.usesBundledData {
-                // The reports are written; villages in several UTM zones get no plan, and a warning says why.
-                do {
-                    printText(try (gapPlan ?? PlanReport(input: input, result: result)).text(language: report.language))
-                } catch let zones as PlanAcrossZones {
-                    FileHandle.standardError.writeLine("covgap: warning: no plan: \(zones)")
+                switch try gapPlan() {
+                case .success(let made): printText(made.text(language: report.language))
+                case .failure(let zones): FileHandle.standardError.writeLine("covgap: warning: no plan: \(zones)")
                 }
             }
         case .json: FileHandle.standardOutput.write(Data(json))

@@ -69,9 +69,10 @@ struct MapCommand: ParsableCommand {
         let sectors = try input("sites", sites).map { try InputSet.sites(bytes: $0.bytes, path: $0.path).sectors } ?? []
         let fibreFeatures = try input("fibre", fibre).map { try loader.fibre(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
         // Priority places, then the commune centres the report was made with (drawn apart from them).
-        let placeList = try ["places", "commune_centres"].compactMap { role in
+        let placeLists = try ["places", "commune_centres"].compactMap { role in
             try input(role, role == "places" ? places : nil).map { try loader.places(try GeoJSONReader.read(bytes: $0.bytes, source: $0.path), file: $0.path) }
-        }.reduce(nil as [PriorityPlace]?) { ($0 ?? []) + $1 }
+        }
+        let placeList = placeLists.isEmpty ? nil : Array(placeLists.joined())
         var map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)
         map.language = languageOption.language
         try OutputFolder(out ?? (folder.isEmpty ? "." : folder)).write(map.files())

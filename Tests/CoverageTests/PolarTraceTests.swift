@@ -41,20 +41,7 @@ final class PolarTraceTests: XCTestCase {
         typealias Vertex = PolarTrace.Vertex
         let n = columns.count
         var next: [Vertex: [Vertex]] = [:]
-        func key(_ u: Int) -> Int { periodic ? u % n : u }
-        func add(_ a: Vertex, _ b: Vertex) { if a != b { next[a, default: []].append(b) } }
-        for (j, column) in columns.enumerated() {
-            for (a, b) in column {
-                add(Vertex(u: key(j), v: a), Vertex(u: key(j + 1), v: a))
-                add(Vertex(u: key(j + 1), v: b), Vertex(u: key(j), v: b))
-            }
-        }
-        for u in 0..<(periodic ? n : n + 1) {
-            let left = u > 0 ? columns[u - 1] : (periodic ? columns[n - 1] : [])
-            let right = u < n ? columns[u] : []
-            for (lo, hi) in PolarTrace.difference(right, left) { add(Vertex(u: key(u), v: hi), Vertex(u: key(u), v: lo)) }
-            for (lo, hi) in PolarTrace.difference(left, right) { add(Vertex(u: key(u), v: lo), Vertex(u: key(u), v: hi)) }
-        }
+        for (a, b) in PolarTrace.segments(columns: columns, periodic: periodic) { next[a, default: []].append(b) }
         func remove(_ a: Vertex, _ b: Vertex) {
             guard var list = next[a], let i = list.firstIndex(of: b) else { return }
             list.remove(at: i)
