@@ -5,57 +5,71 @@ import Foundation
 import Geo
 import GeoIO
 
-/// Every file of an analysis's report folder, encoded on both cores: report.json, report.geojson,
-/// report.csv and, unless left out, the map (report.svg, report.html and report.png).
+/// Every file of an analysis's report folder, encoded on both cores and staged in the new
+/// folder as soon as each is made (the bytes of one file are let go once written; report.geojson
+/// is written in pieces as it is encoded): report.json, report.geojson, report.csv and, unless
+/// left out, the map (report.svg, report.html and report.png).
 public struct ReportFolder {
-    /// The files ready to write, in the order they are staged.
-    public var files: [(name: String, bytes: [UInt8])]
-    /// The PNG, still being drawn by rsvg-convert; staged last.
-    public var png: PNGConverter.Job?
+    /// report.json's bytes, when asked to keep them (for `--format json`).
+    public private(set) var json: [UInt8]?
+    /// The PNG, still being drawn by rsvg-convert; staged by `commit`.
+    var png: PNGConverter.Job?
+    /// The names of the files staged by `init`, in a fixed order.
+    let staged: [String]
 
-    /// report.json's bytes, for `--format json`.
-    public var json: [UInt8] { files[0].bytes }
-
-    /// Encodes the reports. The map's SVG comes first, so that rsvg-convert can draw the PNG
-    /// while the reports and the page are encoded and written.
+    /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
+    /// draw the PNG while the reports and the page are encoded and written.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                progress: StageProgress? = nil) throws {
+                keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
-        let reportJSON = report.json()
-        let features = report.geojsonFeatures()
+        let kinds = outputs.kinds
+        var reportJSON: JSONValue? = report.json()
+        var features: [(properties: JSONObject, geometry: Shape?)]? = report.geojsonFeatures()
         var svg: [UInt8] = []
         var page: MapData?
-        if map && outputs.kinds.contains(.html) {
+        if map && kinds.contains(.html) {
             // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
-            let written = concurrentMap(features.count, chunk: 256) { i in
-                Feature(index: i, properties: features[i].properties, geometry: features[i].geometry.map { Self.asWritten($0, decimals: precision) })
+            let written = concurrentMap(features!.count, chunk: 256) { [features] i in
+                Feature(index: i, properties: features![i].properties, geometry: features![i].geometry.map { Self.asWritten($0, decimals: precision) })
             }
             var m = try MapData(
-                report: reportJSON, features: written,
+                report: reportJSON!, features: written,
                 sectors: input.sectors, fibre: input.fibre, places: input.places)
             m.language = report.language
             svg = Array(m.svg().utf8)
             png = PNGConverter.start(svg: svg)
             page = m
         }
-        let (reports, tables) = try sideBySide({
-            [("report.json", reportJSON.encoded(style: .pretty) + [0x0A]),
-             ("report.geojson", outputs.kinds.contains(.geojson) ? GeoJSONWriter(precision: precision).encode(features) : [])]
+        // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
+        // with them, while lane B still builds the page.
+        let (json, _) = try sideBySide({ () throws -> [UInt8]? in
+            var json: [UInt8]? = reportJSON!.encoded(style: .pretty) + [0x0A]
+            reportJSON = nil
+            if kinds.contains(.json) { try staging.add("report.json", bytes: json!) }
+            if !keepJSON { json = nil }
+            if kinds.contains(.geojson) {
+                try staging.add("report.geojson") { sink in try GeoJSONWriter(precision: precision).encode(features!) { try sink.write($0) } }
+            }
+            if !kinds.contains(.gpkg) { features = nil }
+            return json
         }, {
-            [("report.csv", outputs.kinds.contains(.csv) ? report.csv(dialect: outputs.csvDialect) : [])]
-                + (page.map { [("report.svg", svg), ("report.html", Array($0.html().utf8))] } ?? [])
+            if kinds.contains(.csv) { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) }
+            if let page {
+                try staging.add("report.svg", bytes: svg)
+                try staging.add("report.html", bytes: Array(page.html().utf8))
+            }
         })
-        // report.json stays first (for --format json) even when it is not written.
-        files = (reports + tables).filter { name, _ in
-            ReportOutputs.Kind(rawValue: String(name.dropFirst("report.".count))).map(outputs.kinds.contains) ?? true
-                || name == "report.json" || name == "report.svg"
+        self.json = json
+        page = nil
+        if kinds.contains(.gpkg) {
+            try staging.add("report.gpkg", bytes: try ReportLayers.geopackage(report: report, features: features!, plan: outputs.plan))
         }
-        keepsJSON = outputs.kinds.contains(.json)
-        if outputs.kinds.contains(.gpkg) {
-            files.append(("report.gpkg", try ReportLayers.geopackage(report: report, features: features, plan: outputs.plan)))
-        }
-        if outputs.kinds.contains(.kmz) { files.append(("report.kmz", try ReportLayers.kmz(report: report))) }
+        features = nil
+        if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
+        let made: [(ReportOutputs.Kind, String)] = [(.json, "report.json"), (.geojson, "report.geojson"), (.csv, "report.csv"),
+                                                    (.html, "report.svg"), (.html, "report.html"), (.gpkg, "report.gpkg"), (.kmz, "report.kmz")]
+        staged = made.filter { kind, name in kinds.contains(kind) && (kind != .html || map) }.map(\.1)
     }
 
     /// `shape` with every coordinate as it reads back from `decimals` decimals.
@@ -63,17 +77,15 @@ public struct ReportFolder {
         shape.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }
     }
 
-    /// Whether report.json is written (it is always encoded).
-    var keepsJSON = true
-
-    /// Writes every file into `folder`, all or none.
-    public func write(to folder: String, progress: StageProgress? = nil) throws {
-        progress?.start("write", total: files.count + (png == nil ? 0 : 1))
+    /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then
+    /// puts the staged set in place of the folder's.
+    public func commit(_ staging: StagedFolder, progress: StageProgress? = nil) throws {
+        progress?.start("write", total: names.count)
         defer { progress?.finish() }
-        try OutputFolder(folder).write(keepsJSON ? files : Array(files.dropFirst()), then: png.map { job in [("report.png", { job.wait() })] } ?? [])
+        if let bytes = png?.wait() { try staging.add("report.png", bytes: bytes) }
+        try staging.commit()
     }
 
-    /// The names of the files `write` puts in the folder (report.json only when asked for,
-    /// report.png only when it was drawn).
-    public var names: [String] { (keepsJSON ? files : Array(files.dropFirst())).map(\.name) + (png == nil ? [] : ["report.png"]) }
+    /// The names of the files in the folder, in a fixed order (report.png when it is being drawn).
+    public var names: [String] { staged + (png == nil ? [] : ["report.png"]) }
 }

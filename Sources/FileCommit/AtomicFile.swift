@@ -7,26 +7,17 @@ import Foundation
 
 func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 
-/// Writes all of `bytes` to `fd`, flushes them to disk and closes `fd` (on a failure too): nil, or
-/// the step that failed ("write", "flush (fsync)", "close") and its errno.
-func writeFlushClose(_ fd: Int32, _ bytes: [UInt8]) -> (operation: String, errno: Int32)? {
+/// Writes all of `bytes` to `fd`: nil, or the errno of the write that failed.
+func writeEvery(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
     var written = 0
     while written < bytes.count {
         let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, bytes.count - written) }
         if n < 0 {
             if errno == EINTR { continue }
-            let e = errno
-            close(fd)
-            return ("write", e)
+            return errno
         }
         written += n
     }
-    if fsync(fd) != 0 {
-        let e = errno
-        close(fd)
-        return ("flush (fsync)", e)
-    }
-    if close(fd) != 0 { return ("close", errno) }
     return nil
 }
 
@@ -75,7 +66,7 @@ extension AtomicFile {
         do {
             for f in files {
                 guard let bytes = try f.bytes() else { continue }
-                staged.append((try stage(bytes, beside: f.path), f.path))
+                staged.append((try stage(beside: f.path) { try $0.write(bytes) }, f.path))
             }
             try commit(staged)
         } catch {
@@ -166,8 +157,9 @@ extension AtomicFile {
 
     static let pending = PendingFiles()
 
-    /// Writes `bytes` to a new temporary file beside `path`, flushed and closed; returns its path.
-    private static func stage(_ bytes: [UInt8], beside path: String) throws -> String {
+    /// Writes a new temporary file beside `path` with what `produce` writes, flushed and closed;
+    /// returns its path.
+    static func stage(beside path: String, _ produce: (inout FileSink) throws -> Void) throws -> String {
         let slash = path.lastIndex(of: "/")
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty, name != ".", name != ".." else {
@@ -193,17 +185,31 @@ extension AtomicFile {
             throw FileWriteError(path: path, operation: "create a temporary file in its directory",
                                  reason: systemReason(openErrno), errno: openErrno)
         }
-
-        if let (operation, e) = writeFlushClose(fd, bytes) {
-            pending.discard([temp])
-            throw FileWriteError(path: path, operation: operation, reason: systemReason(e), errno: e)
-        }
+        try fill(fd, path: temp, reportAs: path, produce)
         return temp
+    }
+
+    /// Runs `produce` on the open file `fd` (the registered temporary `path`), then flushes and
+    /// closes it; on any failure the file is closed and removed, and the error names `target`.
+    static func fill(_ fd: Int32, path: String, reportAs target: String, _ produce: (inout FileSink) throws -> Void) throws {
+        var sink = FileSink(fd: fd, target: target)
+        var failure: (operation: String, errno: Int32)?
+        do { try produce(&sink) } catch {
+            close(fd)
+            pending.discard([path])
+            throw error
+        }
+        if fsync(fd) != 0 { failure = ("flush (fsync)", errno) }
+        if close(fd) != 0, failure == nil { failure = ("close", errno) }
+        if let (operation, e) = failure {
+            pending.discard([path])
+            throw FileWriteError(path: target, operation: operation, reason: systemReason(e), errno: e)
+        }
     }
 
     /// Renames every temporary file over its target, or none: on a failure the targets renamed so
     /// far get their previous content back.
-    private static func commit(_ staged: [(temp: String, path: String)]) throws {
+    static func commit(_ staged: [(temp: String, path: String)]) throws {
         try pending.locked(staged.first?.path ?? "") {
             enum Previous { case absent, kept(String), unknown }
             var previous: [Previous] = []

@@ -10,42 +10,92 @@ import Foundation
 /// - One writer at a time: `flock` on `.NAME.lock` beside the folder (not inside it, since the
 ///   folder itself is swapped); a second run waits for the first. The lock dies with its process,
 ///   so `kill -9` never leaves the folder locked.
-/// - The new set is written into a sibling folder `.NAME.new-PID-N`, together with hard links to
-///   every other file of the old folder (a file this run leaves out, such as the map with
-///   `--no-map`, or a file of the user's), and swapped with the folder by one
+/// - The new set is written into a sibling folder `.NAME.new-PID-N`, file by file as each is made
+///   (from any thread: a file's bytes need not all be in memory at once, nor all files at once),
+///   together with hard links to every other file of the old folder (a file this run leaves out,
+///   such as the map with `--no-map`, or a file of the user's), and swapped with the folder by one
 ///   `renameat2(RENAME_EXCHANGE)`: a reader that opens the folder sees one run or the other,
 ///   never a mix, whenever a process is killed. The old set, now in the sibling, is removed.
 /// - What a killed run left (sibling folders, `.NAME.tmp-PID-N` files and their `.previous-N`
 ///   links from runs of dead processes) is removed by the next run, under the lock.
 ///
 /// Where a swap is not possible (the folder is `.`, a symbolic link, holds subfolders or special
-/// files, or the file system has no RENAME_EXCHANGE) the files are renamed one by one as
-/// `AtomicFile.writeAll` does, still under the lock.
-enum FolderSwap {
-    /// Writes the files into `folder` (which need not exist), all or none.
-    static func write(_ files: [(name: String, bytes: () throws -> [UInt8]?)], into folder: String) throws {
-        let (parent, name) = split(folder)
-        try OutputFolder.createFolder(parent, reportAs: folder)
-        let lock = try FolderLock(path: (parent == "/" ? "/" : parent + "/") + "." + name + ".lock", folder: folder)
-        defer { lock.release() }
-        removeLitter(folder: folder, parent: parent, name: name, siblings: lock.besideFolder)
+/// files) the files are staged beside their targets and renamed one by one as
+/// `AtomicFile.writeAll` does, still under the lock; a file system without RENAME_EXCHANGE gets
+/// the sibling's files renamed into the folder the same way.
+public final class StagedFolder: @unchecked Sendable {
+    /// The folder being replaced, as the user named it.
+    public let folder: String
+    let parent: String, name: String
+    let lock: FolderLock
+    /// The sibling folder being filled, or nil when files are staged beside their targets.
+    let fresh: String?
+    private let mutex = NSLock()
+    /// Names of the files staged so far, in order, with their temporary paths.
+    private var staged: [(name: String, temp: String)] = []
+    private var finished = false
 
-        guard lock.besideFolder, !name.isEmpty, name != ".", name != "..", let swap = renameExchange, canSwap(folder) else {
-            try OutputFolder.createFolder(folder)
-            try AtomicFile.writeAll(files.map { f in ("\(folder)/\(f.name)", f.bytes) })
+    /// Locks `folder` (creating its parent) and opens its new set.
+    public init(_ folder: String) throws {
+        self.folder = folder
+        (parent, name) = FolderSwap.split(folder)
+        try OutputFolder.createFolder(parent, reportAs: folder)
+        lock = try FolderLock(path: (parent == "/" ? "/" : parent + "/") + "." + name + ".lock", folder: folder)
+        FolderSwap.removeLitter(folder: folder, parent: parent, name: name, siblings: lock.besideFolder)
+        do {
+            if lock.besideFolder, !name.isEmpty, name != ".", name != "..", FolderSwap.renameExchange != nil, FolderSwap.canSwap(folder) {
+                fresh = try FolderSwap.makeSibling(parent: parent, name: name, like: folder)
+            } else {
+                try OutputFolder.createFolder(folder)
+                fresh = nil
+            }
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Stages the file `name`, its content written by `produce` (flushed and closed after it).
+    /// Safe to call from several threads at once, for different names.
+    public func add(_ name: String, _ produce: (inout FileSink) throws -> Void) throws {
+        let target = "\(folder)/\(name)"
+        let temp: String
+        if let fresh {
+            temp = "\(fresh)/\(name)"
+            try FolderSwap.writeNew(to: temp, reportAs: target, produce)
+        } else {
+            temp = try AtomicFile.stage(beside: target, produce)
+        }
+        mutex.lock(); defer { mutex.unlock() }
+        staged.append((name, temp))
+    }
+
+    /// Stages the file `name` with `bytes`.
+    public func add(_ name: String, bytes: [UInt8]) throws {
+        try add(name) { try $0.write(bytes) }
+    }
+
+    /// The names staged so far, in the order they were staged.
+    public var names: [String] {
+        mutex.lock(); defer { mutex.unlock() }
+        return staged.map(\.name)
+    }
+
+    /// Puts the staged set in place of the folder's, all or none, and unlocks it.
+    public func commit() throws {
+        precondition(!finished, "a staged folder is committed once")
+        finished = true
+        defer { lock.release() }
+        guard let fresh else {
+            do { try AtomicFile.commit(staged.map { ($0.temp, "\(folder)/\($0.name)") }) } catch {
+                AtomicFile.pending.discard(staged.map(\.temp))
+                throw error
+            }
             return
         }
-        let fresh = try makeSibling(parent: parent, name: name, like: folder)
         var exchanged = false
         do {
-            var written = Set<String>()
-            var contents: [(path: String, bytes: [UInt8])] = []
-            for f in files {
-                guard let bytes = try f.bytes() else { continue }
-                try writeNew(bytes, to: "\(fresh)/\(f.name)", reportAs: "\(folder)/\(f.name)")
-                written.insert(f.name)
-                contents.append(("\(folder)/\(f.name)", bytes))
-            }
+            let written = Set(staged.map(\.name))
             var linked = Set<String>()
             if access(folder, F_OK) == 0 {
                 // Every other entry must come along: a folder that cannot be listed is not swapped.
@@ -53,18 +103,19 @@ enum FolderSwap {
                     throw FileWriteError(path: folder, operation: "list the output folder", reason: systemReason(EACCES), errno: EACCES)
                 }
                 for other in others where !written.contains(other) {
-                    try linkEntry("\(folder)/\(other)", to: "\(fresh)/\(other)", reportAs: folder)
+                    try FolderSwap.linkEntry("\(folder)/\(other)", to: "\(fresh)/\(other)", reportAs: folder)
                     linked.insert(other)
                 }
             }
             syncDirectory(fresh)
+            let folder = folder, parent = parent
             let unsupported: Bool = try AtomicFile.pending.locked(folder) {
                 if access(folder, F_OK) != 0 && errno == ENOENT {
                     guard rename(fresh, folder) == 0 else {
                         let e = errno
                         throw FileWriteError(path: folder, operation: "create the output folder", reason: systemReason(e), errno: e)
                     }
-                } else if swap(AT_FDCWD, fresh, AT_FDCWD, folder, 2 /* RENAME_EXCHANGE */) != 0 {
+                } else if FolderSwap.renameExchange!(AT_FDCWD, fresh, AT_FDCWD, folder, 2 /* RENAME_EXCHANGE */) != 0 {
                     let e = errno
                     // A file system without RENAME_EXCHANGE: the files are renamed one by one below.
                     if e == EINVAL || e == ENOSYS || e == ENOTSUP { return true }
@@ -76,9 +127,9 @@ enum FolderSwap {
                 return false
             }
             if unsupported {
-                removeTree(fresh)
+                try AtomicFile.commit(staged.map { ($0.temp, "\(folder)/\($0.name)") })
+                FolderSwap.removeTree(fresh)
                 AtomicFile.pending.forget(folder: fresh)
-                try AtomicFile.writeAll(contents)
                 return
             }
             // `fresh` now holds the previous set (or nothing): files that appeared in the folder
@@ -94,10 +145,52 @@ enum FolderSwap {
             }
             rmdir(fresh)
         } catch {
-            if !exchanged { removeTree(fresh) }
+            if !exchanged { FolderSwap.removeTree(fresh) }
             AtomicFile.pending.forget(folder: fresh)
             throw error
         }
+    }
+
+    /// Removes everything staged and unlocks the folder, which stays as it was; nothing once committed.
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        if let fresh {
+            FolderSwap.removeTree(fresh)
+            AtomicFile.pending.forget(folder: fresh)
+        } else {
+            AtomicFile.pending.discard(staged.map(\.temp))
+        }
+        lock.release()
+    }
+
+    deinit { abandon() }
+}
+
+/// Writes a file's content as it is made, so that a big file need not be whole in memory.
+public struct FileSink {
+    let fd: Int32
+    /// The file named in errors (the target, not its temporary name).
+    let target: String
+
+    /// Appends `bytes`; a failure names the target and the system's reason.
+    public mutating func write(_ bytes: [UInt8]) throws {
+        if let e = writeEvery(fd, bytes) {
+            throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
+        }
+    }
+}
+
+enum FolderSwap {
+    /// Writes the files into `folder` (which need not exist), all or none.
+    static func write(_ files: [(name: String, bytes: () throws -> [UInt8]?)], into folder: String) throws {
+        let staging = try StagedFolder(folder)
+        defer { staging.abandon() }
+        for f in files {
+            guard let bytes = try f.bytes() else { continue }
+            try staging.add(f.name, bytes: bytes)
+        }
+        try staging.commit()
     }
 
     /// "a/b/out" → ("a/b", "out"); "out" → (".", "out"); trailing slashes ignored.
@@ -157,7 +250,8 @@ enum FolderSwap {
     }
 
     /// Writes a new file (flushed, closed), registered for interrupt clean-up; errors name `reportAs`.
-    static func writeNew(_ bytes: [UInt8], to path: String, reportAs target: String) throws {
+    /// On a failure the file is removed.
+    static func writeNew(to path: String, reportAs target: String, _ produce: (inout FileSink) throws -> Void) throws {
         let fd: Int32 = try AtomicFile.pending.locked(target) {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 { AtomicFile.pending.paths.insert(path) }
@@ -167,9 +261,7 @@ enum FolderSwap {
             let e = errno
             throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
         }
-        if let (operation, e) = writeFlushClose(fd, bytes) {
-            throw FileWriteError(path: target, operation: operation, reason: systemReason(e), errno: e)
-        }
+        try AtomicFile.fill(fd, path: path, reportAs: target, produce)
     }
 
     /// A hard link to a file of the old folder (a symbolic link is copied as a link).

@@ -17,6 +17,10 @@ public struct OutputFolder {
         try FolderSwap.write(files.map { f in (f.name, { f.bytes }) } + later.map { f in (f.name, f.bytes) }, into: path)
     }
 
+    /// Locks the folder and opens its new set, to be filled file by file as each is made and then
+    /// committed (or abandoned, leaving the folder as it was). See `StagedFolder`.
+    public func staging() throws -> StagedFolder { try StagedFolder(path) }
+
     /// `mkdir -p`, with the system's reason when it fails ("Not a directory", "Read-only file system");
     /// errors name `reportAs` (the output folder, when its parent is being made).
     public static func createFolder(_ path: String, reportAs: String? = nil) throws {

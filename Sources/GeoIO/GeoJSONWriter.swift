@@ -30,30 +30,46 @@ public struct GeoJSONWriter: Sendable {
 
     /// The features as a GeoJSON FeatureCollection (their `index` is not written).
     public func encode(_ features: [Feature]) -> [UInt8] {
-        // A big collection is encoded in slices side by side and joined: the same bytes, sooner.
-        let sliceCount = features.count < 2048 ? 1 : 16
-        let sliceSize = (features.count + sliceCount - 1) / max(sliceCount, 1)
-        var slices = concurrentMap(sliceCount, chunk: 1) { s in
-            var out: [UInt8] = []
-            for k in (s * sliceSize)..<min(features.count, (s + 1) * sliceSize) {
-                out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
-                appendFeature(features[k], to: &out)
-            }
-            return out
-        }
         var out: [UInt8] = []
-        out.reserveCapacity(slices.reduce(64) { $0 + $1.count })
-        out.append(contentsOf: #"{"type":"FeatureCollection","features":["#.utf8)
-        // Each slice is let go once copied: the joined text's pages are touched as they are filled,
-        // so the two copies never both stay whole.
-        for s in slices.indices { out.append(contentsOf: slices[s]); slices[s] = [] }
-        out.append(contentsOf: "\n]}\n".utf8)
+        encode(features) { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// The same bytes as `encode(_:)`, handed to `write` piece by piece: a big collection is
+    /// encoded a few thousand features at a time on all cores, so its text is never whole in memory.
+    public func encode(_ features: [Feature], into write: ([UInt8]) throws -> Void) rethrows {
+        try encode(count: features.count, { features[$0] }, into: write)
+    }
+
+    /// Features given as (properties, geometry) pairs, without ids, handed to `write` piece by piece.
+    public func encode(_ features: [(properties: JSONObject, geometry: Shape?)], into write: ([UInt8]) throws -> Void) rethrows {
+        try encode(count: features.count, { Feature(properties: features[$0].properties, geometry: features[$0].geometry) }, into: write)
+    }
+
+    private func encode(count: Int, _ feature: (Int) -> Feature, into write: ([UInt8]) throws -> Void) rethrows {
+        let features = count
+        try write(Array(#"{"type":"FeatureCollection","features":["#.utf8))
+        let piece = 256, batch = piece * 16
+        for start in stride(from: 0, to: features, by: batch) {
+            let end = min(features, start + batch)
+            let pieces = concurrentMap((end - start + piece - 1) / piece, chunk: 1) { p in
+                var out: [UInt8] = []
+                for k in (start + p * piece)..<min(end, start + (p + 1) * piece) {
+                    out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
+                    appendFeature(feature(k), to: &out)
+                }
+                return out
+            }
+            for p in pieces { try write(p) }
+        }
+        try write(Array("\n]}\n".utf8))
     }
 
     /// Features given as (properties, geometry) pairs, without ids.
     public func encode(_ features: [(properties: JSONObject, geometry: Shape?)]) -> [UInt8] {
-        encode(features.map { Feature(properties: $0.properties, geometry: $0.geometry) })
+        var out: [UInt8] = []
+        encode(features) { out.append(contentsOf: $0) }
+        return out
     }
 
     /// Writes the features to `path` atomically (see `AtomicFile`).

@@ -127,19 +127,23 @@ struct Analyze: ParsableCommand {
         report.language = languageOption.language
         var outputs = ReportOutputs(kinds: reportFiles.kinds, csvDialect: reportFiles.csvDialect)
         if case .success(let made)? = planMade { outputs.plan = made.geojsonFeatures() }
-        var folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
-                                      progress: progress)
-        folder.files.append(incremental.sideFile(input: input, result: result))
-        let json = folder.json
+        // Each file is written into the new folder as soon as it is encoded; the set replaces the
+        // folder's at the end, or none of it does.
+        let staging = try OutputFolder(out).staging()
+        defer { staging.abandon() }
+        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
+                                      keepJSON: format == .json && !quiet, into: staging, progress: progress)
+        let side = incremental.sideFile(input: input, result: result)
+        try staging.add(side.name, bytes: side.bytes)
         let encodeTime = lap()
-        try folder.write(to: out, progress: progress)
+        try folder.commit(staging, progress: progress)
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         if result2.warnings.count > 20 {
             FileHandle.standardError.writeLine("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json")
         }
-        printer?.note("wrote " + folder.names.filter { $0 != IncrementalState.fileName }.map { "\(out)/\($0)" }.joined(separator: ", "))
+        printer?.note("wrote " + folder.names.map { "\(out)/\($0)" }.joined(separator: ", "))
         if timings {
             let t = result.timings
             let stages = [("read", readTime), ("fingerprints", fingerprintTime), ("footprints", t.footprints), ("index", t.index), ("overlay", t.overlay),
@@ -156,7 +160,7 @@ struct Analyze: ParsableCommand {
                 case .failure(let zones): FileHandle.standardError.writeLine("covgap: warning: no plan: \(zones)")
                 }
             }
-        case .json: FileHandle.standardOutput.write(Data(json))
+        case .json: FileHandle.standardOutput.write(Data(folder.json ?? []))
         }
     }
 }

@@ -161,6 +161,23 @@ final class GeoJSONWriterTests: XCTestCase {
         XCTAssertFalse(String(decoding: bytes, as: UTF8.self).contains("crs"))
     }
 
+    func testABigCollectionIsWrittenInPiecesWithTheSameBytes() {
+        // 9,000 features: more than two of the writer's batches of 4,096, and a last short one.
+        let features = (0..<9000).map { k in
+            Feature(properties: ["k": .number(Double(k))], geometry: k % 3 == 0 ? nil : .point(Coordinate(105 + Double(k) * 1e-4, 14.5)))
+        }
+        let writer = GeoJSONWriter(precision: 5)
+        let expected = Array(#"{"type":"FeatureCollection","features":["#.utf8)
+            + features.indices.flatMap { k in (k == 0 ? [0x0A] : [0x2C, 0x0A]) + writer.encode(feature: features[k]) }
+            + Array("\n]}\n".utf8)
+        var pieces: [[UInt8]] = []
+        writer.encode(features) { pieces.append($0) }
+        XCTAssertGreaterThan(pieces.count, 3, "written in pieces")
+        XCTAssertLessThan(pieces.map(\.count).max() ?? 0, expected.count / 8, "no piece holds much of the text")
+        XCTAssertEqual(pieces.flatMap { $0 }, expected)
+        XCTAssertEqual(writer.encode(features), expected)
+    }
+
     func testLayoutKeyOrderAndPrecision() {
         let features = [
             Feature(id: "V1", properties: ["name": "Xã Vĩnh Kim", "fill": "#2e7d32", "n": 3],

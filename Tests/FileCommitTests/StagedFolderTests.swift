@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+@testable import FileCommit
+
+/// A report folder filled file by file (from several threads, a file in pieces), then swapped in
+/// whole or abandoned.
+final class StagedFolderTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-staged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func entries(_ path: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    }
+
+    func text(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    func testFilesFromTwoThreadsInPiecesAreSwappedInTogether() throws {
+        let out = root.appendingPathComponent("out").path
+        try OutputFolder(out).write([("a.txt", Array("old a".utf8)), ("mine.txt", Array("the user's".utf8))])
+        let staging = try OutputFolder(out).staging()
+        // Two threads, each writing its file in 1,000 pieces.
+        DispatchQueue.concurrentPerform(iterations: 2) { t in
+            try? staging.add(t == 0 ? "a.txt" : "b.txt") { sink in
+                for k in 0..<1000 { try sink.write(Array("\(t):\(k),".utf8)) }
+            }
+        }
+        // Nothing is visible before the commit.
+        XCTAssertEqual(try text(out + "/a.txt"), "old a")
+        XCTAssertEqual(try entries(out), ["a.txt", "mine.txt"])
+        XCTAssertEqual(Set(staging.names), ["a.txt", "b.txt"])
+        try staging.commit()
+        XCTAssertEqual(try text(out + "/a.txt"), (0..<1000).map { "0:\($0)," }.joined())
+        XCTAssertEqual(try text(out + "/b.txt"), (0..<1000).map { "1:\($0)," }.joined())
+        XCTAssertEqual(try text(out + "/mine.txt"), "the user's", "a file the run does not write stays")
+        XCTAssertEqual(try entries(root.path), [".out.lock", "out"], "no sibling folder is left")
+    }
+
+    func testAFailedFileAndAnAbandonedSetLeaveTheFolderAsItWas() throws {
+        let out = root.appendingPathComponent("out").path
+        try OutputFolder(out).write([("a.txt", Array("old a".utf8))])
+        struct Stop: Error {}
+        do {
+            let staging = try OutputFolder(out).staging()
+            try staging.add("a.txt", bytes: Array("new a".utf8))
+            XCTAssertThrowsError(try staging.add("b.txt") { sink in
+                try sink.write(Array("half".utf8))
+                throw Stop()
+            }) { XCTAssertTrue($0 is Stop, "\($0)") }
+            XCTAssertEqual(staging.names, ["a.txt"], "the failed file is not staged")
+            staging.abandon()
+            staging.abandon()   // once is enough; again does nothing
+        }
+        XCTAssertEqual(try text(out + "/a.txt"), "old a")
+        XCTAssertEqual(try entries(out), ["a.txt"])
+        XCTAssertEqual(try entries(root.path), [".out.lock", "out"], "the abandoned set is removed")
+        // The lock was released: another writer gets the folder at once.
+        try OutputFolder(out).write([("a.txt", Array("newer a".utf8))])
+        XCTAssertEqual(try text(out + "/a.txt"), "newer a")
+    }
+
+    func testStagingBesideTheTargetsWhenTheFolderCannotBeSwapped() throws {
+        // `.` cannot be swapped: files are staged beside their targets, then renamed.
+        let dir = root.appendingPathComponent("here")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(dir.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let staging = try OutputFolder(".").staging()
+        try staging.add("a.txt") { sink in try sink.write(Array("one ".utf8)); try sink.write(Array("two".utf8)) }
+        // The lock of `.` is the file "...lock" in it.
+        XCTAssertEqual(try entries(dir.path).filter { !$0.hasPrefix(".a.txt.tmp-") }, ["...lock"], "only a temporary file before the commit")
+        try staging.commit()
+        XCTAssertEqual(try entries(dir.path), ["...lock", "a.txt"])
+        XCTAssertEqual(try text(dir.path + "/a.txt"), "one two")
+    }
+}
