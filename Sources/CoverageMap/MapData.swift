@@ -186,7 +186,10 @@ public struct MapData: Sendable {
 
     /// The payload `MapPage` embeds: the compact form of docs/map-payload.md (shared borders
     /// stored once, coordinates on a grid, properties in columns).
-    public func payloadJSON() -> String {
+    public func payloadJSON() -> String { String(decoding: payloadBytes(), as: UTF8.self) }
+
+    /// `payloadJSON` as UTF-8 bytes.
+    func payloadBytes() -> [UInt8] {
         var w = JSONWriter(style: .compact)
         w.beginObject()
         w.key("title"); w.string(title)
@@ -212,10 +215,15 @@ public struct MapData: Sendable {
         w.endObject()
         w.endObject()
         w.finish()
-        return w.text
+        return w.bytes
     }
 
     public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds, language: language) }
+
+    /// `html()`, handed to `write` in pieces.
+    public func html(into write: ([UInt8]) throws -> Void) rethrows {
+        try MapPage.write(payload: payloadBytes(), thresholds: thresholds, language: language, into: write)
+    }
 
     /// The static picture for reports and slides.
     public func svg() -> String {

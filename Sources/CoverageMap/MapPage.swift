@@ -7,7 +7,15 @@ public enum MapPage {
     /// `script`); it is embedded in `<script type="application/json" id="covgap-data">`.
     /// `language` words the interface (see MapWords); English is the resources as they are.
     public static func html(payloadJSON: String, thresholds: Palette.Thresholds = .init(), language: Language = .en) -> String {
-        let json = embeddable(payloadJSON)
+        var page: [UInt8] = []
+        write(payload: Array(payloadJSON.utf8), thresholds: thresholds, language: language) { page += $0 }
+        return String(decoding: page, as: UTF8.self)
+    }
+
+    /// The same page as `html`, handed to `write` in pieces (the payload is never copied into a
+    /// whole page first: at national scale it is tens of megabytes).
+    public static func write(payload: [UInt8], thresholds: Palette.Thresholds = .init(), language: Language = .en,
+                             into write: ([UInt8]) throws -> Void) rethrows {
         var style = style, script = script
         var template = template
         if language != .en {
@@ -20,19 +28,9 @@ public enum MapPage {
             style = style.replacingOccurrences(of: placeholder, with: value)
             script = script.replacingOccurrences(of: placeholder, with: value)
         }
-        var page = ""
-        page.reserveCapacity(json.utf8.count + template.before.utf8.count + template.between.utf8.count
-            + template.after.utf8.count + style.utf8.count + script.utf8.count + 256)
-        page += template.before
-        page += style
-        page += template.between
-        page += "<script type=\"application/json\" id=\"covgap-data\">"
-        page += json
-        page += "</script>\n<script>\n"
-        page += script
-        page += "</script>\n"
-        page += template.after
-        return page
+        try write(Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8))
+        try write(embeddable(payload))
+        try write(Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8))
     }
 
     /// The page's markup (`Resources/map.html`), cut at its two placeholder lines: `@style@`
@@ -59,9 +57,12 @@ public enum MapPage {
     /// element, and `<!--` becomes `<\u0021--` so it cannot start an escaped-comment state.
     /// Both are valid JSON escapes, and `<` only occurs inside JSON strings.
     static func embeddable(_ json: String) -> String {
-        let bytes = Array(json.utf8)
+        String(decoding: embeddable(Array(json.utf8)), as: UTF8.self)
+    }
+
+    static func embeddable(_ bytes: [UInt8]) -> [UInt8] {
         let lt = UInt8(ascii: "<")
-        guard bytes.contains(lt) else { return json }
+        guard bytes.contains(lt) else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var i = 0
@@ -81,6 +82,6 @@ public enum MapPage {
             out.append(b)
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }

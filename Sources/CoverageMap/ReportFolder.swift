@@ -57,7 +57,7 @@ public struct ReportFolder {
             if kinds.contains(.csv) { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) }
             if let page {
                 try staging.add("report.svg", bytes: svg)
-                try staging.add("report.html", bytes: Array(page.html().utf8))
+                try staging.add("report.html") { sink in try page.html { try sink.write($0) } }
             }
         })
         self.json = json

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs `body` over `0..<count` in chunks on `jobs` threads and returns the results in index order,
 /// so the output never depends on the thread count. The first error (lowest index) is rethrown.
@@ -41,6 +44,23 @@ public func sideBySide<A, B>(_ a: () throws -> A, _ b: () throws -> B) throws ->
         }
     }
     return (first!, second!)
+}
+
+/// Limits the C allocator to `count` arenas (glibc makes up to eight per core, one for each new
+/// thread that finds the others busy): what one stage's threads free is then reused by the next
+/// stage's threads instead of staying in arenas no thread allocates from any more. The peak
+/// memory of a national-scale run is the sum of the stages' leftovers otherwise (docs/benchmarks.md).
+/// Whether the allocator took the limit.
+@discardableResult
+public func limitAllocatorArenas(_ count: Int = defaultJobs) -> Bool {
+    #if canImport(Glibc)
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    let arenaMax: Int32 = -8   // M_ARENA_MAX in <malloc.h>, which Swift's Glibc module does not include
+    guard let mallopt = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
+    return unsafeBitCast(mallopt, to: Mallopt.self)(arenaMax, Int32(max(1, count))) == 1
+    #else
+    return false
+    #endif
 }
 
 /// All cores of the machine.

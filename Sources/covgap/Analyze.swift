@@ -131,10 +131,11 @@ struct Analyze: ParsableCommand {
         // folder's at the end, or none of it does.
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
-        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
-                                      keepJSON: format == .json && !quiet, into: staging, progress: progress)
+        // The side file first: its bytes are gone before the reports and the map take their memory.
         let side = incremental.sideFile(input: input, result: result)
         try staging.add(side.name, bytes: side.bytes)
+        let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
+                                      keepJSON: format == .json && !quiet, into: staging, progress: progress)
         let encodeTime = lap()
         try folder.commit(staging, progress: progress)
         let writeTime = lap()

@@ -28,6 +28,7 @@ struct Covgap: ParsableCommand {
     /// errors become 2 instead of 64).
     static func main() {
         AtomicFile.removeStagedFilesOnInterrupt()
+        limitAllocatorArenas()
         do {
             var command = try parseAsRoot()
             try command.run()
