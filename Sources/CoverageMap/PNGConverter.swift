@@ -1,13 +1,17 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension MapData {
-    /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed.
-    public func files() -> [(name: String, bytes: [UInt8])] {
+    /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed; and a
+    /// warning when it could not draw the PNG.
+    public func files() -> (files: [(name: String, bytes: [UInt8])], warnings: [String]) {
         let svg = Array(self.svg().utf8)
         let png = PNGConverter.start(svg: svg)
         var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
         if let bytes = png?.wait() { out.append(("report.png", bytes)) }
-        return out
+        return (out, png?.failure.map { [$0] } ?? [])
     }
 }
 
@@ -18,24 +22,45 @@ public enum PNGConverter {
         private let process: Process
         private let done = DispatchSemaphore(value: 0)
         private var data = Data()
+        private var message = Data()
+        /// Why there is no PNG, once `wait` returned nil.
+        public private(set) var failure: String?
 
-        fileprivate init(process: Process, svg: [UInt8], input: Pipe, output: Pipe) {
+        fileprivate init(process: Process, svg: [UInt8], input: Pipe, output: Pipe, error: Pipe) {
             self.process = process
             Thread {
-                input.fileHandleForWriting.write(Data(svg))
+                // A converter that stops reading (it refused the SVG) makes the write fail with
+                // EPIPE in this thread, instead of its SIGPIPE ending covgap.
+                var pipeSignal = sigset_t()
+                sigemptyset(&pipeSignal)
+                sigaddset(&pipeSignal, SIGPIPE)
+                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+                let fd = input.fileHandleForWriting.fileDescriptor
+                svg.withUnsafeBytes { raw in
+                    var written = 0
+                    while written < raw.count {
+                        let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                        if n < 0 { if errno == EINTR { continue } else { break } }
+                        written += n
+                    }
+                }
                 try? input.fileHandleForWriting.close()
             }.start()
             Thread { [self] in
                 data = output.fileHandleForReading.readDataToEndOfFile()
+                message = error.fileHandleForReading.readDataToEndOfFile()
                 done.signal()
             }.start()
         }
 
-        /// The PNG, or nil when the conversion failed.
+        /// The PNG, or nil when the conversion failed (`failure` says why).
         public func wait() -> [UInt8]? {
             done.wait()
             process.waitUntilExit()
-            return process.terminationStatus == 0 && !data.isEmpty ? [UInt8](data) : nil
+            if process.terminationStatus == 0 && !data.isEmpty { return [UInt8](data) }
+            let said = String(decoding: message.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
+            failure = "report.png was not drawn: rsvg-convert failed (exit status \(process.terminationStatus))" + (said.map { ": " + $0 } ?? "")
+            return nil
         }
     }
 
@@ -47,12 +72,12 @@ public enum PNGConverter {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = ["--format", "png"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe(), output = Pipe(), error = Pipe()
         p.standardInput = input
         p.standardOutput = output
-        p.standardError = FileHandle.nullDevice
+        p.standardError = error
         do { try p.run() } catch { return nil }
-        return Job(process: p, svg: svg, input: input, output: output)
+        return Job(process: p, svg: svg, input: input, output: output, error: error)
     }
 }
 

@@ -78,14 +78,16 @@ public struct ReportFolder {
     }
 
     /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then
-    /// puts the staged set in place of the folder's.
-    public func commit(_ staging: StagedFolder, progress: StageProgress? = nil) throws {
+    /// puts the staged set in place of the folder's. Returns a warning when the PNG failed.
+    public func commit(_ staging: StagedFolder, progress: StageProgress? = nil) throws -> [String] {
         progress?.start("write", total: names.count)
         defer { progress?.finish() }
         if let bytes = png?.wait() { try staging.add("report.png", bytes: bytes) }
         try staging.commit()
+        return png?.failure.map { [$0] } ?? []
     }
 
-    /// The names of the files in the folder, in a fixed order (report.png when it is being drawn).
-    public var names: [String] { staged + (png == nil ? [] : ["report.png"]) }
+    /// The names of the files in the folder, in a fixed order (report.png when it was drawn; after
+    /// `commit`, or when it is being drawn).
+    public var names: [String] { staged + (png == nil || png?.failure != nil ? [] : ["report.png"]) }
 }

@@ -47,11 +47,10 @@ public struct GeoJSONWriter: Sendable {
     }
 
     private func encode(count: Int, _ feature: (Int) -> Feature, into write: ([UInt8]) throws -> Void) rethrows {
-        let features = count
         try write(Array(#"{"type":"FeatureCollection","features":["#.utf8))
         let piece = 256, batch = piece * 16
-        for start in stride(from: 0, to: features, by: batch) {
-            let end = min(features, start + batch)
+        for start in stride(from: 0, to: count, by: batch) {
+            let end = min(count, start + batch)
             let pieces = concurrentMap((end - start + piece - 1) / piece, chunk: 1) { p in
                 var out: [UInt8] = []
                 for k in (start + p * piece)..<min(end, start + (p + 1) * piece) {

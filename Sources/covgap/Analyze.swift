@@ -137,13 +137,14 @@ struct Analyze: ParsableCommand {
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       keepJSON: format == .json && !quiet, into: staging, progress: progress)
         let encodeTime = lap()
-        try folder.commit(staging, progress: progress)
+        let pictureWarnings = try folder.commit(staging, progress: progress)
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         if result2.warnings.count > 20 {
             FileHandle.standardError.writeLine("covgap: … and \(result2.warnings.count - 20) more warnings, all in report.json")
         }
+        for w in pictureWarnings { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         printer?.note("wrote " + folder.names.map { "\(out)/\($0)" }.joined(separator: ", "))
         if timings {
             let t = result.timings

@@ -75,6 +75,8 @@ struct MapCommand: ParsableCommand {
         let placeList = placeLists.isEmpty ? nil : Array(placeLists.joined())
         var map = try MapData(report: json, features: features, sectors: sectors, fibre: fibreFeatures, places: placeList)
         map.language = languageOption.language
-        try OutputFolder(out ?? (folder.isEmpty ? "." : folder)).write(map.files())
+        let (files, warnings) = map.files()
+        try OutputFolder(out ?? (folder.isEmpty ? "." : folder)).write(files)
+        for w in warnings { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
     }
 }
