@@ -110,12 +110,13 @@ public enum MapPicture {
         for (status, colour) in groups {
             let members = input.villages.filter { statusKey($0.status) == status }
             guard !members.isEmpty else { continue }
-            let d = pathElements(members.map { path($0.shape, project, closed: true) })
-            svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5">\#(d)</g>"# + "\n"
+            var d = ""
+            for v in members { d += path(v.shape, project, closed: true) }
+            svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(d)"/></g>"# + "\n"
         }
         if !input.gaps.isEmpty {
-            let d = pathElements(input.gaps.map { path($0, project, closed: true) })
-            svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2">\#(d)</g>"# + "\n"
+            let d = input.gaps.map { path($0, project, closed: true) }.joined()
+            svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(d)"/></g>"# + "\n"
         }
         // Uncovered villages too small to see get a ring.
         let rings = input.villages.filter { statusKey($0.status) == "uncovered" }.compactMap { v -> (Double, Double)? in
@@ -129,9 +130,8 @@ public enum MapPicture {
         }
         let fibreLines = input.fibre.filter { !isPoint($0) }
         if !fibreLines.isEmpty {
-            let lines = fibreLines.map { path($0, project, closed: false) }
-            let casing = pathElements(lines, #" stroke="\#(white)" stroke-width="3.6""#), line = pathElements(lines, #" stroke="\#(fibre)" stroke-width="1.8""#)
-            svg += #"<g id="fibre" fill="none">\#(casing)\#(line)</g>"# + "\n"
+            let d = fibreLines.map { path($0, project, closed: false) }.joined()
+            svg += #"<g id="fibre" fill="none"><path d="\#(d)" stroke="\#(white)" stroke-width="3.6"/><path d="\#(d)" stroke="\#(fibre)" stroke-width="1.8"/></g>"# + "\n"
         }
         let nodes = input.fibre.filter(isPoint).flatMap(points)
         if !nodes.isEmpty {
@@ -140,8 +140,8 @@ public enum MapPicture {
             svg += "</g>\n"
         }
         if !input.extensions.isEmpty {
-            let d = pathElements(input.extensions.map { path($0, project, closed: false) })
-            svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt">\#(d)</g>"# + "\n"
+            let d = input.extensions.map { path($0, project, closed: false) }.joined()
+            svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(d)"/></g>"# + "\n"
         }
         if !input.sites.isEmpty {
             svg += #"<g id="sites" fill="\#(site)" stroke="\#(white)" stroke-width="0.6">"#
@@ -272,23 +272,6 @@ public enum MapPicture {
         case .multiPolygon(let ps): return ps.flatMap { $0 }
         case .geometryCollection(let gs): return gs.flatMap(parts)
         }
-    }
-
-    /// Longest path data of one `<path>` element. librsvg reads SVG through libxml2, which refuses
-    /// an attribute value over 10 MB (the covered villages of 200,000 reach it in one path).
-    static let maxPathData = 4_000_000
-
-    /// The shapes' path data as `<path>` elements (with `attributes`), as few as hold them within
-    /// `maxPathData` bytes each; a shape's rings stay in one element (its holes and parts).
-    static func pathElements(_ shapes: [String], _ attributes: String = "", maxPathData: Int = maxPathData) -> String {
-        var out = "", d = ""
-        func flush() { out += #"<path d="\#(d)"\#(attributes)/>"#; d = "" }
-        for s in shapes {
-            if !d.isEmpty && d.utf8.count + s.utf8.count > maxPathData { flush() }
-            d += s
-        }
-        if !d.isEmpty || out.isEmpty { flush() }
-        return out
     }
 
     static func path(_ s: Shape, _ project: Projector, closed: Bool) -> String {

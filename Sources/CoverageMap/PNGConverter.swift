@@ -71,7 +71,8 @@ public enum PNGConverter {
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["--format", "png"]
+        // --unlimited: libxml2 otherwise stops reading an SVG near 10 MB (200,000 villages make 25 MB).
+        p.arguments = ["--unlimited", "--format", "png"]
         let input = Pipe(), output = Pipe(), error = Pipe()
         p.standardInput = input
         p.standardOutput = output
@@ -100,7 +101,7 @@ public enum PDFConverter {
         let out = dir.appendingPathComponent("atlas.pdf")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["--format", "pdf", "--output", out.path] + files
+        p.arguments = ["--unlimited", "--format", "pdf", "--output", out.path] + files
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
