@@ -17,6 +17,12 @@ public struct WorkingZones: Sendable {
         public var places: [Int]
         /// Their lon/lat extent; nil when the group holds nothing with coordinates.
         public var extent: Bounds?
+
+        mutating func add(village: Int?, place: Int?, bounds: Bounds?) {
+            if let village { villages.append(village) }
+            if let place { places.append(place) }
+            if let bounds { extent = extent.map { $0.union(bounds) } ?? bounds }
+        }
     }
 
     /// One group per CRS, the most populated first (the report's `crs`), then by EPSG code.
@@ -41,11 +47,9 @@ public struct WorkingZones: Sendable {
         var byZone: [Int: Group] = [:]
         func add(_ zone: Int?, _ shape: Shape, village: Int?, place: Int?) {
             let z = zone ?? Int(defaultCRS.dropFirst(5)) ?? 32631
-            var g = byZone[z] ?? Group(crs: "EPSG:\(z)", villages: [], places: [], extent: nil)
-            if let village { g.villages.append(village) }
-            if let place { g.places.append(place) }
-            if let b = shape.bounds { g.extent = g.extent.map { $0.union(b) } ?? b }
-            byZone[z] = g
+            // Changed in place: a copy taken out of the dictionary and put back would copy the
+            // zone's whole list at every village (quadratic in the villages of a zone).
+            byZone[z, default: Group(crs: "EPSG:\(z)", villages: [], places: [], extent: nil)].add(village: village, place: place, bounds: shape.bounds)
         }
         for (i, v) in villages.enumerated() { add(villageZones[i], v.shape, village: i, place: nil) }
         for (i, p) in places.enumerated() { add(placeZones[i], p.shape, village: nil, place: i) }
