@@ -20,7 +20,7 @@ public enum PNGConverter {
     /// A conversion running in its own process.
     public final class Job: @unchecked Sendable {
         private let process: Process
-        private let done = DispatchSemaphore(value: 0)
+        private let done = DispatchGroup()
         private var data = Data()
         private var message = Data()
         /// Why there is no PNG, once `wait` returned nil.
@@ -46,10 +46,16 @@ public enum PNGConverter {
                 }
                 try? input.fileHandleForWriting.close()
             }.start()
+            // The PNG and the converter's messages are read side by side: one pipe left full would
+            // stop the converter, and this run with it.
+            done.enter(); done.enter()
             Thread { [self] in
                 data = output.fileHandleForReading.readDataToEndOfFile()
+                done.leave()
+            }.start()
+            Thread { [self] in
                 message = error.fileHandleForReading.readDataToEndOfFile()
-                done.signal()
+                done.leave()
             }.start()
         }
 
