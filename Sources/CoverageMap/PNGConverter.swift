@@ -1,3 +1,4 @@
+import FileCommit
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -35,15 +36,7 @@ public enum PNGConverter {
                 sigemptyset(&pipeSignal)
                 sigaddset(&pipeSignal, SIGPIPE)
                 pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-                let fd = input.fileHandleForWriting.fileDescriptor
-                svg.withUnsafeBytes { raw in
-                    var written = 0
-                    while written < raw.count {
-                        let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                        if n < 0 { if errno == EINTR { continue } else { break } }
-                        written += n
-                    }
-                }
+                _ = writeEvery(input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
                 try? input.fileHandleForWriting.close()
             }.start()
             // The PNG and the converter's messages are read side by side: one pipe left full would

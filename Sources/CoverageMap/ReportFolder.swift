@@ -14,8 +14,10 @@ public struct ReportFolder {
     public private(set) var json: [UInt8]?
     /// The PNG, still being drawn by rsvg-convert; staged by `commit`.
     var png: PNGConverter.Job?
-    /// The names of the files staged by `init`, in a fixed order.
-    let staged: [String]
+    /// The new folder the files go into.
+    let staging: StagedFolder
+    /// The report files in the order they are named ("wrote …"); the side file is not one of them.
+    static let order = ["report.json", "report.geojson", "report.csv", "report.svg", "report.html", "report.gpkg", "report.kmz", "report.png"]
 
     /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
     /// draw the PNG while the reports and the page are encoded and written.
@@ -23,6 +25,7 @@ public struct ReportFolder {
                 keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
+        self.staging = staging
         let kinds = outputs.kinds
         var reportJSON: JSONValue? = report.json()
         var features: [(properties: JSONObject, geometry: Shape?)]? = report.geojsonFeatures()
@@ -67,9 +70,6 @@ public struct ReportFolder {
         }
         features = nil
         if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
-        let made: [(ReportOutputs.Kind, String)] = [(.json, "report.json"), (.geojson, "report.geojson"), (.csv, "report.csv"),
-                                                    (.html, "report.svg"), (.html, "report.html"), (.gpkg, "report.gpkg"), (.kmz, "report.kmz")]
-        staged = made.filter { kind, name in kinds.contains(kind) && (kind != .html || map) }.map(\.1)
     }
 
     /// `shape` with every coordinate as it reads back from `decimals` decimals.
@@ -79,15 +79,17 @@ public struct ReportFolder {
 
     /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then
     /// puts the staged set in place of the folder's. Returns a warning when the PNG failed.
-    public func commit(_ staging: StagedFolder, progress: StageProgress? = nil) throws -> [String] {
-        progress?.start("write", total: names.count)
+    public func commit(progress: StageProgress? = nil) throws -> [String] {
+        progress?.start("write", total: names.count + (png == nil ? 0 : 1))
         defer { progress?.finish() }
         if let bytes = png?.wait() { try staging.add("report.png", bytes: bytes) }
         try staging.commit()
         return png?.failure.map { [$0] } ?? []
     }
 
-    /// The names of the files in the folder, in a fixed order (report.png when it was drawn; after
-    /// `commit`, or when it is being drawn).
-    public var names: [String] { staged + (png == nil || png?.failure != nil ? [] : ["report.png"]) }
+    /// The report files staged so far, in a fixed order (after `commit`: those in the folder).
+    public var names: [String] {
+        let staged = Set(staging.names)
+        return Self.order.filter(staged.contains)
+    }
 }

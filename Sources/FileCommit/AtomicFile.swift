@@ -7,8 +7,9 @@ import Foundation
 
 func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 
-/// Writes all of `bytes` to `fd`: nil, or the errno of the write that failed.
-func writeEvery(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+/// Writes all of `bytes` to `fd` (again after EINTR and short writes): nil, or the errno of the
+/// write that failed.
+public func writeEvery(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
     var written = 0
     while written < bytes.count {
         let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, bytes.count - written) }

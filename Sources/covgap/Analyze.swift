@@ -137,7 +137,7 @@ struct Analyze: ParsableCommand {
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       keepJSON: format == .json && !quiet, into: staging, progress: progress)
         let encodeTime = lap()
-        let pictureWarnings = try folder.commit(staging, progress: progress)
+        let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
