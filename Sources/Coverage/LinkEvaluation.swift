@@ -55,7 +55,7 @@ extension SectorModel {
         var w = walk()
         var profile: [(distance: Double, ground: Double?)] = [(0, g0)]
         var last = g0 ?? 0
-        var sight = TerrainWalk.Sight(nu: -.infinity, lineOfSight: true)
+        var sight = TerrainWalk.Sight(scaledNu: -.infinity, lineOfSight: true)
         for (k, dk) in distances.enumerated() {
             let t = Double(k + 1) / Double(m)
             let h = dem.height(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))
@@ -65,7 +65,7 @@ extension SectorModel {
             if k == m - 1 { sight = w.sight(distance: dk, ground: rel) } else { w.pass(distance: dk, ground: rel) }
         }
         let smooth = mode == .terrain ? smoothDiffraction(distances).last ?? 0 : 0
-        let diffraction = g0 == nil ? 0 : max(0, knifeEdgeLoss(sight.nu) - smooth)
+        let diffraction = g0 == nil ? 0 : max(0, knifeEdgeLoss(sight.scaledNu / rootWavelength) - smooth)
         var obstruction: (Coordinate, Double)?
         if !sight.lineOfSight, g0 != nil {
             let t = w.horizonDistance / d

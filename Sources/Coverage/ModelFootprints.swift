@@ -4,7 +4,7 @@ import Geo
 extension ProjectedFootprint {
     /// Every sector's propagation-model footprint in lon/lat, on all cores, in input order.
     static func modelLonLat(_ sectors: [Sector], parameters: AnalysisParameters, jobs: Int) throws -> [RadioFootprint] {
-        try parallelMap(sectors.count, jobs: jobs, chunk: 8) { i in try SectorModel(sectors[i], parameters: parameters).footprint(parameters: parameters) }
+        try SectorModel.footprints(of: sectors, parameters: parameters, jobs: jobs)
     }
 
     /// A lon/lat model footprint in the CRS `crs`.
@@ -45,10 +45,7 @@ extension Footprint {
         if parameters.radio.mode == .fixed {
             return sectors.map { (shape(of: $0, parameters: parameters), parameters.radius(for: $0)) }
         }
-        return try parallelMap(sectors.count, jobs: max(1, parameters.jobs ?? defaultJobs), chunk: 8) { i in
-            let f = try SectorModel(sectors[i], parameters: parameters).footprint(parameters: parameters)
-            return (f.shape, f.reach)
-        }
+        return try SectorModel.footprints(of: sectors, parameters: parameters, jobs: max(1, parameters.jobs ?? defaultJobs)).map { ($0.shape, $0.reach) }
     }
 }
 

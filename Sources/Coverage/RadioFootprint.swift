@@ -27,12 +27,16 @@ public struct SectorModel: Sendable {
     public let mode: PropagationMode
     let radio: RadioParameters
 
+    /// √λ, λ the wavelength in metres: ν for this sector is the walk's ν·√λ divided by it.
+    let rootWavelength: Double
+
     public init(_ sector: Sector, parameters: AnalysisParameters) {
         self.sector = sector
         radio = parameters.radio
         mode = parameters.radio.mode
         budget = radio.budget(for: sector)
         hata = budget.hata
+        rootWavelength = (299.792458 / budget.frequency).squareRoot()
     }
 
     /// The farthest covered distance possible: terrain only adds loss to Hata's.
@@ -49,7 +53,7 @@ public struct SectorModel: Sendable {
     func sampleStep(_ dem: Raster) -> Double { max(1, dem.cellSizeMetres(nearLatitude: sector.location.y)) }
 
     func walk() -> TerrainWalk {
-        TerrainWalk(txHeight: budget.height, rxHeight: budget.rxHeight, earthRadius: radio.earthRadius, frequencyMHz: budget.frequency)
+        TerrainWalk(txHeight: budget.height, rxHeight: budget.rxHeight, earthRadius: radio.earthRadius)
     }
 
     /// Diffraction of a smooth Earth at each sample distance, dB (what Hata already counts).
@@ -57,90 +61,244 @@ public struct SectorModel: Sendable {
         var w = walk()
         return distances.map { d in
             defer { w.pass(distance: d, ground: 0) }
-            return knifeEdgeLoss(w.sight(distance: d, ground: 0).nu)
+            return knifeEdgeLoss(w.sight(distance: d, ground: 0).scaledNu / rootWavelength)
         }
     }
 
+    /// What fixes a sector's radials and the terrain walk along them: sectors that agree on it
+    /// (the technologies of one antenna direction of a site) are walked together.
+    struct Radials: Hashable {
+        var location: Coordinate
+        var start: Double, span: Double, count: Int
+        var omnidirectional: Bool
+        var txHeight: Double, rxHeight: Double
+
+        init(_ model: SectorModel, arcStep: Double) {
+            let s = model.sector
+            location = s.location
+            omnidirectional = s.isOmnidirectional
+            span = omnidirectional ? 360.0 : s.beamwidth
+            count = max(Int((span / arcStep).rounded(.up)), 1)
+            start = omnidirectional ? 0 : s.azimuth! - s.beamwidth / 2
+            txHeight = model.budget.height
+            rxHeight = model.budget.rxHeight
+        }
+    }
+
+    /// The distance, metres, at which a radial's direction is fixed (a sample's position along it
+    /// is a multiple of the sample step in that direction, whatever the sector's reach).
+    static let rayDistance = 10_000.0
+
     /// The footprint in lon/lat.
     public func footprint(parameters: AnalysisParameters) throws -> RadioFootprint {
-        let reach = reach(parameters: parameters)
-        let geod = Geodesic.wgs84
-        let omni = sector.isOmnidirectional
-        let span = omni ? 360.0 : sector.beamwidth
-        let n = max(Int((span / parameters.arcStep).rounded(.up)), 1)
-        let start = omni ? 0 : sector.azimuth! - sector.beamwidth / 2
-        let boundaryCount = omni ? n : n + 1
-        let edges = geod.destinations(from: sector.location, azimuths: (0..<boundaryCount).map { start + Double($0) * span / Double(n) },
-                                      distance: reach)
-        var columns: [[(Double, Double)]]
-        var noData = 0, offDEM = false, samples = 0
-        if mode == .hata || reach <= 0 {
-            columns = Array(repeating: reach > 0 ? [(0, reach)] : [], count: n)
-        } else {
-            guard let dem = radio.dem else { throw GeoError.invalidInput("--propagation \(mode.rawValue) needs --dem") }
+        try Self.footprints([self], parameters: parameters)[0]
+    }
+
+    /// Every sector's footprint, on `jobs` threads, in input order; sectors with the same
+    /// `Radials` are walked together.
+    public static func footprints(of sectors: [Sector], parameters: AnalysisParameters, jobs: Int) throws -> [RadioFootprint] {
+        let models = sectors.map { SectorModel($0, parameters: parameters) }
+        var groups: [[Int]] = [], groupOf: [Radials: Int] = [:]
+        for (i, m) in models.enumerated() {
+            let key = Radials(m, arcStep: parameters.arcStep)
+            if let g = groupOf[key] { groups[g].append(i) } else {
+                groupOf[key] = groups.count
+                groups.append([i])
+            }
+        }
+        let made = try parallelMap(groups.count, jobs: jobs, chunk: 4) { g in
+            try footprints(groups[g].map { models[$0] }, parameters: parameters)
+        }
+        var out = [RadioFootprint?](repeating: nil, count: sectors.count)
+        for (group, footprints) in zip(groups, made) {
+            for (i, f) in zip(group, footprints) { out[i] = f }
+        }
+        return out.map { $0! }
+    }
+
+    /// The footprints of sectors with the same `Radials` (any technologies and reaches), in the
+    /// order given. The terrain along each radial is sampled and walked once, to the farthest
+    /// reach, and each sector's samples are judged against its own budget: sample k lies at
+    /// (k + 1) sample steps along the radial, below the sector's reach, and one more sample at the
+    /// reach ends it. A sample's position and the walk before it depend only on the radial and k,
+    /// so each footprint is bit for bit the one the sector gets alone.
+    static func footprints(_ models: [SectorModel], parameters: AnalysisParameters) throws -> [RadioFootprint] {
+        guard let first = models.first else { return [] }
+        let radials = Radials(first, arcStep: parameters.arcStep)
+        let site = radials.location, n = radials.count, omni = radials.omnidirectional
+        let step = radials.span / Double(n)
+        let reaches = models.map { $0.reach(parameters: parameters) }
+        let boundaries = (0..<(omni ? n : n + 1)).map { radials.start + Double($0) * step }
+        // The cell edges at the ray distance (the radials' directions) and at each sector's reach
+        // (its polygons' corners).
+        let fan = Geodesic.wgs84.fan(from: site, azimuths: boundaries, distances: [rayDistance] + reaches)
+        var columns = reaches.map { r in [[(Double, Double)]](repeating: r > 0 ? [(0, r)] : [], count: n) }
+        var noData = [Int](repeating: 0, count: models.count), samples = noData
+        var offDEM = false
+        let walked = models.indices.filter { (models[$0].mode == .terrain || models[$0].mode == .los) && reaches[$0] > 0 }
+        if !walked.isEmpty {
+            guard let dem = first.radio.dem else { throw GeoError.invalidInput("--propagation \(first.mode.rawValue) needs --dem") }
             let centres: [Coordinate]
-            let step = span / Double(n)
             if step <= 10 {
-                // The middle of the chord between two cell edges, pushed out to the reach: within
-                // a fraction of a metre of the geodesic for steps this small, at half the cost.
-                let s0 = sector.location, stretch = 1 / cos(step / 2 * .pi / 180)
+                // The middle of the chord between two cell edges, pushed out to the ray distance:
+                // within a fraction of a metre of the geodesic for steps this small, at half the cost.
+                let edges = fan[0], stretch = 1 / cos(step / 2 * .pi / 180)
                 centres = (0..<n).map { j in
                     let a = edges[j], b = edges[(j + 1) % edges.count]
-                    return Coordinate(s0.x + ((a.x + b.x) / 2 - s0.x) * stretch, s0.y + ((a.y + b.y) / 2 - s0.y) * stretch)
+                    return Coordinate(site.x + ((a.x + b.x) / 2 - site.x) * stretch, site.y + ((a.y + b.y) / 2 - site.y) * stretch)
                 }
             } else {
-                centres = geod.destinations(from: sector.location, azimuths: (0..<n).map { start + (Double($0) + 0.5) * step }, distance: reach)
+                centres = Geodesic.wgs84.destinations(from: site, azimuths: (0..<n).map { radials.start + (Double($0) + 0.5) * step },
+                                                      distance: rayDistance)
             }
-            let toDEM = try dem.fromLonLat()
-            let points = try toDEM.transformed([sector.location] + centres)
+            let points = try dem.fromLonLat().transformed([site] + centres)
             if let g0 = dem.height(x: points[0].x, y: points[0].y) {
-                let m = max(1, Int((reach / sampleStep(dem)).rounded(.up)))
-                let distances = (1...m).map { reach * Double($0) / Double(m) }
-                samples = n * m
-                let limits = limits(distances)
-                columns = []
-                columns.reserveCapacity(n)
+                let sampleStep = first.sampleStep(dem)
+                let judged = walked.map { i -> RadialWalk.Judged in
+                    let grid = max(1, Int((reaches[i] / sampleStep).rounded(.up))) - 1
+                    samples[i] = n * (grid + 1)
+                    let distances = (0..<grid).map { Double($0 + 1) * sampleStep } + [reaches[i]]
+                    return RadialWalk.Judged(grid: grid, reach: reaches[i], limits: models[i].limits(distances),
+                                             rootWavelength: models[i].rootWavelength)
+                }
+                let radial = RadialWalk(dem: dem, walk: first.walk(), los: first.mode == .los, site: points[0], ground: g0,
+                                        sampleStep: sampleStep, judged: judged)
                 for c in 0..<n {
-                    let (column, missing) = radial(dem: dem, from: points[0], to: points[c + 1], ground: g0,
-                                                   distances: distances, limits: limits)
-                    columns.append(column)
-                    noData += missing
+                    let p = points[c + 1]
+                    let ray = Coordinate((p.x - points[0].x) * sampleStep / rayDistance, (p.y - points[0].y) * sampleStep / rayDistance)
+                    let results = radial.run(ray: ray)
+                    for (j, i) in walked.enumerated() {
+                        columns[i][c] = results[j].stretches
+                        noData[i] += results[j].missing
+                    }
                 }
             } else {
                 // Off the DEM the footprint is the flat one of its reach (Hata's radius within radius_m).
                 offDEM = true
-                columns = Array(repeating: [(0, reach)], count: n)
             }
         }
-        let loops = PolarTrace.loops(columns: columns, periodic: omni)
-        let polygons = PolarTrace.polygons(loops) { u, v in
-            if v <= 0 { return sector.location }
-            let e = edges[omni ? u % n : u], t = v / reach
-            return Coordinate(sector.location.x + t * (e.x - sector.location.x), sector.location.y + t * (e.y - sector.location.y))
+        return models.indices.map { i in
+            let reach = reaches[i], edges = fan[i + 1]
+            let loops = PolarTrace.loops(columns: columns[i], periodic: omni)
+            let polygons = PolarTrace.polygons(loops) { u, v in
+                if v <= 0 { return site }
+                let e = edges[omni ? u % n : u], t = v / reach
+                return Coordinate(site.x + t * (e.x - site.x), site.y + t * (e.y - site.y))
+            }
+            let walks = walked.contains(i)
+            return RadioFootprint(polygons: polygons, reach: reach, noDataSamples: noData[i], siteOffDEM: offDEM && walks,
+                                  samples: offDEM ? 0 : samples[i])
         }
-        return RadioFootprint(polygons: polygons, reach: reach, noDataSamples: noData, siteOffDEM: offDEM, samples: samples)
     }
 
-    /// The covered stretches along one radial (site to `end` in the DEM's CRS) and the no-data samples met.
-    ///
-    /// A sample is covered when J(ν) − J_smooth ≤ MAPL − Hata, i.e. when ν is at most `limits[k]`
-    /// (J is increasing). Most samples are settled in O(1): with line of sight ν ≤ 0, so J ≤ J(0);
-    /// without it ν > 0, so J > J(0). Only the others need the receiver's horizon on the hull.
-    func radial(dem: Raster, from site: Coordinate, to end: Coordinate, ground g0: Double,
-                distances: [Double], limits: [Double]) -> ([(Double, Double)], Int) {
-        var w = walk()
-        let m = distances.count
+    /// Per sample distance, the ν at which J reaches the most diffraction loss the budget allows,
+    /// MAPL − Hata + J_smooth (dB); empty outside `terrain`.
+    func limits(_ distances: [Double]) -> [Double] {
+        guard mode == .terrain else { return [] }
+        let smooth = smoothDiffraction(distances)
+        // Within the reach Hata's loss never exceeds the MAPL: the clamp only absorbs rounding at the reach.
+        return distances.indices.map { k in inverseKnifeEdgeLoss(max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k]) }
+    }
+}
+
+/// The walk along one radial shared by the sectors of one `SectorModel.Radials`: the heights are
+/// sampled and the terrain walked once, and each sector's samples are judged against its own budget.
+///
+/// A sample is covered when J(ν) − J_smooth ≤ MAPL − Hata, i.e. when ν is at most the sector's
+/// limit there (J is increasing). Most samples are settled in O(1): with line of sight ν ≤ 0, so
+/// J ≤ J(0); without it ν > 0, so J > J(0). Only the others need the receiver's horizon on the hull.
+struct RadialWalk {
+    /// One sector's part: `grid` samples at multiples of the sample step, then one at `reach`;
+    /// `limits` has one ν limit per sample (none in `los`).
+    struct Judged {
+        var grid: Int
+        var reach: Double
+        var limits: [Double]
+        var rootWavelength: Double
+    }
+
+    /// One sector's result along a radial: its covered stretches and the no-data samples it met.
+    struct Result {
         var stretches: [(Double, Double)] = []
         var missing = 0
-        var last = g0
-        var previousMargin = Double.infinity, previousD = 0.0
+    }
+
+    /// A sector's covered stretch being traced along a radial.
+    private struct Track {
+        var stretches: [(Double, Double)] = []
         var openedAt: Double? = 0
-        let los = mode == .los
-        let heights = UnsafeMutableBufferPointer<Double>.allocate(capacity: m)
+        var previousMargin = Double.infinity, previousD = 0.0
+
+        /// The sample at `d` with its margin (≥ 0 covered): a crossing, by linear interpolation of
+        /// the margin between two samples, opens or closes a stretch.
+        mutating func judge(_ d: Double, margin: Double) {
+            if (margin >= 0) != (openedAt != nil) {
+                let x = previousMargin.isInfinite ? (previousD + d) / 2 : previousD + (d - previousD) * previousMargin / (previousMargin - margin)
+                if let a = openedAt { stretches.append((a, x)); openedAt = nil } else { openedAt = x }
+            }
+            previousMargin = margin
+            previousD = d
+        }
+
+        mutating func close(at end: Double) -> [(Double, Double)] {
+            if let a = openedAt, end > a { stretches.append((a, end)) }
+            return stretches.filter { $0.1 > $0.0 }
+        }
+    }
+
+    let dem: Raster
+    let start: TerrainWalk
+    let los: Bool
+    /// The site in the DEM's CRS and its ground height.
+    let site: Coordinate, g0: Double
+    let sampleStep: Double
+    let judged: [Judged]
+    /// `judged` by number of grid samples.
+    private let order: [Int]
+    private let longest: Int
+
+    init(dem: Raster, walk: TerrainWalk, los: Bool, site: Coordinate, ground: Double, sampleStep: Double, judged: [Judged]) {
+        self.dem = dem
+        start = walk
+        self.los = los
+        self.site = site
+        g0 = ground
+        self.sampleStep = sampleStep
+        self.judged = judged
+        order = judged.indices.sorted { (judged[$0].grid, $0) < (judged[$1].grid, $1) }
+        longest = judged.map(\.grid).max() ?? 0
+    }
+
+    /// The radial from the site along `ray` (one sample step, in the DEM's CRS): each judged sector's result.
+    func run(ray: Coordinate) -> [Result] {
+        var w = start
+        var tracks = [Track](repeating: Track(), count: judged.count)
+        var results = [Result](repeating: Result(), count: judged.count)
+        let heights = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(longest, 1))
         defer { heights.deallocate() }
-        dem.sampleLine(from: site, to: end, count: m, into: heights)
-        for k in 0..<m {
-            let d = distances[k]
+        dem.sampleRay(from: site, step: ray, count: longest, into: heights)
+        var last = g0, missing = 0
+        var next = 0  // order[next...] are the sectors still on the grid
+        for k in 0...longest {
+            // Sectors whose grid ends here: their last sample, at their reach, over the walk so far.
+            while next < order.count, judged[order[next]].grid == k {
+                let s = order[next], r = judged[s].reach
+                next += 1
+                var h = dem.heightOnRay(from: site, step: ray, multiple: r / sampleStep)
+                results[s].missing = missing
+                if h.isNaN {
+                    h = last
+                    results[s].missing += 1
+                }
+                let rel = h - g0
+                var sight: Double?
+                let clearance = w.clearance(distance: r, ground: rel)
+                let m = margin(judged[s], k, d: r, rel: rel, clearance: clearance, low: lowBound(w, r, clearance), walk: w, sight: &sight)
+                tracks[s].judge(r, margin: m)
+                results[s].stretches = tracks[s].close(at: r)
+            }
+            if k == longest { break }
+            let d = Double(k + 1) * sampleStep
             let ground: Double
             if heights[k].isNaN {
                 ground = last
@@ -151,51 +309,44 @@ public struct SectorModel: Sendable {
             }
             let rel = ground - g0
             let clearance = w.clearance(distance: d, ground: rel)
-            let margin: Double
-            if los {
-                margin = clearance >= 0 ? max(clearance, 1e-12) : clearance
-            } else {
-                // Margins in ν: covered while ν ≤ the budget's ν (J is increasing).
-                let nuLimit = limits[k]
-                if clearance > 0 {
-                    // Clear path: ν ≤ 0, so the budget decides only when it allows less than J(0).
-                    margin = nuLimit >= 0 ? nuLimit : nuLimit - w.sight(distance: d, ground: rel).nu
-                } else {
-                    // Blocked: ν > 0, and the Bullington point lies at or beyond the transmitter's
-                    // horizon, so ν is at least its value there: a shadow is mostly settled without the hull.
-                    let dt = w.horizonDistance
-                    let low = -clearance * (2 * d * dt / (w.wavelength * (d - dt))).squareRoot()
-                    if nuLimit <= 0 {
-                        margin = min(nuLimit - low, -1e-12)
-                    } else {
-                        margin = low > nuLimit ? nuLimit - low : nuLimit - w.sight(distance: d, ground: rel).nu
-                    }
-                }
+            let low = lowBound(w, d, clearance)
+            var sight: Double?
+            for t in next..<order.count {
+                let s = order[t]
+                tracks[s].judge(d, margin: margin(judged[s], k, d: d, rel: rel, clearance: clearance, low: low, walk: w, sight: &sight))
             }
-            let covered = margin >= 0
-            if covered != (openedAt != nil) {
-                // The crossing, by linear interpolation of the margin between the two samples.
-                let x: Double
-                if previousMargin.isInfinite { x = (previousD + d) / 2 } else {
-                    x = previousD + (d - previousD) * previousMargin / (previousMargin - margin)
-                }
-                if let a = openedAt { stretches.append((a, x)); openedAt = nil } else { openedAt = x }
-            }
-            previousMargin = margin
-            previousD = d
             w.pass(distance: d, ground: rel, hull: !los)
         }
-        if let a = openedAt, let end = distances.last, end > a { stretches.append((a, end)) }
-        return (stretches.filter { $0.1 > $0.0 }, missing)
+        return results
     }
 
-    /// Per sample distance, the ν at which J reaches the most diffraction loss the budget allows,
-    /// MAPL − Hata + J_smooth (dB); empty outside `terrain`.
-    func limits(_ distances: [Double]) -> [Double] {
-        guard mode == .terrain else { return [] }
-        let smooth = smoothDiffraction(distances)
-        // Within the reach Hata's loss never exceeds the MAPL: the clamp only absorbs rounding at the reach.
-        return distances.indices.map { k in inverseKnifeEdgeLoss(max(0, budget.mapl - hata.loss(distance: distances[k])) + smooth[k]) }
+    /// Without line of sight ν·√λ is at least its value at the transmitter's horizon (the
+    /// Bullington point lies at or beyond it): a bound that settles most shadows without the hull.
+    @inline(__always)
+    private func lowBound(_ w: TerrainWalk, _ d: Double, _ clearance: Double) -> Double {
+        guard clearance <= 0, !los else { return 0 }
+        let dt = w.horizonDistance
+        return -clearance * (2 * d * dt / (d - dt)).squareRoot()
+    }
+
+    /// A sample's margin for one sector, in ν (covered while ≥ 0); `sight` is the walk's ν·√λ at
+    /// the sample, found the first time a sector needs it.
+    @inline(__always)
+    private func margin(_ j: Judged, _ k: Int, d: Double, rel: Double, clearance: Double, low scaledLow: Double,
+                        walk w: TerrainWalk, sight: inout Double?) -> Double {
+        if los { return clearance >= 0 ? max(clearance, 1e-12) : clearance }
+        let nuLimit = j.limits[k]
+        func nu() -> Double {
+            if sight == nil { sight = w.sight(distance: d, ground: rel).scaledNu }
+            return sight! / j.rootWavelength
+        }
+        if clearance > 0 {
+            // Clear path: ν ≤ 0, so the budget decides only when it allows less than J(0).
+            return nuLimit >= 0 ? nuLimit : nuLimit - nu()
+        }
+        let low = scaledLow / j.rootWavelength
+        if nuLimit <= 0 { return min(nuLimit - low, -1e-12) }
+        return low > nuLimit ? nuLimit - low : nuLimit - nu()
     }
 }
 

@@ -14,7 +14,6 @@ struct TerrainWalk {
     let rxHeight: Double
     /// 1 / (2 aₑ), per metre.
     let bulge: Double
-    let wavelength: Double
 
     /// The upper convex hull of the samples passed, in the flattened frame.
     private var hullD: [Double] = [], hullH: [Double] = []
@@ -22,19 +21,21 @@ struct TerrainWalk {
     private var txSlope = -Double.infinity
     private(set) var horizonDistance = 0.0, horizonGround = 0.0
 
-    init(txHeight: Double, rxHeight: Double, earthRadius: Double, frequencyMHz: Double) {
+    /// The walk needs no frequency: ν scales with 1/√λ, so `Sight` gives ν·√λ and sectors of
+    /// several frequencies can share one walk.
+    init(txHeight: Double, rxHeight: Double, earthRadius: Double) {
         self.txHeight = txHeight
         self.rxHeight = rxHeight
         bulge = 1 / (2 * earthRadius)
-        wavelength = 299.792458 / frequencyMHz
         hullD.reserveCapacity(64)
         hullH.reserveCapacity(64)
     }
 
     /// What the receiver at `distance` (ground `ground`, relative to the site's) sees over the samples passed.
     struct Sight {
-        /// ν of the Bullington point (the most obstructing point when the path is clear).
-        var nu: Double
+        /// ν·√λ (λ in metres) of the Bullington point (the most obstructing point when the path is
+        /// clear): ν for a wavelength λ is this divided by √λ.
+        var scaledNu: Double
         /// Whether the straight (4/3-Earth) ray clears every sample.
         var lineOfSight: Bool
     }
@@ -43,7 +44,7 @@ struct TerrainWalk {
         let hr = ground + rxHeight - bulge * d * d
         let rxSlope = (hr - txHeight) / d
         let n = hullD.count
-        if n == 0 { return Sight(nu: -.infinity, lineOfSight: true) }
+        if n == 0 { return Sight(scaledNu: -.infinity, lineOfSight: true) }
         if txSlope < rxSlope {
             // Clear path: the sample highest above the ray maximises H − s·d (a vertex of the hull).
             var lo = 0, hi = n - 1
@@ -54,9 +55,9 @@ struct TerrainWalk {
             var nu = -Double.infinity
             for k in max(0, lo - 1)...min(n - 1, lo + 1) where hullD[k] < d {
                 let h = hullH[k] - (txHeight + rxSlope * hullD[k])
-                nu = max(nu, h * (2 * d / (wavelength * hullD[k] * (d - hullD[k]))).squareRoot())
+                nu = max(nu, h * (2 * d / (hullD[k] * (d - hullD[k]))).squareRoot())
             }
-            return Sight(nu: nu, lineOfSight: true)
+            return Sight(scaledNu: nu, lineOfSight: true)
         }
         // Obstructed: the receiver's horizon is the tangent to the hull (a unimodal maximum).
         var lo = 0, hi = n - 1
@@ -69,8 +70,8 @@ struct TerrainWalk {
         // Where the two horizon rays meet, and its height above the direct ray.
         let x = (hr - txHeight + rxSlopeBack * d) / (txSlope + rxSlopeBack)
         let h = txSlope * x - rxSlope * x
-        let nu = x > 0 && x < d ? h * (2 * d / (wavelength * x * (d - x))).squareRoot() : 0
-        return Sight(nu: nu, lineOfSight: false)
+        let nu = x > 0 && x < d ? h * (2 * d / (x * (d - x))).squareRoot() : 0
+        return Sight(scaledNu: nu, lineOfSight: false)
     }
 
     /// The receiver's ray slope minus the steepest slope to the terrain passed: ≥ 0 is line of sight. O(1).

@@ -193,35 +193,47 @@ public struct Raster: Sendable {
         return top + (bottom - top) * ty
     }
 
-    /// Heights at `count` points evenly spaced from `a` (excluded) to `b` (included), both in the
-    /// raster's CRS, into `out` (NaN where `height(x:y:)` gives nil). The same bilinear rule as
-    /// `height(x:y:)`, with the pixel position stepped along the line: the fast path for profiles.
-    public func sampleLine(from a: Coordinate, to b: Coordinate, count: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        let px0 = inverse[0] + a.x * inverse[1], py0 = inverse[3] + a.y * inverse[5]
-        let px1 = inverse[0] + b.x * inverse[1], py1 = inverse[3] + b.y * inverse[5]
-        let w = width, h = height
+    /// Heights at `origin + (k + 1)·step` for k in 0..<count, all in the raster's CRS, into `out`
+    /// (NaN where `height(x:y:)` gives nil): a terrain profile along a ray. The same bilinear rule
+    /// as `height(x:y:)`; a sample's position depends only on `origin`, `step` and its index, so
+    /// profiles of different lengths along one ray share their heights bit for bit.
+    public func sampleRay(from origin: Coordinate, step: Coordinate, count: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        let po = pixel(origin), pd = (x: step.x * inverse[1], y: step.y * inverse[5])
         cells.withUnsafeBufferPointer { cells in
             for k in 0..<count {
-                let t = Double(k + 1) / Double(count)
-                let px = px0 + t * (px1 - px0), py = py0 + t * (py1 - py0)
-                let fx = px - 0.5, fy = py - 0.5
-                // Inside, away from the edges: four neighbours without clamping.
-                if fx >= 0, fy >= 0, fx < Double(w - 1), fy < Double(h - 1) {
-                    let c0 = Int(fx), r0 = Int(fy)
-                    let tx = fx - Double(c0), ty = fy - Double(r0)
-                    let i = r0 * w + c0
-                    let a = cells[i], b = cells[i + 1], c = cells[i + w], d = cells[i + w + 1]
-                    if !(a.isNaN || b.isNaN || c.isNaN || d.isNaN) {
-                        let top = Double(a) + (Double(b) - Double(a)) * tx
-                        let bottom = Double(c) + (Double(d) - Double(c)) * tx
-                        out[k] = top + (bottom - top) * ty
-                        continue
-                    }
-                }
-                let x = geoTransform[0] + px * geoTransform[1], y = geoTransform[3] + py * geoTransform[5]
-                out[k] = height(x: x, y: y) ?? .nan
+                out[k] = bilinear(cells, px: po.x + Double(k + 1) * pd.x, py: po.y + Double(k + 1) * pd.y)
             }
         }
+    }
+
+    /// The height at `origin + t·step` (raster CRS), NaN where there is none: what `sampleRay`
+    /// gives for sample k when `t` is k + 1, for a point between samples.
+    public func heightOnRay(from origin: Coordinate, step: Coordinate, multiple t: Double) -> Double {
+        let po = pixel(origin), pd = (x: step.x * inverse[1], y: step.y * inverse[5])
+        return cells.withUnsafeBufferPointer { bilinear($0, px: po.x + t * pd.x, py: po.y + t * pd.y) }
+    }
+
+    /// Pixel and line of a point in the raster's CRS (cell edges at integers).
+    private func pixel(_ p: Coordinate) -> (x: Double, y: Double) {
+        (inverse[0] + p.x * inverse[1], inverse[3] + p.y * inverse[5])
+    }
+
+    /// `height(x:y:)` at a pixel position, NaN for nil: four neighbours without clamping away from the edges.
+    @inline(__always)
+    private func bilinear(_ cells: UnsafeBufferPointer<Float>, px: Double, py: Double) -> Double {
+        let fx = px - 0.5, fy = py - 0.5
+        if fx >= 0, fy >= 0, fx < Double(width - 1), fy < Double(height - 1) {
+            let c0 = Int(fx), r0 = Int(fy)
+            let tx = fx - Double(c0), ty = fy - Double(r0)
+            let i = r0 * width + c0
+            let a = cells[i], b = cells[i + 1], c = cells[i + width], d = cells[i + width + 1]
+            if !(a.isNaN || b.isNaN || c.isNaN || d.isNaN) {
+                let top = Double(a) + (Double(b) - Double(a)) * tx
+                let bottom = Double(c) + (Double(d) - Double(c)) * tx
+                return top + (bottom - top) * ty
+            }
+        }
+        return height(x: geoTransform[0] + px * geoTransform[1], y: geoTransform[3] + py * geoTransform[5]) ?? .nan
     }
 
     /// What PROJ is given for this raster's CRS: its EPSG code when it has one, else its WKT.

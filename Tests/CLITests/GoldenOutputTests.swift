@@ -6,11 +6,11 @@ import XCTest
 /// meant to alter an output updates the digest in the same commit and says why.
 final class GoldenOutputTests: XCTestCase {
     static let bundled = [
-        "report.json": "804cb4614cc6b0ddc3ef5dd228a4b8555be87f8beed2b499c018f7877b63a99d",
-        "report.geojson": "e5ab6c4c79ede1dbb5fc57b4f8376080585e985d80178cf5ba9ab7cdb4fcc2cf",
-        "report.csv": "5e5e45fe7303f9480d0bb2484853f45a6e97fa74b99d66add4aed9345089f374",
-        "report.html": "6239f0fe99a2b205ce2aa2b18747334f472a8278c315b6a267e921929f088368",
-        "report.svg": "efa4abd6bc59da744ef96a4e00d740c8c13eaa802f63c7e9679944b759396a27",
+        "report.json": "0ca494a80d061b80ce117ca76e896f9eb7a8946783b935005b877284317e7dfc",
+        "report.geojson": "38fe989dfb6b51f2d42e1f2d67f56e680828401e5d393fb7654eaa5a83f65fc2",
+        "report.csv": "d42c20637da6d2a6e6fde443ee4af292088cb55c3d0b750b8080029a4b7639ee",
+        "report.html": "1991c00bee7d70fc1ecd87dbeb8317a309a8103c639f6b907aef97d676e4bb19",
+        "report.svg": "03fa941f26be20adcfc3f9771f75e1d0473f2d34f90dca84f3cae13269fd1c25",
     ]
 
     /// `covgap synth --villages 300 --seed 7`: its inputs, then the reports of analyzing them.

@@ -151,4 +151,38 @@ final class RadioModelTests: XCTestCase, UTMFrame {
         let fp = try SectorModel(s, parameters: pp).footprint(parameters: pp)
         XCTAssertEqual(fp.polygons.count, 2, "the near stretch and the far slope")
     }
+
+    func testSectorsOfOneAntennaWalkedTogetherGetTheirOwnFootprints() throws {
+        // Hills, a ridge line and a no-data hole: shadows, far slopes and substituted heights.
+        let dem = try DEMFile.write(minX: origin.x - 9_000, minY: origin.y - 9_000, maxX: origin.x + 9_000, maxY: origin.y + 9_000,
+                                    cell: 30, noData: -9999) { x, y in
+            let u = x - origin.x, v = y - origin.y
+            if abs(u - 2_000) < 60 && abs(v) < 300 { return -9999 }
+            return 150 + 80 * sin(u / 700) * cos(v / 900) + 40 * sin((u + 1.3 * v) / 410) + (abs(u - 3_000) < 45 ? 70 : 0)
+        }
+        let location = try lonLat(15, 15)
+        // Four technologies of one antenna direction (four reaches), another direction, an omni.
+        let sectors = [Tech.g2, .g3, .g4, .g5].map { Sector(siteID: "S", operator: "V", tech: $0, location: location, azimuth: 80, beamwidth: 65) }
+            + [Sector(siteID: "S", operator: "V", tech: .g4, location: location, azimuth: 200, beamwidth: 65),
+               Sector(siteID: "T", operator: "M", tech: .g2, location: try lonLat(-2_000, 1_000))]
+        for mode in [PropagationMode.terrain, .los] {
+            var p = try radioParameters(mode, dem: dem)
+            p.radius[.g2] = 7_000
+            let together = try SectorModel.footprints(of: sectors, parameters: p, jobs: 2)
+            XCTAssertEqual(Set(sectors.map { SectorModel.Radials(SectorModel($0, parameters: p), arcStep: p.arcStep) }).count, 3)
+            var reaches: Set<Double> = []
+            for (s, f) in zip(sectors, together) {
+                let alone = try SectorModel(s, parameters: p).footprint(parameters: p)
+                XCTAssertEqual(f.polygons, alone.polygons, "\(s.tech) \(s.azimuth ?? -1) \(mode)")
+                XCTAssertEqual(f.noDataSamples, alone.noDataSamples)
+                XCTAssertEqual(f.samples, alone.samples)
+                XCTAssertGreaterThan(f.samples, 0)
+                reaches.insert(f.reach)
+            }
+            // The hills leave holes or islands somewhere, and the hole in the DEM is met.
+            XCTAssertTrue(together.contains { $0.polygons.count > 1 || $0.polygons.contains { $0.count > 1 } }, "\(mode)")
+            XCTAssertGreaterThan(together.reduce(0) { $0 + $1.noDataSamples }, 0)
+            if mode == .terrain { XCTAssertEqual(reaches.count, 4, "one reach per technology") }
+        }
+    }
 }

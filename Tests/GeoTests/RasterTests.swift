@@ -114,7 +114,7 @@ final class RasterTests: XCTestCase {
         XCTAssertTrue(info.contains("\"noDataValue\":-32768.0") || info.contains("\"noDataValue\": -32768.0"), info)
     }
 
-    func testSampleLineAgreesWithPointSampling() throws {
+    func testSampleRayAgreesWithPointSampling() throws {
         var rows: [[Double]] = []
         for r in 0..<12 {
             var row: [Double] = []
@@ -123,17 +123,31 @@ final class RasterTests: XCTestCase {
         }
         let r = try Raster(contentsOf: try Self.writeGrid(rows, noData: -9999))
         // From inside across the no-data cell and out past the east edge.
-        let a = Coordinate(800_010, 1_550_300), b = Coordinate(800_480, 1_550_020)
+        let a = Coordinate(800_010, 1_550_300), step = Coordinate(4.85, -2.89)
         let n = 97
         let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         defer { buffer.deallocate() }
-        r.sampleLine(from: a, to: b, count: n, into: buffer)
-        var outside = 0
+        r.sampleRay(from: a, step: step, count: n, into: buffer)
+        var outside = 0, missing = 0
         for k in 0..<n {
-            let t = Double(k + 1) / Double(n)
-            let expected = r.height(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))
+            let t = Double(k + 1)
+            let expected = r.height(x: a.x + t * step.x, y: a.y + t * step.y)
             if let expected { XCTAssertEqual(buffer[k], expected, accuracy: 1e-9, "sample \(k)") } else { XCTAssertTrue(buffer[k].isNaN); outside += 1 }
+            // Between samples and at them, the point rule along the same ray; the same bits at the samples.
+            let between = r.heightOnRay(from: a, step: step, multiple: t - 0.5)
+            if let e = r.height(x: a.x + (t - 0.5) * step.x, y: a.y + (t - 0.5) * step.y) { XCTAssertEqual(between, e, accuracy: 1e-9) } else {
+                XCTAssertTrue(between.isNaN)
+                missing += 1
+            }
+            let at = r.heightOnRay(from: a, step: step, multiple: t)
+            XCTAssertTrue(at == buffer[k] || (at.isNaN && buffer[k].isNaN), "sample \(k)")
         }
         XCTAssertGreaterThan(outside, 0)
+        XCTAssertGreaterThan(missing, 0)
+        // A shorter profile along the same ray gives the same heights.
+        let short = UnsafeMutableBufferPointer<Double>.allocate(capacity: 40)
+        defer { short.deallocate() }
+        r.sampleRay(from: a, step: step, count: 40, into: short)
+        for k in 0..<40 { XCTAssertTrue(short[k] == buffer[k] || (short[k].isNaN && buffer[k].isNaN)) }
     }
 }
