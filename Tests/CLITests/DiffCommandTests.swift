@@ -15,7 +15,7 @@ final class DiffCommandTests: XCTestCase {
             """), r.stdout)
         XCTAssertTrue(r.stdout.contains("""
             Better (1):
-              21790-01  Làng O2 (Xã Vĩnh Kim, Huyện Vĩnh Thạnh): mobile uncovered → covered; mobile 3.1 % → 100.0 %
+              21790-01  Làng O2 (Xã Vĩnh Kim, Huyện Vĩnh Thạnh): mobile uncovered → covered; mobile 3.0 % → 100.0 %
             """), r.stdout)
 
         // The map: the two villages' polygons from the bundled villages, with their change.

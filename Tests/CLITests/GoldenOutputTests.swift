@@ -6,11 +6,11 @@ import XCTest
 /// meant to alter an output updates the digest in the same commit and says why.
 final class GoldenOutputTests: XCTestCase {
     static let bundled = [
-        "report.json": "0ca494a80d061b80ce117ca76e896f9eb7a8946783b935005b877284317e7dfc",
-        "report.geojson": "38fe989dfb6b51f2d42e1f2d67f56e680828401e5d393fb7654eaa5a83f65fc2",
-        "report.csv": "d42c20637da6d2a6e6fde443ee4af292088cb55c3d0b750b8080029a4b7639ee",
-        "report.html": "1991c00bee7d70fc1ecd87dbeb8317a309a8103c639f6b907aef97d676e4bb19",
-        "report.svg": "03fa941f26be20adcfc3f9771f75e1d0473f2d34f90dca84f3cae13269fd1c25",
+        "report.json": "9f860f493094d755b8fe8e4c51fc970d803f6211fcdf5cd2f36e03b50b1e8ba7",
+        "report.geojson": "e130cab0194359456e0be8faeda0e7701c1b6c57aacc0efd63b27d1a797e2c50",
+        "report.csv": "9a7e8653828f06213ff3e088289043fb3348daf92973fbb8f9768b8302646727",
+        "report.html": "2602674d2865d0c871850010ed7b1063674f6b90e820c6949efe588e1d234e8b",
+        "report.svg": "3863dc97d89c7d8b5afb99420a1df28512a59cb6a200177727dbea01c776b54b",
     ]
 
     /// `covgap synth --villages 300 --seed 7`: its inputs, then the reports of analyzing them.
