@@ -66,7 +66,7 @@ struct RadioOptions: ParsableArguments {
             // The grid is read while the file is fingerprinted: the file named (for a VRT, the VRT
             // itself); nil for GDAL's virtual paths (/vsizip/…).
             (p.radio.dem, p.radio.demSHA256) = try sideBySide({ try Raster(contentsOf: dem.path, named: dem.display) },
-                                                              { FileManager.default.contents(atPath: dem.path).map { SHA256.hex([UInt8]($0)) } })
+                                                              { SHA256.hex(ofFileAt: dem.path) })
         }
         return p
     }

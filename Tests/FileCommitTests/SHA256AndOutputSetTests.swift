@@ -13,6 +13,42 @@ final class SHA256AndOutputSetTests: XCTestCase {
                        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
+    func testSHA256InPiecesAndOfAFileAsSha256sumSaysIt() throws {
+        // 2.5 MB of varied bytes: more than one read of the file, and pieces that split blocks.
+        var bytes = [UInt8](repeating: 0, count: 2_500_003)
+        var x: UInt32 = 12345
+        for i in bytes.indices {
+            x = x &* 1_103_515_245 &+ 12345
+            bytes[i] = UInt8(truncatingIfNeeded: x >> 16)
+        }
+        let whole = SHA256.hex(bytes)
+        var hasher = SHA256.Hasher()
+        var at = 0
+        for size in [1, 63, 64, 65, 127, 1000, 70_001] + Array(repeating: 400_000, count: 7) where at < bytes.count {
+            let end = min(bytes.count, at + size)
+            bytes[at..<end].withUnsafeBytes { hasher.update($0) }
+            at = end
+        }
+        XCTAssertEqual(at, bytes.count)
+        XCTAssertEqual(hasher.finish(), whole)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-sha-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(SHA256.hex(ofFileAt: path), whole)
+        // sha256sum, an independent tool, agrees.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(String(printed.prefix(64)), whole)
+        XCTAssertNil(SHA256.hex(ofFileAt: path + ".missing"))
+    }
+
     func testWriteAllReplacesEveryFileOrNone() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-writeall-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
