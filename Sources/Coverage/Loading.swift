@@ -134,7 +134,7 @@ public struct InputLoader {
     }
 
     /// One sector from its named fields (a CSV row or a GeoJSON point's properties).
-    private mutating func sector(field: (String) -> String, where place: String,
+    private mutating func sector(field: (String) -> String, where place: @autoclosure () -> String,
                                  _ fail: (String, String) -> InputError) throws -> Sector {
         let siteID = field("site_id").trimmedSpaces
         if siteID.isEmpty { throw fail("site_id", "empty") }
@@ -150,7 +150,7 @@ public struct InputLoader {
         var azimuth = try optionalNumber(field("azimuth"), field: "azimuth", fail)
         if let a = azimuth, !(0...360).contains(a) {
             let normalised = a.truncatingRemainder(dividingBy: 360) + (a < 0 ? 360 : 0)
-            warnings.append("\(place), field azimuth: \(Self.format(a))° is outside 0–360; read as \(Self.format(normalised))°")
+            warnings.append("\(place()), field azimuth: \(Self.format(a))° is outside 0–360; read as \(Self.format(normalised))°")
             azimuth = normalised
         }
         let givenBeamwidth = try optionalNumber(field("beamwidth"), field: "beamwidth", fail)
@@ -331,7 +331,9 @@ public struct InputLoader {
     /// A finite decimal number ("nan", "inf" and hex are not numbers here).
     public static func number(_ s: String) -> Double? {
         let t = s.trimmedSpaces
-        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let d = Double(t), d.isFinite else { return nil }
+        // Digits, signs, a point and an exponent only (bytes: the fields of a table are many).
+        guard !t.isEmpty, t.utf8.allSatisfy({ b in (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E || b == 0x45 || b == 0x65 }),
+              let d = Double(t), d.isFinite else { return nil }
         return d
     }
 

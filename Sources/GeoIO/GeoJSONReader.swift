@@ -25,8 +25,18 @@ public enum GeoJSONReader {
 
     /// Reads a FeatureCollection from a buffer; `source` names it in errors.
     public static func read(_ buffer: UnsafeBufferPointer<UInt8>, source: String) throws -> FeatureCollection {
+        try read(buffer, source: source, jobs: defaultJobs)
+    }
+
+    /// Reads a FeatureCollection with its features parsed on `jobs` threads once the features
+    /// array holds at least `parallelBytes` bytes: the same features, and the same first error,
+    /// as one thread reading them in order.
+    static func read(_ buffer: UnsafeBufferPointer<UInt8>, source: String, jobs: Int,
+                     parallelBytes: Int = GeoJSONParser.parallelBytes) throws -> FeatureCollection {
         let start = try TextEncoding.checkUTF8(buffer, source: source)
         var parser = GeoJSONParser(scanner: JSONScanner(buffer, start: start, source: source))
+        parser.jobs = jobs
+        parser.parallelBytes = parallelBytes
         return try parser.featureCollection()
     }
 }
@@ -54,6 +64,11 @@ public struct GeoJSONParser {
     var s: JSONScanner
     /// The feature being read, for messages.
     var feature = -1
+    /// Threads for the features array, and the size from which it is split between them (below
+    /// a few megabytes one thread is quicker).
+    var jobs = 1
+    var parallelBytes = GeoJSONParser.parallelBytes
+    static let parallelBytes = 4 << 20
 
     init(scanner: JSONScanner) { s = scanner }
 
@@ -147,11 +162,90 @@ public struct GeoJSONParser {
     mutating func featureArray() throws -> [Feature] {
         var features: [Feature] = []
         guard try s.beginArray() else { return features }
+        if jobs > 1, s.count - s.i >= parallelBytes, let split = featureStarts(), split.starts.count > 1,
+           let parsed = try parallelFeatures(split.starts) {
+            s.i = split.end
+            s.depth -= 1
+            return parsed
+        }
         repeat {
             feature = features.count
             features.append(try readFeature())
         } while try s.nextElement()
         feature = -1
+        return features
+    }
+
+    /// Where each feature of the array at the cursor starts, and the offset after its `]`, by a
+    /// quick scan that only follows strings and brackets; nil for anything but an array of objects
+    /// (the parser then reads it in order and says what is wrong).
+    func featureStarts() -> (starts: [Int], end: Int)? {
+        let base = s.base, count = s.count
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        var starts: [Int] = []
+        var i = s.i
+        while true {
+            while i < count, isSpace(base[i]) { i += 1 }
+            guard i < count, base[i] == UInt8(ascii: "{") else { return nil }
+            starts.append(i)
+            var depth = 0
+            repeat {
+                guard i < count else { return nil }
+                switch base[i] {
+                case 0x22:
+                    i += 1
+                    while i < count, base[i] != 0x22 { i += base[i] == 0x5C ? 2 : 1 }
+                    guard i < count else { return nil }
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+                default: break
+                }
+                i += 1
+            } while depth > 0
+            while i < count, isSpace(base[i]) { i += 1 }
+            guard i < count else { return nil }
+            if base[i] == UInt8(ascii: "]") { return (starts, i + 1) }
+            guard base[i] == UInt8(ascii: ",") else { return nil }
+            i += 1
+        }
+    }
+
+    /// The features starting at `starts`, parsed in pieces on `jobs` threads, each from its start
+    /// as found by `featureStarts`. A feature that fails throws what reading in order would have
+    /// thrown (every feature before it was read and ended where the next one starts); nil when a
+    /// feature does not end where the scan put the next one, and the array is then read in order.
+    func parallelFeatures(_ starts: [Int]) throws -> [Feature]? {
+        enum Piece { case read([Feature]), failed(Int, Error), misread(Int) }
+        let n = starts.count, pieces = min(n, 8 * jobs), size = (n + pieces - 1) / pieces
+        let read = try parallelMap((n + size - 1) / size, jobs: jobs, chunk: 1) { c -> Piece in
+            var p = self
+            var features: [Feature] = []
+            features.reserveCapacity(size)
+            p.s.i = starts[c * size]
+            let end = min(n, (c + 1) * size)
+            for k in c * size..<end {
+                guard p.s.i == starts[k] else { return .misread(k) }
+                p.feature = k
+                do {
+                    features.append(try p.readFeature())
+                    if try p.s.nextElement() { p.s.skipWhitespace() } else if k != n - 1 { return .misread(k + 1) }
+                } catch {
+                    return .failed(k, error)
+                }
+            }
+            // The next piece starts where this one ends.
+            if end < n, p.s.i != starts[end] { return .misread(end) }
+            return .read(features)
+        }
+        var features: [Feature] = []
+        features.reserveCapacity(n)
+        for piece in read {
+            switch piece {
+            case .read(let f): features += f
+            case .failed(_, let error): throw error
+            case .misread: return nil
+            }
+        }
         return features
     }
 
