@@ -5,8 +5,10 @@ import Geo
 /// step, each radial standing for the cell of directions around it, joined into polygons (with
 /// holes where the terrain makes them).
 public struct RadioFootprint: Sendable {
-    /// Polygons (outer ring, then holes), closed rings in lon/lat.
-    public var polygons: [[[Coordinate]]]
+    /// The boundary of the covered cells: loops of (column edge, distance) vertices.
+    let loops: [[PolarTrace.Vertex]]
+    /// The site and the column edges at the reach, lon/lat; whether the columns go all round.
+    let site: Coordinate, edges: [Coordinate], periodic: Bool
     /// The farthest distance considered, metres: min(radius_m, the Hata radius), or the radius for `los`.
     public var reach: Double
     /// Terrain samples that fell on no-data cells (the last height before them was used).
@@ -16,7 +18,26 @@ public struct RadioFootprint: Sendable {
     /// Terrain samples evaluated (radials × samples per radial).
     public var samples: Int = 0
 
+    /// Polygons (outer ring, then holes), closed rings in lon/lat.
+    public var polygons: [[[Coordinate]]] { polygons(site: site, edges: edges) }
+
     public var shape: Shape { .multiPolygon(polygons) }
+
+    /// The polygons in the CRS `projection` takes lon/lat to: the site and the column edges are
+    /// projected, and the corners between them lie along the radials as they do in lon/lat (a
+    /// few points through PROJ a sector instead of every corner).
+    public func polygons(in projection: Projection) throws -> [[[Coordinate]]] {
+        let p = try projection.transformed([site] + edges)
+        return polygons(site: p[0], edges: Array(p.dropFirst()))
+    }
+
+    private func polygons(site: Coordinate, edges: [Coordinate]) -> [[[Coordinate]]] {
+        PolarTrace.polygons(loops) { u, v in
+            if v <= 0 { return site }
+            let e = edges[periodic ? u % edges.count : u], t = v / reach
+            return Coordinate(site.x + t * (e.x - site.x), site.y + t * (e.y - site.y))
+        }
+    }
 }
 
 /// The propagation model applied to one sector (shared, read-only, by every worker thread).
@@ -178,16 +199,9 @@ public struct SectorModel: Sendable {
             }
         }
         return models.indices.map { i in
-            let reach = reaches[i], edges = fan[i + 1]
-            let loops = PolarTrace.loops(columns: columns[i], periodic: omni)
-            let polygons = PolarTrace.polygons(loops) { u, v in
-                if v <= 0 { return site }
-                let e = edges[omni ? u % n : u], t = v / reach
-                return Coordinate(site.x + t * (e.x - site.x), site.y + t * (e.y - site.y))
-            }
-            let walks = walked.contains(i)
-            return RadioFootprint(polygons: polygons, reach: reach, noDataSamples: noData[i], siteOffDEM: offDEM && walks,
-                                  samples: offDEM ? 0 : samples[i])
+            RadioFootprint(loops: PolarTrace.loops(columns: columns[i], periodic: omni), site: site, edges: fan[i + 1], periodic: omni,
+                           reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
+                           samples: offDEM ? 0 : samples[i])
         }
     }
 

@@ -6,11 +6,11 @@ import XCTest
 /// meant to alter an output updates the digest in the same commit and says why.
 final class GoldenOutputTests: XCTestCase {
     static let bundled = [
-        "report.json": "9f860f493094d755b8fe8e4c51fc970d803f6211fcdf5cd2f36e03b50b1e8ba7",
-        "report.geojson": "e130cab0194359456e0be8faeda0e7701c1b6c57aacc0efd63b27d1a797e2c50",
-        "report.csv": "9a7e8653828f06213ff3e088289043fb3348daf92973fbb8f9768b8302646727",
-        "report.html": "2602674d2865d0c871850010ed7b1063674f6b90e820c6949efe588e1d234e8b",
-        "report.svg": "3863dc97d89c7d8b5afb99420a1df28512a59cb6a200177727dbea01c776b54b",
+        "report.json": "26c70fbb03db9902d6d194340085d660a2e2549749a90af14b00a6c14d63aaa1",
+        "report.geojson": "112316de69a6cc1e8402475061f6949a358db69966b86c54f7b387ddb36fedd5",
+        "report.csv": "344d66b67a21e3dfdb8fbf79db695847405a90382008ee8a360b637491575d80",
+        "report.html": "2166b156d9438cfe452f7cae893292f8916306bd92982fd4d43f44efc9a4c177",
+        "report.svg": "2a9222cf1a705e8925ad48be41a684db858635f367243e6bb28187c96d42b5b5",
     ]
 
     /// `covgap synth --villages 300 --seed 7`: its inputs, then the reports of analyzing them.
