@@ -199,7 +199,11 @@ public struct SectorModel: Sendable {
             }
         }
         return models.indices.map { i in
-            RadioFootprint(loops: PolarTrace.loops(columns: columns[i], periodic: omni), site: site, edges: fan[i + 1], periodic: omni,
+            // Corners at the site all map to it: one of each run is kept.
+            let loops = PolarTrace.loops(columns: columns[i], periodic: omni).map { loop in
+                loop.indices.filter { k in loop[k].v > 0 || k == 0 || loop[k - 1].v > 0 }.map { loop[$0] }
+            }
+            return RadioFootprint(loops: loops, site: site, edges: fan[i + 1], periodic: omni,
                            reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
                            samples: offDEM ? 0 : samples[i])
         }
