@@ -523,7 +523,8 @@ public struct VillageOverlay: @unchecked Sendable {
                 let fp = footprints[f]
                 if fp.nests, let r = applied[fp.antenna], r >= fp.radius { continue }
                 guard fp.bounds.intersects(box) else { continue }
-                let restVertices = try villageVertices(rest)
+                // The containment tests are for convex footprints: the others go straight to GEOS.
+                let restVertices = fp.convex ? try villageVertices(rest) : []
                 if fp.bounds.contains(box), fp.holdsAll(restVertices) {
                     rest = try Geometry.polygon([])
                 } else if !fp.separates(restVertices) {
