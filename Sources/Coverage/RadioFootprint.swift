@@ -204,8 +204,8 @@ public struct SectorModel: Sendable {
                 loop.indices.filter { k in loop[k].v > 0 || k == 0 || loop[k - 1].v > 0 }.map { loop[$0] }
             }
             return RadioFootprint(loops: loops, site: site, edges: fan[i + 1], periodic: omni,
-                           reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
-                           samples: offDEM ? 0 : samples[i])
+                                  reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
+                                  samples: offDEM ? 0 : samples[i])
         }
     }
 
