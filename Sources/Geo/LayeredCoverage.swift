@@ -59,7 +59,11 @@ public enum LayeredCoverage {
             }
             if added { layersOf.append(cover.layers) }
         }
-        edges.sort { $0.x0 < $1.x0 }
+        // By left end, ties in the order added (what a stable sort of the edges gives): the keys
+        // are sorted, then the edges gathered, instead of moving the edges about.
+        var keys = edges.indices.map { (x: edges[$0].x0, i: Int32($0)) }
+        keys.sort { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
+        edges = keys.map { edges[Int($0.i)] }
 
         // Events: every endpoint, and every point where two boundaries cross.
         var events: [Double] = []
