@@ -270,8 +270,11 @@ public struct CSVWriter: Sendable {
     public static func escape(_ field: String) -> String {
         // Semicolons and tabs too: a reader that guesses the separator (this one, Excel in
         // decimal-comma locales) would otherwise split a one-column header holding one.
+        // An end that is a visible ASCII byte is no whitespace: the Unicode lookup only for the others.
+        func visible(_ b: UInt8?) -> Bool { b.map { $0 > 0x20 && $0 < 0x7F } ?? true }
         let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B || $0 == 0x09 }
-            || field.first?.isWhitespace == true || field.last?.isWhitespace == true
+            || (!visible(field.utf8.first) && field.first?.isWhitespace == true)
+            || (!visible(field.utf8.last) && field.last?.isWhitespace == true)
         guard needsQuotes else { return field }
         // Byte by byte: a quote followed by a combining mark is one Character, which
         // String.replacingOccurrences would not see as a quote.

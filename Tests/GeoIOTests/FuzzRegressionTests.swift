@@ -39,6 +39,11 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(CSVWriter.escape("8;"), "\"8;\"")
         XCTAssertEqual(CSVWriter.escape("a\tb"), "\"a\tb\"")
         XCTAssertEqual(CSVWriter.escape("Làng O2"), "Làng O2")
+        // Whitespace at either end is kept by quoting, ASCII or not; a visible end needs nothing.
+        for spaced in [" a", "a ", "\u{00A0}Thôn 1", "Thôn 1\u{3000}", "\u{2009}x"] {
+            XCTAssertEqual(CSVWriter.escape(spaced), "\"" + spaced + "\"", spaced)
+        }
+        for plain in ["a", "Đ", "x\u{0301}", "1.5", ""] { XCTAssertEqual(CSVWriter.escape(plain), plain) }
     }
 
     /// CSVReader fuzz, crash-20b40ff2: a header of one empty quoted field (`""`) was written back
