@@ -117,7 +117,9 @@ public struct CoverageAnalysis {
         func zoneRadius(_ s: Sector) -> Double {
             flat ? parameters.radius(for: s) : SectorModel(s, parameters: parameters).reach(parameters: parameters)
         }
-        let usable = reuse?.sectorsNeeded
+        // Under a radio model every footprint a full run makes is made again: its warnings (validity,
+        // no-data samples, sites off the DEM) count all of them.
+        let usable = flat ? reuse?.sectorsNeeded : nil
         var lonLatRings = [[Coordinate]](repeating: [], count: perZone ? sectors.count : 0)
         if perZone {
             let ids = sectors.indices.filter { usable?[$0] ?? true }
@@ -140,6 +142,13 @@ public struct CoverageAnalysis {
             for (i, kept) in reuse.reused.enumerated() {
                 coverage[i] = kept?.coverage
                 if !reuse.fixedReused { coverage[i]?.fixed = nil }  // measured again below
+            }
+            if let reachIndex {
+                // The side file keeps no best links: a reused dark village's is found again (its
+                // candidates, a superset of the sectors that can reach its centre, are unchanged).
+                let dark = reuse.reused.indices.filter { reuse.reused[$0].map { $0.coverage.mobileStatus != .covered } ?? false }
+                let links = try parallelMap(dark.count, jobs: jobs, chunk: 16) { k in try reachIndex.best(to: coverage[dark[k]]!.centre) }
+                for (i, link) in zip(dark, links) { coverage[i]!.bestLink = link }
             }
         }
         var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)

@@ -76,6 +76,34 @@ final class IncrementalTests: XCTestCase {
                           try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
     }
 
+    /// Under the terrain model too, with sites added, removed and moved: reused dark villages keep
+    /// their best links, and the model's warnings count every sector, as in the full run.
+    func testSinceUnderTheTerrainModelGivesTheFullRunsReports() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "120", "--seed", "7", "--dem", "--out", "in"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["analyze"] + inputs("in") + ["--dem", "in/dem.tif", "--out", "a", "--quiet"], in: dir).status, 0)
+        try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
+        let terrain = inputs("in2") + ["--dem", "in/dem.tif"]  // the same DEM: its path is a parameter
+        let full = try CLI.run(["analyze"] + terrain + ["--out", "full", "--quiet"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let since = try CLI.run(["analyze"] + terrain + ["--out", "since", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        let reused = try XCTUnwrap(reusedCount(since))
+        XCTAssertGreaterThan(reused, 60)
+        XCTAssertLessThan(reused, 120)
+        for name in ["report.json", "report.geojson", "report.csv"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("full/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("since/\(name)")), name)
+        }
+        // What the identity covers: dark villages with their best links, and the model's warnings.
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("full/report.json"))) as! [String: Any]
+        let villages = report["villages"] as! [[String: Any]]
+        let dark = villages.filter { $0["mobile_status"] as? String != "covered" }
+        XCTAssertFalse(dark.isEmpty)
+        XCTAssertTrue(dark.contains { $0["best_link"] is [String: Any] })
+        XCTAssertTrue((report["warnings"] as! [String]).contains { $0.contains("sectors outside the model's validity") })
+    }
+
     /// The radio model is part of the parameters, and a site's link-budget columns part of its
     /// fingerprint: the terrain run is not reused for a flat one, nor a taller antenna's old footprint.
     func testTheRadioModelAndAntennaHeightsAreNotReusedAcross() throws {
