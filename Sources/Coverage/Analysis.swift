@@ -143,13 +143,6 @@ public struct CoverageAnalysis {
                 coverage[i] = kept?.coverage
                 if !reuse.fixedReused { coverage[i]?.fixed = nil }  // measured again below
             }
-            if let reachIndex {
-                // The side file keeps no best links: a reused dark village's is found again (its
-                // candidates, a superset of the sectors that can reach its centre, are unchanged).
-                let dark = reuse.reused.indices.filter { reuse.reused[$0].map { $0.coverage.mobileStatus != .covered } ?? false }
-                let links = try parallelMap(dark.count, jobs: jobs, chunk: 16) { k in try reachIndex.best(to: coverage[dark[k]]!.centre) }
-                for (i, link) in zip(dark, links) { coverage[i]!.bestLink = link }
-            }
         }
         var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)
         var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
@@ -251,14 +244,6 @@ public struct CoverageAnalysis {
                 coverage[members[k]] = outcome.coverage
                 villageWarnings[members[k]] = outcome.warnings
             }
-            if let reachIndex {
-                // Why a village is dark: the best link to its centre.
-                let links = try parallelMap(members.count, jobs: jobs, chunk: 16) { k -> BestLink? in
-                    let c = coverage[members[k]]!
-                    return c.mobileStatus == .covered ? nil : try reachIndex.best(to: c.centre)
-                }
-                for (k, link) in links.enumerated() { coverage[members[k]]!.bestLink = link }
-            }
             timings.overlay += lap()
             progress?.finish()
 
@@ -295,6 +280,15 @@ public struct CoverageAnalysis {
             }
             timings.places += lap()
             progress?.finish()
+        }
+        if let reachIndex {
+            // Why a village is dark: the best link to its centre, for every village not covered,
+            // reused ones too (the side file keeps no links; the sectors are all in the index).
+            clock = Date()
+            let dark = coverage.indices.filter { coverage[$0]!.mobileStatus != .covered }
+            let links = try parallelMap(dark.count, jobs: jobs, chunk: 16) { k in try reachIndex.best(to: coverage[dark[k]]!.centre) }
+            for (i, link) in zip(dark, links) { coverage[i]!.bestLink = link }
+            timings.overlay += lap()
         }
         if !flat {
             // What the model says of the footprints made, each sector once however many zones it served.

@@ -173,7 +173,7 @@ public struct Raster: Sendable {
     /// Where one of them is no-data the nearest cell's height is used; nil where that is no-data too
     /// or the point is outside the grid.
     public func height(x: Double, y: Double) -> Double? {
-        let px = inverse[0] + x * inverse[1], py = inverse[3] + y * inverse[5]
+        let (px, py) = pixel(Coordinate(x, y))
         guard px >= 0, py >= 0, px <= Double(width), py <= Double(height) else { return nil }
         // Cell centres sit at half-integers.
         let fx = px - 0.5, fy = py - 0.5

@@ -180,33 +180,33 @@ public struct GeoJSONParser {
     /// quick scan that only follows strings and brackets; nil for anything but an array of objects
     /// (the parser then reads it in order and says what is wrong).
     func featureStarts() -> (starts: [Int], end: Int)? {
-        let base = s.base, count = s.count
-        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        var q = s  // a copy of the scanner: only its cursor moves
+        let base = q.base, count = q.count
         var starts: [Int] = []
-        var i = s.i
         while true {
-            while i < count, isSpace(base[i]) { i += 1 }
-            guard i < count, base[i] == UInt8(ascii: "{") else { return nil }
-            starts.append(i)
+            q.skipWhitespace()
+            guard q.peek() == UInt8(ascii: "{") else { return nil }
+            starts.append(q.i)
             var depth = 0
             repeat {
-                guard i < count else { return nil }
-                switch base[i] {
+                guard q.i < count else { return nil }
+                switch base[q.i] {
                 case 0x22:
-                    i += 1
-                    while i < count, base[i] != 0x22 { i += base[i] == 0x5C ? 2 : 1 }
-                    guard i < count else { return nil }
+                    q.i += 1
+                    while q.i < count, base[q.i] != 0x22 { q.i += base[q.i] == 0x5C ? 2 : 1 }
+                    guard q.i < count else { return nil }
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
                 default: break
                 }
-                i += 1
+                q.i += 1
             } while depth > 0
-            while i < count, isSpace(base[i]) { i += 1 }
-            guard i < count else { return nil }
-            if base[i] == UInt8(ascii: "]") { return (starts, i + 1) }
-            guard base[i] == UInt8(ascii: ",") else { return nil }
-            i += 1
+            q.skipWhitespace()
+            switch q.peek() {
+            case UInt8(ascii: "]"): return (starts, q.i + 1)
+            case UInt8(ascii: ","): q.i += 1
+            default: return nil
+            }
         }
     }
 
