@@ -22,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, through pkg-config: a module map and a shim header each.
@@ -31,7 +32,7 @@ let package = Package(
         // Interop and planar geometry: the only module that touches GEOS, PROJ and GDAL pointers.
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ", "CGDAL"], swiftSettings: optimisedInDebug),
         // All-or-nothing output files, interrupt clean-up, SHA-256 fingerprints.
-        .target(name: "FileCommit"),
+        .target(name: "FileCommit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The terminal: progress bars or one line per stage, and what the run says on standard error.
         .target(name: "Console", dependencies: ["Geo", "GeoIO"]),
         // File formats: JSON, GeoJSON (RFC 7946), CSV, text encodings. Knows formats, not telecoms.

@@ -335,6 +335,10 @@ public struct ProjectedFootprint: Sendable {
     let antenna: AntennaKey
     /// The polygons of a propagation-model footprint (outer rings and holes); nil for a flat wedge.
     let parts: [[[Coordinate]]]?
+    /// A model footprint's cells (see `RadioFootprint.cells`), and the footprints of the same
+    /// antenna whose polygons hold this one's.
+    let cells: ModelCells?
+    let heldBy: [ModelCells]
     /// Whether `parts` need GEOS's repair, found the first time `geometry()` is asked for (shared
     /// by the copies of this footprint, in every thread).
     private let needsRepair = Locked<Bool?>(nil)
@@ -346,16 +350,22 @@ public struct ProjectedFootprint: Sendable {
         self.radius = radius
         antenna = AntennaKey(sector)
         parts = nil
+        cells = nil
+        heldBy = []
     }
 
-    /// A propagation-model footprint: polygons in the working CRS, never treated as convex or nested.
-    public init(_ sector: Sector, polygons: [[[Coordinate]]], reach: Double) {
+    /// A propagation-model footprint: polygons in the working CRS, never treated as convex or
+    /// nested by radius; held by the footprints of the same antenna that `footprint.heldBy` names.
+    public init(_ sector: Sector, polygons: [[[Coordinate]]], of footprint: RadioFootprint) {
         // The window only gives the bounds: the outer rings' vertices, one after another.
         window = ConvexWindow(ring: polygons.flatMap { $0[0] })
         convex = false
-        radius = reach
-        antenna = AntennaKey(sector)
+        radius = footprint.reach
+        let antenna = AntennaKey(sector)
+        self.antenna = antenna
         parts = polygons
+        cells = ModelCells(antenna: antenna, cells: footprint.cells)
+        heldBy = footprint.heldBy.map { ModelCells(antenna: antenna, cells: $0) }
     }
 
     var ring: [Coordinate] { window.ring }
@@ -385,6 +395,12 @@ public struct ProjectedFootprint: Sendable {
 
     /// Whether an edge of this convex footprint separates it from the polygon through `points`.
     func separates(_ points: [Coordinate]) -> Bool { convex && window.separates(points) }
+}
+
+/// One antenna direction's model footprint, by its cells: equal keys are equal polygons.
+struct ModelCells: Hashable, Sendable {
+    let antenna: AntennaKey
+    let cells: Fingerprint
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
@@ -502,9 +518,10 @@ public struct VillageOverlay: @unchecked Sendable {
             for start in stride(from: 0, to: swept.count, by: 64) {
                 let group = Array(swept[start..<min(start + 64, swept.count)])
                 let bit = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
-                let covers = zip(candidates, candidateLayers).compactMap { f, ls -> LayeredCoverage.Cover? in
-                    let mask = ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) }
-                    return mask == 0 ? nil : LayeredCoverage.Cover(rings: footprints[f].rings, layers: mask)
+                let masks = candidateLayers.map { ls in ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) } }
+                let kept = Self.withoutHeld(candidates.map { footprints[$0] }, masks: masks)
+                let covers = candidates.indices.compactMap { k -> LayeredCoverage.Cover? in
+                    masks[k] == 0 || !kept[k] ? nil : LayeredCoverage.Cover(rings: footprints[candidates[k]].rings, layers: masks[k])
                 }
                 let (regionArea, covered) = LayeredCoverage.areas(region: rings, covers: covers, layerCount: group.count)
                 for (k, l) in group.enumerated() where regionArea > 0 {
@@ -517,14 +534,16 @@ public struct VillageOverlay: @unchecked Sendable {
 
         // The mobile gap: what remains after subtracting the footprints one by one, biggest first
         // so that it empties early. Footprints that miss the remainder's box are skipped, and so is
-        // one that a footprint of the same antenna direction and at least its radius already
-        // removed; a convex footprint holding every vertex of the remainder ends it.
+        // one that a footprint of the same antenna direction already removed and that holds it (a
+        // wedge of at least its radius, a model footprint whose cells hold its cells); a convex
+        // footprint holding every vertex of the remainder ends it.
         func remainder(after chain: [Int]) throws -> Geometry {
-            var rest = v, applied = [AntennaKey: Double]()
+            var rest = v, applied = [AntennaKey: Double](), appliedCells = Set<ModelCells>()
             for f in chain {
                 guard let box = try rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
                 if fp.nests, let r = applied[fp.antenna], r >= fp.radius { continue }
+                if fp.heldBy.contains(where: appliedCells.contains) { continue }
                 guard fp.bounds.intersects(box) else { continue }
                 // The containment tests are for convex footprints: the others go straight to GEOS.
                 let restVertices = fp.convex ? try villageVertices(rest) : []
@@ -534,6 +553,7 @@ public struct VillageOverlay: @unchecked Sendable {
                     rest = try rest.difference(try fp.geometry())
                 }
                 applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
+                if let cells = fp.cells { appliedCells.insert(cells) }
             }
             return rest
         }
@@ -555,6 +575,21 @@ public struct VillageOverlay: @unchecked Sendable {
         coverage.mobileStatus = parameters.mobileStatus(mobile)
         coverage.gaps = gaps
         return Outcome(coverage: coverage, warnings: warnings)
+    }
+
+    /// Which of `footprints` (with their sweep layers `masks`) the sweep needs: not one that
+    /// another footprint of the same antenna holds and that counts for all its layers (of two
+    /// equal footprints, the first is kept).
+    static func withoutHeld(_ footprints: [ProjectedFootprint], masks: [UInt64]) -> [Bool] {
+        var byCells: [ModelCells: [Int]] = [:]
+        for (k, f) in footprints.enumerated() { if let c = f.cells { byCells[c, default: []].append(k) } }
+        if byCells.isEmpty { return footprints.map { _ in true } }
+        return footprints.indices.map { k in
+            let own = footprints[k].cells
+            return !footprints[k].heldBy.contains { outer in
+                byCells[outer]?.contains { j in j != k && (outer != own || j < k) && masks[j] & masks[k] == masks[k] } ?? false
+            }
+        }
     }
 
     /// Every ring of every polygon in `shape`.

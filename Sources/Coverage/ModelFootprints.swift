@@ -10,7 +10,7 @@ extension ProjectedFootprint {
     /// A lon/lat model footprint in the CRS `crs`.
     static func projecting(_ footprint: RadioFootprint, of sector: Sector, to crs: String) throws -> ProjectedFootprint {
         let p = try Projection.cached(from: "EPSG:4326", to: crs)
-        return ProjectedFootprint(sector, polygons: try footprint.polygons(in: p), reach: footprint.reach)
+        return ProjectedFootprint(sector, polygons: try footprint.polygons(in: p), of: footprint)
     }
 
     /// What the model has to say of a run's footprints (`footprints[i]` is `sectors[i]`'s).
@@ -61,6 +61,6 @@ extension ProjectedFootprint {
         }
         let f = try SectorModel(sector, parameters: parameters).footprint(parameters: parameters)
         let projected = try f.polygons(in: p)
-        return (ProjectedFootprint(sector, polygons: projected, reach: f.reach), f.shape, f.reach)
+        return (ProjectedFootprint(sector, polygons: projected, of: f), f.shape, f.reach)
     }
 }

@@ -7,8 +7,16 @@ import Geo
 public struct RadioFootprint: Sendable {
     /// The boundary of the covered cells: loops of (column edge, distance) vertices.
     let loops: [[PolarTrace.Vertex]]
-    /// The site and the column edges at the reach, lon/lat; whether the columns go all round.
+    /// The site and the column edges at `SectorModel.rayDistance`, lon/lat; whether the columns go
+    /// all round. A corner at distance v lies v / rayDistance of the way to its edge's point, so
+    /// every sector of one antenna direction puts a corner (column edge, distance) at the same point.
     let site: Coordinate, edges: [Coordinate], periodic: Bool
+    /// The covered cells, fingerprinted: footprints of one antenna direction (`AntennaKey`) with
+    /// the same print are the same polygons.
+    let cells: Fingerprint
+    /// The prints of the footprints of the same antenna direction, walked with this one, whose
+    /// cells hold all of this one's: their polygons hold this one's polygons.
+    let heldBy: [Fingerprint]
     /// The farthest distance considered, metres: min(radius_m, the Hata radius), or the radius for `los`.
     public var reach: Double
     /// Terrain samples that fell on no-data cells (the last height before them was used).
@@ -34,7 +42,7 @@ public struct RadioFootprint: Sendable {
     private func polygons(site: Coordinate, edges: [Coordinate]) -> [[[Coordinate]]] {
         PolarTrace.polygons(loops) { u, v in
             if v <= 0 { return site }
-            let e = edges[periodic ? u % edges.count : u], t = v / reach
+            let e = edges[periodic ? u % edges.count : u], t = v / SectorModel.rayDistance
             return Coordinate(site.x + t * (e.x - site.x), site.y + t * (e.y - site.y))
         }
     }
@@ -150,9 +158,9 @@ public struct SectorModel: Sendable {
         let step = radials.span / Double(n)
         let reaches = models.map { $0.reach(parameters: parameters) }
         let boundaries = (0..<(omni ? n : n + 1)).map { radials.start + Double($0) * step }
-        // The cell edges at the ray distance (the radials' directions) and at each sector's reach
-        // (its polygons' corners).
-        let fan = Geodesic.wgs84.fan(from: site, azimuths: boundaries, distances: [rayDistance] + reaches)
+        // The cell edges at the ray distance: the radials' directions, and the line each polygon
+        // corner lies on.
+        let fan = Geodesic.wgs84.fan(from: site, azimuths: boundaries, distances: [rayDistance])
         var columns = reaches.map { r in [[(Double, Double)]](repeating: r > 0 ? [(0, r)] : [], count: n) }
         var noData = [Int](repeating: 0, count: models.count), samples = noData
         var offDEM = false
@@ -182,12 +190,16 @@ public struct SectorModel: Sendable {
                     return RadialWalk.Judged(grid: grid, reach: reaches[i], limits: models[i].limits(distances),
                                              rootWavelength: models[i].rootWavelength)
                 }
-                let radial = RadialWalk(dem: dem, walk: first.walk(), los: first.mode == .los, site: points[0], ground: g0,
+                let radial = RadialWalk(dem: dem, los: first.mode == .los, site: points[0], ground: g0,
                                         sampleStep: sampleStep, judged: judged)
+                // One walk and one profile buffer serve every radial of the group, one after another.
+                var walk = first.walk()
+                let heights = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(radial.longest, 1))
+                defer { heights.deallocate() }
                 for c in 0..<n {
                     let p = points[c + 1]
                     let ray = Coordinate((p.x - points[0].x) * sampleStep / rayDistance, (p.y - points[0].y) * sampleStep / rayDistance)
-                    let results = radial.run(ray: ray)
+                    let results = radial.run(ray: ray, walk: &walk, heights: heights)
                     for (j, i) in walked.enumerated() {
                         columns[i][c] = results[j].stretches
                         noData[i] += results[j].missing
@@ -198,12 +210,17 @@ public struct SectorModel: Sendable {
                 offDEM = true
             }
         }
+        // Which footprints hold which: cell by cell, since all share the corners.
+        let prints = columns.map(PolarTrace.print)
+        let heldBy = models.indices.map { i in
+            models.indices.filter { j in j != i && PolarTrace.holds(columns[j], columns[i]) }.map { prints[$0] }
+        }
         return models.indices.map { i in
             // Corners at the site all map to it: one of each run is kept.
             let loops = PolarTrace.loops(columns: columns[i], periodic: omni).map { loop in
                 loop.indices.filter { k in loop[k].v > 0 || k == 0 || loop[k - 1].v > 0 }.map { loop[$0] }
             }
-            return RadioFootprint(loops: loops, site: site, edges: fan[i + 1], periodic: omni,
+            return RadioFootprint(loops: loops, site: site, edges: fan[0], periodic: omni, cells: prints[i], heldBy: heldBy[i],
                                   reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
                                   samples: offDEM ? 0 : samples[i])
         }
@@ -265,7 +282,6 @@ struct RadialWalk {
     }
 
     let dem: Raster
-    let start: TerrainWalk
     let los: Bool
     /// The site in the DEM's CRS and its ground height.
     let site: Coordinate, g0: Double
@@ -273,11 +289,11 @@ struct RadialWalk {
     let judged: [Judged]
     /// `judged` by number of grid samples.
     private let order: [Int]
-    private let longest: Int
+    /// The most grid samples of a sector: the length of the profile sampled.
+    let longest: Int
 
-    init(dem: Raster, walk: TerrainWalk, los: Bool, site: Coordinate, ground: Double, sampleStep: Double, judged: [Judged]) {
+    init(dem: Raster, los: Bool, site: Coordinate, ground: Double, sampleStep: Double, judged: [Judged]) {
         self.dem = dem
-        start = walk
         self.los = los
         self.site = site
         g0 = ground
@@ -287,13 +303,12 @@ struct RadialWalk {
         longest = judged.map(\.grid).max() ?? 0
     }
 
-    /// The radial from the site along `ray` (one sample step, in the DEM's CRS): each judged sector's result.
-    func run(ray: Coordinate) -> [Result] {
-        var w = start
+    /// The radial from the site along `ray` (one sample step, in the DEM's CRS): each judged
+    /// sector's result. `w` is restarted and walked; `heights` holds at least `longest` samples.
+    func run(ray: Coordinate, walk w: inout TerrainWalk, heights: UnsafeMutableBufferPointer<Double>) -> [Result] {
+        w.restart()
         var tracks = [Track](repeating: Track(), count: judged.count)
         var results = [Result](repeating: Result(), count: judged.count)
-        let heights = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(longest, 1))
-        defer { heights.deallocate() }
         dem.sampleRay(from: site, step: ray, count: longest, into: heights)
         var last = g0, missing = 0
         var next = 0  // order[next...] are the sectors still on the grid
@@ -465,6 +480,22 @@ enum PolarTrace {
             }
             return turn(a) < turn(b)
         }!
+    }
+
+    /// Whether every column's stretches in `outer` cover that column's stretches in `inner`.
+    static func holds(_ outer: [[(Double, Double)]], _ inner: [[(Double, Double)]]) -> Bool {
+        zip(outer, inner).allSatisfy { o, i in difference(i, o).isEmpty }
+    }
+
+    /// A fingerprint of the columns' stretches.
+    static func print(_ columns: [[(Double, Double)]]) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(columns.count)
+        for column in columns {
+            f.add(column.count)
+            for (a, b) in column { f.add(a); f.add(b) }
+        }
+        return f
     }
 
     /// Parts of `a`'s stretches that `b`'s do not cover (both sorted and disjoint).

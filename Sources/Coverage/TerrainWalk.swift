@@ -31,6 +31,15 @@ struct TerrainWalk {
         hullH.reserveCapacity(64)
     }
 
+    /// Back at the antenna with no sample passed (the hull's storage is kept for the next radial).
+    mutating func restart() {
+        hullD.removeAll(keepingCapacity: true)
+        hullH.removeAll(keepingCapacity: true)
+        txSlope = -.infinity
+        horizonDistance = 0
+        horizonGround = 0
+    }
+
     /// What the receiver at `distance` (ground `ground`, relative to the site's) sees over the samples passed.
     struct Sight {
         /// ν·√λ (λ in metres) of the Bullington point (the most obstructing point when the path is

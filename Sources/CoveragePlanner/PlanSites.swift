@@ -107,7 +107,12 @@ struct SitePlanner {
         let proj = try Projection.cached(from: "EPSG:4326", to: result.crs)
         var out: [Target] = []
         for (k, i) in short.enumerated() {
-            let pieces = try exact.villages[k].gaps.map { try Piece(try Geometry(try proj.transform($0.shape))) }.filter { $0.area > 0 }
+            // A gap is valid where it was made, but its corners went through lon/lat and back:
+            // two that nearly touch can cross, and such a piece is repaired before any overlay.
+            let pieces = try exact.villages[k].gaps.flatMap { gap -> [Geometry] in
+                let g = try Geometry(try proj.transform(gap.shape))
+                return try g.invalidity() == nil ? [g] : try g.makeValid().polygons()
+            }.map(Piece.init).filter { $0.area > 0 }
             if !pieces.isEmpty { out.append(Target(index: i, area: result.villages[i].areaM2, pieces: pieces)) }
         }
         return out

@@ -183,10 +183,38 @@ final class RadioModelTests: XCTestCase, UTMFrame {
             XCTAssertTrue(together.contains { $0.polygons.count > 1 || $0.polygons.contains { $0.count > 1 } }, "\(mode)")
             XCTAssertGreaterThan(together.reduce(0) { $0 + $1.noDataSamples }, 0)
             if mode == .terrain { XCTAssertEqual(reaches.count, 4, "one reach per technology") }
+            // A footprint held by another of its antenna (by their cells) lies inside it: the
+            // overlay lets the holder stand for it.
+            let toUTM = try Projection.cached(from: "EPSG:4326", to: utm)
+            var held = 0
+            for (i, f) in together.enumerated() {
+                XCTAssertFalse(f.heldBy.isEmpty && together.indices.contains { k in
+                    k != i && together[k].cells == f.cells && AntennaKey(sectors[k]) == AntennaKey(sectors[i])
+                }, "an equal footprint of the antenna holds it")
+                for outer in f.heldBy {
+                    let holder = try XCTUnwrap(together.indices.first { k in
+                        k != i && together[k].cells == outer && AntennaKey(sectors[k]) == AntennaKey(sectors[i])
+                    })
+                    let inner = try Geometry(.multiPolygon(f.polygons(in: toUTM))).makeValid()
+                    let outerShape = try Geometry(.multiPolygon(together[holder].polygons(in: toUTM))).makeValid()
+                    XCTAssertGreaterThan(try inner.area(), 1e5)
+                    XCTAssertLessThan(try inner.difference(outerShape).area(), 1e-3, "\(sectors[i].tech) in \(sectors[holder].tech), \(mode)")
+                    held += 1
+                }
+                // And one that no mate's cells hold sticks out of each of them.
+                for k in together.indices where k != i && AntennaKey(sectors[k]) == AntennaKey(sectors[i]) && !f.heldBy.contains(together[k].cells) {
+                    let inner = try Geometry(.multiPolygon(f.polygons(in: toUTM))).makeValid()
+                    let other = try Geometry(.multiPolygon(together[k].polygons(in: toUTM))).makeValid()
+                    XCTAssertGreaterThan(try inner.difference(other).area(), 0, "\(sectors[i].tech) not in \(sectors[k].tech), \(mode)")
+                }
+            }
+            XCTAssertGreaterThan(held, 0, "\(mode)")
         }
-        // In the working CRS the corners are placed along the projected radials: each within 5 cm
-        // of the point its distance along its radial's geodesic gives (the corners placed in lon/lat
-        // and projected one by one are up to 24 cm off it here, their chord being straight in degrees).
+        // In the working CRS the corners are placed along the projected radials, the chords from
+        // the site to the column edges at the ray distance (10 km), which every sector of the
+        // antenna shares: each within 10 cm of the point its distance along its radial's geodesic
+        // gives (6.3 cm at most here; a corner placed in lon/lat and projected on its own is
+        // further off, its chord being straight in degrees).
         let p = try radioParameters(.terrain, dem: dem)
         let toUTM = try Projection.cached(from: "EPSG:4326", to: utm)
         var corners = 0, worst = 0.0
@@ -199,13 +227,13 @@ final class RadioModelTests: XCTestCase, UTMFrame {
                 let u = f.periodic ? vertex.u % f.edges.count : vertex.u
                 let azimuth = radials.start + Double(u) * radials.span / Double(radials.count)
                 let truth = try toUTM.transform(Geodesic.wgs84.destination(from: f.site, azimuth: azimuth, distance: vertex.v))
-                let t = vertex.v / f.reach
+                let t = vertex.v / SectorModel.rayDistance
                 let corner = Coordinate(site.x + t * (edges[u].x - site.x), site.y + t * (edges[u].y - site.y))
                 worst = max(worst, ((corner.x - truth.x) * (corner.x - truth.x) + (corner.y - truth.y) * (corner.y - truth.y)).squareRoot())
                 corners += 1
             }
         }
         XCTAssertGreaterThan(corners, 500)
-        XCTAssertLessThan(worst, 0.05)
+        XCTAssertLessThan(worst, 0.1)
     }
 }
