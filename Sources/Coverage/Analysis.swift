@@ -336,9 +336,11 @@ public struct ProjectedFootprint: Sendable {
     /// The polygons of a propagation-model footprint (outer rings and holes); nil for a flat wedge.
     let parts: [[[Coordinate]]]?
     /// A model footprint's cells (see `RadioFootprint.cells`), and the footprints of the same
-    /// antenna whose polygons hold this one's.
-    let cells: ModelCells?
-    let heldBy: [ModelCells]
+    /// antenna whose polygons hold this one's; nil for a flat wedge (one reference: a national
+    /// run keeps hundreds of thousands of footprints).
+    let holding: ModelHolding?
+    var cells: ModelCells? { holding?.cells }
+    var heldBy: [ModelCells] { holding?.heldBy ?? [] }
     /// Whether `parts` need GEOS's repair, found the first time `geometry()` is asked for (shared
     /// by the copies of this footprint, in every thread).
     private let needsRepair = Locked<Bool?>(nil)
@@ -350,8 +352,7 @@ public struct ProjectedFootprint: Sendable {
         self.radius = radius
         antenna = AntennaKey(sector)
         parts = nil
-        cells = nil
-        heldBy = []
+        holding = nil
     }
 
     /// A propagation-model footprint: polygons in the working CRS, never treated as convex or
@@ -364,8 +365,8 @@ public struct ProjectedFootprint: Sendable {
         let antenna = AntennaKey(sector)
         self.antenna = antenna
         parts = polygons
-        cells = ModelCells(antenna: antenna, cells: footprint.cells)
-        heldBy = footprint.heldBy.map { ModelCells(antenna: antenna, cells: $0) }
+        holding = ModelHolding(cells: ModelCells(antenna: antenna, cells: footprint.cells),
+                               heldBy: footprint.heldBy.map { ModelCells(antenna: antenna, cells: $0) })
     }
 
     var ring: [Coordinate] { window.ring }
@@ -401,6 +402,17 @@ public struct ProjectedFootprint: Sendable {
 struct ModelCells: Hashable, Sendable {
     let antenna: AntennaKey
     let cells: Fingerprint
+}
+
+/// A model footprint's cells and the footprints of its antenna that hold it.
+final class ModelHolding: Sendable {
+    let cells: ModelCells
+    let heldBy: [ModelCells]
+
+    init(cells: ModelCells, heldBy: [ModelCells]) {
+        self.cells = cells
+        self.heldBy = heldBy
+    }
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
