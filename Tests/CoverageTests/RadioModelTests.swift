@@ -152,6 +152,45 @@ final class RadioModelTests: XCTestCase, UTMFrame {
         XCTAssertEqual(fp.polygons.count, 2, "the near stretch and the far slope")
     }
 
+    func testTwoCarriersOfOneAntennaCountOnceInTheSweep() throws {
+        // 4G at 1800 and at 2600 MHz on one sector of one operator, over hills: the 1800 MHz
+        // footprint holds the 2600 MHz one, counts for the same layers, and is all the sweep needs.
+        let dem = try DEMFile.write(minX: origin.x - 9_000, minY: origin.y - 9_000, maxX: origin.x + 9_000, maxY: origin.y + 9_000,
+                                    cell: 30) { x, y in
+            150 + 80 * sin((x - origin.x) / 700) * cos((y - origin.y) / 900)
+        }
+        let p = try radioParameters(.terrain, dem: dem)
+        let location = try lonLat(0, 0)
+        var low = Sector(siteID: "S", operator: "V", tech: .g4, location: location, azimuth: 45, beamwidth: 65)
+        low.frequencyMHz = 1800
+        var high = low
+        high.frequencyMHz = 2600
+        var other = high
+        other.operator = "M"
+        let sectors = [high, low, other]
+        let lonLatFootprints = try SectorModel.footprints(of: sectors, parameters: p, jobs: 1)
+        XCTAssertTrue(lonLatFootprints[0].heldBy.contains(lonLatFootprints[1].cells), "1800 MHz holds 2600 MHz")
+        XCTAssertFalse(lonLatFootprints[1].heldBy.contains(lonLatFootprints[0].cells), "and not the other way round")
+        let toUTM = try Projection.cached(from: "EPSG:4326", to: utm)
+        let projected = try zip(sectors, lonLatFootprints).map { s, f in ProjectedFootprint(s, polygons: try f.polygons(in: toUTM), of: f) }
+        // Layers: bit 0 the 4G class, bit 1 operator V, bit 2 operator M.
+        let masks: [UInt64] = [0b011, 0b011, 0b101]
+        XCTAssertEqual(VillageOverlay.withoutHeld(projected, masks: masks), [false, true, true],
+                       "the held 2600 MHz footprint of V is left out; M's equal one counts for M")
+        // Equal footprints of one operator: the first is kept.
+        XCTAssertEqual(VillageOverlay.withoutHeld([projected[0], projected[2]], masks: [0b1, 0b1]), [true, false])
+        // The sweep gives the same areas without it: a village across the footprints' edges.
+        let region = [[try toUTM.transform(try lonLat(200, 200)), try toUTM.transform(try lonLat(1_600, 200)),
+                       try toUTM.transform(try lonLat(1_600, 1_600)), try toUTM.transform(try lonLat(200, 1_600)),
+                       try toUTM.transform(try lonLat(200, 200))]]
+        let covers = zip(projected, masks).map { LayeredCoverage.Cover(rings: $0.rings, layers: $1) }
+        let all = LayeredCoverage.areas(region: region, covers: covers, layerCount: 3)
+        let kept = LayeredCoverage.areas(region: region, covers: [covers[1], covers[2]], layerCount: 3)
+        XCTAssertGreaterThan(all.covered[0], 0.05 * all.region)
+        XCTAssertLessThan(all.covered[0], 0.999 * all.region, "the village is partly covered")
+        for l in 0..<3 { XCTAssertEqual(all.covered[l], kept.covered[l], accuracy: 1e-6 * all.region) }
+    }
+
     func testSectorsOfOneAntennaWalkedTogetherGetTheirOwnFootprints() throws {
         // Hills, a ridge line and a no-data hole: shadows, far slopes and substituted heights.
         let dem = try DEMFile.write(minX: origin.x - 9_000, minY: origin.y - 9_000, maxX: origin.x + 9_000, maxY: origin.y + 9_000,
