@@ -335,12 +335,10 @@ public struct ProjectedFootprint: Sendable {
     let antenna: AntennaKey
     /// The polygons of a propagation-model footprint (outer rings and holes); nil for a flat wedge.
     let parts: [[[Coordinate]]]?
-    /// A model footprint's cells (see `RadioFootprint.cells`), and the footprints of the same
-    /// antenna whose polygons hold this one's; nil for a flat wedge (one reference: a national
-    /// run keeps hundreds of thousands of footprints).
-    let holding: ModelHolding?
-    var cells: ModelCells? { holding?.cells }
-    var heldBy: [ModelCells] { holding?.heldBy ?? [] }
+    /// A model footprint's cells and the cells of the footprints of its antenna that hold it
+    /// (`RadioFootprint.cells`, `.heldBy`); nil and empty for a flat wedge.
+    let cells: Fingerprint?
+    let heldBy: [Fingerprint]
     /// Whether `parts` need GEOS's repair, found the first time `geometry()` is asked for (shared
     /// by the copies of this footprint, in every thread).
     private let needsRepair = Locked<Bool?>(nil)
@@ -352,7 +350,8 @@ public struct ProjectedFootprint: Sendable {
         self.radius = radius
         antenna = AntennaKey(sector)
         parts = nil
-        holding = nil
+        cells = nil
+        heldBy = []
     }
 
     /// A propagation-model footprint: polygons in the working CRS, never treated as convex or
@@ -362,11 +361,18 @@ public struct ProjectedFootprint: Sendable {
         window = ConvexWindow(ring: polygons.flatMap { $0[0] })
         convex = false
         radius = footprint.reach
-        let antenna = AntennaKey(sector)
-        self.antenna = antenna
+        antenna = AntennaKey(sector)
         parts = polygons
-        holding = ModelHolding(cells: ModelCells(antenna: antenna, cells: footprint.cells),
-                               heldBy: footprint.heldBy.map { ModelCells(antenna: antenna, cells: $0) })
+        cells = footprint.cells
+        heldBy = footprint.heldBy
+    }
+
+    /// This footprint as a key among those of every antenna; nil for a flat wedge.
+    var modelCells: ModelCells? { cells.map { ModelCells(antenna: antenna, cells: $0) } }
+
+    /// Whether a footprint of this one's antenna among `footprints` holds it.
+    func isHeld(byAnyOf footprints: Set<ModelCells>) -> Bool {
+        heldBy.contains { footprints.contains(ModelCells(antenna: antenna, cells: $0)) }
     }
 
     var ring: [Coordinate] { window.ring }
@@ -402,17 +408,6 @@ public struct ProjectedFootprint: Sendable {
 struct ModelCells: Hashable, Sendable {
     let antenna: AntennaKey
     let cells: Fingerprint
-}
-
-/// A model footprint's cells and the footprints of its antenna that hold it.
-final class ModelHolding: Sendable {
-    let cells: ModelCells
-    let heldBy: [ModelCells]
-
-    init(cells: ModelCells, heldBy: [ModelCells]) {
-        self.cells = cells
-        self.heldBy = heldBy
-    }
 }
 
 /// A sector's position and direction: sectors that share it are nested discs or wedges.
@@ -526,12 +521,13 @@ public struct VillageOverlay: @unchecked Sendable {
         var layerFraction = whole.map { $0 ? 1.0 : 0.0 }
         let swept = (0..<layerCount).filter { present[$0] && !whole[$0] }
         if !swept.isEmpty {
+            let holders = Self.holders(of: candidates, in: footprints)
             // At most 64 layers per sweep (many operators take several).
             for start in stride(from: 0, to: swept.count, by: 64) {
                 let group = Array(swept[start..<min(start + 64, swept.count)])
                 let bit = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
                 let masks = candidateLayers.map { ls in ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) } }
-                let kept = Self.withoutHeld(candidates.map { footprints[$0] }, masks: masks)
+                let kept = Self.needed(holders: holders, masks: masks)
                 let covers = candidates.indices.compactMap { k -> LayeredCoverage.Cover? in
                     masks[k] == 0 || !kept[k] ? nil : LayeredCoverage.Cover(rings: footprints[candidates[k]].rings, layers: masks[k])
                 }
@@ -555,7 +551,7 @@ public struct VillageOverlay: @unchecked Sendable {
                 guard let box = try rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
                 if fp.nests, let r = applied[fp.antenna], r >= fp.radius { continue }
-                if fp.heldBy.contains(where: appliedCells.contains) { continue }
+                if fp.isHeld(byAnyOf: appliedCells) { continue }
                 guard fp.bounds.intersects(box) else { continue }
                 // The containment tests are for convex footprints: the others go straight to GEOS.
                 let restVertices = fp.convex ? try villageVertices(rest) : []
@@ -565,7 +561,7 @@ public struct VillageOverlay: @unchecked Sendable {
                     rest = try rest.difference(try fp.geometry())
                 }
                 applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
-                if let cells = fp.cells { appliedCells.insert(cells) }
+                if let cells = fp.modelCells { appliedCells.insert(cells) }
             }
             return rest
         }
@@ -589,19 +585,25 @@ public struct VillageOverlay: @unchecked Sendable {
         return Outcome(coverage: coverage, warnings: warnings)
     }
 
-    /// Which of `footprints` (with their sweep layers `masks`) the sweep needs: not one that
-    /// another footprint of the same antenna holds and that counts for all its layers (of two
-    /// equal footprints, the first is kept).
-    static func withoutHeld(_ footprints: [ProjectedFootprint], masks: [UInt64]) -> [Bool] {
+    /// For each of `candidates` (indices into `footprints`), the positions among them of the
+    /// footprints of its antenna that hold it; of two equal footprints only the first holds the
+    /// second. All empty for flat wedges.
+    static func holders(of candidates: [Int], in footprints: [ProjectedFootprint]) -> [[Int]] {
         var byCells: [ModelCells: [Int]] = [:]
-        for (k, f) in footprints.enumerated() { if let c = f.cells { byCells[c, default: []].append(k) } }
-        if byCells.isEmpty { return footprints.map { _ in true } }
-        return footprints.indices.map { k in
-            let own = footprints[k].cells
-            return !footprints[k].heldBy.contains { outer in
-                byCells[outer]?.contains { j in j != k && (outer != own || j < k) && masks[j] & masks[k] == masks[k] } ?? false
+        for (k, f) in candidates.enumerated() { if let c = footprints[f].modelCells { byCells[c, default: []].append(k) } }
+        if byCells.isEmpty { return Array(repeating: [], count: candidates.count) }
+        return candidates.indices.map { k in
+            let f = footprints[candidates[k]]
+            return f.heldBy.flatMap { outer in
+                (byCells[ModelCells(antenna: f.antenna, cells: outer)] ?? []).filter { j in j != k && (outer != f.cells || j < k) }
             }
         }
+    }
+
+    /// Which covers the sweep needs, given each one's `holders` and sweep layers `masks`: not one
+    /// held by a cover that counts for all its layers.
+    static func needed(holders: [[Int]], masks: [UInt64]) -> [Bool] {
+        holders.indices.map { k in !holders[k].contains { j in masks[j] & masks[k] == masks[k] } }
     }
 
     /// Every ring of every polygon in `shape`.

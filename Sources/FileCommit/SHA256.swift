@@ -37,6 +37,18 @@ public enum SHA256 {
         }
     }
 
+    /// The digest's bytes as lowercase hex digits.
+    static func lowercaseHex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     #if canImport(Crypto)
     /// A digest fed in pieces (swift-crypto's SHA-256: BoringSSL's, with the processor's SHA
     /// instructions where it has them; a DEM of hundreds of megabytes takes a fraction of a second).
@@ -51,14 +63,7 @@ public enum SHA256 {
 
         /// The digest as 64 lowercase hex digits.
         public mutating func finish() -> String {
-            let digits = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = []
-            out.reserveCapacity(64)
-            for byte in digest.finalize() {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0xf)])
-            }
-            return String(decoding: out, as: UTF8.self)
+            SHA256.lowercaseHex(digest.finalize())
         }
     }
     #else
@@ -97,12 +102,9 @@ public enum SHA256 {
             let bitLength = length * 8
             for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
             tail.withUnsafeBytes { SHA256.compress(&h, $0) }
-            let digits = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = []
-            for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-                for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xf)]) }
-            }
-            return String(decoding: out, as: UTF8.self)
+            return SHA256.lowercaseHex([h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
+                stride(from: 24, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt32($0)) }
+            })
         }
     }
 

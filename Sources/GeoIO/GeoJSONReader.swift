@@ -215,7 +215,7 @@ public struct GeoJSONParser {
     /// thrown (every feature before it was read and ended where the next one starts); nil when a
     /// feature does not end where the scan put the next one, and the array is then read in order.
     func parallelFeatures(_ starts: [Int]) throws -> [Feature]? {
-        enum Piece { case read([Feature]), failed(Int, Error), misread(Int) }
+        enum Piece { case read([Feature]), failed(Error), misread }
         let n = starts.count, pieces = min(n, 8 * jobs), size = (n + pieces - 1) / pieces
         let read = try parallelMap((n + size - 1) / size, jobs: jobs, chunk: 1) { c -> Piece in
             var p = self
@@ -224,17 +224,17 @@ public struct GeoJSONParser {
             p.s.i = starts[c * size]
             let end = min(n, (c + 1) * size)
             for k in c * size..<end {
-                guard p.s.i == starts[k] else { return .misread(k) }
+                guard p.s.i == starts[k] else { return .misread }
                 p.feature = k
                 do {
                     features.append(try p.readFeature())
-                    if try p.s.nextElement() { p.s.skipWhitespace() } else if k != n - 1 { return .misread(k + 1) }
+                    if try p.s.nextElement() { p.s.skipWhitespace() } else if k != n - 1 { return .misread }
                 } catch {
-                    return .failed(k, error)
+                    return .failed(error)
                 }
             }
             // The next piece starts where this one ends.
-            if end < n, p.s.i != starts[end] { return .misread(end) }
+            if end < n, p.s.i != starts[end] { return .misread }
             return .read(features)
         }
         var features: [Feature] = []
@@ -242,7 +242,7 @@ public struct GeoJSONParser {
         for piece in read {
             switch piece {
             case .read(let f): features += f
-            case .failed(_, let error): throw error
+            case .failed(let error): throw error
             case .misread: return nil
             }
         }
