@@ -61,26 +61,23 @@ public struct InputSet: Sendable {
                 return source.isDatabase || folder ? [] : try InputFile.read(source.path, binary: true)
             }
         }
-        let slots = Locked([Result<(Part, InputFileInfo, [String]), Error>?](repeating: nil, count: files.count))
-        let digests = Locked(Array(repeating: "", count: files.count))
-        DispatchQueue.concurrentPerform(iterations: 2 * files.count) { task in
+        // Task 2k reads file k, task 2k + 1 hashes its bytes.
+        let done = try parallelMap(2 * files.count, jobs: defaultJobs, chunk: 1) { task -> (read: Result<(Part, InputFileInfo, [String]), Error>?, digest: String) in
             let k = task / 2
             if task % 2 == 1 {
-                guard case .success(let bytes) = contents[k] else { return }
-                let digest = SHA256.hex(bytes)
-                digests.update { $0[k] = digest }
-                return
+                guard case .success(let bytes) = contents[k] else { return (nil, "") }
+                return (nil, SHA256.hex(bytes))
             }
-            let result = Result { try Self.read(files[k], bytes: try contents[k].get(), inputCRS: crs, fieldNames: fieldNames) }
-            slots.update { $0[k] = result }
-            progress?.advance()
+            defer { progress?.advance() }
+            return (Result { try Self.read(files[k], bytes: try contents[k].get(), inputCRS: crs, fieldNames: fieldNames) }, "")
         }
+        let slots = stride(from: 0, to: done.count, by: 2).map { done[$0].read }
+        let hashes = stride(from: 1, to: done.count, by: 2).map { done[$0].digest }
         var input = AnalysisInput(villages: [], sectors: [])
         var infos: [InputFileInfo] = []
         var warnings: [String] = []
-        let hashes = digests.value
         var centres: [VillageCentre]?
-        for case let result? in slots.value {
+        for case let result? in slots {
             var (part, info, w) = try result.get()
             info.sha256 = hashes[infos.count]
             switch info.role {

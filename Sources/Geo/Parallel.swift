@@ -22,7 +22,11 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
     return try withoutActuallyEscaping(body) { body in
         let work = SharedWork(count: count, chunk: chunk, progress: progress, body: body)
         defer { work.release() }
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in work.drain() }
+        // The caller drains too; whatever the workers have not started when it is done (they may be
+        // busy with an enclosing map) is withdrawn.
+        let tickets = WorkerPool.shared.post(threads - 1) { work.drain() }
+        work.drain()
+        WorkerPool.shared.finish(tickets)
         return try work.results()
     }
 }
@@ -137,5 +141,105 @@ public final class Locked<Value>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         body(&stored)
+    }
+}
+
+/// Starts the threads `parallelMap` runs on beside its caller, `count` of them, each with its
+/// own allocator arena when `limitAllocatorArenas` left room for them (call that first, before
+/// any other thread allocates): every stage of a run then allocates and frees on the same
+/// threads and arenas. Without it the threads are started when a map first needs them.
+public func startWorkers(_ count: Int = defaultJobs - 1) {
+    WorkerPool.shared.ensure(count)
+}
+
+/// The threads `parallelMap` runs on beside its caller, kept for the whole process.
+///
+/// A pool of its own rather than the system's: the system's pool starts and retires threads as
+/// it sees fit, and glibc gives each new thread an arena by turns once the limit is reached, so
+/// two busy threads could share one (and wait for each other on every allocation), while
+/// the memory a retired thread freed stayed in an arena nobody used any more.
+///
+/// `@unchecked Sendable`: `queued`, `started` and each ticket's state change only under `condition`.
+final class WorkerPool: @unchecked Sendable {
+    static let shared = WorkerPool()
+
+    /// One drain of one map, taken by the first free worker.
+    final class Ticket: @unchecked Sendable {
+        fileprivate var job: (() -> Void)?
+        fileprivate var running = false
+        init(_ job: @escaping () -> Void) { self.job = job }
+    }
+
+    private let condition = NSCondition()
+    private var queued: [Ticket] = []
+    private var started = 0, ready = 0
+
+    /// At least `count` workers running, each having taken its arena before this returns.
+    func ensure(_ count: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        while started < count {
+            started += 1
+            let thread = Thread { [self] in
+                // The first allocation binds the thread to an arena: a new one while there is room.
+                free(malloc(64))
+                condition.lock()
+                ready += 1
+                condition.broadcast()
+                condition.unlock()
+                work()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+            while ready < started { condition.wait() }
+        }
+    }
+
+    /// `count` tickets that each run `job` once, queued for the workers.
+    func post(_ count: Int, _ job: @escaping () -> Void) -> [Ticket] {
+        guard count > 0 else { return [] }
+        ensure(count)
+        let tickets = (0..<count).map { _ in Ticket(job) }
+        condition.lock()
+        queued += tickets
+        condition.broadcast()
+        condition.unlock()
+        return tickets
+    }
+
+    /// Withdraws the tickets no worker has taken and waits until the taken ones have run.
+    func finish(_ tickets: [Ticket]) {
+        guard !tickets.isEmpty else { return }
+        condition.lock()
+        defer { condition.unlock() }
+        queued.removeAll { q in tickets.contains { $0 === q } }
+        for t in tickets where !t.running { t.job = nil }
+        while tickets.contains(where: { $0.running || $0.job != nil }) { condition.wait() }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while queued.isEmpty { condition.wait() }
+            let ticket = queued.removeFirst()
+            ticket.running = true
+            condition.unlock()
+            run(ticket)
+            condition.lock()
+            ticket.job = nil
+            ticket.running = false
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Runs the ticket's job; the reference taken to it is let go on return, before the ticket
+    /// says it has run (the map's closures must not outlive the map).
+    @inline(never)
+    private func run(_ ticket: Ticket) {
+        condition.lock()
+        let job = ticket.job
+        condition.unlock()
+        job?()
     }
 }

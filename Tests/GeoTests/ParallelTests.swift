@@ -12,6 +12,34 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(b, 42)
     }
 
+    func testMapsRunOnTheSameWorkersAndNestWithoutWaitingForEachOther() throws {
+        // Which threads ran a map: the caller and the pool's workers, the same ones every time.
+        func threads(_ jobs: Int) throws -> Set<UInt> {
+            let seen = Locked(Set<UInt>())
+            _ = try parallelMap(64, jobs: jobs, chunk: 1) { i -> Int in
+                usleep(2_000)
+                seen.update { $0.insert(UInt(pthread_self())) }
+                return i
+            }
+            return seen.value
+        }
+        let first = try threads(3), second = try threads(3)
+        XCTAssertGreaterThan(first.count, 1)
+        XCTAssertLessThanOrEqual(first.union(second).count, 3)
+        // A map inside a map: the inner one is drained by whoever is free, callers included, in order.
+        let nested = try parallelMap(8, jobs: 2, chunk: 1) { i in
+            try parallelMap(50, jobs: 2, chunk: 3) { j in i * 100 + j }.reduce(0, +)
+        }
+        XCTAssertEqual(nested, (0..<8).map { i in (0..<50).map { j in i * 100 + j }.reduce(0, +) })
+        // The first error (lowest index) comes back, and the workers go on serving maps after it.
+        struct Failure: Error, Equatable { var index: Int }
+        XCTAssertThrowsError(try parallelMap(100, jobs: 3, chunk: 2) { i -> Int in
+            if i % 30 == 29 { throw Failure(index: i) }
+            return i
+        }) { XCTAssertEqual($0 as? Failure, Failure(index: 29)) }
+        XCTAssertEqual(try parallelMap(10, jobs: 3, chunk: 1) { $0 }, Array(0..<10))
+    }
+
     func testTheAllocatorTakesTheArenaLimit() {
         // glibc's mallopt(M_ARENA_MAX, n) returns 1 when it takes the value.
         XCTAssertTrue(limitAllocatorArenas(2))
