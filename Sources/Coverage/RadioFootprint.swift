@@ -212,8 +212,9 @@ public struct SectorModel: Sendable {
         }
         // Which footprints hold which: cell by cell, since all share the corners.
         let prints = columns.map(PolarTrace.print)
+        let cells = columns.map { PolarTrace.cells($0, periodic: omni) }
         let heldBy = models.indices.map { i in
-            models.indices.filter { j in j != i && PolarTrace.holds(columns[j], columns[i]) }.map { prints[$0] }
+            models.indices.filter { j in j != i && PolarTrace.holds(cells[j], cells[i]) }.map { prints[$0] }
         }
         return models.indices.map { i in
             // Corners at the site all map to it: one of each run is kept.
@@ -388,6 +389,38 @@ struct RadialWalk {
 enum PolarTrace {
     struct Vertex: Hashable { var u: Int; var v: Double }
 
+    /// Where the stretches of the two columns beside boundary `u` meet on it: when the columns
+    /// have as many stretches there and each overlaps its counterpart and no other, each pair is
+    /// joined at the means of its ends (the outline goes straight from one radial's end to the
+    /// next instead of stepping at the boundary between them); nil elsewhere (the edges of a
+    /// sector, a stretch that starts, ends, splits or merges there), where each cell keeps its
+    /// own ends. The means of disjoint pairs stay disjoint.
+    static func joint(_ columns: [[(Double, Double)]], periodic: Bool, at u: Int) -> [(Double, Double)]? {
+        let n = columns.count
+        guard periodic || (u > 0 && u < n) else { return nil }
+        let left = columns[(u + n - 1) % n], right = columns[u % n]
+        guard !left.isEmpty, left.count == right.count else { return nil }
+        func overlap(_ a: (Double, Double), _ b: (Double, Double)) -> Bool { a.0 < b.1 && b.0 < a.1 }
+        for i in left.indices {
+            guard overlap(left[i], right[i]) else { return nil }
+            if i + 1 < left.count, overlap(left[i], right[i + 1]) || overlap(right[i], left[i + 1]) { return nil }
+        }
+        return zip(left, right).map { l, r in ((l.0 + r.0) / 2, (l.1 + r.1) / 2) }
+    }
+
+    /// Each stretch of each column as its cell: its near and far ends on the column's first
+    /// boundary, then on its second (the joined ends where `joint` joins them).
+    static func cells(_ columns: [[(Double, Double)]], periodic: Bool) -> [[(Double, Double, Double, Double)]] {
+        let n = columns.count
+        let joints = (0...n).map { joint(columns, periodic: periodic, at: $0) }
+        return columns.indices.map { j in
+            columns[j].enumerated().map { i, stretch in
+                let (a, b) = stretch, l = joints[j]?[i], r = joints[j + 1]?[i]
+                return (l?.0 ?? a, l?.1 ?? b, r?.0 ?? a, r?.1 ?? b)
+            }
+        }
+    }
+
     /// The boundary of the covered cells as directed segments (inside on the left), in the order
     /// the columns and then the column boundaries give them.
     static func segments(columns: [[(Double, Double)]], periodic: Bool) -> [(from: Vertex, to: Vertex)] {
@@ -398,14 +431,15 @@ enum PolarTrace {
             if a == b { return }
             added.append((a, b))
         }
-        for (j, column) in columns.enumerated() {
-            for (a, b) in column {
-                add(Vertex(u: key(j), v: a), Vertex(u: key(j + 1), v: a))
-                add(Vertex(u: key(j + 1), v: b), Vertex(u: key(j), v: b))
+        for (j, column) in cells(columns, periodic: periodic).enumerated() {
+            for (a0, b0, a1, b1) in column {
+                add(Vertex(u: key(j), v: a0), Vertex(u: key(j + 1), v: a1))
+                add(Vertex(u: key(j + 1), v: b1), Vertex(u: key(j), v: b0))
             }
         }
-        // Boundary segments along each column boundary: what one side covers and the other does not.
-        for u in 0..<(periodic ? n : n + 1) {
+        // Boundary segments along each column boundary where the cells are not joined: what one
+        // side covers and the other does not.
+        for u in 0..<(periodic ? n : n + 1) where joint(columns, periodic: periodic, at: u) == nil {
             let left = u > 0 ? columns[u - 1] : (periodic ? columns[n - 1] : [])
             let right = u < n ? columns[u] : []
             for (lo, hi) in difference(right, left) { add(Vertex(u: key(u), v: hi), Vertex(u: key(u), v: lo)) }
@@ -472,19 +506,25 @@ enum PolarTrace {
             if periodic { if d > n / 2 { d -= n } else if d < -n / 2 { d += n } }
             return Double(d.signum())
         }
-        let inU = du(from, at), inV = (at.v - from.v).sign == .minus ? -1.0 : (at.v == from.v ? 0 : 1)
+        // A segment across a column goes round the site (whatever its ends' distances, which
+        // differ where cells are joined); one along a boundary goes out or in.
+        func dv(_ a: Vertex, _ b: Vertex) -> Double { du(a, b) != 0 || b.v == a.v ? 0 : (b.v < a.v ? -1 : 1) }
+        let inU = du(from, at), inV = dv(from, at)
         return options.max { a, b in
             func turn(_ o: Vertex) -> Double {
-                let ou = du(at, o), ov = (o.v - at.v).sign == .minus ? -1.0 : (o.v == at.v ? 0 : 1)
+                let ou = du(at, o), ov = dv(at, o)
                 return inU * ov - inV * ou  // > 0 left, 0 straight, < 0 right
             }
             return turn(a) < turn(b)
         }!
     }
 
-    /// Whether every column's stretches in `outer` cover that column's stretches in `inner`.
-    static func holds(_ outer: [[(Double, Double)]], _ inner: [[(Double, Double)]]) -> Bool {
-        zip(outer, inner).allSatisfy { o, i in difference(i, o).isEmpty }
+    /// Whether every cell of `inner` (from `cells`) lies in a cell of `outer` of its column: its
+    /// ends on both of the column's boundaries within that cell's (a cell is convex).
+    static func holds(_ outer: [[(Double, Double, Double, Double)]], _ inner: [[(Double, Double, Double, Double)]]) -> Bool {
+        zip(outer, inner).allSatisfy { o, i in
+            i.allSatisfy { c in o.contains { d in d.0 <= c.0 && c.1 <= d.1 && d.2 <= c.2 && c.3 <= d.3 } }
+        }
     }
 
     /// A fingerprint of the columns' stretches.

@@ -81,12 +81,14 @@ extension AtomicFile {
     /// files being renamed into place is finished first, so the folder holds the old set or the
     /// new one. Call it first thing in `main`: the signals are blocked in this thread and every
     /// thread started later, and one thread waits for them. Signals the process was started with
-    /// ignored stay ignored (the kernel discards them).
-    public static func removeStagedFilesOnInterrupt() {
+    /// ignored stay ignored (the kernel discards them). `beforeWatching` runs once the signals are
+    /// blocked and before the waiting thread starts (threads it starts inherit the blocked signals).
+    public static func removeStagedFilesOnInterrupt(beforeWatching: () -> Void = {}) {
         var signals = sigset_t()
         sigemptyset(&signals)
         for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, sig) }
         pthread_sigmask(SIG_BLOCK, &signals, nil)
+        beforeWatching()
         let watched = signals
         let watcher = Thread {
             var set = watched

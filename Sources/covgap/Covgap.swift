@@ -27,11 +27,11 @@ struct Covgap: ParsableCommand {
     /// Parses and runs, mapping every failure to docs/model.md §5's exit codes (ArgumentParser's usage
     /// errors become 2 instead of 64).
     static func main() {
-        // An allocator arena for each thread that computes (this one and the workers, one per
-        // core) and one for the interrupt watcher; the workers inherit the blocked signals.
-        limitAllocatorArenas(defaultJobs + 1)
-        AtomicFile.removeStagedFilesOnInterrupt()
-        startWorkers()
+        // An allocator arena for each thread that computes, this one and the workers (one per
+        // core): the workers take theirs before any other thread starts, and inherit the
+        // blocked signals.
+        limitAllocatorArenas()
+        AtomicFile.removeStagedFilesOnInterrupt(beforeWatching: { startWorkers() })
         do {
             var command = try parseAsRoot()
             try command.run()

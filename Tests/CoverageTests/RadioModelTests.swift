@@ -271,7 +271,7 @@ final class RadioModelTests: XCTestCase, UTMFrame {
                 corners += 1
             }
         }
-        XCTAssertGreaterThan(corners, 500)
+        XCTAssertGreaterThan(corners, 400)
         XCTAssertLessThan(worst, 0.1)
     }
 }
