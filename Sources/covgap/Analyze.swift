@@ -82,7 +82,11 @@ struct Analyze: ParsableCommand {
 
         let printer = quiet ? nil : ProgressPrinter()
         let progress = printer?.meter()
-        var loaded = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats).load(progress: progress)
+        let inputSet = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats)
+        // The terrain is read beside the other inputs; its failure counts where the radio model is
+        // applied below, as if it had been read there.
+        var (loaded, terrain) = try sideBySide({ try inputSet.load(progress: progress) },
+                                               { Result { try radio.terrain(bundled: inputs.usesBundledData ? try BundledData.locate() : nil) } })
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
         // The bundled data's folder, found once (after its files were read, so a missing one fails there first).
@@ -91,7 +95,7 @@ struct Analyze: ParsableCommand {
         loaded.files += measured.files
         let (input, scenarioParameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
         // The radio model (and its terrain) is part of what a previous run must have shared to be reused.
-        let parameters = try radio.parameters(scenarioParameters, bundled: bundled)
+        let parameters = radio.parameters(scenarioParameters, terrain: try terrain.get())
         let readTime = lap()
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
         let workingCRS = analysis.workingCRS()

@@ -48,7 +48,13 @@ struct RadioOptions: ParsableArguments {
     /// - Parameter bundled: the bundled data's folder when the run reads it: its `dem.tif` is the
     ///   terrain unless `--dem` names another or `--propagation fixed` asks for flat wedges.
     func parameters(_ base: AnalysisParameters, bundled: String? = nil) throws -> AnalysisParameters {
-        var p = base
+        parameters(base, terrain: try terrain(bundled: bundled))
+    }
+
+    /// The propagation mode and, for one that needs it, the DEM read and its file fingerprinted
+    /// (what `parameters(_:terrain:)` applies): the slow part, which a run can do beside reading
+    /// its other inputs.
+    func terrain(bundled: String? = nil) throws -> Terrain {
         var dem = dem.map { (path: $0, display: $0) }
         var mode = mode
         if dem == nil, propagation != .fixed, let bundled, FileManager.default.fileExists(atPath: "\(bundled)/\(BundledData.demFile)") {
@@ -58,16 +64,27 @@ struct RadioOptions: ParsableArguments {
         if (mode == .terrain || mode == .los) && dem == nil {
             throw ValidationError("--propagation \(mode.rawValue) needs --dem FILE (a terrain raster)")
         }
-        p.radio.mode = mode
+        guard let dem, mode != .fixed else { return Terrain(mode: mode) }
+        // The grid is read while the file is fingerprinted: the file named (for a VRT, the VRT
+        // itself); nil for GDAL's virtual paths (/vsizip/…).
+        let (raster, sha256) = try sideBySide({ try Raster(contentsOf: dem.path, named: dem.display) },
+                                              { SHA256.hex(ofFileAt: dem.path) })
+        return Terrain(mode: mode, dem: raster, sha256: sha256)
+    }
+
+    struct Terrain {
+        var mode: PropagationMode
+        var dem: Raster?
+        var sha256: String?
+    }
+
+    func parameters(_ base: AnalysisParameters, terrain: Terrain) -> AnalysisParameters {
+        var p = base
+        p.radio.mode = terrain.mode
         p.radio.environment = environment
         p.radio.rxHeight = rxHeight
         p.radio.threshold = [.g2: threshold2G, .g3: threshold3G, .g4: threshold4G, .g5: threshold5G]
-        if let dem, mode != .fixed {
-            // The grid is read while the file is fingerprinted: the file named (for a VRT, the VRT
-            // itself); nil for GDAL's virtual paths (/vsizip/…).
-            (p.radio.dem, p.radio.demSHA256) = try sideBySide({ try Raster(contentsOf: dem.path, named: dem.display) },
-                                                              { SHA256.hex(ofFileAt: dem.path) })
-        }
+        if let dem = terrain.dem { (p.radio.dem, p.radio.demSHA256) = (dem, terrain.sha256) }
         return p
     }
 }
