@@ -7,6 +7,8 @@ import Geo
 public struct RadioFootprint: Sendable {
     /// The boundary of the covered cells: loops of (column edge, distance) vertices.
     let loops: [[PolarTrace.Vertex]]
+    /// Per loop, whether it may pass a vertex twice (`PolarTrace.traced`).
+    let meets: [Bool]
     /// The site and the column edges at `SectorModel.rayDistance`, lon/lat; whether the columns go
     /// all round. A corner at distance v lies v / rayDistance of the way to its edge's point, so
     /// every sector of one antenna direction puts a corner (column edge, distance) at the same point.
@@ -40,7 +42,7 @@ public struct RadioFootprint: Sendable {
     }
 
     private func polygons(site: Coordinate, edges: [Coordinate]) -> [[[Coordinate]]] {
-        PolarTrace.polygons(loops) { u, v in
+        PolarTrace.polygons(loops, meets: meets) { u, v in
             if v <= 0 { return site }
             let e = edges[periodic ? u % edges.count : u], t = v / SectorModel.rayDistance
             return Coordinate(site.x + t * (e.x - site.x), site.y + t * (e.y - site.y))
@@ -218,10 +220,12 @@ public struct SectorModel: Sendable {
         }
         return models.indices.map { i in
             // Corners at the site all map to it: one of each run is kept.
-            let loops = PolarTrace.loops(columns: columns[i], periodic: omni).map { loop in
-                loop.indices.filter { k in loop[k].v > 0 || k == 0 || loop[k - 1].v > 0 }.map { loop[$0] }
+            let traced = PolarTrace.traced(columns: columns[i], periodic: omni)
+            let loops = traced.map { t in
+                let loop = t.vertices
+                return loop.indices.filter { k in loop[k].v > 0 || k == 0 || loop[k - 1].v > 0 }.map { loop[$0] }
             }
-            return RadioFootprint(loops: loops, site: site, edges: fan[0], periodic: omni, cells: prints[i], heldBy: heldBy[i],
+            return RadioFootprint(loops: loops, meets: traced.map(\.meets), site: site, edges: fan[0], periodic: omni, cells: prints[i], heldBy: heldBy[i],
                                   reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
                                   samples: offDEM ? 0 : samples[i])
         }
@@ -450,6 +454,12 @@ enum PolarTrace {
 
     /// Closed loops of (column boundary, distance) vertices.
     static func loops(columns: [[(Double, Double)]], periodic: Bool) -> [[Vertex]] {
+        traced(columns: columns, periodic: periodic).map(\.vertices)
+    }
+
+    /// Closed loops of (column boundary, distance) vertices, each with whether it may pass a
+    /// vertex twice: only through a vertex where two boundaries meet (two segments leave it).
+    static func traced(columns: [[(Double, Double)]], periodic: Bool) -> [(vertices: [Vertex], meets: Bool)] {
         let n = columns.count
         let added = segments(columns: columns, periodic: periodic)
         // The segments ordered by their start vertex, then as they were added; each is walked once.
@@ -469,7 +479,7 @@ enum PolarTrace {
             while end < edges.count && edges[end].from == vertex { end += 1 }
             return lo..<end
         }
-        var loops: [[Vertex]] = []
+        var loops: [(vertices: [Vertex], meets: Bool)] = []
         // Loops start at the start vertices in order: deterministic.
         var group = 0..<0
         while group.upperBound < edges.count {
@@ -477,23 +487,26 @@ enum PolarTrace {
             group = starting(at: s)
             while let firstEdge = group.first(where: { !used[$0] }) {
                 used[firstEdge] = true
-                var loop = [s]
+                var loop = [s], meets = group.count > 1
                 var previous = s, at = edges[firstEdge].to
                 while at != s {
                     loop.append(at)
-                    let options = starting(at: at).filter { !used[$0] }
-                    guard !options.isEmpty else { break }
-                    var chosen = options[0]
-                    if options.count > 1 {
-                        // The first unused segment to the vertex of the sharpest left turn.
-                        let to = leftmost(from: previous, at: at, options: options.map { edges[$0].to }, n: n, periodic: periodic)
-                        chosen = options.first { edges[$0].to == to }!
+                    let leaving = starting(at: at)
+                    guard var chosen = leaving.first(where: { !used[$0] }) else { break }
+                    if leaving.count > 1 {
+                        meets = true
+                        let options = leaving.filter { !used[$0] }
+                        if options.count > 1 {
+                            // The first unused segment to the vertex of the sharpest left turn.
+                            let to = leftmost(from: previous, at: at, options: options.map { edges[$0].to }, n: n, periodic: periodic)
+                            chosen = options.first { edges[$0].to == to }!
+                        }
                     }
                     used[chosen] = true
                     previous = at
                     at = edges[chosen].to
                 }
-                loops.append(loop)
+                loops.append((loop, meets))
             }
         }
         return loops
@@ -554,16 +567,25 @@ enum PolarTrace {
 
     /// Polygons in lon/lat: loops mapped through `point`, split where they touch themselves,
     /// outer rings (counter-clockwise) with the holes (clockwise) inside them.
-    static func polygons(_ loops: [[Vertex]], point: (Int, Double) -> Coordinate) -> [[[Coordinate]]] {
+    /// `meets[i]` false says loop i passes no vertex twice (`traced`).
+    static func polygons(_ loops: [[Vertex]], meets: [Bool]? = nil, point: (Int, Double) -> Coordinate) -> [[[Coordinate]]] {
         var rings: [[Coordinate]] = []
-        for loop in loops {
+        for (i, loop) in loops.enumerated() {
             var mapped: [Coordinate] = []
+            mapped.reserveCapacity(loop.count)
+            var atSite = 0
             for vertex in loop {
                 let c = point(vertex.u, vertex.v)
+                if vertex.v <= 0 { atSite += 1 }
                 if mapped.last != c { mapped.append(c) }
             }
             while mapped.count > 1 && mapped.first == mapped.last { mapped.removeLast() }
-            rings.append(contentsOf: splitAtRepeats(mapped))
+            // Every vertex at distance 0 is the site: a loop through it twice touches itself too.
+            if meets?[i] == false && atSite <= 1 {
+                if mapped.count >= 3 { rings.append(mapped) }
+            } else {
+                rings.append(contentsOf: splitAtRepeats(mapped))
+            }
         }
         var outers: [[Coordinate]] = [], holes: [[Coordinate]] = []
         for r in rings where r.count >= 3 {

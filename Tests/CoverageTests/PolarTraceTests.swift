@@ -24,6 +24,10 @@ final class PolarTraceTests: XCTestCase {
                 XCTAssertEqual(fast.map { $0.map { [Double($0.u), $0.v] } }, plain.map { $0.map { [Double($0.u), $0.v] } },
                                "trial \(trial), periodic \(periodic): \(columns)")
                 if plain.contains(where: { Set($0.map { "\($0.u) \($0.v)" }).count < $0.count }) { corners += 1 }
+                // A loop said to meet no other boundary passes each vertex once (its ring needs no split).
+                for t in PolarTrace.traced(columns: columns, periodic: periodic) where !t.meets {
+                    XCTAssertEqual(Set(t.vertices).count, t.vertices.count, "trial \(trial): \(columns)")
+                }
             }
         }
         // Loops through a vertex twice (cells touching at a corner) were met and took the left turn.
