@@ -85,11 +85,13 @@ struct Analyze: ParsableCommand {
         let inputSet = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats)
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
-        var (loaded, terrain) = try sideBySide({ try inputSet.load(progress: progress) },
-                                               { Result { try radio.terrain(bundled: inputs.usesBundledData ? try BundledData.locate() : nil) } })
+        let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress) },
+                                             { Result { try radio.terrain(bundled: inputs.usesBundledData ? try BundledData.locate() : nil) } })
+        var loaded = read
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
-        // The bundled data's folder, found once (after its files were read, so a missing one fails there first).
+        // The bundled data's folder, found after its files were read, so a missing one fails there first
+        // (the terrain's lane looked for it too, and keeps its failure for later).
         let bundled = inputs.usesBundledData ? try BundledData.locate() : nil
         let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS, bundled: bundled)
         loaded.files += measured.files

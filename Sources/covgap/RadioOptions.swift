@@ -72,6 +72,7 @@ struct RadioOptions: ParsableArguments {
         return Terrain(mode: mode, dem: raster, sha256: sha256)
     }
 
+    /// The propagation mode a run uses, and its DEM (with the file's SHA-256) when the mode reads one.
     struct Terrain {
         var mode: PropagationMode
         var dem: Raster?
