@@ -173,6 +173,8 @@ final class WorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var queued: [Ticket] = []
     private var started = 0, ready = 0
+    /// The workers' threads (`pthread_self`), as they started.
+    private(set) var threads: [UInt] = []
 
     /// At least `count` workers running, each having taken its arena before this returns.
     func ensure(_ count: Int) {
@@ -185,6 +187,7 @@ final class WorkerPool: @unchecked Sendable {
                 free(malloc(64))
                 condition.lock()
                 ready += 1
+                threads.append(UInt(pthread_self()))
                 condition.broadcast()
                 condition.unlock()
                 work()
