@@ -390,11 +390,10 @@ public struct ProjectedFootprint: Sendable {
         // GEOS's overlays need a valid polygon, so such a footprint is repaired (its area is unchanged).
         let repair: Bool
         if let known = needsRepair.value { repair = known } else {
-            repair = try g.invalidity() != nil
+            repair = try !g.isValid
             needsRepair.update { $0 = repair }
         }
-        guard repair else { return g }
-        return try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
+        return repair ? try g.madeValidMultiPolygon() : g
     }
 
     /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
@@ -443,7 +442,7 @@ public struct VillageOverlay: @unchecked Sendable {
     func polygon(of shape: Shape, label: String, warnings: inout [String]) throws -> (Geometry, repaired: Bool) {
         let g = try Geometry(try projection().transform(shape))
         guard let (reason, location) = try g.invalidity() else { return (g, false) }
-        let parts = try Geometry.collection(.multiPolygon, try g.makeValid().polygons())
+        let parts = try g.madeValidMultiPolygon()
         let result = try parts.memberCount == 1 ? try parts.member(0) : parts
         // GEOS names the place in the working CRS; the user's file is in lon/lat.
         let place = try location.map { c -> String in

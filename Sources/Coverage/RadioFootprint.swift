@@ -214,13 +214,13 @@ public struct SectorModel: Sendable {
         }
         // Which footprints hold which: cell by cell, since all share the corners.
         let prints = columns.map(PolarTrace.print)
-        let cells = columns.map { PolarTrace.cells($0, periodic: omni) }
+        let cells = columns.map { PolarTrace.Cells($0, periodic: omni) }
         let heldBy = models.indices.map { i in
             models.indices.filter { j in j != i && PolarTrace.holds(cells[j], cells[i]) }.map { prints[$0] }
         }
         return models.indices.map { i in
             // Corners at the site all map to it: one of each run is kept.
-            let traced = PolarTrace.traced(columns: columns[i], periodic: omni)
+            let traced = PolarTrace.traced(cells[i])
             let loops = traced.map { t in
                 let loop = t.vertices
                 return loop.indices.filter { k in loop[k].v > 0 || k == 0 || loop[k - 1].v > 0 }.map { loop[$0] }
@@ -412,15 +412,26 @@ enum PolarTrace {
         return zip(left, right).map { l, r in ((l.0 + r.0) / 2, (l.1 + r.1) / 2) }
     }
 
-    /// Each stretch of each column as its cell: its near and far ends on the column's first
-    /// boundary, then on its second (the joined ends where `joint` joins them).
-    static func cells(_ columns: [[(Double, Double)]], periodic: Bool) -> [[(Double, Double, Double, Double)]] {
-        let n = columns.count
-        let joints = (0...n).map { joint(columns, periodic: periodic, at: $0) }
-        return columns.indices.map { j in
-            columns[j].enumerated().map { i, stretch in
-                let (a, b) = stretch, l = joints[j]?[i], r = joints[j + 1]?[i]
-                return (l?.0 ?? a, l?.1 ?? b, r?.0 ?? a, r?.1 ?? b)
+    /// A footprint's covered cells: its columns' stretches, which column boundaries join them
+    /// (`joint`), and each stretch's near and far ends on its column's first boundary, then on its
+    /// second (the joined ends where a joint joins them). Made once, for holding and for tracing.
+    struct Cells {
+        let columns: [[(Double, Double)]]
+        let periodic: Bool
+        /// Per column boundary (0...n), its joint, nil where the cells keep their own ends.
+        let joints: [[(Double, Double)]?]
+        let ends: [[(Double, Double, Double, Double)]]
+
+        init(_ columns: [[(Double, Double)]], periodic: Bool) {
+            self.columns = columns
+            self.periodic = periodic
+            let joints = (0...columns.count).map { joint(columns, periodic: periodic, at: $0) }
+            self.joints = joints
+            ends = columns.indices.map { j in
+                columns[j].enumerated().map { i, stretch in
+                    let (a, b) = stretch, l = joints[j]?[i], r = joints[j + 1]?[i]
+                    return (l?.0 ?? a, l?.1 ?? b, r?.0 ?? a, r?.1 ?? b)
+                }
             }
         }
     }
@@ -428,14 +439,18 @@ enum PolarTrace {
     /// The boundary of the covered cells as directed segments (inside on the left), in the order
     /// the columns and then the column boundaries give them.
     static func segments(columns: [[(Double, Double)]], periodic: Bool) -> [(from: Vertex, to: Vertex)] {
-        let n = columns.count
+        segments(Cells(columns, periodic: periodic))
+    }
+
+    static func segments(_ cells: Cells) -> [(from: Vertex, to: Vertex)] {
+        let columns = cells.columns, periodic = cells.periodic, n = columns.count
         var added: [(from: Vertex, to: Vertex)] = []
         func key(_ u: Int) -> Int { periodic ? u % n : u }
         func add(_ a: Vertex, _ b: Vertex) {
             if a == b { return }
             added.append((a, b))
         }
-        for (j, column) in cells(columns, periodic: periodic).enumerated() {
+        for (j, column) in cells.ends.enumerated() {
             for (a0, b0, a1, b1) in column {
                 add(Vertex(u: key(j), v: a0), Vertex(u: key(j + 1), v: a1))
                 add(Vertex(u: key(j + 1), v: b1), Vertex(u: key(j), v: b0))
@@ -443,7 +458,7 @@ enum PolarTrace {
         }
         // Boundary segments along each column boundary where the cells are not joined: what one
         // side covers and the other does not.
-        for u in 0..<(periodic ? n : n + 1) where joint(columns, periodic: periodic, at: u) == nil {
+        for u in 0..<(periodic ? n : n + 1) where cells.joints[u] == nil {
             let left = u > 0 ? columns[u - 1] : (periodic ? columns[n - 1] : [])
             let right = u < n ? columns[u] : []
             for (lo, hi) in difference(right, left) { add(Vertex(u: key(u), v: hi), Vertex(u: key(u), v: lo)) }
@@ -460,8 +475,12 @@ enum PolarTrace {
     /// Closed loops of (column boundary, distance) vertices, each with whether it may pass a
     /// vertex twice: only through a vertex where two boundaries meet (two segments leave it).
     static func traced(columns: [[(Double, Double)]], periodic: Bool) -> [(vertices: [Vertex], meets: Bool)] {
-        let n = columns.count
-        let added = segments(columns: columns, periodic: periodic)
+        traced(Cells(columns, periodic: periodic))
+    }
+
+    static func traced(_ cells: Cells) -> [(vertices: [Vertex], meets: Bool)] {
+        let n = cells.columns.count, periodic = cells.periodic
+        let added = segments(cells)
         // The segments ordered by their start vertex, then as they were added; each is walked once.
         let edges = added.indices.sorted { i, j in
             let a = added[i].from, b = added[j].from
@@ -532,10 +551,10 @@ enum PolarTrace {
         }!
     }
 
-    /// Whether every cell of `inner` (from `cells`) lies in a cell of `outer` of its column: its
-    /// ends on both of the column's boundaries within that cell's (a cell is convex).
-    static func holds(_ outer: [[(Double, Double, Double, Double)]], _ inner: [[(Double, Double, Double, Double)]]) -> Bool {
-        zip(outer, inner).allSatisfy { o, i in
+    /// Whether every cell of `inner` lies in a cell of `outer` of its column: its ends on both of
+    /// the column's boundaries within that cell's (a cell is convex).
+    static func holds(_ outer: Cells, _ inner: Cells) -> Bool {
+        zip(outer.ends, inner.ends).allSatisfy { o, i in
             i.allSatisfy { c in o.contains { d in d.0 <= c.0 && c.1 <= d.1 && d.2 <= c.2 && c.3 <= d.3 } }
         }
     }

@@ -111,7 +111,7 @@ struct SitePlanner {
             // two that nearly touch can cross, and such a piece is repaired before any overlay.
             let pieces = try exact.villages[k].gaps.flatMap { gap -> [Geometry] in
                 let g = try Geometry(try proj.transform(gap.shape))
-                return try g.invalidity() == nil ? [g] : try g.makeValid().polygons()
+                return try g.isValid ? [g] : try g.makeValid().polygons()
             }.map(Piece.init).filter { $0.area > 0 }
             if !pieces.isEmpty { out.append(Target(index: i, area: result.villages[i].areaM2, pieces: pieces)) }
         }

@@ -364,6 +364,12 @@ public final class Geometry: @unchecked Sendable {
         return try .own(GEOSMakeValidWithParams_r(ctx.handle, pointer, params), "make-valid")
     }
 
+    /// A polygonal geometry made valid as one multipolygon: the polygons of `makeValid()` (the
+    /// same area; collapsed parts dropped).
+    public func madeValidMultiPolygon() throws -> Geometry {
+        try .collection(.multiPolygon, try makeValid().polygons())
+    }
+
     // MARK: Overlay
 
     public func intersection(_ other: Geometry) throws -> Geometry {

@@ -83,16 +83,17 @@ struct Analyze: ParsableCommand {
         let printer = quiet ? nil : ProgressPrinter()
         let progress = printer?.meter()
         let inputSet = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats)
+        // The bundled data's folder, looked for once; a missing one fails after its files were
+        // read, so that a missing file fails there first.
+        let bundledFolder = Result { inputs.usesBundledData ? try BundledData.locate() : nil }
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
         let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress) },
-                                             { Result { try radio.terrain(bundled: inputs.usesBundledData ? try BundledData.locate() : nil) } })
+                                             { Result { try radio.terrain(bundled: try bundledFolder.get()) } })
         var loaded = read
         let (targets, targetsFile) = try targetOptions.planTargets()
         if let targetsFile { loaded.files.append(targetsFile) }
-        // The bundled data's folder, found after its files were read, so a missing one fails there first
-        // (the terrain's lane looked for it too, and keeps its failure for later).
-        let bundled = inputs.usesBundledData ? try BundledData.locate() : nil
+        let bundled = try bundledFolder.get()
         let measured = try targetOptions.loadMeasurements(inputCRS: model.inputCRS, bundled: bundled)
         loaded.files += measured.files
         let (input, scenarioParameters) = try scenario.apply(to: loaded.input, parameters: model.parameters)
