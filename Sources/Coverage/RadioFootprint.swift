@@ -137,12 +137,15 @@ public struct SectorModel: Sendable {
                 groups.append([i])
             }
         }
-        let made = try parallelMap(groups.count, jobs: jobs, chunk: 4) { g in
-            try footprints(groups[g].map { models[$0] }, parameters: parameters)
+        // Walked site by site along a Hilbert curve, so that neighbouring sites' walks (on both
+        // cores) find the DEM's cells still cached; each footprint is the same in any order.
+        let order = HilbertOrder.order(groups.map { models[$0[0]].sector.location })
+        let made = try parallelMap(order.count, jobs: jobs, chunk: 4) { k in
+            try footprints(groups[order[k]].map { models[$0] }, parameters: parameters)
         }
         var out = [RadioFootprint?](repeating: nil, count: sectors.count)
-        for (group, footprints) in zip(groups, made) {
-            for (i, f) in zip(group, footprints) { out[i] = f }
+        for (k, footprints) in made.enumerated() {
+            for (i, f) in zip(groups[order[k]], footprints) { out[i] = f }
         }
         return out.map { $0! }
     }
