@@ -330,6 +330,8 @@ public struct ProjectedFootprint: Sendable {
     let window: ConvexWindow
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
+    /// A model footprint's convex hull, and a convex polygon it holds (when it has one).
+    let hull: ConvexWindow?, inner: ConvexWindow?
     let radius: Double
     /// Footprints with the same antenna key and a smaller radius lie inside this one (flat wedges only).
     let antenna: AntennaKey
@@ -349,6 +351,8 @@ public struct ProjectedFootprint: Sendable {
         convex = sector.isOmnidirectional || sector.beamwidth <= 180
         self.radius = radius
         antenna = AntennaKey(sector)
+        hull = nil
+        inner = nil
         parts = nil
         cells = nil
         heldBy = []
@@ -356,9 +360,14 @@ public struct ProjectedFootprint: Sendable {
 
     /// A propagation-model footprint: polygons in the working CRS, never treated as convex or
     /// nested by radius; held by the footprints of the same antenna that `footprint.heldBy` names.
-    public init(_ sector: Sector, polygons: [[[Coordinate]]], of footprint: RadioFootprint) {
+    /// `inner`, a closed ring the polygons hold, decides which polygons it holds when it is convex;
+    /// the convex hull of the outer rings decides which it misses.
+    public init(_ sector: Sector, polygons: [[[Coordinate]]], inner: [Coordinate]?, of footprint: RadioFootprint) {
         // The window only gives the bounds: the outer rings' vertices, one after another.
-        window = ConvexWindow(ring: polygons.flatMap { $0[0] })
+        let outer = polygons.flatMap { $0[0] }
+        window = ConvexWindow(ring: outer)
+        hull = ConvexWindow(hullOf: outer)
+        self.inner = inner.flatMap { ConvexWindow(checking: $0) }
         convex = false
         radius = footprint.reach
         antenna = AntennaKey(sector)
@@ -396,11 +405,20 @@ public struct ProjectedFootprint: Sendable {
         return repair ? try g.madeValidMultiPolygon() : g
     }
 
-    /// Whether every one of `points` lies inside or on this footprint (convex footprints only).
-    public func holdsAll(_ points: [Coordinate]) -> Bool { convex && window.holdsAll(points) }
+    /// Whether every one of `points` lies inside or on this footprint, as told by the footprint
+    /// itself when convex, else by the convex polygon it holds (false when it has none).
+    public func holdsAll(_ points: [Coordinate]) -> Bool {
+        convex ? window.holdsAll(points) : inner?.holdsAll(points) ?? false
+    }
 
-    /// Whether an edge of this convex footprint separates it from the polygon through `points`.
-    func separates(_ points: [Coordinate]) -> Bool { convex && window.separates(points) }
+    /// Whether an edge of this footprint (when convex) or of its convex hull separates it from
+    /// the polygon through `points`.
+    func separates(_ points: [Coordinate]) -> Bool {
+        convex ? window.separates(points) : hull?.separates(points) ?? false
+    }
+
+    /// Whether `holdsAll` and `separates` can say anything.
+    var hasWindows: Bool { convex || hull != nil }
 }
 
 /// One antenna direction's model footprint, by its cells: equal keys are equal polygons.
@@ -546,18 +564,23 @@ public struct VillageOverlay: @unchecked Sendable {
         // footprint holding every vertex of the remainder ends it.
         func remainder(after chain: [Int]) throws -> Geometry {
             var rest = v, applied = [AntennaKey: Double](), appliedCells = Set<ModelCells>()
+            var restVertices: [Coordinate]?  // the remainder's, until it changes
             for f in chain {
                 guard let box = try rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
                 if fp.nests, let r = applied[fp.antenna], r >= fp.radius { continue }
                 if fp.isHeld(byAnyOf: appliedCells) { continue }
                 guard fp.bounds.intersects(box) else { continue }
-                // The containment tests are for convex footprints: the others go straight to GEOS.
-                let restVertices = fp.convex ? try villageVertices(rest) : []
-                if fp.bounds.contains(box), fp.holdsAll(restVertices) {
+                // The containment tests need a convex footprint, or a model footprint's hull and
+                // inner fan: the others go straight to GEOS.
+                if restVertices == nil && fp.hasWindows { restVertices = try villageVertices(rest) }
+                let vertices = fp.hasWindows ? restVertices ?? [] : []
+                if fp.bounds.contains(box), fp.holdsAll(vertices) {
                     rest = try Geometry.polygon([])
-                } else if !fp.separates(restVertices) {
+                    restVertices = nil
+                } else if !fp.separates(vertices) {
                     rest = try rest.difference(try fp.geometry())
+                    restVertices = nil
                 }
                 applied[fp.antenna] = max(applied[fp.antenna] ?? 0, fp.radius)
                 if let cells = fp.modelCells { appliedCells.insert(cells) }

@@ -10,7 +10,8 @@ extension ProjectedFootprint {
     /// A lon/lat model footprint in the CRS `crs`.
     static func projecting(_ footprint: RadioFootprint, of sector: Sector, to crs: String) throws -> ProjectedFootprint {
         let p = try Projection.cached(from: "EPSG:4326", to: crs)
-        return ProjectedFootprint(sector, polygons: try footprint.polygons(in: p), of: footprint)
+        let projected = try footprint.projected(in: p)
+        return ProjectedFootprint(sector, polygons: projected.polygons, inner: projected.inner, of: footprint)
     }
 
     /// What the model has to say of a run's footprints (`footprints[i]` is `sectors[i]`'s).
@@ -60,7 +61,7 @@ extension ProjectedFootprint {
             return (ProjectedFootprint(sector, ring: try p.transformed(ring), radius: radius), .polygon([ring]), radius)
         }
         let f = try SectorModel(sector, parameters: parameters).footprint(parameters: parameters)
-        let projected = try f.polygons(in: p)
-        return (ProjectedFootprint(sector, polygons: projected, of: f), f.shape, f.reach)
+        let projected = try f.projected(in: p)
+        return (ProjectedFootprint(sector, polygons: projected.polygons, inner: projected.inner, of: f), f.shape, f.reach)
     }
 }

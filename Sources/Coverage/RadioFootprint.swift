@@ -27,6 +27,9 @@ public struct RadioFootprint: Sendable {
     public var siteOffDEM: Bool
     /// Terrain samples evaluated (radials × samples per radial).
     public var samples: Int = 0
+    /// Metres out to which every direction of the beam is covered from the mast without a break
+    /// (the polygon holds the fan of that radius); 0 when some direction starts uncovered.
+    public var innerReach: Double = 0
 
     /// Polygons (outer ring, then holes), closed rings in lon/lat.
     public var polygons: [[[Coordinate]]] { polygons(site: site, edges: edges) }
@@ -37,8 +40,23 @@ public struct RadioFootprint: Sendable {
     /// projected, and the corners between them lie along the radials as they do in lon/lat (a
     /// few points through PROJ a sector instead of every corner).
     public func polygons(in projection: Projection) throws -> [[[Coordinate]]] {
+        try projected(in: projection).polygons
+    }
+
+    /// The polygons in the CRS of `projection` (see `polygons(in:)`), and a convex ring they hold:
+    /// the fan of corners a centimetre short of `innerReach` on every column edge (with the site,
+    /// for a sector), nil when there is none. Each covered cell is convex and holds the site and
+    /// its own ends at `innerReach` or beyond, so it holds its slice of the fan.
+    public func projected(in projection: Projection) throws -> (polygons: [[[Coordinate]]], inner: [Coordinate]?) {
         let p = try projection.transformed([site] + edges)
-        return polygons(site: p[0], edges: Array(p.dropFirst()))
+        let s = p[0], e = Array(p.dropFirst())
+        let t = (innerReach - 0.01) / SectorModel.rayDistance
+        var inner: [Coordinate]?
+        if innerReach > 1 {
+            let corners = e.map { Coordinate(s.x + t * ($0.x - s.x), s.y + t * ($0.y - s.y)) }
+            inner = periodic ? corners + [corners[0]] : [s] + corners + [s]
+        }
+        return (polygons(site: s, edges: e), inner)
     }
 
     private func polygons(site: Coordinate, edges: [Coordinate]) -> [[[Coordinate]]] {
@@ -230,7 +248,7 @@ public struct SectorModel: Sendable {
             }
             return RadioFootprint(loops: loops, meets: traced.map(\.meets), site: site, edges: fan[0], periodic: omni, cells: prints[i], heldBy: heldBy[i],
                                   reach: reaches[i], noDataSamples: noData[i], siteOffDEM: offDEM && walked.contains(i),
-                                  samples: offDEM ? 0 : samples[i])
+                                  samples: offDEM ? 0 : samples[i], innerReach: cells[i].innerReach)
         }
     }
 
@@ -436,6 +454,17 @@ enum PolarTrace {
                     return (l?.0 ?? a, l?.1 ?? b, r?.0 ?? a, r?.1 ?? b)
                 }
             }
+        }
+
+        /// The distance out to which every column's first cell starts at the site and reaches on
+        /// both its boundaries; 0 when a column has none that starts there.
+        var innerReach: Double {
+            var reach = Double.infinity
+            for column in ends {
+                guard let (a0, b0, a1, b1) = column.first, a0 <= 0, a1 <= 0 else { return 0 }
+                reach = min(reach, b0, b1)
+            }
+            return ends.isEmpty ? 0 : reach
         }
     }
 

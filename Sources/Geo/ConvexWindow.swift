@@ -1,3 +1,5 @@
+import Foundation
+
 /// A closed ring with its orientation and bounds, for the tests that hold when the ring is convex:
 /// whether it holds a set of points, and whether one of its edges separates it from them.
 public struct ConvexWindow: Sendable {
@@ -43,5 +45,47 @@ public struct ConvexWindow: Sendable {
             a = b
         }
         return false
+    }
+}
+
+extension ConvexWindow {
+    /// The convex hull of `points` (Andrew's monotone chain), counter-clockwise and closed; nil
+    /// when the points span no area. Whatever lies within the points' polygons lies within it.
+    public init?(hullOf points: [Coordinate]) {
+        let sorted = points.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+        func cross(_ o: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {
+            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+        }
+        var lower: [Coordinate] = [], upper: [Coordinate] = []
+        for p in sorted {
+            while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+            lower.append(p)
+        }
+        for p in sorted.reversed() {
+            while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+            upper.append(p)
+        }
+        let ring = Array(lower.dropLast()) + Array(upper.dropLast())
+        guard ring.count >= 3 else { return nil }
+        self.init(ring: ring + [ring[0]])
+    }
+
+    /// `ring` (closed) as a window when it is strictly convex: every corner turns the same way,
+    /// none is straight, and the turns go round once; nil otherwise.
+    public init?(checking ring: [Coordinate]) {
+        guard ring.count >= 4, ring.first == ring.last else { return nil }
+        let n = ring.count - 1
+        var sign = 0.0, turned = 0.0
+        for k in 0..<n {
+            let a = ring[(k + n - 1) % n], b = ring[k], c = ring[(k + 1) % n]
+            let (ux, uy, vx, vy) = (b.x - a.x, b.y - a.y, c.x - b.x, c.y - b.y)
+            let cross = ux * vy - uy * vx
+            guard cross != 0, sign == 0 || (cross > 0) == (sign > 0) else { return nil }
+            sign = cross
+            turned += atan2(cross, ux * vx + uy * vy)
+        }
+        // A convex ring turns through 2π; a star that winds twice turns through 4π.
+        guard abs(abs(turned) - 2 * .pi) < 1e-6 else { return nil }
+        self.init(ring: ring)
     }
 }

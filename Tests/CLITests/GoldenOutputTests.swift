@@ -7,10 +7,10 @@ import XCTest
 final class GoldenOutputTests: XCTestCase {
     static let bundled = [
         "report.json": "402106462c1788761b44e30fb2733a5dcfc186a05e86dfde435a8ace98803be7",
-        "report.geojson": "6939380e867fa8774d6cf98b197e8e91e051c12146e2c0680e5e822f68a2e33d",
+        "report.geojson": "2bf3e54ae67ede20092382118ec55a1e41d2e7641f2a7da2e98c53cf1154882f",
         "report.csv": "f67bd5d9621bb5bf4e5a942826e8a73c23af2d9b4fe5793d3d566bba27b5021f",
-        "report.html": "b1c6fca352d6df77d1c21b0104ce3c8293615977a0ba08a7e27fe951e4b88e73",
-        "report.svg": "5c6f8326dd68e822030a0406fcf6f00d89d41910ad991ccaf11744ca69e7102b",
+        "report.html": "55cb1429d9b3bb85588f611a3cc64c0051db7101c227e2ad9deacb62f958536f",
+        "report.svg": "4ecbab14cbaa1a89d112a60d33ee5bfdde89ac2642de30d60abef0c896b426c4",
     ]
 
     /// `covgap synth --villages 300 --seed 7`: its inputs, then the reports of analyzing them.
@@ -41,7 +41,10 @@ final class GoldenOutputTests: XCTestCase {
     // corners on shared chords (to the column edges at 10 km), and the bundled sites were drawn
     // again with them (every bundled report). Neighbouring radials' stretches that match one to one
     // are joined at the means of their ends instead of stepping at the column boundary, and the
-    // bundled sites were drawn again with those footprints (every bundled report).
+    // bundled sites were drawn again with those footprints (every bundled report). The mobile gap
+    // no longer goes through GEOS for a terrain footprint whose hull misses the remainder or whose
+    // inner fan holds it: the same gap polygons, some listed in another order or from another first
+    // vertex (the bundled report.geojson, and the map drawn from it).
 
     /// SHA-256 of each file in `folder`, by `sha256sum` (an independent tool).
     func digests(_ folder: URL, _ names: [String]) throws -> [String: String] {

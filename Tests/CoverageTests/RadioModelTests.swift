@@ -172,7 +172,7 @@ final class RadioModelTests: XCTestCase, UTMFrame {
         XCTAssertTrue(lonLatFootprints[0].heldBy.contains(lonLatFootprints[1].cells), "1800 MHz holds 2600 MHz")
         XCTAssertFalse(lonLatFootprints[1].heldBy.contains(lonLatFootprints[0].cells), "and not the other way round")
         let toUTM = try Projection.cached(from: "EPSG:4326", to: utm)
-        let projected = try zip(sectors, lonLatFootprints).map { s, f in ProjectedFootprint(s, polygons: try f.polygons(in: toUTM), of: f) }
+        let projected = try zip(sectors, lonLatFootprints).map { s, f in ProjectedFootprint(s, polygons: try f.polygons(in: toUTM), inner: nil, of: f) }
         // Layers: bit 0 the 4G class, bit 1 operator V, bit 2 operator M.
         let masks: [UInt64] = [0b011, 0b011, 0b101]
         XCTAssertEqual(VillageOverlay.needed(holders: VillageOverlay.holders(of: [0, 1, 2], in: projected), masks: masks), [false, true, true],
@@ -189,6 +189,71 @@ final class RadioModelTests: XCTestCase, UTMFrame {
         XCTAssertGreaterThan(all.covered[0], 0.05 * all.region)
         XCTAssertLessThan(all.covered[0], 0.999 * all.region, "the village is partly covered")
         for l in 0..<3 { XCTAssertEqual(all.covered[l], kept.covered[l], accuracy: 1e-6 * all.region) }
+    }
+
+    func testModelFootprintsHoldTheirInnerFanAndLieInTheirHull() throws {
+        // Hills with a ridge next to one site: some footprints are whole out to some distance in
+        // every direction, one is shadowed close to its mast.
+        let dem = try DEMFile.write(minX: origin.x - 9_000, minY: origin.y - 9_000, maxX: origin.x + 9_000, maxY: origin.y + 9_000,
+                                    cell: 30) { x, y in
+            let u = x - origin.x, v = y - origin.y
+            return 150 + 80 * sin(u / 700) * cos(v / 900) + 40 * sin((u + 1.3 * v) / 410) + (abs(u - 2_300) < 45 ? 150 : 0)
+        }
+        let sectors = [Sector(siteID: "S", operator: "V", tech: .g4, location: try lonLat(15, 15), azimuth: 80, beamwidth: 65),
+                       Sector(siteID: "S", operator: "V", tech: .g2, location: try lonLat(15, 15), azimuth: 200, beamwidth: 120),
+                       Sector(siteID: "T", operator: "M", tech: .g2, location: try lonLat(-2_000, 1_000)),
+                       Sector(siteID: "R", operator: "M", tech: .g4, location: try lonLat(2_200, 0), azimuth: 90, beamwidth: 65)]
+        let toUTM = try Projection.cached(from: "EPSG:4326", to: utm)
+        var inners = 0, held = 0, missed = 0, between = 0
+        for mode in [PropagationMode.terrain, .los] {
+            let p = try radioParameters(mode, dem: dem)
+            for (s, f) in zip(sectors, try SectorModel.footprints(of: sectors, parameters: p, jobs: 1)) {
+                let (polygons, ring) = try f.projected(in: toUTM)
+                let shape = try Geometry(.multiPolygon(polygons)).makeValid()
+                let projected = ProjectedFootprint(s, polygons: polygons, inner: ring, of: f)
+                let hull = try XCTUnwrap(projected.hull)
+                XCTAssertLessThan(try shape.difference(try .polygon([hull.ring])).area(), 1e-6, "\(s.siteID) \(mode): in its hull")
+                if let ring, let window = projected.inner {
+                    inners += 1
+                    XCTAssertEqual(window.ring, ring, "the fan is convex")
+                    XCTAssertLessThan(try Geometry.polygon([ring]).difference(shape).area(), 1e-6, "\(s.siteID) \(mode): holds its fan")
+                    XCTAssertGreaterThan(f.innerReach, 1)
+                }
+                if s.siteID == "R" {
+                    // The ridge stands 55–145 m east of R's mast: the fan stops at it.
+                    XCTAssertGreaterThan(f.innerReach, 50, "\(mode)")
+                    XCTAssertLessThan(f.innerReach, 150, "\(mode)")
+                }
+                // Villages of 200 m on a 400 m grid: whenever the windows speak, GEOS agrees.
+                for i in -12...12 {
+                    for j in -12...12 {
+                        let (x, y) = (origin.x + Double(i) * 400, origin.y + Double(j) * 400)
+                        let square = [Coordinate(x, y), Coordinate(x + 200, y), Coordinate(x + 200, y + 200), Coordinate(x, y + 200), Coordinate(x, y)]
+                        let village = try Geometry.polygon([square])
+                        if projected.holdsAll(square) {
+                            XCTAssertTrue(try shape.covers(village), "\(s.siteID) \(mode) holds [\(i), \(j)]")
+                            held += 1
+                        } else if projected.separates(square) {
+                            XCTAssertFalse(try shape.intersects(village), "\(s.siteID) \(mode) misses [\(i), \(j)]")
+                            missed += 1
+                        } else {
+                            between += 1
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(inners, 4)
+        // Cells joined at the means of their ends: the fan reaches the nearest far end; a column
+        // that starts away from the mast (here joined to 10 m) leaves no fan.
+        XCTAssertEqual(PolarTrace.Cells([[(0, 500)], [(0, 400)]], periodic: false).innerReach, 400)
+        // All round, both boundaries join the two columns: every far corner at the mean, 450 m.
+        XCTAssertEqual(PolarTrace.Cells([[(0, 500), (700, 900)], [(0, 400), (800, 850)]], periodic: true).innerReach, 450)
+        XCTAssertEqual(PolarTrace.Cells([[(0, 500)], [(20, 400)]], periodic: false).innerReach, 0)
+        XCTAssertEqual(PolarTrace.Cells([[(0, 500)], []], periodic: false).innerReach, 0)
+        XCTAssertGreaterThan(held, 20)
+        XCTAssertGreaterThan(missed, 1_000)
+        XCTAssertGreaterThan(between, 100)
     }
 
     func testSectorsOfOneAntennaWalkedTogetherGetTheirOwnFootprints() throws {
