@@ -317,6 +317,8 @@ struct RadialWalk {
     private let order: [Int]
     /// The most grid samples of a sector: the length of the profile sampled.
     let longest: Int
+    /// Every sector's ν limits one after another (zeros in `los`, which has none), sector s's from `limitStart[s]`.
+    private let limits: [Double], limitStart: [Int]
 
     init(dem: Raster, los: Bool, site: Coordinate, ground: Double, sampleStep: Double, judged: [Judged]) {
         self.dem = dem
@@ -327,6 +329,8 @@ struct RadialWalk {
         self.judged = judged
         order = judged.indices.sorted { (judged[$0].grid, $0) < (judged[$1].grid, $1) }
         longest = judged.map(\.grid).max() ?? 0
+        limitStart = judged.indices.map { s in judged[..<s].reduce(0) { $0 + $1.grid + 1 } }
+        limits = judged.flatMap { $0.limits.isEmpty ? [Double](repeating: 0, count: $0.grid + 1) : $0.limits }
     }
 
     /// The radial from the site along `ray` (one sample step, in the DEM's CRS): each judged
@@ -338,51 +342,55 @@ struct RadialWalk {
         dem.sampleRay(from: site, step: ray, count: longest, into: heights)
         var last = g0, missing = 0
         var next = 0  // order[next...] are the sectors still on the grid
-        for k in 0...longest {
-            // Sectors whose grid ends here: their last sample, at their reach, over the walk so far.
-            while next < order.count, judged[order[next]].grid == k {
-                let s = order[next], r = judged[s].reach
-                next += 1
-                var h = dem.heightOnRay(from: site, step: ray, multiple: r / sampleStep)
-                results[s].missing = missing
-                if h.isNaN {
-                    h = last
-                    results[s].missing += 1
+        tracks.withUnsafeMutableBufferPointer { tracks in limits.withUnsafeBufferPointer { limits in
+            for k in 0...longest {
+                // Sectors whose grid ends here: their last sample, at their reach, over the walk so far.
+                while next < order.count, judged[order[next]].grid == k {
+                    let s = order[next], r = judged[s].reach
+                    next += 1
+                    var h = dem.heightOnRay(from: site, step: ray, multiple: r / sampleStep)
+                    results[s].missing = missing
+                    if h.isNaN {
+                        h = last
+                        results[s].missing += 1
+                    }
+                    let rel = h - g0
+                    var sight: Double?
+                    let clearance = w.clearance(distance: r, ground: rel)
+                    let m = margin(limit: limits[limitStart[s] + k], rootWavelength: judged[s].rootWavelength, d: r, rel: rel, clearance: clearance,
+                                   low: lowBound(w, r, clearance), walk: w, sight: &sight)
+                    tracks[s].judge(r, margin: m)
+                    results[s].stretches = tracks[s].close(at: r)
                 }
-                let rel = h - g0
+                if k == longest { break }
+                let d = Double(k + 1) * sampleStep
+                let ground: Double
+                if heights[k].isNaN {
+                    ground = last
+                    missing += 1
+                } else {
+                    ground = heights[k]
+                    last = ground
+                }
+                let rel = ground - g0
+                let clearance = w.clearance(distance: d, ground: rel)
+                let low = lowBound(w, d, clearance)
                 var sight: Double?
-                let clearance = w.clearance(distance: r, ground: rel)
-                let m = margin(judged[s], k, d: r, rel: rel, clearance: clearance, low: lowBound(w, r, clearance), walk: w, sight: &sight)
-                tracks[s].judge(r, margin: m)
-                results[s].stretches = tracks[s].close(at: r)
+                for t in next..<order.count {
+                    let s = order[t]
+                    tracks[s].judge(d, margin: margin(limit: limits[limitStart[s] + k], rootWavelength: judged[s].rootWavelength, d: d, rel: rel,
+                                                      clearance: clearance, low: low, walk: w, sight: &sight))
+                }
+                w.pass(distance: d, ground: rel, hull: !los)
             }
-            if k == longest { break }
-            let d = Double(k + 1) * sampleStep
-            let ground: Double
-            if heights[k].isNaN {
-                ground = last
-                missing += 1
-            } else {
-                ground = heights[k]
-                last = ground
-            }
-            let rel = ground - g0
-            let clearance = w.clearance(distance: d, ground: rel)
-            let low = lowBound(w, d, clearance)
-            var sight: Double?
-            for t in next..<order.count {
-                let s = order[t]
-                tracks[s].judge(d, margin: margin(judged[s], k, d: d, rel: rel, clearance: clearance, low: low, walk: w, sight: &sight))
-            }
-            w.pass(distance: d, ground: rel, hull: !los)
-        }
+        } }
         return results
     }
 
     /// Without line of sight ν·√λ is at least its value at the transmitter's horizon (the
     /// Bullington point lies at or beyond it): a bound that settles most shadows without the hull.
     @inline(__always)
-    private func lowBound(_ w: TerrainWalk, _ d: Double, _ clearance: Double) -> Double {
+    private func lowBound(_ w: borrowing TerrainWalk, _ d: Double, _ clearance: Double) -> Double {
         guard clearance <= 0, !los else { return 0 }
         let dt = w.horizonDistance
         return -clearance * (2 * d * dt / (d - dt)).squareRoot()
@@ -391,19 +399,18 @@ struct RadialWalk {
     /// A sample's margin for one sector, in ν (covered while ≥ 0); `sight` is the walk's ν·√λ at
     /// the sample, found the first time a sector needs it.
     @inline(__always)
-    private func margin(_ j: Judged, _ k: Int, d: Double, rel: Double, clearance: Double, low scaledLow: Double,
-                        walk w: TerrainWalk, sight: inout Double?) -> Double {
+    private func margin(limit nuLimit: Double, rootWavelength: Double, d: Double, rel: Double, clearance: Double, low scaledLow: Double,
+                        walk w: borrowing TerrainWalk, sight: inout Double?) -> Double {
         if los { return clearance >= 0 ? max(clearance, 1e-12) : clearance }
-        let nuLimit = j.limits[k]
         func nu() -> Double {
             if sight == nil { sight = w.sight(distance: d, ground: rel).scaledNu }
-            return sight! / j.rootWavelength
+            return sight! / rootWavelength
         }
         if clearance > 0 {
             // Clear path: ν ≤ 0, so the budget decides only when it allows less than J(0).
             return nuLimit >= 0 ? nuLimit : nuLimit - nu()
         }
-        let low = scaledLow / j.rootWavelength
+        let low = scaledLow / rootWavelength
         if nuLimit <= 0 { return min(nuLimit - low, -1e-12) }
         return low > nuLimit ? nuLimit - low : nuLimit - nu()
     }

@@ -8,15 +8,20 @@ import Foundation
 /// (H = h − d²/2aₑ): in that frame the 4/3-Earth rays are straight lines, the transmitter's
 /// horizon is a running maximum of slopes, and the receiver's horizon is the tangent from the
 /// receiver to the upper convex hull of the profile, found by binary search.
-struct TerrainWalk {
+///
+/// The hull lives in plain buffers that the walk owns (it cannot be copied): the walk passes
+/// hundreds of millions of samples, and buffers spare each an array's uniqueness and capacity checks.
+struct TerrainWalk: ~Copyable {
     /// Antenna height above the ground at the site, metres.
     let txHeight: Double
     let rxHeight: Double
     /// 1 / (2 aₑ), per metre.
     let bulge: Double
 
-    /// The upper convex hull of the samples passed, in the flattened frame.
-    private var hullD: [Double] = [], hullH: [Double] = []
+    /// The upper convex hull of the samples passed, in the flattened frame: `hullCount` points
+    /// of `hullCapacity`.
+    private var hullD: UnsafeMutablePointer<Double>, hullH: UnsafeMutablePointer<Double>
+    private var hullCount = 0, hullCapacity = 64
     /// The steepest slope from the antenna to a sample passed, and that sample.
     private var txSlope = -Double.infinity
     private(set) var horizonDistance = 0.0, horizonGround = 0.0
@@ -27,14 +32,18 @@ struct TerrainWalk {
         self.txHeight = txHeight
         self.rxHeight = rxHeight
         bulge = 1 / (2 * earthRadius)
-        hullD.reserveCapacity(64)
-        hullH.reserveCapacity(64)
+        hullD = .allocate(capacity: hullCapacity)
+        hullH = .allocate(capacity: hullCapacity)
+    }
+
+    deinit {
+        hullD.deallocate()
+        hullH.deallocate()
     }
 
     /// Back at the antenna with no sample passed (the hull's storage is kept for the next radial).
     mutating func restart() {
-        hullD.removeAll(keepingCapacity: true)
-        hullH.removeAll(keepingCapacity: true)
+        hullCount = 0
         txSlope = -.infinity
         horizonDistance = 0
         horizonGround = 0
@@ -52,7 +61,7 @@ struct TerrainWalk {
     func sight(distance d: Double, ground: Double) -> Sight {
         let hr = ground + rxHeight - bulge * d * d
         let rxSlope = (hr - txHeight) / d
-        let n = hullD.count
+        let n = hullCount
         if n == 0 { return Sight(scaledNu: -.infinity, lineOfSight: true) }
         if txSlope < rxSlope {
             // Clear path: the sample highest above the ray maximises H − s·d (a vertex of the hull).
@@ -90,7 +99,7 @@ struct TerrainWalk {
 
     /// Passes the sample at `distance` with ground `ground` (relative to the site's). Without
     /// `hull`, only the transmitter's horizon is kept (enough for line of sight).
-    mutating func pass(distance d: Double, ground: Double, hull: Bool = true) {
+    mutating func pass(distance d: Double, ground: Double, hull keepsHull: Bool = true) {
         let h = ground - bulge * d * d
         let slope = (h - txHeight) / d
         if slope > txSlope {
@@ -98,13 +107,23 @@ struct TerrainWalk {
             horizonDistance = d
             horizonGround = ground
         }
-        if !hull { return }
-        while hullD.count >= 2 {
-            let n = hullD.count
+        if !keepsHull { return }
+        var n = hullCount
+        while n >= 2 {
             let cross = (hullD[n - 1] - hullD[n - 2]) * (h - hullH[n - 2]) - (hullH[n - 1] - hullH[n - 2]) * (d - hullD[n - 2])
-            if cross >= 0 { hullD.removeLast(); hullH.removeLast() } else { break }
+            if cross >= 0 { n -= 1 } else { break }
         }
-        hullD.append(d)
-        hullH.append(h)
+        if n == hullCapacity {
+            hullCapacity *= 2
+            let (d2, h2) = (UnsafeMutablePointer<Double>.allocate(capacity: hullCapacity), UnsafeMutablePointer<Double>.allocate(capacity: hullCapacity))
+            d2.moveInitialize(from: hullD, count: n)
+            h2.moveInitialize(from: hullH, count: n)
+            hullD.deallocate()
+            hullH.deallocate()
+            (hullD, hullH) = (d2, h2)
+        }
+        hullD[n] = d
+        hullH[n] = h
+        hullCount = n + 1
     }
 }
