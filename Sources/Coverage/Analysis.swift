@@ -326,12 +326,16 @@ public struct CoverageAnalysis {
 /// A sector footprint in the working CRS. It holds no GEOS geometry: most villages never need one,
 /// and `geometry()` makes it when one does.
 public struct ProjectedFootprint: Sendable {
-    /// The closed ring in the working CRS, with its orientation and bounds.
+    /// A closed ring in the working CRS, with its orientation and bounds: a flat wedge's own ring,
+    /// a model footprint's convex hull (which holds its polygons and has their bounds).
     let window: ConvexWindow
     /// True for omnidirectional circles and sectors no wider than 180°: convex polygons.
     let convex: Bool
-    /// A model footprint's convex hull, and a convex polygon it holds (when it has one).
-    let hull: ConvexWindow?, inner: ConvexWindow?
+    /// Whether `window` is convex and holds the footprint: a convex wedge, or a model footprint
+    /// with an outline that spans some area.
+    let separable: Bool
+    /// A convex polygon a model footprint holds (when it has one).
+    let inner: ConvexWindow?
     let radius: Double
     /// Footprints with the same antenna key and a smaller radius lie inside this one (flat wedges only).
     let antenna: AntennaKey
@@ -349,9 +353,9 @@ public struct ProjectedFootprint: Sendable {
     public init(_ sector: Sector, ring: [Coordinate], radius: Double) {
         window = ConvexWindow(ring: ring)
         convex = sector.isOmnidirectional || sector.beamwidth <= 180
+        separable = convex
         self.radius = radius
         antenna = AntennaKey(sector)
-        hull = nil
         inner = nil
         parts = nil
         cells = nil
@@ -363,10 +367,11 @@ public struct ProjectedFootprint: Sendable {
     /// `inner`, a closed ring the polygons hold, decides which polygons it holds when it is convex;
     /// the convex hull of the outer rings decides which it misses.
     public init(_ sector: Sector, polygons: [[[Coordinate]]], inner: [Coordinate]?, of footprint: RadioFootprint) {
-        // The window only gives the bounds: the outer rings' vertices, one after another.
         let outer = polygons.flatMap { $0[0] }
-        window = ConvexWindow(ring: outer)
-        hull = ConvexWindow(hullOf: outer)
+        let hull = ConvexWindow(hullOf: outer)
+        // Without an area to span, the outer rings' vertices one after another give the bounds.
+        window = hull ?? ConvexWindow(ring: outer)
+        separable = hull != nil
         self.inner = inner.flatMap { ConvexWindow(checking: $0) }
         convex = false
         radius = footprint.reach
@@ -384,6 +389,7 @@ public struct ProjectedFootprint: Sendable {
         heldBy.contains { footprints.contains(ModelCells(antenna: antenna, cells: $0)) }
     }
 
+    /// A flat wedge's ring (a model footprint's polygons are `parts`).
     var ring: [Coordinate] { window.ring }
     /// The rings the sweep takes: the wedge, or every ring of every polygon.
     var rings: [[Coordinate]] { parts.map { $0.flatMap { $0 } } ?? [window.ring] }
@@ -413,12 +419,10 @@ public struct ProjectedFootprint: Sendable {
 
     /// Whether an edge of this footprint (when convex) or of its convex hull separates it from
     /// the polygon through `points`.
-    func separates(_ points: [Coordinate]) -> Bool {
-        convex ? window.separates(points) : hull?.separates(points) ?? false
-    }
+    func separates(_ points: [Coordinate]) -> Bool { separable && window.separates(points) }
 
     /// Whether `holdsAll` and `separates` can say anything.
-    var hasWindows: Bool { convex || hull != nil }
+    var hasWindows: Bool { separable || inner != nil }
 }
 
 /// One antenna direction's model footprint, by its cells: equal keys are equal polygons.
@@ -564,7 +568,7 @@ public struct VillageOverlay: @unchecked Sendable {
         // footprint holding every vertex of the remainder ends it.
         func remainder(after chain: [Int]) throws -> Geometry {
             var rest = v, applied = [AntennaKey: Double](), appliedCells = Set<ModelCells>()
-            var restVertices: [Coordinate]?  // the remainder's, until it changes
+            var restVertices: [Coordinate]? = vertices  // the remainder's (the village's at first), until it changes
             for f in chain {
                 guard let box = try rest.bounds else { break }  // nothing left
                 let fp = footprints[f]
@@ -573,12 +577,15 @@ public struct VillageOverlay: @unchecked Sendable {
                 guard fp.bounds.intersects(box) else { continue }
                 // The containment tests need a convex footprint, or a model footprint's hull and
                 // inner fan: the others go straight to GEOS.
-                if restVertices == nil && fp.hasWindows { restVertices = try villageVertices(rest) }
-                let vertices = fp.hasWindows ? restVertices ?? [] : []
-                if fp.bounds.contains(box), fp.holdsAll(vertices) {
+                var points: [Coordinate] = []
+                if fp.hasWindows {
+                    if restVertices == nil { restVertices = try villageVertices(rest) }
+                    points = restVertices!
+                }
+                if fp.bounds.contains(box), fp.holdsAll(points) {
                     rest = try Geometry.polygon([])
                     restVertices = nil
-                } else if !fp.separates(vertices) {
+                } else if !fp.separates(points) {
                     rest = try rest.difference(try fp.geometry())
                     restVertices = nil
                 }

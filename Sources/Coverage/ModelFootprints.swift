@@ -61,7 +61,6 @@ extension ProjectedFootprint {
             return (ProjectedFootprint(sector, ring: try p.transformed(ring), radius: radius), .polygon([ring]), radius)
         }
         let f = try SectorModel(sector, parameters: parameters).footprint(parameters: parameters)
-        let projected = try f.projected(in: p)
-        return (ProjectedFootprint(sector, polygons: projected.polygons, inner: projected.inner, of: f), f.shape, f.reach)
+        return (try projecting(f, of: sector, to: crs), f.shape, f.reach)
     }
 }

@@ -329,7 +329,8 @@ struct RadialWalk {
         self.judged = judged
         order = judged.indices.sorted { (judged[$0].grid, $0) < (judged[$1].grid, $1) }
         longest = judged.map(\.grid).max() ?? 0
-        limitStart = judged.indices.map { s in judged[..<s].reduce(0) { $0 + $1.grid + 1 } }
+        var start = 0
+        limitStart = judged.map { j in defer { start += j.grid + 1 }; return start }
         limits = judged.flatMap { $0.limits.isEmpty ? [Double](repeating: 0, count: $0.grid + 1) : $0.limits }
     }
 
@@ -626,7 +627,7 @@ enum PolarTrace {
     /// Polygons in lon/lat: loops mapped through `point`, split where they touch themselves,
     /// outer rings (counter-clockwise) with the holes (clockwise) inside them.
     /// `meets[i]` false says loop i passes no vertex twice (`traced`).
-    static func polygons(_ loops: [[Vertex]], meets: [Bool]? = nil, point: (Int, Double) -> Coordinate) -> [[[Coordinate]]] {
+    static func polygons(_ loops: [[Vertex]], meets: [Bool], point: (Int, Double) -> Coordinate) -> [[[Coordinate]]] {
         var rings: [[Coordinate]] = []
         for (i, loop) in loops.enumerated() {
             var mapped: [Coordinate] = []
@@ -639,7 +640,7 @@ enum PolarTrace {
             }
             while mapped.count > 1 && mapped.first == mapped.last { mapped.removeLast() }
             // Every vertex at distance 0 is the site: a loop through it twice touches itself too.
-            if meets?[i] == false && atSite <= 1 {
+            if !meets[i] && atSite <= 1 {
                 if mapped.count >= 3 { rings.append(mapped) }
             } else {
                 rings.append(contentsOf: splitAtRepeats(mapped))
