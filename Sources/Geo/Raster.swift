@@ -217,10 +217,61 @@ public struct Raster: Sendable {
     public func sampleRay(from origin: Coordinate, step: Coordinate, count: Int, into out: UnsafeMutableBufferPointer<Double>) {
         let po = pixel(origin), pd = (x: step.x * inverse[1], y: step.y * inverse[5])
         cells.withUnsafeBufferPointer { cells in
-            for k in 0..<count {
+            // Where all four neighbours lie inside the grid and the grid has no gaps, the bilinear
+            // rule needs no checks: the samples there form one run of k (their positions move
+            // monotonically along the ray), found once; the rest take the checked path.
+            let (first, end) = noDataCount == 0 ? interior(po: po, pd: pd, count: count) : (count, count)
+            for k in 0..<first {
+                out[k] = bilinear(cells, px: po.x + Double(k + 1) * pd.x, py: po.y + Double(k + 1) * pd.y)
+            }
+            let w = width
+            for k in first..<end {
+                let fx = po.x + Double(k + 1) * pd.x - 0.5, fy = po.y + Double(k + 1) * pd.y - 0.5
+                let c0 = Int(fx), r0 = Int(fy)
+                let tx = fx - Double(c0), ty = fy - Double(r0)
+                let i = r0 * w + c0
+                let a = Double(cells[i]), b = Double(cells[i + 1]), c = Double(cells[i + w]), d = Double(cells[i + w + 1])
+                let top = a + (b - a) * tx
+                let bottom = c + (d - c) * tx
+                out[k] = top + (bottom - top) * ty
+            }
+            for k in max(first, end)..<count {
                 out[k] = bilinear(cells, px: po.x + Double(k + 1) * pd.x, py: po.y + Double(k + 1) * pd.y)
             }
         }
+    }
+
+    /// The samples k in `first..<end` (within 0..<count) of a ray whose four neighbours all lie
+    /// inside the grid, by `bilinear`'s own test (fx, fy ≥ 0 and below the last column and row).
+    /// A sample's fx and fy are monotonic in k, so the samples passing it are one run: estimated
+    /// from the line, then moved to where the test itself changes.
+    private func interior(po: (x: Double, y: Double), pd: (x: Double, y: Double), count: Int) -> (Int, Int) {
+        func inside(_ k: Int) -> Bool {
+            let fx = po.x + Double(k + 1) * pd.x - 0.5, fy = po.y + Double(k + 1) * pd.y - 0.5
+            return fx >= 0 && fy >= 0 && fx < Double(width - 1) && fy < Double(height - 1)
+        }
+        // Where the line k ↦ f(k) = o + (k + 1)·d − 0.5 lies in [0, limit): a range of real k.
+        func span(_ o: Double, _ d: Double, _ limit: Double) -> (Double, Double) {
+            if d == 0 { return o - 0.5 >= 0 && o - 0.5 < limit ? (-.infinity, .infinity) : (1, 0) }
+            let a = (0.5 - o) / d - 1, b = (limit + 0.5 - o) / d - 1
+            return d > 0 ? (a, b) : (b, a)
+        }
+        let sx = span(po.x, pd.x, Double(width - 1)), sy = span(po.y, pd.y, Double(height - 1))
+        let lo = max(sx.0, sy.0, 0), hi = min(sx.1, sy.1, Double(count - 1))
+        guard count > 0, lo <= hi else { return (count, count) }
+        var first = min(max(Int(lo.rounded(.up)), 0), count - 1)
+        // Step to the run's true ends with the test itself (rounding may put the estimate a sample off).
+        if !inside(first) {
+            var k = first
+            while k < count, !inside(k), k <= first + 2 { k += 1 }
+            guard k < count, inside(k) else { return (count, count) }
+            first = k
+        }
+        while first > 0, inside(first - 1) { first -= 1 }
+        var last = min(max(Int(hi.rounded(.down)), first), count - 1)
+        while last > first, !inside(last) { last -= 1 }
+        while last + 1 < count, inside(last + 1) { last += 1 }
+        return (first, last + 1)
     }
 
     /// The height at `origin + t·step` (raster CRS), NaN where there is none: what `sampleRay`

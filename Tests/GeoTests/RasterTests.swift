@@ -150,4 +150,46 @@ final class RasterTests: XCTestCase {
         r.sampleRay(from: a, step: step, count: 40, into: short)
         for k in 0..<40 { XCTAssertTrue(short[k] == buffer[k] || (short[k].isNaN && buffer[k].isNaN)) }
     }
+
+    /// A grid without no-data takes the unchecked run of interior samples: every ray (from inside,
+    /// from outside in, out and back, along a row or a column, off the grid entirely) gives the
+    /// same bits as the checked point rule, sample by sample.
+    func testSampleRayWithoutGapsMatchesThePointRuleAtTheGridEdges() throws {
+        let rows: [[Double]] = (0..<12).map { (r: Int) -> [Double] in
+            (0..<15).map { (c: Int) -> Double in Double((r * 37 + c * 11) % 23) * 2.5 + Double(r) }
+        }
+        let r = try Raster(contentsOf: try Self.writeGrid(rows, cell: 10, noData: nil))
+        XCTAssertEqual(r.noDataCount, 0)
+        let n = 60
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { buffer.deallocate() }
+        var inside = 0, outside = 0, rays = 0
+        // Origins inside, on the edges and outside the grid (800,000–800,150 × 1,550,000–1,550,120; 10 m cells).
+        for ox in stride(from: 799_990.0, through: 800_160, by: 42.5) {
+            for oy in stride(from: 1_549_985.0, through: 1_550_130, by: 36.25) {
+                for degrees in stride(from: 0.0, to: 360, by: 15) {
+                    for length in [0.7, 3.3, 9.9] {
+                        let angle = degrees * .pi / 180
+                        // Exactly along a row or a column every quarter turn.
+                        let axis: [Double: Coordinate] = [0: Coordinate(0, length), 90: Coordinate(length, 0),
+                                                          180: Coordinate(0, -length), 270: Coordinate(-length, 0)]
+                        let step = axis[degrees] ?? Coordinate(length * sin(angle), length * cos(angle))
+                        let origin = Coordinate(ox, oy)
+                        r.sampleRay(from: origin, step: step, count: n, into: buffer)
+                        rays += 1
+                        for k in 0..<n {
+                            let expected = r.heightOnRay(from: origin, step: step, multiple: Double(k + 1))
+                            if expected.isNaN { outside += 1 } else { inside += 1 }
+                            guard expected == buffer[k] || (expected.isNaN && buffer[k].isNaN) else {
+                                return XCTFail("ray \(origin) step \(step), sample \(k): \(buffer[k]) against \(expected)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(rays, 5 * 5 * 24 * 3)
+        XCTAssertGreaterThan(inside, 20_000)
+        XCTAssertGreaterThan(outside, 20_000)
+    }
 }
