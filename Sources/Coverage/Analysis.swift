@@ -196,9 +196,16 @@ public struct CoverageAnalysis {
                 for (i, f) in zip(missing, try ProjectedFootprint.modelLonLat(missing.map { sectors[$0] }, parameters: parameters, jobs: jobs)) {
                     modelMade[i] = f
                 }
-                projected = try parallelMap(nearZone.count, jobs: jobs, chunk: 8) { k in
-                    try ProjectedFootprint.projecting(modelMade[nearZone[k]]!, of: sectors[nearZone[k]], to: crs)
+                // The sectors of one antenna direction share their corners: projected once.
+                let groups = ProjectedFootprint.cornerGroups(Array(nearZone.indices)) { modelMade[nearZone[$0]]! }
+                let made = try parallelMap(groups.count, jobs: jobs, chunk: 4) { g in
+                    try ProjectedFootprint.projecting(groups[g].map { modelMade[nearZone[$0]]! }, of: groups[g].map { sectors[nearZone[$0]] }, to: crs)
                 }
+                var fromGroups = [ProjectedFootprint?](repeating: nil, count: nearZone.count)
+                for (g, footprints) in made.enumerated() {
+                    for (k, f) in zip(groups[g], footprints) { fromGroups[k] = f }
+                }
+                projected = fromGroups
             }
             let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
             let footprints = projected.compactMap { $0 }

@@ -9,9 +9,32 @@ extension ProjectedFootprint {
 
     /// A lon/lat model footprint in the CRS `crs`.
     static func projecting(_ footprint: RadioFootprint, of sector: Sector, to crs: String) throws -> ProjectedFootprint {
-        let p = try Projection.cached(from: "EPSG:4326", to: crs)
-        let projected = try footprint.projected(in: p)
-        return ProjectedFootprint(sector, polygons: projected.polygons, inner: projected.inner, of: footprint)
+        try projecting([footprint], of: [sector], to: crs)[0]
+    }
+
+    /// Footprints that share their corners (`RadioFootprint.cornerKey`) in the CRS `crs`: the
+    /// corners go through PROJ once.
+    static func projecting(_ footprints: [RadioFootprint], of sectors: [Sector], to crs: String) throws -> [ProjectedFootprint] {
+        guard let first = footprints.first else { return [] }
+        let corners = try first.corners(in: try Projection.cached(from: "EPSG:4326", to: crs))
+        return zip(footprints, sectors).map { footprint, sector in
+            let projected = footprint.projected(corners: corners)
+            return ProjectedFootprint(sector, polygons: projected.polygons, inner: projected.inner, of: footprint)
+        }
+    }
+
+    /// `indices` in groups of footprints that share their corners, each group in the order given
+    /// and the groups by their first member.
+    static func cornerGroups(_ indices: [Int], of footprints: (Int) -> RadioFootprint) -> [[Int]] {
+        var groups: [[Int]] = [], groupOf: [RadioFootprint.CornerKey: Int] = [:]
+        for i in indices {
+            let key = footprints(i).cornerKey
+            if let g = groupOf[key] { groups[g].append(i) } else {
+                groupOf[key] = groups.count
+                groups.append([i])
+            }
+        }
+        return groups
     }
 
     /// What the model has to say of a run's footprints (`footprints[i]` is `sectors[i]`'s).

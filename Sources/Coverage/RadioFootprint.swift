@@ -48,8 +48,27 @@ public struct RadioFootprint: Sendable {
     /// for a sector), nil when there is none. Each covered cell is convex and holds the site and
     /// its own ends at `innerReach` or beyond, so it holds its slice of the fan.
     public func projected(in projection: Projection) throws -> (polygons: [[[Coordinate]]], inner: [Coordinate]?) {
+        projected(corners: try corners(in: projection))
+    }
+
+    /// What fixes where the corners of a footprint lie: footprints with equal keys (the sectors
+    /// of one antenna direction, walked together) share their site and column edges.
+    struct CornerKey: Hashable {
+        let site: Coordinate, count: Int, first: Coordinate?, last: Coordinate?, periodic: Bool
+    }
+
+    var cornerKey: CornerKey { CornerKey(site: site, count: edges.count, first: edges.first, last: edges.last, periodic: periodic) }
+
+    /// The site and the column edges in the CRS of `projection`: what `projected(corners:)` places
+    /// the corners between (one call for all the footprints of a `cornerKey`).
+    func corners(in projection: Projection) throws -> (site: Coordinate, edges: [Coordinate]) {
         let p = try projection.transformed([site] + edges)
-        let s = p[0], e = Array(p.dropFirst())
+        return (p[0], Array(p.dropFirst()))
+    }
+
+    /// `projected(in:)` from corners already projected (`corners(in:)`).
+    func projected(corners: (site: Coordinate, edges: [Coordinate])) -> (polygons: [[[Coordinate]]], inner: [Coordinate]?) {
+        let (s, e) = corners
         let t = (innerReach - 0.01) / SectorModel.rayDistance
         var inner: [Coordinate]?
         if innerReach > 1 {
@@ -522,20 +541,38 @@ enum PolarTrace {
         let n = cells.columns.count, periodic = cells.periodic
         let added = segments(cells)
         // The segments ordered by their start vertex, then as they were added; each is walked once.
-        let edges = added.indices.sorted { i, j in
-            let a = added[i].from, b = added[j].from
-            return a.u != b.u ? a.u < b.u : (a.v != b.v ? a.v < b.v : i < j)
-        }.map { added[$0] }
-        var used = [Bool](repeating: false, count: edges.count)
-        // The segments that start at `vertex` (binary search).
-        func starting(at vertex: Vertex) -> Range<Int> {
-            var lo = 0, hi = edges.count
-            while lo < hi {
-                let mid = (lo + hi) / 2, f = edges[mid].from
-                if f.u != vertex.u ? f.u < vertex.u : f.v < vertex.v { lo = mid + 1 } else { hi = mid }
+        // Start vertices lie on the n + 1 column boundaries: the segments are counted into one
+        // bucket per boundary (in the order added), and each bucket, a few segments, is sorted by
+        // distance.
+        var bucketStart = [Int](repeating: 0, count: n + 2)
+        for segment in added { bucketStart[segment.from.u + 1] += 1 }
+        for u in 0...n { bucketStart[u + 1] += bucketStart[u] }
+        var order = [Int](repeating: 0, count: added.count), fill = bucketStart
+        for (i, segment) in added.enumerated() {
+            order[fill[segment.from.u]] = i
+            fill[segment.from.u] += 1
+        }
+        for u in 0...n where bucketStart[u + 1] - bucketStart[u] > 1 {
+            // Insertion sort by (distance, order added): the bucket holds them in the order added.
+            for k in (bucketStart[u] + 1)..<bucketStart[u + 1] {
+                let i = order[k], v = added[i].from.v
+                var m = k
+                while m > bucketStart[u], added[order[m - 1]].from.v > v {
+                    order[m] = order[m - 1]
+                    m -= 1
+                }
+                order[m] = i
             }
+        }
+        let edges = order.map { added[$0] }
+        var used = [Bool](repeating: false, count: edges.count)
+        // The segments that start at `vertex`: in its boundary's bucket, from the first not nearer.
+        func starting(at vertex: Vertex) -> Range<Int> {
+            var lo = bucketStart[vertex.u]
+            let bucketEnd = bucketStart[vertex.u + 1]
+            while lo < bucketEnd && edges[lo].from.v < vertex.v { lo += 1 }
             var end = lo
-            while end < edges.count && edges[end].from == vertex { end += 1 }
+            while end < bucketEnd && edges[end].from == vertex { end += 1 }
             return lo..<end
         }
         var loops: [(vertices: [Vertex], meets: Bool)] = []
