@@ -113,19 +113,17 @@ public struct CoverageAnalysis {
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage
         let flat = parameters.radio.mode == .fixed
-        // Far enough for the zones: a propagation model's footprint reaches as far as its link budget.
-        func zoneRadius(_ s: Sector) -> Double {
-            flat ? parameters.radius(for: s) : SectorModel(s, parameters: parameters).reach(parameters: parameters)
-        }
         // Under a radio model every footprint a full run makes is made again: its warnings (validity,
         // no-data samples, sites off the DEM) count all of them.
         let usable = flat ? reuse?.sectorsNeeded : nil
-        var lonLatRings = [[Coordinate]](repeating: [], count: perZone ? sectors.count : 0)
-        if perZone {
+        // Flat wedges are made in lon/lat once, for the zones they come near and for the overlay; a
+        // radio model's footprint comes near the zones its reach's disc does (`ReachIndex`).
+        var lonLatRings = [[Coordinate]](repeating: [], count: perZone && flat ? sectors.count : 0)
+        if perZone && flat {
             let ids = sectors.indices.filter { usable?[$0] ?? true }
             let groups = Self.antennaGroups(ids.map { sectors[$0] })
             let made = try parallelMap(groups.count, jobs: jobs, chunk: 64) { g in
-                Footprint.rings(of: groups[g].map { sectors[ids[$0]] }, radii: groups[g].map { zoneRadius(sectors[ids[$0]]) },
+                Footprint.rings(of: groups[g].map { sectors[ids[$0]] }, radii: groups[g].map { parameters.radius(for: sectors[ids[$0]]) },
                                 arcStep: parameters.arcStep)
             }
             for (g, rings) in made.enumerated() { for (k, ring) in zip(groups[g], rings) { lonLatRings[ids[k]] = ring } }
@@ -152,7 +150,7 @@ public struct CoverageAnalysis {
             func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
             let crs = zone.crs
             let nearZone = perZone ? sectors.indices.filter { i in
-                Bounds(of: lonLatRings[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
+                (flat ? Bounds(of: lonLatRings[i]) : reachIndex!.reachBoxes[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
             } : usable.map { u in sectors.indices.filter { u[$0] } } ?? Array(sectors.indices)
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an

@@ -12,18 +12,22 @@ public struct BestLink: Sendable {
 /// Sectors by the box they could reach, for the best-link search.
 struct ReachIndex: Sendable {
     let models: [SectorModel]
+    /// Each sector's box in lon/lat, round the disc of its reach (which holds its footprint).
+    let reachBoxes: [Bounds]
     let boxes: BoundsIndex
     let parameters: AnalysisParameters
 
     init(sectors: [Sector], parameters: AnalysisParameters) {
         self.parameters = parameters
         models = sectors.map { SectorModel($0, parameters: parameters) }
-        // Boxes in lon/lat: reach in degrees of latitude, widened by the cosine for longitude.
-        boxes = BoundsIndex(models.map { m in
+        // Reach in degrees of latitude (at the equator's metres per degree, the fewest), widened
+        // by the cosine for longitude.
+        reachBoxes = models.map { m in
             let r = m.reach(parameters: parameters) / 110_574
             let c = m.sector.location, rx = r / max(0.1, cos(c.y * .pi / 180))
             return Bounds(minX: c.x - rx, minY: c.y - r, maxX: c.x + rx, maxY: c.y + r)
-        })
+        }
+        boxes = BoundsIndex(reachBoxes)
     }
 
     /// Whether the link of any sector whose reach and beam hold `point` (lon/lat) closes there.
