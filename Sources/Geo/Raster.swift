@@ -101,14 +101,34 @@ public struct Raster: Sendable {
         try GDALLibrary.check(code: code.rawValue, "\(path): reading band 1")
         let s = Float((hasScale != 0 ? scale : 1) * unitScale), o = Float((hasOffset != 0 ? offset : 0) * unitScale)
         let missingValue = Float(noData), checksNoData = hasNoData != 0
-        var missing = 0
-        for i in values.indices {
-            let v = values[i]
-            if v.isNaN || (checksNoData && v == missingValue) { missing += 1; values[i] = .nan } else if s != 1 || o != 0 { values[i] = v * s + o }
+        // Each part of the grid on a core of its own (each thread writes only its own cells).
+        let parts = 64, total = values.count
+        let missing = try values.withUnsafeMutableBufferPointer { buffer in
+            let cells = UncheckedBuffer(buffer)
+            return try parallelMap(parts, jobs: defaultJobs, chunk: 1) { part in
+                var missing = 0
+                for i in (total * part / parts)..<(total * (part + 1) / parts) {
+                    let v = cells.buffer[i]
+                    if v.isNaN || (checksNoData && v == missingValue) {
+                        missing += 1
+                        cells.buffer[i] = .nan
+                    } else if s != 1 || o != 0 {
+                        cells.buffer[i] = v * s + o
+                    }
+                }
+                return missing
+            }.reduce(0, +)
         }
         cells = values
         noDataCount = missing
         self.path = display ?? path
+    }
+
+    /// A buffer whose disjoint parts threads write at once (`@unchecked Sendable`: each thread
+    /// touches only its own indices, and the buffer outlives them).
+    private struct UncheckedBuffer: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Float>
+        init(_ buffer: UnsafeMutableBufferPointer<Float>) { self.buffer = buffer }
     }
 
     /// Asks the kernel to back `buffer` (not yet touched) with 2 MiB pages: terrain radials run

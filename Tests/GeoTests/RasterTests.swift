@@ -122,6 +122,10 @@ final class RasterTests: XCTestCase {
             rows.append(row)
         }
         let r = try Raster(contentsOf: try Self.writeGrid(rows, noData: -9999))
+        // The grid's 180 cells are checked in parts on every core: the one gap is counted once.
+        XCTAssertEqual(r.noDataCount, 1)
+        XCTAssertNil(r.cell(column: 6, row: 4))
+        XCTAssertEqual(r.cell(column: 14, row: 11), Double((11 * 37) % 11) * 3.5 + 14)
         // From inside across the no-data cell and out past the east edge.
         let a = Coordinate(800_010, 1_550_300), step = Coordinate(4.85, -2.89)
         let n = 97
