@@ -30,6 +30,10 @@ public struct Raster: Sendable {
     /// The inverse geotransform (pixel/line from x/y).
     let inverse: [Double]
 
+    /// The most cells a raster may have: its heights are held in memory as 4-byte floats (one
+    /// arc-second over 8° × 8°, a large province many times over).
+    public static let maxCells = 1_000_000_000
+
     /// Reads band 1 of `path`. Throws `GeoError.gdal` with GDAL's message when the file cannot be
     /// opened or read, and `GeoError.invalidInput` when it has no CRS, no band, a rotated grid or
     /// heights in a unit other than metres or feet.
@@ -49,6 +53,12 @@ public struct Raster: Sendable {
         width = Int(GDALGetRasterXSize(ds))
         height = Int(GDALGetRasterYSize(ds))
         guard width > 0, height > 0 else { throw GeoError.invalidInput("\(path): the raster has no cells") }
+        // The band is read whole: a national mosaic (a VRT is a few kilobytes) would not fit.
+        guard width * height <= Self.maxCells else {
+            throw GeoError.invalidInput("\(path): the raster has \(width) × \(height) = \(width * height) cells, more than the "
+                + "\(Self.maxCells) (4 GB of heights) covgap reads into memory; cut it to the province first "
+                + "(gdal_translate -projwin WEST NORTH EAST SOUTH)")
+        }
 
         var gt = [Double](repeating: 0, count: 6)
         try GDALLibrary.check(code: GDALGetGeoTransform(ds, &gt).rawValue, "\(path): reading the geotransform")

@@ -98,6 +98,19 @@ final class RasterTests: XCTestCase {
         }
     }
 
+    /// A VRT of a few kilobytes can stand for a national mosaic: more cells than fit in memory are
+    /// refused before any is read, with the way to cut it.
+    func testARasterTooLargeToHoldIsRefusedBeforeReading() throws {
+        let small = try Self.writeGrid([[1, 2], [3, 4]], noData: nil)
+        let huge = (small as NSString).deletingLastPathComponent + "/huge.vrt"
+        try DEMFile.runTool("/usr/bin/gdal_translate", ["-q", "-of", "VRT", "-outsize", "50000", "20001", small, huge])
+        XCTAssertThrowsError(try Raster(contentsOf: huge)) { error in
+            guard case GeoError.invalidInput(let m) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(m, "\(huge): the raster has 50000 × 20001 = 1000050000 cells, more than the 1000000000 (4 GB of heights) "
+                + "covgap reads into memory; cut it to the province first (gdal_translate -projwin WEST NORTH EAST SOUTH)")
+        }
+    }
+
     func testWriteGeoTIFFRoundTripAndGdalinfo() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-write-\(UUID().uuidString).tif").path
         try Raster.writeGeoTIFF(path: path, width: 3, height: 2, geoTransform: [108, 0.5, 0, 15, 0, -0.5], crs: "EPSG:4326",
