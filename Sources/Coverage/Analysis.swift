@@ -195,15 +195,11 @@ public struct CoverageAnalysis {
                     modelMade[i] = f
                 }
                 // The sectors of one antenna direction share their corners: projected once.
-                let groups = ProjectedFootprint.cornerGroups(Array(nearZone.indices)) { modelMade[nearZone[$0]]! }
+                let groups = Coverage.groups(of: nearZone.indices) { modelMade[nearZone[$0]]!.cornerKey }
                 let made = try parallelMap(groups.count, jobs: jobs, chunk: 4) { g in
                     try ProjectedFootprint.projecting(groups[g].map { modelMade[nearZone[$0]]! }, of: groups[g].map { sectors[nearZone[$0]] }, to: crs)
                 }
-                var fromGroups = [ProjectedFootprint?](repeating: nil, count: nearZone.count)
-                for (g, footprints) in made.enumerated() {
-                    for (k, f) in zip(groups[g], footprints) { fromGroups[k] = f }
-                }
-                projected = fromGroups
+                projected = scattered(made, of: groups, count: nearZone.count)
             }
             let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
             let footprints = projected.compactMap { $0 }
@@ -317,13 +313,7 @@ public struct CoverageAnalysis {
     /// Positions of `sectors` grouped by antenna position and direction (`AntennaKey`), each group
     /// ascending, groups in the order of their first member.
     static func antennaGroups(_ sectors: [Sector]) -> [[Int]] {
-        var groupOf: [AntennaKey: Int] = [:]
-        var groups: [[Int]] = []
-        for (k, s) in sectors.enumerated() {
-            let key = AntennaKey(s)
-            if let g = groupOf[key] { groups[g].append(k) } else { groupOf[key] = groups.count; groups.append([k]) }
-        }
-        return groups
+        groups(of: sectors.indices) { AntennaKey(sectors[$0]) }
     }
 
 }

@@ -23,20 +23,6 @@ extension ProjectedFootprint {
         }
     }
 
-    /// `indices` in groups of footprints that share their corners, each group in the order given
-    /// and the groups by their first member.
-    static func cornerGroups(_ indices: [Int], of footprints: (Int) -> RadioFootprint) -> [[Int]] {
-        var groups: [[Int]] = [], groupOf: [RadioFootprint.CornerKey: Int] = [:]
-        for i in indices {
-            let key = footprints(i).cornerKey
-            if let g = groupOf[key] { groups[g].append(i) } else {
-                groupOf[key] = groups.count
-                groups.append([i])
-            }
-        }
-        return groups
-    }
-
     /// What the model has to say of a run's footprints (`footprints[i]` is `sectors[i]`'s).
     static func modelWarnings(_ sectors: [Sector], _ footprints: [RadioFootprint], parameters: AnalysisParameters) -> [String] {
         var warnings: [String] = []

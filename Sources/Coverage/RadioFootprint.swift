@@ -166,25 +166,14 @@ public struct SectorModel: Sendable {
     /// `Radials` are walked together.
     public static func footprints(of sectors: [Sector], parameters: AnalysisParameters, jobs: Int) throws -> [RadioFootprint] {
         let models = sectors.map { SectorModel($0, parameters: parameters) }
-        var groups: [[Int]] = [], groupOf: [Radials: Int] = [:]
-        for (i, m) in models.enumerated() {
-            let key = Radials(m, arcStep: parameters.arcStep)
-            if let g = groupOf[key] { groups[g].append(i) } else {
-                groupOf[key] = groups.count
-                groups.append([i])
-            }
-        }
+        let byRadials = groups(of: models.indices) { Radials(models[$0], arcStep: parameters.arcStep) }
         // Walked site by site along a Hilbert curve, so that neighbouring sites' walks (on both
         // cores) find the DEM's cells still cached; each footprint is the same in any order.
-        let order = HilbertOrder.order(groups.map { models[$0[0]].sector.location })
-        let made = try parallelMap(order.count, jobs: jobs, chunk: 4) { k in
-            try footprints(groups[order[k]].map { models[$0] }, parameters: parameters)
+        let walked = HilbertOrder.order(byRadials.map { models[$0[0]].sector.location }).map { byRadials[$0] }
+        let made = try parallelMap(walked.count, jobs: jobs, chunk: 4) { g in
+            try footprints(walked[g].map { models[$0] }, parameters: parameters)
         }
-        var out = [RadioFootprint?](repeating: nil, count: sectors.count)
-        for (k, footprints) in made.enumerated() {
-            for (i, f) in zip(groups[order[k]], footprints) { out[i] = f }
-        }
-        return out.map { $0! }
+        return scattered(made, of: walked, count: sectors.count).map { $0! }
     }
 
     /// The footprints of sectors with the same `Radials` (any technologies and reaches), in the

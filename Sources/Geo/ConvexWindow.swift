@@ -24,7 +24,7 @@ public struct ConvexWindow: Sendable {
             var a = ring[0]
             for k in 1..<ring.count {
                 let b = ring[k]
-                if ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * orientation < -1e-6 { return false }
+                if cross(a, b, p) * orientation < -1e-6 { return false }
                 a = b
             }
         }
@@ -38,9 +38,7 @@ public struct ConvexWindow: Sendable {
         var a = ring[0]
         for k in 1..<ring.count {
             let b = ring[k]
-            let outside = points.allSatisfy { p in
-                ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) * orientation < -1e-6
-            }
+            let outside = points.allSatisfy { p in cross(a, b, p) * orientation < -1e-6 }
             if outside { return true }
             a = b
         }
@@ -48,14 +46,17 @@ public struct ConvexWindow: Sendable {
     }
 }
 
+/// Twice the signed area of triangle (`o`, `a`, `b`): positive when `b` lies left of the line from `o` to `a`.
+@inline(__always)
+private func cross(_ o: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {
+    (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+}
+
 extension ConvexWindow {
     /// The convex hull of `points` (Andrew's monotone chain), counter-clockwise and closed; nil
     /// when the points span no area. Whatever lies within the points' polygons lies within it.
     public init?(hullOf points: [Coordinate]) {
         let sorted = points.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
-        func cross(_ o: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {
-            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
-        }
         var lower: [Coordinate] = [], upper: [Coordinate] = []
         for p in sorted {
             while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }

@@ -235,9 +235,7 @@ public struct Raster: Sendable {
             let v = cells[nr * width + nc]
             return v.isNaN ? nil : Double(v)
         }
-        let top = Double(a) + (Double(b) - Double(a)) * tx
-        let bottom = Double(c) + (Double(d) - Double(c)) * tx
-        return top + (bottom - top) * ty
+        return Self.interpolate(Double(a), Double(b), Double(c), Double(d), tx: tx, ty: ty)
     }
 
     /// Heights at `origin + (k + 1)·step` for k in 0..<count, all in the raster's CRS, into `out`
@@ -252,24 +250,20 @@ public struct Raster: Sendable {
             // monotonically along the ray), found once; the rest take the checked path.
             let (first, end) = noDataCount == 0 ? interior(po: po, pd: pd, count: count) : (count, count)
             for k in 0..<first {
-                out[k] = bilinear(cells, px: po.x + Double(k + 1) * pd.x, py: po.y + Double(k + 1) * pd.y)
+                out[k] = bilinear(cells, px: Self.along(po.x, pd.x, k), py: Self.along(po.y, pd.y, k))
             }
-            let w = width
             for k in first..<end {
-                let fx = po.x + Double(k + 1) * pd.x - 0.5, fy = po.y + Double(k + 1) * pd.y - 0.5
-                let c0 = Int(fx), r0 = Int(fy)
-                let tx = fx - Double(c0), ty = fy - Double(r0)
-                let i = r0 * w + c0
-                let a = Double(cells[i]), b = Double(cells[i + 1]), c = Double(cells[i + w]), d = Double(cells[i + w + 1])
-                let top = a + (b - a) * tx
-                let bottom = c + (d - c) * tx
-                out[k] = top + (bottom - top) * ty
+                out[k] = unchecked(cells, fx: Self.along(po.x, pd.x, k) - 0.5, fy: Self.along(po.y, pd.y, k) - 0.5)
             }
             for k in max(first, end)..<count {
-                out[k] = bilinear(cells, px: po.x + Double(k + 1) * pd.x, py: po.y + Double(k + 1) * pd.y)
+                out[k] = bilinear(cells, px: Self.along(po.x, pd.x, k), py: Self.along(po.y, pd.y, k))
             }
         }
     }
+
+    /// Pixel coordinate `o` moved `k + 1` steps of `d`: sample k of a ray.
+    @inline(__always)
+    private static func along(_ o: Double, _ d: Double, _ k: Int) -> Double { o + Double(k + 1) * d }
 
     /// The samples k in `first..<end` (within 0..<count) of a ray whose four neighbours all lie
     /// inside the grid, by `bilinear`'s own test (fx, fy ≥ 0 and below the last column and row).
@@ -277,8 +271,7 @@ public struct Raster: Sendable {
     /// from the line, then moved to where the test itself changes.
     private func interior(po: (x: Double, y: Double), pd: (x: Double, y: Double), count: Int) -> (Int, Int) {
         func inside(_ k: Int) -> Bool {
-            let fx = po.x + Double(k + 1) * pd.x - 0.5, fy = po.y + Double(k + 1) * pd.y - 0.5
-            return fx >= 0 && fy >= 0 && fx < Double(width - 1) && fy < Double(height - 1)
+            neighboursInside(fx: Self.along(po.x, pd.x, k) - 0.5, fy: Self.along(po.y, pd.y, k) - 0.5)
         }
         // Where the line k ↦ f(k) = o + (k + 1)·d − 0.5 lies in [0, limit): a range of real k.
         func span(_ o: Double, _ d: Double, _ limit: Double) -> (Double, Double) {
@@ -320,18 +313,34 @@ public struct Raster: Sendable {
     @inline(__always)
     private func bilinear(_ cells: UnsafeBufferPointer<Float>, px: Double, py: Double) -> Double {
         let fx = px - 0.5, fy = py - 0.5
-        if fx >= 0, fy >= 0, fx < Double(width - 1), fy < Double(height - 1) {
-            let c0 = Int(fx), r0 = Int(fy)
-            let tx = fx - Double(c0), ty = fy - Double(r0)
-            let i = r0 * width + c0
-            let a = cells[i], b = cells[i + 1], c = cells[i + width], d = cells[i + width + 1]
-            if !(a.isNaN || b.isNaN || c.isNaN || d.isNaN) {
-                let top = Double(a) + (Double(b) - Double(a)) * tx
-                let bottom = Double(c) + (Double(d) - Double(c)) * tx
-                return top + (bottom - top) * ty
-            }
+        if neighboursInside(fx: fx, fy: fy) {
+            // NaN exactly when one of the four is a gap.
+            let v = unchecked(cells, fx: fx, fy: fy)
+            if !v.isNaN { return v }
         }
         return height(x: geoTransform[0] + px * geoTransform[1], y: geoTransform[3] + py * geoTransform[5]) ?? .nan
+    }
+
+    /// Whether the four cells round (`fx`, `fy`), in pixels with cell centres at integers, lie inside the grid.
+    @inline(__always)
+    private func neighboursInside(fx: Double, fy: Double) -> Bool {
+        fx >= 0 && fy >= 0 && fx < Double(width - 1) && fy < Double(height - 1)
+    }
+
+    /// The four cells round (`fx`, `fy`) interpolated, without checks (`neighboursInside` must hold).
+    @inline(__always)
+    private func unchecked(_ cells: UnsafeBufferPointer<Float>, fx: Double, fy: Double) -> Double {
+        let c0 = Int(fx), r0 = Int(fy), i = r0 * width + c0
+        return Self.interpolate(Double(cells[i]), Double(cells[i + 1]), Double(cells[i + width]), Double(cells[i + width + 1]),
+                                tx: fx - Double(c0), ty: fy - Double(r0))
+    }
+
+    /// Bilinear between a and b along the upper row and c and d below it, at fractions `tx`, `ty`.
+    @inline(__always)
+    private static func interpolate(_ a: Double, _ b: Double, _ c: Double, _ d: Double, tx: Double, ty: Double) -> Double {
+        let top = a + (b - a) * tx
+        let bottom = c + (d - c) * tx
+        return top + (bottom - top) * ty
     }
 
     /// What PROJ is given for this raster's CRS: its EPSG code when it has one, else its WKT.
