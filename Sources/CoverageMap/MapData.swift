@@ -19,9 +19,13 @@ public struct MapData: Sendable {
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
     public var districtLabels: [(name: String, at: Coordinate)]
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
-    /// The outlines of `villages`, `gaps`, `extensions` and `fibre` before thinning, for the page,
-    /// which cuts them into shared arcs first and thins the arcs.
+    /// The shapes `villages`, `gaps`, `extensions` and `fibre` were thinned from, for the page,
+    /// which cuts them into shared arcs first and thins the arcs. The features' shapes are kept as
+    /// they came (no copy of every coordinate) and made outlines by `outline` as the page needs them.
     var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
+    /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
+    /// still in memory, with each coordinate as report.geojson writes it.
+    var outline: @Sendable (Shape) -> Shape = { $0.rightHandOriented }
     /// The run's mobile-status thresholds (report.json's parameters), for the legends.
     public var thresholds: Palette.Thresholds
     /// The language of the page's interface, the picture's words and the title (see MapWords).
@@ -42,6 +46,25 @@ public struct MapData: Sendable {
     ///   - features: report.geojson's features (villages, mobile gaps, fibre extensions).
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
                 places: [PriorityPlace]?) throws {
+        try self.init(report: report, count: features.count, properties: { features[$0].properties },
+                      shape: { features[$0].geometry }, outline: { $0.rightHandOriented }, sectors: sectors, fibre: fibre, places: places)
+    }
+
+    /// The map of a report still in memory: `features` as `Report.geojsonFeatures()` makes them,
+    /// each coordinate taken as report.geojson writes it with `decimals` decimals, so that
+    /// `covgap map` draws the same page from the files.
+    public init(report: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
+                sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?) throws {
+        try self.init(report: report, count: features.count, properties: { features[$0].properties }, shape: { features[$0].geometry },
+                      outline: { $0.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }.rightHandOriented },
+                      sectors: sectors, fibre: fibre, places: places)
+    }
+
+    /// Feature `i` has `properties(i)` and `shape(i)`, drawn as `outline(shape(i))` (`shape` is
+    /// called on both cores).
+    private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
+                 outline: @escaping @Sendable (Shape) -> Shape, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?) throws {
+        self.outline = outline
         let summary = report["summary"]?.objectValue ?? JSONObject()
         let defaults = AnalysisParameters()
         thresholds = Palette.Thresholds(
@@ -60,13 +83,13 @@ public struct MapData: Sendable {
 
         villages = []; gaps = []; extensions = []
         // Oriented as report.geojson stores them, so a map drawn from the files is the same.
-        let oriented = concurrentMap(features.count, chunk: 256) { features[$0].geometry?.rightHandOriented }
-        let shapes = concurrentMap(features.count, chunk: 256) { oriented[$0]?.thinned(tolerance: Self.drawingTolerance) }
-        for (f, (shape, outline)) in zip(features, zip(shapes, oriented)) {
-            guard let shape, let outline else { continue }
-            switch f.properties["kind"]?.stringValue {
+        let thinned = concurrentMap(count, chunk: 256) { i in shape(i).map { outline($0).thinned(tolerance: Self.drawingTolerance) } }
+        for (i, thin) in thinned.enumerated() {
+            guard let thin, let source = shape(i) else { continue }
+            let props = properties(i)
+            switch props["kind"]?.stringValue {
             case "village":
-                guard let id = f.properties["id"]?.stringValue, let r = recordByID[id] else { continue }
+                guard let id = props["id"]?.stringValue, let r = recordByID[id] else { continue }
                 var p: JSONObject = [
                     "id": .string(id), "name": r["name"] ?? .null, "commune": r["commune"] ?? .null,
                     "district": r["district"] ?? .null, "households": r["households"] ?? .null,
@@ -78,21 +101,22 @@ public struct MapData: Sendable {
                 // Measured speeds, for the speed view (only when the analysis had speed tests).
                 if let q = r["quality"] { p.append("quality", q) }
                 if let link = r["best_link"] { p.append("best_link", link) }
-                villages.append((p, shape))
-                outlines.villages.append(outline)
+                villages.append((p, thin))
+                outlines.villages.append(source)
             case "mobile_gap":
-                gaps.append((["village_id": f.properties["village_id"] ?? .null, "area_m2": f.properties["area_m2"] ?? .null], shape))
-                outlines.gaps.append(outline)
+                gaps.append((["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null], thin))
+                outlines.gaps.append(source)
             case "fibre_extension":
-                extensions.append((["village_id": f.properties["village_id"] ?? .null, "length_m": f.properties["length_m"] ?? .null], shape))
-                outlines.extensions.append(outline)
+                extensions.append((["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null], thin))
+                outlines.extensions.append(source)
             default: continue
             }
         }
 
-        self.fibre = (fibre ?? []).map { f in
-            (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null],
-             f.shape.thinned(tolerance: Self.drawingTolerance))
+        let fibreFeatures = fibre ?? []
+        let fibreShapes = concurrentMap(fibreFeatures.count, chunk: 256) { fibreFeatures[$0].shape.thinned(tolerance: Self.drawingTolerance) }
+        self.fibre = zip(fibreFeatures, fibreShapes).map { f, shape in
+            (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null], shape)
         }
         outlines.fibre = (fibre ?? []).map(\.shape)
 
@@ -195,11 +219,15 @@ public struct MapData: Sendable {
         w.key("title"); w.string(title)
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
+        func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: (@Sendable (Shape) -> Shape)?) -> MapPayload.Layer {
+            sources.count == features.count ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
+                                            : .init(properties: features.map(\.properties), shapes: features.map(\.shape))
+        }
         MapPayload.write(layers: [
-            ("villages", .init(properties: villages.map(\.properties), shapes: outlines.villages.count == villages.count ? outlines.villages : villages.map(\.shape))),
-            ("gaps", .init(properties: gaps.map(\.properties), shapes: outlines.gaps.count == gaps.count ? outlines.gaps : gaps.map(\.shape))),
-            ("fibre", .init(properties: fibre.map(\.properties), shapes: outlines.fibre.count == fibre.count ? outlines.fibre : fibre.map(\.shape))),
-            ("extensions", .init(properties: extensions.map(\.properties), shapes: outlines.extensions.count == extensions.count ? outlines.extensions : extensions.map(\.shape))),
+            ("villages", layer(villages, outlines.villages, outline: outline)),
+            ("gaps", layer(gaps, outlines.gaps, outline: outline)),
+            ("fibre", layer(fibre, outlines.fibre, outline: nil)),
+            ("extensions", layer(extensions, outlines.extensions, outline: outline)),
             ("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),
             ("places", .init(properties: places.map(\.properties), shapes: places.map { .point($0.at) })),
         ], into: &w)
@@ -238,11 +266,13 @@ public struct MapData: Sendable {
         let width = 1600
         let extent = villages.reduce(nil as Bounds?) { b, v in v.shape.bounds.map { b?.union($0) ?? $0 } ?? b }
         let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
-        func thin(_ s: Shape) -> Shape { s.thinned(tolerance: tolerance) }
+        func thin(_ shapes: [(properties: JSONObject, shape: Shape)]) -> [Shape] {
+            concurrentMap(shapes.count, chunk: 256) { shapes[$0].shape.thinned(tolerance: tolerance) }
+        }
         var input = MapPictureInput(
             title: title, subtitle: subtitle,
-            villages: villages.map { .init(shape: thin($0.shape), status: $0.properties["mobile_status"]?.stringValue ?? "") },
-            gaps: gaps.map { thin($0.shape) }, fibre: fibre.map { thin($0.shape) }, extensions: extensions.map(\.shape),
+            villages: zip(villages, thin(villages)).map { .init(shape: $1, status: $0.properties["mobile_status"]?.stringValue ?? "") },
+            gaps: thin(gaps), fibre: thin(fibre), extensions: extensions.map(\.shape),
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
             thresholds: thresholds)
         input.language = language

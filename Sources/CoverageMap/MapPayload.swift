@@ -15,6 +15,8 @@ enum MapPayload {
     struct Layer {
         var properties: [JSONObject]
         var shapes: [Shape?]
+        /// What a shape is drawn as (its outline), when not as it is.
+        var outline: (@Sendable (Shape) -> Shape)? = nil
     }
 
     /// The parts of a shape: polygons (rings), lines and points.
@@ -61,7 +63,8 @@ enum MapPayload {
         // rings per polygon, then the number of lines (to read the references back).
         let traced = layers.map { l in
             concurrentMap(l.layer.shapes.count, chunk: 256) { i -> (paths: [SharedBorders.Path], outline: (rings: [Int], lines: Int, points: [Coordinate])) in
-                let p = Parts(l.layer.shapes[i])
+                let shape = l.layer.shapes[i]
+                let p = Parts(l.layer.outline.flatMap { outline in shape.map(outline) } ?? shape)
                 var shapePaths: [SharedBorders.Path] = []
                 var rings: [Int] = []
                 for polygon in p.polygons {

@@ -32,20 +32,21 @@ public struct ReportFolder {
         var svg: [UInt8] = []
         var page: MapData?
         if map && kinds.contains(.html) {
-            // The coordinates as report.geojson writes them, so that `covgap map` redraws the same page.
-            let written = concurrentMap(features!.count, chunk: 256) { [features] i in
-                Feature(index: i, properties: features![i].properties, geometry: features![i].geometry.map { Self.asWritten($0, decimals: precision) })
-            }
-            var m = try MapData(
-                report: reportJSON!, features: written,
-                sectors: input.sectors, fibre: input.fibre, places: input.places)
+            var m = try MapData(report: reportJSON!, features: features!, writtenWith: precision,
+                                sectors: input.sectors, fibre: input.fibre, places: input.places)
             m.language = report.language
             svg = Array(m.svg().utf8)
             png = PNGConverter.start(svg: svg)
             page = m
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
-        // with them, while lane B still builds the page.
+        // with them, while lane B builds the page; report.csv goes to the lane that is free first.
+        let csvTaken = Locked(false)
+        func csv() throws {
+            var mine = false
+            csvTaken.update { taken in mine = !taken; taken = true }
+            if mine && kinds.contains(.csv) { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) }
+        }
         let (json, _) = try sideBySide({ () throws -> [UInt8]? in
             var json: [UInt8]? = reportJSON!.encoded(style: .pretty) + [0x0A]
             reportJSON = nil
@@ -55,13 +56,14 @@ public struct ReportFolder {
                 try staging.add("report.geojson") { sink in try GeoJSONWriter(precision: precision).encode(features!) { try sink.write($0) } }
             }
             if !kinds.contains(.gpkg) { features = nil }
+            try csv()
             return json
         }, {
-            if kinds.contains(.csv) { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) }
             if let page {
                 try staging.add("report.svg", bytes: svg)
                 try staging.add("report.html") { sink in try page.html { try sink.write($0) } }
             }
+            try csv()
         })
         self.json = json
         page = nil
@@ -70,11 +72,6 @@ public struct ReportFolder {
         }
         features = nil
         if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
-    }
-
-    /// `shape` with every coordinate as it reads back from `decimals` decimals.
-    static func asWritten(_ shape: Shape, decimals: Int) -> Shape {
-        shape.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }
     }
 
     /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then
