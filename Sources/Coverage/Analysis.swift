@@ -128,6 +128,8 @@ public struct CoverageAnalysis {
             }
             for (g, rings) in made.enumerated() { for (k, ring) in zip(groups[g], rings) { lonLatRings[ids[k]] = ring } }
         }
+        // Their boxes, found once for all the zones.
+        let lonLatBoxes = concurrentMap(lonLatRings.count, chunk: 1024) { Bounds(of: lonLatRings[$0]) }
         var modelWarnings: [String] = []
         // A model footprint is made once in lon/lat, whichever zones it comes near, and projected per zone.
         var modelMade = [RadioFootprint?](repeating: nil, count: flat ? 0 : sectors.count)
@@ -150,7 +152,7 @@ public struct CoverageAnalysis {
             func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
             let crs = zone.crs
             let nearZone = perZone ? sectors.indices.filter { i in
-                (flat ? Bounds(of: lonLatRings[i]) : reachIndex!.reachBoxes[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
+                (flat ? lonLatBoxes[i] : reachIndex!.reachBoxes[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
             } : usable.map { u in sectors.indices.filter { u[$0] } } ?? Array(sectors.indices)
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an

@@ -20,13 +20,14 @@ public struct GroupFigures: Sendable {
 
     public func figures(_ c: CoverageClass) -> ClassFigures { classes[CoverageClass.allCases.firstIndex(of: c)!] }
 
-    init(_ members: [(Village, VillageCoverage)], parameters: AnalysisParameters, hasFixed: Bool) {
+    /// The figures of `villages[members]` with their `results`.
+    init(_ members: [Int], of villageList: [Village], results: [VillageCoverage], parameters: AnalysisParameters, hasFixed: Bool) {
         villages = members.count
         self.hasFixed = hasFixed
         for k in CoverageClass.allCases.indices {
             var f = ClassFigures()
-            for (_, r) in members {
-                switch parameters.mobileStatus(r.fractions[k]) {
+            for i in members {
+                switch parameters.mobileStatus(results[i].fractions[k]) {
                 case .covered: f.covered += 1
                 case .partial: f.partial += 1
                 case .uncovered: f.uncovered += 1
@@ -36,9 +37,10 @@ public struct GroupFigures: Sendable {
             f.anySignalPct = percent(f.covered + f.partial, villages)
             classes[k] = f
         }
-        for (v, r) in members {
+        for i in members {
+            let r = results[i]
             if r.fixed?.status == .available { fixedAvailable += 1 } else if hasFixed { fixedUnavailable += 1 }
-            if let h = v.households {
+            if let h = villageList[i].households {
                 householdsKnown = true
                 households += h
                 if r.mobileStatus == .covered { householdsMobileCovered += h }
@@ -85,15 +87,16 @@ public struct Summary: Sendable {
     /// - Parameter requires5G: whether a place of a category counts in the 5G figures (the plan
     ///   requires 5G of some categories only).
     public init(input: AnalysisInput, result: AnalysisResult, requires5G: (String) -> Bool = { $0 != CommuneCentres.category }) {
-        let pairs = Array(zip(input.villages, result.villages))
+        let villages = input.villages, results = result.villages
         let hasFixed = input.fibre != nil
         let p = result.parameters
-        all = GroupFigures(pairs, parameters: p, hasFixed: hasFixed)
-        districts = groups(pairs, key: { $0.district }).map { ($0.key, GroupFigures($0.members, parameters: p, hasFixed: hasFixed)) }
-        communes = groups(pairs, key: { v in v.commune.map { "\(v.district ?? "")\u{0}\($0)" } }).map { g in
-            let v = g.members[0].0
-            return (v.commune!, v.district, GroupFigures(g.members, parameters: p, hasFixed: hasFixed))
-        }
+        func figures(_ members: [Int]) -> GroupFigures { GroupFigures(members, of: villages, results: results, parameters: p, hasFixed: hasFixed) }
+        all = figures(Array(villages.indices))
+        districts = Coverage.groups(of: villages.indices.filter { villages[$0].district != nil }) { villages[$0].district! }
+            .map { (villages[$0[0]].district!, figures($0)) }
+        // Communes of the same name in two districts are two communes.
+        communes = Coverage.groups(of: villages.indices.filter { villages[$0].commune != nil }) { CommuneKey(district: villages[$0].district ?? "", name: villages[$0].commune!) }
+            .map { (villages[$0[0]].commune!, villages[$0[0]].district, figures($0)) }
         let required = zip(input.places ?? [], result.places).filter { requires5G($0.0.category) }
         placesTotal = required.count
         placesWith5G = required.filter(\.1.has5G).count
@@ -122,16 +125,10 @@ public struct Summary: Sendable {
     }
 }
 
-/// Groups by a key in order of first appearance; members without a key are left out.
-private func groups<T>(_ items: [(Village, T)], key: (Village) -> String?) -> [(key: String, members: [(Village, T)])] {
-    var order: [String] = []
-    var members: [String: [(Village, T)]] = [:]
-    for item in items {
-        guard let k = key(item.0) else { continue }
-        if members[k] == nil { order.append(k) }
-        members[k, default: []].append(item)
-    }
-    return order.map { ($0, members[$0]!) }
+/// A commune by its district and name.
+private struct CommuneKey: Hashable {
+    var district: String
+    var name: String
 }
 
 public func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : 100 * Double(part) / Double(whole) }

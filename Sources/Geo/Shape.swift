@@ -36,6 +36,14 @@ public struct Bounds: Hashable, Sendable {
         self = b
     }
 
+    /// The same box as the generic form, for an array without a call through the sequence's witnesses.
+    public init?(of coordinates: [Coordinate]) {
+        guard let first = coordinates.first else { return nil }
+        var b = Bounds(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)
+        for c in coordinates.dropFirst() { b.expand(to: c) }
+        self = b
+    }
+
     public var center: Coordinate { Coordinate((minX + maxX) / 2, (minY + maxY) / 2) }
     public var width: Double { maxX - minX }
     public var height: Double { maxY - minY }
