@@ -80,6 +80,14 @@ public struct IncrementalState: Sendable {
     // MARK: encoding
 
     public func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        encode { out += $0 }
+        return out
+    }
+
+    /// The side file's bytes handed to `write` in pieces of about a megabyte (at national scale the
+    /// file is tens of megabytes).
+    public func encode(into write: ([UInt8]) throws -> Void) rethrows {
         var w = Writer()
         w.bytes.append(contentsOf: Self.magic)
         w.varint(Self.formatVersion)
@@ -120,8 +128,12 @@ public struct IncrementalState: Sendable {
             if let r = c.repairedShape { w.varint(1); w.shape(r) } else { w.varint(0) }
             w.varint(UInt64(v.warnings.count))
             v.warnings.forEach { w.string($0) }
+            if w.bytes.count >= 1 << 20 {
+                try write(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
         }
-        return w.bytes
+        try write(w.bytes)
     }
 
     /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).

@@ -21,8 +21,10 @@ public struct ReportFolder {
 
     /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
     /// draw the PNG while the reports and the page are encoded and written.
+    /// `sideFile`, the state a later `--since` run reuses, is written beside them (in pieces, while
+    /// rsvg-convert draws).
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
+                sideFile: IncrementalState? = nil, keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         self.staging = staging
@@ -59,6 +61,7 @@ public struct ReportFolder {
             try csv()
             return json
         }, {
+            if let sideFile { try staging.add(IncrementalState.fileName) { sink in try sideFile.encode { try sink.write($0) } } }
             if let page {
                 try staging.add("report.svg", bytes: svg)
                 try staging.add("report.html") { sink in try page.html { try sink.write($0) } }

@@ -138,10 +138,8 @@ struct Analyze: ParsableCommand {
         // folder's at the end, or none of it does.
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
-        // The side file first: its bytes are gone before the reports and the map take their memory.
-        let side = incremental.sideFile(input: input, result: result)
-        try staging.add(side.name, bytes: side.bytes)
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
+                                      sideFile: incremental.sideFile(input: input, result: result),
                                       keepJSON: format == .json && !quiet, into: staging, progress: progress)
         let encodeTime = lap()
         let pictureWarnings = try folder.commit(progress: progress)

@@ -45,9 +45,8 @@ struct IncrementalRun {
     }
 
     /// The side file for this run's report folder.
-    func sideFile(input: AnalysisInput, result: AnalysisResult) -> (name: String, bytes: [UInt8]) {
-        let state = IncrementalState(generator: Report.generator, parameters: parameters, inputs: inputs, index: index,
-                                     input: input, result: result)
-        return (IncrementalState.fileName, state.encoded())
+    func sideFile(input: AnalysisInput, result: AnalysisResult) -> IncrementalState {
+        IncrementalState(generator: Report.generator, parameters: parameters, inputs: inputs, index: index,
+                         input: input, result: result)
     }
 }
