@@ -21,8 +21,7 @@ public struct ReportFolder {
 
     /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
     /// draw the PNG while the reports and the page are encoded and written.
-    /// `sideFile`, the state a later `--since` run reuses, is written beside them (in pieces, while
-    /// rsvg-convert draws).
+    /// `sideFile`, the state a later `--since` run reuses, is written beside them (in pieces).
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: IncrementalState? = nil, keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
@@ -42,12 +41,19 @@ public struct ReportFolder {
             page = m
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
-        // with them, while lane B builds the page; report.csv goes to the lane that is free first.
-        let csvTaken = Locked(false)
-        func csv() throws {
-            var mine = false
-            csvTaken.update { taken in mine = !taken; taken = true }
-            if mine && kinds.contains(.csv) { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) }
+        // with them, while lane B builds the page; the side file and report.csv are taken, one at
+        // a time, by the lane that is free first.
+        var spare: [() throws -> Void] = []
+        if let sideFile { spare.append { try staging.add(IncrementalState.fileName) { sink in try sideFile.encode { try sink.write($0) } } } }
+        if kinds.contains(.csv) { spare.append { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) } }
+        let next = Locked(0)
+        func takeSpare() throws {
+            while true {
+                var k = 0
+                next.update { k = $0; $0 += 1 }
+                guard k < spare.count else { return }
+                try spare[k]()
+            }
         }
         let (json, _) = try sideBySide({ () throws -> [UInt8]? in
             var json: [UInt8]? = reportJSON!.encoded(style: .pretty) + [0x0A]
@@ -58,15 +64,14 @@ public struct ReportFolder {
                 try staging.add("report.geojson") { sink in try GeoJSONWriter(precision: precision).encode(features!) { try sink.write($0) } }
             }
             if !kinds.contains(.gpkg) { features = nil }
-            try csv()
+            try takeSpare()
             return json
         }, {
-            if let sideFile { try staging.add(IncrementalState.fileName) { sink in try sideFile.encode { try sink.write($0) } } }
             if let page {
                 try staging.add("report.svg", bytes: svg)
                 try staging.add("report.html") { sink in try page.html { try sink.write($0) } }
             }
-            try csv()
+            try takeSpare()
         })
         self.json = json
         page = nil
