@@ -158,16 +158,20 @@ struct Analyze: ParsableCommand {
             let samples = t.terrainSamples > 0 ? ", terrain samples \(t.terrainSamples)" : ""
             FileHandle.standardError.writeLine("timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ") + samples)
         }
-        if quiet { return }
-        switch format {
-        case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
-            if plan || inputs.usesBundledData {
-                switch try gapPlan() {
-                case .success(let made): printText(made.text(language: report.language))
-                case .failure(let zones): FileHandle.standardError.writeLine("covgap: warning: no plan: \(zones)")
+        if !quiet {
+            switch format {
+            case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
+                if plan || inputs.usesBundledData {
+                    switch try gapPlan() {
+                    case .success(let made): printText(made.text(language: report.language))
+                    case .failure(let zones): FileHandle.standardError.writeLine("covgap: warning: no plan: \(zones)")
+                    }
                 }
+            case .json: FileHandle.standardOutput.write(Data(folder.json ?? []))
             }
-        case .json: FileHandle.standardOutput.write(Data(folder.json ?? []))
         }
+        // The run's data goes with the process: freed array by array it would cost a national run
+        // half a second after its last file is in place.
+        Foundation.exit(0)
     }
 }
