@@ -80,62 +80,81 @@ enum MapPayload {
         }
         let paths = traced.flatMap { $0.map(\.paths) }
         let outline = traced.map { $0.map(\.outline) }
-        let (borders, refs) = SharedBorders.build(paths)
+        // The property columns do not depend on the borders: encoded beside them (compact JSON
+        // written apart reads the same as written in place).
+        let ((borders, refs), columns) = concurrentPair({ SharedBorders.build(paths) }, {
+            layers.map { l -> [UInt8] in
+                var c = JSONWriter(style: w.style)
+                writeColumns(l.layer.properties, into: &c)
+                return c.bytes
+            }
+        })
         // Arcs of rings with fewer than three arcs keep a middle point, so that no ring collapses.
         var minimum = [Int](repeating: 2, count: borders.arcs.count)
         for shape in refs { for path in shape where path.count < 3 { for r in path { minimum[r >= 0 ? r : ~r] = 3 } } }
-        let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
+        // The arcs, thinned, and each layer's references to them, encoded side by side.
+        var firstShape: [Int] = [], start = 0
+        for l in layers { firstShape.append(start); start += l.layer.shapes.count }
+        let (arcCode, shapeCodes) = concurrentPair({ () -> String in
+            let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
+            var code = VarCode()
+            var previous = GridPoint(0, 0)
+            for (i, arc) in arcs.enumerated() {
+                code.unsigned(arc.count * 2 + (borders.closed[i] ? 1 : 0))
+                code.signed(Int(arc[0].x) - Int(previous.x)); code.signed(Int(arc[0].y) - Int(previous.y))
+                previous = arc[0]
+                var dx = 0, dy = 0
+                for k in 1..<max(1, arc.count) {
+                    let nx = Int(arc[k].x) - Int(arc[k - 1].x), ny = Int(arc[k].y) - Int(arc[k - 1].y)
+                    code.signed(nx - dx); code.signed(ny - dy)  // second differences: smooth outlines give small numbers
+                    dx = nx; dy = ny
+                }
+            }
+            return code.text
+        }, {
+            layers.indices.map { li in shapeCode(outline[li], refs: refs[firstShape[li]...]) }
+        })
 
         w.key("grid"); w.number(step)
-        w.key("arcs")
-        var code = VarCode()
-        var previous = GridPoint(0, 0)
-        for (i, arc) in arcs.enumerated() {
-            code.unsigned(arc.count * 2 + (borders.closed[i] ? 1 : 0))
-            code.signed(Int(arc[0].x) - Int(previous.x)); code.signed(Int(arc[0].y) - Int(previous.y))
-            previous = arc[0]
-            var dx = 0, dy = 0
-            for k in 1..<max(1, arc.count) {
-                let nx = Int(arc[k].x) - Int(arc[k - 1].x), ny = Int(arc[k].y) - Int(arc[k - 1].y)
-                code.signed(nx - dx); code.signed(ny - dy)  // second differences: smooth outlines give small numbers
-                dx = nx; dy = ny
-            }
-        }
-        w.string(code.text)
-
-        var shapeIndex = 0
+        w.key("arcs"); w.string(arcCode)
         for (li, l) in layers.enumerated() {
             w.key(l.name)
             w.beginObject()
             w.key("count"); w.number(l.layer.shapes.count)
-            w.key("properties"); writeColumns(l.layer.properties, into: &w)
-            var g = VarCode(), last = -1
-            var point = GridPoint(0, 0)
-            for o in outline[li] {
-                let r = refs[shapeIndex]; shapeIndex += 1
-                var k = 0
-                func arcRefs(_ path: [SharedBorders.Ref]) {
-                    g.unsigned(path.count)
-                    for ref in path {
-                        let index = ref >= 0 ? ref : ~ref
-                        g.unsigned(zigzag(index - (last + 1)) * 2 + (ref >= 0 ? 0 : 1))
-                        last = index
-                    }
-                }
-                g.unsigned(o.rings.count)
-                for n in o.rings { g.unsigned(n); for _ in 0..<n { arcRefs(r[k]); k += 1 } }
-                g.unsigned(o.lines)
-                for _ in 0..<o.lines { arcRefs(r[k]); k += 1 }
-                g.unsigned(o.points.count)
-                for c in o.points {
-                    let q = grid(c)
-                    g.signed(Int(q.x) - Int(point.x)); g.signed(Int(q.y) - Int(point.y))
-                    point = q
-                }
-            }
-            w.key("shapes"); w.string(g.text)
+            w.key("properties"); w.raw(columns[li])
+            w.key("shapes"); w.string(shapeCodes[li])
             w.endObject()
         }
+    }
+
+    /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
+    private static func shapeCode(_ outline: [(rings: [Int], lines: Int, points: [Coordinate])], refs: ArraySlice<[[SharedBorders.Ref]]>) -> String {
+        var g = VarCode(), last = -1
+        var point = GridPoint(0, 0)
+        var shapeIndex = refs.startIndex
+        for o in outline {
+            let r = refs[shapeIndex]; shapeIndex += 1
+            var k = 0
+            func arcRefs(_ path: [SharedBorders.Ref]) {
+                g.unsigned(path.count)
+                for ref in path {
+                    let index = ref >= 0 ? ref : ~ref
+                    g.unsigned(zigzag(index - (last + 1)) * 2 + (ref >= 0 ? 0 : 1))
+                    last = index
+                }
+            }
+            g.unsigned(o.rings.count)
+            for n in o.rings { g.unsigned(n); for _ in 0..<n { arcRefs(r[k]); k += 1 } }
+            g.unsigned(o.lines)
+            for _ in 0..<o.lines { arcRefs(r[k]); k += 1 }
+            g.unsigned(o.points.count)
+            for c in o.points {
+                let q = grid(c)
+                g.signed(Int(q.x) - Int(point.x)); g.signed(Int(q.y) - Int(point.y))
+                point = q
+            }
+        }
+        return g.text
     }
 
     // MARK: Columns

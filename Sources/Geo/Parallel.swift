@@ -50,6 +50,12 @@ public func sideBySide<A, B>(_ a: () throws -> A, _ b: () throws -> B) throws ->
     return (first!, second!)
 }
 
+/// `sideBySide` for work that cannot fail.
+public func concurrentPair<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+    // The throwing form throws only what `a` or `b` throws: here, nothing.
+    try! sideBySide(a, b)
+}
+
 /// Limits the C allocator to `count` arenas (glibc makes up to eight per core, one for each new
 /// thread that finds the others busy): what one stage's threads free is then reused by the next
 /// stage's threads instead of staying in arenas no thread allocates from any more. The peak
