@@ -42,41 +42,54 @@ public struct SharedBorders: Sendable {
         // it was first met with (an unordered pair of numbers) and whether it is a junction. A
         // junction does not depend on the order the points are met: some occurrence has other
         // neighbours, or ends a line.
-        let (numbers, distinct) = PointTable.numbered(paths)
-        var points = PointFacts(count: distinct)
-        for (shape, shapeNumbers) in zip(paths, numbers) {
-            for (path, ns) in zip(shape, shapeNumbers) {
-                let n = ns.count
-                for i in 0..<n {
-                    let p = Int(ns[i])
-                    var a: Int32, b: Int32
-                    if path.isRing {
-                        a = ns[(i + n - 1) % n]; b = ns[(i + 1) % n]
-                    } else {
-                        if i == 0 || i == n - 1 { points.junction[p] = true; continue }
-                        a = ns[i - 1]; b = ns[i + 1]
-                    }
-                    if a > b { swap(&a, &b) }
-                    if points.neighbours[p] == PointFacts.unmet {
-                        points.neighbours[p] = (a, b)
-                    } else if points.neighbours[p] != (a, b) {
-                        points.junction[p] = true
+        var starts: [Int] = [], total = 0
+        for shape in paths { for path in shape { starts.append(total); total += path.points.count } }
+        let (numbers, distinct) = PointTable.numbered(paths, total: total)
+        return numbers.withUnsafeBufferPointer { all in
+            func numbersOf(_ k: Int, _ path: Path) -> UnsafeBufferPointer<Int32> {
+                UnsafeBufferPointer(rebasing: all[starts[k]..<(starts[k] + path.points.count)])
+            }
+            var points = PointFacts(count: distinct)
+            var k = 0
+            for shape in paths {
+                for path in shape {
+                    let ns = numbersOf(k, path)
+                    k += 1
+                    let n = ns.count
+                    for i in 0..<n {
+                        let p = Int(ns[i])
+                        var a: Int32, b: Int32
+                        if path.isRing {
+                            a = ns[(i + n - 1) % n]; b = ns[(i + 1) % n]
+                        } else {
+                            if i == 0 || i == n - 1 { points.junction[p] = true; continue }
+                            a = ns[i - 1]; b = ns[i + 1]
+                        }
+                        if a > b { swap(&a, &b) }
+                        if points.neighbours[p] == PointFacts.unmet {
+                            points.neighbours[p] = (a, b)
+                        } else if points.neighbours[p] != (a, b) {
+                            points.junction[p] = true
+                        }
                     }
                 }
             }
-        }
-        var borders = SharedBorders()
-        var ring: Int32 = 0
-        let refs = zip(paths, numbers).map { shape, shapeNumbers in
-            zip(shape, shapeNumbers).map { path, ns in
-                ring += 1
-                return borders.cut(path, numbers: ns, points: &points, ring: ring)
+            var borders = SharedBorders()
+            var ring: Int32 = 0
+            k = 0
+            let refs = paths.map { shape in
+                shape.map { path in
+                    let ns = numbersOf(k, path)
+                    k += 1
+                    ring += 1
+                    return borders.cut(path, numbers: ns, points: &points, ring: ring)
+                }
             }
+            return (borders, refs)
         }
-        return (borders, refs)
     }
 
-    private mutating func cut(_ path: Path, numbers: [Int32], points: inout PointFacts, ring: Int32) -> [Ref] {
+    private mutating func cut(_ path: Path, numbers: UnsafeBufferPointer<Int32>, points: inout PointFacts, ring: Int32) -> [Ref] {
         let ps = path.points
         guard !ps.isEmpty else { return [] }
         if !path.isRing {
@@ -206,13 +219,34 @@ private struct PointTable {
         mask = size - 1
     }
 
-    /// Every point of `paths` by its number, and how many distinct points there are (the table
-    /// itself is let go before the arcs are made).
-    static func numbered(_ paths: [[SharedBorders.Path]]) -> (numbers: [[[Int32]]], distinct: Int) {
-        var table = PointTable(expected: paths.reduce(0) { n, shape in shape.reduce(n) { $0 + $1.points.count } })
-        let numbers = paths.map { shape in shape.map { path in path.points.map { table.number(of: $0.packed) } } }
-        return (numbers, table.keys.count)
+    /// Every point of `paths` by its number, in order (`total` of them), and a bound on the numbers
+    /// (the tables are let go before the arcs are made). The points are numbered on both cores, each
+    /// numbering the points of its own half of the hash space (number · 2 + half): any one-to-one
+    /// numbering finds the same junctions, so the arcs do not depend on it.
+    static func numbered(_ paths: [[SharedBorders.Path]], total: Int) -> (numbers: [Int32], distinct: Int) {
+        let halves = 2
+        var numbers = [Int32](repeating: -1, count: total)
+        let counts = numbers.withUnsafeMutableBufferPointer { out in
+            concurrentMap(halves, chunk: 1) { half -> Int in
+                var table = PointTable(expected: total / halves + 16)
+                var at = 0
+                for shape in paths {
+                    for path in shape {
+                        for point in path.points {
+                            let p = point.packed
+                            if Self.half(of: p) == half { out[at] = table.number(of: p) * Int32(halves) + Int32(half) }
+                            at += 1
+                        }
+                    }
+                }
+                return table.keys.count
+            }
+        }
+        return (numbers, halves * (counts.max() ?? 0))
     }
+
+    /// Which half of the hash space `p` falls in (a hash apart from the table's own).
+    @inline(__always) private static func half(of p: UInt64) -> Int { Int(truncatingIfNeeded: (p &* 0xD6E8_FEB8_6659_FD93) >> 63) }
 
     @inline(__always) private func home(_ p: UInt64) -> Int { Int(truncatingIfNeeded: (p &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }
 
