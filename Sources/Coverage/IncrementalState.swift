@@ -79,12 +79,6 @@ public struct IncrementalState: Sendable {
 
     // MARK: encoding
 
-    public func encoded() -> [UInt8] {
-        var out: [UInt8] = []
-        encode { out += $0 }
-        return out
-    }
-
     /// The side file's bytes handed to `write` in pieces of about a megabyte (at national scale the
     /// file is tens of megabytes).
     public func encode(into write: ([UInt8]) throws -> Void) rethrows {

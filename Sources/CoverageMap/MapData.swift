@@ -25,7 +25,7 @@ public struct MapData: Sendable {
     var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
-    var outline: @Sendable (Shape) -> Shape = { $0.rightHandOriented }
+    var outline: @Sendable (Shape) -> Shape
     /// The run's mobile-status thresholds (report.json's parameters), for the legends.
     public var thresholds: Palette.Thresholds
     /// The language of the page's interface, the picture's words and the title (see MapWords).

@@ -114,16 +114,16 @@ public struct Raster: Sendable {
         // Each part of the grid on a core of its own (each thread writes only its own cells).
         let parts = 64, total = values.count
         let missing = try values.withUnsafeMutableBufferPointer { buffer in
-            let cells = UncheckedBuffer(buffer)
+            let heights = buffer
             return try parallelMap(parts, jobs: defaultJobs, chunk: 1) { part in
                 var missing = 0
                 for i in (total * part / parts)..<(total * (part + 1) / parts) {
-                    let v = cells.buffer[i]
+                    let v = heights[i]
                     if v.isNaN || (checksNoData && v == missingValue) {
                         missing += 1
-                        cells.buffer[i] = .nan
+                        heights[i] = .nan
                     } else if s != 1 || o != 0 {
-                        cells.buffer[i] = v * s + o
+                        heights[i] = v * s + o
                     }
                 }
                 return missing
@@ -132,13 +132,6 @@ public struct Raster: Sendable {
         cells = values
         noDataCount = missing
         self.path = display ?? path
-    }
-
-    /// A buffer whose disjoint parts threads write at once (`@unchecked Sendable`: each thread
-    /// touches only its own indices, and the buffer outlives them).
-    private struct UncheckedBuffer: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Float>
-        init(_ buffer: UnsafeMutableBufferPointer<Float>) { self.buffer = buffer }
     }
 
     /// Asks the kernel to back `buffer` (not yet touched) with 2 MiB pages: terrain radials run

@@ -27,20 +27,15 @@ public struct Bounds: Hashable, Sendable {
         self.maxY = maxY
     }
 
-    /// The smallest box around `coordinates`, or nil when there are none.
+    /// The smallest box around `coordinates`, or nil when there are none. Inlinable, so that a
+    /// caller in another module gets it specialised for its sequence (an array of a wedge's
+    /// points, say) instead of calling through the sequence's witnesses.
+    @inlinable
     public init?<S: Sequence>(of coordinates: S) where S.Element == Coordinate {
         var it = coordinates.makeIterator()
         guard let first = it.next() else { return nil }
         var b = Bounds(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)
         while let c = it.next() { b.expand(to: c) }
-        self = b
-    }
-
-    /// The same box as the generic form, for an array without a call through the sequence's witnesses.
-    public init?(of coordinates: [Coordinate]) {
-        guard let first = coordinates.first else { return nil }
-        var b = Bounds(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)
-        for c in coordinates.dropFirst() { b.expand(to: c) }
         self = b
     }
 
