@@ -82,9 +82,10 @@ public struct CoverageAnalysis {
     /// The working CRS: the one asked for, else the UTM zone of the centre of the villages' extent.
     public func workingCRS() -> String {
         if let crs = parameters.crs { return crs }
+        let villages = input.villages
         var extent: Bounds?
-        for v in input.villages {
-            guard let b = v.shape.bounds else { continue }
+        for b in concurrentMap(villages.count, chunk: 256, { villages[$0].shape.bounds }) {
+            guard let b else { continue }
             extent = extent.map { $0.union(b) } ?? b
         }
         let c = extent?.center ?? Coordinate(0, 0)
@@ -157,7 +158,8 @@ public struct CoverageAnalysis {
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
             // error when it comes near the zone's villages, and left out when it is far from all.
-            let projected: [ProjectedFootprint?]
+            // The sectors (by input index) whose footprints the zone takes, and those footprints.
+            let chosen: [Int], footprints: [ProjectedFootprint]
             if flat {
                 // Sectors of one antenna position and direction share their arcs' geodesics.
                 let groups = Self.antennaGroups(nearZone.map { sectors[$0] })
@@ -177,19 +179,24 @@ public struct CoverageAnalysis {
                         }
                     }
                 }
-                // The sector named in an error is the first in the file that fails, as one by one.
-                var fromGroups = [ProjectedFootprint?](repeating: nil, count: nearZone.count)
-                var firstFailure: (k: Int, error: Error)?
-                for (g, results) in made.enumerated() {
-                    for (k, result) in zip(groups[g], results) {
-                        switch result {
-                        case .success(let f): fromGroups[k] = f
-                        case .failure(let e): if firstFailure.map({ k < $0.k }) ?? true { firstFailure = (k, e) }
-                        }
+                // Where each sector's result is; the sector named in an error is the first in the
+                // file that fails, as one by one. The footprints are taken out once, on all cores.
+                var slot = [(group: Int32, member: Int32)](repeating: (0, 0), count: nearZone.count)
+                for (g, members) in groups.enumerated() { for (j, k) in members.enumerated() { slot[k] = (Int32(g), Int32(j)) } }
+                var kept: [Int] = []
+                for k in nearZone.indices {
+                    switch made[Int(slot[k].group)][Int(slot[k].member)] {
+                    case .success(.some): kept.append(k)
+                    case .success(.none): continue
+                    case .failure(let e): throw input.sectorError(nearZone[k], field: "lat, lon", e)
                     }
                 }
-                if let firstFailure { throw input.sectorError(nearZone[firstFailure.k], field: "lat, lon", firstFailure.error) }
-                projected = fromGroups
+                chosen = kept.map { nearZone[$0] }
+                footprints = concurrentMap(kept.count, chunk: 1024) { n in
+                    let at = slot[kept[n]]
+                    guard case .success(let f?) = made[Int(at.group)][Int(at.member)] else { preconditionFailure("kept a footprint that was not made") }
+                    return f
+                }
             } else {
                 progress?.start(stage("footprints"), total: nearZone.count)
                 let missing = nearZone.filter { modelMade[$0] == nil }
@@ -201,10 +208,10 @@ public struct CoverageAnalysis {
                 let made = try parallelMap(groups.count, jobs: jobs, chunk: 4) { g in
                     try ProjectedFootprint.projecting(groups[g].map { modelMade[nearZone[$0]]! }, of: groups[g].map { sectors[nearZone[$0]] }, to: crs)
                 }
-                projected = scattered(made, of: groups, count: nearZone.count)
+                let projected = scattered(made, of: groups, count: nearZone.count)
+                chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
+                footprints = projected.compactMap { $0 }
             }
-            let chosen = nearZone.indices.filter { projected[$0] != nil }.map { nearZone[$0] }
-            let footprints = projected.compactMap { $0 }
             timings.footprints += lap()
             progress?.finish()
 

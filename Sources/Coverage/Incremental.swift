@@ -123,4 +123,18 @@ public struct ReusePlan: Sendable {
 
     /// The label that starts every warning about village `number`.
     public static func label(number: Int, village: Village) -> String { "village \(number) (id \(village.id))" }
+
+    /// N of a warning that starts as a village's label does ("village N (id …"), else nil.
+    static func villageNumber(in warning: String) -> Int? {
+        let prefix = "village ".utf8
+        let u = warning.utf8
+        guard u.starts(with: prefix) else { return nil }
+        var n = 0, digits = 0
+        for b in u.dropFirst(prefix.count) {
+            guard b >= 0x30, b <= 0x39 else { break }
+            guard digits < 18 else { return nil }
+            n = n * 10 + Int(b - 0x30); digits += 1
+        }
+        return digits > 0 ? n : nil
+    }
 }

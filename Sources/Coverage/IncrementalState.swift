@@ -29,14 +29,17 @@ public struct IncrementalState: Sendable {
         zonePrint = index.zonePrint
         sectorPrints = index.sectorPrints
         var warningsOf = [[String]](repeating: [], count: input.villages.count)
-        // Village warnings come first in the result, in village order, each starting with its label.
+        // Village warnings come first in the result, in village order, each starting with its label
+        // ("village N (id X):"): the number in the next one says whose label to try.
         var rest = result.warnings[...]
-        for (i, v) in input.villages.enumerated() {
-            let label = ReusePlan.label(number: i, village: v) + ":"
+        var next = 0
+        while let w = rest.first, let n = ReusePlan.villageNumber(in: w), n >= next, n < input.villages.count {
+            let label = ReusePlan.label(number: n, village: input.villages[n]) + ":"
             while let w = rest.first, w.hasPrefix(label) {
-                warningsOf[i].append(String(w.dropFirst(label.count)))
+                warningsOf[n].append(String(w.dropFirst(label.count)))
                 rest = rest.dropFirst()
             }
+            next = n + 1
         }
         villages = input.villages.indices.map { i in
             KeptVillage(geometry: index.geometryPrints[i], properties: index.propertyPrints[i], crs: index.villageCRS[i],

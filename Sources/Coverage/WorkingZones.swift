@@ -34,33 +34,36 @@ public struct WorkingZones: Sendable {
 
     /// `crs` for everything when given; otherwise the UTM zone of each village's and place's centre.
     public init(villages: [Village], places: [PriorityPlace], crs: String?, defaultCRS: String) {
-        let villageZones = villages.map { Self.zone(of: $0.shape) }
-        let placeZones = places.map { Self.zone(of: $0.shape) }
+        // Each box found once, on all cores (a national set has millions of vertices).
+        let villageBoxes = concurrentMap(villages.count, chunk: 256) { villages[$0].shape.bounds }
+        let placeBoxes = places.map(\.shape.bounds)
+        let villageZones = villageBoxes.map(Self.zone(of:))
+        let placeZones = placeBoxes.map(Self.zone(of:))
         let distinct = Set(villageZones.compactMap { $0 } + placeZones.compactMap { $0 })
         if crs != nil || distinct.count <= 1 {
-            let all = villages.indices.compactMap { villages[$0].shape.bounds } + places.compactMap(\.shape.bounds)
+            let all = villageBoxes.compactMap { $0 } + placeBoxes.compactMap { $0 }
             groups = [Group(crs: crs ?? distinct.first.map { "EPSG:\($0)" } ?? defaultCRS,
                             villages: Array(villages.indices), places: Array(places.indices),
                             extent: all.dropFirst().reduce(all.first) { $0?.union($1) })]
             return
         }
         var byZone: [Int: Group] = [:]
-        func add(_ zone: Int?, _ shape: Shape, village: Int?, place: Int?) {
+        func add(_ zone: Int?, _ bounds: Bounds?, village: Int?, place: Int?) {
             let z = zone ?? Int(defaultCRS.dropFirst(5)) ?? 32631
             // Changed in place: a copy taken out of the dictionary and put back would copy the
             // zone's whole list at every village (quadratic in the villages of a zone).
-            byZone[z, default: Group(crs: "EPSG:\(z)", villages: [], places: [], extent: nil)].add(village: village, place: place, bounds: shape.bounds)
+            byZone[z, default: Group(crs: "EPSG:\(z)", villages: [], places: [], extent: nil)].add(village: village, place: place, bounds: bounds)
         }
-        for (i, v) in villages.enumerated() { add(villageZones[i], v.shape, village: i, place: nil) }
-        for (i, p) in places.enumerated() { add(placeZones[i], p.shape, village: nil, place: i) }
+        for i in villages.indices { add(villageZones[i], villageBoxes[i], village: i, place: nil) }
+        for i in places.indices { add(placeZones[i], placeBoxes[i], village: nil, place: i) }
         groups = byZone.sorted { a, b in
             (a.value.villages.count, b.key) > (b.value.villages.count, a.key)
         }.map(\.value)
     }
 
-    /// The EPSG code of the UTM zone of the centre of `shape`'s lon/lat box.
-    static func zone(of shape: Shape) -> Int? {
-        shape.bounds.map { Projection.utmEPSG(lon: $0.center.x, lat: $0.center.y) }
+    /// The EPSG code of the UTM zone of the centre of a lon/lat box.
+    static func zone(of box: Bounds?) -> Int? {
+        box.map { Projection.utmEPSG(lon: $0.center.x, lat: $0.center.y) }
     }
 
     /// Whether a lon/lat box (a footprint's, a fibre feature's) may matter to `group`: it meets the

@@ -82,34 +82,41 @@ public struct MapData: Sendable {
         }
 
         villages = []; gaps = []; extensions = []
-        // Oriented as report.geojson stores them, so a map drawn from the files is the same.
-        let thinned = concurrentMap(count, chunk: 256) { i in shape(i).map { outline($0).thinned(tolerance: Self.drawingTolerance) } }
-        for (i, thin) in thinned.enumerated() {
-            guard let thin, let source = shape(i) else { continue }
+        // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
+        // a map drawn from the files is the same, and thinned), found on all cores.
+        enum Kind { case village, gap, fibreExtension }
+        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape)? in
+            guard let source = shape(i) else { return nil }
             let props = properties(i)
+            let kind: Kind, p: JSONObject
             switch props["kind"]?.stringValue {
             case "village":
-                guard let id = props["id"]?.stringValue, let r = recordByID[id] else { continue }
-                var p: JSONObject = [
+                guard let id = props["id"]?.stringValue, let r = recordByID[id] else { return nil }
+                var v: JSONObject = [
                     "id": .string(id), "name": r["name"] ?? .null, "commune": r["commune"] ?? .null,
                     "district": r["district"] ?? .null, "households": r["households"] ?? .null,
                     "area_m2": r["area_m2"] ?? .null, "mobile_status": r["mobile_status"] ?? .null,
                     "coverage": r["coverage"] ?? .null, "operators": r["operators"] ?? .null,
                 ]
-                p.append("fixed_status", r["fixed"]?["status"] ?? .null)
-                p.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
+                v.append("fixed_status", r["fixed"]?["status"] ?? .null)
+                v.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
                 // Measured speeds, for the speed view (only when the analysis had speed tests).
-                if let q = r["quality"] { p.append("quality", q) }
-                if let link = r["best_link"] { p.append("best_link", link) }
-                villages.append((p, thin))
-                outlines.villages.append(source)
+                if let q = r["quality"] { v.append("quality", q) }
+                if let link = r["best_link"] { v.append("best_link", link) }
+                kind = .village; p = v
             case "mobile_gap":
-                gaps.append((["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null], thin))
-                outlines.gaps.append(source)
+                kind = .gap; p = ["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null]
             case "fibre_extension":
-                extensions.append((["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null], thin))
-                outlines.extensions.append(source)
-            default: continue
+                kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
+            default: return nil
+            }
+            return (kind, p, outline(source).thinned(tolerance: Self.drawingTolerance), source)
+        }
+        for case let f? in made {
+            switch f.kind {
+            case .village: villages.append((f.properties, f.thin)); outlines.villages.append(f.source)
+            case .gap: gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source)
+            case .fibreExtension: extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source)
             }
         }
 
@@ -120,18 +127,19 @@ public struct MapData: Sendable {
         }
         outlines.fibre = (fibre ?? []).map(\.shape)
 
-        // One dot per site position and operator, with the techs it carries.
-        var siteOrder: [String] = []
-        var siteTechs: [String: (op: String, at: Coordinate, techs: Set<Tech>)] = [:]
+        // One dot per site and operator (at its first sector's position), with the techs it carries.
+        struct SiteKey: Hashable { var op: String, site: String }
+        var siteOrder: [SiteKey] = []
+        var siteTechs: [SiteKey: (at: Coordinate, techs: Set<Tech>)] = [:]
         for s in sectors {
-            let key = "\(s.operator)\u{0}\(s.siteID)"
-            if siteTechs[key] == nil { siteOrder.append(key); siteTechs[key] = (s.operator, s.location, []) }
+            let key = SiteKey(op: s.operator, site: s.siteID)
+            if siteTechs[key] == nil { siteOrder.append(key); siteTechs[key] = (s.location, []) }
             siteTechs[key]!.techs.insert(s.tech)
         }
         sites = siteOrder.map { key in
             let s = siteTechs[key]!
-            return (["site_id": .string(String(key.split(separator: "\u{0}", maxSplits: 1).last ?? "")),
-                     "operator": .string(s.op), "techs": .array(s.techs.sorted().map { .string($0.rawValue) })], s.at)
+            return (["site_id": .string(key.site), "operator": .string(key.op),
+                     "techs": .array(s.techs.sorted().map { .string($0.rawValue) })], s.at)
         }
 
         let placeRecords = report["priority_places"]?.arrayValue ?? []
@@ -180,12 +188,16 @@ public struct MapData: Sendable {
             }!
             return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
         }
-        districtLabels = try districtOrder.compactMap { d in try labelPoint(districtMembers[d]!).map { (d, $0) } }
-        communeLabels = try communeOrder.compactMap { key in
+        // A point on a village's surface for each area, found on all cores.
+        districtLabels = try parallelMap(districtOrder.count, jobs: defaultJobs, chunk: 16) { k in
+            try labelPoint(districtMembers[districtOrder[k]]!).map { (districtOrder[k], $0) }
+        }.compactMap { $0 }
+        communeLabels = try parallelMap(communeOrder.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
+            let key = communeOrder[k]
             let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
             let district = villageList[communeMembers[key]![0]].properties["district"]?.stringValue
             return try labelPoint(communeMembers[key]!).map { (String(parts.last!), district, $0) }
-        }
+        }.compactMap { $0 }
         // Districts of the villages that have a centre in report.json, as the title always counted them.
         var titled = Set<String>()
         for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }

@@ -188,6 +188,7 @@ public struct Report: Sendable {
     }
 
     public func geojsonFeatures() -> [(properties: JSONObject, geometry: Shape?)] {
+        let operatorKeys = result.operators.map(Self.operatorKey)
         var out = concurrentMap(input.villages.count, chunk: 256) { i -> (properties: JSONObject, geometry: Shape?) in
             let v = input.villages[i], r = result.villages[i]
             var p: JSONObject = [
@@ -199,7 +200,7 @@ public struct Report: Sendable {
             for (k, c) in CoverageClass.allCases.enumerated() {
                 p.append(c == .mobile || c == .broadband ? c.rawValue : "cov_\(c.rawValue.lowercased())", .number(round6(r.fractions[k])))
             }
-            for (k, name) in result.operators.enumerated() { p.append(Self.operatorKey(name), .number(round6(r.operatorFractions[k]))) }
+            for (k, key) in operatorKeys.enumerated() { p.append(key, .number(round6(r.operatorFractions[k]))) }
             p.append("fixed", r.fixed.map { .string($0.status.rawValue) } ?? .null)
             p.append("fibre_m", r.fixed.map { .number(round2($0.distanceM)) } ?? .null)
             p.append("fill", .string(Self.style(r.mobileStatus)))
