@@ -276,7 +276,8 @@ public struct MapData: Sendable {
         if let p = summary["places"]?["5g_pct"]?.doubleValue { subtitle += L.pick(" · 5G at \(pct(p)) of priority places", " · 5G tại \(pct(p)) số điểm ưu tiên") }
         // A picture 1600 px wide needs no detail below half a pixel.
         let width = 1600
-        let extent = villages.reduce(nil as Bounds?) { b, v in v.shape.bounds.map { b?.union($0) ?? $0 } ?? b }
+        let villages = self.villages
+        let extent = concurrentMap(villages.count, chunk: 1024) { villages[$0].shape.bounds }.reduce(nil as Bounds?) { b, v in v.map { b?.union($0) ?? $0 } ?? b }
         let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
         func thin(_ shapes: [(properties: JSONObject, shape: Shape)]) -> [Shape] {
             concurrentMap(shapes.count, chunk: 256) { shapes[$0].shape.thinned(tolerance: tolerance) }

@@ -73,7 +73,8 @@ public enum MapPicture {
         // Extent: the villages, or everything when there are none.
         var bounds: Bounds? = nil
         func add(_ b: Bounds?) { if let b { bounds = bounds.map { $0.union(b) } ?? b } }
-        for v in input.villages { add(v.shape.bounds) }
+        let villages = input.villages
+        for b in concurrentMap(villages.count, chunk: 1024, { villages[$0].shape.bounds }) { add(b) }
         if bounds == nil {
             for s in input.gaps + input.fibre + input.extensions { add(s.bounds) }
             for c in input.sites + input.places.map(\.at) { add(Bounds(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) }
@@ -110,12 +111,11 @@ public enum MapPicture {
         for (status, colour) in groups {
             let members = input.villages.filter { statusKey($0.status) == status }
             guard !members.isEmpty else { continue }
-            var d = ""
-            for v in members { d += path(v.shape, project, closed: true) }
+            let d = paths(members.map(\.shape), project, closed: true)
             svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(d)"/></g>"# + "\n"
         }
         if !input.gaps.isEmpty {
-            let d = input.gaps.map { path($0, project, closed: true) }.joined()
+            let d = paths(input.gaps, project, closed: true)
             svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(d)"/></g>"# + "\n"
         }
         // Uncovered villages too small to see get a ring.
@@ -130,7 +130,7 @@ public enum MapPicture {
         }
         let fibreLines = input.fibre.filter { !isPoint($0) }
         if !fibreLines.isEmpty {
-            let d = fibreLines.map { path($0, project, closed: false) }.joined()
+            let d = paths(fibreLines, project, closed: false)
             svg += #"<g id="fibre" fill="none"><path d="\#(d)" stroke="\#(white)" stroke-width="3.6"/><path d="\#(d)" stroke="\#(fibre)" stroke-width="1.8"/></g>"# + "\n"
         }
         let nodes = input.fibre.filter(isPoint).flatMap(points)
@@ -140,12 +140,16 @@ public enum MapPicture {
             svg += "</g>\n"
         }
         if !input.extensions.isEmpty {
-            let d = input.extensions.map { path($0, project, closed: false) }.joined()
+            let d = paths(input.extensions, project, closed: false)
             svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(d)"/></g>"# + "\n"
         }
         if !input.sites.isEmpty {
             svg += #"<g id="sites" fill="\#(site)" stroke="\#(white)" stroke-width="0.6">"#
-            for c in input.sites { let (x, y) = project.at(c); svg += #"<circle cx="\#(f(x))" cy="\#(f(y))" r="2.2"/>"# }
+            let sites = input.sites
+            svg += concurrentMap(sites.count, chunk: 1024) { i in
+                let (x, y) = project.at(sites[i])
+                return #"<circle cx="\#(f(x))" cy="\#(f(y))" r="2.2"/>"#
+            }.joined()
             svg += "</g>\n"
         }
         if !input.places.isEmpty {
@@ -272,6 +276,11 @@ public enum MapPicture {
         case .multiPolygon(let ps): return ps.flatMap { $0 }
         case .geometryCollection(let gs): return gs.flatMap(parts)
         }
+    }
+
+    /// The path data of `shapes` one after another, made on all cores.
+    static func paths(_ shapes: [Shape], _ project: Projector, closed: Bool) -> String {
+        concurrentMap(shapes.count, chunk: 256) { path(shapes[$0], project, closed: closed) }.joined()
     }
 
     static func path(_ s: Shape, _ project: Projector, closed: Bool) -> String {

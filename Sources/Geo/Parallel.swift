@@ -19,15 +19,19 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
             return try body(i)
         }
     }
+    // Each result is made in its place in the array returned (no copy of the results afterwards:
+    // a national run maps hundreds of thousands of sizeable values).
     return try withoutActuallyEscaping(body) { body in
-        let work = SharedWork(count: count, chunk: chunk, progress: progress, body: body)
-        defer { work.release() }
-        // The caller drains too; whatever the workers have not started when it is done (they may be
-        // busy with an enclosing map) is withdrawn.
-        let tickets = WorkerPool.shared.post(threads - 1) { work.drain() }
-        work.drain()
-        WorkerPool.shared.finish(tickets)
-        return try work.results()
+        try Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            let work = SharedWork(count: count, chunk: chunk, progress: progress, body: body, into: buffer)
+            // The caller drains too; whatever the workers have not started when it is done (they may be
+            // busy with an enclosing map) is withdrawn.
+            let tickets = WorkerPool.shared.post(threads - 1) { work.drain() }
+            work.drain()
+            WorkerPool.shared.finish(tickets)
+            try work.finish()
+            initialized = count
+        }
     }
 }
 
@@ -76,32 +80,29 @@ public func limitAllocatorArenas(_ count: Int = defaultJobs) -> Bool {
 /// All cores of the machine.
 public var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-/// The state of one `parallelMap`: the next chunk to take, a slot per result, the first error.
+/// The chunks of one `parallelMap`, taken by whichever thread is free, each result initialized in
+/// its place in the array being made.
 ///
-/// `@unchecked Sendable` is safe here: `next` and `firstError` change only under `lock`; each
-/// slot is written by the one thread that took its chunk and read only after every thread has
-/// finished; `body` is the caller's, which promises to only read what it shares.
+/// `@unchecked Sendable` is safe here: `next`, `firstError` and `made` change only under `lock`;
+/// each element of `out` is initialized by the one thread that took its chunk and read only after
+/// every thread has finished; `body` is the caller's, which promises to only read what it shares.
 private final class SharedWork<T>: @unchecked Sendable {
     let count: Int, chunk: Int
     let progress: StageProgress?
     let body: (Int) throws -> T
-    let slots: UnsafeMutableBufferPointer<T?>
+    let out: UnsafeMutableBufferPointer<T>
     let lock = NSLock()
     var next = 0
     var firstError: (index: Int, error: Error)?
+    /// The ranges of `out` initialized so far (to deinitialize them when a chunk fails).
+    var made: [Range<Int>] = []
 
-    init(count: Int, chunk: Int, progress: StageProgress?, body: @escaping (Int) throws -> T) {
+    init(count: Int, chunk: Int, progress: StageProgress?, body: @escaping (Int) throws -> T, into out: UnsafeMutableBufferPointer<T>) {
         self.count = count
         self.chunk = chunk
         self.progress = progress
         self.body = body
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    func release() {
-        slots.deinitialize()
-        slots.deallocate()
+        self.out = out
     }
 
     /// Takes chunks until none is left or a chunk has failed.
@@ -113,23 +114,31 @@ private final class SharedWork<T>: @unchecked Sendable {
             let stop = firstError != nil
             lock.unlock()
             if start >= count || stop { return }
-            for i in start..<min(start + chunk, count) {
+            let end = min(start + chunk, count)
+            for i in start..<end {
                 do {
-                    slots[i] = try body(i)
+                    (out.baseAddress! + i).initialize(to: try body(i))
                 } catch {
                     lock.lock()
+                    made.append(start..<i)
                     if firstError == nil || i < firstError!.index { firstError = (i, error) }
                     lock.unlock()
                     return
                 }
             }
-            progress?.advance(min(start + chunk, count) - start)
+            lock.lock()
+            made.append(start..<end)
+            lock.unlock()
+            progress?.advance(end - start)
         }
     }
 
-    func results() throws -> [T] {
-        if let firstError { throw firstError.error }
-        return slots.map { $0! }
+    /// After every thread is done: nothing when every result was made; else the results made are
+    /// let go and the first error (lowest index) is thrown.
+    func finish() throws {
+        guard let firstError else { return }
+        for r in made where !r.isEmpty { (out.baseAddress! + r.lowerBound).deinitialize(count: r.count) }
+        throw firstError.error
     }
 }
 
