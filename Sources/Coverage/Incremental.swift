@@ -27,7 +27,7 @@ public struct IncrementalIndex: Sendable {
     public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int) throws {
         let sectors = input.sectors, villages = input.villages
         sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
-        let index = BoundsIndex(sectors.map { Self.reach(of: $0, parameters: parameters) })
+        let index = BoundsIndex(try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
         sectorReach = index
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]

@@ -67,14 +67,15 @@ public struct ReportFolder {
             try takeSpare()
             return json
         }, {
-            if let page {
+            if let made = page {
                 try staging.add("report.svg", bytes: svg)
-                try staging.add("report.html") { sink in try page.html { try sink.write($0) } }
+                try staging.add("report.html") { sink in try made.html { try sink.write($0) } }
             }
+            // Let go here, while the other lane may still be busy.
+            page = nil
             try takeSpare()
         })
         self.json = json
-        page = nil
         if kinds.contains(.gpkg) {
             try staging.add("report.gpkg", bytes: try ReportLayers.geopackage(report: report, features: features!, plan: outputs.plan))
         }
