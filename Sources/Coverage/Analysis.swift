@@ -284,6 +284,7 @@ public struct CoverageAnalysis {
             progress?.start(stage("places"), total: zone.places.count)
             for i in zone.places {
                 defer { progress?.advance() }
+                if let kept = reuse?.place(i) { placeCoverage[i] = kept; continue }
                 do { placeCoverage[i] = try overlay.placeCoverage(places[i], number: i) } catch {
                     throw input.placeError(i, field: "geometry", error)
                 }

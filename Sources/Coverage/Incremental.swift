@@ -21,6 +21,11 @@ public struct IncrementalIndex: Sendable {
     public var zonePrint: Fingerprint
     /// Operators found in the sites, sorted: the order of every village's operator shares.
     public var operators: [String]
+    /// Each priority place's geometry fingerprint, candidate sectors (as a village's, by input
+    /// index, ascending) and the CRS it is measured in.
+    public var placePrints: [Fingerprint]
+    public var placeCandidates: [[Int32]]
+    public var placeCRS: [String]
     /// The sectors by the lon/lat box of their reach.
     let sectorReach: BoundsIndex
 
@@ -52,6 +57,16 @@ public struct IncrementalIndex: Sendable {
         villageCRS = crs
         zonePrint = z
         operators = Array(Set(sectors.map(\.operator))).sorted()
+        let places = input.places ?? []
+        var placeCRS = [String](repeating: zones.primaryCRS, count: places.count)
+        for g in zones.groups { for i in g.places { placeCRS[i] = g.crs } }
+        self.placeCRS = placeCRS
+        placePrints = places.map { p in var f = Fingerprint(); f.add(p.shape); return f }
+        placeCandidates = places.map { p in
+            guard let b = p.shape.bounds else { return [] }
+            let gx = b.width * 0.2 + 1e-4, gy = b.height * 0.2 + 1e-4
+            return index.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)).map(Int32.init)
+        }
     }
 
     /// A lon/lat box holding every point the sector can cover under the radio model (its radius,
@@ -69,6 +84,9 @@ public struct IncrementalIndex: Sendable {
     /// A fingerprint of village `i`'s candidates, in input order.
     public func candidatePrint(_ i: Int) -> Fingerprint { Self.candidatePrint(candidates[i], sectorPrints) }
 
+    /// A fingerprint of place `i`'s candidates, in input order.
+    func placeCandidatePrint(_ i: Int) -> Fingerprint { Self.candidatePrint(placeCandidates[i], sectorPrints) }
+
     /// A fingerprint of `candidates` (sector indices) by the prints of those sectors, in order.
     static func candidatePrint(_ candidates: [Int32], _ sectorPrints: [Fingerprint]) -> Fingerprint {
         var f = Fingerprint()
@@ -77,19 +95,11 @@ public struct IncrementalIndex: Sendable {
         return f
     }
 
-    /// Sectors that any of `villages` or any priority place may need.
-    func sectorsNeeded(villages: [Int], places: [PriorityPlace]) -> [Bool] {
+    /// Sectors that any of `villages` or `places` (input indices) may need.
+    func sectorsNeeded(villages: [Int], places: [Int]) -> [Bool] {
         var needed = [Bool](repeating: false, count: sectorPrints.count)
         for i in villages { for c in candidates[i] { needed[Int(c)] = true } }
-        if !places.isEmpty {
-            for p in places {
-                guard let b = p.shape.bounds else { continue }
-                let gx = b.width * 0.2 + 1e-4, gy = b.height * 0.2 + 1e-4
-                for s in sectorReach.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)) {
-                    needed[s] = true
-                }
-            }
-        }
+        for i in places { for c in placeCandidates[i] { needed[Int(c)] = true } }
         return needed
     }
 }
@@ -106,20 +116,36 @@ public struct KeptVillage: Sendable {
     public var warnings: [String]
 }
 
+/// One priority place's result as a previous run kept it.
+public struct KeptPlace: Sendable {
+    public var geometry: Fingerprint
+    public var crs: String
+    /// Candidate sectors, as indices into the previous run's sector fingerprints.
+    public var candidates: [Int32]
+    public var coverage: PlaceCoverage
+}
+
 /// What `--since` reuses, and what it computes.
 public struct ReusePlan: Sendable {
     /// Per village: the kept result (with its warnings) or nil to compute it.
     public var reused: [(coverage: VillageCoverage, warnings: [String])?]
+    /// Per priority place: the kept result or nil to compute it (empty: compute every place).
+    public var places: [PlaceCoverage?]
     /// Whether reused villages keep their fixed broadband result (the fibre and the zones are unchanged).
     public var fixedReused: Bool
     /// Sectors the villages to compute and the places may need.
     public var sectorsNeeded: [Bool]
 
     public var reusedCount: Int { reused.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    public var placesReusedCount: Int { places.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
-    public init(reused: [(coverage: VillageCoverage, warnings: [String])?], fixedReused: Bool, sectorsNeeded: [Bool]) {
-        self.reused = reused; self.fixedReused = fixedReused; self.sectorsNeeded = sectorsNeeded
+    public init(reused: [(coverage: VillageCoverage, warnings: [String])?], places: [PlaceCoverage?] = [], fixedReused: Bool,
+                sectorsNeeded: [Bool]) {
+        self.reused = reused; self.places = places; self.fixedReused = fixedReused; self.sectorsNeeded = sectorsNeeded
     }
+
+    /// Place `i`'s kept result, if it has one.
+    func place(_ i: Int) -> PlaceCoverage? { i < places.count ? places[i] : nil }
 
     /// The label that starts every warning about village `number`.
     public static func label(number: Int, village: Village) -> String { "village \(number) (id \(village.id))" }

@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 2
+    public static let formatVersion: UInt64 = 3
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String
@@ -19,6 +19,7 @@ public struct IncrementalState: Sendable {
     public var zonePrint: Fingerprint
     public var sectorPrints: [Fingerprint]
     public var villages: [KeptVillage]
+    public var places: [KeptPlace]
 
     public init(generator: String, parameters: String, inputs: [String: String], index: IncrementalIndex,
                 input: AnalysisInput, result: AnalysisResult) {
@@ -45,6 +46,10 @@ public struct IncrementalState: Sendable {
             KeptVillage(geometry: index.geometryPrints[i], properties: index.propertyPrints[i], crs: index.villageCRS[i],
                         candidates: index.candidates[i], coverage: result.villages[i], warnings: warningsOf[i])
         }
+        places = result.places.indices.map { i in
+            KeptPlace(geometry: index.placePrints[i], crs: index.placeCRS[i], candidates: index.placeCandidates[i],
+                      coverage: result.places[i])
+        }
     }
 
     /// What to reuse for `input`, or why nothing can be.
@@ -59,20 +64,37 @@ public struct IncrementalState: Sendable {
         }
         var byGeometry: [Fingerprint: Int] = [:]
         for (k, v) in villages.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
+        // The previous village each village keeps the result of, found on all cores.
+        let villages = self.villages, sectorPrints = self.sectorPrints
+        let from = concurrentMap(input.villages.count, chunk: 256) { i -> Int? in
+            guard let k = byGeometry[index.geometryPrints[i]], villages[k].crs == index.villageCRS[i],
+                  IncrementalIndex.candidatePrint(villages[k].candidates, sectorPrints) == index.candidatePrint(i) else { return nil }
+            return k
+        }
         var reused = [(coverage: VillageCoverage, warnings: [String])?](repeating: nil, count: input.villages.count)
         var compute: [Int] = []
         for i in input.villages.indices {
-            if let k = byGeometry[index.geometryPrints[i]], villages[k].crs == index.villageCRS[i],
-               IncrementalIndex.candidatePrint(villages[k].candidates, sectorPrints) == index.candidatePrint(i) {
-                let label = ReusePlan.label(number: i, village: input.villages[i]) + ":"
-                reused[i] = (villages[k].coverage, villages[k].warnings.map { label + $0 })
+            guard let k = from[i] else { compute.append(i); continue }
+            let warnings = villages[k].warnings
+            let label = warnings.isEmpty ? "" : ReusePlan.label(number: i, village: input.villages[i]) + ":"
+            reused[i] = (villages[k].coverage, warnings.map { label + $0 })
+        }
+        // A priority place likewise: the same polygon or point, CRS and candidate sectors.
+        var placeByGeometry: [Fingerprint: Int] = [:]
+        for (k, p) in places.enumerated() where placeByGeometry[p.geometry] == nil { placeByGeometry[p.geometry] = k }
+        var placesReused = [PlaceCoverage?](repeating: nil, count: index.placePrints.count)
+        var placesToCompute: [Int] = []
+        for i in index.placePrints.indices {
+            if let k = placeByGeometry[index.placePrints[i]], places[k].crs == index.placeCRS[i],
+               IncrementalIndex.candidatePrint(places[k].candidates, sectorPrints) == index.placeCandidatePrint(i) {
+                placesReused[i] = places[k].coverage
             } else {
-                compute.append(i)
+                placesToCompute.append(i)
             }
         }
         let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
-        return .success(ReusePlan(reused: reused, fixedReused: fixedReused,
-                                  sectorsNeeded: index.sectorsNeeded(villages: compute, places: input.places ?? [])))
+        return .success(ReusePlan(reused: reused, places: placesReused, fixedReused: fixedReused,
+                                  sectorsNeeded: index.sectorsNeeded(villages: compute, places: placesToCompute)))
     }
 
     public struct Mismatch: Error, CustomStringConvertible, Sendable {
@@ -98,7 +120,7 @@ public struct IncrementalState: Sendable {
         w.varint(UInt64(sectorPrints.count))
         sectorPrints.forEach { w.print($0) }
         var crsTable: [String: Int] = [:], crsList: [String] = []
-        for v in villages where crsTable[v.crs] == nil { crsTable[v.crs] = crsList.count; crsList.append(v.crs) }
+        for crs in villages.map(\.crs) + places.map(\.crs) where crsTable[crs] == nil { crsTable[crs] = crsList.count; crsList.append(crs) }
         w.varint(UInt64(crsList.count))
         crsList.forEach { w.string($0) }
         w.varint(UInt64(villages.count))
@@ -106,9 +128,7 @@ public struct IncrementalState: Sendable {
             w.print(v.geometry)
             w.print(v.properties)
             w.varint(UInt64(crsTable[v.crs]!))
-            w.varint(UInt64(v.candidates.count))
-            var last: Int32 = 0
-            for c in v.candidates { w.varint(UInt64(c - last)); last = c }
+            w.candidates(v.candidates)
             let c = v.coverage
             w.double(c.areaM2)
             w.doubles(c.fractions)
@@ -129,6 +149,14 @@ public struct IncrementalState: Sendable {
                 try write(w.bytes)
                 w.bytes.removeAll(keepingCapacity: true)
             }
+        }
+        w.varint(UInt64(places.count))
+        for p in places {
+            w.print(p.geometry)
+            w.varint(UInt64(crsTable[p.crs]!))
+            w.candidates(p.candidates)
+            w.varint(p.coverage.has5G ? 1 : 0)
+            if let c = p.coverage.coverage5G { w.varint(1); w.double(c) } else { w.varint(0) }
         }
         try write(w.bytes)
     }
@@ -156,12 +184,7 @@ public struct IncrementalState: Sendable {
             let g = try r.print(), p = try r.print()
             let crsIndex = try r.count()
             guard crsIndex < crsList.count else { throw Mismatch("\(fileName) is damaged") }
-            var last: Int32 = 0
-            let candidates = try (0..<(try r.count())).map { _ -> Int32 in
-                last += Int32(truncatingIfNeeded: try r.varint())
-                guard last >= 0, Int(last) < sectorPrints.count else { throw Mismatch("\(fileName) is damaged") }
-                return last
-            }
+            let candidates = try r.candidates(below: sectorPrints.count)
             let area = try r.double()
             let fractions = try r.doubles(), opFractions = try r.doubles()
             guard let status = MobileStatus(rawValue: try r.string()) else { throw Mismatch("\(fileName) is damaged") }
@@ -179,15 +202,25 @@ public struct IncrementalState: Sendable {
             return KeptVillage(geometry: g, properties: p, crs: crsList[crsIndex], candidates: candidates,
                                coverage: coverage, warnings: warnings)
         }
+        let places = try (0..<(try r.count())).map { _ -> KeptPlace in
+            let g = try r.print()
+            let crsIndex = try r.count()
+            guard crsIndex < crsList.count else { throw Mismatch("\(fileName) is damaged") }
+            let candidates = try r.candidates(below: sectorPrints.count)
+            let has5G = try r.varint() == 1
+            let share = try r.varint() == 1 ? try r.double() : nil
+            return KeptPlace(geometry: g, crs: crsList[crsIndex], candidates: candidates,
+                             coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
+        }
         guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
         return IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
-                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages)
+                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places)
     }
 
     init(generator: String, parameters: String, inputs: [String: String], operators: [String], zonePrint: Fingerprint,
-         sectorPrints: [Fingerprint], villages: [KeptVillage]) {
+         sectorPrints: [Fingerprint], villages: [KeptVillage], places: [KeptPlace]) {
         self.generator = generator; self.parameters = parameters; self.inputs = inputs; self.operators = operators
-        self.zonePrint = zonePrint; self.sectorPrints = sectorPrints; self.villages = villages
+        self.zonePrint = zonePrint; self.sectorPrints = sectorPrints; self.villages = villages; self.places = places
     }
 
     struct Writer {
@@ -203,6 +236,12 @@ public struct IncrementalState: Sendable {
         mutating func coordinate(_ c: Coordinate) { double(c.x); double(c.y) }
         mutating func string(_ s: String) { let u = Array(s.utf8); varint(UInt64(u.count)); bytes += u }
         mutating func print(_ f: Fingerprint) { u64(f.a); u64(f.b) }
+        /// Ascending sector indices: a count, then the differences.
+        mutating func candidates(_ cs: [Int32]) {
+            varint(UInt64(cs.count))
+            var last: Int32 = 0
+            for c in cs { varint(UInt64(c - last)); last = c }
+        }
         mutating func ring(_ r: [Coordinate]) { varint(UInt64(r.count)); r.forEach { coordinate($0) } }
         mutating func shape(_ s: Shape) {
             switch s {
@@ -255,6 +294,15 @@ public struct IncrementalState: Sendable {
             return String(decoding: bytes[at..<at + n], as: UTF8.self)
         }
         mutating func print() throws -> Fingerprint { Fingerprint(a: try u64(), b: try u64()) }
+        /// Ascending sector indices, each below `bound`.
+        mutating func candidates(below bound: Int) throws -> [Int32] {
+            var last: Int32 = 0
+            return try (0..<(try count())).map { _ -> Int32 in
+                last += Int32(truncatingIfNeeded: try varint())
+                guard last >= 0, Int(last) < bound else { throw Self.damaged }
+                return last
+            }
+        }
         mutating func ring() throws -> [Coordinate] { try (0..<(try count())).map { _ in try coordinate() } }
         mutating func shape(depth: Int = 0) throws -> Shape {
             guard depth < 8 else { throw Self.damaged }

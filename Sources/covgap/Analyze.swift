@@ -110,7 +110,11 @@ struct Analyze: ParsableCommand {
                                              files: loaded.files, defaultCRS: workingCRS)
         let fingerprintTime = lap()
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
-        if let plan = incremental.plan { printer?.note("reused \(plan.reusedCount) of \(input.villages.count) villages from \(since ?? "")") }
+        if let plan = incremental.plan {
+            let places = input.places?.count ?? 0
+            printer?.note("reused \(plan.reusedCount) of \(input.villages.count) villages"
+                          + (places > 0 ? " and \(plan.placesReusedCount) of \(places) priority places" : "") + " from \(since ?? "")")
+        }
         let result = try analysis.run(progress: progress, reuse: incremental.plan)
         _ = lap()
         var result2 = result

@@ -15,6 +15,12 @@ final class IncrementalTests: XCTestCase {
         return Int(m.1)
     }
 
+    /// Priority places reused, and their number.
+    func reusedPlaces(_ r: CLI.Result) -> (reused: Int, of: Int)? {
+        guard let m = r.rawStderr.firstMatch(of: /and (\d+) of (\d+) priority places/) else { return nil }
+        return (Int(m.1)!, Int(m.2)!)
+    }
+
     /// A copy of `from` with site S000001 removed, S000010 moved 0.01° north, a new site and a
     /// vertex of the sixth village moved.
     func edit(_ from: URL, to: URL) throws {
@@ -54,6 +60,9 @@ final class IncrementalTests: XCTestCase {
         let same = try CLI.run(["analyze"] + inputs("in") + ["--out", "same", "--since", "a"], in: dir)
         XCTAssertEqual(same.status, 0, same.stderr)
         XCTAssertEqual(reusedCount(same), 400)
+        let samePlaces = try XCTUnwrap(reusedPlaces(same))
+        XCTAssertGreaterThan(samePlaces.of, 0)
+        XCTAssertEqual(samePlaces.reused, samePlaces.of)
 
         try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
         let full = try CLI.run(["analyze"] + inputs("in2") + ["--out", "full"], in: dir)
@@ -65,6 +74,10 @@ final class IncrementalTests: XCTestCase {
         let reused = try XCTUnwrap(reusedCount(since))
         XCTAssertGreaterThan(reused, 300)
         XCTAssertLessThan(reused, 399)
+        // Places near the edited sites are measured again, the others kept.
+        let places = try XCTUnwrap(reusedPlaces(since))
+        XCTAssertGreaterThan(places.reused, 0, "\(places)")
+        XCTAssertLessThan(places.reused, places.of, "\(places)")
         for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
             let a = try Data(contentsOf: dir.appendingPathComponent("full/\(name)"))
             let b = try Data(contentsOf: dir.appendingPathComponent("since/\(name)"))
