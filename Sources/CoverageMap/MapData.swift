@@ -76,10 +76,17 @@ public struct MapData: Sendable {
         self.summary = withTargets
         let villageRecords = report["villages"]?.arrayValue ?? []
         operators = villageRecords.first?["operators"]?.objectValue?.keys ?? []
-        var recordByID: [String: JSONObject] = [:]
-        for v in villageRecords {
-            if let o = v.objectValue, let id = o["id"]?.stringValue { recordByID[id] = o }
+        // The records by id (the last of an id wins): the two halves indexed side by side, the
+        // later half looked in first.
+        func table(_ records: ArraySlice<JSONValue>) -> [String: JSONObject] {
+            var t: [String: JSONObject] = [:]
+            t.reserveCapacity(records.count)
+            for v in records { if let o = v.objectValue, let id = o["id"]?.stringValue { t[id] = o } }
+            return t
         }
+        let half = villageRecords.count / 2
+        let (early, late) = concurrentPair({ table(villageRecords[..<half]) }, { table(villageRecords[half...]) })
+        func record(_ id: String) -> JSONObject? { late[id] ?? early[id] }
 
         villages = []; gaps = []; extensions = []
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
@@ -91,7 +98,7 @@ public struct MapData: Sendable {
             let kind: Kind, p: JSONObject
             switch props["kind"]?.stringValue {
             case "village":
-                guard let id = props["id"]?.stringValue, let r = recordByID[id] else { return nil }
+                guard let id = props["id"]?.stringValue, let r = record(id) else { return nil }
                 var v: JSONObject = [
                     "id": .string(id), "name": r["name"] ?? .null, "commune": r["commune"] ?? .null,
                     "district": r["district"] ?? .null, "households": r["households"] ?? .null,
@@ -171,8 +178,9 @@ public struct MapData: Sendable {
             }
         }
         let villageList = villages
-        let centres = villageList.map { v -> Coordinate? in
-            if let c = recordByID[v.properties["id"]?.stringValue ?? ""]?["center"]?.arrayValue, c.count == 2,
+        let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in
+            let v = villageList[i]
+            if let c = record(v.properties["id"]?.stringValue ?? "")?["center"]?.arrayValue, c.count == 2,
                let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
             return v.shape.bounds?.center
         }
