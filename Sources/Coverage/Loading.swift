@@ -19,18 +19,31 @@ public struct InputLoader {
 
     public mutating func villages(_ fc: FeatureCollection, file: String) throws -> [Village] {
         let toLonLat = try lonLatTransform(fc, file: file)
+        // Ids are checked in order first (each must be new); the features before the first bad id
+        // are then checked and made on all cores, and the first failure in file order is reported.
         var seen: [String: Int] = [:]
-        var out: [Village] = []
-        out.reserveCapacity(fc.features.count)
+        var ids: [String] = []
+        ids.reserveCapacity(fc.features.count)
+        var badID: InputError?
         for f in fc.features {
             let fail = Self.failure(file, f)
             guard let idValue = f.properties["id"] ?? f.id, let id = Self.text(idValue), !id.isEmpty else {
-                throw fail("id", "missing; every village needs a unique id")
+                badID = fail("id", "missing; every village needs a unique id")
+                break
             }
             if let first = seen[id] {
-                throw fail("id", "\"\(id)\" is used again (first by feature \(first)); village ids must be unique")
+                badID = fail("id", "\"\(id)\" is used again (first by feature \(first)); village ids must be unique")
+                break
             }
             seen[id] = f.index
+            ids.append(id)
+        }
+        // A projection is used by one thread at a time: each thread takes its own.
+        let crs = toLonLat == nil ? nil : lonLatCRS(fc)
+        let features = fc.features
+        let out = try parallelMap(ids.count, jobs: defaultJobs, chunk: 64) { k -> Village in
+            let f = features[k]
+            let fail = Self.failure(file, f)
             guard let nameValue = f.properties["name"], let name = Self.text(nameValue) else {
                 throw fail("name", "missing; every village needs a name")
             }
@@ -41,10 +54,13 @@ public struct InputLoader {
             case .polygon, .multiPolygon: break
             default: throw fail("geometry", "a \(shape.typeName); a village must be a Polygon or MultiPolygon")
             }
-            let lonLat = try checked(shape, toLonLat, fail)
+            let projection: Projection?
+            do { projection = try crs.map { try Projection.cached(from: $0, to: "EPSG:4326") } } catch { throw fail("geometry", "\(error)") }
+            let lonLat = try checked(shape, projection, fail)
             try InputLimits.checkMeasurable(lonLat, fail)
-            out.append(try village(f, id: id, name: name, shape: lonLat, toLonLat: toLonLat, fail))
+            return try village(f, id: ids[k], name: name, shape: lonLat, toLonLat: projection, fail)
         }
+        if let badID { throw badID }
         return out
     }
 
@@ -234,16 +250,20 @@ public struct InputLoader {
         { field, message in InputError(file: file, location: "feature \(f.index)", field: field, message: message) }
     }
 
+    /// The CRS a file's coordinates are in when it is not lon/lat: its legacy `crs` member (when
+    /// covgap understands it), else `--input-crs`; nil for WGS 84.
+    func lonLatCRS(_ fc: FeatureCollection) -> String? {
+        let crs = fc.crsName.flatMap(Self.crsCode) ?? inputCRS
+        guard let crs, !["EPSG:4326", "OGC:CRS84"].contains(crs) else { return nil }
+        return crs
+    }
+
     /// The transformation to lon/lat for a file: its legacy `crs` member, else `--input-crs`, else none.
     public func lonLatTransform(_ fc: FeatureCollection, file: String) throws -> Projection? {
-        var crs = inputCRS
-        if let name = fc.crsName {
-            guard let code = Self.crsCode(name) else {
-                throw InputError(file: file, location: nil, field: "crs", message: "\"\(name)\" is not a CRS name covgap understands (use EPSG:N)")
-            }
-            crs = code
+        if let name = fc.crsName, Self.crsCode(name) == nil {
+            throw InputError(file: file, location: nil, field: "crs", message: "\"\(name)\" is not a CRS name covgap understands (use EPSG:N)")
         }
-        guard let crs, !["EPSG:4326", "OGC:CRS84"].contains(crs) else { return nil }
+        guard let crs = lonLatCRS(fc) else { return nil }
         do {
             return try Projection(from: crs, to: "EPSG:4326")
         } catch {

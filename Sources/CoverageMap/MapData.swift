@@ -164,17 +164,24 @@ public struct MapData: Sendable {
 
         // Labels inside their own area: on the village nearest the mean of the area's village
         // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
-        var districtOrder: [String] = [], districtMembers: [String: [Int]] = [:]
-        var communeOrder: [String] = [], communeMembers: [String: [Int]] = [:]
-        for (i, v) in villages.enumerated() {
-            if let d = v.properties["district"]?.stringValue {
-                if districtMembers[d] == nil { districtOrder.append(d) }
-                districtMembers[d, default: []].append(i)
+        // Districts, and communes by district and name, with their villages in order of first appearance.
+        struct CommuneKey: Hashable { var district: String, name: String }
+        var districtAt: [String: Int] = [:], districtGroups: [(name: String, members: [Int])] = []
+        var communeAt: [CommuneKey: Int] = [:], communeGroups: [(name: String, district: String?, members: [Int])] = []
+        for i in villages.indices {
+            let district = villages[i].properties["district"]?.stringValue
+            if let d = district {
+                if let k = districtAt[d] { districtGroups[k].members.append(i) } else {
+                    districtAt[d] = districtGroups.count
+                    districtGroups.append((d, [i]))
+                }
             }
-            if let name = v.properties["commune"]?.stringValue {
-                let key = "\(v.properties["district"]?.stringValue ?? "")\u{0}\(name)"
-                if communeMembers[key] == nil { communeOrder.append(key) }
-                communeMembers[key, default: []].append(i)
+            if let name = villages[i].properties["commune"]?.stringValue {
+                let key = CommuneKey(district: district ?? "", name: name)
+                if let k = communeAt[key] { communeGroups[k].members.append(i) } else {
+                    communeAt[key] = communeGroups.count
+                    communeGroups.append((name, district, [i]))
+                }
             }
         }
         let villageList = villages
@@ -197,14 +204,12 @@ public struct MapData: Sendable {
             return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
         }
         // A point on a village's surface for each area, found on all cores.
-        districtLabels = try parallelMap(districtOrder.count, jobs: defaultJobs, chunk: 16) { k in
-            try labelPoint(districtMembers[districtOrder[k]]!).map { (districtOrder[k], $0) }
+        districtLabels = try parallelMap(districtGroups.count, jobs: defaultJobs, chunk: 16) { k in
+            try labelPoint(districtGroups[k].members).map { (districtGroups[k].name, $0) }
         }.compactMap { $0 }
-        communeLabels = try parallelMap(communeOrder.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
-            let key = communeOrder[k]
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            let district = villageList[communeMembers[key]![0]].properties["district"]?.stringValue
-            return try labelPoint(communeMembers[key]!).map { (String(parts.last!), district, $0) }
+        communeLabels = try parallelMap(communeGroups.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
+            let g = communeGroups[k]
+            return try labelPoint(g.members).map { (g.name, g.district, $0) }
         }.compactMap { $0 }
         // Districts of the villages that have a centre in report.json, as the title always counted them.
         var titled = Set<String>()

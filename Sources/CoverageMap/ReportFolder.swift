@@ -21,9 +21,10 @@ public struct ReportFolder {
 
     /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
     /// draw the PNG while the reports and the page are encoded and written.
-    /// `sideFile`, the state a later `--since` run reuses, is written beside them (in pieces).
+    /// `sideFile` makes the state a later `--since` run reuses; it is made and written (in pieces)
+    /// by whichever encoding lane is free.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                sideFile: IncrementalState? = nil, keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
+                sideFile: (() -> IncrementalState)? = nil, keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         self.staging = staging
@@ -44,7 +45,7 @@ public struct ReportFolder {
         // with them, while lane B builds the page; the side file and report.csv are taken, one at
         // a time, by the lane that is free first.
         var spare: [() throws -> Void] = []
-        if let sideFile { spare.append { try staging.add(IncrementalState.fileName) { sink in try sideFile.encode { try sink.write($0) } } } }
+        if let sideFile { spare.append { try staging.add(IncrementalState.fileName) { sink in try sideFile().encode { try sink.write($0) } } } }
         if kinds.contains(.csv) { spare.append { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) } }
         let next = Locked(0)
         func takeSpare() throws {
