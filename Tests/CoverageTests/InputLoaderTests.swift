@@ -100,6 +100,18 @@ final class InputLoaderTests: XCTestCase {
                     "villages.geojson", "feature 0", "id", "missing; every village needs a unique id")
     }
 
+    /// Whatever the thread that meets it, the error named is the first in file order: a bad
+    /// name before a repeated id, a repeated id before a bad name, and among many villages (checked
+    /// on all cores) the first bad one.
+    func testTheFirstBadVillageInFileOrderIsNamed() {
+        assertError(try villages([village(#"{"id":"A","name":"a"}"#), village(#"{"id":"B"}"#), village(#"{"id":"A","name":"c"}"#)]),
+                    "villages.geojson", "feature 1", "name", "missing; every village needs a name")
+        assertError(try villages([village(#"{"id":"A","name":"a"}"#), village(#"{"id":"A","name":"b"}"#), village(#"{"id":"C"}"#)]),
+                    "villages.geojson", "feature 1", "id", "\"A\" is used again (first by feature 0); village ids must be unique")
+        let many = (0..<3000).map { i in i == 2500 || i == 2900 ? village(#"{"id":"V\#(i)"}"#) : village(#"{"id":"V\#(i)","name":"n"}"#) }
+        assertError(try villages(many), "villages.geojson", "feature 2500", "name", "missing; every village needs a name")
+    }
+
     func testDuplicateVillageId() {
         let vs = [village(#"{"id":"A","name":"a"}"#), village(#"{"id":"B","name":"b"}"#), village(#"{"id":" A ","name":"c"}"#)]
         guard let e = inputError({ try villages(vs) }) else { return }
