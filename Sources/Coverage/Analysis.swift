@@ -83,12 +83,7 @@ public struct CoverageAnalysis {
     public func workingCRS() -> String {
         if let crs = parameters.crs { return crs }
         let villages = input.villages
-        var extent: Bounds?
-        for b in concurrentMap(villages.count, chunk: 256, { villages[$0].shape.bounds }) {
-            guard let b else { continue }
-            extent = extent.map { $0.union(b) } ?? b
-        }
-        let c = extent?.center ?? Coordinate(0, 0)
+        let c = Bounds.union(of: villages.count) { villages[$0].shape.bounds }?.center ?? Coordinate(0, 0)
         return "EPSG:\(Projection.utmEPSG(lon: c.x, lat: c.y))"
     }
 

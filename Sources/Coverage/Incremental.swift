@@ -26,14 +26,12 @@ public struct IncrementalIndex: Sendable {
     public var placePrints: [Fingerprint]
     public var placeCandidates: [[Int32]]
     public var placeCRS: [String]
-    /// The sectors by the lon/lat box of their reach.
-    let sectorReach: BoundsIndex
 
     public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int) throws {
         let sectors = input.sectors, villages = input.villages
         sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
+        // The sectors by the lon/lat box of their reach.
         let index = BoundsIndex(try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
-        sectorReach = index
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]
             var found: [Int32] = []

@@ -290,7 +290,7 @@ public struct MapData: Sendable {
         // A picture 1600 px wide needs no detail below half a pixel.
         let width = 1600
         let villages = self.villages
-        let extent = concurrentMap(villages.count, chunk: 1024) { villages[$0].shape.bounds }.reduce(nil as Bounds?) { b, v in v.map { b?.union($0) ?? $0 } ?? b }
+        let extent = Bounds.union(of: villages.count) { villages[$0].shape.bounds }
         let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
         func thin(_ shapes: [(properties: JSONObject, shape: Shape)]) -> [Shape] {
             concurrentMap(shapes.count, chunk: 256) { shapes[$0].shape.thinned(tolerance: tolerance) }

@@ -71,10 +71,9 @@ public enum MapPicture {
         let mapW = Double(width) - 2 * margin
 
         // Extent: the villages, or everything when there are none.
-        var bounds: Bounds? = nil
-        func add(_ b: Bounds?) { if let b { bounds = bounds.map { $0.union(b) } ?? b } }
         let villages = input.villages
-        for b in concurrentMap(villages.count, chunk: 1024, { villages[$0].shape.bounds }) { add(b) }
+        var bounds = Bounds.union(of: villages.count) { villages[$0].shape.bounds }
+        func add(_ b: Bounds?) { if let b { bounds = bounds.map { $0.union(b) } ?? b } }
         if bounds == nil {
             for s in input.gaps + input.fibre + input.extensions { add(s.bounds) }
             for c in input.sites + input.places.map(\.at) { add(Bounds(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) }

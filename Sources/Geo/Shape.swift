@@ -62,6 +62,14 @@ public struct Bounds: Hashable, Sendable {
     }
 }
 
+extension Bounds {
+    /// The box around `box(0)` … `box(count - 1)` (nil ones left out), the boxes found on all
+    /// cores; nil when every one is nil.
+    public static func union(of count: Int, _ box: (Int) -> Bounds?) -> Bounds? {
+        concurrentMap(count, chunk: 1024, box).reduce(nil as Bounds?) { b, v in v.map { b?.union($0) ?? $0 } ?? b }
+    }
+}
+
 /// A geometry as plain Swift values: what file formats read and write, with no GEOS object behind it.
 /// Rings are closed (first coordinate repeated last); polygons list the exterior ring first.
 public indirect enum Shape: Hashable, Sendable {
