@@ -12,6 +12,27 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(b, 42)
     }
 
+    /// A failing map throws the error of the lowest index that failed and lets go of every result
+    /// it had made: none is left alive, none is released twice.
+    func testAFailedMapThrowsTheFirstErrorAndLetsGoOfItsResults() {
+        final class Made: @unchecked Sendable {
+            static let alive = Locked(0)
+            init() { Self.alive.update { $0 += 1 } }
+            deinit { Self.alive.update { $0 -= 1 } }
+        }
+        struct Failed: Error, Equatable { var index: Int }
+        for jobs in [1, 2, 4] {
+            XCTAssertThrowsError(try parallelMap(2000, jobs: jobs, chunk: 16) { i -> Made in
+                if i == 500 || i == 900 { throw Failed(index: i) }
+                return Made()
+            }) { error in XCTAssertEqual(error as? Failed, Failed(index: 500), "jobs \(jobs)") }
+            XCTAssertEqual(Made.alive.value, 0, "jobs \(jobs)")
+        }
+        let made = try? parallelMap(300, jobs: 4, chunk: 16) { _ in Made() }
+        XCTAssertEqual(made?.count, 300)
+        XCTAssertEqual(Made.alive.value, 300)
+    }
+
     func testMapsRunOnTheSameWorkersAndNestWithoutWaitingForEachOther() throws {
         // Which threads ran a map: the caller and the pool's workers, the same ones every time.
         func threads(_ jobs: Int) throws -> Set<UInt> {
