@@ -77,6 +77,17 @@ public func limitAllocatorArenas(_ count: Int = defaultJobs) -> Bool {
     #endif
 }
 
+/// Whether AddressSanitizer or ThreadSanitizer instruments this process (their runtimes export
+/// these entry points); such a process frees what it made before it ends, so that its leaks show.
+public let runsUnderSanitizer: Bool = {
+    #if canImport(Glibc)
+    let anyImage = UnsafeMutableRawPointer(bitPattern: 0)
+    return dlsym(anyImage, "__asan_init") != nil || dlsym(anyImage, "__tsan_init") != nil
+    #else
+    return false
+    #endif
+}()
+
 /// All cores of the machine.
 public var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
 

@@ -64,7 +64,14 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(try parallelMap(10, jobs: 3, chunk: 1) { $0 }, Array(0..<10))
     }
 
-    func testTheAllocatorTakesTheArenaLimit() {
+    /// Scripts/sanitize sets the sanitizer's options; the normal suite runs without them.
+    func testASanitizedProcessKnowsIt() {
+        let env = ProcessInfo.processInfo.environment
+        XCTAssertEqual(runsUnderSanitizer, env["ASAN_OPTIONS"] != nil || env["TSAN_OPTIONS"] != nil)
+    }
+
+    func testTheAllocatorTakesTheArenaLimit() throws {
+        try XCTSkipIf(runsUnderSanitizer, "a sanitizer's allocator replaces glibc's and has no arenas to limit")
         // glibc's mallopt(M_ARENA_MAX, n) returns 1 when it takes the value.
         XCTAssertTrue(limitAllocatorArenas(2))
         XCTAssertTrue(limitAllocatorArenas())
