@@ -176,11 +176,10 @@ public struct CoverageAnalysis {
                 }
                 // Where each sector's result is; the sector named in an error is the first in the
                 // file that fails, as one by one. The footprints are taken out once, on all cores.
-                var slot = [(group: Int32, member: Int32)](repeating: (0, 0), count: nearZone.count)
-                for (g, members) in groups.enumerated() { for (j, k) in members.enumerated() { slot[k] = (Int32(g), Int32(j)) } }
+                let at = positions(of: groups, count: nearZone.count).map { $0! }
                 var kept: [Int] = []
                 for k in nearZone.indices {
-                    switch made[Int(slot[k].group)][Int(slot[k].member)] {
+                    switch made[Int(at[k].group)][Int(at[k].member)] {
                     case .success(.some): kept.append(k)
                     case .success(.none): continue
                     case .failure(let e): throw input.sectorError(nearZone[k], field: "lat, lon", e)
@@ -188,8 +187,8 @@ public struct CoverageAnalysis {
                 }
                 chosen = kept.map { nearZone[$0] }
                 footprints = concurrentMap(kept.count, chunk: 1024) { n in
-                    let at = slot[kept[n]]
-                    guard case .success(let f?) = made[Int(at.group)][Int(at.member)] else { preconditionFailure("kept a footprint that was not made") }
+                    let (g, k) = at[kept[n]]
+                    guard case .success(let f?) = made[Int(g)][Int(k)] else { preconditionFailure("kept a footprint that was not made") }
                     return f
                 }
             } else {

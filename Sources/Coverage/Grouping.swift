@@ -1,6 +1,8 @@
+import Geo
+
 /// `indices` in groups of equal `key`, each group in the order given and the groups in the order
 /// of their first members.
-func groups<Key: Hashable>(of indices: some Sequence<Int>, by key: (Int) -> Key) -> [[Int]] {
+public func groups<Key: Hashable>(of indices: some Sequence<Int>, by key: (Int) -> Key) -> [[Int]] {
     var groups: [[Int]] = [], groupOf: [Key: Int] = [:]
     for i in indices {
         let k = key(i)
@@ -12,12 +14,28 @@ func groups<Key: Hashable>(of indices: some Sequence<Int>, by key: (Int) -> Key)
     return groups
 }
 
-/// Results made group by group put back in place: `results[g][k]` belongs at `groups[g][k]` of
-/// `count` positions (nil where no group has one).
-func scattered<T>(_ results: [[T]], of groups: [[Int]], count: Int) -> [T?] {
-    var out = [T?](repeating: nil, count: count)
-    for (group, made) in zip(groups, results) {
-        for (i, r) in zip(group, made) { out[i] = r }
+/// A commune: communes of the same name in two districts are two communes.
+public struct CommuneKey: Hashable, Sendable {
+    public var district: String
+    public var name: String
+
+    public init(district: String, name: String) {
+        self.district = district
+        self.name = name
     }
-    return out
+}
+
+/// Where each of `count` positions' result is among results made group by group: `(g, k)` for
+/// the position `groups[g][k]`, nil where no group has the position.
+func positions(of groups: [[Int]], count: Int) -> [(group: Int32, member: Int32)?] {
+    var at = [(group: Int32, member: Int32)?](repeating: nil, count: count)
+    for (g, members) in groups.enumerated() { for (k, i) in members.enumerated() { at[i] = (Int32(g), Int32(k)) } }
+    return at
+}
+
+/// Results made group by group put back in place, on all cores: `results[g][k]` belongs at
+/// `groups[g][k]` of `count` positions (nil where no group has one).
+func scattered<T>(_ results: [[T]], of groups: [[Int]], count: Int) -> [T?] {
+    let at = positions(of: groups, count: count)
+    return concurrentMap(count, chunk: 1024) { i in at[i].map { results[Int($0.group)][Int($0.member)] } }
 }

@@ -34,37 +34,36 @@ public struct IncrementalIndex: Sendable {
         let index = BoundsIndex(try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]
-            var found: [Int32] = []
-            if let b = v.shape.bounds {
-                let gx = b.width * 0.2 + 1e-6, gy = b.height * 0.2 + 1e-6
-                found = index.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)).map(Int32.init)
-            }
-            return (Fingerprint.geometry(of: v), Fingerprint.properties(of: v), found)
+            return (Fingerprint.geometry(of: v), Fingerprint.properties(of: v), Self.candidates(of: v.shape, in: index, slack: 1e-6))
         }
         geometryPrints = perVillage.map(\.0)
         propertyPrints = perVillage.map(\.1)
         candidates = perVillage.map(\.2)
         let zones = WorkingZones(villages: villages, places: input.places ?? [], crs: parameters.crs, defaultCRS: defaultCRS)
+        let places = input.places ?? []
         var crs = [String](repeating: zones.primaryCRS, count: villages.count)
+        var placeCRS = [String](repeating: zones.primaryCRS, count: places.count)
         var z = Fingerprint()
         for g in zones.groups {
             for i in g.villages { crs[i] = g.crs }
+            for i in g.places { placeCRS[i] = g.crs }
             z.add(g.crs); z.add(g.villages.count); z.add(g.places.count)
             if let e = g.extent { z.add(e.minX); z.add(e.minY); z.add(e.maxX); z.add(e.maxY) }
         }
         villageCRS = crs
         zonePrint = z
         operators = Array(Set(sectors.map(\.operator))).sorted()
-        let places = input.places ?? []
-        var placeCRS = [String](repeating: zones.primaryCRS, count: places.count)
-        for g in zones.groups { for i in g.places { placeCRS[i] = g.crs } }
         self.placeCRS = placeCRS
         placePrints = places.map { p in var f = Fingerprint(); f.add(p.shape); return f }
-        placeCandidates = places.map { p in
-            guard let b = p.shape.bounds else { return [] }
-            let gx = b.width * 0.2 + 1e-4, gy = b.height * 0.2 + 1e-4
-            return index.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)).map(Int32.init)
-        }
+        placeCandidates = places.map { Self.candidates(of: $0.shape, in: index, slack: 1e-4) }
+    }
+
+    /// The sectors (ascending) whose reach box meets `shape`'s lon/lat box grown by a fifth of its
+    /// size and `slack` degrees each way; none for a shape without coordinates.
+    static func candidates(of shape: Shape, in reach: BoundsIndex, slack: Double) -> [Int32] {
+        guard let b = shape.bounds else { return [] }
+        let gx = b.width * 0.2 + slack, gy = b.height * 0.2 + slack
+        return reach.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)).map(Int32.init)
     }
 
     /// A lon/lat box holding every point the sector can cover under the radio model (its radius,
@@ -102,8 +101,16 @@ public struct IncrementalIndex: Sendable {
     }
 }
 
+/// What a kept result is matched by: the geometry it was measured on, in which CRS, near which sectors.
+protocol KeptResult {
+    var geometry: Fingerprint { get }
+    var crs: String { get }
+    /// Candidate sectors, as indices into the previous run's sector fingerprints.
+    var candidates: [Int32] { get }
+}
+
 /// One village's result as a previous run kept it.
-public struct KeptVillage: Sendable {
+public struct KeptVillage: KeptResult, Sendable {
     public var geometry: Fingerprint
     public var properties: Fingerprint
     public var crs: String
@@ -115,7 +122,7 @@ public struct KeptVillage: Sendable {
 }
 
 /// One priority place's result as a previous run kept it.
-public struct KeptPlace: Sendable {
+public struct KeptPlace: KeptResult, Sendable {
     public var geometry: Fingerprint
     public var crs: String
     /// Candidate sectors, as indices into the previous run's sector fingerprints.

@@ -62,15 +62,9 @@ public struct IncrementalState: Sendable {
         if index.operators != operators {
             return .failure(Mismatch("the operators differ (\(operators.joined(separator: ", ")) then, \(index.operators.joined(separator: ", ")) now)"))
         }
-        var byGeometry: [Fingerprint: Int] = [:]
-        for (k, v) in villages.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
-        // The previous village each village keeps the result of, found on all cores.
-        let villages = self.villages, sectorPrints = self.sectorPrints
-        let from = concurrentMap(input.villages.count, chunk: 256) { i -> Int? in
-            guard let k = byGeometry[index.geometryPrints[i]], villages[k].crs == index.villageCRS[i],
-                  IncrementalIndex.candidatePrint(villages[k].candidates, sectorPrints) == index.candidatePrint(i) else { return nil }
-            return k
-        }
+        // The previous village each village keeps the result of, and likewise for priority places.
+        let from = Self.matches(villages, sectorPrints: sectorPrints, now: index.geometryPrints, crs: index.villageCRS,
+                                candidatePrint: index.candidatePrint)
         var reused = [(coverage: VillageCoverage, warnings: [String])?](repeating: nil, count: input.villages.count)
         var compute: [Int] = []
         for i in input.villages.indices {
@@ -79,22 +73,26 @@ public struct IncrementalState: Sendable {
             let label = warnings.isEmpty ? "" : ReusePlan.label(number: i, village: input.villages[i]) + ":"
             reused[i] = (villages[k].coverage, warnings.map { label + $0 })
         }
-        // A priority place likewise: the same polygon or point, CRS and candidate sectors.
-        var placeByGeometry: [Fingerprint: Int] = [:]
-        for (k, p) in places.enumerated() where placeByGeometry[p.geometry] == nil { placeByGeometry[p.geometry] = k }
-        var placesReused = [PlaceCoverage?](repeating: nil, count: index.placePrints.count)
-        var placesToCompute: [Int] = []
-        for i in index.placePrints.indices {
-            if let k = placeByGeometry[index.placePrints[i]], places[k].crs == index.placeCRS[i],
-               IncrementalIndex.candidatePrint(places[k].candidates, sectorPrints) == index.placeCandidatePrint(i) {
-                placesReused[i] = places[k].coverage
-            } else {
-                placesToCompute.append(i)
-            }
-        }
+        let placeFrom = Self.matches(places, sectorPrints: sectorPrints, now: index.placePrints, crs: index.placeCRS,
+                                     candidatePrint: index.placeCandidatePrint)
+        let placesReused = placeFrom.map { $0.map { places[$0].coverage } }
+        let placesToCompute = placeFrom.indices.filter { placeFrom[$0] == nil }
         let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
         return .success(ReusePlan(reused: reused, places: placesReused, fixedReused: fixedReused,
                                   sectorsNeeded: index.sectorsNeeded(villages: compute, places: placesToCompute)))
+    }
+
+    /// For each item now (by its geometry fingerprint, CRS and candidates' print), the kept result
+    /// with the same geometry (the first such), CRS and candidate sectors, found on all cores.
+    static func matches<K: KeptResult>(_ kept: [K], sectorPrints: [Fingerprint], now geometry: [Fingerprint], crs: [String],
+                                       candidatePrint: (Int) -> Fingerprint) -> [Int?] {
+        var byGeometry: [Fingerprint: Int] = [:]
+        for (k, v) in kept.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
+        return concurrentMap(geometry.count, chunk: 256) { i -> Int? in
+            guard let k = byGeometry[geometry[i]], kept[k].crs == crs[i],
+                  IncrementalIndex.candidatePrint(kept[k].candidates, sectorPrints) == candidatePrint(i) else { return nil }
+            return k
+        }
     }
 
     public struct Mismatch: Error, CustomStringConvertible, Sendable {

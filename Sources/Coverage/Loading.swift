@@ -18,7 +18,9 @@ public struct InputLoader {
     // MARK: Villages
 
     public mutating func villages(_ fc: FeatureCollection, file: String) throws -> [Village] {
-        let toLonLat = try lonLatTransform(fc, file: file)
+        // The file's CRS is checked once here (an error names the file); each thread that makes
+        // villages takes its own transformation below (a projection is used by one thread at a time).
+        let crs = try lonLatTransform(fc, file: file) == nil ? nil : lonLatCRS(fc)
         // Ids are checked in order first (each must be new); the features before the first bad id
         // are then checked and made on all cores, and the first failure in file order is reported.
         var seen: [String: Int] = [:]
@@ -38,8 +40,6 @@ public struct InputLoader {
             seen[id] = f.index
             ids.append(id)
         }
-        // A projection is used by one thread at a time: each thread takes its own.
-        let crs = toLonLat == nil ? nil : lonLatCRS(fc)
         let features = fc.features
         let out = try parallelMap(ids.count, jobs: defaultJobs, chunk: 64) { k -> Village in
             let f = features[k]

@@ -132,12 +132,6 @@ public struct Summary: Sendable {
     }
 }
 
-/// A commune by its district and name.
-private struct CommuneKey: Hashable {
-    var district: String
-    var name: String
-}
-
 public func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : 100 * Double(part) / Double(whole) }
 
 /// Rounded to 4 decimals: percentages in reports read 99.9003, not 99.90029910269193.

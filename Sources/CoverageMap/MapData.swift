@@ -165,26 +165,12 @@ public struct MapData: Sendable {
         // Labels inside their own area: on the village nearest the mean of the area's village
         // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
         // Districts, and communes by district and name, with their villages in order of first appearance.
-        struct CommuneKey: Hashable { var district: String, name: String }
-        var districtAt: [String: Int] = [:], districtGroups: [(name: String, members: [Int])] = []
-        var communeAt: [CommuneKey: Int] = [:], communeGroups: [(name: String, district: String?, members: [Int])] = []
-        for i in villages.indices {
-            let district = villages[i].properties["district"]?.stringValue
-            if let d = district {
-                if let k = districtAt[d] { districtGroups[k].members.append(i) } else {
-                    districtAt[d] = districtGroups.count
-                    districtGroups.append((d, [i]))
-                }
-            }
-            if let name = villages[i].properties["commune"]?.stringValue {
-                let key = CommuneKey(district: district ?? "", name: name)
-                if let k = communeAt[key] { communeGroups[k].members.append(i) } else {
-                    communeAt[key] = communeGroups.count
-                    communeGroups.append((name, district, [i]))
-                }
-            }
-        }
         let villageList = villages
+        func text(_ i: Int, _ key: String) -> String? { villageList[i].properties[key]?.stringValue }
+        let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, "district") != nil }) { text($0, "district")! }
+        let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, "commune") != nil }) {
+            CommuneKey(district: text($0, "district") ?? "", name: text($0, "commune")!)
+        }
         let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in
             let v = villageList[i]
             if let c = record(v.properties["id"]?.stringValue ?? "")?["center"]?.arrayValue, c.count == 2,
@@ -205,11 +191,12 @@ public struct MapData: Sendable {
         }
         // A point on a village's surface for each area, found on all cores.
         districtLabels = try parallelMap(districtGroups.count, jobs: defaultJobs, chunk: 16) { k in
-            try labelPoint(districtGroups[k].members).map { (districtGroups[k].name, $0) }
+            let members = districtGroups[k]
+            return try labelPoint(members).map { (text(members[0], "district")!, $0) }
         }.compactMap { $0 }
         communeLabels = try parallelMap(communeGroups.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
-            let g = communeGroups[k]
-            return try labelPoint(g.members).map { (g.name, g.district, $0) }
+            let members = communeGroups[k]
+            return try labelPoint(members).map { (text(members[0], "commune")!, text(members[0], "district"), $0) }
         }.compactMap { $0 }
         // Districts of the villages that have a centre in report.json, as the title always counted them.
         var titled = Set<String>()
