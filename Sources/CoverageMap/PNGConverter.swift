@@ -18,6 +18,9 @@ extension MapData {
 
 /// SVG to PNG through librsvg's `rsvg-convert`, when it is installed.
 public enum PNGConverter {
+    /// The eight bytes every PNG starts with.
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
     /// A conversion running in its own process.
     public final class Job: @unchecked Sendable {
         private let process: Process

@@ -14,6 +14,8 @@ public struct ReportFolder {
     public private(set) var json: [UInt8]?
     /// The PNG, still being drawn by rsvg-convert; staged by `commit`.
     var png: PNGConverter.Job?
+    /// The previous run's PNG, taken as it is because the picture it was drawn from is the same.
+    var keptPNG: [UInt8]?
     /// The new folder the files go into.
     let staging: StagedFolder
     /// The report files in the order they are named ("wrote …"); the side file is not one of them.
@@ -22,9 +24,11 @@ public struct ReportFolder {
     /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
     /// draw the PNG while the reports and the page are encoded and written.
     /// `sideFile` makes the state a later `--since` run reuses; it is made and written (in pieces)
-    /// by whichever encoding lane is free.
+    /// by whichever encoding lane is free. `since` is a previous run's report folder: when its
+    /// report.svg is byte for byte this run's, its report.png is this run's too and is not drawn again.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                sideFile: (() -> IncrementalState)? = nil, keepJSON: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
+                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, keepJSON: Bool = false,
+                into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         self.staging = staging
@@ -38,7 +42,7 @@ public struct ReportFolder {
                                 sectors: input.sectors, fibre: input.fibre, places: input.places)
             m.language = report.language
             svg = Array(m.svg().utf8)
-            png = PNGConverter.start(svg: svg)
+            if let since, let kept = Self.keptPicture(in: since, svg: svg) { keptPNG = kept } else { png = PNGConverter.start(svg: svg) }
             page = m
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
@@ -84,12 +88,22 @@ public struct ReportFolder {
         if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
     }
 
+    /// The PNG of the report folder `folder` when its report.svg is `svg`, byte for byte (the same
+    /// picture draws the same PNG); nil when either file is missing or the pictures differ.
+    static func keptPicture(in folder: String, svg: [UInt8]) -> [UInt8]? {
+        let files = FileManager.default
+        guard let old = files.contents(atPath: (folder as NSString).appendingPathComponent("report.svg")), old == Data(svg),
+              let png = files.contents(atPath: (folder as NSString).appendingPathComponent("report.png")),
+              png.starts(with: PNGConverter.signature) else { return nil }
+        return [UInt8](png)
+    }
+
     /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then
     /// puts the staged set in place of the folder's. Returns a warning when the PNG failed.
     public func commit(progress: StageProgress? = nil) throws -> [String] {
-        progress?.start("write", total: names.count + (png == nil ? 0 : 1))
+        progress?.start("write", total: names.count + (png == nil && keptPNG == nil ? 0 : 1))
         defer { progress?.finish() }
-        if let bytes = png?.wait() { try staging.add("report.png", bytes: bytes) }
+        if let bytes = keptPNG ?? png?.wait() { try staging.add("report.png", bytes: bytes) }
         try staging.commit()
         return png?.failure.map { [$0] } ?? []
     }

@@ -143,7 +143,7 @@ struct Analyze: ParsableCommand {
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
-                                      sideFile: { incremental.sideFile(input: input, result: result) },
+                                      sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       keepJSON: format == .json && !quiet, into: staging, progress: progress)
         let encodeTime = lap()
         let pictureWarnings = try folder.commit(progress: progress)

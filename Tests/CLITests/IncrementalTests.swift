@@ -89,6 +89,36 @@ final class IncrementalTests: XCTestCase {
                           try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
     }
 
+    /// The picture is drawn again only when it changed: with the same inputs the previous run's
+    /// report.png is taken as it is (a marker put in its place shows it was), with moved sites it
+    /// is drawn, the same PNG as the full run's.
+    func testSinceKeepsThePNGOfAnUnchangedPicture() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else { throw XCTSkip("rsvg-convert is not installed") }
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "150", "--seed", "7", "--out", "in"], in: dir).status, 0)
+        let mapped = { (d: String) in self.inputs(d).filter { $0 != "--no-map" } }
+        let first = try CLI.run(["analyze"] + mapped("in") + ["--out", "a"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let marker = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("kept, not drawn".utf8))
+        try marker.write(to: dir.appendingPathComponent("a/report.png"))
+
+        let same = try CLI.run(["analyze"] + mapped("in") + ["--out", "same", "--since", "a"], in: dir)
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.svg")),
+                       try Data(contentsOf: dir.appendingPathComponent("a/report.svg")))
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.png")), marker)
+
+        try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
+        let full = try CLI.run(["analyze"] + mapped("in2") + ["--out", "full"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let since = try CLI.run(["analyze"] + mapped("in2") + ["--out", "since", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        let drawn = try Data(contentsOf: dir.appendingPathComponent("since/report.png"))
+        XCTAssertNotEqual(drawn, marker)
+        XCTAssertEqual(drawn, try Data(contentsOf: dir.appendingPathComponent("full/report.png")))
+        XCTAssertGreaterThan(drawn.count, 10_000)
+    }
+
     /// Under the terrain model too, with sites added, removed and moved: reused dark villages keep
     /// their best links, and the model's warnings count every sector, as in the full run.
     func testSinceUnderTheTerrainModelGivesTheFullRunsReports() throws {
