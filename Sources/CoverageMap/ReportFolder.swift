@@ -89,12 +89,13 @@ public struct ReportFolder {
     }
 
     /// The PNG of the report folder `folder` when its report.svg is `svg`, byte for byte (the same
-    /// picture draws the same PNG); nil when either file is missing or the pictures differ.
+    /// picture draws the same PNG); nil when either file is missing, the pictures differ or the PNG
+    /// is cut short.
     static func keptPicture(in folder: String, svg: [UInt8]) -> [UInt8]? {
         let files = FileManager.default
         guard let old = files.contents(atPath: (folder as NSString).appendingPathComponent("report.svg")), old == Data(svg),
               let png = files.contents(atPath: (folder as NSString).appendingPathComponent("report.png")),
-              png.starts(with: PNGConverter.signature) else { return nil }
+              png.starts(with: PNGConverter.signature), png.suffix(8).elementsEqual(PNGConverter.end) else { return nil }
         return [UInt8](png)
     }
 

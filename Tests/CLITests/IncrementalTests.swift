@@ -99,7 +99,13 @@ final class IncrementalTests: XCTestCase {
         let mapped = { (d: String) in self.inputs(d).filter { $0 != "--no-map" } }
         let first = try CLI.run(["analyze"] + mapped("in") + ["--out", "a"], in: dir)
         XCTAssertEqual(first.status, 0, first.stderr)
-        let marker = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("kept, not drawn".utf8))
+        let real = try Data(contentsOf: dir.appendingPathComponent("a/report.png"))
+        let marker = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("kept, not drawn".utf8)) + real.suffix(12)
+        // A PNG cut short is not taken: the picture is drawn again.
+        try real.prefix(real.count / 2).write(to: dir.appendingPathComponent("a/report.png"))
+        let cut = try CLI.run(["analyze"] + mapped("in") + ["--out", "cut", "--since", "a"], in: dir)
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("cut/report.png")), real)
         try marker.write(to: dir.appendingPathComponent("a/report.png"))
 
         let same = try CLI.run(["analyze"] + mapped("in") + ["--out", "same", "--since", "a"], in: dir)
