@@ -26,8 +26,11 @@ public struct ReportFolder {
     /// `sideFile` makes the state a later `--since` run reuses; it is made and written (in pieces)
     /// by whichever encoding lane is free. `since` is a previous run's report folder: when its
     /// report.svg is byte for byte this run's, its report.png is this run's too and is not drawn again.
+    /// With `pictureFirst`, this process gives rsvg-convert a core once it has started (its own
+    /// threads' priority lowered for the rest of the run): the PNG, one process on one core, is
+    /// then drawn beside the reports rather than after them.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, keepJSON: Bool = false,
+                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, keepJSON: Bool = false, pictureFirst: Bool = false,
                 into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -43,6 +46,7 @@ public struct ReportFolder {
             m.language = report.language
             svg = Array(m.svg().utf8)
             if let since, let kept = Self.keptPicture(in: since, svg: svg) { keptPNG = kept } else { png = PNGConverter.start(svg: svg) }
+            if pictureFirst && png != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
             page = m
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
@@ -87,6 +91,10 @@ public struct ReportFolder {
         features = nil
         if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
     }
+
+    /// Nice levels this process steps down for the PNG: at 5 the two encoding lanes together weigh
+    /// less than rsvg-convert (335 + 335 against 1024 in Linux's weights), so it gets a core alone.
+    static let pictureFirstSteps: Int32 = 5
 
     /// The PNG of the report folder `folder` when its report.svg is `svg`, byte for byte (the same
     /// picture draws the same PNG); nil when either file is missing, the pictures differ or the PNG

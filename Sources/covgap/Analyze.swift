@@ -144,7 +144,7 @@ struct Analyze: ParsableCommand {
         defer { staging.abandon() }
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
-                                      keepJSON: format == .json && !quiet, into: staging, progress: progress)
+                                      keepJSON: format == .json && !quiet, pictureFirst: true, into: staging, progress: progress)
         let encodeTime = lap()
         let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()
