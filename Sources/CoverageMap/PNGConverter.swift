@@ -18,10 +18,12 @@ extension MapData {
 
 /// SVG to PNG through librsvg's `rsvg-convert`, when it is installed.
 public enum PNGConverter {
-    /// The eight bytes every PNG starts with.
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-    /// The eight bytes every whole PNG ends with: the IEND chunk's type and checksum.
-    static let end: [UInt8] = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+    /// Whether `bytes` are a whole PNG as far as its ends tell: the PNG signature first, the IEND
+    /// chunk's type and checksum last (a file cut short has no IEND).
+    static func isWhole(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            && bytes.suffix(8).elementsEqual([0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+    }
 
     /// A conversion running in its own process.
     public final class Job: @unchecked Sendable {

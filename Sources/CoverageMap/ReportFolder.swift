@@ -97,14 +97,14 @@ public struct ReportFolder {
     static let pictureFirstSteps: Int32 = 5
 
     /// The PNG of the report folder `folder` when its report.svg is `svg`, byte for byte (the same
-    /// picture draws the same PNG); nil when either file is missing, the pictures differ or the PNG
-    /// is cut short.
+    /// picture draws the same PNG); nil when either file is missing or not a regular file, the
+    /// pictures differ or the PNG is not whole.
     static func keptPicture(in folder: String, svg: [UInt8]) -> [UInt8]? {
-        let files = FileManager.default
-        guard let old = files.contents(atPath: (folder as NSString).appendingPathComponent("report.svg")), old == Data(svg),
-              let png = files.contents(atPath: (folder as NSString).appendingPathComponent("report.png")),
-              png.starts(with: PNGConverter.signature), png.suffix(8).elementsEqual(PNGConverter.end) else { return nil }
-        return [UInt8](png)
+        func read(_ name: String) -> [UInt8]? {
+            try? InputFile.read((folder as NSString).appendingPathComponent(name), followSymlinks: false, binary: true)
+        }
+        guard read("report.svg") == svg, let png = read("report.png"), PNGConverter.isWhole(png) else { return nil }
+        return png
     }
 
     /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then

@@ -22,7 +22,7 @@ public func givePriorityAway(steps: Int32) {
 }
 
 /// The nice level of the calling thread (Linux keeps one per thread; `who` 0 is the caller).
-public func currentThreadNice() -> Int32 {
+func currentThreadNice() -> Int32 {
     #if os(Linux)
     return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
     #else
