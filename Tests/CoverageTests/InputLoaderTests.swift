@@ -402,6 +402,31 @@ final class InputLoaderTests: XCTestCase {
                     "\"east\" is not a number")
     }
 
+    func testAManyBlockTableKeepsRowOrderInSectorsWarningsAndErrors() throws {
+        // Rows are read in blocks of 4,096 on all cores: 10,000 rows make three blocks.
+        var rows = ["site_id,operator,lat,lon,tech,azimuth,radius_m"]
+        for i in 0..<10_000 {
+            let azimuth = i == 5 || i == 9_000 ? "400" : "\(i % 360)"
+            rows.append("S\(i),\(i % 3 == 0 ? "Viettel" : "VNPT"),14.\(i),109,\(i % 2 == 0 ? "LTE1800" : "5G"),\(azimuth),\(i == 7_000 ? "" : "500")")
+        }
+        let (s, w) = try sites(rows.joined(separator: "\n"))
+        XCTAssertEqual(s.count, 10_000)
+        XCTAssertEqual(s.map(\.siteID), (0..<10_000).map { "S\($0)" })
+        XCTAssertEqual(s[4_097].tech, .g5)
+        XCTAssertEqual(s[4_098].frequencyMHz, 1800)
+        XCTAssertEqual(s[9_000].azimuth, 40)
+        XCTAssertEqual(w, [
+            "sites.csv row 7, field azimuth: 400° is outside 0–360; read as 40°",
+            "sites.csv row 9002, field azimuth: 400° is outside 0–360; read as 40°",
+            "sites.csv: 1 of 10000 sectors has no radius_m; each took its technology's radius (--radius-2g … --radius-5g)",
+            "sites.csv: 10000 of 10000 sectors have an azimuth and no beamwidth; each took 120°",
+        ])
+        // Bad rows in two blocks: the first in file order is named.
+        rows[9_001] = "S9000,V,14,109,6G,0,500"
+        rows[5_001] = "S5000,V,95,109,4G,0,500"
+        assertError(try sites(rows.joined(separator: "\n")), "sites.csv", "row 5002", "lat", "95 is outside −90…90")
+    }
+
     func testBeamwidthAndRadiusChecks() {
         let header = "site_id,operator,lat,lon,tech,azimuth,beamwidth,radius_m\n"
         assertError(try sites(header + "A,V,14,109,4G,90,0,"), "sites.csv", "row 2", "beamwidth",
