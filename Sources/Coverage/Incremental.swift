@@ -134,6 +134,8 @@ public struct KeptPlace: KeptResult, Sendable {
 public struct ReusePlan: Sendable {
     /// Per village: the kept result (with its warnings) or nil to compute it.
     public var reused: [(coverage: VillageCoverage, warnings: [String])?]
+    /// Per village: the number of the previous run's village whose result it keeps.
+    public var previous: [Int?] = []
     /// Per priority place: the kept result or nil to compute it (empty: compute every place).
     public var places: [PlaceCoverage?]
     /// Whether reused villages keep their fixed broadband result (the fibre and the zones are unchanged).

@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 3
+    public static let formatVersion: UInt64 = 4
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String
@@ -20,6 +20,8 @@ public struct IncrementalState: Sendable {
     public var sectorPrints: [Fingerprint]
     public var villages: [KeptVillage]
     public var places: [KeptPlace]
+    /// Where each village's text lies in the report files written beside the side file.
+    public var layout: ReportLayout?
 
     public init(generator: String, parameters: String, inputs: [String: String], index: IncrementalIndex,
                 input: AnalysisInput, result: AnalysisResult) {
@@ -78,8 +80,10 @@ public struct IncrementalState: Sendable {
         let placesReused = placeFrom.map { $0.map { places[$0].coverage } }
         let placesToCompute = placeFrom.indices.filter { placeFrom[$0] == nil }
         let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
-        return .success(ReusePlan(reused: reused, places: placesReused, fixedReused: fixedReused,
-                                  sectorsNeeded: index.sectorsNeeded(villages: compute, places: placesToCompute)))
+        var plan = ReusePlan(reused: reused, places: placesReused, fixedReused: fixedReused,
+                             sectorsNeeded: index.sectorsNeeded(villages: compute, places: placesToCompute))
+        plan.previous = from
+        return .success(plan)
     }
 
     /// For each item now (by its geometry fingerprint, CRS and candidates' print), the kept result
@@ -103,8 +107,9 @@ public struct IncrementalState: Sendable {
     // MARK: encoding
 
     /// The side file's bytes handed to `write` in pieces of about a megabyte (at national scale the
-    /// file is tens of megabytes).
-    public func encode(into write: ([UInt8]) throws -> Void) rethrows {
+    /// file is tens of megabytes). `layout` is asked for last, once everything else is written (the
+    /// report files it describes may still be being encoded when this starts).
+    public func encode(layout: () -> ReportLayout? = { nil }, into write: ([UInt8]) throws -> Void) rethrows {
         var w = Writer()
         w.bytes.append(contentsOf: Self.magic)
         w.varint(Self.formatVersion)
@@ -156,6 +161,7 @@ public struct IncrementalState: Sendable {
             w.varint(p.coverage.has5G ? 1 : 0)
             if let c = p.coverage.coverage5G { w.varint(1); w.double(c) } else { w.varint(0) }
         }
+        if let l = self.layout ?? layout() { w.varint(1); l.encode(into: &w) } else { w.varint(0) }
         try write(w.bytes)
     }
 
@@ -210,15 +216,17 @@ public struct IncrementalState: Sendable {
             return KeptPlace(geometry: g, crs: crsList[crsIndex], candidates: candidates,
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
+        let layout = try r.varint() == 1 ? try ReportLayout.decode(&r) : nil
         guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
         return IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
-                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places)
+                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places, layout: layout)
     }
 
     init(generator: String, parameters: String, inputs: [String: String], operators: [String], zonePrint: Fingerprint,
-         sectorPrints: [Fingerprint], villages: [KeptVillage], places: [KeptPlace]) {
+         sectorPrints: [Fingerprint], villages: [KeptVillage], places: [KeptPlace], layout: ReportLayout? = nil) {
         self.generator = generator; self.parameters = parameters; self.inputs = inputs; self.operators = operators
         self.zonePrint = zonePrint; self.sectorPrints = sectorPrints; self.villages = villages; self.places = places
+        self.layout = layout
     }
 
     struct Writer {

@@ -16,10 +16,13 @@ public struct ReportFolder {
     var png: PNGConverter.Job?
     /// The previous run's PNG, taken as it is because the picture it was drawn from is the same.
     var keptPNG: [UInt8]?
+    /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
+    /// (entries, features, rows) and the file's pieces.
+    public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
     /// The new folder the files go into.
     let staging: StagedFolder
     /// The report files in the order they are named ("wrote …"); the side file is not one of them.
-    static let order = ["report.json", "report.geojson", "report.csv", "report.svg", "report.html", "report.gpkg", "report.kmz", "report.png"]
+    public static let order = ["report.json", "report.geojson", "report.csv", "report.svg", "report.html", "report.gpkg", "report.kmz", "report.png"]
 
     /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
     /// draw the PNG while the reports and the page are encoded and written.
@@ -29,18 +32,32 @@ public struct ReportFolder {
     /// With `pictureFirst`, this process gives rsvg-convert a core once it has started (its own
     /// threads' priority lowered for the rest of the run): the PNG, one process on one core, is
     /// then drawn beside the reports rather than after them.
+    /// `copies` (a `--since` run) holds the previous folder's text of the villages whose text is
+    /// unchanged: it is copied into report.json, report.geojson and report.csv instead of encoded.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, keepJSON: Bool = false, pictureFirst: Bool = false,
-                into staging: StagedFolder, progress: StageProgress? = nil) throws {
+                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil, keepJSON: Bool = false,
+                pictureFirst: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         self.staging = staging
         let kinds = outputs.kinds
-        var reportJSON: JSONValue? = report.json()
-        var features: [(properties: JSONObject, geometry: Shape?)]? = report.geojsonFeatures()
+        // The map needs every village's entry and feature; without it, those whose text is copied
+        // are not made at all.
+        let drawsMap = map && kinds.contains(.html)
+        var reportJSON: JSONValue?, features: [(properties: JSONObject, geometry: Shape?)]?
+        if drawsMap { (reportJSON, features) = (report.json(), report.geojsonFeatures()) }
+        let villageCount = input.villages.count
+        func copiedVillages(_ plan: CopyPlan?) -> [Bool]? { plan.map { p in (0..<villageCount).map { p.pieces[$0] != nil } } }
+        let copied = Locked<[String: (copied: Int, of: Int)]>([:])
+        func copyPlan(_ name: String, _ make: (ReportCopies, PreviousText) -> CopyPlan) -> CopyPlan? {
+            guard let c = copies, let source = c.previousText(name) else { return nil }
+            let plan = make(c, source)
+            copied.update { $0[name] = (plan.pieces.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, plan.pieces.count) }
+            return plan
+        }
         var svg: [UInt8] = []
         var page: MapData?
-        if map && kinds.contains(.html) {
+        if drawsMap {
             var m = try MapData(report: reportJSON!, features: features!, writtenWith: precision,
                                 sectors: input.sectors, fibre: input.fibre, places: input.places)
             m.language = report.language
@@ -52,9 +69,23 @@ public struct ReportFolder {
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
         // with them, while lane B builds the page; the side file and report.csv are taken, one at
         // a time, by the lane that is free first.
+        // The side file ends with where each village's text lies in the report files (for a later
+        // `--since`): it waits for them, so report.csv is taken before it.
+        let layout = sideFile == nil ? nil
+            : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
+                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count)
         var spare: [() throws -> Void] = []
-        if let sideFile { spare.append { try staging.add(IncrementalState.fileName) { sink in try sideFile().encode { try sink.write($0) } } } }
-        if kinds.contains(.csv) { spare.append { try staging.add("report.csv", bytes: report.csv(dialect: outputs.csvDialect)) } }
+        if kinds.contains(.csv) {
+            spare.append {
+                let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
+                let (text, pieces) = report.csvText(dialect: outputs.csvDialect, copy: copy)
+                try staging.add("report.csv", bytes: text)
+                layout?.add(name: "report.csv", text: text, pieces: pieces)
+            }
+        }
+        if let sideFile {
+            spare.append { try staging.add(IncrementalState.fileName) { sink in try sideFile().encode(layout: { layout?.wait() }) { try sink.write($0) } } }
+        }
         let next = Locked(0)
         func takeSpare() throws {
             while true {
@@ -64,33 +95,64 @@ public struct ReportFolder {
                 try spare[k]()
             }
         }
-        let (json, _) = try sideBySide({ () throws -> [UInt8]? in
-            var json: [UInt8]? = reportJSON!.encoded(style: .pretty) + [0x0A]
+        // A failure in either lane lets the side file stop waiting (the run fails all the same).
+        func failing<T>(_ lane: () throws -> T) throws -> T {
+            do { return try lane() } catch { layout?.cancel(); throw error }
+        }
+        let (json, _) = try sideBySide({ () throws -> [UInt8]? in try failing {
+            let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
+            if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
+            var (text, pieces) = report.jsonText(reportJSON!, copy: copyJSON)
             reportJSON = nil
-            if kinds.contains(.json) { try staging.add("report.json", bytes: json!) }
-            if !keepJSON { json = nil }
+            if kinds.contains(.json) {
+                try staging.add("report.json", bytes: text)
+                layout?.add(name: "report.json", text: text, pieces: pieces)
+            }
+            let json = keepJSON ? text : nil
+            text = []
+            let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+            if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
+                // report.gpkg has every feature.
+                features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
+            }
             if kinds.contains(.geojson) {
-                try staging.add("report.geojson") { sink in try GeoJSONWriter(precision: precision).encode(features!) { try sink.write($0) } }
+                var hasher = SHA256.Hasher()
+                var pieces: [Range<Int>] = []
+                try staging.add("report.geojson") { sink in
+                    pieces = try GeoJSONWriter(precision: precision).encode(count: features!.count, pieces: { k in
+                        if let text = copy?.text(k) { return .text(text) }
+                        return .feature(properties: features![k].properties, geometry: features![k].geometry)
+                    }) { bytes in
+                        if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
+                        try sink.write(bytes)
+                    }
+                }
+                layout?.add(File(name: "report.geojson", sha256: hasher.finish(), pieces: pieces))
             }
             if !kinds.contains(.gpkg) { features = nil }
             try takeSpare()
             return json
-        }, {
-            if let made = page {
-                try staging.add("report.svg", bytes: svg)
-                try staging.add("report.html") { sink in try made.html { try sink.write($0) } }
+        } }, {
+            try failing {
+                if let made = page {
+                    try staging.add("report.svg", bytes: svg)
+                    try staging.add("report.html") { sink in try made.html { try sink.write($0) } }
+                }
+                // Let go here, while the other lane may still be busy.
+                page = nil
+                try takeSpare()
             }
-            // Let go here, while the other lane may still be busy.
-            page = nil
-            try takeSpare()
         })
         self.json = json
+        self.copied = copied.value
         if kinds.contains(.gpkg) {
             try staging.add("report.gpkg", bytes: try ReportLayers.geopackage(report: report, features: features!, plan: outputs.plan))
         }
         features = nil
         if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
     }
+
+    typealias File = ReportLayout.File
 
     /// Nice levels this process steps down for the PNG: at 5 the two encoding lanes together weigh
     /// less than rsvg-convert (335 + 335 against 1024 in Linux's weights), so it gets a core alone.
@@ -121,5 +183,44 @@ public struct ReportFolder {
     public var names: [String] {
         let staged = Set(staging.names)
         return Self.order.filter(staged.contains)
+    }
+}
+
+/// The layout of the report files as they are written, for the side file: it waits until every
+/// expected file has been added (or the run failed).
+final class LayoutCollector: @unchecked Sendable {
+    // `files` and `cancelled` change only under `condition`'s lock.
+    private let condition = NSCondition()
+    private var files: [ReportLayout.File] = []
+    private var cancelled = false
+    private let context: String
+    private let expected: Int
+
+    init(context: String, expecting expected: Int) {
+        self.context = context
+        self.expected = expected
+    }
+
+    func add(name: String, text: [UInt8], pieces: [Range<Int>]) {
+        add(ReportLayout.File(name: name, sha256: SHA256.hex(text), pieces: pieces))
+    }
+
+    func add(_ file: ReportLayout.File) {
+        condition.lock(); defer { condition.unlock() }
+        files.append(file)
+        condition.broadcast()
+    }
+
+    func cancel() {
+        condition.lock(); defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
+    }
+
+    /// Every file's layout, in a fixed order (by name); nil when the run failed.
+    func wait() -> ReportLayout? {
+        condition.lock(); defer { condition.unlock() }
+        while files.count < expected && !cancelled { condition.wait() }
+        return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name })
     }
 }

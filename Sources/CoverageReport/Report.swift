@@ -37,7 +37,11 @@ public struct Report: Sendable {
 
     // MARK: report.json
 
-    public func json() -> JSONValue {
+    public func json() -> JSONValue { json(skipping: nil) }
+
+    /// report.json's tree; with `skipping`, the village entries it holds are null (their text is
+    /// copied from a previous run's, see ReportCopies.swift).
+    public func json(skipping: [Bool]?) -> JSONValue {
         var o = JSONObject()
         o.append("schema_version", .number(Double(Self.schemaVersion)))
         o.append("generated_by", .string(Self.generator))
@@ -51,7 +55,7 @@ public struct Report: Sendable {
         o.append("summary", .object(summaryJSON))
         o.append("targets", targetsJSON(summary: summaryJSON))
         o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { i in
-            .object(villageMeasures(i, villageJSON(input.villages[i], result.villages[i])))
+            skipping?[i] == true ? .null : .object(villageMeasures(i, villageJSON(input.villages[i], result.villages[i])))
         }))
         o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
         // Commune centres by place index (centres come in the places' order, one each).
@@ -144,9 +148,12 @@ public struct Report: Sendable {
     }
 
     /// Villages short of a target: uncovered first, then partial, then fixed-unavailable; input order within.
-    public func gapEntries() -> [Gap] {
+    public func gapEntries() -> [Gap] { Self.gapEntries(of: result.villages) }
+
+    /// `gapEntries()` of any villages' results.
+    static func gapEntries(of villages: [VillageCoverage]) -> [Gap] {
         var out: [Gap] = []
-        for (i, r) in result.villages.enumerated() {
+        for (i, r) in villages.enumerated() {
             let noFixed = r.fixed?.status == .unavailable
             if r.mobileStatus != .covered || noFixed { out.append(Gap(index: i, mobile: r.mobileStatus, fixedUnavailable: noFixed)) }
         }
@@ -187,9 +194,14 @@ public struct Report: Sendable {
         "op_" + String(searchKey(name).map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
-    public func geojsonFeatures() -> [(properties: JSONObject, geometry: Shape?)] {
+    public func geojsonFeatures() -> [(properties: JSONObject, geometry: Shape?)] { geojsonFeatures(skipping: nil) }
+
+    /// report.geojson's features; with `skipping`, the village features it holds are empty (their
+    /// text is copied from a previous run's, see ReportCopies.swift).
+    public func geojsonFeatures(skipping: [Bool]?) -> [(properties: JSONObject, geometry: Shape?)] {
         let operatorKeys = result.operators.map(Self.operatorKey)
         var out = concurrentMap(input.villages.count, chunk: 256) { i -> (properties: JSONObject, geometry: Shape?) in
+            if skipping?[i] == true { return ([:], nil) }
             let v = input.villages[i], r = result.villages[i]
             var p: JSONObject = [
                 "kind": "village", "id": .string(v.id), "name": .string(v.name),

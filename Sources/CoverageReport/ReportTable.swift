@@ -16,7 +16,10 @@ extension Report {
     /// and the area in m² by its hectares, so that a planner reads the table without formulas;
     /// then the household and speed columns when those were measured. Column names follow the
     /// report's language; text cells never start a formula (OWASP); numbers follow the dialect.
-    public func csv(dialect: CSVDialect) -> [UInt8] {
+    public func csv(dialect: CSVDialect) -> [UInt8] { csvText(dialect: dialect, copy: nil).text }
+
+    /// report.csv's text and where each village's row lies; the rows `copy` holds are copied.
+    public func csvText(dialect: CSVDialect, copy: CopyPlan?) -> (text: [UInt8], pieces: [Range<Int>]) {
         var header = ["id", "name", "commune", "district", "households", "area_m2", "area_ha"]
         for name in CoverageClass.allCases.map(\.rawValue) + result.operators { header += [name, "\(name)_pct"] }
         header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
@@ -26,16 +29,19 @@ extension Report {
         var w = CSVWriter(header: header.map { text(csvName($0)) }, separator: vi ? 0x3B : 0x2C, byteOrderMark: true)
         func number(_ text: String) -> String { vi ? text.replacingOccurrences(of: ".", with: ",") : text }
         func fraction(_ f: Double) -> [String] { [number(jsonNumberText(round6(f))), number(fixed(f * 100, 2))] }
+        var pieces: [Range<Int>] = []
+        pieces.reserveCapacity(input.villages.count)
         for (i, (v, r)) in villages.enumerated() {
+            if let copied = copy?.text(i) { pieces.append(w.appendRaw(copied)); continue }
             var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
                        number(jsonNumberText(round2(r.areaM2))), number(fixed(r.areaM2 / 10_000, 4))]
             for f in r.fractions + r.operatorFractions { row += fraction(f) }
             row += [r.mobileStatus.rawValue, r.fixed?.status.rawValue ?? "", r.fixed.map { number(jsonNumberText(round2($0.distanceM))) } ?? "",
                     number(fixed(r.centre.x, precision)), number(fixed(r.centre.y, precision))]
             row += measureFields(i).map { Double($0) != nil ? number($0) : $0 }
-            w.append(row)
+            pieces.append(w.append(row))
         }
-        return w.bytes
+        return (w.bytes, pieces)
     }
 
     /// A column's name in the report's language: operator names as they are, `X_pct` as X's name

@@ -253,9 +253,21 @@ public struct CSVWriter: Sendable {
     }
 
     /// Appends one row; it must have as many fields as the header (a programming error otherwise).
-    public mutating func append(_ fields: [String]) {
+    /// Returns where the row's text (with its line ending) lies in `bytes`.
+    @discardableResult
+    public mutating func append(_ fields: [String]) -> Range<Int> {
         precondition(fields.count == columnCount, "CSVWriter: \(fields.count) fields for \(columnCount) columns")
+        let start = bytes.count
         appendRecord(fields)
+        return start..<bytes.count
+    }
+
+    /// Appends a row's text as `append` wrote it (line ending included) in a table of the same
+    /// columns and separator (the caller guarantees it); returns where it lies in `bytes`.
+    public mutating func appendRaw<Text: Collection<UInt8>>(_ row: Text) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: row)
+        return start..<bytes.count
     }
 
     /// The text written so far as a String.

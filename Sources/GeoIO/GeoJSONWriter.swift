@@ -47,21 +47,53 @@ public struct GeoJSONWriter: Sendable {
     }
 
     private func encode(count: Int, _ feature: (Int) -> Feature, into write: ([UInt8]) throws -> Void) rethrows {
-        try write(Array(#"{"type":"FeatureCollection","features":["#.utf8))
+        _ = try encode(count: count, append: { k, out in appendFeature(feature(k), to: &out) }, into: write)
+    }
+
+    /// A feature to encode, or the text of one (as this writer wrote it, copied as it is).
+    public enum Piece {
+        case feature(properties: JSONObject, geometry: Shape?)
+        case text(ArraySlice<UInt8>)
+    }
+
+    /// The features `piece` gives, handed to `write` as the other forms do; returns where each
+    /// feature's text lies in the whole output.
+    public func encode(count: Int, pieces piece: (Int) -> Piece, into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
+        try encode(count: count, append: { k, out in
+            switch piece(k) {
+            case .feature(let properties, let geometry): appendFeature(Feature(properties: properties, geometry: geometry), to: &out)
+            case .text(let text): out.append(contentsOf: text)
+            }
+        }, into: write)
+    }
+
+    private func encode(count: Int, append: (Int, inout [UInt8]) -> Void, into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
+        let head = Array(#"{"type":"FeatureCollection","features":["#.utf8)
+        try write(head)
+        var written = head.count
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(count)
         let piece = 256, batch = piece * 16
         for start in stride(from: 0, to: count, by: batch) {
             let end = min(count, start + batch)
-            let pieces = concurrentMap((end - start + piece - 1) / piece, chunk: 1) { p in
-                var out: [UInt8] = []
+            let pieces = concurrentMap((end - start + piece - 1) / piece, chunk: 1) { p -> (text: [UInt8], ranges: [Range<Int>]) in
+                var out: [UInt8] = [], ranges: [Range<Int>] = []
                 for k in (start + p * piece)..<min(end, start + (p + 1) * piece) {
                     out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
-                    appendFeature(feature(k), to: &out)
+                    let at = out.count
+                    append(k, &out)
+                    ranges.append(at..<out.count)
                 }
-                return out
+                return (out, ranges)
             }
-            for p in pieces { try write(p) }
+            for p in pieces {
+                for r in p.ranges { ranges.append((r.lowerBound + written)..<(r.upperBound + written)) }
+                try write(p.text)
+                written += p.text.count
+            }
         }
         try write(Array("\n]}\n".utf8))
+        return ranges
     }
 
     /// Features given as (properties, geometry) pairs, without ids.

@@ -134,6 +134,24 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: json)
     }
 
+    /// Writes `value` and returns where its text lies in `bytes` (without the separator before it).
+    public mutating func valueRange(_ value: JSONValue) -> Range<Int> {
+        prepareValue()
+        afterKey = true  // the separator is written: the value's own first step writes none
+        let start = bytes.count
+        self.value(value)
+        return start..<bytes.count
+    }
+
+    /// Appends `json`, the text `valueRange` returned for a value written at this same depth (the
+    /// caller guarantees it), and returns where it lies in `bytes`.
+    public mutating func rawRange<Text: Collection<UInt8>>(_ json: Text) -> Range<Int> {
+        prepareValue()
+        let start = bytes.count
+        bytes.append(contentsOf: json)
+        return start..<bytes.count
+    }
+
     /// Ends the document with a newline (files end in one); call when everything is closed.
     public mutating func finish() {
         precondition(levels.isEmpty, "JSONWriter: finish with unclosed objects or arrays")

@@ -144,8 +144,15 @@ struct Analyze: ParsableCommand {
         defer { staging.abandon() }
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
+                                      copies: incremental.copies(report: report, csvDialect: outputs.csvDialect),
                                       keepJSON: format == .json && !quiet, pictureFirst: true, into: staging, progress: progress)
         let encodeTime = lap()
+        if let since, !folder.copied.isEmpty {
+            let unit = ["report.json": "entries", "report.geojson": "features", "report.csv": "rows"]
+            printer?.note("text copied from \(since): " + ReportFolder.order.compactMap { name in
+                folder.copied[name].map { "\(name) \($0.copied) of \($0.of) \(unit[name] ?? "pieces")" }
+            }.joined(separator: ", "))
+        }
         let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()
 

@@ -15,6 +15,9 @@ struct IncrementalRun {
     let plan: ReusePlan?
     /// Why a `--since` run measured everything (printed on standard error).
     let fallback: String?
+    /// The previous run's side file, when its results are reused.
+    let previous: IncrementalState?
+    let since: String?
 
     init(since: String?, input: AnalysisInput, parameters: AnalysisParameters, precision: Int,
          files: [InputFileInfo], defaultCRS: String) throws {
@@ -24,7 +27,8 @@ struct IncrementalRun {
         self.inputs = inputs
         index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS,
                                      jobs: max(1, parameters.jobs ?? defaultJobs))
-        guard let since else { plan = nil; fallback = nil; return }
+        self.since = since
+        guard let since else { plan = nil; fallback = nil; previous = nil; return }
         let path = (since as NSString).appendingPathComponent(IncrementalState.fileName)
         let previous: IncrementalState
         do {
@@ -35,13 +39,22 @@ struct IncrementalRun {
         } catch {
             plan = nil
             fallback = "\(error)"
+            self.previous = nil
             return
         }
         switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: index,
                              input: input) {
-        case .success(let p): plan = p; fallback = nil
-        case .failure(let why): plan = nil; fallback = why.description
+        case .success(let p): plan = p; fallback = nil; self.previous = previous
+        case .failure(let why): plan = nil; fallback = why.description; self.previous = nil
         }
+    }
+
+    /// The text the report files copy from the previous folder (nil for a full run, or when the
+    /// previous run's text cannot serve this one).
+    func copies(report: Report, csvDialect: CSVDialect) -> ReportCopies? {
+        guard let since, let previous, let plan else { return nil }
+        return ReportCopies(previous: previous, plan: plan, propertyPrints: index.propertyPrints, folder: since,
+                            context: report.layoutContext(csvDialect: csvDialect))
     }
 
     /// The side file for this run's report folder.

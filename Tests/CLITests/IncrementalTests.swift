@@ -10,6 +10,14 @@ final class IncrementalTests: XCTestCase {
          "--places", "\(dir)/places.geojson", "--no-map"]
     }
 
+    /// Per report file, the pieces whose text was copied from the previous folder and the file's pieces.
+    func copiedText(_ r: CLI.Result) -> [String: (copied: Int, of: Int)] {
+        guard let line = r.rawStderr.split(separator: "\n").first(where: { $0.contains("text copied from") }) else { return [:] }
+        var out: [String: (copied: Int, of: Int)] = [:]
+        for m in line.matches(of: /(report\.\w+) (\d+) of (\d+)/) { out[String(m.1)] = (Int(m.2)!, Int(m.3)!) }
+        return out
+    }
+
     func reusedCount(_ r: CLI.Result) -> Int? {
         guard let m = r.rawStderr.firstMatch(of: /reused (\d+) of (\d+) villages/) else { return nil }
         return Int(m.1)
@@ -45,6 +53,10 @@ final class IncrementalTests: XCTestCase {
         rings[0][3][0] += 0.002
         geometry["coordinates"] = rings
         features[5]["geometry"] = geometry
+        // A village renamed: its result is reused, its text is made again.
+        var properties = features[8]["properties"] as! [String: Any]
+        properties["name"] = "Làng mới"
+        features[8]["properties"] = properties
         g["features"] = features
         try JSONSerialization.data(withJSONObject: g).write(to: villagesURL)
     }
@@ -60,6 +72,13 @@ final class IncrementalTests: XCTestCase {
         let same = try CLI.run(["analyze"] + inputs("in") + ["--out", "same", "--since", "a"], in: dir)
         XCTAssertEqual(same.status, 0, same.stderr)
         XCTAssertEqual(reusedCount(same), 400)
+        // Every village's text is copied: entries (villages and gaps), features (villages, gap areas, fibre extensions), rows.
+        let sameCopied = copiedText(same)
+        XCTAssertEqual(Set(sameCopied.keys), ["report.json", "report.geojson", "report.csv"], same.stderr)
+        for (name, c) in sameCopied { XCTAssertEqual(c.copied, c.of, name) }
+        XCTAssertEqual(sameCopied["report.csv"]?.of, 400)
+        XCTAssertGreaterThan(sameCopied["report.json"]?.of ?? 0, 400)
+        XCTAssertGreaterThan(sameCopied["report.geojson"]?.of ?? 0, sameCopied["report.json"]?.of ?? 0)
         let samePlaces = try XCTUnwrap(reusedPlaces(same))
         XCTAssertGreaterThan(samePlaces.of, 0)
         XCTAssertEqual(samePlaces.reused, samePlaces.of)
@@ -78,6 +97,10 @@ final class IncrementalTests: XCTestCase {
         let places = try XCTUnwrap(reusedPlaces(since))
         XCTAssertGreaterThan(places.reused, 0, "\(places)")
         XCTAssertLessThan(places.reused, places.of, "\(places)")
+        // The reused villages' rows are copied, but for the renamed one's.
+        let copied = copiedText(since)
+        XCTAssertEqual(copied["report.csv"]?.copied, reused - 1, since.stderr)
+        XCTAssertEqual(copied["report.csv"]?.of, 400)
         for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
             let a = try Data(contentsOf: dir.appendingPathComponent("full/\(name)"))
             let b = try Data(contentsOf: dir.appendingPathComponent("since/\(name)"))
@@ -87,6 +110,30 @@ final class IncrementalTests: XCTestCase {
         }
         XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.json")),
                           try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
+
+        // A previous report file changed since it was written is not copied from (it is made in
+        // full), and the others still are.
+        let csvURL = dir.appendingPathComponent("a/report.csv")
+        var csv = [UInt8](try Data(contentsOf: csvURL))
+        let digit = try XCTUnwrap(csv.lastIndex { $0 >= 0x30 && $0 <= 0x38 })
+        csv[digit] += 1
+        try Data(csv).write(to: csvURL)
+        let edited = try CLI.run(["analyze"] + inputs("in2") + ["--out", "edited", "--since", "a"], in: dir)
+        XCTAssertEqual(edited.status, 0, edited.stderr)
+        XCTAssertEqual(Set(copiedText(edited).keys), ["report.json", "report.geojson"], edited.stderr)
+        // Another dialect of report.csv: the results are reused, no text is copied.
+        let dialect = try CLI.run(["analyze"] + inputs("in2") + ["--out", "vi", "--since", "full", "--csv-dialect", "excel-vi"], in: dir)
+        XCTAssertEqual(dialect.status, 0, dialect.stderr)
+        XCTAssertEqual(reusedCount(dialect), 400)
+        XCTAssertTrue(copiedText(dialect).isEmpty, dialect.stderr)
+        let viFull = try CLI.run(["analyze"] + inputs("in2") + ["--out", "vi-full", "--csv-dialect", "excel-vi", "--quiet"], in: dir)
+        XCTAssertEqual(viFull.status, 0, viFull.stderr)
+        for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("edited/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("full/\(name)")), name)
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("vi/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("vi-full/\(name)")), name)
+        }
     }
 
     /// The picture is drawn again only when it changed: with the same inputs the previous run's

@@ -1,0 +1,165 @@
+import Coverage
+import FileCommit
+import Foundation
+import Geo
+import GeoIO
+
+/// The text a `--since` run copies from the previous report folder instead of encoding it: a
+/// village whose result is reused, whose own fields (id, name, commune, district, province,
+/// population, households) are unchanged and whose fixed broadband result is kept has the same
+/// entries in report.json, the same features in report.geojson and the same row in report.csv,
+/// when both runs agree on the layout's context (docs/incremental.md).
+public struct ReportCopies: Sendable {
+    /// Per village of this run: the previous run's village whose text it takes, or nil.
+    public let from: [Int?]
+    let folder: String
+    let layout: ReportLayout
+    /// The previous run's villages, and per previous village: its place among report.json's gap
+    /// entries, the gap features before its first one, and its place among the fibre extensions.
+    let previousCount: Int
+    let gapRank: [Int?]
+    let gapsBefore: [Int]
+    let gapTotal: Int
+    let fibreRank: [Int?]
+    let gapEntries: Int
+    let fibreTotal: Int
+
+    /// Nil when nothing can be copied (another context, no layout kept, fibre measured again).
+    public init?(previous: IncrementalState, plan: ReusePlan, propertyPrints: [Fingerprint], folder: String, context: String) {
+        guard let layout = previous.layout, layout.context == context, plan.fixedReused else { return nil }
+        let kept = previous.villages
+        from = plan.previous.indices.map { i in
+            guard let k = plan.previous[i], k < kept.count, kept[k].properties == propertyPrints[i] else { return nil }
+            return k
+        }
+        guard from.contains(where: { $0 != nil }) else { return nil }
+        self.folder = folder
+        self.layout = layout
+        previousCount = kept.count
+        let coverage = kept.map(\.coverage)
+        var gapRank = [Int?](repeating: nil, count: kept.count)
+        let entries = Report.gapEntries(of: coverage)
+        for (g, e) in entries.enumerated() { gapRank[e.index] = g }
+        self.gapRank = gapRank
+        gapEntries = entries.count
+        var before = 0, fibre = 0
+        var gapsBefore = [Int](repeating: 0, count: kept.count), fibreRank = [Int?](repeating: nil, count: kept.count)
+        for (k, c) in coverage.enumerated() {
+            gapsBefore[k] = before
+            before += c.gaps.count
+            if c.fixed?.status == .unavailable { fibreRank[k] = fibre; fibre += 1 }
+        }
+        self.gapsBefore = gapsBefore
+        self.fibreRank = fibreRank
+        gapTotal = before
+        fibreTotal = fibre
+    }
+
+    /// The previous folder's file `name` when it is byte for byte the one the layout describes
+    /// (the same SHA-256, every piece within it and as many pieces as its villages make); nil
+    /// otherwise (missing, changed since, damaged): this run then encodes that file in full.
+    public func previousText(_ name: String) -> PreviousText? {
+        guard let file = layout.file(name) else { return nil }
+        let expected: Int
+        switch name {
+        case "report.json": expected = previousCount + gapEntries
+        case "report.geojson": expected = previousCount + gapTotal + fibreTotal
+        default: expected = previousCount
+        }
+        guard file.pieces.count == expected,
+              let bytes = try? InputFile.read((folder as NSString).appendingPathComponent(name), followSymlinks: false, binary: true),
+              file.pieces.last.map({ $0.upperBound <= bytes.count }) ?? true,
+              SHA256.hex(bytes) == file.sha256 else { return nil }
+        return PreviousText(bytes: bytes, pieces: file.pieces)
+    }
+}
+
+/// A previous report file's bytes and its pieces (see `ReportLayout.File`).
+public struct PreviousText: Sendable {
+    let bytes: [UInt8]
+    let pieces: [Range<Int>]
+
+    /// The text of piece `k`.
+    public subscript(piece k: Int) -> ArraySlice<UInt8> { bytes[pieces[k]] }
+}
+
+/// For each piece of a report file as this run writes it, the previous file's piece holding its
+/// text, or nil to encode it.
+public struct CopyPlan: Sendable {
+    public let source: PreviousText
+    public let pieces: [Int?]
+
+    /// The text piece `k` of this run's file takes, when copied.
+    public func text(_ k: Int) -> ArraySlice<UInt8>? { pieces[k].map { source[piece: $0] } }
+}
+
+extension Report {
+    /// What a village's text depends on besides its own record: the covgap version, the
+    /// parameters (precision and language among them), the operators, report.csv's dialect and
+    /// whether households or speed tests add fields. Kept in the side file's layout.
+    public func layoutContext(csvDialect: CSVDialect) -> String {
+        var parts = [Self.generator, Self.parametersFingerprint(result.parameters, precision: precision), language.rawValue,
+                     csvDialect.rawValue, measures.households == nil ? "-" : "households", measures.speed == nil ? "-" : "speed"]
+        parts += result.operators
+        return SHA256.hex(Array(parts.joined(separator: "\u{1F}").utf8))
+    }
+
+    /// Whether village `i`'s text may be copied at all: household points and speed tests add
+    /// fields measured against every village, and then every village is encoded.
+    var copiesVillages: Bool { measures.households == nil && measures.speed == nil }
+
+    /// report.json's pieces (village entries, then gap entries in order) that `copies` holds.
+    public func jsonCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
+        let n = input.villages.count
+        var pieces = [Int?](repeating: nil, count: n)
+        if copiesVillages { for i in 0..<n { pieces[i] = copies.from[i] } }
+        for e in gapEntries() {
+            pieces.append(copiesVillages ? copies.from[e.index].flatMap { k in copies.gapRank[k].map { copies.previousCount + $0 } } : nil)
+        }
+        return CopyPlan(source: source, pieces: pieces)
+    }
+
+    /// report.geojson's pieces (village features, gap areas, fibre extensions) that `copies` holds.
+    public func geojsonCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
+        let villages = result.villages
+        var pieces = copiesVillages ? copies.from : [Int?](repeating: nil, count: villages.count)
+        for (i, r) in villages.enumerated() {
+            for j in r.gaps.indices {
+                pieces.append(copiesVillages ? copies.from[i].map { copies.previousCount + copies.gapsBefore[$0] + j } : nil)
+            }
+        }
+        for (i, r) in villages.enumerated() where r.fixed?.status == .unavailable {
+            pieces.append(copiesVillages ? copies.from[i].flatMap { k in copies.fibreRank[k].map { copies.previousCount + copies.gapTotal + $0 } } : nil)
+        }
+        return CopyPlan(source: source, pieces: pieces)
+    }
+
+    /// report.csv's rows that `copies` holds.
+    public func csvCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
+        CopyPlan(source: source, pieces: copiesVillages ? copies.from : [Int?](repeating: nil, count: input.villages.count))
+    }
+
+    /// report.json's text from its tree (pretty, ending in a newline, as `JSONValue.encoded` writes
+    /// it) and where each village entry and each gap entry lies; the entries `copy` holds are copied
+    /// (the tree may hold anything in their place).
+    public func jsonText(_ tree: JSONValue, copy: CopyPlan?) -> (text: [UInt8], pieces: [Range<Int>]) {
+        guard case .object(let top) = tree else { return (tree.encoded(style: .pretty) + [0x0A], []) }
+        var w = JSONWriter(style: .pretty)
+        var pieces: [Range<Int>] = []
+        var base = 0
+        w.beginObject()
+        for m in top {
+            w.key(m.key)
+            guard m.key == "villages" || m.key == "gaps", case .array(let items) = m.value else { w.value(m.value); continue }
+            w.beginArray()
+            for (e, item) in items.enumerated() {
+                if let text = copy?.text(base + e) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
+            }
+            w.endArray()
+            base += items.count
+        }
+        w.endObject()
+        w.finish()
+        return (w.bytes, pieces)
+    }
+}
