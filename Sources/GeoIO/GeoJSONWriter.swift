@@ -73,23 +73,30 @@ public struct GeoJSONWriter: Sendable {
         var written = head.count
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(count)
-        let piece = 256, batch = piece * 16
+        let piece = 256, perBatch = 16, batch = piece * perBatch
+        // The pieces' buffers are kept from batch to batch: fresh megabytes for every piece would
+        // each be faulted in by the kernel and handed back to it (a second of a national run).
+        var buffers = [[UInt8]](repeating: [], count: perBatch)
         for start in stride(from: 0, to: count, by: batch) {
             let end = min(count, start + batch)
-            let pieces = concurrentMap((end - start + piece - 1) / piece, chunk: 1) { p -> (text: [UInt8], ranges: [Range<Int>]) in
-                var out: [UInt8] = [], ranges: [Range<Int>] = []
-                for k in (start + p * piece)..<min(end, start + (p + 1) * piece) {
-                    out.append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
-                    let at = out.count
-                    append(k, &out)
-                    ranges.append(at..<out.count)
+            let pieces = (end - start + piece - 1) / piece
+            let pieceRanges = buffers.withUnsafeMutableBufferPointer { buffers in
+                concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in
+                    var ranges: [Range<Int>] = []
+                    buffers[p].removeAll(keepingCapacity: true)
+                    for k in (start + p * piece)..<min(end, start + (p + 1) * piece) {
+                        buffers[p].append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
+                        let at = buffers[p].count
+                        append(k, &buffers[p])
+                        ranges.append(at..<buffers[p].count)
+                    }
+                    return ranges
                 }
-                return (out, ranges)
             }
-            for p in pieces {
-                for r in p.ranges { ranges.append((r.lowerBound + written)..<(r.upperBound + written)) }
-                try write(p.text)
-                written += p.text.count
+            for p in 0..<pieces {
+                for r in pieceRanges[p] { ranges.append((r.lowerBound + written)..<(r.upperBound + written)) }
+                try write(buffers[p])
+                written += buffers[p].count
             }
         }
         try write(Array("\n]}\n".utf8))

@@ -178,6 +178,27 @@ final class GeoJSONWriterTests: XCTestCase {
         XCTAssertEqual(writer.encode(features), expected)
     }
 
+    func testFeaturesGivenAsTextAreCopiedAndEveryFeatureIsLocated() {
+        let features = (0..<9000).map { k in
+            Feature(properties: ["k": .number(Double(k)), "name": .string("Làng \(k)")], geometry: .point(Coordinate(105 + Double(k) * 1e-4, 14.5)))
+        }
+        let writer = GeoJSONWriter(precision: 6)
+        var whole: [UInt8] = []
+        let ranges = writer.encode(count: features.count, pieces: { .feature(properties: features[$0].properties, geometry: features[$0].geometry) }) {
+            whole.append(contentsOf: $0)
+        }
+        XCTAssertEqual(whole, writer.encode(features))
+        XCTAssertEqual(ranges.count, 9000)
+        for k in [0, 1, 4095, 4096, 8999] { XCTAssertEqual(Array(whole[ranges[k]]), writer.encode(feature: features[k]), "feature \(k)") }
+        // Every third feature's text taken from the first output: the same bytes, the same places.
+        var copied: [UInt8] = []
+        let again = writer.encode(count: features.count, pieces: { k in
+            k % 3 == 0 ? .text(whole[ranges[k]]) : .feature(properties: features[k].properties, geometry: features[k].geometry)
+        }) { copied.append(contentsOf: $0) }
+        XCTAssertEqual(copied, whole)
+        XCTAssertEqual(again, ranges)
+    }
+
     func testLayoutKeyOrderAndPrecision() {
         let features = [
             Feature(id: "V1", properties: ["name": "Xã Vĩnh Kim", "fill": "#2e7d32", "n": 3],
