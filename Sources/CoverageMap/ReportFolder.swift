@@ -79,6 +79,7 @@ public struct ReportFolder {
             spare.append {
                 let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
                 let (text, pieces) = report.csvText(dialect: outputs.csvDialect, copy: copy)
+                try copy?.source.check()
                 try staging.add("report.csv", bytes: text)
                 layout?.add(name: "report.csv", text: text, pieces: pieces)
             }
@@ -103,6 +104,7 @@ public struct ReportFolder {
             let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
             if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
             var (text, pieces) = report.jsonText(reportJSON!, copy: copyJSON)
+            try copyJSON?.source.check()
             reportJSON = nil
             if kinds.contains(.json) {
                 try staging.add("report.json", bytes: text)
@@ -120,13 +122,14 @@ public struct ReportFolder {
                 var pieces: [Range<Int>] = []
                 try staging.add("report.geojson") { sink in
                     pieces = try GeoJSONWriter(precision: precision).encode(count: features!.count, pieces: { k in
-                        if let text = copy?.text(k) { return .text(text) }
+                        if let text = copy?.text(k) { return .text(text[...]) }
                         return .feature(properties: features![k].properties, geometry: features![k].geometry)
                     }) { bytes in
                         if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
                         try sink.write(bytes)
                     }
                 }
+                try copy?.source.check()
                 layout?.add(File(name: "report.geojson", sha256: hasher.finish(), pieces: pieces))
             }
             if !kinds.contains(.gpkg) { features = nil }

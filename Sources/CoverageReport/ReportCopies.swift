@@ -1,6 +1,9 @@
 import Coverage
 import FileCommit
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Geo
 import GeoIO
 
@@ -56,8 +59,9 @@ public struct ReportCopies: Sendable {
     }
 
     /// The previous folder's file `name` when it is byte for byte the one the layout describes
-    /// (the same SHA-256, every piece within it and as many pieces as its villages make); nil
-    /// otherwise (missing, changed since, damaged): this run then encodes that file in full.
+    /// (a regular file, not a link, with the same SHA-256, every piece within it and as many pieces
+    /// as its villages make); nil otherwise (missing, changed since, damaged): this run then
+    /// encodes that file in full.
     public func previousText(_ name: String) -> PreviousText? {
         guard let file = layout.file(name) else { return nil }
         let expected: Int
@@ -66,21 +70,79 @@ public struct ReportCopies: Sendable {
         case "report.geojson": expected = previousCount + gapTotal + fibreTotal
         default: expected = previousCount
         }
-        guard file.pieces.count == expected,
-              let bytes = try? InputFile.read((folder as NSString).appendingPathComponent(name), followSymlinks: false, binary: true),
-              file.pieces.last.map({ $0.upperBound <= bytes.count }) ?? true,
-              SHA256.hex(bytes) == file.sha256 else { return nil }
-        return PreviousText(bytes: bytes, pieces: file.pieces)
+        guard file.pieces.count == expected else { return nil }
+        return PreviousText(path: (folder as NSString).appendingPathComponent(name), file: file)
     }
 }
 
-/// A previous report file's bytes and its pieces (see `ReportLayout.File`).
-public struct PreviousText: Sendable {
-    let bytes: [UInt8]
+/// A previous report file, open for the text of its pieces: checked whole once (read a megabyte at
+/// a time), then each piece read when it is copied, so that the file is never whole in memory.
+/// `@unchecked Sendable`: the descriptor and the pieces never change, reads are positioned
+/// (`pread`) and `failure` changes only under its lock.
+public final class PreviousText: @unchecked Sendable {
+    let path: String
+    let fd: Int32
     let pieces: [Range<Int>]
+    private let failure = Locked<String?>(nil)
 
-    /// The text of piece `k`.
-    public subscript(piece k: Int) -> ArraySlice<UInt8> { bytes[pieces[k]] }
+    init?(path: String, file: ReportLayout.File) {
+        self.path = path
+        pieces = file.pieces
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, (pieces.last?.upperBound ?? 0) <= Int(info.st_size),
+              Self.sha256(fd) == file.sha256 else {
+            close(fd)
+            return nil
+        }
+    }
+
+    deinit { close(fd) }
+
+    private static func sha256(_ fd: Int32) -> String? {
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+        defer { buffer.deallocate() }
+        var hasher = SHA256.Hasher()
+        var at = 0
+        while true {
+            let n = pread(fd, buffer.baseAddress, size, off_t(at))
+            if n == 0 { return hasher.finish() }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            at += n
+        }
+    }
+
+    /// The text of piece `k`. Should the file change under the run (cut short), the text is
+    /// empty and `check` fails.
+    public subscript(piece k: Int) -> [UInt8] {
+        let range = pieces[k]
+        var got = 0
+        let text = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            while got < range.count {
+                let n = pread(fd, buffer.baseAddress! + got, range.count - got, off_t(range.lowerBound + got))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
+            }
+            initialized = got
+        }
+        if got < range.count {
+            failure.update { $0 = "changed while its text was copied; nothing was written, run again" }
+            return []
+        }
+        return text
+    }
+
+    /// Throws when a piece could not be read whole.
+    public func check() throws {
+        if let message = failure.value { throw InputError(file: path, message: message) }
+    }
 }
 
 /// For each piece of a report file as this run writes it, the previous file's piece holding its
@@ -90,7 +152,7 @@ public struct CopyPlan: Sendable {
     public let pieces: [Int?]
 
     /// The text piece `k` of this run's file takes, when copied.
-    public func text(_ k: Int) -> ArraySlice<UInt8>? { pieces[k].map { source[piece: $0] } }
+    public func text(_ k: Int) -> [UInt8]? { pieces[k].map { source[piece: $0] } }
 }
 
 extension Report {
