@@ -236,14 +236,29 @@ final class WorkerPool: @unchecked Sendable {
         return tickets
     }
 
-    /// Withdraws the tickets no worker has taken and waits until the taken ones have run.
+    /// Withdraws the tickets no worker has taken and waits until the taken ones have run. While
+    /// it waits, the caller runs other maps' tickets: a worker running one side of `sideBySide`
+    /// posts its own maps' tickets, and with every worker busy they would otherwise run on that
+    /// worker alone while this thread, done with the other side, sat idle. (A ticket taken here
+    /// belongs to a map still waiting for it, so what it refers to outlives it; the maps' own
+    /// waits are on work nested deeper, so no thread waits for itself.)
     func finish(_ tickets: [Ticket]) {
         guard !tickets.isEmpty else { return }
         condition.lock()
         defer { condition.unlock() }
         queued.removeAll { q in tickets.contains { $0 === q } }
         for t in tickets where !t.running { t.job = nil }
-        while tickets.contains(where: { $0.running || $0.job != nil }) { condition.wait() }
+        while tickets.contains(where: { $0.running || $0.job != nil }) {
+            guard !queued.isEmpty else { condition.wait(); continue }
+            let other = queued.removeFirst()
+            other.running = true
+            condition.unlock()
+            run(other)
+            condition.lock()
+            other.job = nil
+            other.running = false
+            condition.broadcast()
+        }
     }
 
     private func work() {
