@@ -64,6 +64,36 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(try parallelMap(10, jobs: 3, chunk: 1) { $0 }, Array(0..<10))
     }
 
+    func testAThreadWaitingForItsTicketsRunsOthersMeanwhile() {
+        // A pool of one worker, busy with ticket A, which posts ticket N for its own work and drains
+        // it too. The caller waiting for A takes N from the queue instead of idling: N's items run on
+        // both threads.
+        let pool = WorkerPool()
+        pool.ensure(1)
+        let next = Locked(0), seen = Locked(Set<UInt>())
+        func drain() {
+            while true {
+                var k = 0
+                next.update { k = $0; $0 += 1 }
+                guard k < 64 else { return }
+                usleep(2_000)
+                seen.update { $0.insert(UInt(pthread_self())) }
+            }
+        }
+        let taken = DispatchSemaphore(value: 0)
+        let a = pool.post(1) {
+            taken.signal()
+            let n = pool.post(1) { drain() }
+            drain()
+            pool.finish(n)
+        }
+        taken.wait()  // a ticket not taken yet would be withdrawn
+        pool.finish(a)
+        XCTAssertEqual(next.value, 64 + 2)
+        XCTAssertEqual(seen.value.count, 2, "\(seen.value)")
+        XCTAssertTrue(seen.value.contains(UInt(pthread_self())))
+    }
+
     /// Scripts/sanitize sets the sanitizer's options; the normal suite runs without them.
     func testASanitizedProcessKnowsIt() {
         let env = ProcessInfo.processInfo.environment
