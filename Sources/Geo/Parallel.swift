@@ -249,32 +249,28 @@ final class WorkerPool: @unchecked Sendable {
         queued.removeAll { q in tickets.contains { $0 === q } }
         for t in tickets where !t.running { t.job = nil }
         while tickets.contains(where: { $0.running || $0.job != nil }) {
-            guard !queued.isEmpty else { condition.wait(); continue }
-            let other = queued.removeFirst()
-            other.running = true
-            condition.unlock()
-            run(other)
-            condition.lock()
-            other.job = nil
-            other.running = false
-            condition.broadcast()
+            if queued.isEmpty { condition.wait() } else { runFirstQueued() }
         }
     }
 
     private func work() {
+        condition.lock()
         while true {
-            condition.lock()
             while queued.isEmpty { condition.wait() }
-            let ticket = queued.removeFirst()
-            ticket.running = true
-            condition.unlock()
-            run(ticket)
-            condition.lock()
-            ticket.job = nil
-            ticket.running = false
-            condition.broadcast()
-            condition.unlock()
+            runFirstQueued()
         }
+    }
+
+    /// Takes the first queued ticket and runs it; called, and returns, with `condition` locked.
+    private func runFirstQueued() {
+        let ticket = queued.removeFirst()
+        ticket.running = true
+        condition.unlock()
+        run(ticket)
+        condition.lock()
+        ticket.job = nil
+        ticket.running = false
+        condition.broadcast()
     }
 
     /// Runs the ticket's job; the reference taken to it is let go on return, before the ticket
