@@ -121,6 +121,11 @@ final class IncrementalTests: XCTestCase {
         let edited = try CLI.run(["analyze"] + inputs("in2") + ["--out", "edited", "--since", "a"], in: dir)
         XCTAssertEqual(edited.status, 0, edited.stderr)
         XCTAssertEqual(Set(copiedText(edited).keys), ["report.json", "report.geojson"], edited.stderr)
+        // The previous folder replaced by the run that copies from it, report.json printed as well.
+        let again = try CLI.run(["analyze"] + inputs("in2") + ["--out", "edited", "--since", "edited", "--format", "json"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(copiedText(again)["report.csv"]?.copied, 400, again.stderr)
+        XCTAssertEqual(Data(again.stdout.utf8), try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
         // Another dialect of report.csv: the results are reused, no text is copied.
         let dialect = try CLI.run(["analyze"] + inputs("in2") + ["--out", "vi", "--since", "full", "--csv-dialect", "excel-vi"], in: dir)
         XCTAssertEqual(dialect.status, 0, dialect.stderr)
