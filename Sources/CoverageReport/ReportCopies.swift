@@ -22,6 +22,7 @@ public struct ReportCopies: Sendable {
     let previousCount: Int
     let gapRank: [Int?]
     let gapsBefore: [Int]
+    let gapCounts: [Int]
     let gapTotal: Int
     let fibreRank: [Int?]
     let gapEntries: Int
@@ -53,6 +54,7 @@ public struct ReportCopies: Sendable {
             if c.fixed?.status == .unavailable { fibreRank[k] = fibre; fibre += 1 }
         }
         self.gapsBefore = gapsBefore
+        gapCounts = coverage.map(\.gaps.count)
         self.fibreRank = fibreRank
         gapTotal = before
         fibreTotal = fibre
@@ -187,7 +189,9 @@ extension Report {
         var pieces = copiesVillages ? copies.from : [Int?](repeating: nil, count: villages.count)
         for (i, r) in villages.enumerated() {
             for j in r.gaps.indices {
-                pieces.append(copiesVillages ? copies.from[i].map { copies.previousCount + copies.gapsBefore[$0] + j } : nil)
+                pieces.append(copiesVillages ? copies.from[i].flatMap { k in
+                    j < copies.gapCounts[k] ? copies.previousCount + copies.gapsBefore[k] + j : nil
+                } : nil)
             }
         }
         for (i, r) in villages.enumerated() where r.fixed?.status == .unavailable {
