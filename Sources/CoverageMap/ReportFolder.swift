@@ -75,6 +75,12 @@ public struct ReportFolder {
             : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
                               expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count)
         var spare: [() throws -> Void] = []
+        // The previous report.geojson is checked (its SHA-256 over hundreds of megabytes) by the
+        // lane that is free first: lane B when the map is not drawn, else lane A when it gets there.
+        let geojsonCopy = Once<CopyPlan?> {
+            kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+        }
+        if copies != nil && kinds.contains(.geojson) { spare.append { _ = geojsonCopy.value } }
         if kinds.contains(.csv) {
             spare.append {
                 let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
@@ -112,7 +118,7 @@ public struct ReportFolder {
             }
             let json = keepJSON ? text : nil
             text = []
-            let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+            let copy = geojsonCopy.value
             if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
                 // report.gpkg has every feature.
                 features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
@@ -225,5 +231,24 @@ final class LayoutCollector: @unchecked Sendable {
         condition.lock(); defer { condition.unlock() }
         while files.count < expected && !cancelled { condition.wait() }
         return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name })
+    }
+}
+
+/// A value made once, by the first thread that asks; the others wait for it.
+/// `@unchecked Sendable`: `made` is read and written only under `lock`.
+final class Once<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private var make: (() -> Value)?
+
+    init(_ make: @escaping () -> Value) { self.make = make }
+
+    var value: Value {
+        lock.lock(); defer { lock.unlock() }
+        if let make {
+            made = make()
+            self.make = nil
+        }
+        return made!
     }
 }
