@@ -21,16 +21,18 @@ public struct ReportCopies: Sendable {
     /// entries, the gap features before its first one, and its place among the fibre extensions.
     let previousCount: Int
     let gapRank: [Int?]
+    /// The gap features before each previous village's first, and (last) all of them.
     let gapsBefore: [Int]
-    let gapCounts: [Int]
-    let gapTotal: Int
     let fibreRank: [Int?]
     let gapEntries: Int
     let fibreTotal: Int
 
-    /// Nil when nothing can be copied (another context, no layout kept, fibre measured again).
-    public init?(previous: IncrementalState, plan: ReusePlan, propertyPrints: [Fingerprint], folder: String, context: String) {
-        guard let layout = previous.layout, layout.context == context, plan.fixedReused else { return nil }
+    /// Nil when nothing can be copied (another context, no layout kept, fibre measured again, or
+    /// household points or speed tests, which add fields measured against every village).
+    public init?(previous: IncrementalState, plan: ReusePlan, propertyPrints: [Fingerprint], folder: String, report: Report,
+                 csvDialect: CSVDialect) {
+        guard report.measures.households == nil, report.measures.speed == nil, let layout = previous.layout,
+              layout.context == report.layoutContext(csvDialect: csvDialect), plan.fixedReused else { return nil }
         let kept = previous.villages
         from = plan.previous.indices.map { i in
             guard let k = plan.previous[i], k < kept.count, kept[k].properties == propertyPrints[i] else { return nil }
@@ -46,17 +48,14 @@ public struct ReportCopies: Sendable {
         for (g, e) in entries.enumerated() { gapRank[e.index] = g }
         self.gapRank = gapRank
         gapEntries = entries.count
-        var before = 0, fibre = 0
-        var gapsBefore = [Int](repeating: 0, count: kept.count), fibreRank = [Int?](repeating: nil, count: kept.count)
+        var fibre = 0
+        var gapsBefore = [0], fibreRank = [Int?](repeating: nil, count: kept.count)
         for (k, c) in coverage.enumerated() {
-            gapsBefore[k] = before
-            before += c.gaps.count
+            gapsBefore.append(gapsBefore[k] + c.gaps.count)
             if c.fixed?.status == .unavailable { fibreRank[k] = fibre; fibre += 1 }
         }
         self.gapsBefore = gapsBefore
-        gapCounts = coverage.map(\.gaps.count)
         self.fibreRank = fibreRank
-        gapTotal = before
         fibreTotal = fibre
     }
 
@@ -69,7 +68,7 @@ public struct ReportCopies: Sendable {
         let expected: Int
         switch name {
         case "report.json": expected = previousCount + gapEntries
-        case "report.geojson": expected = previousCount + gapTotal + fibreTotal
+        case "report.geojson": expected = previousCount + gapsBefore[previousCount] + fibreTotal
         default: expected = previousCount
         }
         guard file.pieces.count == expected else { return nil }
@@ -88,37 +87,17 @@ public final class PreviousText: @unchecked Sendable {
     private let failure = Locked<String?>(nil)
 
     init?(path: String, file: ReportLayout.File) {
-        self.path = path
-        pieces = file.pieces
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, (pieces.last?.upperBound ?? 0) <= Int(info.st_size),
-              Self.sha256(fd) == file.sha256 else {
+        guard let (fd, size) = try? InputFile.openRegular(path, followSymlinks: false) else { return nil }
+        guard (file.pieces.last?.upperBound ?? 0) <= size, SHA256.hex(ofDescriptor: fd) == file.sha256 else {
             close(fd)
             return nil
         }
+        self.path = path
+        self.fd = fd
+        pieces = file.pieces
     }
 
     deinit { close(fd) }
-
-    private static func sha256(_ fd: Int32) -> String? {
-        let size = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
-        var hasher = SHA256.Hasher()
-        var at = 0
-        while true {
-            let n = pread(fd, buffer.baseAddress, size, off_t(at))
-            if n == 0 { return hasher.finish() }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            at += n
-        }
-    }
 
     /// The text of piece `k`. Should the file change under the run (cut short), the text is
     /// empty and `check` fails.
@@ -160,7 +139,8 @@ public struct CopyPlan: Sendable {
 extension Report {
     /// What a village's text depends on besides its own record: the covgap version, the
     /// parameters (precision and language among them), the operators, report.csv's dialect and
-    /// whether households or speed tests add fields. Kept in the side file's layout.
+    /// whether households or speed tests add fields (a run with them copies nothing, and a run
+    /// without them must not copy the text of one with them). Kept in the side file's layout.
     public func layoutContext(csvDialect: CSVDialect) -> String {
         var parts = [Self.generator, Self.parametersFingerprint(result.parameters, precision: precision), language.rawValue,
                      csvDialect.rawValue, measures.households == nil ? "-" : "households", measures.speed == nil ? "-" : "speed"]
@@ -168,41 +148,34 @@ extension Report {
         return SHA256.hex(Array(parts.joined(separator: "\u{1F}").utf8))
     }
 
-    /// Whether village `i`'s text may be copied at all: household points and speed tests add
-    /// fields measured against every village, and then every village is encoded.
-    var copiesVillages: Bool { measures.households == nil && measures.speed == nil }
-
     /// report.json's pieces (village entries, then gap entries in order) that `copies` holds.
     public func jsonCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
-        let n = input.villages.count
-        var pieces = [Int?](repeating: nil, count: n)
-        if copiesVillages { for i in 0..<n { pieces[i] = copies.from[i] } }
+        var pieces = copies.from
         for e in gapEntries() {
-            pieces.append(copiesVillages ? copies.from[e.index].flatMap { k in copies.gapRank[k].map { copies.previousCount + $0 } } : nil)
+            pieces.append(copies.from[e.index].flatMap { k in copies.gapRank[k].map { copies.previousCount + $0 } })
         }
         return CopyPlan(source: source, pieces: pieces)
     }
 
     /// report.geojson's pieces (village features, gap areas, fibre extensions) that `copies` holds.
     public func geojsonCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
-        let villages = result.villages
-        var pieces = copiesVillages ? copies.from : [Int?](repeating: nil, count: villages.count)
+        let villages = result.villages, before = copies.gapsBefore
+        var pieces = copies.from
         for (i, r) in villages.enumerated() {
             for j in r.gaps.indices {
-                pieces.append(copiesVillages ? copies.from[i].flatMap { k in
-                    j < copies.gapCounts[k] ? copies.previousCount + copies.gapsBefore[k] + j : nil
-                } : nil)
+                pieces.append(copies.from[i].flatMap { k in before[k] + j < before[k + 1] ? copies.previousCount + before[k] + j : nil })
             }
         }
+        let fibreStart = copies.previousCount + before[copies.previousCount]
         for (i, r) in villages.enumerated() where r.fixed?.status == .unavailable {
-            pieces.append(copiesVillages ? copies.from[i].flatMap { k in copies.fibreRank[k].map { copies.previousCount + copies.gapTotal + $0 } } : nil)
+            pieces.append(copies.from[i].flatMap { k in copies.fibreRank[k].map { fibreStart + $0 } })
         }
         return CopyPlan(source: source, pieces: pieces)
     }
 
     /// report.csv's rows that `copies` holds.
     public func csvCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
-        CopyPlan(source: source, pieces: copiesVillages ? copies.from : [Int?](repeating: nil, count: input.villages.count))
+        CopyPlan(source: source, pieces: copies.from)
     }
 
     /// report.json's text from its tree (pretty, ending in a newline, as `JSONValue.encoded` writes

@@ -22,6 +22,12 @@ public enum SHA256 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return hex(ofDescriptor: fd)
+    }
+
+    /// The digest of what `fd` reads from its current offset to the end, a megabyte at a time; nil
+    /// when a read fails.
+    public static func hex(ofDescriptor fd: Int32) -> String? {
         let size = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
         defer { buffer.deallocate() }

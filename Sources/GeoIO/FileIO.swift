@@ -24,27 +24,9 @@ public enum InputFile {
     /// `binary` true the first bytes are not checked (a GeoPackage or a Shapefile, read for its
     /// fingerprint; GDAL reads its content).
     public static func read(_ path: String, followSymlinks: Bool = true, binary: Bool = false) throws -> [UInt8] {
-        // O_NONBLOCK: opening a FIFO with no writer must not block; it is refused below.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymlinks ? 0 : O_NOFOLLOW))
-        guard fd >= 0 else {
-            let e = errno
-            if e == ELOOP && !followSymlinks { throw InputError(file: path, message: "is a symbolic link; give the file itself") }
-            throw InputError(file: path, message: "cannot open: " + systemReason(e))
-        }
+        let (fd, size) = try openRegular(path, followSymlinks: followSymlinks)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw InputError(file: path, message: "cannot read: " + systemReason(errno)) }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw InputError(file: path, message: "is a directory, not a file")
-        case S_IFIFO: throw InputError(file: path, message: "is a pipe (FIFO), not a regular file; save the data to a file first")
-        case S_IFCHR, S_IFBLK: throw InputError(file: path, message: "is a device, not a regular file")
-        case S_IFSOCK: throw InputError(file: path, message: "is a socket, not a regular file")
-        default: throw InputError(file: path, message: "is not a regular file")
-        }
-        let size = max(Int(info.st_size), 0)
         if size > maxSize { throw tooLarge(path, size) }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var failure: Int32 = 0
         var bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var got = 0
@@ -85,6 +67,36 @@ public enum InputFile {
         }
         if failure != 0 { throw InputError(file: path, message: "cannot read: " + systemReason(failure)) }
         return bytes
+    }
+
+    /// `path` opened for reading (the caller closes the descriptor) and its size, when it is a
+    /// regular file: a FIFO, a device, a socket or a directory is refused without blocking, and with
+    /// `followSymlinks` false a symbolic link too, each with an error naming the path.
+    public static func openRegular(_ path: String, followSymlinks: Bool) throws -> (fd: Int32, size: Int) {
+        // O_NONBLOCK: opening a FIFO with no writer must not block; it is refused below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymlinks ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else {
+            let e = errno
+            if e == ELOOP && !followSymlinks { throw InputError(file: path, message: "is a symbolic link; give the file itself") }
+            throw InputError(file: path, message: "cannot open: " + systemReason(e))
+        }
+        do {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw InputError(file: path, message: "cannot read: " + systemReason(errno)) }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw InputError(file: path, message: "is a directory, not a file")
+            case S_IFIFO: throw InputError(file: path, message: "is a pipe (FIFO), not a regular file; save the data to a file first")
+            case S_IFCHR, S_IFBLK: throw InputError(file: path, message: "is a device, not a regular file")
+            case S_IFSOCK: throw InputError(file: path, message: "is a socket, not a regular file")
+            default: throw InputError(file: path, message: "is not a regular file")
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+            return (fd, max(Int(info.st_size), 0))
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
     static func tooLarge(_ path: String, _ size: Int) -> InputError {

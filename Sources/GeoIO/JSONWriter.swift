@@ -130,8 +130,7 @@ public struct JSONWriter: Sendable {
 
     /// Appends text that the caller guarantees is one complete, valid JSON value.
     public mutating func raw(_ json: [UInt8]) {
-        prepareValue()
-        bytes.append(contentsOf: json)
+        _ = rawRange(json)
     }
 
     /// Writes `value` and returns where its text lies in `bytes` (without the separator before it).

@@ -54,7 +54,7 @@ struct IncrementalRun {
     func copies(report: Report, csvDialect: CSVDialect) -> ReportCopies? {
         guard let since, let previous, let plan else { return nil }
         return ReportCopies(previous: previous, plan: plan, propertyPrints: index.propertyPrints, folder: since,
-                            context: report.layoutContext(csvDialect: csvDialect))
+                            report: report, csvDialect: csvDialect)
     }
 
     /// The side file for this run's report folder.
