@@ -27,14 +27,17 @@ public struct IncrementalIndex: Sendable {
     public var placeCandidates: [[Int32]]
     public var placeCRS: [String]
 
-    public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int) throws {
+    /// `geometryPrints`, when given, are the villages' geometry fingerprints already known (villages
+    /// a previous run read from the same file, with the same centres).
+    public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int,
+                geometryPrints known: [Fingerprint]? = nil) throws {
         let sectors = input.sectors, villages = input.villages
         sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
         // The sectors by the lon/lat box of their reach.
         let index = BoundsIndex(try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]
-            return (Fingerprint.geometry(of: v), Fingerprint.properties(of: v), Self.candidates(of: v.shape, in: index, slack: 1e-6))
+            return (known?[i] ?? Fingerprint.geometry(of: v), Fingerprint.properties(of: v), Self.candidates(of: v.shape, in: index, slack: 1e-6))
         }
         geometryPrints = perVillage.map(\.0)
         propertyPrints = perVillage.map(\.1)

@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 4
+    public static let formatVersion: UInt64 = 5
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String
@@ -20,12 +20,15 @@ public struct IncrementalState: Sendable {
     public var sectorPrints: [Fingerprint]
     public var villages: [KeptVillage]
     public var places: [KeptPlace]
+    /// The villages file as this run read it, when covgap parsed it itself (nil for files GDAL reads).
+    public var villagesAsRead: VillagesAsRead?
     /// Where each village's text lies in the report files written beside the side file.
     public var layout: ReportLayout?
 
     public init(generator: String, parameters: String, inputs: [String: String], index: IncrementalIndex,
-                input: AnalysisInput, result: AnalysisResult) {
+                input: AnalysisInput, result: AnalysisResult, villagesAsRead: VillagesAsRead? = nil) {
         self.generator = generator
+        self.villagesAsRead = villagesAsRead
         self.parameters = parameters
         self.inputs = inputs
         operators = index.operators
@@ -161,6 +164,9 @@ public struct IncrementalState: Sendable {
             w.varint(p.coverage.has5G ? 1 : 0)
             if let c = p.coverage.coverage5G { w.varint(1); w.double(c) } else { w.varint(0) }
         }
+        if let v = villagesAsRead { w.varint(1); w.villagesAsRead(v) } else { w.varint(0) }
+        try write(w.bytes)
+        w.bytes.removeAll(keepingCapacity: true)
         if let l = self.layout ?? layout() { w.varint(1); l.encode(into: &w) } else { w.varint(0) }
         try write(w.bytes)
     }
@@ -216,17 +222,20 @@ public struct IncrementalState: Sendable {
             return KeptPlace(geometry: g, crs: crsList[crsIndex], candidates: candidates,
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
+        let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
         let layout = try r.varint() == 1 ? try ReportLayout.decode(&r) : nil
         guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
         return IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
-                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places, layout: layout)
+                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
+                                villagesAsRead: villagesAsRead, layout: layout)
     }
 
     init(generator: String, parameters: String, inputs: [String: String], operators: [String], zonePrint: Fingerprint,
-         sectorPrints: [Fingerprint], villages: [KeptVillage], places: [KeptPlace], layout: ReportLayout? = nil) {
+         sectorPrints: [Fingerprint], villages: [KeptVillage], places: [KeptPlace], villagesAsRead: VillagesAsRead? = nil,
+         layout: ReportLayout? = nil) {
         self.generator = generator; self.parameters = parameters; self.inputs = inputs; self.operators = operators
         self.zonePrint = zonePrint; self.sectorPrints = sectorPrints; self.villages = villages; self.places = places
-        self.layout = layout
+        self.villagesAsRead = villagesAsRead; self.layout = layout
     }
 
     struct Writer {
@@ -266,12 +275,19 @@ public struct IncrementalState: Sendable {
 
     struct Reader {
         let bytes: [UInt8]
-        var at = 0
+        var at: Int
+        /// Where the part being read ends.
+        let end: Int
         static let damaged = Mismatch("\(fileName) is damaged")
+
+        init(bytes: [UInt8], at: Int = 0, end: Int? = nil) {
+            self.bytes = bytes; self.at = at; self.end = end ?? bytes.count
+        }
+
         mutating func varint() throws -> UInt64 {
             var v: UInt64 = 0, shift: UInt64 = 0
             while true {
-                guard at < bytes.count, shift < 64 else { throw Self.damaged }
+                guard at < end, shift < 64 else { throw Self.damaged }
                 let b = bytes[at]; at += 1
                 v |= UInt64(b & 0x7f) << shift
                 if b < 0x80 { return v }
@@ -281,11 +297,11 @@ public struct IncrementalState: Sendable {
         /// A count, no larger than the bytes left could hold.
         mutating func count() throws -> Int {
             let v = try varint()
-            guard v <= UInt64(bytes.count - at) else { throw Self.damaged }
+            guard v <= UInt64(end - at) else { throw Self.damaged }
             return Int(v)
         }
         mutating func u64() throws -> UInt64 {
-            guard at + 8 <= bytes.count else { throw Self.damaged }
+            guard at + 8 <= end else { throw Self.damaged }
             var v: UInt64 = 0
             for k in 0..<8 { v |= UInt64(bytes[at + k]) << UInt64(8 * k) }
             at += 8

@@ -46,42 +46,81 @@ public struct InputSet: Sendable {
     /// Reads and checks every file. Each is checked on its own thread and hashed on another;
     /// results, warnings and the first error come back in the files' order, as if they had been
     /// read one after the other.
-    public func load(progress: StageProgress? = nil) throws -> LoadedInputs {
+    ///
+    /// `kept` offers the villages a previous run read (`--since`): a villages file covgap parses
+    /// itself is hashed first, and when its key matches theirs they are taken instead of parsing it.
+    public func load(progress: StageProgress? = nil, kept: (() -> VillagesAsRead?)? = nil) throws -> LoadedInputs {
         progress?.start("read", total: files.count)
         defer { progress?.finish() }
         let crs = inputCRS.map(canonicalCRS)
         // GDAL reads its own sources; the bytes of the file named are still hashed (none for a database).
+        // Each file is read by the first task that needs it.
         let contents = files.map { f in
-            Result {
-                guard VectorInput.readsThroughGDAL(f.path) else { return try InputFile.read(f.path) }
-                let source = VectorInput.Source(f.path)
-                var isFolder: ObjCBool = false
-                let folder = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) && isFolder.boolValue
-                // A database, or a folder of Shapefiles, has no one file to hash.
-                return source.isDatabase || folder ? [] : try InputFile.read(source.path, binary: true)
+            Once<Result<[UInt8], Error>> {
+                Result {
+                    guard VectorInput.readsThroughGDAL(f.path) else { return try InputFile.read(f.path) }
+                    let source = VectorInput.Source(f.path)
+                    var isFolder: ObjCBool = false
+                    let folder = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) && isFolder.boolValue
+                    // A database, or a folder of Shapefiles, has no one file to hash.
+                    return source.isDatabase || folder ? [] : try InputFile.read(source.path, binary: true)
+                }
             }
         }
-        // Task 2k reads file k, task 2k + 1 hashes its bytes.
-        let done = try parallelMap(2 * files.count, jobs: defaultJobs, chunk: 1) { task -> (read: Result<(Part, InputFileInfo, [String]), Error>?, digest: String) in
-            let k = task / 2
-            if task % 2 == 1 {
-                guard case .success(let bytes) = contents[k] else { return (nil, "") }
+        // Task k reads file k, task n + k hashes its bytes; a villages file that may be kept is
+        // hashed by its reader, first, straight from the file.
+        let n = files.count
+        let keptFile = kept == nil ? nil : files.firstIndex { $0.role == "villages" && !VectorInput.readsThroughGDAL($0.path) }
+        typealias Read = (part: Part, info: InputFileInfo, warnings: [String], kept: VillagesAsRead?)
+        func read(_ k: Int, _ bytes: () throws -> [UInt8]) -> Result<Read, Error> {
+            Result {
+                let (part, info, w) = try Self.read(files[k], bytes: try bytes(), inputCRS: crs, fieldNames: fieldNames)
+                return (part, info, w, nil)
+            }
+        }
+        let done = try parallelMap(2 * n, jobs: defaultJobs, chunk: 1) { task -> (read: Result<Read, Error>?, digest: String) in
+            let k = task % n
+            if task >= n {
+                guard k != keptFile, case .success(let bytes) = contents[k].value else { return (nil, "") }
                 return (nil, SHA256.hex(bytes))
             }
             defer { progress?.advance() }
-            return (Result { try Self.read(files[k], bytes: try contents[k].get(), inputCRS: crs, fieldNames: fieldNames) }, "")
+            guard k == keptFile, let kept else { return (read(k) { try contents[k].value.get() }, "") }
+            let file = files[k]
+            if let digest = Self.digest(ofFileAt: file.path),
+               let previous = kept(),
+               previous.key == VillagesAsRead.key(display: file.display, sha256: digest, inputCRS: crs, fieldNames: fieldNames) {
+                var part = Part()
+                part.input.villages = previous.villages
+                let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.villages.count)
+                return (.success((part, info, previous.warnings, previous)), digest)
+            }
+            // Changed: read and hashed as any file is (the digest of the very bytes read).
+            let bytes = contents[k].value
+            return (read(k) { try bytes.get() }, (try? bytes.get()).map { SHA256.hex($0) } ?? "")
         }
-        let slots = stride(from: 0, to: done.count, by: 2).map { done[$0].read }
-        let hashes = stride(from: 1, to: done.count, by: 2).map { done[$0].digest }
+        let slots = done[..<n].map(\.read)
+        let hashes = (0..<n).map { done[$0].digest.isEmpty ? done[n + $0].digest : done[$0].digest }
         var input = AnalysisInput(villages: [], sectors: [])
         var infos: [InputFileInfo] = []
         var warnings: [String] = []
         var centres: [VillageCentre]?
+        var villagesAsRead: VillagesAsRead?
+        var villagesKept = false
         for case let result? in slots {
-            var (part, info, w) = try result.get()
+            var (part, info, w, keptAsRead) = try result.get()
             info.sha256 = hashes[infos.count]
             switch info.role {
-            case "villages": input.villages = part.input.villages
+            case "villages":
+                input.villages = part.input.villages
+                villagesKept = keptAsRead != nil
+                let file = files[infos.count]
+                if let keptAsRead {
+                    villagesAsRead = keptAsRead
+                } else if !VectorInput.readsThroughGDAL(file.path) {
+                    let key = VillagesAsRead.key(display: file.display, sha256: info.sha256, inputCRS: crs, fieldNames: fieldNames)
+                    villagesAsRead = VillagesAsRead(key: key, warnings: w, villages: part.input.villages)
+                }
             case "sites": input.sectors = part.input.sectors
             case "fibre": input.fibre = part.input.fibre
             case "centres": centres = part.centres
@@ -100,7 +139,15 @@ public struct InputSet: Sendable {
                 warnings.append(w)
             }
         }
-        return LoadedInputs(input: input, files: infos, warnings: warnings)
+        return LoadedInputs(input: input, files: infos, warnings: warnings, villagesAsRead: villagesAsRead, villagesKept: villagesKept)
+    }
+
+    /// SHA-256 of a regular file's bytes, read a megabyte at a time; nil when it cannot be read
+    /// (reading it as any file is read then says why).
+    static func digest(ofFileAt path: String) -> String? {
+        guard let (fd, _) = try? InputFile.openRegular(path, followSymlinks: true) else { return nil }
+        defer { close(fd) }
+        return SHA256.hex(ofDescriptor: fd)
     }
 
     /// What one file fills: a part of the input, or the villages' centres.
@@ -265,6 +312,10 @@ public struct LoadedInputs: Sendable {
     public var input: AnalysisInput
     public var files: [InputFileInfo]
     public var warnings: [String]
+    /// The villages file as read (before `--centres`), for the side file; nil for a file GDAL reads.
+    public var villagesAsRead: VillagesAsRead?
+    /// Whether the villages were taken from a previous run's side file instead of parsing the file.
+    public var villagesKept = false
 }
 
 /// Where the bundled Bình Định dataset lives: `GeoData/binh-dinh` in the working directory or in

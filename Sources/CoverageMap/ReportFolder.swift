@@ -233,22 +233,3 @@ final class LayoutCollector: @unchecked Sendable {
         return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name })
     }
 }
-
-/// A value made once, by the first thread that asks; the others wait for it.
-/// `@unchecked Sendable`: `made` is read and written only under `lock`.
-final class Once<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var made: Value?
-    private var make: (() -> Value)?
-
-    init(_ make: @escaping () -> Value) { self.make = make }
-
-    var value: Value {
-        lock.lock(); defer { lock.unlock() }
-        if let make {
-            made = make()
-            self.make = nil
-        }
-        return made!
-    }
-}

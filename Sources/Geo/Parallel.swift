@@ -283,3 +283,22 @@ final class WorkerPool: @unchecked Sendable {
         job?()
     }
 }
+
+/// A value made once, by the first thread that asks; the others wait for it.
+/// `@unchecked Sendable`: `made` is read and written only under `lock`.
+public final class Once<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private var make: (() -> Value)?
+
+    public init(_ make: @escaping () -> Value) { self.make = make }
+
+    public var value: Value {
+        lock.lock(); defer { lock.unlock() }
+        if let make {
+            made = make()
+            self.make = nil
+        }
+        return made!
+    }
+}

@@ -88,7 +88,8 @@ struct Analyze: ParsableCommand {
         let bundledFolder = Result { inputs.usesBundledData ? try BundledData.locate() : nil }
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
-        let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress) },
+        let sideFile = since.map(IncrementalRun.SideFile.init(folder:))
+        let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress, kept: sideFile.map { s in { s.villagesAsRead() } }) },
                                              { Result { try radio.terrain(bundled: try bundledFolder.get()) } })
         var loaded = read
         let (targets, targetsFile) = try targetOptions.planTargets()
@@ -106,8 +107,11 @@ struct Analyze: ParsableCommand {
             for line in loaded.readSummary() { printer.note(line) }
             printer.note("working CRS \(workingCRS)" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
         }
-        let incremental = try IncrementalRun(since: since, input: input, parameters: parameters, precision: precision,
-                                             files: loaded.files, defaultCRS: workingCRS)
+        if loaded.villagesKept, let since, let file = loaded.files.first(where: { $0.role == "villages" }) {
+            printer?.note("\(file.path) unchanged: its villages taken from \(since)")
+        }
+        let incremental = try IncrementalRun(since: sideFile, loaded: loaded, input: input, parameters: parameters,
+                                             precision: precision, defaultCRS: workingCRS)
         let fingerprintTime = lap()
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
         if let plan = incremental.plan {

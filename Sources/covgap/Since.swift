@@ -18,30 +18,62 @@ struct IncrementalRun {
     /// The previous run's side file, when its results are reused.
     let previous: IncrementalState?
     let since: String?
+    let villagesAsRead: VillagesAsRead?
 
-    init(since: String?, input: AnalysisInput, parameters: AnalysisParameters, precision: Int,
-         files: [InputFileInfo], defaultCRS: String) throws {
+    /// A previous folder's side file, read and decoded once by whichever asks first: the reading of
+    /// the villages file (for its villages) or the run itself.
+    final class SideFile: Sendable {
+        let folder: String
+        let state: Once<Result<IncrementalState, Error>>
+
+        init(folder: String) {
+            self.folder = folder
+            state = Once {
+                Result {
+                    let path = (folder as NSString).appendingPathComponent(IncrementalState.fileName)
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw IncrementalState.Mismatch("\(folder) has no \(IncrementalState.fileName)")
+                    }
+                    return try IncrementalState.decode(try InputFile.read(path, binary: true))
+                }
+            }
+        }
+
+        /// The villages the previous run read, when this version of covgap wrote them.
+        func villagesAsRead() -> VillagesAsRead? {
+            guard case .success(let s) = state.value, s.generator == Report.generator else { return nil }
+            return s.villagesAsRead
+        }
+    }
+
+    init(since: SideFile?, loaded: LoadedInputs, input: AnalysisInput, parameters: AnalysisParameters, precision: Int,
+         defaultCRS: String) throws {
         self.parameters = Report.parametersFingerprint(parameters, precision: precision)
         var inputs: [String: String] = [:]
-        for f in files { inputs[f.role] = f.sha256 }
+        for f in loaded.files { inputs[f.role] = f.sha256 }
         self.inputs = inputs
-        index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS,
-                                     jobs: max(1, parameters.jobs ?? defaultJobs))
-        self.since = since
-        guard let since else { plan = nil; fallback = nil; previous = nil; return }
-        let path = (since as NSString).appendingPathComponent(IncrementalState.fileName)
+        villagesAsRead = loaded.villagesAsRead
+        self.since = since?.folder
+        let jobs = max(1, parameters.jobs ?? defaultJobs)
+        guard let since else {
+            index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS, jobs: jobs)
+            plan = nil; fallback = nil; previous = nil; return
+        }
         let previous: IncrementalState
-        do {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw IncrementalState.Mismatch("\(since) has no \(IncrementalState.fileName)")
-            }
-            previous = try IncrementalState.decode(Array(data))
-        } catch {
+        switch since.state.value {
+        case .success(let s): previous = s
+        case .failure(let error):
+            index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS, jobs: jobs)
             plan = nil
             fallback = "\(error)"
             self.previous = nil
             return
         }
+        // Villages taken from the side file, with the same centres, have the geometry prints kept beside them.
+        let keptPrints = loaded.villagesKept && inputs["centres"] == previous.inputs["centres"]
+            && previous.villages.count == input.villages.count ? previous.villages.map(\.geometry) : nil
+        index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS, jobs: jobs,
+                                     geometryPrints: keptPrints)
         switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: index,
                              input: input) {
         case .success(let p): plan = p; fallback = nil; self.previous = previous
@@ -60,6 +92,6 @@ struct IncrementalRun {
     /// The side file for this run's report folder.
     func sideFile(input: AnalysisInput, result: AnalysisResult) -> IncrementalState {
         IncrementalState(generator: Report.generator, parameters: parameters, inputs: inputs, index: index,
-                         input: input, result: result)
+                         input: input, result: result, villagesAsRead: villagesAsRead)
     }
 }

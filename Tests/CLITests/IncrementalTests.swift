@@ -72,6 +72,8 @@ final class IncrementalTests: XCTestCase {
         let same = try CLI.run(["analyze"] + inputs("in") + ["--out", "same", "--since", "a"], in: dir)
         XCTAssertEqual(same.status, 0, same.stderr)
         XCTAssertEqual(reusedCount(same), 400)
+        // The villages file is not parsed again: its villages come from a's side file.
+        XCTAssertTrue(same.rawStderr.contains("in/villages.geojson unchanged: its villages taken from a"), same.rawStderr)
         // Every village's text is copied: entries (villages and gaps), features (villages, gap areas, fibre extensions), rows.
         let sameCopied = copiedText(same)
         XCTAssertEqual(Set(sameCopied.keys), ["report.json", "report.geojson", "report.csv"], same.stderr)
@@ -89,6 +91,7 @@ final class IncrementalTests: XCTestCase {
         let since = try CLI.run(["analyze"] + inputs("in2") + ["--out", "since", "--since", "a"], in: dir)
         XCTAssertEqual(since.status, 0, since.stderr)
         XCTAssertEqual(since.stdout, full.stdout)
+        XCTAssertFalse(since.rawStderr.contains("its villages taken from"), since.rawStderr)
         // The edits touch a few dozen villages: the rest were reused, the edited village was not.
         let reused = try XCTUnwrap(reusedCount(since))
         XCTAssertGreaterThan(reused, 300)
@@ -124,6 +127,7 @@ final class IncrementalTests: XCTestCase {
         // The previous folder replaced by the run that copies from it, report.json printed as well.
         let again = try CLI.run(["analyze"] + inputs("in2") + ["--out", "edited", "--since", "edited", "--format", "json"], in: dir)
         XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.rawStderr.contains("in2/villages.geojson unchanged: its villages taken from edited"), again.rawStderr)
         XCTAssertEqual(copiedText(again)["report.csv"]?.copied, 400, again.stderr)
         XCTAssertEqual(Data(again.stdout.utf8), try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
         // Another dialect of report.csv: the results are reused, no text is copied.
@@ -244,6 +248,14 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["synth", "--villages", "60", "--seed", "3", "--out", "in"], in: dir).status, 0)
         XCTAssertEqual(try CLI.run(["analyze"] + inputs("in") + ["--out", "a", "--quiet"], in: dir).status, 0)
 
+        // Villages read under another --field choice are read again (here to the same effect).
+        let field = try CLI.run(["analyze"] + inputs("in") + ["--out", "f", "--field", "name=name", "--since", "a"], in: dir)
+        XCTAssertEqual(field.status, 0, field.stderr)
+        XCTAssertFalse(field.rawStderr.contains("its villages taken from"), field.rawStderr)
+        XCTAssertEqual(reusedCount(field), 60)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("f/report.json")),
+                       try Data(contentsOf: dir.appendingPathComponent("a/report.json")))
+
         let reach = try CLI.run(["analyze"] + inputs("in") + ["--out", "b", "--fibre-reach", "900", "--since", "a"], in: dir)
         XCTAssertEqual(reach.status, 0, reach.stderr)
         XCTAssertTrue(reach.stderr.contains("covgap: --since a: a full run: the model parameters differ"), reach.stderr)
@@ -263,6 +275,7 @@ final class IncrementalTests: XCTestCase {
         let other = try CLI.run(["analyze"] + inputs("in") + ["--out", "d", "--since", "a"], in: dir)
         XCTAssertEqual(other.status, 0, other.stderr)
         XCTAssertTrue(other.stderr.contains("a full run: it was made by covgap 0.9, this is covgap 1.0"), other.stderr)
+        XCTAssertFalse(other.rawStderr.contains("its villages taken from"), other.rawStderr)
         XCTAssertNil(reusedCount(other))
 
         // Cut short: a full run, not a crash.

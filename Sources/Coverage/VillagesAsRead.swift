@@ -1,0 +1,204 @@
+import FileCommit
+import Foundation
+import Geo
+
+/// The villages file as a run read it (its villages before `--centres`, and the reader's
+/// warnings), kept in the side file: a `--since` run whose villages file and reading options are
+/// unchanged takes its villages from there instead of parsing the file again (docs/incremental.md).
+public struct VillagesAsRead: Sendable {
+    /// What the villages read depend on (see `key(display:sha256:inputCRS:fieldNames:)`).
+    public var key: String
+    /// The reader's warnings about the file, in order.
+    public var warnings: [String]
+    public var villages: [Village]
+    /// The side file's bytes for these villages, when they were read from one: written again as they are.
+    var encoded: [UInt8]?
+
+    public init(key: String, warnings: [String], villages: [Village]) {
+        self.key = key; self.warnings = warnings; self.villages = villages
+    }
+
+    /// SHA-256 of what decides the villages read from a file covgap parses itself: its SHA-256,
+    /// the name warnings give it, `--input-crs` and the `--field` choices.
+    public static func key(display: String, sha256: String, inputCRS: String?, fieldNames: FieldNames) -> String {
+        var text = [display, sha256, inputCRS ?? ""]
+        for (field, name) in fieldNames.chosen.sorted(by: { $0.key < $1.key }) { text += [field, name] }
+        return SHA256.hex(Array(text.joined(separator: "\u{0}").utf8))
+    }
+
+    /// Villages per block of the side file: blocks are written and read on all cores.
+    static let blockSize = 1024
+}
+
+extension IncrementalState.Writer {
+    /// The kept villages: key, warnings, count, then blocks of villages, each after its length in bytes.
+    mutating func villagesAsRead(_ kept: VillagesAsRead) {
+        if let encoded = kept.encoded { bytes += encoded; return }
+        string(kept.key)
+        varint(UInt64(kept.warnings.count))
+        kept.warnings.forEach { string($0) }
+        let villages = kept.villages
+        varint(UInt64(villages.count))
+        let size = VillagesAsRead.blockSize
+        let blocks = concurrentMap((villages.count + size - 1) / size, chunk: 1) { b -> [UInt8] in
+            var w = IncrementalState.Writer()
+            for v in villages[(b * size)..<min(villages.count, (b + 1) * size)] { w.village(v) }
+            return w.bytes
+        }
+        varint(UInt64(blocks.count))
+        for b in blocks { varint(UInt64(b.count)); bytes += b }
+    }
+
+    mutating func village(_ v: Village) {
+        string(v.id)
+        string(v.name)
+        let present = [v.commune != nil, v.district != nil, v.province != nil, v.population != nil, v.households != nil, v.center != nil]
+        varint(present.enumerated().reduce(0) { $0 | ($1.element ? 1 << UInt64($1.offset) : 0) })
+        for s in [v.commune, v.district, v.province] { if let s { string(s) } }
+        for d in [v.population, v.households] { if let d { double(d) } }
+        if let c = v.center { coordinate(c) }
+        compactShape(v.shape)
+    }
+
+    /// A shape as `shape` writes it, its rings as `compactRing` does.
+    mutating func compactShape(_ s: Shape) {
+        switch s {
+        case .point(let c): varint(1); coordinate(c)
+        case .multiPoint(let cs): varint(2); compactRing(cs)
+        case .lineString(let cs): varint(3); compactRing(cs)
+        case .multiLineString(let ls): varint(4); varint(UInt64(ls.count)); ls.forEach { compactRing($0) }
+        case .polygon(let rs): varint(5); varint(UInt64(rs.count)); rs.forEach { compactRing($0) }
+        case .multiPolygon(let ps):
+            varint(6); varint(UInt64(ps.count))
+            for p in ps { varint(UInt64(p.count)); p.forEach { compactRing($0) } }
+        case .geometryCollection(let gs): varint(7); varint(UInt64(gs.count)); gs.forEach { compactShape($0) }
+        }
+    }
+
+    /// A ring's coordinates, exactly: read from text with a few decimals, every number is an
+    /// integer m over 10^k (m / 10^k giving its very bits), and the ring is k then the differences
+    /// of m from one number to the next of its axis (zigzag varints, about two bytes a number);
+    /// otherwise k = 255 and the numbers' bits.
+    mutating func compactRing(_ ring: [Coordinate]) {
+        varint(UInt64(ring.count))
+        guard !ring.isEmpty else { return }
+        guard let k = CompactCoordinates.decimals(of: ring) else {
+            bytes.append(CompactCoordinates.raw)
+            ring.forEach { coordinate($0) }
+            return
+        }
+        bytes.append(UInt8(k))
+        let p = CompactCoordinates.powerOfTen[k]
+        var lastX: Int64 = 0, lastY: Int64 = 0
+        for c in ring {
+            let x = Int64((c.x * p).rounded()), y = Int64((c.y * p).rounded())
+            varint(CompactCoordinates.zigzag(x &- lastX))
+            varint(CompactCoordinates.zigzag(y &- lastY))
+            lastX = x; lastY = y
+        }
+    }
+}
+
+extension IncrementalState.Reader {
+    mutating func villagesAsRead() throws -> VillagesAsRead {
+        let start = at
+        let key = try string()
+        let warnings = try (0..<(try count())).map { _ in try string() }
+        let villageCount = try count()
+        var blocks: [Range<Int>] = []
+        for _ in 0..<(try count()) {
+            let n = try count()
+            blocks.append(at..<(at + n))
+            at += n
+        }
+        let bytes = self.bytes
+        let decoded = try parallelMap(blocks.count, jobs: defaultJobs, chunk: 1) { b -> [Village] in
+            var r = IncrementalState.Reader(bytes: bytes, at: blocks[b].lowerBound, end: blocks[b].upperBound)
+            var villages: [Village] = []
+            villages.reserveCapacity(VillagesAsRead.blockSize)
+            while r.at < r.end { villages.append(try r.village()) }
+            return villages
+        }
+        let villages = Array(decoded.joined())
+        guard villages.count == villageCount else { throw Self.damaged }
+        var kept = VillagesAsRead(key: key, warnings: warnings, villages: villages)
+        kept.encoded = Array(bytes[start..<at])
+        return kept
+    }
+
+    mutating func village() throws -> Village {
+        let id = try string(), name = try string()
+        let present = try varint()
+        func has(_ bit: UInt64) -> Bool { present & (1 << bit) != 0 }
+        let commune = has(0) ? try string() : nil
+        let district = has(1) ? try string() : nil
+        let province = has(2) ? try string() : nil
+        let population = has(3) ? try double() : nil
+        let households = has(4) ? try double() : nil
+        let center = has(5) ? try coordinate() : nil
+        return Village(id: id, name: name, commune: commune, district: district, province: province,
+                       population: population, households: households, center: center, shape: try compactShape())
+    }
+
+    mutating func compactShape(depth: Int = 0) throws -> Shape {
+        guard depth < 8 else { throw Self.damaged }
+        switch try varint() {
+        case 1: return .point(try coordinate())
+        case 2: return .multiPoint(try compactRing())
+        case 3: return .lineString(try compactRing())
+        case 4: return .multiLineString(try (0..<(try count())).map { _ in try compactRing() })
+        case 5: return .polygon(try (0..<(try count())).map { _ in try compactRing() })
+        case 6: return .multiPolygon(try (0..<(try count())).map { _ in try (0..<(try count())).map { _ in try compactRing() } })
+        case 7: return .geometryCollection(try (0..<(try count())).map { _ in try compactShape(depth: depth + 1) })
+        default: throw Self.damaged
+        }
+    }
+
+    mutating func compactRing() throws -> [Coordinate] {
+        let n = try count()
+        guard n > 0 else { return [] }
+        guard at < end else { throw Self.damaged }
+        let k = Int(bytes[at])
+        at += 1
+        if k == Int(CompactCoordinates.raw) { return try (0..<n).map { _ in try coordinate() } }
+        guard k < CompactCoordinates.powerOfTen.count else { throw Self.damaged }
+        let p = CompactCoordinates.powerOfTen[k]
+        var x: Int64 = 0, y: Int64 = 0
+        var ring = [Coordinate]()
+        ring.reserveCapacity(n)
+        for _ in 0..<n {
+            x = x &+ CompactCoordinates.unzigzag(try varint())
+            y = y &+ CompactCoordinates.unzigzag(try varint())
+            ring.append(Coordinate(Double(x) / p, Double(y) / p))
+        }
+        return ring
+    }
+}
+
+/// Coordinates as integers over a power of ten (see `IncrementalState.Writer.compactRing`).
+enum CompactCoordinates {
+    /// 10^0 … 10^12: each exact, and 180 · 10^12 well inside the 2^53 a Double holds exactly.
+    static let powerOfTen: [Double] = (0...12).map { pow(10, Double($0)) }
+    /// The mark of a ring kept as the numbers' bits.
+    static let raw: UInt8 = 255
+
+    /// Decimals k at which every number of `ring` is m / 10^k for an integer m, to the bit (six,
+    /// the usual precision of lon/lat text, tried first, then the fewest); nil when none serves.
+    static func decimals(of ring: [Coordinate]) -> Int? {
+        if fits(ring, 6) { return 6 }
+        return powerOfTen.indices.first { $0 != 6 && fits(ring, $0) }
+    }
+
+    static func fits(_ ring: [Coordinate], _ k: Int) -> Bool {
+        let p = powerOfTen[k]
+        func exact(_ v: Double) -> Bool {
+            let m = (v * p).rounded()
+            // Through an integer, as the reader makes it (-0.0 becomes 0 there, so it fails here).
+            return abs(m) < 9.0e15 && (Double(Int64(m)) / p).bitPattern == v.bitPattern
+        }
+        return ring.allSatisfy { exact($0.x) && exact($0.y) }
+    }
+
+    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+}

@@ -1,0 +1,90 @@
+@testable import Coverage
+import Geo
+import XCTest
+
+/// The villages kept in the side file come back to the bit, and compactly when their coordinates
+/// were read from text with a few decimals.
+final class VillagesAsReadTests: XCTestCase {
+    func roundTrip(_ kept: VillagesAsRead) throws -> (VillagesAsRead, bytes: Int) {
+        var w = IncrementalState.Writer()
+        w.villagesAsRead(kept)
+        var r = IncrementalState.Reader(bytes: w.bytes)
+        let back = try r.villagesAsRead()
+        XCTAssertEqual(r.at, w.bytes.count)
+        return (back, w.bytes.count)
+    }
+
+    func bits(_ cs: [Coordinate]) -> [UInt64] { cs.flatMap { [$0.x.bitPattern, $0.y.bitPattern] } }
+
+    func bits(_ s: Shape) -> [[UInt64]] {
+        switch s {
+        case .point(let c): return [bits([c])]
+        case .multiPoint(let cs), .lineString(let cs): return [bits(cs)]
+        case .multiLineString(let rs), .polygon(let rs): return rs.map(bits)
+        case .multiPolygon(let ps): return ps.flatMap { $0.map(bits) + [[]] }
+        case .geometryCollection(let gs): return gs.flatMap(bits)
+        }
+    }
+
+    func testVillagesComeBackToTheBit() throws {
+        // Six decimals (as text holds them), none, three, a long decimal, -0.0, a tiny and a large number.
+        let square = [Coordinate(108.123456, 13.654321), Coordinate(108.124456, 13.654321), Coordinate(108.124456, 13.655321),
+                      Coordinate(108.123456, 13.654321)]
+        let odd = [Coordinate(108, 14), Coordinate(108.5, 14.125), Coordinate(0.1 + 0.2, -0.0), Coordinate(1e-300, 4.9e-324),
+                   Coordinate(-179.999999999999, 89.99999999999999), Coordinate(108, 14)]
+        let villages = [
+            Village(id: "V1", name: "Làng O2", commune: "Vĩnh Kim", district: "Vĩnh Thạnh", province: "Bình Định",
+                    population: 812, households: 203.5, center: Coordinate(108.1239, 13.6547), shape: .polygon([square])),
+            Village(id: "V2", name: "", shape: .multiPolygon([[odd, square], [square]])),
+            Village(id: "V3", name: "x", population: -0.0, shape: .geometryCollection([.point(Coordinate(1, 2)), .lineString([])])),
+        ]
+        let many = (0..<2500).map { i in Village(id: "M\(i)", name: "n\(i)", shape: .polygon([square])) }
+        let kept = VillagesAsRead(key: "k", warnings: ["w1", "w2"], villages: villages + many)
+        let (back, _) = try roundTrip(kept)
+        XCTAssertEqual(back.key, "k")
+        XCTAssertEqual(back.warnings, ["w1", "w2"])
+        XCTAssertEqual(back.villages.count, 2503)
+        for (a, b) in zip(kept.villages, back.villages) {
+            XCTAssertEqual(a.id, b.id); XCTAssertEqual(a.name, b.name); XCTAssertEqual(a.commune, b.commune)
+            XCTAssertEqual(a.district, b.district); XCTAssertEqual(a.province, b.province)
+            XCTAssertEqual(a.population?.bitPattern, b.population?.bitPattern)
+            XCTAssertEqual(a.households?.bitPattern, b.households?.bitPattern)
+            XCTAssertEqual(a.center.map { bits([$0]) }, b.center.map { bits([$0]) })
+            XCTAssertEqual(bits(a.shape), bits(b.shape), a.id)
+        }
+        // Written again from what was read: the same bytes.
+        var w1 = IncrementalState.Writer(), w2 = IncrementalState.Writer()
+        w1.villagesAsRead(kept)
+        w2.villagesAsRead(back)
+        XCTAssertEqual(w1.bytes, w2.bytes)
+    }
+
+    func testSixDecimalRingsTakeAboutTwoBytesANumber() throws {
+        // A ring of 1,000 vertices about 50 m apart, as a GeoJSON file with six decimals holds them.
+        let ring = (0..<1000).map { i -> Coordinate in
+            let a = Double(i) / 1000 * 2 * .pi
+            let x = ((108.5 + 0.008 * cos(a)) * 1e6).rounded() / 1e6, y = ((13.9 + 0.008 * sin(a)) * 1e6).rounded() / 1e6
+            return Coordinate(x, y)
+        }
+        XCTAssertEqual(CompactCoordinates.decimals(of: ring), 6)
+        let (back, size) = try roundTrip(VillagesAsRead(key: "", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([ring]))]))
+        XCTAssertEqual(bits(back.villages[0].shape), bits(.polygon([ring])))
+        // 2,000 numbers: at most two bytes each (the first vertex's and a few headers aside), where
+        // their bits would take 16,000.
+        XCTAssertLessThan(size, 4_100)
+        // Numbers no power of ten gives back exactly keep their bits.
+        XCTAssertNil(CompactCoordinates.decimals(of: [Coordinate(0.1 + 0.2, 1)]))
+        XCTAssertEqual(CompactCoordinates.decimals(of: [Coordinate(108.5, 14)]), 6)
+        XCTAssertEqual(CompactCoordinates.decimals(of: [Coordinate(108.1234567, 14)]), 7)
+        XCTAssertNil(CompactCoordinates.decimals(of: [Coordinate(-0.0, 14)]))
+    }
+
+    func testADamagedBlockIsAMismatchNotACrash() throws {
+        var w = IncrementalState.Writer()
+        w.villagesAsRead(VillagesAsRead(key: "k", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([[Coordinate(1, 2)]]))]))
+        for cut in 1..<w.bytes.count {
+            var r = IncrementalState.Reader(bytes: Array(w.bytes.prefix(cut)))
+            XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)")
+        }
+    }
+}
