@@ -73,17 +73,27 @@ public struct AnalysisResult: Sendable {
 public struct CoverageAnalysis {
     public let input: AnalysisInput
     public let parameters: AnalysisParameters
+    /// Each village's lon/lat box, found once for the working CRS, the zones and `--since`'s candidates.
+    public let villageBoxes: [Bounds?]
+    /// Which CRS measures which village and place.
+    public let zones: WorkingZones
+    private let defaultCRS: String
 
     public init(input: AnalysisInput, parameters: AnalysisParameters) {
         self.input = input
         self.parameters = parameters
+        villageBoxes = WorkingZones.boxes(of: input.villages)
+        let boxes = villageBoxes
+        defaultCRS = parameters.crs ?? Self.utmCRS(of: Bounds.union(of: boxes.count) { boxes[$0] })
+        zones = WorkingZones(villageBoxes: boxes, places: input.places ?? [], crs: parameters.crs, defaultCRS: defaultCRS)
     }
 
     /// The working CRS: the one asked for, else the UTM zone of the centre of the villages' extent.
-    public func workingCRS() -> String {
-        if let crs = parameters.crs { return crs }
-        let villages = input.villages
-        let c = Bounds.union(of: villages.count) { villages[$0].shape.bounds }?.center ?? Coordinate(0, 0)
+    public func workingCRS() -> String { defaultCRS }
+
+    /// The UTM zone of the centre of `extent` (of 0°, 0° when there is none).
+    static func utmCRS(of extent: Bounds?) -> String {
+        let c = extent?.center ?? Coordinate(0, 0)
         return "EPSG:\(Projection.utmEPSG(lon: c.x, lat: c.y))"
     }
 
@@ -94,8 +104,6 @@ public struct CoverageAnalysis {
     /// only the others are measured, with the sectors they may need.
     public func run(progress: StageProgress? = nil, reuse: ReusePlan? = nil) throws -> AnalysisResult {
         if let crs = parameters.crs { try WorkingZones.checkFits(input, crs: crs) }
-        let zones = WorkingZones(villages: input.villages, places: input.places ?? [], crs: parameters.crs,
-                                 defaultCRS: workingCRS())
         let jobs = max(1, parameters.jobs ?? defaultJobs)
         var timings = StageTimings()
         var clock = Date()

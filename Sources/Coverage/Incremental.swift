@@ -27,22 +27,23 @@ public struct IncrementalIndex: Sendable {
     public var placeCandidates: [[Int32]]
     public var placeCRS: [String]
 
-    /// `geometryPrints`, when given, are the villages' geometry fingerprints already known (villages
-    /// a previous run read from the same file, with the same centres).
-    public init(input: AnalysisInput, parameters: AnalysisParameters, defaultCRS: String, jobs: Int,
-                geometryPrints known: [Fingerprint]? = nil) throws {
+    /// The villages' boxes and zones are the analysis's; `geometryPrints`, when given, are the
+    /// villages' geometry fingerprints already known (villages a previous run read from the same
+    /// file, with the same centres).
+    public init(analysis: CoverageAnalysis, jobs: Int, geometryPrints known: [Fingerprint]? = nil) throws {
+        let input = analysis.input, parameters = analysis.parameters, boxes = analysis.villageBoxes
         let sectors = input.sectors, villages = input.villages
         sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
         // The sectors by the lon/lat box of their reach.
         let index = BoundsIndex(try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
         let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
             let v = villages[i]
-            return (known?[i] ?? Fingerprint.geometry(of: v), Fingerprint.properties(of: v), Self.candidates(of: v.shape, in: index, slack: 1e-6))
+            return (known?[i] ?? Fingerprint.geometry(of: v), Fingerprint.properties(of: v), Self.candidates(of: boxes[i], in: index, slack: 1e-6))
         }
         geometryPrints = perVillage.map(\.0)
         propertyPrints = perVillage.map(\.1)
         candidates = perVillage.map(\.2)
-        let zones = WorkingZones(villages: villages, places: input.places ?? [], crs: parameters.crs, defaultCRS: defaultCRS)
+        let zones = analysis.zones
         let places = input.places ?? []
         var crs = [String](repeating: zones.primaryCRS, count: villages.count)
         var placeCRS = [String](repeating: zones.primaryCRS, count: places.count)
@@ -58,13 +59,13 @@ public struct IncrementalIndex: Sendable {
         operators = Array(Set(sectors.map(\.operator))).sorted()
         self.placeCRS = placeCRS
         placePrints = places.map { p in var f = Fingerprint(); f.add(p.shape); return f }
-        placeCandidates = places.map { Self.candidates(of: $0.shape, in: index, slack: 1e-4) }
+        placeCandidates = places.map { Self.candidates(of: $0.shape.bounds, in: index, slack: 1e-4) }
     }
 
-    /// The sectors (ascending) whose reach box meets `shape`'s lon/lat box grown by a fifth of its
-    /// size and `slack` degrees each way; none for a shape without coordinates.
-    static func candidates(of shape: Shape, in reach: BoundsIndex, slack: Double) -> [Int32] {
-        guard let b = shape.bounds else { return [] }
+    /// The sectors (ascending) whose reach box meets a lon/lat box grown by a fifth of its size and
+    /// `slack` degrees each way; none for a shape without coordinates (no box).
+    static func candidates(of box: Bounds?, in reach: BoundsIndex, slack: Double) -> [Int32] {
+        guard let b = box else { return [] }
         let gx = b.width * 0.2 + slack, gy = b.height * 0.2 + slack
         return reach.query(Bounds(minX: b.minX - gx, minY: b.minY - gy, maxX: b.maxX + gx, maxY: b.maxY + gy)).map(Int32.init)
     }

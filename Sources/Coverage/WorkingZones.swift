@@ -34,8 +34,16 @@ public struct WorkingZones: Sendable {
 
     /// `crs` for everything when given; otherwise the UTM zone of each village's and place's centre.
     public init(villages: [Village], places: [PriorityPlace], crs: String?, defaultCRS: String) {
-        // Each box found once, on all cores (a national set has millions of vertices).
-        let villageBoxes = concurrentMap(villages.count, chunk: 256) { villages[$0].shape.bounds }
+        self.init(villageBoxes: Self.boxes(of: villages), places: places, crs: crs, defaultCRS: defaultCRS)
+    }
+
+    /// Each village's lon/lat box, found once on all cores (a national set has millions of vertices).
+    public static func boxes(of villages: [Village]) -> [Bounds?] {
+        concurrentMap(villages.count, chunk: 256) { villages[$0].shape.bounds }
+    }
+
+    /// As `init(villages:places:crs:defaultCRS:)`, from the villages' boxes.
+    public init(villageBoxes: [Bounds?], places: [PriorityPlace], crs: String?, defaultCRS: String) {
         let placeBoxes = places.map(\.shape.bounds)
         let villageZones = villageBoxes.map(Self.zone(of:))
         let placeZones = placeBoxes.map(Self.zone(of:))
@@ -43,7 +51,7 @@ public struct WorkingZones: Sendable {
         if crs != nil || distinct.count <= 1 {
             let all = villageBoxes.compactMap { $0 } + placeBoxes.compactMap { $0 }
             groups = [Group(crs: crs ?? distinct.first.map { "EPSG:\($0)" } ?? defaultCRS,
-                            villages: Array(villages.indices), places: Array(places.indices),
+                            villages: Array(villageBoxes.indices), places: Array(places.indices),
                             extent: all.dropFirst().reduce(all.first) { $0?.union($1) })]
             return
         }
@@ -54,7 +62,7 @@ public struct WorkingZones: Sendable {
             // zone's whole list at every village (quadratic in the villages of a zone).
             byZone[z, default: Group(crs: "EPSG:\(z)", villages: [], places: [], extent: nil)].add(village: village, place: place, bounds: bounds)
         }
-        for i in villages.indices { add(villageZones[i], villageBoxes[i], village: i, place: nil) }
+        for i in villageBoxes.indices { add(villageZones[i], villageBoxes[i], village: i, place: nil) }
         for i in places.indices { add(placeZones[i], placeBoxes[i], village: nil, place: i) }
         groups = byZone.sorted { a, b in
             (a.value.villages.count, b.key) > (b.value.villages.count, a.key)

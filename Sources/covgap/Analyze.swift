@@ -110,8 +110,7 @@ struct Analyze: ParsableCommand {
         if loaded.villagesKept, let since, let file = loaded.files.first(where: { $0.role == "villages" }) {
             printer?.note("\(file.path) unchanged: its villages taken from \(since)")
         }
-        let incremental = try IncrementalRun(since: sideFile, loaded: loaded, input: input, parameters: parameters,
-                                             precision: precision, defaultCRS: workingCRS)
+        let incremental = try IncrementalRun(since: sideFile, loaded: loaded, analysis: analysis, precision: precision)
         let fingerprintTime = lap()
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
         if let plan = incremental.plan {

@@ -46,8 +46,8 @@ struct IncrementalRun {
         }
     }
 
-    init(since: SideFile?, loaded: LoadedInputs, input: AnalysisInput, parameters: AnalysisParameters, precision: Int,
-         defaultCRS: String) throws {
+    init(since: SideFile?, loaded: LoadedInputs, analysis: CoverageAnalysis, precision: Int) throws {
+        let input = analysis.input, parameters = analysis.parameters
         self.parameters = Report.parametersFingerprint(parameters, precision: precision)
         var inputs: [String: String] = [:]
         for f in loaded.files { inputs[f.role] = f.sha256 }
@@ -56,14 +56,14 @@ struct IncrementalRun {
         self.since = since?.folder
         let jobs = max(1, parameters.jobs ?? defaultJobs)
         guard let since else {
-            index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS, jobs: jobs)
+            index = try IncrementalIndex(analysis: analysis, jobs: jobs)
             plan = nil; fallback = nil; previous = nil; return
         }
         let previous: IncrementalState
         switch since.state.value {
         case .success(let s): previous = s
         case .failure(let error):
-            index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS, jobs: jobs)
+            index = try IncrementalIndex(analysis: analysis, jobs: jobs)
             plan = nil
             fallback = "\(error)"
             self.previous = nil
@@ -72,8 +72,7 @@ struct IncrementalRun {
         // Villages taken from the side file, with the same centres, have the geometry prints kept beside them.
         let keptPrints = loaded.villagesKept && inputs["centres"] == previous.inputs["centres"]
             && previous.villages.count == input.villages.count ? previous.villages.map(\.geometry) : nil
-        index = try IncrementalIndex(input: input, parameters: parameters, defaultCRS: defaultCRS, jobs: jobs,
-                                     geometryPrints: keptPrints)
+        index = try IncrementalIndex(analysis: analysis, jobs: jobs, geometryPrints: keptPrints)
         switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: index,
                              input: input) {
         case .success(let p): plan = p; fallback = nil; self.previous = previous
