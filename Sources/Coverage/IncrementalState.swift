@@ -258,17 +258,20 @@ public struct IncrementalState: Sendable {
             for c in cs { varint(UInt64(c - last)); last = c }
         }
         mutating func ring(_ r: [Coordinate]) { varint(UInt64(r.count)); r.forEach { coordinate($0) } }
-        mutating func shape(_ s: Shape) {
+        /// A shape: a varint type, nested counts, then its rings, as `compactRing` writes them when
+        /// `compact`, else as their coordinates' bits.
+        mutating func shape(_ s: Shape, compact: Bool = false) {
+            func ring(_ w: inout Writer, _ r: [Coordinate]) { if compact { w.compactRing(r) } else { w.ring(r) } }
             switch s {
             case .point(let c): varint(1); coordinate(c)
-            case .multiPoint(let cs): varint(2); ring(cs)
-            case .lineString(let cs): varint(3); ring(cs)
-            case .multiLineString(let ls): varint(4); varint(UInt64(ls.count)); ls.forEach { ring($0) }
-            case .polygon(let rs): varint(5); varint(UInt64(rs.count)); rs.forEach { ring($0) }
+            case .multiPoint(let cs): varint(2); ring(&self, cs)
+            case .lineString(let cs): varint(3); ring(&self, cs)
+            case .multiLineString(let ls): varint(4); varint(UInt64(ls.count)); ls.forEach { ring(&self, $0) }
+            case .polygon(let rs): varint(5); varint(UInt64(rs.count)); rs.forEach { ring(&self, $0) }
             case .multiPolygon(let ps):
                 varint(6); varint(UInt64(ps.count))
-                for p in ps { varint(UInt64(p.count)); p.forEach { ring($0) } }
-            case .geometryCollection(let gs): varint(7); varint(UInt64(gs.count)); gs.forEach { shape($0) }
+                for p in ps { varint(UInt64(p.count)); p.forEach { ring(&self, $0) } }
+            case .geometryCollection(let gs): varint(7); varint(UInt64(gs.count)); gs.forEach { shape($0, compact: compact) }
             }
         }
     }
@@ -326,16 +329,18 @@ public struct IncrementalState: Sendable {
             }
         }
         mutating func ring() throws -> [Coordinate] { try (0..<(try count())).map { _ in try coordinate() } }
-        mutating func shape(depth: Int = 0) throws -> Shape {
+        /// A shape as `Writer.shape(_:compact:)` wrote it.
+        mutating func shape(depth: Int = 0, compact: Bool = false) throws -> Shape {
             guard depth < 8 else { throw Self.damaged }
+            func ring(_ r: inout Reader) throws -> [Coordinate] { compact ? try r.compactRing() : try r.ring() }
             switch try varint() {
             case 1: return .point(try coordinate())
-            case 2: return .multiPoint(try ring())
-            case 3: return .lineString(try ring())
-            case 4: return .multiLineString(try (0..<(try count())).map { _ in try ring() })
-            case 5: return .polygon(try (0..<(try count())).map { _ in try ring() })
-            case 6: return .multiPolygon(try (0..<(try count())).map { _ in try (0..<(try count())).map { _ in try ring() } })
-            case 7: return .geometryCollection(try (0..<(try count())).map { _ in try shape(depth: depth + 1) })
+            case 2: return .multiPoint(try ring(&self))
+            case 3: return .lineString(try ring(&self))
+            case 4: return .multiLineString(try (0..<(try count())).map { _ in try ring(&self) })
+            case 5: return .polygon(try (0..<(try count())).map { _ in try ring(&self) })
+            case 6: return .multiPolygon(try (0..<(try count())).map { _ in try (0..<(try count())).map { _ in try ring(&self) } })
+            case 7: return .geometryCollection(try (0..<(try count())).map { _ in try shape(depth: depth + 1, compact: compact) })
             default: throw Self.damaged
             }
         }

@@ -57,22 +57,7 @@ extension IncrementalState.Writer {
         for s in [v.commune, v.district, v.province] { if let s { string(s) } }
         for d in [v.population, v.households] { if let d { double(d) } }
         if let c = v.center { coordinate(c) }
-        compactShape(v.shape)
-    }
-
-    /// A shape as `shape` writes it, its rings as `compactRing` does.
-    mutating func compactShape(_ s: Shape) {
-        switch s {
-        case .point(let c): varint(1); coordinate(c)
-        case .multiPoint(let cs): varint(2); compactRing(cs)
-        case .lineString(let cs): varint(3); compactRing(cs)
-        case .multiLineString(let ls): varint(4); varint(UInt64(ls.count)); ls.forEach { compactRing($0) }
-        case .polygon(let rs): varint(5); varint(UInt64(rs.count)); rs.forEach { compactRing($0) }
-        case .multiPolygon(let ps):
-            varint(6); varint(UInt64(ps.count))
-            for p in ps { varint(UInt64(p.count)); p.forEach { compactRing($0) } }
-        case .geometryCollection(let gs): varint(7); varint(UInt64(gs.count)); gs.forEach { compactShape($0) }
-        }
+        shape(v.shape, compact: true)
     }
 
     /// A ring's coordinates, exactly: read from text with a few decimals, every number is an
@@ -137,21 +122,7 @@ extension IncrementalState.Reader {
         let households = has(4) ? try double() : nil
         let center = has(5) ? try coordinate() : nil
         return Village(id: id, name: name, commune: commune, district: district, province: province,
-                       population: population, households: households, center: center, shape: try compactShape())
-    }
-
-    mutating func compactShape(depth: Int = 0) throws -> Shape {
-        guard depth < 8 else { throw Self.damaged }
-        switch try varint() {
-        case 1: return .point(try coordinate())
-        case 2: return .multiPoint(try compactRing())
-        case 3: return .lineString(try compactRing())
-        case 4: return .multiLineString(try (0..<(try count())).map { _ in try compactRing() })
-        case 5: return .polygon(try (0..<(try count())).map { _ in try compactRing() })
-        case 6: return .multiPolygon(try (0..<(try count())).map { _ in try (0..<(try count())).map { _ in try compactRing() } })
-        case 7: return .geometryCollection(try (0..<(try count())).map { _ in try compactShape(depth: depth + 1) })
-        default: throw Self.damaged
-        }
+                       population: population, households: households, center: center, shape: try shape(compact: true))
     }
 
     mutating func compactRing() throws -> [Coordinate] {
