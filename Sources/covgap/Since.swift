@@ -54,25 +54,21 @@ struct IncrementalRun {
         self.inputs = inputs
         villagesAsRead = loaded.villagesAsRead
         self.since = since?.folder
-        let jobs = max(1, parameters.jobs ?? defaultJobs)
-        guard let since else {
-            index = try IncrementalIndex(analysis: analysis, jobs: jobs)
-            plan = nil; fallback = nil; previous = nil; return
+        let kept: Result<IncrementalState, Error>? = since?.state.value
+        let previous = try? kept?.get()
+        // Villages taken from the side file, with the same centres, have the geometry prints kept beside them.
+        let keptPrints = previous.flatMap { p in
+            loaded.villagesKept && inputs["centres"] == p.inputs["centres"] && p.villages.count == input.villages.count
+                ? p.villages.map(\.geometry) : nil
         }
-        let previous: IncrementalState
-        switch since.state.value {
-        case .success(let s): previous = s
-        case .failure(let error):
-            index = try IncrementalIndex(analysis: analysis, jobs: jobs)
+        index = try IncrementalIndex(analysis: analysis, jobs: max(1, parameters.jobs ?? defaultJobs), geometryPrints: keptPrints)
+        guard let previous else {
             plan = nil
-            fallback = "\(error)"
+            // No side file asked for, or why the one given cannot be used.
+            if case .failure(let error)? = kept { fallback = "\(error)" } else { fallback = nil }
             self.previous = nil
             return
         }
-        // Villages taken from the side file, with the same centres, have the geometry prints kept beside them.
-        let keptPrints = loaded.villagesKept && inputs["centres"] == previous.inputs["centres"]
-            && previous.villages.count == input.villages.count ? previous.villages.map(\.geometry) : nil
-        index = try IncrementalIndex(analysis: analysis, jobs: jobs, geometryPrints: keptPrints)
         switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: index,
                              input: input) {
         case .success(let p): plan = p; fallback = nil; self.previous = previous
