@@ -266,7 +266,10 @@ public struct MapData: Sendable {
     }
 
     /// The static picture for reports and slides.
-    public func svg() -> String {
+    public func svg() -> String { picture(raster: false).svg }
+
+    /// The static picture, and with `raster` what report.png is drawn from.
+    public func picture(raster: Bool = true) -> MapDrawing {
         let mobile = summary["mobile"]
         let fixed = summary["fixed"]
         let L = language
@@ -289,7 +292,7 @@ public struct MapData: Sendable {
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
             thresholds: thresholds)
         input.language = language
-        return MapPicture.svg(input, width: width)
+        return MapPicture.drawing(input, width: width, raster: raster)
     }
 }
 

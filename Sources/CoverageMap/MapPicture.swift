@@ -66,6 +66,11 @@ public enum MapPicture {
     static let font = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 
     public static func svg(_ input: MapPictureInput, width: Int = 1600) -> String {
+        drawing(input, width: width, raster: false).svg
+    }
+
+    /// The picture, and with `raster` its shapes in pixels for report.png (see `MapDrawing`).
+    public static func drawing(_ input: MapPictureInput, width: Int = 1600, raster: Bool = true) -> MapDrawing {
         let width = max(width, 320)
         let margin = 24.0, headerH = input.subtitle.isEmpty ? 58.0 : 80.0
         let mapW = Double(width) - 2 * margin
@@ -104,18 +109,32 @@ public enum MapPicture {
         }
         svg += #"<rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))" fill="\#(mapBackground)"/>"# + "\n"
         svg += #"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"# + "\n"
+        // The shapes from here to the place names are drawn into pixels for report.png as well.
+        let shapesStart = svg.utf8.count
+        var scene = RasterScene(originX: margin, originY: headerH, width: Int(mapW), height: Int(mapH.rounded(.up)),
+                                background: RasterColour(mapBackground))
+        func layer(_ paint: RasterLayer.Paint, _ colour: String, _ parts: @autoclosure () -> [RasterLayer.Part]) {
+            if raster { scene.layers.append(RasterLayer(paint: paint, colour: RasterColour(colour), parts: parts())) }
+        }
+        func disc(_ x: Double, _ y: Double, _ r: Double, hole: Bool = false) -> RasterLayer.Part {
+            RasterLayer.Part(points: RasterLayer.circle(x: x, y: y, r: r), closed: true, hole: hole)
+        }
 
         // Villages by status, red last so it is on top.
         let groups: [(String, String)] = [("other", noData), ("covered", covered), ("partial", partial), ("uncovered", uncovered)]
         for (status, colour) in groups {
             let members = input.villages.filter { statusKey($0.status) == status }
             guard !members.isEmpty else { continue }
-            let d = paths(members.map(\.shape), project, closed: true)
-            svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(d)"/></g>"# + "\n"
+            let p = pixelParts(members.map(\.shape), project, closed: true)
+            svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
+            layer(.fill, colour, rasterParts(p, closed: true))
+            layer(.stroke(width: 0.5, round: true, caps: true, dash: nil), white, rasterParts(p, closed: true))
         }
         if !input.gaps.isEmpty {
-            let d = paths(input.gaps, project, closed: true)
-            svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(d)"/></g>"# + "\n"
+            let p = pixelParts(input.gaps, project, closed: true)
+            svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
+            layer(.hatch, gapRed, rasterParts(p, closed: true))
+            layer(.stroke(width: 1.2, round: true, caps: true, dash: nil), gapRed, rasterParts(p, closed: true))
         }
         // Uncovered villages too small to see get a ring.
         let rings = input.villages.filter { statusKey($0.status) == "uncovered" }.compactMap { v -> (Double, Double)? in
@@ -126,39 +145,61 @@ public enum MapPicture {
             svg += #"<g id="uncovered-rings" fill="none" stroke="\#(uncovered)" stroke-width="2">"#
             for (x, y) in rings { svg += #"<circle cx="\#(f(x))" cy="\#(f(y))" r="7"/>"# }
             svg += "</g>\n"
+            layer(.fill, uncovered, rings.flatMap { x, y in [disc(rounded(x), rounded(y), 8), disc(rounded(x), rounded(y), 6, hole: true)] })
         }
         let fibreLines = input.fibre.filter { !isPoint($0) }
         if !fibreLines.isEmpty {
-            let d = paths(fibreLines, project, closed: false)
+            let p = pixelParts(fibreLines, project, closed: false)
+            let d = pathData(p, closed: false)
             svg += #"<g id="fibre" fill="none"><path d="\#(d)" stroke="\#(white)" stroke-width="3.6"/><path d="\#(d)" stroke="\#(fibre)" stroke-width="1.8"/></g>"# + "\n"
+            layer(.stroke(width: 3.6, round: true, caps: true, dash: nil), white, rasterParts(p, closed: false))
+            layer(.stroke(width: 1.8, round: true, caps: true, dash: nil), fibre, rasterParts(p, closed: false))
         }
         let nodes = input.fibre.filter(isPoint).flatMap(points)
         if !nodes.isEmpty {
             svg += #"<g id="fibre-nodes" fill="\#(fibre)">"#
             for c in nodes { let (x, y) = project.at(c); svg += #"<rect x="\#(f(x - 2))" y="\#(f(y - 2))" width="4" height="4"/>"# }
             svg += "</g>\n"
+            layer(.fill, fibre, nodes.map { c in
+                let (x, y) = project.at(c)
+                let x0 = rounded(x - 2), y0 = rounded(y - 2)
+                return RasterLayer.Part(points: [x0, y0, x0 + 4, y0, x0 + 4, y0 + 4, x0, y0 + 4], closed: true)
+            })
         }
         if !input.extensions.isEmpty {
-            let d = paths(input.extensions, project, closed: false)
-            svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(d)"/></g>"# + "\n"
+            let p = pixelParts(input.extensions, project, closed: false)
+            svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(pathData(p, closed: false))"/></g>"# + "\n"
+            layer(.stroke(width: 2, round: true, caps: false, dash: (6, 4)), fibre, rasterParts(p, closed: false))
         }
         if !input.sites.isEmpty {
             svg += #"<g id="sites" fill="\#(site)" stroke="\#(white)" stroke-width="0.6">"#
             let sites = input.sites
-            svg += concurrentMap(sites.count, chunk: 1024) { i in
+            let at = concurrentMap(sites.count, chunk: 1024) { i in
                 let (x, y) = project.at(sites[i])
-                return #"<circle cx="\#(f(x))" cy="\#(f(y))" r="2.2"/>"#
-            }.joined()
+                return (clampedInt(x * 10), clampedInt(y * 10))
+            }
+            svg += concurrentMap(at.count, chunk: 1024) { i in #"<circle cx="\#(tenth(at[i].0))" cy="\#(tenth(at[i].1))" r="2.2"/>"# }.joined()
             svg += "</g>\n"
+            layer(.fill, site, concurrentMap(at.count, chunk: 1024) { i in disc(Double(at[i].0) / 10, Double(at[i].1) / 10, 2.2) })
+            layer(.fill, white, concurrentMap(at.count, chunk: 1024) { i in
+                [disc(Double(at[i].0) / 10, Double(at[i].1) / 10, 2.5), disc(Double(at[i].0) / 10, Double(at[i].1) / 10, 1.9, hole: true)]
+            }.flatMap { $0 })
         }
         if !input.places.isEmpty {
             svg += #"<g id="places">"#
             for p in input.places {
                 let (x, y) = project.at(p.at)
                 let style = p.has5G ? #"fill="\#(place)" stroke="\#(white)" stroke-width="1.2""# : #"fill="\#(white)" stroke="\#(place)" stroke-width="1.8""#
-                svg += #"<path d="\#(star(x, y, 7))" \#(style)/>"#
+                let points = starPoints(x, y, 7)
+                svg += #"<path d="\#(pathData([points], closed: true))" \#(style)/>"#
+                let part = RasterLayer.Part(points: points.flatMap { [Double($0.0) / 10, Double($0.1) / 10] }, closed: true)
+                layer(.fill, p.has5G ? place : white, [part])
+                layer(.stroke(width: p.has5G ? 1.2 : 1.8, round: true, caps: true, dash: nil), p.has5G ? white : place, [part])
             }
             svg += "</g>\n"
+        }
+        let shapesEnd = svg.utf8.count
+        if !input.places.isEmpty {
             svg += #"<g id="place-names" font-size="11" font-style="italic" fill="\#(placeInk)" stroke="\#(white)" stroke-width="3" paint-order="stroke" stroke-linejoin="round">"#
             for p in input.places where !p.name.isEmpty {
                 let (x, y) = project.at(p.at)
@@ -186,7 +227,7 @@ public enum MapPicture {
             y += 22
         }
         svg += "</g>\n</svg>\n"
-        return svg
+        return MapDrawing(svg: svg, shapes: shapesStart..<shapesEnd, scene: scene)
     }
 
     // MARK: - legend
@@ -266,25 +307,19 @@ public enum MapPicture {
         }
     }
 
-    /// The lines or rings of a shape (points are drawn as symbols, not paths).
-    static func parts(_ s: Shape) -> [[Coordinate]] {
-        switch s {
-        case .point, .multiPoint: return []
-        case .lineString(let cs): return [cs]
-        case .multiLineString(let ls), .polygon(let ls): return ls
-        case .multiPolygon(let ps): return ps.flatMap { $0 }
-        case .geometryCollection(let gs): return gs.flatMap(parts)
-        }
+    /// A ring or line as drawn: screen points in tenths of a pixel, and whether it is a polygon's hole.
+    struct PixelPart {
+        var tenths: [(Int, Int)]
+        var hole: Bool
     }
 
-    /// The path data of `shapes` one after another, made on all cores.
-    static func paths(_ shapes: [Shape], _ project: Projector, closed: Bool) -> String {
-        concurrentMap(shapes.count, chunk: 256) { path(shapes[$0], project, closed: closed) }.joined()
+    /// The parts of each of `shapes` on screen, made on all cores.
+    static func pixelParts(_ shapes: [Shape], _ project: Projector, closed: Bool) -> [[PixelPart]] {
+        concurrentMap(shapes.count, chunk: 256) { pixelParts(shapes[$0], project, closed: closed) }
     }
 
-    static func path(_ s: Shape, _ project: Projector, closed: Bool) -> String {
-        var d = ""
-        for part in parts(s) {
+    static func pixelParts(_ s: Shape, _ project: Projector, closed: Bool) -> [PixelPart] {
+        roledParts(s).compactMap { part, hole in
             let px = simplify(part.map(project.at), tolerance: 0.3)
             // Rounded to 0.1 px, in tenths, consecutive duplicates dropped.
             var tenths: [(Int, Int)] = []
@@ -293,11 +328,48 @@ public enum MapPicture {
                 if tenths.last.map({ $0 != t }) ?? true { tenths.append(t) }
             }
             if closed, tenths.count > 1, tenths.first! == tenths.last! { tenths.removeLast() }
-            guard tenths.count >= (closed ? 3 : 2) else { continue }
-            for (i, t) in tenths.enumerated() { d += (i == 0 ? "M" : "L") + tenth(t.0) + " " + tenth(t.1) }
-            if closed { d += "Z" }
+            return tenths.count >= (closed ? 3 : 2) ? PixelPart(tenths: tenths, hole: hole) : nil
         }
-        return d
+    }
+
+    /// The path data of the parts one after another, made on all cores.
+    static func pathData(_ shapes: [[PixelPart]], closed: Bool) -> String {
+        concurrentMap(shapes.count, chunk: 256) { i in
+            var d = ""
+            for part in shapes[i] {
+                for (k, t) in part.tenths.enumerated() { d += (k == 0 ? "M" : "L") + tenth(t.0) + " " + tenth(t.1) }
+                if closed { d += "Z" }
+            }
+            return d
+        }.joined()
+    }
+
+    static func pathData(_ points: [[(Int, Int)]], closed: Bool) -> String {
+        pathData([points.map { PixelPart(tenths: $0, hole: false) }], closed: closed)
+    }
+
+    /// The parts in pixels, for the raster.
+    static func rasterParts(_ shapes: [[PixelPart]], closed: Bool) -> [RasterLayer.Part] {
+        concurrentMap(shapes.count, chunk: 256) { i in
+            shapes[i].map { part in
+                RasterLayer.Part(points: part.tenths.flatMap { [Double($0.0) / 10, Double($0.1) / 10] }, closed: closed, hole: part.hole)
+            }
+        }.flatMap { $0 }
+    }
+
+    /// A coordinate as the SVG writes it (to 0.1 px).
+    static func rounded(_ v: Double) -> Double { Double(clampedInt(v * 10)) / 10 }
+
+    /// The rings and lines of a shape, each with whether it is a polygon's hole.
+    static func roledParts(_ s: Shape) -> [([Coordinate], Bool)] {
+        switch s {
+        case .point, .multiPoint: return []
+        case .lineString(let cs): return [(cs, false)]
+        case .multiLineString(let ls): return ls.map { ($0, false) }
+        case .polygon(let rings): return rings.enumerated().map { ($1, $0 > 0) }
+        case .multiPolygon(let ps): return ps.flatMap { $0.enumerated().map { ($1, $0 > 0) } }
+        case .geometryCollection(let gs): return gs.flatMap(roledParts)
+        }
     }
 
     /// Douglas–Peucker on screen points (distances to the chord, not to its line).
@@ -308,12 +380,15 @@ public enum MapPicture {
     }
 
     static func star(_ x: Double, _ y: Double, _ r: Double) -> String {
-        var d = ""
-        for i in 0..<10 {
+        pathData([starPoints(x, y, r)], closed: true)
+    }
+
+    /// A five-pointed star's ten points in tenths of a pixel.
+    static func starPoints(_ x: Double, _ y: Double, _ r: Double) -> [(Int, Int)] {
+        (0..<10).map { i in
             let a = -Double.pi / 2 + Double(i) * .pi / 5, rr = i % 2 == 1 ? r * 0.45 : r
-            d += (i == 0 ? "M" : "L") + f(x + rr * cos(a)) + " " + f(y + rr * sin(a))
+            return (clampedInt((x + rr * cos(a)) * 10), clampedInt((y + rr * sin(a)) * 10))
         }
-        return d + "Z"
     }
 
     /// A number rounded to 0.1, written without a trailing ".0" and without locale.
@@ -326,6 +401,25 @@ public enum MapPicture {
     }
 
     static func xml(_ s: String) -> String { xmlEscape(s) }
+}
+
+/// The static picture: its SVG, and what report.png is drawn from.
+public struct MapDrawing: Sendable {
+    public let svg: String
+    /// Where in `svg` (UTF-8 offsets) the map's shapes are, which `scene` draws in pixels.
+    let shapes: Range<Int>
+    let scene: RasterScene
+
+    /// The SVG that rsvg-convert draws report.png from: `svg` with the map's shapes replaced by
+    /// `scene` as one image, placed on whole pixels (it is copied, not resampled) inside the same
+    /// clip.
+    public func pngSource() -> [UInt8] {
+        let png = StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)
+        let image = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href="data:image/png;base64,"#
+            + Data(png).base64EncodedString() + "\"/>\n"
+        let bytes = Array(svg.utf8)
+        return Array(bytes[..<shapes.lowerBound]) + Array(image.utf8) + Array(bytes[shapes.upperBound...])
+    }
 }
 
 extension Double {

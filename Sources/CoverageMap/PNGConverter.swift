@@ -8,8 +8,9 @@ extension MapData {
     /// report.html, report.svg, and report.png when `rsvg-convert` (librsvg) is installed; and a
     /// warning when it could not draw the PNG.
     public func files() -> (files: [(name: String, bytes: [UInt8])], warnings: [String]) {
-        let svg = Array(self.svg().utf8)
-        let png = PNGConverter.start(svg: svg)
+        let picture = self.picture()
+        let svg = Array(picture.svg.utf8)
+        let png = PNGConverter.start(svg: picture.pngSource())
         var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
         if let bytes = png?.wait() { out.append(("report.png", bytes)) }
         return (out, png?.failure.map { [$0] } ?? [])
@@ -70,8 +71,9 @@ public enum PNGConverter {
         }
     }
 
-    /// Starts the conversion; nil when `rsvg-convert` is not installed or cannot be started.
-    public static func start(svg: [UInt8]) -> Job? {
+    /// Starts the conversion; nil when `rsvg-convert` is not installed or cannot be started (`svg`
+    /// is then not made).
+    public static func start(svg: @autoclosure () -> [UInt8]) -> Job? {
         guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
             return nil
         }
@@ -84,7 +86,7 @@ public enum PNGConverter {
         p.standardOutput = output
         p.standardError = error
         do { try p.run() } catch { return nil }
-        return Job(process: p, svg: svg, input: input, output: output, error: error)
+        return Job(process: p, svg: svg(), input: input, output: output, error: error)
     }
 }
 

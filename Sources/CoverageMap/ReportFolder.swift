@@ -61,8 +61,9 @@ public struct ReportFolder {
             var m = try MapData(report: reportJSON!, features: features!, writtenWith: precision,
                                 sectors: input.sectors, fibre: input.fibre, places: input.places)
             m.language = report.language
-            svg = Array(m.svg().utf8)
-            if let since, let kept = Self.keptPicture(in: since, svg: svg) { keptPNG = kept } else { png = PNGConverter.start(svg: svg) }
+            let picture = m.picture()
+            svg = Array(picture.svg.utf8)
+            if let since, let kept = Self.keptPicture(in: since, svg: svg) { keptPNG = kept } else { png = PNGConverter.start(svg: picture.pngSource()) }
             if pictureFirst && png != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
             page = m
         }

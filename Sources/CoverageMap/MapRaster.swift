@@ -1,0 +1,335 @@
+import Foundation
+import Geo
+
+/// The map's shapes in pixels, drawn by covgap itself for report.png.
+///
+/// report.png is report.svg drawn by rsvg-convert, except the shapes inside the map frame (villages,
+/// gaps, fibre, sites, places' stars): a national map has hundreds of thousands of them, and librsvg
+/// fills and strokes each one on its own (seconds of one core). They are drawn here instead, all
+/// cores, into one image that the SVG handed to rsvg-convert embeds in their place; the text (title,
+/// place names, scale, legend) is still rsvg-convert's. The shapes are the SVG's own, to its tenth
+/// of a pixel, so the same report.svg always gives the same report.png.
+///
+/// Coverage is exact area (each pixel gets the part of it a shape covers, as a scanline
+/// accumulator finds it), composited over in sRGB the way cairo does. Differences from librsvg's
+/// drawing, all below what the eye sees at this scale: overlapping shapes of one layer are filled
+/// once (nonzero, not even-odd), strokes thinner than one pixel have no round joins, and the
+/// shapes of one layer are filled before any is stroked.
+struct RasterScene: Sendable {
+    /// The picture's pixel (0, 0) in SVG coordinates (the map frame's corner; whole numbers).
+    var originX: Double, originY: Double
+    var width: Int, height: Int
+    var background: RasterColour
+    var layers: [RasterLayer] = []
+
+    /// Rows drawn together; bands are drawn on all cores, each from the top of its own rows.
+    static let bandRows = 32
+
+    /// RGB bytes, row by row from the top; the same whatever the number of cores.
+    func pixels() -> [UInt8] {
+        guard width > 0, height > 0 else { return [] }
+        let bands = (height + Self.bandRows - 1) / Self.bandRows
+        let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
+        let rows = concurrentMap(bands, chunk: 1) { band in draw(band: band, index: index) }
+        return Array(rows.joined())
+    }
+
+    private func draw(band: Int, index: [BandIndex]) -> [UInt8] {
+        let first = band * Self.bandRows, rows = min(Self.bandRows, height - first)
+        var canvas = [Double](repeating: 0, count: width * rows * 3)
+        for i in 0..<(width * rows) {
+            canvas[3 * i] = background.r; canvas[3 * i + 1] = background.g; canvas[3 * i + 2] = background.b
+        }
+        var area = CoverageAccumulator(width: width, firstRow: first, rows: rows, originX: originX, originY: originY)
+        for (layer, parts) in zip(layers, index) {
+            let members = parts.members(of: band)
+            guard !members.isEmpty else { continue }
+            for p in members { layer.deposit(part: p, into: &area) }
+            let colour = layer.colour
+            let hatch = layer.isHatch
+            area.drain { row, column, alpha in
+                var a = alpha
+                if hatch { a *= Self.hatch(x: originX + Double(column) + 0.5, y: originY + Double(first + row) + 0.5) }
+                let k = 3 * (row * width + column)
+                canvas[k] += (colour.r - canvas[k]) * a
+                canvas[k + 1] += (colour.g - canvas[k + 1]) * a
+                canvas[k + 2] += (colour.b - canvas[k + 2]) * a
+            }
+        }
+        return canvas.map { UInt8(($0 * 255).rounded().clamped(0, 255)) }
+    }
+
+    /// The gap pattern at a point: stripes 1.6 px wide every 6 px across the diagonal x + y (the
+    /// SVG's 6 × 6 pattern turned by 45°), as the share of a pixel-wide window on the stripes.
+    static func hatch(x: Double, y: Double) -> Double {
+        let u = (x + y) / 2.squareRoot()
+        func stripes(upTo t: Double) -> Double {
+            let period = (t / 6).rounded(.down)
+            return period * 1.6 + min(t - period * 6, 1.6)
+        }
+        return stripes(upTo: u + 0.5) - stripes(upTo: u - 0.5)
+    }
+}
+
+/// A colour as the SVG writes it, in 0…1 per channel.
+struct RasterColour: Sendable, Equatable {
+    var r: Double, g: Double, b: Double
+
+    /// `#rrggbb`.
+    init(_ hex: String) {
+        let v = Int(hex.dropFirst(), radix: 16) ?? 0
+        r = Double((v >> 16) & 0xFF) / 255
+        g = Double((v >> 8) & 0xFF) / 255
+        b = Double(v & 0xFF) / 255
+    }
+}
+
+/// Shapes painted one way: polygons filled (or filled with the gap pattern), or lines stroked.
+struct RasterLayer: Sendable {
+    enum Paint: Sendable {
+        case fill
+        case hatch
+        /// `round`: round joins and caps (a disc at each point), for widths of a pixel or more.
+        /// `dash`: on and off lengths along each line, starting afresh on each.
+        case stroke(width: Double, round: Bool, caps: Bool, dash: (on: Double, off: Double)?)
+    }
+
+    /// A ring or a line in SVG pixels, flat x, y pairs.
+    struct Part: Sendable {
+        var points: [Double]
+        var closed: Bool
+        /// A polygon's hole (it takes away from the rings before it).
+        var hole: Bool = false
+    }
+
+    var paint: Paint
+    var colour: RasterColour
+    var parts: [Part] = []
+
+    var isHatch: Bool { if case .hatch = paint { return true } else { return false } }
+
+    /// How far the paint reaches beyond a part's points.
+    var reach: Double {
+        if case .stroke(let w, _, _, _) = paint { return w / 2 + 1 }
+        return 1
+    }
+
+    func deposit(part index: Int, into area: inout CoverageAccumulator) {
+        let part = parts[index]
+        switch paint {
+        case .fill, .hatch:
+            area.ring(part.points, sign: part.hole ? -1 : 1)
+        case .stroke(let width, let round, let caps, let dash):
+            let pieces = dash.map { Self.dashes(part.points, closed: part.closed, on: $0.on, off: $0.off) } ?? [(part.points, part.closed)]
+            for (points, closed) in pieces {
+                Self.stroke(points, closed: closed, width: width, discs: round && width >= 1, caps: caps, into: &area)
+            }
+        }
+    }
+
+    /// A line of `width` as one quadrilateral per segment and, with `discs`, a disc at each joint
+    /// (and at the ends with `caps`); the overlaps count once.
+    static func stroke(_ p: [Double], closed: Bool, width: Double, discs: Bool, caps: Bool, into area: inout CoverageAccumulator) {
+        let n = p.count / 2
+        guard n >= 2 else { return }
+        let half = width / 2
+        let segments = closed ? n : n - 1
+        for s in 0..<segments {
+            let x0 = p[2 * s], y0 = p[2 * s + 1], x1 = p[2 * ((s + 1) % n)], y1 = p[2 * ((s + 1) % n) + 1]
+            let len = ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).squareRoot()
+            guard len > 0 else { continue }
+            let nx = -(y1 - y0) / len * half, ny = (x1 - x0) / len * half
+            area.ring([x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny], sign: 1)
+        }
+        guard discs else { return }
+        for i in 0..<n where closed || caps || (i > 0 && i < n - 1) {
+            area.ring(circle(x: p[2 * i], y: p[2 * i + 1], r: half), sign: 1)
+        }
+    }
+
+    /// The dashes of a line: pieces `on` long, `off` apart, from its start.
+    static func dashes(_ p: [Double], closed: Bool, on: Double, off: Double) -> [([Double], Bool)] {
+        var points = p
+        if closed, p.count >= 4 { points += [p[0], p[1]] }
+        var out: [([Double], Bool)] = []
+        var current: [Double] = []
+        var drawing = true, left = on
+        for i in 0..<(points.count / 2 - 1) {
+            var x = points[2 * i], y = points[2 * i + 1]
+            let x1 = points[2 * i + 2], y1 = points[2 * i + 3]
+            var len = ((x1 - x) * (x1 - x) + (y1 - y) * (y1 - y)).squareRoot()
+            if drawing && current.isEmpty { current = [x, y] }
+            while len > left {
+                let t = left / len
+                x += (x1 - x) * t; y += (y1 - y) * t
+                len -= left
+                if drawing { current += [x, y]; out.append((current, false)); current = [] } else { current = [x, y] }
+                drawing.toggle()
+                left = drawing ? on : off
+            }
+            left -= len
+            if drawing { current += [x1, y1] }
+        }
+        if drawing, current.count >= 4 { out.append((current, false)) }
+        return out
+    }
+
+    /// A circle as a polygon fine enough that its sides are under a pixel long.
+    static func circle(x: Double, y: Double, r: Double) -> [Double] {
+        let n = max(8, Int((2 * Double.pi * r / 0.75).rounded(.up)))
+        var ring: [Double] = []
+        ring.reserveCapacity(2 * n)
+        for i in 0..<n {
+            let a = 2 * Double.pi * Double(i) / Double(n)
+            ring += [x + r * cos(a), y + r * sin(a)]
+        }
+        return ring
+    }
+}
+
+/// Which parts of a layer reach into which band of rows.
+struct BandIndex: Sendable {
+    private var starts: [Int]
+    private var parts: [Int]
+
+    init(_ layer: RasterLayer, bands: Int, originY: Double) {
+        let reach = layer.reach
+        var ranges: [(Int, Int)] = []
+        ranges.reserveCapacity(layer.parts.count)
+        var counts = [Int](repeating: 0, count: bands + 1)
+        for part in layer.parts {
+            var lo = Double.infinity, hi = -Double.infinity
+            var i = 1
+            while i < part.points.count { lo = min(lo, part.points[i]); hi = max(hi, part.points[i]); i += 2 }
+            guard lo <= hi else { ranges.append((1, 0)); continue }
+            let first = max(0, Int(((lo - reach - originY) / Double(RasterScene.bandRows)).rounded(.down)))
+            let last = min(bands - 1, Int(((hi + reach - originY) / Double(RasterScene.bandRows)).rounded(.down)))
+            ranges.append((first, last))
+            if first <= last { for b in first...last { counts[b + 1] += 1 } }
+        }
+        for b in 0..<bands { counts[b + 1] += counts[b] }
+        starts = counts
+        var next = counts
+        parts = [Int](repeating: 0, count: counts[bands])
+        for (p, (first, last)) in ranges.enumerated() where first <= last {
+            for b in first...last { parts[next[b]] = p; next[b] += 1 }
+        }
+    }
+
+    func members(of band: Int) -> ArraySlice<Int> { parts[starts[band]..<starts[band + 1]] }
+}
+
+/// The area shapes cover in each pixel of a band of rows, signed by which way round their rings
+/// go, gathered segment by segment and summed along each row (a pixel's coverage is the sum of
+/// its row's cells up to it). A ring whose points go round one way adds +1 inside, the other way
+/// −1; `ring` turns each so that it adds `sign`.
+struct CoverageAccumulator {
+    let width: Int, firstRow: Int, rows: Int
+    let originX: Double, originY: Double
+    private var cells: [Double]
+    private var minColumn = Int.max, maxColumn = -1, minRow = Int.max, maxRow = -1
+
+    init(width: Int, firstRow: Int, rows: Int, originX: Double, originY: Double) {
+        self.width = width
+        self.firstRow = firstRow
+        self.rows = rows
+        self.originX = originX
+        self.originY = originY
+        cells = [Double](repeating: 0, count: (width + 1) * rows)
+    }
+
+    /// A closed ring in SVG pixels (flat x, y pairs), adding `sign` inside it.
+    mutating func ring(_ p: [Double], sign: Double) {
+        let n = p.count / 2
+        guard n >= 3 else { return }
+        var twiceArea = 0.0
+        for i in 0..<n {
+            let j = (i + 1) % n
+            twiceArea += p[2 * i] * p[2 * j + 1] - p[2 * j] * p[2 * i + 1]
+        }
+        guard twiceArea != 0 else { return }
+        // Down the screen on the left side adds to the right: a ring of negative shoelace area
+        // (x right, y down) adds +1 inside.
+        let m = twiceArea < 0 ? sign : -sign
+        for i in 0..<n {
+            let j = (i + 1) % n
+            segment(p[2 * i] - originX, p[2 * i + 1] - originY, p[2 * j] - originX, p[2 * j + 1] - originY, m)
+        }
+    }
+
+    /// The segment's signed share of each pixel row it crosses (coordinates of this picture).
+    private mutating func segment(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ m: Double) {
+        guard y0 != y1 else { return }
+        let top = max(min(y0, y1), Double(firstRow)), bottom = min(max(y0, y1), Double(firstRow + rows))
+        guard top < bottom else { return }
+        let dxdy = (x1 - x0) / (y1 - y0)
+        let sign = y1 > y0 ? m : -m
+        var j = Int(top.rounded(.down))
+        while Double(j) < bottom {
+            let ya = max(Double(j), top), yb = min(Double(j + 1), bottom)
+            rowPiece(j - firstRow, x0 + (ya - y0) * dxdy, x0 + (yb - y0) * dxdy, (yb - ya) * sign)
+            j += 1
+        }
+    }
+
+    /// A piece of segment within one row, from x `a` to x `b`, `h` high (signed): each pixel it
+    /// passes gets the part of it right of the piece, and every pixel further right gets all of `h`.
+    private mutating func rowPiece(_ r: Int, _ a: Double, _ b: Double, _ h: Double) {
+        var lo = min(a, b), hi = max(a, b)
+        let w = Double(width), span = hi - lo, base = r * (width + 1)
+        // What a piece beyond the right edge would take back is not there: the sum runs to the edge.
+        if hi >= w { maxColumn = width - 1 }
+        if lo >= w { return }
+        minRow = min(minRow, r); maxRow = max(maxRow, r)
+        if hi <= 0 {
+            cells[base] += h
+            minColumn = 0; maxColumn = max(maxColumn, 0)
+            return
+        }
+        if lo < 0 {
+            cells[base] += h * -lo / span
+            lo = 0
+        }
+        hi = min(hi, w)
+        var c = Int(lo)
+        minColumn = min(minColumn, c)
+        if span == 0 {
+            let inside = Double(c + 1) - lo
+            cells[base + c] += h * inside
+            cells[base + c + 1] += h * (1 - inside)
+            maxColumn = max(maxColumn, c)
+            return
+        }
+        while Double(c) < hi {
+            let x0 = max(Double(c), lo), x1 = min(Double(c + 1), hi)
+            let share = h * (x1 - x0) / span
+            let inside = Double(c + 1) - (x0 + x1) / 2
+            cells[base + c] += share * inside
+            cells[base + c + 1] += share * (1 - inside)
+            c += 1
+        }
+        maxColumn = max(maxColumn, c - 1)
+    }
+
+    /// Calls `paint` with each pixel's coverage (0…1, more than one shape counting once) where
+    /// there is any, and empties the accumulator.
+    mutating func drain(_ paint: (_ row: Int, _ column: Int, _ alpha: Double) -> Void) {
+        guard minRow <= maxRow, minColumn <= maxColumn else { return }
+        let last = min(maxColumn + 1, width - 1)
+        for r in minRow...maxRow {
+            let base = r * (width + 1)
+            var sum = 0.0
+            for c in minColumn...last {
+                sum += cells[base + c]
+                cells[base + c] = 0
+                if sum > 1e-9 { paint(r, c, min(sum, 1)) }
+            }
+            cells[base + last + 1] = 0
+        }
+        minColumn = .max; maxColumn = -1; minRow = .max; maxRow = -1
+    }
+}
+
+extension Double {
+    fileprivate func clamped(_ lo: Double, _ hi: Double) -> Double { Swift.min(hi, Swift.max(lo, self)) }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+import Geo
+import TestSupport
+@testable import CoverageMap
+
+/// report.png's shapes drawn by covgap: exact pixel coverage, holes, strokes and dashes, the gap
+/// pattern, the stored PNG as GDAL reads it, and the whole picture against librsvg's own drawing.
+final class MapRasterTests: XCTestCase {
+    let black = RasterColour("#000000"), white = RasterColour("#ffffff")
+
+    /// White on black: each pixel's value / 255 is the share of it covered.
+    func coverage(_ layers: [RasterLayer], width: Int = 12, height: Int = 10, originX: Double = 0, originY: Double = 0) -> [Double] {
+        let scene = RasterScene(originX: originX, originY: originY, width: width, height: height, background: black, layers: layers)
+        let rgb = scene.pixels()
+        return (0..<(width * height)).map { Double(rgb[3 * $0]) / 255 }
+    }
+
+    func square(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, hole: Bool = false) -> RasterLayer.Part {
+        RasterLayer.Part(points: [x0, y0, x1, y0, x1, y1, x0, y1], closed: true, hole: hole)
+    }
+
+    func testASquareCoversItsPixelsAndHalfPixelEdgesHalf() {
+        let c = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(2, 1, 5.5, 4)])])
+        for y in 0..<10 {
+            for x in 0..<12 {
+                let expected: Double = (1..<4).contains(y) ? (2..<5).contains(x) ? 1 : x == 5 ? 0.5 : 0 : 0
+                XCTAssertEqual(c[y * 12 + x], expected, accuracy: 0.5 / 255, "pixel \(x), \(y)")
+            }
+        }
+        // Either way round, the same pixels.
+        let reversed = RasterLayer.Part(points: [2, 1, 2, 4, 5.5, 4, 5.5, 1], closed: true)
+        XCTAssertEqual(coverage([RasterLayer(paint: .fill, colour: white, parts: [reversed])]), c)
+    }
+
+    func testADiagonalEdgeCoversTheAreaUnderIt() {
+        // The triangle (0,0) (4,0) (0,4): pixels on the diagonal are half covered, 8 in all.
+        let c = coverage([RasterLayer(paint: .fill, colour: white, parts: [RasterLayer.Part(points: [0, 0, 4, 0, 0, 4], closed: true)])])
+        XCTAssertEqual(c.reduce(0, +), 8, accuracy: 0.02)
+        XCTAssertEqual(c[0 * 12 + 3], 0.5, accuracy: 0.5 / 255)
+        XCTAssertEqual(c[1 * 12 + 1], 1, accuracy: 0.5 / 255)
+        XCTAssertEqual(c[3 * 12 + 3], 0, accuracy: 0.5 / 255)
+    }
+
+    func testHolesAndOverlapsAndTheFrame() {
+        // A 6 × 6 square with a 2 × 2 hole: 32 pixels; the hole is empty whichever way it goes round.
+        let holed = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(1, 1, 7, 7), square(3, 3, 5, 5, hole: true)])])
+        XCTAssertEqual(holed.reduce(0, +), 32, accuracy: 0.02)
+        XCTAssertEqual(holed[4 * 12 + 4], 0)
+        let holedReversed = coverage([RasterLayer(paint: .fill, colour: white, parts: [
+            square(1, 1, 7, 7), RasterLayer.Part(points: [3, 3, 3, 5, 5, 5, 5, 3], closed: true, hole: true)])])
+        XCTAssertEqual(holedReversed, holed)
+        // Two overlapping squares count once where they overlap: 4 + 4 − 1.
+        let overlap = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(1, 1, 3, 3), square(2, 2, 4, 4)])])
+        XCTAssertEqual(overlap.reduce(0, +), 7, accuracy: 0.02)
+        // Shapes beyond the picture's edges are cut at them; the picture's origin moves them.
+        let cut = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(-5, -5, 2, 2), square(10, 8, 20, 20)])])
+        XCTAssertEqual(cut.reduce(0, +), 4 + 4, accuracy: 0.02)
+        // One reaching far past the right edge from the middle covers the rest of its rows.
+        let wide = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(4, 2, 30, 4)])])
+        XCTAssertEqual(wide.reduce(0, +), 8 * 2, accuracy: 0.02)
+        XCTAssertEqual(wide[3 * 12 + 11], 1, accuracy: 0.5 / 255)
+        let moved = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(102, 51, 105.5, 54)])], originX: 100, originY: 50)
+        XCTAssertEqual(moved, coverage([RasterLayer(paint: .fill, colour: white, parts: [square(2, 1, 5.5, 4)])]))
+    }
+
+    func testStrokesAndDashes() {
+        // A line 8 long and 2 wide along a row boundary, butt ends: 16 pixels' worth, half of two rows.
+        let line = RasterLayer.Part(points: [2, 5, 10, 5], closed: false)
+        let butt = coverage([RasterLayer(paint: .stroke(width: 2, round: false, caps: false, dash: nil), colour: white, parts: [line])])
+        XCTAssertEqual(butt.reduce(0, +), 16, accuracy: 0.02)
+        XCTAssertEqual(butt[4 * 12 + 5], 1, accuracy: 0.5 / 255)
+        XCTAssertEqual(butt[3 * 12 + 5], 0)
+        // Round caps add a disc's worth (two halves): the disc is a polygon of sides under 0.75 px.
+        let disc = RasterLayer.circle(x: 0, y: 0, r: 1)
+        var discArea = 0.0
+        for i in 0..<(disc.count / 2) {
+            let j = (i + 1) % (disc.count / 2)
+            discArea += (disc[2 * i] * disc[2 * j + 1] - disc[2 * j] * disc[2 * i + 1]) / 2
+        }
+        XCTAssertEqual(discArea, .pi, accuracy: 0.25)
+        let round = coverage([RasterLayer(paint: .stroke(width: 2, round: true, caps: true, dash: nil), colour: white, parts: [line])])
+        XCTAssertEqual(round.reduce(0, +), 16 + discArea, accuracy: 0.05)
+
+        // Dashes 6 on, 4 off along a line of 20, a corner inside the second dash.
+        XCTAssertEqual(RasterLayer.dashes([0, 0, 20, 0], closed: false, on: 6, off: 4).map(\.0), [[0, 0, 6, 0], [10, 0, 16, 0]])
+        XCTAssertEqual(RasterLayer.dashes([0, 0, 12, 0, 12, 10], closed: false, on: 6, off: 4).map(\.0),
+                       [[0, 0, 6, 0], [10, 0, 12, 0, 12, 4], [12, 8, 12, 10]])
+    }
+
+    func testTheGapPatternCoversItsShareAndRunsAcrossTheDiagonal() {
+        // 1.6 of every 6 px.
+        var sum = 0.0
+        for y in 0..<120 { for x in 0..<120 { sum += RasterScene.hatch(x: Double(x) + 0.5, y: Double(y) + 0.5) } }
+        XCTAssertEqual(sum / 14_400, 1.6 / 6, accuracy: 0.002)
+        // Constant along x + y, as the SVG's pattern turned by 45°.
+        XCTAssertEqual(RasterScene.hatch(x: 10.5, y: 3.5), RasterScene.hatch(x: 3.5, y: 10.5), accuracy: 1e-12)
+        XCTAssertEqual(RasterScene.hatch(x: 0.5, y: 0.5), 1, accuracy: 1e-12)   // u = 0.707: inside the stripe [0, 1.6)
+        XCTAssertEqual(RasterScene.hatch(x: 2.5, y: 2.5), 0, accuracy: 1e-12)   // u = 3.54
+    }
+
+    func testTheStoredPNGIsWhatGDALReads() throws {
+        XCTAssertEqual(StoredPNG.adler32(Array("Wikipedia".utf8)), 0x11E6_0398)
+        XCTAssertEqual(StoredPNG.crc32(Array("123456789".utf8)[...]), 0xCBF4_3926)
+        // 300 × 250 RGB: more than one stored block (65,535 bytes each).
+        let w = 300, h = 250
+        let rgb = (0..<(w * h * 3)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        let png = StoredPNG.encode(rgb: rgb, width: w, height: h)
+        XCTAssertTrue(PNGConverter.isWhole(png))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-stored-\(UUID().uuidString).png")
+        try Data(png).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        for (x, y) in [(0, 0), (299, 0), (17, 123), (299, 249)] {
+            XCTAssertEqual(try pixel(url.path, x, y), (0..<3).map { Int(rgb[3 * (y * w + x) + $0]) }, "pixel \(x), \(y)")
+        }
+    }
+
+    func testThePictureDrawnWithTheRasterLooksLikeLibrsvgsOwn() throws {
+        // One covered village, one uncovered with a gap over half of it, fibre, sites and places.
+        func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Shape {
+            .polygon([[Coordinate(x0, y0), Coordinate(x1, y0), Coordinate(x1, y1), Coordinate(x0, y1), Coordinate(x0, y0)]])
+        }
+        var input = MapPictureInput(title: "Two villages", subtitle: "a test",
+                                    villages: [.init(shape: box(109.0, 14.0, 109.1, 14.1), status: "covered"),
+                                               .init(shape: box(109.1, 14.0, 109.2, 14.1), status: "uncovered")],
+                                    gaps: [box(109.15, 14.0, 109.2, 14.1)],
+                                    fibre: [.lineString([Coordinate(109.0, 14.05), Coordinate(109.1, 14.05)])],
+                                    extensions: [.lineString([Coordinate(109.1, 14.05), Coordinate(109.17, 14.05)])],
+                                    sites: [Coordinate(109.05, 14.02)],
+                                    places: [.init(at: Coordinate(109.03, 14.08), name: "Trường <THCS>", has5G: true)])
+        input.language = .en
+        let drawing = MapPicture.drawing(input, width: 400)
+        XCTAssertEqual(drawing.svg, MapPicture.svg(input, width: 400))
+        let source = String(decoding: drawing.pngSource(), as: UTF8.self)
+        // The shapes are gone from the SVG handed over, the text is not.
+        XCTAssertFalse(source.contains(#"id="villages-covered""#))
+        XCTAssertTrue(source.contains(#"<image x="24" y="80" width="352" "#), String(source.prefix(2_000)))
+        XCTAssertTrue(source.contains("Trường &lt;THCS&gt;"))
+        XCTAssertTrue(source.contains(#"id="legend""#))
+
+        guard let ours = PNGConverter.start(svg: Array(source.utf8)), let theirs = PNGConverter.start(svg: Array(drawing.svg.utf8)) else {
+            throw XCTSkip("rsvg-convert is not installed")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-raster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("ours.png").path, b = dir.appendingPathComponent("theirs.png").path
+        try Data(try XCTUnwrap(ours.wait(), ours.failure ?? "")).write(to: URL(fileURLWithPath: a))
+        try Data(try XCTUnwrap(theirs.wait(), theirs.failure ?? "")).write(to: URL(fileURLWithPath: b))
+        // Inside the covered village (109.08° E 14.03° N, away from the fibre, the site and the
+        // place's name): the covered green in both.
+        let x = 165, y = 236
+        XCTAssertEqual(try pixel(a, x, y), [0x3f, 0x9e, 0x4d])
+        XCTAssertEqual(try pixel(b, x, y), [0x3f, 0x9e, 0x4d])
+        // Over the whole picture the two drawings differ by little: same size, and a mean difference
+        // per channel under 1 of 255 (anti-aliasing; 0.13 when this was written).
+        let diff = try Tool.run("/usr/bin/python3", ["-c", """
+            import sys
+            from osgeo import gdal
+            a = gdal.Open(sys.argv[1]); b = gdal.Open(sys.argv[2])
+            assert (a.RasterXSize, a.RasterYSize) == (b.RasterXSize, b.RasterYSize)
+            ra = [a.GetRasterBand(i + 1).ReadRaster() for i in range(3)]
+            rb = [b.GetRasterBand(i + 1).ReadRaster() for i in range(3)]
+            n = sum(len(x) for x in ra)
+            print(sum(abs(p - q) for x, y in zip(ra, rb) for p, q in zip(x, y)) / n)
+            """, a, b])
+        guard diff.status == 0 else { throw XCTSkip("GDAL's Python bindings are not installed: \(diff.stderr.prefix(200))") }
+        let mean = try XCTUnwrap(Double(diff.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertLessThan(mean, 1)
+        XCTAssertGreaterThan(mean, 0)
+    }
+
+    /// A pixel's RGB as GDAL reads the PNG.
+    func pixel(_ path: String, _ x: Int, _ y: Int) throws -> [Int] {
+        let out = try Tool.run("/usr/bin/gdallocationinfo", ["-valonly", path, String(x), String(y)])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        return out.stdout.split(whereSeparator: \.isNewline).compactMap { Int($0) }
+    }
+}
