@@ -204,76 +204,45 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
     return keep.indices.filter { keep[$0] }.map { $0 + from }
 }
 
-/// The distinct points of a set of paths, numbered in the order they are first met: open
-/// addressing (linear probing) on their packed coordinates, the table holding only numbers.
-private struct PointTable {
-    private var slots: [Int32]
-    private var mask: Int
-    private var keys: [UInt64] = []
-
-    /// A table for about `expected` points (it grows when they are more).
-    init(expected: Int) {
-        var size = 16
-        while size < expected { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
-    }
-
-    /// Every point of `paths` by its number, in order (`total` of them), and a bound on the numbers
-    /// (the tables are let go before the arcs are made). The points are numbered on both cores, each
-    /// numbering the points of its own half of the hash space (number · 2 + half): any one-to-one
-    /// numbering finds the same junctions, so the arcs do not depend on it.
+/// The distinct points of a set of paths, numbered by sorting: each point's packed coordinates
+/// are sorted (least significant 16 bits first, radix passes only over the bits that differ), and
+/// equal points get one number, their rank among the distinct points. Any one-to-one numbering
+/// finds the same junctions, so the arcs do not depend on it. A sort reads and writes memory in
+/// order; a hash table of a national map's millions of points misses the cache on every lookup.
+private enum PointTable {
+    /// Every point of `paths` by its number, in order (`total` of them), and how many distinct
+    /// points there are.
     static func numbered(_ paths: [[SharedBorders.Path]], total: Int) -> (numbers: [Int32], distinct: Int) {
-        let halves = 2
-        var numbers = [Int32](repeating: -1, count: total)
-        let counts = numbers.withUnsafeMutableBufferPointer { out in
-            concurrentMap(halves, chunk: 1) { half -> Int in
-                var table = PointTable(expected: total / halves + 16)
-                var at = 0
-                for shape in paths {
-                    for path in shape {
-                        for point in path.points {
-                            let p = point.packed
-                            if Self.half(of: p) == half { out[at] = table.number(of: p) * Int32(halves) + Int32(half) }
-                            at += 1
-                        }
-                    }
-                }
-                return table.keys.count
+        var keys = [UInt64]()
+        keys.reserveCapacity(total)
+        for shape in paths { for path in shape { for point in path.points { keys.append(point.packed) } } }
+        guard let first = keys.first else { return ([], 0) }
+        var differing: UInt64 = 0
+        for k in keys { differing |= k ^ first }
+        var order = (0..<Int32(keys.count)).map { $0 }
+        var keysOut = [UInt64](repeating: 0, count: keys.count), orderOut = [Int32](repeating: 0, count: keys.count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: 0, to: 64, by: 16) where (differing >> UInt64(shift)) & 0xFFFF != 0 {
+            for i in counts.indices { counts[i] = 0 }
+            for k in keys { counts[Int((k >> UInt64(shift)) & 0xFFFF)] += 1 }
+            var sum = 0
+            for i in counts.indices { let c = counts[i]; counts[i] = sum; sum += c }
+            for i in keys.indices {
+                let d = Int((keys[i] >> UInt64(shift)) & 0xFFFF)
+                keysOut[counts[d]] = keys[i]
+                orderOut[counts[d]] = order[i]
+                counts[d] += 1
             }
+            swap(&keys, &keysOut)
+            swap(&order, &orderOut)
         }
-        return (numbers, halves * (counts.max() ?? 0))
-    }
-
-    /// Which half of the hash space `p` falls in (a hash apart from the table's own).
-    @inline(__always) private static func half(of p: UInt64) -> Int { Int(truncatingIfNeeded: (p &* 0xD6E8_FEB8_6659_FD93) >> 63) }
-
-    @inline(__always) private func home(_ p: UInt64) -> Int { Int(truncatingIfNeeded: (p &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }
-
-    /// The number of `p`, numbering it when it is new.
-    mutating func number(of p: UInt64) -> Int32 {
-        var h = home(p)
-        while true {
-            let k = slots[h]
-            if k < 0 { break }
-            if keys[Int(k)] == p { return k }
-            h = (h + 1) & mask
+        var numbers = [Int32](repeating: 0, count: keys.count)
+        var distinct: Int32 = 0
+        for i in keys.indices {
+            if i > 0 && keys[i] != keys[i - 1] { distinct += 1 }
+            numbers[Int(order[i])] = distinct
         }
-        let new = Int32(keys.count)
-        keys.append(p)
-        slots[h] = new
-        if keys.count * 10 > slots.count * 7 { grow() }
-        return new
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        mask = slots.count - 1
-        for (k, p) in keys.enumerated() {
-            var h = home(p)
-            while slots[h] >= 0 { h = (h + 1) & mask }
-            slots[h] = Int32(k)
-        }
+        return (numbers, Int(distinct) + 1)
     }
 }
 
