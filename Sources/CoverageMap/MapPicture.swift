@@ -127,14 +127,16 @@ public enum MapPicture {
             guard !members.isEmpty else { continue }
             let p = pixelParts(members.map(\.shape), project, closed: true)
             svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
-            layer(.fill, colour, rasterParts(p, closed: true))
-            layer(.stroke(width: 0.5, round: true, caps: true, dash: nil), white, rasterParts(p, closed: true))
+            let parts = raster ? rasterParts(p, closed: true) : []   // one copy for both layers
+            layer(.fill, colour, parts)
+            layer(.stroke(width: 0.5, round: true, caps: true, dash: nil), white, parts)
         }
         if !input.gaps.isEmpty {
             let p = pixelParts(input.gaps, project, closed: true)
             svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
-            layer(.hatch, gapRed, rasterParts(p, closed: true))
-            layer(.stroke(width: 1.2, round: true, caps: true, dash: nil), gapRed, rasterParts(p, closed: true))
+            let parts = raster ? rasterParts(p, closed: true) : []
+            layer(.hatch, gapRed, parts)
+            layer(.stroke(width: 1.2, round: true, caps: true, dash: nil), gapRed, parts)
         }
         // Uncovered villages too small to see get a ring.
         let rings = input.villages.filter { statusKey($0.status) == "uncovered" }.compactMap { v -> (Double, Double)? in
@@ -152,8 +154,9 @@ public enum MapPicture {
             let p = pixelParts(fibreLines, project, closed: false)
             let d = pathData(p, closed: false)
             svg += #"<g id="fibre" fill="none"><path d="\#(d)" stroke="\#(white)" stroke-width="3.6"/><path d="\#(d)" stroke="\#(fibre)" stroke-width="1.8"/></g>"# + "\n"
-            layer(.stroke(width: 3.6, round: true, caps: true, dash: nil), white, rasterParts(p, closed: false))
-            layer(.stroke(width: 1.8, round: true, caps: true, dash: nil), fibre, rasterParts(p, closed: false))
+            let parts = raster ? rasterParts(p, closed: false) : []
+            layer(.stroke(width: 3.6, round: true, caps: true, dash: nil), white, parts)
+            layer(.stroke(width: 1.8, round: true, caps: true, dash: nil), fibre, parts)
         }
         let nodes = input.fibre.filter(isPoint).flatMap(points)
         if !nodes.isEmpty {
