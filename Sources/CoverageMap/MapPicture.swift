@@ -116,8 +116,25 @@ public enum MapPicture {
         func layer(_ paint: RasterLayer.Paint, _ colour: String, _ parts: @autoclosure () -> [RasterLayer.Part]) {
             if raster { scene.layers.append(RasterLayer(paint: paint, colour: RasterColour(colour), parts: parts())) }
         }
+        /// Layers of the same rings, painted one after the other.
+        func layers(_ p: [[PixelPart]], closed: Bool, _ paints: [(RasterLayer.Paint, String)]) {
+            guard raster, let first = paints.first else { return }
+            var l = RasterLayer(paint: first.0, colour: RasterColour(first.1))
+            for shape in p {
+                for part in shape {
+                    l.appendPart(closed: closed, hole: part.hole) { xy in
+                        for t in part.tenths { xy.append(Double(t.0) / 10); xy.append(Double(t.1) / 10) }
+                    }
+                }
+            }
+            for (paint, colour) in paints {
+                l.paint = paint
+                l.colour = RasterColour(colour)
+                scene.layers.append(l)   // the points are shared, not copied
+            }
+        }
         func disc(_ x: Double, _ y: Double, _ r: Double, hole: Bool = false) -> RasterLayer.Part {
-            RasterLayer.Part(points: RasterLayer.circle(x: x, y: y, r: r), closed: true, hole: hole)
+            RasterLayer.Part.disc(x: x, y: y, r: r, hole: hole)
         }
 
         // Villages by status, red last so it is on top.
@@ -127,16 +144,12 @@ public enum MapPicture {
             guard !members.isEmpty else { continue }
             let p = pixelParts(members.map(\.shape), project, closed: true)
             svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
-            let parts = raster ? rasterParts(p, closed: true) : []   // one copy for both layers
-            layer(.fill, colour, parts)
-            layer(.stroke(width: 0.5, round: true, caps: true, dash: nil), white, parts)
+            layers(p, closed: true, [(.fill, colour), (.stroke(width: 0.5, round: true, caps: true, dash: nil), white)])
         }
         if !input.gaps.isEmpty {
             let p = pixelParts(input.gaps, project, closed: true)
             svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
-            let parts = raster ? rasterParts(p, closed: true) : []
-            layer(.hatch, gapRed, parts)
-            layer(.stroke(width: 1.2, round: true, caps: true, dash: nil), gapRed, parts)
+            layers(p, closed: true, [(.hatch, gapRed), (.stroke(width: 1.2, round: true, caps: true, dash: nil), gapRed)])
         }
         // Uncovered villages too small to see get a ring.
         let rings = input.villages.filter { statusKey($0.status) == "uncovered" }.compactMap { v -> (Double, Double)? in
@@ -154,9 +167,8 @@ public enum MapPicture {
             let p = pixelParts(fibreLines, project, closed: false)
             let d = pathData(p, closed: false)
             svg += #"<g id="fibre" fill="none"><path d="\#(d)" stroke="\#(white)" stroke-width="3.6"/><path d="\#(d)" stroke="\#(fibre)" stroke-width="1.8"/></g>"# + "\n"
-            let parts = raster ? rasterParts(p, closed: false) : []
-            layer(.stroke(width: 3.6, round: true, caps: true, dash: nil), white, parts)
-            layer(.stroke(width: 1.8, round: true, caps: true, dash: nil), fibre, parts)
+            layers(p, closed: false, [(.stroke(width: 3.6, round: true, caps: true, dash: nil), white),
+                                      (.stroke(width: 1.8, round: true, caps: true, dash: nil), fibre)])
         }
         let nodes = input.fibre.filter(isPoint).flatMap(points)
         if !nodes.isEmpty {
@@ -172,7 +184,7 @@ public enum MapPicture {
         if !input.extensions.isEmpty {
             let p = pixelParts(input.extensions, project, closed: false)
             svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(pathData(p, closed: false))"/></g>"# + "\n"
-            layer(.stroke(width: 2, round: true, caps: false, dash: (6, 4)), fibre, rasterParts(p, closed: false))
+            layers(p, closed: false, [(.stroke(width: 2, round: true, caps: false, dash: (6, 4)), fibre)])
         }
         if !input.sites.isEmpty {
             svg += #"<g id="sites" fill="\#(site)" stroke="\#(white)" stroke-width="0.6">"#
@@ -183,10 +195,17 @@ public enum MapPicture {
             }
             svg += concurrentMap(at.count, chunk: 1024) { i in #"<circle cx="\#(tenth(at[i].0))" cy="\#(tenth(at[i].1))" r="2.2"/>"# }.joined()
             svg += "</g>\n"
-            layer(.fill, site, concurrentMap(at.count, chunk: 1024) { i in disc(Double(at[i].0) / 10, Double(at[i].1) / 10, 2.2) })
-            layer(.fill, white, concurrentMap(at.count, chunk: 1024) { i in
-                [disc(Double(at[i].0) / 10, Double(at[i].1) / 10, 2.5), disc(Double(at[i].0) / 10, Double(at[i].1) / 10, 1.9, hole: true)]
-            }.flatMap { $0 })
+            if raster {
+                // Each site a disc, then its white outline: the disc of 2.5 less the disc of 1.9.
+                var discs = RasterLayer(paint: .fill, colour: RasterColour(site)), outlines = RasterLayer(paint: .fill, colour: RasterColour(white))
+                for (x, y) in at {
+                    let centre = [Double(x) / 10, Double(y) / 10]
+                    discs.append(centre, closed: true, radius: 2.2)
+                    outlines.append(centre, closed: true, radius: 2.5)
+                    outlines.append(centre, closed: true, hole: true, radius: 1.9)
+                }
+                scene.layers += [discs, outlines]
+            }
         }
         if !input.places.isEmpty {
             svg += #"<g id="places">"#
@@ -351,15 +370,6 @@ public enum MapPicture {
         pathData([points.map { PixelPart(tenths: $0, hole: false) }], closed: closed)
     }
 
-    /// The parts in pixels, for the raster.
-    static func rasterParts(_ shapes: [[PixelPart]], closed: Bool) -> [RasterLayer.Part] {
-        concurrentMap(shapes.count, chunk: 256) { i in
-            shapes[i].map { part in
-                RasterLayer.Part(points: part.tenths.flatMap { [Double($0.0) / 10, Double($0.1) / 10] }, closed: closed, hole: part.hole)
-            }
-        }.flatMap { $0 }
-    }
-
     /// A coordinate as the SVG writes it (to 0.1 px).
     static func rounded(_ v: Double) -> Double { Double(clampedInt(v * 10)) / 10 }
 
@@ -417,11 +427,17 @@ public struct MapDrawing: Sendable {
     /// `scene` as one image, placed on whole pixels (it is copied, not resampled) inside the same
     /// clip.
     public func pngSource() -> [UInt8] {
-        let png = StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)
-        let image = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href="data:image/png;base64,"#
-            + Data(png).base64EncodedString() + "\"/>\n"
-        let bytes = Array(svg.utf8)
-        return Array(bytes[..<shapes.lowerBound]) + Array(image.utf8) + Array(bytes[shapes.upperBound...])
+        let png = Data(StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)).base64EncodedData()
+        let opening = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href="data:image/png;base64,"#
+        let text = svg.utf8
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count - shapes.count + opening.utf8.count + png.count + 4)
+        out += text.prefix(shapes.lowerBound)
+        out += opening.utf8
+        out += png
+        out += "\"/>\n".utf8
+        out += text.dropFirst(shapes.upperBound)
+        return out
     }
 }
 

@@ -94,17 +94,57 @@ struct RasterLayer: Sendable {
         case stroke(width: Double, round: Bool, caps: Bool, dash: (on: Double, off: Double)?)
     }
 
-    /// A ring or a line in SVG pixels, flat x, y pairs.
+    /// A ring or a line in SVG pixels, flat x, y pairs; or a disc (its centre, and `radius`).
     struct Part: Sendable {
         var points: [Double]
         var closed: Bool
         /// A polygon's hole (it takes away from the rings before it).
         var hole: Bool = false
+        /// A disc's radius: `points` is then its centre (a national map has tens of thousands of
+        /// sites; their discs are made into polygons only as they are drawn).
+        var radius: Double = 0
+
+        static func disc(x: Double, y: Double, r: Double, hole: Bool = false) -> Part {
+            Part(points: [x, y], closed: true, hole: hole, radius: r)
+        }
+    }
+
+    /// Where a part's points are in `points`.
+    struct Span: Sendable {
+        var start: Int, count: Int
+        var closed: Bool, hole: Bool
+        var radius: Double
     }
 
     var paint: Paint
     var colour: RasterColour
-    var parts: [Part] = []
+    /// Every part's points one after another: one allocation for a layer of 100,000 villages, not
+    /// one each (freed, thousands of small arrays made on several threads leave the heap in pieces).
+    private(set) var points: [Double] = []
+    private(set) var spans: [Span] = []
+
+    init(paint: Paint, colour: RasterColour, parts: [Part] = []) {
+        self.paint = paint
+        self.colour = colour
+        for part in parts { append(part.points, closed: part.closed, hole: part.hole, radius: part.radius) }
+    }
+
+    mutating func append(_ xy: [Double], closed: Bool, hole: Bool = false, radius: Double = 0) {
+        appendPart(closed: closed, hole: hole, radius: radius) { $0 += xy }
+    }
+
+    /// A part whose points `write` appends (x, y pairs) to the layer's.
+    mutating func appendPart(closed: Bool, hole: Bool = false, radius: Double = 0, _ write: (inout [Double]) -> Void) {
+        let start = points.count
+        write(&points)
+        spans.append(Span(start: start, count: points.count - start, closed: closed, hole: hole, radius: radius))
+    }
+
+    /// Part `i` as it was given.
+    func part(_ i: Int) -> Part {
+        let s = spans[i]
+        return Part(points: Array(points[s.start..<(s.start + s.count)]), closed: s.closed, hole: s.hole, radius: s.radius)
+    }
 
     var isHatch: Bool { if case .hatch = paint { return true } else { return false } }
 
@@ -115,10 +155,11 @@ struct RasterLayer: Sendable {
     }
 
     func deposit(part index: Int, into area: inout CoverageAccumulator) {
-        let part = parts[index]
+        let part = self.part(index)
         switch paint {
         case .fill, .hatch:
-            area.ring(part.points, sign: part.hole ? -1 : 1)
+            let ring = part.radius > 0 ? Self.circle(x: part.points[0], y: part.points[1], r: part.radius) : part.points
+            area.ring(ring, sign: part.hole ? -1 : 1)
         case .stroke(let width, let round, let caps, let dash):
             let pieces = dash.map { Self.dashes(part.points, closed: part.closed, on: $0.on, off: $0.off) } ?? [(part.points, part.closed)]
             for (points, closed) in pieces {
@@ -195,13 +236,15 @@ struct BandIndex: Sendable {
     init(_ layer: RasterLayer, bands: Int, originY: Double) {
         let reach = layer.reach
         var ranges: [(Int, Int)] = []
-        ranges.reserveCapacity(layer.parts.count)
+        ranges.reserveCapacity(layer.spans.count)
         var counts = [Int](repeating: 0, count: bands + 1)
-        for part in layer.parts {
+        let points = layer.points
+        for part in layer.spans {
             var lo = Double.infinity, hi = -Double.infinity
-            var i = 1
-            while i < part.points.count { lo = min(lo, part.points[i]); hi = max(hi, part.points[i]); i += 2 }
+            var i = part.start + 1
+            while i < part.start + part.count { lo = min(lo, points[i]); hi = max(hi, points[i]); i += 2 }
             guard lo <= hi else { ranges.append((1, 0)); continue }
+            lo -= part.radius; hi += part.radius
             let first = max(0, Int(((lo - reach - originY) / Double(RasterScene.bandRows)).rounded(.down)))
             let last = min(bands - 1, Int(((hi + reach - originY) / Double(RasterScene.bandRows)).rounded(.down)))
             ranges.append((first, last))

@@ -205,8 +205,8 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
 }
 
 /// The distinct points of a set of paths, numbered by sorting: each point's Morton code (x and y
-/// bits interleaved) is sorted (least significant 16 bits first, radix passes only over the bits
-/// that differ), and equal points get one number, their rank among the distinct points. Any
+/// bits interleaved) is sorted (a radix sort, only over the bits in which the codes differ), and
+/// equal points get one number, their rank among the distinct points. Any
 /// one-to-one numbering finds the same junctions, so the arcs do not depend on it. A sort reads
 /// and writes memory in order, where a hash table of a national map's millions of points missed
 /// the cache on every lookup; and points near each other on the map get numbers near each other,
@@ -222,44 +222,72 @@ private enum PointTable {
         var differing: UInt64 = 0
         for k in keys { differing |= k ^ first }
         let n = keys.count
-        var order = (0..<Int32(n)).map { $0 }
-        var keysOut = [UInt64](repeating: 0, count: n), orderOut = [Int32](repeating: 0, count: n)
-        // 11-bit digits: 2,048 counters stay in the first-level cache, and as many places written to at once.
-        let bits: UInt64 = 11, digits = 1 << 11
+        let keyBits = 64 - differing.leadingZeroBitCount, indexBits = 64 - UInt64(n - 1).leadingZeroBitCount
+        var numbers = [Int32](repeating: 0, count: n)
+        var distinct: Int32 = 0
+        if keyBits + indexBits <= 64 {
+            // The bits in which the keys differ above each point's index, in one word: one array
+            // sorted (16 bytes a point with its copy), not two (24).
+            let keyMask: UInt64 = keyBits == 0 ? 0 : ~0 >> UInt64(64 - keyBits), indexMask: UInt64 = indexBits == 0 ? 0 : ~0 >> UInt64(64 - indexBits)
+            for i in 0..<n { keys[i] = (keys[i] & keyMask) << UInt64(indexBits) | UInt64(i) }
+            var none: [Int32] = []
+            radixSort(&keys, carrying: &none, differing: (differing & keyMask) << UInt64(indexBits))
+            for i in 0..<n {
+                if i > 0 && keys[i] >> UInt64(indexBits) != keys[i - 1] >> UInt64(indexBits) { distinct += 1 }
+                numbers[Int(keys[i] & indexMask)] = distinct
+            }
+        } else {
+            var order = (0..<Int32(n)).map { $0 }
+            radixSort(&keys, carrying: &order, differing: differing)
+            for i in 0..<n {
+                if i > 0 && keys[i] != keys[i - 1] { distinct += 1 }
+                numbers[Int(order[i])] = distinct
+            }
+        }
+        return (numbers, Int(distinct) + 1)
+    }
+
+    /// Sorts `keys` (and `values` with them, unless empty) by the bits set in `differing`, stably: least
+    /// significant digit first, 11 bits a digit (2,048 counters stay in the first-level cache, and
+    /// as many places are written to at once), digits in which no key differs skipped.
+    private static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32], differing: UInt64) {
+        let n = keys.count, carry = !values.isEmpty
+        var keysOut = [UInt64](repeating: 0, count: n)
+        var valuesOut = carry ? [Int32](repeating: 0, count: n) : []
+        let bits: UInt64 = 11, digits = 1 << 11, mask = UInt64(digits - 1)
         var counts = [Int](repeating: 0, count: digits)
-        for shift in stride(from: UInt64(0), to: 64, by: Int(bits)) where (differing >> shift) & UInt64(digits - 1) != 0 {
-            keys.withUnsafeBufferPointer { k in
-                order.withUnsafeBufferPointer { o in
+        for shift in stride(from: UInt64(0), to: 64, by: Int(bits)) where (differing >> shift) & mask != 0 {
+            counts.withUnsafeMutableBufferPointer { c in
+                keys.withUnsafeBufferPointer { k in
                     keysOut.withUnsafeMutableBufferPointer { kOut in
-                        orderOut.withUnsafeMutableBufferPointer { oOut in
-                            counts.withUnsafeMutableBufferPointer { c in
-                                let mask = UInt64(digits - 1)
-                                for i in 0..<digits { c[i] = 0 }
-                                for i in 0..<n { c[Int((k[i] >> shift) & mask)] += 1 }
-                                var sum = 0
-                                for i in 0..<digits { let count = c[i]; c[i] = sum; sum += count }
-                                for i in 0..<n {
-                                    let d = Int((k[i] >> shift) & mask)
-                                    let at = c[d]
-                                    kOut[at] = k[i]
-                                    oOut[at] = o[i]
-                                    c[d] = at + 1
+                        for i in 0..<digits { c[i] = 0 }
+                        for i in 0..<n { c[Int((k[i] >> shift) & mask)] += 1 }
+                        var sum = 0
+                        for i in 0..<digits { let count = c[i]; c[i] = sum; sum += count }
+                        if carry {
+                            values.withUnsafeBufferPointer { v in
+                                valuesOut.withUnsafeMutableBufferPointer { vOut in
+                                    for i in 0..<n {
+                                        let d = Int((k[i] >> shift) & mask), at = c[d]
+                                        kOut[at] = k[i]
+                                        vOut[at] = v[i]
+                                        c[d] = at + 1
+                                    }
                                 }
+                            }
+                        } else {
+                            for i in 0..<n {
+                                let d = Int((k[i] >> shift) & mask), at = c[d]
+                                kOut[at] = k[i]
+                                c[d] = at + 1
                             }
                         }
                     }
                 }
             }
             swap(&keys, &keysOut)
-            swap(&order, &orderOut)
+            if carry { swap(&values, &valuesOut) }
         }
-        var numbers = [Int32](repeating: 0, count: keys.count)
-        var distinct: Int32 = 0
-        for i in keys.indices {
-            if i > 0 && keys[i] != keys[i - 1] { distinct += 1 }
-            numbers[Int(order[i])] = distinct
-        }
-        return (numbers, Int(distinct) + 1)
     }
 
     /// x and y (sign bits flipped, so that −1 and 0 are neighbours) with their bits interleaved.

@@ -88,6 +88,22 @@ final class MapRasterTests: XCTestCase {
                        [[0, 0, 6, 0], [10, 0, 12, 0, 12, 4], [12, 8, 12, 10]])
     }
 
+    func testDiscsAreTheirPolygonsAndRingsAreTheirDifference() {
+        let polygon = coverage([RasterLayer(paint: .fill, colour: white, parts: [
+            RasterLayer.Part(points: RasterLayer.circle(x: 5.3, y: 4.6, r: 3), closed: true)])])
+        let disc = coverage([RasterLayer(paint: .fill, colour: white, parts: [RasterLayer.Part.disc(x: 5.3, y: 4.6, r: 3)])])
+        XCTAssertEqual(disc, polygon)
+        // The polygon's area: n triangles of two radii 3 apart by 2π/n (26 sides under 0.75 px).
+        let n = Double(RasterLayer.circle(x: 0, y: 0, r: 3).count / 2)
+        XCTAssertEqual(n, 26)
+        XCTAssertEqual(disc.reduce(0, +), n / 2 * 9 * sin(2 * .pi / n), accuracy: 0.02)
+        // A site's outline: the disc of 2.5 less the disc of 1.9.
+        let ring = coverage([RasterLayer(paint: .fill, colour: white, parts: [
+            RasterLayer.Part.disc(x: 5, y: 5, r: 2.5), RasterLayer.Part.disc(x: 5, y: 5, r: 1.9, hole: true)])])
+        XCTAssertEqual(ring.reduce(0, +), (2.5 * 2.5 - 1.9 * 1.9) * .pi, accuracy: 0.1)
+        XCTAssertEqual(ring[5 * 12 + 5], 0)
+    }
+
     func testTheGapPatternCoversItsShareAndRunsAcrossTheDiagonal() {
         // 1.6 of every 6 px.
         var sum = 0.0

@@ -36,6 +36,21 @@ final class SharedBordersTests: XCTestCase {
         }
     }
 
+    /// Points numbered by sorting their codes: with a triangle spanning the whole grid beside the
+    /// shapes, the codes differ in all 64 bits and cannot share a word with the points' indices
+    /// (the other way of sorting); the arcs are the plain definition's all the same.
+    func testTheSameArcsWhenThePointsSpanTheWholeGrid() {
+        var generator = SplitMix64(state: 11)
+        for trial in 0..<10 {
+            let far: [SharedBorders.Path] = [.init(points: [GridPoint(.min, .min), GridPoint(.max, .max), GridPoint(.max, .min)], isRing: true)]
+            let paths = Self.randomShapes(&generator, size: 2 + trial % 5) + [far]
+            let (fast, fastRefs) = SharedBorders.build(paths)
+            let (plain, plainRefs) = PlainBorders.build(paths)
+            XCTAssertEqual(fast.arcs, plain.arcs, "trial \(trial)")
+            XCTAssertEqual(fastRefs, plainRefs, "trial \(trial)")
+        }
+    }
+
     /// A zig-zag border of 200,000 equal teeth (Douglas–Peucker's quadratic case) is thinned within
     /// the thinning budget: every tooth kept at a tolerance under its height, a handful of points,
     /// each dropped one within the tolerance, above it.
