@@ -119,7 +119,7 @@ struct RasterLayer: Sendable {
     var paint: Paint
     var colour: RasterColour
     /// Every part's points one after another: one allocation for a layer of 100,000 villages, not
-    /// one each (freed, thousands of small arrays made on several threads leave the heap in pieces).
+    /// one each.
     private(set) var points: [Double] = []
     private(set) var spans: [Span] = []
 
