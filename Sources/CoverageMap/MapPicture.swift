@@ -133,9 +133,6 @@ public enum MapPicture {
                 scene.layers.append(l)   // the points are shared, not copied
             }
         }
-        func disc(_ x: Double, _ y: Double, _ r: Double, hole: Bool = false) -> RasterLayer.Part {
-            RasterLayer.Part.disc(x: x, y: y, r: r, hole: hole)
-        }
 
         // Villages by status, red last so it is on top.
         let groups: [(String, String)] = [("other", noData), ("covered", covered), ("partial", partial), ("uncovered", uncovered)]
@@ -160,7 +157,9 @@ public enum MapPicture {
             svg += #"<g id="uncovered-rings" fill="none" stroke="\#(uncovered)" stroke-width="2">"#
             for (x, y) in rings { svg += #"<circle cx="\#(f(x))" cy="\#(f(y))" r="7"/>"# }
             svg += "</g>\n"
-            layer(.fill, uncovered, rings.flatMap { x, y in [disc(rounded(x), rounded(y), 8), disc(rounded(x), rounded(y), 6, hole: true)] })
+            layer(.fill, uncovered, rings.flatMap { x, y in
+                [RasterLayer.Part.disc(x: rounded(x), y: rounded(y), r: 8), RasterLayer.Part.disc(x: rounded(x), y: rounded(y), r: 6, hole: true)]
+            })
         }
         let fibreLines = input.fibre.filter { !isPoint($0) }
         if !fibreLines.isEmpty {
@@ -214,9 +213,8 @@ public enum MapPicture {
                 let style = p.has5G ? #"fill="\#(place)" stroke="\#(white)" stroke-width="1.2""# : #"fill="\#(white)" stroke="\#(place)" stroke-width="1.8""#
                 let points = starPoints(x, y, 7)
                 svg += #"<path d="\#(pathData([points], closed: true))" \#(style)/>"#
-                let part = RasterLayer.Part(points: points.flatMap { [Double($0.0) / 10, Double($0.1) / 10] }, closed: true)
-                layer(.fill, p.has5G ? place : white, [part])
-                layer(.stroke(width: p.has5G ? 1.2 : 1.8, round: true, caps: true, dash: nil), p.has5G ? white : place, [part])
+                layers([[PixelPart(tenths: points, hole: false)]], closed: true,
+                       [(.fill, p.has5G ? place : white), (.stroke(width: p.has5G ? 1.2 : 1.8, round: true, caps: true, dash: nil), p.has5G ? white : place)])
             }
             svg += "</g>\n"
         }

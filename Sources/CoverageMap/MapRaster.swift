@@ -140,12 +140,6 @@ struct RasterLayer: Sendable {
         spans.append(Span(start: start, count: points.count - start, closed: closed, hole: hole, radius: radius))
     }
 
-    /// Part `i` as it was given.
-    func part(_ i: Int) -> Part {
-        let s = spans[i]
-        return Part(points: Array(points[s.start..<(s.start + s.count)]), closed: s.closed, hole: s.hole, radius: s.radius)
-    }
-
     var isHatch: Bool { if case .hatch = paint { return true } else { return false } }
 
     /// How far the paint reaches beyond a part's points.
@@ -155,36 +149,37 @@ struct RasterLayer: Sendable {
     }
 
     func deposit(part index: Int, into area: inout CoverageAccumulator) {
-        let part = self.part(index)
+        let part = spans[index]
+        let xy = points[part.start..<(part.start + part.count)]   // in place, not copied
         switch paint {
         case .fill, .hatch:
-            let ring = part.radius > 0 ? Self.circle(x: part.points[0], y: part.points[1], r: part.radius) : part.points
-            area.ring(ring, sign: part.hole ? -1 : 1)
+            let sign: Double = part.hole ? -1 : 1
+            if part.radius > 0 { area.disc(x: xy[part.start], y: xy[part.start + 1], r: part.radius, sign: sign) } else { area.ring(xy, sign: sign) }
         case .stroke(let width, let round, let caps, let dash):
-            let pieces = dash.map { Self.dashes(part.points, closed: part.closed, on: $0.on, off: $0.off) } ?? [(part.points, part.closed)]
-            for (points, closed) in pieces {
-                Self.stroke(points, closed: closed, width: width, discs: round && width >= 1, caps: caps, into: &area)
+            let discs = round && width >= 1
+            guard let dash else { return Self.stroke(xy, closed: part.closed, width: width, discs: discs, caps: caps, into: &area) }
+            for (piece, closed) in Self.dashes(Array(xy), closed: part.closed, on: dash.on, off: dash.off) {
+                Self.stroke(piece[...], closed: closed, width: width, discs: discs, caps: caps, into: &area)
             }
         }
     }
 
     /// A line of `width` as one quadrilateral per segment and, with `discs`, a disc at each joint
     /// (and at the ends with `caps`); the overlaps count once.
-    static func stroke(_ p: [Double], closed: Bool, width: Double, discs: Bool, caps: Bool, into area: inout CoverageAccumulator) {
-        let n = p.count / 2
+    static func stroke(_ xy: ArraySlice<Double>, closed: Bool, width: Double, discs: Bool, caps: Bool, into area: inout CoverageAccumulator) {
+        let n = xy.count / 2, b = xy.startIndex
         guard n >= 2 else { return }
         let half = width / 2
         let segments = closed ? n : n - 1
         for s in 0..<segments {
-            let x0 = p[2 * s], y0 = p[2 * s + 1], x1 = p[2 * ((s + 1) % n)], y1 = p[2 * ((s + 1) % n) + 1]
+            let x0 = xy[b + 2 * s], y0 = xy[b + 2 * s + 1], x1 = xy[b + 2 * ((s + 1) % n)], y1 = xy[b + 2 * ((s + 1) % n) + 1]
             let len = ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).squareRoot()
             guard len > 0 else { continue }
-            let nx = -(y1 - y0) / len * half, ny = (x1 - x0) / len * half
-            area.ring([x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny], sign: 1)
+            area.quad(x0, y0, x1, y1, nx: -(y1 - y0) / len * half, ny: (x1 - x0) / len * half)
         }
         guard discs else { return }
         for i in 0..<n where closed || caps || (i > 0 && i < n - 1) {
-            area.ring(circle(x: p[2 * i], y: p[2 * i + 1], r: half), sign: 1)
+            area.disc(x: xy[b + 2 * i], y: xy[b + 2 * i + 1], r: half, sign: 1)
         }
     }
 
@@ -215,16 +210,22 @@ struct RasterLayer: Sendable {
         return out
     }
 
-    /// A circle as a polygon fine enough that its sides are under a pixel long.
+    /// A circle as a polygon fine enough that its sides are under a pixel long: the polygon
+    /// `CoverageAccumulator.disc` traces point by point, as an array.
     static func circle(x: Double, y: Double, r: Double) -> [Double] {
-        let n = max(8, Int((2 * Double.pi * r / 0.75).rounded(.up)))
+        let n = circleSides(r)
         var ring: [Double] = []
         ring.reserveCapacity(2 * n)
-        for i in 0..<n {
-            let a = 2 * Double.pi * Double(i) / Double(n)
-            ring += [x + r * cos(a), y + r * sin(a)]
-        }
+        for i in 0..<n { let p = circlePoint(x, y, r, i, of: n); ring += [p.x, p.y] }
         return ring
+    }
+
+    static func circleSides(_ r: Double) -> Int { max(8, Int((2 * Double.pi * r / 0.75).rounded(.up))) }
+
+    /// Point `i` of the `n` of a circle's polygon, anticlockwise in x right, y up (clockwise on screen).
+    @inline(__always) static func circlePoint(_ x: Double, _ y: Double, _ r: Double, _ i: Int, of n: Int) -> (x: Double, y: Double) {
+        let a = 2 * Double.pi * Double(i) / Double(n)
+        return (x + r * cos(a), y + r * sin(a))
     }
 }
 
@@ -282,13 +283,13 @@ struct CoverageAccumulator {
     }
 
     /// A closed ring in SVG pixels (flat x, y pairs), adding `sign` inside it.
-    mutating func ring(_ p: [Double], sign: Double) {
-        let n = p.count / 2
+    mutating func ring(_ p: ArraySlice<Double>, sign: Double) {
+        let n = p.count / 2, b = p.startIndex
         guard n >= 3 else { return }
         var twiceArea = 0.0
         for i in 0..<n {
             let j = (i + 1) % n
-            twiceArea += p[2 * i] * p[2 * j + 1] - p[2 * j] * p[2 * i + 1]
+            twiceArea += p[b + 2 * i] * p[b + 2 * j + 1] - p[b + 2 * j] * p[b + 2 * i + 1]
         }
         guard twiceArea != 0 else { return }
         // Down the screen on the left side adds to the right: a ring of negative shoelace area
@@ -296,7 +297,31 @@ struct CoverageAccumulator {
         let m = twiceArea < 0 ? sign : -sign
         for i in 0..<n {
             let j = (i + 1) % n
-            segment(p[2 * i] - originX, p[2 * i + 1] - originY, p[2 * j] - originX, p[2 * j + 1] - originY, m)
+            segment(p[b + 2 * i] - originX, p[b + 2 * i + 1] - originY, p[b + 2 * j] - originX, p[b + 2 * j + 1] - originY, m)
+        }
+    }
+
+    mutating func ring(_ p: [Double], sign: Double) { ring(p[...], sign: sign) }
+
+    /// The quadrilateral around the segment (x0, y0)–(x1, y1) reaching (nx, ny) either side, with
+    /// (nx, ny) the segment's direction turned a quarter anticlockwise: its shoelace area is
+    /// negative whatever the direction, so it adds +1 inside.
+    mutating func quad(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, nx: Double, ny: Double) {
+        let ax = x0 + nx - originX, ay = y0 + ny - originY, bx = x1 + nx - originX, by = y1 + ny - originY
+        let cx = x1 - nx - originX, cy = y1 - ny - originY, dx = x0 - nx - originX, dy = y0 - ny - originY
+        segment(ax, ay, bx, by, 1); segment(bx, by, cx, cy, 1); segment(cx, cy, dx, dy, 1); segment(dx, dy, ax, ay, 1)
+    }
+
+    /// The disc of radius `r` at (x, y) as `RasterLayer.circle`'s polygon, adding `sign` inside it
+    /// (the polygon's shoelace area is positive, so its segments take −`sign`).
+    mutating func disc(x: Double, y: Double, r: Double, sign: Double) {
+        let n = RasterLayer.circleSides(r)
+        let first = RasterLayer.circlePoint(x, y, r, 0, of: n)
+        var previous = first
+        for i in 1...n {
+            let p = i == n ? first : RasterLayer.circlePoint(x, y, r, i, of: n)
+            segment(previous.x - originX, previous.y - originY, p.x - originX, p.y - originY, -sign)
+            previous = p
         }
     }
 

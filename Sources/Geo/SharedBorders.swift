@@ -44,7 +44,7 @@ public struct SharedBorders: Sendable {
         // neighbours, or ends a line.
         var starts: [Int] = [], total = 0
         for shape in paths { for path in shape { starts.append(total); total += path.points.count } }
-        let (numbers, distinct) = PointTable.numbered(paths, total: total)
+        let (numbers, distinct) = PointNumbers.numbered(paths, total: total)
         return numbers.withUnsafeBufferPointer { all in
             func numbersOf(_ k: Int, _ path: Path) -> UnsafeBufferPointer<Int32> {
                 UnsafeBufferPointer(rebasing: all[starts[k]..<(starts[k] + path.points.count)])
@@ -211,7 +211,7 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
 /// and writes memory in order, where a hash table of a national map's millions of points missed
 /// the cache on every lookup; and points near each other on the map get numbers near each other,
 /// so the passes over a ring's points that follow find their facts close together too.
-private enum PointTable {
+private enum PointNumbers {
     /// Every point of `paths` by its number, in order (`total` of them), and how many distinct
     /// points there are.
     static func numbered(_ paths: [[SharedBorders.Path]], total: Int) -> (numbers: [Int32], distinct: Int) {
@@ -221,72 +221,48 @@ private enum PointTable {
         guard let first = keys.first else { return ([], 0) }
         var differing: UInt64 = 0
         for k in keys { differing |= k ^ first }
-        let n = keys.count
-        let keyBits = 64 - differing.leadingZeroBitCount, indexBits = 64 - UInt64(n - 1).leadingZeroBitCount
-        var numbers = [Int32](repeating: 0, count: n)
+        var order = (0..<Int32(keys.count)).map { $0 }
+        radixSort(&keys, carrying: &order, differing: differing)
+        var numbers = [Int32](repeating: 0, count: keys.count)
         var distinct: Int32 = 0
-        if keyBits + indexBits <= 64 {
-            // The bits in which the keys differ above each point's index, in one word: one array
-            // sorted (16 bytes a point with its copy), not two (24).
-            let keyMask: UInt64 = keyBits == 0 ? 0 : ~0 >> UInt64(64 - keyBits), indexMask: UInt64 = indexBits == 0 ? 0 : ~0 >> UInt64(64 - indexBits)
-            for i in 0..<n { keys[i] = (keys[i] & keyMask) << UInt64(indexBits) | UInt64(i) }
-            var none: [Int32] = []
-            radixSort(&keys, carrying: &none, differing: (differing & keyMask) << UInt64(indexBits))
-            for i in 0..<n {
-                if i > 0 && keys[i] >> UInt64(indexBits) != keys[i - 1] >> UInt64(indexBits) { distinct += 1 }
-                numbers[Int(keys[i] & indexMask)] = distinct
-            }
-        } else {
-            var order = (0..<Int32(n)).map { $0 }
-            radixSort(&keys, carrying: &order, differing: differing)
-            for i in 0..<n {
-                if i > 0 && keys[i] != keys[i - 1] { distinct += 1 }
-                numbers[Int(order[i])] = distinct
-            }
+        for i in keys.indices {
+            if i > 0 && keys[i] != keys[i - 1] { distinct += 1 }
+            numbers[Int(order[i])] = distinct
         }
         return (numbers, Int(distinct) + 1)
     }
 
-    /// Sorts `keys` (and `values` with them, unless empty) by the bits set in `differing`, stably: least
+    /// Sorts `keys`, and `values` with them, by the bits set in `differing`, stably: least
     /// significant digit first, 11 bits a digit (2,048 counters stay in the first-level cache, and
     /// as many places are written to at once), digits in which no key differs skipped.
     private static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32], differing: UInt64) {
-        let n = keys.count, carry = !values.isEmpty
-        var keysOut = [UInt64](repeating: 0, count: n)
-        var valuesOut = carry ? [Int32](repeating: 0, count: n) : []
+        let n = keys.count
+        var keysOut = [UInt64](repeating: 0, count: n), valuesOut = [Int32](repeating: 0, count: n)
         let bits: UInt64 = 11, digits = 1 << 11, mask = UInt64(digits - 1)
         var counts = [Int](repeating: 0, count: digits)
         for shift in stride(from: UInt64(0), to: 64, by: Int(bits)) where (differing >> shift) & mask != 0 {
             counts.withUnsafeMutableBufferPointer { c in
                 keys.withUnsafeBufferPointer { k in
-                    keysOut.withUnsafeMutableBufferPointer { kOut in
-                        for i in 0..<digits { c[i] = 0 }
-                        for i in 0..<n { c[Int((k[i] >> shift) & mask)] += 1 }
-                        var sum = 0
-                        for i in 0..<digits { let count = c[i]; c[i] = sum; sum += count }
-                        if carry {
-                            values.withUnsafeBufferPointer { v in
-                                valuesOut.withUnsafeMutableBufferPointer { vOut in
-                                    for i in 0..<n {
-                                        let d = Int((k[i] >> shift) & mask), at = c[d]
-                                        kOut[at] = k[i]
-                                        vOut[at] = v[i]
-                                        c[d] = at + 1
-                                    }
+                    values.withUnsafeBufferPointer { v in
+                        keysOut.withUnsafeMutableBufferPointer { kOut in
+                            valuesOut.withUnsafeMutableBufferPointer { vOut in
+                                for i in 0..<digits { c[i] = 0 }
+                                for i in 0..<n { c[Int((k[i] >> shift) & mask)] += 1 }
+                                var sum = 0
+                                for i in 0..<digits { let count = c[i]; c[i] = sum; sum += count }
+                                for i in 0..<n {
+                                    let d = Int((k[i] >> shift) & mask), at = c[d]
+                                    kOut[at] = k[i]
+                                    vOut[at] = v[i]
+                                    c[d] = at + 1
                                 }
-                            }
-                        } else {
-                            for i in 0..<n {
-                                let d = Int((k[i] >> shift) & mask), at = c[d]
-                                kOut[at] = k[i]
-                                c[d] = at + 1
                             }
                         }
                     }
                 }
             }
             swap(&keys, &keysOut)
-            if carry { swap(&values, &valuesOut) }
+            swap(&values, &valuesOut)
         }
     }
 
@@ -305,7 +281,7 @@ private enum PointTable {
     }
 }
 
-/// What `SharedBorders.build` records per distinct point (by its `PointTable` number).
+/// What `SharedBorders.build` records per distinct point (by its `PointNumbers` number).
 private struct PointFacts {
     /// The neighbours a point was first met with (`unmet` until then).
     var neighbours: [(Int32, Int32)]

@@ -37,8 +37,8 @@ final class SharedBordersTests: XCTestCase {
     }
 
     /// Points numbered by sorting their codes: with a triangle spanning the whole grid beside the
-    /// shapes, the codes differ in all 64 bits and cannot share a word with the points' indices
-    /// (the other way of sorting); the arcs are the plain definition's all the same.
+    /// shapes, the codes differ in all 64 bits (every digit of the sort is used); the arcs are the
+    /// plain definition's all the same.
     func testTheSameArcsWhenThePointsSpanTheWholeGrid() {
         var generator = SplitMix64(state: 11)
         for trial in 0..<10 {
