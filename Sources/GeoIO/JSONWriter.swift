@@ -241,10 +241,25 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// round(a · 10^decimals), half away from zero, computed exactly: a = m·2^e, so the scaled
-    /// value is (m·10^d) >> -e in 128-bit arithmetic, and the bit just below the cut decides the
-    /// rounding. Nil when the result does not fit 64 bits.
+    /// round(a · 10^decimals) for a ≥ 0, half away from zero, as if computed exactly; nil when the
+    /// result does not fit 64 bits.
     static func roundedScaled(_ a: Double, decimals: Int) -> UInt64? {
+        guard decimals <= 19, a.isFinite else { return nil }
+        if a == 0 { return 0 }
+        // Most values are decided by the product in doubles: 10^d is exact, so a·10^d is off the
+        // exact product by at most half an ulp (s·2^-53). A fraction farther than four times that
+        // from one half rounds the same either way; the rest take the exact path.
+        let s = a * powerOfTen(decimals)
+        if s < 0x1p50 {
+            let whole = s.rounded(.down), fraction = s - whole
+            if abs(fraction - 0.5) > s * 0x1p-51 { return UInt64(whole) + (fraction > 0.5 ? 1 : 0) }
+        }
+        return exactlyRoundedScaled(a, decimals: decimals)
+    }
+
+    /// `roundedScaled` computed exactly for every value: a = m·2^e, so the scaled value is
+    /// (m·10^d) >> -e in 128-bit arithmetic, and the bit just below the cut decides the rounding.
+    static func exactlyRoundedScaled(_ a: Double, decimals: Int) -> UInt64? {
         guard decimals <= 19, a.isFinite else { return nil }
         if a == 0 { return 0 }
         let m: UInt64 = a.significandBitPattern | (a.isNormal ? 1 << 52 : 0)
@@ -389,14 +404,18 @@ public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
     let decimals = max(0, decimals)
     if decimals <= 19, let units = JSONWriter.roundedScaled(abs(value), decimals: decimals), units < 1 << 53 {
         if units == 0 { return 0 }   // "0", never "-0"
-        let x = Double(units) / decimalScales[decimals]
+        let x = Double(units) / powerOfTen(decimals)
         return value < 0 ? -x : x
     }
     return Double(fixed(value, decimals)) ?? value
 }
 
-/// 10^0 … 10^19, each an exact double.
-private let decimalScales: [Double] = (0...19).map { d in (0..<d).reduce(1.0) { r, _ in r * 10 } }
+/// 10^d for d up to 22, exact: every partial product is an exact double.
+@inline(__always) func powerOfTen(_ d: Int) -> Double {
+    var p = 1.0
+    for _ in 0..<d { p *= 10 }
+    return p
+}
 
 /// `value` rounded to `decimals` places, trailing zeros trimmed, never "-0" ("108.5", "14.123457").
 public func fixed(_ value: Double, _ decimals: Int) -> String {

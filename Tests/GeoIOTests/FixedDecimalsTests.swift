@@ -23,6 +23,30 @@ final class FixedDecimalsTests: XCTestCase {
         XCTAssertEqual(ties, 2_000)
     }
 
+    /// The shortcut through a double product gives what the 128-bit product gives: coordinates,
+    /// ties and near-ties at every decimal count, tiny and huge values.
+    func testTheShortcutRoundsAsTheExactProduct() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0.5, 1.5, 2.5, 0.125, 1e-300, 4.9e-324, 0x1p50, 0x1p52, 1e15, 1e19, 9.2e18, 108.123_456_5, 14.305]
+        for _ in 0..<30_000 {
+            values.append(Double.random(in: 100...120, using: &generator))
+            values.append(Double.random(in: 0...1, using: &generator))
+            values.append(Double.random(in: 0...1e12, using: &generator))
+            // A decimal tie at 5 or 6 decimals, and its neighbours one ulp away.
+            let tie = Double(Int.random(in: 0...200_000_000, using: &generator)) / 1e6 + 5e-7
+            values += [tie, tie.nextUp, tie.nextDown, (tie * 10).rounded() / 10 + 5e-6]
+        }
+        var shortcuts = 0
+        for v in values {
+            for d in [0, 1, 2, 5, 6, 7, 9, 12, 15, 19] {
+                let exact = JSONWriter.exactlyRoundedScaled(v, decimals: d)
+                XCTAssertEqual(JSONWriter.roundedScaled(v, decimals: d), exact, "\(v) with \(d) decimals")
+                if exact != nil && v * powerOfTen(d) < 0x1p50 { shortcuts += 1 }
+            }
+        }
+        XCTAssertGreaterThan(shortcuts, values.count * 5)
+    }
+
     func testKnownValues() {
         XCTAssertEqual(fixed(108.8123455, 6), exact(108.8123455, 6))
         XCTAssertEqual(fixed(0.5, 0), "1")
