@@ -93,13 +93,7 @@ public enum LayeredCoverage {
             events.withUnsafeBufferPointer { events in
                 layersOf.withUnsafeBufferPointer { layersOf in
                     covered.withUnsafeMutableBufferPointer { covered in
-                        // Up to 16 layers and 255 covers, a layer's count of open covers fits a byte.
-                        if layerCount <= 16 && layersOf.count <= 255 {
-                            var counts = ByteCounts(layersOf)
-                            return sweep(edges: edges, events: events, coverCount: layersOf.count, counts: &counts, covered: covered)
-                        }
-                        var counts = LayerCounts(layersOf, layerCount: layerCount)
-                        return sweep(edges: edges, events: events, coverCount: layersOf.count, counts: &counts, covered: covered)
+                        sweep(edges: edges, events: events, layersOf: layersOf, covered: covered)
                     }
                 }
             }
@@ -107,87 +101,20 @@ public enum LayeredCoverage {
         return (regionArea, covered)
     }
 
-    /// How many open covers each layer has, and so which layers cover the current point.
-    protocol OpenCovers {
-        /// Cover `c` entered (`entering`) or left; returns the layers with an open cover.
-        mutating func step(_ c: Int, entering: Bool) -> UInt64
-        mutating func reset()
-    }
-
-    /// One counter per layer.
-    struct LayerCounts: OpenCovers {
-        let layersOf: UnsafeBufferPointer<UInt64>
-        var count: [Int32]
-        var open: UInt64 = 0
-
-        init(_ layersOf: UnsafeBufferPointer<UInt64>, layerCount: Int) {
-            self.layersOf = layersOf
-            count = [Int32](repeating: 0, count: layerCount)
-        }
-
-        @inline(__always) mutating func step(_ c: Int, entering: Bool) -> UInt64 {
-            let step: Int32 = entering ? 1 : -1
-            var bits = layersOf[c]
-            while bits != 0 {
-                let l = bits.trailingZeroBitCount
-                count[l] += step
-                if count[l] > 0 { open |= 1 << UInt64(l) } else { open &= ~(1 << UInt64(l)) }
-                bits &= bits - 1
-            }
-            return open
-        }
-
-        mutating func reset() {
-            for l in count.indices { count[l] = 0 }
-            open = 0
-        }
-    }
-
-    /// Sixteen byte counters in two words, each cover adding its layers' bytes at once (no count
-    /// exceeds the number of covers, at most 255, nor goes below zero, so no byte carries).
-    struct ByteCounts: OpenCovers {
-        var bytesOf: [(low: UInt64, high: UInt64)]
-        var low: UInt64 = 0, high: UInt64 = 0
-
-        init(_ layersOf: UnsafeBufferPointer<UInt64>) {
-            bytesOf = layersOf.map { layers in
-                var bits = layers, bytes: (low: UInt64, high: UInt64) = (0, 0)
-                while bits != 0 {
-                    let l = bits.trailingZeroBitCount
-                    if l < 8 { bytes.low |= 1 << UInt64(8 * l) } else { bytes.high |= 1 << UInt64(8 * (l - 8)) }
-                    bits &= bits - 1
-                }
-                return bytes
-            }
-        }
-
-        @inline(__always) mutating func step(_ c: Int, entering: Bool) -> UInt64 {
-            let b = bytesOf[c]
-            if entering { low &+= b.low; high &+= b.high } else { low &-= b.low; high &-= b.high }
-            return Self.nonZero(low) | Self.nonZero(high) << 8
-        }
-
-        /// Bit i set when byte i of `word` is not zero: each such byte's high bit, gathered.
-        @inline(__always) static func nonZero(_ word: UInt64) -> UInt64 {
-            let top = (((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
-            return ((top >> 7) &* 0x0102_0408_1020_4080) >> 56
-        }
-
-        mutating func reset() { low = 0; high = 0 }
-    }
-
     /// The slabs between consecutive `events`: adds each layer's covered area to `covered` and
     /// returns the region's area. `edges` are sorted by their left ends.
-    private static func sweep<Counts: OpenCovers>(edges: UnsafeBufferPointer<Edge>, events: UnsafeBufferPointer<Double>, coverCount: Int,
-                                                  counts: inout Counts, covered: UnsafeMutableBufferPointer<Double>) -> Double {
+    private static func sweep(edges: UnsafeBufferPointer<Edge>, events: UnsafeBufferPointer<Double>,
+                              layersOf: UnsafeBufferPointer<UInt64>, covered: UnsafeMutableBufferPointer<Double>) -> Double {
         // The edges crossing the current slab, in order of height at the middle of the previous
         // slab: between two slabs only crossings, starts and ends change it, so an insertion sort
         // puts it right again in about one pass.
         let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: edges.count)
         let ys = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
-        let inside = UnsafeMutableBufferPointer<Bool>.allocate(capacity: coverCount)
-        defer { order.deallocate(); ys.deallocate(); inside.deallocate() }
+        let inside = UnsafeMutableBufferPointer<Bool>.allocate(capacity: layersOf.count)
+        let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: covered.count)
+        defer { order.deallocate(); ys.deallocate(); inside.deallocate(); count.deallocate() }
         inside.initialize(repeating: false)
+        count.initialize(repeating: 0)
         var regionArea = 0.0
         var n = 0, next = 0, k = 0
         while k + 1 < events.count {
@@ -248,15 +175,22 @@ public enum LayeredCoverage {
                 } else {
                     let c = Int(owner)
                     inside[c].toggle()
-                    open += inside[c] ? 1 : -1
-                    coveredLayers = counts.step(c, entering: inside[c])
+                    let step: Int32 = inside[c] ? 1 : -1
+                    open += Int(step)
+                    var bits = layersOf[c]
+                    while bits != 0 {
+                        let l = bits.trailingZeroBitCount
+                        count[l] += step
+                        if count[l] > 0 { coveredLayers |= 1 << UInt64(l) } else { coveredLayers &= ~(1 << UInt64(l)) }
+                        bits &= bits - 1
+                    }
                 }
             }
             regionArea += width * regionLength
             // Every line crosses a closed ring an even number of times; this only guards rounding.
             if open != 0 {
                 for c in inside.indices { inside[c] = false }
-                counts.reset()
+                for l in count.indices { count[l] = 0 }
             }
         }
         return regionArea
