@@ -249,10 +249,11 @@ public struct JSONWriter: Sendable {
         // Most values are decided by the product in doubles: 10^d is exact, so a·10^d is off the
         // exact product by at most half an ulp (s·2^-53). A fraction farther than four times that
         // from one half rounds the same either way; the rest take the exact path.
-        let s = a * powerOfTen(decimals)
+        let s = a * JSONScanner.powerOfTen(decimals)
         if s < 0x1p50 {
-            let whole = s.rounded(.down), fraction = s - whole
-            if abs(fraction - 0.5) > s * 0x1p-51 { return UInt64(whole) + (fraction > 0.5 ? 1 : 0) }
+            let units = UInt64(s)   // s ≥ 0: truncated is rounded down
+            let fraction = s - Double(units)
+            if abs(fraction - 0.5) > s * 0x1p-51 { return units + (fraction > 0.5 ? 1 : 0) }
         }
         return exactlyRoundedScaled(a, decimals: decimals)
     }
@@ -404,18 +405,12 @@ public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
     let decimals = max(0, decimals)
     if decimals <= 19, let units = JSONWriter.roundedScaled(abs(value), decimals: decimals), units < 1 << 53 {
         if units == 0 { return 0 }   // "0", never "-0"
-        let x = Double(units) / powerOfTen(decimals)
+        let x = Double(units) / JSONScanner.powerOfTen(decimals)
         return value < 0 ? -x : x
     }
     return Double(fixed(value, decimals)) ?? value
 }
 
-/// 10^d for d up to 22, exact: every partial product is an exact double.
-@inline(__always) func powerOfTen(_ d: Int) -> Double {
-    var p = 1.0
-    for _ in 0..<d { p *= 10 }
-    return p
-}
 
 /// `value` rounded to `decimals` places, trailing zeros trimmed, never "-0" ("108.5", "14.123457").
 public func fixed(_ value: Double, _ decimals: Int) -> String {

@@ -43,6 +43,26 @@ final class StagedFolderTests: XCTestCase {
         XCTAssertEqual(try entries(root.path), [".out.lock", "out"], "no sibling folder is left")
     }
 
+    /// A file of 21 MB in uneven pieces: the disk is asked to start writing every 8 MB as it
+    /// goes, and the file holds exactly the bytes written, in order.
+    func testABigFileWrittenInPiecesIsWhole() throws {
+        let out = root.appendingPathComponent("big").path
+        let staging = try OutputFolder(out).staging()
+        var expected: [UInt8] = []
+        try staging.add("big.bin") { sink in
+            for k in 0..<7 {
+                let piece = [UInt8](repeating: UInt8(k + 1), count: 3_000_000 + k * 1_001)
+                try sink.write(piece)
+                expected += piece
+            }
+            XCTAssertEqual(sink.offset, expected.count)
+            XCTAssertLessThan(sink.unsent, FileSink.sendEvery, "every 8 MB went to the disk's queue")
+        }
+        try staging.commit()
+        XCTAssertEqual(try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/big.bin"))), expected)
+        XCTAssertNotNil(FileSink.startWriting, "Linux has sync_file_range")
+    }
+
     func testAFailedFileAndAnAbandonedSetLeaveTheFolderAsItWas() throws {
         let out = root.appendingPathComponent("out").path
         try OutputFolder(out).write([("a.txt", Array("old a".utf8))])

@@ -41,7 +41,7 @@ final class FixedDecimalsTests: XCTestCase {
             for d in [0, 1, 2, 5, 6, 7, 9, 12, 15, 19] {
                 let exact = JSONWriter.exactlyRoundedScaled(v, decimals: d)
                 XCTAssertEqual(JSONWriter.roundedScaled(v, decimals: d), exact, "\(v) with \(d) decimals")
-                if exact != nil && v * powerOfTen(d) < 0x1p50 { shortcuts += 1 }
+                if exact != nil && v * JSONScanner.powerOfTen(d) < 0x1p50 { shortcuts += 1 }
             }
         }
         XCTAssertGreaterThan(shortcuts, values.count * 5)
