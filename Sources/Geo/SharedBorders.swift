@@ -211,13 +211,18 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
 /// and writes memory in order, where a hash table of a national map's millions of points missed
 /// the cache on every lookup; and points near each other on the map get numbers near each other,
 /// so the passes over a ring's points that follow find their facts close together too.
-private enum PointNumbers {
+enum PointNumbers {
     /// Every point of `paths` by its number, in order (`total` of them), and how many distinct
     /// points there are.
     static func numbered(_ paths: [[SharedBorders.Path]], total: Int) -> (numbers: [Int32], distinct: Int) {
         var keys = [UInt64]()
         keys.reserveCapacity(total)
         for shape in paths { for path in shape { for point in path.points { keys.append(morton(point)) } } }
+        return numbered(codes: &keys)
+    }
+
+    /// The numbers of `keys` (sorted on the way).
+    static func numbered(codes keys: inout [UInt64]) -> (numbers: [Int32], distinct: Int) {
         guard let first = keys.first else { return ([], 0) }
         var differing: UInt64 = 0
         for k in keys { differing |= k ^ first }

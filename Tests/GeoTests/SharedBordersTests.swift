@@ -51,6 +51,26 @@ final class SharedBordersTests: XCTestCase {
         }
     }
 
+    /// Point numbers from the radix sort are the ranks of the distinct codes, for codes that
+    /// differ in a few low bits, in middle bits only, or in all 64, with many repeats.
+    func testPointNumbersAreTheRanksOfTheDistinctCodes() {
+        var generator = SplitMix64(state: 5)
+        let spreads: [(mask: UInt64, base: UInt64)] = [(0x3F, 1 << 40), (0xFFFF_FFFF << 12, 7), (.max, 0), (0x7FF << 20 | 0x3, 1 << 63)]
+        for count in [0, 1, 2, 3_000, 100_000] {
+            for (mask, base) in spreads {
+                var codes = (0..<count).map { _ in base | (generator.next() & mask) }
+                // Repeats: every fifth code is one met before.
+                for i in stride(from: 5, to: codes.count, by: 5) { codes[i] = codes[Int(generator.next() % UInt64(i))] }
+                let ranks = Dictionary(uniqueKeysWithValues: Set(codes).sorted().enumerated().map { ($1, Int32($0)) })
+                var sorted = codes
+                let (numbers, distinct) = PointNumbers.numbered(codes: &sorted)
+                XCTAssertEqual(distinct, ranks.count, "\(count) codes, mask \(mask)")
+                XCTAssertEqual(numbers, codes.map { ranks[$0]! }, "\(count) codes, mask \(mask)")
+                XCTAssertEqual(sorted, codes.sorted())
+            }
+        }
+    }
+
     /// A zig-zag border of 200,000 equal teeth (Douglas–Peucker's quadratic case) is thinned within
     /// the thinning budget: every tooth kept at a tolerance under its height, a handful of points,
     /// each dropped one within the tolerance, above it.
