@@ -411,7 +411,6 @@ public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
     return Double(fixed(value, decimals)) ?? value
 }
 
-
 /// `value` rounded to `decimals` places, trailing zeros trimmed, never "-0" ("108.5", "14.123457").
 public func fixed(_ value: Double, _ decimals: Int) -> String {
     var b: [UInt8] = []

@@ -27,9 +27,10 @@ struct Covgap: ParsableCommand {
     /// Parses and runs, mapping every failure to docs/model.md §5's exit codes (ArgumentParser's usage
     /// errors become 2 instead of 64).
     static func main() {
-        // An allocator arena for each thread that computes, this one and the workers (one per
-        // core): the workers take theirs before any other thread starts, and inherit the
-        // blocked signals.
+        // Under glibc's allocator (a build without mimalloc, see Package.swift), an arena for each
+        // thread that computes, this one and the workers (one per core); mimalloc keeps a heap per
+        // thread of its own and leaves this setting to the allocator it replaces. The workers
+        // start before any other thread, and inherit the blocked signals.
         limitAllocatorArenas()
         AtomicFile.removeStagedFilesOnInterrupt(beforeWatching: { startWorkers() })
         do {
