@@ -210,16 +210,7 @@ struct RasterLayer: Sendable {
         return out
     }
 
-    /// A circle as a polygon fine enough that its sides are under a pixel long: the polygon
-    /// `CoverageAccumulator.disc` traces point by point, as an array.
-    static func circle(x: Double, y: Double, r: Double) -> [Double] {
-        let n = circleSides(r)
-        var ring: [Double] = []
-        ring.reserveCapacity(2 * n)
-        for i in 0..<n { let p = circlePoint(x, y, r, i, of: n); ring += [p.x, p.y] }
-        return ring
-    }
-
+    /// The sides of a circle's polygon: fine enough that each is under a pixel long.
     static func circleSides(_ r: Double) -> Int { max(8, Int((2 * Double.pi * r / 0.75).rounded(.up))) }
 
     /// Point `i` of the `n` of a circle's polygon, anticlockwise in x right, y up (clockwise on screen).
@@ -301,8 +292,6 @@ struct CoverageAccumulator {
         }
     }
 
-    mutating func ring(_ p: [Double], sign: Double) { ring(p[...], sign: sign) }
-
     /// The quadrilateral around the segment (x0, y0)–(x1, y1) reaching (nx, ny) either side, with
     /// (nx, ny) the segment's direction turned a quarter anticlockwise: its shoelace area is
     /// negative whatever the direction, so it adds +1 inside.
@@ -312,7 +301,7 @@ struct CoverageAccumulator {
         segment(ax, ay, bx, by, 1); segment(bx, by, cx, cy, 1); segment(cx, cy, dx, dy, 1); segment(dx, dy, ax, ay, 1)
     }
 
-    /// The disc of radius `r` at (x, y) as `RasterLayer.circle`'s polygon, adding `sign` inside it
+    /// The disc of radius `r` at (x, y) as a polygon of `RasterLayer.circleSides(r)` sides, adding `sign` inside it
     /// (the polygon's shoelace area is positive, so its segments take −`sign`).
     mutating func disc(x: Double, y: Double, r: Double, sign: Double) {
         let n = RasterLayer.circleSides(r)

@@ -198,11 +198,14 @@ public struct FileSink {
 
     static let sendEvery = 8 << 20
     static let syncFileRangeWrite: UInt32 = 2   // SYNC_FILE_RANGE_WRITE
-    /// Linux's `sync_file_range`, looked up at run time (Glibc's Swift module does not declare it).
-    static let startWriting: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
-    }()
+    /// Linux's `sync_file_range`.
+    static let startWriting = systemFunction("sync_file_range", as: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+}
+
+/// A C library function that Glibc's Swift module does not declare, looked up at run time (nil
+/// where the system has none).
+func systemFunction<F>(_ name: String, as type: F.Type) -> F? {
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: type) }
 }
 
 enum FolderSwap {
@@ -240,11 +243,8 @@ enum FolderSwap {
         }
     }
 
-    /// `renameat2`, looked up at run time (Glibc's Swift module does not declare it).
-    static let renameExchange: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
-    }()
+    /// `renameat2`.
+    static let renameExchange = systemFunction("renameat2", as: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
 
     /// A new empty sibling folder with the folder's permissions, registered for interrupt clean-up.
     static func makeSibling(parent: String, name: String, like folder: String) throws -> String {

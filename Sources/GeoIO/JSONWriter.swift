@@ -244,11 +244,11 @@ public struct JSONWriter: Sendable {
     /// round(a · 10^decimals) for a ≥ 0, half away from zero, as if computed exactly; nil when the
     /// result does not fit 64 bits.
     static func roundedScaled(_ a: Double, decimals: Int) -> UInt64? {
-        guard decimals <= 19, a.isFinite else { return nil }
-        if a == 0 { return 0 }
+        guard decimals <= 19 else { return nil }
         // Most values are decided by the product in doubles: 10^d is exact, so a·10^d is off the
         // exact product by at most half an ulp (s·2^-53). A fraction farther than four times that
-        // from one half rounds the same either way; the rest take the exact path.
+        // from one half rounds the same either way; the rest (infinities and NaN among them, which
+        // fail `s < 2^50`) take the exact path.
         let s = a * JSONScanner.powerOfTen(decimals)
         if s < 0x1p50 {
             let units = UInt64(s)   // s ≥ 0: truncated is rounded down

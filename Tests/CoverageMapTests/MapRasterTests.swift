@@ -193,3 +193,11 @@ final class MapRasterTests: XCTestCase {
         return out.stdout.split(whereSeparator: \.isNewline).compactMap { Int($0) }
     }
 }
+
+extension RasterLayer {
+    /// The polygon `CoverageAccumulator.disc` traces point by point, as an array of x, y pairs.
+    static func circle(x: Double, y: Double, r: Double) -> [Double] {
+        let n = circleSides(r)
+        return (0..<n).flatMap { i -> [Double] in let p = circlePoint(x, y, r, i, of: n); return [p.x, p.y] }
+    }
+}

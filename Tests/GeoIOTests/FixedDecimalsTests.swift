@@ -27,7 +27,7 @@ final class FixedDecimalsTests: XCTestCase {
     /// ties and near-ties at every decimal count, tiny and huge values.
     func testTheShortcutRoundsAsTheExactProduct() {
         var generator = SystemRandomNumberGenerator()
-        var values: [Double] = [0.5, 1.5, 2.5, 0.125, 1e-300, 4.9e-324, 0x1p50, 0x1p52, 1e15, 1e19, 9.2e18, 108.123_456_5, 14.305]
+        var values: [Double] = [0.5, 1.5, 2.5, 0.125, 1e-300, .leastNonzeroMagnitude, 0x1p50, 0x1p52, 1e15, 1e19, 9.2e18, 108.123_456_5, 14.305]
         for _ in 0..<30_000 {
             values.append(Double.random(in: 100...120, using: &generator))
             values.append(Double.random(in: 0...1, using: &generator))
