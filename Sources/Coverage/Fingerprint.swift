@@ -30,15 +30,20 @@ public struct Fingerprint: Hashable, Sendable {
     public mutating func add(_ i: Int) { add(UInt64(bitPattern: Int64(i))) }
     public mutating func add(_ c: Coordinate) { add(c.x); add(c.y) }
 
+    /// The UTF-8 length, then the bytes eight at a time as little-endian words (the last padded with zeros).
     public mutating func add(_ s: String) {
-        let bytes = Array(s.utf8)
-        add(bytes.count)
-        var i = 0
-        while i < bytes.count {
+        var s = s
+        s.withUTF8 { u in
+            add(u.count)
+            var i = 0
+            while i + 8 <= u.count {
+                add(UInt64(littleEndian: UnsafeRawPointer(u.baseAddress! + i).loadUnaligned(as: UInt64.self)))
+                i += 8
+            }
+            guard i < u.count else { return }
             var w: UInt64 = 0
-            for k in 0..<min(8, bytes.count - i) { w |= UInt64(bytes[i + k]) << UInt64(8 * k) }
+            for k in 0..<(u.count - i) { w |= UInt64(u[i + k]) << UInt64(8 * k) }
             add(w)
-            i += 8
         }
     }
 

@@ -27,24 +27,57 @@ public struct IncrementalIndex: Sendable {
     public var placeCandidates: [[Int32]]
     public var placeCRS: [String]
 
+    /// Per village and per place: the previous run's item (`previous`'s index) whose candidates
+    /// are the same sectors, in the same order, as this one's; -1 when none is. Nil when the
+    /// candidates were all found by query (no previous run given), and then compared by print.
+    var sameCandidates: (villages: [Int32], places: [Int32])?
+
     /// The villages' boxes and zones are the analysis's; `geometryPrints`, when given, are the
     /// villages' geometry fingerprints already known (villages a previous run read from the same
     /// file, with the same centres).
-    public init(analysis: CoverageAnalysis, jobs: Int, geometryPrints known: [Fingerprint]? = nil) throws {
+    ///
+    /// `previous` is a side file written with the same model parameters by this version: an item
+    /// whose geometry it kept has the candidates it kept, less the sectors gone since and plus
+    /// the sectors new since whose reach meets it (`SectorCarry`), so that only items with a new
+    /// geometry are looked up among all the sectors.
+    public init(analysis: CoverageAnalysis, jobs: Int, geometryPrints known: [Fingerprint]? = nil,
+                previous: IncrementalState? = nil) throws {
         let input = analysis.input, parameters = analysis.parameters, boxes = analysis.villageBoxes
         let sectors = input.sectors, villages = input.villages
-        sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
-        // The sectors by the lon/lat box of their reach.
-        let index = BoundsIndex(try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
-        let perVillage = try parallelMap(villages.count, jobs: jobs, chunk: 64) { i -> (Fingerprint, Fingerprint, [Int32]) in
-            let v = villages[i]
-            return (known?[i] ?? Fingerprint.geometry(of: v), Fingerprint.properties(of: v), Self.candidates(of: boxes[i], in: index, slack: 1e-6))
+        let sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
+        self.sectorPrints = sectorPrints
+        let prints = try parallelMap(villages.count, jobs: jobs, chunk: 256) { i -> (Fingerprint, Fingerprint) in
+            (known?[i] ?? Fingerprint.geometry(of: villages[i]), Fingerprint.properties(of: villages[i]))
         }
-        geometryPrints = perVillage.map(\.0)
-        propertyPrints = perVillage.map(\.1)
-        candidates = perVillage.map(\.2)
-        let zones = analysis.zones
+        geometryPrints = prints.map(\.0)
+        propertyPrints = prints.map(\.1)
         let places = input.places ?? []
+        placePrints = places.map { p in var f = Fingerprint(); f.add(p.shape); return f }
+        let placeBoxes = places.map(\.shape.bounds)
+        // Every sector's reach, indexed, made only if some item needs a lookup among all sectors.
+        let reachIndex = Once { BoundsIndex(concurrentMap(sectors.count, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) }) }
+        func query(_ box: Bounds?, slack: Double) -> [Int32] { Self.candidates(of: box, in: reachIndex.value, slack: slack) }
+        if let previous {
+            let carry = SectorCarry(previous: previous.sectorPrints, now: sectorPrints) { Self.reach(of: sectors[$0], parameters: parameters) }
+            /// Candidates of items now from the kept items with the same geometry (the first such, as `IncrementalState.plan` matches them).
+            func carried<K: KeptResult>(_ kept: [K], prints: [Fingerprint], boxes: [Bounds?], slack: Double) -> ([[Int32]], [Int32]) {
+                let first = IncrementalState.firstByGeometry(kept)
+                let made = concurrentMap(prints.count, chunk: 256) { i -> ([Int32], Int32) in
+                    guard let k = first[prints[i]] else { return (query(boxes[i], slack: slack), -1) }
+                    let (candidates, same) = carry.candidates(from: kept[k].candidates, box: boxes[i], slack: slack)
+                    return (candidates, same ? Int32(k) : -1)
+                }
+                return (made.map(\.0), made.map(\.1))
+            }
+            let (v, vSame) = carried(previous.villages, prints: geometryPrints, boxes: boxes, slack: Self.villageSlack)
+            let (p, pSame) = carried(previous.places, prints: placePrints, boxes: placeBoxes, slack: Self.placeSlack)
+            candidates = v; placeCandidates = p
+            sameCandidates = (vSame, pSame)
+        } else {
+            candidates = concurrentMap(villages.count, chunk: 64) { query(boxes[$0], slack: Self.villageSlack) }
+            placeCandidates = placeBoxes.map { query($0, slack: Self.placeSlack) }
+        }
+        let zones = analysis.zones
         var crs = [String](repeating: zones.primaryCRS, count: villages.count)
         var placeCRS = [String](repeating: zones.primaryCRS, count: places.count)
         var z = Fingerprint()
@@ -58,9 +91,10 @@ public struct IncrementalIndex: Sendable {
         zonePrint = z
         operators = Array(Set(sectors.map(\.operator))).sorted()
         self.placeCRS = placeCRS
-        placePrints = places.map { p in var f = Fingerprint(); f.add(p.shape); return f }
-        placeCandidates = places.map { Self.candidates(of: $0.shape.bounds, in: index, slack: 1e-4) }
     }
+
+    /// How far beyond a fifth of its size a village's box and a place's box are grown (degrees).
+    static let villageSlack = 1e-6, placeSlack = 1e-4
 
     /// The sectors (ascending) whose reach box meets a lon/lat box grown by a fifth of its size and
     /// `slack` degrees each way; none for a shape without coordinates (no box).
@@ -102,6 +136,72 @@ public struct IncrementalIndex: Sendable {
         for i in villages { for c in candidates[i] { needed[Int(c)] = true } }
         for i in places { for c in placeCandidates[i] { needed[Int(c)] = true } }
         return needed
+    }
+}
+
+/// The previous run's sectors matched to this run's by fingerprint (the k-th sector with a
+/// fingerprint then is the k-th with that fingerprint now), for candidates carried over.
+///
+/// A sector with the same fingerprint has the same fields, so under the same parameters the same
+/// reach: it meets an unchanged item's grown box now exactly when it did then. An item's
+/// candidates now are therefore its kept candidates still matched, plus the unmatched sectors now
+/// whose reach meets it: what a lookup among all sectors finds.
+struct SectorCarry {
+    /// Per previous sector, its index now; -1 when it has no match (removed, or changed).
+    let now: [Int32]
+    /// This run's sectors without a match (added, or changed), ascending.
+    let added: [Int32]
+    /// The reach of the `added` sectors, indexed (items are positions in `added`).
+    let addedReach: BoundsIndex
+    let previousPrints: [Fingerprint], prints: [Fingerprint]
+
+    init(previous: [Fingerprint], now prints: [Fingerprint], reach: (Int) -> Bounds) {
+        // Both tables in order of fingerprint (then index), walked side by side: equal fingerprints
+        // pair off in index order.
+        func below(_ x: Fingerprint, _ y: Fingerprint) -> Bool { x.a != y.a ? x.a < y.a : x.b < y.b }
+        func byPrint(_ f: [Fingerprint]) -> [Int32] {
+            var order = (0..<Int32(f.count)).map { $0 }
+            order.sort { x, y in f[Int(x)] == f[Int(y)] ? x < y : below(f[Int(x)], f[Int(y)]) }
+            return order
+        }
+        let (then, sorted) = concurrentPair({ byPrint(previous) }, { byPrint(prints) })
+        var now = [Int32](repeating: -1, count: previous.count)
+        var taken = [Bool](repeating: false, count: prints.count)
+        var j = 0
+        for p in then {
+            let f = previous[Int(p)]
+            while j < sorted.count, below(prints[Int(sorted[j])], f) { j += 1 }
+            guard j < sorted.count, prints[Int(sorted[j])] == f else { continue }
+            now[Int(p)] = sorted[j]
+            taken[Int(sorted[j])] = true
+            j += 1
+        }
+        self.now = now
+        added = prints.indices.filter { !taken[$0] }.map(Int32.init)
+        addedReach = BoundsIndex(added.map { reach(Int($0)) })
+        previousPrints = previous
+        self.prints = prints
+    }
+
+    /// The candidates now (ascending) of an item whose box is `box` now as it was when `kept`
+    /// (previous indices, ascending) were found, and whether they are the same sectors in the
+    /// same order.
+    func candidates(from kept: [Int32], box: Bounds?, slack: Double) -> (candidates: [Int32], same: Bool) {
+        var out: [Int32] = []
+        out.reserveCapacity(kept.count)
+        var same = true, ascending = true
+        for c in kept {
+            let n = now[Int(c)]
+            guard n >= 0 else { same = false; continue }
+            if let last = out.last, n < last { ascending = false }
+            out.append(n)
+        }
+        let extra = added.isEmpty ? [] : IncrementalIndex.candidates(of: box, in: addedReach, slack: slack)
+        if !extra.isEmpty { same = false; out += extra.map { added[Int($0)] } }
+        if !ascending || !extra.isEmpty { out.sort() }
+        // Sectors reordered since: the same only if their fingerprints still come in the same order.
+        if same && !ascending { same = zip(out, kept).allSatisfy { prints[Int($0)] == previousPrints[Int($1)] } }
+        return (out, same)
     }
 }
 

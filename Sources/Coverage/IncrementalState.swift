@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 5
+    public static let formatVersion: UInt64 = 6
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String
@@ -69,7 +69,7 @@ public struct IncrementalState: Sendable {
         }
         // The previous village each village keeps the result of, and likewise for priority places.
         let from = Self.matches(villages, sectorPrints: sectorPrints, now: index.geometryPrints, crs: index.villageCRS,
-                                candidatePrint: index.candidatePrint)
+                                same: index.sameCandidates?.villages, candidatePrint: index.candidatePrint)
         var reused = [(coverage: VillageCoverage, warnings: [String])?](repeating: nil, count: input.villages.count)
         var compute: [Int] = []
         for i in input.villages.indices {
@@ -79,7 +79,7 @@ public struct IncrementalState: Sendable {
             reused[i] = (villages[k].coverage, warnings.map { label + $0 })
         }
         let placeFrom = Self.matches(places, sectorPrints: sectorPrints, now: index.placePrints, crs: index.placeCRS,
-                                     candidatePrint: index.placeCandidatePrint)
+                                     same: index.sameCandidates?.places, candidatePrint: index.placeCandidatePrint)
         let placesReused = placeFrom.map { $0.map { places[$0].coverage } }
         let placesToCompute = placeFrom.indices.filter { placeFrom[$0] == nil }
         let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
@@ -89,17 +89,26 @@ public struct IncrementalState: Sendable {
         return .success(plan)
     }
 
-    /// For each item now (by its geometry fingerprint, CRS and candidates' print), the kept result
-    /// with the same geometry (the first such), CRS and candidate sectors, found on all cores.
+    /// For each item now (by its geometry fingerprint, CRS and candidates), the kept result with
+    /// the same geometry (the first such), CRS and candidate sectors, found on all cores. `same`
+    /// (from `IncrementalIndex`) names, per item, the kept item whose candidates are known to be
+    /// the same; without it, candidates are compared by their prints.
     static func matches<K: KeptResult>(_ kept: [K], sectorPrints: [Fingerprint], now geometry: [Fingerprint], crs: [String],
-                                       candidatePrint: (Int) -> Fingerprint) -> [Int?] {
-        var byGeometry: [Fingerprint: Int] = [:]
-        for (k, v) in kept.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
+                                       same: [Int32]? = nil, candidatePrint: (Int) -> Fingerprint) -> [Int?] {
+        let byGeometry = firstByGeometry(kept)
         return concurrentMap(geometry.count, chunk: 256) { i -> Int? in
-            guard let k = byGeometry[geometry[i]], kept[k].crs == crs[i],
-                  IncrementalIndex.candidatePrint(kept[k].candidates, sectorPrints) == candidatePrint(i) else { return nil }
-            return k
+            guard let k = byGeometry[geometry[i]], kept[k].crs == crs[i] else { return nil }
+            if let same { return same[i] == Int32(k) ? k : nil }
+            return IncrementalIndex.candidatePrint(kept[k].candidates, sectorPrints) == candidatePrint(i) ? k : nil
         }
+    }
+
+    /// The first kept item of each geometry fingerprint.
+    static func firstByGeometry<K: KeptResult>(_ kept: [K]) -> [Fingerprint: Int] {
+        var byGeometry: [Fingerprint: Int] = [:]
+        byGeometry.reserveCapacity(kept.count)
+        for (k, v) in kept.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
+        return byGeometry
     }
 
     public struct Mismatch: Error, CustomStringConvertible, Sendable {

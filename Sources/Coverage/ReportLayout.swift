@@ -2,16 +2,16 @@
 /// report.geojson, report.csv), kept in the side file: a later `--since` run copies the text of a
 /// village whose record is unchanged instead of encoding it again (docs/incremental.md).
 public struct ReportLayout: Sendable, Equatable {
-    /// One report file: its name, the SHA-256 of its bytes as written and its pieces (byte ranges,
+    /// One report file: its name, the digest of its bytes as written (`FileDigest`) and its pieces (byte ranges,
     /// in file order). report.json's pieces are its village entries, then its gap entries in the
     /// file's order; report.geojson's are its features; report.csv's are its data rows.
     public struct File: Sendable, Equatable {
         public var name: String
-        public var sha256: String
+        public var digest: String
         public var pieces: [Range<Int>]
 
-        public init(name: String, sha256: String, pieces: [Range<Int>]) {
-            self.name = name; self.sha256 = sha256; self.pieces = pieces
+        public init(name: String, digest: String, pieces: [Range<Int>]) {
+            self.name = name; self.digest = digest; self.pieces = pieces
         }
     }
 
@@ -32,7 +32,7 @@ public struct ReportLayout: Sendable, Equatable {
         w.varint(UInt64(files.count))
         for f in files {
             w.string(f.name)
-            w.string(f.sha256)
+            w.string(f.digest)
             w.varint(UInt64(f.pieces.count))
             // Each piece as the bytes skipped since the previous piece's end, then its length.
             var end = 0
@@ -47,7 +47,7 @@ public struct ReportLayout: Sendable, Equatable {
     static func decode(_ r: inout IncrementalState.Reader) throws -> ReportLayout {
         let context = try r.string()
         let files = try (0..<(try r.count())).map { _ -> File in
-            let name = try r.string(), sha = try r.string()
+            let name = try r.string(), digest = try r.string()
             var end = 0
             let pieces = try (0..<(try r.count())).map { _ -> Range<Int> in
                 let skip = try r.varint(), length = try r.varint()
@@ -56,7 +56,7 @@ public struct ReportLayout: Sendable, Equatable {
                 end = start + Int(length)
                 return start..<end
             }
-            return File(name: name, sha256: sha, pieces: pieces)
+            return File(name: name, digest: digest, pieces: pieces)
         }
         return ReportLayout(context: context, files: files)
     }

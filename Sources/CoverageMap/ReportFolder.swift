@@ -76,12 +76,31 @@ public struct ReportFolder {
             : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
                               expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count)
         var spare: [() throws -> Void] = []
-        // The previous report.geojson is checked (its SHA-256 over hundreds of megabytes) by the
+        // report.json (its tree, text and file), kept when asked for.
+        let jsonMade = Locked<[UInt8]?>(nil)
+        func writeJSON() throws {
+            let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
+            if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
+            let (text, pieces) = report.jsonText(reportJSON!, copy: copyJSON)
+            try copyJSON?.source.check()
+            reportJSON = nil
+            if kinds.contains(.json) {
+                try staging.add("report.json", bytes: text)
+                layout?.add(name: "report.json", text: text, pieces: pieces)
+            }
+            if keepJSON { jsonMade.update { $0 = text } }
+        }
+        // A `--since` run copies most text: lane A writes report.geojson (the largest file) from
+        // the start and report.json is taken by the lane that is free first. A full run's lane A
+        // lets go of report.json's tree before it makes report.geojson's features.
+        let jsonFirst = copies == nil
+        if !jsonFirst { spare.append(writeJSON) }
+        // The previous report.geojson is checked (its digest over hundreds of megabytes) by the
         // lane that is free first: lane B when the map is not drawn, else lane A when it gets there.
         let geojsonCopy = Once<CopyPlan?> {
             kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
         }
-        if copies != nil && kinds.contains(.geojson) { spare.append { _ = geojsonCopy.value } }
+        if copies != nil && kinds.contains(.geojson) && jsonFirst { spare.append { _ = geojsonCopy.value } }
         if kinds.contains(.csv) {
             spare.append {
                 let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
@@ -107,25 +126,15 @@ public struct ReportFolder {
         func failing<T>(_ lane: () throws -> T) throws -> T {
             do { return try lane() } catch { layout?.cancel(); throw error }
         }
-        let (json, _) = try sideBySide({ () throws -> [UInt8]? in try failing {
-            let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
-            if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
-            var (text, pieces) = report.jsonText(reportJSON!, copy: copyJSON)
-            try copyJSON?.source.check()
-            reportJSON = nil
-            if kinds.contains(.json) {
-                try staging.add("report.json", bytes: text)
-                layout?.add(name: "report.json", text: text, pieces: pieces)
-            }
-            let json = keepJSON ? text : nil
-            text = []
+        _ = try sideBySide({ try failing {
+            if jsonFirst { try writeJSON() }
             let copy = geojsonCopy.value
             if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
                 // report.gpkg has every feature.
                 features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
             }
             if kinds.contains(.geojson) {
-                var hasher = SHA256.Hasher()
+                var hasher = FileDigest()
                 var pieces: [Range<Int>] = []
                 try staging.add("report.geojson") { sink in
                     pieces = try GeoJSONWriter(precision: precision).encode(count: features!.count, pieces: { k in
@@ -137,11 +146,10 @@ public struct ReportFolder {
                     }
                 }
                 try copy?.source.check()
-                layout?.add(File(name: "report.geojson", sha256: hasher.finish(), pieces: pieces))
+                layout?.add(File(name: "report.geojson", digest: hasher.finish(), pieces: pieces))
             }
             if !kinds.contains(.gpkg) { features = nil }
             try takeSpare()
-            return json
         } }, {
             try failing {
                 if let made = page {
@@ -153,6 +161,7 @@ public struct ReportFolder {
                 try takeSpare()
             }
         })
+        let json = jsonMade.value
         self.json = json
         self.copied = copied.value
         if kinds.contains(.gpkg) {
@@ -212,7 +221,7 @@ final class LayoutCollector: @unchecked Sendable {
     }
 
     func add(name: String, text: [UInt8], pieces: [Range<Int>]) {
-        add(ReportLayout.File(name: name, sha256: SHA256.hex(text), pieces: pieces))
+        add(ReportLayout.File(name: name, digest: FileDigest.hex(text), pieces: pieces))
     }
 
     func add(_ file: ReportLayout.File) {

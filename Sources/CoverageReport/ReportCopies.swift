@@ -60,7 +60,7 @@ public struct ReportCopies: Sendable {
     }
 
     /// The previous folder's file `name` when it is byte for byte the one the layout describes
-    /// (a regular file, not a link, with the same SHA-256, every piece within it and as many pieces
+    /// (a regular file, not a link, with the same digest, every piece within it and as many pieces
     /// as its villages make); nil otherwise (missing, changed since, damaged): this run then
     /// encodes that file in full.
     public func previousText(_ name: String) -> PreviousText? {
@@ -88,7 +88,7 @@ public final class PreviousText: @unchecked Sendable {
 
     init?(path: String, file: ReportLayout.File) {
         guard let (fd, size) = try? InputFile.openRegular(path, followSymlinks: false) else { return nil }
-        guard (file.pieces.last?.upperBound ?? 0) <= size, SHA256.hex(ofDescriptor: fd) == file.sha256 else {
+        guard (file.pieces.last?.upperBound ?? 0) <= size, FileDigest.hex(ofDescriptor: fd) == file.digest else {
             close(fd)
             return nil
         }

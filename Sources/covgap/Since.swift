@@ -61,7 +61,11 @@ struct IncrementalRun {
             loaded.villagesKept && inputs["centres"] == p.inputs["centres"] && p.villages.count == input.villages.count
                 ? p.villages.map(\.geometry) : nil
         }
-        index = try IncrementalIndex(analysis: analysis, jobs: max(1, parameters.jobs ?? defaultJobs), geometryPrints: keptPrints)
+        // Candidates are carried over from a side file of the same version and parameters.
+        let parameterPrint = self.parameters
+        let carried = previous.flatMap { $0.generator == Report.generator && $0.parameters == parameterPrint ? $0 : nil }
+        index = try IncrementalIndex(analysis: analysis, jobs: max(1, parameters.jobs ?? defaultJobs), geometryPrints: keptPrints,
+                                     previous: carried)
         guard let previous else {
             plan = nil
             // No side file asked for, or why the one given cannot be used.

@@ -19,15 +19,15 @@ final class PreviousTextTests: XCTestCase {
         let text = Array("id,name\n".utf8) + rows[0] + rows[1]
         let path = try file(text)
         let pieces = [8..<(8 + rows[0].count), (8 + rows[0].count)..<text.count]
-        let layout = ReportLayout.File(name: "report.csv", sha256: SHA256.hex(text), pieces: pieces)
+        let layout = ReportLayout.File(name: "report.csv", digest: FileDigest.hex(text), pieces: pieces)
         let previous = try XCTUnwrap(PreviousText(path: path, file: layout))
         XCTAssertEqual(String(decoding: previous[piece: 0], as: UTF8.self), "V1,Làng Một\n")
         XCTAssertEqual(String(decoding: previous[piece: 1], as: UTF8.self), "V2,Thôn Hai\n")
         XCTAssertNoThrow(try previous.check())
 
         // Another SHA-256, a piece past the end, a symbolic link, a folder: not copied from.
-        XCTAssertNil(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", sha256: SHA256.hex([]), pieces: pieces)))
-        XCTAssertNil(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", sha256: layout.sha256, pieces: [8..<99])))
+        XCTAssertNil(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", digest: FileDigest.hex([]), pieces: pieces)))
+        XCTAssertNil(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", digest: layout.digest, pieces: [8..<99])))
         let link = path + ".link"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: link) }

@@ -1,0 +1,81 @@
+import Geo
+import XCTest
+@testable import Coverage
+
+/// Candidates carried over from a previous run's side file are what a lookup among all sectors
+/// finds, and strings are fingerprinted word by word as documented.
+final class CandidateCarryTests: XCTestCase {
+    /// A print that names its value (sectors with equal prints are identical rows).
+    func print(_ v: UInt64) -> Fingerprint { Fingerprint(a: v, b: v &* 31) }
+
+    /// Sectors as reach boxes on a line: sector with print p reaches x in [p, p + 2].
+    func reach(_ p: Fingerprint) -> Bounds { Bounds(minX: Double(p.a), minY: 0, maxX: Double(p.a) + 2, maxY: 1) }
+
+    func testTheKthSectorWithAPrintThenIsTheKthNow() {
+        // Then: 5 7 5 9 3; now: 3 5 8 5 5 7 (9 removed, 8 added, a third 5 added).
+        let then = [5, 7, 5, 9, 3].map { print($0) }
+        let now = [3, 5, 8, 5, 5, 7].map { print($0) }
+        let carry = SectorCarry(previous: then, now: now) { self.reach(now[$0]) }
+        XCTAssertEqual(carry.now, [1, 5, 3, -1, 0])
+        XCTAssertEqual(carry.added, [2, 4])
+    }
+
+    func testCarriedCandidatesAreTheLookupsAmongAllSectors() {
+        let then = [5, 7, 5, 9, 3, 20].map { print($0) }
+        let now = [3, 5, 8, 5, 5, 7, 20].map { print($0) }
+        let carry = SectorCarry(previous: then, now: now) { self.reach(now[$0]) }
+        let allNow = BoundsIndex(now.map(reach)), allThen = BoundsIndex(then.map(reach))
+        // Boxes along the line, grown by a fifth of their size (as villages' are).
+        for (lo, hi) in [(0.0, 1.0), (4.0, 4.5), (6.5, 7.0), (9.5, 10.0), (11.5, 12.0), (21.5, 30.0), (40.0, 41.0)] {
+            let box = Bounds(minX: lo, minY: 0.2, maxX: hi, maxY: 0.4)
+            let kept = IncrementalIndex.candidates(of: box, in: allThen, slack: 0)
+            let (carried, same) = carry.candidates(from: kept, box: box, slack: 0)
+            let looked = IncrementalIndex.candidates(of: box, in: allNow, slack: 0)
+            XCTAssertEqual(carried, looked, "\(lo)…\(hi)")
+            let printsThen = kept.map { then[Int($0)] }, printsNow = looked.map { now[Int($0)] }
+            XCTAssertEqual(same, printsThen == printsNow, "\(lo)…\(hi)")
+        }
+        // 4.5…5.5 meets the 3 and the 5s: then 5, 5, 3 (indices 0, 2, 4), now 3, 5, 5 and the added 5.
+        let box = Bounds(minX: 4.5, minY: 0.2, maxX: 5.5, maxY: 0.4)
+        let (c, same) = carry.candidates(from: IncrementalIndex.candidates(of: box, in: allThen, slack: 0), box: box, slack: 0)
+        XCTAssertEqual(c, [0, 1, 3, 4])
+        XCTAssertFalse(same)
+        // 21.5…30 meets 20 only, unchanged though it moved from index 5 to 6.
+        let far = Bounds(minX: 21.5, minY: 0.2, maxX: 30, maxY: 0.4)
+        XCTAssertEqual(carry.candidates(from: [5], box: far, slack: 0).candidates, [6])
+        XCTAssertTrue(carry.candidates(from: [5], box: far, slack: 0).same)
+    }
+
+    func testReorderedSectorsAreTheSameOnlyInTheSameOrderOfPrints() {
+        // Then 1 2 3, now 3 2 1: the same sectors, not in the same order.
+        let then = [1, 2, 3].map { print($0) }
+        let now = [3, 2, 1].map { print($0) }
+        let carry = SectorCarry(previous: then, now: now) { self.reach(now[$0]) }
+        let r = carry.candidates(from: [0, 1, 2], box: Bounds(minX: 0, minY: 0, maxX: 10, maxY: 1), slack: 0)
+        XCTAssertEqual(r.candidates, [0, 1, 2])
+        XCTAssertFalse(r.same)
+        // Two identical rows swapped with each other: the same.
+        let twins = [print(4), print(4), print(6)], twinsNow = [print(4), print(6), print(4)]
+        let swapped = SectorCarry(previous: twins, now: twinsNow) { self.reach(twinsNow[$0]) }
+        XCTAssertEqual(swapped.now, [0, 2, 1])
+        let s = swapped.candidates(from: [0, 1, 2], box: Bounds(minX: 0, minY: 0, maxX: 10, maxY: 1), slack: 0)
+        XCTAssertEqual(s.candidates, [0, 1, 2])
+        XCTAssertFalse(s.same, "4 4 6 then, 4 6 4 now")
+        let t = swapped.candidates(from: [0, 1], box: Bounds(minX: 0, minY: 0, maxX: 4.5, maxY: 1), slack: 0)
+        XCTAssertEqual(t.candidates, [0, 2])
+        XCTAssertTrue(t.same)
+    }
+
+    func testStringsAreFedAsTheirLengthThenLittleEndianWords() {
+        func fed(_ words: [UInt64]) -> Fingerprint { var f = Fingerprint(); words.forEach { f.add($0) }; return f }
+        func of(_ s: String) -> Fingerprint { var f = Fingerprint(); f.add(s); return f }
+        XCTAssertEqual(of(""), fed([0]))
+        XCTAssertEqual(of("abc"), fed([3, 0x63_62_61]))
+        XCTAssertEqual(of("abcdefgh"), fed([8, 0x68_67_66_65_64_63_62_61]))
+        XCTAssertEqual(of("abcdefghi"), fed([9, 0x68_67_66_65_64_63_62_61, 0x69]))
+        // "Đà" is C4 90 C3 A0 in UTF-8.
+        XCTAssertEqual(of("Đà"), fed([4, 0xA0_C3_90_C4]))
+        // A string bridged from Foundation reads the same as a native one.
+        XCTAssertEqual(of(NSString(string: "Vĩnh Kim, xã 9") as String), of("Vĩnh Kim, xã 9"))
+    }
+}
