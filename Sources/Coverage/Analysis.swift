@@ -151,7 +151,8 @@ public struct CoverageAnalysis {
         var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)
         var placeCoverage = [PlaceCoverage?](repeating: nil, count: places.count)
         // Every fibre vertex, indexed once for the zones that look beyond their own fibre.
-        var farFibreIndex: FarFibreIndex?
+        // Made when a village first needs it (a `--since` run measures a handful of villages).
+        let farFibreIndex = Once { FarFibreIndex(input.fibre ?? []) }
         for zone in zones.groups {
             func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
             let crs = zone.crs
@@ -261,8 +262,7 @@ public struct CoverageAnalysis {
 
             if let fibreIndex {
                 let reach = parameters.fibreReach
-                if measuredByZone && farFibreIndex == nil { farFibreIndex = FarFibreIndex(input.fibre ?? []) }
-                let farFibre = measuredByZone ? farFibreIndex! : FarFibreIndex([])
+                let farFibre = Once { measuredByZone ? farFibreIndex.value : FarFibreIndex([]) }
                 let centres = fibreMembers.map { coverage[$0]!.centre }
                 progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
@@ -277,7 +277,7 @@ public struct CoverageAnalysis {
                                                nearest: try p.transform(onNetwork, inverse: true))
                         }
                     }
-                    return farFibre.nearest(to: centres[k], reach: reach)
+                    return farFibre.value.nearest(to: centres[k], reach: reach)
                 }
                 for (k, a) in access.enumerated() { coverage[fibreMembers[k]]!.fixed = a }
             }

@@ -97,3 +97,35 @@ extension Fingerprint {
         return f
     }
 }
+
+/// The first position of each fingerprint in a list: a table probed linearly from the
+/// fingerprint's own low bits (they are already well mixed), for the hundreds of thousands of
+/// villages a `--since` run matches with the previous run's.
+struct FirstIndex {
+    private let prints: [Fingerprint]
+    /// Positions in `prints`, -1 for an empty slot.
+    private var slots: [Int32]
+    private let mask: Int
+
+    init(_ prints: [Fingerprint]) {
+        self.prints = prints
+        var capacity = 16
+        while capacity < 2 * prints.count { capacity *= 2 }
+        mask = capacity - 1
+        slots = [Int32](repeating: -1, count: capacity)
+        for (i, f) in prints.enumerated() {
+            var s = Int(truncatingIfNeeded: f.a) & mask
+            while slots[s] >= 0 && prints[Int(slots[s])] != f { s = (s + 1) & mask }
+            if slots[s] < 0 { slots[s] = Int32(i) }
+        }
+    }
+
+    subscript(_ f: Fingerprint) -> Int? {
+        var s = Int(truncatingIfNeeded: f.a) & mask
+        while slots[s] >= 0 {
+            if prints[Int(slots[s])] == f { return Int(slots[s]) }
+            s = (s + 1) & mask
+        }
+        return nil
+    }
+}

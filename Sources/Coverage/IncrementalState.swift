@@ -104,12 +104,7 @@ public struct IncrementalState: Sendable {
     }
 
     /// The first kept item of each geometry fingerprint.
-    static func firstByGeometry<K: KeptResult>(_ kept: [K]) -> [Fingerprint: Int] {
-        var byGeometry: [Fingerprint: Int] = [:]
-        byGeometry.reserveCapacity(kept.count)
-        for (k, v) in kept.enumerated() where byGeometry[v.geometry] == nil { byGeometry[v.geometry] = k }
-        return byGeometry
-    }
+    static func firstByGeometry<K: KeptResult>(_ kept: [K]) -> FirstIndex { FirstIndex(kept.map(\.geometry)) }
 
     public struct Mismatch: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -254,7 +249,8 @@ public struct IncrementalState: Sendable {
             while v >= 0x80 { bytes.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
             bytes.append(UInt8(v))
         }
-        mutating func u64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(8 * k))) } }
+        /// Little-endian, appended as one piece of eight bytes.
+        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
         mutating func double(_ d: Double) { u64(d.bitPattern) }
         mutating func doubles(_ ds: [Double]) { varint(UInt64(ds.count)); ds.forEach { double($0) } }
         mutating func coordinate(_ c: Coordinate) { double(c.x); double(c.y) }
@@ -314,8 +310,7 @@ public struct IncrementalState: Sendable {
         }
         mutating func u64() throws -> UInt64 {
             guard at + 8 <= end else { throw Self.damaged }
-            var v: UInt64 = 0
-            for k in 0..<8 { v |= UInt64(bytes[at + k]) << UInt64(8 * k) }
+            let v = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
             at += 8
             return v
         }

@@ -78,4 +78,18 @@ final class CandidateCarryTests: XCTestCase {
         // A string bridged from Foundation reads the same as a native one.
         XCTAssertEqual(of(NSString(string: "Vĩnh Kim, xã 9") as String), of("Vĩnh Kim, xã 9"))
     }
+
+    func testFirstIndexFindsTheFirstOfEachPrint() {
+        // Low bits all equal (every print starts at the same slot), repeats, and a print absent.
+        let prints = [7, 3, 7, 9, 3, 11].map { Fingerprint(a: UInt64($0) << 40, b: UInt64($0)) }
+        let first = FirstIndex(prints)
+        XCTAssertEqual(prints.map { first[$0] }, [0, 1, 0, 3, 1, 5])
+        XCTAssertNil(first[Fingerprint(a: 5 << 40, b: 5)])
+        XCTAssertNil(first[Fingerprint(a: 7 << 40, b: 8)], "same first half, other second")
+        XCTAssertNil(FirstIndex([])[prints[0]])
+        // Many prints: each found at its first position.
+        let many = (0..<5000).map { Fingerprint(a: UInt64($0 % 1700) &* 0x9E37_79B9_7F4A_7C15, b: UInt64($0 % 1700)) }
+        let table = FirstIndex(many)
+        for (i, f) in many.enumerated() { XCTAssertEqual(table[f], i % 1700) }
+    }
 }
