@@ -77,24 +77,6 @@ public func limitAllocatorArenas(_ count: Int = defaultJobs) -> Bool {
     #endif
 }
 
-/// Asks mimalloc (when it is the allocator, see Package.swift) to take the memory it gets from the
-/// system in 2 MiB pages: a `--since` run, which reads and writes hundreds of megabytes with
-/// little computing between, spends a tenth of its time having 4 KiB pages faulted in and
-/// zeroed one by one (docs/benchmarks.md). mimalloc looks the option up whenever it asks the
-/// system for memory, so it holds from here on. Whether an allocator took it.
-@discardableResult
-public func allocateInLargePages() -> Bool {
-    #if canImport(Glibc)
-    typealias OptionSet = @convention(c) (Int32, Int) -> Void
-    let largeOSPages: Int32 = 6   // mi_option_large_os_pages in mimalloc 2.0's <mimalloc.h>
-    guard let set = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mi_option_set") else { return false }
-    unsafeBitCast(set, to: OptionSet.self)(largeOSPages, 1)
-    return true
-    #else
-    return false
-    #endif
-}
-
 /// Whether AddressSanitizer or ThreadSanitizer instruments this process (their runtimes export
 /// these entry points); such a process frees what it made before it ends, so that its leaks show.
 public let runsUnderSanitizer: Bool = {
