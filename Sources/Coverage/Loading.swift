@@ -115,8 +115,11 @@ public struct InputLoader {
         let blocks = try parallelMap((rows.count + block - 1) / block, jobs: defaultJobs, chunk: 1) { b -> (sectors: [Sector], loader: InputLoader) in
             var loader = InputLoader(inputCRS: inputCRS)
             var techNames: [String: TechName] = [:]
+            var columns = ColumnsInOrder(header: table.header)
             let sectors = try rows[(b * block)..<min(rows.count, (b + 1) * block)].map { row in
-                try loader.sector(field: { row[$0] ?? "" }, where: "\(table.source) \(row.location)", techNames: &techNames) { table.error(row, field: $0, $1) }
+                columns.startRow()
+                return try loader.sector(field: { name in columns.column(name).map { row[$0] } ?? "" },
+                                         where: "\(table.source) \(row.location)", techNames: &techNames) { table.error(row, field: $0, $1) }
             }
             return (sectors, loader)
         }
@@ -370,10 +373,40 @@ public struct InputLoader {
     /// A finite decimal number ("nan", "inf" and hex are not numbers here).
     public static func number(_ s: String) -> Double? {
         let t = s.trimmedSpaces
+        // Plain decimals ("13.774567", "-120") are most of a table's numbers: read in one pass.
+        if let d = plainDecimal(t.utf8) { return d }
         // Digits, signs, a point and an exponent only (bytes: the fields of a table are many).
         guard !t.isEmpty, t.utf8.allSatisfy({ b in (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E || b == 0x45 || b == 0x65 }),
               let d = Double(t), d.isFinite else { return nil }
         return d
+    }
+
+    /// An optional sign, digits and an optional point with digits after it ("-120", "13.774567",
+    /// "5.", ".5"), when at most 15 digits in all: their value as a whole number is exact in a
+    /// Double, and so is the power of ten it is divided by (at most 10^15), so the one division is
+    /// correctly rounded, the Double the standard library's conversion gives (Clinger's fast
+    /// path). Nil for anything else, which the standard library then reads.
+    static func plainDecimal(_ text: String.UTF8View) -> Double? {
+        var mantissa: UInt64 = 0, digits = 0, decimals = 0
+        var negative = false, point = false, first = true
+        for b in text {
+            if first && (b == 0x2D || b == 0x2B) { negative = b == 0x2D; first = false; continue }
+            first = false
+            if b == 0x2E {
+                if point { return nil }
+                point = true
+                continue
+            }
+            let d = b &- 0x30
+            guard d < 10 else { return nil }
+            digits += 1
+            guard digits <= 15 else { return nil }
+            mantissa = mantissa * 10 + UInt64(d)
+            if point { decimals += 1 }
+        }
+        guard digits > 0 else { return nil }
+        let v = Double(mantissa) / JSONScanner.powerOfTen(decimals)
+        return negative ? -v : v
     }
 
     /// Text of a string or number property, NFC-normalised.
@@ -402,5 +435,28 @@ extension String {
         func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
         if plain(first) && plain(last) { return self }
         return trimmingCharacters(in: set())
+    }
+}
+
+/// The columns of a table's rows by name, for rows that are all asked for the same names in the
+/// same order (the sites reader asks each row for site_id, operator, tech, lat, lon…): each name
+/// is looked up in the header once, and a row's lookups then follow the first row's order,
+/// comparing names (the same string literals, equal at once) instead of hashing them.
+struct ColumnsInOrder {
+    let header: [String]
+    private var asked: [(name: String, column: Int?)] = []
+    private var next = 0
+
+    init(header: [String]) { self.header = header }
+
+    mutating func startRow() { next = 0 }
+
+    /// The first column named `name` (as `CSVRow`'s subscript finds it), or nil.
+    mutating func column(_ name: String) -> Int? {
+        defer { next += 1 }
+        if next < asked.count && asked[next].name == name { return asked[next].column }
+        let column = header.firstIndex(of: name)
+        if next == asked.count { asked.append((name, column)) }
+        return column
     }
 }

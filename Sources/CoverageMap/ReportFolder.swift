@@ -90,10 +90,11 @@ public struct ReportFolder {
             }
             if keepJSON { jsonMade.update { $0 = text } }
         }
-        // A `--since` run copies most text: lane A writes report.geojson (the largest file) from
-        // the start and report.json is taken by the lane that is free first. A full run's lane A
-        // lets go of report.json's tree before it makes report.geojson's features.
-        let jsonFirst = copies == nil
+        // A `--since` run without the map copies most text: lane A writes report.geojson (the
+        // largest file) from the start and report.json is taken by the lane that is free first.
+        // Otherwise lane A lets go of report.json's tree before report.geojson (a `--since` run's
+        // map has made the whole tree, which would be kept through the page).
+        let jsonFirst = copies == nil || drawsMap
         if !jsonFirst { spare.append(writeJSON) }
         // The previous report.geojson is checked (its digest over hundreds of megabytes) by the
         // lane that is free first: lane B when the map is not drawn, else lane A when it gets there.

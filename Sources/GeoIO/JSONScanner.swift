@@ -359,7 +359,7 @@ public struct JSONScanner {
     // MARK: Numbers
 
     /// 10^n for 0 ≤ n ≤ 22, all exact in a Double (a switch: no global-array access in the hot loop).
-    @inline(__always) static func powerOfTen(_ n: Int) -> Double {
+    @inlinable public static func powerOfTen(_ n: Int) -> Double {
         switch n {
         case 0: return 1e0
         case 1: return 1e1
