@@ -110,18 +110,7 @@ public struct FileDigest {
     /// The digest of what `fd` reads from its current offset to the end, four megabytes at a
     /// time; nil when a read fails.
     public static func hex(ofDescriptor fd: Int32) -> String? {
-        let size = 1 << 22
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
         var d = FileDigest()
-        while true {
-            let n = read(fd, buffer.baseAddress, size)
-            if n == 0 { return d.finish() }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            d.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-        }
+        return SHA256.readChunks(of: fd, size: 1 << 22) { d.update($0) } ? d.finish() : nil
     }
 }

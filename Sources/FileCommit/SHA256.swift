@@ -28,18 +28,23 @@ public enum SHA256 {
     /// The digest of what `fd` reads from its current offset to the end, a megabyte at a time; nil
     /// when a read fails.
     public static func hex(ofDescriptor fd: Int32) -> String? {
-        let size = 1 << 20
+        var hasher = Hasher()
+        return readChunks(of: fd, size: 1 << 20) { hasher.update($0) } ? hasher.finish() : nil
+    }
+
+    /// Hands what `fd` reads from its current offset to the end to `body`, `size` bytes at a time
+    /// (one buffer, reused); false when a read fails.
+    static func readChunks(of fd: Int32, size: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
         defer { buffer.deallocate() }
-        var hasher = Hasher()
         while true {
             let n = read(fd, buffer.baseAddress, size)
-            if n == 0 { return hasher.finish() }
+            if n == 0 { return true }
             if n < 0 {
                 if errno == EINTR { continue }
-                return nil
+                return false
             }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
     }
 

@@ -16,21 +16,10 @@ final class FileDigestTests: XCTestCase {
 
     func testPiecesAndDescriptorGiveTheWholesDigest() throws {
         // 9 MB of varied bytes: more than two reads of the file, and pieces that split steps.
-        var bytes = [UInt8](repeating: 0, count: 9_000_019)
-        var x: UInt32 = 977
-        for i in bytes.indices {
-            x = x &* 1_103_515_245 &+ 12345
-            bytes[i] = UInt8(truncatingIfNeeded: x >> 16)
-        }
+        let bytes = variedBytes(9_000_019, seed: 977)
         let whole = FileDigest.hex(bytes)
         var d = FileDigest()
-        var at = 0
-        for size in [1, 31, 32, 33, 5, 1000, 70_001] + Array(repeating: 1_000_000, count: 9) where at < bytes.count {
-            let end = min(bytes.count, at + size)
-            bytes[at..<end].withUnsafeBytes { d.update($0) }
-            at = end
-        }
-        XCTAssertEqual(at, bytes.count)
+        feed(bytes, in: [1, 31, 32, 33, 5, 1000, 70_001] + Array(repeating: 1_000_000, count: 9)) { d.update($0) }
         XCTAssertEqual(d.finish(), whole)
 
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-digest-\(UUID().uuidString)").path

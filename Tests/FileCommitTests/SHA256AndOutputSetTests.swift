@@ -15,21 +15,10 @@ final class SHA256AndOutputSetTests: XCTestCase {
 
     func testSHA256InPiecesAndOfAFileAsSha256sumSaysIt() throws {
         // 2.5 MB of varied bytes: more than one read of the file, and pieces that split blocks.
-        var bytes = [UInt8](repeating: 0, count: 2_500_003)
-        var x: UInt32 = 12345
-        for i in bytes.indices {
-            x = x &* 1_103_515_245 &+ 12345
-            bytes[i] = UInt8(truncatingIfNeeded: x >> 16)
-        }
+        let bytes = variedBytes(2_500_003, seed: 12345)
         let whole = SHA256.hex(bytes)
         var hasher = SHA256.Hasher()
-        var at = 0
-        for size in [1, 63, 64, 65, 127, 1000, 70_001] + Array(repeating: 400_000, count: 7) where at < bytes.count {
-            let end = min(bytes.count, at + size)
-            bytes[at..<end].withUnsafeBytes { hasher.update($0) }
-            at = end
-        }
-        XCTAssertEqual(at, bytes.count)
+        feed(bytes, in: [1, 63, 64, 65, 127, 1000, 70_001] + Array(repeating: 400_000, count: 7)) { hasher.update($0) }
         XCTAssertEqual(hasher.finish(), whole)
 
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-sha-\(UUID().uuidString)").path
@@ -67,4 +56,26 @@ final class SHA256AndOutputSetTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: b, encoding: .utf8), "new b")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.json", "b.csv"])
     }
+}
+
+/// `count` bytes of a linear congruential sequence: varied, and the same on every run.
+func variedBytes(_ count: Int, seed: UInt32) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var x = seed
+    for i in bytes.indices {
+        x = x &* 1_103_515_245 &+ 12345
+        bytes[i] = UInt8(truncatingIfNeeded: x >> 16)
+    }
+    return bytes
+}
+
+/// `bytes` handed to `update` in pieces of the `sizes` (all of them: the sizes must cover the bytes).
+func feed(_ bytes: [UInt8], in sizes: [Int], _ update: (UnsafeRawBufferPointer) -> Void) {
+    var at = 0
+    for size in sizes where at < bytes.count {
+        let end = min(bytes.count, at + size)
+        bytes[at..<end].withUnsafeBytes { update($0) }
+        at = end
+    }
+    XCTAssertEqual(at, bytes.count, "the pieces cover the bytes")
 }
