@@ -98,14 +98,20 @@ extension Fingerprint {
     }
 }
 
-/// The first position of each fingerprint in a list: a table probed linearly from the
-/// fingerprint's own low bits (they are already well mixed), for the hundreds of thousands of
-/// villages a `--since` run matches with the previous run's.
+/// The first position of each fingerprint in a list: a table probed linearly, for the hundreds of
+/// thousands of villages a `--since` run matches with the previous run's.
+///
+/// A fingerprint's bits are well mixed, but a side file could be written to hold fingerprints that
+/// all start at one slot (a quadratic probe); as Swift's own dictionaries do, the slot is taken
+/// from the bits mixed with a seed drawn for each table. What the table answers does not depend on it.
 struct FirstIndex {
     private let prints: [Fingerprint]
     /// Positions in `prints`, -1 for an empty slot.
     private var slots: [Int32]
     private let mask: Int
+    private let seed = UInt64.random(in: .min ... .max)
+
+    private func start(_ f: Fingerprint) -> Int { Int(truncatingIfNeeded: Fingerprint.mix(f.a ^ seed) ^ f.b) & mask }
 
     init(_ prints: [Fingerprint]) {
         self.prints = prints
@@ -114,14 +120,14 @@ struct FirstIndex {
         mask = capacity - 1
         slots = [Int32](repeating: -1, count: capacity)
         for (i, f) in prints.enumerated() {
-            var s = Int(truncatingIfNeeded: f.a) & mask
+            var s = start(f)
             while slots[s] >= 0 && prints[Int(slots[s])] != f { s = (s + 1) & mask }
             if slots[s] < 0 { slots[s] = Int32(i) }
         }
     }
 
     subscript(_ f: Fingerprint) -> Int? {
-        var s = Int(truncatingIfNeeded: f.a) & mask
+        var s = start(f)
         while slots[s] >= 0 {
             if prints[Int(slots[s])] == f { return Int(slots[s]) }
             s = (s + 1) & mask

@@ -91,5 +91,13 @@ final class CandidateCarryTests: XCTestCase {
         let many = (0..<5000).map { Fingerprint(a: UInt64($0 % 1700) &* 0x9E37_79B9_7F4A_7C15, b: UInt64($0 % 1700)) }
         let table = FirstIndex(many)
         for (i, f) in many.enumerated() { XCTAssertEqual(table[f], i % 1700) }
+        // 60,000 prints that agree in their low 32 bits of both words, as a side file could be
+        // written to hold: spread by the table's seed (probed from one slot, they would take
+        // 1.8 billion steps).
+        let crafted = (0..<60_000).map { Fingerprint(a: UInt64($0) << 32, b: UInt64($0) << 32) }
+        let spread = FirstIndex(crafted)
+        XCTAssertEqual(spread[crafted[59_999]], 59_999)
+        XCTAssertEqual(spread[crafted[0]], 0)
+        XCTAssertNil(spread[Fingerprint(a: 60_000 << 32, b: 60_000 << 32)])
     }
 }
