@@ -262,7 +262,6 @@ public struct CoverageAnalysis {
 
             if let fibreIndex {
                 let reach = parameters.fibreReach
-                let farFibre = Once { measuredByZone ? farFibreIndex.value : FarFibreIndex([]) }
                 let centres = fibreMembers.map { coverage[$0]!.centre }
                 progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
@@ -277,7 +276,8 @@ public struct CoverageAnalysis {
                                                nearest: try p.transform(onNetwork, inverse: true))
                         }
                     }
-                    return farFibre.value.nearest(to: centres[k], reach: reach)
+                    // Beyond the zone's own fibre only when the zone's fibre is not all of it.
+                    return measuredByZone ? farFibreIndex.value.nearest(to: centres[k], reach: reach) : nil
                 }
                 for (k, a) in access.enumerated() { coverage[fibreMembers[k]]!.fixed = a }
             }

@@ -27,9 +27,9 @@ public struct IncrementalIndex: Sendable {
     public var placeCandidates: [[Int32]]
     public var placeCRS: [String]
 
-    /// Per village and per place: the previous run's item (`previous`'s index) whose candidates
-    /// are the same sectors, in the same order, as this one's; -1 when none is. Nil when the
-    /// candidates were all found by query (no previous run given), and then compared by print.
+    /// Per village and per place: the previous run's item (`previous`'s index) with the same
+    /// geometry (the first such) and the same candidate sectors in the same order; -1 when none
+    /// is. Nil without a previous run.
     var sameCandidates: (villages: [Int32], places: [Int32])?
 
     /// The villages' boxes and zones are the analysis's; `geometryPrints`, when given, are the
@@ -62,9 +62,9 @@ public struct IncrementalIndex: Sendable {
         func query(_ box: Bounds?, slack: Double) -> [Int32] { Self.candidates(of: box, in: reachIndex.value, slack: slack) }
         if let previous {
             let carry = SectorCarry(previous: previous.sectorPrints, now: sectorPrints) { Self.reach(of: sectors[$0], parameters: parameters) }
-            /// Candidates of items now from the kept items with the same geometry (the first such, as `IncrementalState.plan` matches them).
+            /// Candidates of items now from the kept items with the same geometry (the first such).
             func carried<K: KeptResult>(_ kept: [K], prints: [Fingerprint], boxes: [Bounds?], slack: Double) throws -> ([[Int32]], [Int32]) {
-                let first = IncrementalState.firstByGeometry(kept)
+                let first = FirstIndex(kept.map(\.geometry))
                 let made = try parallelMap(prints.count, jobs: jobs, chunk: 256) { i -> ([Int32], Int32) in
                     guard let k = first[prints[i]] else { return (query(boxes[i], slack: slack), -1) }
                     let (candidates, same) = carry.candidates(from: kept[k].candidates, box: boxes[i], slack: slack)
@@ -117,20 +117,6 @@ public struct IncrementalIndex: Sendable {
         let maxLat = min(90, abs(lat) + dLat)
         let dLon = maxLat >= 89 ? 360 : min(360, r / (111_000 * cos(maxLat * .pi / 180)))
         return Bounds(minX: s.location.x - dLon, minY: lat - dLat, maxX: s.location.x + dLon, maxY: lat + dLat)
-    }
-
-    /// A fingerprint of village `i`'s candidates, in input order.
-    public func candidatePrint(_ i: Int) -> Fingerprint { Self.candidatePrint(candidates[i], sectorPrints) }
-
-    /// A fingerprint of place `i`'s candidates, in input order.
-    func placeCandidatePrint(_ i: Int) -> Fingerprint { Self.candidatePrint(placeCandidates[i], sectorPrints) }
-
-    /// A fingerprint of `candidates` (sector indices) by the prints of those sectors, in order.
-    static func candidatePrint(_ candidates: [Int32], _ sectorPrints: [Fingerprint]) -> Fingerprint {
-        var f = Fingerprint()
-        f.add(candidates.count)
-        for c in candidates { f.add(sectorPrints[Int(c)]) }
-        return f
     }
 
     /// Sectors that any of `villages` or `places` (input indices) may need.

@@ -57,19 +57,24 @@ public struct IncrementalState: Sendable {
         }
     }
 
-    /// What to reuse for `input`, or why nothing can be.
+    /// Why results of this side file cannot serve a run of `generator` with `parameters`, or nil.
+    public func mismatch(parameters: String, generator: String) -> Mismatch? {
+        if generator != self.generator { return Mismatch("it was made by \(self.generator), this is \(generator)") }
+        if parameters != self.parameters { return Mismatch("the model parameters differ") }
+        return nil
+    }
+
+    /// What to reuse for `input`, or why nothing can be. `index` carries its candidates over from
+    /// this side file (`IncrementalIndex(previous:)`), which tells which kept item each item matches.
     public func plan(parameters: String, generator: String, inputs: [String: String], index: IncrementalIndex,
                      input: AnalysisInput) -> Result<ReusePlan, Mismatch> {
-        if generator != self.generator {
-            return .failure(Mismatch("it was made by \(self.generator), this is \(generator)"))
-        }
-        if parameters != self.parameters { return .failure(Mismatch("the model parameters differ")) }
+        if let why = mismatch(parameters: parameters, generator: generator) { return .failure(why) }
         if index.operators != operators {
             return .failure(Mismatch("the operators differ (\(operators.joined(separator: ", ")) then, \(index.operators.joined(separator: ", ")) now)"))
         }
+        guard let same = index.sameCandidates else { return .failure(Mismatch("its candidates were not carried over")) }
         // The previous village each village keeps the result of, and likewise for priority places.
-        let from = Self.matches(villages, sectorPrints: sectorPrints, now: index.geometryPrints, crs: index.villageCRS,
-                                same: index.sameCandidates?.villages, candidatePrint: index.candidatePrint)
+        let from = Self.matches(villages, same: same.villages, crs: index.villageCRS)
         var reused = [(coverage: VillageCoverage, warnings: [String])?](repeating: nil, count: input.villages.count)
         var compute: [Int] = []
         for i in input.villages.indices {
@@ -78,8 +83,7 @@ public struct IncrementalState: Sendable {
             let label = warnings.isEmpty ? "" : ReusePlan.label(number: i, village: input.villages[i]) + ":"
             reused[i] = (villages[k].coverage, warnings.map { label + $0 })
         }
-        let placeFrom = Self.matches(places, sectorPrints: sectorPrints, now: index.placePrints, crs: index.placeCRS,
-                                     same: index.sameCandidates?.places, candidatePrint: index.placeCandidatePrint)
+        let placeFrom = Self.matches(places, same: same.places, crs: index.placeCRS)
         let placesReused = placeFrom.map { $0.map { places[$0].coverage } }
         let placesToCompute = placeFrom.indices.filter { placeFrom[$0] == nil }
         let fixedReused = inputs["fibre"] == self.inputs["fibre"] && index.zonePrint == zonePrint
@@ -89,22 +93,14 @@ public struct IncrementalState: Sendable {
         return .success(plan)
     }
 
-    /// For each item now (by its geometry fingerprint, CRS and candidates), the kept result with
-    /// the same geometry (the first such), CRS and candidate sectors, found on all cores. `same`
-    /// (from `IncrementalIndex`) names, per item, the kept item whose candidates are known to be
-    /// the same; without it, candidates are compared by their prints.
-    static func matches<K: KeptResult>(_ kept: [K], sectorPrints: [Fingerprint], now geometry: [Fingerprint], crs: [String],
-                                       same: [Int32]? = nil, candidatePrint: (Int) -> Fingerprint) -> [Int?] {
-        let byGeometry = firstByGeometry(kept)
-        return concurrentMap(geometry.count, chunk: 256) { i -> Int? in
-            guard let k = byGeometry[geometry[i]], kept[k].crs == crs[i] else { return nil }
-            if let same { return same[i] == Int32(k) ? k : nil }
-            return IncrementalIndex.candidatePrint(kept[k].candidates, sectorPrints) == candidatePrint(i) ? k : nil
+    /// For each item now, the kept result with the same geometry and candidate sectors (`same`,
+    /// from `IncrementalIndex`), when it was measured in the same CRS.
+    static func matches<K: KeptResult>(_ kept: [K], same: [Int32], crs: [String]) -> [Int?] {
+        same.indices.map { i in
+            let k = Int(same[i])
+            return k >= 0 && kept[k].crs == crs[i] ? k : nil
         }
     }
-
-    /// The first kept item of each geometry fingerprint.
-    static func firstByGeometry<K: KeptResult>(_ kept: [K]) -> FirstIndex { FirstIndex(kept.map(\.geometry)) }
 
     public struct Mismatch: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -293,12 +289,21 @@ public struct IncrementalState: Sendable {
         }
 
         mutating func varint() throws -> UInt64 {
+            var next = at
+            let v = try bytes.withUnsafeBufferPointer { try Self.varint(in: $0, at: &next, end: end) }
+            at = next
+            return v
+        }
+
+        /// The varint at `at` in `b`, which must end before `end`; `at` moves past it.
+        @inline(__always) static func varint(in b: UnsafeBufferPointer<UInt8>, at: inout Int, end: Int) throws -> UInt64 {
             var v: UInt64 = 0, shift: UInt64 = 0
             while true {
-                guard at < end, shift < 64 else { throw Self.damaged }
-                let b = bytes[at]; at += 1
-                v |= UInt64(b & 0x7f) << shift
-                if b < 0x80 { return v }
+                guard at < end, shift < 64 else { throw damaged }
+                let byte = b[at]
+                at += 1
+                v |= UInt64(byte & 0x7f) << shift
+                if byte < 0x80 { return v }
                 shift += 7
             }
         }

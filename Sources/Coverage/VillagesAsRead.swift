@@ -134,22 +134,11 @@ extension IncrementalState.Reader {
         if k == Int(CompactCoordinates.raw) { return try (0..<n).map { _ in try coordinate() } }
         guard k < CompactCoordinates.powerOfTen.count else { throw Self.damaged }
         let p = CompactCoordinates.powerOfTen[k]
-        // The side file's largest part: its varints read straight from the bytes, each checked
-        // against the end of the part as `varint()` checks it.
+        // The side file's largest part: its varints read from one view of the bytes.
         let (ring, after) = try bytes.withUnsafeBufferPointer { b -> ([Coordinate], Int) in
             var at = self.at
             let end = self.end
-            func next() throws -> UInt64 {
-                var v: UInt64 = 0, shift: UInt64 = 0
-                while true {
-                    guard at < end, shift < 64 else { throw Self.damaged }
-                    let byte = b[at]
-                    at += 1
-                    v |= UInt64(byte & 0x7f) << shift
-                    if byte < 0x80 { return v }
-                    shift += 7
-                }
-            }
+            func next() throws -> UInt64 { try Self.varint(in: b, at: &at, end: end) }
             var x: Int64 = 0, y: Int64 = 0
             let ring = try [Coordinate](unsafeUninitializedCapacity: n) { out, made in
                 while made < n {

@@ -162,8 +162,7 @@ public struct ReportFolder {
                 try takeSpare()
             }
         })
-        let json = jsonMade.value
-        self.json = json
+        self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
             try staging.add("report.gpkg", bytes: try ReportLayers.geopackage(report: report, features: features!, plan: outputs.plan))

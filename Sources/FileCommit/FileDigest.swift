@@ -25,8 +25,12 @@ public struct FileDigest {
     public init() {}
 
     @inline(__always) static func round(_ acc: UInt64, _ input: UInt64) -> UInt64 {
-        let a = acc &+ input &* p2
-        return ((a << 31) | (a >> 33)) &* p1
+        rotl(acc &+ input &* p2, 31) &* p1
+    }
+
+    /// One step: the four lanes each take one of the 32 bytes' little-endian words.
+    @inline(__always) static func step(_ a: inout UInt64, _ b: inout UInt64, _ c: inout UInt64, _ d: inout UInt64, _ p: UnsafeRawPointer) {
+        a = round(a, word(p, 0)); b = round(b, word(p, 8)); c = round(c, word(p, 16)); d = round(d, word(p, 24))
     }
 
     @inline(__always) static func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
@@ -42,13 +46,12 @@ public struct FileDigest {
             tail.withUnsafeMutableBytes { t in (t.baseAddress! + pending).copyMemory(from: p, byteCount: take) }
             pending += take; p += take; n -= take
             guard pending == 32 else { return }
-            tail.withUnsafeBytes { t in step(t.baseAddress!) }
+            tail.withUnsafeBytes { t in Self.step(&v1, &v2, &v3, &v4, t.baseAddress!) }
             pending = 0
         }
         var a = v1, b = v2, c = v3, d = v4
         while n >= 32 {
-            a = Self.round(a, Self.word(p, 0)); b = Self.round(b, Self.word(p, 8))
-            c = Self.round(c, Self.word(p, 16)); d = Self.round(d, Self.word(p, 24))
+            Self.step(&a, &b, &c, &d, p)
             p += 32; n -= 32
         }
         v1 = a; v2 = b; v3 = c; v4 = d
@@ -58,12 +61,7 @@ public struct FileDigest {
         }
     }
 
-    private mutating func step(_ p: UnsafeRawPointer) {
-        v1 = Self.round(v1, Self.word(p, 0)); v2 = Self.round(v2, Self.word(p, 8))
-        v3 = Self.round(v3, Self.word(p, 16)); v4 = Self.round(v4, Self.word(p, 24))
-    }
-
-    static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+    @inline(__always) static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
 
     static func merge(_ h: UInt64, _ v: UInt64) -> UInt64 { (h ^ round(0, v)) &* p1 &+ p4 }
 
