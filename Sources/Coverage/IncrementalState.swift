@@ -112,7 +112,7 @@ public struct IncrementalState: Sendable {
     /// The side file's bytes handed to `write` in pieces of about a megabyte (at national scale the
     /// file is tens of megabytes). `layout` is asked for last, once everything else is written (the
     /// report files it describes may still be being encoded when this starts).
-    public func encode(layout: () -> ReportLayout? = { nil }, into write: ([UInt8]) throws -> Void) rethrows {
+    public func encode(layout: () -> ReportLayout? = { nil }, into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
         var w = Writer()
         w.bytes.append(contentsOf: Self.magic)
         w.varint(Self.formatVersion)
@@ -152,7 +152,7 @@ public struct IncrementalState: Sendable {
             w.varint(UInt64(v.warnings.count))
             v.warnings.forEach { w.string($0) }
             if w.bytes.count >= 1 << 20 {
-                try write(w.bytes)
+                try write(w.bytes[...])
                 w.bytes.removeAll(keepingCapacity: true)
             }
         }
@@ -164,11 +164,11 @@ public struct IncrementalState: Sendable {
             w.varint(p.coverage.has5G ? 1 : 0)
             if let c = p.coverage.coverage5G { w.varint(1); w.double(c) } else { w.varint(0) }
         }
-        if let v = villagesAsRead { w.varint(1); w.villagesAsRead(v) } else { w.varint(0) }
-        try write(w.bytes)
+        if let v = villagesAsRead { w.varint(1); try w.villagesAsRead(v, flush: write) } else { w.varint(0) }
+        try write(w.bytes[...])
         w.bytes.removeAll(keepingCapacity: true)
         if let l = self.layout ?? layout() { w.varint(1); l.encode(into: &w) } else { w.varint(0) }
-        try write(w.bytes)
+        try write(w.bytes[...])
     }
 
     /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).

@@ -137,9 +137,10 @@ public struct ReportFolder {
             if kinds.contains(.geojson) {
                 var hasher = FileDigest()
                 var pieces: [Range<Int>] = []
+                let window = copy.map(CopyWindow.init)
                 try staging.add("report.geojson") { sink in
-                    pieces = try GeoJSONWriter(precision: precision).encode(count: features!.count, pieces: { k in
-                        if let text = copy?.text(k) { return .text(text[...]) }
+                    pieces = try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { window?.load($0) }, pieces: { k in
+                        if let text = window?.text(k) { return .text(text) }
                         return .feature(properties: features![k].properties, geometry: features![k].geometry)
                     }) { bytes in
                         if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }

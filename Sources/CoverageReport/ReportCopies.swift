@@ -102,22 +102,30 @@ public final class PreviousText: @unchecked Sendable {
     /// The text of piece `k`. Should the file change under the run (cut short), the text is
     /// empty and `check` fails.
     public subscript(piece k: Int) -> [UInt8] {
-        let range = pieces[k]
+        var text: [UInt8] = []
+        read(pieces[k], into: &text)
+        return text
+    }
+
+    /// Replaces `bytes` with the file's bytes `range`, read at once. Should the file change under
+    /// the run (cut short), `bytes` is empty and `check` fails.
+    func read(_ range: Range<Int>, into bytes: inout [UInt8]) {
         var got = 0
-        let text = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(range.count)
+        bytes.append(contentsOf: repeatElement(0, count: range.count))
+        bytes.withUnsafeMutableBytes { buffer in
             while got < range.count {
                 let n = pread(fd, buffer.baseAddress! + got, range.count - got, off_t(range.lowerBound + got))
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 got += n
             }
-            initialized = got
         }
         if got < range.count {
             failure.update { $0 = "changed while its text was copied; nothing was written, run again" }
-            return []
+            bytes.removeAll(keepingCapacity: true)
         }
-        return text
     }
 
     /// Throws when a piece could not be read whole.
@@ -131,9 +139,63 @@ public final class PreviousText: @unchecked Sendable {
 public struct CopyPlan: Sendable {
     public let source: PreviousText
     public let pieces: [Int?]
+}
 
-    /// The text piece `k` of this run's file takes, when copied.
-    public func text(_ k: Int) -> [UInt8]? { pieces[k].map { source[piece: $0] } }
+/// The previous text of a run of pieces of this run's file, read at once: from the first copied
+/// piece's start to the last one's end, when that span is not much more than the copied pieces
+/// themselves (they lie in order when the villages keep theirs). A piece outside it is read alone.
+/// One read of a few megabytes instead of a read per entry, feature or row, each into its own array.
+/// `@unchecked Sendable`: `load` is called alone; `text` may then be called from several threads,
+/// which only read the window.
+public final class CopyWindow: @unchecked Sendable {
+    let plan: CopyPlan
+    private var bytes: [UInt8] = []
+    /// Where `bytes` starts in the previous file.
+    private var start = 0
+    /// The pieces loaded at once when a caller goes through them in order.
+    public static let span = 4096
+
+    public init(_ plan: CopyPlan) { self.plan = plan }
+
+    /// The bytes of the previous file in the window.
+    var loaded: Range<Int> { start..<(start + bytes.count) }
+
+    /// Reads the previous text of this run's pieces `range` that are copied. Not while `text` is called.
+    public func load(_ range: Range<Int>) {
+        var low = Int.max, high = 0, total = 0
+        for k in range {
+            guard let j = plan.pieces[k] else { continue }
+            let r = plan.source.pieces[j]
+            low = min(low, r.lowerBound)
+            high = max(high, r.upperBound)
+            total += r.count
+        }
+        // Pieces far apart (villages reordered) are read alone rather than with all between them.
+        guard total > 0, high - low <= 2 * total + (1 << 16) else {
+            bytes.removeAll(keepingCapacity: true)
+            start = 0
+            return
+        }
+        plan.source.read(low..<high, into: &bytes)
+        start = low
+    }
+
+    /// The text piece `k` of this run's file takes, when copied: from the window when it lies there.
+    public func text(_ k: Int) -> ArraySlice<UInt8>? {
+        guard let j = plan.pieces[k] else { return nil }
+        let r = plan.source.pieces[j]
+        if r.lowerBound >= start && r.upperBound <= start + bytes.count {
+            return bytes[(r.lowerBound - start)..<(r.upperBound - start)]
+        }
+        return plan.source[piece: j][...]
+    }
+
+    /// `text(k)`, loading the span of pieces from `k` on first when `k` starts one (`k` a multiple
+    /// of `span`, below `count`): for a caller that goes through all pieces in order, on one thread.
+    public func inOrder(_ k: Int, of count: Int) -> ArraySlice<UInt8>? {
+        if k % Self.span == 0 { load(k..<min(count, k + Self.span)) }
+        return text(k)
+    }
 }
 
 extension Report {
@@ -186,13 +248,15 @@ extension Report {
         var w = JSONWriter(style: .pretty)
         var pieces: [Range<Int>] = []
         var base = 0
+        let window = copy.map(CopyWindow.init)
+        let total = copy?.pieces.count ?? 0
         w.beginObject()
         for m in top {
             w.key(m.key)
             guard m.key == "villages" || m.key == "gaps", case .array(let items) = m.value else { w.value(m.value); continue }
             w.beginArray()
             for (e, item) in items.enumerated() {
-                if let text = copy?.text(base + e) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
+                if let text = window?.inOrder(base + e, of: total) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
             }
             w.endArray()
             base += items.count

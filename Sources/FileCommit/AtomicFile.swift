@@ -9,17 +9,19 @@ func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p
 
 /// Writes all of `bytes` to `fd` (again after EINTR and short writes): nil, or the errno of the
 /// write that failed.
-public func writeEvery(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-    var written = 0
-    while written < bytes.count {
-        let n = bytes.withUnsafeBytes { sysWrite(fd, $0.baseAddress! + written, bytes.count - written) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            return errno
+public func writeEvery<Bytes: ContiguousBytes>(_ fd: Int32, _ bytes: Bytes) -> Int32? {
+    bytes.withUnsafeBytes { buffer in
+        var written = 0
+        while written < buffer.count {
+            let n = sysWrite(fd, buffer.baseAddress! + written, buffer.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += n
         }
-        written += n
+        return nil
     }
-    return nil
 }
 
 /// Makes a directory's entries durable; a failure loses nothing already visible, so it is not reported.

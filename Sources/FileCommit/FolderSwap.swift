@@ -181,7 +181,7 @@ public struct FileSink {
     }
 
     /// Appends `bytes`; a failure names the target and the system's reason.
-    public mutating func write(_ bytes: [UInt8]) throws {
+    public mutating func write<Bytes: ContiguousBytes & Collection<UInt8>>(_ bytes: Bytes) throws {
         if let e = writeEvery(fd, bytes) {
             throw FileWriteError(path: target, operation: "write", reason: systemReason(e), errno: e)
         }

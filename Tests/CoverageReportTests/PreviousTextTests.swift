@@ -41,4 +41,61 @@ final class PreviousTextTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(path): changed while its text was copied; nothing was written, run again")
         }
     }
+
+    /// A previous file of `count` rows "row k\n" after a header, and each row's range.
+    func rows(_ count: Int) throws -> (path: String, text: [UInt8], pieces: [Range<Int>]) {
+        var text = Array("id\n".utf8), pieces: [Range<Int>] = []
+        for k in 0..<count {
+            let start = text.count
+            text += Array("row \(k)\n".utf8)
+            pieces.append(start..<text.count)
+        }
+        return (try file(text), text, pieces)
+    }
+
+    func testAWindowGivesEachCopiedPieceItsOwnText() throws {
+        let (path, text, pieces) = try rows(20000)
+        let layout = ReportLayout.File(name: "report.csv", digest: FileDigest.hex(text), pieces: pieces)
+        let previous = try XCTUnwrap(PreviousText(path: path, file: layout))
+        // This run's pieces: mostly the previous ones in order, some encoded again (nil), and two
+        // swapped far apart: the two spans holding them are read a piece at a time, the others at once.
+        var from: [Int?] = Array(0..<19999)
+        for k in stride(from: 3, to: 19999, by: 97) { from[k] = nil }
+        from.swapAt(10, 19990)
+        let window = CopyWindow(CopyPlan(source: previous, pieces: from))
+        for k in from.indices {
+            let got = window.inOrder(k, of: from.count)
+            if let j = from[k] {
+                XCTAssertEqual(got.map { String(decoding: $0, as: UTF8.self) }, "row \(j)\n", "piece \(k)")
+            } else {
+                XCTAssertNil(got, "piece \(k)")
+            }
+        }
+        // The last span (16384 on) holds row 10: it was read a piece at a time. Another is read at once,
+        // from its first copied row to its last.
+        XCTAssertTrue(window.loaded.isEmpty)
+        window.load(4096..<8192)
+        XCTAssertEqual(window.loaded, pieces[4096].lowerBound..<pieces[8191].upperBound)
+        XCTAssertEqual(window.text(5000).map { Array($0) }, Array("row 5000\n".utf8))
+        // Loaded again for a few pieces, then asked for others: those are read alone.
+        window.load(100..<110)
+        XCTAssertEqual(window.loaded, pieces[101].lowerBound..<pieces[109].upperBound)  // piece 100 is encoded again
+        XCTAssertEqual(window.text(2000).map { Array($0) }, Array("row 2000\n".utf8))
+        XCTAssertEqual(window.text(105).map { Array($0) }, Array("row 105\n".utf8))
+        // Pieces that lie far apart, read one by one.
+        let spread = CopyWindow(CopyPlan(source: previous, pieces: [0, 19999]))
+        spread.load(0..<2)
+        XCTAssertTrue(spread.loaded.isEmpty)
+        XCTAssertEqual(spread.text(1).map { Array($0) }, Array("row 19999\n".utf8))
+        XCTAssertNoThrow(try previous.check())
+
+        // Cut short after the check: the window comes back empty, its pieces too, and the run fails.
+        truncate(path, off_t(pieces[200].lowerBound))
+        window.load(0..<400)
+        XCTAssertEqual(window.text(1).map { Array($0) }, Array("row 1\n".utf8))  // before the cut, read alone
+        XCTAssertEqual(window.text(300).map { Array($0) }, [])
+        XCTAssertThrowsError(try previous.check()) { error in
+            XCTAssertEqual("\(error)", "\(path): changed while its text was copied; nothing was written, run again")
+        }
+    }
 }
