@@ -149,9 +149,10 @@ struct SectorCarry {
         // pair off in index order.
         func below(_ x: Fingerprint, _ y: Fingerprint) -> Bool { x.a != y.a ? x.a < y.a : x.b < y.b }
         func byPrint(_ f: [Fingerprint]) -> [Int32] {
-            var order = (0..<Int32(f.count)).map { $0 }
-            order.sort { x, y in f[Int(x)] == f[Int(y)] ? x < y : below(f[Int(x)], f[Int(y)]) }
-            return order
+            // The keys sorted with their indices beside them, not looked up through the indices.
+            var keyed = f.indices.map { (a: f[$0].a, b: f[$0].b, i: Int32($0)) }
+            keyed.sort { ($0.a, $0.b, $0.i) < ($1.a, $1.b, $1.i) }
+            return keyed.map(\.i)
         }
         let (then, sorted) = concurrentPair({ byPrint(previous) }, { byPrint(prints) })
         var now = [Int32](repeating: -1, count: previous.count)

@@ -152,6 +152,8 @@ public final class CopyWindow: @unchecked Sendable {
     private var bytes: [UInt8] = []
     /// Where `bytes` starts in the previous file.
     private var start = 0
+    /// The pieces (of this run's file) last loaded.
+    private var loadedPieces = 0..<0
     /// The pieces loaded at once when a caller goes through them in order.
     public static let span = 4096
 
@@ -162,6 +164,7 @@ public final class CopyWindow: @unchecked Sendable {
 
     /// Reads the previous text of this run's pieces `range` that are copied. Not while `text` is called.
     public func load(_ range: Range<Int>) {
+        loadedPieces = range
         var low = Int.max, high = 0, total = 0
         for k in range {
             guard let j = plan.pieces[k] else { continue }
@@ -190,10 +193,10 @@ public final class CopyWindow: @unchecked Sendable {
         return plan.source[piece: j][...]
     }
 
-    /// `text(k)`, loading the span of pieces from `k` on first when `k` starts one (`k` a multiple
-    /// of `span`, below `count`): for a caller that goes through all pieces in order, on one thread.
+    /// `text(k)`, loading first the span of pieces from `k` on (below `count`) when `k` is not
+    /// among those last loaded: for a caller that goes through the pieces in order, on one thread.
     public func inOrder(_ k: Int, of count: Int) -> ArraySlice<UInt8>? {
-        if k % Self.span == 0 { load(k..<min(count, k + Self.span)) }
+        if !loadedPieces.contains(k) { load(k..<min(count, k + Self.span)) }
         return text(k)
     }
 }
