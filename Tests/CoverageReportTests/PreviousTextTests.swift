@@ -89,7 +89,8 @@ final class PreviousTextTests: XCTestCase {
         XCTAssertEqual(spread.text(1).map { Array($0) }, Array("row 19999\n".utf8))
         XCTAssertNoThrow(try previous.check())
 
-        // Cut short after the check: the window comes back empty, its pieces too, and the run fails.
+        // Cut short after the check: the window comes back empty, a piece before the cut is still
+        // read alone, one after it is empty, and the run fails.
         truncate(path, off_t(pieces[200].lowerBound))
         window.load(0..<400)
         XCTAssertEqual(window.text(1).map { Array($0) }, Array("row 1\n".utf8))  // before the cut, read alone
