@@ -142,16 +142,16 @@ extension IncrementalState.Reader {
         if k == Int(CompactCoordinates.raw) { return try (0..<n).map { _ in try coordinate() } }
         guard k < CompactCoordinates.powerOfTen.count else { throw Self.damaged }
         let p = CompactCoordinates.powerOfTen[k]
-        // The side file's largest part: its varints read from one view of the bytes.
+        // The side file's largest part: its varints read from one view of the bytes. (No local
+        // function reads them: one capturing `at` would box it and check every access at run time.)
         let (ring, after) = try bytes.withUnsafeBufferPointer { b -> ([Coordinate], Int) in
             var at = self.at
             let end = self.end
-            func next() throws -> UInt64 { try Self.varint(in: b, at: &at, end: end) }
             var x: Int64 = 0, y: Int64 = 0
             let ring = try [Coordinate](unsafeUninitializedCapacity: n) { out, made in
                 while made < n {
-                    x = x &+ CompactCoordinates.unzigzag(try next())
-                    y = y &+ CompactCoordinates.unzigzag(try next())
+                    x = x &+ CompactCoordinates.unzigzag(try Self.varint(in: b, at: &at, end: end))
+                    y = y &+ CompactCoordinates.unzigzag(try Self.varint(in: b, at: &at, end: end))
                     out[made] = Coordinate(Double(x) / p, Double(y) / p)
                     made += 1
                 }

@@ -111,9 +111,12 @@ public final class PreviousText: @unchecked Sendable {
     /// the run (cut short), `bytes` is empty and `check` fails.
     func read(_ range: Range<Int>, into bytes: inout [UInt8]) {
         var got = 0
-        bytes.removeAll(keepingCapacity: true)
-        bytes.reserveCapacity(range.count)
-        bytes.append(contentsOf: repeatElement(0, count: range.count))
+        // Every byte is read over: only what the buffer grows by is zeroed first.
+        if bytes.count > range.count {
+            bytes.removeLast(bytes.count - range.count)
+        } else if bytes.count < range.count {
+            bytes.append(contentsOf: [UInt8](repeating: 0, count: range.count - bytes.count))
+        }
         bytes.withUnsafeMutableBytes { buffer in
             while got < range.count {
                 let n = pread(fd, buffer.baseAddress! + got, range.count - got, off_t(range.lowerBound + got))
