@@ -41,12 +41,12 @@ public struct IncrementalIndex: Sendable {
     /// the sectors new since whose reach meets it (`SectorCarry`), so that only items with a new
     /// geometry are looked up among all the sectors.
     public init(analysis: CoverageAnalysis, jobs: Int, geometryPrints known: [Fingerprint]? = nil,
-                previous: IncrementalState? = nil) throws {
+                previous: IncrementalState? = nil) {
         let input = analysis.input, parameters = analysis.parameters, boxes = analysis.villageBoxes
         let sectors = input.sectors, villages = input.villages
-        let sectorPrints = try parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
+        let sectorPrints = concurrentMap(sectors.count, jobs: jobs, chunk: 1024) { Fingerprint.sector(sectors[$0]) }
         self.sectorPrints = sectorPrints
-        let prints = try parallelMap(villages.count, jobs: jobs, chunk: 256) { i -> (Fingerprint, Fingerprint) in
+        let prints = concurrentMap(villages.count, jobs: jobs, chunk: 256) { i -> (Fingerprint, Fingerprint) in
             (known?[i] ?? Fingerprint.geometry(of: villages[i]), Fingerprint.properties(of: villages[i]))
         }
         geometryPrints = prints.map(\.0)
@@ -54,30 +54,29 @@ public struct IncrementalIndex: Sendable {
         let places = input.places ?? []
         placePrints = places.map { p in var f = Fingerprint(); f.add(p.shape); return f }
         let placeBoxes = places.map(\.shape.bounds)
-        // Every sector's reach, indexed, made only if some item needs a lookup among all sectors
-        // (on `jobs` threads; the map throws only what its body throws, and `reach` cannot fail).
+        // Every sector's reach, indexed, made only if some item needs a lookup among all sectors.
         let reachIndex = Once {
-            BoundsIndex((try? parallelMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) }) ?? [])
+            BoundsIndex(concurrentMap(sectors.count, jobs: jobs, chunk: 1024) { Self.reach(of: sectors[$0], parameters: parameters) })
         }
         func query(_ box: Bounds?, slack: Double) -> [Int32] { Self.candidates(of: box, in: reachIndex.value, slack: slack) }
         if let previous {
             let carry = SectorCarry(previous: previous.sectorPrints, now: sectorPrints) { Self.reach(of: sectors[$0], parameters: parameters) }
             /// Candidates of items now from the kept items with the same geometry (the first such).
-            func carried<K: KeptResult>(_ kept: [K], prints: [Fingerprint], boxes: [Bounds?], slack: Double) throws -> ([[Int32]], [Int32]) {
+            func carried<K: KeptResult>(_ kept: [K], prints: [Fingerprint], boxes: [Bounds?], slack: Double) -> ([[Int32]], [Int32]) {
                 let first = FirstIndex(kept.map(\.geometry))
-                let made = try parallelMap(prints.count, jobs: jobs, chunk: 256) { i -> ([Int32], Int32) in
+                let made = concurrentMap(prints.count, jobs: jobs, chunk: 256) { i -> ([Int32], Int32) in
                     guard let k = first[prints[i]] else { return (query(boxes[i], slack: slack), -1) }
                     let (candidates, same) = carry.candidates(from: kept[k].candidates, box: boxes[i], slack: slack)
                     return (candidates, same ? Int32(k) : -1)
                 }
                 return (made.map(\.0), made.map(\.1))
             }
-            let (v, vSame) = try carried(previous.villages, prints: geometryPrints, boxes: boxes, slack: Self.villageSlack)
-            let (p, pSame) = try carried(previous.places, prints: placePrints, boxes: placeBoxes, slack: Self.placeSlack)
+            let (v, vSame) = carried(previous.villages, prints: geometryPrints, boxes: boxes, slack: Self.villageSlack)
+            let (p, pSame) = carried(previous.places, prints: placePrints, boxes: placeBoxes, slack: Self.placeSlack)
             candidates = v; placeCandidates = p
             sameCandidates = (vSame, pSame)
         } else {
-            candidates = try parallelMap(villages.count, jobs: jobs, chunk: 64) { query(boxes[$0], slack: Self.villageSlack) }
+            candidates = concurrentMap(villages.count, jobs: jobs, chunk: 64) { query(boxes[$0], slack: Self.villageSlack) }
             placeCandidates = placeBoxes.map { query($0, slack: Self.placeSlack) }
         }
         let zones = analysis.zones

@@ -24,6 +24,22 @@ public func writeEvery<Bytes: ContiguousBytes>(_ fd: Int32, _ bytes: Bytes) -> I
     }
 }
 
+/// Hands what `fd` reads from its current offset to the end to `body`, `size` bytes at a time
+/// (one buffer, reused); false when a read fails.
+func readChunks(of fd: Int32, size: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+    defer { buffer.deallocate() }
+    while true {
+        let n = read(fd, buffer.baseAddress, size)
+        if n == 0 { return true }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    }
+}
+
 /// Makes a directory's entries durable; a failure loses nothing already visible, so it is not reported.
 func syncDirectory(_ path: String) {
     let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

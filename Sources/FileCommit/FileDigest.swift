@@ -109,6 +109,6 @@ public struct FileDigest {
     /// time; nil when a read fails.
     public static func hex(ofDescriptor fd: Int32) -> String? {
         var d = FileDigest()
-        return SHA256.readChunks(of: fd, size: 1 << 22) { d.update($0) } ? d.finish() : nil
+        return readChunks(of: fd, size: 1 << 22) { d.update($0) } ? d.finish() : nil
     }
 }

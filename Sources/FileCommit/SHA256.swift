@@ -32,22 +32,6 @@ public enum SHA256 {
         return readChunks(of: fd, size: 1 << 20) { hasher.update($0) } ? hasher.finish() : nil
     }
 
-    /// Hands what `fd` reads from its current offset to the end to `body`, `size` bytes at a time
-    /// (one buffer, reused); false when a read fails.
-    static func readChunks(of fd: Int32, size: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, size)
-            if n == 0 { return true }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-        }
-    }
-
     /// The digest's bytes as lowercase hex digits.
     static func lowercaseHex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef".utf8)

@@ -35,10 +35,10 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
     }
 }
 
-/// `parallelMap` on all cores for work that cannot fail.
-public func concurrentMap<T>(_ count: Int, chunk: Int = 64, _ body: (Int) -> T) -> [T] {
+/// `parallelMap` for work that cannot fail (on all cores unless told `jobs`).
+public func concurrentMap<T>(_ count: Int, jobs: Int = defaultJobs, chunk: Int = 64, _ body: (Int) -> T) -> [T] {
     // The throwing form rethrows only what `body` throws: here, nothing.
-    (try? parallelMap(count, jobs: defaultJobs, chunk: chunk, body)) ?? []
+    (try? parallelMap(count, jobs: jobs, chunk: chunk, body)) ?? []
 }
 
 /// `a` and `b` side by side on two threads; both results, or the error of `a` (else of `b`).

@@ -64,7 +64,7 @@ struct IncrementalRun {
         // Candidates are carried over from a side file of the same version and parameters.
         let parameterPrint = self.parameters
         let carried = previous.flatMap { $0.mismatch(parameters: parameterPrint, generator: Report.generator) == nil ? $0 : nil }
-        index = try IncrementalIndex(analysis: analysis, jobs: max(1, parameters.jobs ?? defaultJobs), geometryPrints: keptPrints,
+        index = IncrementalIndex(analysis: analysis, jobs: max(1, parameters.jobs ?? defaultJobs), geometryPrints: keptPrints,
                                      previous: carried)
         guard let previous else {
             plan = nil
