@@ -211,64 +211,158 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
 /// and writes memory in order, where a hash table of a national map's millions of points missed
 /// the cache on every lookup; and points near each other on the map get numbers near each other,
 /// so the passes over a ring's points that follow find their facts close together too.
+///
+/// The sort works on all cores and mostly in the cache: one pass deals the codes into 2,048
+/// buckets by their highest 11 differing bits (each core counting and dealing its share of the
+/// codes), and each bucket, a patch of the map, is then sorted on its own by the bits below (its
+/// codes and their places fit in the cache), the buckets shared among the cores. The numbers are
+/// the codes' ranks, so they do not depend on how the work was shared.
 enum PointNumbers {
     /// Every point of `paths` by its number, in order (`total` of them), and how many distinct
     /// points there are.
     static func numbered(_ paths: [[SharedBorders.Path]], total: Int) -> (numbers: [Int32], distinct: Int) {
-        var keys = [UInt64]()
-        keys.reserveCapacity(total)
-        for shape in paths { for path in shape { for point in path.points { keys.append(morton(point)) } } }
+        guard total > 0 else { return ([], 0) }
+        var firstPoint: [Int] = [], count = 0
+        firstPoint.reserveCapacity(paths.count)
+        for shape in paths { firstPoint.append(count); for path in shape { count += path.points.count } }
+        precondition(count == total, "PointNumbers: \(count) points in the paths, \(total) expected")
+        var keys = [UInt64](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let codes = buffer.baseAddress!
+            _ = concurrentMap(paths.count, chunk: 256) { s in
+                var at = firstPoint[s]
+                for path in paths[s] { for point in path.points { codes[at] = morton(point); at += 1 } }
+            }
+            initialized = total
+        }
         return numbered(codes: &keys)
     }
 
     /// The numbers of `keys` (sorted on the way).
     static func numbered(codes keys: inout [UInt64]) -> (numbers: [Int32], distinct: Int) {
-        guard let first = keys.first else { return ([], 0) }
-        var differing: UInt64 = 0
-        for k in keys { differing |= k ^ first }
-        var order = (0..<Int32(keys.count)).map { $0 }
-        radixSort(&keys, carrying: &order, differing: differing)
-        var numbers = [Int32](repeating: 0, count: keys.count)
-        var distinct: Int32 = 0
-        for i in keys.indices {
-            if i > 0 && keys[i] != keys[i - 1] { distinct += 1 }
-            numbers[Int(order[i])] = distinct
-        }
-        return (numbers, Int(distinct) + 1)
-    }
-
-    /// Sorts `keys`, and `values` with them, by the bits set in `differing`, stably: least
-    /// significant digit first, 11 bits a digit (2,048 counters stay in the first-level cache, and
-    /// as many places are written to at once), digits in which no key differs skipped.
-    private static func radixSort(_ keys: inout [UInt64], carrying values: inout [Int32], differing: UInt64) {
         let n = keys.count
-        var keysOut = [UInt64](repeating: 0, count: n), valuesOut = [Int32](repeating: 0, count: n)
-        let bits: UInt64 = 11, digits = 1 << 11, mask = UInt64(digits - 1)
-        var counts = [Int](repeating: 0, count: digits)
-        for shift in stride(from: UInt64(0), to: 64, by: Int(bits)) where (differing >> shift) & mask != 0 {
-            counts.withUnsafeMutableBufferPointer { c in
-                keys.withUnsafeBufferPointer { k in
-                    values.withUnsafeBufferPointer { v in
-                        keysOut.withUnsafeMutableBufferPointer { kOut in
-                            valuesOut.withUnsafeMutableBufferPointer { vOut in
-                                for i in 0..<digits { c[i] = 0 }
-                                for i in 0..<n { c[Int((k[i] >> shift) & mask)] += 1 }
-                                var sum = 0
-                                for i in 0..<digits { let count = c[i]; c[i] = sum; sum += count }
-                                for i in 0..<n {
-                                    let d = Int((k[i] >> shift) & mask), at = c[d]
-                                    kOut[at] = k[i]
-                                    vOut[at] = v[i]
-                                    c[d] = at + 1
-                                }
+        guard let first = keys.first else { return ([], 0) }
+        // The codes split into a share per core (whole shares of at least 65,536 codes).
+        let shares = max(1, min(defaultJobs, n >> 16))
+        func share(_ s: Int) -> Range<Int> { (n * s / shares)..<(n * (s + 1) / shares) }
+        let differing = keys.withUnsafeBufferPointer { k in
+            concurrentMap(shares, chunk: 1) { s in share(s).reduce(UInt64(0)) { $0 | (k[$1] ^ first) } }.reduce(0, |)
+        }
+        if differing == 0 { return ([Int32](repeating: 0, count: n), 1) }
+        // The bucket of a code: its highest `digitBits` differing bits.
+        let shift = UInt64(max(0, 63 - differing.leadingZeroBitCount - (digitBits - 1)))
+        let low = shift == 0 ? 0 : differing & ((1 << shift) - 1)
+        @inline(__always) func bucket(_ k: UInt64) -> Int { Int((k >> shift) & digitMask) }
+        // Dealt codes and their places; then each bucket's scratch is its stretch of `keys` and of
+        // `numbers`, which gets the numbers once every bucket is sorted.
+        var dealt = [UInt64](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var order = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var numbers = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var distinct = 0
+        keys.withUnsafeMutableBufferPointer { keysBuffer in
+            dealt.withUnsafeMutableBufferPointer { dealtBuffer in
+                order.withUnsafeMutableBufferPointer { orderBuffer in
+                    numbers.withUnsafeMutableBufferPointer { numbersBuffer in
+                        let k = keysBuffer.baseAddress!, d = dealtBuffer.baseAddress!
+                        let o = orderBuffer.baseAddress!, out = numbersBuffer.baseAddress!
+                        // Each share's count per bucket, then where its codes of each bucket go.
+                        let counts = concurrentMap(shares, chunk: 1) { s -> [Int] in
+                            var c = [Int](repeating: 0, count: digits)
+                            for i in share(s) { c[bucket(k[i])] += 1 }
+                            return c
+                        }
+                        var starts = [Int](repeating: 0, count: digits + 1)
+                        var places = [[Int]](repeating: [Int](repeating: 0, count: digits), count: shares)
+                        var at = 0
+                        for b in 0..<digits {
+                            starts[b] = at
+                            for s in 0..<shares { places[s][b] = at; at += counts[s][b] }
+                        }
+                        starts[digits] = n
+                        let firstPlaces = places
+                        _ = concurrentMap(shares, chunk: 1) { s in
+                            var place = firstPlaces[s]
+                            for i in share(s) {
+                                let b = bucket(k[i]), to = place[b]
+                                d[to] = k[i]
+                                o[to] = Int32(i)
+                                place[b] = to + 1
+                            }
+                        }
+                        // Each bucket sorted by the bits below, ending in `keys` and `order`; its distinct codes.
+                        let distinctIn = concurrentMap(digits, chunk: 16) { b -> Int in
+                            let lo = starts[b], count = starts[b + 1] - lo
+                            guard count > 0 else { return 0 }
+                            sortBucket(d + lo, o + lo, scratch: k + lo, out + lo, count: count, bits: low)
+                            var distinct = 1
+                            for i in (lo + 1)..<(lo + count) where k[i] != k[i - 1] { distinct += 1 }
+                            return distinct
+                        }
+                        var firstNumber = [Int](repeating: 0, count: digits)
+                        for b in 0..<digits { firstNumber[b] = distinct; distinct += distinctIn[b] }
+                        _ = concurrentMap(digits, chunk: 16) { b in
+                            let lo = starts[b], hi = starts[b + 1]
+                            guard hi > lo else { return }
+                            var number = Int32(firstNumber[b])
+                            out[Int(o[lo])] = number
+                            for i in (lo + 1)..<hi {
+                                if k[i] != k[i - 1] { number += 1 }
+                                out[Int(o[i])] = number
                             }
                         }
                     }
                 }
             }
-            swap(&keys, &keysOut)
-            swap(&values, &valuesOut)
         }
+        return (numbers, distinct)
+    }
+
+    /// 11 bits a digit: 2,048 counters stay in the first-level cache, and as many places are
+    /// written to at once.
+    private static let digitBits = 11
+    private static let digits = 1 << digitBits
+    private static let digitMask = UInt64(digits - 1)
+
+    /// Sorts `count` codes at `keys` (and their places at `order`) by the bits set in `bits`:
+    /// least significant digit first, digits in which no code of the bucket differs skipped; a
+    /// bucket of a few codes by insertion. The sorted codes end at `scratch`, their places at
+    /// `order`; `scratchOrder` is room for the places.
+    private static func sortBucket(_ keys: UnsafeMutablePointer<UInt64>, _ order: UnsafeMutablePointer<Int32>,
+                                   scratch: UnsafeMutablePointer<UInt64>, _ scratchOrder: UnsafeMutablePointer<Int32>,
+                                   count n: Int, bits: UInt64) {
+        if n <= 32 {
+            for i in 1..<max(1, n) {
+                let key = keys[i], place = order[i]
+                var j = i
+                while j > 0 && keys[j - 1] > key { keys[j] = keys[j - 1]; order[j] = order[j - 1]; j -= 1 }
+                keys[j] = key; order[j] = place
+            }
+            scratch.update(from: keys, count: n)
+            return
+        }
+        var differing: UInt64 = 0
+        for i in 1..<n { differing |= keys[i] ^ keys[0] }
+        differing &= bits
+        var (fromKeys, fromOrder, toKeys, toOrder) = (keys, order, scratch, scratchOrder)
+        var counts = [Int](repeating: 0, count: digits)
+        counts.withUnsafeMutableBufferPointer { c in
+            for shift in stride(from: UInt64(0), to: 64, by: digitBits) where (differing >> shift) & digitMask != 0 {
+                for i in 0..<digits { c[i] = 0 }
+                for i in 0..<n { c[Int((fromKeys[i] >> shift) & digitMask)] += 1 }
+                var sum = 0
+                for i in 0..<digits { let count = c[i]; c[i] = sum; sum += count }
+                for i in 0..<n {
+                    let digit = Int((fromKeys[i] >> shift) & digitMask), at = c[digit]
+                    toKeys[at] = fromKeys[i]
+                    toOrder[at] = fromOrder[i]
+                    c[digit] = at + 1
+                }
+                swap(&fromKeys, &toKeys)
+                swap(&fromOrder, &toOrder)
+            }
+        }
+        // Codes to `scratch`, places to `order`, whichever side the last pass left them on.
+        if fromKeys != scratch { scratch.update(from: fromKeys, count: n) }
+        if fromOrder != order { order.update(from: fromOrder, count: n) }
     }
 
     /// x and y (sign bits flipped, so that −1 and 0 are neighbours) with their bits interleaved.

@@ -52,13 +52,18 @@ final class SharedBordersTests: XCTestCase {
     }
 
     /// Point numbers from the radix sort are the ranks of the distinct codes, for codes that
-    /// differ in a few low bits, in middle bits only, or in all 64, with many repeats.
+    /// differ in a few low bits, in middle bits only, or in all 64, with many repeats; and with
+    /// nearly all codes in one bucket of the first pass (one code in a hundred with the top bit set).
+    /// 300,000 codes (all 64 bits, and one bucket) are dealt by two shares when there are two cores.
     func testPointNumbersAreTheRanksOfTheDistinctCodes() {
         var generator = SplitMix64(state: 5)
-        let spreads: [(mask: UInt64, base: UInt64)] = [(0x3F, 1 << 40), (0xFFFF_FFFF << 12, 7), (.max, 0), (0x7FF << 20 | 0x3, 1 << 63)]
-        for count in [0, 1, 2, 3_000, 100_000] {
-            for (mask, base) in spreads {
-                var codes = (0..<count).map { _ in base | (generator.next() & mask) }
+        let spreads: [(mask: UInt64, base: UInt64)] = [(0x3F, 1 << 40), (0xFFFF_FFFF << 12, 7), (.max, 0), (0x7FF << 20 | 0x3, 1 << 63), (0xF_FFFF_FFFF, 0)]
+        for count in [0, 1, 2, 3_000, 100_000, 300_000] {
+            for (mask, base) in spreads where count < 300_000 || base == 0 {
+                var codes = (0..<count).map { i in
+                    let code = base | (generator.next() & mask)
+                    return mask == 0xF_FFFF_FFFF && i % 100 == 0 ? code | 1 << 50 : code
+                }
                 // Repeats: every fifth code is one met before.
                 for i in stride(from: 5, to: codes.count, by: 5) { codes[i] = codes[Int(generator.next() % UInt64(i))] }
                 let ranks = Dictionary(uniqueKeysWithValues: Set(codes).sorted().enumerated().map { ($1, Int32($0)) })
