@@ -62,26 +62,26 @@ public enum MapPage {
 
     static func embeddable(_ bytes: [UInt8]) -> [UInt8] {
         let lt = UInt8(ascii: "<")
-        guard bytes.contains(lt) else { return bytes }
+        guard var at = bytes.firstIndex(of: lt) else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == lt, i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") {
-                out.append(contentsOf: Array(#"<\/"#.utf8))
-                i += 2
-                continue
+        // The text between escapes is copied a run at a time.
+        var copied = 0
+        while true {
+            if at + 1 < bytes.count, bytes[at + 1] == UInt8(ascii: "/") {
+                out.append(contentsOf: bytes[copied..<at])
+                out.append(contentsOf: #"<\/"#.utf8)
+                copied = at + 2
+            } else if at + 3 < bytes.count, bytes[at + 1] == UInt8(ascii: "!"),
+                      bytes[at + 2] == UInt8(ascii: "-"), bytes[at + 3] == UInt8(ascii: "-") {
+                out.append(contentsOf: bytes[copied..<at])
+                out.append(contentsOf: #"<\u0021--"#.utf8)
+                copied = at + 4
             }
-            if b == lt, i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: "!"),
-               bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
-                out.append(contentsOf: Array(#"<\u0021--"#.utf8))
-                i += 4
-                continue
-            }
-            out.append(b)
-            i += 1
+            guard let next = bytes[(at + 1)...].firstIndex(of: lt) else { break }
+            at = next
         }
+        out.append(contentsOf: bytes[copied...])
         return out
     }
 }

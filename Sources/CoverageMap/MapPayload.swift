@@ -97,20 +97,26 @@ enum MapPayload {
         for l in layers { firstShape.append(start); start += l.layer.shapes.count }
         let (arcCode, shapeCodes) = concurrentPair({ () -> String in
             let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
-            var code = VarCode()
-            var previous = GridPoint(0, 0)
-            for (i, arc) in arcs.enumerated() {
-                code.unsigned(arc.count * 2 + (borders.closed[i] ? 1 : 0))
-                code.signed(Int(arc[0].x) - Int(previous.x)); code.signed(Int(arc[0].y) - Int(previous.y))
-                previous = arc[0]
-                var dx = 0, dy = 0
-                for k in 1..<max(1, arc.count) {
-                    let nx = Int(arc[k].x) - Int(arc[k - 1].x), ny = Int(arc[k].y) - Int(arc[k - 1].y)
-                    code.signed(nx - dx); code.signed(ny - dy)  // second differences: smooth outlines give small numbers
-                    dx = nx; dy = ny
+            // An arc's first point is written from the first point of the arc before: runs of arcs
+            // are encoded on all cores, each from the arc before its first, and joined.
+            return joined(concurrentMap((arcs.count + codeRun - 1) / codeRun, chunk: 1) { run -> [UInt8] in
+                var code = VarCode()
+                let from = run * codeRun
+                var previous = from == 0 ? GridPoint(0, 0) : arcs[from - 1][0]
+                for i in from..<min(arcs.count, from + codeRun) {
+                    let arc = arcs[i]
+                    code.unsigned(arc.count * 2 + (borders.closed[i] ? 1 : 0))
+                    code.signed(Int(arc[0].x) - Int(previous.x)); code.signed(Int(arc[0].y) - Int(previous.y))
+                    previous = arc[0]
+                    var dx = 0, dy = 0
+                    for k in 1..<max(1, arc.count) {
+                        let nx = Int(arc[k].x) - Int(arc[k - 1].x), ny = Int(arc[k].y) - Int(arc[k - 1].y)
+                        code.signed(nx - dx); code.signed(ny - dy)  // second differences: smooth outlines give small numbers
+                        dx = nx; dy = ny
+                    }
                 }
-            }
-            return code.text
+                return code.bytes
+            })
         }, {
             layers.indices.map { li in shapeCode(outline[li], refs: refs[firstShape[li]...]) }
         })
@@ -127,10 +133,40 @@ enum MapPayload {
         }
     }
 
+    /// Arcs or shapes encoded on all cores, this many to a run.
+    static let codeRun = 4096
+
+    /// The runs' bytes, one after the other, as text.
+    private static func joined(_ runs: [[UInt8]]) -> String {
+        var all: [UInt8] = []
+        all.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        for run in runs { all += run }
+        return String(decoding: all, as: UTF8.self)
+    }
+
     /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
+    /// A shape's references are written from the last arc referenced before it, its points from
+    /// the last point before it: a first pass finds both at the start of each run of shapes, and
+    /// the runs are encoded on all cores and joined.
     private static func shapeCode(_ outline: [(rings: [Int], lines: Int, points: [Coordinate])], refs: ArraySlice<[[SharedBorders.Ref]]>) -> String {
-        var g = VarCode(), last = -1
-        var point = GridPoint(0, 0)
+        var starts: [(last: Int, point: GridPoint)] = []
+        var last = -1, point = GridPoint(0, 0)
+        for (s, o) in outline.enumerated() {
+            if s % codeRun == 0 { starts.append((last, point)) }
+            if let ref = refs[refs.startIndex + s].last(where: { !$0.isEmpty })?.last { last = ref >= 0 ? ref : ~ref }
+            if let c = o.points.last { point = grid(c) }
+        }
+        return joined(concurrentMap(starts.count, chunk: 1) { run in
+            let from = run * codeRun
+            return shapeCode(outline[from..<min(outline.count, from + codeRun)], refs: refs.dropFirst(from), last: starts[run].last, point: starts[run].point)
+        })
+    }
+
+    /// Shapes `outline` encoded from the last arc referenced and the last point before them.
+    private static func shapeCode(_ outline: ArraySlice<(rings: [Int], lines: Int, points: [Coordinate])>, refs: ArraySlice<[[SharedBorders.Ref]]>,
+                                  last: Int, point: GridPoint) -> [UInt8] {
+        var g = VarCode(), last = last
+        var point = point
         var shapeIndex = refs.startIndex
         for o in outline {
             let r = refs[shapeIndex]; shapeIndex += 1
@@ -154,7 +190,7 @@ enum MapPayload {
                 point = q
             }
         }
-        return g.text
+        return g.bytes
     }
 
     // MARK: Columns
