@@ -72,9 +72,16 @@ final class MapPayloadTests: XCTestCase {
 
     /// Each feature's rings (polygon rings in order, then lines) as grid points, from its arc references.
     func rings(_ layer: JSONValue?, arcs: [[GridPoint]]) -> [[[GridPoint]]] {
+        features(layer, arcs: arcs).map(\.paths)
+    }
+
+    /// Each feature's rings and lines (as `rings`) and its points, as grid points.
+    func features(_ layer: JSONValue?, arcs: [[GridPoint]]) -> [(paths: [[GridPoint]], points: [GridPoint])] {
         let ints = VarCode.decode(layer?["shapes"]?.stringValue ?? "")
         let count = layer?["count"]?.intValue ?? 0
-        var i = 0, last = -1, out: [[[GridPoint]]] = []
+        var i = 0, last = -1, out: [(paths: [[GridPoint]], points: [GridPoint])] = []
+        var px = 0, py = 0
+        func z(_ u: Int) -> Int { u % 2 == 1 ? -(u + 1) / 2 : u / 2 }
         func next() -> Int { defer { i += 1 }; return ints[i] }
         func path() -> [GridPoint] {
             var pts: [GridPoint] = []
@@ -88,13 +95,54 @@ final class MapPayloadTests: XCTestCase {
             return pts
         }
         for _ in 0..<count {
-            var feature: [[GridPoint]] = []
+            var feature: [[GridPoint]] = [], points: [GridPoint] = []
             for _ in 0..<next() { for _ in 0..<next() { feature.append(path()) } }
             for _ in 0..<next() { feature.append(path()) }
-            for _ in 0..<next() { i += 2 }
-            out.append(feature)
+            for _ in 0..<next() {
+                px += z(next()); py += z(next())
+                points.append(GridPoint(Int32(px), Int32(py)))
+            }
+            out.append((feature, points))
         }
         return out
+    }
+
+    /// More shapes and arcs than one run of the encoding (4,096): squares, lines and points mixed
+    /// over 10,000 features, each back as it went in, so that every run starts from the last arc
+    /// and point the runs before it left.
+    func testShapesAndArcsOfSeveralRunsComeBack() throws {
+        var shapes: [Shape] = []
+        for k in 0..<10_000 {
+            let x = 108.0 + Double(k % 100) * 0.01, y = 14.0 + Double(k / 100) * 0.01
+            switch k % 5 {
+            case 0, 1, 2:
+                shapes.append(.polygon([[Coordinate(x, y), Coordinate(x + 0.004, y), Coordinate(x + 0.004, y + 0.003),
+                                         Coordinate(x, y + 0.003), Coordinate(x, y)]]))
+            case 3: shapes.append(.lineString([Coordinate(x, y), Coordinate(x + 0.002, y + 0.005), Coordinate(x + 0.006, y + 0.001)]))
+            default: shapes.append(.point(Coordinate(x + 0.001, y + 0.002)))
+            }
+        }
+        let p = try payload([("villages", .init(properties: shapes.map { _ in JSONObject() }, shapes: shapes))])
+        let arcs = arcs(p)
+        XCTAssertEqual(arcs.count, 8_000)
+        XCTAssertGreaterThan(arcs.count, MapPayload.codeRun)
+        let back = features(p["villages"], arcs: arcs)
+        XCTAssertEqual(back.count, shapes.count)
+        for (k, (shape, feature)) in zip(shapes, back).enumerated() {
+            switch shape {
+            case .polygon(let rs):
+                XCTAssertEqual(feature.points, [], "feature \(k)")
+                XCTAssertEqual(feature.paths.count, 1, "feature \(k)")
+                XCTAssertTrue(sameRing(feature.paths.first ?? [], rs[0].dropLast().map(MapPayload.grid)), "feature \(k)")
+            case .lineString(let cs):
+                XCTAssertEqual(feature.paths, [cs.map(MapPayload.grid)], "feature \(k)")
+                XCTAssertEqual(feature.points, [], "feature \(k)")
+            case .point(let c):
+                XCTAssertEqual(feature.paths, [], "feature \(k)")
+                XCTAssertEqual(feature.points, [MapPayload.grid(c)], "feature \(k)")
+            default: XCTFail("feature \(k)")
+            }
+        }
     }
 
     /// `a` equals `b` up to where the ring starts.
