@@ -97,13 +97,12 @@ enum MapPayload {
         for l in layers { firstShape.append(start); start += l.layer.shapes.count }
         let (arcCode, shapeCodes) = concurrentPair({ () -> String in
             let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
-            // An arc's first point is written from the first point of the arc before: runs of arcs
-            // are encoded on all cores, each from the arc before its first, and joined.
-            return joined(concurrentMap((arcs.count + codeRun - 1) / codeRun, chunk: 1) { run -> [UInt8] in
+            // An arc's first point is written from the first point of the arc before: each run of
+            // arcs starts from the arc before its first.
+            return inRuns(arcs.count) { run in
                 var code = VarCode()
-                let from = run * codeRun
-                var previous = from == 0 ? GridPoint(0, 0) : arcs[from - 1][0]
-                for i in from..<min(arcs.count, from + codeRun) {
+                var previous = run.lowerBound == 0 ? GridPoint(0, 0) : arcs[run.lowerBound - 1][0]
+                for i in run {
                     let arc = arcs[i]
                     code.unsigned(arc.count * 2 + (borders.closed[i] ? 1 : 0))
                     code.signed(Int(arc[0].x) - Int(previous.x)); code.signed(Int(arc[0].y) - Int(previous.y))
@@ -116,7 +115,7 @@ enum MapPayload {
                     }
                 }
                 return code.bytes
-            })
+            }
         }, {
             layers.indices.map { li in shapeCode(outline[li], refs: refs[firstShape[li]...]) }
         })
@@ -136,18 +135,16 @@ enum MapPayload {
     /// Arcs or shapes encoded on all cores, this many to a run.
     static let codeRun = 4096
 
-    /// The runs' bytes, one after the other, as text.
-    private static func joined(_ runs: [[UInt8]]) -> String {
-        var all: [UInt8] = []
-        all.reserveCapacity(runs.reduce(0) { $0 + $1.count })
-        for run in runs { all += run }
-        return String(decoding: all, as: UTF8.self)
+    /// Items `0..<count` encoded a run of `codeRun` at a time on all cores (`encode` makes one
+    /// run's bytes), the runs' bytes joined in order as text.
+    private static func inRuns(_ count: Int, _ encode: (Range<Int>) -> [UInt8]) -> String {
+        let runs = concurrentMap((count + codeRun - 1) / codeRun, chunk: 1) { r in encode((r * codeRun)..<min(count, (r + 1) * codeRun)) }
+        return String(decoding: Array(runs.joined()), as: UTF8.self)
     }
 
     /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
     /// A shape's references are written from the last arc referenced before it, its points from
-    /// the last point before it: a first pass finds both at the start of each run of shapes, and
-    /// the runs are encoded on all cores and joined.
+    /// the last point before it: a first pass finds both at the start of each run of shapes.
     private static func shapeCode(_ outline: [(rings: [Int], lines: Int, points: [Coordinate])], refs: ArraySlice<[[SharedBorders.Ref]]>) -> String {
         var starts: [(last: Int, point: GridPoint)] = []
         var last = -1, point = GridPoint(0, 0)
@@ -156,10 +153,10 @@ enum MapPayload {
             if let ref = refs[refs.startIndex + s].last(where: { !$0.isEmpty })?.last { last = ref >= 0 ? ref : ~ref }
             if let c = o.points.last { point = grid(c) }
         }
-        return joined(concurrentMap(starts.count, chunk: 1) { run in
-            let from = run * codeRun
-            return shapeCode(outline[from..<min(outline.count, from + codeRun)], refs: refs.dropFirst(from), last: starts[run].last, point: starts[run].point)
-        })
+        return inRuns(outline.count) { run in
+            let start = starts[run.lowerBound / codeRun]
+            return shapeCode(outline[run], refs: refs.dropFirst(run.lowerBound), last: start.last, point: start.point)
+        }
     }
 
     /// Shapes `outline` encoded from the last arc referenced and the last point before them.

@@ -44,7 +44,7 @@ public struct SharedBorders: Sendable {
         // neighbours, or ends a line.
         var starts: [Int] = [], total = 0
         for shape in paths { for path in shape { starts.append(total); total += path.points.count } }
-        let (numbers, distinct) = PointNumbers.numbered(paths, total: total)
+        let (numbers, distinct) = PointNumbers.numbered(paths)
         return numbers.withUnsafeBufferPointer { all in
             func numbersOf(_ k: Int, _ path: Path) -> UnsafeBufferPointer<Int32> {
                 UnsafeBufferPointer(rebasing: all[starts[k]..<(starts[k] + path.points.count)])
@@ -218,21 +218,18 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
 /// codes and their places fit in the cache), the buckets shared among the cores. The numbers are
 /// the codes' ranks, so they do not depend on how the work was shared.
 enum PointNumbers {
-    /// Every point of `paths` by its number, in order (`total` of them), and how many distinct
-    /// points there are.
-    static func numbered(_ paths: [[SharedBorders.Path]], total: Int) -> (numbers: [Int32], distinct: Int) {
-        guard total > 0 else { return ([], 0) }
-        var firstPoint: [Int] = [], count = 0
+    /// Every point of `paths` by its number, in order, and how many distinct points there are.
+    static func numbered(_ paths: [[SharedBorders.Path]]) -> (numbers: [Int32], distinct: Int) {
+        // Each shape's first point among all, so that the shapes' codes are made on all cores.
+        var firstPoint: [Int] = [], total = 0
         firstPoint.reserveCapacity(paths.count)
-        for shape in paths { firstPoint.append(count); for path in shape { count += path.points.count } }
-        precondition(count == total, "PointNumbers: \(count) points in the paths, \(total) expected")
-        var keys = [UInt64](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let codes = buffer.baseAddress!
+        for shape in paths { firstPoint.append(total); for path in shape { total += path.points.count } }
+        var keys = [UInt64](unsafeUninitializedCapacity: total) { codes, made in
             _ = concurrentMap(paths.count, chunk: 256) { s in
                 var at = firstPoint[s]
                 for path in paths[s] { for point in path.points { codes[at] = morton(point); at += 1 } }
             }
-            initialized = total
+            made = total
         }
         return numbered(codes: &keys)
     }
@@ -253,64 +250,58 @@ enum PointNumbers {
         let low = shift == 0 ? 0 : differing & ((1 << shift) - 1)
         @inline(__always) func bucket(_ k: UInt64) -> Int { Int((k >> shift) & digitMask) }
         // Dealt codes and their places; then each bucket's scratch is its stretch of `keys` and of
-        // `numbers`, which gets the numbers once every bucket is sorted.
-        var dealt = [UInt64](unsafeUninitializedCapacity: n) { _, c in c = n }
-        var order = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
-        var numbers = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        // the numbers, which get the numbers once every bucket is sorted.
+        let d = UnsafeMutablePointer<UInt64>.allocate(capacity: n), o = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        defer { d.deallocate(); o.deallocate() }
         var distinct = 0
-        keys.withUnsafeMutableBufferPointer { keysBuffer in
-            dealt.withUnsafeMutableBufferPointer { dealtBuffer in
-                order.withUnsafeMutableBufferPointer { orderBuffer in
-                    numbers.withUnsafeMutableBufferPointer { numbersBuffer in
-                        let k = keysBuffer.baseAddress!, d = dealtBuffer.baseAddress!
-                        let o = orderBuffer.baseAddress!, out = numbersBuffer.baseAddress!
-                        // Each share's count per bucket, then where its codes of each bucket go.
-                        let counts = concurrentMap(shares, chunk: 1) { s -> [Int] in
-                            var c = [Int](repeating: 0, count: digits)
-                            for i in share(s) { c[bucket(k[i])] += 1 }
-                            return c
-                        }
-                        var starts = [Int](repeating: 0, count: digits + 1)
-                        var places = [[Int]](repeating: [Int](repeating: 0, count: digits), count: shares)
-                        var at = 0
-                        for b in 0..<digits {
-                            starts[b] = at
-                            for s in 0..<shares { places[s][b] = at; at += counts[s][b] }
-                        }
-                        starts[digits] = n
-                        let firstPlaces = places
-                        _ = concurrentMap(shares, chunk: 1) { s in
-                            var place = firstPlaces[s]
-                            for i in share(s) {
-                                let b = bucket(k[i]), to = place[b]
-                                d[to] = k[i]
-                                o[to] = Int32(i)
-                                place[b] = to + 1
-                            }
-                        }
-                        // Each bucket sorted by the bits below, ending in `keys` and `order`; its distinct codes.
-                        let distinctIn = concurrentMap(digits, chunk: 16) { b -> Int in
-                            let lo = starts[b], count = starts[b + 1] - lo
-                            guard count > 0 else { return 0 }
-                            sortBucket(d + lo, o + lo, scratch: k + lo, out + lo, count: count, bits: low)
-                            var distinct = 1
-                            for i in (lo + 1)..<(lo + count) where k[i] != k[i - 1] { distinct += 1 }
-                            return distinct
-                        }
-                        var firstNumber = [Int](repeating: 0, count: digits)
-                        for b in 0..<digits { firstNumber[b] = distinct; distinct += distinctIn[b] }
-                        _ = concurrentMap(digits, chunk: 16) { b in
-                            let lo = starts[b], hi = starts[b + 1]
-                            guard hi > lo else { return }
-                            var number = Int32(firstNumber[b])
-                            out[Int(o[lo])] = number
-                            for i in (lo + 1)..<hi {
-                                if k[i] != k[i - 1] { number += 1 }
-                                out[Int(o[i])] = number
-                            }
-                        }
+        let numbers = keys.withUnsafeMutableBufferPointer { keysBuffer in
+            [Int32](unsafeUninitializedCapacity: n) { numbersBuffer, made in
+                let k = keysBuffer.baseAddress!, out = numbersBuffer.baseAddress!
+                // Each share's count per bucket, then where its codes of each bucket go.
+                let counts = concurrentMap(shares, chunk: 1) { s -> [Int] in
+                    var c = [Int](repeating: 0, count: digits)
+                    for i in share(s) { c[bucket(k[i])] += 1 }
+                    return c
+                }
+                var starts = [Int](repeating: 0, count: digits + 1)
+                var places = [[Int]](repeating: [Int](repeating: 0, count: digits), count: shares)
+                var at = 0
+                for b in 0..<digits {
+                    starts[b] = at
+                    for s in 0..<shares { places[s][b] = at; at += counts[s][b] }
+                }
+                starts[digits] = n
+                _ = concurrentMap(shares, chunk: 1) { [places] s in
+                    var place = places[s]
+                    for i in share(s) {
+                        let b = bucket(k[i]), to = place[b]
+                        d[to] = k[i]
+                        o[to] = Int32(i)
+                        place[b] = to + 1
                     }
                 }
+                // Each bucket sorted by the bits below, ending in `keys` and `o`; its distinct codes.
+                let distinctIn = concurrentMap(digits, chunk: 16) { [starts] b -> Int in
+                    let lo = starts[b], count = starts[b + 1] - lo
+                    guard count > 0 else { return 0 }
+                    sortBucket(d + lo, o + lo, scratch: k + lo, out + lo, count: count, bits: low)
+                    var distinct = 1
+                    for i in (lo + 1)..<(lo + count) where k[i] != k[i - 1] { distinct += 1 }
+                    return distinct
+                }
+                var firstNumber = [Int](repeating: 0, count: digits)
+                for b in 0..<digits { firstNumber[b] = distinct; distinct += distinctIn[b] }
+                _ = concurrentMap(digits, chunk: 16) { [starts, firstNumber] b in
+                    let lo = starts[b], hi = starts[b + 1]
+                    guard hi > lo else { return }
+                    var number = Int32(firstNumber[b])
+                    out[Int(o[lo])] = number
+                    for i in (lo + 1)..<hi {
+                        if k[i] != k[i - 1] { number += 1 }
+                        out[Int(o[i])] = number
+                    }
+                }
+                made = n
             }
         }
         return (numbers, distinct)
