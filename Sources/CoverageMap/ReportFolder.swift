@@ -24,8 +24,9 @@ public struct ReportFolder {
     /// The report files in the order they are named ("wrote …"); the side file is not one of them.
     public static let order = ["report.json", "report.geojson", "report.csv", "report.svg", "report.html", "report.gpkg", "report.kmz", "report.png"]
 
-    /// Encodes the reports into `staging`. The map's SVG comes first, so that rsvg-convert can
-    /// draw the PNG while the reports and the page are encoded and written.
+    /// Encodes the reports into `staging` on two lanes: lane A writes report.json and
+    /// report.geojson from the start, lane B makes the map. The map's SVG comes first in lane B,
+    /// so that rsvg-convert can draw the PNG while the reports and the page are encoded and written.
     /// `sideFile` makes the state a later `--since` run reuses; it is made and written (in pieces)
     /// by whichever encoding lane is free. `since` is a previous run's report folder: when its
     /// report.svg is byte for byte this run's, its report.png is this run's too and is not drawn again.
@@ -55,17 +56,27 @@ public struct ReportFolder {
             copied.update { $0[name] = (plan.pieces.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, plan.pieces.count) }
             return plan
         }
-        var svg: [UInt8] = []
-        var page: MapData?
-        if drawsMap {
-            var m = try MapData(report: reportJSON!, features: features!, writtenWith: precision,
+        // Lane B makes the map (its data, the picture, the PNG's start, then the page) while lane
+        // A writes the reports: it holds report.json's tree and the features until the map's data
+        // is made from them, so that lane A can let go of its own as soon as it is done.
+        var mapSource = drawsMap ? (json: reportJSON!, features: features!) : nil
+        var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
+        func drawMap() throws {
+            guard let source = mapSource else { return }
+            var m = try MapData(report: source.json, features: source.features, writtenWith: precision,
                                 sectors: input.sectors, fibre: input.fibre, places: input.places)
+            mapSource = nil
             m.language = report.language
             let picture = m.picture()
-            svg = Array(picture.svg.utf8)
-            if let since, let kept = Self.keptPicture(in: since, svg: svg) { keptPNG = kept } else { png = PNGConverter.start(svg: picture.pngSource()) }
-            if pictureFirst && png != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
-            page = m
+            let svg = Array(picture.svg.utf8)
+            if let since, let kept = Self.keptPicture(in: since, svg: svg) {
+                picturePNG.kept = kept
+            } else {
+                picturePNG.job = PNGConverter.start(svg: picture.pngSource())
+            }
+            if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
+            try staging.add("report.svg", bytes: svg)
+            try staging.add("report.html") { sink in try m.html { try sink.write($0) } }
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
         // with them, while lane B builds the page; the side file and report.csv are taken, one at
@@ -154,15 +165,12 @@ public struct ReportFolder {
             try takeSpare()
         } }, {
             try failing {
-                if let made = page {
-                    try staging.add("report.svg", bytes: svg)
-                    try staging.add("report.html") { sink in try made.html { try sink.write($0) } }
-                }
-                // Let go here, while the other lane may still be busy.
-                page = nil
+                try drawMap()
                 try takeSpare()
             }
         })
+        png = picturePNG.job
+        keptPNG = picturePNG.kept
         self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
