@@ -61,11 +61,14 @@ public struct ReportFolder {
         // is made from them, so that lane A can let go of its own as soon as it is done.
         var mapSource = drawsMap ? (json: reportJSON!, features: features!) : nil
         var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
+        func mapData() throws -> MapData? {
+            defer { mapSource = nil }
+            guard let source = mapSource else { return nil }
+            return try MapData(report: source.json, features: source.features, writtenWith: precision,
+                               sectors: input.sectors, fibre: input.fibre, places: input.places)
+        }
         func drawMap() throws {
-            guard let source = mapSource else { return }
-            var m = try MapData(report: source.json, features: source.features, writtenWith: precision,
-                                sectors: input.sectors, fibre: input.fibre, places: input.places)
-            mapSource = nil
+            guard var m = try mapData() else { return }
             m.language = report.language
             let picture = m.picture()
             let svg = Array(picture.svg.utf8)
