@@ -55,7 +55,7 @@ final class MapPayloadTests: XCTestCase {
     func arcs(_ p: JSONValue) -> [[GridPoint]] {
         let ints = VarCode.decode(p["arcs"]?.stringValue ?? "")
         var out: [[GridPoint]] = [], i = 0, px = 0, py = 0
-        func z(_ u: Int) -> Int { u % 2 == 1 ? -(u + 1) / 2 : u / 2 }
+        let z = zigzagBack
         while i < ints.count {
             let n = ints[i] / 2; i += 1
             px += z(ints[i]); py += z(ints[i + 1]); i += 2
@@ -81,12 +81,12 @@ final class MapPayloadTests: XCTestCase {
         let count = layer?["count"]?.intValue ?? 0
         var i = 0, last = -1, out: [(paths: [[GridPoint]], points: [GridPoint])] = []
         var px = 0, py = 0
-        func z(_ u: Int) -> Int { u % 2 == 1 ? -(u + 1) / 2 : u / 2 }
+        let z = zigzagBack
         func next() -> Int { defer { i += 1 }; return ints[i] }
         func path() -> [GridPoint] {
             var pts: [GridPoint] = []
             for k in 0..<next() {
-                let v = next(), d = v / 2, index = last + 1 + (d % 2 == 1 ? -(d + 1) / 2 : d / 2)
+                let v = next(), index = last + 1 + z(v / 2)
                 last = index
                 let a = v % 2 == 1 ? Array(arcs[index].reversed()) : arcs[index]
                 pts += k == 0 ? a : Array(a.dropFirst())
