@@ -28,7 +28,7 @@ public struct ReportFolder {
     /// report.geojson from the start, lane B makes the map. The map's SVG comes first in lane B,
     /// so that rsvg-convert can draw the PNG while the reports and the page are encoded and written.
     /// `sideFile` makes the state a later `--since` run reuses; it is made and written (in pieces)
-    /// by whichever encoding lane is free. `since` is a previous run's report folder: when its
+    /// on a thread of its own beside the lanes. `since` is a previous run's report folder: when its
     /// report.svg is byte for byte this run's, its report.png is this run's too and is not drawn again.
     /// With `pictureFirst`, this process gives rsvg-convert a core once it has started (its own
     /// threads' priority lowered for the rest of the run): the PNG, one process on one core, is
@@ -42,6 +42,17 @@ public struct ReportFolder {
         defer { progress?.finish() }
         self.staging = staging
         let kinds = outputs.kinds
+        // The side file ends with where each village's text lies in the report files (for a later
+        // `--since`), so its end waits for them. It is made and written on a thread of its own
+        // from the start: its encoding goes on while the lanes wait for the disk.
+        let layout = sideFile == nil ? nil
+            : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
+                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count)
+        let side = sideFile.map { make in
+            BackgroundTask {
+                try staging.add(IncrementalState.fileName) { sink in try make().encode(layout: { layout?.wait() }) { try sink.write($0) } }
+            }
+        }
         // The map needs every village's entry and feature; without it, those whose text is copied
         // are not made at all.
         let drawsMap = map && kinds.contains(.html)
@@ -82,13 +93,7 @@ public struct ReportFolder {
             try staging.add("report.html") { sink in try m.html { try sink.write($0) } }
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
-        // with them, while lane B builds the page; the side file and report.csv are taken, one at
-        // a time, by the lane that is free first.
-        // The side file ends with where each village's text lies in the report files (for a later
-        // `--since`): it waits for them, so report.csv is taken before it.
-        let layout = sideFile == nil ? nil
-            : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
-                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count)
+        // with them, while lane B builds the page; report.csv is taken by the lane that is free first.
         var spare: [() throws -> Void] = []
         // report.json (its tree, text and file), kept when asked for.
         let jsonMade = Locked<[UInt8]?>(nil)
@@ -125,9 +130,6 @@ public struct ReportFolder {
                 layout?.add(name: "report.csv", text: text, pieces: pieces)
             }
         }
-        if let sideFile {
-            spare.append { try staging.add(IncrementalState.fileName) { sink in try sideFile().encode(layout: { layout?.wait() }) { try sink.write($0) } } }
-        }
         let next = Locked(0)
         func takeSpare() throws {
             while true {
@@ -141,7 +143,7 @@ public struct ReportFolder {
         func failing<T>(_ lane: () throws -> T) throws -> T {
             do { return try lane() } catch { layout?.cancel(); throw error }
         }
-        _ = try sideBySide({ try failing {
+        let lanes = Result { try sideBySide({ try failing {
             if jsonFirst { try writeJSON() }
             let copy = geojsonCopy.value
             if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
@@ -171,7 +173,11 @@ public struct ReportFolder {
                 try drawMap()
                 try takeSpare()
             }
-        })
+        }) }
+        // The side file's thread ends before this returns, whether the lanes failed or not.
+        let sideWritten = Result { try side?.wait() }
+        _ = try lanes.get()
+        try sideWritten.get()
         png = picturePNG.job
         keptPNG = picturePNG.kept
         self.json = jsonMade.value

@@ -88,8 +88,40 @@ public let runsUnderSanitizer: Bool = {
     #endif
 }()
 
-/// All cores of the machine.
-public var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
+/// All cores of the machine, asked once: Foundation reads the control group's files on every
+/// ask, and every map of a run asks.
+public let defaultJobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+/// `body` run on a thread of its own, started at once, beside the caller's lanes (for work that
+/// waits as much as it computes, such as a file written while others are); `wait` gives its
+/// result or rethrows its error.
+///
+/// `body` runs beside the caller: as with `parallelMap`, what it shares with the caller it may
+/// read but not change, unless that is a lock's or a condition's. `@unchecked Sendable`: `result`
+/// is written once by the thread, before `done` is signalled, and read only after it.
+public final class BackgroundTask<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?
+    private var body: (() throws -> T)?
+
+    public init(_ body: @escaping () throws -> T) {
+        self.body = body
+        let thread = Thread { [self] in
+            result = Result { try self.body!() }
+            self.body = nil
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for `body` to end (any number of times, from one thread at a time).
+    public func wait() throws -> T {
+        done.wait()
+        defer { done.signal() }
+        return try result!.get()
+    }
+}
 
 /// The chunks of one `parallelMap`, taken by whichever thread is free, each result initialized in
 /// its place in the array being made.

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import Geo
 
 final class ParallelTests: XCTestCase {
@@ -98,6 +99,27 @@ final class ParallelTests: XCTestCase {
     func testASanitizedProcessKnowsIt() {
         let env = ProcessInfo.processInfo.environment
         XCTAssertEqual(runsUnderSanitizer, env["ASAN_OPTIONS"] != nil || env["TSAN_OPTIONS"] != nil)
+    }
+
+    /// A background task runs beside its caller: here it cannot end until the caller, still
+    /// running, lets it; its result (or error) comes back on every wait.
+    func testABackgroundTaskRunsBesideItsCallerAndGivesBackItsResultOrError() throws {
+        let go = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let task = BackgroundTask { () -> [Int] in
+            started.signal()
+            go.wait()
+            return (0..<5).map { $0 * 3 }
+        }
+        XCTAssertEqual(started.wait(timeout: .now() + 30), .success, "the task never started")
+        go.signal()
+        XCTAssertEqual(try task.wait(), [0, 3, 6, 9, 12])
+        XCTAssertEqual(try task.wait(), [0, 3, 6, 9, 12])
+
+        struct Refused: Error, Equatable { let why: String }
+        let failing = BackgroundTask { () -> Int in throw Refused(why: "disk full") }
+        XCTAssertThrowsError(try failing.wait()) { XCTAssertEqual($0 as? Refused, Refused(why: "disk full")) }
+        XCTAssertThrowsError(try failing.wait()) { XCTAssertEqual($0 as? Refused, Refused(why: "disk full")) }
     }
 
     func testTheAllocatorTakesTheArenaLimit() throws {
