@@ -92,13 +92,13 @@ public let runsUnderSanitizer: Bool = {
 /// ask, and every map of a run asks.
 public let defaultJobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-/// `body` run on a thread of its own, started at once, beside the caller's lanes (for work that
-/// waits as much as it computes, such as a file written while others are); `wait` gives its
-/// result or rethrows its error.
+/// `body` run on a thread of its own, started at once, beside the caller (for work that waits as
+/// much as it computes, such as a file written while others are); `wait` gives its result or
+/// rethrows its error. As with `parallelMap`, what `body` shares with the caller it may read but
+/// not change, unless that is a lock's or a condition's.
 ///
-/// `body` runs beside the caller: as with `parallelMap`, what it shares with the caller it may
-/// read but not change, unless that is a lock's or a condition's. `@unchecked Sendable`: `result`
-/// is written once by the thread, before `done` is signalled, and read only after it.
+/// `@unchecked Sendable`: `result` is written once by the thread, before `done` is signalled, and
+/// read only after it; `body` is touched by the thread alone once it has started.
 public final class BackgroundTask<T>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<T, Error>?
