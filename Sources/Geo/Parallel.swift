@@ -92,6 +92,10 @@ public let runsUnderSanitizer: Bool = {
 /// ask, and every map of a run asks.
 public let defaultJobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+/// The stack of the threads this file starts: the main thread's (8 MiB), since what runs on them
+/// runs on the main thread too.
+let threadStackSize = 8 << 20
+
 /// `body` run on a thread of its own, started at once, beside the caller (for work that waits as
 /// much as it computes, such as a file written while others are); `wait` gives its result or
 /// rethrows its error. As with `parallelMap`, what `body` shares with the caller it may read but
@@ -111,7 +115,7 @@ public final class BackgroundTask<T>: @unchecked Sendable {
             self.body = nil
             done.signal()
         }
-        thread.stackSize = 8 << 20
+        thread.stackSize = threadStackSize
         thread.start()
     }
 
@@ -250,7 +254,7 @@ final class WorkerPool: @unchecked Sendable {
                 condition.unlock()
                 work()
             }
-            thread.stackSize = 8 << 20
+            thread.stackSize = threadStackSize
             thread.start()
             while ready < started { condition.wait() }
         }
