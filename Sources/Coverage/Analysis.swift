@@ -424,9 +424,14 @@ public struct ProjectedFootprint: Sendable {
         convex ? window.holdsAll(points) : inner?.holdsAll(points) ?? false
     }
 
+    /// `holdsAll(points)` for points that all lie within `box` (their bounds), found faster.
+    func holdsAll(_ points: [Coordinate], within box: Bounds) -> Bool {
+        convex ? window.holdsAll(points, within: box) : inner?.holdsAll(points, within: box) ?? false
+    }
+
     /// Whether an edge of this footprint (when convex) or of its convex hull separates it from
-    /// the polygon through `points`.
-    func separates(_ points: [Coordinate]) -> Bool { separable && window.separates(points) }
+    /// the polygon through `points`, which all lie within `box` (their bounds).
+    func separates(_ points: [Coordinate], within box: Bounds) -> Bool { separable && window.separates(points, within: box) }
 
     /// Whether `holdsAll` and `separates` can say anything.
     var hasWindows: Bool { separable || inner != nil }
@@ -524,10 +529,10 @@ public struct VillageOverlay: @unchecked Sendable {
         var candidates: [Int] = []
         var full = Set<Int>()
         for f in index.query(villageBox) {
-            if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices) {
+            if footprints[f].bounds.contains(villageBox) && footprints[f].holdsAll(vertices, within: villageBox) {
                 full.insert(f)
                 candidates.append(f)
-            } else if !footprints[f].separates(vertices) {
+            } else if !footprints[f].separates(vertices, within: villageBox) {
                 candidates.append(f)
             }
         }
@@ -584,15 +589,16 @@ public struct VillageOverlay: @unchecked Sendable {
                 guard fp.bounds.intersects(box) else { continue }
                 // The containment tests need a convex footprint, or a model footprint's hull and
                 // inner fan: the others go straight to GEOS.
+                // `box` bounds the remainder's vertices: the tests look at its corners first.
                 var points: [Coordinate] = []
                 if fp.hasWindows {
                     if restVertices == nil { restVertices = try villageVertices(rest) }
                     points = restVertices!
                 }
-                if fp.bounds.contains(box), fp.holdsAll(points) {
+                if fp.bounds.contains(box), fp.holdsAll(points, within: box) {
                     rest = try Geometry.polygon([])
                     restVertices = nil
-                } else if !fp.separates(points) {
+                } else if !fp.separates(points, within: box) {
                     rest = try rest.difference(try fp.geometry())
                     restVertices = nil
                 }

@@ -46,6 +46,55 @@ public struct ConvexWindow: Sendable {
     }
 }
 
+extension ConvexWindow {
+    /// `holdsAll(points)` for points that all lie within `box`, the same answer faster: an edge with
+    /// the box's worst corner inside or on it (by the same rounded cross product) has every point
+    /// inside or on it, and its points are not looked at.
+    ///
+    /// Exact, not a bound with a margin: the rounded cross product of a point against an edge is
+    /// monotone in the point's x and in its y separately (each rounding step is), so over a box it
+    /// is least and greatest at corners, which the signs of the edge's direction name.
+    public func holdsAll(_ points: [Coordinate], within box: Bounds) -> Bool {
+        guard ring.count >= 4 else { return false }
+        var a = ring[0]
+        for k in 1..<ring.count {
+            let b = ring[k]
+            if cross(a, b, corner(a, b, box, greatest: false)) * orientation < -1e-6 {
+                for p in points where cross(a, b, p) * orientation < -1e-6 { return false }
+            }
+            a = b
+        }
+        return true
+    }
+
+    /// `separates(points)` for points that all lie within `box`, the same answer faster: an edge
+    /// with the box's best corner strictly outside has every point strictly outside, and one with
+    /// its worst corner inside or on it has none (see `holdsAll(_:within:)`).
+    public func separates(_ points: [Coordinate], within box: Bounds) -> Bool {
+        guard ring.count >= 4, !points.isEmpty else { return false }
+        var a = ring[0]
+        for k in 1..<ring.count {
+            let b = ring[k]
+            if cross(a, b, corner(a, b, box, greatest: true)) * orientation < -1e-6 { return true }
+            if cross(a, b, corner(a, b, box, greatest: false)) * orientation < -1e-6,
+               points.allSatisfy({ p in cross(a, b, p) * orientation < -1e-6 }) {
+                return true
+            }
+            a = b
+        }
+        return false
+    }
+
+    /// The corner of `box` where `cross(a, b, corner) * orientation` is greatest (or least): that
+    /// product grows with y when `(b.x - a.x) * orientation` is positive, and with x when
+    /// `(b.y - a.y) * orientation` is negative.
+    @inline(__always)
+    private func corner(_ a: Coordinate, _ b: Coordinate, _ box: Bounds, greatest: Bool) -> Coordinate {
+        let upY = (b.x - a.x) * orientation >= 0, upX = (b.y - a.y) * orientation <= 0
+        return Coordinate(upX == greatest ? box.maxX : box.minX, upY == greatest ? box.maxY : box.minY)
+    }
+}
+
 /// Twice the signed area of triangle (`o`, `a`, `b`): positive when `b` lies left of the line from `o` to `a`.
 @inline(__always)
 private func cross(_ o: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {

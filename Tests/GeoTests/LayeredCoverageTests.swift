@@ -106,4 +106,56 @@ final class LayeredCoverageTests: XCTestCase {
         XCTAssertTrue(w.separates([Coordinate(3, 3), Coordinate(5, 1), Coordinate(1, 5)]))
         XCTAssertFalse(w.separates([Coordinate(3, 3), Coordinate(1, 1)]))
     }
+
+    /// The tests given the points' bounds look at the box's corners first: they must answer as
+    /// the point-by-point tests do, down to points a rounding error from an edge.
+    func testWindowTestsWithinABoxAnswerAsThePointByPointTests() {
+        var rng = SplitMix64(state: 18)
+        var answers = [String: Int]()
+        for trial in 0..<3000 {
+            // A wedge or a disc of 0.5–8 km in UTM-sized coordinates, either way round.
+            let cx = 600_000 + Double.random(in: -5e4...5e4, using: &rng), cy = 1_550_000 + Double.random(in: -5e4...5e4, using: &rng)
+            let r = Double.random(in: 500...8000, using: &rng)
+            let start = Double.random(in: 0..<(2 * .pi), using: &rng)
+            let wedge = trial % 2 == 0
+            let span = wedge ? Double.random(in: 0.3...3.1, using: &rng) : 2 * .pi
+            let steps = wedge ? 24 : 72
+            var ring = wedge ? [Coordinate(cx, cy)] : []
+            for k in 0...(wedge ? steps : steps - 1) {
+                let t = start + span * Double(k) / Double(steps)
+                ring.append(Coordinate(cx + r * cos(t), cy + r * sin(t)))
+            }
+            ring.append(ring[0])
+            if trial % 4 >= 2 { ring.reverse() }
+            let w = ConvexWindow(ring: ring)
+            // A cluster of points around a spot near the window; some exactly on an edge's line
+            // or a hair beside it, where only the rounded cross product decides.
+            let sx = cx + Double.random(in: -1.3...1.3, using: &rng) * r, sy = cy + Double.random(in: -1.3...1.3, using: &rng) * r
+            let spread = Double.random(in: 10...3000, using: &rng)
+            var points: [Coordinate] = []
+            for _ in 0..<Int.random(in: 1...60, using: &rng) {
+                let dx = Double.random(in: -spread...spread, using: &rng), dy = Double.random(in: -spread...spread, using: &rng)
+                points.append(Coordinate(sx + dx, sy + dy))
+            }
+            if trial % 3 == 0 {
+                let k = Int.random(in: 0..<(ring.count - 1), using: &rng)
+                let (a, b) = (ring[k], ring[k + 1])
+                for _ in 0..<4 {
+                    let t = Double.random(in: 0.0...1.0, using: &rng)
+                    let nudge = Double.random(in: -2e-9...2e-9, using: &rng)
+                    points.append(Coordinate(a.x + t * (b.x - a.x) + nudge, a.y + t * (b.y - a.y) - nudge))
+                }
+            }
+            let box = Bounds(of: points)!
+            let holds = w.holdsAll(points), separates = w.separates(points)
+            XCTAssertEqual(w.holdsAll(points, within: box), holds, "trial \(trial)")
+            XCTAssertEqual(w.separates(points, within: box), separates, "trial \(trial)")
+            answers["holds \(holds)", default: 0] += 1
+            answers["separates \(separates)", default: 0] += 1
+        }
+        // Each answer came up often enough to be tested.
+        for key in ["holds true", "holds false", "separates true", "separates false"] {
+            XCTAssertGreaterThan(answers[key] ?? 0, 200, key)
+        }
+    }
 }
