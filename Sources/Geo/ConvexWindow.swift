@@ -68,19 +68,17 @@ extension ConvexWindow {
     }
 
     /// `separates(points)` for points that all lie within `box`, the same answer faster: an edge
-    /// with the box's best corner strictly outside has every point strictly outside, and one with
-    /// its worst corner inside or on it has none (see `holdsAll(_:within:)`).
+    /// with the first point inside or on it separates nothing (as before); one with the box's
+    /// best corner strictly outside has every point strictly outside (see `holdsAll(_:within:)`).
     public func separates(_ points: [Coordinate], within box: Bounds) -> Bool {
-        guard ring.count >= 4, !points.isEmpty else { return false }
+        guard ring.count >= 4, let first = points.first else { return false }
         var a = ring[0]
         for k in 1..<ring.count {
             let b = ring[k]
+            defer { a = b }
+            if !(cross(a, b, first) * orientation < -1e-6) { continue }
             if cross(a, b, corner(a, b, box, greatest: true)) * orientation < -1e-6 { return true }
-            if cross(a, b, corner(a, b, box, greatest: false)) * orientation < -1e-6,
-               points.allSatisfy({ p in cross(a, b, p) * orientation < -1e-6 }) {
-                return true
-            }
-            a = b
+            if points.dropFirst().allSatisfy({ p in cross(a, b, p) * orientation < -1e-6 }) { return true }
         }
         return false
     }

@@ -65,10 +65,13 @@ public enum LayeredCoverage {
         keys.sort { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
         edges = keys.map { edges[Int($0.i)] }
 
-        // Events: every endpoint, and every point where two boundaries cross.
+        // Events: every endpoint, and every point where two boundaries cross. The left ends come
+        // in order, the right ones nearly so and the crossings by their edges' left ends: kept in
+        // those three runs, the sort below mostly merges them.
         var events: [Double] = []
         events.reserveCapacity(edges.count * 3)
-        for e in edges { events.append(e.x0); events.append(e.x1) }
+        for e in edges { events.append(e.x0) }
+        for e in edges { events.append(e.x1) }
         edges.withUnsafeBufferPointer { edges in
             for i in edges.indices {
                 let a = edges[i]
