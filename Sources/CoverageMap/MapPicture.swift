@@ -423,16 +423,31 @@ public struct MapDrawing: Sendable {
 
     /// The SVG that rsvg-convert draws report.png from: `svg` with the map's shapes replaced by
     /// `scene` as one image, placed on whole pixels (it is copied, not resampled) inside the same
-    /// clip.
+    /// clip. The image is in the SVG as base64 text (for an SVG read from a pipe).
     public func pngSource() -> [UInt8] {
         let png = Data(StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)).base64EncodedData()
-        let opening = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href="data:image/png;base64,"#
+        return source(href: Array("data:image/png;base64,".utf8) + png)
+    }
+
+    /// The name `pngSourceAndScene` gives the image, beside the SVG.
+    static let sceneFile = "scene.png"
+
+    /// `pngSource()` with the image as a PNG of its own, which the SVG names (`sceneFile`) and
+    /// which goes beside it: rsvg-convert then reads the image as it is instead of parsing
+    /// megabytes of base64 text in an attribute (a third of its time for a national map).
+    func pngSourceAndScene() -> (svg: [UInt8], scene: [UInt8]) {
+        let png = StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)
+        return (source(href: Array(Self.sceneFile.utf8)), png)
+    }
+
+    private func source(href: [UInt8]) -> [UInt8] {
+        let opening = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href=""#
         let text = svg.utf8
         var out: [UInt8] = []
-        out.reserveCapacity(text.count - shapes.count + opening.utf8.count + png.count + 4)
+        out.reserveCapacity(text.count - shapes.count + opening.utf8.count + href.count + 4)
         out += text.prefix(shapes.lowerBound)
         out += opening.utf8
-        out += png
+        out += href
         out += "\"/>\n".utf8
         out += text.dropFirst(shapes.upperBound)
         return out

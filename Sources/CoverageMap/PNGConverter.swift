@@ -10,7 +10,7 @@ extension MapData {
     public func files() -> (files: [(name: String, bytes: [UInt8])], warnings: [String]) {
         let picture = self.picture()
         let svg = Array(picture.svg.utf8)
-        let png = PNGConverter.start(svg: picture.pngSource())
+        let png = PNGConverter.start(picture)
         var out: [(name: String, bytes: [UInt8])] = [("report.html", Array(html().utf8)), ("report.svg", svg)]
         if let bytes = png?.wait() { out.append(("report.png", bytes)) }
         return (out, png?.failure.map { [$0] } ?? [])
@@ -32,21 +32,27 @@ public enum PNGConverter {
         private let done = DispatchGroup()
         private var data = Data()
         private var message = Data()
+        /// The private folder holding the SVG and its image, removed once the converter is done.
+        let folder: String?
         /// Why there is no PNG, once `wait` returned nil.
         public private(set) var failure: String?
 
-        fileprivate init(process: Process, svg: [UInt8], input: Pipe, output: Pipe, error: Pipe) {
+        /// `svg` goes to the converter's standard input when given.
+        fileprivate init(process: Process, svg: [UInt8]?, input: Pipe?, output: Pipe, error: Pipe, folder: String?) {
             self.process = process
-            Thread {
-                // A converter that stops reading (it refused the SVG) makes the write fail with
-                // EPIPE in this thread, instead of its SIGPIPE ending covgap.
-                var pipeSignal = sigset_t()
-                sigemptyset(&pipeSignal)
-                sigaddset(&pipeSignal, SIGPIPE)
-                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-                _ = writeEvery(input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
-                try? input.fileHandleForWriting.close()
-            }.start()
+            self.folder = folder
+            if let svg, let input {
+                Thread {
+                    // A converter that stops reading (it refused the SVG) makes the write fail with
+                    // EPIPE in this thread, instead of its SIGPIPE ending covgap.
+                    var pipeSignal = sigset_t()
+                    sigemptyset(&pipeSignal)
+                    sigaddset(&pipeSignal, SIGPIPE)
+                    pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+                    _ = writeEvery(input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
+                    try? input.fileHandleForWriting.close()
+                }.start()
+            }
             // The PNG and the converter's messages are read side by side: one pipe left full would
             // stop the converter, and this run with it.
             done.enter(); done.enter()
@@ -60,10 +66,17 @@ public enum PNGConverter {
             }.start()
         }
 
+        deinit { removeFolder() }
+
+        private func removeFolder() {
+            if let folder { try? FileManager.default.removeItem(atPath: folder) }
+        }
+
         /// The PNG, or nil when the conversion failed (`failure` says why).
         public func wait() -> [UInt8]? {
             done.wait()
             process.waitUntilExit()
+            removeFolder()
             if process.terminationStatus == 0 && !data.isEmpty { return [UInt8](data) }
             let said = String(decoding: message.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
             failure = "report.png was not drawn: rsvg-convert failed (exit status \(process.terminationStatus))" + (said.map { ": " + $0 } ?? "")
@@ -71,22 +84,65 @@ public enum PNGConverter {
         }
     }
 
-    /// Starts the conversion; nil when `rsvg-convert` is not installed or cannot be started (`svg`
-    /// is then not made).
+    static var tool: String? {
+        ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile)
+    }
+
+    /// Starts the conversion of an SVG given whole, read from a pipe; nil when `rsvg-convert` is
+    /// not installed or cannot be started (`svg` is then not made).
     public static func start(svg: @autoclosure () -> [UInt8]) -> Job? {
-        guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
+        guard let tool else { return nil }
+        let input = Pipe()
+        return launch(tool, source: nil, input: input).map { Job(process: $0.process, svg: svg(), input: input, output: $0.output, error: $0.error, folder: nil) }
+    }
+
+    /// Starts drawing report.png from `drawing`: its SVG and its image are written to a private
+    /// folder in the system's temporary directory (removed when the converter is done), where
+    /// the converter reads them; when that folder cannot be made, the SVG carries its image and
+    /// goes through a pipe. Nil when `rsvg-convert` is not installed or cannot be started.
+    public static func start(_ drawing: MapDrawing) -> Job? {
+        guard let tool else { return nil }
+        let (svg, scene) = drawing.pngSourceAndScene()
+        guard let folder = privateFolder(with: [("map.svg", svg), (MapDrawing.sceneFile, scene)]) else {
+            return start(svg: drawing.pngSource())
+        }
+        guard let launched = launch(tool, source: folder + "/map.svg", input: nil) else {
+            try? FileManager.default.removeItem(atPath: folder)
             return nil
         }
+        return Job(process: launched.process, svg: nil, input: nil, output: launched.output, error: launched.error, folder: folder)
+    }
+
+    /// rsvg-convert started on the SVG file `source`, or on its standard input (`input`).
+    private static func launch(_ tool: String, source: String?, input: Pipe?) -> (process: Process, output: Pipe, error: Pipe)? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         // --unlimited: libxml2 otherwise stops reading an SVG near 10 MB (200,000 villages make 25 MB).
-        p.arguments = ["--unlimited", "--format", "png"]
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        p.standardInput = input
+        p.arguments = ["--unlimited", "--format", "png"] + (source.map { [$0] } ?? [])
+        let output = Pipe(), error = Pipe()
+        p.standardInput = input ?? FileHandle.nullDevice
         p.standardOutput = output
         p.standardError = error
         do { try p.run() } catch { return nil }
-        return Job(process: p, svg: svg(), input: input, output: output, error: error)
+        return (p, output, error)
+    }
+
+    /// A new folder only this user can read (`mkdtemp`) holding `files`; nil, with nothing left
+    /// behind, when it cannot be made or written whole.
+    static func privateFolder(with files: [(name: String, bytes: [UInt8])]) -> String? {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/covgap-png-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
+        let folder = String(cString: made)
+        for (name, bytes) in files {
+            let fd = open(folder + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            let failed = fd < 0 || writeEvery(fd, bytes) != nil
+            if fd >= 0 { close(fd) }
+            if failed {
+                try? FileManager.default.removeItem(atPath: folder)
+                return nil
+            }
+        }
+        return folder
     }
 }
 

@@ -86,7 +86,7 @@ public struct ReportFolder {
             if let since, let kept = Self.keptPicture(in: since, svg: svg) {
                 picturePNG.kept = kept
             } else {
-                picturePNG.job = PNGConverter.start(svg: picture.pngSource())
+                picturePNG.job = PNGConverter.start(picture)
             }
             if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)

@@ -131,8 +131,31 @@ final class MapRasterTests: XCTestCase {
         }
     }
 
-    func testThePictureDrawnWithTheRasterLooksLikeLibrsvgsOwn() throws {
-        // One covered village, one uncovered with a gap over half of it, fibre, sites and places.
+    func testTheImageBesideTheSVGDrawsTheSamePNGAsTheImageInsideIt() throws {
+        let drawing = MapPicture.drawing(twoVillages(), width: 400)
+        let (svg, scene) = drawing.pngSourceAndScene()
+        let text = String(decoding: svg, as: UTF8.self)
+        XCTAssertTrue(text.contains(#"<image x="24" y="80" width="352" height="240" href="scene.png"/>"#), String(text.prefix(3_000)))
+        XCTAssertTrue(PNGConverter.isWhole(scene))
+        guard let beside = PNGConverter.start(drawing), let inside = PNGConverter.start(svg: drawing.pngSource()) else {
+            throw XCTSkip("rsvg-convert is not installed")
+        }
+        // The SVG and its image wait in a private folder until the converter is done.
+        let folder = try XCTUnwrap(beside.folder)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["map.svg", "scene.png"])
+        let a = try XCTUnwrap(beside.wait(), beside.failure ?? "")
+        let b = try XCTUnwrap(inside.wait(), inside.failure ?? "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder))
+        XCTAssertEqual(a, b)
+        // The image was read, not left out: the covered village is green.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-beside-\(UUID().uuidString).png")
+        try Data(a).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertEqual(try pixel(file.path, 165, 236), [0x3f, 0x9e, 0x4d])
+    }
+
+    /// One covered village, one uncovered with a gap over half of it, fibre, sites and places.
+    func twoVillages() -> MapPictureInput {
         func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Shape {
             .polygon([[Coordinate(x0, y0), Coordinate(x1, y0), Coordinate(x1, y1), Coordinate(x0, y1), Coordinate(x0, y0)]])
         }
@@ -145,6 +168,11 @@ final class MapRasterTests: XCTestCase {
                                     sites: [Coordinate(109.05, 14.02)],
                                     places: [.init(at: Coordinate(109.03, 14.08), name: "Trường <THCS>", has5G: true)])
         input.language = .en
+        return input
+    }
+
+    func testThePictureDrawnWithTheRasterLooksLikeLibrsvgsOwn() throws {
+        let input = twoVillages()
         let drawing = MapPicture.drawing(input, width: 400)
         XCTAssertEqual(drawing.svg, MapPicture.svg(input, width: 400))
         let source = String(decoding: drawing.pngSource(), as: UTF8.self)
