@@ -464,6 +464,23 @@ public struct VillageOverlay: @unchecked Sendable {
     let operatorCount: Int
     let parameters: AnalysisParameters
     let crs: String
+    /// Per footprint, the layers it counts for: the classes (in `CoverageClass.allCases` order)
+    /// that include its sector's tech, then its operator's layer after the classes.
+    let layersOf: [[Int]]
+
+    init(sectors: [Sector], footprints: [ProjectedFootprint], index: BoundsIndex, operatorOf: [Int], operatorCount: Int,
+         parameters: AnalysisParameters, crs: String) {
+        self.sectors = sectors
+        self.footprints = footprints
+        self.index = index
+        self.operatorOf = operatorOf
+        self.operatorCount = operatorCount
+        self.parameters = parameters
+        self.crs = crs
+        let classes = CoverageClass.allCases
+        let byTech = Dictionary(uniqueKeysWithValues: Tech.allCases.map { t in (t, classes.indices.filter { classes[$0].includes(t) }) })
+        layersOf = footprints.indices.map { f in byTech[sectors[f].tech]! + [classes.count + operatorOf[f]] }
+    }
 
     struct Outcome {
         var coverage: VillageCoverage
@@ -540,10 +557,7 @@ public struct VillageOverlay: @unchecked Sendable {
         // Layers: the classes in `CoverageClass.allCases` order, then the operators. A layer with
         // a footprint holding the village is covered whole; the others come from one sweep.
         let layerCount = classes.count + operatorCount
-        func layers(of f: Int) -> [Int] {
-            classes.indices.filter { classes[$0].includes(sectors[f].tech) } + [classes.count + operatorOf[f]]
-        }
-        let candidateLayers = candidates.map(layers(of:))
+        let candidateLayers = candidates.map { layersOf[$0] }
         var present = [Bool](repeating: false, count: layerCount), whole = present
         for (f, ls) in zip(candidates, candidateLayers) {
             for l in ls {
@@ -558,8 +572,9 @@ public struct VillageOverlay: @unchecked Sendable {
             // At most 64 layers per sweep (many operators take several).
             for start in stride(from: 0, to: swept.count, by: 64) {
                 let group = Array(swept[start..<min(start + 64, swept.count)])
-                let bit = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
-                let masks = candidateLayers.map { ls in ls.reduce(UInt64(0)) { $0 | (bit[$1] ?? 0) } }
+                var bit = [UInt64](repeating: 0, count: layerCount)
+                for (k, l) in group.enumerated() { bit[l] = 1 << UInt64(k) }
+                let masks = candidateLayers.map { ls in ls.reduce(UInt64(0)) { $0 | bit[$1] } }
                 let kept = Self.needed(holders: holders, masks: masks)
                 let covers = candidates.indices.compactMap { k -> LayeredCoverage.Cover? in
                     masks[k] == 0 || !kept[k] ? nil : LayeredCoverage.Cover(rings: footprints[candidates[k]].rings, layers: masks[k])
