@@ -244,9 +244,11 @@ public struct CoverageAnalysis {
             let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
             timings.index += lap()
 
-            let overlay = VillageOverlay(sectors: chosen.map { sectors[$0] }, footprints: footprints, index: index,
-                                         operatorOf: chosen.map { operatorOfSector[$0] }, operatorCount: operators.count,
-                                         parameters: parameters, crs: crs)
+            let overlaySectors = chosen.map { sectors[$0] }, overlayOperators = chosen.map { operatorOfSector[$0] }
+            let overlay = VillageOverlay(sectors: overlaySectors, footprints: footprints, index: index,
+                                         operatorOf: overlayOperators, operatorCount: operators.count,
+                                         parameters: parameters, crs: crs,
+                                         layersOf: VillageOverlay.layerLists(sectors: overlaySectors, operatorOf: overlayOperators))
             progress?.start(stage("overlay"), total: members.count)
             let perVillage = try parallelMap(members.count, jobs: jobs, chunk: 16, progress: progress) { k in
                 do { return try overlay.run(villages[members[k]], number: members[k]) } catch {
@@ -464,22 +466,15 @@ public struct VillageOverlay: @unchecked Sendable {
     let operatorCount: Int
     let parameters: AnalysisParameters
     let crs: String
-    /// Per footprint, the layers it counts for: the classes (in `CoverageClass.allCases` order)
-    /// that include its sector's tech, then its operator's layer after the classes.
+    /// Per footprint, the layers it counts for (`layerLists`).
     let layersOf: [[Int]]
 
-    init(sectors: [Sector], footprints: [ProjectedFootprint], index: BoundsIndex, operatorOf: [Int], operatorCount: Int,
-         parameters: AnalysisParameters, crs: String) {
-        self.sectors = sectors
-        self.footprints = footprints
-        self.index = index
-        self.operatorOf = operatorOf
-        self.operatorCount = operatorCount
-        self.parameters = parameters
-        self.crs = crs
+    /// Per sector, the layers its footprint counts for: the classes (in `CoverageClass.allCases`
+    /// order) that include its tech, then its operator's layer after the classes.
+    static func layerLists(sectors: [Sector], operatorOf: [Int]) -> [[Int]] {
         let classes = CoverageClass.allCases
         let byTech = Dictionary(uniqueKeysWithValues: Tech.allCases.map { t in (t, classes.indices.filter { classes[$0].includes(t) }) })
-        layersOf = footprints.indices.map { f in byTech[sectors[f].tech]! + [classes.count + operatorOf[f]] }
+        return sectors.indices.map { f in byTech[sectors[f].tech]! + [classes.count + operatorOf[f]] }
     }
 
     struct Outcome {
