@@ -69,7 +69,7 @@ public enum PNGConverter {
         deinit { removeFolder() }
 
         private func removeFolder() {
-            if let folder { try? FileManager.default.removeItem(atPath: folder) }
+            if let folder { PNGConverter.removeScratch(folder) }
         }
 
         /// The PNG, or nil when the conversion failed (`failure` says why).
@@ -107,7 +107,7 @@ public enum PNGConverter {
             return start(svg: drawing.pngSource())
         }
         guard let launched = launch(tool, source: folder + "/map.svg", input: nil) else {
-            try? FileManager.default.removeItem(atPath: folder)
+            removeScratch(folder)
             return nil
         }
         return Job(process: launched.process, svg: nil, input: nil, output: launched.output, error: launched.error, folder: folder)
@@ -127,22 +127,55 @@ public enum PNGConverter {
         return (p, output, error)
     }
 
-    /// A new folder only this user can read (`mkdtemp`) holding `files`; nil, with nothing left
-    /// behind, when it cannot be made or written whole.
+    /// The scratch folders' names: the prefix, the process id, a dash and `mkdtemp`'s letters.
+    static let scratchPrefix = "covgap-png-"
+
+    /// A new folder only this user can read (`mkdtemp`) in the system's temporary directory,
+    /// holding `files`; nil, with nothing left behind, when it cannot be made or written whole.
+    /// An interrupt (SIGINT, SIGTERM, SIGHUP) removes it; the folders a killed run left are removed
+    /// by the next run that makes one (`removeLitter`).
     static func privateFolder(with files: [(name: String, bytes: [UInt8])]) -> String? {
-        var template = Array((FileManager.default.temporaryDirectory.path + "/covgap-png-XXXXXX").utf8CString)
+        let temporary = FileManager.default.temporaryDirectory.path
+        removeLitter(in: temporary)
+        var template = Array((temporary + "/" + scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
         let folder = String(cString: made)
+        guard AtomicFile.removeOnInterrupt(folder: folder, files: files.map { folder + "/" + $0.name }) else {
+            rmdir(folder)
+            return nil
+        }
         for (name, bytes) in files {
             let fd = open(folder + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
             let failed = fd < 0 || writeEvery(fd, bytes) != nil
             if fd >= 0 { close(fd) }
             if failed {
-                try? FileManager.default.removeItem(atPath: folder)
+                removeScratch(folder)
                 return nil
             }
         }
         return folder
+    }
+
+    static func removeScratch(_ folder: String) {
+        try? FileManager.default.removeItem(atPath: folder)
+        AtomicFile.forgetOnInterrupt(folder: folder)
+    }
+
+    /// Removes the scratch folders in `temporary` of this user's runs that no longer exist (killed
+    /// before they could remove their own) and that were last changed over ten minutes ago (a run
+    /// needs its folder for seconds; the age guards against a process id seen from another
+    /// namespace). A folder whose process is alive, or another user's, is left alone.
+    static func removeLitter(in temporary: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
+        for name in names where name.hasPrefix(scratchPrefix) {
+            let rest = name.dropFirst(scratchPrefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else { continue }
+            let path = temporary + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(),
+                  info.st_mtim.tv_sec < time(nil) - 600 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 }
 

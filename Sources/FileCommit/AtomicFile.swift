@@ -178,6 +178,26 @@ extension AtomicFile {
 
     static let pending = PendingFiles()
 
+    /// Registers a scratch folder of this run (outside any report folder) and the files in it, so
+    /// that an interrupt removes them with the run's staged files; nothing is registered once the
+    /// run is being interrupted (the caller gets false and removes them itself).
+    public static func removeOnInterrupt(folder: String, files: [String]) -> Bool {
+        do {
+            try pending.locked(folder) { () -> Void in
+                pending.folders.insert(folder)
+                pending.paths.formUnion(files)
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Forgets a folder registered by `removeOnInterrupt` and the files in it (the caller removes them).
+    public static func forgetOnInterrupt(folder: String) {
+        pending.forget(folder: folder)
+    }
+
     /// Writes a new temporary file beside `path` with what `produce` writes, flushed and closed;
     /// returns its path.
     static func stage(beside path: String, _ produce: (inout FileSink) throws -> Void) throws -> String {

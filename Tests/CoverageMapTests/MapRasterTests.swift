@@ -154,6 +154,30 @@ final class MapRasterTests: XCTestCase {
         XCTAssertEqual(try pixel(file.path, 165, 236), [0x3f, 0x9e, 0x4d])
     }
 
+    func testScratchFoldersOfDeadRunsAreRemovedAndOthersKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-litter-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var dead: Int32 = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        let old = Date(timeIntervalSinceNow: -3_600)
+        func folder(_ name: String, changed: Date) throws -> String {
+            let path = dir + "/" + name
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path + "/scene.png"))
+            try FileManager.default.setAttributes([.modificationDate: changed], ofItemAtPath: path)
+            return path
+        }
+        let deadOld = try folder("covgap-png-\(dead)-aaaaaa", changed: old)
+        let deadNew = try folder("covgap-png-\(dead)-bbbbbb", changed: Date())
+        let alive = try folder("covgap-png-1-cccccc", changed: old)
+        let mine = try folder("covgap-png-\(getpid())-dddddd", changed: old)
+        let other = try folder("covgap-pngx-\(dead)-eeeeee", changed: old)
+        PNGConverter.removeLitter(in: dir)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: deadOld))
+        for kept in [deadNew, alive, mine, other] { XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept) }
+    }
+
     /// One covered village, one uncovered with a gap over half of it, fibre, sites and places.
     func twoVillages() -> MapPictureInput {
         func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Shape {
