@@ -425,8 +425,12 @@ public struct MapDrawing: Sendable {
     /// `scene` as one image, placed on whole pixels (it is copied, not resampled) inside the same
     /// clip. The image is in the SVG as base64 text (for an SVG read from a pipe).
     public func pngSource() -> [UInt8] {
-        let png = Data(StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)).base64EncodedData()
-        return source(href: Array("data:image/png;base64,".utf8) + png)
+        pngSource(embedding: StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height))
+    }
+
+    /// `pngSource()` from the image `pngSourceAndScene` made (it is not drawn again).
+    func pngSource(embedding scenePNG: [UInt8]) -> [UInt8] {
+        source(href: Array("data:image/png;base64,".utf8) + Data(scenePNG).base64EncodedData())
     }
 
     /// The name `pngSourceAndScene` gives the image, beside the SVG.

@@ -84,6 +84,7 @@ public enum PNGConverter {
         }
     }
 
+    /// rsvg-convert's path, when it is installed (the atlas's PDF takes it too).
     static var tool: String? {
         ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile)
     }
@@ -104,7 +105,7 @@ public enum PNGConverter {
         guard let tool else { return nil }
         let (svg, scene) = drawing.pngSourceAndScene()
         guard let folder = privateFolder(with: [("map.svg", svg), (MapDrawing.sceneFile, scene)]) else {
-            return start(svg: drawing.pngSource())
+            return start(svg: drawing.pngSource(embedding: scene))
         }
         guard let launched = launch(tool, source: folder + "/map.svg", input: nil) else {
             removeScratch(folder)
@@ -183,7 +184,7 @@ public enum PNGConverter {
 public enum PDFConverter {
     /// The PDF's bytes; throws when `rsvg-convert` is missing or fails.
     public static func pdf(pages: [String]) throws -> [UInt8] {
-        guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile) else {
+        guard let tool = PNGConverter.tool else {
             throw PDFConversionError("the atlas needs rsvg-convert (Debian's librsvg2-bin; Scripts/setup installs it)")
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-atlas-\(getpid())-\(UUID().uuidString)")
