@@ -72,20 +72,51 @@ public enum LayeredCoverage {
         events.reserveCapacity(edges.count * 3)
         for e in edges { events.append(e.x0) }
         for e in edges { events.append(e.x1) }
+        // Crossings: a pair of edges can cross only where both their x ranges and their y ranges
+        // overlap. The box is cut into horizontal strips, each holding the edges whose y range
+        // reaches into it (in the edges' order); a pair is tested in the lowest strip that both
+        // reach, where it is met once, by scanning each edge's later strip-mates that start
+        // before it ends. The pairs tested are those a scan of all edges would test and pass its
+        // y test, and the events are sorted below, so the order they are found in does not matter.
+        let stripCount = Swift.max(1, Swift.min(32, edges.count / 24))
+        let stripHeight = (box.maxY - box.minY) / Double(stripCount)
+        @inline(__always) func strip(_ y: Double) -> Int {
+            Swift.min(stripCount - 1, Swift.max(0, Int((y - box.minY) / stripHeight)))
+        }
+        var start = [Int](repeating: 0, count: stripCount + 1)
+        for e in edges {
+            for s in strip(e.minY)...strip(e.maxY) { start[s + 1] += 1 }
+        }
+        for s in 0..<stripCount { start[s + 1] += start[s] }
+        var fill = start
+        var members = [Int32](repeating: 0, count: start[stripCount])
+        for (i, e) in edges.enumerated() {
+            for s in strip(e.minY)...strip(e.maxY) {
+                members[fill[s]] = Int32(i)
+                fill[s] += 1
+            }
+        }
         edges.withUnsafeBufferPointer { edges in
-            for i in edges.indices {
-                let a = edges[i]
-                var j = i + 1
-                while j < edges.count && edges[j].x0 < a.x1 {
-                    let b = edges[j]
-                    j += 1
-                    // A ring's own edges do not cross (the region is valid, covers are simple).
-                    if a.owner == b.owner || a.maxY < b.minY || b.maxY < a.minY { continue }
-                    let left = b.x0, right = Swift.min(a.x1, b.x1)
-                    let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
-                    if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
-                        let x = left + (right - left) * (dl / (dl - dr))
-                        if x > left && x < right { events.append(x) }
+            members.withUnsafeBufferPointer { members in
+                for s in 0..<stripCount {
+                    let end = start[s + 1]
+                    for p in start[s]..<end {
+                        let a = edges[Int(members[p])]
+                        var q = p + 1
+                        while q < end {
+                            let b = edges[Int(members[q])]
+                            if b.x0 >= a.x1 { break }
+                            q += 1
+                            // A ring's own edges do not cross (the region is valid, covers are simple).
+                            if a.owner == b.owner || a.maxY < b.minY || b.maxY < a.minY { continue }
+                            if strip(Swift.max(a.minY, b.minY)) != s { continue }
+                            let left = b.x0, right = Swift.min(a.x1, b.x1)
+                            let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
+                            if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
+                                let x = left + (right - left) * (dl / (dl - dr))
+                                if x > left && x < right { events.append(x) }
+                            }
+                        }
                     }
                 }
             }

@@ -87,6 +87,36 @@ final class LayeredCoverageTests: XCTestCase {
         XCTAssertEqual(area, abs(signedArea2(region[0])) / 2, accuracy: 1e-9)
     }
 
+    /// Enough edges for the crossings to be looked for strip by strip: a 240-gon and seven stars
+    /// whose spikes cross one another at every height and reach from the box's bottom strip to its
+    /// top, in three layers; each layer's area is GEOS's.
+    func testStarsCrossingAtEveryHeightAgreeWithGEOS() throws {
+        let region = (0..<240).map { k -> (Double, Double) in
+            let t = Double(k) * 2 * .pi / 240
+            return (10 * cos(t) + 0.3 * cos(7 * t), 10 * sin(t))
+        }
+        func star(_ cx: Double, _ cy: Double, _ outer: Double, _ turn: Double) -> [(Double, Double)] {
+            (0..<22).map { k in
+                let t = turn + Double(k) * .pi / 11, r = k % 2 == 0 ? outer : outer / 4
+                return (cx + r * cos(t), cy + r * sin(t))
+            }
+        }
+        let stars = [star(-6, -5, 9, 0.1), star(5, -6, 8, 0.5), star(0, 0, 12, 0.2), star(-4, 6, 7, 0.9),
+                     star(7, 5, 10, 1.3), star(12, 0, 6, 0.4), star(-11, 1, 5, 2.0)]
+        let masks: [UInt64] = [0b001, 0b011, 0b110, 0b101, 0b010, 0b100, 0b111]
+        let covers = zip(stars, masks).map { cover($0, $1) }
+        let (area, covered) = LayeredCoverage.areas(region: [ring(region)], covers: covers, layerCount: 3)
+        let regionGeometry = try Geometry(.polygon([ring(region)]))
+        XCTAssertEqual(area, try regionGeometry.area(), accuracy: 1e-9)
+        for l in 0..<3 {
+            let parts = try zip(covers, masks).filter { $1 & (1 << UInt64(l)) != 0 }.map { try Geometry(.polygon([$0.0.ring])) }
+            let geos = try regionGeometry.intersection(Geometry.unaryUnion(parts)).area()
+            XCTAssertEqual(covered[l], geos, accuracy: 1e-9, "layer \(l)")
+            XCTAssertGreaterThan(covered[l], 0.2 * area, "layer \(l)")
+            XCTAssertLessThan(covered[l], area, "layer \(l)")
+        }
+    }
+
     func testOrientationAndOrderDoNotMatter() {
         let a = cover([(1, 1), (8, 2), (6, 9)], 1)
         let b = cover([(4, -2), (12, 4), (3, 7)], 1)
