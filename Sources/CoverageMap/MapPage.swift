@@ -24,10 +24,9 @@ public enum MapPage {
             template = (MapWords.apply(words.html, to: template.before).text, MapWords.apply(words.html, to: template.between).text,
                         MapWords.apply(words.html, to: template.after).text)
         }
-        for (placeholder, value) in Palette.placeholders(thresholds) {
-            style = style.replacingOccurrences(of: placeholder, with: value)
-            script = script.replacingOccurrences(of: placeholder, with: value)
-        }
+        let placeholders = Palette.placeholders(thresholds)
+        style = MapWords.apply(placeholders, to: style).text
+        script = MapWords.apply(placeholders, to: script).text
         try write(Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8))
         try write(embeddable(payload))
         try write(Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8))

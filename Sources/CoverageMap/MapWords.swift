@@ -1,3 +1,4 @@
+import Foundation
 import Coverage
 
 /// The map page's interface in other languages. The page's markup and script are written in
@@ -133,11 +134,38 @@ enum MapWords {
 
     /// `text` with every fragment replaced; the fragments that do not occur are returned too.
     static func apply(_ fragments: [(String, String)], to text: String) -> (text: String, missing: [String]) {
-        var out = text, missing: [String] = []
+        var out = Array(text.utf8), missing: [String] = []
         for (from, to) in fragments {
-            if out.range(of: from) == nil { missing.append(from); continue }
-            out = out.replacingOccurrences(of: from, with: to)
+            guard let replaced = replacing(Array(from.utf8), with: Array(to.utf8), in: out) else { missing.append(from); continue }
+            out = replaced
         }
-        return (out, missing)
+        return (String(decoding: out, as: UTF8.self), missing)
+    }
+
+    /// `text` with every occurrence of `from` replaced by `to`, left to right, byte for byte (the
+    /// pages' resources and words are UTF-8 text); nil when `from` is empty or does not occur.
+    static func replacing(_ from: [UInt8], with to: [UInt8], in text: [UInt8]) -> [UInt8]? {
+        guard let first = from.first, from.count <= text.count else { return nil }
+        var out: [UInt8] = []
+        var copied = 0, i = 0
+        let last = text.count - from.count
+        text.withUnsafeBufferPointer { t in
+            from.withUnsafeBufferPointer { f in
+                while i <= last {
+                    if t[i] == first && memcmp(t.baseAddress! + i, f.baseAddress!, f.count) == 0 {
+                        if out.isEmpty { out.reserveCapacity(text.count + max(0, to.count - from.count) * 8) }
+                        out.append(contentsOf: t[copied..<i])
+                        out.append(contentsOf: to)
+                        i += f.count
+                        copied = i
+                    } else {
+                        i += 1
+                    }
+                }
+            }
+        }
+        if copied == 0 { return nil }
+        out.append(contentsOf: text[copied...])
+        return out
     }
 }

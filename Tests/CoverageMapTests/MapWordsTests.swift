@@ -24,4 +24,23 @@ final class MapWordsTests: XCTestCase {
         XCTAssertTrue(vi.contains(#"{ label: "Chưa phủ sóng (< 5 %)""#))
         XCTAssertFalse(vi.contains("@uncovered_pct@"))
     }
+
+    /// Replacement is literal, left to right and without overlaps, as the page's words need it.
+    func testReplacingIsLiteralLeftToRightWithoutOverlaps() {
+        func r(_ from: String, _ to: String, _ text: String) -> String? {
+            MapWords.replacing(Array(from.utf8), with: Array(to.utf8), in: Array(text.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        XCTAssertEqual(r("@a@", "1", "@a@x@a@@a@"), "1x11")
+        XCTAssertEqual(r("aa", "b", "aaa"), "ba")
+        XCTAssertEqual(r("Thôn", "Làng", "Thôn Thôn."), "Làng Làng.")
+        XCTAssertEqual(r("x", "", "axbx"), "ab")
+        XCTAssertEqual(r("whole", "part", "whole"), "part")
+        XCTAssertNil(r("absent", "y", "text"))
+        XCTAssertNil(r("", "y", "text"))
+        XCTAssertNil(r("longer than the text", "y", "text"))
+        // Fragments apply one after another, each to what the ones before left.
+        let (text, missing) = MapWords.apply([("cat", "dog"), ("dog", "fox"), ("owl", "bat")], to: "cat dog")
+        XCTAssertEqual(text, "fox fox")
+        XCTAssertEqual(missing, ["owl"])
+    }
 }
