@@ -197,13 +197,43 @@ enum MapPayload {
     /// "n": code of index differences}), objects as columns of their own ({"o": columns, "n": code}).
     /// Code 0 means the key is absent.
     static func writeColumns(_ rows: [JSONObject?], into w: inout JSONWriter) {
-        var keys: [String] = [], known = Set<String>()
-        for r in rows { for k in r?.keys ?? [] where known.insert(k).inserted { keys.append(k) } }
+        // The keys in the order first met, and each row's layout: the column of each of its
+        // members. Rows mostly have the keys of the row before, in the same order, and share its
+        // layout without looking their keys up. A layout's `member` gives, per column, the first
+        // member of that key (what `JSONObject`'s subscript finds), or -1.
+        var keys: [String] = [], column: [String: Int] = [:]
+        var layouts: [(keys: [String], columns: [Int])] = []
+        var layoutOfRow = [Int32](repeating: -1, count: rows.count)
+        for (r, row) in rows.enumerated() {
+            guard let members = row?.members else { continue }
+            if let last = layouts.last, last.keys.count == members.count,
+               zip(last.keys, members).allSatisfy({ $0 == $1.key }) {
+                layoutOfRow[r] = Int32(layouts.count - 1)
+                continue
+            }
+            let columns = members.map { m -> Int in
+                if let c = column[m.key] { return c }
+                column[m.key] = keys.count
+                keys.append(m.key)
+                return keys.count - 1
+            }
+            layouts.append((members.map(\.key), columns))
+            layoutOfRow[r] = Int32(layouts.count - 1)
+        }
+        let memberOf = layouts.map { layout -> [Int] in
+            var member = [Int](repeating: -1, count: keys.count)
+            for (m, c) in layout.columns.enumerated().reversed() { member[c] = m }
+            return member
+        }
         // The columns are independent: encoded on all cores, each apart (compact JSON written apart
         // reads the same as written in place), then put together in order.
         let columns = concurrentMap(keys.count, chunk: 1) { i -> [UInt8] in
             var c = JSONWriter(style: w.style)
-            writeColumn(rows.map { $0?[keys[i]] }, into: &c)
+            writeColumn(rows.indices.map { r -> JSONValue? in
+                let layout = Int(layoutOfRow[r])
+                guard layout >= 0, case let m = memberOf[layout][i], m >= 0 else { return nil }
+                return rows[r]!.members[m].value
+            }, into: &c)
             return c.bytes
         }
         w.beginObject()
@@ -239,13 +269,22 @@ enum MapPayload {
             w.key("n"); w.string(code.text); w.endObject()
             return
         }
-        var dictionary: [JSONValue] = [], index: [String: Int] = [:]
+        // Values are the same entry when their JSON texts are equal as Strings (canonically
+        // equivalent Unicode is equal). Most are found by their bytes; a text not met before is
+        // looked for as a String, once.
+        var dictionary: [JSONValue] = [], index: [String: Int] = [:], indexOfBytes: [TextBytes: Int] = [:]
         var code = VarCode(), last = 0
         for v in values {
             guard let v else { code.unsigned(0); continue }
-            var t = JSONWriter(style: .compact); t.value(v); t.finish()
+            let bytes = TextBytes(v.encoded())
             let i: Int
-            if let known = index[t.text] { i = known } else { i = dictionary.count; index[t.text] = i; dictionary.append(v) }
+            if let known = indexOfBytes[bytes] {
+                i = known
+            } else {
+                let text = String(decoding: bytes.bytes, as: UTF8.self)
+                if let known = index[text] { i = known } else { i = dictionary.count; index[text] = i; dictionary.append(v) }
+                indexOfBytes[bytes] = i
+            }
             code.unsigned(zigzag(i - last) + 1)
             last = i
         }
@@ -253,6 +292,15 @@ enum MapPayload {
     }
 
     static func pow10(_ d: Int) -> Double { (0..<d).reduce(1.0) { r, _ in r * 10 } }
+
+    /// Text as a dictionary key, hashed in one call over its bytes (an array of bytes is hashed
+    /// byte by byte).
+    struct TextBytes: Hashable {
+        var bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        static func == (a: TextBytes, b: TextBytes) -> Bool { a.bytes == b.bytes }
+    }
 }
 
 func zigzag(_ v: Int) -> Int { v >= 0 ? 2 * v : -2 * v - 1 }

@@ -255,6 +255,34 @@ final class MapPayloadTests: XCTestCase {
         }
     }
 
+    /// Rows of the same keys in another order, a missing row, a key met twice in one row (the
+    /// first value counts, as the object's subscript reads it), and names that are the same text in
+    /// composed and decomposed Unicode (one dictionary entry, as they are one String).
+    func testColumnsTakeEachRowsOwnOrderAndEqualTextsShareAnEntry() throws {
+        var twice: JSONObject = ["id": "V4", "name": "B"]
+        twice.append("name", "C")
+        let composed = "Th\u{F4}n", decomposed = "Tho\u{302}n"
+        let rows: [JSONObject?] = [
+            ["id": "V1", "name": .string(composed)],
+            ["name": .string(decomposed), "id": "V2"],
+            nil,
+            twice,
+            ["id": "V5", "name": .string(composed), "note": ";"],
+            ["id": "V6", "note": "\u{37E}"],
+        ]
+        var w = JSONWriter(style: .compact)
+        MapPayload.writeColumns(rows, into: &w)
+        let columns = try XCTUnwrap(JSONValue.parse(bytes: w.bytes, source: "columns").objectValue)
+        XCTAssertEqual(columns.keys, ["id", "name", "note"])
+        let names = try XCTUnwrap(columns["name"]?["k"]?.arrayValue)
+        // "Thôn" once (in the form met first), then "B".
+        XCTAssertEqual(names.map { $0.stringValue.map { Array($0.unicodeScalars) } }, [Array(composed.unicodeScalars), Array("B".unicodeScalars)])
+        XCTAssertEqual(column(columns["name"]!, count: rows.count), [.string(composed), .string(composed), nil, "B", .string(composed), nil])
+        XCTAssertEqual(column(columns["id"]!, count: rows.count), ["V1", "V2", nil, "V4", "V5", "V6"])
+        // U+037E GREEK QUESTION MARK is canonically a semicolon: one entry.
+        XCTAssertEqual(columns["note"]?["k"]?.arrayValue?.count, 1)
+    }
+
     func testCodeRoundTrips() {
         var c = VarCode()
         let values = [0, 1, 63, 64, 90, 91, 1_000, 52_031, 52_032, 1_456_959, 123_456_789, 9_007_199_254]
