@@ -81,7 +81,8 @@ public enum LayeredCoverage {
         let stripCount = Swift.max(1, Swift.min(32, edges.count / 24))
         let stripHeight = (box.maxY - box.minY) / Double(stripCount)
         @inline(__always) func strip(_ y: Double) -> Int {
-            Swift.min(stripCount - 1, Swift.max(0, Int((y - box.minY) / stripHeight)))
+            let t = (y - box.minY) / stripHeight
+            return t > 0 ? (t < Double(stripCount - 1) ? Int(t) : stripCount - 1) : 0  // NaN: the first
         }
         var start = [Int](repeating: 0, count: stripCount + 1)
         for e in edges {
