@@ -199,7 +199,7 @@ enum MapPayload {
     static func writeColumns(_ rows: [JSONObject?], into w: inout JSONWriter) {
         // The keys in the order first met, and each row's layout: the column of each of its
         // members. Rows mostly have the keys of the row before, in the same order, and share its
-        // layout without looking their keys up. A layout's `member` gives, per column, the first
+        // layout without looking their keys up. `memberOf[layout]` gives, per column, the first
         // member of that key (what `JSONObject`'s subscript finds), or -1.
         var keys: [String] = [], column: [String: Int] = [:]
         var layouts: [(keys: [String], columns: [Int])] = []
