@@ -153,7 +153,7 @@ enum MapWords {
             from.withUnsafeBufferPointer { f in
                 while i <= last {
                     if t[i] == first && memcmp(t.baseAddress! + i, f.baseAddress!, f.count) == 0 {
-                        if out.isEmpty { out.reserveCapacity(text.count + max(0, to.count - from.count) * 8) }
+                        if copied == 0 { out.reserveCapacity(text.count) }
                         out.append(contentsOf: t[copied..<i])
                         out.append(contentsOf: to)
                         i += f.count

@@ -66,18 +66,37 @@ public enum LayeredCoverage {
         edges = keys.map { edges[Int($0.i)] }
 
         // Events: every endpoint, and every point where two boundaries cross. The left ends come
-        // in order, the right ones nearly so and the crossings by their edges' left ends: kept in
-        // those three runs, the sort below mostly merges them.
+        // in order, the right ones nearly so and the crossings strip by strip (`appendCrossings`),
+        // each strip's by their edges' left ends: kept in those runs, the sort below mostly merges them.
         var events: [Double] = []
         events.reserveCapacity(edges.count * 3)
         for e in edges { events.append(e.x0) }
         for e in edges { events.append(e.x1) }
-        // Crossings: a pair of edges can cross only where both their x ranges and their y ranges
-        // overlap. The box is cut into horizontal strips, each holding the edges whose y range
-        // reaches into it (in the edges' order); a pair is tested in the lowest strip that both
-        // reach, where it is met once, by scanning each edge's later strip-mates that start
-        // before it ends. The pairs tested are those a scan of all edges would test and pass its
-        // y test, and the events are sorted below, so the order they are found in does not matter.
+        appendCrossings(of: edges, within: box, to: &events)
+        events.sort()
+
+        let regionArea = edges.withUnsafeBufferPointer { edges in
+            events.withUnsafeBufferPointer { events in
+                layersOf.withUnsafeBufferPointer { layersOf in
+                    covered.withUnsafeMutableBufferPointer { covered in
+                        sweep(edges: edges, events: events, layersOf: layersOf, covered: covered)
+                    }
+                }
+            }
+        }
+        return (regionArea, covered)
+    }
+
+    /// Appends to `events` the x of every point where two edges of different owners cross,
+    /// strictly between their ends. `edges` are sorted by their left ends and lie in `box`.
+    ///
+    /// A pair of edges can cross only where both their x ranges and their y ranges overlap. The
+    /// box is cut into horizontal strips, each holding the edges whose y range reaches into it (in
+    /// the edges' order); a pair is tested in the lowest strip that both reach, where it is met
+    /// once, by scanning each edge's later strip-mates that start before it ends. The pairs tested
+    /// are those a scan of all edges would test and pass its y test; the caller sorts the events,
+    /// so the order they are found in does not matter.
+    private static func appendCrossings(of edges: [Edge], within box: Bounds, to events: inout [Double]) {
         let stripCount = Swift.max(1, Swift.min(32, edges.count / 24))
         let stripHeight = (box.maxY - box.minY) / Double(stripCount)
         @inline(__always) func strip(_ y: Double) -> Int {
@@ -122,18 +141,6 @@ public enum LayeredCoverage {
                 }
             }
         }
-        events.sort()
-
-        let regionArea = edges.withUnsafeBufferPointer { edges in
-            events.withUnsafeBufferPointer { events in
-                layersOf.withUnsafeBufferPointer { layersOf in
-                    covered.withUnsafeMutableBufferPointer { covered in
-                        sweep(edges: edges, events: events, layersOf: layersOf, covered: covered)
-                    }
-                }
-            }
-        }
-        return (regionArea, covered)
     }
 
     /// The slabs between consecutive `events`: adds each layer's covered area to `covered` and
