@@ -1,4 +1,5 @@
 import FileCommit
+import GeoIO
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -131,45 +132,61 @@ public enum PNGConverter {
     /// The scratch folders' names: the prefix, the process id, a dash and `mkdtemp`'s letters.
     static let scratchPrefix = "covgap-png-"
 
-    /// A new folder only this user can read (`mkdtemp`) in the system's temporary directory,
-    /// holding `files`; nil, with nothing left behind, when it cannot be made or written whole.
-    /// An interrupt (SIGINT, SIGTERM, SIGHUP) removes it; the folders a killed run left are removed
-    /// by the next run that makes one (`removeLitter`).
+    /// A private scratch folder holding `files` (see `ScratchFolder`); nil when it cannot be made.
     static func privateFolder(with files: [(name: String, bytes: [UInt8])]) -> String? {
+        try? ScratchFolder.make(prefix: scratchPrefix, files: files)
+    }
+
+    static func removeScratch(_ folder: String) { ScratchFolder.remove(folder) }
+
+    /// This converter's scratch folders left by killed runs, removed (see `ScratchFolder.removeLitter`).
+    static func removeLitter(in temporary: String) { ScratchFolder.removeLitter(in: temporary, prefix: scratchPrefix) }
+}
+
+/// A folder of this run's own in the system's temporary directory (`$TMPDIR`, else /tmp) for the
+/// files handed to rsvg-convert: made by `mkdtemp` (only this user can read it), named
+/// PREFIX-PID-XXXXXX, removed by an interrupt (SIGINT, SIGTERM, SIGHUP) as well as by its owner,
+/// and, when a killed run left it, by a later run that makes one with the same prefix.
+enum ScratchFolder {
+    /// A new folder holding `files`, where `later` names files the converter will write in it (an
+    /// interrupt removes those too). Nothing is left behind when it cannot be made or written whole.
+    static func make(prefix: String, files: [(name: String, bytes: [UInt8])], later: [String] = []) throws -> String {
         let temporary = FileManager.default.temporaryDirectory.path
-        removeLitter(in: temporary)
-        var template = Array((temporary + "/" + scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
+        removeLitter(in: temporary, prefix: prefix)
+        var template = Array((temporary + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw ScratchFolderError(folder: temporary, operation: "make a scratch folder in", errno: errno)
+        }
         let folder = String(cString: made)
-        guard AtomicFile.removeOnInterrupt(folder: folder, files: files.map { folder + "/" + $0.name }) else {
+        guard AtomicFile.removeOnInterrupt(folder: folder, files: (files.map(\.name) + later).map { folder + "/" + $0 }) else {
             rmdir(folder)
-            return nil
+            throw ScratchFolderError(folder: folder, operation: "make", errno: EINTR)
         }
         for (name, bytes) in files {
             let fd = open(folder + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            let failed = fd < 0 || writeEvery(fd, bytes) != nil
+            let failure = fd < 0 ? errno : writeEvery(fd, bytes)
             if fd >= 0 { close(fd) }
-            if failed {
-                removeScratch(folder)
-                return nil
+            if let failure {
+                remove(folder)
+                throw ScratchFolderError(folder: folder + "/" + name, operation: "write", errno: failure)
             }
         }
         return folder
     }
 
-    static func removeScratch(_ folder: String) {
+    static func remove(_ folder: String) {
         try? FileManager.default.removeItem(atPath: folder)
         AtomicFile.forgetOnInterrupt(folder: folder)
     }
 
-    /// Removes the scratch folders in `temporary` of this user's runs that no longer exist (killed
-    /// before they could remove their own) and that were last changed over ten minutes ago (a run
-    /// needs its folder for seconds; the age guards against a process id seen from another
-    /// namespace). A folder whose process is alive, or another user's, is left alone.
-    static func removeLitter(in temporary: String) {
+    /// Removes the scratch folders named `prefix`… in `temporary` of this user's runs that no longer
+    /// exist (killed before they could remove their own) and that were last changed over ten minutes
+    /// ago (a run needs its folder for seconds; the age guards against a process id seen from
+    /// another namespace). A folder whose process is alive, or another user's, is left alone.
+    static func removeLitter(in temporary: String, prefix: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
-        for name in names where name.hasPrefix(scratchPrefix) {
-            let rest = name.dropFirst(scratchPrefix.count)
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else { continue }
             let path = temporary + "/" + name
             var info = stat()
@@ -180,26 +197,35 @@ public enum PNGConverter {
     }
 }
 
+/// A scratch folder or a file in it could not be made or written.
+struct ScratchFolderError: Error, CustomStringConvertible {
+    let folder: String, operation: String, errno: Int32
+    var description: String { "cannot \(operation) \(folder): \(String(cString: strerror(errno)))" }
+}
+
 /// Several SVG pages into one PDF through librsvg's `rsvg-convert` (cairo draws each page).
 public enum PDFConverter {
+    /// The scratch folders' names (see `ScratchFolder`).
+    static let scratchPrefix = "covgap-atlas-"
+
     /// The PDF's bytes; throws when `rsvg-convert` is missing or fails.
     public static func pdf(pages: [String]) throws -> [UInt8] {
         guard let tool = PNGConverter.tool else {
             throw PDFConversionError("the atlas needs rsvg-convert (Debian's librsvg2-bin; Scripts/setup installs it)")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-atlas-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var files: [String] = []
-        for (i, page) in pages.enumerated() {
-            let url = dir.appendingPathComponent(String(format: "page-%04d.svg", i + 1))
-            try Data(page.utf8).write(to: url)
-            files.append(url.path)
+        let names = pages.indices.map { String(format: "page-%04d.svg", $0 + 1) }
+        let dir: String
+        do {
+            dir = try ScratchFolder.make(prefix: scratchPrefix, files: zip(names, pages).map { ($0, Array($1.utf8)) }, later: ["atlas.pdf"])
+        } catch {
+            throw PDFConversionError("the atlas's pages could not be handed to rsvg-convert: \(error)")
         }
-        let out = dir.appendingPathComponent("atlas.pdf")
+        defer { ScratchFolder.remove(dir) }
+        let files = names.map { dir + "/" + $0 }
+        let out = dir + "/atlas.pdf"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["--unlimited", "--format", "pdf", "--output", out.path] + files
+        p.arguments = ["--unlimited", "--format", "pdf", "--output", out] + files
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -209,7 +235,7 @@ public enum PDFConverter {
         guard p.terminationStatus == 0 else {
             throw PDFConversionError("rsvg-convert failed: " + String(decoding: message.prefix(300), as: UTF8.self))
         }
-        return [UInt8](try Data(contentsOf: out))
+        return try InputFile.read(out, followSymlinks: false, binary: true)
     }
 }
 

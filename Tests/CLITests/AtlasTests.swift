@@ -47,6 +47,26 @@ final class AtlasTests: XCTestCase {
         XCTAssertGreaterThan(red, 150, "pixels in the uncovered colour: \(red)")
     }
 
+    func testTheAtlasLeavesNothingInTheTemporaryDirectory() throws {
+        let folder = try BundledReport.folder()
+        let dir = try CLI.temporaryDirectory(self)
+        let temporary = dir.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false)
+        let pdf = dir.appendingPathComponent("atlas.pdf")
+        let r = try CLI.runTool("/usr/bin/env", ["TMPDIR=" + temporary.path, CovgapProcess.executable, "atlas", folder.path, "--out", pdf.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(Array(try Data(contentsOf: pdf).prefix(5)), Array("%PDF-".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temporary.path), [])
+
+        // The pages go through that directory: without it there is no atlas, and the error says why.
+        let missing = dir.appendingPathComponent("missing").path
+        let failed = try CLI.runTool("/usr/bin/env", ["TMPDIR=" + missing, CovgapProcess.executable, "atlas", folder.path,
+                                                      "--out", dir.appendingPathComponent("none.pdf").path])
+        XCTAssertEqual(failed.status, 2)
+        XCTAssertEqual(failed.stderr, "covgap: the atlas's pages could not be handed to rsvg-convert: cannot make a scratch folder in \(missing): No such file or directory\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.pdf").path))
+    }
+
     func testByCommuneAndAFolderWithoutAReport() throws {
         let folder = try BundledReport.folder()
         let dir = try CLI.temporaryDirectory(self)

@@ -173,9 +173,41 @@ final class MapRasterTests: XCTestCase {
         let alive = try folder("covgap-png-1-cccccc", changed: old)
         let mine = try folder("covgap-png-\(getpid())-dddddd", changed: old)
         let other = try folder("covgap-pngx-\(dead)-eeeeee", changed: old)
+        let atlas = try folder("covgap-atlas-\(dead)-ffffff", changed: old)
         PNGConverter.removeLitter(in: dir)
         XCTAssertFalse(FileManager.default.fileExists(atPath: deadOld))
-        for kept in [deadNew, alive, mine, other] { XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept) }
+        for kept in [deadNew, alive, mine, other, atlas] { XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept) }
+        // The atlas's scratch folders are its own: removed by a run that makes one of those.
+        ScratchFolder.removeLitter(in: dir, prefix: PDFConverter.scratchPrefix)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: atlas))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: deadNew))
+    }
+
+    func testAScratchFolderIsPrivateHoldsItsFilesAndIsRemovedWhole() throws {
+        let folder = try ScratchFolder.make(prefix: PDFConverter.scratchPrefix, files: [("page-0001.svg", Array("<svg/>".utf8))],
+                                            later: ["atlas.pdf"])
+        defer { ScratchFolder.remove(folder) }
+        let name = (folder as NSString).lastPathComponent
+        XCTAssertTrue(name.hasPrefix("covgap-atlas-\(getpid())-"), name)
+        XCTAssertEqual(name.count, "covgap-atlas-\(getpid())-".count + 6, name)
+        var info = stat()
+        XCTAssertEqual(lstat(folder, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o700)
+        XCTAssertEqual(lstat(folder + "/page-0001.svg", &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o600)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/page-0001.svg")), Data("<svg/>".utf8))
+        // What the converter writes there later goes with it.
+        try Data("%PDF".utf8).write(to: URL(fileURLWithPath: folder + "/atlas.pdf"))
+        ScratchFolder.remove(folder)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder))
+
+        // A temporary directory that cannot take the folder: the error names it and the reason.
+        let missing = "/nonexistent-\(UUID().uuidString)"
+        setenv("TMPDIR", missing, 1)
+        defer { unsetenv("TMPDIR") }
+        XCTAssertThrowsError(try ScratchFolder.make(prefix: PDFConverter.scratchPrefix, files: [])) { error in
+            XCTAssertEqual("\(error)", "cannot make a scratch folder in \(missing): No such file or directory")
+        }
     }
 
     /// One covered village, one uncovered with a gap over half of it, fibre, sites and places.
