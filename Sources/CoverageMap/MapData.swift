@@ -224,6 +224,21 @@ public struct MapData: Sendable {
     /// stored once, coordinates on a grid, properties in columns).
     public func payloadJSON() -> String { String(decoding: payloadBytes(), as: UTF8.self) }
 
+    /// Lets go of the thinned shapes the picture is drawn from, where the page has the outlines they
+    /// were thinned from (it cuts those into arcs and thins the arcs itself): for a run that has
+    /// drawn its picture, so that a national map's thinned shapes (about 220 MB at 100,000
+    /// villages) are not kept while the page is made. The picture cannot be drawn again after.
+    mutating func dropPictureShapes() {
+        func drop(_ features: inout [(properties: JSONObject, shape: Shape)], _ sources: [Shape]) {
+            guard sources.count == features.count else { return }
+            features = features.map { ($0.properties, .geometryCollection([])) }
+        }
+        drop(&villages, outlines.villages)
+        drop(&gaps, outlines.gaps)
+        drop(&extensions, outlines.extensions)
+        drop(&fibre, outlines.fibre)
+    }
+
     /// `payloadJSON` as UTF-8 bytes.
     func payloadBytes() -> [UInt8] {
         var w = JSONWriter(style: .compact)

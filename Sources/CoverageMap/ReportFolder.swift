@@ -81,15 +81,19 @@ public struct ReportFolder {
         func drawMap() throws {
             guard var m = try mapData() else { return }
             m.language = report.language
-            let picture = m.picture()
-            let svg = Array(picture.svg.utf8)
-            if let since, let kept = Self.keptPicture(in: since, svg: svg) {
-                picturePNG.kept = kept
-            } else {
-                picturePNG.job = PNGConverter.start(picture)
+            do {
+                let picture = m.picture()
+                let svg = Array(picture.svg.utf8)
+                if let since, let kept = Self.keptPicture(in: since, svg: svg) {
+                    picturePNG.kept = kept
+                } else {
+                    picturePNG.job = PNGConverter.start(picture)
+                }
+                if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
+                try staging.add("report.svg", bytes: svg)
             }
-            if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
-            try staging.add("report.svg", bytes: svg)
+            // The picture and the PNG's source are made: the page draws from the outlines.
+            m.dropPictureShapes()
             try staging.add("report.html") { sink in try m.html { try sink.write($0) } }
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
