@@ -294,6 +294,29 @@ final class MapPayloadTests: XCTestCase {
         XCTAssertEqual(VarCode.alphabet.count, 91)
     }
 
+    func testThePageIsTheSameAfterThePicturesShapesAreLetGo() throws {
+        let shapes = Self.block()
+        var records: [JSONValue] = [], features: [Feature] = []
+        for (i, s) in shapes.enumerated() {
+            records.append(.object(["id": .string("V\(i)"), "name": .string("Village \(i)"), "district": .string("A"),
+                                    "mobile_status": .string(i == 4 ? "partial" : "covered")]))
+            features.append(Feature(properties: ["kind": "village", "id": .string("V\(i)")], geometry: s))
+        }
+        // A gap over part of the middle village, sharing its border.
+        features.append(Feature(properties: ["kind": "mobile_gap", "village_id": "V4", "area_m2": 1000], geometry: shapes[4]))
+        let report: JSONValue = .object(["villages": .array(records)])
+        let map = try MapData(report: report, features: features, sectors: [], fibre: nil, places: nil)
+        var dropped = map
+        dropped.dropPictureShapes()
+        XCTAssertEqual(dropped.villages.count, 9)
+        XCTAssertEqual(dropped.gaps.count, 1)
+        for v in dropped.villages + dropped.gaps { XCTAssertEqual(v.shape, .geometryCollection([])) }
+        XCTAssertEqual(dropped.villages.map { $0.properties["id"]?.stringValue }, map.villages.map { $0.properties["id"]?.stringValue })
+        XCTAssertGreaterThan(map.payloadBytes().count, 1000)
+        XCTAssertEqual(dropped.payloadBytes(), map.payloadBytes())
+        XCTAssertEqual(dropped.html(), map.html())
+    }
+
     func testLabelsLieInsideTheirOwnArea() throws {
         // District A is a ring of eight villages around district B's one village: the mean of A's
         // centres falls in B, so A's label must go elsewhere.
