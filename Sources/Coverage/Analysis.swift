@@ -123,6 +123,9 @@ public struct CoverageAnalysis {
         // Flat wedges are made in lon/lat once, for the zones they come near and for the overlay; a
         // radio model's footprint comes near the zones its reach's disc does (`ReachIndex`).
         var lonLatRings = [[Coordinate]](repeating: [], count: perZone && flat ? sectors.count : 0)
+        // The sectors whose wedges are made in lon/lat, by antenna: each zone's groups are these,
+        // restricted to the sectors near it, instead of being found again by hashing.
+        var wedgeGroups: (ids: [Int], groups: [[Int]])?
         if perZone && flat {
             let ids = sectors.indices.filter { usable?[$0] ?? true }
             let groups = Self.antennaGroups(ids.map { sectors[$0] })
@@ -131,6 +134,7 @@ public struct CoverageAnalysis {
                                 arcStep: parameters.arcStep)
             }
             for (g, rings) in made.enumerated() { for (k, ring) in zip(groups[g], rings) { lonLatRings[ids[k]] = ring } }
+            wedgeGroups = (ids, groups)
         }
         // Their boxes, found once for all the zones.
         let lonLatBoxes = concurrentMap(lonLatRings.count, chunk: 1024) { Bounds(of: lonLatRings[$0]) }
@@ -166,7 +170,8 @@ public struct CoverageAnalysis {
             let chosen: [Int], footprints: [ProjectedFootprint]
             if flat {
                 // Sectors of one antenna position and direction share their arcs' geodesics.
-                let groups = Self.antennaGroups(nearZone.map { sectors[$0] })
+                let groups = wedgeGroups.flatMap { Self.restricted($0.groups, of: $0.ids, to: nearZone, count: sectors.count) }
+                    ?? Self.antennaGroups(nearZone.map { sectors[$0] })
                 progress?.start(stage("footprints"), total: groups.count)
                 let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress) { g -> [Result<ProjectedFootprint?, Error>] in
                     let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
@@ -328,6 +333,26 @@ public struct CoverageAnalysis {
     /// ascending, groups in the order of their first member.
     static func antennaGroups(_ sectors: [Sector]) -> [[Int]] {
         groups(of: sectors.indices) { AntennaKey(sectors[$0]) }
+    }
+
+    /// `groups` of positions in `ids` (sector numbers below `count`) as groups of positions in
+    /// `subset` (sector numbers among `ids`, ascending): each group's members in `subset`, empty
+    /// groups left out. The same groups as grouping `subset` itself, in the order of their first
+    /// members in `ids`; which footprints share their arcs is all a group decides. Nil when a
+    /// sector of `subset` is not in `ids`.
+    static func restricted(_ groups: [[Int]], of ids: [Int], to subset: [Int], count: Int) -> [[Int]]? {
+        var position = [Int32](repeating: -1, count: count)
+        for (k, s) in subset.enumerated() { position[s] = Int32(k) }
+        var out: [[Int]] = []
+        out.reserveCapacity(groups.count)
+        var found = 0
+        for group in groups {
+            var members: [Int] = []
+            for i in group where position[ids[i]] >= 0 { members.append(Int(position[ids[i]])) }
+            found += members.count
+            if !members.isEmpty { out.append(members) }
+        }
+        return found == subset.count ? out : nil
     }
 
 }

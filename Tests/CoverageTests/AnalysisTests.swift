@@ -167,4 +167,27 @@ final class AnalysisTests: XCTestCase, UTMFrame {
         XCTAssertEqual(one.villages.map(\.operatorFractions), two.villages.map(\.operatorFractions))
         XCTAssertGreaterThan(one.villages.map { $0.fraction(.mobile) }.reduce(0, +), 1)
     }
+
+    func testAZonesAntennaGroupsAreTheWholeTablesRestrictedToIt() throws {
+        // Three antennas: A (two sectors), B (three, one of them omni at the same place is another
+        // antenna), C (one); the table's order mixes them.
+        func sector(_ x: Double, _ azimuth: Double?, _ beamwidth: Double = 120) throws -> Sector {
+            Sector(siteID: "S\(x)", operator: "Viettel", tech: .g4, location: try lonLat(x, 0),
+                   azimuth: azimuth, beamwidth: azimuth == nil ? 360 : beamwidth, radius: 1000)
+        }
+        let table = [try sector(0, 90), try sector(100, 0), try sector(0, 90), try sector(100, 0),
+                     try sector(100, nil), try sector(200, 45), try sector(100, 0)]
+        let all = CoverageAnalysis.antennaGroups(table)
+        XCTAssertEqual(all, [[0, 2], [1, 3, 6], [4], [5]])
+        // The sectors the whole table's groups were made for, and a zone near some of them.
+        let ids = Array(table.indices)
+        for zone in [[0, 1, 3, 5], [2, 6], [4], Array(table.indices)] {
+            let restricted = try XCTUnwrap(CoverageAnalysis.restricted(all, of: ids, to: zone, count: table.count))
+            let direct = CoverageAnalysis.antennaGroups(zone.map { table[$0] })
+            XCTAssertEqual(restricted.sorted { $0[0] < $1[0] }, direct.sorted { $0[0] < $1[0] }, "zone \(zone)")
+        }
+        XCTAssertEqual(CoverageAnalysis.restricted(all, of: ids, to: [0, 1, 3, 5], count: table.count), [[0], [1, 2], [3]])
+        // A sector of the zone the groups were not made for: nil, and the zone is grouped itself.
+        XCTAssertNil(CoverageAnalysis.restricted([[0], [1]], of: [0, 2], to: [1, 2], count: table.count))
+    }
 }
