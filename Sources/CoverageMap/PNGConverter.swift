@@ -155,12 +155,12 @@ enum ScratchFolder {
         removeLitter(in: temporary, prefix: prefix)
         var template = Array((temporary + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw ScratchFolderError(folder: temporary, operation: "make a scratch folder in", errno: errno)
+            throw ScratchFolderError(path: temporary, operation: "make a scratch folder in", errno: errno)
         }
         let folder = String(cString: made)
         guard AtomicFile.removeOnInterrupt(folder: folder, files: (files.map(\.name) + later).map { folder + "/" + $0 }) else {
             rmdir(folder)
-            throw ScratchFolderError(folder: folder, operation: "make", errno: EINTR)
+            throw ScratchFolderError(path: folder, operation: "make", errno: EINTR)
         }
         for (name, bytes) in files {
             let fd = open(folder + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -168,7 +168,7 @@ enum ScratchFolder {
             if fd >= 0 { close(fd) }
             if let failure {
                 remove(folder)
-                throw ScratchFolderError(folder: folder + "/" + name, operation: "write", errno: failure)
+                throw ScratchFolderError(path: folder + "/" + name, operation: "write", errno: failure)
             }
         }
         return folder
@@ -197,10 +197,11 @@ enum ScratchFolder {
     }
 }
 
-/// A scratch folder or a file in it could not be made or written.
+/// A scratch folder or a file in it could not be made or written: `path` is the directory the
+/// folder was to be made in, the folder, or the file.
 struct ScratchFolderError: Error, CustomStringConvertible {
-    let folder: String, operation: String, errno: Int32
-    var description: String { "cannot \(operation) \(folder): \(String(cString: strerror(errno)))" }
+    let path: String, operation: String, errno: Int32
+    var description: String { "cannot \(operation) \(path): \(String(cString: strerror(errno)))" }
 }
 
 /// Several SVG pages into one PDF through librsvg's `rsvg-convert` (cairo draws each page).
