@@ -230,13 +230,20 @@ public struct MapData: Sendable {
     /// villages) are not kept while the page is made. The picture cannot be drawn again after.
     mutating func dropPictureShapes() {
         func drop(_ features: inout [(properties: JSONObject, shape: Shape)], _ sources: [Shape]) {
-            guard sources.count == features.count else { return }
+            guard Self.pageDrawsOutlines(features, sources) else { return }
             features = features.map { ($0.properties, .geometryCollection([])) }
         }
         drop(&villages, outlines.villages)
         drop(&gaps, outlines.gaps)
         drop(&extensions, outlines.extensions)
         drop(&fibre, outlines.fibre)
+    }
+
+    /// Whether the page draws a layer from the outlines its shapes were thinned from (one per
+    /// feature, as both initialisers make them), rather than from the shapes themselves (a layer
+    /// changed after it was made).
+    private static func pageDrawsOutlines(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape]) -> Bool {
+        sources.count == features.count
     }
 
     /// `payloadJSON` as UTF-8 bytes.
@@ -247,7 +254,7 @@ public struct MapData: Sendable {
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
         func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: (@Sendable (Shape) -> Shape)?) -> MapPayload.Layer {
-            sources.count == features.count ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
+            Self.pageDrawsOutlines(features, sources) ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
                                             : .init(properties: features.map(\.properties), shapes: features.map(\.shape))
         }
         MapPayload.write(layers: [

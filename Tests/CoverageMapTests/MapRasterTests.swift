@@ -174,7 +174,7 @@ final class MapRasterTests: XCTestCase {
         let mine = try folder("covgap-png-\(getpid())-dddddd", changed: old)
         let other = try folder("covgap-pngx-\(dead)-eeeeee", changed: old)
         let atlas = try folder("covgap-atlas-\(dead)-ffffff", changed: old)
-        PNGConverter.removeLitter(in: dir)
+        ScratchFolder.removeLitter(in: dir, prefix: PNGConverter.scratchPrefix)
         XCTAssertFalse(FileManager.default.fileExists(atPath: deadOld))
         for kept in [deadNew, alive, mine, other, atlas] { XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept) }
         // The atlas's scratch folders are its own: removed by a run that makes one of those.
