@@ -103,38 +103,45 @@ public enum LayeredCoverage {
             let t = (y - box.minY) / stripHeight
             return t > 0 ? (t < Double(stripCount - 1) ? Int(t) : stripCount - 1) : 0  // NaN: the first
         }
+        // Each edge's lowest and highest strip; a pair's lowest common strip is the higher of
+        // their lowest ones (`strip` never decreases), found without a division.
+        var low = [Int32](repeating: 0, count: edges.count), high = low
         var start = [Int](repeating: 0, count: stripCount + 1)
-        for e in edges {
-            for s in strip(e.minY)...strip(e.maxY) { start[s + 1] += 1 }
+        for (i, e) in edges.enumerated() {
+            low[i] = Int32(strip(e.minY))
+            high[i] = Int32(strip(e.maxY))
+            for s in low[i]...high[i] { start[Int(s) + 1] += 1 }
         }
         for s in 0..<stripCount { start[s + 1] += start[s] }
         var fill = start
         var members = [Int32](repeating: 0, count: start[stripCount])
-        for (i, e) in edges.enumerated() {
-            for s in strip(e.minY)...strip(e.maxY) {
+        for i in edges.indices {
+            for s in Int(low[i])...Int(high[i]) {
                 members[fill[s]] = Int32(i)
                 fill[s] += 1
             }
         }
         edges.withUnsafeBufferPointer { edges in
-            members.withUnsafeBufferPointer { members in
-                for s in 0..<stripCount {
-                    let end = start[s + 1]
-                    for p in start[s]..<end {
-                        let a = edges[Int(members[p])]
-                        var q = p + 1
-                        while q < end {
-                            let b = edges[Int(members[q])]
-                            if b.x0 >= a.x1 { break }
-                            q += 1
-                            // A ring's own edges do not cross (the region is valid, covers are simple).
-                            if a.owner == b.owner || a.maxY < b.minY || b.maxY < a.minY { continue }
-                            if strip(Swift.max(a.minY, b.minY)) != s { continue }
-                            let left = b.x0, right = Swift.min(a.x1, b.x1)
-                            let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
-                            if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
-                                let x = left + (right - left) * (dl / (dl - dr))
-                                if x > left && x < right { events.append(x) }
+            low.withUnsafeBufferPointer { low in
+                members.withUnsafeBufferPointer { members in
+                    for s in 0..<stripCount {
+                        let end = start[s + 1]
+                        for p in start[s]..<end {
+                            let ia = Int(members[p]), a = edges[ia]
+                            var q = p + 1
+                            while q < end {
+                                let ib = Int(members[q]), b = edges[ib]
+                                if b.x0 >= a.x1 { break }
+                                q += 1
+                                // A ring's own edges do not cross (the region is valid, covers are simple).
+                                if a.owner == b.owner || a.maxY < b.minY || b.maxY < a.minY { continue }
+                                if Int(Swift.max(low[ia], low[ib])) != s { continue }
+                                let left = b.x0, right = Swift.min(a.x1, b.x1)
+                                let dl = a.y(at: left) - b.y(at: left), dr = a.y(at: right) - b.y(at: right)
+                                if (dl < 0 && dr > 0) || (dl > 0 && dr < 0) {
+                                    let x = left + (right - left) * (dl / (dl - dr))
+                                    if x > left && x < right { events.append(x) }
+                                }
                             }
                         }
                     }

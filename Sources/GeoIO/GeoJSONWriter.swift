@@ -191,7 +191,31 @@ public struct GeoJSONWriter: Sendable {
         out.append(0x5D)
     }
 
+    /// The positions formatted into one buffer and appended at once: a byte at a time, the
+    /// appends' checks cost more than the digits.
     private func appendPositions(_ cs: [Coordinate], to out: inout [UInt8]) {
+        let bound = 2 + cs.count * (2 * JSONWriter.fixedTextLimit + 4)
+        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer -> Bool in
+            let text = buffer.baseAddress!
+            text[0] = 0x5B
+            var p = 1
+            for (k, c) in cs.enumerated() {
+                if k > 0 { text[p] = 0x2C; p += 1 }
+                text[p] = 0x5B
+                guard let x = JSONWriter.writeFixed(c.x, decimals: precision, to: text + p + 1) else { return false }
+                p += 1 + x
+                text[p] = 0x2C
+                guard let y = JSONWriter.writeFixed(c.y, decimals: precision, to: text + p + 1) else { return false }
+                p += 1 + y
+                text[p] = 0x5D
+                p += 1
+            }
+            text[p] = 0x5D
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<(p + 1)]))
+            return true
+        }
+        if done { return }
+        // A coordinate that is not finite or does not fit the fast path: one at a time.
         out.append(0x5B)
         for (k, c) in cs.enumerated() {
             if k > 0 { out.append(0x2C) }

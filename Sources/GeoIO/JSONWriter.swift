@@ -233,12 +233,67 @@ public struct JSONWriter: Sendable {
     /// Appends `value` rounded to `decimals` places with trailing zeros trimmed (`null` for NaN/inf).
     static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
         guard value.isFinite else { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
-        let decimals = max(0, decimals)
-        if let units = roundedScaled(abs(value), decimals: decimals) {
-            appendScaled(units, negative: value < 0, decimals: decimals, to: &bytes)
-        } else {
-            appendFixedExact(value, decimals: decimals, to: &bytes)   // beyond 64 bits: rare
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let written = withUnsafeMutableBytes(of: &buffer) { raw -> Bool in
+            guard let count = writeFixed(value, decimals: decimals, to: raw.baseAddress!.assumingMemoryBound(to: UInt8.self)) else { return false }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<count]))
+            return true
         }
+        if !written { appendFixedExact(value, decimals: max(0, decimals), to: &bytes) }   // beyond 64 bits: rare
+    }
+
+    /// The most bytes `writeFixed` writes: a sign, 20 digits and a point.
+    public static let fixedTextLimit = 22
+
+    /// Writes `value` rounded to `decimals` places with trailing zeros trimmed, as `appendFixed`
+    /// does, at `out` (room for `fixedTextLimit` bytes) and returns how many bytes it wrote; nil,
+    /// with nothing written, for NaN, infinities and values whose rounding does not fit 64 bits.
+    @inline(__always)
+    public static func writeFixed(_ value: Double, decimals: Int, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+        let decimals = max(0, decimals)
+        guard value.isFinite, let units = roundedScaled(abs(value), decimals: decimals) else { return nil }
+        if units == 0 { out[0] = 0x30; return 1 }   // never "-0"
+        var p = 0
+        if value < 0 { out[0] = UInt8(ascii: "-"); p = 1 }
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale &*= 10 }
+        p += writeDigits(units / scale, minimumCount: 1, to: out + p)
+        var fraction = units % scale
+        guard fraction != 0 else { return p }
+        var places = decimals
+        while fraction % 10 == 0 { fraction /= 10; places -= 1 }
+        out[p] = UInt8(ascii: ".")
+        p += 1
+        return p + writeDigits(fraction, minimumCount: places, to: out + p)
+    }
+
+    /// "00", "01" … "99": the digits are written two at a time.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
+
+    /// Writes the decimal digits of `value`, left-padded with zeros to `minimumCount` (at most 20),
+    /// and returns how many it wrote.
+    @inline(__always) private static func writeDigits(_ value: UInt64, minimumCount: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 1, power: UInt64 = 10
+        while count < 20 && value >= power {
+            count += 1
+            power &*= 10   // wraps only after the last comparison that needs it
+        }
+        count = max(count, minimumCount)
+        let pairs = digitPairs.utf8Start
+        var v = value, k = count
+        while k >= 2 {
+            let r = Int(v % 100)
+            v /= 100
+            out[k - 1] = pairs[2 * r + 1]
+            out[k - 2] = pairs[2 * r]
+            k -= 2
+        }
+        if k == 1 { out[0] = UInt8(truncatingIfNeeded: v % 10) + 0x30 }
+        return count
     }
 
     /// round(a · 10^decimals) for a ≥ 0, half away from zero, as if computed exactly; nil when the
@@ -283,41 +338,6 @@ public struct JSONWriter: Sendable {
         let roundBit = shiftRight(-e - 1).1 & 1
         let (q, overflow) = ql.addingReportingOverflow(roundBit)
         return overflow ? nil : q
-    }
-
-    /// Appends `units / 10^decimals` with trailing fraction zeros trimmed; no allocation.
-    private static func appendScaled(_ units: UInt64, negative: Bool, decimals: Int, to bytes: inout [UInt8]) {
-        if units == 0 { bytes.append(0x30); return }   // never "-0"
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        var scale: UInt64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        appendDigits(units / scale, minimumCount: 1, to: &bytes)
-        var fraction = units % scale
-        guard fraction != 0 else { return }
-        var places = decimals
-        while fraction % 10 == 0 { fraction /= 10; places -= 1 }
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(fraction, minimumCount: places, to: &bytes)
-    }
-
-    /// Appends the decimal digits of `value`, left-padded with zeros to `minimumCount`.
-    @inline(__always) private static func appendDigits(_ value: UInt64, minimumCount: Int, to bytes: inout [UInt8]) {
-        // 20 digits hold any UInt64; written backwards into a fixed buffer, then appended.
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &buffer) { raw in
-            var v = value
-            var k = 24
-            repeat {
-                k -= 1
-                raw[k] = UInt8(truncatingIfNeeded: v % 10) + 0x30
-                v /= 10
-            } while v != 0
-            while 24 - k < minimumCount && k > 0 {
-                k -= 1
-                raw[k] = 0x30
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[k..<24]))
-        }
     }
 
     /// Exact rounding via the value's full decimal expansion: a Double is m·2^e, and with e < 0

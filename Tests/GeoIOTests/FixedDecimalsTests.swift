@@ -56,6 +56,12 @@ final class FixedDecimalsTests: XCTestCase {
         XCTAssertEqual(fixed(1.0000005, 6), exact(1.0000005, 6))
         XCTAssertEqual(fixed(-0.0000004, 6), "0")
         XCTAssertEqual(fixed(14.305, 6), "14.305")
+        // The widest texts the fast path writes: 20 digits, and 19 decimals behind a zero.
+        XCTAssertEqual(fixed(1.8e19, 0), "18000000000000000000")
+        XCTAssertEqual(fixed(-5e-19, 19), "-0.0000000000000000005")
+        XCTAssertEqual(fixed(1.25, 19), "1.25")
+        XCTAssertEqual(fixed(1e20, 0), "100000000000000000000")   // beyond 64 bits: the exact path
+        XCTAssertEqual(fixed(.infinity, 2), "null")
     }
 
     /// `writtenValue` is the number the text reads back as, without making the text.

@@ -199,6 +199,29 @@ final class GeoJSONWriterTests: XCTestCase {
         XCTAssertEqual(again, ranges)
     }
 
+    /// A ring's positions are formatted into one buffer; a coordinate the fast formatting cannot
+    /// take (not finite, or beyond 64 bits once scaled) sends the ring through the general path.
+    func testPositionsAreTheNumbersTextWhicheverPathWritesThem() {
+        let writer = GeoJSONWriter(precision: 6)
+        func text(_ shape: Shape) -> String {
+            String(decoding: writer.encode([Feature(properties: [:], geometry: shape)]), as: UTF8.self)
+                .components(separatedBy: "\"coordinates\":")[1].dropLast(6).description
+        }
+        XCTAssertEqual(text(.lineString([Coordinate(108.1234565, -0.0000004), Coordinate(-1.5, 14), Coordinate(0.000001, 1e13)])),
+                       "[[108.123457,0],[-1.5,14],[0.000001,10000000000000]]")
+        XCTAssertEqual(text(.lineString([Coordinate(1, 2), Coordinate(.nan, 3)])), "[[1,2],[null,3]]")
+        XCTAssertEqual(text(.lineString([Coordinate(1e20, -2.25), Coordinate(4, 5)])), "[[100000000000000000000,-2.25],[4,5]]")
+        // Rings: exterior counter-clockwise, each ring its own buffer.
+        let square = [Coordinate(0, 0), Coordinate(0, 1), Coordinate(1, 1), Coordinate(1, 0), Coordinate(0, 0)]
+        XCTAssertEqual(text(.polygon([square])), "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]")
+        // Every number as `fixed` writes it.
+        var generator = SystemRandomNumberGenerator()
+        let points = (0..<2_000).map { _ in
+            Coordinate(Double.random(in: -180...180, using: &generator), Double.random(in: -1e-5...1e-5, using: &generator))
+        }
+        XCTAssertEqual(text(.lineString(points)), "[" + points.map { "[\(fixed($0.x, 6)),\(fixed($0.y, 6))]" }.joined(separator: ",") + "]")
+    }
+
     func testLayoutKeyOrderAndPrecision() {
         let features = [
             Feature(id: "V1", properties: ["name": "Xã Vĩnh Kim", "fill": "#2e7d32", "n": 3],
