@@ -42,61 +42,97 @@ public struct SharedBorders: Sendable {
         // it was first met with (an unordered pair of numbers) and whether it is a junction. A
         // junction does not depend on the order the points are met: some occurrence has other
         // neighbours, or ends a line.
+        let flat = paths.flatMap { $0 }
         var starts: [Int] = [], total = 0
-        for shape in paths { for path in shape { starts.append(total); total += path.points.count } }
+        for path in flat { starts.append(total); total += path.points.count }
         let (numbers, distinct) = PointNumbers.numbered(paths)
         return numbers.withUnsafeBufferPointer { all in
-            func numbersOf(_ k: Int, _ path: Path) -> UnsafeBufferPointer<Int32> {
-                UnsafeBufferPointer(rebasing: all[starts[k]..<(starts[k] + path.points.count)])
+            func numbersOf(_ k: Int) -> UnsafeBufferPointer<Int32> {
+                UnsafeBufferPointer(rebasing: all[starts[k]..<(starts[k] + flat[k].points.count)])
             }
             var points = PointFacts(count: distinct)
-            var k = 0
-            for shape in paths {
-                for path in shape {
-                    let ns = numbersOf(k, path)
-                    k += 1
-                    let n = ns.count
-                    for i in 0..<n {
-                        let p = Int(ns[i])
-                        var a: Int32, b: Int32
-                        if path.isRing {
-                            a = ns[(i + n - 1) % n]; b = ns[(i + 1) % n]
-                        } else {
-                            if i == 0 || i == n - 1 { points.junction[p] = true; continue }
-                            a = ns[i - 1]; b = ns[i + 1]
-                        }
-                        if a > b { swap(&a, &b) }
-                        if points.neighbours[p] == PointFacts.unmet {
-                            points.neighbours[p] = (a, b)
-                        } else if points.neighbours[p] != (a, b) {
-                            points.junction[p] = true
+            points.neighbours.withUnsafeMutableBufferPointer { neighbours in
+                points.junction.withUnsafeMutableBufferPointer { junction in
+                    // Each core keeps the facts of a share of the numbers, meeting its points in
+                    // the order one pass would: the same first neighbours, the same junctions.
+                    let shares = max(1, min(defaultJobs, distinct))
+                    _ = concurrentMap(shares, chunk: 1) { s in
+                        let low = Int32(distinct * s / shares), high = Int32(distinct * (s + 1) / shares)
+                        for k in flat.indices {
+                            let ns = numbersOf(k), isRing = flat[k].isRing
+                            let n = ns.count
+                            for i in 0..<n where ns[i] >= low && ns[i] < high {
+                                let p = Int(ns[i])
+                                var a: Int32, b: Int32
+                                if isRing {
+                                    a = ns[i == 0 ? n - 1 : i - 1]; b = ns[i == n - 1 ? 0 : i + 1]
+                                } else {
+                                    if i == 0 || i == n - 1 { junction[p] = true; continue }
+                                    a = ns[i - 1]; b = ns[i + 1]
+                                }
+                                if a > b { swap(&a, &b) }
+                                if neighbours[p] == PointFacts.unmet {
+                                    neighbours[p] = (a, b)
+                                } else if neighbours[p] != (a, b) {
+                                    junction[p] = true
+                                }
+                            }
                         }
                     }
                 }
             }
+            // The paths are cut into pieces on all cores, a batch at a time, each core with its own
+            // record of the last ring that met a point; the pieces become arcs in the paths' order.
             var borders = SharedBorders()
-            var ring: Int32 = 0
-            k = 0
-            let refs = paths.map { shape in
-                shape.map { path in
-                    let ns = numbersOf(k, path)
-                    k += 1
-                    ring += 1
-                    return borders.cut(path, numbers: ns, points: &points, ring: ring)
+            var refs: [[Ref]] = []
+            refs.reserveCapacity(flat.count)
+            let lanes = max(1, defaultJobs)
+            var lastRing = (0..<lanes).map { _ in [Int32](repeating: 0, count: distinct) }
+            let junction = points.junction
+            var batch = 0
+            while batch < flat.count {
+                // About 64,000 points a batch.
+                var end = batch, points = 0
+                while end < flat.count && (end == batch || points < 65_536) { points += flat[end].points.count; end += 1 }
+                let first = batch, count = end - batch, jobs = lanes
+                let pieces = lastRing.withUnsafeMutableBufferPointer { lastRing in
+                    concurrentMap(jobs, chunk: 1) { lane in
+                        (first + count * lane / jobs ..< first + count * (lane + 1) / jobs).map { k in
+                            Self.pieces(of: flat[k], numbers: numbersOf(k), junction: junction,
+                                        lastRing: &lastRing[lane], ring: Int32(k + 1))
+                        }
+                    }
                 }
+                for lane in pieces { for path in lane { refs.append(path.map { borders.add($0.points, closed: $0.closed, key: $0.key) }) } }
+                batch = end
             }
-            return (borders, refs)
+            var k = 0
+            return (borders, paths.map { shape in shape.map { _ in defer { k += 1 }; return refs[k] } })
         }
     }
 
-    private mutating func cut(_ path: Path, numbers: UnsafeBufferPointer<Int32>, points: inout PointFacts, ring: Int32) -> [Ref] {
+    /// A piece of a path between two cuts, with its `ArcKey`.
+    private struct Piece {
+        var points: [GridPoint]
+        var closed: Bool
+        var key: UInt64
+        init(_ points: [GridPoint], closed: Bool) {
+            self.points = points
+            self.closed = closed
+            key = ArcKey.hash(points, closed: closed)
+        }
+    }
+
+    /// `path` cut at its junctions (and a ring also where it meets a point again), in order.
+    private static func pieces(of path: Path, numbers: UnsafeBufferPointer<Int32>, junction: [Bool],
+                               lastRing: inout [Int32], ring: Int32) -> [Piece] {
         let ps = path.points
         guard !ps.isEmpty else { return [] }
         if !path.isRing {
             if ps.count < 2 { return [] }
-            var out: [Ref] = [], from = 0
-            for i in 1..<ps.count where i == ps.count - 1 || points.junction[Int(numbers[i])] {
-                out.append(add(Array(ps[from...i]), closed: false))
+            var out: [Piece] = [], from = 0
+            for i in 1..<ps.count where i == ps.count - 1 || junction[Int(numbers[i])] {
+                out.append(Piece(Array(ps[from...i]), closed: false))
                 from = i
             }
             return out
@@ -106,22 +142,22 @@ public struct SharedBorders: Sendable {
         var cuts: [Int] = []
         for i in ps.indices {
             let p = Int(numbers[i])
-            if points.junction[p] || points.lastRing[p] == ring { cuts.append(i) } else { points.lastRing[p] = ring }
+            if junction[p] || lastRing[p] == ring { cuts.append(i) } else { lastRing[p] = ring }
         }
         if cuts.isEmpty {
             // One closed arc, started at its smallest point.
             let start = ps.indices.min(by: { ps[$0] < ps[$1] })!
-            return [add(Array(ps[start...] + ps[..<start]), closed: true)]
+            return [Piece(Array(ps[start...] + ps[..<start]), closed: true)]
         }
         // Split the ring at every junction (and repeated point); the last piece returns to the first cut.
         let rotated = Array(ps[cuts[0]...] + ps[..<cuts[0]]) + [ps[cuts[0]]]
         var isCut = [Bool](repeating: false, count: rotated.count)
         for c in cuts { isCut[(c - cuts[0] + ps.count) % ps.count] = true }
         isCut[rotated.count - 1] = true
-        var out: [Ref] = []
+        var out: [Piece] = []
         var from = 0
         for i in 1..<rotated.count where isCut[i] {
-            out.append(add(Array(rotated[from...i]), closed: false))
+            out.append(Piece(Array(rotated[from...i]), closed: false))
             from = i
         }
         return out
@@ -130,8 +166,7 @@ public struct SharedBorders: Sendable {
     /// The reference of `arc`, adding it when it is new: an arc equal to a known one is that arc,
     /// an arc equal to a known one reversed (for a closed arc: reversed and started again at its
     /// smallest point, which a closed arc starts at) is that arc backwards.
-    private mutating func add(_ arc: [GridPoint], closed isClosed: Bool) -> Ref {
-        let key = ArcKey.hash(arc, closed: isClosed)
+    private mutating func add(_ arc: [GridPoint], closed isClosed: Bool, key: UInt64) -> Ref {
         var r = arcsByHash[key] ?? -1
         var backwards: Ref?
         while r >= 0 {
@@ -376,13 +411,11 @@ private struct PointFacts {
     /// The neighbours a point was first met with (`unmet` until then).
     var neighbours: [(Int32, Int32)]
     var junction: [Bool]
-    var lastRing: [Int32]
     static let unmet: (Int32, Int32) = (-1, -1)
 
     init(count: Int) {
         neighbours = Array(repeating: Self.unmet, count: count)
         junction = Array(repeating: false, count: count)
-        lastRing = Array(repeating: 0, count: count)
     }
 }
 
