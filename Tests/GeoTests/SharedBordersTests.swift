@@ -36,6 +36,19 @@ final class SharedBordersTests: XCTestCase {
         }
     }
 
+    /// More than 65,536 points: the paths are cut on the cores in several batches, each core
+    /// remembering its own rings; the arcs and references are still the plain definition's.
+    func testTheSameArcsWhenThePathsAreCutInSeveralBatches() {
+        var generator = SplitMix64(state: 13)
+        let paths = Self.randomShapes(&generator, size: 120)
+        XCTAssertGreaterThan(paths.reduce(0) { $0 + $1.reduce(0) { $0 + $1.points.count } }, 2 * 65_536)
+        let (fast, fastRefs) = SharedBorders.build(paths)
+        let (plain, plainRefs) = PlainBorders.build(paths)
+        XCTAssertEqual(fast.arcs, plain.arcs)
+        XCTAssertEqual(fast.closed, plain.closed)
+        XCTAssertEqual(fastRefs, plainRefs)
+    }
+
     /// Points numbered by sorting their codes: with a triangle spanning the whole grid beside the
     /// shapes, the codes differ in all 64 bits (every digit of the sort is used); the arcs are the
     /// plain definition's all the same.
