@@ -91,9 +91,9 @@ public struct SharedBorders: Sendable {
             let junction = points.junction
             var batch = 0
             while batch < flat.count {
-                // About 64,000 points a batch.
-                var end = batch, points = 0
-                while end < flat.count && (end == batch || points < 65_536) { points += flat[end].points.count; end += 1 }
+                // About 65,000 points a batch.
+                var end = batch, batchPoints = 0
+                while end < flat.count && (end == batch || batchPoints < 65_536) { batchPoints += flat[end].points.count; end += 1 }
                 let first = batch, count = end - batch, jobs = lanes
                 let pieces = lastRing.withUnsafeMutableBufferPointer { lastRing in
                     concurrentMap(jobs, chunk: 1) { lane in

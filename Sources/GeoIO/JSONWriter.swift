@@ -243,13 +243,13 @@ public struct JSONWriter: Sendable {
     }
 
     /// The most bytes `writeFixed` writes: a sign, 20 digits and a point.
-    public static let fixedTextLimit = 22
+    static let fixedTextLimit = 22
 
     /// Writes `value` rounded to `decimals` places with trailing zeros trimmed, as `appendFixed`
     /// does, at `out` (room for `fixedTextLimit` bytes) and returns how many bytes it wrote; nil,
     /// with nothing written, for NaN, infinities and values whose rounding does not fit 64 bits.
     @inline(__always)
-    public static func writeFixed(_ value: Double, decimals: Int, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+    static func writeFixed(_ value: Double, decimals: Int, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         let decimals = max(0, decimals)
         guard value.isFinite, let units = roundedScaled(abs(value), decimals: decimals) else { return nil }
         if units == 0 { out[0] = 0x30; return 1 }   // never "-0"
