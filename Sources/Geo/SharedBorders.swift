@@ -94,10 +94,10 @@ public struct SharedBorders: Sendable {
                 // About 65,000 points a batch.
                 var end = batch, batchPoints = 0
                 while end < flat.count && (end == batch || batchPoints < 65_536) { batchPoints += flat[end].points.count; end += 1 }
-                let first = batch, count = end - batch, jobs = lanes
+                let first = batch, count = end - batch
                 let pieces = lastRing.withUnsafeMutableBufferPointer { lastRing in
-                    concurrentMap(jobs, chunk: 1) { lane in
-                        (first + count * lane / jobs ..< first + count * (lane + 1) / jobs).map { k in
+                    concurrentMap(lanes, chunk: 1) { lane in
+                        (first + count * lane / lanes ..< first + count * (lane + 1) / lanes).map { k in
                             Self.pieces(of: flat[k], numbers: numbersOf(k), junction: junction,
                                         lastRing: &lastRing[lane], ring: Int32(k + 1))
                         }

@@ -194,34 +194,35 @@ public struct GeoJSONWriter: Sendable {
     /// The positions formatted into one buffer and appended at once: a byte at a time, the
     /// appends' checks cost more than the digits.
     private func appendPositions(_ cs: [Coordinate], to out: inout [UInt8]) {
-        let bound = 2 + cs.count * (2 * JSONWriter.fixedTextLimit + 4)
-        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer -> Bool in
+        let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 + cs.count * (Self.positionTextLimit + 1)) { buffer -> Bool in
             let text = buffer.baseAddress!
             text[0] = 0x5B
             var p = 1
             for (k, c) in cs.enumerated() {
                 if k > 0 { text[p] = 0x2C; p += 1 }
-                text[p] = 0x5B
-                guard let x = JSONWriter.writeFixed(c.x, decimals: precision, to: text + p + 1) else { return false }
-                p += 1 + x
-                text[p] = 0x2C
-                guard let y = JSONWriter.writeFixed(c.y, decimals: precision, to: text + p + 1) else { return false }
-                p += 1 + y
-                text[p] = 0x5D
-                p += 1
+                guard let n = writePosition(c, to: text + p) else { return false }
+                p += n
             }
             text[p] = 0x5D
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<(p + 1)]))
             return true
         }
-        if done { return }
         // A coordinate that is not finite or does not fit the fast path: one at a time.
-        out.append(0x5B)
-        for (k, c) in cs.enumerated() {
-            if k > 0 { out.append(0x2C) }
-            appendPosition(c, to: &out)
-        }
-        out.append(0x5D)
+        if !done { appendList(cs, to: &out) { appendPosition($0, to: &$1) } }
+    }
+
+    /// The most bytes `writePosition` writes: two numbers, their brackets and comma.
+    private static let positionTextLimit = 2 * JSONWriter.fixedTextLimit + 3
+
+    /// Writes `[x,y]` at `text` (room for `positionTextLimit` bytes) and returns its length; nil
+    /// when a coordinate needs `appendFixed`'s general path.
+    @inline(__always) private func writePosition(_ c: Coordinate, to text: UnsafeMutablePointer<UInt8>) -> Int? {
+        text[0] = 0x5B
+        guard let x = JSONWriter.writeFixed(c.x, decimals: precision, to: text + 1) else { return nil }
+        text[1 + x] = 0x2C
+        guard let y = JSONWriter.writeFixed(c.y, decimals: precision, to: text + 2 + x) else { return nil }
+        text[2 + x + y] = 0x5D
+        return 3 + x + y
     }
 
     @inline(__always) private func appendPosition(_ c: Coordinate, to out: inout [UInt8]) {
