@@ -39,14 +39,33 @@ struct SitePlanner {
         }
     }
 
-    /// A village not fully covered: its area and what remains of it.
+    /// A village not fully covered: what remains of it, and its covered share as the analysis
+    /// found it.
+    ///
+    /// The pieces went through lon/lat and back, so their first total is the analysis's uncovered
+    /// area only to within rounding: the covered share is measured against that first total, and
+    /// a village no site reaches keeps the analysis's share exactly.
     struct Target {
         let index: Int
-        let area: Double
+        let startFraction: Double
+        let startRemaining: Double
         var pieces: [Piece]
 
+        init(index: Int, fraction: Double, pieces: [Piece]) {
+            self.index = index
+            self.startFraction = fraction
+            self.pieces = pieces
+            self.startRemaining = pieces.reduce(0) { $0 + $1.area }
+        }
+
         var remainingArea: Double { pieces.reduce(0) { $0 + $1.area } }
-        var fraction: Double { area > 0 ? max(0, min(1, 1 - remainingArea / area)) : 0 }
+        var fraction: Double { fraction(remaining: remainingArea) }
+
+        /// The covered share once `remaining` of the first total is left.
+        func fraction(remaining: Double) -> Double {
+            if remaining <= 0 { return 1 }
+            return max(0, min(1, startFraction + (1 - startFraction) * (1 - remaining / startRemaining)))
+        }
     }
 
     struct Candidate {
@@ -113,7 +132,7 @@ struct SitePlanner {
                 let g = try Geometry(try proj.transform(gap.shape))
                 return try g.isValid ? [g] : try g.makeValid().polygons()
             }.map(Piece.init).filter { $0.area > 0 }
-            if !pieces.isEmpty { out.append(Target(index: i, area: result.villages[i].areaM2, pieces: pieces)) }
+            if !pieces.isEmpty { out.append(Target(index: i, fraction: result.villages[i].fraction(.mobile), pieces: pieces)) }
         }
         return out
     }
@@ -187,7 +206,7 @@ struct SitePlanner {
             guard gained > 0 else { continue }
             reached.append(t)
             score.areaM2 += gained
-            let after = max(0, min(1, 1 - (target.remainingArea - gained) / target.area))
+            let after = target.fraction(remaining: target.remainingArea - gained)
             if parameters.mobileStatus(target.fraction) != .covered && parameters.mobileStatus(after) == .covered {
                 score.villages += 1
                 score.households += input.villages[target.index].households ?? 0

@@ -27,6 +27,11 @@ public final class PROJContext {
 /// A transformation between two coordinate reference systems (`proj_create_crs_to_crs` +
 /// `proj_normalize_for_visualization`): geographic CRSs always take and give longitude first.
 ///
+/// From WGS 84 longitude/latitude to a WGS 84 / UTM zone (the default working CRS) positions
+/// are computed by `UTMSeries`, the series PROJ's `utm` evaluates, without PROJ's per-position
+/// pipeline; an array holding a position the series does not take goes to PROJ, and so does
+/// every inverse.
+///
 /// A `Projection` belongs to the thread that made it (PROJ objects are not thread-safe): make
 /// one per worker thread.
 public final class Projection {
@@ -34,9 +39,17 @@ public final class Projection {
     public let target: String
     private let pj: OpaquePointer
     private let context: PROJContext
+    /// The series from WGS 84 to UTM, and whether it is this projection's inverse direction.
+    private let series: UTMSeries?
+    private let seriesInverted: Bool
 
     /// `source` and `target` are anything PROJ accepts: "EPSG:4326", "EPSG:9217", a PROJ string…
-    public init(from source: String, to target: String) throws {
+    public convenience init(from source: String, to target: String) throws {
+        try self.init(from: source, to: target, series: true)
+    }
+
+    /// `series: false` keeps every position on PROJ (tests compare the two).
+    init(from source: String, to target: String, series useSeries: Bool) throws {
         let ctx = try PROJContext.current()
         for crs in [source, target] {
             guard let obj = proj_create(ctx.handle, crs) else {
@@ -55,6 +68,14 @@ public final class Projection {
         self.target = target
         self.pj = norm
         self.context = ctx
+        let s = canonicalCRS(source), t = canonicalCRS(target)
+        if useSeries, s == "EPSG:4326", let code = UTMSeries.epsg(t), let zone = UTMSeries(epsg: code) {
+            (series, seriesInverted) = (zone, false)
+        } else if useSeries, t == "EPSG:4326", let code = UTMSeries.epsg(s), let zone = UTMSeries(epsg: code) {
+            (series, seriesInverted) = (zone, true)
+        } else {
+            (series, seriesInverted) = (nil, false)
+        }
     }
 
     deinit { proj_destroy(pj) }
@@ -63,6 +84,9 @@ public final class Projection {
     public func transform(_ coordinates: inout [Coordinate], inverse: Bool = false) throws {
         let n = coordinates.count
         if n == 0 { return }
+        if let series {
+            if inverse == seriesInverted, coordinates.withUnsafeMutableBufferPointer({ series.forward($0) }) { return }
+        }
         let stride = MemoryLayout<Coordinate>.stride
         let done = coordinates.withUnsafeMutableBytes { raw -> Int in
             let x = raw.baseAddress!.assumingMemoryBound(to: Double.self)

@@ -28,6 +28,47 @@ final class ProjectionTests: XCTestCase {
         }
     }
 
+    /// The series against PROJ's own pipeline over a zone and the next three on each side, from
+    /// 80° S to 84° N, in three zones (one across the antimeridian).
+    func testUTMSeriesAgreesWithPROJ() throws {
+        func worst(_ a: [Coordinate], _ b: [Coordinate]) -> Double {
+            zip(a, b).reduce(0) { max($0, abs($1.0.x - $1.1.x), abs($1.0.y - $1.1.y)) }
+        }
+        for (crs, centralMeridian) in [("EPSG:32649", 111.0), ("EPSG:32719", -69.0), ("EPSG:32601", -177.0)] {
+            let fast = try Projection(from: "EPSG:4326", to: crs)
+            let proj = try Projection(from: "EPSG:4326", to: crs, series: false)
+            var lonLat: [Coordinate] = []
+            for i in 0...40 {
+                for j in 0...41 {
+                    var lon = centralMeridian - 19.5 + Double(i) * 0.975
+                    if lon > 180 { lon -= 360 } else if lon < -180 { lon += 360 }
+                    lonLat.append(Coordinate(lon, -80 + Double(j) * 4 + 0.123))
+                }
+            }
+            let a = try fast.transformed(lonLat), b = try proj.transformed(lonLat)
+            XCTAssertLessThan(worst(a, b), 1e-6, "\(crs) forward, metres from PROJ")
+            XCTAssertGreaterThan(worst(a, b), 0, "\(crs): the series did not run")
+            // Back by PROJ's inverse (the series only goes forward), and the other way round.
+            XCTAssertLessThan(worst(try fast.transformed(a, inverse: true), lonLat), 1e-10, "\(crs) round trip, degrees")
+            let reverse = try Projection(from: crs, to: "EPSG:4326")
+            XCTAssertLessThan(worst(try reverse.transformed(a), lonLat), 1e-10, "\(crs) \u{2192} EPSG:4326, degrees")
+            XCTAssertEqual(worst(try reverse.transformed(lonLat, inverse: true), a), 0, "\(crs): the reverse's inverse is the series")
+        }
+    }
+
+    /// An array holding a position the series does not take goes to PROJ whole: beyond 20° of the
+    /// central meridian, a pole; positions PROJ cannot transform stay errors.
+    func testUTMSeriesLeavesOtherPositionsToPROJ() throws {
+        let fast = try Projection(from: "EPSG:4326", to: "EPSG:32649")
+        let proj = try Projection(from: "EPSG:4326", to: "EPSG:32649", series: false)
+        for odd in [Coordinate(140, 10), Coordinate(111, 90), Coordinate(80, -30)] {
+            let points = [Coordinate(109.2194, 13.7765), odd]
+            XCTAssertEqual(try fast.transformed(points), try proj.transformed(points))
+        }
+        XCTAssertThrowsError(try fast.transform(Coordinate(.nan, 14)))
+        XCTAssertThrowsError(try fast.transform(Coordinate(109, 95)))
+    }
+
     func testShapeTransformKeepsStructure() throws {
         let p = try Projection(from: "EPSG:4326", to: "EPSG:32649")
         let s = Shape.polygon([[Coordinate(109, 14), Coordinate(109.01, 14), Coordinate(109.01, 14.01), Coordinate(109, 14)]])
