@@ -86,16 +86,16 @@ struct UTMSeries {
         let tauPrime = tau * (1 + sigma * sigma).squareRoot() - sigma * (1 + tau * tau).squareRoot()
         // The Gauss–Schreiber coordinates ξ′, η′ (eq. 10); e^η′ is also e^(asinh z). cos λ > 0
         // within `maxLongitudeOffset`, so atan of the quotient is atan2.
-        let r = (tauPrime * tauPrime + cosLambda * cosLambda).squareRoot()
+        let inverseR = 1 / (tauPrime * tauPrime + cosLambda * cosLambda).squareRoot()
         let xiPrime = atan(tauPrime / cosLambda)
-        let z = sinLambda / r
+        let z = sinLambda * inverseR
         let expEta = z + (1 + z * z).squareRoot()
         let etaPrime = log(expEta)
         // sin and cos of 2ξ′ from ξ′'s own sine and cosine; sinh and cosh of 2η′ from e^2η′.
-        let s = tauPrime / r, c = cosLambda / r
+        let s = tauPrime * inverseR, c = cosLambda * inverseR
         let sin2 = 2 * s * c, cos2 = (c - s) * (c + s)
-        let exp2 = expEta * expEta
-        let sinh2 = (exp2 - 1 / exp2) / 2, cosh2 = (exp2 + 1 / exp2) / 2
+        let exp2 = expEta * expEta, inverseExp2 = 1 / exp2
+        let sinh2 = (exp2 - inverseExp2) / 2, cosh2 = (exp2 + inverseExp2) / 2
         let (dXi, dEta) = Self.clenshaw(alpha, sin2: sin2, cos2: cos2, sinh2: sinh2, cosh2: cosh2)
         return Coordinate(Self.falseEasting + scale * (etaPrime + dEta), falseNorthing + scale * (xiPrime + dXi))
     }
