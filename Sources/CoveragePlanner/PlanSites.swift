@@ -55,10 +55,11 @@ struct SitePlanner {
             self.index = index
             self.startFraction = fraction
             self.pieces = pieces
-            self.startRemaining = pieces.reduce(0) { $0 + $1.area }
+            self.startRemaining = Self.area(of: pieces)
         }
 
-        var remainingArea: Double { pieces.reduce(0) { $0 + $1.area } }
+        static func area(of pieces: [Piece]) -> Double { pieces.reduce(0) { $0 + $1.area } }
+        var remainingArea: Double { Self.area(of: pieces) }
         var fraction: Double { fraction(remaining: remainingArea) }
 
         /// The covered share once `remaining` of the first total is left.

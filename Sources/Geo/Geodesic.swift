@@ -1,10 +1,16 @@
 import CPROJ
 
+/// The WGS 84 ellipsoid, shared by its geodesics, the UTM series and the rasters' cell sizes.
+enum WGS84 {
+    static let equatorialRadius = 6_378_137.0
+    static let flattening = 1 / 298.257223563
+}
+
 /// Geodesics on the WGS 84 ellipsoid (PROJ's `geodesic.h`, Karney's algorithms). Needs no context.
 public struct Geodesic: @unchecked Sendable {
     private var g = geod_geodesic()
 
-    public static let wgs84 = Geodesic(equatorialRadius: 6_378_137, flattening: 1 / 298.257223563)
+    public static let wgs84 = Geodesic(equatorialRadius: WGS84.equatorialRadius, flattening: WGS84.flattening)
 
     public init(equatorialRadius a: Double, flattening f: Double) {
         geod_init(&g, a, f)

@@ -69,9 +69,9 @@ public final class Projection {
         self.pj = norm
         self.context = ctx
         let s = canonicalCRS(source), t = canonicalCRS(target)
-        if useSeries, s == "EPSG:4326", let code = UTMSeries.epsg(t), let zone = UTMSeries(epsg: code) {
+        if useSeries, s == "EPSG:4326", let zone = UTMSeries(crs: t) {
             (series, seriesInverted) = (zone, false)
-        } else if useSeries, t == "EPSG:4326", let code = UTMSeries.epsg(s), let zone = UTMSeries(epsg: code) {
+        } else if useSeries, t == "EPSG:4326", let zone = UTMSeries(crs: s) {
             (series, seriesInverted) = (zone, true)
         } else {
             (series, seriesInverted) = (nil, false)
@@ -84,9 +84,7 @@ public final class Projection {
     public func transform(_ coordinates: inout [Coordinate], inverse: Bool = false) throws {
         let n = coordinates.count
         if n == 0 { return }
-        if let series {
-            if inverse == seriesInverted, coordinates.withUnsafeMutableBufferPointer({ series.forward($0) }) { return }
-        }
+        if let series, inverse == seriesInverted, coordinates.withUnsafeMutableBufferPointer({ series.forward($0) }) { return }
         let stride = MemoryLayout<Coordinate>.stride
         let done = coordinates.withUnsafeMutableBytes { raw -> Int in
             let x = raw.baseAddress!.assumingMemoryBound(to: Double.self)

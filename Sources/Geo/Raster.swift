@@ -198,7 +198,7 @@ public struct Raster: Sendable {
     public func cellSizeMetres(nearLatitude lat: Double) -> Double {
         let (cx, cy) = cellSize
         guard isGeographic else { return min(cx, cy) }
-        let metresPerDegree = 6_378_137 * Double.pi / 180
+        let metresPerDegree = WGS84.equatorialRadius * Double.pi / 180
         return min(cx * metresPerDegree * cos(lat * .pi / 180), cy * metresPerDegree)
     }
 

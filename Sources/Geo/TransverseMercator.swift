@@ -13,9 +13,6 @@ import Foundation
 /// caller hands the whole array to PROJ instead. The inverse stays with PROJ: solving for the
 /// latitude by Newton's method made the series no faster than PROJ there.
 struct UTMSeries {
-    /// WGS 84's semi-major axis and flattening.
-    static let a = 6_378_137.0
-    static let f = 1 / 298.257223563
     /// UTM's scale on the central meridian and false easting.
     static let k0 = 0.9996
     static let falseEasting = 500_000.0
@@ -30,8 +27,9 @@ struct UTMSeries {
     private let scale: Double
     private let alpha: (Double, Double, Double, Double, Double, Double)
 
-    /// The series for an EPSG code of WGS 84 / UTM, nil for any other.
-    init?(epsg: Int) {
+    /// The series for a WGS 84 / UTM CRS as `canonicalCRS` writes it ("EPSG:32649"), nil for any other.
+    init?(crs: String) {
+        guard crs.hasPrefix("EPSG:"), let epsg = Int(crs.dropFirst(5)) else { return nil }
         let zone: Int
         switch epsg {
         case 32601...32660: zone = epsg - 32600; falseNorthing = 0
@@ -39,24 +37,18 @@ struct UTMSeries {
         default: return nil
         }
         centralMeridian = Double(6 * zone - 183)
-        let f = Self.f
+        let f = WGS84.flattening
         let e2 = f * (2 - f)
         e = e2.squareRoot()
         let n = f / (2 - f)
         let n2 = n * n, n3 = n2 * n, n4 = n3 * n, n5 = n4 * n, n6 = n5 * n
-        scale = Self.k0 * Self.a / (1 + n) * (1 + n2 / 4 + n4 / 64 + n6 / 256)
+        scale = Self.k0 * WGS84.equatorialRadius / (1 + n) * (1 + n2 / 4 + n4 / 64 + n6 / 256)
         alpha = (n / 2 - 2 * n2 / 3 + 5 * n3 / 16 + 41 * n4 / 180 - 127 * n5 / 288 + 7891 * n6 / 37800,
                  13 * n2 / 48 - 3 * n3 / 5 + 557 * n4 / 1440 + 281 * n5 / 630 - 1983433 * n6 / 1935360,
                  61 * n3 / 240 - 103 * n4 / 140 + 15061 * n5 / 26880 + 167603 * n6 / 181440,
                  49561 * n4 / 161280 - 179 * n5 / 168 + 6601661 * n6 / 7257600,
                  34729 * n5 / 80640 - 3418889 * n6 / 1995840,
                  212378941 * n6 / 319334400)
-    }
-
-    /// The EPSG code of `crs` ("EPSG:32649") when it is WGS 84 / UTM.
-    static func epsg(_ crs: String) -> Int? {
-        guard crs.hasPrefix("EPSG:"), let code = Int(crs.dropFirst(5)) else { return nil }
-        return code
     }
 
     /// Longitude/latitude (degrees) to easting/northing in place; `false`, with nothing changed,
