@@ -6,18 +6,29 @@ enum WGS84 {
     static let flattening = 1 / 298.257223563
 }
 
-/// Geodesics on the WGS 84 ellipsoid (PROJ's `geodesic.h`, Karney's algorithms). Needs no context.
+/// Geodesics on the WGS 84 ellipsoid by Karney's algorithms: the direct problem by our own
+/// evaluation of its series (`GeodesicSeries`), the inverse problem and areas by PROJ's
+/// `geodesic.h`. Needs no context.
 public struct Geodesic: @unchecked Sendable {
     private var g = geod_geodesic()
+    /// The direct problem's series, for any ellipsoid they suit (|f| ≤ 0.01); PROJ's otherwise.
+    private let series: GeodesicSeries?
 
     public static let wgs84 = Geodesic(equatorialRadius: WGS84.equatorialRadius, flattening: WGS84.flattening)
 
     public init(equatorialRadius a: Double, flattening f: Double) {
+        self.init(equatorialRadius: a, flattening: f, series: true)
+    }
+
+    /// With `series` false, PROJ solves the direct problem too (to check the series against it).
+    init(equatorialRadius a: Double, flattening f: Double, series: Bool) {
         geod_init(&g, a, f)
+        self.series = series ? GeodesicSeries(equatorialRadius: a, flattening: f) : nil
     }
 
     /// The point `distance` metres from (`lon`, `lat`) along `azimuth` degrees clockwise from north.
     public func destination(from start: Coordinate, azimuth: Double, distance: Double) -> Coordinate {
+        if let series { return series.position(series.line(from: series.start(start), azimuth: azimuth), distance: distance) }
         var lat2 = 0.0, lon2 = 0.0
         withUnsafePointer(to: g) { geod_direct($0, start.y, start.x, azimuth, distance, &lat2, &lon2, nil) }
         return Coordinate(lon2, lat2)
@@ -25,7 +36,11 @@ public struct Geodesic: @unchecked Sendable {
 
     /// The points at each of `azimuths` and `distance` metres from `start`, lon/lat.
     public func destinations(from start: Coordinate, azimuths: [Double], distance: Double) -> [Coordinate] {
-        withUnsafePointer(to: g) { gp in
+        if let series {
+            let from = series.start(start)
+            return azimuths.map { series.position(series.line(from: from, azimuth: $0), distance: distance) }
+        }
+        return withUnsafePointer(to: g) { gp in
             azimuths.map { az in
                 var lat2 = 0.0, lon2 = 0.0
                 geod_direct(gp, start.y, start.x, az, distance, &lat2, &lon2, nil)
@@ -35,15 +50,22 @@ public struct Geodesic: @unchecked Sendable {
     }
 
     /// The points at each of `azimuths` and each of `distances` from `start`, lon/lat, as
-    /// `fan[distance][azimuth]`: one geodesic line per azimuth (`geod_lineinit`), evaluated at
-    /// every distance (`geod_genposition`). Bit for bit what `destinations` gives for each distance,
-    /// as `geod_direct` is that same line set-up and evaluation; co-located sectors of one antenna
-    /// direction share the set-up.
+    /// `fan[distance][azimuth]`: one geodesic line per azimuth, evaluated at every distance. Bit for
+    /// bit what `destinations` gives for each distance, as a single destination is that same line
+    /// set-up and evaluation; co-located sectors of one antenna direction share the set-up.
     public func fan(from start: Coordinate, azimuths: [Double], distances: [Double]) -> [[Coordinate]] {
         var out = distances.map { _ -> [Coordinate] in
             var a: [Coordinate] = []
             a.reserveCapacity(azimuths.count)
             return a
+        }
+        if let series {
+            let from = series.start(start)
+            for az in azimuths {
+                let line = series.line(from: from, azimuth: az)
+                for k in distances.indices { out[k].append(series.position(line, distance: distances[k])) }
+            }
+            return out
         }
         withUnsafePointer(to: g) { gp in
             let caps = UInt32(GEOD_LATITUDE.rawValue | GEOD_LONGITUDE.rawValue | GEOD_DISTANCE_IN.rawValue)

@@ -107,6 +107,46 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(inv.azimuth2, 177.48784, accuracy: 1e-5)
     }
 
+    /// The direct problem's series against PROJ's `geod_direct` (the same series in PROJ's own
+    /// evaluation): random starts from pole to pole, every azimuth, distances from a metre to
+    /// half the globe, and the special cases (a pole, due north and south, the equator, zero).
+    func testGeodesicSeriesAgreesWithPROJ() {
+        let fast = Geodesic.wgs84
+        let proj = Geodesic(equatorialRadius: WGS84.equatorialRadius, flattening: WGS84.flattening, series: false)
+        var rng = SplitMix64(state: 7)
+        func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * rng.unit() }
+        var cases: [(Coordinate, Double, Double)] = []
+        for _ in 0..<20_000 {
+            let lat = uniform(-90, 90), lon = uniform(-180, 180), az = uniform(-360, 360)
+            let d = rng.next() % 2 == 0 ? uniform(1, 60_000) : uniform(1, 20_000_000)
+            cases.append((Coordinate(lon, lat), az, d))
+        }
+        for lat in [-90.0, 0, 14, 90] {
+            for az in [0.0, 90, 180, -90, 270, 45, 360] {
+                for d in [0.0, 1, 30_000, 10_001_965.729] { cases.append((Coordinate(108.9, lat), az, d)) }
+            }
+        }
+        var worst = 0.0, differs = 0
+        for (p, az, d) in cases {
+            let a = fast.destination(from: p, azimuth: az, distance: d)
+            let b = proj.destination(from: p, azimuth: az, distance: d)
+            if a != b { differs += 1 }
+            // Metres between the two answers (a pole's longitude means nothing).
+            let dLon = abs(b.y) > 89.999_999 ? 0 : abs((a.x - b.x + 540).truncatingRemainder(dividingBy: 360) - 180)
+            let metres = max(abs(a.y - b.y), dLon * cos(b.y * .pi / 180)) * 111_320
+            worst = max(worst, metres)
+        }
+        XCTAssertLessThan(worst, 5e-8, "metres from PROJ")
+        XCTAssertGreaterThan(differs, 0, "the series did not run")
+        // One geodesic line evaluated at several distances gives what one destination each gives.
+        let start = Coordinate(109.2194, 13.7765), azimuths = [0.0, 33.3, 181, 359.5], distances = [500.0, 7_000, 35_000]
+        let fan = fast.fan(from: start, azimuths: azimuths, distances: distances)
+        for (k, d) in distances.enumerated() {
+            XCTAssertEqual(fan[k], fast.destinations(from: start, azimuths: azimuths, distance: d))
+            XCTAssertEqual(fan[k], azimuths.map { fast.destination(from: start, azimuth: $0, distance: d) })
+        }
+    }
+
     func testGeodesicAreaOfOneDegreeCell() {
         let g = Geodesic.wgs84
         let cell = [Coordinate(0, 0), Coordinate(1, 0), Coordinate(1, 1), Coordinate(0, 1), Coordinate(0, 0)]
