@@ -108,7 +108,7 @@ struct GeodesicSeries: Sendable {
         c3.c4 = e2 * e2 * (c34.0 + eps * c34.1)
         c3.c5 = e2 * e2 * eps * c35
         let b11 = c1.sinSum(ssig1, csig1)
-        let (sb, cb) = (sin(b11), cos(b11))
+        let (sb, cb) = sinCos(b11)
         return Line(lon1: start.lon, salp0: salp0, calp0: calp0, ssig1: ssig1, csig1: csig1,
                     somg1: somg1, comg1: comg1, b1: b11, b31: c3.sinSum(ssig1, csig1),
                     a3c: -f * salp0 * a3v, scale: 1 / (b * (1 + a1m1)),
@@ -119,10 +119,10 @@ struct GeodesicSeries: Sendable {
     func position(_ line: Line, distance: Double) -> Coordinate {
         // τ12 = s12 / (b A1) (eq. 7), turned into σ12 by the reverted series (eq. 20).
         let tau12 = distance * line.scale
-        let (st, ct) = (sin(tau12), cos(tau12))
+        let (st, ct) = sinCos(tau12)
         let b12 = -line.c1p.sinSum(line.stau1 * ct + line.ctau1 * st, line.ctau1 * ct - line.stau1 * st)
         let sig12 = tau12 - (b12 - line.b1)
-        let (ssig12, csig12) = (sin(sig12), cos(sig12))
+        let (ssig12, csig12) = sinCos(sig12)
         let ssig2 = line.ssig1 * csig12 + line.csig1 * ssig12
         let csig2 = line.csig1 * csig12 - line.ssig1 * ssig12
         // β2 (eq. 13) and ω12 (eq. 12), then λ12 (eq. 8 with eq. 23).
@@ -164,7 +164,7 @@ func sinCosDegrees(_ degrees: Double) -> (sin: Double, cos: Double) {
     let q = (r / 90).rounded()
     r -= 90 * q
     let x = r * (Double.pi / 180)
-    let s = sin(x), c = cos(x)
+    let (s, c) = sinCos(x)
     let sc: (Double, Double)
     switch Int(q) & 3 {
     case 0: sc = (s, c)

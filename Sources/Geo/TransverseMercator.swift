@@ -71,7 +71,7 @@ struct UTMSeries {
 
     private func forward(lonOffset: Double, lat: Double) -> Coordinate {
         let lambda = lonOffset * (Double.pi / 180), phi = lat * (Double.pi / 180)
-        let sinPhi = sin(phi), cosPhi = cos(phi), sinLambda = sin(lambda), cosLambda = cos(lambda)
+        let (sinPhi, cosPhi) = sinCos(phi), (sinLambda, cosLambda) = sinCos(lambda)
         // The conformal latitude's tangent τ′ from τ = tan φ.
         let tau = sinPhi / cosPhi
         let sigma = sigma(sinPhi)
