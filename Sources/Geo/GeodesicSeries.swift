@@ -56,7 +56,8 @@ struct GeodesicSeries: Sendable {
     }
 
     func start(_ point: Coordinate) -> Start {
-        let (s, c) = sinCosDegrees(point.y)
+        // A latitude beyond a pole has no geodesics (NaN answers, as PROJ gives).
+        let (s, c) = sinCosDegrees(abs(point.y) > 90 ? .nan : point.y)
         var sbet = f1 * s, cbet = c
         let r = (sbet * sbet + cbet * cbet).squareRoot()
         sbet /= r
@@ -160,6 +161,7 @@ struct Coefficients6 {
 /// sin and cos of an angle in degrees, exact at multiples of 90° (the angle is first reduced to
 /// [−45°, 45°] exactly and its quadrant applied by swaps and signs).
 func sinCosDegrees(_ degrees: Double) -> (sin: Double, cos: Double) {
+    guard degrees.isFinite else { return (.nan, .nan) }
     var r = degrees.truncatingRemainder(dividingBy: 360)
     let q = (r / 90).rounded()
     r -= 90 * q

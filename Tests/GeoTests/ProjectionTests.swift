@@ -138,6 +138,10 @@ final class ProjectionTests: XCTestCase {
         }
         XCTAssertLessThan(worst, 5e-8, "metres from PROJ")
         XCTAssertGreaterThan(differs, 0, "the series did not run")
+        let beyond = fast.destination(from: Coordinate(108, 91), azimuth: 10, distance: 1000)
+        XCTAssertTrue(beyond.x.isNaN && beyond.y.isNaN, "\(beyond)")
+        let proj91 = proj.destination(from: Coordinate(108, 91), azimuth: 10, distance: 1000)
+        XCTAssertTrue(proj91.y.isNaN, "PROJ: \(proj91)")
         // One geodesic line evaluated at several distances gives what one destination each gives.
         let start = Coordinate(109.2194, 13.7765), azimuths = [0.0, 33.3, 181, 359.5], distances = [500.0, 7_000, 35_000]
         let fan = fast.fan(from: start, azimuths: azimuths, distances: distances)

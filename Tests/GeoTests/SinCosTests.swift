@@ -32,6 +32,7 @@ final class SinCosTests: XCTestCase {
             XCTAssertEqual(sinCosDegrees(d).cos, c, "\(d)°")
         }
         XCTAssertEqual(sinCosDegrees(30).sin, 0.5, accuracy: 1e-16)
+        XCTAssertTrue(sinCosDegrees(.nan).sin.isNaN && sinCosDegrees(-.infinity).cos.isNaN)
         XCTAssertEqual(sinCosDegrees(-135).cos, -0.5.squareRoot(), accuracy: 1e-16)
     }
 }
