@@ -28,31 +28,18 @@ public struct Geodesic: @unchecked Sendable {
 
     /// The point `distance` metres from (`lon`, `lat`) along `azimuth` degrees clockwise from north.
     public func destination(from start: Coordinate, azimuth: Double, distance: Double) -> Coordinate {
-        if let series { return series.position(series.line(from: series.start(start), azimuth: azimuth), distance: distance) }
-        var lat2 = 0.0, lon2 = 0.0
-        withUnsafePointer(to: g) { geod_direct($0, start.y, start.x, azimuth, distance, &lat2, &lon2, nil) }
-        return Coordinate(lon2, lat2)
+        destinations(from: start, azimuths: [azimuth], distance: distance)[0]
     }
 
     /// The points at each of `azimuths` and `distance` metres from `start`, lon/lat.
     public func destinations(from start: Coordinate, azimuths: [Double], distance: Double) -> [Coordinate] {
-        if let series {
-            let from = series.start(start)
-            return azimuths.map { series.position(series.line(from: from, azimuth: $0), distance: distance) }
-        }
-        return withUnsafePointer(to: g) { gp in
-            azimuths.map { az in
-                var lat2 = 0.0, lon2 = 0.0
-                geod_direct(gp, start.y, start.x, az, distance, &lat2, &lon2, nil)
-                return Coordinate(lon2, lat2)
-            }
-        }
+        fan(from: start, azimuths: azimuths, distances: [distance])[0]
     }
 
     /// The points at each of `azimuths` and each of `distances` from `start`, lon/lat, as
-    /// `fan[distance][azimuth]`: one geodesic line per azimuth, evaluated at every distance. Bit for
-    /// bit what `destinations` gives for each distance, as a single destination is that same line
-    /// set-up and evaluation; co-located sectors of one antenna direction share the set-up.
+    /// `fan[distance][azimuth]`: one geodesic line per azimuth, evaluated at every distance (each
+    /// point the same bits whatever the other distances), so co-located sectors of one antenna
+    /// direction share the set-up. `destination` and `destinations` are its single cases.
     public func fan(from start: Coordinate, azimuths: [Double], distances: [Double]) -> [[Coordinate]] {
         var out = distances.map { _ -> [Coordinate] in
             var a: [Coordinate] = []

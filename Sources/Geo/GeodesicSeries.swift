@@ -50,7 +50,8 @@ struct GeodesicSeries: Sendable {
         fileprivate let c1p: Coefficients6, c3: Coefficients6
     }
 
-    /// Sine and cosine of a latitude's reduced latitude β (tan β = (1 − f) tan φ), for `line`.
+    /// A start point for `line`: its longitude and its reduced latitude β's sine and cosine
+    /// (tan β = (1 − f) tan φ).
     struct Start {
         fileprivate let lon: Double, sbet: Double, cbet: Double
     }
@@ -167,13 +168,7 @@ func sinCosDegrees(_ degrees: Double) -> (sin: Double, cos: Double) {
     r -= 90 * q
     let x = r * (Double.pi / 180)
     let (s, c) = sinCos(x)
-    let sc: (Double, Double)
-    switch Int(q) & 3 {
-    case 0: sc = (s, c)
-    case 1: sc = (c, -s)
-    case 2: sc = (-s, -c)
-    default: sc = (-c, s)
-    }
+    let sc = turned(s, c, quarterTurns: Int(q))
     // +0 rather than −0, so that the signs of exact zeros do not depend on the quadrant.
-    return (sc.0 + 0, sc.1 + 0)
+    return (sc.sin + 0, sc.cos + 0)
 }

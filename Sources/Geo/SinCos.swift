@@ -15,7 +15,13 @@ func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
     let r2 = r * r
     let s = r + r * r2 * SinCosConstants.sinTail(r2)
     let c = 1 + r2 * SinCosConstants.cosTail(r2)
-    switch Int(k) & 3 {
+    return turned(s, c, quarterTurns: Int(k))
+}
+
+/// sin and cos of θ + n·90° from those of θ: swaps and signs.
+@inline(__always)
+func turned(_ s: Double, _ c: Double, quarterTurns n: Int) -> (sin: Double, cos: Double) {
+    switch n & 3 {
     case 0: return (s, c)
     case 1: return (c, -s)
     case 2: return (-s, -c)
