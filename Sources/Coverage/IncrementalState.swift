@@ -209,6 +209,7 @@ public struct IncrementalState: Sendable {
             let warnings = try (0..<(try r.count())).map { _ in try r.string() }
             let coverage = VillageCoverage(areaM2: area, fractions: fractions, operatorFractions: opFractions,
                                            mobileStatus: status, gaps: gaps, fixed: fixed, centre: centre, repairedShape: repaired)
+            guard Self.isWhole(coverage, operators: operators.count) else { throw Mismatch("\(fileName) is damaged") }
             return KeptVillage(geometry: g, properties: p, crs: crsList[crsIndex], candidates: candidates,
                                coverage: coverage, warnings: warnings)
         }
@@ -219,6 +220,7 @@ public struct IncrementalState: Sendable {
             let candidates = try r.candidates(below: sectorPrints.count)
             let has5G = try r.varint() == 1
             let share = try r.varint() == 1 ? try r.double() : nil
+            guard share?.isFinite ?? true else { throw Mismatch("\(fileName) is damaged") }
             return KeptPlace(geometry: g, crs: crsList[crsIndex], candidates: candidates,
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
@@ -228,6 +230,25 @@ public struct IncrementalState: Sendable {
         return IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                 zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
                                 villagesAsRead: villagesAsRead, layout: layout)
+    }
+
+    /// Whether a kept village's result is one a run can have made: a share per coverage class and
+    /// per operator, and every number and position finite. A side file whose layout holds together
+    /// can still carry other values (edited, or damaged where no count is); the reports index
+    /// the shares by class and operator and the map turns positions into pixels, so such a file
+    /// is damaged, not reused.
+    static func isWhole(_ c: VillageCoverage, operators: Int) -> Bool {
+        func finite(_ p: Coordinate) -> Bool { p.x.isFinite && p.y.isFinite }
+        func finite(_ s: Shape) -> Bool {
+            var all = true
+            s.forEachCoordinate { if !finite($0) { all = false } }
+            return all
+        }
+        return c.fractions.count == CoverageClass.allCases.count && c.operatorFractions.count == operators
+            && c.areaM2.isFinite && (c.fractions + c.operatorFractions).allSatisfy(\.isFinite)
+            && c.gaps.allSatisfy { finite($0.shape) && $0.areaM2.isFinite }
+            && c.fixed.map { $0.distanceM.isFinite && finite($0.nearest) } ?? true
+            && finite(c.centre) && c.repairedShape.map(finite) ?? true
     }
 
     init(generator: String, parameters: String, inputs: [String: String], operators: [String], zonePrint: Fingerprint,
@@ -330,11 +351,12 @@ public struct IncrementalState: Sendable {
         mutating func print() throws -> Fingerprint { Fingerprint(a: try u64(), b: try u64()) }
         /// Ascending sector indices, each below `bound`.
         mutating func candidates(below bound: Int) throws -> [Int32] {
-            var last: Int32 = 0
+            var last = 0
             return try (0..<(try count())).map { _ -> Int32 in
-                last += Int32(truncatingIfNeeded: try varint())
-                guard last >= 0, Int(last) < bound else { throw Self.damaged }
-                return last
+                let step = try varint()
+                guard step < UInt64(bound), last + Int(step) < bound else { throw Self.damaged }
+                last += Int(step)
+                return Int32(last)
             }
         }
         mutating func ring() throws -> [Coordinate] { try (0..<(try count())).map { _ in try coordinate() } }

@@ -18,9 +18,15 @@ public enum InputLimits {
     /// The latitudes UTM zones cover; beyond them (the poles) a zone cannot measure.
     public static let latitudes = -80.0...84.0
 
+    /// Whether a lon/lat polygon with the bounds `b` can be measured in a UTM zone.
+    static func isMeasurable(_ b: Bounds) -> Bool {
+        b.maxX - b.minX <= maxSpanDegrees && b.maxY - b.minY <= maxSpanDegrees
+            && latitudes.contains(b.minY) && latitudes.contains(b.maxY)
+    }
+
     /// Throws when a lon/lat polygon cannot be measured in a UTM zone: too wide, too tall, or polar.
     static func checkMeasurable(_ shape: Shape, _ fail: (String?, String) -> InputError) throws {
-        guard let b = shape.bounds else { return }
+        guard let b = shape.bounds, !isMeasurable(b) else { return }
         let width = b.maxX - b.minX, height = b.maxY - b.minY
         if width > maxSpanDegrees || height > maxSpanDegrees {
             throw fail("geometry", "the polygon spans \(degrees(width))° of longitude and \(degrees(height))° of latitude; "

@@ -54,6 +54,7 @@ public struct ReportLayout: Sendable, Equatable {
                 guard skip < 1 << 40, length < 1 << 40 else { throw IncrementalState.Reader.damaged }
                 let start = end + Int(skip)
                 end = start + Int(length)
+                guard end < 1 << 50 else { throw IncrementalState.Reader.damaged }
                 return start..<end
             }
             return File(name: name, digest: digest, pieces: pieces)

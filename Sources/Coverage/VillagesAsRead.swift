@@ -28,6 +28,28 @@ public struct VillagesAsRead: Sendable {
 
     /// Villages per block of the side file: blocks are written and read on all cores.
     static let blockSize = 1024
+
+    /// Whether `v` is a village the villages reader can have made: an id, a Polygon or
+    /// MultiPolygon whose rings are closed and have four positions or more, every position and
+    /// the centre a lon/lat one, the polygon one a UTM zone measures, and the counts non-negative
+    /// numbers within `InputLimits.maxCount`. Villages taken from a side file skip the reader's
+    /// checks, so a side file holding any other is damaged, and the villages file is read instead.
+    static func isAsRead(_ v: Village) -> Bool {
+        func lonLat(_ c: Coordinate) -> Bool { (-180...180).contains(c.x) && (-90...90).contains(c.y) }
+        let polygons: [[[Coordinate]]]
+        switch v.shape {
+        case .polygon(let rings): polygons = [rings]
+        case .multiPolygon(let ps): polygons = ps
+        default: return false
+        }
+        let ringsHold = polygons.allSatisfy { rings in
+            rings.allSatisfy { r in r.count >= 4 && r.first == r.last && r.allSatisfy(lonLat) }
+        }
+        guard !v.id.isEmpty, ringsHold, v.center.map(lonLat) ?? true,
+              [v.population, v.households].allSatisfy({ $0.map { (0...InputLimits.maxCount).contains($0) } ?? true })
+        else { return false }
+        return v.shape.bounds.map(InputLimits.isMeasurable) ?? true
+    }
 }
 
 extension IncrementalState.Writer {
@@ -107,11 +129,15 @@ extension IncrementalState.Reader {
             var r = IncrementalState.Reader(bytes: bytes, at: blocks[b].lowerBound, end: blocks[b].upperBound)
             var villages: [Village] = []
             villages.reserveCapacity(VillagesAsRead.blockSize)
-            while r.at < r.end { villages.append(try r.village()) }
+            while r.at < r.end {
+                let v = try r.village()
+                guard VillagesAsRead.isAsRead(v) else { throw Self.damaged }
+                villages.append(v)
+            }
             return villages
         }
         let villages = Array(decoded.joined())
-        guard villages.count == villageCount else { throw Self.damaged }
+        guard villages.count == villageCount, Set(villages.map(\.id)).count == villages.count else { throw Self.damaged }
         var kept = VillagesAsRead(key: key, warnings: warnings, villages: villages)
         // A copy: the rest of the side file's bytes can then be let go (measured: a slice of them
         // kept the run's peak some 70 MB higher at 100,000 villages).

@@ -284,4 +284,44 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(cut.status, 0, cut.stderr)
         XCTAssertTrue(cut.stderr.contains("report.reuse is damaged"), cut.stderr)
     }
+
+    /// A side file edited so that its layout still holds together but a village's result is one
+    /// no run makes (a coverage class's share dropped): a full run that says why, not a crash.
+    func testAnEditedSideFileRunsInFull() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "30", "--seed", "3", "--out", "in"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["analyze"] + inputs("in") + ["--out", "a", "--quiet"], in: dir).status, 0)
+        let side = dir.appendingPathComponent("a/report.reuse")
+        var b = [UInt8](try Data(contentsOf: side))
+        // The side file's start (`IncrementalState.encode`): magic, format, version and parameters, the
+        // inputs' digests, the operators, the zones' print, the sectors' prints, the CRSs, then per
+        // village its two prints, its CRS, its candidates, its area and its shares by class.
+        var at = "COVGAP-REUSE".utf8.count
+        func varint() -> Int {
+            var v = 0, shift = 0
+            while true { let x = b[at]; at += 1; v |= Int(x & 0x7f) << shift; if x < 0x80 { return v }; shift += 7 }
+        }
+        func skipString() { let n = varint(); at += n }
+        _ = varint(); skipString(); skipString()
+        for _ in 0..<varint() { skipString(); skipString() }
+        for _ in 0..<varint() { skipString() }
+        at += 16
+        at += 16 * varint()
+        for _ in 0..<varint() { skipString() }
+        XCTAssertEqual(varint(), 30)
+        at += 32
+        _ = varint()
+        for _ in 0..<varint() { _ = varint() }
+        at += 8
+        XCTAssertEqual(b[at], 6)  // six classes: mobile, broadband, 2G … 5G
+        b[at] = 5
+        b.removeSubrange((at + 1 + 40)..<(at + 1 + 48))
+        try Data(b).write(to: side)
+
+        let edited = try CLI.run(["analyze"] + inputs("in") + ["--out", "b", "--since", "a", "--quiet"], in: dir)
+        XCTAssertEqual(edited.status, 0, edited.stderr)
+        XCTAssertTrue(edited.stderr.contains("covgap: --since a: a full run: report.reuse is damaged"), edited.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.json")),
+                       try Data(contentsOf: dir.appendingPathComponent("b/report.json")))
+    }
 }

@@ -33,16 +33,15 @@ final class VillagesAsReadTests: XCTestCase {
     }
 
     func testVillagesComeBackToTheBit() throws {
-        // Six decimals (as text holds them), none, three, a long decimal, -0.0, a tiny and a large number.
         let square = [Coordinate(108.123456, 13.654321), Coordinate(108.124456, 13.654321), Coordinate(108.124456, 13.655321),
                       Coordinate(108.123456, 13.654321)]
-        let odd = [Coordinate(108, 14), Coordinate(108.5, 14.125), Coordinate(0.1 + 0.2, -0.0), Coordinate(1e-300, 4.9e-324),
-                   Coordinate(-179.999999999999, 89.99999999999999), Coordinate(108, 14)]
+        // Three decimals, none, a long decimal and a number no power of ten gives back (kept as its bits).
+        let odd = [Coordinate(108, 14), Coordinate(108.5, 14.125), Coordinate(108.1 + 0.2, 14.000000000001), Coordinate(108, 14)]
         let villages = [
             Village(id: "V1", name: "Làng O2", commune: "Vĩnh Kim", district: "Vĩnh Thạnh", province: "Bình Định",
                     population: 812, households: 203.5, center: Coordinate(108.1239, 13.6547), shape: .polygon([square])),
             Village(id: "V2", name: "", shape: .multiPolygon([[odd, square], [square]])),
-            Village(id: "V3", name: "x", population: -0.0, shape: .geometryCollection([.point(Coordinate(1, 2)), .lineString([])])),
+            Village(id: "V3", name: "x", population: -0.0, shape: .polygon([])),
         ]
         let many = (0..<2500).map { i in Village(id: "M\(i)", name: "n\(i)", shape: .polygon([square])) }
         let kept = VillagesAsRead(key: "k", warnings: ["w1", "w2"], villages: villages + many)
@@ -63,13 +62,57 @@ final class VillagesAsReadTests: XCTestCase {
         XCTAssertEqual(encoded(kept), encoded(back))
     }
 
+    func testShapesComeBackToTheBit() throws {
+        // -0.0, a subnormal, the ends of the lon/lat ranges, and every kind of shape.
+        let odd = [Coordinate(108, 14), Coordinate(0.1 + 0.2, -0.0), Coordinate(1e-300, .leastNonzeroMagnitude),
+                   Coordinate(-179.999999999999, 89.99999999999999), Coordinate(108, 14)]
+        let shapes: [Shape] = [.polygon([odd]), .point(Coordinate(1e308, -2)), .multiPoint(odd), .lineString([]),
+                               .multiLineString([odd, []]), .multiPolygon([[odd], []]),
+                               .geometryCollection([.point(Coordinate(1, 2)), .lineString([])])]
+        var w = IncrementalState.Writer()
+        for s in shapes { w.shape(s, compact: true) }
+        var r = IncrementalState.Reader(bytes: w.bytes)
+        for s in shapes { XCTAssertEqual(bits(try r.shape(compact: true)), bits(s)) }
+        XCTAssertEqual(r.at, w.bytes.count)
+    }
+
+    /// Villages taken from a side file skip the villages reader's checks: one the reader cannot
+    /// have made makes the side file damaged (the villages file is then read), never a village.
+    func testAVillageTheReaderCannotHaveMadeIsDamage() throws {
+        let square = [Coordinate(108, 14), Coordinate(108.01, 14), Coordinate(108.01, 14.01), Coordinate(108, 14)]
+        let good = Village(id: "a", name: "b", households: 12, center: Coordinate(108.005, 14.005), shape: .polygon([square]))
+        XCTAssertEqual(try roundTrip(VillagesAsRead(key: "", warnings: [], villages: [good])).0.villages.count, 1)
+        func with(_ change: (inout Village) -> Void) -> Village { var v = good; change(&v); return v }
+        let bad: [(String, [Village])] = [
+            ("an empty id", [with { $0.id = "" }]),
+            ("an id twice", [good, with { $0.name = "c" }]),
+            ("a ring not closed", [with { $0.shape = .polygon([Array(square.dropLast()) + [Coordinate(108, 14.01)]]) }]),
+            ("a ring of three positions", [with { $0.shape = .polygon([[square[0], square[1], square[0]]]) }]),
+            ("a point", [with { $0.shape = .point(square[0]) }]),
+            ("a position off the globe", [with { $0.shape = .polygon([square.map { Coordinate($0.x + 100, $0.y) }]) }]),
+            ("a position not a number", [with { $0.shape = .multiPolygon([[square], [[square[0], Coordinate(.nan, 14), square[1], square[2], square[0]]]]) }]),
+            ("a polygon too wide to measure", [with { $0.shape = .polygon([square + [Coordinate(112, 14), square[0]]]) }]),
+            ("a polar polygon", [with { $0.shape = .polygon([square.map { Coordinate($0.x, $0.y + 71) }]) }]),
+            ("a centre off the globe", [with { $0.center = Coordinate(108, 91) }]),
+            ("negative households", [with { $0.households = -1 }]),
+            ("a population beyond any village", [with { $0.population = 1e9 }]),
+            ("households not a number", [with { $0.households = .infinity }]),
+        ]
+        for (what, villages) in bad {
+            let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: villages))
+            var r = IncrementalState.Reader(bytes: bytes)
+            XCTAssertThrowsError(try r.villagesAsRead(), what) { XCTAssertEqual("\($0)", "report.reuse is damaged", what) }
+        }
+    }
+
     func testSixDecimalRingsTakeAboutTwoBytesANumber() throws {
-        // A ring of 1,000 vertices about 50 m apart, as a GeoJSON file with six decimals holds them.
-        let ring = (0..<1000).map { i -> Coordinate in
+        // A ring of 1,000 vertices about 50 m apart (and its closing one), as a GeoJSON file with six decimals holds them.
+        var ring = (0..<1000).map { i -> Coordinate in
             let a = Double(i) / 1000 * 2 * .pi
             let x = ((108.5 + 0.008 * cos(a)) * 1e6).rounded() / 1e6, y = ((13.9 + 0.008 * sin(a)) * 1e6).rounded() / 1e6
             return Coordinate(x, y)
         }
+        ring.append(ring[0])
         XCTAssertEqual(CompactCoordinates.decimals(of: ring), 6)
         let (back, size) = try roundTrip(VillagesAsRead(key: "", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([ring]))]))
         XCTAssertEqual(bits(back.villages[0].shape), bits(.polygon([ring])))
@@ -84,7 +127,10 @@ final class VillagesAsReadTests: XCTestCase {
     }
 
     func testADamagedBlockIsAMismatchNotACrash() throws {
-        let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([[Coordinate(1, 2)]]))]))
+        let square = [Coordinate(1, 2), Coordinate(1.5, 2), Coordinate(1.5, 2.5), Coordinate(1, 2)]
+        let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([square]))]))
+        var whole = IncrementalState.Reader(bytes: bytes)
+        XCTAssertEqual(try whole.villagesAsRead().villages.count, 1)
         for cut in 1..<bytes.count {
             var r = IncrementalState.Reader(bytes: Array(bytes.prefix(cut)))
             XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)")
