@@ -245,7 +245,7 @@ public struct IncrementalState: Sendable {
             return all
         }
         return c.fractions.count == CoverageClass.allCases.count && c.operatorFractions.count == operators
-            && c.areaM2.isFinite && (c.fractions + c.operatorFractions).allSatisfy(\.isFinite)
+            && c.areaM2.isFinite && c.fractions.allSatisfy(\.isFinite) && c.operatorFractions.allSatisfy(\.isFinite)
             && c.gaps.allSatisfy { finite($0.shape) && $0.areaM2.isFinite }
             && c.fixed.map { $0.distanceM.isFinite && finite($0.nearest) } ?? true
             && finite(c.centre) && c.repairedShape.map(finite) ?? true

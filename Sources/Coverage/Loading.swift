@@ -314,12 +314,14 @@ public struct InputLoader {
         return s
     }
 
+    /// Whether `c` is a longitude/latitude position (NaN and infinities are not).
+    static func isLonLat(_ c: Coordinate) -> Bool { (-180...180).contains(c.x) && (-90...90).contains(c.y) }
+
     static func checkLonLat(_ c: Coordinate, _ fail: (String?, String) -> InputError, field: String) throws {
+        guard !isLonLat(c) else { return }
         guard c.x.isFinite, c.y.isFinite else { throw fail(field, "a coordinate is not a finite number") }
-        if !(-180...180).contains(c.x) || !(-90...90).contains(c.y) {
-            let swapped = (-90...90).contains(c.x) && (-180...180).contains(c.y)
-            throw fail(field, "[\(format(c.x)), \(format(c.y))] is not a [lon, lat] position\(swapped ? " (latitude and longitude swapped? GeoJSON puts longitude first)" : " (is the file in another CRS? use --input-crs)")")
-        }
+        let swapped = (-90...90).contains(c.x) && (-180...180).contains(c.y)
+        throw fail(field, "[\(format(c.x)), \(format(c.y))] is not a [lon, lat] position\(swapped ? " (latitude and longitude swapped? GeoJSON puts longitude first)" : " (is the file in another CRS? use --input-crs)")")
     }
 
     private func optionalText(_ p: JSONObject, _ key: String, _ fail: (String?, String) -> InputError) throws -> String? {

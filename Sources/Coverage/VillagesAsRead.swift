@@ -35,7 +35,7 @@ public struct VillagesAsRead: Sendable {
     /// numbers within `InputLimits.maxCount`. Villages taken from a side file skip the reader's
     /// checks, so a side file holding any other is damaged, and the villages file is read instead.
     static func isAsRead(_ v: Village) -> Bool {
-        func lonLat(_ c: Coordinate) -> Bool { (-180...180).contains(c.x) && (-90...90).contains(c.y) }
+        let lonLat = InputLoader.isLonLat
         let polygons: [[[Coordinate]]]
         switch v.shape {
         case .polygon(let rings): polygons = [rings]
