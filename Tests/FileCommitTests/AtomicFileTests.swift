@@ -76,4 +76,32 @@ final class AtomicFileTests: XCTestCase {
         try AtomicFile.write("rel", to: "rel.txt")
         XCTAssertEqual(contents(dir + "/rel.txt"), "rel")
     }
+
+    /// A large buffer goes to the kernel in calls of at most 128 KiB (larger writes cost a virtual
+    /// machine several times the system time), again after a short write and EINTR, and every byte
+    /// lands in order; a failing write gives its errno.
+    func testWriteEveryWritesInSteps() throws {
+        let bytes = (0..<300_005).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        let path = dir + "/steps.bin"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        var calls: [Int] = []
+        XCTAssertNil(writeEvery(fd, bytes, by: { fd, p, n in calls.append(n); return sysWrite(fd, p, n) }))
+        XCTAssertEqual(calls, [131_072, 131_072, 37_861])
+        // A short write, then an interrupted one, then whole ones.
+        XCTAssertEqual(lseek(fd, 0, SEEK_SET), 0)
+        calls = []
+        XCTAssertNil(writeEvery(fd, bytes, by: { fd, p, n in
+            calls.append(n)
+            if calls.count == 1 { return sysWrite(fd, p, 1000) }
+            if calls.count == 2 { errno = EINTR; return -1 }
+            return sysWrite(fd, p, n)
+        }))
+        XCTAssertEqual(calls, [131_072, 131_072, 131_072, 131_072, 36_861])
+        close(fd)
+        XCTAssertEqual(FileManager.default.contents(atPath: path).map { [UInt8]($0) }, bytes)
+        calls = []
+        XCTAssertEqual(writeEvery(fd, bytes, by: { _, _, n in calls.append(n); errno = ENOSPC; return -1 }), ENOSPC)
+        XCTAssertEqual(calls, [131_072])
+    }
 }
