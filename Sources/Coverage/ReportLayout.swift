@@ -20,9 +20,12 @@ public struct ReportLayout: Sendable, Equatable {
     /// runs that agree on it.
     public var context: String
     public var files: [File]
+    /// The image covgap drew for report.png's map, when it drew one: a later run draws again only
+    /// its bands whose shapes changed.
+    public var raster: KeptRaster?
 
-    public init(context: String, files: [File]) {
-        self.context = context; self.files = files
+    public init(context: String, files: [File], raster: KeptRaster? = nil) {
+        self.context = context; self.files = files; self.raster = raster
     }
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
@@ -42,6 +45,7 @@ public struct ReportLayout: Sendable, Equatable {
                 end = p.upperBound
             }
         }
+        if let raster { w.varint(1); raster.encode(into: &w) } else { w.varint(0) }
     }
 
     static func decode(_ r: inout IncrementalState.Reader) throws -> ReportLayout {
@@ -59,6 +63,87 @@ public struct ReportLayout: Sendable, Equatable {
             }
             return File(name: name, digest: digest, pieces: pieces)
         }
-        return ReportLayout(context: context, files: files)
+        let raster = try r.varint() == 1 ? try KeptRaster.decode(&r) : nil
+        return ReportLayout(context: context, files: files, raster: raster)
+    }
+}
+
+/// An image covgap drew (RGB, 3 bytes a pixel, rows from the top) with, per band of `bandRows`
+/// rows, the fingerprint of everything the band was drawn from: a later drawing whose band has the
+/// same fingerprint takes the band's pixels from here instead of drawing it.
+public struct KeptRaster: Sendable, Equatable {
+    public var width: Int, height: Int, bandRows: Int
+    public var bands: [Fingerprint]
+    public var rgb: [UInt8]
+
+    public init(width: Int, height: Int, bandRows: Int, bands: [Fingerprint], rgb: [UInt8]) {
+        self.width = width; self.height = height; self.bandRows = bandRows; self.bands = bands; self.rgb = rgb
+    }
+
+    /// The largest side and the most pixels kept (a picture is 1,600 pixels wide, a national one
+    /// about 5 million pixels): a side file cannot make a run hold more than 100 MB for it.
+    static let maxSide = 1 << 15, maxPixels = 1 << 25
+
+    /// Sides within `maxSide` and `maxPixels`, a fingerprint per band and every pixel.
+    public var isWhole: Bool {
+        (1...Self.maxSide).contains(width) && (1...Self.maxSide).contains(height) && (1...Self.maxSide).contains(bandRows)
+            && width * height <= Self.maxPixels && bands.count == (height + bandRows - 1) / bandRows && rgb.count == width * height * 3
+    }
+
+    /// The image when it is whole (a side file keeps no other), else nil.
+    public var whole: KeptRaster? { isWhole ? self : nil }
+
+    /// The sides, the bands' fingerprints, then each row's pixels as runs of one colour: a varint
+    /// (the run's length less one) and the colour's three bytes. A map is mostly runs of its
+    /// background and of village fills.
+    func encode(into w: inout IncrementalState.Writer) {
+        w.varint(UInt64(width)); w.varint(UInt64(height)); w.varint(UInt64(bandRows))
+        w.varint(UInt64(bands.count))
+        bands.forEach { w.print($0) }
+        rgb.withUnsafeBufferPointer { p in
+            for row in 0..<height {
+                var x = 0
+                while x < width {
+                    let at = 3 * (row * width + x)
+                    var run = 1
+                    while x + run < width, p[at + 3 * run] == p[at], p[at + 3 * run + 1] == p[at + 1], p[at + 3 * run + 2] == p[at + 2] { run += 1 }
+                    w.varint(UInt64(run - 1))
+                    w.bytes.append(p[at]); w.bytes.append(p[at + 1]); w.bytes.append(p[at + 2])
+                    x += run
+                }
+            }
+        }
+    }
+
+    static func decode(_ r: inout IncrementalState.Reader) throws -> KeptRaster {
+        let damaged = IncrementalState.Reader.damaged
+        let width = try r.count(), height = try r.count(), bandRows = try r.count()
+        // Every row takes four bytes or more.
+        guard (1...maxSide).contains(width), (1...maxSide).contains(height), (1...maxSide).contains(bandRows),
+              width * height <= maxPixels, try r.count() == (height + bandRows - 1) / bandRows,
+              (height + bandRows - 1) / bandRows * 16 + height * 4 <= r.end - r.at else { throw damaged }
+        let bands = try (0..<((height + bandRows - 1) / bandRows)).map { _ in try r.print() }
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        try rgb.withUnsafeMutableBufferPointer { out in
+            try r.bytes.withUnsafeBufferPointer { b in
+                var at = r.at
+                for row in 0..<height {
+                    var x = 0
+                    while x < width {
+                        let run = try IncrementalState.Reader.varint(in: b, at: &at, end: r.end)
+                        guard run < UInt64(width - x), at + 3 <= r.end else { throw damaged }
+                        let (red, green, blue) = (b[at], b[at + 1], b[at + 2])
+                        at += 3
+                        for k in 0...Int(run) {
+                            let o = 3 * (row * width + x + k)
+                            out[o] = red; out[o + 1] = green; out[o + 2] = blue
+                        }
+                        x += Int(run) + 1
+                    }
+                }
+                r.at = at
+            }
+        }
+        return KeptRaster(width: width, height: height, bandRows: bandRows, bands: bands, rgb: rgb)
     }
 }

@@ -444,6 +444,14 @@ public struct MapDrawing: Sendable {
         return (source(href: Array(Self.sceneFile.utf8)), png)
     }
 
+    /// `pngSourceAndScene()` with the image's bands taken from `previous` where their shapes are
+    /// the same (`RasterScene.pixels(previous:)`), and the image kept for the next run.
+    func pngSourceAndScene(previous: KeptRaster?) -> (svg: [UInt8], scene: [UInt8], raster: (kept: KeptRaster, drawn: Int)) {
+        let (rgb, kept, drawn) = scene.pixels(previous: previous)
+        let png = StoredPNG.encode(rgb: rgb, width: scene.width, height: scene.height)
+        return (source(href: Array(Self.sceneFile.utf8)), png, (kept, drawn))
+    }
+
     private func source(href: [UInt8]) -> [UInt8] {
         let opening = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href=""#
         let text = svg.utf8

@@ -1,3 +1,4 @@
+import Coverage
 import Foundation
 import Geo
 
@@ -32,6 +33,46 @@ struct RasterScene: Sendable {
         let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
         let rows = concurrentMap(bands, chunk: 1) { band in draw(band: band, index: index) }
         return Array(rows.joined())
+    }
+
+    /// `pixels()`, each band taken from `previous` instead of drawn when it was drawn from the same
+    /// shapes (the same fingerprint), with the image kept for the next drawing and the number of
+    /// bands drawn. A band's fingerprint covers the picture's frame and background, the band's
+    /// place, and per layer its paint and colour and the parts it draws in the band, every number's
+    /// bits: what `draw(band:index:)` reads.
+    func pixels(previous: KeptRaster?) -> (rgb: [UInt8], kept: KeptRaster, drawn: Int) {
+        let bands = (height + Self.bandRows - 1) / Self.bandRows
+        guard width > 0, height > 0 else {
+            return ([], KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: [], rgb: []), 0)
+        }
+        let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
+        let prints = concurrentMap(bands, chunk: 4) { bandPrint($0, index: index) }
+        let same = previous.flatMap { p in
+            p.width == width && p.height == height && p.bandRows == Self.bandRows && p.isWhole ? p : nil
+        }
+        let rows = concurrentMap(bands, chunk: 1) { band -> (rgb: [UInt8], drawn: Bool) in
+            if let same, same.bands[band] == prints[band] {
+                let first = band * Self.bandRows * width * 3, end = min(height, (band + 1) * Self.bandRows) * width * 3
+                return (Array(same.rgb[first..<end]), false)
+            }
+            return (draw(band: band, index: index), true)
+        }
+        let rgb = Array(rows.map(\.rgb).joined())
+        return (rgb, KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: prints, rgb: rgb),
+                rows.reduce(0) { $0 + ($1.drawn ? 1 : 0) })
+    }
+
+    private func bandPrint(_ band: Int, index: [BandIndex]) -> Fingerprint {
+        var p = Fingerprint()
+        for v in [band, width, height, Self.bandRows] { p.add(v) }
+        for v in [originX, originY, background.r, background.g, background.b] { p.add(v) }
+        for (layer, parts) in zip(layers, index) {
+            layer.addPrint(to: &p)
+            let members = parts.members(of: band)
+            p.add(members.count)
+            for m in members { layer.addPrint(part: m, to: &p) }
+        }
+        return p
     }
 
     private func draw(band: Int, index: [BandIndex]) -> [UInt8] {
@@ -141,6 +182,27 @@ struct RasterLayer: Sendable {
     }
 
     var isHatch: Bool { if case .hatch = paint { return true } else { return false } }
+
+    /// The paint and the colour, into a band's fingerprint.
+    func addPrint(to p: inout Fingerprint) {
+        switch paint {
+        case .fill: p.add(1)
+        case .hatch: p.add(2)
+        case .stroke(let width, let round, let caps, let dash):
+            p.add(3); p.add(width); p.add(round ? 1 : 0); p.add(caps ? 1 : 0)
+            if let dash { p.add(1); p.add(dash.on); p.add(dash.off) } else { p.add(0) }
+        }
+        for v in [colour.r, colour.g, colour.b] { p.add(v) }
+    }
+
+    /// Part `index` (its kind, radius and points), into a band's fingerprint.
+    func addPrint(part index: Int, to p: inout Fingerprint) {
+        let part = spans[index]
+        p.add(part.count); p.add(part.closed ? 1 : 0); p.add(part.hole ? 1 : 0); p.add(part.radius)
+        points.withUnsafeBufferPointer { xy in
+            for i in part.start..<(part.start + part.count) { p.add(xy[i]) }
+        }
+    }
 
     /// How far the paint reaches beyond a part's points.
     var reach: Double {

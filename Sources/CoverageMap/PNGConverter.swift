@@ -1,3 +1,4 @@
+import Coverage
 import FileCommit
 import GeoIO
 import Foundation
@@ -105,6 +106,18 @@ public enum PNGConverter {
     public static func start(_ drawing: MapDrawing) -> Job? {
         guard let tool else { return nil }
         let (svg, scene) = drawing.pngSourceAndScene()
+        return start(tool, drawing, svg: svg, scene: scene)
+    }
+
+    /// `start(_:)`, the image's bands taken from `previous` where their shapes are the same; with
+    /// the image kept for the next run and the number of bands drawn (nil without `rsvg-convert`).
+    static func start(_ drawing: MapDrawing, previous: KeptRaster?) -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?) {
+        guard let tool else { return (nil, nil) }
+        let (svg, scene, raster) = drawing.pngSourceAndScene(previous: previous)
+        return (start(tool, drawing, svg: svg, scene: scene), raster)
+    }
+
+    private static func start(_ tool: String, _ drawing: MapDrawing, svg: [UInt8], scene: [UInt8]) -> Job? {
         guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: [("map.svg", svg), (MapDrawing.sceneFile, scene)]) else {
             return start(svg: drawing.pngSource(embedding: scene))
         }

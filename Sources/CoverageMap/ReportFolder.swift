@@ -16,6 +16,9 @@ public struct ReportFolder {
     var png: PNGConverter.Job?
     /// The previous run's PNG, taken as it is because the picture it was drawn from is the same.
     var keptPNG: [UInt8]?
+    /// The bands of the map's image drawn for report.png, and all its bands (the others were taken
+    /// from the previous run's image); nil when no image was drawn.
+    public private(set) var pictureBands: (drawn: Int, of: Int)?
     /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
     /// (entries, features, rows) and the file's pieces.
     public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
@@ -35,27 +38,31 @@ public struct ReportFolder {
     /// then drawn beside the reports rather than after them.
     /// `copies` (a `--since` run) holds the previous folder's text of the villages whose text is
     /// unchanged: it is copied into report.json, report.geojson and report.csv instead of encoded.
+    /// `previousRaster` (a `--since` run) is the map's image the previous run drew for report.png:
+    /// its bands whose shapes are unchanged are taken instead of drawn.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
-                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil, keepJSON: Bool = false,
+                sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
+                previousRaster: KeptRaster? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         self.staging = staging
         let kinds = outputs.kinds
-        // The side file ends with where each village's text lies in the report files (for a later
-        // `--since`), so its end waits for them. It is made and written on a thread of its own
-        // from the start: its encoding goes on while the lanes wait for the disk.
+        // The map needs every village's entry and feature; without it, those whose text is copied
+        // are not made at all.
+        let drawsMap = map && kinds.contains(.html)
+        // The side file ends with where each village's text lies in the report files and the map's
+        // image (for a later `--since`), so its end waits for them. It is made and written on a
+        // thread of its own from the start: its encoding goes on while the lanes wait for the disk.
         let layout = sideFile == nil ? nil
             : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
-                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count)
+                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count,
+                              raster: drawsMap)
         let side = sideFile.map { make in
             BackgroundTask {
                 try staging.add(IncrementalState.fileName) { sink in try make().encode(layout: { layout?.wait() }) { try sink.write($0) } }
             }
         }
-        // The map needs every village's entry and feature; without it, those whose text is copied
-        // are not made at all.
-        let drawsMap = map && kinds.contains(.html)
         var reportJSON: JSONValue?, features: [(properties: JSONObject, geometry: Shape?)]?
         if drawsMap { (reportJSON, features) = (report.json(), report.geojsonFeatures()) }
         let villageCount = input.villages.count
@@ -72,6 +79,7 @@ public struct ReportFolder {
         // is made from them, so that lane A can let go of its own as soon as it is done.
         var mapSource = drawsMap ? (json: reportJSON!, features: features!) : nil
         var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
+        var bands: (drawn: Int, of: Int)?
         func mapData() throws -> MapData? {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
@@ -85,9 +93,15 @@ public struct ReportFolder {
                 let picture = m.picture()
                 let svg = Array(picture.svg.utf8)
                 if let since, let kept = Self.keptPicture(in: since, svg: svg) {
+                    // The same picture: the previous run's image is this one's. Without one kept,
+                    // it is drawn for the side file, which is then the one a full run keeps.
                     picturePNG.kept = kept
+                    layout?.set(raster: previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept).flatMap(\.whole))
                 } else {
-                    picturePNG.job = PNGConverter.start(picture)
+                    let started = PNGConverter.start(picture, previous: previousRaster)
+                    picturePNG.job = started.job
+                    bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
+                    layout?.set(raster: started.raster.flatMap(\.kept.whole))
                 }
                 if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
                 try staging.add("report.svg", bytes: svg)
@@ -184,6 +198,7 @@ public struct ReportFolder {
         try sideWritten.get()
         png = picturePNG.job
         keptPNG = picturePNG.kept
+        pictureBands = bands
         self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
@@ -236,10 +251,20 @@ final class LayoutCollector: @unchecked Sendable {
     private var cancelled = false
     private let context: String
     private let expected: Int
+    /// Whether the map's image is awaited, and whether it came (nil when none was drawn).
+    private let expectsRaster: Bool
+    private var raster: KeptRaster??
 
-    init(context: String, expecting expected: Int) {
+    init(context: String, expecting expected: Int, raster: Bool = false) {
         self.context = context
         self.expected = expected
+        expectsRaster = raster
+    }
+
+    func set(raster: KeptRaster?) {
+        condition.lock(); defer { condition.unlock() }
+        self.raster = .some(raster)
+        condition.broadcast()
     }
 
     func add(name: String, text: [UInt8], pieces: [Range<Int>]) {
@@ -261,7 +286,7 @@ final class LayoutCollector: @unchecked Sendable {
     /// Every file's layout, in a fixed order (by name); nil when the run failed.
     func wait() -> ReportLayout? {
         condition.lock(); defer { condition.unlock() }
-        while files.count < expected && !cancelled { condition.wait() }
-        return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name })
+        while (files.count < expected || (expectsRaster && raster == nil)) && !cancelled { condition.wait() }
+        return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster ?? nil)
     }
 }

@@ -148,6 +148,7 @@ struct Analyze: ParsableCommand {
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect),
+                                      previousRaster: incremental.previous?.layout?.raster,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, into: staging, progress: progress)
         let encodeTime = lap()
         if let since, !folder.copied.isEmpty {
@@ -155,6 +156,9 @@ struct Analyze: ParsableCommand {
             printer?.note("text copied from \(since): " + ReportFolder.order.compactMap { name in
                 folder.copied[name].map { "\(name) \($0.copied) of \($0.of) \(unit[name] ?? "pieces")" }
             }.joined(separator: ", "))
+        }
+        if let since, incremental.previous?.layout?.raster != nil, let bands = folder.pictureBands {
+            printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others taken from \(since)")
         }
         let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()

@@ -147,7 +147,8 @@ final class IncrementalTests: XCTestCase {
 
     /// The picture is drawn again only when it changed: with the same inputs the previous run's
     /// report.png is taken as it is (a marker put in its place shows it was), with moved sites it
-    /// is drawn, the same PNG as the full run's.
+    /// is drawn, the same PNG as the full run's, from an image whose unchanged bands are the
+    /// previous run's.
     func testSinceKeepsThePNGOfAnUnchangedPicture() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else { throw XCTSkip("rsvg-convert is not installed") }
         let dir = try CLI.temporaryDirectory(self)
@@ -169,6 +170,9 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.svg")),
                        try Data(contentsOf: dir.appendingPathComponent("a/report.svg")))
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.png")), marker)
+        // The kept picture's image goes into the side file as the full run keeps it.
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.reuse")),
+                       try Data(contentsOf: dir.appendingPathComponent("a/report.reuse")))
 
         try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
         let full = try CLI.run(["analyze"] + mapped("in2") + ["--out", "full"], in: dir)
@@ -179,6 +183,13 @@ final class IncrementalTests: XCTestCase {
         XCTAssertNotEqual(drawn, marker)
         XCTAssertEqual(drawn, try Data(contentsOf: dir.appendingPathComponent("full/report.png")))
         XCTAssertGreaterThan(drawn.count, 10_000)
+        // Only the bands of the map's image whose shapes changed were drawn; the side file keeps
+        // the same image as the full run's.
+        let bands = try XCTUnwrap(since.rawStderr.firstMatch(of: /report\.png: (\d+) of the map's (\d+) bands of rows drawn again/))
+        XCTAssertGreaterThan(Int(bands.1)!, 0)
+        XCTAssertLessThan(Int(bands.1)!, Int(bands.2)!)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("since/report.reuse")),
+                       try Data(contentsOf: dir.appendingPathComponent("full/report.reuse")))
     }
 
     /// Under the terrain model too, with sites added, removed and moved: reused dark villages keep

@@ -1,3 +1,4 @@
+import Coverage
 import Foundation
 import XCTest
 import Geo
@@ -62,6 +63,50 @@ final class MapRasterTests: XCTestCase {
         XCTAssertEqual(wide[3 * 12 + 11], 1, accuracy: 0.5 / 255)
         let moved = coverage([RasterLayer(paint: .fill, colour: white, parts: [square(102, 51, 105.5, 54)])], originX: 100, originY: 50)
         XCTAssertEqual(moved, coverage([RasterLayer(paint: .fill, colour: white, parts: [square(2, 1, 5.5, 4)])]))
+    }
+
+    /// A scene of four bands of rows (100 rows in bands of 32): a square in each band, a line
+    /// through the second and third, hatched gaps; `moved` shifts the third band's square.
+    func bandedScene(moved: Double = 0, colour: RasterColour? = nil, background: RasterColour? = nil) -> RasterScene {
+        let squares = [square(2, 4, 12, 20), square(14, 40, 30, 52), square(5 + moved, 70, 25 + moved, 84), square(20, 97, 36, 100)]
+        let line = RasterLayer.Part(points: [1, 35, 38, 80], closed: false)
+        return RasterScene(originX: 0, originY: 0, width: 40, height: 100, background: background ?? black, layers: [
+            RasterLayer(paint: .fill, colour: colour ?? white, parts: squares),
+            RasterLayer(paint: .stroke(width: 1.5, round: true, caps: true, dash: nil), colour: RasterColour("#d73027"), parts: [line]),
+            RasterLayer(paint: .hatch, colour: RasterColour("#1a9850"), parts: [square(30, 8, 38, 24)]),
+        ])
+    }
+
+    /// A band whose shapes are those the previous image's band was drawn from is taken from it,
+    /// the others drawn: the image is the one drawn whole, whatever changed.
+    func testBandsOfThePreviousImageAreTakenWhereTheirShapesAreTheSame() {
+        let first = bandedScene().pixels(previous: nil)
+        XCTAssertEqual(first.drawn, 4)
+        XCTAssertEqual(first.rgb, bandedScene().pixels())
+        XCTAssertEqual(first.kept.bands.count, 4)
+        XCTAssertTrue(first.kept.isWhole)
+        // The same scene: nothing drawn.
+        let same = bandedScene().pixels(previous: first.kept)
+        XCTAssertEqual(same.drawn, 0)
+        XCTAssertEqual(same.rgb, first.rgb)
+        XCTAssertEqual(same.kept, first.kept)
+        // The third band's square moved half a pixel: that band alone is drawn.
+        let moved = bandedScene(moved: 0.5)
+        let again = moved.pixels(previous: first.kept)
+        XCTAssertEqual(again.drawn, 1)
+        XCTAssertEqual(again.rgb, moved.pixels())
+        XCTAssertNotEqual(again.rgb, first.rgb)
+        XCTAssertEqual(again.kept.bands.enumerated().filter { $0.element != first.kept.bands[$0.offset] }.map(\.offset), [2])
+        // Another colour or background changes every band's fingerprint.
+        XCTAssertEqual(bandedScene(colour: RasterColour("#fdae61")).pixels(previous: first.kept).drawn, 4)
+        XCTAssertEqual(bandedScene(background: white).pixels(previous: first.kept).drawn, 4)
+        // An image of other sides, or one missing pixels, is not taken from.
+        var short = first.kept
+        short.rgb.removeLast(3)
+        XCTAssertEqual(bandedScene().pixels(previous: short).drawn, 4)
+        var taller = first.kept
+        taller.height = 101
+        XCTAssertEqual(bandedScene().pixels(previous: taller).drawn, 4)
     }
 
     func testStrokesAndDashes() {

@@ -80,4 +80,70 @@ final class SideFileChecksTests: XCTestCase {
         var r2 = IncrementalState.Reader(bytes: ok.bytes)
         XCTAssertEqual(try r2.candidates(below: 3), [0, 0, 2])
     }
+
+    /// A side file whose layout keeps the map's image.
+    func sideFile(raster: KeptRaster) -> [UInt8] {
+        var state = try! IncrementalState.decode(sideFile())
+        state.layout = ReportLayout(context: "c", files: [], raster: raster)
+        var out: [UInt8] = []
+        state.encode { out += $0 }
+        return out
+    }
+
+    /// A side file whose layout ends with `bytes` as its image.
+    func sideFile(rasterBytes bytes: [UInt8]) -> [UInt8] {
+        var state = try! IncrementalState.decode(sideFile())
+        state.layout = ReportLayout(context: "c", files: [])
+        var out: [UInt8] = []
+        state.encode { out += $0 }
+        XCTAssertEqual(out.last, 0)   // no image
+        return out.dropLast() + [1] + bytes
+    }
+
+    /// A 7 × 5 image in bands of 2 rows: a background row, a row of one colour in two runs, rows
+    /// of single pixels.
+    func raster() -> KeptRaster {
+        var rgb: [UInt8] = []
+        for row in 0..<5 {
+            for x in 0..<7 {
+                switch row {
+                case 0: rgb += [250, 250, 245]
+                case 1: rgb += x < 3 ? [215, 48, 39] : [26, 152, 80]
+                default: rgb += [UInt8(x * 30), UInt8(row), 7]
+                }
+            }
+        }
+        return KeptRaster(width: 7, height: 5, bandRows: 2, bands: [Fingerprint(a: 1, b: 2), Fingerprint(), Fingerprint(a: 3, b: 4)], rgb: rgb)
+    }
+
+    /// The map's image comes back pixel for pixel, its rows kept as runs of one colour: a uniform
+    /// row is one run (a varint and three bytes).
+    func testTheMapsImageComesBack() throws {
+        let kept = raster()
+        XCTAssertTrue(kept.isWhole)
+        XCTAssertEqual(try IncrementalState.decode(sideFile(raster: kept)).layout?.raster, kept)
+        var w = IncrementalState.Writer()
+        KeptRaster(width: 1600, height: 1, bandRows: 32, bands: [Fingerprint()], rgb: Array(repeating: 9, count: 4800)).encode(into: &w)
+        // 1600, 1, 32 and 1 as varints (2 + 1 + 1 + 1 bytes), one fingerprint, one run of 1,600.
+        XCTAssertEqual(w.bytes.count, 5 + 16 + 2 + 3)
+    }
+
+    /// An image whose runs do not fill its rows, that claims more pixels than a run may hold or
+    /// than its bytes can describe, or whose bands do not match its rows, is damage.
+    func testADamagedImageIsDamage() throws {
+        let whole = sideFile(raster: raster())
+        // The image is last; its runs take four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
+        var longRun = whole
+        let firstRun = whole.count - 4 * (1 + 2 + 7 * 3)
+        XCTAssertEqual(Array(whole[firstRun..<(firstRun + 4)]), [6, 250, 250, 245])
+        longRun[firstRun] = 7   // a run of 8 in a row of 7
+        var cut = whole
+        cut.removeLast(2)
+        for (what, bytes) in [("a run past its row", longRun), ("cut short", cut),
+                              ("a band too few", sideFile(raster: KeptRaster(width: 7, height: 5, bandRows: 2, bands: [Fingerprint(), Fingerprint()], rgb: raster().rgb))),
+                              ("more pixels than kept", sideFile(rasterBytes: [0x80, 0x40, 0x80, 0x40, 0x80, 0x40, 1] + Array(repeating: 0, count: 16) + [0xff, 0x3f, 1, 2, 3])),
+                              ("more rows than bytes", sideFile(rasterBytes: [7, 0x80, 0x02, 0x80, 0x02, 1] + Array(repeating: 0, count: 16) + [6, 1, 2, 3]))] {
+            XCTAssertThrowsError(try IncrementalState.decode(bytes), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
+        }
+    }
 }
