@@ -87,7 +87,7 @@ public struct ReportFolder {
                                sectors: input.sectors, fibre: input.fibre, places: input.places)
         }
         func drawMap() throws {
-            guard var m = try mapData() else { return }
+            guard var m = try mapData() else { layout?.set(raster: nil); return }
             m.language = report.language
             do {
                 let picture = m.picture()
