@@ -84,10 +84,19 @@ public struct KeptRaster: Sendable, Equatable {
     /// about 5 million pixels): a side file cannot make a run hold more than 100 MB for it.
     static let maxSide = 1 << 15, maxPixels = 1 << 25
 
-    /// Sides within `maxSide` and `maxPixels`, a fingerprint per band and every pixel.
+    /// The bands of `bandRows` rows that `height` rows make.
+    public static func bandCount(height: Int, bandRows: Int) -> Int { (height + bandRows - 1) / bandRows }
+
+    /// Whether an image of these sides may be kept: each within `maxSide`, at most `maxPixels`.
+    static func fits(width: Int, height: Int, bandRows: Int) -> Bool {
+        (1...maxSide).contains(width) && (1...maxSide).contains(height) && (1...maxSide).contains(bandRows)
+            && width * height <= maxPixels
+    }
+
+    /// Sides that fit, a fingerprint per band and every pixel.
     public var isWhole: Bool {
-        (1...Self.maxSide).contains(width) && (1...Self.maxSide).contains(height) && (1...Self.maxSide).contains(bandRows)
-            && width * height <= Self.maxPixels && bands.count == (height + bandRows - 1) / bandRows && rgb.count == width * height * 3
+        Self.fits(width: width, height: height, bandRows: bandRows)
+            && bands.count == Self.bandCount(height: height, bandRows: bandRows) && rgb.count == width * height * 3
     }
 
     /// The image when it is whole (a side file keeps no other), else nil.
@@ -118,11 +127,11 @@ public struct KeptRaster: Sendable, Equatable {
     static func decode(_ r: inout IncrementalState.Reader) throws -> KeptRaster {
         let damaged = IncrementalState.Reader.damaged
         let width = try r.count(), height = try r.count(), bandRows = try r.count()
-        // Every row takes four bytes or more.
-        guard (1...maxSide).contains(width), (1...maxSide).contains(height), (1...maxSide).contains(bandRows),
-              width * height <= maxPixels, try r.count() == (height + bandRows - 1) / bandRows,
-              (height + bandRows - 1) / bandRows * 16 + height * 4 <= r.end - r.at else { throw damaged }
-        let bands = try (0..<((height + bandRows - 1) / bandRows)).map { _ in try r.print() }
+        guard fits(width: width, height: height, bandRows: bandRows) else { throw damaged }
+        let bandCount = Self.bandCount(height: height, bandRows: bandRows)
+        // 16 bytes a band's fingerprint, and every row takes four bytes or more.
+        guard try r.count() == bandCount, bandCount * 16 + height * 4 <= r.end - r.at else { throw damaged }
+        let bands = try (0..<bandCount).map { _ in try r.print() }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         try rgb.withUnsafeMutableBufferPointer { out in
             try r.bytes.withUnsafeBufferPointer { b in

@@ -439,17 +439,19 @@ public struct MapDrawing: Sendable {
     /// `pngSource()` with the image as a PNG of its own, which the SVG names (`sceneFile`) and
     /// which goes beside it: rsvg-convert then reads the image as it is instead of parsing
     /// megabytes of base64 text in an attribute (a third of its time for a national map).
-    func pngSourceAndScene() -> (svg: [UInt8], scene: [UInt8]) {
-        let png = StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height)
-        return (source(href: Array(Self.sceneFile.utf8)), png)
-    }
+    func pngSourceAndScene() -> (svg: [UInt8], scene: [UInt8]) { sourceBeside(scene.pixels()) }
 
     /// `pngSourceAndScene()` with the image's bands taken from `previous` where their shapes are
     /// the same (`RasterScene.pixels(previous:)`), and the image kept for the next run.
     func pngSourceAndScene(previous: KeptRaster?) -> (svg: [UInt8], scene: [UInt8], raster: (kept: KeptRaster, drawn: Int)) {
         let (rgb, kept, drawn) = scene.pixels(previous: previous)
-        let png = StoredPNG.encode(rgb: rgb, width: scene.width, height: scene.height)
-        return (source(href: Array(Self.sceneFile.utf8)), png, (kept, drawn))
+        let (svg, png) = sourceBeside(rgb)
+        return (svg, png, (kept, drawn))
+    }
+
+    /// The SVG naming the image beside it, and the image (`rgb`) as that PNG.
+    private func sourceBeside(_ rgb: [UInt8]) -> (svg: [UInt8], scene: [UInt8]) {
+        (source(href: Array(Self.sceneFile.utf8)), StoredPNG.encode(rgb: rgb, width: scene.width, height: scene.height))
     }
 
     private func source(href: [UInt8]) -> [UInt8] {

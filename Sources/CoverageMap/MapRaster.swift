@@ -29,7 +29,7 @@ struct RasterScene: Sendable {
     /// RGB bytes, row by row from the top; the same whatever the number of cores.
     func pixels() -> [UInt8] {
         guard width > 0, height > 0 else { return [] }
-        let bands = (height + Self.bandRows - 1) / Self.bandRows
+        let bands = KeptRaster.bandCount(height: height, bandRows: Self.bandRows)
         let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
         let rows = concurrentMap(bands, chunk: 1) { band in draw(band: band, index: index) }
         return Array(rows.joined())
@@ -41,15 +41,13 @@ struct RasterScene: Sendable {
     /// place, and per layer its paint and colour and the parts it draws in the band, every number's
     /// bits: what `draw(band:index:)` reads.
     func pixels(previous: KeptRaster?) -> (rgb: [UInt8], kept: KeptRaster, drawn: Int) {
-        let bands = (height + Self.bandRows - 1) / Self.bandRows
+        let bands = KeptRaster.bandCount(height: height, bandRows: Self.bandRows)
         guard width > 0, height > 0 else {
             return ([], KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: [], rgb: []), 0)
         }
         let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
         let prints = concurrentMap(bands, chunk: 4) { bandPrint($0, index: index) }
-        let same = previous.flatMap { p in
-            p.width == width && p.height == height && p.bandRows == Self.bandRows && p.isWhole ? p : nil
-        }
+        let same = previous.flatMap { p in p.width == width && p.height == height && p.bandRows == Self.bandRows ? p.whole : nil }
         let rows = concurrentMap(bands, chunk: 1) { band -> (rgb: [UInt8], drawn: Bool) in
             if let same, same.bands[band] == prints[band] {
                 let first = band * Self.bandRows * width * 3, end = min(height, (band + 1) * Self.bandRows) * width * 3

@@ -92,17 +92,20 @@ public struct ReportFolder {
             do {
                 let picture = m.picture()
                 let svg = Array(picture.svg.utf8)
+                // The map's image for the side file (none without rsvg-convert, as no PNG is drawn).
+                let image: KeptRaster?
                 if let since, let kept = Self.keptPicture(in: since, svg: svg) {
                     // The same picture: the previous run's image is this one's. Without one kept,
                     // it is drawn for the side file, which is then the one a full run keeps.
                     picturePNG.kept = kept
-                    layout?.set(raster: previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept).flatMap(\.whole))
+                    image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
                 } else {
                     let started = PNGConverter.start(picture, previous: previousRaster)
                     picturePNG.job = started.job
                     bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
-                    layout?.set(raster: started.raster.flatMap(\.kept.whole))
+                    image = started.raster?.kept
                 }
+                layout?.set(raster: image?.whole)
                 if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
                 try staging.add("report.svg", bytes: svg)
             }
@@ -251,9 +254,10 @@ final class LayoutCollector: @unchecked Sendable {
     private var cancelled = false
     private let context: String
     private let expected: Int
-    /// Whether the map's image is awaited, and whether it came (nil when none was drawn).
+    /// Whether the map's image is awaited, whether it came, and the image (nil when none was drawn).
     private let expectsRaster: Bool
-    private var raster: KeptRaster??
+    private var rasterCame = false
+    private var raster: KeptRaster?
 
     init(context: String, expecting expected: Int, raster: Bool = false) {
         self.context = context
@@ -263,7 +267,8 @@ final class LayoutCollector: @unchecked Sendable {
 
     func set(raster: KeptRaster?) {
         condition.lock(); defer { condition.unlock() }
-        self.raster = .some(raster)
+        self.raster = raster
+        rasterCame = true
         condition.broadcast()
     }
 
@@ -286,7 +291,7 @@ final class LayoutCollector: @unchecked Sendable {
     /// Every file's layout, in a fixed order (by name); nil when the run failed.
     func wait() -> ReportLayout? {
         condition.lock(); defer { condition.unlock() }
-        while (files.count < expected || (expectsRaster && raster == nil)) && !cancelled { condition.wait() }
-        return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster ?? nil)
+        while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
+        return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster)
     }
 }
