@@ -17,9 +17,10 @@ public final class ProgressPrinter: Sendable {
     /// A `StageProgress` that draws its events here.
     public func meter() -> StageProgress { StageProgress { [self] event in show(event) } }
 
-    /// What each stage counts.
+    /// What each stage counts (a stage of one working zone of several is named with the zone's
+    /// CRS after it: "footprints EPSG:32648").
     static func unit(_ stage: String) -> String {
-        switch stage {
+        switch stage.prefix { $0 != " " } {
         case "footprints": return "sectors"
         case "overlay", "fibre": return "villages"
         case "places": return "places"

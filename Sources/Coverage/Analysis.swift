@@ -172,8 +172,10 @@ public struct CoverageAnalysis {
                 // Sectors of one antenna position and direction share their arcs' geodesics.
                 let groups = wedgeGroups.flatMap { Self.restricted($0.groups, of: $0.ids, to: nearZone, count: sectors.count) }
                     ?? Self.antennaGroups(nearZone.map { sectors[$0] })
-                progress?.start(stage("footprints"), total: groups.count)
-                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress) { g -> [Result<ProjectedFootprint?, Error>] in
+                // Counted in sectors, as the other footprint stage is.
+                progress?.start(stage("footprints"), total: nearZone.count)
+                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64) { g -> [Result<ProjectedFootprint?, Error>] in
+                    defer { progress?.advance(groups[g].count) }
                     let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
                     let rings = perZone ? groups[g].map { lonLatRings[nearZone[$0]] }
                                         : Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)

@@ -37,6 +37,17 @@ final class ProgressPrinterTests: XCTestCase {
         XCTAssertTrue(lines[1].hasPrefix("covgap ▸ read: 4 files in "))
     }
 
+    func testAZonesStageCountsWhatItsStageCounts() {
+        let sink = Sink()
+        let p = ProgressPrinter(interactive: false, write: sink.append)
+        p.show(ProgressEvent(stage: "footprints EPSG:32648", done: 1121, total: 1121, elapsed: 0.04, finished: true))
+        p.show(ProgressEvent(stage: "overlay EPSG:32649", done: 78, total: 78, elapsed: 0.01, finished: true))
+        p.show(ProgressEvent(stage: "places EPSG:32649", done: 322, total: 322, elapsed: 0.01, finished: true))
+        XCTAssertEqual(sink.value, "covgap ▸ footprints EPSG:32648: 1121 sectors in 0.0 s\n"
+                       + "covgap ▸ overlay EPSG:32649: 78 villages in 0.0 s\n"
+                       + "covgap ▸ places EPSG:32649: 322 places in 0.0 s\n")
+    }
+
     func testNoEstimateBeforeThereIsAPace() {
         XCTAssertNil(ProgressEvent(stage: "x", done: 0, total: 10, elapsed: 5, finished: false).remaining)
         XCTAssertNil(ProgressEvent(stage: "x", done: 5, total: 10, elapsed: 0.1, finished: false).remaining)

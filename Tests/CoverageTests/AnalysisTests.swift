@@ -32,6 +32,19 @@ final class AnalysisTests: XCTestCase, UTMFrame {
         XCTAssertEqual(r.villages[0].gaps[0].areaM2, 2_000_000, accuracy: 500)
     }
 
+    func testFootprintProgressCountsSectors() throws {
+        let v = village("1", .polygon([try squareRing(0, 0, 1000)]))
+        // Three sectors of one antenna position and direction (one group sharing its arcs) and one elsewhere.
+        let here = try lonLat(500, 500), there = try lonLat(3000, 500)
+        let sectors = [Tech.g2, .g3, .g4].map { Sector(siteID: "S", operator: "Viettel", tech: $0, location: here, azimuth: 90, beamwidth: 120, radius: 2000) }
+            + [Sector(siteID: "T", operator: "Viettel", tech: .g4, location: there, azimuth: 270, beamwidth: 65, radius: 2000)]
+        let events = Locked<[ProgressEvent]>([])
+        let progress = StageProgress { e in events.update { $0.append(e) } }
+        _ = try CoverageAnalysis(input: AnalysisInput(villages: [v], sectors: sectors), parameters: parameters(jobs: 2)).run(progress: progress)
+        let footprints = events.value.filter { $0.stage == "footprints" && $0.finished }
+        XCTAssertEqual(footprints.map(\.total), [4])
+    }
+
     func testVillageInsideAnOmniCircleIsFullyCovered() throws {
         let v = village("1", .polygon([try squareRing(0, 0, 1000)]))
         let s = Sector(siteID: "S", operator: "MobiFone", tech: .g2, location: try lonLat(500, 500))  // 5 km radius
