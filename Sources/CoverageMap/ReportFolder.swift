@@ -121,14 +121,25 @@ public struct ReportFolder {
         func writeJSON() throws {
             let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
             if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
-            let (text, pieces) = report.jsonText(reportJSON!, copy: copyJSON)
-            try copyJSON?.source.check()
-            reportJSON = nil
+            // The text goes to the file as it is made (and is kept whole only when asked for).
+            var kept: [UInt8]? = keepJSON ? [] : nil
             if kinds.contains(.json) {
-                try staging.add("report.json", bytes: text)
-                layout?.add(name: "report.json", text: text, pieces: pieces)
+                var hasher = FileDigest()
+                var pieces: [Range<Int>] = []
+                try staging.add("report.json") { sink in
+                    pieces = try report.jsonText(reportJSON!, copy: copyJSON) { bytes in
+                        if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
+                        kept? += bytes
+                        try sink.write(bytes)
+                    }
+                }
+                try copyJSON?.source.check()
+                layout?.add(File(name: "report.json", digest: hasher.finish(), pieces: pieces))
+            } else if keepJSON {
+                kept = report.jsonText(reportJSON!, copy: nil).text
             }
-            if keepJSON { jsonMade.update { $0 = text } }
+            reportJSON = nil
+            if let kept { jsonMade.update { $0 = kept } }
         }
         // A `--since` run without the map copies most text: lane A writes report.geojson (the
         // largest file) from the start and report.json is taken by the lane that is free first.

@@ -250,7 +250,15 @@ extension Report {
     /// it) and where each village entry and each gap entry lies; the entries `copy` holds are copied
     /// (the tree may hold anything in their place).
     public func jsonText(_ tree: JSONValue, copy: CopyPlan?) -> (text: [UInt8], pieces: [Range<Int>]) {
-        guard case .object(let top) = tree else { return (tree.encoded(style: .pretty) + [0x0A], []) }
+        var text: [UInt8] = []
+        let pieces = jsonText(tree, copy: copy) { text += $0 }
+        return (text, pieces)
+    }
+
+    /// `jsonText(_:copy:)` handed to `write` in pieces of about `drainEvery` bytes (the text of a
+    /// national report, a hundred megabytes, is never whole in memory); returns the pieces.
+    public func jsonText(_ tree: JSONValue, copy: CopyPlan?, into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
+        guard case .object(let top) = tree else { try write(tree.encoded(style: .pretty) + [0x0A]); return [] }
         var w = JSONWriter(style: .pretty)
         var pieces: [Range<Int>] = []
         var base = 0
@@ -263,12 +271,17 @@ extension Report {
             w.beginArray()
             for (e, item) in items.enumerated() {
                 if let text = window?.inOrder(base + e, of: total) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
+                if w.bytes.count >= Self.drainEvery { try w.drain(write) }
             }
             w.endArray()
             base += items.count
         }
         w.endObject()
         w.finish()
-        return (w.bytes, pieces)
+        try w.drain(write)
+        return pieces
     }
+
+    /// report.json's text goes out in pieces of about this many bytes.
+    static let drainEvery = 1 << 17
 }

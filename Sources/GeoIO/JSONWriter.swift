@@ -21,8 +21,11 @@ public struct JSONWriter: Sendable {
         case pretty
     }
 
-    /// The text written so far (UTF-8).
+    /// The text written so far (UTF-8), or since the last `drain`.
     public private(set) var bytes: [UInt8]
+    /// Bytes handed out by `drain` before those in `bytes`: the ranges `valueRange` and
+    /// `rawRange` return count from the text's start.
+    public private(set) var drained = 0
     public let style: Style
 
     private struct Level: Sendable {
@@ -133,22 +136,30 @@ public struct JSONWriter: Sendable {
         _ = rawRange(json)
     }
 
-    /// Writes `value` and returns where its text lies in `bytes` (without the separator before it).
+    /// Writes `value` and returns where its text lies in the text (without the separator before it).
     public mutating func valueRange(_ value: JSONValue) -> Range<Int> {
         prepareValue()
         afterKey = true  // the separator is written: the value's own first step writes none
-        let start = bytes.count
+        let start = drained + bytes.count
         self.value(value)
-        return start..<bytes.count
+        return start..<(drained + bytes.count)
     }
 
     /// Appends `json`, the text `valueRange` returned for a value written at this same depth (the
-    /// caller guarantees it), and returns where it lies in `bytes`.
+    /// caller guarantees it), and returns where it lies in the text.
     public mutating func rawRange<Text: Collection<UInt8>>(_ json: Text) -> Range<Int> {
         prepareValue()
-        let start = bytes.count
+        let start = drained + bytes.count
         bytes.append(contentsOf: json)
-        return start..<bytes.count
+        return start..<(drained + bytes.count)
+    }
+
+    /// Hands the text written since the last drain to `write` and empties `bytes`, keeping its
+    /// memory: a long text goes out in pieces through one buffer. The writer goes on where it was.
+    public mutating func drain(_ write: ([UInt8]) throws -> Void) rethrows {
+        try write(bytes)
+        drained += bytes.count
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Ends the document with a newline (files end in one); call when everything is closed.
