@@ -181,6 +181,18 @@ final class BundledAnalysisTests: XCTestCase {
         XCTAssertEqual(Data(r.stdout.utf8), try Data(contentsOf: tmp.appendingPathComponent("report.json")))
     }
 
+    func testJSONFormatPrintsTheReportWhenOnlyTheTableIsWritten() throws {
+        let tmp = try CLI.temporaryDirectory(self)
+        let table = tmp.appendingPathComponent("table"), json = tmp.appendingPathComponent("json")
+        let r = try CLI.run(["analyze", "--outputs", "csv", "--format", "json", "--out", table.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: table.appendingPathComponent("report.json").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: table.appendingPathComponent("report.csv").path))
+        let written = try CLI.run(["analyze", "--outputs", "json", "--quiet", "--out", json.path])
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertEqual(Data(r.stdout.utf8), try Data(contentsOf: json.appendingPathComponent("report.json")))
+    }
+
     // MARK: The map
 
     func testMapIsSmallSelfContainedAndRedrawnIdentically() throws {
