@@ -124,17 +124,13 @@ public struct ReportFolder {
             // The text goes to the file as it is made (and is kept whole only when asked for).
             var kept: [UInt8]? = keepJSON ? [] : nil
             if kinds.contains(.json) {
-                var hasher = FileDigest()
-                var pieces: [Range<Int>] = []
-                try staging.add("report.json") { sink in
-                    pieces = try report.jsonText(reportJSON!, copy: copyJSON) { bytes in
-                        if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
+                try staging.add("report.json", hashedFor: layout) { write in
+                    try report.jsonText(reportJSON!, copy: copyJSON) { bytes in
                         kept? += bytes
-                        try sink.write(bytes)
+                        try write(bytes)
                     }
                 }
                 try copyJSON?.source.check()
-                layout?.add(File(name: "report.json", digest: hasher.finish(), pieces: pieces))
             } else if keepJSON {
                 kept = report.jsonText(reportJSON!, copy: nil).text
             }
@@ -156,10 +152,10 @@ public struct ReportFolder {
         if kinds.contains(.csv) {
             spare.append {
                 let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
-                let (text, pieces) = report.csvText(dialect: outputs.csvDialect, copy: copy)
+                try staging.add("report.csv", hashedFor: layout) { write in
+                    try report.csvText(dialect: outputs.csvDialect, copy: copy, into: write)
+                }
                 try copy?.source.check()
-                try staging.add("report.csv", bytes: text)
-                layout?.add(name: "report.csv", text: text, pieces: pieces)
             }
         }
         let next = Locked(0)
@@ -183,20 +179,14 @@ public struct ReportFolder {
                 features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
             }
             if kinds.contains(.geojson) {
-                var hasher = FileDigest()
-                var pieces: [Range<Int>] = []
                 let window = copy.map(CopyWindow.init)
-                try staging.add("report.geojson") { sink in
-                    pieces = try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { window?.load($0) }, pieces: { k in
+                try staging.add("report.geojson", hashedFor: layout) { write in
+                    try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { window?.load($0) }, pieces: { k in
                         if let text = window?.text(k) { return .text(text) }
                         return .feature(properties: features![k].properties, geometry: features![k].geometry)
-                    }) { bytes in
-                        if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
-                        try sink.write(bytes)
-                    }
+                    }, into: write)
                 }
                 try copy?.source.check()
-                layout?.add(File(name: "report.geojson", digest: hasher.finish(), pieces: pieces))
             }
             if !kinds.contains(.gpkg) { features = nil }
             try takeSpare()
@@ -221,8 +211,6 @@ public struct ReportFolder {
         features = nil
         if kinds.contains(.kmz) { try staging.add("report.kmz", bytes: try ReportLayers.kmz(report: report)) }
     }
-
-    typealias File = ReportLayout.File
 
     /// Nice levels this process steps down for the PNG: at 5 the two encoding lanes together weigh
     /// less than rsvg-convert (335 + 335 against 1024 in Linux's weights), so it gets a core alone.
@@ -283,10 +271,6 @@ final class LayoutCollector: @unchecked Sendable {
         condition.broadcast()
     }
 
-    func add(name: String, text: [UInt8], pieces: [Range<Int>]) {
-        add(ReportLayout.File(name: name, digest: FileDigest.hex(text), pieces: pieces))
-    }
-
     func add(_ file: ReportLayout.File) {
         condition.lock(); defer { condition.unlock() }
         files.append(file)
@@ -304,5 +288,22 @@ final class LayoutCollector: @unchecked Sendable {
         condition.lock(); defer { condition.unlock() }
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
         return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster)
+    }
+}
+
+extension StagedFolder {
+    /// Stages `name` with the text `make` hands out in pieces (it returns where each village's
+    /// text lies), hashed on the way for the side file's layout when there is one.
+    fileprivate func add(_ name: String, hashedFor layout: LayoutCollector?,
+                         _ make: (_ write: ([UInt8]) throws -> Void) throws -> [Range<Int>]) throws {
+        var hasher = FileDigest()
+        var pieces: [Range<Int>] = []
+        try add(name) { sink in
+            pieces = try make { bytes in
+                if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
+                try sink.write(bytes)
+            }
+        }
+        layout?.add(ReportLayout.File(name: name, digest: hasher.finish(), pieces: pieces))
     }
 }

@@ -282,6 +282,6 @@ extension Report {
         return pieces
     }
 
-    /// report.json's text goes out in pieces of about this many bytes.
+    /// report.json's and report.csv's text go out in pieces of about this many bytes.
     static let drainEvery = 1 << 17
 }

@@ -20,6 +20,14 @@ extension Report {
 
     /// report.csv's text and where each village's row lies; the rows `copy` holds are copied.
     public func csvText(dialect: CSVDialect, copy: CopyPlan?) -> (text: [UInt8], pieces: [Range<Int>]) {
+        var text: [UInt8] = []
+        let pieces = csvText(dialect: dialect, copy: copy) { text += $0 }
+        return (text, pieces)
+    }
+
+    /// `csvText(dialect:copy:)` handed to `write` in pieces of about 128 KiB (a national table is
+    /// never whole in memory); returns where each village's row lies.
+    public func csvText(dialect: CSVDialect, copy: CopyPlan?, into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
         var header = ["id", "name", "commune", "district", "households", "area_m2", "area_ha"]
         for name in CoverageClass.allCases.map(\.rawValue) + result.operators { header += [name, "\(name)_pct"] }
         header += ["mobile_status", "fixed_status", "fibre_distance_m", "center_lon", "center_lat"]
@@ -33,6 +41,7 @@ extension Report {
         pieces.reserveCapacity(input.villages.count)
         let window = copy.map(CopyWindow.init)
         for (i, (v, r)) in villages.enumerated() {
+            if w.bytes.count >= Self.drainEvery { try w.drain(write) }
             if let copied = window?.inOrder(i, of: input.villages.count) { pieces.append(w.appendRaw(copied)); continue }
             var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
                        number(jsonNumberText(round2(r.areaM2))), number(fixed(r.areaM2 / 10_000, 4))]
@@ -42,7 +51,8 @@ extension Report {
             row += measureFields(i).map { Double($0) != nil ? number($0) : $0 }
             pieces.append(w.append(row))
         }
-        return (w.bytes, pieces)
+        try w.drain(write)
+        return pieces
     }
 
     /// A column's name in the report's language: operator names as they are, `X_pct` as X's name

@@ -236,8 +236,11 @@ public struct CSVParser {
 /// well; spreadsheets accept it), a field quoted only when it holds a comma, a semicolon, a tab, a
 /// quote, a line break, or leading/trailing whitespace that must survive a spreadsheet.
 public struct CSVWriter: Sendable {
-    /// The text written so far (UTF-8).
+    /// The text written so far (UTF-8), or since the last `drain`.
     public private(set) var bytes: [UInt8] = []
+    /// Bytes handed out by `drain` before those in `bytes`: the ranges `append` and `appendRaw`
+    /// return count from the text's start.
+    public private(set) var drained = 0
     /// The number of fields every row must have: the header's.
     public let columnCount: Int
     /// The byte between fields: a comma, or a semicolon for spreadsheets in decimal-comma locales.
@@ -253,21 +256,29 @@ public struct CSVWriter: Sendable {
     }
 
     /// Appends one row; it must have as many fields as the header (a programming error otherwise).
-    /// Returns where the row's text (with its line ending) lies in `bytes`.
+    /// Returns where the row's text (with its line ending) lies in the text.
     @discardableResult
     public mutating func append(_ fields: [String]) -> Range<Int> {
         precondition(fields.count == columnCount, "CSVWriter: \(fields.count) fields for \(columnCount) columns")
-        let start = bytes.count
+        let start = drained + bytes.count
         appendRecord(fields)
-        return start..<bytes.count
+        return start..<(drained + bytes.count)
     }
 
     /// Appends a row's text as `append` wrote it (line ending included) in a table of the same
-    /// columns and separator (the caller guarantees it); returns where it lies in `bytes`.
+    /// columns and separator (the caller guarantees it); returns where it lies in the text.
     public mutating func appendRaw<Text: Collection<UInt8>>(_ row: Text) -> Range<Int> {
-        let start = bytes.count
+        let start = drained + bytes.count
         bytes.append(contentsOf: row)
-        return start..<bytes.count
+        return start..<(drained + bytes.count)
+    }
+
+    /// Hands the text written since the last drain to `write` and empties `bytes`, keeping its
+    /// memory: a long table goes out in pieces through one buffer.
+    public mutating func drain(_ write: ([UInt8]) throws -> Void) rethrows {
+        try write(bytes)
+        drained += bytes.count
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// The text written so far as a String.
