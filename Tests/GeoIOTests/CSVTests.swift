@@ -107,7 +107,7 @@ final class CSVWriterTests: XCTestCase {
         // A table written whole, then again drained after every row with the second row copied
         // as the text the first writing gave it: the same text, the same ranges.
         let rows = [["V1", "Làng O2", "1,5"], ["V2", "two\nlines", ""], ["V3", "Vĩnh Kim", "x"]]
-        func write(drain: Bool, copied: ArraySlice<UInt8>?) -> (text: [UInt8], ranges: [Range<Int>]) {
+        func write(_ drain: Bool, _ copied: ArraySlice<UInt8>?) -> (text: [UInt8], ranges: [Range<Int>]) {
             var w = CSVWriter(header: ["id", "name", "note"], separator: 0x3B, byteOrderMark: true)
             var text: [UInt8] = [], ranges: [Range<Int>] = []
             for (k, r) in rows.enumerated() {
@@ -119,10 +119,7 @@ final class CSVWriterTests: XCTestCase {
             XCTAssertEqual(w.drained, text.count)
             return (text, ranges)
         }
-        let whole = write(drain: false, copied: nil)
-        let drained = write(drain: true, copied: whole.text[whole.ranges[1]])
-        XCTAssertEqual(drained.text, whole.text)
-        XCTAssertEqual(drained.ranges, whole.ranges)
+        let (whole, drained) = writtenWholeAndDrained(write)
         XCTAssertEqual(String(decoding: whole.text, as: UTF8.self), "\u{FEFF}id;name;note\nV1;Làng O2;1,5\nV2;\"two\nlines\";\nV3;Vĩnh Kim;x\n")
         XCTAssertEqual(String(decoding: drained.text[drained.ranges[1]], as: UTF8.self), "V2;\"two\nlines\";\n")
     }
