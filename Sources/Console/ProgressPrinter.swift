@@ -20,7 +20,7 @@ public final class ProgressPrinter: Sendable {
     /// What each stage counts (a stage of one working zone of several is named with the zone's
     /// CRS after it: "footprints EPSG:32648").
     static func unit(_ stage: String) -> String {
-        switch stage.prefix { $0 != " " } {
+        switch stage.prefix(while: { $0 != " " }) {
         case "footprints": return "sectors"
         case "overlay", "fibre": return "villages"
         case "places": return "places"

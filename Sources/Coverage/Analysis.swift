@@ -174,8 +174,7 @@ public struct CoverageAnalysis {
                     ?? Self.antennaGroups(nearZone.map { sectors[$0] })
                 // Counted in sectors, as the other footprint stage is.
                 progress?.start(stage("footprints"), total: nearZone.count)
-                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64) { g -> [Result<ProjectedFootprint?, Error>] in
-                    defer { progress?.advance(groups[g].count) }
+                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress, units: { groups[$0].count }) { g -> [Result<ProjectedFootprint?, Error>] in
                     let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
                     let rings = perZone ? groups[g].map { lonLatRings[nearZone[$0]] }
                                         : Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)

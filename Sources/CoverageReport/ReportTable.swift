@@ -25,8 +25,8 @@ extension Report {
         return (text, pieces)
     }
 
-    /// `csvText(dialect:copy:)` handed to `write` in pieces of about 128 KiB (a national table is
-    /// never whole in memory); returns where each village's row lies.
+    /// `csvText(dialect:copy:)` handed to `write` in pieces of about `drainEvery` bytes (a national
+    /// table is never whole in memory); returns where each village's row lies.
     public func csvText(dialect: CSVDialect, copy: CopyPlan?, into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
         var header = ["id", "name", "commune", "district", "households", "area_m2", "area_ha"]
         for name in CoverageClass.allCases.map(\.rawValue) + result.operators { header += [name, "\(name)_pct"] }

@@ -8,14 +8,18 @@ import Glibc
 ///
 /// `body` runs on several threads at once: it may read shared values but must not change them.
 /// Each thread gets its own GEOS and PROJ contexts (see `ThreadLocal`). `progress`, when given,
-/// is advanced by each chunk done.
+/// is advanced by each chunk done: by its items, or by the units `units(i)` counts for each of
+/// them (a stage that maps groups of what it counts).
 public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: StageProgress? = nil,
-                           _ body: (Int) throws -> T) throws -> [T] {
+                           units: ((Int) -> Int)? = nil, _ body: (Int) throws -> T) throws -> [T] {
     if count == 0 { return [] }
     let threads = max(1, min(jobs, (count + chunk - 1) / chunk))
+    let advance = progress.map { p in
+        { (done: Range<Int>) in p.advance(units.map { u in done.reduce(0) { $0 + u($1) } } ?? done.count) }
+    }
     if threads == 1 {
         return try (0..<count).map { i in
-            defer { if (i + 1) % chunk == 0 { progress?.advance(chunk) } }
+            defer { if (i + 1) % chunk == 0 { advance?((i + 1 - chunk)..<(i + 1)) } }
             return try body(i)
         }
     }
@@ -23,7 +27,7 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
     // a national run maps hundreds of thousands of sizeable values).
     return try withoutActuallyEscaping(body) { body in
         try Array(unsafeUninitializedCapacity: count) { buffer, initialized in
-            let work = SharedWork(count: count, chunk: chunk, progress: progress, body: body, into: buffer)
+            let work = SharedWork(count: count, chunk: chunk, advance: advance, body: body, into: buffer)
             // The caller drains too; whatever the workers have not started when it is done (they may be
             // busy with an enclosing map) is withdrawn.
             let tickets = WorkerPool.shared.post(threads - 1) { work.drain() }
@@ -135,7 +139,8 @@ public final class BackgroundTask<T>: @unchecked Sendable {
 /// every thread has finished; `body` is the caller's, which promises to only read what it shares.
 private final class SharedWork<T>: @unchecked Sendable {
     let count: Int, chunk: Int
-    let progress: StageProgress?
+    /// Tells the stage's progress that a chunk is done.
+    let advance: ((Range<Int>) -> Void)?
     let body: (Int) throws -> T
     let out: UnsafeMutableBufferPointer<T>
     let lock = NSLock()
@@ -144,10 +149,10 @@ private final class SharedWork<T>: @unchecked Sendable {
     /// The ranges of `out` initialized so far (to deinitialize them when a chunk fails).
     var made: [Range<Int>] = []
 
-    init(count: Int, chunk: Int, progress: StageProgress?, body: @escaping (Int) throws -> T, into out: UnsafeMutableBufferPointer<T>) {
+    init(count: Int, chunk: Int, advance: ((Range<Int>) -> Void)?, body: @escaping (Int) throws -> T, into out: UnsafeMutableBufferPointer<T>) {
         self.count = count
         self.chunk = chunk
-        self.progress = progress
+        self.advance = advance
         self.body = body
         self.out = out
     }
@@ -176,7 +181,7 @@ private final class SharedWork<T>: @unchecked Sendable {
             lock.lock()
             made.append(start..<end)
             lock.unlock()
-            progress?.advance(end - start)
+            advance?(start..<end)
         }
     }
 

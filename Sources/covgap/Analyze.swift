@@ -145,10 +145,11 @@ struct Analyze: ParsableCommand {
         // folder's at the end, or none of it does.
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
+        let previousRaster = incremental.previous?.layout?.raster
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect),
-                                      previousRaster: incremental.previous?.layout?.raster,
+                                      previousRaster: previousRaster,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, into: staging, progress: progress)
         let encodeTime = lap()
         if let since, !folder.copied.isEmpty {
@@ -157,7 +158,7 @@ struct Analyze: ParsableCommand {
                 folder.copied[name].map { "\(name) \($0.copied) of \($0.of) \(unit[name] ?? "pieces")" }
             }.joined(separator: ", "))
         }
-        if let since, incremental.previous?.layout?.raster != nil, let bands = folder.pictureBands {
+        if let since, previousRaster != nil, let bands = folder.pictureBands {
             printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others taken from \(since)")
         }
         let pictureWarnings = try folder.commit(progress: progress)

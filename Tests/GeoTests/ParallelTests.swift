@@ -13,6 +13,23 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(b, 42)
     }
 
+    /// A map of groups advances its stage by the units each group counts: ten groups of 1…10
+    /// units make 55. The last item waits past the progress's tenth of a second, so that the
+    /// event after its chunk shows every unit done.
+    func testProgressAdvancesByTheUnitsOfEachItem() throws {
+        for jobs in [1, 2] {
+            let events = Locked<[ProgressEvent]>([])
+            let progress = StageProgress { e in events.update { $0.append(e) } }
+            progress.start("footprints", total: 55)
+            _ = try parallelMap(10, jobs: jobs, chunk: 2, progress: progress, units: { $0 + 1 }) { i in
+                if i == 9 { Thread.sleep(forTimeInterval: 0.12) }
+                return i
+            }
+            XCTAssertEqual(events.value.last?.done, 55, "jobs \(jobs)")
+            XCTAssertEqual(events.value.last?.finished, false)
+        }
+    }
+
     /// A failing map throws the error of the lowest index that failed and lets go of every result
     /// it had made: none is left alive, none is released twice.
     func testAFailedMapThrowsTheFirstErrorAndLetsGoOfItsResults() {
