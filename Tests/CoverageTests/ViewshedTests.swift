@@ -17,7 +17,7 @@ final class ViewshedTests: XCTestCase, UTMFrame {
         }
         let radius = 3_000.0
         let site = Coordinate(origin.x + 15, origin.y + 15)  // a cell centre
-        let viewshed = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-viewshed-\(UUID().uuidString).tif").path
+        let viewshed = try TestFolders.make("viewshed").appendingPathComponent("viewshed.tif").path
         try DEMFile.runTool("/usr/bin/gdal_viewshed", ["-q", "-ox", String(site.x), "-oy", String(site.y), "-oz", "30", "-tz", "1.5",
                                                        "-md", String(radius), "-cc", "0.75", "-vv", "1", "-iv", "0", "-ov", "0",
                                                        dem, viewshed])

@@ -10,8 +10,7 @@ final class RasterTests: XCTestCase {
     static func writeGrid(_ rows: [[Double]], x0: Double = 800_000, y0: Double = 1_550_000, cell: Double = 30,
                           noData: Double? = -9999, crs: String = "EPSG:32649", format: String = "GTiff",
                           name: String = "dem") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-raster-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestFolders.make("raster")
         var text = "ncols \(rows[0].count)\nnrows \(rows.count)\nxllcorner \(x0)\nyllcorner \(y0)\ncellsize \(cell)\n"
         if let noData { text += "NODATA_value \(noData)\n" }
         for r in rows { text += r.map { String($0) }.joined(separator: " ") + "\n" }
@@ -88,8 +87,7 @@ final class RasterTests: XCTestCase {
             XCTAssertTrue(m.contains("/nonexistent/dem.tif"), m)
         }
         // An ASCII grid with no .prj has no CRS.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-raster-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestFolders.make("raster")
         let asc = dir.appendingPathComponent("bare.asc").path
         try "ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n5\n".write(toFile: asc, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try Raster(contentsOf: asc)) { error in
@@ -112,7 +110,7 @@ final class RasterTests: XCTestCase {
     }
 
     func testWriteGeoTIFFRoundTripAndGdalinfo() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-write-\(UUID().uuidString).tif").path
+        let path = try TestFolders.make("write").appendingPathComponent("dem.tif").path
         try Raster.writeGeoTIFF(path: path, width: 3, height: 2, geoTransform: [108, 0.5, 0, 15, 0, -0.5], crs: "EPSG:4326",
                                 noData: -32768) { r in r == 0 ? [1, 2, -32768] : [4.5, 5, 6] }
         let r = try Raster(contentsOf: path)

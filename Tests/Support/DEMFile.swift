@@ -9,8 +9,7 @@ public enum DEMFile {
                              crs: String = "EPSG:32649", noData: Double = -9999,
                              _ height: (Double, Double) -> Double) throws -> String {
         let cols = Int(((maxX - minX) / cell).rounded()), rows = Int(((maxY - minY) / cell).rounded())
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-dem-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestFolders.make("dem")
         var text = "ncols \(cols)\nnrows \(rows)\nxllcorner \(minX)\nyllcorner \(minY)\ncellsize \(cell)\nNODATA_value \(noData)\n"
         text.reserveCapacity(cols * rows * 8)
         for r in 0..<rows {
