@@ -27,10 +27,14 @@ public struct ReportCopies: Sendable {
     let gapEntries: Int
     let fibreTotal: Int
 
+    /// The previous folder's files, when they are being checked already (`PreviousFiles`).
+    let files: PreviousFiles?
+
     /// Nil when nothing can be copied (another context, no layout kept, fibre measured again, or
     /// household points or speed tests, which add fields measured against every village).
+    /// `files`, when given, are the previous folder's files being checked against `previous`'s layout.
     public init?(previous: IncrementalState, plan: ReusePlan, propertyPrints: [Fingerprint], folder: String, report: Report,
-                 csvDialect: CSVDialect) {
+                 csvDialect: CSVDialect, files: PreviousFiles? = nil) {
         guard report.measures.households == nil, report.measures.speed == nil, let layout = previous.layout,
               layout.context == report.layoutContext(csvDialect: csvDialect), plan.fixedReused else { return nil }
         let kept = previous.villages
@@ -41,6 +45,7 @@ public struct ReportCopies: Sendable {
         guard from.contains(where: { $0 != nil }) else { return nil }
         self.folder = folder
         self.layout = layout
+        self.files = files.flatMap { $0.folder == folder ? $0 : nil }
         previousCount = kept.count
         let coverage = kept.map(\.coverage)
         var gapRank = [Int?](repeating: nil, count: kept.count)
@@ -72,7 +77,42 @@ public struct ReportCopies: Sendable {
         default: expected = previousCount
         }
         guard file.pieces.count == expected else { return nil }
+        if let files { return files.text(name) }
         return PreviousText(path: (folder as NSString).appendingPathComponent(name), file: file)
+    }
+}
+
+/// A previous folder's report files, each opened and checked against the side file's layout (as
+/// `PreviousText` does) on a thread of its own, one after the other, report.geojson (the largest)
+/// first. Started as soon as the side file is read, so that their digests, over hundreds of
+/// megabytes at national scale, are known by the time the reports are encoded instead of being
+/// taken at the start of the encoding.
+public final class PreviousFiles: Sendable {
+    let folder: String
+    private let checked: [String: BackgroundTask<PreviousText?>]
+    /// The order the files are checked in.
+    static let order = ["report.geojson", "report.json", "report.csv"]
+
+    public init(folder: String, layout: ReportLayout) {
+        self.folder = folder
+        var checked: [String: BackgroundTask<PreviousText?>] = [:]
+        var before: BackgroundTask<PreviousText?>?
+        for name in Self.order {
+            guard let file = layout.file(name) else { continue }
+            let after = before
+            let task = BackgroundTask { () -> PreviousText? in
+                _ = try? after?.wait()
+                return PreviousText(path: (folder as NSString).appendingPathComponent(name), file: file)
+            }
+            checked[name] = task
+            before = task
+        }
+        self.checked = checked
+    }
+
+    /// File `name` when it is the one the layout describes (see `PreviousText`), waiting for its check.
+    public func text(_ name: String) -> PreviousText? {
+        (try? checked[name]?.wait()) ?? nil
     }
 }
 

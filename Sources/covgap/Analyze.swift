@@ -101,6 +101,8 @@ struct Analyze: ParsableCommand {
         // The radio model (and its terrain) is part of what a previous run must have shared to be reused.
         let parameters = radio.parameters(scenarioParameters, terrain: try terrain.get())
         let readTime = lap()
+        // The previous report files' digests are taken beside the analysis, for the text copied from them.
+        let previousFiles = sideFile?.previousFiles()
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
         let workingCRS = analysis.workingCRS()
         if let printer {
@@ -148,7 +150,7 @@ struct Analyze: ParsableCommand {
         let previousRaster = incremental.previous?.layout?.raster
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
-                                      copies: incremental.copies(report: report, csvDialect: outputs.csvDialect),
+                                      copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
                                       previousRaster: previousRaster,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, into: staging, progress: progress)
         let encodeTime = lap()

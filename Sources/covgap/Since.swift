@@ -39,6 +39,13 @@ struct IncrementalRun {
             }
         }
 
+        /// The previous folder's report files, checked against the side file's layout from now on
+        /// a thread of their own, when this version of covgap wrote the side file and it has one.
+        func previousFiles() -> PreviousFiles? {
+            guard case .success(let s) = state.value, s.generator == Report.generator, let layout = s.layout else { return nil }
+            return PreviousFiles(folder: folder, layout: layout)
+        }
+
         /// The villages the previous run read, when this version of covgap wrote them.
         func villagesAsRead() -> VillagesAsRead? {
             guard case .success(let s) = state.value, s.generator == Report.generator else { return nil }
@@ -81,11 +88,12 @@ struct IncrementalRun {
     }
 
     /// The text the report files copy from the previous folder (nil for a full run, or when the
-    /// previous run's text cannot serve this one).
-    func copies(report: Report, csvDialect: CSVDialect) -> ReportCopies? {
+    /// previous run's text cannot serve this one). `files` are the previous folder's files being
+    /// checked (`SideFile.previousFiles()`).
+    func copies(report: Report, csvDialect: CSVDialect, files: PreviousFiles?) -> ReportCopies? {
         guard let since, let previous, let plan else { return nil }
         return ReportCopies(previous: previous, plan: plan, propertyPrints: index.propertyPrints, folder: since,
-                            report: report, csvDialect: csvDialect)
+                            report: report, csvDialect: csvDialect, files: files)
     }
 
     /// The side file for this run's report folder.
