@@ -234,12 +234,16 @@ public struct CoverageAnalysis {
             }
             var fibreLeftOut = false
             let fibreGeometries = try fibreChosen.map { chosenFibre in
-                try chosenFibre.compactMap { i -> Geometry? in
-                    let shape = input.fibre![i].shape
-                    do {
-                        return try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(shape))
-                    } catch {
-                        let far = shape.bounds.map { !WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? true
+                // Projected on all cores; one that cannot be is left out when it lies far from the
+                // zone, else the first such (in input order) fails the run.
+                let projected = concurrentMap(chosenFibre.count, jobs: jobs, chunk: 256) { n in
+                    Result { try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(input.fibre![chosenFibre[n]].shape)) }
+                }
+                return try zip(chosenFibre, projected).compactMap { i, made -> Geometry? in
+                    switch made {
+                    case .success(let g): return g
+                    case .failure(let error):
+                        let far = input.fibre![i].shape.bounds.map { !WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? true
                         guard far else { throw input.fibreError(i, field: "geometry", error) }
                         fibreLeftOut = true
                         return nil

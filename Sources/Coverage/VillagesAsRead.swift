@@ -42,13 +42,22 @@ public struct VillagesAsRead: Sendable {
         case .multiPolygon(let ps): polygons = ps
         default: return false
         }
-        let ringsHold = polygons.allSatisfy { rings in
-            rings.allSatisfy { r in r.count >= 4 && r.first == r.last && r.allSatisfy(lonLat) }
-        }
-        guard !v.id.isEmpty, ringsHold, v.center.map(lonLat) ?? true,
+        guard !v.id.isEmpty, v.center.map(lonLat) ?? true,
               [v.population, v.households].allSatisfy({ $0.map { (0...InputLimits.maxCount).contains($0) } ?? true })
         else { return false }
-        return v.shape.bounds.map(InputLimits.isMeasurable) ?? true
+        // The rings checked and the polygon's box made in one pass over its positions.
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        for rings in polygons {
+            for r in rings {
+                guard r.count >= 4, r.first == r.last else { return false }
+                for c in r {
+                    guard lonLat(c) else { return false }
+                    minX = min(minX, c.x); minY = min(minY, c.y); maxX = max(maxX, c.x); maxY = max(maxY, c.y)
+                }
+            }
+        }
+        // No position at all: no box to measure.
+        return minX > maxX || InputLimits.isMeasurable(Bounds(minX: minX, minY: minY, maxX: maxX, maxY: maxY))
     }
 }
 
