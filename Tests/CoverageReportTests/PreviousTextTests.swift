@@ -42,6 +42,33 @@ final class PreviousTextTests: XCTestCase {
         }
     }
 
+    /// The previous folder's files checked on a thread of their own answer as `PreviousText` does:
+    /// the file the layout describes is copied from; one changed since, one missing and one the
+    /// layout does not name are not.
+    func testPreviousFilesAnswerAsPreviousTextDoes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-previous-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let csv = Array("id\nV1\nV2\n".utf8), json = Array("{\"villages\": [1]}\n".utf8)
+        try Data(csv).write(to: folder.appendingPathComponent("report.csv"))
+        try Data(json + [0x20]).write(to: folder.appendingPathComponent("report.json"))
+        let layout = ReportLayout(context: "", files: [
+            ReportLayout.File(name: "report.csv", digest: FileDigest.hex(csv), pieces: [3..<6, 6..<9]),
+            ReportLayout.File(name: "report.json", digest: FileDigest.hex(json), pieces: [14..<15]),
+            ReportLayout.File(name: "report.geojson", digest: FileDigest.hex([]), pieces: []),
+        ])
+        let files = PreviousFiles(folder: folder.path, layout: layout)
+        let previous = try XCTUnwrap(files.text("report.csv"))
+        XCTAssertEqual(String(decoding: previous[piece: 1], as: UTF8.self), "V2\n")
+        XCTAssertNoThrow(try previous.check())
+        XCTAssertNil(files.text("report.json"), "a byte more than the digest covers")
+        XCTAssertNil(files.text("report.geojson"), "missing")
+        XCTAssertNil(files.text("report.svg"), "not in the layout")
+        // Asked again, the same answers (the checks are made once).
+        XCTAssertTrue(files.text("report.csv") === previous)
+        XCTAssertNil(files.text("report.json"))
+    }
+
     /// A previous file of `count` rows "row k\n" after a header, and each row's range.
     func rows(_ count: Int) throws -> (path: String, text: [UInt8], pieces: [Range<Int>]) {
         var text = Array("id\n".utf8), pieces: [Range<Int>] = []

@@ -92,6 +92,7 @@ final class VillagesAsReadTests: XCTestCase {
             ("a position off the globe", [with { $0.shape = .polygon([square.map { Coordinate($0.x + 100, $0.y) }]) }]),
             ("a position not a number", [with { $0.shape = .multiPolygon([[square], [[square[0], Coordinate(.nan, 14), square[1], square[2], square[0]]]]) }]),
             ("a polygon too wide to measure", [with { $0.shape = .polygon([square + [Coordinate(112, 14), square[0]]]) }]),
+            ("parts too far apart to measure", [with { $0.shape = .multiPolygon([[square], [square.map { Coordinate($0.x + 3, $0.y) }]]) }]),
             ("a polar polygon", [with { $0.shape = .polygon([square.map { Coordinate($0.x, $0.y + 71) }]) }]),
             ("a centre off the globe", [with { $0.center = Coordinate(108, 91) }]),
             ("negative households", [with { $0.households = -1 }]),
