@@ -24,9 +24,17 @@ public struct IncrementalState: Sendable {
     public var villagesAsRead: VillagesAsRead?
     /// Where each village's text lies in the report files written beside the side file.
     public var layout: ReportLayout?
+    /// Read from a side file: its villages' records as they lie in it.
+    var records: KeptRecords?
+    /// Made for a new side file: per village, the previous side file's record to write as it is
+    /// (see `init`), and those records.
+    var copiedRecords: (from: [Int?], records: KeptRecords)?
 
+    /// `previous` is the side file `plan` (a `--since` run's) was made from: a village whose kept
+    /// record this run would write again byte for byte takes it from there instead of encoding it.
     public init(generator: String, parameters: String, inputs: [String: String], index: IncrementalIndex,
-                input: AnalysisInput, result: AnalysisResult, villagesAsRead: VillagesAsRead? = nil) {
+                input: AnalysisInput, result: AnalysisResult, villagesAsRead: VillagesAsRead? = nil,
+                previous: (state: IncrementalState, plan: ReusePlan)? = nil) {
         self.generator = generator
         self.villagesAsRead = villagesAsRead
         self.parameters = parameters
@@ -54,6 +62,14 @@ public struct IncrementalState: Sendable {
         places = result.places.indices.map { i in
             KeptPlace(geometry: index.placePrints[i], crs: index.placeCRS[i], candidates: index.placeCandidates[i],
                       coverage: result.places[i])
+        }
+        if let (state, plan) = previous, let records = state.records, plan.fixedReused,
+           plan.previous.count == villages.count, records.ranges.count == state.villages.count {
+            let kept = state.villages, villages = self.villages
+            copiedRecords = (plan.previous.indices.map { i in
+                guard let k = plan.previous[i], k < kept.count, kept[k].isRecorded(as: villages[i]) else { return nil }
+                return k
+            }, records)
         }
     }
 
@@ -130,7 +146,17 @@ public struct IncrementalState: Sendable {
         w.varint(UInt64(crsList.count))
         crsList.forEach { w.string($0) }
         w.varint(UInt64(villages.count))
-        for v in villages {
+        // Records kept as they were, when they hold the same CRS index for the same CRS.
+        let copied = copiedRecords.flatMap { $0.records.crsList == crsList ? $0 : nil }
+        for (i, v) in villages.enumerated() {
+            if w.bytes.count >= 1 << 20 {
+                try write(w.bytes[...])
+                w.bytes.removeAll(keepingCapacity: true)
+            }
+            if let copied, let k = copied.from[i] {
+                w.bytes.append(contentsOf: copied.records.bytes[copied.records.ranges[k]])
+                continue
+            }
             w.print(v.geometry)
             w.print(v.properties)
             w.varint(UInt64(crsTable[v.crs]!))
@@ -151,10 +177,6 @@ public struct IncrementalState: Sendable {
             if let r = c.repairedShape { w.varint(1); w.shape(r) } else { w.varint(0) }
             w.varint(UInt64(v.warnings.count))
             v.warnings.forEach { w.string($0) }
-            if w.bytes.count >= 1 << 20 {
-                try write(w.bytes[...])
-                w.bytes.removeAll(keepingCapacity: true)
-            }
         }
         w.varint(UInt64(places.count))
         for p in places {
@@ -190,7 +212,13 @@ public struct IncrementalState: Sendable {
         let zonePrint = try r.print()
         let sectorPrints = try (0..<(try r.count())).map { _ in try r.print() }
         let crsList = try (0..<(try r.count())).map { _ in try r.string() }
-        let villages = try (0..<(try r.count())).map { _ -> KeptVillage in
+        let villageCount = try r.count()
+        let section = r.at
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(min(villageCount, bytes.count))
+        let villages = try (0..<villageCount).map { _ -> KeptVillage in
+            let recordStart = r.at
+            defer { ranges.append((recordStart - section)..<(r.at - section)) }
             let g = try r.print(), p = try r.print()
             let crsIndex = try r.count()
             guard crsIndex < crsList.count else { throw Mismatch("\(fileName) is damaged") }
@@ -213,6 +241,8 @@ public struct IncrementalState: Sendable {
             return KeptVillage(geometry: g, properties: p, crs: crsList[crsIndex], candidates: candidates,
                                coverage: coverage, warnings: warnings)
         }
+        // A copy of the villages' records alone: the rest of the file's bytes can then be let go.
+        let records = KeptRecords(bytes: Array(bytes[section..<r.at]), ranges: ranges, crsList: crsList)
         let places = try (0..<(try r.count())).map { _ -> KeptPlace in
             let g = try r.print()
             let crsIndex = try r.count()
@@ -227,9 +257,11 @@ public struct IncrementalState: Sendable {
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
         let layout = try r.varint() == 1 ? try ReportLayout.decode(&r) : nil
         guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
-        return IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
-                                zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
-                                villagesAsRead: villagesAsRead, layout: layout)
+        var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
+                                     zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
+                                     villagesAsRead: villagesAsRead, layout: layout)
+        state.records = records
+        return state
     }
 
     /// Whether a kept village's result is one a run can have made: a share per coverage class and
@@ -375,5 +407,62 @@ public struct IncrementalState: Sendable {
             default: throw Self.damaged
             }
         }
+    }
+}
+
+/// The villages' records of a side file as they lie in it (`IncrementalState.encode`), and the
+/// CRS list their CRS indices point into: a `--since` run writes the record of a village whose
+/// fields are all the same again as it is, instead of encoding it (most of them).
+struct KeptRecords: Sendable {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+    let crsList: [String]
+}
+
+extension KeptVillage {
+    /// Whether `now` has the same record as this kept village: every field the record holds the
+    /// same, numbers to the bit (a reused village's coverage is the kept one, and is checked all
+    /// the same: a record is copied only when encoding it again would give its very bytes).
+    func isRecorded(as now: KeptVillage) -> Bool {
+        geometry == now.geometry && properties == now.properties && crs == now.crs && candidates == now.candidates
+            && warnings == now.warnings && Self.sameBits(coverage, now.coverage)
+    }
+
+    static func sameBits(_ a: VillageCoverage, _ b: VillageCoverage) -> Bool {
+        func same(_ x: Double, _ y: Double) -> Bool { x.bitPattern == y.bitPattern }
+        func same(_ p: Coordinate, _ q: Coordinate) -> Bool { same(p.x, q.x) && same(p.y, q.y) }
+        /// Arrays of numbers compared as bytes (-0 is not 0 here); at once when they share storage,
+        /// as a reused result's arrays do with the kept ones.
+        func same<T>(_ x: [T], _ y: [T]) -> Bool {
+            x.count == y.count && x.withUnsafeBytes { a in
+                y.withUnsafeBytes { b in a.baseAddress == b.baseAddress || a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            }
+        }
+        func same(_ s: Shape, _ t: Shape) -> Bool {
+            switch (s, t) {
+            case let (.point(a), .point(b)): return same(a, b)
+            case let (.multiPoint(a), .multiPoint(b)), let (.lineString(a), .lineString(b)): return same(a, b)
+            case let (.multiLineString(a), .multiLineString(b)), let (.polygon(a), .polygon(b)): return a.elementsEqual(b, by: same)
+            case let (.multiPolygon(a), .multiPolygon(b)): return a.elementsEqual(b) { $0.elementsEqual($1, by: same) }
+            case let (.geometryCollection(a), .geometryCollection(b)): return a.elementsEqual(b, by: same)
+            default: return false
+            }
+        }
+        let fixed: Bool
+        switch (a.fixed, b.fixed) {
+        case (nil, nil): fixed = true
+        case let (f?, g?): fixed = f.status == g.status && same(f.distanceM, g.distanceM) && same(f.nearest, g.nearest)
+        default: fixed = false
+        }
+        let repaired: Bool
+        switch (a.repairedShape, b.repairedShape) {
+        case (nil, nil): repaired = true
+        case let (r?, q?): repaired = same(r, q)
+        default: repaired = false
+        }
+        return fixed && repaired && same(a.areaM2, b.areaM2) && same(a.fractions, b.fractions)
+            && same(a.operatorFractions, b.operatorFractions) && a.mobileStatus == b.mobileStatus && same(a.centre, b.centre)
+            && a.gaps.count == b.gaps.count
+            && zip(a.gaps, b.gaps).allSatisfy { same($0.areaM2, $1.areaM2) && same($0.shape, $1.shape) }
     }
 }

@@ -99,6 +99,7 @@ struct IncrementalRun {
     /// The side file for this run's report folder.
     func sideFile(input: AnalysisInput, result: AnalysisResult) -> IncrementalState {
         IncrementalState(generator: Report.generator, parameters: parameters, inputs: inputs, index: index,
-                         input: input, result: result, villagesAsRead: villagesAsRead)
+                         input: input, result: result, villagesAsRead: villagesAsRead,
+                         previous: previous.flatMap { p in plan.map { (p, $0) } })
     }
 }

@@ -42,6 +42,78 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(try IncrementalState.decode(sideFile(placeShare: nil)).places.map(\.coverage.coverage5G), [nil])
     }
 
+    /// A side file of three villages (the second in another CRS, the third with no fixed result
+    /// and a repaired polygon), decoded: each village's record is where the file holds it.
+    func threeVillages() throws -> (bytes: [UInt8], state: IncrementalState) {
+        var one = try IncrementalState.decode(sideFile())
+        var second = one.villages[0], third = one.villages[0]
+        second.crs = "EPSG:32648"; second.candidates = [1]; second.warnings = []
+        third.coverage.fixed = nil; third.coverage.repairedShape = .polygon([square]); third.properties = Fingerprint(a: 9, b: 9)
+        one.villages += [second, third]
+        var bytes: [UInt8] = []
+        one.encode { bytes += $0 }
+        return (bytes, try IncrementalState.decode(bytes))
+    }
+
+    func testAKeptRecordIsWhereTheFileHoldsIt() throws {
+        let (bytes, state) = try threeVillages()
+        let records = try XCTUnwrap(state.records)
+        XCTAssertEqual(records.ranges.count, 3)
+        XCTAssertEqual(records.crsList, ["EPSG:32649", "EPSG:32648"])
+        // Back to back, and each one village's record: the whole section is them, in order.
+        XCTAssertEqual(zip(records.ranges.dropLast(), records.ranges.dropFirst()).map { $0.upperBound == $1.lowerBound }, [true, true])
+        XCTAssertEqual(records.ranges.first?.lowerBound, 0)
+        XCTAssertEqual(records.ranges.last?.upperBound, records.bytes.count)
+        // The first record starts with the village's geometry fingerprint (16 bytes, here zeros) and
+        // its properties' (5, then 6, as little-endian 64-bit words).
+        XCTAssertEqual(Array(records.bytes[16..<32]), [5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertNotNil(bytes.firstRange(of: records.bytes))
+    }
+
+    /// Records copied from the previous side file give the bytes the same villages encoded give;
+    /// with another CRS list (indices that would point elsewhere) nothing is copied.
+    func testCopiedRecordsAreTheEncodedOnes() throws {
+        let (bytes, state) = try threeVillages()
+        func encoded(_ s: IncrementalState) -> [UInt8] { var out: [UInt8] = []; s.encode { out += $0 }; return out }
+        var copying = state
+        copying.copiedRecords = ([0, nil, 2], try XCTUnwrap(state.records))
+        XCTAssertEqual(encoded(copying), bytes)
+        // Copied into another village's place, the record is what is written: this is what the check
+        // before copying (`isRecorded`) is for.
+        copying.copiedRecords = ([2, nil, 2], state.records!)
+        XCTAssertNotEqual(encoded(copying), bytes)
+        // The CRSs in another order: no record is copied.
+        var reordered = state
+        reordered.villages.swapAt(0, 1)
+        reordered.copiedRecords = ([nil, 0, 2], state.records!)
+        var plain = reordered
+        plain.copiedRecords = nil
+        XCTAssertEqual(encoded(reordered), encoded(plain))
+    }
+
+    /// A record is copied only when every field it holds is the same, numbers to the bit.
+    func testARecordIsCopiedOnlyWhenEveryFieldIsTheSame() throws {
+        let kept = try threeVillages().state.villages[0]
+        XCTAssertTrue(kept.isRecorded(as: kept))
+        func with(_ change: (inout KeptVillage) -> Void) -> KeptVillage { var v = kept; change(&v); return v }
+        let changed: [(String, KeptVillage)] = [
+            ("candidates", with { $0.candidates = [0] }),
+            ("properties", with { $0.properties = Fingerprint(a: 5, b: 7) }),
+            ("CRS", with { $0.crs = "EPSG:32648" }),
+            ("warnings", with { $0.warnings = [] }),
+            ("an area", with { $0.coverage.areaM2 = 1.2e6.nextUp }),
+            ("the fixed result", with { $0.coverage.fixed?.status = .unavailable }),
+            ("a gap's position", with { $0.coverage.gaps[0].shape = .polygon([self.square.map { Coordinate($0.x, $0.y + 1e-9) }]) }),
+            ("the repaired polygon", with { $0.coverage.repairedShape = .polygon([self.square]) }),
+            ("the centre", with { $0.coverage.centre = Coordinate(108.005, 14.0051) }),
+        ]
+        for (what, now) in changed { XCTAssertFalse(kept.isRecorded(as: now), what) }
+        // -0 against 0: the same value, another record.
+        let zero = with { $0.coverage.fractions[1] = 0 }, negative = with { $0.coverage.fractions[1] = -0.0 }
+        XCTAssertFalse(zero.isRecorded(as: negative))
+        XCTAssertTrue(zero.isRecorded(as: zero))
+    }
+
     func testResultsNoRunCanHaveMadeAreDamage() {
         let bad: [(String, [UInt8])] = [
             ("a class's share missing", sideFile { $0.coverage.fractions.removeLast() }),
