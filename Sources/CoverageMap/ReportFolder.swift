@@ -143,12 +143,6 @@ public struct ReportFolder {
         // map has made the whole tree, which would be kept through the page).
         let jsonFirst = copies == nil || drawsMap
         if !jsonFirst { spare.append(writeJSON) }
-        // The previous report.geojson is checked (its digest over hundreds of megabytes) by the
-        // lane that is free first: lane B when the map is not drawn, else lane A when it gets there.
-        let geojsonCopy = Once<CopyPlan?> {
-            kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
-        }
-        if copies != nil && kinds.contains(.geojson) && jsonFirst { spare.append { _ = geojsonCopy.value } }
         if kinds.contains(.csv) {
             spare.append {
                 let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
@@ -173,7 +167,8 @@ public struct ReportFolder {
         }
         let lanes = Result { try sideBySide({ try failing {
             if jsonFirst { try writeJSON() }
-            let copy = geojsonCopy.value
+            // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
+            let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
             if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
                 // report.gpkg has every feature.
                 features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))

@@ -82,22 +82,23 @@ public struct ReportCopies: Sendable {
     }
 }
 
-/// A previous folder's report files, each opened and checked against the side file's layout (as
-/// `PreviousText` does) on a thread of its own, one after the other, report.geojson (the largest)
-/// first. Started as soon as the side file is read, so that their digests, over hundreds of
-/// megabytes at national scale, are known by the time the reports are encoded instead of being
-/// taken at the start of the encoding.
+/// A previous folder's report files that this run writes too, each opened and checked against the
+/// side file's layout (as `PreviousText` does) on a thread of its own, one after the other,
+/// report.geojson (the largest) first. Started as soon as the side file is read, so that their
+/// digests, over hundreds of megabytes at national scale, are known by the time the reports are
+/// encoded instead of being taken at the start of the encoding.
 public final class PreviousFiles: Sendable {
     let folder: String
     private let checked: [String: BackgroundTask<PreviousText?>]
     /// The order the files are checked in.
     static let order = ["report.geojson", "report.json", "report.csv"]
 
-    public init(folder: String, layout: ReportLayout) {
+    /// `names`: the report files this run writes (the others are not read).
+    public init(folder: String, layout: ReportLayout, names: Set<String>) {
         self.folder = folder
         var checked: [String: BackgroundTask<PreviousText?>] = [:]
         var before: BackgroundTask<PreviousText?>?
-        for name in Self.order {
+        for name in Self.order where names.contains(name) {
             guard let file = layout.file(name) else { continue }
             let after = before
             let task = BackgroundTask { () -> PreviousText? in

@@ -102,7 +102,7 @@ struct Analyze: ParsableCommand {
         let parameters = radio.parameters(scenarioParameters, terrain: try terrain.get())
         let readTime = lap()
         // The previous report files' digests are taken beside the analysis, for the text copied from them.
-        let previousFiles = sideFile?.previousFiles()
+        let previousFiles = sideFile?.previousFiles(names: Set(reportFiles.kinds.map { "report.\($0.rawValue)" }))
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
         let workingCRS = analysis.workingCRS()
         if let printer {

@@ -39,11 +39,12 @@ struct IncrementalRun {
             }
         }
 
-        /// The previous folder's report files, checked against the side file's layout from now on
-        /// a thread of their own, when this version of covgap wrote the side file and it has one.
-        func previousFiles() -> PreviousFiles? {
+        /// The previous folder's report files among `names` (those this run writes), checked against
+        /// the side file's layout from now on a thread of their own, when this version of covgap
+        /// wrote the side file and it has one.
+        func previousFiles(names: Set<String>) -> PreviousFiles? {
             guard case .success(let s) = state.value, s.generator == Report.generator, let layout = s.layout else { return nil }
-            return PreviousFiles(folder: folder, layout: layout)
+            return PreviousFiles(folder: folder, layout: layout, names: names)
         }
 
         /// The villages the previous run read, when this version of covgap wrote them.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `covgap` executable as a user would, and captures what it says.
@@ -46,11 +47,10 @@ enum CLI {
 }
 
 /// `covgap analyze` on the bundled Bình Định data with some options, run once per test process
-/// for every test that reads it; its folder is removed when the process ends.
+/// for every test that reads it; its folder is removed when the process ends (`TestFolders`).
 final class CachedAnalysis: @unchecked Sendable {  // `cached` is only touched under `lock`.
     /// The parent of every cached run's folder.
-    static let root = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-cached-\(getpid())")
-    private static let cleanUp: Void = { atexit { try? FileManager.default.removeItem(at: CachedAnalysis.root) } }()
+    static let root = TestFolders.root.appendingPathComponent("cached")
 
     let arguments: [String]
     let path: URL
@@ -67,7 +67,7 @@ final class CachedAnalysis: @unchecked Sendable {  // `cached` is only touched u
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
-        _ = Self.cleanUp
+        _ = try TestFolders.named("cached")
         try? FileManager.default.removeItem(at: path)
         let r = try CLI.run(["analyze"] + arguments + ["--out", path.path])
         guard r.status == 0 else {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The bundled inputs converted by GDAL's ogr2ogr into the offices' usual formats, fed to covgap as
@@ -8,10 +9,7 @@ final class OGRInputTests: XCTestCase {
 
     /// The converted files, made once for the whole class.
     static let converted: Result<URL, Error> = Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-\(getpid())")
-        try? FileManager.default.removeItem(at: dir)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(at: OGRInputTests.convertedPath) }
+        let dir = try TestFolders.named("ogr")
         let b = bundled.path
         // The centre is a list GDAL's formats cannot hold; it travels in a points file (--centres).
         let plain = ["-select", "id,name,commune,district,province,population,households"]
@@ -48,7 +46,6 @@ final class OGRInputTests: XCTestCase {
             .write(to: dir.appendingPathComponent("centres.geojson"))
         return dir
     }
-    static var convertedPath: URL { FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-\(getpid())") }
 
     static func ogr2ogr(_ arguments: [String], in dir: URL) throws {
         let r = try CLI.runTool("/usr/bin/ogr2ogr", arguments, in: dir)
@@ -221,8 +218,7 @@ extension XCTestCase {
     /// The report of the bundled GeoJSON and CSV files named on the command line (flat footprints,
     /// as the converted files get: the bundled run's relief and measurements are not part of them).
     static let reference: Result<Data, Error> = Result {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-reference-\(getpid())")
-        atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("covgap-ogr-reference-\(getpid())")) }
+        let out = try TestFolders.named("ogr-reference")
         let b = OGRInputTests.bundled.path
         let r = try CLI.run(["analyze", "--villages", "\(b)/villages.geojson", "--sites", "\(b)/sites.csv", "--fibre", "\(b)/fibre.geojson",
                              "--places", "\(b)/places.geojson", "--out", out.path, "--quiet", "--no-map"])

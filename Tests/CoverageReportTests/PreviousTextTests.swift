@@ -57,7 +57,7 @@ final class PreviousTextTests: XCTestCase {
             ReportLayout.File(name: "report.json", digest: FileDigest.hex(json), pieces: [14..<15]),
             ReportLayout.File(name: "report.geojson", digest: FileDigest.hex([]), pieces: []),
         ])
-        let files = PreviousFiles(folder: folder.path, layout: layout)
+        let files = PreviousFiles(folder: folder.path, layout: layout, names: ["report.csv", "report.json", "report.geojson", "report.svg"])
         let previous = try XCTUnwrap(files.text("report.csv"))
         XCTAssertEqual(String(decoding: previous[piece: 1], as: UTF8.self), "V2\n")
         XCTAssertNoThrow(try previous.check())
@@ -66,6 +66,26 @@ final class PreviousTextTests: XCTestCase {
         XCTAssertNil(files.text("report.svg"), "not in the layout")
         // Asked again, the same answers (the checks are made once).
         XCTAssertTrue(files.text("report.csv") === previous)
+        XCTAssertNil(files.text("report.json"))
+    }
+
+    /// Only the files this run writes are read: a run writing report.csv alone does not check the
+    /// previous report.json, however right it is.
+    func testOnlyTheFilesThisRunWritesAreChecked() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-previous-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let csv = Array("id\nV1\n".utf8), json = Array("{}\n".utf8)
+        try Data(csv).write(to: folder.appendingPathComponent("report.csv"))
+        try Data(json).write(to: folder.appendingPathComponent("report.json"))
+        let layout = ReportLayout(context: "", files: [
+            ReportLayout.File(name: "report.csv", digest: FileDigest.hex(csv), pieces: [3..<6]),
+            ReportLayout.File(name: "report.json", digest: FileDigest.hex(json), pieces: []),
+        ])
+        let all = PreviousFiles(folder: folder.path, layout: layout, names: ["report.csv", "report.json"])
+        XCTAssertNotNil(all.text("report.json"))
+        let files = PreviousFiles(folder: folder.path, layout: layout, names: ["report.csv"])
+        XCTAssertNotNil(files.text("report.csv"))
         XCTAssertNil(files.text("report.json"))
     }
 
