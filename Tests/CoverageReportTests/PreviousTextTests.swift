@@ -42,16 +42,27 @@ final class PreviousTextTests: XCTestCase {
         }
     }
 
+    /// An empty previous report folder, removed when the test ends.
+    func previousFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-previous-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        return folder
+    }
+
+    /// report.csv and report.json of a previous folder.
+    func write(_ csv: [UInt8], _ json: [UInt8], in folder: URL) throws {
+        try Data(csv).write(to: folder.appendingPathComponent("report.csv"))
+        try Data(json).write(to: folder.appendingPathComponent("report.json"))
+    }
+
     /// The previous folder's files checked on a thread of their own answer as `PreviousText` does:
     /// the file the layout describes is copied from; one changed since, one missing and one the
     /// layout does not name are not.
     func testPreviousFilesAnswerAsPreviousTextDoes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-previous-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = try previousFolder()
         let csv = Array("id\nV1\nV2\n".utf8), json = Array("{\"villages\": [1]}\n".utf8)
-        try Data(csv).write(to: folder.appendingPathComponent("report.csv"))
-        try Data(json + [0x20]).write(to: folder.appendingPathComponent("report.json"))
+        try write(csv, json + [0x20], in: folder)
         let layout = ReportLayout(context: "", files: [
             ReportLayout.File(name: "report.csv", digest: FileDigest.hex(csv), pieces: [3..<6, 6..<9]),
             ReportLayout.File(name: "report.json", digest: FileDigest.hex(json), pieces: [14..<15]),
@@ -72,12 +83,9 @@ final class PreviousTextTests: XCTestCase {
     /// Only the files this run writes are read: a run writing report.csv alone does not check the
     /// previous report.json, however right it is.
     func testOnlyTheFilesThisRunWritesAreChecked() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-previous-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = try previousFolder()
         let csv = Array("id\nV1\n".utf8), json = Array("{}\n".utf8)
-        try Data(csv).write(to: folder.appendingPathComponent("report.csv"))
-        try Data(json).write(to: folder.appendingPathComponent("report.json"))
+        try write(csv, json, in: folder)
         let layout = ReportLayout(context: "", files: [
             ReportLayout.File(name: "report.csv", digest: FileDigest.hex(csv), pieces: [3..<6]),
             ReportLayout.File(name: "report.json", digest: FileDigest.hex(json), pieces: []),
