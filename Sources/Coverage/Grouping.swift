@@ -2,12 +2,18 @@ import Geo
 
 /// `indices` in groups of equal `key`, each group in the order given and the groups in the order
 /// of their first members.
+///
+/// Files list villages commune by commune: a key equal to the one before joins its group without
+/// being hashed (hashing a Vietnamese name normalises it, each time).
 public func groups<Key: Hashable>(of indices: some Sequence<Int>, by key: (Int) -> Key) -> [[Int]] {
     var groups: [[Int]] = [], groupOf: [Key: Int] = [:]
+    var last: (key: Key, group: Int)?
     for i in indices {
         let k = key(i)
-        if let g = groupOf[k] { groups[g].append(i) } else {
+        if let l = last, l.key == k { groups[l.group].append(i); continue }
+        if let g = groupOf[k] { groups[g].append(i); last = (k, g) } else {
             groupOf[k] = groups.count
+            last = (k, groups.count)
             groups.append([i])
         }
     }

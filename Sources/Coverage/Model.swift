@@ -71,12 +71,33 @@ public struct Village: Sendable {
     /// Where fibre must arrive, lon/lat; nil means the point-on-surface of the polygon.
     public var center: Coordinate?
     /// Polygon or MultiPolygon, lon/lat.
-    public var shape: Shape
+    public var shape: Shape {
+        get { kept?.shape ?? madeShape }
+        set { madeShape = newValue; kept = nil }
+    }
+    /// The polygon's lon/lat box; nil when it has no positions. A polygon kept in a side file is
+    /// not decoded for it.
+    public var bounds: Bounds? { kept.map(\.bounds) ?? madeShape.bounds }
+
+    private var madeShape: Shape
+    /// The polygon as a side file keeps it, for a village a `--since` run takes from there: most
+    /// of them are never measured or drawn again, so it is decoded only when asked for.
+    private var kept: KeptShape?
+    /// False while the polygon is one kept in a side file that nothing has asked for yet.
+    var isShapeMade: Bool { kept?.isMade ?? true }
 
     public init(id: String, name: String, commune: String? = nil, district: String? = nil, province: String? = nil,
                 population: Double? = nil, households: Double? = nil, center: Coordinate? = nil, shape: Shape) {
         self.id = id; self.name = name; self.commune = commune; self.district = district; self.province = province
-        self.population = population; self.households = households; self.center = center; self.shape = shape
+        self.population = population; self.households = households; self.center = center; self.madeShape = shape
+    }
+
+    /// A village whose polygon is `kept`, decoded when first asked for.
+    init(id: String, name: String, commune: String?, district: String?, province: String?,
+         population: Double?, households: Double?, center: Coordinate?, kept: KeptShape) {
+        self.init(id: id, name: name, commune: commune, district: district, province: province,
+                  population: population, households: households, center: center, shape: .geometryCollection([]))
+        self.kept = kept
     }
 }
 

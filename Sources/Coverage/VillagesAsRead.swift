@@ -29,35 +29,63 @@ public struct VillagesAsRead: Sendable {
     /// Villages per block of the side file: blocks are written and read on all cores.
     static let blockSize = 1024
 
-    /// Whether `v` is a village the villages reader can have made: an id, a Polygon or
-    /// MultiPolygon whose rings are closed and have four positions or more, every position and
-    /// the centre a lon/lat one, the polygon one a UTM zone measures, and the counts non-negative
-    /// numbers within `InputLimits.maxCount`. Villages taken from a side file skip the reader's
-    /// checks, so a side file holding any other is damaged, and the villages file is read instead.
+    /// Whether `v`'s fields are ones the villages reader can have made: an id, the centre a lon/lat
+    /// position and the counts non-negative numbers within `InputLimits.maxCount`. Villages taken
+    /// from a side file skip the reader's checks, so a side file holding any other is damaged, and
+    /// the villages file is read instead; their polygons are checked as they are read
+    /// (`IncrementalState.Reader.keptPolygon()`).
+    static func hasFieldsAsRead(_ v: Village) -> Bool {
+        !v.id.isEmpty && (v.center.map(InputLoader.isLonLat) ?? true)
+            && [v.population, v.households].allSatisfy({ $0.map { (0...InputLimits.maxCount).contains($0) } ?? true })
+    }
+
+    /// Whether `v` is a village the villages reader can have made: its fields as
+    /// `hasFieldsAsRead(_:)` says, and a Polygon or MultiPolygon whose rings are closed and have
+    /// four positions or more, every one a lon/lat position, that a UTM zone measures (what
+    /// `IncrementalState.Reader.keptPolygon()` checks in a side file's bytes; this checks a polygon made).
     static func isAsRead(_ v: Village) -> Bool {
-        let lonLat = InputLoader.isLonLat
         let polygons: [[[Coordinate]]]
         switch v.shape {
         case .polygon(let rings): polygons = [rings]
         case .multiPolygon(let ps): polygons = ps
         default: return false
         }
-        guard !v.id.isEmpty, v.center.map(lonLat) ?? true,
-              [v.population, v.households].allSatisfy({ $0.map { (0...InputLimits.maxCount).contains($0) } ?? true })
-        else { return false }
-        // The rings checked and the polygon's box made in one pass over its positions.
-        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
-        for rings in polygons {
-            for r in rings {
-                guard r.count >= 4, r.first == r.last else { return false }
-                for c in r {
-                    guard lonLat(c) else { return false }
-                    minX = min(minX, c.x); minY = min(minY, c.y); maxX = max(maxX, c.x); maxY = max(maxY, c.y)
-                }
-            }
+        guard hasFieldsAsRead(v) else { return false }
+        let rings = polygons.joined()
+        guard rings.allSatisfy({ $0.count >= 4 && $0.first == $0.last && $0.allSatisfy(InputLoader.isLonLat) }) else { return false }
+        return v.shape.bounds.map(InputLimits.isMeasurable) ?? true
+    }
+}
+
+/// A village's polygon as a side file keeps it (`Writer.shape(_:compact: true)`), checked and
+/// boxed when the side file was read, and decoded the first time it is asked for: a `--since` run
+/// measures and draws few of the villages it takes from the side file, and making all their
+/// rings cost a third of its reading and some 200 MB at 100,000 villages.
+final class KeptShape: @unchecked Sendable {
+    let bounds: Bounds?
+    /// The villages' part of the side file, shared by all its villages.
+    private let bytes: [UInt8]
+    private let range: Range<Int>
+    private let lock = NSLock()
+    private var made: Shape?
+
+    init(bytes: [UInt8], range: Range<Int>, bounds: Bounds?) {
+        self.bytes = bytes; self.range = range; self.bounds = bounds
+    }
+
+    /// Whether the polygon has been asked for (and made).
+    var isMade: Bool { lock.lock(); defer { lock.unlock() }; return made != nil }
+
+    var shape: Shape {
+        lock.lock(); defer { lock.unlock() }
+        if let made { return made }
+        var r = IncrementalState.Reader(bytes: bytes, at: range.lowerBound, end: range.upperBound)
+        // The same bytes read the same way as when they were checked.
+        guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
+            preconditionFailure("a village polygon checked in the side file no longer decodes")
         }
-        // No position at all: no box to measure.
-        return minX > maxX || InputLimits.isMeasurable(Bounds(minX: minX, minY: minY, maxX: maxX, maxY: maxY))
+        made = shape
+        return shape
     }
 }
 
@@ -133,14 +161,17 @@ extension IncrementalState.Reader {
             blocks.append(at..<(at + n))
             at += n
         }
-        let bytes = self.bytes
+        // A copy: the rest of the side file's bytes can then be let go (measured: a slice of them
+        // kept the run's peak some 70 MB higher at 100,000 villages). The villages' polygons are
+        // read from it when asked for.
+        let section = Array(bytes[start..<at])
         let decoded = try parallelMap(blocks.count, jobs: defaultJobs, chunk: 1) { b -> [Village] in
-            var r = IncrementalState.Reader(bytes: bytes, at: blocks[b].lowerBound, end: blocks[b].upperBound)
+            var r = IncrementalState.Reader(bytes: section, at: blocks[b].lowerBound - start, end: blocks[b].upperBound - start)
             var villages: [Village] = []
             villages.reserveCapacity(VillagesAsRead.blockSize)
             while r.at < r.end {
                 let v = try r.village()
-                guard VillagesAsRead.isAsRead(v) else { throw Self.damaged }
+                guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
                 villages.append(v)
             }
             return villages
@@ -148,9 +179,7 @@ extension IncrementalState.Reader {
         let villages = Array(decoded.joined())
         guard villages.count == villageCount, Set(villages.map(\.id)).count == villages.count else { throw Self.damaged }
         var kept = VillagesAsRead(key: key, warnings: warnings, villages: villages)
-        // A copy: the rest of the side file's bytes can then be let go (measured: a slice of them
-        // kept the run's peak some 70 MB higher at 100,000 villages).
-        kept.encoded = Array(bytes[start..<at])
+        kept.encoded = section
         return kept
     }
 
@@ -164,8 +193,70 @@ extension IncrementalState.Reader {
         let population = has(3) ? try double() : nil
         let households = has(4) ? try double() : nil
         let center = has(5) ? try coordinate() : nil
+        let shapeStart = at
+        let bounds = try keptPolygon()
         return Village(id: id, name: name, commune: commune, district: district, province: province,
-                       population: population, households: households, center: center, shape: try shape(compact: true))
+                       population: population, households: households, center: center,
+                       kept: KeptShape(bytes: bytes, range: shapeStart..<at, bounds: bounds))
+    }
+
+    /// Past a village's polygon as `shape(compact: true)` reads it, without making its rings: its
+    /// lon/lat box (as `Shape.bounds` gives it; nil without positions). Damaged unless it is a
+    /// polygon the villages reader can have made: a Polygon or MultiPolygon whose rings are closed
+    /// and have four positions or more, every one a lon/lat position, that a UTM zone measures.
+    mutating func keptPolygon() throws -> Bounds? {
+        var box: Bounds?
+        func polygon(_ r: inout Self) throws {
+            for _ in 0..<(try r.count()) { try r.keptRing(into: &box) }
+        }
+        switch try varint() {
+        case 5: try polygon(&self)
+        case 6: for _ in 0..<(try count()) { try polygon(&self) }
+        default: throw Self.damaged
+        }
+        if let box, !InputLimits.isMeasurable(box) { throw Self.damaged }
+        return box
+    }
+
+    /// Past a ring as `compactRing()` reads it, checked as `keptPolygon()` says, `box` grown by its positions.
+    mutating func keptRing(into box: inout Bounds?) throws {
+        let n = try count()
+        guard n >= 4, at < end else { throw Self.damaged }
+        let k = Int(bytes[at])
+        at += 1
+        func grow(_ c: Coordinate) {
+            if box == nil { box = Bounds(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y) } else { box!.expand(to: c) }
+        }
+        if k == Int(CompactCoordinates.raw) {
+            let ring = try (0..<n).map { _ in try coordinate() }
+            guard ring.allSatisfy(InputLoader.isLonLat), ring.first == ring.last else { throw Self.damaged }
+            ring.forEach(grow)
+            return
+        }
+        guard k < CompactCoordinates.powerOfTen.count else { throw Self.damaged }
+        let p = CompactCoordinates.powerOfTen[k]
+        // As `compactRing()` reads them, with one view of the bytes, but checked and boxed as the
+        // integers m they are: m / 10^k is a longitude when |m| <= 180 · 10^k, and distinct
+        // integers give distinct numbers (10^-k apart, well above their precision on the globe),
+        // so no number need be made but the box's corners.
+        let scale = Int64(p), limitX = 180 * scale, limitY = 90 * scale
+        var next = at
+        let end = self.end
+        var x: Int64 = 0, y: Int64 = 0
+        var low = (x: Int64.max, y: Int64.max), high = (x: Int64.min, y: Int64.min), first = (x: Int64(0), y: Int64(0))
+        try bytes.withUnsafeBufferPointer { bp in
+            for i in 0..<n {
+                x = x &+ CompactCoordinates.unzigzag(try Self.varint(in: bp, at: &next, end: end))
+                y = y &+ CompactCoordinates.unzigzag(try Self.varint(in: bp, at: &next, end: end))
+                guard -limitX...limitX ~= x, -limitY...limitY ~= y else { throw Self.damaged }
+                if i == 0 { first = (x, y) }
+                low = (min(low.x, x), min(low.y, y)); high = (max(high.x, x), max(high.y, y))
+            }
+        }
+        at = next
+        guard first == (x, y) else { throw Self.damaged }
+        grow(Coordinate(Double(low.x) / p, Double(low.y) / p))
+        grow(Coordinate(Double(high.x) / p, Double(high.y) / p))
     }
 
     mutating func compactRing() throws -> [Coordinate] {

@@ -39,7 +39,7 @@ public struct WorkingZones: Sendable {
 
     /// Each village's lon/lat box, found once on all cores (a national set has millions of vertices).
     public static func boxes(of villages: [Village]) -> [Bounds?] {
-        concurrentMap(villages.count, chunk: 256) { villages[$0].shape.bounds }
+        concurrentMap(villages.count, chunk: 256) { villages[$0].bounds }
     }
 
     /// As `init(villages:places:crs:defaultCRS:)`, from the villages' boxes.
@@ -104,7 +104,7 @@ extension WorkingZones {
         let message = "lies outside the area of use of \(crs) (longitude \(area.minX)…\(area.maxX), latitude "
             + "\(area.minY)…\(area.maxY)), where it would be measured wrongly; leave --crs out to measure each village in the UTM zone of its centre"
         for (i, v) in input.villages.enumerated() {
-            if let b = v.shape.bounds, !grown.contains(b) { throw input.villageError(i, field: "geometry", Refusal(message)) }
+            if let b = v.bounds, !grown.contains(b) { throw input.villageError(i, field: "geometry", Refusal(message)) }
         }
         for (i, p) in (input.places ?? []).enumerated() {
             if let b = p.shape.bounds, !grown.contains(b) { throw input.placeError(i, field: "geometry", Refusal(message)) }

@@ -99,11 +99,42 @@ final class VillagesAsReadTests: XCTestCase {
             ("a population beyond any village", [with { $0.population = 1e9 }]),
             ("households not a number", [with { $0.households = .infinity }]),
         ]
+        XCTAssertTrue(VillagesAsRead.isAsRead(good))
         for (what, villages) in bad {
+            // The check of a polygon made agrees with the check of the side file's bytes.
+            if villages.count == 1 { XCTAssertFalse(VillagesAsRead.isAsRead(villages[0]), what) }
             let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: villages))
             var r = IncrementalState.Reader(bytes: bytes)
             XCTAssertThrowsError(try r.villagesAsRead(), what) { XCTAssertEqual("\($0)", "report.reuse is damaged", what) }
         }
+    }
+
+    /// A village read from a side file has its box at once and its polygon only when asked for;
+    /// both are those of the village written, to the bit.
+    func testAKeptPolygonIsMadeWhenAskedFor() throws {
+        let square = [Coordinate(108.25, 14.5), Coordinate(108.5, 14.5), Coordinate(108.5, 14.75), Coordinate(108.25, 14.5)]
+        // A ring kept as its numbers' bits (0.1 + 0.2), one lying further west and south, then a hole.
+        let odd = [Coordinate(108.1 + 0.2, 14.6), Coordinate(108.2, 14.4), Coordinate(108.4, 14.6), Coordinate(108.1 + 0.2, 14.6)]
+        let hole = [Coordinate(108.3, 14.55), Coordinate(108.35, 14.55), Coordinate(108.35, 14.6), Coordinate(108.3, 14.55)]
+        let written = [Village(id: "a", name: "A", shape: .multiPolygon([[square], [odd, hole]])),
+                       Village(id: "b", name: "B", shape: .polygon([hole]))]
+        let (back, _) = try roundTrip(VillagesAsRead(key: "", warnings: [], villages: written))
+        let zones = WorkingZones.boxes(of: back.villages)
+        XCTAssertEqual(back.villages.map(\.isShapeMade), [false, false], "boxing the villages made no polygon")
+        let a = try XCTUnwrap(zones[0])
+        XCTAssertEqual([a.minX, a.minY, a.maxX, a.maxY].map(\.bitPattern), [108.2, 14.4, 108.5, 14.75].map(\.bitPattern))
+        for (w, b) in zip(written, back.villages) {
+            let box = try XCTUnwrap(b.bounds), made = try XCTUnwrap(w.shape.bounds)
+            XCTAssertEqual([box.minX, box.minY, box.maxX, box.maxY].map(\.bitPattern), [made.minX, made.minY, made.maxX, made.maxY].map(\.bitPattern))
+        }
+        XCTAssertEqual(bits(back.villages[0].shape), bits(written[0].shape))
+        XCTAssertEqual(back.villages.map(\.isShapeMade), [true, false])
+        // A polygon given instead of the kept one is the village's from then on.
+        var changed = back.villages[1]
+        changed.shape = .polygon([square])
+        XCTAssertEqual(changed.bounds?.maxY, 14.75)
+        XCTAssertEqual(bits(changed.shape), bits(.polygon([square])))
+        XCTAssertFalse(back.villages[1].isShapeMade, "the copy changed, not the village read")
     }
 
     func testSixDecimalRingsTakeAboutTwoBytesANumber() throws {

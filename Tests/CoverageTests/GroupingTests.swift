@@ -1,0 +1,17 @@
+@testable import Coverage
+import XCTest
+
+final class GroupingTests: XCTestCase {
+    /// Groups in the order of their first members, each in the order given; a key may come back
+    /// after others, and names equal as text (composed or not) are one group.
+    func testGroupsKeepTheOrderGivenAndTextEquality() {
+        let composed = "Ho\u{E0}i Nh\u{01A1}n", decomposed = "Hoa\u{0300}i Nho\u{031B}n"
+        XCTAssertNotEqual(Array(composed.utf8), Array(decomposed.utf8))
+        let keys = ["Tuy Phước", "Tuy Phước", composed, "An Nhơn", decomposed, "Tuy Phước", composed, "An Nhơn"]
+        XCTAssertEqual(groups(of: keys.indices, by: { keys[$0] }), [[0, 1, 5], [2, 4, 6], [3, 7]])
+        XCTAssertEqual(groups(of: [7, 2, 3], by: { keys[$0] }), [[7, 3], [2]])
+        XCTAssertEqual(groups(of: [Int](), by: { keys[$0] }), [])
+        let communes = [CommuneKey(district: "A", name: "X"), CommuneKey(district: "B", name: "X"), CommuneKey(district: "A", name: "X")]
+        XCTAssertEqual(groups(of: communes.indices, by: { communes[$0] }), [[0, 2], [1]])
+    }
+}
