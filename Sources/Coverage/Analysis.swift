@@ -226,7 +226,7 @@ public struct CoverageAnalysis {
 
             let index = BoundsIndex(footprints.map(\.bounds))
             let members = reuse.map { r in zone.villages.filter { r.reused[$0] == nil } } ?? zone.villages
-            let fibreMembers = reuse.map { r in r.fixedReused ? members : zone.villages } ?? zone.villages
+            let fibreMembers = reuse.map { r in r.fixedReused ? members.filter { r.fixedKept[$0] == nil } : zone.villages } ?? zone.villages
             let fibreChosen = fibreMembers.isEmpty ? nil : input.fibre.map { features in
                 perZone ? features.indices.filter { i in
                     fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
@@ -267,6 +267,7 @@ public struct CoverageAnalysis {
             }
             for (k, outcome) in perVillage.enumerated() {
                 coverage[members[k]] = outcome.coverage
+                if let kept = reuse?.fixedKept[members[k]] { coverage[members[k]]!.fixed = kept }
                 villageWarnings[members[k]] = outcome.warnings
             }
             timings.overlay += lap()

@@ -31,6 +31,9 @@ public struct IncrementalIndex: Sendable {
     /// geometry (the first such) and the same candidate sectors in the same order; -1 when none
     /// is. Nil without a previous run.
     var sameCandidates: (villages: [Int32], places: [Int32])?
+    /// Per village: the previous run's village with the same geometry (the first such), whatever
+    /// its candidates; -1 when none is. Nil without a previous run.
+    var sameGeometry: [Int32]?
 
     /// The villages' boxes and zones are the analysis's; `geometryPrints`, when given, are the
     /// villages' geometry fingerprints already known (villages a previous run read from the same
@@ -62,19 +65,21 @@ public struct IncrementalIndex: Sendable {
         if let previous {
             let carry = SectorCarry(previous: previous.sectorPrints, now: sectorPrints) { Self.reach(of: sectors[$0], parameters: parameters) }
             /// Candidates of items now from the kept items with the same geometry (the first such).
-            func carried<K: KeptResult>(_ kept: [K], prints: [Fingerprint], boxes: [Bounds?], slack: Double) -> ([[Int32]], [Int32]) {
+            func carried<K: KeptResult>(_ kept: [K], prints: [Fingerprint], boxes: [Bounds?], slack: Double)
+                -> (candidates: [[Int32]], same: [Int32], sameGeometry: [Int32]) {
                 let first = FirstIndex(kept.map(\.geometry))
-                let made = concurrentMap(prints.count, jobs: jobs, chunk: 256) { i -> ([Int32], Int32) in
-                    guard let k = first[prints[i]] else { return (query(boxes[i], slack: slack), -1) }
+                let made = concurrentMap(prints.count, jobs: jobs, chunk: 256) { i -> ([Int32], Int32, Int32) in
+                    guard let k = first[prints[i]] else { return (query(boxes[i], slack: slack), -1, -1) }
                     let (candidates, same) = carry.candidates(from: kept[k].candidates, box: boxes[i], slack: slack)
-                    return (candidates, same ? Int32(k) : -1)
+                    return (candidates, same ? Int32(k) : -1, Int32(k))
                 }
-                return (made.map(\.0), made.map(\.1))
+                return (made.map(\.0), made.map(\.1), made.map(\.2))
             }
-            let (v, vSame) = carried(previous.villages, prints: geometryPrints, boxes: boxes, slack: Self.villageSlack)
-            let (p, pSame) = carried(previous.places, prints: placePrints, boxes: placeBoxes, slack: Self.placeSlack)
-            candidates = v; placeCandidates = p
-            sameCandidates = (vSame, pSame)
+            let v = carried(previous.villages, prints: geometryPrints, boxes: boxes, slack: Self.villageSlack)
+            let p = carried(previous.places, prints: placePrints, boxes: placeBoxes, slack: Self.placeSlack)
+            candidates = v.candidates; placeCandidates = p.candidates
+            sameCandidates = (v.same, p.same)
+            sameGeometry = v.sameGeometry
         } else {
             candidates = concurrentMap(villages.count, jobs: jobs, chunk: 64) { query(boxes[$0], slack: Self.villageSlack) }
             placeCandidates = placeBoxes.map { query($0, slack: Self.placeSlack) }
@@ -233,6 +238,10 @@ public struct ReusePlan: Sendable {
     public var places: [PlaceCoverage?]
     /// Whether reused villages keep their fixed broadband result (the fibre and the zones are unchanged).
     public var fixedReused: Bool
+    /// The fixed broadband result of villages measured again whose polygon and centre were measured
+    /// before in the same CRS, with fixed broadband results reused: it depends on nothing else
+    /// (only their mobile coverage changed, with their candidate sectors), and is kept. By village.
+    public var fixedKept: [Int: FixedAccess] = [:]
     /// Sectors the villages to compute and the places may need.
     public var sectorsNeeded: [Bool]
 

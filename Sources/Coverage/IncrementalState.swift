@@ -106,6 +106,13 @@ public struct IncrementalState: Sendable {
         var plan = ReusePlan(reused: reused, places: placesReused, fixedReused: fixedReused,
                              sectorsNeeded: index.sectorsNeeded(villages: compute, places: placesToCompute))
         plan.previous = from
+        if fixedReused, let sameGeometry = index.sameGeometry {
+            for i in compute {
+                let k = Int(sameGeometry[i])
+                guard k >= 0, villages[k].crs == index.villageCRS[i], let fixed = villages[k].coverage.fixed else { continue }
+                plan.fixedKept[i] = fixed
+            }
+        }
         return .success(plan)
     }
 

@@ -117,8 +117,10 @@ struct Analyze: ParsableCommand {
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
         if let plan = incremental.plan {
             let places = input.places?.count ?? 0
+            let again = input.villages.count - plan.reusedCount
             printer?.note("reused \(plan.reusedCount) of \(input.villages.count) villages"
-                          + (places > 0 ? " and \(plan.placesReusedCount) of \(places) priority places" : "") + " from \(since ?? "")")
+                          + (places > 0 ? " and \(plan.placesReusedCount) of \(places) priority places" : "") + " from \(since ?? "")"
+                          + (plan.fixedKept.isEmpty ? "" : "; the fixed broadband of \(plan.fixedKept.count) of the \(again) villages measured again kept"))
         }
         let result = try analysis.run(progress: progress, reuse: incremental.plan)
         _ = lap()

@@ -96,6 +96,12 @@ final class IncrementalTests: XCTestCase {
         let reused = try XCTUnwrap(reusedCount(since))
         XCTAssertGreaterThan(reused, 300)
         XCTAssertLessThan(reused, 399)
+        // Of the villages measured again, all but the one whose polygon changed keep their fixed
+        // broadband result: the fibre is the same and so are their polygons and centres.
+        let kept = try XCTUnwrap(since.rawStderr.firstMatch(of: /the fixed broadband of (\d+) of the (\d+) villages measured again kept/),
+                                 since.rawStderr)
+        XCTAssertEqual(Int(kept.2), 400 - reused)
+        XCTAssertEqual(Int(kept.1), 400 - reused - 1)
         // Places near the edited sites are measured again, the others kept.
         let places = try XCTUnwrap(reusedPlaces(since))
         XCTAssertGreaterThan(places.reused, 0, "\(places)")
