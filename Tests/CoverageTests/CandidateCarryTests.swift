@@ -20,6 +20,20 @@ final class CandidateCarryTests: XCTestCase {
         XCTAssertEqual(carry.added, [2, 4])
     }
 
+    /// The bucketed order is one sort's by (a, b, index): across buckets, within one, with equal
+    /// prints and with prints that share `a` but not `b`.
+    func testPrintsAreOrderedAsOneSortOrdersThem() {
+        var g = SystemRandomNumberGenerator()
+        var prints = (0..<5_000).map { _ in Fingerprint(a: UInt64.random(in: 0...UInt64.max, using: &g), b: UInt64.random(in: 0...9, using: &g)) }
+        prints += prints.prefix(300)                                                    // equal prints
+        prints += prints.prefix(200).map { Fingerprint(a: $0.a, b: $0.b &+ 1) }        // same a, other b
+        prints += (0..<400).map { Fingerprint(a: UInt64($0 % 7), b: UInt64(($0 * 13) % 5)) }  // one bucket
+        prints.shuffle(using: &g)
+        let sorted = prints.indices.sorted { (prints[$0].a, prints[$0].b, $0) < (prints[$1].a, prints[$1].b, $1) }
+        XCTAssertEqual(SectorCarry.byPrint(prints), sorted.map(Int32.init))
+        XCTAssertEqual(SectorCarry.byPrint([]), [])
+    }
+
     func testCarriedCandidatesAreTheLookupsAmongAllSectors() {
         let then = [5, 7, 5, 9, 3, 20].map { print($0) }
         let now = [3, 5, 8, 5, 5, 7, 20].map { print($0) }
