@@ -107,17 +107,17 @@ public struct IncrementalState: Sendable {
                              sectorsNeeded: index.sectorsNeeded(villages: compute, places: placesToCompute))
         plan.previous = from
         if fixedReused, let sameGeometry = index.sameGeometry {
+            let geometryFrom = Self.matches(villages, same: sameGeometry, crs: index.villageCRS)
             for i in compute {
-                let k = Int(sameGeometry[i])
-                guard k >= 0, villages[k].crs == index.villageCRS[i], let fixed = villages[k].coverage.fixed else { continue }
-                plan.fixedKept[i] = fixed
+                if let k = geometryFrom[i], let fixed = villages[k].coverage.fixed { plan.fixedKept[i] = fixed }
             }
         }
         return .success(plan)
     }
 
-    /// For each item now, the kept result with the same geometry and candidate sectors (`same`,
-    /// from `IncrementalIndex`), when it was measured in the same CRS.
+    /// For each item now, the kept result `same` names (from `IncrementalIndex`: the one with the
+    /// same geometry and candidate sectors, or the same geometry alone), when it was measured in
+    /// the same CRS.
     static func matches<K: KeptResult>(_ kept: [K], same: [Int32], crs: [String]) -> [Int?] {
         same.indices.map { i in
             let k = Int(same[i])

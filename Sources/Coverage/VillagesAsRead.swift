@@ -61,31 +61,21 @@ public struct VillagesAsRead: Sendable {
 /// boxed when the side file was read, and decoded the first time it is asked for: a `--since` run
 /// measures and draws few of the villages it takes from the side file, and making all their
 /// rings cost a third of its reading and some 200 MB at 100,000 villages.
-final class KeptShape: @unchecked Sendable {
+final class KeptShape: Sendable {
     let bounds: Bounds?
-    /// The villages' part of the side file, shared by all its villages.
-    private let bytes: [UInt8]
-    private let range: Range<Int>
-    private let lock = NSLock()
-    private var made: Shape?
+    let shape: Once<Shape>
 
+    /// `bytes`: the villages' part of the side file, shared by all its villages; `range`: this polygon's.
     init(bytes: [UInt8], range: Range<Int>, bounds: Bounds?) {
-        self.bytes = bytes; self.range = range; self.bounds = bounds
-    }
-
-    /// Whether the polygon has been asked for (and made).
-    var isMade: Bool { lock.lock(); defer { lock.unlock() }; return made != nil }
-
-    var shape: Shape {
-        lock.lock(); defer { lock.unlock() }
-        if let made { return made }
-        var r = IncrementalState.Reader(bytes: bytes, at: range.lowerBound, end: range.upperBound)
-        // The same bytes read the same way as when they were checked.
-        guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
-            preconditionFailure("a village polygon checked in the side file no longer decodes")
+        self.bounds = bounds
+        shape = Once {
+            var r = IncrementalState.Reader(bytes: bytes, at: range.lowerBound, end: range.upperBound)
+            // The same bytes read the same way as when they were checked.
+            guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
+                preconditionFailure("a village polygon checked in the side file no longer decodes")
+            }
+            return shape
         }
-        made = shape
-        return shape
     }
 }
 

@@ -342,4 +342,7 @@ public final class Once<Value>: @unchecked Sendable {
         }
         return made!
     }
+
+    /// Whether the value has been made (asked for).
+    public var isMade: Bool { lock.lock(); defer { lock.unlock() }; return make == nil }
 }
