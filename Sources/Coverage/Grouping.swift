@@ -20,6 +20,21 @@ public func groups<Key: Hashable>(of indices: some Sequence<Int>, by key: (Int) 
     return groups
 }
 
+/// Whether two names are equal as text, their bytes compared first: Swift compares two strings
+/// not known to be in NFC by normalising both, every time, and names read from a file are mostly
+/// byte for byte the one before. Names equal only once normalised (NFC against NFD) are still equal.
+@inline(__always) func sameText(_ a: String, _ b: String) -> Bool {
+    (a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)) || a == b
+}
+
+/// A name as a grouping key: equal as text (`String`'s equality and hash), compared by its bytes first.
+public struct NameKey: Hashable, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public static func == (a: NameKey, b: NameKey) -> Bool { sameText(a.text, b.text) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+}
+
 /// A commune: communes of the same name in two districts are two communes.
 public struct CommuneKey: Hashable, Sendable {
     public var district: String
@@ -29,6 +44,9 @@ public struct CommuneKey: Hashable, Sendable {
         self.district = district
         self.name = name
     }
+
+    public static func == (a: CommuneKey, b: CommuneKey) -> Bool { sameText(a.name, b.name) && sameText(a.district, b.district) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(district); hasher.combine(name) }
 }
 
 /// Where each of `count` positions' result is among results made group by group: `(g, k)` for

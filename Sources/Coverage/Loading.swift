@@ -111,22 +111,19 @@ public struct InputLoader {
         }
         // Rows are read on all cores, a few thousand at a time, each block by a loader of its own;
         // warnings and defaults are then taken in row order, and the first bad row in file order fails.
-        let rows = table.rows, block = 4096, inputCRS = inputCRS
-        let blocks = try parallelMap((rows.count + block - 1) / block, jobs: defaultJobs, chunk: 1) { b -> (sectors: [Sector], loader: InputLoader) in
-            var loader = InputLoader(inputCRS: inputCRS)
-            var techNames: [String: TechName] = [:]
-            var columns = ColumnsInOrder(header: table.header)
-            let sectors = try rows[(b * block)..<min(rows.count, (b + 1) * block)].map { row in
-                columns.startRow()
-                return try loader.sector(field: { name in columns.column(name).map { row[$0] } ?? "" },
-                                         where: "\(table.source) \(row.location)", techNames: &techNames) { table.error(row, field: $0, $1) }
-            }
-            return (sectors, loader)
+        // The sectors are made in their places in the array returned (joining the blocks' arrays
+        // would copy a national table's 350,000 sectors once more).
+        struct Block { var loader: InputLoader; var techNames: [String: TechName] = [:]; var columns: ColumnsInOrder }
+        let rows = table.rows, inputCRS = inputCRS
+        let (sectors, blocks) = try parallelMap(rows.count, jobs: defaultJobs, chunk: 4096, state: {
+            Block(loader: InputLoader(inputCRS: inputCRS), columns: ColumnsInOrder(header: table.header))
+        }) { b, i in
+            let row = rows[i]
+            b.columns.startRow()
+            return try b.loader.sector(field: { name in b.columns.column(name).map { row[$0] } ?? "" },
+                                       where: "\(table.source) \(row.location)", techNames: &b.techNames) { table.error(row, field: $0, $1) }
         }
-        var sectors: [Sector] = []
-        sectors.reserveCapacity(rows.count)
         for b in blocks {
-            sectors += b.sectors
             warnings += b.loader.warnings
             defaults.beamwidth += b.loader.defaults.beamwidth
         }

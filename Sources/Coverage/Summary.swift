@@ -94,7 +94,7 @@ public struct Summary: Sendable {
         let p = result.parameters
         func figures(_ members: [Int]) -> GroupFigures { GroupFigures(members, of: villages, results: results, parameters: p, hasFixed: hasFixed) }
         all = figures(Array(villages.indices))
-        let districtGroups = Coverage.groups(of: villages.indices.filter { villages[$0].district != nil }) { villages[$0].district! }
+        let districtGroups = Coverage.groups(of: villages.indices.filter { villages[$0].district != nil }) { NameKey(villages[$0].district!) }
         districts = concurrentMap(districtGroups.count, chunk: 8) { k in (villages[districtGroups[k][0]].district!, figures(districtGroups[k])) }
         // Communes of the same name in two districts are two communes.
         let communeGroups = Coverage.groups(of: villages.indices.filter { villages[$0].commune != nil }) {

@@ -167,7 +167,7 @@ public struct MapData: Sendable {
         // Districts, and communes by district and name, with their villages in order of first appearance.
         let villageList = villages
         func text(_ i: Int, _ key: String) -> String? { villageList[i].properties[key]?.stringValue }
-        let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, "district") != nil }) { text($0, "district")! }
+        let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, "district") != nil }) { NameKey(text($0, "district")!) }
         let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, "commune") != nil }) {
             CommuneKey(district: text($0, "district") ?? "", name: text($0, "commune")!)
         }

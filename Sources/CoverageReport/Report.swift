@@ -150,17 +150,25 @@ public struct Report: Sendable {
     /// Villages short of a target: uncovered first, then partial, then fixed-unavailable; input order within.
     public func gapEntries() -> [Gap] { Self.gapEntries(of: result.villages) }
 
-    /// `gapEntries()` of any villages' results.
     static func gapEntries(of villages: [VillageCoverage]) -> [Gap] {
-        var out: [Gap] = []
-        for (i, r) in villages.enumerated() {
-            let noFixed = r.fixed?.status == .unavailable
-            if r.mobileStatus != .covered || noFixed { out.append(Gap(index: i, mobile: r.mobileStatus, fixedUnavailable: noFixed)) }
+        gapEntries(count: villages.count) { (villages[$0].mobileStatus, villages[$0].fixed?.status == .unavailable) }
+    }
+
+    /// The gap entries of `count` villages, each given by its mobile status and whether fixed
+    /// broadband is out of its reach: uncovered, partial, then covered villages short only of fixed
+    /// broadband, each in village order (the order of a stable sort by status, worst first).
+    static func gapEntries(count: Int, _ status: (Int) -> (mobile: MobileStatus, fixedUnavailable: Bool)) -> [Gap] {
+        var uncovered: [Gap] = [], partial: [Gap] = [], fixedOnly: [Gap] = []
+        for i in 0..<count {
+            let (mobile, noFixed) = status(i)
+            let gap = Gap(index: i, mobile: mobile, fixedUnavailable: noFixed)
+            switch mobile {
+            case .uncovered: uncovered.append(gap)
+            case .partial: partial.append(gap)
+            case .covered: if noFixed { fixedOnly.append(gap) }
+            }
         }
-        return out.sorted { a, b in
-            if a.mobile != b.mobile { return a.mobile > b.mobile }
-            return a.index < b.index
-        }
+        return uncovered + partial + fixedOnly
     }
 
     func gapJSON(_ g: Gap) -> JSONValue {

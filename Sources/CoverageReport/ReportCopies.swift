@@ -47,17 +47,19 @@ public struct ReportCopies: Sendable {
         self.layout = layout
         self.files = files.flatMap { $0.folder == folder ? $0 : nil }
         previousCount = kept.count
-        let coverage = kept.map(\.coverage)
+        // The previous results are read in place (a copy of each would cost a national run a
+        // few hundredths of a second before the reports are begun).
         var gapRank = [Int?](repeating: nil, count: kept.count)
-        let entries = Report.gapEntries(of: coverage)
+        let entries = Report.gapEntries(count: kept.count) { (kept[$0].coverage.mobileStatus, kept[$0].coverage.fixed?.status == .unavailable) }
         for (g, e) in entries.enumerated() { gapRank[e.index] = g }
         self.gapRank = gapRank
         gapEntries = entries.count
         var fibre = 0
         var gapsBefore = [0], fibreRank = [Int?](repeating: nil, count: kept.count)
-        for (k, c) in coverage.enumerated() {
-            gapsBefore.append(gapsBefore[k] + c.gaps.count)
-            if c.fixed?.status == .unavailable { fibreRank[k] = fibre; fibre += 1 }
+        gapsBefore.reserveCapacity(kept.count + 1)
+        for k in kept.indices {
+            gapsBefore.append(gapsBefore[k] + kept[k].coverage.gaps.count)
+            if kept[k].coverage.fixed?.status == .unavailable { fibreRank[k] = fibre; fibre += 1 }
         }
         self.gapsBefore = gapsBefore
         self.fibreRank = fibreRank

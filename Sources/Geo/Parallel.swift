@@ -39,6 +39,28 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
     }
 }
 
+/// `parallelMap` whose chunks of `chunk` indices each have a state of their own, made by `state`
+/// when the chunk is begun and passed to `body` for each of its indices in order (a reader's
+/// warnings and caches, say); the results are made in place as `parallelMap` makes them, and the
+/// states come back in chunk order. The first error (lowest index) is thrown, as `parallelMap` does.
+public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, state: () -> S,
+                              _ body: (inout S, Int) throws -> T) throws -> (results: [T], states: [S]) {
+    let chunks = (count + chunk - 1) / chunk
+    // Chunk `c` is `c * chunk ..< (c + 1) * chunk`, done by one thread in index order: its slot is
+    // touched by that thread only.
+    let slots = UnsafeMutableBufferPointer<S?>.allocate(capacity: chunks)
+    slots.initialize(repeating: nil)
+    defer { slots.deinitialize(); slots.deallocate() }
+    let results = try withoutActuallyEscaping(state) { state in
+        try parallelMap(count, jobs: jobs, chunk: chunk) { i -> T in
+            let c = i / chunk
+            if i % chunk == 0 { slots[c] = state() }
+            return try body(&slots[c]!, i)
+        }
+    }
+    return (results, slots.map { $0! })
+}
+
 /// `parallelMap` for work that cannot fail (on all cores unless told `jobs`).
 public func concurrentMap<T>(_ count: Int, jobs: Int = defaultJobs, chunk: Int = 64, _ body: (Int) -> T) -> [T] {
     // The throwing form rethrows only what `body` throws: here, nothing.

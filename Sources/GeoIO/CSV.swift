@@ -100,6 +100,7 @@ public enum CSVReader {
         }
 
         var rows: [CSVRow] = []
+        parser.expectedFields = header.count
         while let r = try parser.next() {
             if r.isBlank { continue }
             let row = CSVRow(number: r.number, line: r.line, fields: r.fields, columns: columns)
@@ -133,6 +134,9 @@ public struct CSVParser {
     var delimiter: UInt8 = UInt8(ascii: ",")
     var line = 1
     var number = 0
+    /// The fields a record is expected to have (the header's, once read): each record's array is
+    /// made that large at once instead of growing four times.
+    var expectedFields = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, i: Int, source: String) {
         self.bytes = bytes
@@ -176,6 +180,7 @@ public struct CSVParser {
         number += 1
         let startLine = line
         var fields: [String] = []
+        fields.reserveCapacity(expectedFields)
         var buffer: [UInt8] = []
         var quotedAny = false
         while true {

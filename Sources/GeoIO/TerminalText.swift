@@ -6,7 +6,10 @@
 ///
 /// Every message, warning and table that covgap prints goes through this one function.
 public func terminalSafe(_ s: String, limit: Int = 1000, keepNewlines: Bool = false) -> String {
-    var out = String.UnicodeScalarView()
+    // Built as UTF-8 bytes: appending an escape to a `String.UnicodeScalarView` copies the whole
+    // view each time, which made a 56,000-line list cost seconds.
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count)
     var written = 0
     var left = 0
     for scalar in s.unicodeScalars {
@@ -21,16 +24,15 @@ public func terminalSafe(_ s: String, limit: Int = 1000, keepNewlines: Bool = fa
         case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029:
             piece = "\\u{\(String(v, radix: 16, uppercase: true))}"
         default:
-            out.append(scalar)
+            UTF8.encode(scalar) { out.append($0) }
             written += 1
             continue
         }
-        out.append(contentsOf: piece.unicodeScalars)
-        written += piece.unicodeScalars.count
+        out.append(contentsOf: piece.utf8)
+        written += piece.utf8.count      // escapes are ASCII: one scalar a byte
     }
-    var result = String(out)
-    if left > 0 { result += "… (\(left) more characters)" }
-    return result
+    if left > 0 { out.append(contentsOf: "… (\(left) more characters)".utf8) }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// The first control character of `s` (C0, DEL, C1) and its position, if any: names and ids

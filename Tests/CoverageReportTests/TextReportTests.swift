@@ -269,6 +269,21 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(bare["summary"]?["places"], .null)
         XCTAssertEqual(bare["priority_places"], [])
     }
+
+    /// Gap entries are in the order of a stable sort by mobile status, worst first: uncovered,
+    /// partial, then covered villages short of fixed broadband, each in village order.
+    func testGapEntriesAreInTheOrderOfAStableSortByStatus() {
+        var generator = SystemRandomNumberGenerator()
+        let statuses: [MobileStatus] = [.covered, .partial, .uncovered]
+        let villages = (0..<5_000).map { _ in (statuses.randomElement(using: &generator)!, Bool.random(using: &generator)) }
+        let entries = Report.gapEntries(count: villages.count) { villages[$0] }
+        let expected = villages.indices.filter { villages[$0].0 != .covered || villages[$0].1 }
+            .sorted { a, b in villages[a].0 != villages[b].0 ? villages[a].0 > villages[b].0 : a < b }
+        XCTAssertEqual(entries.map(\.index), expected)
+        XCTAssertEqual(entries.map(\.mobile), expected.map { villages[$0].0 })
+        XCTAssertEqual(entries.map(\.fixedUnavailable), expected.map { villages[$0].1 })
+        XCTAssertTrue(Report.gapEntries(count: 3) { _ in (.covered, false) }.isEmpty)
+    }
 }
 
 /// The same hand-made report in Vietnamese: the words change, the names, numbers and order do not.

@@ -13,5 +13,15 @@ final class GroupingTests: XCTestCase {
         XCTAssertEqual(groups(of: [Int](), by: { keys[$0] }), [])
         let communes = [CommuneKey(district: "A", name: "X"), CommuneKey(district: "B", name: "X"), CommuneKey(district: "A", name: "X")]
         XCTAssertEqual(groups(of: communes.indices, by: { communes[$0] }), [[0, 2], [1]])
+        // Keys compared by their bytes first are still equal as text, and hash alike when equal.
+        XCTAssertEqual(groups(of: keys.indices, by: { NameKey(keys[$0]) }), [[0, 1, 5], [2, 4, 6], [3, 7]])
+        XCTAssertEqual(NameKey(composed), NameKey(decomposed))
+        XCTAssertEqual(NameKey(composed).hashValue, NameKey(decomposed).hashValue)
+        XCTAssertNotEqual(NameKey("An Nhơn"), NameKey("An Nhon"))
+        XCTAssertNotEqual(NameKey("An"), NameKey("An "))
+        let spelled = [CommuneKey(district: composed, name: "X"), CommuneKey(district: decomposed, name: "X"),
+                       CommuneKey(district: decomposed, name: "Y"), CommuneKey(district: "X", name: composed)]
+        XCTAssertEqual(groups(of: spelled.indices, by: { spelled[$0] }), [[0, 1], [2], [3]])
+        XCTAssertEqual(spelled[0].hashValue, spelled[1].hashValue)
     }
 }

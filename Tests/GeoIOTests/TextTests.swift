@@ -17,4 +17,27 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(searchKey("Xa\u{0303} VI\u{0303}NH KIM"), "xa vinh kim")   // NFD and capitals
         XCTAssertEqual(searchKey("Huyện Vân Canh"), "huyen van canh")
     }
+
+    func testTerminalSafeEscapesControlsAndOverrides() {
+        XCTAssertEqual(terminalSafe("Xã\u{1B}]0;pwned\u{07} Kim\r\n\tx"),
+                       "Xã\\u{1B}]0;pwned\\u{7} Kim\\r\\n\\tx")
+        XCTAssertEqual(terminalSafe("a\u{202E}b\u{2066}c\u{85}d\u{7F}"),
+                       "a\\u{202E}b\\u{2066}c\\u{85}d\\u{7F}")
+        XCTAssertEqual(terminalSafe("một\nhai\n", keepNewlines: true), "một\nhai\n")
+        XCTAssertEqual(terminalSafe("Làng O2"), "Làng O2")
+        // The limit counts characters as written: an escape counts its own characters.
+        XCTAssertEqual(terminalSafe("ĐĐĐĐĐĐ", limit: 4), "ĐĐĐĐ… (2 more characters)")
+        XCTAssertEqual(terminalSafe("\u{1B}abc", limit: 6), "\\u{1B}… (3 more characters)")
+    }
+
+    func testTerminalSafeOfALongListIsTheListItself() {
+        // 60,000 lines of names with escapes between them: the same text as joining each line
+        // made safe on its own (and made in linear time: the whole list of a 100,000-village run
+        // goes through it once).
+        let lines = (0..<60_000).map { "  Thôn \($0)\u{1B}[2J  mobile uncovered (0.0 % covered)" }
+        let safe = terminalSafe(lines.joined(separator: "\n"), limit: .max, keepNewlines: true)
+        XCTAssertEqual(safe, lines.map { terminalSafe($0) }.joined(separator: "\n"))
+        XCTAssertEqual(safe.split(separator: "\n").count, 60_000)
+        XCTAssertFalse(safe.unicodeScalars.contains("\u{1B}"))
+    }
 }

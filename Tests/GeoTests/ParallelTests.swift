@@ -51,6 +51,34 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(Made.alive.value, 300)
     }
 
+    /// Each chunk has a state of its own, begun fresh and seeing its indices in order; the states
+    /// come back in chunk order whatever the threads, and a failure throws the lowest index's error.
+    func testChunksKeepAStateOfTheirOwn() throws {
+        struct Seen { var indices: [Int] = []; var sum = 0 }
+        for jobs in [1, 2, 4] {
+            let (results, states) = try parallelMap(1003, jobs: jobs, chunk: 100, state: { Seen() }) { s, i -> Int in
+                s.indices.append(i)
+                s.sum += i
+                return s.sum
+            }
+            XCTAssertEqual(states.count, 11, "jobs \(jobs)")
+            for (c, s) in states.enumerated() {
+                XCTAssertEqual(s.indices, Array((c * 100)..<min(1003, (c + 1) * 100)), "jobs \(jobs), chunk \(c)")
+            }
+            // Each result is the running sum within its own chunk: 1000 + 1001 + 1002 in the last.
+            XCTAssertEqual(results[1002], 3003)
+            XCTAssertEqual(results[100], 100)
+            XCTAssertEqual(results[99], (0..<100).reduce(0, +))
+            struct Failed: Error, Equatable { var index: Int }
+            XCTAssertThrowsError(try parallelMap(1000, jobs: jobs, chunk: 10, state: { 0 }) { _, i -> Int in
+                if i == 555 || i == 777 { throw Failed(index: i) }
+                return i
+            }) { error in XCTAssertEqual(error as? Failed, Failed(index: 555), "jobs \(jobs)") }
+        }
+        let empty = try parallelMap(0, jobs: 2, chunk: 10, state: { 0 }) { _, i in i }
+        XCTAssertTrue(empty.results.isEmpty && empty.states.isEmpty)
+    }
+
     func testMapsRunOnTheSameWorkersAndNestWithoutWaitingForEachOther() throws {
         // Which threads ran a map: the caller and the pool's workers, the same ones every time.
         func threads(_ jobs: Int) throws -> Set<UInt> {
