@@ -1,4 +1,9 @@
 import Geo
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `indices` in groups of equal `key`, each group in the order given and the groups in the order
 /// of their first members.
@@ -24,7 +29,12 @@ public func groups<Key: Hashable>(of indices: some Sequence<Int>, by key: (Int) 
 /// not known to be in NFC by normalising both, every time, and names read from a file are mostly
 /// byte for byte the one before. Names equal only once normalised (NFC against NFD) are still equal.
 @inline(__always) func sameText(_ a: String, _ b: String) -> Bool {
-    (a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)) || a == b
+    let sameBytes = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in
+            x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+        }
+    }
+    return sameBytes == true || a == b
 }
 
 /// A name as a grouping key: equal as text (`String`'s equality and hash), compared by its bytes first.
