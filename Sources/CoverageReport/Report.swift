@@ -150,6 +150,7 @@ public struct Report: Sendable {
     /// Villages short of a target: uncovered first, then partial, then fixed-unavailable; input order within.
     public func gapEntries() -> [Gap] { Self.gapEntries(of: result.villages) }
 
+    /// `gapEntries()` of any villages' results.
     static func gapEntries(of villages: [VillageCoverage]) -> [Gap] {
         gapEntries(count: villages.count) { (villages[$0].mobileStatus, villages[$0].fixed?.status == .unavailable) }
     }
