@@ -112,7 +112,7 @@ public struct CoverageAnalysis {
         let sectors = input.sectors
         let villages = input.villages
         let places = input.places ?? []
-        let operators = Array(Set(sectors.map(\.operator))).sorted()
+        let operators = sectors.operatorNames
         let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage

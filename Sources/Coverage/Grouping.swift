@@ -73,3 +73,16 @@ func scattered<T>(_ results: [[T]], of groups: [[Int]], count: Int) -> [T?] {
     let at = positions(of: groups, count: count)
     return concurrentMap(count, chunk: 1024) { i in at[i].map { results[Int($0.group)][Int($0.member)] } }
 }
+
+extension Array where Element == Sector {
+    /// The operators of these sectors, each once, sorted. Tables list sectors site by site: an
+    /// operator equal to the one before is not hashed again.
+    var operatorNames: [String] {
+        var names = Set<String>(), last: String?
+        for s in self where last == nil || !sameText(s.operator, last!) {
+            names.insert(s.operator)
+            last = s.operator
+        }
+        return names.sorted()
+    }
+}

@@ -96,7 +96,7 @@ public struct IncrementalIndex: Sendable {
         }
         villageCRS = crs
         zonePrint = z
-        operators = Array(Set(sectors.map(\.operator))).sorted()
+        operators = sectors.operatorNames
         self.placeCRS = placeCRS
     }
 

@@ -1,4 +1,5 @@
 @testable import Coverage
+import Geo
 import XCTest
 
 final class GroupingTests: XCTestCase {
@@ -23,5 +24,17 @@ final class GroupingTests: XCTestCase {
                        CommuneKey(district: decomposed, name: "Y"), CommuneKey(district: "X", name: composed)]
         XCTAssertEqual(groups(of: spelled.indices, by: { spelled[$0] }), [[0, 1], [2], [3]])
         XCTAssertEqual(spelled[0].hashValue, spelled[1].hashValue)
+    }
+    /// Operators each once, sorted, whether their sectors come site by site or mixed; a name
+    /// composed or not is one operator.
+    func testOperatorNamesEachOnceSorted() {
+        let composed = "\u{0110}i\u{1EC7}n l\u{1EF1}c", decomposed = "\u{0110}ie\u{0323}\u{0302}n lu\u{031B}\u{0323}c"
+        XCTAssertEqual(composed, decomposed)
+        let names = ["Viettel", "Viettel", "MobiFone", composed, "Viettel", "Vinaphone", "MobiFone", decomposed]
+        let sectors = names.map { Sector(siteID: "S1", operator: $0, tech: .g4, location: Coordinate(109, 14),
+                                         azimuth: nil, beamwidth: 360, radius: 1000) }
+        XCTAssertEqual(sectors.operatorNames, ["MobiFone", "Viettel", "Vinaphone", composed])
+        XCTAssertEqual(Array(sectors.prefix(2)).operatorNames, ["Viettel"])
+        XCTAssertEqual([Sector]().operatorNames, [])
     }
 }
