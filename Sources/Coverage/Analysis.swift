@@ -77,6 +77,8 @@ public struct CoverageAnalysis {
     public let villageBoxes: [Bounds?]
     /// Which CRS measures which village and place.
     public let zones: WorkingZones
+    /// The sectors' operators, each once, sorted (the analysis's and `--since`'s).
+    public let operators: [String]
     private let defaultCRS: String
 
     public init(input: AnalysisInput, parameters: AnalysisParameters) {
@@ -86,6 +88,7 @@ public struct CoverageAnalysis {
         let boxes = villageBoxes
         defaultCRS = parameters.crs ?? Self.utmCRS(of: Bounds.union(of: boxes.count) { boxes[$0] })
         zones = WorkingZones(villageBoxes: boxes, places: input.places ?? [], crs: parameters.crs, defaultCRS: defaultCRS)
+        operators = input.sectors.operatorNames
     }
 
     /// The working CRS: the one asked for, else the UTM zone of the centre of the villages' extent.
@@ -112,7 +115,6 @@ public struct CoverageAnalysis {
         let sectors = input.sectors
         let villages = input.villages
         let places = input.places ?? []
-        let operators = sectors.operatorNames
         let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage

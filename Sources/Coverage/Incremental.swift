@@ -96,7 +96,7 @@ public struct IncrementalIndex: Sendable {
         }
         villageCRS = crs
         zonePrint = z
-        operators = sectors.operatorNames
+        operators = analysis.operators
         self.placeCRS = placeCRS
     }
 

@@ -94,22 +94,21 @@ public struct Summary: Sendable {
         let p = result.parameters
         func figures(_ members: [Int]) -> GroupFigures { GroupFigures(members, of: villages, results: results, parameters: p, hasFixed: hasFixed) }
         // The province's figures beside the districts' and communes' (grouping is one core's work).
-        let (province, groups) = concurrentPair({ figures(Array(villages.indices)) }, { () -> ([(String, GroupFigures)], [(String, String?, GroupFigures)]) in
+        (all, (districts, communes)) = concurrentPair({ figures(Array(villages.indices)) }, {
             let districtGroups = Coverage.groups(of: villages.indices.filter { villages[$0].district != nil }) { NameKey(villages[$0].district!) }
-            let districts = concurrentMap(districtGroups.count, chunk: 8) { k in (villages[districtGroups[k][0]].district!, figures(districtGroups[k])) }
+            let districts = concurrentMap(districtGroups.count, chunk: 8) { k in
+                (name: villages[districtGroups[k][0]].district!, figures: figures(districtGroups[k]))
+            }
             // Communes of the same name in two districts are two communes.
             let communeGroups = Coverage.groups(of: villages.indices.filter { villages[$0].commune != nil }) {
                 CommuneKey(district: villages[$0].district ?? "", name: villages[$0].commune!)
             }
             let communes = concurrentMap(communeGroups.count, chunk: 64) { k in
                 let first = villages[communeGroups[k][0]]
-                return (first.commune!, first.district, figures(communeGroups[k]))
+                return (name: first.commune!, district: first.district, figures: figures(communeGroups[k]))
             }
             return (districts, communes)
         })
-        all = province
-        districts = groups.0.map { (name: $0.0, figures: $0.1) }
-        communes = groups.1.map { (name: $0.0, district: $0.1, figures: $0.2) }
         let required = zip(input.places ?? [], result.places).filter { requires5G($0.0.category) }
         placesTotal = required.count
         placesWith5G = required.filter(\.1.has5G).count
