@@ -56,14 +56,14 @@ public struct InputSet: Sendable {
         // GDAL reads its own sources; the bytes of the file named are still hashed (none for a database).
         // Each file is read by the first task that needs it.
         let contents = files.map { f in
-            Once<Result<[UInt8], Error>> {
+            Once<Result<MappedInput, Error>> {
                 Result {
-                    guard VectorInput.readsThroughGDAL(f.path) else { return try InputFile.read(f.path) }
+                    guard VectorInput.readsThroughGDAL(f.path) else { return try MappedInput.map(f.path) }
                     let source = VectorInput.Source(f.path)
                     var isFolder: ObjCBool = false
                     let folder = FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) && isFolder.boolValue
                     // A database, or a folder of Shapefiles, has no one file to hash.
-                    return source.isDatabase || folder ? [] : try InputFile.read(source.path, binary: true)
+                    return source.isDatabase || folder ? .empty : try MappedInput.map(source.path, binary: true)
                 }
             }
         }
@@ -72,9 +72,9 @@ public struct InputSet: Sendable {
         let n = files.count
         let keptFile = kept == nil ? nil : files.firstIndex { $0.role == "villages" && !VectorInput.readsThroughGDAL($0.path) }
         typealias Read = (part: Part, info: InputFileInfo, warnings: [String], kept: VillagesAsRead?)
-        func read(_ k: Int, _ bytes: () throws -> [UInt8]) -> Result<Read, Error> {
+        func read(_ k: Int, _ bytes: () throws -> MappedInput) -> Result<Read, Error> {
             Result {
-                let (part, info, w) = try Self.read(files[k], bytes: try bytes(), inputCRS: crs, fieldNames: fieldNames)
+                let (part, info, w) = try Self.read(files[k], bytes: try bytes().bytes, inputCRS: crs, fieldNames: fieldNames)
                 return (part, info, w, nil)
             }
         }
@@ -82,7 +82,7 @@ public struct InputSet: Sendable {
             let k = task % n
             if task >= n {
                 guard k != keptFile, case .success(let bytes) = contents[k].value else { return (nil, "") }
-                return (nil, SHA256.hex(bytes))
+                return (nil, SHA256.hex(UnsafeRawBufferPointer(bytes.bytes)))
             }
             defer { progress?.advance() }
             guard k == keptFile, let kept else { return (read(k) { try contents[k].value.get() }, "") }
@@ -97,7 +97,7 @@ public struct InputSet: Sendable {
             }
             // Changed: read and hashed as any file is (the digest of the very bytes read).
             let bytes = contents[k].value
-            return (read(k) { try bytes.get() }, (try? bytes.get()).map { SHA256.hex($0) } ?? "")
+            return (read(k) { try bytes.get() }, (try? bytes.get()).map { SHA256.hex(UnsafeRawBufferPointer($0.bytes)) } ?? "")
         }
         let slots = done[..<n].map(\.read)
         let hashes = (0..<n).map { done[$0].digest.isEmpty ? done[n + $0].digest : done[$0].digest }
@@ -157,7 +157,7 @@ public struct InputSet: Sendable {
     }
 
     /// One file's features, checked, as the part of the input its role fills.
-    private static func read(_ file: File, bytes: [UInt8], inputCRS: String?, fieldNames: FieldNames) throws -> (Part, InputFileInfo, [String]) {
+    private static func read(_ file: File, bytes: UnsafeBufferPointer<UInt8>, inputCRS: String?, fieldNames: FieldNames) throws -> (Part, InputFileInfo, [String]) {
         var loader = InputLoader(inputCRS: inputCRS)
         var part = Part()
         let display = file.display
@@ -168,20 +168,20 @@ public struct InputSet: Sendable {
         } else {
             switch file.role {
             case "villages":
-                let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: Self.villageFields, file: display)
+                let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes, source: display), wanted: Self.villageFields, file: display)
                 part.input.villages = try loader.villages(fc, file: display)
                 count = part.input.villages.count
             case "sites":
                 part.input.sectors = try readSites(bytes, path: file.path, display: display, loader: &loader, fieldNames: fieldNames)
                 count = part.input.sectors.count
             case "fibre":
-                part.input.fibre = try loader.fibre(try GeoJSONReader.read(bytes: bytes, source: display), file: display)
+                part.input.fibre = try loader.fibre(try GeoJSONReader.read(bytes, source: display), file: display)
                 count = part.input.fibre!.count
             case "centres":
-                part.centres = try VillageCentre.read(try GeoJSONReader.read(bytes: bytes, source: display), file: display, loader: loader)
+                part.centres = try VillageCentre.read(try GeoJSONReader.read(bytes, source: display), file: display, loader: loader)
                 count = part.centres!.count
             default:
-                let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: Self.placeFields, file: display)
+                let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes, source: display), wanted: Self.placeFields, file: display)
                 part.input.places = try loader.places(fc, file: display)
                 count = part.input.places!.count
             }
@@ -263,7 +263,7 @@ public struct InputSet: Sendable {
     /// A sites file already read.
     public static func sites(bytes: [UInt8], path: String, inputCRS: String? = nil, fieldNames: FieldNames = FieldNames()) throws -> (sectors: [Sector], warnings: [String]) {
         var loader = InputLoader(inputCRS: inputCRS.map(canonicalCRS))
-        let sectors = try readSites(bytes, path: path, display: path, loader: &loader, fieldNames: fieldNames)
+        let sectors = try bytes.withUnsafeBufferPointer { try readSites($0, path: path, display: path, loader: &loader, fieldNames: fieldNames) }
         return (sectors, loader.warnings)
     }
 
@@ -283,12 +283,12 @@ public struct InputSet: Sendable {
     }
 
     /// Sites from CSV (covgap's columns or OpenCelliD's), or from GeoJSON points when the name says .geojson/.json.
-    private static func readSites(_ bytes: [UInt8], path: String, display: String, loader: inout InputLoader, fieldNames: FieldNames) throws -> [Sector] {
+    private static func readSites(_ bytes: UnsafeBufferPointer<UInt8>, path: String, display: String, loader: inout InputLoader, fieldNames: FieldNames) throws -> [Sector] {
         if namesGeoJSON(path) {
-            let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes: bytes, source: display), wanted: siteFields, file: display)
+            let fc = try fieldNames.applied(to: try GeoJSONReader.read(bytes, source: display), wanted: siteFields, file: display)
             return try loader.sectors(fc, file: display)
         }
-        let table = try CSVReader.read(bytes: bytes, source: display)
+        let table = try CSVReader.read(bytes, source: display)
         if OpenCelliD.recognises(table.header) { return try loader.sectors(table) }
         return try loader.sectors(try fieldNames.applied(to: table, wanted: siteFields).withDecimalPoints(in: numericSiteFields))
     }

@@ -16,6 +16,13 @@ public enum SHA256 {
         return hasher.finish()
     }
 
+    /// The digest of the bytes in `bytes` as 64 lowercase hex digits.
+    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = Hasher()
+        hasher.update(bytes)
+        return hasher.finish()
+    }
+
     /// The digest of the file at `path`, read a megabyte at a time (a DEM of hundreds of
     /// megabytes is never held whole); nil when it cannot be opened or read.
     public static func hex(ofFileAt path: String) -> String? {

@@ -105,3 +105,139 @@ public enum InputFile {
 }
 
 private func sysRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { read(fd, p, n) }
+
+/// An input file's bytes, mapped read-only from the system's page cache instead of copied into
+/// memory of the process's own: a national villages file is 300 MB, whose copy costs as many fresh
+/// pages and a pass over them before the parser's first byte. A file that cannot be mapped, or one
+/// met when `MappedRegions` is full, is read as `InputFile.read` reads it.
+///
+/// A mapped file cut short by another program while covgap reads it would end the process with a
+/// bus error; `MappedRegions` turns that into covgap's error naming the file (exit status 2).
+public final class MappedInput: @unchecked Sendable {
+    /// The file's bytes.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    private enum Storage { case none, mapped(slot: Int), owned }
+    private let storage: Storage
+
+    /// No bytes (a source that has no one file to read).
+    public static let empty = MappedInput(bytes: UnsafeBufferPointer(start: nil, count: 0), storage: .none)
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, storage: Storage) {
+        self.bytes = bytes
+        self.storage = storage
+    }
+
+    deinit {
+        guard let base = bytes.baseAddress else { return }
+        switch storage {
+        case .mapped(let slot):
+            MappedRegions.remove(slot)
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        case .owned: base.deallocate()
+        case .none: break
+        }
+    }
+
+    /// The file at `path`, with the checks and errors of `InputFile.read` (a regular file, at most
+    /// `InputFile.maxSize` bytes, text unless `binary`).
+    public static func map(_ path: String, followSymlinks: Bool = true, binary: Bool = false) throws -> MappedInput {
+        let (fd, size) = try InputFile.openRegular(path, followSymlinks: followSymlinks)
+        defer { close(fd) }
+        if size > InputFile.maxSize { throw InputFile.tooLarge(path, size) }
+        if size == 0 { return empty }
+        let message = "covgap: " + terminalSafe(InputError(file: path, message: "was cut short while covgap read it; run again once it is written whole").description) + "\n"
+        guard let slot = MappedRegions.reserve(message: message) else { return try owned(path, followSymlinks: followSymlinks, binary: binary) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            MappedRegions.remove(slot)
+            return try owned(path, followSymlinks: followSymlinks, binary: binary)
+        }
+        MappedRegions.place(slot, start: base, count: size)
+        let mapped = MappedInput(bytes: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size), storage: .mapped(slot: slot))
+        if !binary { try TextEncoding.checkPrefix(mapped.bytes, source: path) }
+        return mapped
+    }
+
+    /// The file read into memory of its own (the rare file that is not mapped).
+    private static func owned(_ path: String, followSymlinks: Bool, binary: Bool) throws -> MappedInput {
+        let array = try InputFile.read(path, followSymlinks: followSymlinks, binary: binary)
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: array.count)
+        _ = copy.initialize(from: array)
+        return MappedInput(bytes: UnsafeBufferPointer(copy), storage: .owned)
+    }
+}
+
+/// The address ranges of mapped input files, each with the message a bus error inside it prints
+/// before covgap exits with status 2: what the system does when a mapped file is cut short and a
+/// page past its new end is read. A bus error anywhere else gets the action SIGBUS had before.
+/// The table is fixed memory the signal handler reads without locks or allocation.
+enum MappedRegions {
+    static let capacity = 64
+
+    struct Slot {
+        var start: UInt
+        var end: UInt
+        var message: UnsafeMutablePointer<UInt8>?
+        var length: Int
+        var used: Bool
+    }
+
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<Slot> = {
+        let p = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+        p.initialize(repeating: Slot(start: 0, end: 0, message: nil, length: 0, used: false), count: capacity)
+        var action = sigaction()
+        action.__sigaction_handler.sa_sigaction = busError
+        action.sa_flags = SA_SIGINFO
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGBUS, &action, previous)
+        return p
+    }()
+    /// The action SIGBUS had before (the default, or the runtime's crash report), for bus errors elsewhere.
+    nonisolated(unsafe) private static let previous: UnsafeMutablePointer<sigaction> = {
+        let p = UnsafeMutablePointer<sigaction>.allocate(capacity: 1)
+        p.initialize(to: sigaction())
+        return p
+    }()
+    private static let lock = NSLock()
+
+    /// A free slot holding `message`, or nil when every slot is taken.
+    static func reserve(message: String) -> Int? {
+        let table = slots
+        lock.lock()
+        defer { lock.unlock() }
+        guard let k = (0..<capacity).first(where: { !table[$0].used }) else { return nil }
+        let bytes = Array(message.utf8)
+        let text = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        text.initialize(from: bytes, count: bytes.count)
+        table[k] = Slot(start: 0, end: 0, message: text, length: bytes.count, used: true)
+        return k
+    }
+
+    /// Slot `k` covers `count` bytes from `start`.
+    static func place(_ k: Int, start: UnsafeMutableRawPointer, count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[k].end = UInt(bitPattern: start) + UInt(count)
+        slots[k].start = UInt(bitPattern: start)
+    }
+
+    /// Slot `k` freed (before its range is unmapped).
+    static func remove(_ k: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[k].start = 0
+        slots[k].end = 0
+        slots[k].message?.deallocate()
+        slots[k] = Slot(start: 0, end: 0, message: nil, length: 0, used: false)
+    }
+
+    private static let busError: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { _, info, _ in
+        let address = UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr)
+        let table = slots
+        for k in 0..<capacity where table[k].start != 0 && address >= table[k].start && address < table[k].end {
+            if let text = table[k].message { _ = write(2, text, table[k].length) }
+            _exit(2)
+        }
+        // Not a mapped input: the action before covgap's, once the faulting instruction runs again.
+        sigaction(SIGBUS, previous, nil)
+    }
+}

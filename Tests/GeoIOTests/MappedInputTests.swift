@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+@testable import GeoIO
+
+final class MappedInputTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-mapped-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Text of `count` bytes that is not one byte repeated.
+    func text(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(ascii: "a") + UInt8(($0 * 7 + $0 / 13) % 26) }
+    }
+
+    func testMappedBytesAreTheFilesBytes() throws {
+        for count in [1, 4095, 4096, 4097, 300_001] {
+            let path = try file("f\(count).geojson", text(count))
+            let mapped = try MappedInput.map(path)
+            XCTAssertEqual(Array(mapped.bytes), try InputFile.read(path), "\(count) bytes")
+            XCTAssertEqual(mapped.bytes.count, count)
+        }
+        XCTAssertEqual(try MappedInput.map(try file("empty.csv", [])).bytes.count, 0)
+    }
+
+    func testRefusalsAreTheReadersWordForWord() throws {
+        let binary = try file("utf16.csv", [0xFF, 0xFE] + Array("i\0d\0".utf8))
+        let fifo = dir.appendingPathComponent("fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let link = dir.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: try file("target.csv", text(10)))
+        let cases: [(String, Bool)] = [(binary, true), (fifo, true), (dir.path, true), (dir.appendingPathComponent("missing").path, true), (link, false)]
+        for (path, follow) in cases {
+            var readError = "", mapError = ""
+            do { _ = try InputFile.read(path, followSymlinks: follow) } catch { readError = "\(error)" }
+            do { _ = try MappedInput.map(path, followSymlinks: follow) } catch { mapError = "\(error)" }
+            XCTAssertFalse(readError.isEmpty, path)
+            XCTAssertEqual(mapError, readError, path)
+        }
+        // A binary file is read when asked for as one (its fingerprint).
+        XCTAssertEqual(try MappedInput.map(binary, binary: true).bytes.count, 6)
+    }
+
+    /// More files at once than the bus-error table holds: the rest are read, with the same bytes.
+    func testFilesBeyondTheTableAreReadWhole() throws {
+        var held: [MappedInput] = []
+        for k in 0..<(MappedRegions.capacity + 6) {
+            let bytes = text(5000 + k)
+            held.append(try MappedInput.map(try file("f\(k).csv", bytes)))
+            XCTAssertEqual(Array(held[k].bytes), bytes, "file \(k)")
+        }
+        held.removeAll()
+        // Slots are given back: as many files again are mapped.
+        for k in 0..<MappedRegions.capacity { held.append(try MappedInput.map(dir.appendingPathComponent("f\(k).csv").path)) }
+        XCTAssertEqual(held.map { $0.bytes.count }, (0..<MappedRegions.capacity).map { 5000 + $0 })
+    }
+
+    /// A file cut short by another program while it is mapped: reading past its new end ends the
+    /// process with covgap's error naming the file and status 2, not a bus error. Checked in a
+    /// child process that cuts the file and reads its last byte.
+    func testAFileCutShortWhileReadEndsWithAnErrorNamingIt() throws {
+        let path = try file("villages.geojson", text(3 * 65_536))
+        let mapped = try MappedInput.map(path)
+        var ends: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&ends), 0)
+        let child = fork()
+        if child == 0 {
+            // Only async-signal-safe calls from here: the child of a threaded process.
+            dup2(ends[1], 2)
+            truncate(path, 100)
+            let last = mapped.bytes[mapped.bytes.count - 1]
+            _exit(last == 0 ? 0 : 1)
+        }
+        XCTAssertGreaterThan(child, 0)
+        close(ends[1])
+        var said: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(ends[0], &chunk, chunk.count)
+            if n <= 0 { break }
+            said += chunk[0..<n]
+        }
+        close(ends[0])
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(child, &status, 0), child)
+        XCTAssertEqual(status & 0x7F, 0, "ended by signal \(status & 0x7F)")
+        XCTAssertEqual((status >> 8) & 0xFF, 2)
+        XCTAssertEqual(String(decoding: said, as: UTF8.self),
+                       "covgap: \(path): was cut short while covgap read it; run again once it is written whole\n")
+        // The parent's own reads of what is left of the file are unaffected.
+        XCTAssertEqual(mapped.bytes[99], text(100)[99])
+    }
+}
