@@ -130,7 +130,6 @@ public struct ReportFolder {
                         try write(bytes)
                     }
                 }
-                try copyJSON?.source.check()
             } else if keepJSON {
                 kept = report.jsonText(reportJSON!, copy: nil).text
             }
@@ -149,7 +148,6 @@ public struct ReportFolder {
                 try staging.add("report.csv", hashedFor: layout) { write in
                     try report.csvText(dialect: outputs.csvDialect, copy: copy, into: write)
                 }
-                try copy?.source.check()
             }
         }
         let next = Locked(0)
@@ -174,14 +172,12 @@ public struct ReportFolder {
                 features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
             }
             if kinds.contains(.geojson) {
-                let window = copy.map(CopyWindow.init)
                 try staging.add("report.geojson", hashedFor: layout) { write in
-                    try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { window?.load($0) }, pieces: { k in
-                        if let text = window?.text(k) { return .text(text) }
+                    try GeoJSONWriter(precision: precision).encode(count: features!.count, pieces: { k in
+                        if let text = copy?.text(k) { return .text(text) }
                         return .feature(properties: features![k].properties, geometry: features![k].geometry)
                     }, into: write)
                 }
-                try copy?.source.check()
             }
             if !kinds.contains(.gpkg) { features = nil }
             try takeSpare()

@@ -119,64 +119,27 @@ public final class PreviousFiles: Sendable {
     }
 }
 
-/// A previous report file, open for the text of its pieces: checked whole once (read a megabyte at
-/// a time), then each piece read when it is copied, so that the file is never whole in memory.
-/// `@unchecked Sendable`: the descriptor and the pieces never change, reads are positioned
-/// (`pread`) and `failure` changes only under its lock.
-public final class PreviousText: @unchecked Sendable {
+/// A previous report file, mapped (`MappedInput`) and checked whole once against the side file's
+/// layout; each piece's text is then the file's own bytes, copied straight into this run's file.
+/// Should another program cut the file short while its text is copied, covgap ends with an error
+/// naming it before anything is put in place (`MappedRegions`).
+public final class PreviousText: Sendable {
     let path: String
-    let fd: Int32
+    let file: MappedInput
     let pieces: [Range<Int>]
-    private let failure = Locked<String?>(nil)
 
-    init?(path: String, file: ReportLayout.File) {
-        guard let (fd, size) = try? InputFile.openRegular(path, followSymlinks: false) else { return nil }
-        guard (file.pieces.last?.upperBound ?? 0) <= size, FileDigest.hex(ofDescriptor: fd) == file.digest else {
-            close(fd)
-            return nil
-        }
+    init?(path: String, file layout: ReportLayout.File) {
+        guard let file = try? MappedInput.map(path, followSymlinks: false, binary: true),
+              (layout.pieces.last?.upperBound ?? 0) <= file.bytes.count,
+              FileDigest.hex(UnsafeRawBufferPointer(file.bytes)) == layout.digest else { return nil }
         self.path = path
-        self.fd = fd
-        pieces = file.pieces
+        self.file = file
+        pieces = layout.pieces
     }
 
-    deinit { close(fd) }
-
-    /// The text of piece `k`. Should the file change under the run (cut short), the text is
-    /// empty and `check` fails.
-    public subscript(piece k: Int) -> [UInt8] {
-        var text: [UInt8] = []
-        read(pieces[k], into: &text)
-        return text
-    }
-
-    /// Replaces `bytes` with the file's bytes `range`, read at once. Should the file change under
-    /// the run (cut short), `bytes` is empty and `check` fails.
-    func read(_ range: Range<Int>, into bytes: inout [UInt8]) {
-        var got = 0
-        // Every byte is read over: only what the buffer grows by is zeroed first.
-        if bytes.count > range.count {
-            bytes.removeLast(bytes.count - range.count)
-        } else if bytes.count < range.count {
-            bytes.append(contentsOf: [UInt8](repeating: 0, count: range.count - bytes.count))
-        }
-        bytes.withUnsafeMutableBytes { buffer in
-            while got < range.count {
-                let n = pread(fd, buffer.baseAddress! + got, range.count - got, off_t(range.lowerBound + got))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                got += n
-            }
-        }
-        if got < range.count {
-            failure.update { $0 = "changed while its text was copied; nothing was written, run again" }
-            bytes.removeAll(keepingCapacity: true)
-        }
-    }
-
-    /// Throws when a piece could not be read whole.
-    public func check() throws {
-        if let message = failure.value { throw InputError(file: path, message: message) }
+    /// The text of piece `k`, as the file holds it (valid while this lives).
+    public subscript(piece k: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: file.bytes[pieces[k]])
     }
 }
 
@@ -185,65 +148,10 @@ public final class PreviousText: @unchecked Sendable {
 public struct CopyPlan: Sendable {
     public let source: PreviousText
     public let pieces: [Int?]
-}
 
-/// The previous text of a run of pieces of this run's file, read at once: from the first copied
-/// piece's start to the last one's end, when that span is not much more than the copied pieces
-/// themselves (they lie in order when the villages keep theirs). A piece outside it is read alone.
-/// One read of a few megabytes instead of a read per entry, feature or row, each into its own array.
-/// `@unchecked Sendable`: `load` is called alone; `text` may then be called from several threads,
-/// which only read the window.
-public final class CopyWindow: @unchecked Sendable {
-    let plan: CopyPlan
-    private var bytes: [UInt8] = []
-    /// Where `bytes` starts in the previous file.
-    private var start = 0
-    /// The pieces (of this run's file) last loaded.
-    private var loadedPieces = 0..<0
-    /// The pieces loaded at once when a caller goes through them in order.
-    public static let span = 4096
-
-    public init(_ plan: CopyPlan) { self.plan = plan }
-
-    /// The bytes of the previous file in the window.
-    var loaded: Range<Int> { start..<(start + bytes.count) }
-
-    /// Reads the previous text of this run's pieces `range` that are copied. Not while `text` is called.
-    public func load(_ range: Range<Int>) {
-        loadedPieces = range
-        var low = Int.max, high = 0, total = 0
-        for k in range {
-            guard let j = plan.pieces[k] else { continue }
-            let r = plan.source.pieces[j]
-            low = min(low, r.lowerBound)
-            high = max(high, r.upperBound)
-            total += r.count
-        }
-        // Pieces far apart (villages reordered) are read alone rather than with all between them.
-        guard total > 0, high - low <= 2 * total + (1 << 16) else {
-            bytes.removeAll(keepingCapacity: true)
-            start = 0
-            return
-        }
-        plan.source.read(low..<high, into: &bytes)
-        start = low
-    }
-
-    /// The text piece `k` of this run's file takes, when copied: from the window when it lies there.
-    public func text(_ k: Int) -> ArraySlice<UInt8>? {
-        guard let j = plan.pieces[k] else { return nil }
-        let r = plan.source.pieces[j]
-        if r.lowerBound >= start && r.upperBound <= start + bytes.count {
-            return bytes[(r.lowerBound - start)..<(r.upperBound - start)]
-        }
-        return plan.source[piece: j][...]
-    }
-
-    /// `text(k)`, loading first the span of pieces from `k` on (below `count`) when `k` is not
-    /// among those last loaded: for a caller that goes through the pieces in order, on one thread.
-    public func inOrder(_ k: Int, of count: Int) -> ArraySlice<UInt8>? {
-        if !loadedPieces.contains(k) { load(k..<min(count, k + Self.span)) }
-        return text(k)
+    /// The text piece `k` of this run's file takes, when copied.
+    public func text(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
+        pieces[k].map { source[piece: $0] }
     }
 }
 
@@ -305,15 +213,13 @@ extension Report {
         var w = JSONWriter(style: .pretty)
         var pieces: [Range<Int>] = []
         var base = 0
-        let window = copy.map(CopyWindow.init)
-        let total = copy?.pieces.count ?? 0
         w.beginObject()
         for m in top {
             w.key(m.key)
             guard m.key == "villages" || m.key == "gaps", case .array(let items) = m.value else { w.value(m.value); continue }
             w.beginArray()
             for (e, item) in items.enumerated() {
-                if let text = window?.inOrder(base + e, of: total) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
+                if let text = copy?.text(base + e) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
                 if w.bytes.count >= Self.drainEvery { try w.drain(write) }
             }
             w.endArray()

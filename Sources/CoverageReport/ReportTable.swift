@@ -39,10 +39,9 @@ extension Report {
         func fraction(_ f: Double) -> [String] { [number(jsonNumberText(round6(f))), number(fixed(f * 100, 2))] }
         var pieces: [Range<Int>] = []
         pieces.reserveCapacity(input.villages.count)
-        let window = copy.map(CopyWindow.init)
         for (i, (v, r)) in villages.enumerated() {
             if w.bytes.count >= Self.drainEvery { try w.drain(write) }
-            if let copied = window?.inOrder(i, of: input.villages.count) { pieces.append(w.appendRaw(copied)); continue }
+            if let copied = copy?.text(i) { pieces.append(w.appendRaw(copied)); continue }
             var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
                        number(jsonNumberText(round2(r.areaM2))), number(fixed(r.areaM2 / 10_000, 4))]
             for f in r.fractions + r.operatorFractions { row += fraction(f) }
