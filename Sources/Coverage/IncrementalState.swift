@@ -202,7 +202,12 @@ public struct IncrementalState: Sendable {
 
     /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).
     public static func decode(_ bytes: [UInt8]) throws -> IncrementalState {
-        var r = Reader(bytes: bytes)
+        try bytes.withUnsafeBufferPointer { try decode($0) }
+    }
+
+    /// Reads a side file from memory that stays valid while it is read (none of it is kept).
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> IncrementalState {
+        var r = Reader(bytes)
         guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
             throw Mismatch("\(fileName) is not a covgap side file")
         }
@@ -337,22 +342,22 @@ public struct IncrementalState: Sendable {
         }
     }
 
+    /// Reads a side file's bytes, which must stay valid while it reads them.
     struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// The array `bytes` views, when the villages' polygons read from it keep it (`KeptShape`); else empty.
+        let shared: [UInt8]
         var at: Int
         /// Where the part being read ends.
         let end: Int
         static let damaged = Mismatch("\(fileName) is damaged")
 
-        init(bytes: [UInt8], at: Int = 0, end: Int? = nil) {
-            self.bytes = bytes; self.at = at; self.end = end ?? bytes.count
+        init(_ bytes: UnsafeBufferPointer<UInt8>, shared: [UInt8] = [], at: Int = 0, end: Int? = nil) {
+            self.bytes = bytes; self.shared = shared; self.at = at; self.end = end ?? bytes.count
         }
 
         mutating func varint() throws -> UInt64 {
-            var next = at
-            let v = try bytes.withUnsafeBufferPointer { try Self.varint(in: $0, at: &next, end: end) }
-            at = next
-            return v
+            try Self.varint(in: bytes, at: &at, end: end)
         }
 
         /// The varint at `at` in `b`, which must end before `end`; `at` moves past it.
@@ -375,7 +380,7 @@ public struct IncrementalState: Sendable {
         }
         mutating func u64() throws -> UInt64 {
             guard at + 8 <= end else { throw Self.damaged }
-            let v = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            let v = UInt64(littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: at, as: UInt64.self))
             at += 8
             return v
         }
@@ -385,7 +390,7 @@ public struct IncrementalState: Sendable {
         mutating func string() throws -> String {
             let n = try count()
             defer { at += n }
-            return String(decoding: bytes[at..<at + n], as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<at + n]), as: UTF8.self)
         }
         mutating func print() throws -> Fingerprint { Fingerprint(a: try u64(), b: try u64()) }
         /// Ascending sector indices, each below `bound`.

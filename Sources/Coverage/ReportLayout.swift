@@ -133,26 +133,25 @@ public struct KeptRaster: Sendable, Equatable {
         guard try r.count() == bandCount, bandCount * 16 + height * 4 <= r.end - r.at else { throw damaged }
         let bands = try (0..<bandCount).map { _ in try r.print() }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        let b = r.bytes, end = r.end
+        var at = r.at
         try rgb.withUnsafeMutableBufferPointer { out in
-            try r.bytes.withUnsafeBufferPointer { b in
-                var at = r.at
-                for row in 0..<height {
-                    var x = 0
-                    while x < width {
-                        let run = try IncrementalState.Reader.varint(in: b, at: &at, end: r.end)
-                        guard run < UInt64(width - x), at + 3 <= r.end else { throw damaged }
-                        let (red, green, blue) = (b[at], b[at + 1], b[at + 2])
-                        at += 3
-                        for k in 0...Int(run) {
-                            let o = 3 * (row * width + x + k)
-                            out[o] = red; out[o + 1] = green; out[o + 2] = blue
-                        }
-                        x += Int(run) + 1
+            for row in 0..<height {
+                var x = 0
+                while x < width {
+                    let run = try IncrementalState.Reader.varint(in: b, at: &at, end: end)
+                    guard run < UInt64(width - x), at + 3 <= end else { throw damaged }
+                    let (red, green, blue) = (b[at], b[at + 1], b[at + 2])
+                    at += 3
+                    for k in 0...Int(run) {
+                        let o = 3 * (row * width + x + k)
+                        out[o] = red; out[o + 1] = green; out[o + 2] = blue
                     }
+                    x += Int(run) + 1
                 }
-                r.at = at
             }
         }
+        r.at = at
         return KeptRaster(width: width, height: height, bandRows: bandRows, bands: bands, rgb: rgb)
     }
 }

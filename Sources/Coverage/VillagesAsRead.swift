@@ -69,12 +69,14 @@ final class KeptShape: Sendable {
     init(bytes: [UInt8], range: Range<Int>, bounds: Bounds?) {
         self.bounds = bounds
         shape = Once {
-            var r = IncrementalState.Reader(bytes: bytes, at: range.lowerBound, end: range.upperBound)
-            // The same bytes read the same way as when they were checked.
-            guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
-                preconditionFailure("a village polygon checked in the side file no longer decodes")
+            bytes.withUnsafeBufferPointer { b in
+                var r = IncrementalState.Reader(b, at: range.lowerBound, end: range.upperBound)
+                // The same bytes read the same way as when they were checked.
+                guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
+                    preconditionFailure("a village polygon checked in the side file no longer decodes")
+                }
+                return shape
             }
-            return shape
         }
     }
 }
@@ -156,15 +158,17 @@ extension IncrementalState.Reader {
         // read from it when asked for.
         let section = Array(bytes[start..<at])
         let decoded = try parallelMap(blocks.count, jobs: defaultJobs, chunk: 1) { b -> [Village] in
-            var r = IncrementalState.Reader(bytes: section, at: blocks[b].lowerBound - start, end: blocks[b].upperBound - start)
-            var villages: [Village] = []
-            villages.reserveCapacity(VillagesAsRead.blockSize)
-            while r.at < r.end {
-                let v = try r.village()
-                guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
-                villages.append(v)
+            try section.withUnsafeBufferPointer { bytes in
+                var r = IncrementalState.Reader(bytes, shared: section, at: blocks[b].lowerBound - start, end: blocks[b].upperBound - start)
+                var villages: [Village] = []
+                villages.reserveCapacity(VillagesAsRead.blockSize)
+                while r.at < r.end {
+                    let v = try r.village()
+                    guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
+                    villages.append(v)
+                }
+                return villages
             }
-            return villages
         }
         let villages = Array(decoded.joined())
         guard villages.count == villageCount, Set(villages.map(\.id)).count == villages.count else { throw Self.damaged }
@@ -187,7 +191,7 @@ extension IncrementalState.Reader {
         let bounds = try keptPolygon()
         return Village(id: id, name: name, commune: commune, district: district, province: province,
                        population: population, households: households, center: center,
-                       kept: KeptShape(bytes: bytes, range: shapeStart..<at, bounds: bounds))
+                       kept: KeptShape(bytes: shared, range: shapeStart..<at, bounds: bounds))
     }
 
     /// Past a village's polygon as `shape(compact: true)` reads it, without making its rings: its
@@ -234,14 +238,13 @@ extension IncrementalState.Reader {
         let end = self.end
         var x: Int64 = 0, y: Int64 = 0
         var low = (x: Int64.max, y: Int64.max), high = (x: Int64.min, y: Int64.min), first = (x: Int64(0), y: Int64(0))
-        try bytes.withUnsafeBufferPointer { bp in
-            for i in 0..<n {
-                x = x &+ CompactCoordinates.unzigzag(try Self.varint(in: bp, at: &next, end: end))
-                y = y &+ CompactCoordinates.unzigzag(try Self.varint(in: bp, at: &next, end: end))
-                guard -limitX...limitX ~= x, -limitY...limitY ~= y else { throw Self.damaged }
-                if i == 0 { first = (x, y) }
-                low = (min(low.x, x), min(low.y, y)); high = (max(high.x, x), max(high.y, y))
-            }
+        let bp = bytes
+        for i in 0..<n {
+            x = x &+ CompactCoordinates.unzigzag(try Self.varint(in: bp, at: &next, end: end))
+            y = y &+ CompactCoordinates.unzigzag(try Self.varint(in: bp, at: &next, end: end))
+            guard -limitX...limitX ~= x, -limitY...limitY ~= y else { throw Self.damaged }
+            if i == 0 { first = (x, y) }
+            low = (min(low.x, x), min(low.y, y)); high = (max(high.x, x), max(high.y, y))
         }
         at = next
         guard first == (x, y) else { throw Self.damaged }
@@ -260,21 +263,18 @@ extension IncrementalState.Reader {
         let p = CompactCoordinates.powerOfTen[k]
         // The side file's largest part: its varints read from one view of the bytes. (No local
         // function reads them: one capturing `at` would box it and check every access at run time.)
-        let (ring, after) = try bytes.withUnsafeBufferPointer { b -> ([Coordinate], Int) in
-            var at = self.at
-            let end = self.end
-            var x: Int64 = 0, y: Int64 = 0
-            let ring = try [Coordinate](unsafeUninitializedCapacity: n) { out, made in
-                while made < n {
-                    x = x &+ CompactCoordinates.unzigzag(try Self.varint(in: b, at: &at, end: end))
-                    y = y &+ CompactCoordinates.unzigzag(try Self.varint(in: b, at: &at, end: end))
-                    out[made] = Coordinate(Double(x) / p, Double(y) / p)
-                    made += 1
-                }
+        let b = bytes, end = self.end
+        var next = at
+        var x: Int64 = 0, y: Int64 = 0
+        let ring = try [Coordinate](unsafeUninitializedCapacity: n) { out, made in
+            while made < n {
+                x = x &+ CompactCoordinates.unzigzag(try Self.varint(in: b, at: &next, end: end))
+                y = y &+ CompactCoordinates.unzigzag(try Self.varint(in: b, at: &next, end: end))
+                out[made] = Coordinate(Double(x) / p, Double(y) / p)
+                made += 1
             }
-            return (ring, at)
         }
-        at = after
+        at = next
         return ring
     }
 }

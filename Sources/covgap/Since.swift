@@ -34,7 +34,9 @@ struct IncrementalRun {
                     guard FileManager.default.fileExists(atPath: path) else {
                         throw IncrementalState.Mismatch("\(folder) has no \(IncrementalState.fileName)")
                     }
-                    return try IncrementalState.decode(try InputFile.read(path, binary: true))
+                    // Read where it lies in the page cache (`MappedInput`): nothing of it is kept.
+                    let file = try MappedInput.map(path, binary: true)
+                    return try withExtendedLifetime(file) { try IncrementalState.decode(file.bytes) }
                 }
             }
         }

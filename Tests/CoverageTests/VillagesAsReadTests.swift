@@ -12,12 +12,21 @@ final class VillagesAsReadTests: XCTestCase {
         return out + w.bytes
     }
 
+    /// `body` with a reader of `bytes` from their start.
+    func reading<T>(_ bytes: [UInt8], _ body: (inout IncrementalState.Reader) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer { b in
+            var r = IncrementalState.Reader(b)
+            return try body(&r)
+        }
+    }
+
     func roundTrip(_ kept: VillagesAsRead) throws -> (VillagesAsRead, bytes: Int) {
         let bytes = encoded(kept)
-        var r = IncrementalState.Reader(bytes: bytes)
-        let back = try r.villagesAsRead()
-        XCTAssertEqual(r.at, bytes.count)
-        return (back, bytes.count)
+        return try reading(bytes) { r in
+            let back = try r.villagesAsRead()
+            XCTAssertEqual(r.at, bytes.count)
+            return (back, bytes.count)
+        }
     }
 
     func bits(_ cs: [Coordinate]) -> [UInt64] { cs.flatMap { [$0.x.bitPattern, $0.y.bitPattern] } }
@@ -71,9 +80,10 @@ final class VillagesAsReadTests: XCTestCase {
                                .geometryCollection([.point(Coordinate(1, 2)), .lineString([])])]
         var w = IncrementalState.Writer()
         for s in shapes { w.shape(s, compact: true) }
-        var r = IncrementalState.Reader(bytes: w.bytes)
-        for s in shapes { XCTAssertEqual(bits(try r.shape(compact: true)), bits(s)) }
-        XCTAssertEqual(r.at, w.bytes.count)
+        try reading(w.bytes) { r in
+            for s in shapes { XCTAssertEqual(bits(try r.shape(compact: true)), bits(s)) }
+            XCTAssertEqual(r.at, w.bytes.count)
+        }
     }
 
     /// Villages taken from a side file skip the villages reader's checks: one the reader cannot
@@ -104,8 +114,9 @@ final class VillagesAsReadTests: XCTestCase {
             // The check of a polygon made agrees with the check of the side file's bytes.
             if villages.count == 1 { XCTAssertFalse(VillagesAsRead.isAsRead(villages[0]), what) }
             let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: villages))
-            var r = IncrementalState.Reader(bytes: bytes)
-            XCTAssertThrowsError(try r.villagesAsRead(), what) { XCTAssertEqual("\($0)", "report.reuse is damaged", what) }
+            try reading(bytes) { r in
+                XCTAssertThrowsError(try r.villagesAsRead(), what) { XCTAssertEqual("\($0)", "report.reuse is damaged", what) }
+            }
         }
     }
 
@@ -161,11 +172,9 @@ final class VillagesAsReadTests: XCTestCase {
     func testADamagedBlockIsAMismatchNotACrash() throws {
         let square = [Coordinate(1, 2), Coordinate(1.5, 2), Coordinate(1.5, 2.5), Coordinate(1, 2)]
         let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([square]))]))
-        var whole = IncrementalState.Reader(bytes: bytes)
-        XCTAssertEqual(try whole.villagesAsRead().villages.count, 1)
+        XCTAssertEqual(try reading(bytes) { try $0.villagesAsRead() }.villages.count, 1)
         for cut in 1..<bytes.count {
-            var r = IncrementalState.Reader(bytes: Array(bytes.prefix(cut)))
-            XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)")
+            try reading(Array(bytes.prefix(cut))) { r in XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)") }
         }
     }
 }
