@@ -162,11 +162,18 @@ public struct GeoJSONParser {
     mutating func featureArray() throws -> [Feature] {
         var features: [Feature] = []
         guard try s.beginArray() else { return features }
-        if jobs > 1, s.count - s.i >= parallelBytes, let split = featureStarts(), split.starts.count > 1,
-           let parsed = try parallelFeatures(split.starts) {
-            s.i = split.end
-            s.depth -= 1
-            return parsed
+        if jobs > 1, s.count - s.i >= parallelBytes {
+            s.skipWhitespace()
+            if let (parsed, end) = piecesRead(from: pieceStarts(8 * jobs)) {
+                s.i = end
+                s.depth -= 1
+                return parsed
+            }
+            if let split = featureStarts(), split.starts.count > 1, let parsed = try parallelFeatures(split.starts) {
+                s.i = split.end
+                s.depth -= 1
+                return parsed
+            }
         }
         repeat {
             feature = features.count
@@ -174,6 +181,70 @@ public struct GeoJSONParser {
         } while try s.nextElement()
         feature = -1
         return features
+    }
+
+    /// Where `pieces` stretches of the features array at the cursor may start, for `piecesRead`:
+    /// the cursor, then from each of the offsets that cut the rest of the file into as many equal
+    /// parts, the first `{` after a `}` and a `,` (whitespace between), as consecutive features
+    /// are written. A guess taken without reading what comes before: a `},{` inside a feature (a
+    /// GeometryCollection, a string) is one that `piecesRead` finds wrong.
+    func pieceStarts(_ pieces: Int) -> [Int] {
+        let base = s.base, count = s.count
+        var starts = [s.i]
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        for k in 1..<max(1, pieces) {
+            var i = max(starts[starts.count - 1] + 1, s.i + (count - s.i) / pieces * k)
+            search: while i < count {
+                guard base[i] == UInt8(ascii: "}") else { i += 1; continue }
+                var j = i + 1
+                while j < count, isSpace(base[j]) { j += 1 }
+                guard j < count, base[j] == UInt8(ascii: ",") else { i += 1; continue }
+                j += 1
+                while j < count, isSpace(base[j]) { j += 1 }
+                if j < count, base[j] == UInt8(ascii: "{") { starts.append(j); break search }
+                i += 1
+            }
+        }
+        return starts
+    }
+
+    /// The features array read in stretches on `jobs` threads, each from one of `starts` (the
+    /// first at the array's first feature) feature after feature until it reaches the next start
+    /// exactly: each stretch then ends where the next begins, and every start is where a feature
+    /// begins. With the features numbered in order and the offset after the array's `]`; nil when
+    /// a stretch fails or does not land on the next start (a start guessed wrong), and the array
+    /// is then read another way, which also says what is wrong.
+    func piecesRead(from starts: [Int]) -> (features: [Feature], end: Int)? {
+        guard starts.count > 1 else { return nil }
+        let read = concurrentMap(starts.count, jobs: jobs, chunk: 1) { c -> (features: [Feature], end: Int)? in
+            var p = self
+            p.s.i = starts[c]
+            let last = c == starts.count - 1
+            var features: [Feature] = []
+            do {
+                while true {
+                    p.feature = features.count
+                    features.append(try p.readFeature())
+                    guard try p.s.nextElement() else { return last ? (features, p.s.i) : nil }
+                    p.s.skipWhitespace()
+                    if !last {
+                        if p.s.i == starts[c + 1] { return (features, p.s.i) }
+                        if p.s.i > starts[c + 1] { return nil }
+                    }
+                }
+            } catch {
+                return nil
+            }
+        }
+        var features: [Feature] = []
+        features.reserveCapacity(read.reduce(0) { $0 + ($1?.features.count ?? 0) })
+        for piece in read {
+            guard let piece else { return nil }
+            let offset = features.count
+            features += piece.features
+            for k in offset..<features.count { features[k].index += offset }
+        }
+        return (features, read[read.count - 1]!.end)
     }
 
     /// Where each feature of the array at the cursor starts, and the offset after its `]`, by a

@@ -52,6 +52,50 @@ final class ParallelGeoJSONTests: XCTestCase {
         }
     }
 
+    /// A parser at the first feature of `bytes`' features array.
+    func parserAtFeatures(_ buffer: UnsafeBufferPointer<UInt8>) -> GeoJSONParser {
+        var parser = GeoJSONParser(scanner: JSONScanner(buffer, start: 0, source: "t.geojson"))
+        parser.jobs = 2
+        parser.s.i = buffer.firstIndex(of: UInt8(ascii: "["))! + 2
+        return parser
+    }
+
+    /// Stretches of the array start where a quick guess puts them, without the scan of every
+    /// byte before: the guesses are features' starts, and the stretches read are the ordered read.
+    func testStretchesStartAtGuessedFeatureStarts() throws {
+        let text = Self.collection(1_000), bytes = Array(text.utf8)
+        let ordered = try read(text, jobs: 1).get().features
+        try bytes.withUnsafeBufferPointer { buffer in
+            let parser = parserAtFeatures(buffer)
+            let starts = parser.pieceStarts(16)
+            XCTAssertEqual(starts.count, 16)
+            let all = Set(try XCTUnwrap(parser.featureStarts()).starts)
+            XCTAssertEqual(starts.filter(all.contains), starts)
+            let read = try XCTUnwrap(parser.piecesRead(from: starts))
+            XCTAssertEqual(read.features, ordered)
+            XCTAssertEqual(read.features.map(\.index), Array(0..<1_000))
+            XCTAssertEqual(buffer[read.end - 1], UInt8(ascii: "]"))
+        }
+    }
+
+    /// Features holding `},{` (objects in a list, in strings): guesses land inside features, the
+    /// stretches read from them do not meet, and the array is read another way: the same features.
+    func testWrongGuessesGiveTheOrderedReadAllTheSame() throws {
+        let inner = #"{"type": "Feature", "properties": {"list": [{"a": 1},{"b": "},{"},{"c": [2]}], "s": "x},\n {y"}, "geometry": null}"#
+        let text = Self.collection(1_000) { k in k % 3 == 0 ? inner : nil }, bytes = Array(text.utf8)
+        let ordered = try read(text, jobs: 1).get()
+        XCTAssertEqual(ordered.features.count, 1_000)
+        bytes.withUnsafeBufferPointer { buffer in
+            let parser = parserAtFeatures(buffer)
+            let starts = parser.pieceStarts(16)
+            let all = Set(parser.featureStarts()?.starts ?? [])
+            XCTAssertFalse(starts.allSatisfy(all.contains), "no guess inside a feature: the case is not tested")
+            XCTAssertNil(parser.piecesRead(from: starts))
+        }
+        XCTAssertEqual(try read(text, jobs: 2).get(), ordered)
+        XCTAssertEqual(try read(text, jobs: 4).get(), ordered)
+    }
+
     func testTheFirstErrorIsTheOrderedReadsError() {
         let broken: [(String, (Int) -> String?)] = [
             // A ring left open in feature 612, a later one in 801: 612 is named.
