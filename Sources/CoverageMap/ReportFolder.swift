@@ -173,7 +173,7 @@ public struct ReportFolder {
             }
             if kinds.contains(.geojson) {
                 try staging.add("report.geojson", hashedFor: layout) { write in
-                    try GeoJSONWriter(precision: precision).encode(count: features!.count, pieces: { k in
+                    try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { copy?.written(before: $0.lowerBound) }, pieces: { k in
                         if let text = copy?.text(k) { return .text(text) }
                         return .feature(properties: features![k].properties, geometry: features![k].geometry)
                     }, into: write)

@@ -127,11 +127,21 @@ public final class PreviousText: Sendable {
     let path: String
     let file: MappedInput
     let pieces: [Range<Int>]
+    /// The bytes before this offset have been let go since the copies began (`release(below:)`).
+    private let released = Locked(0)
 
     init?(path: String, file layout: ReportLayout.File) {
         guard let file = try? MappedInput.map(path, followSymlinks: false, binary: true),
-              (layout.pieces.last?.upperBound ?? 0) <= file.bytes.count,
-              FileDigest.hex(UnsafeRawBufferPointer(file.bytes)) == layout.digest else { return nil }
+              (layout.pieces.last?.upperBound ?? 0) <= file.bytes.count else { return nil }
+        // The digest of the whole file, its pages let go as it goes (the copies read them again).
+        var digest = FileDigest()
+        let whole = UnsafeRawBufferPointer(file.bytes), step = 16 << 20
+        for start in stride(from: 0, to: whole.count, by: step) {
+            let range = start..<min(whole.count, start + step)
+            digest.update(UnsafeRawBufferPointer(rebasing: whole[range]))
+            file.release(range)
+        }
+        guard digest.finish() == layout.digest else { return nil }
         self.path = path
         self.file = file
         pieces = layout.pieces
@@ -140,6 +150,15 @@ public final class PreviousText: Sendable {
     /// The text of piece `k`, as the file holds it (valid while this lives).
     public subscript(piece k: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: file.bytes[pieces[k]])
+    }
+
+    /// Lets the pages before `offset` go that were not let go already (`MappedInput.release`).
+    func release(below offset: Int) {
+        released.update { low in
+            guard offset > low else { return }
+            file.release(low..<offset)
+            low = offset
+        }
     }
 }
 
@@ -152,6 +171,14 @@ public struct CopyPlan: Sendable {
     /// The text piece `k` of this run's file takes, when copied.
     public func text(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
         pieces[k].map { source[piece: $0] }
+    }
+
+    /// Tells the previous file that this run's pieces before `k` are written: its pages before the
+    /// next copied piece's text are let go (`MappedInput.release`), so that the file does not
+    /// become the process's memory as it is copied. Pieces copied out of order are read again.
+    public func written(before k: Int) {
+        guard let next = pieces[min(k, pieces.count)...].first(where: { $0 != nil }) ?? nil else { return }
+        source.release(below: source.pieces[next].lowerBound)
     }
 }
 
@@ -220,7 +247,10 @@ extension Report {
             w.beginArray()
             for (e, item) in items.enumerated() {
                 if let text = copy?.text(base + e) { pieces.append(w.rawRange(text)) } else { pieces.append(w.valueRange(item)) }
-                if w.bytes.count >= Self.drainEvery { try w.drain(write) }
+                if w.bytes.count >= Self.drainEvery {
+                    try w.drain(write)
+                    copy?.written(before: base + e + 1)
+                }
             }
             w.endArray()
             base += items.count

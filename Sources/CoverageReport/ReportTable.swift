@@ -40,7 +40,10 @@ extension Report {
         var pieces: [Range<Int>] = []
         pieces.reserveCapacity(input.villages.count)
         for (i, (v, r)) in villages.enumerated() {
-            if w.bytes.count >= Self.drainEvery { try w.drain(write) }
+            if w.bytes.count >= Self.drainEvery {
+                try w.drain(write)
+                copy?.written(before: i)
+            }
             if let copied = copy?.text(i) { pieces.append(w.appendRaw(copied)); continue }
             var row = [text(v.id), text(v.name), text(v.commune ?? ""), text(v.district ?? ""), v.households.map(jsonNumberText) ?? "",
                        number(jsonNumberText(round2(r.areaM2))), number(fixed(r.areaM2 / 10_000, 4))]

@@ -105,13 +105,6 @@ public struct FileDigest {
         return d.finish()
     }
 
-    /// The digest of the bytes in `bytes`.
-    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var d = FileDigest()
-        d.update(bytes)
-        return d.finish()
-    }
-
     /// The digest of what `fd` reads from its current offset to the end, four megabytes at a
     /// time; nil when a read fails.
     public static func hex(ofDescriptor fd: Int32) -> String? {

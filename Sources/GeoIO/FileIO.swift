@@ -138,6 +138,17 @@ public final class MappedInput: @unchecked Sendable {
         }
     }
 
+    /// Lets the process's mapping of the whole pages within `range` go (they stay in the page
+    /// cache): pages read through and not needed again no longer count as the process's memory.
+    /// A byte let go and read again is read again from the page cache, so a wrong guess costs time
+    /// only. Nothing for a file read into memory of its own.
+    public func release(_ range: Range<Int>) {
+        guard case .mapped = storage, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let low = (max(range.lowerBound, 0) + page - 1) / page * page, high = min(range.upperBound, bytes.count) / page * page
+        if high > low { madvise(UnsafeMutableRawPointer(mutating: base + low), high - low, MADV_DONTNEED) }
+    }
+
     /// The file at `path`, with the checks and errors of `InputFile.read` (a regular file, at most
     /// `InputFile.maxSize` bytes, text unless `binary`).
     public static func map(_ path: String, followSymlinks: Bool = true, binary: Bool = false) throws -> MappedInput {

@@ -59,10 +59,11 @@ public struct GeoJSONWriter: Sendable {
 
     /// The features `piece` gives, handed to `write` as the other forms do; returns where each
     /// feature's text lies in the whole output. The features are made a batch at a time on all
-    /// cores (`piece` is called from several threads).
-    public func encode(count: Int, pieces piece: (Int) -> Piece,
+    /// cores (`piece` is called from several threads): `batch` is told each batch's features
+    /// first, on the calling thread, once every feature before them is written.
+    public func encode(count: Int, batch: (Range<Int>) -> Void = { _ in }, pieces piece: (Int) -> Piece,
                        into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
-        try encode(count: count, append: { k, out in
+        try encode(count: count, batch: batch, append: { k, out in
             switch piece(k) {
             case .feature(let properties, let geometry): appendFeature(Feature(properties: properties, geometry: geometry), to: &out)
             case .text(let text): out.append(contentsOf: text)
@@ -70,7 +71,7 @@ public struct GeoJSONWriter: Sendable {
         }, into: write)
     }
 
-    private func encode(count: Int, append: (Int, inout [UInt8]) -> Void,
+    private func encode(count: Int, batch prepare: (Range<Int>) -> Void = { _ in }, append: (Int, inout [UInt8]) -> Void,
                         into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
         let head = Array(#"{"type":"FeatureCollection","features":["#.utf8)
         try write(head)
@@ -83,6 +84,7 @@ public struct GeoJSONWriter: Sendable {
         var buffers = [[UInt8]](repeating: [], count: perBatch)
         for start in stride(from: 0, to: count, by: batch) {
             let end = min(count, start + batch)
+            prepare(start..<end)
             let pieces = (end - start + piece - 1) / piece
             let pieceRanges = buffers.withUnsafeMutableBufferPointer { buffers in
                 concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in

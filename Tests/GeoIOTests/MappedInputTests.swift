@@ -53,6 +53,31 @@ final class MappedInputTests: XCTestCase {
         XCTAssertEqual(try MappedInput.map(binary, binary: true).bytes.count, 6)
     }
 
+    /// The process's resident file-backed memory, in bytes (`RssFile` of /proc/self/status).
+    func residentFileBytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("RssFile:") })
+        return try XCTUnwrap(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])) * 1024
+    }
+
+    /// Pages let go stop counting as the process's memory, and read again give the same bytes.
+    func testReleasedPagesLeaveTheProcessAndReadTheSame() throws {
+        let size = 32 << 20
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: size)
+        for k in stride(from: 0, to: size, by: 4096) { bytes[k] = UInt8(ascii: "a") + UInt8(k / 4096 % 26) }
+        let mapped = try MappedInput.map(try file("big.geojson", bytes))
+        var sum = 0
+        for k in stride(from: 0, to: size, by: 4096) { sum &+= Int(mapped.bytes[k]) }
+        let touched = try residentFileBytes()
+        mapped.release(0..<(size - 1000))
+        let after = try residentFileBytes()
+        XCTAssertGreaterThan(touched - after, 24 << 20, "resident \(touched) -> \(after) bytes")
+        var again = 0
+        for k in stride(from: 0, to: size, by: 4096) { again &+= Int(mapped.bytes[k]) }
+        XCTAssertEqual(again, sum)
+        XCTAssertTrue(Array(mapped.bytes[(size - 5000)...]).elementsEqual(bytes[(size - 5000)...]))
+    }
+
     /// More files at once than the bus-error table holds: the rest are read, with the same bytes.
     func testFilesBeyondTheTableAreReadWhole() throws {
         var held: [MappedInput] = []
