@@ -1,9 +1,6 @@
 import Coverage
 import FileCommit
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Geo
 import GeoIO
 
@@ -124,10 +121,9 @@ public final class PreviousFiles: Sendable {
 /// Should another program cut the file short while its text is copied, covgap ends with an error
 /// naming it before anything is put in place (`MappedRegions`).
 public final class PreviousText: Sendable {
-    let path: String
     let file: MappedInput
     let pieces: [Range<Int>]
-    /// The bytes before this offset have been let go since the copies began (`release(below:)`).
+    /// Where the pages let go by `release(below:)` end.
     private let released = Locked(0)
 
     init?(path: String, file layout: ReportLayout.File) {
@@ -142,7 +138,6 @@ public final class PreviousText: Sendable {
             file.release(range)
         }
         guard digest.finish() == layout.digest else { return nil }
-        self.path = path
         self.file = file
         pieces = layout.pieces
     }
@@ -177,7 +172,7 @@ public struct CopyPlan: Sendable {
     /// next copied piece's text are let go (`MappedInput.release`), so that the file does not
     /// become the process's memory as it is copied. Pieces copied out of order are read again.
     public func written(before k: Int) {
-        guard let next = pieces[min(k, pieces.count)...].first(where: { $0 != nil }) ?? nil else { return }
+        guard let next = pieces[min(k, pieces.count)...].lazy.compactMap({ $0 }).first else { return }
         source.release(below: source.pieces[next].lowerBound)
     }
 }

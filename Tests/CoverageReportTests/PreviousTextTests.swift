@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 @testable import Coverage
 @testable import CoverageReport
+import TestSupport
 
 /// A previous report file is copied from only when it is the one the side file describes, and a
 /// file cut short while it is copied from ends the run rather than writing a short report.
@@ -40,27 +41,16 @@ final class PreviousTextTests: XCTestCase {
     func testAFileCutShortWhileCopiedFromEndsTheRunNamingIt() throws {
         let (path, text, pieces) = try rows(20000)
         let previous = try XCTUnwrap(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", digest: FileDigest.hex(text), pieces: pieces)))
-        var ends: [Int32] = [0, 0]
-        XCTAssertEqual(pipe(&ends), 0)
-        let child = fork()
-        if child == 0 {
-            // Only async-signal-safe calls from here: the child of a threaded process.
-            dup2(ends[1], 2)
-            truncate(path, off_t(pieces[100].lowerBound))
+        let cutPath = strdup(path)!, cut = off_t(pieces[100].lowerBound)   // made before the child, which may not allocate
+        defer { free(cutPath) }
+        let child = ChildProcess.run {
+            truncate(cutPath, cut)
             let piece = previous[piece: 19999]
             _exit(piece[piece.count - 1] == 0x0A ? 0 : 1)
         }
-        XCTAssertGreaterThan(child, 0)
-        close(ends[1])
-        var said: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 4096)
-        while case let n = read(ends[0], &chunk, chunk.count), n > 0 { said += chunk[0..<n] }
-        close(ends[0])
-        var status: Int32 = 0
-        XCTAssertEqual(waitpid(child, &status, 0), child)
-        XCTAssertEqual(status & 0x7F, 0, "ended by signal \(status & 0x7F)")
-        XCTAssertEqual((status >> 8) & 0xFF, 2)
-        XCTAssertEqual(String(decoding: said, as: UTF8.self),
-                       "covgap: \(path): was cut short while covgap read it; run again once it is written whole\n")
+        XCTAssertNil(child.signal)
+        XCTAssertEqual(child.exitStatus, 2)
+        XCTAssertEqual(child.stderr, "covgap: \(path): was cut short while covgap read it; run again once it is written whole\n")
         // What is left of the file reads as before.
         XCTAssertEqual(String(decoding: previous[piece: 99], as: UTF8.self), "row 99\n")
     }
