@@ -3,16 +3,13 @@ import XCTest
 @testable import GeoIO
 import TestSupport
 
+/// Input files read where they lie in the page cache: the reader's bytes and refusals, pages let
+/// go, and a file cut short while mapped.
 final class MappedInputTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-mapped-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
+        dir = try TestFolders.make("mapped")
     }
 
     func file(_ name: String, _ bytes: [UInt8]) throws -> String {
