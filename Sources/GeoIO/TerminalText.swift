@@ -38,6 +38,17 @@ public func terminalSafe(_ s: String, limit: Int = 1000, keepNewlines: Bool = fa
 /// The first control character of `s` (C0, DEL, C1) and its position, if any: names and ids
 /// holding one are refused, so that no report carries one to a terminal or a spreadsheet.
 public func firstControlCharacter(_ s: String) -> (scalar: Unicode.Scalar, offset: Int)? {
+    // Most text holds none: its UTF-8 bytes say so (C0 and DEL are single bytes, C1 is C2 80–C2 9F).
+    let clean = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        var k = 0
+        while k < bytes.count {
+            let b = bytes[k]
+            if b < 0x20 || b == 0x7F || (b == 0xC2 && k + 1 < bytes.count && bytes[k + 1] < 0xA0) { return false }
+            k += 1
+        }
+        return true
+    }
+    if clean == true { return nil }
     for (k, scalar) in s.unicodeScalars.enumerated() {
         let v = scalar.value
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return (scalar, k) }

@@ -18,6 +18,21 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(searchKey("Huyện Vân Canh"), "huyen van canh")
     }
 
+    /// The first control character (C0, DEL, C1) and its position in scalars, whether the text
+    /// holds none (found from its bytes) or one (Vietnamese, emoji and U+00A0 around it).
+    func testFirstControlCharacter() {
+        XCTAssertNil(firstControlCharacter("Làng O2, xã Vĩnh Kim 🗼 \u{A0}x"))
+        XCTAssertNil(firstControlCharacter(""))
+        XCTAssertNil(firstControlCharacter("Thôn\u{A0}Một ¡¢ ÿ \u{202E}"))   // U+00A0–U+00FF and overrides are not controls here
+        let cases: [(String, UInt32, Int)] = [("\u{0}", 0, 0), ("Làng\tO2", 9, 4), ("Vĩnh\u{7F}", 0x7F, 4), ("xã\u{80}", 0x80, 2),
+                                              ("🗼 Kim\u{9F}", 0x9F, 5), ("a\u{1B}]0;x\u{7}", 0x1B, 1), ("Ṽ\r\n", 0x0D, 1)]
+        for (text, value, offset) in cases {
+            let found = firstControlCharacter(text)
+            XCTAssertEqual(found?.scalar.value, value, text.debugDescription)
+            XCTAssertEqual(found?.offset, offset, text.debugDescription)
+        }
+    }
+
     func testTerminalSafeEscapesControlsAndOverrides() {
         XCTAssertEqual(terminalSafe("Xã\u{1B}]0;pwned\u{07} Kim\r\n\tx"),
                        "Xã\\u{1B}]0;pwned\\u{7} Kim\\r\\n\\tx")
