@@ -176,6 +176,58 @@ final class MapRasterTests: XCTestCase {
         }
     }
 
+    func testTheStoredPNGIsItsDefinitionByteForByte() {
+        // Sizes around the blocks' edges: no pixel; a few; image data of exactly one and three
+        // blocks (rows of 1 + 3 × 1,456 = 4,369 bytes, 15 of them make 65,535); three blocks and a
+        // row; one row one byte longer than a block; many blocks with rows that straddle them.
+        for (w, h) in [(0, 0), (1, 1), (5, 3), (1_456, 15), (1_456, 45), (1_456, 46), (21_845, 1), (700, 300)] {
+            let rgb = (0..<(w * h * 3)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 9) }
+            XCTAssertEqual(StoredPNG.encode(rgb: rgb, width: w, height: h), Self.storedPNG(rgb: rgb, width: w, height: h), "\(w) × \(h)")
+        }
+        // Checksums of every length up to 40 and of 100,000 bytes, against bit-by-bit definitions.
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: ($0 &* 40_503) >> 5) }
+        for n in Array(0...40) + [100_000] {
+            XCTAssertEqual(StoredPNG.crc32(bytes[0..<n]), Self.crc32(bytes[0..<n]), "\(n) bytes")
+            XCTAssertEqual(StoredPNG.adler32(Array(bytes[0..<n])), Self.adler32(bytes[0..<n]), "\(n) bytes")
+        }
+    }
+
+    /// The stored PNG as its formats define it, one step after the other.
+    static func storedPNG(rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
+        var raw: [UInt8] = []
+        for y in 0..<height { raw.append(0); raw += rgb[(y * width * 3)..<((y + 1) * width * 3)] }
+        var z: [UInt8] = [0x78, 0x01], at = 0
+        repeat {
+            let n = min(65_535, raw.count - at)
+            z += [at + n == raw.count ? 1 : 0, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+            z += raw[at..<(at + n)]
+            at += n
+        } while at < raw.count
+        func big(_ v: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8((v >> $0) & 0xFF) } }
+        z += big(adler32(raw[...]))
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        for (type, data) in [("IHDR", big(UInt32(width)) + big(UInt32(height)) + [8, 2, 0, 0, 0]), ("IDAT", z), ("IEND", [])] {
+            let body = Array(type.utf8) + data
+            png += big(UInt32(data.count)) + body + big(crc32(body[...]))
+        }
+        return png
+    }
+
+    static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            c ^= UInt32(byte)
+            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        }
+        return ~c
+    }
+
+    static func adler32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in bytes { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
+        return b << 16 | a
+    }
+
     func testTheImageBesideTheSVGDrawsTheSamePNGAsTheImageInsideIt() throws {
         let drawing = MapPicture.drawing(twoVillages(), width: 400)
         let (svg, scene) = drawing.pngSourceAndScene()
