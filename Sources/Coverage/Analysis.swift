@@ -519,7 +519,10 @@ public struct VillageOverlay: @unchecked Sendable {
 
     /// The village polygon in the working CRS, repaired when invalid.
     func polygon(of shape: Shape, label: String, warnings: inout [String]) throws -> (Geometry, repaired: Bool) {
-        let g = try Geometry(try projection().transform(shape))
+        let projected = try projection().transform(shape)
+        let g = try Geometry(projected)
+        // Most villages are one simple ring, which needs no GEOS check.
+        if RingProof.provesValid(projected) { return (g, false) }
         guard let (reason, location) = try g.invalidity() else { return (g, false) }
         let parts = try g.madeValidMultiPolygon()
         let result = try parts.memberCount == 1 ? try parts.member(0) : parts
