@@ -273,10 +273,11 @@ struct RasterLayer: Sendable {
     /// The sides of a circle's polygon: fine enough that each is under a pixel long.
     static func circleSides(_ r: Double) -> Int { max(8, Int((2 * Double.pi * r / 0.75).rounded(.up))) }
 
-    /// Point `i` of the `n` of a circle's polygon, anticlockwise in x right, y up (clockwise on screen).
-    @inline(__always) static func circlePoint(_ x: Double, _ y: Double, _ r: Double, _ i: Int, of n: Int) -> (x: Double, y: Double) {
-        let a = 2 * Double.pi * Double(i) / Double(n)
-        return (x + r * cos(a), y + r * sin(a))
+    /// The unit circle's points of a circle's polygon of `n` sides, anticlockwise in x right, y up
+    /// (clockwise on screen): point `i` of a circle of radius r at (x, y) is (x + r cos, y + r sin).
+    static func unitCircle(sides n: Int) -> (cos: [Double], sin: [Double]) {
+        let angles = (0..<n).map { 2 * Double.pi * Double($0) / Double(n) }
+        return (angles.map(cos), angles.map(sin))
     }
 }
 
@@ -323,6 +324,9 @@ struct CoverageAccumulator {
     let originX: Double, originY: Double
     private var cells: [Double]
     private var minColumn = Int.max, maxColumn = -1, minRow = Int.max, maxRow = -1
+    /// The unit circle of the last disc's side count: the discs of one stroke's joins, or of one
+    /// layer's dots, share their radius.
+    private var circle: (sides: Int, cos: [Double], sin: [Double]) = (0, [], [])
 
     init(width: Int, firstRow: Int, rows: Int, originX: Double, originY: Double) {
         self.width = width
@@ -365,10 +369,14 @@ struct CoverageAccumulator {
     /// (the polygon's shoelace area is positive, so its segments take −`sign`).
     mutating func disc(x: Double, y: Double, r: Double, sign: Double) {
         let n = RasterLayer.circleSides(r)
-        let first = RasterLayer.circlePoint(x, y, r, 0, of: n)
+        if circle.sides != n {
+            let (c, s) = RasterLayer.unitCircle(sides: n)
+            circle = (n, c, s)
+        }
+        let first = (x: x + r * circle.cos[0], y: y + r * circle.sin[0])
         var previous = first
         for i in 1...n {
-            let p = i == n ? first : RasterLayer.circlePoint(x, y, r, i, of: n)
+            let p = i == n ? first : (x: x + r * circle.cos[i], y: y + r * circle.sin[i])
             segment(previous.x - originX, previous.y - originY, p.x - originX, p.y - originY, -sign)
             previous = p
         }

@@ -138,6 +138,11 @@ final class MapRasterTests: XCTestCase {
             RasterLayer.Part(points: RasterLayer.circle(x: 5.3, y: 4.6, r: 3), closed: true)])])
         let disc = coverage([RasterLayer(paint: .fill, colour: white, parts: [RasterLayer.Part.disc(x: 5.3, y: 4.6, r: 3)])])
         XCTAssertEqual(disc, polygon)
+        // Discs of changing radii (each side count's circle is made once and kept while it lasts).
+        let centres: [(Double, Double, Double)] = [(5.3, 4.6, 3), (9.1, 3.2, 1.2), (3.7, 8.4, 3), (8.2, 8.8, 3)]
+        XCTAssertEqual(coverage([RasterLayer(paint: .fill, colour: white, parts: centres.map { RasterLayer.Part.disc(x: $0.0, y: $0.1, r: $0.2) })]),
+                       coverage([RasterLayer(paint: .fill, colour: white, parts: centres.map {
+                           RasterLayer.Part(points: RasterLayer.circle(x: $0.0, y: $0.1, r: $0.2), closed: true) })]))
         // The polygon's area: n triangles of two radii 3 apart by 2π/n (26 sides under 0.75 px).
         let n = Double(RasterLayer.circle(x: 0, y: 0, r: 3).count / 2)
         XCTAssertEqual(n, 26)
@@ -379,6 +384,9 @@ extension RasterLayer {
     /// The polygon `CoverageAccumulator.disc` traces point by point, as an array of x, y pairs.
     static func circle(x: Double, y: Double, r: Double) -> [Double] {
         let n = circleSides(r)
-        return (0..<n).flatMap { i -> [Double] in let p = circlePoint(x, y, r, i, of: n); return [p.x, p.y] }
+        return (0..<n).flatMap { i -> [Double] in
+            let a = 2 * Double.pi * Double(i) / Double(n)
+            return [x + r * cos(a), y + r * sin(a)]
+        }
     }
 }
