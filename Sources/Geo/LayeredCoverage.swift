@@ -62,7 +62,12 @@ public enum LayeredCoverage {
         // By left end, ties in the order added (what a stable sort of the edges gives): the keys
         // are sorted, then the edges gathered, instead of moving the edges about.
         var keys = edges.indices.map { (x: edges[$0].x0, i: Int32($0)) }
-        keys.sort { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
+        if keys.contains(where: { $0.x.isNaN }) {
+            keys.sort { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
+        } else {
+            // No two keys are equal (the indices differ): the order is the stable sort's.
+            keys.withUnsafeMutableBufferPointer { quickSort($0) { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i } }
+        }
         edges = keys.map { edges[Int($0.i)] }
 
         // Events: every endpoint, and every point where two boundaries cross. The left ends come
