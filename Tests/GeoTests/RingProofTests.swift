@@ -37,6 +37,13 @@ final class RingProofTests: XCTestCase {
         XCTAssertFalse(RingProof.provesSimple(ring([(0, 0), (.nan, 0), (4, 4)])))
         XCTAssertFalse(RingProof.provesSimple(ring([(0, 0), (.infinity, 0), (4, 4)])))
         XCTAssertFalse(RingProof.provesSimple(ring([(-1.7e308, 0), (1.7e308, 0), (0, 1e300)])))
+        // A star of 20,001 long edges (each reaching across the ring): simple, but past the
+        // budget of cells and pairs, so left to GEOS at once instead of in quadratic time.
+        let star = (0..<20_001).map { k -> (Double, Double) in
+            let a = Double(k) * 2 * .pi / 20_001, r = k % 2 == 0 ? 1_000.0 : 1.0
+            return (r * cos(a), r * sin(a))
+        }
+        XCTAssertFalse(RingProof.provesSimple(ring(star)))
         // Subnormal extents: no sign is sure there.
         let s = 8 * Double.leastNonzeroMagnitude
         XCTAssertFalse(RingProof.provesSimple(ring([(0, 0), (s, 0), (s, s), (0, s)])))
