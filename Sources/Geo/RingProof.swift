@@ -47,7 +47,7 @@ public enum RingProof {
             // Rings whose edges reach across many cells, or crowd into a few, would make this quadratic:
             // past a budget of entries and pairs in proportion to the edges they are left to GEOS.
             var span = [Int32](repeating: 0, count: 4 * n), start = [Int32](repeating: 0, count: side * side + 1)
-            var entries = 0
+            var entries = 0, pairs = 0
             for i in 0..<n {
                 let a = p[i], b = p[i + 1]
                 let c0 = cell(min(a.x, b.x), minX, sx), c1 = cell(max(a.x, b.x), minX, sx)
@@ -57,7 +57,6 @@ public enum RingProof {
                 if entries > 16 * n + 256 { return false }
                 for c in c0...c1 { for r in r0...r1 { start[c * side + r + 1] += 1 } }
             }
-            var pairs = 0
             for k in 0..<(side * side) { start[k + 1] += start[k] }
             var fill = start, members = [Int32](repeating: 0, count: Int(start[side * side]))
             for i in 0..<n {
