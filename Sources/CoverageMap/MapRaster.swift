@@ -324,9 +324,9 @@ struct CoverageAccumulator {
     let originX: Double, originY: Double
     private var cells: [Double]
     private var minColumn = Int.max, maxColumn = -1, minRow = Int.max, maxRow = -1
-    /// The unit circle of the last disc's side count: the discs of one stroke's joins, or of one
-    /// layer's dots, share their radius.
-    private var circle: (sides: Int, cos: [Double], sin: [Double]) = (0, [], [])
+    /// The unit circles of the side counts the discs took: the discs of one stroke's joins share
+    /// their radius, and a site's dot and the hole in it take two.
+    private var circles: [(sides: Int, cos: [Double], sin: [Double])] = []
 
     init(width: Int, firstRow: Int, rows: Int, originX: Double, originY: Double) {
         self.width = width
@@ -369,10 +369,17 @@ struct CoverageAccumulator {
     /// (the polygon's shoelace area is positive, so its segments take −`sign`).
     mutating func disc(x: Double, y: Double, r: Double, sign: Double) {
         let n = RasterLayer.circleSides(r)
-        if circle.sides != n {
+        let k: Int
+        if let known = circles.firstIndex(where: { $0.sides == n }) {
+            k = known
+        } else {
+            // A handful of radii in one picture; a new one past 16 takes the oldest one's place.
             let (c, s) = RasterLayer.unitCircle(sides: n)
-            circle = (n, c, s)
+            if circles.count == 16 { circles.removeFirst() }
+            circles.append((n, c, s))
+            k = circles.count - 1
         }
+        let circle = circles[k]
         let first = (x: x + r * circle.cos[0], y: y + r * circle.sin[0])
         var previous = first
         for i in 1...n {

@@ -138,8 +138,14 @@ final class MapRasterTests: XCTestCase {
             RasterLayer.Part(points: RasterLayer.circle(x: 5.3, y: 4.6, r: 3), closed: true)])])
         let disc = coverage([RasterLayer(paint: .fill, colour: white, parts: [RasterLayer.Part.disc(x: 5.3, y: 4.6, r: 3)])])
         XCTAssertEqual(disc, polygon)
-        // Discs of changing radii (each side count's circle is made once and kept while it lasts).
-        let centres: [(Double, Double, Double)] = [(5.3, 4.6, 3), (9.1, 3.2, 1.2), (3.7, 8.4, 3), (8.2, 8.8, 3)]
+        // Discs of changing radii (each side count's circle is made once and kept, 16 of them at
+        // most): 20 radii, some again after their circle has been let go.
+        var centres: [(Double, Double, Double)] = [(5.3, 4.6, 3), (9.1, 3.2, 1.2), (3.7, 8.4, 3), (8.2, 8.8, 3)]
+        for k in 1...20 {
+            let x = Double(k % 7) + 2.5, y = Double(k % 5) + 3.5
+            centres.append((x, y, Double(k) * 0.9))
+        }
+        centres += [(6.1, 6.2, 0.9), (4.4, 5.5, 1.2)]
         XCTAssertEqual(coverage([RasterLayer(paint: .fill, colour: white, parts: centres.map { RasterLayer.Part.disc(x: $0.0, y: $0.1, r: $0.2) })]),
                        coverage([RasterLayer(paint: .fill, colour: white, parts: centres.map {
                            RasterLayer.Part(points: RasterLayer.circle(x: $0.0, y: $0.1, r: $0.2), closed: true) })]))
