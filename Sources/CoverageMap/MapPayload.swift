@@ -41,7 +41,7 @@ enum MapPayload {
     }
 
     static func grid(_ c: Coordinate) -> GridPoint {
-        GridPoint(Int32(roundedHalfAway(c.x / step)), Int32(roundedHalfAway(c.y / step)))
+        GridPoint(Int32((c.x / step).rounded()), Int32((c.y / step).rounded()))
     }
 
     /// Grid points without consecutive repeats (and without a ring's closing point).
@@ -255,7 +255,7 @@ enum MapPayload {
                 let scale = pow10(d)
                 var code = VarCode()
                 for v in values {
-                    if let x = v?.doubleValue { code.unsigned(zigzag(Int(roundedHalfAway(x * scale))) + 1) } else { code.unsigned(0) }
+                    if let x = v?.doubleValue { code.unsigned(zigzag(Int((x * scale).rounded())) + 1) } else { code.unsigned(0) }
                 }
                 w.beginObject(); w.key("d"); w.number(d); w.key("n"); w.string(code.text); w.endObject()
                 return

@@ -95,7 +95,7 @@ struct RasterScene: Sendable {
                 canvas[k + 2] += (colour.b - canvas[k + 2]) * a
             }
         }
-        return canvas.map { UInt8(roundedHalfAway($0 * 255).clamped(0, 255)) }
+        return canvas.map { UInt8(($0 * 255).rounded().clamped(0, 255)) }
     }
 
     /// The gap pattern at a point: stripes 1.6 px wide every 6 px across the diagonal x + y (the

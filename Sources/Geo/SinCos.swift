@@ -9,7 +9,7 @@ import Foundation
 @inline(__always)
 func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
     guard x.magnitude <= 1_000_000 else { return (sin(x), cos(x)) }
-    let k = roundedHalfAway(x * (2 / Double.pi))
+    let k = (x * (2 / Double.pi)).rounded()
     let r = x.addingProduct(-k, SinCosConstants.halfPi1).addingProduct(-k, SinCosConstants.halfPi2)
         .addingProduct(-k, SinCosConstants.halfPi3)
     let r2 = r * r
@@ -63,15 +63,4 @@ enum SinCosConstants {
         let c1 = -0.5
         return c1 + z * (c2 + z * (c3 + z * (c4 + z * (c5 + z * (c6 + z * (c7 + z * (c8 + z * c9)))))))
     }
-}
-
-/// `x.rounded()` (to the nearest whole number, halves away from zero, the sign of zero kept),
-/// without a call to the C library's `round` for |x| < 2⁵², where truncating to an integer is
-/// exact and so is the fraction it leaves.
-@inlinable @inline(__always)
-public func roundedHalfAway(_ x: Double) -> Double {
-    guard x.magnitude < 0x1p52 else { return x.rounded() }
-    let t = Double(Int64(x))
-    let f = x - t
-    return f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t == 0 ? x * 0 : t
 }
