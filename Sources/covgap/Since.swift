@@ -41,6 +41,13 @@ struct IncrementalRun {
             }
         }
 
+        /// Starts decoding the side file on a thread of its own, beside the reading of the inputs,
+        /// instead of when the villages file's digest is known: the run needs it either way, and
+        /// its one-core stretch then runs while the inputs are hashed and parsed.
+        func decodeBeside() {
+            _ = BackgroundTask { [state] in _ = state.value }
+        }
+
         /// The previous folder's report files among `names` (those this run writes), checked against
         /// the side file's layout from now on a thread of their own, when this version of covgap
         /// wrote the side file and it has one.
