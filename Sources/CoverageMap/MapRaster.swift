@@ -324,9 +324,11 @@ struct CoverageAccumulator {
     let originX: Double, originY: Double
     private var cells: [Double]
     private var minColumn = Int.max, maxColumn = -1, minRow = Int.max, maxRow = -1
-    /// The unit circles of the side counts the discs took: the discs of one stroke's joins share
-    /// their radius, and a site's dot and the hole in it take two.
+    /// The unit circles of the side counts the discs took (`keptCircles` at most, the oldest let
+    /// go first): the discs of one stroke's joins share their radius, and a site's dot and the
+    /// hole in it take two.
     private var circles: [(sides: Int, cos: [Double], sin: [Double])] = []
+    private static let keptCircles = 16
 
     init(width: Int, firstRow: Int, rows: Int, originX: Double, originY: Double) {
         self.width = width
@@ -369,17 +371,7 @@ struct CoverageAccumulator {
     /// (the polygon's shoelace area is positive, so its segments take −`sign`).
     mutating func disc(x: Double, y: Double, r: Double, sign: Double) {
         let n = RasterLayer.circleSides(r)
-        let k: Int
-        if let known = circles.firstIndex(where: { $0.sides == n }) {
-            k = known
-        } else {
-            // A handful of radii in one picture; a new one past 16 takes the oldest one's place.
-            let (c, s) = RasterLayer.unitCircle(sides: n)
-            if circles.count == 16 { circles.removeFirst() }
-            circles.append((n, c, s))
-            k = circles.count - 1
-        }
-        let circle = circles[k]
+        let circle = unitCircle(sides: n)
         let first = (x: x + r * circle.cos[0], y: y + r * circle.sin[0])
         var previous = first
         for i in 1...n {
@@ -387,6 +379,15 @@ struct CoverageAccumulator {
             segment(previous.x - originX, previous.y - originY, p.x - originX, p.y - originY, -sign)
             previous = p
         }
+    }
+
+    /// `RasterLayer.unitCircle(sides:)`, made once while it is kept.
+    private mutating func unitCircle(sides n: Int) -> (cos: [Double], sin: [Double]) {
+        if let known = circles.first(where: { $0.sides == n }) { return (known.cos, known.sin) }
+        let (c, s) = RasterLayer.unitCircle(sides: n)
+        if circles.count == Self.keptCircles { circles.removeFirst() }
+        circles.append((n, c, s))
+        return (c, s)
     }
 
     /// The segment's signed share of each pixel row it crosses (coordinates of this picture).

@@ -17,8 +17,8 @@ enum StoredPNG {
         let raw = (row + 1) * height
         let blocks = max(1, (raw + blockSize - 1) / blockSize)
         let zlibCount = 2 + 5 * blocks + raw + 4
-        let idat = 8 + 8 + 13 + 4          // signature, IHDR's length, type, data and CRC
-        let count = idat + 8 + zlibCount + 4 + 12
+        let beforeIDAT = 8 + 8 + 13 + 4    // signature, IHDR's length, type, data and CRC
+        let count = beforeIDAT + 8 + zlibCount + 4 + 12
         return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             var at = 0
             func put(_ bytes: [UInt8]) { for b in bytes { out[at] = b; at += 1 } }

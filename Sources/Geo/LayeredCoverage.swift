@@ -62,11 +62,12 @@ public enum LayeredCoverage {
         // By left end, ties in the order added (what a stable sort of the edges gives): the keys
         // are sorted, then the edges gathered, instead of moving the edges about.
         var keys = edges.indices.map { (x: edges[$0].x0, i: Int32($0)) }
+        let before = { (a: (x: Double, i: Int32), b: (x: Double, i: Int32)) in a.x != b.x ? a.x < b.x : a.i < b.i }
         if keys.contains(where: { $0.x.isNaN }) {
-            keys.sort { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
+            keys.sort(by: before)
         } else {
             // No two keys are equal (the indices differ): the order is the stable sort's.
-            keys.withUnsafeMutableBufferPointer { quickSort($0) { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i } }
+            keys.withUnsafeMutableBufferPointer { quickSort($0, by: before) }
         }
         edges = keys.map { edges[Int($0.i)] }
 

@@ -4,7 +4,6 @@
 /// elements are equal, the result is what any sort gives. For a few hundred elements it takes
 /// about 0.6 of the standard sort's time (which is stable, and merges through a buffer).
 /// `splits` bounds the splits on one path (twice the bits of the count unless given).
-@inlinable
 func quickSort<T>(_ a: UnsafeMutableBufferPointer<T>, splits: Int? = nil, by less: (T, T) -> Bool) {
     @inline(__always) func insertion(_ lo: Int, _ hi: Int) {
         var k = lo + 1

@@ -20,7 +20,7 @@ public enum RingProof {
 
     /// Whether the closed ring `ring` is proven simple: its edges meet only at the vertices that
     /// consecutive edges share.
-    public static func provesSimple(_ ring: [Coordinate]) -> Bool {
+    static func provesSimple(_ ring: [Coordinate]) -> Bool {
         let n = ring.count - 1   // edges
         guard n >= 3, ring[0] == ring[n] else { return false }
         return ring.withUnsafeBufferPointer { p -> Bool in

@@ -89,7 +89,6 @@ struct Analyze: ParsableCommand {
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
         let sideFile = since.map(IncrementalRun.SideFile.init(folder:))
-        sideFile?.decodeBeside()
         let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress, kept: sideFile.map { s in { s.villagesAsRead() } }) },
                                              { Result { try radio.terrain(bundled: try bundledFolder.get()) } })
         var loaded = read

@@ -20,8 +20,9 @@ struct IncrementalRun {
     let since: String?
     let villagesAsRead: VillagesAsRead?
 
-    /// A previous folder's side file, read and decoded once by whichever asks first: the reading of
-    /// the villages file (for its villages) or the run itself.
+    /// A previous folder's side file, decoded on a thread of its own from the start, beside the
+    /// reading of the inputs (the run needs it in every case); the reading of the villages file
+    /// (for its villages) and the run itself wait for it when they ask before it is done.
     final class SideFile: Sendable {
         let folder: String
         let state: Once<Result<IncrementalState, Error>>
@@ -39,12 +40,6 @@ struct IncrementalRun {
                     return try withExtendedLifetime(file) { try IncrementalState.decode(file.bytes) }
                 }
             }
-        }
-
-        /// Starts decoding the side file on a thread of its own, beside the reading of the inputs,
-        /// instead of when the villages file's digest is known: the run needs it either way, and
-        /// its one-core stretch then runs while the inputs are hashed and parsed.
-        func decodeBeside() {
             _ = BackgroundTask { [state] in _ = state.value }
         }
 

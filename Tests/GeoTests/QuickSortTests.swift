@@ -5,12 +5,10 @@ final class QuickSortTests: XCTestCase {
     /// Against the standard library's sort, on keys made equal in x often, in every shape that
     /// upsets a quicksort: sorted, reversed, all equal, organ pipe, sawtooth, random.
     func testTheOrderIsTheStandardSortsForKeysWithDistinctTieBreaks() {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func random(_ n: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(state >> 33) % max(n, 1)
-        }
+        var rng = SplitMix64(state: 0x2545_F491_4F6C_DD1D)
+        func random(_ n: Int) -> Int { Int(rng.next() >> 33) % max(n, 1) }
         typealias Key = (x: Double, i: Int32)
+        let before = { (a: Key, b: Key) in a.x != b.x ? a.x < b.x : a.i < b.i }
         let shapes: [(String, (Int, Int) -> Double)] = [
             ("random", { _, _ in Double(random(1_000)) }),
             ("few values", { _, _ in Double(random(3)) }),
@@ -24,21 +22,21 @@ final class QuickSortTests: XCTestCase {
         for (name, shape) in shapes {
             for n in Array(0...80) + [200, 1_000, 5_000] {
                 var keys: [Key] = (0..<n).map { (x: shape($0, n), i: Int32($0)) }
-                var shuffler = Shuffler(state: UInt64(n))
+                var shuffler = SplitMix64(state: UInt64(n))
                 keys.shuffle(using: &shuffler)
                 if name == "ascending" || name == "descending" || name == "organ pipe" || name == "sawtooth" {
                     keys.sort { $0.i < $1.i }   // their own order, not shuffled
                 }
-                let expected = keys.sorted { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
-                keys.withUnsafeMutableBufferPointer { quickSort($0) { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i } }
+                let expected = keys.sorted(by: before)
+                keys.withUnsafeMutableBufferPointer { quickSort($0, by: before) }
                 XCTAssertTrue(keys.elementsEqual(expected) { $0.x == $1.x && $0.i == $1.i }, "\(name), \(n) keys")
             }
         }
         // Stretches that split too often are handed to the standard sort: the same order.
         for splits in [0, 1, 3] {
             var keys: [Key] = (0..<2_000).map { (x: Double(random(300)), i: Int32($0)) }
-            let expected = keys.sorted { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i }
-            keys.withUnsafeMutableBufferPointer { quickSort($0, splits: splits) { $0.x != $1.x ? $0.x < $1.x : $0.i < $1.i } }
+            let expected = keys.sorted(by: before)
+            keys.withUnsafeMutableBufferPointer { quickSort($0, splits: splits, by: before) }
             XCTAssertTrue(keys.elementsEqual(expected) { $0.x == $1.x && $0.i == $1.i }, "at most \(splits) splits")
         }
         // Plain numbers with repeats: the same sequence as the standard sort.
@@ -46,14 +44,5 @@ final class QuickSortTests: XCTestCase {
         let sorted = numbers.sorted()
         numbers.withUnsafeMutableBufferPointer { quickSort($0, by: <) }
         XCTAssertEqual(numbers, sorted)
-    }
-}
-
-/// A seeded generator for shuffles that are the same on every run.
-private struct Shuffler: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return state ^ (state >> 29)
     }
 }

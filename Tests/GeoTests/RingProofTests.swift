@@ -53,11 +53,8 @@ final class RingProofTests: XCTestCase {
     /// Thousands of rings, simple and not, some with vertices a rounding error off another edge:
     /// every ring proven is valid to GEOS, and the simple ones with room between edges are proven.
     func testWhatIsProvenGEOSFindsValid() throws {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func random() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var rng = SplitMix64(state: 0x9E37_79B9_7F4A_7C15)
+        func random() -> Double { rng.unit() }
         var proven = 0, simpleProven = 0, simple = 0
         for k in 0..<3_000 {
             let n = 3 + Int(random() * 60)
