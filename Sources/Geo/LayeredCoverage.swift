@@ -162,12 +162,15 @@ public enum LayeredCoverage {
                               layersOf: UnsafeBufferPointer<UInt64>, covered: UnsafeMutableBufferPointer<Double>) -> Double {
         // The edges crossing the current slab, in order of height at the middle of the previous
         // slab: between two slabs only crossings, starts and ends change it, so an insertion sort
-        // puts it right again in about one pass.
-        let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: edges.count)
+        // puts it right again in about one pass. What the slabs read of them (left end, height
+        // there, slope, right end, owner) is kept side by side in that order, so that a slab reads
+        // its edges in a stream rather than each from where it lies among all.
+        let active = ActiveEdges(capacity: edges.count)
         let ys = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
         let inside = UnsafeMutableBufferPointer<Bool>.allocate(capacity: layersOf.count)
         let count = UnsafeMutableBufferPointer<Int32>.allocate(capacity: covered.count)
-        defer { order.deallocate(); ys.deallocate(); inside.deallocate(); count.deallocate() }
+        defer { active.deallocate(); ys.deallocate(); inside.deallocate(); count.deallocate() }
+        let x0 = active.x0, y0 = active.y0, slope = active.slope, x1 = active.x1, owners = active.owner
         inside.initialize(repeating: false)
         count.initialize(repeating: 0)
         var regionArea = 0.0
@@ -179,34 +182,38 @@ public enum LayeredCoverage {
             if kb == events.count { break }
             let xb = events[kb]
             k = kb
-            // Drop the edges that ended, keeping the order; add the ones that start.
+            // Drop the edges that ended, keeping the order (from the first that ended on); add
+            // the ones that start.
             var kept = 0
-            for i in 0..<n where edges[Int(order[i])].x1 > xa {
-                order[kept] = order[i]
-                kept += 1
+            while kept < n && x1[kept] > xa { kept += 1 }
+            if kept < n {
+                for i in (kept + 1)..<n where x1[i] > xa {
+                    active.move(i, to: kept)
+                    kept += 1
+                }
             }
             n = kept
             while next < edges.count && edges[next].x0 <= xa {
-                order[n] = Int32(next)
+                active.set(n, edges[next])
                 n += 1
                 next += 1
             }
             if n == 0 { continue }
             let xm = (xa + xb) / 2, width = xb - xa
             for i in 0..<n {
-                let e = edges[Int(order[i])]
-                ys[i] = e.y0 + (xm - e.x0) * e.slope
+                ys[i] = y0[i] + (xm - x0[i]) * slope[i]
             }
-            for i in 1..<n {
-                let y = ys[i], e = order[i]
+            for i in 1..<n where ys[i - 1] > ys[i] {
+                let y = ys[i]
+                let e = (x0[i], y0[i], slope[i], x1[i], owners[i])
                 var j = i - 1
                 while j >= 0 && ys[j] > y {
                     ys[j + 1] = ys[j]
-                    order[j + 1] = order[j]
+                    active.move(j, to: j + 1)
                     j -= 1
                 }
                 ys[j + 1] = y
-                order[j + 1] = e
+                (x0[j + 1], y0[j + 1], slope[j + 1], x1[j + 1], owners[j + 1]) = e
             }
 
             var inRegion = false
@@ -214,7 +221,7 @@ public enum LayeredCoverage {
             var previous = ys[0]
             var regionLength = 0.0
             for i in 0..<n {
-                let y = ys[i], owner = edges[Int(order[i])].owner
+                let y = ys[i], owner = owners[i]
                 let gap = y - previous
                 if inRegion && gap > 0 {
                     regionLength += gap
@@ -249,6 +256,28 @@ public enum LayeredCoverage {
             }
         }
         return regionArea
+    }
+
+    /// The sweep's edges in a slab, field by field (left end, its height, slope, right end, owner).
+    private struct ActiveEdges {
+        let x0, y0, slope, x1: UnsafeMutablePointer<Double>
+        let owner: UnsafeMutablePointer<Int32>
+
+        init(capacity: Int) {
+            let c = Swift.max(1, capacity)
+            x0 = .allocate(capacity: c); y0 = .allocate(capacity: c); slope = .allocate(capacity: c)
+            x1 = .allocate(capacity: c); owner = .allocate(capacity: c)
+        }
+
+        func deallocate() { x0.deallocate(); y0.deallocate(); slope.deallocate(); x1.deallocate(); owner.deallocate() }
+
+        @inline(__always) func set(_ i: Int, _ e: Edge) {
+            x0[i] = e.x0; y0[i] = e.y0; slope[i] = e.slope; x1[i] = e.x1; owner[i] = e.owner
+        }
+
+        @inline(__always) func move(_ from: Int, to i: Int) {
+            x0[i] = x0[from]; y0[i] = y0[from]; slope[i] = slope[from]; x1[i] = x1[from]; owner[i] = owner[from]
+        }
     }
 
     /// A non-vertical edge, left end first.
