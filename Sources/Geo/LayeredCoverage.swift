@@ -238,11 +238,11 @@ public enum LayeredCoverage {
                     let c = Int(owner)
                     inside[c].toggle()
                     let step: Int32 = inside[c] ? 1 : -1
-                    open += Int(step)
+                    open &+= Int(step)
                     var bits = layersOf[c]
                     while bits != 0 {
                         let l = bits.trailingZeroBitCount
-                        count[l] += step
+                        count[l] &+= step
                         if count[l] > 0 { coveredLayers |= 1 << UInt64(l) } else { coveredLayers &= ~(1 << UInt64(l)) }
                         bits &= bits - 1
                     }
