@@ -33,7 +33,9 @@ let package = Package(
         // C libraries, through pkg-config: a module map and a shim header each.
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
-        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]),
+        // GDAL's headers only (`<gdal/…>`): covgap opens libgdal when it first needs it (Geo's
+        // GDALLink), so pkg-config's flags, which would link it into every start, are not taken.
+        .systemLibrary(name: "CGDAL"),
         // Interop and planar geometry: the only module that touches GEOS, PROJ and GDAL pointers.
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ", "CGDAL"], swiftSettings: optimisedInDebug),
         // All-or-nothing output files, interrupt clean-up, SHA-256 fingerprints.
@@ -70,7 +72,8 @@ let package = Package(
         ),
         // Shared test geometry (a UTM frame in Bình Định), DEMs written by GDAL, external tools run as oracles.
         .target(name: "TestSupport", dependencies: ["Coverage", "Geo"], path: "Tests/Support"),
-        .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
+        // GeoTests links libgdal to hold each GDAL function covgap looks up against the linked one.
+        .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport", "CGDAL"], linkerSettings: [.linkedLibrary("gdal")]),
         .testTarget(name: "FileCommitTests", dependencies: ["FileCommit"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "FileCommit", "TestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "TestSupport", "GeoIO", "Geo"]),

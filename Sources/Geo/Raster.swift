@@ -39,7 +39,7 @@ public struct Raster: Sendable {
     /// heights in a unit other than metres or feet.
     /// - Parameter display: the name reports give the file (the path when nil).
     public init(contentsOf path: String, named display: String? = nil) throws {
-        _ = GDALLibrary.ready
+        try GDALLibrary.ready()
         CPLErrorReset()
         // Compressed GeoTIFF blocks are decoded on every core (GDAL's GTiff driver, this thread's
         // open and read only); the cells are the same.
@@ -151,7 +151,7 @@ public struct Raster: Sendable {
     /// gives the `width` heights of row `r`. `crs` is anything PROJ/GDAL reads ("EPSG:4326").
     public static func writeGeoTIFF(path: String, width: Int, height: Int, geoTransform: [Double], crs: String,
                                     noData: Double?, row: (Int) -> [Float]) throws {
-        _ = GDALLibrary.ready
+        try GDALLibrary.ready()
         CPLErrorReset()
         let driver = try GDALLibrary.check(GDALGetDriverByName("GTiff"), "the GTiff driver")
         let options = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"]

@@ -78,9 +78,9 @@ public enum SheetCells {
 
     /// The whole of a file GDAL's virtual file system can open, as UTF-8 text.
     private static func text(_ path: String) throws -> String {
-        _ = GDALLibrary.ready
+        try GDALLibrary.ready()
         guard let file = VSIFOpenL(path, "rb") else { throw GeoError.gdal("cannot open \(path)") }
-        defer { VSIFCloseL(file) }
+        defer { _ = VSIFCloseL(file) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

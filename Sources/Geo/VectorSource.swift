@@ -95,7 +95,7 @@ public enum VectorSource {
     }
 
     private static func open(_ source: String, options: [String] = []) throws -> UnsafeMutableRawPointer {
-        _ = GDALLibrary.ready
+        try GDALLibrary.ready()
         CPLErrorReset()
         let copies = options.map { strdup($0) }
         defer { copies.forEach { free($0) } }
@@ -111,7 +111,7 @@ public enum VectorSource {
     }
 
     private static func readLayer(_ layer: UnsafeMutableRawPointer, source: String, assumedCRS: String?) throws -> VectorLayerData {
-        let name = String(cString: OGR_L_GetName(layer))
+        let name = OGR_L_GetName(layer).map { String(cString: $0) } ?? ""
         func fail(_ feature: Int?, _ message: String) -> VectorReadError {
             VectorReadError(source: source, layer: name, feature: feature, message: message)
         }
@@ -121,7 +121,7 @@ public enum VectorSource {
         var types: [OGRFieldType] = []
         for i in 0..<fieldCount {
             let fd = OGR_FD_GetFieldDefn(defn, i)
-            fields.append(String(cString: OGR_Fld_GetNameRef(fd)))
+            fields.append(OGR_Fld_GetNameRef(fd).map { String(cString: $0) } ?? "")
             types.append(OGR_Fld_GetType(fd))
         }
         let hasGeometry = OGR_FD_GetGeomFieldCount(defn) > 0
@@ -191,7 +191,7 @@ public enum VectorSource {
                         var n: Int32 = 0
                         let list = OGR_F_GetFieldAsInteger64List(f, k, &n)
                         value = .reals((0..<Int(n)).map { Double(list![$0]) })
-                    default: value = .text(String(cString: OGR_F_GetFieldAsString(f, k)))
+                    default: value = .text(OGR_F_GetFieldAsString(f, k).map { String(cString: $0) } ?? "")
                     }
                 }
                 attributes.append((fields[i], value))

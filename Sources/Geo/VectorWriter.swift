@@ -23,9 +23,9 @@ public enum VectorWriter {
     /// The bytes of a file of GDAL driver `driver` ("GPKG", "LIBKML") named like `fileName` (its
     /// extension chooses KML or KMZ), holding `layers` in order.
     public static func encode(driver: String, fileName: String, layers: [VectorLayerOutput]) throws -> [UInt8] {
-        _ = GDALLibrary.ready
+        try GDALLibrary.ready()
         let path = "/vsimem/covgap-\(UUID().uuidString)/\(fileName)"
-        defer { VSIRmdirRecursive((path as NSString).deletingLastPathComponent) }
+        defer { _ = VSIRmdirRecursive((path as NSString).deletingLastPathComponent) }
         CPLErrorReset()
         // A fixed date in gpkg_contents, so that the same report gives the same bytes.
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
@@ -51,7 +51,7 @@ public enum VectorWriter {
     public static func kmz(layers: [VectorLayerOutput]) throws -> [UInt8] {
         let kml = try encode(driver: "LIBKML", fileName: "doc.kml", layers: layers)
         let path = "/vsimem/covgap-\(UUID().uuidString).kmz"
-        defer { VSIUnlink(path) }
+        defer { _ = VSIUnlink(path) }
         let zip = try GDALLibrary.check(CPLCreateZip(path, nil), "creating a KMZ")
         var closed = false
         defer { if !closed { _ = CPLCloseZip(zip) } }
@@ -99,7 +99,7 @@ public enum VectorWriter {
                 var g: OGRGeometryH?
                 let code = wkb.withUnsafeMutableBytes { OGR_G_CreateFromWkb($0.baseAddress, nil, &g, Int32($0.count)) }
                 guard code == 0, let g else { throw GeoError.gdal("a \(shape.typeName) of \(layer.name) cannot be made into an OGR geometry (code \(code))") }
-                OGR_F_SetGeometryDirectly(feature, g)
+                _ = OGR_F_SetGeometryDirectly(feature, g)
             }
             if let style = f.style { OGR_F_SetStyleString(feature, style) }
             try GDALLibrary.check(code: UInt32(OGR_L_CreateFeature(l, feature)), "writing a feature of \(layer.name) to \(file)")

@@ -4,10 +4,16 @@ import CGDAL
 /// printed. GDAL keeps its last error per thread (`CPLGetLastErrorMsg`), so no context object is
 /// needed; every call that can fail is followed by `GDALLibrary.check` or `takeError`.
 enum GDALLibrary {
-    /// Registers every driver and silences GDAL's own printing, once per process.
-    static let ready: Void = {
+    /// Loads GDAL (`GDALLink`), then registers every driver and silences GDAL's own printing,
+    /// once per process; throws when GDAL cannot be loaded. Called before any other GDAL function.
+    static func ready() throws {
+        try GDALLink.load()
+        _ = registered
+    }
+
+    private static let registered: Void = {
         GDALAllRegister()
-        CPLSetErrorHandler(CPLQuietErrorHandler)
+        _ = CPLSetErrorHandler(CPLQuietErrorHandler)
     }()
 
     /// The message GDAL reported on this thread for the call just made, cleared.

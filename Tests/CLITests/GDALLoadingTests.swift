@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+
+/// covgap opens libgdal only when a run needs GDAL (Geo's GDALLink): a start without it is about
+/// 27 ms shorter. The dynamic loader says which files it opened when asked.
+final class GDALLoadingTests: XCTestCase {
+    /// The files the loader opened while covgap ran with `arguments`, and covgap's exit status.
+    private func loaded(_ arguments: [String], in directory: URL) throws -> (files: [String], status: Int32) {
+        #if !os(Linux)
+        throw XCTSkip("LD_DEBUG is the GNU loader's")
+        #endif
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CovgapProcess.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["LD_DEBUG"] = "files"
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // "     1234:	file=libgdal.so [0];  dynamically loaded by …"
+        let files = text.split(separator: "\n").compactMap { line -> String? in
+            guard let r = line.range(of: "file=") else { return nil }
+            return String(line[r.upperBound...].prefix { $0 != " " })
+        }
+        return (files, process.terminationStatus)
+    }
+
+    func testGeoJSONAndCSVRunsNeverOpenGDAL() throws {
+        let version = try loaded(["--version"], in: CovgapProcess.fixtures)
+        XCTAssertEqual(version.status, 0)
+        XCTAssertTrue(version.files.contains { $0.hasPrefix("libgeos_c") }, "the loader's list: \(version.files)")
+        XCTAssertFalse(version.files.contains { $0.contains("libgdal") }, "\(version.files)")
+
+        let out = try CovgapProcess.temporaryDirectory("gdal-loading")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try loaded(["analyze", "--villages", "good/villages.geojson", "--sites", "good/sites.csv",
+                              "--no-map", "--quiet", "--out", out.appendingPathComponent("out").path], in: CovgapProcess.fixtures)
+        XCTAssertEqual(run.status, 0)
+        XCTAssertFalse(run.files.contains { $0.contains("libgdal") }, "\(run.files)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("out/report.json").path))
+    }
+
+    func testAGeoPackageOutputOpensGDAL() throws {
+        let out = try CovgapProcess.temporaryDirectory("gdal-loading")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try loaded(["analyze", "--villages", "good/villages.geojson", "--sites", "good/sites.csv",
+                              "--no-map", "--outputs", "json,gpkg", "--quiet", "--out", out.appendingPathComponent("out").path],
+                             in: CovgapProcess.fixtures)
+        XCTAssertEqual(run.status, 0)
+        XCTAssertTrue(run.files.contains("libgdal.so"), "\(run.files.filter { $0.contains("gdal") })")
+        let gpkg = try Data(contentsOf: out.appendingPathComponent("out/report.gpkg"))
+        XCTAssertEqual(Array(gpkg.prefix(16)), Array("SQLite format 3\0".utf8))
+    }
+}
