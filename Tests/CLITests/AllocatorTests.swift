@@ -12,19 +12,9 @@ final class AllocatorTests: XCTestCase {
         if ProcessInfo.processInfo.environment["COVGAP_SYSTEM_MALLOC"] != nil {
             throw XCTSkip("built with the system allocator (sanitizer builds)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CovgapProcess.executable)
-        process.arguments = ["--version"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["LD_DEBUG"] = "bindings"
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        let run = try CovgapProcess.run(["--version"], environment: ["LD_DEBUG": "bindings"])
+        XCTAssertEqual(run.status, 0)
+        let text = run.rawStderr
         // "binding file <caller> [0] to <provider> [0]: normal symbol `malloc' [GLIBC_2.2.5]"
         let bindings = text.split(separator: "\n").filter { $0.contains("binding file") }
         func providers(of symbol: String, from caller: String) -> Set<String> {

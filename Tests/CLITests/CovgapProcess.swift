@@ -26,13 +26,16 @@ struct CovgapProcess {
         return repositoryRoot.appendingPathComponent(".build/debug/covgap").path
     }()
 
-    /// Starts covgap (or `program`) with `arguments` in `directory`; output goes to files in a fresh temporary folder.
-    static func start(_ arguments: [String], in directory: URL = fixtures, program: String = executable) throws -> (Process, URL) {
+    /// Starts covgap (or `program`) with `arguments` in `directory`, with `environment` added to
+    /// this process's; output goes to files in a fresh temporary folder.
+    static func start(_ arguments: [String], in directory: URL = fixtures, program: String = executable,
+                      environment: [String: String] = [:]) throws -> (Process, URL) {
         let logs = try temporaryDirectory("covgap-run")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         p.currentDirectoryURL = directory
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         guard FileManager.default.createFile(atPath: logs.appendingPathComponent("stdout").path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         guard FileManager.default.createFile(atPath: logs.appendingPathComponent("stderr").path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         p.standardOutput = try FileHandle(forWritingTo: logs.appendingPathComponent("stdout"))
@@ -60,8 +63,8 @@ struct CovgapProcess {
 
     /// Runs covgap to the end (a hang guard of `limit` seconds, not a timing).
     static func run(_ arguments: [String], in directory: URL = fixtures, program: String = executable, limit: TimeInterval = 600,
-                    file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
-        let (p, logs) = try start(arguments, in: directory, program: program)
+                    environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
+        let (p, logs) = try start(arguments, in: directory, program: program, environment: environment)
         return try finish(p, logs: logs, limit: limit, file: file, line: line)
     }
 
