@@ -30,8 +30,10 @@ final class CandidateCarryTests: XCTestCase {
         prints += (0..<400).map { Fingerprint(a: UInt64($0 % 7), b: UInt64(($0 * 13) % 5)) }  // one bucket
         prints.shuffle(using: &g)
         let sorted = prints.indices.sorted { (prints[$0].a, prints[$0].b, $0) < (prints[$1].a, prints[$1].b, $1) }
-        XCTAssertEqual(SectorCarry.byPrint(prints), sorted.map(Int32.init))
-        XCTAssertEqual(SectorCarry.byPrint([]), [])
+        let byPrint = SectorCarry.byPrint(prints)
+        XCTAssertEqual(byPrint.map(\.i), sorted.map(Int32.init))
+        XCTAssertTrue(byPrint.allSatisfy { prints[Int($0.i)] == Fingerprint(a: $0.a, b: $0.b) })
+        XCTAssertTrue(SectorCarry.byPrint([]).isEmpty)
     }
 
     func testCarriedCandidatesAreTheLookupsAmongAllSectors() {
