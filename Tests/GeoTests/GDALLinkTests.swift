@@ -126,6 +126,17 @@ final class GDALLinkTests: XCTestCase {
         }
     }
 
+    /// A machine without GDAL gets an error that names the library and how to install it.
+    func testAMissingLibraryIsATypedError() {
+        guard case .failure(let error) = GDALLink.open(["libgdal-covgap-missing.so.99"]) else {
+            return XCTFail("a library that does not exist was opened")
+        }
+        let message = "\(error)"
+        XCTAssertTrue(message.contains("GDAL could not be loaded (libgdal-covgap-missing.so.99"), message)
+        XCTAssertTrue(message.contains("Scripts/setup installs it (Debian's libgdal-dev)"), message)
+        guard case .failure = GDALLink.open([]) else { return XCTFail("no name opened a library") }
+    }
+
     /// The library is found under its development link, the first name tried, and it is GDAL 3.
     func testTheLibraryOpens() throws {
         XCTAssertEqual(GDALLink.names.first, "libgdal.so")

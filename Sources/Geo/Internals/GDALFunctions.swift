@@ -19,15 +19,18 @@ enum GDALLink {
     struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
     /// The library, or why it could not be opened.
-    static let handle: Result<Handle, GeoError> = {
+    static let handle = open(names)
+
+    /// The first of `names` the loader opens, or why none could be (the first name's failure).
+    static func open(_ names: [String]) -> Result<Handle, GeoError> {
         var first: String?
         for name in names {
             // Global, as linking would have made it: the drivers GDAL loads as plugins find it.
             if let h = dlopen(name, RTLD_LAZY | RTLD_GLOBAL) { return .success(Handle(pointer: h)) }
             if first == nil { first = dlerror().map { String(cString: $0) } }
         }
-        return .failure(.gdal("GDAL could not be loaded (\(first ?? "libgdal.so not found")); Scripts/setup installs it (Debian's libgdal-dev)"))
-    }()
+        return .failure(.gdal("GDAL could not be loaded (\(first ?? "no library name to try")); Scripts/setup installs it (Debian's libgdal-dev)"))
+    }
 
     /// Opens the library, or throws why it cannot be.
     static func load() throws { _ = try handle.get() }
