@@ -205,7 +205,7 @@ public enum LayeredCoverage {
             }
             for i in 1..<n where ys[i - 1] > ys[i] {
                 let y = ys[i]
-                let e = (x0[i], y0[i], slope[i], x1[i], owners[i])
+                active.move(i, to: active.spare)
                 var j = i - 1
                 while j >= 0 && ys[j] > y {
                     ys[j + 1] = ys[j]
@@ -213,7 +213,7 @@ public enum LayeredCoverage {
                     j -= 1
                 }
                 ys[j + 1] = y
-                (x0[j + 1], y0[j + 1], slope[j + 1], x1[j + 1], owners[j + 1]) = e
+                active.move(active.spare, to: j + 1)
             }
 
             var inRegion = false
@@ -258,13 +258,16 @@ public enum LayeredCoverage {
         return regionArea
     }
 
-    /// The sweep's edges in a slab, field by field (left end, its height, slope, right end, owner).
+    /// The sweep's edges in a slab, field by field (left end, its height, slope, right end, owner),
+    /// with a spare place after the last for the edge an insertion sort is moving.
     private struct ActiveEdges {
         let x0, y0, slope, x1: UnsafeMutablePointer<Double>
         let owner: UnsafeMutablePointer<Int32>
+        let spare: Int
 
         init(capacity: Int) {
-            let c = Swift.max(1, capacity)
+            spare = capacity
+            let c = capacity + 1
             x0 = .allocate(capacity: c); y0 = .allocate(capacity: c); slope = .allocate(capacity: c)
             x1 = .allocate(capacity: c); owner = .allocate(capacity: c)
         }

@@ -7,7 +7,7 @@ import Darwin
 
 /// libgdal, opened when GDAL is first needed (`GDALLibrary.ready`) rather than when covgap starts.
 /// GDAL and the hundred libraries it brings along (drivers' codecs, databases, TLS, …) cost every
-/// start about 27 ms of loading, and most runs (GeoJSON and CSV in, the reports out) never call
+/// start about 25 ms of loading, and most runs (GeoJSON and CSV in, the reports out) never call
 /// it: covgap is not linked with it, and the functions below are found in it by name. Each has
 /// the type of its C declaration (GeoTests checks both, and that each is the library's own).
 enum GDALLink {
