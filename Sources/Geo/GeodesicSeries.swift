@@ -163,8 +163,10 @@ struct Coefficients6 {
 /// [−45°, 45°] exactly and its quadrant applied by swaps and signs).
 func sinCosDegrees(_ degrees: Double) -> (sin: Double, cos: Double) {
     guard degrees.isFinite else { return (.nan, .nan) }
-    var r = degrees.truncatingRemainder(dividingBy: 360)
-    let q = (r / 90).rounded()
+    // Below 360° the remainder is the angle itself, and below 45° the quadrant is a zero of the
+    // angle's sign: neither needs its call into the C library (`fmod`, `round`).
+    var r = degrees.magnitude < 360 ? degrees : degrees.truncatingRemainder(dividingBy: 360)
+    let q = r.magnitude < 45 ? Double(signOf: r, magnitudeOf: 0) : (r / 90).rounded()
     r -= 90 * q
     let x = r * (Double.pi / 180)
     let (s, c) = sinCos(x)

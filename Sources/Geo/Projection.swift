@@ -102,6 +102,8 @@ public final class Projection {
 
     /// The transformed copy of `coordinates`.
     public func transformed(_ coordinates: [Coordinate], inverse: Bool = false) throws -> [Coordinate] {
+        // The series writes its positions straight into the new array (no copy to overwrite).
+        if let series, inverse == seriesInverted, let projected = series.forwarded(coordinates) { return projected }
         var c = coordinates
         try transform(&c, inverse: inverse)
         return c

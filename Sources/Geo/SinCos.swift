@@ -9,13 +9,23 @@ import Foundation
 @inline(__always)
 func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
     guard x.magnitude <= 1_000_000 else { return (sin(x), cos(x)) }
-    let k = (x * (2 / Double.pi)).rounded()
-    let r = x.addingProduct(-k, SinCosConstants.halfPi1).addingProduct(-k, SinCosConstants.halfPi2)
-        .addingProduct(-k, SinCosConstants.halfPi3)
+    // Within ±0.78 (less than π/4) the quadrant is 0 and there is nothing to take away: the
+    // rounding and the three fused multiply–adds (calls into the C library on x86-64's baseline)
+    // would give x back, a zero made +0 (as `+ 0` does). Most of the footprints' angles are there.
+    let (k, r) = x.magnitude < 0.78 ? (0, x + 0) : quarterTurnsReduced(x)
     let r2 = r * r
     let s = r + r * r2 * SinCosConstants.sinTail(r2)
     let c = 1 + r2 * SinCosConstants.cosTail(r2)
     return turned(s, c, quarterTurns: Int(k))
+}
+
+/// x as k quarter turns and r in [−π/4, π/4] (Cody and Waite: π/2 in three parts, fused
+/// multiply–adds).
+@inline(__always)
+func quarterTurnsReduced(_ x: Double) -> (k: Double, r: Double) {
+    let k = (x * (2 / Double.pi)).rounded()
+    return (k, x.addingProduct(-k, SinCosConstants.halfPi1).addingProduct(-k, SinCosConstants.halfPi2)
+        .addingProduct(-k, SinCosConstants.halfPi3))
 }
 
 /// sin and cos of θ + n·90° from those of θ: swaps and signs.

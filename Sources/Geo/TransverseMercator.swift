@@ -54,14 +54,31 @@ struct UTMSeries {
     /// Longitude/latitude (degrees) to easting/northing in place; `false`, with nothing changed,
     /// when any position is one the series does not take.
     func forward(_ points: UnsafeMutableBufferPointer<Coordinate>) -> Bool {
-        for p in points {
-            let d = Self.wrapped(p.x - centralMeridian)
-            guard d.isFinite, abs(d) <= Self.maxLongitudeOffset, abs(p.y) < 90 else { return false }
-        }
+        guard points.allSatisfy(takes) else { return false }
         for i in points.indices {
             points[i] = forward(lonOffset: Self.wrapped(points[i].x - centralMeridian), lat: points[i].y)
         }
         return true
+    }
+
+    /// `points` projected into a new array; nil when any position is one the series does not take.
+    func forwarded(_ points: [Coordinate]) -> [Coordinate]? {
+        guard points.allSatisfy(takes) else { return nil }
+        return points.withUnsafeBufferPointer { from in
+            [Coordinate](unsafeUninitializedCapacity: from.count) { to, count in
+                for i in from.indices {
+                    (to.baseAddress! + i).initialize(to: forward(lonOffset: Self.wrapped(from[i].x - centralMeridian), lat: from[i].y))
+                }
+                count = from.count
+            }
+        }
+    }
+
+    /// Whether the series takes `p`: finite, within `maxLongitudeOffset` of the central
+    /// meridian, off the poles.
+    @inline(__always) private func takes(_ p: Coordinate) -> Bool {
+        let d = Self.wrapped(p.x - centralMeridian)
+        return d.isFinite && abs(d) <= Self.maxLongitudeOffset && abs(p.y) < 90
     }
 
     /// `degrees` in [-180, 180].

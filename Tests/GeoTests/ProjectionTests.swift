@@ -53,7 +53,13 @@ final class ProjectionTests: XCTestCase {
             let reverse = try Projection(from: crs, to: "EPSG:4326")
             XCTAssertLessThan(worst(try reverse.transformed(a), lonLat), 1e-10, "\(crs) \u{2192} EPSG:4326, degrees")
             XCTAssertEqual(worst(try reverse.transformed(lonLat, inverse: true), a), 0, "\(crs): the reverse's inverse is the series")
+            // A copy made by the series (`transformed`) and the positions changed in place are the same bits.
+            var inPlace = lonLat
+            try fast.transform(&inPlace)
+            XCTAssertEqual(inPlace.map(\.x.bitPattern), a.map(\.x.bitPattern), crs)
+            XCTAssertEqual(inPlace.map(\.y.bitPattern), a.map(\.y.bitPattern), crs)
         }
+        XCTAssertEqual(try Projection(from: "EPSG:4326", to: "EPSG:32649").transformed([]), [])
     }
 
     /// An array holding a position the series does not take goes to PROJ whole: beyond 20° of the

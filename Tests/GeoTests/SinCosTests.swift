@@ -35,4 +35,25 @@ final class SinCosTests: XCTestCase {
         XCTAssertTrue(sinCosDegrees(.nan).sin.isNaN && sinCosDegrees(-.infinity).cos.isNaN)
         XCTAssertEqual(sinCosDegrees(-135).cos, -0.5.squareRoot(), accuracy: 1e-16)
     }
+
+    /// Below 0.78 in magnitude `sinCos` takes x as it is (no quarter turn, x + 0) where the
+    /// reduction would give the same: the same bits, zeros' signs included.
+    func testSmallArgumentsSkipTheReduction() {
+        var rng = SplitMix64(state: 3)
+        var xs: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e-300, -1e-17, 0.78.nextDown, -0.78.nextDown]
+        for _ in 0..<200_000 { xs.append((rng.unit() - 0.5) * 1.56) }
+        for _ in 0..<100_000 { xs.append((rng.unit() - 0.5) * 0.002) }
+        for x in xs where x.magnitude < 0.78 {
+            let (k, r) = quarterTurnsReduced(x)
+            XCTAssertEqual(Int(k), 0, "\(x)")
+            XCTAssertEqual(r.bitPattern, (x + 0).bitPattern, "\(x)")
+        }
+        // Degrees below 360 are their own remainder, and below 45 have no quarter turn.
+        for d in [0, -0.0, 44.999999, -44.999999, 359.9, -359.9, 12.5, -0.001] {
+            XCTAssertEqual(d.truncatingRemainder(dividingBy: 360).bitPattern, d.bitPattern, "\(d)")
+            if d.magnitude < 45 { XCTAssertEqual((d / 90).rounded().bitPattern, Double(signOf: d, magnitudeOf: 0).bitPattern, "\(d)") }
+        }
+        XCTAssertEqual(sinCosDegrees(-0.0).sin.bitPattern, 0.0.bitPattern)
+        XCTAssertEqual(sinCos(-0.0).sin.bitPattern, 0.0.bitPattern, "−0 goes in as +0, as the reduction made it")
+    }
 }
