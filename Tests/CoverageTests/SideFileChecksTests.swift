@@ -203,6 +203,51 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(w.bytes.count, 5 + 16 + 2 + 3)
     }
 
+    /// The runs as the side file's layout describes them (a varint of the run's length less one,
+    /// then the colour), written pixel by pixel as a reader would check them, against
+    /// `KeptRaster.encode` on an image of short runs, long runs (several-byte varints) and
+    /// whole rows, comes back through the reader as it was.
+    func testTheImagesRunsAreTheLayouts() throws {
+        var state: UInt64 = 17
+        func unit() -> Double {   // a fixed sequence in [0, 1)
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / 9_007_199_254_740_992
+        }
+        let (width, height) = (1_000, 40)
+        var rgb: [UInt8] = []
+        for row in 0..<height {
+            var x = 0
+            while x < width {
+                let run = row % 5 == 0 ? width : min(width - x, 1 + Int(unit() * (row % 2 == 0 ? 4 : 400)))
+                let colour = [UInt8(unit() * 3), 7, UInt8(row % 3)]
+                for _ in 0..<run { rgb += colour }
+                x += run
+            }
+        }
+        let kept = KeptRaster(width: width, height: height, bandRows: 32, bands: [Fingerprint(), Fingerprint(a: 5, b: 6)], rgb: rgb)
+        var expected = IncrementalState.Writer()
+        for v in [width, height, 32, 2] { expected.varint(UInt64(v)) }
+        kept.bands.forEach { expected.print($0) }
+        for row in 0..<height {
+            var x = 0
+            while x < width {
+                let at = 3 * (row * width + x)
+                var run = 1
+                while x + run < width && Array(rgb[(at + 3 * run)..<(at + 3 * run + 3)]) == Array(rgb[at..<(at + 3)]) { run += 1 }
+                expected.varint(UInt64(run - 1))
+                expected.bytes += rgb[at..<(at + 3)]
+                x += run
+            }
+        }
+        var w = IncrementalState.Writer()
+        kept.encode(into: &w)
+        XCTAssertEqual(w.bytes, expected.bytes)
+        // After the sides (1,000 takes two bytes) and the two fingerprints, only varints of runs
+        // of 129 pixels or more have a byte with the high bit set.
+        XCTAssertTrue(w.bytes[(5 + 32)...].contains { $0 >= 0x80 }, "runs of several hundred pixels take two-byte varints")
+        XCTAssertEqual(try IncrementalState.decode(sideFile(raster: kept)).layout?.raster, kept)
+    }
+
     /// An image whose runs do not fill its rows, that claims more pixels than a run may hold or
     /// than its bytes can describe, or whose bands do not match its rows, is damage.
     func testADamagedImageIsDamage() throws {
