@@ -55,23 +55,18 @@ struct UTMSeries {
     /// when any position is one the series does not take.
     func forward(_ points: UnsafeMutableBufferPointer<Coordinate>) -> Bool {
         guard points.allSatisfy(takes) else { return false }
-        for i in points.indices {
-            points[i] = forward(lonOffset: Self.wrapped(points[i].x - centralMeridian), lat: points[i].y)
-        }
+        for i in points.indices { points[i] = projected(points[i]) }
         return true
     }
 
     /// `points` projected into a new array; nil when any position is one the series does not take.
     func forwarded(_ points: [Coordinate]) -> [Coordinate]? {
-        guard points.allSatisfy(takes) else { return nil }
-        return points.withUnsafeBufferPointer { from in
-            [Coordinate](unsafeUninitializedCapacity: from.count) { to, count in
-                for i in from.indices {
-                    (to.baseAddress! + i).initialize(to: forward(lonOffset: Self.wrapped(from[i].x - centralMeridian), lat: from[i].y))
-                }
-                count = from.count
-            }
-        }
+        points.allSatisfy(takes) ? points.map(projected) : nil
+    }
+
+    /// One position the series takes (`takes`), projected.
+    @inline(__always) private func projected(_ p: Coordinate) -> Coordinate {
+        forward(lonOffset: Self.wrapped(p.x - centralMeridian), lat: p.y)
     }
 
     /// Whether the series takes `p`: finite, within `maxLongitudeOffset` of the central
