@@ -45,18 +45,39 @@ public struct BoundsIndex: Sendable {
         self.levels = levels
     }
 
-    /// Sort-tile-recursive order: vertical slices by centre x, each sorted by centre y.
+    /// Sort-tile-recursive order: vertical slices by centre x, each sorted by centre y, ties by id.
+    /// The ids differ, so no two keys are equal and any sort gives this order: keys (a centre, the
+    /// id, the entry's place) are sorted by quicksort, the slices on all cores, and the entries
+    /// moved once. A NaN centre (a box no input makes, but nothing stops) leaves the order to the
+    /// standard library's sort.
     private static func tile(_ entries: inout [(box: Bounds, id: Int32)], capacity: Int) {
         let n = entries.count
         if n <= capacity { return }
         let leaves = (n + capacity - 1) / capacity
         let slices = Int(Double(leaves).squareRoot().rounded(.up))
         let sliceSize = slices * capacity
-        entries.sort { ($0.box.minX + $0.box.maxX, $0.id) < ($1.box.minX + $1.box.maxX, $1.id) }
-        for start in stride(from: 0, to: n, by: sliceSize) {
-            let end = min(start + sliceSize, n)
-            entries[start..<end].sort { ($0.box.minY + $0.box.maxY, $0.id) < ($1.box.minY + $1.box.maxY, $1.id) }
+        typealias Key = (centre: Double, id: Int32, at: Int32)
+        func sort(_ keys: UnsafeMutableBufferPointer<Key>) {
+            if keys.contains(where: { $0.centre.isNaN }) {
+                var keys = keys
+                keys.sort { ($0.centre, $0.id) < ($1.centre, $1.id) }
+            } else {
+                quickSort(keys) { a, b in a.centre != b.centre ? a.centre < b.centre : a.id < b.id }
+            }
         }
+        let boxes = entries
+        var keys = boxes.indices.map { (centre: boxes[$0].box.minX + boxes[$0].box.maxX, id: boxes[$0].id, at: Int32($0)) }
+        keys.withUnsafeMutableBufferPointer { keys in
+            sort(keys)
+            let all = keys
+            // A small index is sorted on the calling thread alone.
+            _ = concurrentMap((n + sliceSize - 1) / sliceSize, jobs: n < 1 << 14 ? 1 : defaultJobs, chunk: 1) { s in
+                let slice = UnsafeMutableBufferPointer(rebasing: all[(s * sliceSize)..<min((s + 1) * sliceSize, n)])
+                for k in slice.indices { slice[k].centre = boxes[Int(slice[k].at)].box.minY + boxes[Int(slice[k].at)].box.maxY }
+                sort(slice)
+            }
+        }
+        entries = keys.map { boxes[Int($0.at)] }
     }
 
     /// Indices of the boxes that intersect `box` (touching counts), ascending.

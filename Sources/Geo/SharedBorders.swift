@@ -273,8 +273,10 @@ enum PointNumbers {
     static func numbered(codes keys: inout [UInt64]) -> (numbers: [Int32], distinct: Int) {
         let n = keys.count
         guard let first = keys.first else { return ([], 0) }
-        // The codes split into a share per core (whole shares of at least 65,536 codes).
-        let shares = max(1, min(defaultJobs, n >> 16))
+        // The codes split into shares of at least 65,536 codes, four per core: a core that comes
+        // free from other work while the others are dealing (each first touch of the dealt arrays
+        // is a fresh page the kernel zeroes) takes the shares left.
+        let shares = max(1, min(4 * defaultJobs, n >> 16))
         func share(_ s: Int) -> Range<Int> { (n * s / shares)..<(n * (s + 1) / shares) }
         let differing = keys.withUnsafeBufferPointer { k in
             concurrentMap(shares, chunk: 1) { s in share(s).reduce(UInt64(0)) { $0 | (k[$1] ^ first) } }.reduce(0, |)

@@ -67,7 +67,7 @@ final class SharedBordersTests: XCTestCase {
     /// Point numbers from the radix sort are the ranks of the distinct codes, for codes that
     /// differ in a few low bits, in middle bits only, or in all 64, with many repeats; and with
     /// nearly all codes in one bucket of the first pass (one code in a hundred with the top bit set).
-    /// 300,000 codes (all 64 bits, and one bucket) are dealt by two shares when there are two cores.
+    /// 300,000 codes (all 64 bits, and one bucket) are dealt by four shares, taken by whichever core is free.
     func testPointNumbersAreTheRanksOfTheDistinctCodes() {
         var generator = SplitMix64(state: 5)
         let spreads: [(mask: UInt64, base: UInt64)] = [(0x3F, 1 << 40), (0xFFFF_FFFF << 12, 7), (.max, 0), (0x7FF << 20 | 0x3, 1 << 63), (0xF_FFFF_FFFF, 0)]

@@ -52,6 +52,24 @@ final class SpatialIndexTests: XCTestCase {
         XCTAssertEqual(BoundsIndex([]).query(Bounds(minX: 0, minY: 0, maxX: 1, maxY: 1)), [])
     }
 
+    /// An index of 20,000 boxes (its slices sorted on all cores), many of them with the same centre
+    /// and a few with a NaN corner, answers as brute force does.
+    func testLargeBoundsIndexWithTiesAndNaNEqualsBruteForce() {
+        let random = randomBoxes(20_000, seed: 7)
+        let boxes: [Bounds?] = random.enumerated().map { i, b in
+            if i % 5 == 0 { return Bounds(minX: 10, minY: 10, maxX: 20, maxY: 20) }    // one centre, many ids
+            if i % 1_001 == 0 { return Bounds(minX: .nan, minY: b.minY, maxX: b.maxX, maxY: b.maxY) }
+            return i % 89 == 0 ? nil : b
+        }
+        let index = BoundsIndex(boxes)
+        XCTAssertEqual(index.count, 20_000)
+        for q in randomBoxes(200, seed: 8) + [Bounds(minX: 15, minY: 15, maxX: 16, maxY: 16)] {
+            XCTAssertEqual(index.query(q), boxes.indices.filter { boxes[$0]?.intersects(q) ?? false })
+        }
+        let tied = Set(index.query(Bounds(minX: 15, minY: 15, maxX: 16, maxY: 16)))
+        XCTAssertTrue(tied.isSuperset(of: stride(from: 0, to: 20_000, by: 5)))
+    }
+
     func testNearestNeighbourIsTheTrueNearest() throws {
         var rng = SplitMix64(state: 3)
         let lines = try (0..<200).map { _ -> Geometry in
