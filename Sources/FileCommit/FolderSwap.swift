@@ -135,13 +135,15 @@ public final class StagedFolder: @unchecked Sendable {
             // `fresh` now holds the previous set (or nothing): files that appeared in the folder
             // while this run wrote go back into it; the rest goes.
             if let old = try? FileManager.default.contentsOfDirectory(atPath: fresh) {
+                var gone: [String] = []
                 for entry in old {
                     if !written.contains(entry) && !linked.contains(entry) && access("\(folder)/\(entry)", F_OK) != 0 {
                         _ = rename("\(fresh)/\(entry)", "\(folder)/\(entry)")
                     } else {
-                        unlink("\(fresh)/\(entry)")
+                        gone.append("\(fresh)/\(entry)")
                     }
                 }
+                FolderSwap.unlinkAll(gone)
             }
             rmdir(fresh)
         } catch {
@@ -335,6 +337,29 @@ enum FolderSwap {
         let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), let pid = pid_t(parts[0]) else { return nil }
         return pid
+    }
+
+    /// Unlinks `paths` on two threads, the bytes about evenly shared (the biggest first, each to
+    /// the thread with fewer): the kernel frees a file's blocks and its cached pages as it goes,
+    /// about 0.15 s for a national run's previous set of 800 MB, most of it in report.geojson.
+    static func unlinkAll(_ paths: [String]) {
+        func size(_ path: String) -> Int64 {
+            var s = stat()
+            return lstat(path, &s) == 0 ? Int64(s.st_size) : 0
+        }
+        let bySize = paths.map { ($0, size($0)) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        var shares: [[String]] = [[], []], bytes: [Int64] = [0, 0]
+        for (path, n) in bySize {
+            let k = bytes[0] <= bytes[1] ? 0 : 1
+            shares[k].append(path); bytes[k] += n
+        }
+        // A small set goes on this thread alone.
+        guard bytes[0] + bytes[1] >= 16 << 20 else { return (shares[0] + shares[1]).forEach { unlink($0) } }
+        let second = shares[1]
+        let done = DispatchSemaphore(value: 0)
+        Thread { second.forEach { unlink($0) }; done.signal() }.start()
+        shares[0].forEach { unlink($0) }
+        done.wait()
     }
 
     /// Removes a folder of files (no subfolders: sibling folders never hold any).

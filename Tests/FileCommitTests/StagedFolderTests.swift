@@ -63,6 +63,40 @@ final class StagedFolderTests: XCTestCase {
         XCTAssertNotNil(FileSink.startWriting, "Linux has sync_file_range")
     }
 
+    /// A previous set of 60 MB (sparse files, one holding most of it) goes when the new set is
+    /// swapped in, its files shared between two threads; a file the user put in the folder stays.
+    func testALargePreviousSetIsRemovedOnTwoThreads() throws {
+        let out = root.appendingPathComponent("large").path
+        let sizes = ["report.geojson": 40 << 20, "report.reuse": 12 << 20, "report.json": 6 << 20, "report.csv": 2 << 20, "report.png": 0]
+        try OutputFolder(out).write(sizes.keys.sorted().map { ($0, Array("old".utf8)) })
+        for (name, size) in sizes { XCTAssertEqual(truncate(out + "/" + name, off_t(size)), 0) }
+        try Data("the user's".utf8).write(to: URL(fileURLWithPath: out + "/notes.txt"))
+        let staging = try OutputFolder(out).staging()
+        for name in ["report.geojson", "report.json", "report.csv", "report.png", "report.reuse"] {
+            try staging.add(name, bytes: Array("new \(name)".utf8))
+        }
+        try staging.commit()
+        XCTAssertEqual(try entries(out), ["notes.txt", "report.csv", "report.geojson", "report.json", "report.png", "report.reuse"])
+        for name in sizes.keys { XCTAssertEqual(try text(out + "/" + name), "new \(name)") }
+        XCTAssertEqual(try text(out + "/notes.txt"), "the user's")
+        XCTAssertEqual(try entries(root.path), [".large.lock", "large"], "the previous set's folder is gone")
+
+        // Directly: every path goes, whichever thread it falls to; a missing path is no failure.
+        let loose = root.appendingPathComponent("loose").path
+        try FileManager.default.createDirectory(atPath: loose, withIntermediateDirectories: true)
+        let paths = (0..<9).map { "\(loose)/f\($0)" }
+        for (k, path) in paths.enumerated() {
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
+            XCTAssertEqual(truncate(path, off_t(k * 3 << 20)), 0)
+        }
+        FolderSwap.unlinkAll(paths + ["\(loose)/never-there"])
+        XCTAssertEqual(try entries(loose), [])
+        // A small set (under 16 MB in all) on the calling thread.
+        for path in paths.prefix(3) { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        FolderSwap.unlinkAll(Array(paths.prefix(3)))
+        XCTAssertEqual(try entries(loose), [])
+    }
+
     func testAFailedFileAndAnAbandonedSetLeaveTheFolderAsItWas() throws {
         let out = root.appendingPathComponent("out").path
         try OutputFolder(out).write([("a.txt", Array("old a".utf8))])
