@@ -388,8 +388,9 @@ public struct ProjectedFootprint: Sendable {
     let cells: Fingerprint?
     let heldBy: [Fingerprint]
     /// Whether `parts` need GEOS's repair, found the first time `geometry()` is asked for (shared
-    /// by the copies of this footprint, in every thread).
-    private let needsRepair = Locked<Bool?>(nil)
+    /// by the copies of this footprint, in every thread); nil for a flat wedge, which has no
+    /// parts (a national run makes 351,774 wedges, and a lock is three allocations).
+    private let needsRepair: Locked<Bool?>?
 
     /// The footprint of `sector` from its ring in the working CRS.
     public init(_ sector: Sector, ring: [Coordinate], radius: Double) {
@@ -402,6 +403,7 @@ public struct ProjectedFootprint: Sendable {
         parts = nil
         cells = nil
         heldBy = []
+        needsRepair = nil
     }
 
     /// A propagation-model footprint: polygons in the working CRS, never treated as convex or
@@ -421,6 +423,7 @@ public struct ProjectedFootprint: Sendable {
         parts = polygons
         cells = footprint.cells
         heldBy = footprint.heldBy
+        needsRepair = Locked(nil)
     }
 
     /// This footprint as a key among those of every antenna; nil for a flat wedge.
@@ -441,7 +444,7 @@ public struct ProjectedFootprint: Sendable {
 
     /// The footprint as a GEOS polygon, made on each call (in the calling thread's context).
     public func geometry() throws -> Geometry {
-        guard let parts else { return try .polygon([ring]) }
+        guard let parts, let needsRepair else { return try .polygon([ring]) }
         let g = try Geometry(.multiPolygon(parts))
         // Traced rings can touch themselves where two stretches meet at one interpolated point:
         // GEOS's overlays need a valid polygon, so such a footprint is repaired (its area is unchanged).
