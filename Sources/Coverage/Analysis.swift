@@ -159,12 +159,23 @@ public struct CoverageAnalysis {
         // Every fibre vertex, indexed once for the zones that look beyond their own fibre.
         // Made when a village first needs it (a `--since` run measures a handful of villages).
         let farFibreIndex = Once { FarFibreIndex(input.fibre ?? []) }
-        for zone in zones.groups {
-            func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
-            let crs = zone.crs
-            let nearZone = perZone ? sectors.indices.filter { i in
+        // The sectors each zone takes; and per flat wedge the last zone that takes it, where its
+        // lon/lat ring is projected in place instead of copied (a national run's rings are
+        // hundreds of megabytes of fresh memory otherwise).
+        let nearZones = zones.groups.map { zone in
+            perZone ? sectors.indices.filter { i in
                 (flat ? lonLatBoxes[i] : reachIndex!.reachBoxes[i]).map { WorkingZones.near($0, zone, margin: 0) } ?? false
             } : usable.map { u in sectors.indices.filter { u[$0] } } ?? Array(sectors.indices)
+        }
+        let lastZone: [Int] = {
+            var last = [Int](repeating: -1, count: lonLatRings.count)
+            for (z, near) in nearZones.enumerated() where !last.isEmpty { for i in near { last[i] = z } }
+            return last
+        }()
+        for (z, zone) in zones.groups.enumerated() {
+            func stage(_ name: String) -> String { zones.groups.count > 1 ? "\(name) \(zone.crs)" : name }
+            let crs = zone.crs
+            let nearZone = nearZones[z]
             clock = Date()
             // Footprints, projected to the zone's CRS. One that the projection cannot reach is an
             // error when it comes near the zone's villages, and left out when it is far from all.
@@ -176,18 +187,28 @@ public struct CoverageAnalysis {
                     ?? Self.antennaGroups(nearZone.map { sectors[$0] })
                 // Counted in sectors, as the other footprint stage is.
                 progress?.start(stage("footprints"), total: nearZone.count)
-                let made = try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress, units: { groups[$0].count }) { g -> [Result<ProjectedFootprint?, Error>] in
-                    let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
-                    let rings = perZone ? groups[g].map { lonLatRings[nearZone[$0]] }
-                                        : Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)
-                    return zip(members, zip(rings, radii)).map { s, ringAndRadius in
-                        let (ring, radius) = ringAndRadius
-                        do {
-                            return .success(ProjectedFootprint(s, ring: try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring),
-                                                               radius: radius))
-                        } catch {
-                            if let box = Bounds(of: ring), !WorkingZones.near(box, zone, margin: 0) { return .success(nil) }
-                            return .failure(error)
+                let made = try lonLatRings.withUnsafeMutableBufferPointer { kept in
+                    try parallelMap(groups.count, jobs: jobs, chunk: 64, progress: progress, units: { groups[$0].count }) { g -> [Result<ProjectedFootprint?, Error>] in
+                        let members = groups[g].map { sectors[nearZone[$0]] }, radii = members.map(parameters.radius(for:))
+                        if !perZone {
+                            let rings = Footprint.rings(of: members, radii: radii, arcStep: parameters.arcStep)
+                            return zip(members, zip(rings, radii)).map { s, ringAndRadius in
+                                let (ring, radius) = ringAndRadius
+                                return Self.projected(s, radius: radius, zone: zone, box: { Bounds(of: ring) }) {
+                                    try Projection.cached(from: "EPSG:4326", to: crs).transformed(ring)
+                                }
+                            }
+                        }
+                        // Each sector is in one group of the zone: its place in `kept` is this thread's.
+                        return zip(groups[g], zip(members, radii)).map { k, sectorAndRadius in
+                            let (s, radius) = sectorAndRadius, i = nearZone[k]
+                            return Self.projected(s, radius: radius, zone: zone, box: { lonLatBoxes[i] }) {
+                                guard lastZone[i] == z else { return try Projection.cached(from: "EPSG:4326", to: crs).transformed(kept[i]) }
+                                var ring: [Coordinate] = []
+                                swap(&ring, &kept[i])
+                                try Projection.cached(from: "EPSG:4326", to: crs).transform(&ring)
+                                return ring
+                            }
                         }
                     }
                 }
@@ -341,6 +362,19 @@ public struct CoverageAnalysis {
     /// ascending, groups in the order of their first member.
     static func antennaGroups(_ sectors: [Sector]) -> [[Int]] {
         groups(of: sectors.indices) { AntennaKey(sectors[$0]) }
+    }
+
+    /// A wedge's footprint from its lon/lat ring projected by `project`; none when the projection
+    /// fails for a ring whose lon/lat box (`box`, asked only then) is far from `zone`, the error
+    /// when it is near.
+    static func projected(_ s: Sector, radius: Double, zone: WorkingZones.Group,
+                          box: () -> Bounds?, _ project: () throws -> [Coordinate]) -> Result<ProjectedFootprint?, Error> {
+        do {
+            return .success(ProjectedFootprint(s, ring: try project(), radius: radius))
+        } catch {
+            if let box = box(), !WorkingZones.near(box, zone, margin: 0) { return .success(nil) }
+            return .failure(error)
+        }
     }
 
     /// `groups` of positions in `ids` (sector numbers below `count`) as groups of positions in

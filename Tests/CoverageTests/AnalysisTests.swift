@@ -32,6 +32,38 @@ final class AnalysisTests: XCTestCase, UTMFrame {
         XCTAssertEqual(r.villages[0].gaps[0].areaM2, 2_000_000, accuracy: 500)
     }
 
+    /// Villages on both sides of 108°E get the UTM zones 48 and 49; a wedge on the boundary is
+    /// taken by both zones, projected as a copy for the first and in place for the last, and a
+    /// wedge far in zone 48 by that zone alone. Each village's result is the one it gets alone.
+    func testAWedgeTakenByTwoZonesMeasuresAsInEachZoneAlone() throws {
+        func square(_ id: String, lon: Double) -> Village {
+            let ring = [Coordinate(lon, 13.995), Coordinate(lon + 0.01, 13.995), Coordinate(lon + 0.01, 14.005),
+                        Coordinate(lon, 14.005), Coordinate(lon, 13.995)]
+            return village(id, .polygon([ring]))
+        }
+        let west = square("W", lon: 107.99), east = square("E", lon: 108.0), far = square("F", lon: 107.5)
+        let boundary = Sector(siteID: "B", operator: "Viettel", tech: .g4, location: Coordinate(108.0, 13.996),
+                              azimuth: 0, beamwidth: 120, radius: 900)
+        let inWest = Sector(siteID: "F", operator: "Viettel", tech: .g4, location: Coordinate(107.505, 14.0),
+                            azimuth: 90, beamwidth: 90, radius: 800)
+        func run(_ villages: [Village], jobs: Int) throws -> AnalysisResult {
+            var p = AnalysisParameters()   // the working CRS from the villages: a UTM zone each
+            p.jobs = jobs
+            return try CoverageAnalysis(input: AnalysisInput(villages: villages, sectors: [boundary, inWest]), parameters: p).run()
+        }
+        let together = try run([west, east, far], jobs: 2)
+        XCTAssertEqual(together.crsZones, ["EPSG:32648", "EPSG:32649"])
+        for (k, v) in [west, east, far].enumerated() {
+            let alone = try run([v], jobs: 1).villages[0]
+            let r = together.villages[k]
+            XCTAssertEqual(r.fraction(.mobile), alone.fraction(.mobile), "village \(v.id)")
+            XCTAssertEqual(r.areaM2, alone.areaM2, "village \(v.id)")
+            XCTAssertEqual(r.gaps.map(\.areaM2), alone.gaps.map(\.areaM2), "village \(v.id)")
+            XCTAssertGreaterThan(r.fraction(.mobile), 0.05, "village \(v.id)")
+            XCTAssertLessThan(r.fraction(.mobile), 0.95, "village \(v.id)")
+        }
+    }
+
     func testFootprintProgressCountsSectors() throws {
         let v = village("1", .polygon([try squareRing(0, 0, 1000)]))
         // Three sectors of one antenna position and direction (one group sharing its arcs) and one elsewhere.
