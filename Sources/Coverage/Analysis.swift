@@ -169,7 +169,7 @@ public struct CoverageAnalysis {
         }
         let lastZone: [Int] = {
             var last = [Int](repeating: -1, count: lonLatRings.count)
-            for (z, near) in nearZones.enumerated() where !last.isEmpty { for i in near { last[i] = z } }
+            if !last.isEmpty { for (z, near) in nearZones.enumerated() { for i in near { last[i] = z } } }
             return last
         }()
         for (z, zone) in zones.groups.enumerated() {
@@ -203,9 +203,10 @@ public struct CoverageAnalysis {
                         return zip(groups[g], zip(members, radii)).map { k, sectorAndRadius in
                             let (s, radius) = sectorAndRadius, i = nearZone[k]
                             return Self.projected(s, radius: radius, zone: zone, box: { lonLatBoxes[i] }) {
-                                guard lastZone[i] == z else { return try Projection.cached(from: "EPSG:4326", to: crs).transformed(kept[i]) }
-                                var ring: [Coordinate] = []
-                                swap(&ring, &kept[i])
+                                // The last zone takes the ring out, so it is projected where it lies;
+                                // an earlier zone's transform copies it first.
+                                var ring = kept[i]
+                                if lastZone[i] == z { kept[i] = [] }
                                 try Projection.cached(from: "EPSG:4326", to: crs).transform(&ring)
                                 return ring
                             }

@@ -365,7 +365,7 @@ enum FolderSwap {
     /// Removes a folder of files (no subfolders: sibling folders never hold any).
     static func removeTree(_ path: String) {
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: path) {
-            for e in entries { unlink("\(path)/\(e)") }
+            unlinkAll(entries.map { "\(path)/\($0)" })
         }
         rmdir(path)
     }

@@ -46,10 +46,9 @@ public struct BoundsIndex: Sendable {
     }
 
     /// Sort-tile-recursive order: vertical slices by centre x, each sorted by centre y, ties by id.
-    /// The ids differ, so no two keys are equal and any sort gives this order: keys (a centre, the
-    /// id, the entry's place) are sorted by quicksort, the slices on all cores, and the entries
-    /// moved once. A NaN centre (a box no input makes, but nothing stops) leaves the order to the
-    /// standard library's sort.
+    /// The ids differ, so no two keys are equal and any sort gives this order (`sortDistinct`):
+    /// keys (a centre, the id, the entry's place) are sorted, the slices on all cores, and the
+    /// entries moved once.
     private static func tile(_ entries: inout [(box: Bounds, id: Int32)], capacity: Int) {
         let n = entries.count
         if n <= capacity { return }
@@ -58,12 +57,7 @@ public struct BoundsIndex: Sendable {
         let sliceSize = slices * capacity
         typealias Key = (centre: Double, id: Int32, at: Int32)
         func sort(_ keys: UnsafeMutableBufferPointer<Key>) {
-            if keys.contains(where: { $0.centre.isNaN }) {
-                var keys = keys
-                keys.sort { ($0.centre, $0.id) < ($1.centre, $1.id) }
-            } else {
-                quickSort(keys) { a, b in a.centre != b.centre ? a.centre < b.centre : a.id < b.id }
-            }
+            sortDistinct(keys, key: \.centre) { a, b in a.centre != b.centre ? a.centre < b.centre : a.id < b.id }
         }
         let boxes = entries
         var keys = boxes.indices.map { (centre: boxes[$0].box.minX + boxes[$0].box.maxX, id: boxes[$0].id, at: Int32($0)) }

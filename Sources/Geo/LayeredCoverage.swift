@@ -62,13 +62,8 @@ public enum LayeredCoverage {
         // By left end, ties in the order added (what a stable sort of the edges gives): the keys
         // are sorted, then the edges gathered, instead of moving the edges about.
         var keys = edges.indices.map { (x: edges[$0].x0, i: Int32($0)) }
-        let before = { (a: (x: Double, i: Int32), b: (x: Double, i: Int32)) in a.x != b.x ? a.x < b.x : a.i < b.i }
-        if keys.contains(where: { $0.x.isNaN }) {
-            keys.sort(by: before)
-        } else {
-            // No two keys are equal (the indices differ): the order is the stable sort's.
-            keys.withUnsafeMutableBufferPointer { quickSort($0, by: before) }
-        }
+        // No two keys are equal (the indices differ): the order is the stable sort's.
+        keys.withUnsafeMutableBufferPointer { sortDistinct($0, key: \.x) { a, b in a.x != b.x ? a.x < b.x : a.i < b.i } }
         edges = keys.map { edges[Int($0.i)] }
 
         // Events: every endpoint, and every point where two boundaries cross. The left ends come

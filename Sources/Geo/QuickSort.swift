@@ -44,3 +44,16 @@ func quickSort<T>(_ a: UnsafeMutableBufferPointer<T>, splits: Int? = nil, by les
     let n = a.count
     part(0, n, depth: splits ?? 2 * (Int.bitWidth - max(n, 1).leadingZeroBitCount))
 }
+
+/// Sorts `a` by `less`, an order in which no two elements are equal while their `key`s are
+/// numbers (a tie on the key broken by something distinct, such as an index): by `quickSort`,
+/// whose order is then the one any sort gives, or, when some key is NaN (`less` is then no strict
+/// weak order), by the standard library's stable sort, whose order is its own.
+func sortDistinct<T>(_ a: UnsafeMutableBufferPointer<T>, key: (T) -> Double, by less: (T, T) -> Bool) {
+    if a.contains(where: { key($0).isNaN }) {
+        var stable = a
+        stable.sort(by: less)
+    } else {
+        quickSort(a, by: less)
+    }
+}
