@@ -134,20 +134,52 @@ public struct MapData: Sendable {
         }
         outlines.fibre = (fibre ?? []).map(\.shape)
 
-        // One dot per site and operator (at its first sector's position), with the techs it carries.
-        struct SiteKey: Hashable { var op: String, site: String }
-        var siteOrder: [SiteKey] = []
-        var siteTechs: [SiteKey: (at: Coordinate, techs: Set<Tech>)] = [:]
-        for s in sectors {
-            let key = SiteKey(op: s.operator, site: s.siteID)
-            if siteTechs[key] == nil { siteOrder.append(key); siteTechs[key] = (s.location, []) }
-            siteTechs[key]!.techs.insert(s.tech)
-        }
-        sites = siteOrder.map { key in
-            let s = siteTechs[key]!
-            return (["site_id": .string(key.site), "operator": .string(key.op),
-                     "techs": .array(s.techs.sorted().map { .string($0.rawValue) })], s.at)
-        }
+        // The sites (every sector hashed by operator and site) and the labels (every village's
+        // district and commune looked up and grouped) are each one core's work: made side by side.
+        let villageList = villages
+        typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)], titled: Int)
+        let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
+            // Labels inside their own area: on the village nearest the mean of the area's village
+            // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
+            // Districts, and communes by district and name, with their villages in order of first appearance.
+            func text(_ i: Int, _ key: String) -> String? { villageList[i].properties[key]?.stringValue }
+            let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, "district") != nil }) { NameKey(text($0, "district")!) }
+            let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, "commune") != nil }) {
+                CommuneKey(district: text($0, "district") ?? "", name: text($0, "commune")!)
+            }
+            let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in
+                let v = villageList[i]
+                if let c = record(v.properties["id"]?.stringValue ?? "")?["center"]?.arrayValue, c.count == 2,
+                   let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
+                return v.shape.bounds?.center
+            }
+            func labelPoint(_ members: [Int]) throws -> Coordinate? {
+                let withCentre = members.compactMap { i in centres[i].map { (i, $0) } }
+                guard !withCentre.isEmpty else { return nil }
+                let mx = withCentre.reduce(0) { $0 + $1.1.x } / Double(withCentre.count)
+                let my = withCentre.reduce(0) { $0 + $1.1.y } / Double(withCentre.count)
+                let nearest = withCentre.min { a, b in
+                    let da = (a.1.x - mx) * (a.1.x - mx) + (a.1.y - my) * (a.1.y - my)
+                    let db = (b.1.x - mx) * (b.1.x - mx) + (b.1.y - my) * (b.1.y - my)
+                    return da != db ? da < db : a.0 < b.0
+                }!
+                return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
+            }
+            // A point on a village's surface for each area, found on all cores.
+            let districts = try parallelMap(districtGroups.count, jobs: defaultJobs, chunk: 16) { k in
+                let members = districtGroups[k]
+                return try labelPoint(members).map { (text(members[0], "district")!, $0) }
+            }.compactMap { $0 }
+            let communes = try parallelMap(communeGroups.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
+                let members = communeGroups[k]
+                return try labelPoint(members).map { (text(members[0], "commune")!, text(members[0], "district"), $0) }
+            }.compactMap { $0 }
+            // Districts of the villages that have a centre in report.json, as the title always counted them.
+            var titled = Set<String>()
+            for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }
+            return (districts, communes, titled.count)
+        })
+        sites = siteList
 
         let placeRecords = report["priority_places"]?.arrayValue ?? []
         self.places = try zip(places ?? [], placeRecords).map { place, record in
@@ -161,48 +193,28 @@ public struct MapData: Sendable {
             if let f = record["fixed_available"] { p.append("fixed_available", f) }
             return (p, at, has5G)
         }
-
-        // Labels inside their own area: on the village nearest the mean of the area's village
-        // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
-        // Districts, and communes by district and name, with their villages in order of first appearance.
-        let villageList = villages
-        func text(_ i: Int, _ key: String) -> String? { villageList[i].properties[key]?.stringValue }
-        let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, "district") != nil }) { NameKey(text($0, "district")!) }
-        let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, "commune") != nil }) {
-            CommuneKey(district: text($0, "district") ?? "", name: text($0, "commune")!)
-        }
-        let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in
-            let v = villageList[i]
-            if let c = record(v.properties["id"]?.stringValue ?? "")?["center"]?.arrayValue, c.count == 2,
-               let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
-            return v.shape.bounds?.center
-        }
-        func labelPoint(_ members: [Int]) throws -> Coordinate? {
-            let withCentre = members.compactMap { i in centres[i].map { (i, $0) } }
-            guard !withCentre.isEmpty else { return nil }
-            let mx = withCentre.reduce(0) { $0 + $1.1.x } / Double(withCentre.count)
-            let my = withCentre.reduce(0) { $0 + $1.1.y } / Double(withCentre.count)
-            let nearest = withCentre.min { a, b in
-                let da = (a.1.x - mx) * (a.1.x - mx) + (a.1.y - my) * (a.1.y - my)
-                let db = (b.1.x - mx) * (b.1.x - mx) + (b.1.y - my) * (b.1.y - my)
-                return da != db ? da < db : a.0 < b.0
-            }!
-            return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
-        }
-        // A point on a village's surface for each area, found on all cores.
-        districtLabels = try parallelMap(districtGroups.count, jobs: defaultJobs, chunk: 16) { k in
-            let members = districtGroups[k]
-            return try labelPoint(members).map { (text(members[0], "district")!, $0) }
-        }.compactMap { $0 }
-        communeLabels = try parallelMap(communeGroups.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
-            let members = communeGroups[k]
-            return try labelPoint(members).map { (text(members[0], "commune")!, text(members[0], "district"), $0) }
-        }.compactMap { $0 }
-        // Districts of the villages that have a centre in report.json, as the title always counted them.
-        var titled = Set<String>()
-        for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }
-        titleFacts = (villageRecords.count, titled.count, report["parameters"]?["scenario"]?["title"]?.stringValue)
+        districtLabels = labels.districts
+        communeLabels = labels.communes
+        titleFacts = (villageRecords.count, labels.titled, report["parameters"]?["scenario"]?["title"]?.stringValue)
         title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, .en)
+    }
+
+    /// One dot per site and operator (at its first sector's position), with the techs it carries,
+    /// in the order the sites first appear.
+    static func sites(of sectors: [Sector]) -> [(properties: JSONObject, at: Coordinate)] {
+        struct SiteKey: Hashable { var op: String, site: String }
+        var siteOrder: [SiteKey] = []
+        var siteTechs: [SiteKey: (at: Coordinate, techs: Set<Tech>)] = [:]
+        for s in sectors {
+            let key = SiteKey(op: s.operator, site: s.siteID)
+            if siteTechs[key] == nil { siteOrder.append(key); siteTechs[key] = (s.location, []) }
+            siteTechs[key]!.techs.insert(s.tech)
+        }
+        return siteOrder.map { key in
+            let s = siteTechs[key]!
+            return (["site_id": .string(key.site), "operator": .string(key.op),
+                     "techs": .array(s.techs.sorted().map { .string($0.rawValue) })], s.at)
+        }
     }
 
     /// "Mobile and fixed broadband coverage — 1000 villages in 11 districts", in `language`.

@@ -95,7 +95,7 @@ enum MapPayload {
         // The arcs, thinned, and each layer's references to them, encoded side by side.
         var firstShape: [Int] = [], start = 0
         for l in layers { firstShape.append(start); start += l.layer.shapes.count }
-        let (arcCode, shapeCodes) = concurrentPair({ () -> String in
+        let (arcCode, shapeCodes) = concurrentPair({ () -> [UInt8] in
             let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
             // An arc's first point is written from the first point of the arc before: each run of
             // arcs starts from the arc before its first.
@@ -121,13 +121,13 @@ enum MapPayload {
         })
 
         w.key("grid"); w.number(step)
-        w.key("arcs"); w.string(arcCode)
+        w.key("arcs"); w.string(utf8: arcCode)
         for (li, l) in layers.enumerated() {
             w.key(l.name)
             w.beginObject()
             w.key("count"); w.number(l.layer.shapes.count)
             w.key("properties"); w.raw(columns[li])
-            w.key("shapes"); w.string(shapeCodes[li])
+            w.key("shapes"); w.string(utf8: shapeCodes[li])
             w.endObject()
         }
     }
@@ -136,16 +136,19 @@ enum MapPayload {
     static let codeRun = 4096
 
     /// Items `0..<count` encoded a run of `codeRun` at a time on all cores (`encode` makes one
-    /// run's bytes), the runs' bytes joined in order as text.
-    private static func inRuns(_ count: Int, _ encode: (Range<Int>) -> [UInt8]) -> String {
+    /// run's bytes), the runs' bytes joined in order (`VarCode` text: ASCII).
+    private static func inRuns(_ count: Int, _ encode: (Range<Int>) -> [UInt8]) -> [UInt8] {
         let runs = concurrentMap((count + codeRun - 1) / codeRun, chunk: 1) { r in encode((r * codeRun)..<min(count, (r + 1) * codeRun)) }
-        return String(decoding: Array(runs.joined()), as: UTF8.self)
+        var joined: [UInt8] = []
+        joined.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        for run in runs { joined += run }
+        return joined
     }
 
     /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
     /// A shape's references are written from the last arc referenced before it, its points from
     /// the last point before it: a first pass finds both at the start of each run of shapes.
-    private static func shapeCode(_ outline: [(rings: [Int], lines: Int, points: [Coordinate])], refs: ArraySlice<[[SharedBorders.Ref]]>) -> String {
+    private static func shapeCode(_ outline: [(rings: [Int], lines: Int, points: [Coordinate])], refs: ArraySlice<[[SharedBorders.Ref]]>) -> [UInt8] {
         var starts: [(last: Int, point: GridPoint)] = []
         var last = -1, point = GridPoint(0, 0)
         for (s, o) in outline.enumerated() {
@@ -257,7 +260,7 @@ enum MapPayload {
                 for v in values {
                     if let x = v?.doubleValue { code.unsigned(zigzag(Int((x * scale).rounded())) + 1) } else { code.unsigned(0) }
                 }
-                w.beginObject(); w.key("d"); w.number(d); w.key("n"); w.string(code.text); w.endObject()
+                w.beginObject(); w.key("d"); w.number(d); w.key("n"); w.string(utf8: code.bytes); w.endObject()
                 return
             }
         }
@@ -266,7 +269,7 @@ enum MapPayload {
             var code = VarCode()
             for v in values { code.unsigned(v == nil ? 0 : v?.objectValue == nil ? 1 : 2) }
             w.beginObject(); w.key("o"); writeColumns(values.map { $0?.objectValue }, into: &w)
-            w.key("n"); w.string(code.text); w.endObject()
+            w.key("n"); w.string(utf8: code.bytes); w.endObject()
             return
         }
         // Values are the same entry when their JSON texts are equal as Strings (canonically
@@ -288,7 +291,7 @@ enum MapPayload {
             code.unsigned(zigzag(i - last) + 1)
             last = i
         }
-        w.beginObject(); w.key("k"); w.value(.array(dictionary)); w.key("n"); w.string(code.text); w.endObject()
+        w.beginObject(); w.key("k"); w.value(.array(dictionary)); w.key("n"); w.string(utf8: code.bytes); w.endObject()
     }
 
     static func pow10(_ d: Int) -> Double { (0..<d).reduce(1.0) { r, _ in r * 10 } }

@@ -95,6 +95,13 @@ public struct JSONWriter: Sendable {
         appendString(value)
     }
 
+    /// A string given as its UTF-8 bytes, written as `string(_:)` writes the String they spell
+    /// (`value` must be valid UTF-8): long generated texts go in without becoming a String first.
+    public mutating func string(utf8 value: [UInt8]) {
+        prepareValue()
+        value.withUnsafeBufferPointer { JSONWriter.appendString(utf8: $0, to: &bytes) }
+    }
+
     /// A number in its shortest round-trip form; integral values without a fraction. NaN/inf → null.
     public mutating func number(_ value: Double) {
         prepareValue()
@@ -202,28 +209,31 @@ public struct JSONWriter: Sendable {
 
     /// Appends `s` as a quoted JSON string.
     static func appendString(_ s: String, to bytes: inout [UInt8]) {
-        bytes.append(0x22)
         var s = s
-        s.withUTF8 { utf8 in
-            var runStart = 0
-            for (k, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
-                runStart = k + 1
-                bytes.append(0x5C)
-                switch b {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
-                }
+        s.withUTF8 { appendString(utf8: $0, to: &bytes) }
+    }
+
+    /// Appends the string whose UTF-8 bytes are `utf8` as a quoted JSON string.
+    static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(0x22)
+        var runStart = 0
+        for (k, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
+            runStart = k + 1
+            bytes.append(0x5C)
+            switch b {
+            case 0x22: bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            default:
+                bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         bytes.append(0x22)
     }
 

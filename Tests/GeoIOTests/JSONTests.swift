@@ -87,6 +87,20 @@ final class JSONParseTests: XCTestCase {
 }
 
 final class JSONWriterTests: XCTestCase {
+    func testAStringGivenAsItsBytesIsWrittenAsTheString() throws {
+        let texts = ["", "plain", "a\"b\\c/d\n\t\r\u{8}\u{c}\u{1}\u{1f}", "Làng Kà Bưng", "😀 </x>", String(repeating: "x\"", count: 300)]
+        for text in texts {
+            var asString = JSONWriter(style: .compact), asBytes = JSONWriter(style: .compact)
+            asString.beginArray(); asString.string(text); asString.string("after"); asString.endArray()
+            asBytes.beginArray(); asBytes.string(utf8: Array(text.utf8)); asBytes.string("after"); asBytes.endArray()
+            XCTAssertEqual(asBytes.bytes, asString.bytes, text)
+            XCTAssertEqual(try JSONValue.parse(String(decoding: asBytes.bytes, as: UTF8.self))[0]?.stringValue, text)
+        }
+        var w = JSONWriter(style: .compact)
+        w.string(utf8: Array("a\"\u{1}".utf8))
+        XCTAssertEqual(String(decoding: w.bytes, as: UTF8.self), #""a\"\u0001""#)
+    }
+
     func testNumbers() {
         XCTAssertEqual(jsonNumberText(3), "3")
         XCTAssertEqual(jsonNumberText(-0.0), "0")
