@@ -352,16 +352,26 @@ public enum MapPicture {
         }
     }
 
-    /// The path data of the parts one after another, made on all cores.
+    /// The path data of the parts one after another, made on all cores (as bytes: a national
+    /// map's paths are millions of numbers).
     static func pathData(_ shapes: [[PixelPart]], closed: Bool) -> String {
-        concurrentMap(shapes.count, chunk: 256) { i in
-            var d = ""
+        let pieces = concurrentMap(shapes.count, chunk: 256) { i -> [UInt8] in
+            var d: [UInt8] = []
             for part in shapes[i] {
-                for (k, t) in part.tenths.enumerated() { d += (k == 0 ? "M" : "L") + tenth(t.0) + " " + tenth(t.1) }
-                if closed { d += "Z" }
+                for (k, t) in part.tenths.enumerated() {
+                    d.append(k == 0 ? UInt8(ascii: "M") : UInt8(ascii: "L"))
+                    appendTenth(t.0, to: &d)
+                    d.append(UInt8(ascii: " "))
+                    appendTenth(t.1, to: &d)
+                }
+                if closed { d.append(UInt8(ascii: "Z")) }
             }
             return d
-        }.joined()
+        }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for piece in pieces { joined += piece }
+        return String(decoding: joined, as: UTF8.self)
     }
 
     static func pathData(_ points: [[(Int, Int)]], closed: Bool) -> String {
@@ -409,6 +419,19 @@ public enum MapPicture {
         if t < 0 { return "-" + tenth(-t) }
         let whole = t / 10, frac = t % 10
         return frac == 0 ? String(whole) : "\(whole).\(frac)"
+    }
+
+    /// `tenth(t)`'s text appended to `bytes`.
+    static func appendTenth(_ t: Int, to bytes: inout [UInt8]) {
+        var t = t
+        if t < 0 { bytes.append(UInt8(ascii: "-")); t = -t }
+        let whole = t / 10, frac = t % 10
+        // The whole part's digits, least significant first, then turned around.
+        let start = bytes.count
+        var n = whole
+        repeat { bytes.append(UInt8(ascii: "0") + UInt8(n % 10)); n /= 10 } while n > 0
+        bytes[start...].reverse()
+        if frac != 0 { bytes.append(UInt8(ascii: ".")); bytes.append(UInt8(ascii: "0") + UInt8(frac)) }
     }
 
     static func xml(_ s: String) -> String { xmlEscape(s) }

@@ -5,6 +5,29 @@ import XCTest
 /// The picture's SVG is drawn at national scale, and a converter that refuses the SVG costs the
 /// PNG, not the run.
 final class MapPictureTests: XCTestCase {
+    func testPathDataWrittenAsBytesReadsAsTheNumbersInTenths() {
+        // Every tenth as `tenth` writes it: signs, zero fractions, the clamped extremes.
+        for t in [0, 1, 9, 10, 11, 99, 100, 105, 12345, -1, -9, -10, -15, -100, -12345, Int.max, -Int.max] {
+            var bytes: [UInt8] = Array("x".utf8)
+            MapPicture.appendTenth(t, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "x" + MapPicture.tenth(t), "\(t)")
+        }
+        XCTAssertEqual(MapPicture.tenth(-5), "-0.5")
+        XCTAssertEqual(MapPicture.tenth(1230), "123")
+        typealias Part = MapPicture.PixelPart
+        let first: [Part] = [Part(tenths: [(0, 0), (15, -20), (100, 7)], hole: false), Part(tenths: [(-3, 40), (5, 5)], hole: true)]
+        let parts: [[Part]] = [first, [], [Part(tenths: [(1, 2), (3, 4)], hole: false)]]
+        XCTAssertEqual(MapPicture.pathData(parts, closed: true), "M0 0L1.5 -2L10 0.7ZM-0.3 4L0.5 0.5ZM0.1 0.2L0.3 0.4Z")
+        XCTAssertEqual(MapPicture.pathData(parts, closed: false), "M0 0L1.5 -2L10 0.7M-0.3 4L0.5 0.5M0.1 0.2L0.3 0.4")
+        // Enough shapes to be made on both cores, joined in order.
+        let many: [[Part]] = (0..<3000).map { i in [Part(tenths: [(i, -i), (i + 5, 10 * i)], hole: false)] }
+        let expected: [String] = (0..<3000).map { i in
+            let t = MapPicture.tenth
+            return "M" + t(i) + " " + t(-i) + "L" + t(i + 5) + " " + t(10 * i)
+        }
+        XCTAssertEqual(MapPicture.pathData(many, closed: false), expected.joined())
+    }
+
     func testAnSVGOverTenMegabytesIsDrawn() throws {
         // 12 MB of path data in one attribute: libxml2 refuses it unless told the input may be huge.
         var d = ""
