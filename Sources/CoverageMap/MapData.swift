@@ -295,7 +295,7 @@ public struct MapData: Sendable {
     public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds, language: language) }
 
     /// `html()`, handed to `write` in pieces.
-    public func html(into write: ([UInt8]) throws -> Void) rethrows {
+    public func html(into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
         try MapPage.write(payload: payloadBytes(), thresholds: thresholds, language: language, into: write)
     }
 

@@ -15,7 +15,7 @@ public enum MapPage {
     /// The same page as `html`, handed to `write` in pieces (the payload is never copied into a
     /// whole page first: at national scale it is tens of megabytes).
     public static func write(payload: [UInt8], thresholds: Palette.Thresholds = .init(), language: Language = .en,
-                             into write: ([UInt8]) throws -> Void) rethrows {
+                             into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
         var style = style, script = script
         var template = template
         if language != .en {
@@ -27,9 +27,9 @@ public enum MapPage {
         let placeholders = Palette.placeholders(thresholds)
         style = MapWords.apply(placeholders, to: style).text
         script = MapWords.apply(placeholders, to: script).text
-        try write(Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8))
-        try write(embeddable(payload))
-        try write(Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8))
+        try write(Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8)[...])
+        try embeddable(payload, into: write)
+        try write(Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8)[...])
     }
 
     /// The page's markup (`Resources/map.html`), cut at its two placeholder lines: `@style@`
@@ -60,27 +60,31 @@ public enum MapPage {
     }
 
     static func embeddable(_ bytes: [UInt8]) -> [UInt8] {
-        let lt = UInt8(ascii: "<")
-        guard var at = bytes.firstIndex(of: lt) else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
-        // The text between escapes is copied a run at a time.
-        var copied = 0
-        while true {
-            if at + 1 < bytes.count, bytes[at + 1] == UInt8(ascii: "/") {
-                out.append(contentsOf: bytes[copied..<at])
-                out.append(contentsOf: #"<\/"#.utf8)
-                copied = at + 2
-            } else if at + 3 < bytes.count, bytes[at + 1] == UInt8(ascii: "!"),
-                      bytes[at + 2] == UInt8(ascii: "-"), bytes[at + 3] == UInt8(ascii: "-") {
-                out.append(contentsOf: bytes[copied..<at])
-                out.append(contentsOf: #"<\u0021--"#.utf8)
-                copied = at + 4
-            }
-            guard let next = bytes[(at + 1)...].firstIndex(of: lt) else { break }
-            at = next
-        }
-        out.append(contentsOf: bytes[copied...])
+        embeddable(bytes) { out += $0 }
         return out
+    }
+
+    /// `embeddable(bytes)` handed to `write` in pieces: the runs between escapes as slices of
+    /// `bytes` (a national payload of tens of megabytes is not copied), the escapes between them.
+    static func embeddable(_ bytes: [UInt8], into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
+        let lt = UInt8(ascii: "<")
+        var copied = 0
+        var at = bytes.firstIndex(of: lt)
+        while let i = at {
+            if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") {
+                if copied < i { try write(bytes[copied..<i]) }
+                try write(Array(#"<\/"#.utf8)[...])
+                copied = i + 2
+            } else if i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: "!"),
+                      bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
+                if copied < i { try write(bytes[copied..<i]) }
+                try write(Array(#"<\u0021--"#.utf8)[...])
+                copied = i + 4
+            }
+            at = bytes[(i + 1)...].firstIndex(of: lt)
+        }
+        if copied < bytes.count { try write(bytes[copied...]) }
     }
 }

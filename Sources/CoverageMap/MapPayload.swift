@@ -120,6 +120,10 @@ enum MapPayload {
             layers.indices.map { li in shapeCode(outline[li], refs: refs[firstShape[li]...]) }
         })
 
+        // The payload's bulk, and an eighth more for what follows it (the labels): the writer's
+        // buffer grows once instead of doubling up to tens of megabytes.
+        let bulk = arcCode.count + shapeCodes.reduce(0) { $0 + $1.count } + columns.reduce(0) { $0 + $1.count }
+        w.reserveCapacity(adding: bulk + bulk / 8 + (1 << 16))
         w.key("grid"); w.number(step)
         w.key("arcs"); w.string(utf8: arcCode)
         for (li, l) in layers.enumerated() {
@@ -138,11 +142,7 @@ enum MapPayload {
     /// Items `0..<count` encoded a run of `codeRun` at a time on all cores (`encode` makes one
     /// run's bytes), the runs' bytes joined in order (`VarCode` text: ASCII).
     private static func inRuns(_ count: Int, _ encode: (Range<Int>) -> [UInt8]) -> [UInt8] {
-        let runs = concurrentMap((count + codeRun - 1) / codeRun, chunk: 1) { r in encode((r * codeRun)..<min(count, (r + 1) * codeRun)) }
-        var joined: [UInt8] = []
-        joined.reserveCapacity(runs.reduce(0) { $0 + $1.count })
-        for run in runs { joined += run }
-        return joined
+        oneRun(concurrentMap((count + codeRun - 1) / codeRun, chunk: 1) { r in encode((r * codeRun)..<min(count, (r + 1) * codeRun)) })
     }
 
     /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
@@ -307,6 +307,14 @@ enum MapPayload {
 }
 
 func zigzag(_ v: Int) -> Int { v >= 0 ? 2 * v : -2 * v - 1 }
+
+/// `pieces` one after another in one array, each copied once.
+func oneRun(_ pieces: [[UInt8]]) -> [UInt8] {
+    var joined: [UInt8] = []
+    joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for piece in pieces { joined += piece }
+    return joined
+}
 
 /// Non-negative integers as printable ASCII (no `"`, `\` or `<`, so JSON strings need no escapes
 /// and the text cannot close a script element): a value below 64 is one character of the first 64;

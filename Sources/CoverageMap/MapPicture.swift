@@ -368,10 +368,7 @@ public enum MapPicture {
             }
             return d
         }
-        var joined: [UInt8] = []
-        joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
-        for piece in pieces { joined += piece }
-        return String(decoding: joined, as: UTF8.self)
+        return String(decoding: oneRun(pieces), as: UTF8.self)
     }
 
     static func pathData(_ points: [[(Int, Int)]], closed: Bool) -> String {

@@ -102,6 +102,12 @@ public struct JSONWriter: Sendable {
         value.withUnsafeBufferPointer { JSONWriter.appendString(utf8: $0, to: &bytes) }
     }
 
+    /// Room for `count` more bytes of text: a long text then grows the buffer once instead of
+    /// doubling it on the way (each doubling a copy into fresh memory).
+    public mutating func reserveCapacity(adding count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     /// A number in its shortest round-trip form; integral values without a fraction. NaN/inf → null.
     public mutating func number(_ value: Double) {
         prepareValue()

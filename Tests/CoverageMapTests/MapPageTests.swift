@@ -95,6 +95,17 @@ final class MapPageTests: XCTestCase {
             XCTFail("\(String(decoding: text, as: UTF8.self)): \(String(decoding: MapPage.embeddable(text), as: UTF8.self))")
         }
         XCTAssertEqual(MapPage.embeddable(Array("a</b<!--c<d".utf8)), Array(#"a<\/b<\u0021--c<d"#.utf8))
+        // In pieces: the runs between escapes are handed over as they lie (a text without one whole,
+        // nothing for an empty text), none of them empty.
+        func pieces(_ text: String) -> [String] {
+            var out: [String] = []
+            MapPage.embeddable(Array(text.utf8)) { out.append(String(decoding: $0, as: UTF8.self)) }
+            return out
+        }
+        XCTAssertEqual(pieces(#"{"a":"b"}"#), [#"{"a":"b"}"#])
+        XCTAssertEqual(pieces(""), [])
+        XCTAssertEqual(pieces("a</b<!--c<d"), ["a", #"<\/"#, "b", #"<\u0021--"#, "c<d"])
+        XCTAssertEqual(pieces("</"), [#"<\/"#])
     }
 
     /// `</` becomes `<\/` and `<!--` becomes `<\u0021--`, the text read from the left a byte at a time.
