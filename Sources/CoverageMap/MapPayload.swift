@@ -308,7 +308,8 @@ enum MapPayload {
 
 func zigzag(_ v: Int) -> Int { v >= 0 ? 2 * v : -2 * v - 1 }
 
-/// `pieces` one after another in one array, each copied once.
+/// `pieces` one after another in one array, each copied once (`Array(pieces.joined())` copies
+/// byte by byte).
 func oneRun(_ pieces: [[UInt8]]) -> [UInt8] {
     var joined: [UInt8] = []
     joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })

@@ -412,13 +412,14 @@ public enum MapPicture {
     /// A number rounded to 0.1, written without a trailing ".0" and without locale.
     static func f(_ v: Double) -> String { tenth(clampedInt(v * 10)) }
 
+    /// A number of tenths as text (`appendTenth`).
     static func tenth(_ t: Int) -> String {
-        if t < 0 { return "-" + tenth(-t) }
-        let whole = t / 10, frac = t % 10
-        return frac == 0 ? String(whole) : "\(whole).\(frac)"
+        var text: [UInt8] = []
+        appendTenth(t, to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
-    /// `tenth(t)`'s text appended to `bytes`.
+    /// A number of tenths as the SVG writes it ("-0.5", "12", "3.4") appended to `bytes`.
     static func appendTenth(_ t: Int, to bytes: inout [UInt8]) {
         var t = t
         if t < 0 { bytes.append(UInt8(ascii: "-")); t = -t }

@@ -31,8 +31,7 @@ struct RasterScene: Sendable {
         guard width > 0, height > 0 else { return [] }
         let bands = KeptRaster.bandCount(height: height, bandRows: Self.bandRows)
         let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
-        let rows = concurrentMap(bands, chunk: 1) { band in draw(band: band, index: index) }
-        return Array(rows.joined())
+        return oneRun(concurrentMap(bands, chunk: 1) { band in draw(band: band, index: index) })
     }
 
     /// `pixels()`, each band taken from `previous` instead of drawn when it was drawn from the same
@@ -55,7 +54,7 @@ struct RasterScene: Sendable {
             }
             return (draw(band: band, index: index), true)
         }
-        let rgb = Array(rows.map(\.rgb).joined())
+        let rgb = oneRun(rows.map(\.rgb))
         return (rgb, KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: prints, rgb: rgb),
                 rows.reduce(0) { $0 + ($1.drawn ? 1 : 0) })
     }
