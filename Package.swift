@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "CoverageMapTests", dependencies: ["CoverageMap", "CoverageReport", "Coverage", "GeoIO", "Geo", "TestSupport"]),
         .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData", "Coverage", "Geo"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Geo"]),
-        .testTarget(name: "CLITests", dependencies: ["covgap", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["covgap", "TestSupport", "FileCommit"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -49,7 +49,10 @@ public struct InputSet: Sendable {
     ///
     /// `kept` offers the villages a previous run read (`--since`): a villages file covgap parses
     /// itself is hashed first, and when its key matches theirs they are taken instead of parsing it.
-    public func load(progress: StageProgress? = nil, kept: (() -> VillagesAsRead?)? = nil) throws -> LoadedInputs {
+    /// `known` holds digests taken before: a file of the identity one was taken of is not hashed
+    /// again (see `FileIdentity`).
+    public func load(progress: StageProgress? = nil, kept: (() -> VillagesAsRead?)? = nil,
+                     known: DigestCache? = nil) throws -> LoadedInputs {
         progress?.start("read", total: files.count)
         defer { progress?.finish() }
         let crs = inputCRS.map(canonicalCRS)
@@ -78,18 +81,23 @@ public struct InputSet: Sendable {
                 return (part, info, w, nil)
             }
         }
-        let done = try parallelMap(2 * n, jobs: defaultJobs, chunk: 1) { task -> (read: Result<Read, Error>?, digest: String) in
+        func digest(_ bytes: MappedInput) -> Digest {
+            Self.digest(identity: bytes.identity, known: known, stillSame: { bytes.isUnchanged }) {
+                SHA256.hex(UnsafeRawBufferPointer(bytes.bytes))
+            }
+        }
+        let done = try parallelMap(2 * n, jobs: defaultJobs, chunk: 1) { task -> (read: Result<Read, Error>?, digest: Digest?) in
             let k = task % n
             if task >= n {
-                guard k != keptFile, case .success(let bytes) = contents[k].value else { return (nil, "") }
-                return (nil, SHA256.hex(UnsafeRawBufferPointer(bytes.bytes)))
+                guard k != keptFile, case .success(let bytes) = contents[k].value else { return (nil, nil) }
+                return (nil, digest(bytes))
             }
             defer { progress?.advance() }
-            guard k == keptFile, let kept else { return (read(k) { try contents[k].value.get() }, "") }
+            guard k == keptFile, let kept else { return (read(k) { try contents[k].value.get() }, nil) }
             let file = files[k]
-            if let digest = Self.digest(ofFileAt: file.path),
+            if let digest = Self.digest(ofFileAt: file.path, known: known),
                let previous = kept(),
-               previous.key == VillagesAsRead.key(display: file.display, sha256: digest, inputCRS: crs, fieldNames: fieldNames) {
+               previous.key == VillagesAsRead.key(display: file.display, sha256: digest.sha256, inputCRS: crs, fieldNames: fieldNames) {
                 var part = Part()
                 part.input.villages = previous.villages
                 let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.villages.count)
@@ -97,10 +105,10 @@ public struct InputSet: Sendable {
             }
             // Changed: read and hashed as any file is (the digest of the very bytes read).
             let bytes = contents[k].value
-            return (read(k) { try bytes.get() }, (try? bytes.get()).map { SHA256.hex(UnsafeRawBufferPointer($0.bytes)) } ?? "")
+            return (read(k) { try bytes.get() }, (try? bytes.get()).map(digest) ?? .unread)
         }
         let slots = done[..<n].map(\.read)
-        let hashes = (0..<n).map { done[$0].digest.isEmpty ? done[n + $0].digest : done[$0].digest }
+        let hashes = (0..<n).map { done[$0].digest ?? done[n + $0].digest ?? .unread }
         var input = AnalysisInput(villages: [], sectors: [])
         var infos: [InputFileInfo] = []
         var warnings: [String] = []
@@ -109,7 +117,7 @@ public struct InputSet: Sendable {
         var villagesKept = false
         for case let result? in slots {
             var (part, info, w, keptAsRead) = try result.get()
-            info.sha256 = hashes[infos.count]
+            (info.sha256, info.identity) = (hashes[infos.count].sha256, hashes[infos.count].identity)
             switch info.role {
             case "villages":
                 input.villages = part.input.villages
@@ -142,12 +150,39 @@ public struct InputSet: Sendable {
         return LoadedInputs(input: input, files: infos, warnings: warnings, villagesAsRead: villagesAsRead, villagesKept: villagesKept)
     }
 
-    /// SHA-256 of a regular file's bytes, read a megabyte at a time; nil when it cannot be read
-    /// (reading it as any file is read then says why).
-    static func digest(ofFileAt path: String) -> String? {
+    /// A file's SHA-256, and the identity of the file it stands for (nil when it stands for the
+    /// bytes read alone).
+    struct Digest: Sendable {
+        var sha256: String
+        var identity: FileIdentity?
+        /// A file that could not be read (reading it says why).
+        static let unread = Digest(sha256: "", identity: nil)
+    }
+
+    /// The SHA-256 of a regular file's bytes, read a megabyte at a time; nil when it cannot be read
+    /// (reading it as any file is read then says why); the one `known` holds for a file of its identity.
+    static func digest(ofFileAt path: String, known: DigestCache?) -> Digest? {
         guard let (fd, _) = try? InputFile.openRegular(path, followSymlinks: true) else { return nil }
         defer { close(fd) }
-        return SHA256.hex(ofDescriptor: fd)
+        let identity = FileIdentity(descriptor: fd)
+        var failed = false
+        let d = digest(identity: identity, known: known, stillSame: { FileIdentity(descriptor: fd) == identity }) {
+            guard let hex = SHA256.hex(ofDescriptor: fd) else { failed = true; return "" }
+            return hex
+        }
+        return failed ? nil : d
+    }
+
+    /// The SHA-256 of a file that had `identity` when opened: the one `known` holds for a file of
+    /// that identity, else `hash()`, which stands for the file (its identity kept with it) when
+    /// the file had settled before the hashing began and is still of that identity after it.
+    static func digest(identity: FileIdentity?, known: DigestCache?, margin: Int64 = FileIdentity.settling,
+                       stillSame: () -> Bool, hash: () -> String) -> Digest {
+        if let identity, let sha = known?.digest(.sha256, of: identity) { return Digest(sha256: sha, identity: identity) }
+        let start = FileIdentity.now()
+        let sha = hash()
+        guard let identity, identity.isSettled(before: start, margin: margin), stillSame() else { return Digest(sha256: sha, identity: nil) }
+        return Digest(sha256: sha, identity: identity)
     }
 
     /// What one file fills: a part of the input, or the villages' centres.
@@ -299,6 +334,9 @@ public struct InputFileInfo: Sendable {
     public var role: String
     public var path: String
     public var sha256: String
+    /// The identity of the file the digest was taken of, when the digest can stand for it while the
+    /// identity is unchanged (`FileIdentity`); nil otherwise.
+    public var identity: FileIdentity?
     /// Features or rows read.
     public var count: Int
 

@@ -38,12 +38,14 @@ public struct ReportFolder {
     /// then drawn beside the reports rather than after them.
     /// `copies` (a `--since` run) holds the previous folder's text of the villages whose text is
     /// unchanged: it is copied into report.json, report.geojson and report.csv instead of encoded.
+    /// `digests` records the digest of each report file the side file's layout describes, with the
+    /// identity of the file written (`DigestCache`), for a later `--since` run's check of it.
     /// `previousRaster` (a `--since` run) is the map's image the previous run drew for report.png:
     /// its bands whose shapes are unchanged are taken instead of drawn.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
                 previousRaster: KeptRaster? = nil, keepJSON: Bool = false,
-                pictureFirst: Bool = false, into staging: StagedFolder, progress: StageProgress? = nil) throws {
+                pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
         self.staging = staging
@@ -57,7 +59,7 @@ public struct ReportFolder {
         let layout = sideFile == nil ? nil
             : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
                               expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count,
-                              raster: drawsMap)
+                              raster: drawsMap, staging: staging, digests: digests)
         let side = sideFile.map { make in
             BackgroundTask {
                 try staging.add(IncrementalState.fileName) { sink in try make().encode(layout: { layout?.wait() }) { try sink.write($0) } }
@@ -244,15 +246,21 @@ final class LayoutCollector: @unchecked Sendable {
     private var cancelled = false
     private let context: String
     private let expected: Int
+    /// Where the files are staged, and where their digests are recorded with their identities
+    /// once written.
+    private let staging: StagedFolder?
+    private let digests: DigestCache?
     /// Whether the map's image is awaited, whether it came, and the image (nil when none was drawn).
     private let expectsRaster: Bool
     private var rasterCame = false
     private var raster: KeptRaster?
 
-    init(context: String, expecting expected: Int, raster: Bool = false) {
+    init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
         self.context = context
         self.expected = expected
         expectsRaster = raster
+        self.staging = staging
+        self.digests = digests
     }
 
     func set(raster: KeptRaster?) {
@@ -274,11 +282,21 @@ final class LayoutCollector: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Every file's layout, in a fixed order (by name); nil when the run failed.
+    /// Every file's layout, in a fixed order (by name); nil when the run failed. Each file's
+    /// digest is recorded with the identity of the file as staged, once it has settled
+    /// (`FileIdentity.settled`; the folder is committed after, and renaming it keeps the identity).
     func wait() -> ReportLayout? {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
-        return cancelled ? nil : ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster)
+        let (cancelled, files, raster) = (self.cancelled, self.files, self.raster)
+        condition.unlock()
+        guard !cancelled else { return nil }
+        if let digests, let staging {
+            for f in files {
+                if let identity = staging.stagedPath(f.name).flatMap({ FileIdentity.settled(path: $0) }) { digests.record(.report, identity, f.digest) }
+            }
+        }
+        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster)
     }
 }
 

@@ -92,8 +92,9 @@ public final class PreviousFiles: Sendable {
     /// The order the files are checked in.
     static let order = ["report.geojson", "report.json", "report.csv"]
 
-    /// `names`: the report files this run writes (the others are not read).
-    public init(folder: String, layout: ReportLayout, names: Set<String>) {
+    /// `names`: the report files this run writes (the others are not read). A file whose digest
+    /// `known` holds (this program wrote it, unchanged since) is not read for its check.
+    public init(folder: String, layout: ReportLayout, names: Set<String>, known: DigestCache? = nil) {
         self.folder = folder
         var checked: [String: BackgroundTask<PreviousText?>] = [:]
         var before: BackgroundTask<PreviousText?>?
@@ -102,7 +103,7 @@ public final class PreviousFiles: Sendable {
             let after = before
             let task = BackgroundTask { () -> PreviousText? in
                 _ = try? after?.wait()
-                return PreviousText(path: (folder as NSString).appendingPathComponent(name), file: file)
+                return PreviousText(path: (folder as NSString).appendingPathComponent(name), file: file, known: known)
             }
             checked[name] = task
             before = task
@@ -126,18 +127,22 @@ public final class PreviousText: Sendable {
     /// Where the pages let go by `release(below:)` end.
     private let released = Locked(0)
 
-    init?(path: String, file layout: ReportLayout.File) {
+    init?(path: String, file layout: ReportLayout.File, known: DigestCache? = nil) {
         guard let file = try? MappedInput.map(path, followSymlinks: false, binary: true),
               (layout.pieces.last?.upperBound ?? 0) <= file.bytes.count else { return nil }
-        // The digest of the whole file, its pages let go as it goes (the copies read them again).
-        var digest = FileDigest()
-        let whole = UnsafeRawBufferPointer(file.bytes), step = 16 << 20
-        for start in stride(from: 0, to: whole.count, by: step) {
-            let range = start..<min(whole.count, start + step)
-            digest.update(UnsafeRawBufferPointer(rebasing: whole[range]))
-            file.release(range)
+        // A file whose digest is known (`DigestCache`: this program wrote it, unchanged since)
+        // needs no reading; any other, the digest of the whole file, its pages let go as it goes
+        // (the copies read them again).
+        if file.identity.flatMap({ known?.digest(.report, of: $0) }) != layout.digest {
+            var digest = FileDigest()
+            let whole = UnsafeRawBufferPointer(file.bytes), step = 16 << 20
+            for start in stride(from: 0, to: whole.count, by: step) {
+                let range = start..<min(whole.count, start + step)
+                digest.update(UnsafeRawBufferPointer(rebasing: whole[range]))
+                file.release(range)
+            }
+            guard digest.finish() == layout.digest else { return nil }
         }
-        guard digest.finish() == layout.digest else { return nil }
         self.file = file
         pieces = layout.pieces
     }

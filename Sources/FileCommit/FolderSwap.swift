@@ -75,6 +75,12 @@ public final class StagedFolder: @unchecked Sendable {
         try add(name) { try $0.write(bytes) }
     }
 
+    /// Where the file `name` staged last lies until the folder is committed.
+    public func stagedPath(_ name: String) -> String? {
+        mutex.lock(); defer { mutex.unlock() }
+        return staged.last { $0.name == name }?.temp
+    }
+
     /// The names staged so far, in the order they were staged.
     public var names: [String] {
         mutex.lock(); defer { mutex.unlock() }

@@ -116,15 +116,30 @@ private func sysRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int
 public final class MappedInput: @unchecked Sendable {
     /// The file's bytes.
     public let bytes: UnsafeBufferPointer<UInt8>
+    /// The file's identity when it was opened (nil for `empty`).
+    public let identity: FileIdentity?
+    /// The path it was opened by, and whether symbolic links were followed.
+    private let opened: (path: String, followSymlinks: Bool)?
     private enum Storage { case none, mapped(slot: Int), owned }
     private let storage: Storage
 
     /// No bytes (a source that has no one file to read).
-    public static let empty = MappedInput(bytes: UnsafeBufferPointer(start: nil, count: 0), storage: .none)
+    public static let empty = MappedInput(bytes: UnsafeBufferPointer(start: nil, count: 0), storage: .none, identity: nil, opened: nil)
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, storage: Storage) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, storage: Storage, identity: FileIdentity?, opened: (path: String, followSymlinks: Bool)?) {
         self.bytes = bytes
         self.storage = storage
+        self.identity = identity
+        self.opened = opened
+    }
+
+    /// Whether the path it was opened by still names a file of the identity it had then.
+    public var isUnchanged: Bool {
+        guard let identity, let opened else { return false }
+        let fd = open(opened.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (opened.followSymlinks ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return FileIdentity(descriptor: fd) == identity
     }
 
     deinit {
@@ -155,7 +170,8 @@ public final class MappedInput: @unchecked Sendable {
         let (fd, size) = try InputFile.openRegular(path, followSymlinks: followSymlinks)
         defer { close(fd) }
         if size > InputFile.maxSize { throw InputFile.tooLarge(path, size) }
-        if size == 0 { return empty }
+        let identity = FileIdentity(descriptor: fd), opened = (path, followSymlinks)
+        if size == 0 { return MappedInput(bytes: empty.bytes, storage: .none, identity: identity, opened: opened) }
         let message = "covgap: " + terminalSafe(InputError(file: path, message: "was cut short while covgap read it; run again once it is written whole").description) + "\n"
         guard let slot = MappedRegions.reserve(message: message) else { return try owned(path, followSymlinks: followSymlinks, binary: binary) }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
@@ -163,7 +179,8 @@ public final class MappedInput: @unchecked Sendable {
             return try owned(path, followSymlinks: followSymlinks, binary: binary)
         }
         MappedRegions.place(slot, start: base, count: size)
-        let mapped = MappedInput(bytes: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size), storage: .mapped(slot: slot))
+        let mapped = MappedInput(bytes: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size), storage: .mapped(slot: slot),
+                                 identity: identity, opened: opened)
         if !binary { try TextEncoding.checkPrefix(mapped.bytes, source: path) }
         return mapped
     }
@@ -173,7 +190,8 @@ public final class MappedInput: @unchecked Sendable {
         let array = try InputFile.read(path, followSymlinks: followSymlinks, binary: binary)
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: array.count)
         _ = copy.initialize(from: array)
-        return MappedInput(bytes: UnsafeBufferPointer(copy), storage: .owned)
+        // Read by another opening: no identity is claimed for the bytes.
+        return MappedInput(bytes: UnsafeBufferPointer(copy), storage: .owned, identity: nil, opened: nil)
     }
 }
 

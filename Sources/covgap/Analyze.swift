@@ -89,7 +89,12 @@ struct Analyze: ParsableCommand {
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
         let sideFile = since.map(IncrementalRun.SideFile.init(folder:))
-        let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress, kept: sideFile.map { s in { s.villagesAsRead() } }) },
+        // Digests of files taken by earlier runs (`DigestCache`): a `--since` run takes those of
+        // unchanged input files and previous report files instead of reading them; every run
+        // records the digests it takes.
+        let digests = DigestCache.user()
+        let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress, kept: sideFile.map { s in { s.villagesAsRead() } },
+                                                                   known: since == nil ? nil : digests) },
                                              { Result { try radio.terrain(bundled: try bundledFolder.get()) } })
         var loaded = read
         let (targets, targetsFile) = try targetOptions.planTargets()
@@ -102,7 +107,7 @@ struct Analyze: ParsableCommand {
         let parameters = radio.parameters(scenarioParameters, terrain: try terrain.get())
         let readTime = lap()
         // The previous report files' digests are taken beside the analysis, for the text copied from them.
-        let previousFiles = sideFile?.previousFiles(names: Set(reportFiles.kinds.map { "report.\($0.rawValue)" }))
+        let previousFiles = sideFile?.previousFiles(names: Set(reportFiles.kinds.map { "report.\($0.rawValue)" }), known: digests)
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
         let workingCRS = analysis.workingCRS()
         if let printer {
@@ -154,7 +159,8 @@ struct Analyze: ParsableCommand {
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
                                       previousRaster: previousRaster,
-                                      keepJSON: format == .json && !quiet, pictureFirst: true, into: staging, progress: progress)
+                                      keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
+                                      into: staging, progress: progress)
         let encodeTime = lap()
         if let since, !folder.copied.isEmpty {
             let unit = ["report.json": "entries", "report.geojson": "features", "report.csv": "rows"]
@@ -167,6 +173,10 @@ struct Analyze: ParsableCommand {
         }
         let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()
+        if let digests {
+            for f in loaded.files { if let identity = f.identity { digests.record(.sha256, identity, f.sha256) } }
+            digests.save()
+        }
 
         for w in result2.warnings.prefix(20) { FileHandle.standardError.writeLine("covgap: warning: \(w)") }
         if result2.warnings.count > 20 {

@@ -45,10 +45,10 @@ struct IncrementalRun {
 
         /// The previous folder's report files among `names` (those this run writes), checked against
         /// the side file's layout from now on a thread of their own, when this version of covgap
-        /// wrote the side file and it has one.
-        func previousFiles(names: Set<String>) -> PreviousFiles? {
+        /// wrote the side file and it has one; a file whose digest `known` holds is not read.
+        func previousFiles(names: Set<String>, known: DigestCache?) -> PreviousFiles? {
             guard case .success(let s) = state.value, s.generator == Report.generator, let layout = s.layout else { return nil }
-            return PreviousFiles(folder: folder, layout: layout, names: names)
+            return PreviousFiles(folder: folder, layout: layout, names: names, known: known)
         }
 
         /// The villages the previous run read, when this version of covgap wrote them.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `covgap` binary as a subprocess, as users and CI jobs do.
@@ -26,8 +27,15 @@ struct CovgapProcess {
         return repositoryRoot.appendingPathComponent(".build/debug/covgap").path
     }()
 
+    /// The digest cache of the suite's runs (`XDG_CACHE_HOME`), in the suite's own folder: the
+    /// user's is neither read nor written.
+    static let cacheHome: String = {
+        (try? TestFolders.named("cache-home").path) ?? FileManager.default.temporaryDirectory.appendingPathComponent("covgap-cache-home-\(getpid())").path
+    }()
+
     /// Starts covgap (or `program`) with `arguments` in `directory`, with `environment` added to
-    /// this process's; output goes to files in a fresh temporary folder.
+    /// this process's (and `cacheHome`, unless `environment` names another); output goes to files in
+    /// a fresh temporary folder.
     static func start(_ arguments: [String], in directory: URL = fixtures, program: String = executable,
                       environment: [String: String] = [:]) throws -> (Process, URL) {
         let logs = try temporaryDirectory("covgap-run")
@@ -35,7 +43,7 @@ struct CovgapProcess {
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         p.currentDirectoryURL = directory
-        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        p.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cacheHome].merging(environment) { $1 }) { $1 }
         guard FileManager.default.createFile(atPath: logs.appendingPathComponent("stdout").path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         guard FileManager.default.createFile(atPath: logs.appendingPathComponent("stderr").path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         p.standardOutput = try FileHandle(forWritingTo: logs.appendingPathComponent("stdout"))

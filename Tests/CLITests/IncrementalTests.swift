@@ -1,3 +1,4 @@
+import FileCommit
 import Foundation
 import XCTest
 
@@ -304,6 +305,32 @@ final class IncrementalTests: XCTestCase {
 
     /// A side file edited so that its layout still holds together but a village's result is one
     /// no run makes (a coverage class's share dropped): a full run that says why, not a crash.
+    /// A run records each report file's digest with the file's identity in the user's digest cache,
+    /// and a `--since` run takes a file of that identity without reading it: what it records is
+    /// the file as it lies in the folder.
+    func testTheDigestCacheHoldsTheReportsAsWritten() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let cache = ["XDG_CACHE_HOME": dir.appendingPathComponent("cache").path]
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "30", "--seed", "3", "--out", "in"], in: dir).status, 0)
+        let first = try CovgapProcess.run(["analyze"] + inputs("in") + ["--out", "a", "--quiet"], in: dir, environment: cache)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let cached = DigestCache(path: dir.appendingPathComponent("cache/covgap/digests").path)
+        for name in ["report.json", "report.geojson", "report.csv"] {
+            let path = dir.appendingPathComponent("a/\(name)").path
+            let identity = try XCTUnwrap(FileIdentity(path: path))
+            XCTAssertEqual(cached.digest(.report, of: identity), FileDigest.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))), name)
+        }
+        XCTAssertNil(cached.digest(.report, of: try XCTUnwrap(FileIdentity(path: dir.appendingPathComponent("a/report.reuse").path))),
+                     "only the files whose text a later run copies")
+        let since = try CovgapProcess.run(["analyze"] + inputs("in") + ["--out", "b", "--since", "a"], in: dir, environment: cache)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        XCTAssertEqual(Set(copiedText(CLI.Result(status: since.status, stdout: since.stdout, stderr: since.stderr, rawStderr: since.rawStderr)).keys),
+                       ["report.json", "report.geojson", "report.csv"])
+        for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), try Data(contentsOf: dir.appendingPathComponent("b/\(name)")), name)
+        }
+    }
+
     func testAnEditedSideFileRunsInFull() throws {
         let dir = try CLI.temporaryDirectory(self)
         XCTAssertEqual(try CLI.run(["synth", "--villages", "30", "--seed", "3", "--out", "in"], in: dir).status, 0)

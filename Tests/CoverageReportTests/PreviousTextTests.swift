@@ -35,6 +35,33 @@ final class PreviousTextTests: XCTestCase {
         XCTAssertNil(PreviousText(path: FileManager.default.temporaryDirectory.path, file: layout))
     }
 
+    /// A file whose digest the cache holds for its identity (this program wrote it, unchanged since)
+    /// is taken without being read; once edited, it is read and checked again.
+    func testAFileTheCacheKnowsIsNotReadForItsCheck() throws {
+        let text = Array("id,name\nV1,Làng Một\n".utf8)
+        let path = try file(text)
+        let pieces = [8..<text.count]
+        let cache = DigestCache(path: path + ".digests")
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path + ".digests") }
+        // The digest recorded for this identity is the layout's, though the bytes have another: only
+        // a file taken without reading passes.
+        let claimed = String(repeating: "5", count: 32)
+        cache.record(.report, try XCTUnwrap(FileIdentity(path: path)), claimed)
+        let layout = ReportLayout.File(name: "report.csv", digest: claimed, pieces: pieces)
+        XCTAssertNil(PreviousText(path: path, file: layout), "read and checked without the cache")
+        let taken = try XCTUnwrap(PreviousText(path: path, file: layout, known: cache))
+        XCTAssertEqual(String(decoding: taken[piece: 0], as: UTF8.self), "V1,Làng Một\n")
+        // The right digest from the cache, or read: the same.
+        cache.record(.report, try XCTUnwrap(FileIdentity(path: path)), FileDigest.hex(text))
+        XCTAssertNotNil(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", digest: FileDigest.hex(text), pieces: pieces), known: cache))
+        // Edited in place, same size: another identity, so read, and its digest is not the layout's.
+        usleep(30_000)
+        let fd = open(path, O_WRONLY)
+        XCTAssertEqual(pwrite(fd, "V9", 2, 8), 2)
+        close(fd)
+        XCTAssertNil(PreviousText(path: path, file: ReportLayout.File(name: "report.csv", digest: FileDigest.hex(text), pieces: pieces), known: cache))
+    }
+
     /// Cut short by another program after the check: reading a piece past the new end ends the
     /// process with covgap's error naming the file and status 2 (in a child process that cuts
     /// the file and copies the piece), not a bus error and not a short report.
