@@ -34,15 +34,17 @@ public final class DigestCache: @unchecked Sendable {
     /// The most digests kept.
     public static let capacity = 512
     private let lock = NSLock()
-    /// Digests in the order they were last recorded (oldest first), and where each key is.
-    private var entries: [(key: Key, digest: String)] = []
-    private var index: [Key: Int] = [:]
-    private var changed = false
+    /// Each digest with the order it was last recorded in (the newest highest).
+    private var entries: [Key: (digest: String, order: Int)] = [:]
+    private var next = 0
+    /// What this instance recorded (saved over what the file holds by then).
+    private var recorded: Set<Key> = []
 
     /// The cache at `path`, with what it holds now (none when it cannot be read).
     public init(path: String) {
         self.path = path
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) { load(text) }
+        entries = Self.read(path)
+        next = entries.count
     }
 
     /// The user's cache (see the type's description); nil without a home or cache folder.
@@ -61,7 +63,7 @@ public final class DigestCache: @unchecked Sendable {
     /// The digest of `kind` taken of a file of `identity`, when one was.
     public func digest(_ kind: Kind, of identity: FileIdentity) -> String? {
         lock.lock(); defer { lock.unlock() }
-        return index[Key(kind: kind, identity: identity)].map { entries[$0].digest }
+        return entries[Key(kind: kind, identity: identity)]?.digest
     }
 
     /// Records that a file of `identity` has `digest` (taken of it while it had that identity).
@@ -69,25 +71,26 @@ public final class DigestCache: @unchecked Sendable {
         guard Self.isDigest(digest) else { return }
         lock.lock(); defer { lock.unlock() }
         let key = Key(kind: kind, identity: identity)
-        if let at = index[key], at == entries.count - 1, entries[at].digest == digest { return }
-        put(key, digest)
-        changed = true
+        entries[key] = (digest, next)
+        next += 1
+        recorded.insert(key)
     }
 
-    /// Writes the digests recorded, with the file's as it is now (another run's meanwhile), the
+    /// Writes the digests recorded over the file's as it is now (another run's meanwhile), the
     /// newest `capacity` kept; the file is replaced whole (written beside it, then renamed).
     /// Nothing when nothing was recorded; a failure leaves the file as it was.
     public func save() {
         lock.lock(); defer { lock.unlock() }
-        guard changed else { return }
-        let mine = entries
-        entries = []
-        index = [:]
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) { load(text) }
-        for (key, digest) in mine { put(key, digest) }
-        trim()
+        guard !recorded.isEmpty else { return }
+        var merged = Self.read(path)
+        var order = merged.count
+        for (key, (digest, _)) in entries.filter({ recorded.contains($0.key) }).sorted(by: { $0.value.order < $1.value.order }) {
+            merged[key] = (digest, order)
+            order += 1
+        }
+        let kept = merged.sorted { $0.value.order < $1.value.order }.suffix(Self.capacity)
         var text = ""
-        for (key, digest) in entries {
+        for (key, (digest, _)) in kept {
             let i = key.identity
             text += "\(key.kind.rawValue) \(i.device) \(i.inode) \(i.size) \(i.modified) \(i.changed) \(digest)\n"
         }
@@ -95,7 +98,7 @@ public final class DigestCache: @unchecked Sendable {
         guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return }
         let temp = path + ".\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else { return }
-        if rename(temp, path) != 0 { unlink(temp) } else { changed = false }
+        if rename(temp, path) != 0 { unlink(temp) } else { recorded = [] }
     }
 
     /// Digests as lowercase hex, 32 to 64 digits (a `FileDigest` or a SHA-256).
@@ -103,34 +106,23 @@ public final class DigestCache: @unchecked Sendable {
         (32...64).contains(s.utf8.count) && s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 
-    /// The lines of `text` that read, in order (a later line for the same file wins).
-    private func load(_ text: String) {
+    /// The lines of the file at `path` that read, each with its place (a later line for the same
+    /// file wins), the newest `capacity`; none when it cannot be read.
+    private static func read(_ path: String) -> [Key: (digest: String, order: Int)] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var entries: [Key: (digest: String, order: Int)] = [:]
+        var order = 0
         for line in text.split(separator: "\n") {
             let f = line.split(separator: " ")
             guard f.count == 7, let kind = Kind(rawValue: String(f[0])),
                   let device = UInt64(f[1]), let inode = UInt64(f[2]), let size = UInt64(f[3]),
                   let modified = Int64(f[4]), let changed = Int64(f[5]), Self.isDigest(String(f[6])) else { continue }
-            put(Key(kind: kind, identity: FileIdentity(device: device, inode: inode, size: size, modified: modified, changed: changed)), String(f[6]))
+            let key = Key(kind: kind, identity: FileIdentity(device: device, inode: inode, size: size, modified: modified, changed: changed))
+            entries[key] = (String(f[6]), order)
+            order += 1
         }
-        trim()
-    }
-
-    /// `key`'s digest, as the newest entry.
-    private func put(_ key: Key, _ digest: String) {
-        if let at = index[key] {
-            entries.remove(at: at)
-            index = [:]
-            for (i, e) in entries.enumerated() { index[e.key] = i }
-        }
-        entries.append((key, digest))
-        index[key] = entries.count - 1
-    }
-
-    /// The newest `capacity` entries kept.
-    private func trim() {
-        guard entries.count > Self.capacity else { return }
-        entries.removeFirst(entries.count - Self.capacity)
-        index = [:]
-        for (i, e) in entries.enumerated() { index[e.key] = i }
+        guard entries.count > capacity else { return entries }
+        let newest = entries.sorted { $0.value.order < $1.value.order }.suffix(capacity)
+        return Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
     }
 }
