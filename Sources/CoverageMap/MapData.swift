@@ -20,12 +20,29 @@ public struct MapData: Sendable {
     public var districtLabels: [(name: String, at: Coordinate)]
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
     /// The shapes `villages`, `gaps`, `extensions` and `fibre` were thinned from, for the page,
-    /// which cuts them into shared arcs first and thins the arcs. The features' shapes are kept as
-    /// they came (no copy of every coordinate) and made outlines by `outline` as the page needs them.
+    /// which cuts them into shared arcs first and thins the arcs, and for the labels. The features'
+    /// shapes are kept as they came (no copy of every coordinate) and made outlines by `outline` as
+    /// the page needs them.
     var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
     var outline: @Sendable (Shape) -> Shape
+    /// How finely the shapes of `villages`, `gaps` and `fibre` are kept (see `Detail`).
+    public let detail: Detail
+    /// With `.picture`, half a pixel of the picture: the shapes were thinned to it, or to 5 m
+    /// where that is coarser.
+    private(set) var pictureTolerance: Double?
+
+    /// How finely the map's shapes are thinned for drawing.
+    public enum Detail: Sendable {
+        /// For report.svg and report.png, the whole map 1,600 pixels wide: villages, gap areas and
+        /// fibre thinned once to half a pixel (or 5 m, where that is coarser; fibre extensions to
+        /// 5 m), which is all the picture draws; a fraction of the memory of `.drawing` at national
+        /// scale (half a pixel is about 500 m there).
+        case picture
+        /// For drawings of parts of the map (the atlas's pages): every shape thinned to 5 m.
+        case drawing
+    }
     /// The run's mobile-status thresholds (report.json's parameters), for the legends.
     public var thresholds: Palette.Thresholds
     /// The language of the page's interface, the picture's words and the title (see MapWords).
@@ -40,31 +57,40 @@ public struct MapData: Sendable {
     /// Outlines are thinned to about 5 m (in degrees) for drawing: invisible at any zoom the page
     /// offers, and a page a fraction of the size for villages digitised with many vertices.
     static let drawingTolerance = 0.00005
+    /// The picture's width in pixels (report.svg and report.png).
+    static let pictureWidth = 1600
 
     /// - Parameters:
     ///   - report: report.json, parsed.
     ///   - features: report.geojson's features (villages, mobile gaps, fibre extensions).
+    ///   - detail: how finely the shapes are kept for drawing.
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
-                places: [PriorityPlace]?) throws {
+                places: [PriorityPlace]?, detail: Detail = .picture) throws {
         try self.init(report: report, count: features.count, properties: { features[$0].properties },
-                      shape: { features[$0].geometry }, outline: { $0.rightHandOriented }, sectors: sectors, fibre: fibre, places: places)
+                      shape: { features[$0].geometry }, outline: { $0.rightHandOriented }, outlineBox: { $0 },
+                      sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
     /// The map of a report still in memory: `features` as `Report.geojsonFeatures()` makes them,
     /// each coordinate taken as report.geojson writes it with `decimals` decimals, so that
     /// `covgap map` draws the same page from the files.
     public init(report: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
-                sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?) throws {
+                sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture) throws {
         try self.init(report: report, count: features.count, properties: { features[$0].properties }, shape: { features[$0].geometry },
                       outline: { $0.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }.rightHandOriented },
-                      sectors: sectors, fibre: fibre, places: places)
+                      outlineBox: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
+                                                maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
+                      sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
     /// Feature `i` has `properties(i)` and `shape(i)`, drawn as `outline(shape(i))` (`shape` is
-    /// called on both cores).
+    /// called on both cores); `outlineBox` makes the box of an outline from the box of its shape (the
+    /// coordinates as report.geojson writes them: rounding keeps their order).
     private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
-                 outline: @escaping @Sendable (Shape) -> Shape, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?) throws {
+                 outline: @escaping @Sendable (Shape) -> Shape, outlineBox: @escaping @Sendable (Bounds) -> Bounds,
+                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
+        self.detail = detail
         let summary = report["summary"]?.objectValue ?? JSONObject()
         let defaults = AnalysisParameters()
         thresholds = Palette.Thresholds(
@@ -89,6 +115,19 @@ public struct MapData: Sendable {
         func record(_ id: String) -> JSONObject? { late[id] ?? early[id] }
 
         villages = []; gaps = []; extensions = []
+        // The picture's half pixel: from the box of the villages' outlines, found from their
+        // shapes' boxes on all cores before anything is thinned.
+        if detail == .picture {
+            let boxes = concurrentMap(count, chunk: 256) { i -> Bounds? in
+                let props = properties(i)
+                guard props["kind"]?.stringValue == "village", let id = props["id"]?.stringValue, record(id) != nil else { return nil }
+                return shape(i)?.bounds.map(outlineBox)
+            }
+            let extent = Bounds.union(of: boxes.count) { boxes[$0] }
+            pictureTolerance = extent.map { max($0.width, $0.height) / Double(2 * Self.pictureWidth) } ?? 0
+        }
+        // Never finer than the drawing's 5 m: a small area's picture is drawn from those, as before.
+        let thinning = max(pictureTolerance ?? 0, Self.drawingTolerance)
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
@@ -117,7 +156,7 @@ public struct MapData: Sendable {
                 kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
             default: return nil
             }
-            return (kind, p, outline(source).thinned(tolerance: Self.drawingTolerance), source)
+            return (kind, p, outline(source).thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source)
         }
         for case let f? in made {
             switch f.kind {
@@ -128,7 +167,7 @@ public struct MapData: Sendable {
         }
 
         let fibreFeatures = fibre ?? []
-        let fibreShapes = concurrentMap(fibreFeatures.count, chunk: 256) { fibreFeatures[$0].shape.thinned(tolerance: Self.drawingTolerance) }
+        let fibreShapes = concurrentMap(fibreFeatures.count, chunk: 256) { fibreFeatures[$0].shape.thinned(tolerance: thinning) }
         self.fibre = zip(fibreFeatures, fibreShapes).map { f, shape in
             (["id": f.id.map(JSONValue.string) ?? .null, "operator": f.operator.map(JSONValue.string) ?? .null], shape)
         }
@@ -136,7 +175,13 @@ public struct MapData: Sendable {
 
         // The sites (every sector hashed by operator and site) and the labels (every village's
         // district and commune looked up and grouped) are each one core's work: made side by side.
-        let villageList = villages
+        let villageList = villages, villageSources = outlines.villages
+        // A village's outline at the drawing detail: at `.picture` detail its drawn shape may be a
+        // few points, so the few the labels stand on are thinned from their outlines again.
+        let drawingDetail = detail == .drawing
+        @Sendable func drawn(_ i: Int) -> Shape {
+            drawingDetail ? villageList[i].shape : outline(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
+        }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)], titled: Int)
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
             // Labels inside their own area: on the village nearest the mean of the area's village
@@ -151,7 +196,7 @@ public struct MapData: Sendable {
                 let v = villageList[i]
                 if let c = record(v.properties["id"]?.stringValue ?? "")?["center"]?.arrayValue, c.count == 2,
                    let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
-                return v.shape.bounds?.center
+                return drawn(i).bounds?.center
             }
             func labelPoint(_ members: [Int]) throws -> Coordinate? {
                 let withCentre = members.compactMap { i in centres[i].map { (i, $0) } }
@@ -163,7 +208,7 @@ public struct MapData: Sendable {
                     let db = (b.1.x - mx) * (b.1.x - mx) + (b.1.y - my) * (b.1.y - my)
                     return da != db ? da < db : a.0 < b.0
                 }!
-                return try Geometry(villageList[nearest.0].shape).pointOnSurface().pointCoordinate()
+                return try Geometry(drawn(nearest.0)).pointOnSurface().pointCoordinate()
             }
             // A point on a village's surface for each area, found on all cores.
             let districts = try parallelMap(districtGroups.count, jobs: defaultJobs, chunk: 16) { k in
@@ -238,7 +283,7 @@ public struct MapData: Sendable {
 
     /// Lets go of the thinned shapes the picture is drawn from, where the page has the outlines they
     /// were thinned from (it cuts those into arcs and thins the arcs itself): for a run that has
-    /// drawn its picture, so that a national map's thinned shapes (about 220 MB at 100,000
+    /// drawn its picture, so that the thinned shapes (at `.drawing` detail, about 220 MB at 100,000
     /// villages) are not kept while the page is made. The picture cannot be drawn again after.
     mutating func dropPictureShapes() {
         func drop(_ features: inout [(properties: JSONObject, shape: Shape)], _ sources: [Shape]) {
@@ -311,13 +356,16 @@ public struct MapData: Sendable {
                               "Sóng di động \(pct(mobile?["covered_pct"]?.doubleValue ?? 0)) số thôn/làng")
         if let f = fixed?["available_pct"]?.doubleValue { subtitle += L.pick(" · fixed broadband \(pct(f))", " · băng rộng cố định \(pct(f))") }
         if let p = summary["places"]?["5g_pct"]?.doubleValue { subtitle += L.pick(" · 5G at \(pct(p)) of priority places", " · 5G tại \(pct(p)) số điểm ưu tiên") }
-        // A picture 1600 px wide needs no detail below half a pixel.
-        let width = 1600
+        // A picture 1600 px wide needs no detail below half a pixel: shapes already thinned to it
+        // are drawn as they are, others (5 m) thinned to it here.
+        let width = Self.pictureWidth
         let villages = self.villages
-        let extent = Bounds.union(of: villages.count) { villages[$0].shape.bounds }
-        let tolerance = extent.map { max($0.width, $0.height) / Double(2 * width) } ?? 0
+        let thinnedToIt = pictureTolerance.map { $0 >= Self.drawingTolerance } ?? false
+        let tolerance = thinnedToIt ? pictureTolerance! : Bounds.union(of: villages.count) { villages[$0].shape.bounds }
+            .map { max($0.width, $0.height) / Double(2 * width) } ?? 0
         func thin(_ shapes: [(properties: JSONObject, shape: Shape)]) -> [Shape] {
-            concurrentMap(shapes.count, chunk: 256) { shapes[$0].shape.thinned(tolerance: tolerance) }
+            if thinnedToIt { return shapes.map(\.shape) }
+            return concurrentMap(shapes.count, chunk: 256) { shapes[$0].shape.thinned(tolerance: tolerance) }
         }
         var input = MapPictureInput(
             title: title, subtitle: subtitle,

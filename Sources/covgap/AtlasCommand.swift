@@ -38,7 +38,7 @@ struct AtlasCommand: ParsableCommand {
             throw InputError(file: reportPath, message: "not a covgap report.json (no schema_version or villages)")
         }
         let features = try GeoJSONReader.read(path: reportDir + "/report.geojson").features
-        var map = try MapData(report: json, features: features, sectors: [], fibre: nil, places: nil)
+        var map = try MapData(report: json, features: features, sectors: [], fibre: nil, places: nil, detail: .drawing)
         map.language = languageOption.language
         let pages = Atlas.pages(map: map, report: json, by: by)
         guard !pages.isEmpty else { throw InputError(file: reportPath, message: "the report has no villages to draw") }

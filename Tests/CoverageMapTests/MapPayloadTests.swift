@@ -317,6 +317,57 @@ final class MapPayloadTests: XCTestCase {
         XCTAssertEqual(dropped.html(), map.html())
     }
 
+    /// At the picture's detail the map keeps its villages, gaps and fibre thinned once to the
+    /// picture's half pixel (when that is coarser than 5 m), not at 5 m: the same page, labels and
+    /// (for these villages) the same picture from a fraction of the points.
+    func testThePictureDetailKeepsTheShapesThePictureDraws() throws {
+        // Nine villages of 240 vertices (wobbly circles 1 km across) spread over 1.6 degrees:
+        // half a pixel is 0.0005 degrees, ten times the drawing's 5 m.
+        var records: [JSONValue] = [], features: [Feature] = [], sources: [Shape] = []
+        for i in 0..<9 {
+            let cx = 108.2 + Double(i % 3) * 0.8, cy = 13.6 + Double(i / 3) * 0.8
+            var ring = (0..<240).map { k -> Coordinate in
+                let a = Double(k) / 240 * 2 * Double.pi, r = 0.0045 + 0.0004 * sin(7 * a + Double(i))
+                return Coordinate(cx + r * cos(a), cy + r * sin(a))
+            }
+            ring.append(ring[0])
+            sources.append(.polygon([ring]))
+            records.append(.object(["id": .string("V\(i)"), "name": .string("Village \(i)"), "district": .string(i < 5 ? "A" : "B"),
+                                    "commune": .string("C\(i / 2)"), "mobile_status": .string(i == 4 ? "uncovered" : "covered")]))
+            features.append(Feature(properties: ["kind": "village", "id": .string("V\(i)")], geometry: sources[i]))
+        }
+        features.append(Feature(properties: ["kind": "mobile_gap", "village_id": "V4", "area_m2": 1000], geometry: sources[4]))
+        let report: JSONValue = .object(["villages": .array(records)])
+        let picture = try MapData(report: report, features: features, sectors: [], fibre: nil, places: nil)
+        let drawing = try MapData(report: report, features: features, sectors: [], fibre: nil, places: nil, detail: .drawing)
+        let box = Bounds.union(of: sources.count) { sources[$0].bounds }!
+        let half = max(box.width, box.height) / 3200
+        XCTAssertEqual(try XCTUnwrap(picture.pictureTolerance), half, accuracy: 1e-15)
+        XCTAssertGreaterThan(half, 5 * MapData.drawingTolerance)
+        XCTAssertNil(drawing.pictureTolerance)
+        func points(_ s: Shape) -> Int { var n = 0; s.forEachCoordinate { _ in n += 1 }; return n }
+        for i in 0..<9 {
+            XCTAssertEqual(picture.villages[i].shape, sources[i].rightHandOriented.thinned(tolerance: half))
+            XCTAssertEqual(drawing.villages[i].shape, sources[i].rightHandOriented.thinned(tolerance: MapData.drawingTolerance))
+        }
+        XCTAssertEqual(picture.gaps[0].shape, picture.villages[4].shape)
+        let kept = picture.villages.reduce(0) { $0 + points($1.shape) }, fine = drawing.villages.reduce(0) { $0 + points($1.shape) }
+        XCTAssertLessThan(kept * 4, fine, "\(kept) points at the picture's detail, \(fine) at 5 m")
+        // The page (cut from the outlines) and its labels (on the 5 m shapes) do not depend on it.
+        XCTAssertEqual(picture.districtLabels.map(\.at), drawing.districtLabels.map(\.at))
+        XCTAssertEqual(picture.communeLabels.map(\.at), drawing.communeLabels.map(\.at))
+        XCTAssertEqual(picture.html(), drawing.html())
+        // Nor, for these villages, does the picture: thinned once or twice, the same points.
+        XCTAssertEqual(picture.svg(), drawing.svg())
+
+        // A small area's picture (half a pixel under 5 m) is drawn from the 5 m shapes, as before.
+        let small = try MapData(report: report, features: Array(features[0..<1]), sectors: [], fibre: nil, places: nil)
+        XCTAssertLessThan(try XCTUnwrap(small.pictureTolerance), MapData.drawingTolerance)
+        XCTAssertEqual(small.villages[0].shape, sources[0].rightHandOriented.thinned(tolerance: MapData.drawingTolerance))
+        let smallDrawing = try MapData(report: report, features: Array(features[0..<1]), sectors: [], fibre: nil, places: nil, detail: .drawing)
+        XCTAssertEqual(small.svg(), smallDrawing.svg())
+    }
+
     func testLabelsLieInsideTheirOwnArea() throws {
         // District A is a ring of eight villages around district B's one village: the mean of A's
         // centres falls in B, so A's label must go elsewhere.
