@@ -27,10 +27,8 @@ public struct MapData: Sendable {
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
     var outline: @Sendable (Shape) -> Shape
-    /// How finely the shapes of `villages`, `gaps` and `fibre` are kept (see `Detail`).
-    public let detail: Detail
-    /// With `.picture`, half a pixel of the picture: the shapes were thinned to it, or to 5 m
-    /// where that is coarser.
+    /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
+    /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
 
     /// How finely the map's shapes are thinned for drawing.
@@ -90,7 +88,6 @@ public struct MapData: Sendable {
                  outline: @escaping @Sendable (Shape) -> Shape, outlineBox: @escaping @Sendable (Bounds) -> Bounds,
                  sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
-        self.detail = detail
         let summary = report["summary"]?.objectValue ?? JSONObject()
         let defaults = AnalysisParameters()
         thresholds = Palette.Thresholds(
@@ -176,11 +173,11 @@ public struct MapData: Sendable {
         // The sites (every sector hashed by operator and site) and the labels (every village's
         // district and commune looked up and grouped) are each one core's work: made side by side.
         let villageList = villages, villageSources = outlines.villages
-        // A village's outline at the drawing detail: at `.picture` detail its drawn shape may be a
-        // few points, so the few the labels stand on are thinned from their outlines again.
-        let drawingDetail = detail == .drawing
+        // A village's outline at the drawing's 5 m: its drawn shape, unless that was thinned to the
+        // picture's coarser half pixel, when the few the labels stand on are thinned again.
+        let drawnAt5m = thinning == Self.drawingTolerance
         @Sendable func drawn(_ i: Int) -> Shape {
-            drawingDetail ? villageList[i].shape : outline(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
+            drawnAt5m ? villageList[i].shape : outline(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)], titled: Int)
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in

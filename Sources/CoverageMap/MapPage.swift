@@ -73,15 +73,20 @@ public enum MapPage {
         var copied = 0
         var at = bytes.firstIndex(of: lt)
         while let i = at {
+            // `</` and `<!--`: the text they replace and its length.
+            let escape: (text: String, replaces: Int)?
             if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") {
-                if copied < i { try write(bytes[copied..<i]) }
-                try write(Array(#"<\/"#.utf8)[...])
-                copied = i + 2
+                escape = (#"<\/"#, 2)
             } else if i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: "!"),
                       bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
+                escape = (#"<\u0021--"#, 4)
+            } else {
+                escape = nil
+            }
+            if let escape {
                 if copied < i { try write(bytes[copied..<i]) }
-                try write(Array(#"<\u0021--"#.utf8)[...])
-                copied = i + 4
+                try write(Array(escape.text.utf8)[...])
+                copied = i + escape.replaces
             }
             at = bytes[(i + 1)...].firstIndex(of: lt)
         }

@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Digests of files taken before, each with the identity of the file it was taken of
 /// (`FileIdentity`): a file of that identity now has that digest without being read again. A
@@ -34,17 +29,15 @@ public final class DigestCache: @unchecked Sendable {
     /// The most digests kept.
     public static let capacity = 512
     private let lock = NSLock()
-    /// Each digest with the order it was last recorded in (the newest highest).
-    private var entries: [Key: (digest: String, order: Int)] = [:]
-    private var next = 0
-    /// What this instance recorded (saved over what the file holds by then).
-    private var recorded: Set<Key> = []
+    /// The file's digests, read when first looked up (a run that only records never reads them
+    /// before it saves).
+    private var known: [Key: String]?
+    /// What this instance recorded, in order (saved over what the file holds by then).
+    private var recorded: [(key: Key, digest: String)] = []
 
-    /// The cache at `path`, with what it holds now (none when it cannot be read).
+    /// The cache at `path`.
     public init(path: String) {
         self.path = path
-        entries = Self.read(path)
-        next = entries.count
     }
 
     /// The user's cache (see the type's description); nil without a home or cache folder.
@@ -62,43 +55,38 @@ public final class DigestCache: @unchecked Sendable {
 
     /// The digest of `kind` taken of a file of `identity`, when one was.
     public func digest(_ kind: Kind, of identity: FileIdentity) -> String? {
+        let key = Key(kind: kind, identity: identity)
         lock.lock(); defer { lock.unlock() }
-        return entries[Key(kind: kind, identity: identity)]?.digest
+        if let mine = recorded.last(where: { $0.key == key }) { return mine.digest }
+        if known == nil { known = Self.read(path).mapValues(\.digest) }
+        return known?[key]
     }
 
     /// Records that a file of `identity` has `digest` (taken of it while it had that identity).
     public func record(_ kind: Kind, _ identity: FileIdentity, _ digest: String) {
         guard Self.isDigest(digest) else { return }
         lock.lock(); defer { lock.unlock() }
-        let key = Key(kind: kind, identity: identity)
-        entries[key] = (digest, next)
-        next += 1
-        recorded.insert(key)
+        recorded.append((Key(kind: kind, identity: identity), digest))
     }
 
     /// Writes the digests recorded over the file's as it is now (another run's meanwhile), the
-    /// newest `capacity` kept; the file is replaced whole (written beside it, then renamed).
-    /// Nothing when nothing was recorded; a failure leaves the file as it was.
+    /// newest `capacity` kept, replacing the file whole (`AtomicFile`). Nothing when nothing was
+    /// recorded; a failure leaves the file as it was.
     public func save() {
         lock.lock(); defer { lock.unlock() }
         guard !recorded.isEmpty else { return }
         var merged = Self.read(path)
-        var order = merged.count
-        for (key, (digest, _)) in entries.filter({ recorded.contains($0.key) }).sorted(by: { $0.value.order < $1.value.order }) {
-            merged[key] = (digest, order)
-            order += 1
-        }
-        let kept = merged.sorted { $0.value.order < $1.value.order }.suffix(Self.capacity)
+        let after = (merged.values.map(\.order).max() ?? -1) + 1
+        for (order, (key, digest)) in recorded.enumerated() { merged[key] = (digest, after + order) }
         var text = ""
-        for (key, (digest, _)) in kept {
+        for (key, (digest, _)) in merged.sorted(by: { $0.value.order < $1.value.order }).suffix(Self.capacity) {
             let i = key.identity
             text += "\(key.kind.rawValue) \(i.device) \(i.inode) \(i.size) \(i.modified) \(i.changed) \(digest)\n"
         }
         let folder = (path as NSString).deletingLastPathComponent
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return }
-        let temp = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else { return }
-        if rename(temp, path) != 0 { unlink(temp) } else { recorded = [] }
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+              (try? AtomicFile.write(text, to: path)) != nil else { return }
+        (known, recorded) = (nil, [])
     }
 
     /// Digests as lowercase hex, 32 to 64 digits (a `FileDigest` or a SHA-256).
@@ -107,22 +95,17 @@ public final class DigestCache: @unchecked Sendable {
     }
 
     /// The lines of the file at `path` that read, each with its place (a later line for the same
-    /// file wins), the newest `capacity`; none when it cannot be read.
+    /// file wins); none when it cannot be read.
     private static func read(_ path: String) -> [Key: (digest: String, order: Int)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
         var entries: [Key: (digest: String, order: Int)] = [:]
-        var order = 0
-        for line in text.split(separator: "\n") {
+        for (order, line) in text.split(separator: "\n").enumerated() {
             let f = line.split(separator: " ")
             guard f.count == 7, let kind = Kind(rawValue: String(f[0])),
                   let device = UInt64(f[1]), let inode = UInt64(f[2]), let size = UInt64(f[3]),
                   let modified = Int64(f[4]), let changed = Int64(f[5]), Self.isDigest(String(f[6])) else { continue }
-            let key = Key(kind: kind, identity: FileIdentity(device: device, inode: inode, size: size, modified: modified, changed: changed))
-            entries[key] = (String(f[6]), order)
-            order += 1
+            entries[Key(kind: kind, identity: FileIdentity(device: device, inode: inode, size: size, modified: modified, changed: changed))] = (String(f[6]), order)
         }
-        guard entries.count > capacity else { return entries }
-        let newest = entries.sorted { $0.value.order < $1.value.order }.suffix(capacity)
-        return Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
+        return entries
     }
 }

@@ -135,9 +135,8 @@ public final class MappedInput: @unchecked Sendable {
 
     /// Whether the path it was opened by still names a file of the identity it had then.
     public var isUnchanged: Bool {
-        guard let identity, let opened else { return false }
-        let fd = open(opened.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (opened.followSymlinks ? 0 : O_NOFOLLOW))
-        guard fd >= 0 else { return false }
+        guard let identity, let opened,
+              let (fd, _) = try? InputFile.openRegular(opened.path, followSymlinks: opened.followSymlinks) else { return false }
         defer { close(fd) }
         return FileIdentity(descriptor: fd) == identity
     }
