@@ -23,9 +23,13 @@ public struct ReportLayout: Sendable, Equatable {
     /// The image covgap drew for report.png's map, when it drew one: a later run draws again only
     /// its bands whose shapes changed.
     public var raster: KeptRaster?
+    /// The key of each chunk of report.html's map payload, in the order of the file's pieces (the
+    /// chunks' text): a later run copies the text of a chunk whose key it makes again
+    /// (docs/map-payload.md).
+    public var pageChunks: [Fingerprint]
 
-    public init(context: String, files: [File], raster: KeptRaster? = nil) {
-        self.context = context; self.files = files; self.raster = raster
+    public init(context: String, files: [File], raster: KeptRaster? = nil, pageChunks: [Fingerprint] = []) {
+        self.context = context; self.files = files; self.raster = raster; self.pageChunks = pageChunks
     }
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
@@ -46,6 +50,8 @@ public struct ReportLayout: Sendable, Equatable {
             }
         }
         if let raster { w.varint(1); raster.encode(into: &w) } else { w.varint(0) }
+        w.varint(UInt64(pageChunks.count))
+        pageChunks.forEach { w.print($0) }
     }
 
     static func decode(_ r: inout IncrementalState.Reader) throws -> ReportLayout {
@@ -64,7 +70,13 @@ public struct ReportLayout: Sendable, Equatable {
             return File(name: name, digest: digest, pieces: pieces)
         }
         let raster = try r.varint() == 1 ? try KeptRaster.decode(&r) : nil
-        return ReportLayout(context: context, files: files, raster: raster)
+        // 16 bytes a chunk's key; as many keys as report.html has pieces.
+        let chunks = try r.count()
+        guard chunks * 16 <= r.end - r.at, chunks == files.first(where: { $0.name == "report.html" })?.pieces.count ?? 0 else {
+            throw IncrementalState.Reader.damaged
+        }
+        let pageChunks = try (0..<chunks).map { _ in try r.print() }
+        return ReportLayout(context: context, files: files, raster: raster, pageChunks: pageChunks)
     }
 }
 

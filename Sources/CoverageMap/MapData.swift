@@ -301,7 +301,11 @@ public struct MapData: Sendable {
     }
 
     /// `payloadJSON` as UTF-8 bytes.
-    func payloadBytes() -> [UInt8] {
+    func payloadBytes() -> [UInt8] { payload().bytes }
+
+    /// The payload, with the key of each of its chunks and where the chunk's text lies in it, and
+    /// how many chunks took their text from `previous`.
+    func payload(previous: PreviousPage? = nil) -> (bytes: [UInt8], chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
         var w = JSONWriter(style: .compact)
         w.beginObject()
         w.key("title"); w.string(title)
@@ -311,14 +315,23 @@ public struct MapData: Sendable {
             Self.pageDrawsOutlines(features, sources) ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
                                             : .init(properties: features.map(\.properties), shapes: features.map(\.shape))
         }
-        MapPayload.write(layers: [
-            ("villages", layer(villages, outlines.villages, outline: outline)),
-            ("gaps", layer(gaps, outlines.gaps, outline: outline)),
-            ("fibre", layer(fibre, outlines.fibre, outline: nil)),
-            ("extensions", layer(extensions, outlines.extensions, outline: outline)),
-            ("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),
-            ("places", .init(properties: places.map(\.properties), shapes: places.map { .point($0.at) })),
-        ], into: &w)
+        // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
+        // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and
+        // places (points, without arcs) are cut into chunks by tile too.
+        var villageIndex: [String: Int] = [:]
+        for (i, v) in villages.enumerated().reversed() { if let id = v.properties["id"]?.stringValue { villageIndex[id] = i } }
+        func owners(_ features: [(properties: JSONObject, shape: Shape)]) -> [Int?] {
+            features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
+        }
+        let (chunks, copied) = MapPayload.write(groups: [
+            .init(layers: [("villages", layer(villages, outlines.villages, outline: outline)),
+                           ("gaps", layer(gaps, outlines.gaps, outline: outline)),
+                           ("extensions", layer(extensions, outlines.extensions, outline: outline))],
+                  tiled: true, owners: [nil, owners(gaps), owners(extensions)]),
+            .init(layers: [("fibre", layer(fibre, outlines.fibre, outline: nil))], tiled: false),
+            .init(layers: [("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),
+                           ("places", .init(properties: places.map(\.properties), shapes: places.map { .point($0.at) }))], tiled: true),
+        ], into: &w, previous: previous)
         w.key("labels")
         w.beginObject()
         w.key("districts")
@@ -331,14 +344,21 @@ public struct MapData: Sendable {
         w.endObject()
         w.endObject()
         w.finish()
-        return w.bytes
+        return (w.bytes, chunks, copied)
     }
 
     public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds, language: language) }
 
-    /// `html()`, handed to `write` in pieces.
-    public func html(into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        try MapPage.write(payload: payloadBytes(), thresholds: thresholds, language: language, into: write)
+    /// `html()`, handed to `write` in pieces. A chunk of the payload whose key `previous` (a
+    /// previous run's page) holds takes its text from there. Returns each chunk's key and where
+    /// its text lies in the page, and how many chunks were copied.
+    @discardableResult
+    public func html(previous: PreviousPage? = nil, into write: (ArraySlice<UInt8>) throws -> Void) rethrows
+        -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
+        let payload = self.payload(previous: previous)
+        let ranges = try MapPage.write(payload: payload.bytes, pieces: payload.chunks.map(\.range), thresholds: thresholds,
+                                       language: language, into: write)
+        return (zip(payload.chunks, ranges).map { ($0.key, $1) }, payload.copied)
     }
 
     /// The static picture for reports and slides.

@@ -13,9 +13,11 @@ public enum MapPage {
     }
 
     /// The same page as `html`, handed to `write` in pieces (the payload is never copied into a
-    /// whole page first: at national scale it is tens of megabytes).
-    public static func write(payload: [UInt8], thresholds: Palette.Thresholds = .init(), language: Language = .en,
-                             into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    /// whole page first: at national scale it is tens of megabytes). Returns where the ranges
+    /// `pieces` of the payload lie in the page (escapes included).
+    @discardableResult
+    public static func write(payload: [UInt8], pieces: [Range<Int>] = [], thresholds: Palette.Thresholds = .init(), language: Language = .en,
+                             into write: (ArraySlice<UInt8>) throws -> Void) rethrows -> [Range<Int>] {
         var style = style, script = script
         var template = template
         if language != .en {
@@ -27,9 +29,19 @@ public enum MapPage {
         let placeholders = Palette.placeholders(thresholds)
         style = MapWords.apply(placeholders, to: style).text
         script = MapWords.apply(placeholders, to: script).text
-        try write(Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8)[...])
-        try embeddable(payload, into: write)
+        let head = Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8)
+        try write(head[...])
+        // Each escape's place in the payload and the bytes it adds, to find the pieces in the page.
+        var escapes: [(at: Int, added: Int)] = []
+        try embeddable(payload, into: write) { at, added in escapes.append((at, (escapes.last?.added ?? 0) + added)) }
         try write(Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8)[...])
+        func place(_ offset: Int) -> Int {
+            // The bytes added by the escapes before `offset` (a piece never starts or ends inside one).
+            var low = 0, high = escapes.count
+            while low < high { let mid = (low + high) / 2; if escapes[mid].at < offset { low = mid + 1 } else { high = mid } }
+            return head.count + offset + (low == 0 ? 0 : escapes[low - 1].added)
+        }
+        return pieces.map { place($0.lowerBound)..<place($0.upperBound) }
     }
 
     /// The page's markup (`Resources/map.html`), cut at its two placeholder lines: `@style@`
@@ -45,9 +57,9 @@ public enum MapPage {
     static let style = String(decoding: PackageResources.map_css, as: UTF8.self)
 
     /// The page's script (`Resources/map.js`), with the palette's placeholders: plain ES2017, no libraries. It reads the payload from
-    /// `#covgap-data` ({ title, summary, operators, villages, gaps, fibre, extensions, sites, places
-    /// (GeoJSON FeatureCollections, WGS84 [lon, lat]), labels {districts, communes} }; every part may
-    /// be absent) and draws on a canvas: coordinates projected once (equirectangular, x scaled by
+    /// `#covgap-data` ({ title, summary, operators, grid, chunks of arcs and layers (villages, gaps,
+    /// fibre, extensions, sites, places), labels {districts, communes} }: docs/map-payload.md; every
+    /// part may be absent, and layers given as GeoJSON FeatureCollections are read too) and draws on a canvas: coordinates projected once (equirectangular, x scaled by
     /// cos(mid-latitude)), simplified lazily per zoom bucket (Douglas–Peucker at ~1 px) into cached
     /// Path2D objects, culled by bounding box, grouped by colour class, redrawn on requestAnimationFrame.
     static let script = String(decoding: PackageResources.map_js, as: UTF8.self)
@@ -68,7 +80,9 @@ public enum MapPage {
 
     /// `embeddable(bytes)` handed to `write` in pieces: the runs between escapes as slices of
     /// `bytes` (a national payload of tens of megabytes is not copied), the escapes between them.
-    static func embeddable(_ bytes: [UInt8], into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    /// `escaped` is told the place in `bytes` of each escape and the bytes it adds.
+    static func embeddable(_ bytes: [UInt8], into write: (ArraySlice<UInt8>) throws -> Void,
+                           escaped: (_ at: Int, _ added: Int) -> Void = { _, _ in }) rethrows {
         let lt = UInt8(ascii: "<")
         var copied = 0
         var at = bytes.firstIndex(of: lt)
@@ -86,6 +100,7 @@ public enum MapPage {
             if let escape {
                 if copied < i { try write(bytes[copied..<i]) }
                 try write(Array(escape.text.utf8)[...])
+                escaped(i, escape.text.utf8.count - escape.replaces)
                 copied = i + escape.replaces
             }
             at = bytes[(i + 1)...].firstIndex(of: lt)

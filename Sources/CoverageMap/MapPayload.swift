@@ -1,3 +1,5 @@
+import Coverage
+import CoverageReport
 import Geo
 import GeoIO
 
@@ -56,50 +58,269 @@ enum MapPayload {
         return out
     }
 
-    /// The payload's layers and arcs, written into `w` as members of the current object:
-    /// "grid", "arcs" and one member per layer.
-    static func write(layers: [(name: String, layer: Layer)], into w: inout JSONWriter, thinning: Double = Self.thinning) {
-        // Every ring and line of every layer, in order, for shared-border extraction; per feature,
-        // rings per polygon, then the number of lines (to read the references back).
-        let traced = layers.map { l in
-            concurrentMap(l.layer.shapes.count, chunk: 256) { i -> (paths: [SharedBorders.Path], outline: (rings: [Int], lines: Int, points: [Coordinate])) in
-                let shape = l.layer.shapes[i]
-                let p = Parts(l.layer.outline.flatMap { outline in shape.map(outline) } ?? shape)
-                var shapePaths: [SharedBorders.Path] = []
-                var rings: [Int] = []
-                for polygon in p.polygons {
-                    let rs = polygon.map { gridPath($0, ring: true) }.filter { $0.count >= 3 }
-                    guard let first = polygon.first, rs.first == gridPath(first, ring: true) else { continue }  // exterior collapsed
-                    rings.append(rs.count)
-                    shapePaths += rs.map { .init(points: $0, isRing: true) }
+    /// A feature on the grid: its rings and lines as paths for shared-border extraction, and how
+    /// many rings each polygon has, how many lines and which points, to write its references.
+    struct Traced: Sendable {
+        var paths: [SharedBorders.Path]
+        var rings: [Int]
+        var lines: Int
+        var points: [Coordinate]
+    }
+
+    /// `layer`'s features on the grid, made on `jobs` threads.
+    static func trace(_ layer: Layer, jobs: Int = defaultJobs) -> [Traced] {
+        concurrentMap(layer.shapes.count, jobs: jobs, chunk: 256) { i -> Traced in
+            let shape = layer.shapes[i]
+            let p = Parts(layer.outline.flatMap { outline in shape.map(outline) } ?? shape)
+            var paths: [SharedBorders.Path] = []
+            var rings: [Int] = []
+            for polygon in p.polygons {
+                let rs = polygon.map { gridPath($0, ring: true) }.filter { $0.count >= 3 }
+                guard let first = polygon.first, rs.first == gridPath(first, ring: true) else { continue }  // exterior collapsed
+                rings.append(rs.count)
+                paths += rs.map { .init(points: $0, isRing: true) }
+            }
+            let ls = p.lines.map { gridPath($0, ring: false) }.filter { $0.count >= 2 }
+            paths += ls.map { .init(points: $0, isRing: false) }
+            return Traced(paths: paths, rings: rings, lines: ls.count, points: p.points)
+        }
+    }
+
+    /// The side of a chunk's tile in degrees (about 55 km): a national map of 100,000 villages is some
+    /// 270 chunks of about 400 villages, a province a handful.
+    static let tile = 0.5
+    /// The tile's side in grid units.
+    static let tileUnits = Int64((tile / step).rounded())
+
+    /// Layers whose features share arcs, written as chunks (docs/map-payload.md). A tiled group's
+    /// features are cut into chunks by the tile that holds the centre of their box on the grid (a
+    /// feature `owners` names takes the tile of that feature of the group's first layer: a gap area
+    /// its village's); an untiled group is one chunk.
+    struct Group {
+        var layers: [(name: String, layer: Layer)]
+        var tiled: Bool
+        /// Per layer (nil for none), per feature: the feature of the first layer whose tile it takes.
+        var owners: [[Int?]?] = []
+    }
+
+    /// A chunk: per layer of its group, the indices of its features, in order.
+    private struct ChunkPlan {
+        var group: Int
+        var members: [[Int]]
+    }
+
+    /// A box on the grid.
+    private struct GridBox {
+        var minX: Int64, minY: Int64, maxX: Int64, maxY: Int64
+        init?(_ t: Traced) {
+            var b: GridBox?
+            func add(_ p: GridPoint) {
+                let x = Int64(p.x), y = Int64(p.y)
+                if b == nil { b = GridBox(x, y) } else { b!.minX = min(b!.minX, x); b!.minY = min(b!.minY, y); b!.maxX = max(b!.maxX, x); b!.maxY = max(b!.maxY, y) }
+            }
+            for path in t.paths { for p in path.points { add(p) } }
+            for c in t.points { add(MapPayload.grid(c)) }
+            guard let b else { return nil }
+            self = b
+        }
+        private init(_ x: Int64, _ y: Int64) { minX = x; minY = y; maxX = x; maxY = y }
+        func intersects(_ o: GridBox) -> Bool { minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY }
+        /// The tile that holds the box's centre.
+        var tile: TileKey { TileKey(x: floorDiv((minX + maxX) >> 1, tileUnits), y: floorDiv((minY + maxY) >> 1, tileUnits)) }
+        /// The tiles the box overlaps.
+        var tiles: [TileKey] {
+            var out: [TileKey] = []
+            for ty in floorDiv(minY, tileUnits)...floorDiv(maxY, tileUnits) {
+                for tx in floorDiv(minX, tileUnits)...floorDiv(maxX, tileUnits) { out.append(TileKey(x: tx, y: ty)) }
+            }
+            return out
+        }
+    }
+
+    private struct TileKey: Hashable { var x: Int64, y: Int64 }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    /// The payload's groups as "grid" and "chunks", written into `w` as members of the current
+    /// object. Each chunk is encoded on its own (its arcs, references and property columns its own),
+    /// the chunks side by side on all cores; the text does not depend on how many. A chunk whose key
+    /// `previous` holds takes its text from there. Returns each chunk's key and where its text
+    /// lies in `w`'s text, and how many chunks were copied.
+    @discardableResult
+    static func write(groups: [Group], into w: inout JSONWriter, thinning: Double = Self.thinning,
+                      previous: PreviousPage? = nil) -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
+        let traced = groups.map { g in g.layers.map { trace($0.layer) } }
+        // Each feature's box, and the chunks: a feature's tile, in the order tiles are first met.
+        let boxes = traced.map { layers in layers.map { t in concurrentMap(t.count, chunk: 1024) { GridBox(t[$0]) } } }
+        var plans: [ChunkPlan] = []
+        var chunkOf: [[[Int32]]] = []
+        for (gi, group) in groups.enumerated() {
+            var byTile: [TileKey: Int] = [:], untiled: Int?
+            var of: [[Int32]] = []
+            for (li, l) in group.layers.enumerated() {
+                let owners = li < group.owners.count ? group.owners[li] : nil
+                var layerOf = [Int32](repeating: -1, count: l.layer.shapes.count)
+                for i in 0..<l.layer.shapes.count {
+                    var tile: TileKey?
+                    if group.tiled {
+                        if li > 0, let o = owners?[i] ?? nil, o >= 0, o < boxes[gi][0].count { tile = boxes[gi][0][o]?.tile }
+                        if tile == nil { tile = boxes[gi][li][i]?.tile }
+                    }
+                    let c: Int
+                    if let tile, let known = byTile[tile] {
+                        c = known
+                    } else if tile == nil, let known = untiled {
+                        c = known
+                    } else {
+                        c = plans.count
+                        plans.append(ChunkPlan(group: gi, members: group.layers.map { _ in [] }))
+                        if let tile { byTile[tile] = c } else { untiled = c }
+                    }
+                    plans[c].members[li].append(i)
+                    layerOf[i] = Int32(c)
                 }
-                let ls = p.lines.map { gridPath($0, ring: false) }.filter { $0.count >= 2 }
-                shapePaths += ls.map { .init(points: $0, isRing: false) }
-                return (shapePaths, (rings, ls.count, p.points))
+                of.append(layerOf)
+            }
+            chunkOf.append(of)
+        }
+        // Per tiled group, the features whose box overlaps each tile: a chunk's context is found
+        // among those of the tiles its features' boxes overlap.
+        let overlapping = groups.indices.map { gi -> [TileKey: [(layer: Int, index: Int)]] in
+            guard groups[gi].tiled else { return [:] }
+            var index: [TileKey: [(layer: Int, index: Int)]] = [:]
+            for (li, layer) in boxes[gi].enumerated() {
+                for (i, box) in layer.enumerated() where !traced[gi][li][i].paths.isEmpty {
+                    for t in box!.tiles { index[t, default: []].append((li, i)) }
+                }
+            }
+            return index
+        }
+        // The chunks encoded on all cores, the largest first (an untiled group is one large chunk).
+        let size = plans.map { plan in
+            plan.members.enumerated().reduce(0) { sum, m in m.element.reduce(sum) { s, i in s + traced[plan.group][m.offset][i].paths.reduce(0) { $0 + $1.points.count } } }
+        }
+        let order = plans.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
+        let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: [UInt8], copied: Bool) in
+            let c = order[k], plan = plans[c], gi = plan.group
+            // The paths of the features of other chunks whose boxes meet a box of this chunk's, in order.
+            var context: [SharedBorders.Path] = []
+            if groups[gi].tiled {
+                var met = Set<Int>()
+                for (li, members) in plan.members.enumerated() {
+                    for i in members where !traced[gi][li][i].paths.isEmpty {
+                        let box = boxes[gi][li][i]!
+                        for t in box.tiles {
+                            for f in overlapping[gi][t] ?? [] where chunkOf[gi][f.layer][f.index] != Int32(c) && boxes[gi][f.layer][f.index]!.intersects(box) {
+                                met.insert(f.layer << 40 | f.index)
+                            }
+                        }
+                    }
+                }
+                for f in met.sorted() { context += traced[gi][f >> 40][f & ((1 << 40) - 1)].paths }
+            }
+            let layers = plan.members.enumerated().compactMap { li, members -> (name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)? in
+                guard !members.isEmpty else { return nil }
+                let l = groups[gi].layers[li]
+                return (l.name, members.map { l.layer.properties[$0] }, ArraySlice(members.map { traced[gi][li][$0] }))
+            }
+            let key = chunkKey(layers, context: context, thinning: thinning)
+            if let text = previous?.chunk(key) { return (key, Array(text), true) }
+            var chunk = JSONWriter(style: w.style)
+            chunk.beginObject()
+            writeChunk(layers, context: context.isEmpty ? [] : [context], thinning: thinning, jobs: 1, into: &chunk)
+            chunk.endObject()
+            return (key, chunk.bytes, false)
+        }
+        var made = [(key: Fingerprint, text: [UInt8], copied: Bool)](repeating: (Fingerprint(), [], false), count: plans.count)
+        for (k, c) in order.enumerated() { made[c] = encoded[k] }
+        w.reserveCapacity(adding: made.reduce(0) { $0 + $1.text.count + 1 } + (1 << 16))
+        w.key("grid"); w.number(step)
+        w.key("chunks")
+        w.beginArray()
+        let chunks = made.map { (key: $0.key, range: w.rawRange($0.text)) }
+        w.endArray()
+        return (chunks, made.reduce(0) { $0 + ($1.copied ? 1 : 0) })
+    }
+
+    /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the
+    /// text of another form.
+    static let chunkFormat = 1
+
+    /// What a chunk's text is made from: its layers (names, properties and shapes on the grid), its
+    /// context's paths, the thinning and the grid, and the form of the text.
+    static func chunkKey(_ layers: [(name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)], context: [SharedBorders.Path],
+                         thinning: Double) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(chunkFormat); f.add(step); f.add(thinning)
+        func add(_ paths: [SharedBorders.Path]) {
+            f.add(paths.count)
+            for path in paths {
+                f.add(path.isRing ? 1 : 0); f.add(path.points.count)
+                for p in path.points { f.add(UInt64(UInt32(bitPattern: p.x)) << 32 | UInt64(UInt32(bitPattern: p.y))) }
             }
         }
-        let paths = traced.flatMap { $0.map(\.paths) }
-        let outline = traced.map { $0.map(\.outline) }
+        f.add(layers.count)
+        for l in layers {
+            f.add(l.name); f.add(l.traced.count)
+            for properties in l.properties {
+                if let properties { f.add(1); f.addBytes(JSONValue.object(properties).encoded()) } else { f.add(0) }
+            }
+            for t in l.traced {
+                add(t.paths)
+                f.add(t.rings.count); t.rings.forEach { f.add($0) }
+                f.add(t.lines)
+                f.add(t.points.count); t.points.forEach { f.add($0) }
+            }
+        }
+        add(context)
+        return f
+    }
+
+    /// The payload's layers as one chunk, written into `w` as members of the current object:
+    /// "grid", "arcs" and one member per layer (the form of a payload before chunks, which the
+    /// page reads as one chunk).
+    static func write(layers: [(name: String, layer: Layer)], into w: inout JSONWriter, thinning: Double = Self.thinning) {
+        let traced = layers.map { trace($0.layer) }
+        w.key("grid"); w.number(step)
+        writeChunk(zip(layers, traced).map { ($0.name, $0.layer.properties, $1[...]) }, context: [], thinning: thinning, jobs: defaultJobs, into: &w)
+    }
+
+    /// One chunk's members, "arcs" and one member per layer of `layers` (its name, its features'
+    /// properties and traced shapes), written into `w`'s current object. The arcs are cut where the
+    /// chunk's paths part from each other and from `context`, the paths of the features around the
+    /// chunk's that other chunks write (a border the chunk shares with one of them is cut at the same
+    /// points in both chunks); `context` is not written. An arc shared with the context keeps a
+    /// middle point, as an arc of a ring with fewer than three arcs does, whichever chunk writes it.
+    /// The work is shared among `jobs` threads; the text does not depend on how many.
+    static func writeChunk(_ layers: [(name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)], context: [[SharedBorders.Path]],
+                           thinning: Double, jobs: Int, into w: inout JSONWriter) {
+        let own = layers.flatMap { $0.traced.map(\.paths) }
         // The property columns do not depend on the borders: encoded beside them (compact JSON
         // written apart reads the same as written in place).
-        let ((borders, refs), columns) = concurrentPair({ SharedBorders.build(paths) }, {
+        let ((borders, allRefs), columns) = pair(jobs, { SharedBorders.build(own + context, jobs: jobs) }, {
             layers.map { l -> [UInt8] in
                 var c = JSONWriter(style: w.style)
-                writeColumns(l.layer.properties, into: &c)
+                writeColumns(l.properties, into: &c, jobs: jobs)
                 return c.bytes
             }
         })
-        // Arcs of rings with fewer than three arcs keep a middle point, so that no ring collapses.
-        var minimum = [Int](repeating: 2, count: borders.arcs.count)
+        // Arcs are numbered in the order first met, the chunk's own paths first: the arcs they use
+        // are the first `written`.
+        let refs = allRefs[..<own.count]
+        var written = 0
+        for shape in refs { for path in shape { for r in path { written = max(written, (r >= 0 ? r : ~r) + 1) } } }
+        // Arcs of rings with fewer than three arcs, and arcs the context uses, keep a middle point.
+        var minimum = [Int](repeating: 2, count: written)
         for shape in refs { for path in shape where path.count < 3 { for r in path { minimum[r >= 0 ? r : ~r] = 3 } } }
+        for shape in allRefs[own.count...] { for path in shape { for r in path where (r >= 0 ? r : ~r) < written { minimum[r >= 0 ? r : ~r] = 3 } } }
         // The arcs, thinned, and each layer's references to them, encoded side by side.
         var firstShape: [Int] = [], start = 0
-        for l in layers { firstShape.append(start); start += l.layer.shapes.count }
-        let (arcCode, shapeCodes) = concurrentPair({ () -> [UInt8] in
-            let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum)
+        for l in layers { firstShape.append(start); start += l.traced.count }
+        let (arcCode, shapeCodes) = pair(jobs, { () -> [UInt8] in
+            let arcs = borders.thinned(tolerance: thinning, minimumOpen: minimum, count: written, jobs: jobs)
             // An arc's first point is written from the first point of the arc before: each run of
             // arcs starts from the arc before its first.
-            return inRuns(arcs.count) { run in
+            return inRuns(arcs.count, jobs: jobs) { run in
                 var code = VarCode()
                 var previous = run.lowerBound == 0 ? GridPoint(0, 0) : arcs[run.lowerBound - 1][0]
                 for i in run {
@@ -117,23 +338,27 @@ enum MapPayload {
                 return code.bytes
             }
         }, {
-            layers.indices.map { li in shapeCode(outline[li], refs: refs[firstShape[li]...]) }
+            layers.indices.map { li in shapeCode(layers[li].traced, refs: refs[firstShape[li]...], jobs: jobs) }
         })
 
-        // The payload's bulk, and an eighth more for what follows it (the labels): the writer's
-        // buffer grows once instead of doubling up to tens of megabytes.
+        // The chunk's bulk, and an eighth more for what follows it: the writer's buffer grows once
+        // instead of doubling up to tens of megabytes.
         let bulk = arcCode.count + shapeCodes.reduce(0) { $0 + $1.count } + columns.reduce(0) { $0 + $1.count }
         w.reserveCapacity(adding: bulk + bulk / 8 + (1 << 16))
-        w.key("grid"); w.number(step)
         w.key("arcs"); w.string(utf8: arcCode)
         for (li, l) in layers.enumerated() {
             w.key(l.name)
             w.beginObject()
-            w.key("count"); w.number(l.layer.shapes.count)
+            w.key("count"); w.number(l.traced.count)
             w.key("properties"); w.raw(columns[li])
             w.key("shapes"); w.string(utf8: shapeCodes[li])
             w.endObject()
         }
+    }
+
+    /// `a` and `b` side by side when there are threads for both, else one after the other.
+    private static func pair<A, B>(_ jobs: Int, _ a: () -> A, _ b: () -> B) -> (A, B) {
+        jobs > 1 ? concurrentPair(a, b) : (a(), b())
     }
 
     /// Arcs or shapes encoded on all cores, this many to a run.
@@ -141,14 +366,14 @@ enum MapPayload {
 
     /// Items `0..<count` encoded a run of `codeRun` at a time on all cores (`encode` makes one
     /// run's bytes), the runs' bytes joined in order (`VarCode` text: ASCII).
-    private static func inRuns(_ count: Int, _ encode: (Range<Int>) -> [UInt8]) -> [UInt8] {
-        oneRun(concurrentMap((count + codeRun - 1) / codeRun, chunk: 1) { r in encode((r * codeRun)..<min(count, (r + 1) * codeRun)) })
+    private static func inRuns(_ count: Int, jobs: Int, _ encode: (Range<Int>) -> [UInt8]) -> [UInt8] {
+        oneRun(concurrentMap((count + codeRun - 1) / codeRun, jobs: jobs, chunk: 1) { r in encode((r * codeRun)..<min(count, (r + 1) * codeRun)) })
     }
 
     /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
     /// A shape's references are written from the last arc referenced before it, its points from
     /// the last point before it: a first pass finds both at the start of each run of shapes.
-    private static func shapeCode(_ outline: [(rings: [Int], lines: Int, points: [Coordinate])], refs: ArraySlice<[[SharedBorders.Ref]]>) -> [UInt8] {
+    private static func shapeCode(_ outline: ArraySlice<Traced>, refs: ArraySlice<[[SharedBorders.Ref]]>, jobs: Int) -> [UInt8] {
         var starts: [(last: Int, point: GridPoint)] = []
         var last = -1, point = GridPoint(0, 0)
         for (s, o) in outline.enumerated() {
@@ -156,14 +381,14 @@ enum MapPayload {
             if let ref = refs[refs.startIndex + s].last(where: { !$0.isEmpty })?.last { last = ref >= 0 ? ref : ~ref }
             if let c = o.points.last { point = grid(c) }
         }
-        return inRuns(outline.count) { run in
+        return inRuns(outline.count, jobs: jobs) { run in
             let start = starts[run.lowerBound / codeRun]
-            return shapeCode(outline[run], refs: refs.dropFirst(run.lowerBound), last: start.last, point: start.point)
+            return shapeCode(outline.dropFirst(run.lowerBound).prefix(run.count), refs: refs.dropFirst(run.lowerBound), last: start.last, point: start.point)
         }
     }
 
     /// Shapes `outline` encoded from the last arc referenced and the last point before them.
-    private static func shapeCode(_ outline: ArraySlice<(rings: [Int], lines: Int, points: [Coordinate])>, refs: ArraySlice<[[SharedBorders.Ref]]>,
+    private static func shapeCode(_ outline: ArraySlice<Traced>, refs: ArraySlice<[[SharedBorders.Ref]]>,
                                   last: Int, point: GridPoint) -> [UInt8] {
         var g = VarCode(), last = last
         var point = point
@@ -199,7 +424,7 @@ enum MapPayload {
     /// integers ({"n": code, "d": decimals}), other values through a dictionary ({"k": values,
     /// "n": code of index differences}), objects as columns of their own ({"o": columns, "n": code}).
     /// Code 0 means the key is absent.
-    static func writeColumns(_ rows: [JSONObject?], into w: inout JSONWriter) {
+    static func writeColumns(_ rows: [JSONObject?], into w: inout JSONWriter, jobs: Int = defaultJobs) {
         // The keys in the order first met, and each row's layout: the column of each of its
         // members. Rows mostly have the keys of the row before, in the same order, and share its
         // layout without looking their keys up. `memberOf[layout]` gives, per column, the first
@@ -230,13 +455,13 @@ enum MapPayload {
         }
         // The columns are independent: encoded on all cores, each apart (compact JSON written apart
         // reads the same as written in place), then put together in order.
-        let columns = concurrentMap(keys.count, chunk: 1) { i -> [UInt8] in
+        let columns = concurrentMap(keys.count, jobs: jobs, chunk: 1) { i -> [UInt8] in
             var c = JSONWriter(style: w.style)
             writeColumn(rows.indices.map { r -> JSONValue? in
                 let layout = Int(layoutOfRow[r])
                 guard layout >= 0, case let m = memberOf[layout][i], m >= 0 else { return nil }
                 return rows[r]!.members[m].value
-            }, into: &c)
+            }, into: &c, jobs: jobs)
             return c.bytes
         }
         w.beginObject()
@@ -247,7 +472,7 @@ enum MapPayload {
         w.endObject()
     }
 
-    static func writeColumn(_ values: [JSONValue?], into w: inout JSONWriter) {
+    static func writeColumn(_ values: [JSONValue?], into w: inout JSONWriter, jobs: Int = defaultJobs) {
         // Numbers: the fewest decimals (up to 6) that keep every value exact.
         if values.allSatisfy({ $0 == nil || $0?.doubleValue != nil }), values.contains(where: { $0 != nil }) {
             let numbers = values.compactMap { $0?.doubleValue }
@@ -268,7 +493,7 @@ enum MapPayload {
         if values.allSatisfy({ v in v == nil || v?.objectValue != nil || v?.isNull == true }), values.contains(where: { $0?.objectValue != nil }) {
             var code = VarCode()
             for v in values { code.unsigned(v == nil ? 0 : v?.objectValue == nil ? 1 : 2) }
-            w.beginObject(); w.key("o"); writeColumns(values.map { $0?.objectValue }, into: &w)
+            w.beginObject(); w.key("o"); writeColumns(values.map { $0?.objectValue }, into: &w, jobs: jobs)
             w.key("n"); w.string(utf8: code.bytes); w.endObject()
             return
         }
@@ -303,6 +528,30 @@ enum MapPayload {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
         static func == (a: TextBytes, b: TextBytes) -> Bool { a.bytes == b.bytes }
+    }
+}
+
+/// A previous run's report.html, checked against its side file's layout (`PreviousText`), with
+/// the keys of its payload's chunks: a chunk of this run with the same key takes its text. The page
+/// is asked for when the first chunk is looked up (its check may still be going on beside the run).
+public final class PreviousPage: Sendable {
+    private let page: Once<(text: PreviousText, piece: [Fingerprint: Int])?>
+
+    /// `text` gives the previous page once checked (nil when it is not the one the layout
+    /// describes); `keys` are its chunks' keys, one per piece.
+    public init(keys: [Fingerprint], text: @escaping @Sendable () -> PreviousText?) {
+        page = Once {
+            guard let text = text(), text.pieceCount == keys.count else { return nil }
+            var piece: [Fingerprint: Int] = [:]
+            for (k, key) in keys.enumerated() where piece[key] == nil { piece[key] = k }
+            return (text, piece)
+        }
+    }
+
+    /// The text of the chunk with `key`, as the previous page holds it.
+    func chunk(_ key: Fingerprint) -> UnsafeBufferPointer<UInt8>? {
+        guard let page = page.value, let k = page.piece[key] else { return nil }
+        return page.text[piece: k]
     }
 }
 

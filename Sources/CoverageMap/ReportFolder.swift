@@ -41,10 +41,12 @@ public struct ReportFolder {
     /// `digests` records the digest of each report file the side file's layout describes, with the
     /// identity of the file written (`DigestCache`), for a later `--since` run's check of it.
     /// `previousRaster` (a `--since` run) is the map's image the previous run drew for report.png:
-    /// its bands whose shapes are unchanged are taken instead of drawn.
+    /// its bands whose shapes are unchanged are taken instead of drawn. `previousPage` (a `--since`
+    /// run) is the previous run's report.html: the chunks of the map's payload whose keys it holds
+    /// take their text from there.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
-                previousRaster: KeptRaster? = nil, keepJSON: Bool = false,
+                previousRaster: KeptRaster? = nil, previousPage: PreviousPage? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -58,7 +60,7 @@ public struct ReportFolder {
         // thread of its own from the start: its encoding goes on while the lanes wait for the disk.
         let layout = sideFile == nil ? nil
             : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
-                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv)].filter { $0 }.count,
+                              expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv), drawsMap].filter { $0 }.count,
                               raster: drawsMap, staging: staging, digests: digests)
         let side = sideFile.map { make in
             BackgroundTask {
@@ -113,7 +115,17 @@ public struct ReportFolder {
             }
             // The picture and the PNG's source are made: the page draws from the outlines.
             m.dropPictureShapes()
-            try staging.add("report.html") { sink in try m.html { try sink.write($0) } }
+            var hasher = FileDigest()
+            var page: (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) = ([], 0)
+            try staging.add("report.html") { sink in
+                page = try m.html(previous: previousPage) { bytes in
+                    if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
+                    try sink.write(bytes)
+                }
+            }
+            if previousPage != nil { copied.update { $0["report.html"] = (page.copied, page.chunks.count) } }
+            layout?.add(ReportLayout.File(name: "report.html", digest: hasher.finish(), pieces: page.chunks.map(\.range)),
+                        pageChunks: page.chunks.map(\.key))
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
         // with them, while lane B builds the page; report.csv is taken by the lane that is free first.
@@ -254,6 +266,7 @@ final class LayoutCollector: @unchecked Sendable {
     private let expectsRaster: Bool
     private var rasterCame = false
     private var raster: KeptRaster?
+    private var pageChunks: [Fingerprint] = []
 
     init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
         self.context = context
@@ -270,9 +283,11 @@ final class LayoutCollector: @unchecked Sendable {
         condition.broadcast()
     }
 
-    func add(_ file: ReportLayout.File) {
+    /// `pageChunks`: for report.html, the keys of its pieces (the chunks of the map's payload).
+    func add(_ file: ReportLayout.File, pageChunks: [Fingerprint] = []) {
         condition.lock(); defer { condition.unlock() }
         files.append(file)
+        if !pageChunks.isEmpty { self.pageChunks = pageChunks }
         condition.broadcast()
     }
 
@@ -288,7 +303,7 @@ final class LayoutCollector: @unchecked Sendable {
     func wait() -> ReportLayout? {
         condition.lock()
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
-        let (cancelled, files, raster) = (self.cancelled, self.files, self.raster)
+        let (cancelled, files, raster, pageChunks) = (self.cancelled, self.files, self.raster, self.pageChunks)
         condition.unlock()
         guard !cancelled else { return nil }
         if let digests, let staging {
@@ -296,7 +311,7 @@ final class LayoutCollector: @unchecked Sendable {
                 if let identity = staging.stagedPath(f.name).flatMap({ FileIdentity.settled(path: $0) }) { digests.record(.report, identity, f.digest) }
             }
         }
-        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster)
+        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, pageChunks: pageChunks)
     }
 }
 

@@ -90,7 +90,7 @@ public final class PreviousFiles: Sendable {
     let folder: String
     private let checked: [String: BackgroundTask<PreviousText?>]
     /// The order the files are checked in.
-    static let order = ["report.geojson", "report.json", "report.csv"]
+    static let order = ["report.geojson", "report.json", "report.csv", "report.html"]
 
     /// `names`: the report files this run writes (the others are not read). A file whose digest
     /// `known` holds (this program wrote it, unchanged since) is not read for its check.
@@ -146,6 +146,9 @@ public final class PreviousText: Sendable {
         self.file = file
         pieces = layout.pieces
     }
+
+    /// How many pieces the layout gives the file.
+    public var pieceCount: Int { pieces.count }
 
     /// The text of piece `k`, as the file holds it (valid while this lives).
     public subscript(piece k: Int) -> UnsafeBufferPointer<UInt8> {

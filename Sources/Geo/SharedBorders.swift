@@ -36,8 +36,9 @@ public struct SharedBorders: Sendable {
     private var nextWithHash: [Int] = []
 
     /// The arcs of `paths` (a list of shapes, each a list of rings and lines): for each path, the
-    /// arc references that trace it in order.
-    public static func build(_ paths: [[Path]]) -> (SharedBorders, [[[Ref]]]) {
+    /// arc references that trace it in order. The work is shared among `jobs` threads; the arcs do
+    /// not depend on how many.
+    public static func build(_ paths: [[Path]], jobs: Int = defaultJobs) -> (SharedBorders, [[[Ref]]]) {
         // Every point's number among the distinct points, then per distinct point the neighbours
         // it was first met with (an unordered pair of numbers) and whether it is a junction. A
         // junction does not depend on the order the points are met: some occurrence has other
@@ -45,7 +46,7 @@ public struct SharedBorders: Sendable {
         let flat = paths.flatMap { $0 }
         var starts: [Int] = [], total = 0
         for path in flat { starts.append(total); total += path.points.count }
-        let (numbers, distinct) = PointNumbers.numbered(paths)
+        let (numbers, distinct) = PointNumbers.numbered(paths, jobs: jobs)
         return numbers.withUnsafeBufferPointer { all in
             func numbersOf(_ k: Int) -> UnsafeBufferPointer<Int32> {
                 UnsafeBufferPointer(rebasing: all[starts[k]..<(starts[k] + flat[k].points.count)])
@@ -55,8 +56,8 @@ public struct SharedBorders: Sendable {
                 points.junction.withUnsafeMutableBufferPointer { junction in
                     // Each core keeps the facts of a share of the numbers, meeting its points in
                     // the order one pass would: the same first neighbours, the same junctions.
-                    let shares = max(1, min(defaultJobs, distinct))
-                    _ = concurrentMap(shares, chunk: 1) { s in
+                    let shares = max(1, min(jobs, distinct))
+                    _ = concurrentMap(shares, jobs: jobs, chunk: 1) { s in
                         let low = Int32(distinct * s / shares), high = Int32(distinct * (s + 1) / shares)
                         for k in flat.indices {
                             let ns = numbersOf(k), isRing = flat[k].isRing
@@ -86,7 +87,7 @@ public struct SharedBorders: Sendable {
             var borders = SharedBorders()
             var refs: [[Ref]] = []
             refs.reserveCapacity(flat.count)
-            let lanes = max(1, defaultJobs)
+            let lanes = max(1, jobs)
             var lastRing = (0..<lanes).map { _ in [Int32](repeating: 0, count: distinct) }
             let junction = points.junction
             var batch = 0
@@ -96,7 +97,7 @@ public struct SharedBorders: Sendable {
                 while end < flat.count && (end == batch || batchPoints < 65_536) { batchPoints += flat[end].points.count; end += 1 }
                 let first = batch, count = end - batch
                 let pieces = lastRing.withUnsafeMutableBufferPointer { lastRing in
-                    concurrentMap(lanes, chunk: 1) { lane in
+                    concurrentMap(lanes, jobs: jobs, chunk: 1) { lane in
                         (first + count * lane / lanes ..< first + count * (lane + 1) / lanes).map { k in
                             Self.pieces(of: flat[k], numbers: numbersOf(k), junction: junction,
                                         lastRing: &lastRing[lane], ring: Int32(k + 1))
@@ -186,32 +187,48 @@ public struct SharedBorders: Sendable {
     /// The points an arc reference traces, in its direction (a closed arc without its closing point).
     public func points(_ ref: Ref) -> [GridPoint] { ref >= 0 ? arcs[ref] : arcs[~ref].reversed() }
 
-    /// The arcs thinned by Douglas–Peucker to `tolerance` grid units, keeping each arc's ends (so
-    /// that a shared border stays shared); an open arc keeps at least `minimumOpen` points (3 for
-    /// arcs of rings with fewer than three arcs, so that no ring collapses), a closed arc at least 3.
-    public func thinned(tolerance: Double, minimumOpen: [Int]) -> [[GridPoint]] {
-        if tolerance <= 0 { return arcs }
-        return concurrentMap(arcs.count, chunk: 512) { i in
-            let a = arcs[i]
+    /// The first `count` arcs (all by default) thinned by Douglas–Peucker to `tolerance` grid units,
+    /// keeping each arc's ends (so that a shared border stays shared); an open arc keeps at least
+    /// `minimumOpen` points (3 for arcs of rings with fewer than three arcs, so that no ring
+    /// collapses), a closed arc at least 3. An arc is thinned walked in one direction whichever way
+    /// it was stored (an open arc from its smaller end; a closed arc, which starts at its smallest
+    /// point, towards the smaller of that point's two neighbours), so that the same border stored
+    /// by two sets of paths, either way round, keeps the same points.
+    public func thinned(tolerance: Double, minimumOpen: [Int], count: Int? = nil, jobs: Int = defaultJobs) -> [[GridPoint]] {
+        let count = count ?? arcs.count
+        if tolerance <= 0 { return Array(arcs[..<count]) }
+        return concurrentMap(count, jobs: jobs, chunk: 512) { i in
+            let stored = arcs[i]
+            let n = stored.count
             if closed[i] {
-                guard a.count > 3 else { return a }
-                // Split at the point farthest from the start, thin both halves.
-                let far = a.indices.max(by: { d2(a[0], a[$0]) < d2(a[0], a[$1]) })!
+                guard n > 3 else { return stored }
+                let backwards = stored[n - 1] < stored[1]
+                let a = backwards ? [stored[0]] + stored[1...].reversed() : stored
+                // Split at the point farthest from the start (the first of equals), thin both halves.
+                var far = 0
+                for k in 1..<n where d2(a[0], a[k]) > d2(a[0], a[far]) { far = k }
                 let ring = a + [a[0]]
                 var keep = douglasPeucker(ring, tolerance: tolerance, from: 0, to: far)
                 keep.append(contentsOf: douglasPeucker(ring, tolerance: tolerance, from: far, to: ring.count - 1).dropFirst())
                 keep.removeLast()
-                if keep.count < 3 { return a }
-                return keep.map { ring[$0] }
+                if keep.count < 3 { return stored }
+                let kept = keep.map { ring[$0] }
+                return backwards ? [kept[0]] + kept[1...].reversed() : kept
             }
-            let keep = douglasPeucker(a, tolerance: tolerance, from: 0, to: a.count - 1)
-            if keep.count < min(minimumOpen[i], a.count) {
-                // Keep the farthest point from the chord as well.
-                guard a.count > 2 else { return a }
-                let far = (1..<(a.count - 1)).max(by: { chordDistance2(a[$0], a[0], a[a.count - 1]) < chordDistance2(a[$1], a[0], a[a.count - 1]) })!
-                return [a[0], a[far], a[a.count - 1]]
+            let backwards = stored[n - 1] < stored[0] || (stored[n - 1] == stored[0] && n > 2 && stored[n - 2] < stored[1])
+            let a = backwards ? Array(stored.reversed()) : stored
+            var kept: [GridPoint]
+            let keep = douglasPeucker(a, tolerance: tolerance, from: 0, to: n - 1)
+            if keep.count < min(minimumOpen[i], n) {
+                // Keep the farthest point from the chord as well (the first of equals).
+                guard n > 2 else { return stored }
+                var far = 1
+                for k in 2..<(n - 1) where chordDistance2(a[k], a[0], a[n - 1]) > chordDistance2(a[far], a[0], a[n - 1]) { far = k }
+                kept = [a[0], a[far], a[n - 1]]
+            } else {
+                kept = keep.map { a[$0] }
             }
-            return keep.map { a[$0] }
+            return backwards ? kept.reversed() : kept
         }
     }
 }
@@ -254,32 +271,32 @@ private func douglasPeucker(_ a: [GridPoint], tolerance: Double, from: Int, to: 
 /// the codes' ranks, so they do not depend on how the work was shared.
 enum PointNumbers {
     /// Every point of `paths` by its number, in order, and how many distinct points there are.
-    static func numbered(_ paths: [[SharedBorders.Path]]) -> (numbers: [Int32], distinct: Int) {
+    static func numbered(_ paths: [[SharedBorders.Path]], jobs: Int = defaultJobs) -> (numbers: [Int32], distinct: Int) {
         // Each shape's first point among all, so that the shapes' codes are made on all cores.
         var firstPoint: [Int] = [], total = 0
         firstPoint.reserveCapacity(paths.count)
         for shape in paths { firstPoint.append(total); for path in shape { total += path.points.count } }
         var keys = [UInt64](unsafeUninitializedCapacity: total) { codes, made in
-            _ = concurrentMap(paths.count, chunk: 256) { s in
+            _ = concurrentMap(paths.count, jobs: jobs, chunk: 256) { s in
                 var at = firstPoint[s]
                 for path in paths[s] { for point in path.points { codes[at] = morton(point); at += 1 } }
             }
             made = total
         }
-        return numbered(codes: &keys)
+        return numbered(codes: &keys, jobs: jobs)
     }
 
     /// The numbers of `keys` (sorted on the way).
-    static func numbered(codes keys: inout [UInt64]) -> (numbers: [Int32], distinct: Int) {
+    static func numbered(codes keys: inout [UInt64], jobs: Int = defaultJobs) -> (numbers: [Int32], distinct: Int) {
         let n = keys.count
         guard let first = keys.first else { return ([], 0) }
         // The codes split into shares of at least 65,536 codes, four per core: a core that comes
         // free from other work while the others are dealing (each first touch of the dealt arrays
         // is a fresh page the kernel zeroes) takes the shares left.
-        let shares = max(1, min(4 * defaultJobs, n >> 16))
+        let shares = max(1, min(4 * jobs, n >> 16))
         func share(_ s: Int) -> Range<Int> { (n * s / shares)..<(n * (s + 1) / shares) }
         let differing = keys.withUnsafeBufferPointer { k in
-            concurrentMap(shares, chunk: 1) { s in share(s).reduce(UInt64(0)) { $0 | (k[$1] ^ first) } }.reduce(0, |)
+            concurrentMap(shares, jobs: jobs, chunk: 1) { s in share(s).reduce(UInt64(0)) { $0 | (k[$1] ^ first) } }.reduce(0, |)
         }
         if differing == 0 { return ([Int32](repeating: 0, count: n), 1) }
         // The bucket of a code: its highest `digitBits` differing bits.
@@ -295,7 +312,7 @@ enum PointNumbers {
             [Int32](unsafeUninitializedCapacity: n) { numbersBuffer, made in
                 let k = keysBuffer.baseAddress!, out = numbersBuffer.baseAddress!
                 // Each share's count per bucket, then where its codes of each bucket go.
-                let counts = concurrentMap(shares, chunk: 1) { s -> [Int] in
+                let counts = concurrentMap(shares, jobs: jobs, chunk: 1) { s -> [Int] in
                     var c = [Int](repeating: 0, count: digits)
                     for i in share(s) { c[bucket(k[i])] += 1 }
                     return c
@@ -308,7 +325,7 @@ enum PointNumbers {
                     for s in 0..<shares { places[s][b] = at; at += counts[s][b] }
                 }
                 starts[digits] = n
-                _ = concurrentMap(shares, chunk: 1) { [places] s in
+                _ = concurrentMap(shares, jobs: jobs, chunk: 1) { [places] s in
                     var place = places[s]
                     for i in share(s) {
                         let b = bucket(k[i]), to = place[b]
@@ -318,7 +335,7 @@ enum PointNumbers {
                     }
                 }
                 // Each bucket sorted by the bits below, ending in `keys` and `o`; its distinct codes.
-                let distinctIn = concurrentMap(digits, chunk: 16) { [starts] b -> Int in
+                let distinctIn = concurrentMap(digits, jobs: jobs, chunk: 16) { [starts] b -> Int in
                     let lo = starts[b], count = starts[b + 1] - lo
                     guard count > 0 else { return 0 }
                     sortBucket(d + lo, o + lo, scratch: k + lo, out + lo, count: count, bits: low)
@@ -328,7 +345,7 @@ enum PointNumbers {
                 }
                 var firstNumber = [Int](repeating: 0, count: digits)
                 for b in 0..<digits { firstNumber[b] = distinct; distinct += distinctIn[b] }
-                _ = concurrentMap(digits, chunk: 16) { [starts, firstNumber] b in
+                _ = concurrentMap(digits, jobs: jobs, chunk: 16) { [starts, firstNumber] b in
                     let lo = starts[b], hi = starts[b + 1]
                     guard hi > lo else { return }
                     var number = Int32(firstNumber[b])

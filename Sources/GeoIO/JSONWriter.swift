@@ -158,6 +158,15 @@ public struct JSONWriter: Sendable {
         return start..<(drained + bytes.count)
     }
 
+    /// `rawRange` for bytes in an array: copied in one step (the generic form goes byte by byte
+    /// where it is not specialised, as in another module).
+    public mutating func rawRange(_ json: [UInt8]) -> Range<Int> {
+        prepareValue()
+        let start = drained + bytes.count
+        bytes.append(contentsOf: json)
+        return start..<(drained + bytes.count)
+    }
+
     /// Appends `json`, the text `valueRange` returned for a value written at this same depth (the
     /// caller guarantees it), and returns where it lies in the text.
     public mutating func rawRange<Text: Collection<UInt8>>(_ json: Text) -> Range<Int> {

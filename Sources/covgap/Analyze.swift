@@ -155,15 +155,18 @@ struct Analyze: ParsableCommand {
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
         let previousRaster = incremental.previous?.layout?.raster
+        let previousPage = incremental.previous?.layout.flatMap { layout in
+            layout.pageChunks.isEmpty ? nil : PreviousPage(keys: layout.pageChunks) { previousFiles?.text("report.html") }
+        }
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
-                                      previousRaster: previousRaster,
+                                      previousRaster: previousRaster, previousPage: previousPage,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()
         if let since, !folder.copied.isEmpty {
-            let unit = ["report.json": "entries", "report.geojson": "features", "report.csv": "rows"]
+            let unit = ["report.json": "entries", "report.geojson": "features", "report.csv": "rows", "report.html": "chunks of the map's data"]
             printer?.note("text copied from \(since): " + ReportFolder.order.compactMap { name in
                 folder.copied[name].map { "\(name) \($0.copied) of \($0.of) \(unit[name] ?? "pieces")" }
             }.joined(separator: ", "))

@@ -226,6 +226,15 @@ final class BundledAnalysisTests: XCTestCase {
         let check = CLI.root.appendingPathComponent("Scripts/map-check").path
         let overview = try CLI.runTool("/usr/bin/env", ["python3", check, page, "--min-red", "0"])
         XCTAssertEqual(overview.status, 0, overview.stdout + overview.stderr)
+        // The page decoded every village, gap area and extension of report.geojson from its chunks.
+        let geojson = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.geojson"))) as! [String: Any]
+        let kinds = (geojson["features"] as! [[String: Any]]).map { ($0["properties"] as! [String: Any])["kind"] as! String }
+        let counts = ["village", "mobile_gap", "fibre_extension"].map { k in kinds.filter { $0 == k }.count }
+        XCTAssertEqual(counts[0], 1000)
+        XCTAssertGreaterThan(counts[1], 10)
+        let decoded = "decoded: \(counts[0]) villages, \(counts[1]) gap areas, "
+        XCTAssertTrue(overview.stdout.contains(decoded), overview.stdout)
+        XCTAssertTrue(overview.stdout.contains(" fibre routes, \(counts[2]) fibre extensions, "), overview.stdout)
         let o2 = try villageID(named: "Làng O2", in: dir)
         let search = try CLI.runTool("/usr/bin/env", ["python3", check, page, "--search", "O2", "--min-red", "0"])
         XCTAssertEqual(search.status, 0, search.stdout + search.stderr)

@@ -199,6 +199,56 @@ final class IncrementalTests: XCTestCase {
                        try Data(contentsOf: dir.appendingPathComponent("full/report.reuse")))
     }
 
+    /// The page's payload is made of chunks (docs/map-payload.md): a `--since` run copies the text of
+    /// each chunk whose key it makes again from the previous report.html, and encodes the others;
+    /// the page is byte for byte the full run's. With nothing changed every chunk is copied; with
+    /// the edits (sites added, removed and moved, a village's polygon changed, one renamed) the
+    /// chunks holding them are made again and the others copied; a previous page changed since it
+    /// was written is not copied from.
+    func testSinceCopiesThePagesUnchangedChunks() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "400", "--seed", "7", "--out", "in"], in: dir).status, 0)
+        let mapped = { (d: String) in self.inputs(d).filter { $0 != "--no-map" } + ["--outputs", "json,html"] }
+        let first = try CLI.run(["analyze"] + mapped("in") + ["--out", "a"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let same = try CLI.run(["analyze"] + mapped("in") + ["--out", "same", "--since", "a"], in: dir)
+        XCTAssertEqual(same.status, 0, same.stderr)
+        let all = try XCTUnwrap(copiedText(same)["report.html"], same.stderr)
+        XCTAssertEqual(all.copied, all.of)
+        XCTAssertGreaterThanOrEqual(all.of, 6, "villages in several tiles, fibre, sites")
+        for name in ["report.html", "report.reuse"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), name)
+        }
+
+        try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
+        let full = try CLI.run(["analyze"] + mapped("in2") + ["--out", "full"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let since = try CLI.run(["analyze"] + mapped("in2") + ["--out", "since", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        let some = try XCTUnwrap(copiedText(since)["report.html"], since.stderr)
+        XCTAssertGreaterThan(some.copied, 0)
+        XCTAssertLessThan(some.copied, some.of)
+        for name in ["report.json", "report.html", "report.reuse"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("since/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("full/\(name)")), name)
+        }
+        XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.html")),
+                          try Data(contentsOf: dir.appendingPathComponent("full/report.html")))
+
+        // A byte of the previous page changed: nothing is copied from it, the page is made whole.
+        let pageURL = dir.appendingPathComponent("a/report.html")
+        var page = [UInt8](try Data(contentsOf: pageURL))
+        let at = try XCTUnwrap(page.firstRange(of: Array(#""arcs":""#.utf8))).upperBound
+        page[at] = page[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        try Data(page).write(to: pageURL)
+        let edited = try CLI.run(["analyze"] + mapped("in2") + ["--out", "edited", "--since", "a"], in: dir)
+        XCTAssertEqual(edited.status, 0, edited.stderr)
+        XCTAssertEqual(copiedText(edited)["report.html"]?.copied, 0, edited.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("edited/report.html")),
+                       try Data(contentsOf: dir.appendingPathComponent("full/report.html")))
+    }
+
     /// Under the terrain model too, with sites added, removed and moved: reused dark villages keep
     /// their best links, and the model's warnings count every sector, as in the full run.
     func testSinceUnderTheTerrainModelGivesTheFullRunsReports() throws {

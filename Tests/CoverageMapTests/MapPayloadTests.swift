@@ -9,11 +9,11 @@ import GeoIO
 final class MapPayloadTests: XCTestCase {
     /// A 3 × 3 block of villages on a jittered lattice whose edges are subdivided with the same
     /// wobbly points on both sides, so neighbours share their borders vertex for vertex.
-    static func block() -> [Shape] {
-        let n = 3, step = 0.01, sub = 5
+    static func block(_ n: Int = 3, x0: Double = 108.9, y0: Double = 14.1) -> [Shape] {
+        let step = 0.01, sub = 5
         func corner(_ i: Int, _ j: Int) -> Coordinate {
             let jx = Double((i * 7 + j * 3) % 5) * 0.0004, jy = Double((i * 3 + j * 5) % 7) * 0.0003
-            return Coordinate(108.9 + Double(i) * step + jx, 14.1 + Double(j) * step + jy)
+            return Coordinate(x0 + Double(i) * step + jx, y0 + Double(j) * step + jy)
         }
         // The points along the edge from corner a to corner b (a excluded), the same whichever side asks.
         func edge(_ a: (Int, Int), _ b: (Int, Int)) -> [Coordinate] {
@@ -366,6 +366,103 @@ final class MapPayloadTests: XCTestCase {
         XCTAssertEqual(small.villages[0].shape, sources[0].rightHandOriented.thinned(tolerance: MapData.drawingTolerance))
         let smallDrawing = try MapData(report: report, features: Array(features[0..<1]), sectors: [], fibre: nil, places: nil, detail: .drawing)
         XCTAssertEqual(small.svg(), smallDrawing.svg())
+    }
+
+    /// A chunked payload (`MapPayload.write(groups:)`), parsed: its chunks.
+    func chunks(_ groups: [MapPayload.Group], thinning: Double) throws -> [JSONValue] {
+        var w = JSONWriter(style: .compact)
+        w.beginObject()
+        MapPayload.write(groups: groups, into: &w, thinning: thinning)
+        w.endObject()
+        w.finish()
+        return try XCTUnwrap(JSONValue.parse(bytes: w.bytes, source: "payload")["chunks"]?.arrayValue)
+    }
+
+    /// Each village of `chunks` by its "i" property: its chunk and its rings as the page draws them.
+    func villagesByIndex(_ chunks: [JSONValue]) -> [Int: (chunk: Int, ring: [GridPoint])] {
+        var out: [Int: (chunk: Int, ring: [GridPoint])] = [:]
+        for (c, chunk) in chunks.enumerated() {
+            guard let layer = chunk["villages"] else { continue }
+            let count = layer["count"]?.intValue ?? 0
+            let index = column(layer["properties"]!["i"]!, count: count).map { $0?.intValue ?? -1 }
+            for (k, f) in rings(layer, arcs: arcs(chunk)).enumerated() { out[index[k]] = (c, f.first ?? []) }
+        }
+        return out
+    }
+
+    /// A 6 × 6 block of villages across the corner of four tiles (109.0°, 14.0°): each tile's
+    /// villages are a chunk, cut into arcs apart from the others. Without thinning every ring comes
+    /// back whole; thinned, a border two chunks share keeps the same points in both, so the villages
+    /// still meet without a sliver between them.
+    func testChunksCutTheBordersTheyShareAtTheSamePoints() throws {
+        let shapes = Self.block(6, x0: 108.97, y0: 13.97)
+        let layer = MapPayload.Layer(properties: shapes.indices.map { ["i": .number(Double($0))] }, shapes: shapes)
+        let whole = try chunks([.init(layers: [("villages", layer)], tiled: true)], thinning: 0)
+        XCTAssertEqual(whole.count, 4)
+        let back = villagesByIndex(whole)
+        XCTAssertEqual(back.count, 36)
+        for (i, shape) in shapes.enumerated() {
+            guard case .polygon(let rs) = shape else { return XCTFail() }
+            XCTAssertTrue(sameRing(back[i]!.ring, rs[0].dropLast().map(MapPayload.grid)), "village \(i)")
+        }
+
+        let thinned = villagesByIndex(try chunks([.init(layers: [("villages", layer)], tiled: true)], thinning: 400))
+        var pairs = 0, dropped = 0
+        for i in shapes.indices {
+            guard case .polygon(let ri) = shapes[i] else { continue }
+            let input = Set(ri[0].map(MapPayload.grid))
+            dropped += input.count - Set(thinned[i]!.ring).count
+            for j in shapes.indices where j > i && thinned[j]!.chunk != thinned[i]!.chunk {
+                guard case .polygon(let rj) = shapes[j] else { continue }
+                let other = Set(rj[0].map(MapPayload.grid))
+                guard input.intersection(other).count >= 2 else { continue }
+                // The points each keeps of the border they share.
+                let kept = Set(thinned[i]!.ring).intersection(other), keptThere = Set(thinned[j]!.ring).intersection(input)
+                XCTAssertEqual(kept, keptThere, "villages \(i) and \(j)")
+                XCTAssertGreaterThanOrEqual(kept.count, 2)
+                pairs += 1
+            }
+        }
+        XCTAssertEqual(pairs, 12, "side neighbours across the tiles' edges")
+        XCTAssertGreaterThan(dropped, 36, "the thinning dropped points")
+    }
+
+    /// A chunk's text depends on its own features and the features next to them only: changing a
+    /// village in one corner tile (its properties and its outline) leaves the chunks of the tiles that
+    /// do not touch it byte for byte the same, as a later run can then copy them.
+    func testAChunkIsTheSameWhenOnlyFeaturesAwayFromItChange() throws {
+        var shapes = Self.block(6, x0: 108.97, y0: 13.97)
+        // And two villages far away, one tile each.
+        shapes += Self.block(1, x0: 109.6, y0: 14.6) + Self.block(1, x0: 110.1, y0: 14.6)
+        let properties: [JSONObject] = shapes.indices.map { ["i": .number(Double($0)), "status": "covered"] }
+        func chunkTexts(_ shapes: [Shape], _ properties: [JSONObject]) throws -> [String] {
+            let gaps = MapPayload.Layer(properties: [["village_id": "7"]], shapes: [shapes[7]])
+            let group = MapPayload.Group(layers: [("villages", .init(properties: properties, shapes: shapes)), ("gaps", gaps)],
+                                         tiled: true, owners: [nil, [7]])
+            var w = JSONWriter(style: .compact)
+            w.beginObject()
+            MapPayload.write(groups: [group], into: &w, thinning: 5)
+            w.endObject()
+            w.finish()
+            let chunks = try XCTUnwrap(JSONValue.parse(bytes: w.bytes, source: "payload")["chunks"]?.arrayValue)
+            return chunks.map { $0.encoded() }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let before = try chunkTexts(shapes, properties)
+        XCTAssertEqual(before.count, 6)
+        // The far village of the last tile changes its status and its outline.
+        var changedProperties = properties, changedShapes = shapes
+        changedProperties[37]["status"] = "uncovered"
+        changedShapes[37] = Self.block(1, x0: 110.1005, y0: 14.6)[0]
+        let after = try chunkTexts(changedShapes, changedProperties)
+        XCTAssertEqual(Array(after.prefix(5)), Array(before.prefix(5)))
+        XCTAssertNotEqual(after[5], before[5])
+        // The properties of a village on the edge of the next tile: only its own chunk changes (the
+        // chunks next to it take its outline, not its properties).
+        changedProperties = properties; changedShapes = shapes
+        changedProperties[2]["status"] = "uncovered"
+        let edge = try chunkTexts(shapes, changedProperties)
+        XCTAssertNotEqual(edge[0], before[0])
+        XCTAssertEqual(Array(edge[1...]), Array(before[1...]))
     }
 
     func testLabelsLieInsideTheirOwnArea() throws {

@@ -165,14 +165,37 @@ final class SideFileChecksTests: XCTestCase {
         return out
     }
 
-    /// A side file whose layout ends with `bytes` as its image.
+    /// A side file whose layout ends with `bytes` as its image (then no keys of the page's chunks).
     func sideFile(rasterBytes bytes: [UInt8]) -> [UInt8] {
         var state = try! IncrementalState.decode(sideFile())
         state.layout = ReportLayout(context: "c", files: [])
         var out: [UInt8] = []
         state.encode { out += $0 }
-        XCTAssertEqual(out.last, 0)   // no image
-        return out.dropLast() + [1] + bytes
+        XCTAssertEqual(Array(out.suffix(2)), [0, 0])   // no image, no page
+        return Array(out.dropLast(2)) + [1] + bytes + [0]
+    }
+
+    /// The keys of the page's chunks come back, one per piece of report.html; as many keys as
+    /// pieces or the side file is damaged.
+    func testThePagesChunkKeysComeBackOnePerPieceOfThePage() throws {
+        var state = try IncrementalState.decode(sideFile())
+        let page = ReportLayout.File(name: "report.html", digest: "d", pieces: [10..<20, 21..<40, 41..<45])
+        let keys = [Fingerprint(a: 1, b: 2), Fingerprint(a: 3, b: 4), Fingerprint(a: 1, b: 2)]
+        state.layout = ReportLayout(context: "c", files: [page], raster: raster(), pageChunks: keys)
+        var out: [UInt8] = []
+        state.encode { out += $0 }
+        let back = try XCTUnwrap(IncrementalState.decode(out).layout)
+        XCTAssertEqual(back.pageChunks, keys)
+        XCTAssertEqual(back.file("report.html")?.pieces, page.pieces)
+        XCTAssertEqual(back.raster, raster())
+        // A key too few for the page's pieces, or keys without a page.
+        for layout in [ReportLayout(context: "c", files: [page], pageChunks: Array(keys.dropLast())),
+                       ReportLayout(context: "c", files: [], pageChunks: keys)] {
+            state.layout = layout
+            var bytes: [UInt8] = []
+            state.encode { bytes += $0 }
+            XCTAssertThrowsError(try IncrementalState.decode(bytes)) { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+        }
     }
 
     /// A 7 × 5 image in bands of 2 rows: a background row, a row of one colour in two runs, rows
@@ -252,9 +275,10 @@ final class SideFileChecksTests: XCTestCase {
     /// than its bytes can describe, or whose bands do not match its rows, is damage.
     func testADamagedImageIsDamage() throws {
         let whole = sideFile(raster: raster())
-        // The image is last; its runs take four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
+        // The image is last but for the count of the page's chunks (none: one byte); its runs take
+        // four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
         var longRun = whole
-        let firstRun = whole.count - 4 * (1 + 2 + 7 * 3)
+        let firstRun = whole.count - 1 - 4 * (1 + 2 + 7 * 3)
         XCTAssertEqual(Array(whole[firstRun..<(firstRun + 4)]), [6, 250, 250, 245])
         longRun[firstRun] = 7   // a run of 8 in a row of 7
         var cut = whole

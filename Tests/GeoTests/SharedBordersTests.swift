@@ -113,6 +113,34 @@ final class SharedBordersTests: XCTestCase {
         XCTAssertEqual(j, coarse.count - 1)
     }
 
+    /// The same border stored either way round thins to the same points: teeth of equal height,
+    /// where Douglas–Peucker walking from the other end would keep other teeth among equals; and a
+    /// ring of such teeth, stored in either direction from its smallest point.
+    func testAnArcThinsToTheSamePointsWhicheverWayItIsStored() {
+        let teeth = (0..<41).map { (k: Int) -> GridPoint in
+            let height: Int = ((k * 7) % 5 - 2) * 3
+            return GridPoint(Int32(k * 10), Int32(height))
+        }
+        func thinned(_ path: [GridPoint], ring: Bool, tolerance: Double) -> [GridPoint] {
+            let (borders, refs) = SharedBorders.build([[.init(points: path, isRing: ring)]], jobs: 1)
+            XCTAssertEqual(borders.arcs.count, 1)
+            let arc = borders.thinned(tolerance: tolerance, minimumOpen: [2])[0]
+            return refs[0][0] == [0] ? arc : arc.reversed()
+        }
+        let forward = thinned(teeth, ring: false, tolerance: 5)
+        let backward = thinned(teeth.reversed(), ring: false, tolerance: 5)
+        XCTAssertEqual(backward, Array(forward.reversed()))
+        XCTAssertLessThan(forward.count, teeth.count)
+        XCTAssertGreaterThan(forward.count, 2)
+        // A closed ring: the teeth out along y = 0 and back along y = 100.
+        let back = teeth.reversed().map { p -> GridPoint in GridPoint(p.x, 100 - p.y) }
+        let ring = teeth + back.dropFirst().dropLast()
+        let one = thinned(ring, ring: true, tolerance: 5), other = thinned(ring.reversed(), ring: true, tolerance: 5)
+        XCTAssertEqual(one[0], other[0])
+        XCTAssertEqual(Array(other.dropFirst()), Array(one.dropFirst().reversed()))
+        XCTAssertLessThan(one.count, ring.count)
+    }
+
     func testTwoSquaresShareOneArc() {
         // Two unit squares side by side, the second traced clockwise: the common edge is one arc,
         // walked forwards by one and backwards by the other.

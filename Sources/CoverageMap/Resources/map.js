@@ -65,24 +65,31 @@ Code.prototype.u = function () {
 Code.prototype.z = function () { var u = this.u(); return u % 2 ? -(u + 1) / 2 : u / 2; };
 var ARC = { xy: null, n: 0, off: [], len: [], closed: [], bb: null };
 function isCompact(L) { return L && typeof L === "object" && typeof L.shapes === "string"; }
+// The payload's chunks (docs/map-payload.md), each with arcs and layers of its own; a payload
+// without chunks (an earlier form) is one chunk.
+var CHUNKS = Array.isArray(P.chunks) ? P.chunks.filter(function (c) { return c && typeof c === "object" && !Array.isArray(c); }) : [P];
+var LAYER_NAMES = { v: "villages", g: "gaps", f: "fibre", e: "extensions", s: "sites", p: "places" };
 (function allocate() {
-  var cap = typeof P.arcs === "string" ? P.arcs.length : 0;
+  var cap = 0;
   function count(g) {
     if (!g || typeof g !== "object") return;
     var c = g.coordinates;
     if (g.type === "GeometryCollection") (g.geometries || []).forEach(count);
     else if (Array.isArray(c)) (function walk(a) { if (typeof a[0] === "number") cap += 2; else a.forEach(function (x) { if (Array.isArray(x)) walk(x); }); })(c);
   }
-  ["villages", "gaps", "fibre", "extensions"].forEach(function (k) { if (!isCompact(P[k])) features(P[k]).forEach(function (f) { count(f.geometry); }); });
+  CHUNKS.forEach(function (chunk) {
+    if (typeof chunk.arcs === "string") cap += chunk.arcs.length;
+    ["villages", "gaps", "fibre", "extensions"].forEach(function (k) { if (!isCompact(chunk[k])) features(chunk[k]).forEach(function (f) { count(f.geometry); }); });
+  });
   ARC.xy = new Float64Array(Math.max(cap, 2));
 })();
 function pushArc(closed) { ARC.off.push(ARC.n); ARC.len.push(0); ARC.closed.push(closed ? 1 : 0); return ARC.off.length - 1; }
 function pushPoint(a, x, y) { ARC.xy[ARC.n++] = x; ARC.xy[ARC.n++] = y; ARC.len[a]++; }
-// The compact payload's arcs (grid integers, second differences) as lon/lat.
-(function decodeArcs() {
-  if (typeof P.arcs !== "string") return;
+// A chunk's arcs (grid integers, second differences) as lon/lat, after those of the chunks before.
+function decodeArcs(s) {
+  if (typeof s !== "string") return;
   // All the integers first, in one tight loop (no call per number), then the arcs from them.
-  var s = P.arcs, len = s.length, v = new Int32Array(len), nv = 0, acc = 0, m = 1, bad = false;
+  var len = s.length, v = new Int32Array(len), nv = 0, acc = 0, m = 1, bad = false;
   for (var i = 0; i < len; i++) {
     var d = CODE[s.charCodeAt(i) & 127];
     if (d < 0) { bad = true; break; }
@@ -104,8 +111,7 @@ function pushPoint(a, x, y) { ARC.xy[ARC.n++] = x; ARC.xy[ARC.n++] = y; ARC.len[
     }
     ARC.n = w; ARC.len[a] = Math.max(1, n);
   }
-  covgap.timing.arcs_ms = Math.round(performance.now() - tPrep0);
-})();
+}
 // A GeoJSON ring or line as a new arc (rings without their closing point).
 function ringArc(coords, ring, out) {
   if (!Array.isArray(coords)) return;
@@ -169,13 +175,14 @@ function columns(cols, n) {
   });
   return rows;
 }
-function compactLayer(L) {
+// A chunk's layer; its arc references count from `base`, the chunk's first arc.
+function compactLayer(L, base) {
   var n = Math.max(0, Math.floor(num(L.count) || 0)), rows, out = [];
   try { rows = columns(L.properties, n); } catch (e) { report(e.message); rows = []; for (var r0 = 0; r0 < n; r0++) rows.push({}); }
   var c = new Code(L.shapes), last = -1, step = num(P.grid) || 0.00002, pt = [0, 0];
   function refs() {
     var m = c.u(), a = [];
-    for (var k = 0; k < m; k++) { var v = c.u(), d = Math.floor(v / 2), z = d % 2 ? -(d + 1) / 2 : d / 2, i = last + 1 + z; last = i; a.push(v % 2 ? ~i : i); }
+    for (var k = 0; k < m; k++) { var v = c.u(), d = Math.floor(v / 2), z = d % 2 ? -(d + 1) / 2 : d / 2, i = last + 1 + z; last = i; a.push(v % 2 ? ~(base + i) : base + i); }
     return a;
   }
   try {
@@ -189,11 +196,17 @@ function compactLayer(L) {
   } catch (e) { report(e.message); }
   return out;
 }
-function layer(L) {
-  if (isCompact(L)) return compactLayer(L);
+function layer(L, base) {
+  if (isCompact(L)) return compactLayer(L, base);
   return features(L).map(function (g) { var f = new Shape(props(g)); geoParts(g.geometry, f); return f; });
 }
-var LAYERS = { v: layer(P.villages), g: layer(P.gaps), f: layer(P.fibre), e: layer(P.extensions), s: layer(P.sites), p: layer(P.places) };
+var LAYERS = { v: [], g: [], f: [], e: [], s: [], p: [] };
+CHUNKS.forEach(function (chunk) {
+  var base = ARC.off.length;
+  decodeArcs(chunk.arcs);
+  for (var k in LAYER_NAMES) if (chunk[LAYER_NAMES[k]]) { var made = layer(chunk[LAYER_NAMES[k]], base); for (var i = 0; i < made.length; i++) LAYERS[k].push(made[i]); }
+});
+covgap.timing.arcs_ms = Math.round(performance.now() - tPrep0);
 function shapeLayer(all) { return all.filter(function (f) { return f.rings.length + f.lines.length > 0; }); }
 function pointLayer(all) { var out = []; all.forEach(function (f) { for (var k = 0; k < f.points.length; k += 2) out.push({ p: f.p, x: f.points[k], y: f.points[k + 1] }); }); return out; }
 var V = shapeLayer(LAYERS.v), GAPS = shapeLayer(LAYERS.g), FIB = shapeLayer(LAYERS.f), FIBPTS = pointLayer(LAYERS.f);
@@ -1099,6 +1112,8 @@ covgap.ready = true;
 covgap.loadMs = Math.round(performance.now());
 document.body.dataset.loadMs = String(covgap.loadMs);
 document.body.dataset.ready = "1";
+// What the page decoded, for checks from outside: features per layer, arcs and their points.
+document.body.dataset.decoded = [V.length, GAPS.length, FIB.length, EXT.length, SITES.length, PLACES.length, ARC.off.length, ARC.n / 2].join(",");
 showStatus();
 // The list beside the map, once the map is on screen (a search from the address has filled it already).
 setTimeout(function () {
