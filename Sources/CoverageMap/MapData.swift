@@ -27,6 +27,10 @@ public struct MapData: Sendable {
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
     var outline: @Sendable (Shape) -> Shape
+    /// The box of a feature's outline from the box of its shape, and what `outline` does (for the
+    /// keys of the page's chunks: the same shapes drawn by other outlines are other chunks).
+    var outlineBox: @Sendable (Bounds) -> Bounds
+    var outlineID: Int
     /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
     /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
@@ -65,7 +69,7 @@ public struct MapData: Sendable {
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
                 places: [PriorityPlace]?, detail: Detail = .picture) throws {
         try self.init(report: report, count: features.count, properties: { features[$0].properties },
-                      shape: { features[$0].geometry }, outline: { $0.rightHandOriented }, outlineBox: { $0 },
+                      shape: { features[$0].geometry }, outline: { $0.rightHandOriented }, outlineBox: { $0 }, outlineID: 1,
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
@@ -78,6 +82,7 @@ public struct MapData: Sendable {
                       outline: { $0.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }.rightHandOriented },
                       outlineBox: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                 maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
+                      outlineID: 100 + decimals,
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
@@ -85,9 +90,11 @@ public struct MapData: Sendable {
     /// called on both cores); `outlineBox` makes the box of an outline from the box of its shape (the
     /// coordinates as report.geojson writes them: rounding keeps their order).
     private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
-                 outline: @escaping @Sendable (Shape) -> Shape, outlineBox: @escaping @Sendable (Bounds) -> Bounds,
+                 outline: @escaping @Sendable (Shape) -> Shape, outlineBox: @escaping @Sendable (Bounds) -> Bounds, outlineID: Int,
                  sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
+        self.outlineBox = outlineBox
+        self.outlineID = outlineID
         let summary = report["summary"]?.objectValue ?? JSONObject()
         let defaults = AnalysisParameters()
         thresholds = Palette.Thresholds(
@@ -312,8 +319,9 @@ public struct MapData: Sendable {
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
         func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: (@Sendable (Shape) -> Shape)?) -> MapPayload.Layer {
-            Self.pageDrawsOutlines(features, sources) ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
-                                            : .init(properties: features.map(\.properties), shapes: features.map(\.shape))
+            guard Self.pageDrawsOutlines(features, sources) else { return .init(properties: features.map(\.properties), shapes: features.map(\.shape)) }
+            guard let outline else { return .init(properties: features.map(\.properties), shapes: sources) }
+            return .init(properties: features.map(\.properties), shapes: sources, outline: (outline, outlineBox, outlineID))
         }
         // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
         // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and

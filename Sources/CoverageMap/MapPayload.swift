@@ -17,8 +17,35 @@ enum MapPayload {
     struct Layer {
         var properties: [JSONObject]
         var shapes: [Shape?]
-        /// What a shape is drawn as (its outline), when not as it is.
-        var outline: (@Sendable (Shape) -> Shape)? = nil
+        /// What a shape is drawn as (its outline), when not as it is; the box of its outline from
+        /// the box of the shape; and what the outline does, for chunks' keys (`chunkKey`).
+        var outline: (make: @Sendable (Shape) -> Shape, box: @Sendable (Bounds) -> Bounds, id: Int)? = nil
+
+        /// Feature `i` on the grid.
+        func traced(_ i: Int) -> Traced {
+            let shape = shapes[i]
+            let p = Parts(outline.flatMap { outline in shape.map(outline.make) } ?? shape)
+            var paths: [SharedBorders.Path] = []
+            var rings: [Int] = []
+            for polygon in p.polygons {
+                let rs = polygon.map { gridPath($0, ring: true) }.filter { $0.count >= 3 }
+                guard let first = polygon.first, rs.first == gridPath(first, ring: true) else { continue }  // exterior collapsed
+                rings.append(rs.count)
+                paths += rs.map { .init(points: $0, isRing: true) }
+            }
+            let ls = p.lines.map { gridPath($0, ring: false) }.filter { $0.count >= 2 }
+            paths += ls.map { .init(points: $0, isRing: false) }
+            return Traced(paths: paths, rings: rings, lines: ls.count, points: p.points)
+        }
+
+        /// The box of feature `i`'s outline on the grid (that of its traced points, as rounding keeps
+        /// the order of coordinates), from its shape's box.
+        func gridBox(_ i: Int) -> GridBox? {
+            guard let b = shapes[i]?.bounds else { return nil }
+            let o = outline?.box(b) ?? b
+            let low = grid(Coordinate(o.minX, o.minY)), high = grid(Coordinate(o.maxX, o.maxY))
+            return GridBox(minX: Int64(low.x), minY: Int64(low.y), maxX: Int64(high.x), maxY: Int64(high.y))
+        }
     }
 
     /// The parts of a shape: polygons (rings), lines and points.
@@ -69,21 +96,7 @@ enum MapPayload {
 
     /// `layer`'s features on the grid, made on `jobs` threads.
     static func trace(_ layer: Layer, jobs: Int = defaultJobs) -> [Traced] {
-        concurrentMap(layer.shapes.count, jobs: jobs, chunk: 256) { i -> Traced in
-            let shape = layer.shapes[i]
-            let p = Parts(layer.outline.flatMap { outline in shape.map(outline) } ?? shape)
-            var paths: [SharedBorders.Path] = []
-            var rings: [Int] = []
-            for polygon in p.polygons {
-                let rs = polygon.map { gridPath($0, ring: true) }.filter { $0.count >= 3 }
-                guard let first = polygon.first, rs.first == gridPath(first, ring: true) else { continue }  // exterior collapsed
-                rings.append(rs.count)
-                paths += rs.map { .init(points: $0, isRing: true) }
-            }
-            let ls = p.lines.map { gridPath($0, ring: false) }.filter { $0.count >= 2 }
-            paths += ls.map { .init(points: $0, isRing: false) }
-            return Traced(paths: paths, rings: rings, lines: ls.count, points: p.points)
-        }
+        concurrentMap(layer.shapes.count, jobs: jobs, chunk: 256) { layer.traced($0) }
     }
 
     /// The side of a chunk's tile in degrees (about 55 km): a national map of 100,000 villages is some
@@ -110,20 +123,8 @@ enum MapPayload {
     }
 
     /// A box on the grid.
-    private struct GridBox {
+    struct GridBox {
         var minX: Int64, minY: Int64, maxX: Int64, maxY: Int64
-        init?(_ t: Traced) {
-            var b: GridBox?
-            func add(_ p: GridPoint) {
-                let x = Int64(p.x), y = Int64(p.y)
-                if b == nil { b = GridBox(x, y) } else { b!.minX = min(b!.minX, x); b!.minY = min(b!.minY, y); b!.maxX = max(b!.maxX, x); b!.maxY = max(b!.maxY, y) }
-            }
-            for path in t.paths { for p in path.points { add(p) } }
-            for c in t.points { add(MapPayload.grid(c)) }
-            guard let b else { return nil }
-            self = b
-        }
-        private init(_ x: Int64, _ y: Int64) { minX = x; minY = y; maxX = x; maxY = y }
         func intersects(_ o: GridBox) -> Bool { minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY }
         /// The tile that holds the box's centre.
         var tile: TileKey { TileKey(x: floorDiv((minX + maxX) >> 1, tileUnits), y: floorDiv((minY + maxY) >> 1, tileUnits)) }
@@ -137,9 +138,9 @@ enum MapPayload {
         }
     }
 
-    private struct TileKey: Hashable { var x: Int64, y: Int64 }
+    struct TileKey: Hashable { var x: Int64, y: Int64 }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     /// The payload's groups as "grid" and "chunks", written into `w` as members of the current
     /// object. Each chunk is encoded on its own (its arcs, references and property columns its own),
@@ -149,9 +150,8 @@ enum MapPayload {
     @discardableResult
     static func write(groups: [Group], into w: inout JSONWriter, thinning: Double = Self.thinning,
                       previous: PreviousPage? = nil) -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
-        let traced = groups.map { g in g.layers.map { trace($0.layer) } }
         // Each feature's box, and the chunks: a feature's tile, in the order tiles are first met.
-        let boxes = traced.map { layers in layers.map { t in concurrentMap(t.count, chunk: 1024) { GridBox(t[$0]) } } }
+        let boxes = groups.map { g in g.layers.map { l in concurrentMap(l.layer.shapes.count, chunk: 1024) { l.layer.gridBox($0) } } }
         var plans: [ChunkPlan] = []
         var chunkOf: [[[Int32]]] = []
         for (gi, group) in groups.enumerated() {
@@ -189,26 +189,26 @@ enum MapPayload {
             guard groups[gi].tiled else { return [:] }
             var index: [TileKey: [(layer: Int, index: Int)]] = [:]
             for (li, layer) in boxes[gi].enumerated() {
-                for (i, box) in layer.enumerated() where !traced[gi][li][i].paths.isEmpty {
-                    for t in box!.tiles { index[t, default: []].append((li, i)) }
-                }
+                for (i, box) in layer.enumerated() { if let box { for t in box.tiles { index[t, default: []].append((li, i)) } } }
             }
             return index
         }
-        // The chunks encoded on all cores, the largest first (an untiled group is one large chunk).
-        let size = plans.map { plan in
-            plan.members.enumerated().reduce(0) { sum, m in m.element.reduce(sum) { s, i in s + traced[plan.group][m.offset][i].paths.reduce(0) { $0 + $1.points.count } } }
-        }
+        // Every feature on the grid at once when every chunk is to be encoded; with a previous page,
+        // only those of the chunks encoded (and their context), as each chunk needs them.
+        let traced: [[[Traced]]]? = previous == nil ? groups.map { g in g.layers.map { trace($0.layer) } } : nil
+        func feature(_ gi: Int, _ li: Int, _ i: Int) -> Traced { traced?[gi][li][i] ?? groups[gi].layers[li].layer.traced(i) }
+        // The chunks encoded on all cores, the largest first (the fibre routes are one large chunk).
+        let size = plans.map { $0.members.reduce(0) { $0 + $1.count } }
         let order = plans.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
         let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: [UInt8], copied: Bool) in
-            let c = order[k], plan = plans[c], gi = plan.group
-            // The paths of the features of other chunks whose boxes meet a box of this chunk's, in order.
-            var context: [SharedBorders.Path] = []
-            if groups[gi].tiled {
+            let c = order[k], plan = plans[c], gi = plan.group, group = groups[gi]
+            // The features of other chunks whose boxes meet a box of this chunk's, in order.
+            var context: [(layer: Int, index: Int)] = []
+            if group.tiled {
                 var met = Set<Int>()
                 for (li, members) in plan.members.enumerated() {
-                    for i in members where !traced[gi][li][i].paths.isEmpty {
-                        let box = boxes[gi][li][i]!
+                    for i in members {
+                        guard let box = boxes[gi][li][i] else { continue }
                         for t in box.tiles {
                             for f in overlapping[gi][t] ?? [] where chunkOf[gi][f.layer][f.index] != Int32(c) && boxes[gi][f.layer][f.index]!.intersects(box) {
                                 met.insert(f.layer << 40 | f.index)
@@ -216,18 +216,19 @@ enum MapPayload {
                         }
                     }
                 }
-                for f in met.sorted() { context += traced[gi][f >> 40][f & ((1 << 40) - 1)].paths }
+                context = met.sorted().map { ($0 >> 40, $0 & ((1 << 40) - 1)) }
             }
+            let key = chunkKey(group, members: plan.members, context: context, thinning: thinning)
+            if let text = previous?.chunk(key) { return (key, Array(text), true) }
             let layers = plan.members.enumerated().compactMap { li, members -> (name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)? in
                 guard !members.isEmpty else { return nil }
-                let l = groups[gi].layers[li]
-                return (l.name, members.map { l.layer.properties[$0] }, ArraySlice(members.map { traced[gi][li][$0] }))
+                let l = group.layers[li]
+                return (l.name, members.map { l.layer.properties[$0] }, ArraySlice(members.map { feature(gi, li, $0) }))
             }
-            let key = chunkKey(layers, context: context, thinning: thinning)
-            if let text = previous?.chunk(key) { return (key, Array(text), true) }
+            let paths = context.flatMap { feature(gi, $0.layer, $0.index).paths }
             var chunk = JSONWriter(style: w.style)
             chunk.beginObject()
-            writeChunk(layers, context: context.isEmpty ? [] : [context], thinning: thinning, jobs: 1, into: &chunk)
+            writeChunk(layers, context: paths.isEmpty ? [] : [paths], thinning: thinning, jobs: 1, into: &chunk)
             chunk.endObject()
             return (key, chunk.bytes, false)
         }
@@ -246,33 +247,27 @@ enum MapPayload {
     /// text of another form.
     static let chunkFormat = 1
 
-    /// What a chunk's text is made from: its layers (names, properties and shapes on the grid), its
-    /// context's paths, the thinning and the grid, and the form of the text.
-    static func chunkKey(_ layers: [(name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)], context: [SharedBorders.Path],
-                         thinning: Double) -> Fingerprint {
+    /// What a chunk's text is made from: the form of the text, the grid and the thinning; per layer
+    /// of `group`, its name, what its outline does and, per feature of `members`, its properties and
+    /// its shape; the shapes of its `context` (features of `group` in other chunks).
+    static func chunkKey(_ group: Group, members: [[Int]], context: [(layer: Int, index: Int)], thinning: Double) -> Fingerprint {
         var f = Fingerprint()
         f.add(chunkFormat); f.add(step); f.add(thinning)
-        func add(_ paths: [SharedBorders.Path]) {
-            f.add(paths.count)
-            for path in paths {
-                f.add(path.isRing ? 1 : 0); f.add(path.points.count)
-                for p in path.points { f.add(UInt64(UInt32(bitPattern: p.x)) << 32 | UInt64(UInt32(bitPattern: p.y))) }
+        f.add(members.count)
+        for (li, m) in members.enumerated() {
+            let layer = group.layers[li].layer
+            f.add(group.layers[li].name); f.add(layer.outline?.id ?? 0); f.add(m.count)
+            for i in m {
+                f.add(layer.properties[i])
+                if let shape = layer.shapes[i] { f.add(1); f.add(shape) } else { f.add(0) }
             }
         }
-        f.add(layers.count)
-        for l in layers {
-            f.add(l.name); f.add(l.traced.count)
-            for properties in l.properties {
-                if let properties { f.add(1); f.addBytes(JSONValue.object(properties).encoded()) } else { f.add(0) }
-            }
-            for t in l.traced {
-                add(t.paths)
-                f.add(t.rings.count); t.rings.forEach { f.add($0) }
-                f.add(t.lines)
-                f.add(t.points.count); t.points.forEach { f.add($0) }
-            }
+        f.add(context.count)
+        for c in context {
+            let layer = group.layers[c.layer].layer
+            f.add(c.layer); f.add(layer.outline?.id ?? 0)
+            if let shape = layer.shapes[c.index] { f.add(1); f.add(shape) } else { f.add(0) }
         }
-        add(context)
         return f
     }
 
@@ -528,6 +523,27 @@ enum MapPayload {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
         static func == (a: TextBytes, b: TextBytes) -> Bool { a.bytes == b.bytes }
+    }
+}
+
+extension Fingerprint {
+    /// A JSON value's form and exact contents (numbers to the bit, texts as their UTF-8 bytes):
+    /// values that print differently differ.
+    mutating func add(_ value: JSONValue) {
+        switch value {
+        case .null: add(0 as UInt64)
+        case .bool(let b): add(b ? 2 : 1 as UInt64)
+        case .number(let d): add(3 as UInt64); add(d)
+        case .string(let s): add(4 as UInt64); add(s)
+        case .array(let a): add(5 as UInt64); add(a.count); a.forEach { add($0) }
+        case .object(let o): add(6 as UInt64); add(o)
+        }
+    }
+
+    /// An object's members in order, each its key and value.
+    mutating func add(_ object: JSONObject) {
+        add(object.count)
+        for m in object.members { add(m.key); add(m.value) }
     }
 }
 
