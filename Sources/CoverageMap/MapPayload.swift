@@ -271,15 +271,6 @@ enum MapPayload {
         return f
     }
 
-    /// The payload's layers as one chunk, written into `w` as members of the current object:
-    /// "grid", "arcs" and one member per layer (the form of a payload before chunks, which the
-    /// page reads as one chunk).
-    static func write(layers: [(name: String, layer: Layer)], into w: inout JSONWriter, thinning: Double = Self.thinning) {
-        let traced = layers.map { trace($0.layer) }
-        w.key("grid"); w.number(step)
-        writeChunk(zip(layers, traced).map { ($0.name, $0.layer.properties, $1[...]) }, context: [], thinning: thinning, jobs: defaultJobs, into: &w)
-    }
-
     /// One chunk's members, "arcs" and one member per layer of `layers` (its name, its features'
     /// properties and traced shapes), written into `w`'s current object. The arcs are cut where the
     /// chunk's paths part from each other and from `context`, the paths of the features around the

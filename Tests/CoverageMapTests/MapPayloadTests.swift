@@ -41,14 +41,11 @@ final class MapPayloadTests: XCTestCase {
         return shapes
     }
 
-    /// The payload written for `layers`, parsed.
+    /// `layers` written as one chunk (an untiled group), parsed: the chunk.
     func payload(_ layers: [(String, MapPayload.Layer)], thinning: Double = 0) throws -> JSONValue {
-        var w = JSONWriter(style: .compact)
-        w.beginObject()
-        MapPayload.write(layers: layers, into: &w, thinning: thinning)
-        w.endObject()
-        w.finish()
-        return try JSONValue.parse(bytes: w.bytes, source: "payload")
+        let chunks = try self.chunks([.init(layers: layers.map { (name: $0.0, layer: $0.1) }, tiled: false)], thinning: thinning)
+        XCTAssertEqual(chunks.count, 1)
+        return try XCTUnwrap(chunks.first)
     }
 
     /// The arcs of a payload as grid points, read back from the code.
