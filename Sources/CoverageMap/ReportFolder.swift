@@ -90,30 +90,34 @@ public struct ReportFolder {
             return try MapData(report: source.json, features: source.features, writtenWith: precision,
                                sectors: input.sectors, fibre: input.fibre, places: input.places)
         }
-        func drawMap() throws {
-            guard var m = try mapData() else { layout?.set(raster: nil); return }
+        // The map's data, its picture (report.svg) and the PNG's start; nil without a map.
+        func drawPicture() throws -> MapData? {
+            guard var m = try mapData() else { layout?.set(raster: nil); return nil }
             m.language = report.language
-            do {
-                let picture = m.picture()
-                let svg = Array(picture.svg.utf8)
-                // The map's image for the side file (none without rsvg-convert, as no PNG is drawn).
-                let image: KeptRaster?
-                if let since, let kept = Self.keptPicture(in: since, svg: svg) {
-                    // The same picture: the previous run's image is this one's. Without one kept,
-                    // it is drawn for the side file, which is then the one a full run keeps.
-                    picturePNG.kept = kept
-                    image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
-                } else {
-                    let started = PNGConverter.start(picture, previous: previousRaster)
-                    picturePNG.job = started.job
-                    bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
-                    image = started.raster?.kept
-                }
-                layout?.set(raster: image?.whole)
-                if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
-                try staging.add("report.svg", bytes: svg)
+            let picture = m.picture()
+            let svg = Array(picture.svg.utf8)
+            // The map's image for the side file (none without rsvg-convert, as no PNG is drawn).
+            let image: KeptRaster?
+            if let since, let kept = Self.keptPicture(in: since, svg: svg) {
+                // The same picture: the previous run's image is this one's. Without one kept,
+                // it is drawn for the side file, which is then the one a full run keeps.
+                picturePNG.kept = kept
+                image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
+            } else {
+                let started = PNGConverter.start(picture, previous: previousRaster)
+                picturePNG.job = started.job
+                bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
+                image = started.raster?.kept
             }
-            // The picture and the PNG's source are made: the page draws from the outlines.
+            layout?.set(raster: image?.whole)
+            if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
+            try staging.add("report.svg", bytes: svg)
+            return m
+        }
+        // The page (report.html), once the picture and the PNG's source are made: it draws from
+        // the outlines.
+        func writePage(_ made: MapData) throws {
+            var m = made
             m.dropPictureShapes()
             var hasher = FileDigest()
             var page: (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) = ([], 0)
@@ -177,7 +181,13 @@ public struct ReportFolder {
         func failing<T>(_ lane: () throws -> T) throws -> T {
             do { return try lane() } catch { layout?.cancel(); throw error }
         }
-        let lanes = Result { try sideBySide({ try failing {
+        // A `--since` run copies most of the reports' text: its map's data and picture are made first,
+        // on both cores, so that rsvg-convert starts sooner, and the reports are written beside the
+        // page and the PNG.
+        var pictureMade: MapData?
+        let pictureEarly = copies != nil && drawsMap
+        let early = Result { if pictureEarly { pictureMade = try failing { try drawPicture() } } }
+        let lanes = Result { try early.get(); return try sideBySide({ try failing {
             if jsonFirst { try writeJSON() }
             // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
             let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
@@ -197,7 +207,9 @@ public struct ReportFolder {
             try takeSpare()
         } }, {
             try failing {
-                try drawMap()
+                let made = pictureEarly ? pictureMade : try drawPicture()
+                pictureMade = nil
+                if let made { try writePage(made) }
                 try takeSpare()
             }
         }) }
