@@ -26,11 +26,7 @@ public struct MapData: Sendable {
     var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
-    var outline: @Sendable (Shape) -> Shape
-    /// The box of a feature's outline from the box of its shape, and what `outline` does (for the
-    /// keys of the page's chunks: the same shapes drawn by other outlines are other chunks).
-    var outlineBox: @Sendable (Bounds) -> Bounds
-    var outlineID: Int
+    var outline: MapPayload.Outline
     /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
     /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
@@ -69,7 +65,7 @@ public struct MapData: Sendable {
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
                 places: [PriorityPlace]?, detail: Detail = .picture) throws {
         try self.init(report: report, count: features.count, properties: { features[$0].properties },
-                      shape: { features[$0].geometry }, outline: { $0.rightHandOriented }, outlineBox: { $0 }, outlineID: 1,
+                      shape: { features[$0].geometry }, outline: .init(make: { $0.rightHandOriented }, box: { $0 }, id: 1),
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
@@ -79,22 +75,19 @@ public struct MapData: Sendable {
     public init(report: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture) throws {
         try self.init(report: report, count: features.count, properties: { features[$0].properties }, shape: { features[$0].geometry },
-                      outline: { $0.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }.rightHandOriented },
-                      outlineBox: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
-                                                maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
-                      outlineID: 100 + decimals,
+                      outline: .init(make: { $0.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }.rightHandOriented },
+                                     box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
+                                                        maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
+                                     id: 100 + decimals),
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
-    /// Feature `i` has `properties(i)` and `shape(i)`, drawn as `outline(shape(i))` (`shape` is
-    /// called on both cores); `outlineBox` makes the box of an outline from the box of its shape (the
+    /// Feature `i` has `properties(i)` and `shape(i)`, drawn as `outline.make(shape(i))` (`shape` is
+    /// called on both cores); `outline.box` makes the box of an outline from the box of its shape (the
     /// coordinates as report.geojson writes them: rounding keeps their order).
     private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
-                 outline: @escaping @Sendable (Shape) -> Shape, outlineBox: @escaping @Sendable (Bounds) -> Bounds, outlineID: Int,
-                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
+                 outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
-        self.outlineBox = outlineBox
-        self.outlineID = outlineID
         let summary = report["summary"]?.objectValue ?? JSONObject()
         let defaults = AnalysisParameters()
         thresholds = Palette.Thresholds(
@@ -125,7 +118,7 @@ public struct MapData: Sendable {
             let boxes = concurrentMap(count, chunk: 256) { i -> Bounds? in
                 let props = properties(i)
                 guard props["kind"]?.stringValue == "village", let id = props["id"]?.stringValue, record(id) != nil else { return nil }
-                return shape(i)?.bounds.map(outlineBox)
+                return shape(i)?.bounds.map(outline.box)
             }
             let extent = Bounds.union(of: boxes.count) { boxes[$0] }
             pictureTolerance = extent.map { max($0.width, $0.height) / Double(2 * Self.pictureWidth) } ?? 0
@@ -160,7 +153,7 @@ public struct MapData: Sendable {
                 kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
             default: return nil
             }
-            return (kind, p, outline(source).thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source)
+            return (kind, p, outline.make(source).thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source)
         }
         for case let f? in made {
             switch f.kind {
@@ -184,7 +177,7 @@ public struct MapData: Sendable {
         // picture's coarser half pixel, when the few the labels stand on are thinned again.
         let drawnAt5m = thinning == Self.drawingTolerance
         @Sendable func drawn(_ i: Int) -> Shape {
-            drawnAt5m ? villageList[i].shape : outline(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
+            drawnAt5m ? villageList[i].shape : outline.make(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)], titled: Int)
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
@@ -318,10 +311,9 @@ public struct MapData: Sendable {
         w.key("title"); w.string(title)
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
-        func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: (@Sendable (Shape) -> Shape)?) -> MapPayload.Layer {
-            guard Self.pageDrawsOutlines(features, sources) else { return .init(properties: features.map(\.properties), shapes: features.map(\.shape)) }
-            guard let outline else { return .init(properties: features.map(\.properties), shapes: sources) }
-            return .init(properties: features.map(\.properties), shapes: sources, outline: (outline, outlineBox, outlineID))
+        func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: MapPayload.Outline?) -> MapPayload.Layer {
+            Self.pageDrawsOutlines(features, sources) ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
+                                                      : .init(properties: features.map(\.properties), shapes: features.map(\.shape))
         }
         // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
         // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and

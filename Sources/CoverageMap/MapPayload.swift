@@ -13,13 +13,21 @@ enum MapPayload {
     /// Arcs are thinned to about 5 m (`MapData.drawingTolerance`), in grid units.
     static let thinning = MapData.drawingTolerance / step
 
+    /// What a feature's shape is drawn as: `make` makes it (its outline), `box` makes the box of
+    /// the outline from the box of the shape, and `id` says what `make` does (for chunks' keys:
+    /// the same shapes drawn by other outlines are other chunks).
+    struct Outline: Sendable {
+        var make: @Sendable (Shape) -> Shape
+        var box: @Sendable (Bounds) -> Bounds
+        var id: Int
+    }
+
     /// One layer: properties as columns and geometry as arc references and points.
     struct Layer {
         var properties: [JSONObject]
         var shapes: [Shape?]
-        /// What a shape is drawn as (its outline), when not as it is; the box of its outline from
-        /// the box of the shape; and what the outline does, for chunks' keys (`chunkKey`).
-        var outline: (make: @Sendable (Shape) -> Shape, box: @Sendable (Bounds) -> Bounds, id: Int)? = nil
+        /// What a shape is drawn as, when not as it is.
+        var outline: Outline? = nil
 
         /// Feature `i` on the grid.
         func traced(_ i: Int) -> Traced {
@@ -150,12 +158,14 @@ enum MapPayload {
     @discardableResult
     static func write(groups: [Group], into w: inout JSONWriter, thinning: Double = Self.thinning,
                       previous: PreviousPage? = nil) -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
-        // Each feature's box, and the chunks: a feature's tile, in the order tiles are first met.
-        let boxes = groups.map { g in g.layers.map { l in concurrentMap(l.layer.shapes.count, chunk: 1024) { l.layer.gridBox($0) } } }
+        // Each feature's box in a tiled group, and the chunks: a feature's tile, in the order tiles
+        // are first met.
+        let boxes = groups.map { g in g.tiled ? g.layers.map { l in concurrentMap(l.layer.shapes.count, chunk: 1024) { l.layer.gridBox($0) } } : [] }
         var plans: [ChunkPlan] = []
         var chunkOf: [[[Int32]]] = []
         for (gi, group) in groups.enumerated() {
-            var byTile: [TileKey: Int] = [:], untiled: Int?
+            // A tile's chunk; nil: the chunk of the features without a tile (an untiled group's).
+            var byTile: [TileKey?: Int] = [:]
             var of: [[Int32]] = []
             for (li, l) in group.layers.enumerated() {
                 let owners = li < group.owners.count ? group.owners[li] : nil
@@ -166,15 +176,10 @@ enum MapPayload {
                         if li > 0, let o = owners?[i] ?? nil, o >= 0, o < boxes[gi][0].count { tile = boxes[gi][0][o]?.tile }
                         if tile == nil { tile = boxes[gi][li][i]?.tile }
                     }
-                    let c: Int
-                    if let tile, let known = byTile[tile] {
-                        c = known
-                    } else if tile == nil, let known = untiled {
-                        c = known
-                    } else {
-                        c = plans.count
+                    let c = byTile[tile] ?? plans.count
+                    if c == plans.count {
                         plans.append(ChunkPlan(group: gi, members: group.layers.map { _ in [] }))
-                        if let tile { byTile[tile] = c } else { untiled = c }
+                        byTile[tile] = c
                     }
                     plans[c].members[li].append(i)
                     layerOf[i] = Int32(c)
@@ -359,27 +364,27 @@ enum MapPayload {
     /// One layer's shapes as arc references (and points), `refs` starting with its first shape's.
     /// A shape's references are written from the last arc referenced before it, its points from
     /// the last point before it: a first pass finds both at the start of each run of shapes.
-    private static func shapeCode(_ outline: ArraySlice<Traced>, refs: ArraySlice<[[SharedBorders.Ref]]>, jobs: Int) -> [UInt8] {
+    private static func shapeCode(_ shapes: ArraySlice<Traced>, refs: ArraySlice<[[SharedBorders.Ref]]>, jobs: Int) -> [UInt8] {
         var starts: [(last: Int, point: GridPoint)] = []
         var last = -1, point = GridPoint(0, 0)
-        for (s, o) in outline.enumerated() {
+        for (s, o) in shapes.enumerated() {
             if s % codeRun == 0 { starts.append((last, point)) }
             if let ref = refs[refs.startIndex + s].last(where: { !$0.isEmpty })?.last { last = ref >= 0 ? ref : ~ref }
             if let c = o.points.last { point = grid(c) }
         }
-        return inRuns(outline.count, jobs: jobs) { run in
+        return inRuns(shapes.count, jobs: jobs) { run in
             let start = starts[run.lowerBound / codeRun]
-            return shapeCode(outline.dropFirst(run.lowerBound).prefix(run.count), refs: refs.dropFirst(run.lowerBound), last: start.last, point: start.point)
+            return shapeCode(shapes.dropFirst(run.lowerBound).prefix(run.count), refs: refs.dropFirst(run.lowerBound), last: start.last, point: start.point)
         }
     }
 
-    /// Shapes `outline` encoded from the last arc referenced and the last point before them.
-    private static func shapeCode(_ outline: ArraySlice<Traced>, refs: ArraySlice<[[SharedBorders.Ref]]>,
+    /// `shapes` encoded from the last arc referenced and the last point before them.
+    private static func shapeCode(_ shapes: ArraySlice<Traced>, refs: ArraySlice<[[SharedBorders.Ref]]>,
                                   last: Int, point: GridPoint) -> [UInt8] {
         var g = VarCode(), last = last
         var point = point
         var shapeIndex = refs.startIndex
-        for o in outline {
+        for o in shapes {
             let r = refs[shapeIndex]; shapeIndex += 1
             var k = 0
             func arcRefs(_ path: [SharedBorders.Ref]) {
@@ -542,23 +547,23 @@ extension Fingerprint {
 /// the keys of its payload's chunks: a chunk of this run with the same key takes its text. The page
 /// is asked for when the first chunk is looked up (its check may still be going on beside the run).
 public final class PreviousPage: Sendable {
-    private let page: Once<(text: PreviousText, piece: [Fingerprint: Int])?>
+    /// Each key's piece of the page (the first, where keys repeat).
+    private let piece: [Fingerprint: Int]
+    private let text: Once<PreviousText?>
 
-    /// `text` gives the previous page once checked (nil when it is not the one the layout
-    /// describes); `keys` are its chunks' keys, one per piece.
+    /// `keys` are the previous page's chunks' keys, one per piece of it (as its side file's layout
+    /// has them); `text` gives the page once checked (nil when it is not the one the layout describes).
     public init(keys: [Fingerprint], text: @escaping @Sendable () -> PreviousText?) {
-        page = Once {
-            guard let text = text(), text.pieceCount == keys.count else { return nil }
-            var piece: [Fingerprint: Int] = [:]
-            for (k, key) in keys.enumerated() where piece[key] == nil { piece[key] = k }
-            return (text, piece)
-        }
+        var piece: [Fingerprint: Int] = [:]
+        for (k, key) in keys.enumerated() where piece[key] == nil { piece[key] = k }
+        self.piece = piece
+        self.text = Once(text)
     }
 
     /// The text of the chunk with `key`, as the previous page holds it.
     func chunk(_ key: Fingerprint) -> UnsafeBufferPointer<UInt8>? {
-        guard let page = page.value, let k = page.piece[key] else { return nil }
-        return page.text[piece: k]
+        guard let k = piece[key], let text = text.value else { return nil }
+        return text[piece: k]
     }
 }
 

@@ -119,17 +119,13 @@ public struct ReportFolder {
         func writePage(_ made: MapData) throws {
             var m = made
             m.dropPictureShapes()
-            var hasher = FileDigest()
-            var page: (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) = ([], 0)
-            try staging.add("report.html") { sink in
-                page = try m.html(previous: previousPage) { bytes in
-                    if layout != nil { bytes.withUnsafeBytes { hasher.update($0) } }
-                    try sink.write(bytes)
-                }
+            try staging.add("report.html", hashedFor: layout) { (write: (ArraySlice<UInt8>) throws -> Void) in
+                let page = try m.html(previous: previousPage, into: write)
+                if previousPage != nil { copied.update { $0["report.html"] = (page.copied, page.chunks.count) } }
+                // The keys go with the page's layout: set before the file is added to it.
+                layout?.set(pageChunks: page.chunks.map(\.key))
+                return page.chunks.map(\.range)
             }
-            if previousPage != nil { copied.update { $0["report.html"] = (page.copied, page.chunks.count) } }
-            layout?.add(ReportLayout.File(name: "report.html", digest: hasher.finish(), pieces: page.chunks.map(\.range)),
-                        pageChunks: page.chunks.map(\.key))
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
         // with them, while lane B builds the page; report.csv is taken by the lane that is free first.
@@ -186,33 +182,35 @@ public struct ReportFolder {
         // page and the PNG.
         var pictureMade: MapData?
         let pictureEarly = copies != nil && drawsMap
-        let early = Result { if pictureEarly { pictureMade = try failing { try drawPicture() } } }
-        let lanes = Result { try early.get(); return try sideBySide({ try failing {
-            if jsonFirst { try writeJSON() }
-            // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
-            let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
-            if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
-                // report.gpkg has every feature.
-                features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
-            }
-            if kinds.contains(.geojson) {
-                try staging.add("report.geojson", hashedFor: layout) { write in
-                    try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { copy?.written(before: $0.lowerBound) }, pieces: { k in
-                        if let text = copy?.text(k) { return .text(text) }
-                        return .feature(properties: features![k].properties, geometry: features![k].geometry)
-                    }, into: write)
+        let lanes = Result {
+            if pictureEarly { pictureMade = try failing { try drawPicture() } }
+            return try sideBySide({ try failing {
+                if jsonFirst { try writeJSON() }
+                // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
+                let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+                if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
+                    // report.gpkg has every feature.
+                    features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
                 }
-            }
-            if !kinds.contains(.gpkg) { features = nil }
-            try takeSpare()
-        } }, {
-            try failing {
-                let made = pictureEarly ? pictureMade : try drawPicture()
-                pictureMade = nil
-                if let made { try writePage(made) }
+                if kinds.contains(.geojson) {
+                    try staging.add("report.geojson", hashedFor: layout) { write in
+                        try GeoJSONWriter(precision: precision).encode(count: features!.count, batch: { copy?.written(before: $0.lowerBound) }, pieces: { k in
+                            if let text = copy?.text(k) { return .text(text) }
+                            return .feature(properties: features![k].properties, geometry: features![k].geometry)
+                        }, into: write)
+                    }
+                }
+                if !kinds.contains(.gpkg) { features = nil }
                 try takeSpare()
-            }
-        }) }
+            } }, {
+                try failing {
+                    let made = pictureEarly ? pictureMade : try drawPicture()
+                    pictureMade = nil
+                    if let made { try writePage(made) }
+                    try takeSpare()
+                }
+            })
+        }
         // The side file's thread ends before this returns, whether the lanes failed or not.
         let sideWritten = Result { try side?.wait() }
         _ = try lanes.get()
@@ -295,12 +293,16 @@ final class LayoutCollector: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// `pageChunks`: for report.html, the keys of its pieces (the chunks of the map's payload).
-    func add(_ file: ReportLayout.File, pageChunks: [Fingerprint] = []) {
+    func add(_ file: ReportLayout.File) {
         condition.lock(); defer { condition.unlock() }
         files.append(file)
-        if !pageChunks.isEmpty { self.pageChunks = pageChunks }
         condition.broadcast()
+    }
+
+    /// The keys of report.html's pieces (the chunks of the map's payload), before its file is added.
+    func set(pageChunks: [Fingerprint]) {
+        condition.lock(); defer { condition.unlock() }
+        self.pageChunks = pageChunks
     }
 
     func cancel() {
@@ -329,9 +331,10 @@ final class LayoutCollector: @unchecked Sendable {
 
 extension StagedFolder {
     /// Stages `name` with the text `make` hands out in pieces (it returns where each village's
-    /// text lies), hashed on the way for the side file's layout when there is one.
-    fileprivate func add(_ name: String, hashedFor layout: LayoutCollector?,
-                         _ make: (_ write: ([UInt8]) throws -> Void) throws -> [Range<Int>]) throws {
+    /// entries, or each chunk of the page's data, lie), hashed on the way for the side file's
+    /// layout when there is one.
+    fileprivate func add<Bytes: ContiguousBytes & Collection<UInt8>>(_ name: String, hashedFor layout: LayoutCollector?,
+                                                                     _ make: (_ write: (Bytes) throws -> Void) throws -> [Range<Int>]) throws {
         var hasher = FileDigest()
         var pieces: [Range<Int>] = []
         try add(name) { sink in

@@ -147,9 +147,6 @@ public final class PreviousText: Sendable {
         pieces = layout.pieces
     }
 
-    /// How many pieces the layout gives the file.
-    public var pieceCount: Int { pieces.count }
-
     /// The text of piece `k`, as the file holds it (valid while this lives).
     public subscript(piece k: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: file.bytes[pieces[k]])
