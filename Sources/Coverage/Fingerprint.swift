@@ -1,3 +1,4 @@
+import FileCommit
 import Foundation
 import Geo
 
@@ -51,8 +52,33 @@ public struct Fingerprint: Hashable, Sendable {
     public mutating func add(_ d: Double?) { if let d { add(1 as UInt64); add(d) } else { add(0 as UInt64) } }
     public mutating func add(_ s: String?) { if let s { add(1 as UInt64); add(s) } else { add(0 as UInt64) } }
 
+    /// A ring or line: its count, then its numbers (`add(words:)`).
+    public mutating func add(points: [Coordinate]) {
+        add(points.count)
+        points.withUnsafeBytes { add(words: $0) }
+    }
+
+    /// Bytes as 64-bit words (a whole number of them), read four lanes at a time as `FileDigest`
+    /// reads a file (xxHash64's multiply–rotate round), the lanes then fed in turn: a third of the
+    /// time of feeding each word, for the tens of millions of points whose prints a national
+    /// `--since` run makes.
+    public mutating func add(words raw: UnsafeRawBufferPointer) {
+        let words = raw.count / 8
+        var l0 = a, l1 = b, l2 = a ^ Self.lane, l3 = b &+ Self.lane
+        var i = 0
+        while i + 4 <= words {
+            FileDigest.step(&l0, &l1, &l2, &l3, raw.baseAddress! + 8 * i)
+            i += 4
+        }
+        if i > 0 { add(l0); add(l1); add(l2); add(l3) }
+        while i < words { add(raw.load(fromByteOffset: 8 * i, as: UInt64.self)); i += 1 }
+    }
+
+    /// What two of the lanes start from beyond the fingerprint so far.
+    private static let lane: UInt64 = 0x9e37_79b1_85eb_ca87
+
     public mutating func add(_ shape: Shape) {
-        func ring(_ r: [Coordinate]) { add(r.count); for c in r { add(c) } }
+        func ring(_ r: [Coordinate]) { add(points: r) }
         switch shape {
         case .point(let c): add(1); add(c)
         case .multiPoint(let cs): add(2); ring(cs)

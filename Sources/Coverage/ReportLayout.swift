@@ -23,13 +23,16 @@ public struct ReportLayout: Sendable, Equatable {
     /// The image covgap drew for report.png's map, when it drew one: a later run draws again only
     /// its bands whose shapes changed.
     public var raster: KeptRaster?
+    /// The image rsvg-convert drew of the map's place names, when it drew one: a later run whose
+    /// names are the same takes it instead of drawing them again.
+    public var names: KeptNames?
     /// The key of each chunk of report.html's map payload, in the order of the file's pieces (the
     /// chunks' text): a later run copies the text of a chunk whose key it makes again
     /// (docs/map-payload.md).
     public var pageChunks: [Fingerprint]
 
-    public init(context: String, files: [File], raster: KeptRaster? = nil, pageChunks: [Fingerprint] = []) {
-        self.context = context; self.files = files; self.raster = raster; self.pageChunks = pageChunks
+    public init(context: String, files: [File], raster: KeptRaster? = nil, names: KeptNames? = nil, pageChunks: [Fingerprint] = []) {
+        self.context = context; self.files = files; self.raster = raster; self.names = names; self.pageChunks = pageChunks
     }
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
@@ -50,6 +53,7 @@ public struct ReportLayout: Sendable, Equatable {
             }
         }
         if let raster { w.varint(1); raster.encode(into: &w) } else { w.varint(0) }
+        if let names { w.varint(1); w.print(names.key); w.varint(UInt64(names.png.count)); w.bytes += names.png } else { w.varint(0) }
         w.varint(UInt64(pageChunks.count))
         pageChunks.forEach { w.print($0) }
     }
@@ -70,13 +74,42 @@ public struct ReportLayout: Sendable, Equatable {
             return File(name: name, digest: digest, pieces: pieces)
         }
         let raster = try r.varint() == 1 ? try KeptRaster.decode(&r) : nil
+        var names: KeptNames?
+        if try r.varint() == 1 {
+            let key = try r.print(), count = try r.count()
+            let png = Array(r.bytes[r.at..<(r.at + count)])
+            r.at += count
+            guard count <= KeptNames.maxBytes, KeptNames.isPNG(png) else { throw IncrementalState.Reader.damaged }
+            names = KeptNames(key: key, png: png)
+        }
         // 16 bytes a chunk's key; as many keys as report.html has pieces.
         let chunks = try r.count()
         guard chunks * 16 <= r.end - r.at, chunks == files.first(where: { $0.name == "report.html" })?.pieces.count ?? 0 else {
             throw IncrementalState.Reader.damaged
         }
         let pageChunks = try (0..<chunks).map { _ in try r.print() }
-        return ReportLayout(context: context, files: files, raster: raster, pageChunks: pageChunks)
+        return ReportLayout(context: context, files: files, raster: raster, names: names, pageChunks: pageChunks)
+    }
+}
+
+/// The image of a map's place names as rsvg-convert drew it (a PNG of the picture's size,
+/// transparent but for the names), with the fingerprint of the SVG it was drawn from: a later
+/// picture whose names' SVG has the same fingerprint takes the image instead of drawing it again
+/// (the names are most of rsvg-convert's time for a national map).
+public struct KeptNames: Sendable, Equatable {
+    public var key: Fingerprint
+    public var png: [UInt8]
+
+    public init(key: Fingerprint, png: [UInt8]) { self.key = key; self.png = png }
+
+    /// The most bytes kept (a national map's names take about 3 MB).
+    static let maxBytes = 1 << 27
+
+    /// Whether `bytes` are a whole PNG as far as its ends tell: the signature first, the IEND
+    /// chunk last.
+    public static func isPNG(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            && bytes.suffix(8).elementsEqual([0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
     }
 }
 

@@ -127,6 +127,8 @@ enum MapPayload {
     /// A chunk: per layer of its group, the indices of its features, in order.
     private struct ChunkPlan {
         var group: Int
+        /// The tile whose features the chunk holds (nil for an untiled group's).
+        var tile: TileKey?
         var members: [[Int]]
     }
 
@@ -178,7 +180,7 @@ enum MapPayload {
                     }
                     let c = byTile[tile] ?? plans.count
                     if c == plans.count {
-                        plans.append(ChunkPlan(group: gi, members: group.layers.map { _ in [] }))
+                        plans.append(ChunkPlan(group: gi, tile: tile, members: group.layers.map { _ in [] }))
                         byTile[tile] = c
                     }
                     plans[c].members[li].append(i)
@@ -188,15 +190,24 @@ enum MapPayload {
             }
             chunkOf.append(of)
         }
-        // Per tiled group, the features whose box overlaps each tile: a chunk's context is found
-        // among those of the tiles its features' boxes overlap.
-        let overlapping = groups.indices.map { gi -> [TileKey: [(layer: Int, index: Int)]] in
-            guard groups[gi].tiled else { return [:] }
-            var index: [TileKey: [(layer: Int, index: Int)]] = [:]
+        // Per tiled group, the features whose box overlaps each tile, and apart those of them in
+        // another tile's chunk: a chunk's context is found among those of the tiles its features'
+        // boxes overlap, and in its own tile among the others only (most there are its own).
+        var chunkOfTile = [[TileKey: Int]](repeating: [:], count: groups.count)
+        for (c, plan) in plans.enumerated() { if let t = plan.tile { chunkOfTile[plan.group][t] = c } }
+        let overlapping = groups.indices.map { gi -> (all: [TileKey: [(layer: Int, index: Int)]], foreign: [TileKey: [(layer: Int, index: Int)]]) in
+            guard groups[gi].tiled else { return ([:], [:]) }
+            var all: [TileKey: [(layer: Int, index: Int)]] = [:], foreign = all
             for (li, layer) in boxes[gi].enumerated() {
-                for (i, box) in layer.enumerated() { if let box { for t in box.tiles { index[t, default: []].append((li, i)) } } }
+                for (i, box) in layer.enumerated() {
+                    guard let box else { continue }
+                    for t in box.tiles {
+                        all[t, default: []].append((li, i))
+                        if chunkOfTile[gi][t] != Int(chunkOf[gi][li][i]) { foreign[t, default: []].append((li, i)) }
+                    }
+                }
             }
-            return index
+            return (all, foreign)
         }
         // Every feature on the grid at once when every chunk is to be encoded; with a previous page,
         // only those of the chunks encoded (and their context), as each chunk needs them.
@@ -215,7 +226,8 @@ enum MapPayload {
                     for i in members {
                         guard let box = boxes[gi][li][i] else { continue }
                         for t in box.tiles {
-                            for f in overlapping[gi][t] ?? [] where chunkOf[gi][f.layer][f.index] != Int32(c) && boxes[gi][f.layer][f.index]!.intersects(box) {
+                            let near = (t == plan.tile ? overlapping[gi].foreign : overlapping[gi].all)[t] ?? []
+                            for f in near where chunkOf[gi][f.layer][f.index] != Int32(c) && boxes[gi][f.layer][f.index]!.intersects(box) {
                                 met.insert(f.layer << 40 | f.index)
                             }
                         }

@@ -196,8 +196,8 @@ struct RasterLayer: Sendable {
     func addPrint(part index: Int, to p: inout Fingerprint) {
         let part = spans[index]
         p.add(part.count); p.add(part.closed ? 1 : 0); p.add(part.hole ? 1 : 0); p.add(part.radius)
-        points.withUnsafeBufferPointer { xy in
-            for i in part.start..<(part.start + part.count) { p.add(xy[i]) }
+        points.withUnsafeBytes { xy in
+            p.add(words: UnsafeRawBufferPointer(rebasing: xy[(8 * part.start)..<(8 * (part.start + part.count))]))
         }
     }
 

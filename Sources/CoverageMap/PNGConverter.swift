@@ -23,49 +23,56 @@ extension MapData {
 public enum PNGConverter {
     /// Whether `bytes` are a whole PNG as far as its ends tell: the PNG signature first, the IEND
     /// chunk's type and checksum last (a file cut short has no IEND).
-    static func isWhole(_ bytes: [UInt8]) -> Bool {
-        bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-            && bytes.suffix(8).elementsEqual([0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
-    }
+    static func isWhole(_ bytes: [UInt8]) -> Bool { KeptNames.isPNG(bytes) }
 
-    /// A conversion running in its own process.
+    /// What a converter run gave: its standard output, the start of what it said on standard
+    /// error, and its exit status.
+    typealias Outcome = (output: Data, said: Data, status: Int32)
+
+    /// A conversion running on a thread of its own (one converter process, or two one after the other).
     public final class Job: @unchecked Sendable {
-        private let process: Process
         private let done = DispatchGroup()
-        private var data = Data()
-        private var message = Data()
-        /// The private folder holding the SVG and its image, removed once the converter is done.
+        private var png: [UInt8]?
+        private let namesDone = DispatchGroup()
+        private var names: KeptNames?
+        /// The private folder holding the SVG and its images, removed once the converter is done.
         let folder: String?
         /// Why there is no PNG, once `wait` returned nil.
         public private(set) var failure: String?
 
-        /// `svg` goes to the converter's standard input when given.
-        fileprivate init(process: Process, svg: [UInt8]?, input: Pipe?, output: Pipe, error: Pipe, folder: String?) {
-            self.process = process
+        /// `run` makes the PNG (or says why not); it may call `setNames` once the names' image is
+        /// drawn, which `keptNames()` waits for.
+        fileprivate init(folder: String?, _ run: @escaping @Sendable (Job) -> Result<[UInt8], ConversionFailure>) {
             self.folder = folder
-            if let svg, let input {
-                Thread {
-                    // A converter that stops reading (it refused the SVG) makes the write fail with
-                    // EPIPE in this thread, instead of its SIGPIPE ending covgap.
-                    var pipeSignal = sigset_t()
-                    sigemptyset(&pipeSignal)
-                    sigaddset(&pipeSignal, SIGPIPE)
-                    pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-                    _ = writeEvery(input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
-                    try? input.fileHandleForWriting.close()
-                }.start()
-            }
-            // The PNG and the converter's messages are read side by side: one pipe left full would
-            // stop the converter, and this run with it.
-            done.enter(); done.enter()
+            done.enter(); namesDone.enter()
             Thread { [self] in
-                data = output.fileHandleForReading.readDataToEndOfFile()
+                switch run(self) {
+                case .success(let bytes): png = bytes
+                case .failure(let why): failure = "report.png was not drawn: " + why.description
+                }
+                setNames(names)
+                removeFolder()
                 done.leave()
             }.start()
-            Thread { [self] in
-                message = error.fileHandleForReading.readDataToEndOfFile()
-                done.leave()
-            }.start()
+        }
+
+        private var namesSet = false
+        private let lock = NSLock()
+
+        /// The names' image kept for the next run (the first call counts).
+        fileprivate func setNames(_ kept: KeptNames?) {
+            lock.lock(); defer { lock.unlock() }
+            guard !namesSet else { return }
+            namesSet = true
+            names = kept
+            namesDone.leave()
+        }
+
+        /// The place names' image this drawing used, for the side file, once it is there (nil
+        /// without names or when it could not be drawn).
+        public func keptNames() -> KeptNames? {
+            namesDone.wait()
+            return names
         }
 
         deinit { removeFolder() }
@@ -77,12 +84,18 @@ public enum PNGConverter {
         /// The PNG, or nil when the conversion failed (`failure` says why).
         public func wait() -> [UInt8]? {
             done.wait()
-            process.waitUntilExit()
-            removeFolder()
-            if process.terminationStatus == 0 && !data.isEmpty { return [UInt8](data) }
-            let said = String(decoding: message.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
-            failure = "report.png was not drawn: rsvg-convert failed (exit status \(process.terminationStatus))" + (said.map { ": " + $0 } ?? "")
-            return nil
+            return png
+        }
+    }
+
+    /// Why a converter run gave no PNG.
+    struct ConversionFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+        /// rsvg-convert's exit status and the first line it said.
+        init(_ outcome: Outcome, of what: String = "") {
+            let said = String(decoding: outcome.said.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
+            description = "rsvg-convert failed\(what) (exit status \(outcome.status))" + (said.map { ": " + $0 } ?? "")
         }
     }
 
@@ -94,52 +107,119 @@ public enum PNGConverter {
     /// Starts the conversion of an SVG given whole, read from a pipe; nil when `rsvg-convert` is
     /// not installed or cannot be started (`svg` is then not made).
     public static func start(svg: @autoclosure () -> [UInt8]) -> Job? {
-        guard let tool else { return nil }
-        let input = Pipe()
-        return launch(tool, source: nil, input: input).map { Job(process: $0.process, svg: svg(), input: input, output: $0.output, error: $0.error, folder: nil) }
+        guard let tool, let launched = launch(tool, [], input: true) else { return nil }
+        let bytes = svg()
+        return Job(folder: nil) { _ in finish(launched, svg: bytes) }
     }
 
-    /// Starts drawing report.png from `drawing`: its SVG and its image are written to a private
-    /// folder in the system's temporary directory (removed when the converter is done), where
-    /// the converter reads them; when that folder cannot be made, the SVG carries its image and
-    /// goes through a pipe. Nil when `rsvg-convert` is not installed or cannot be started.
-    public static func start(_ drawing: MapDrawing) -> Job? {
-        guard let tool else { return nil }
-        let (svg, scene) = drawing.pngSourceAndScene()
-        return start(tool, drawing, svg: svg, scene: scene)
-    }
+    /// Starts drawing report.png from `drawing`. See `start(_:previous:names:)`.
+    public static func start(_ drawing: MapDrawing) -> Job? { start(drawing, previous: nil, names: nil).job }
 
-    /// `start(_:)`, the image's bands taken from `previous` where their shapes are the same; with
-    /// the image kept for the next run and the number of bands drawn (nil without `rsvg-convert`).
-    static func start(_ drawing: MapDrawing, previous: KeptRaster?) -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?) {
+    /// Starts drawing report.png from `drawing`: its SVG and its images are written to a private
+    /// folder in the system's temporary directory (removed when the converter is done), where the
+    /// converter reads them. The place names are drawn first, into an image of their own that the
+    /// SVG places over the map (unless `names` is the image of the same names), beside the drawing
+    /// of the map's image, whose bands are taken from `previous` where their shapes are the same.
+    /// When the folder cannot be made, the SVG carries its images and goes through a pipe. Returns
+    /// the job (nil when `rsvg-convert` is not installed or cannot be started) and the map's image
+    /// kept for the next run with the number of bands drawn (nil without `rsvg-convert`).
+    static func start(_ drawing: MapDrawing, previous: KeptRaster?, names: KeptNames?) -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?) {
         guard let tool else { return (nil, nil) }
-        let (svg, scene, raster) = drawing.pngSourceAndScene(previous: previous)
-        return (start(tool, drawing, svg: svg, scene: scene), raster)
+        let key = drawing.namesKey
+        let reused = key != nil && names?.key == key && isWhole(names!.png) ? names : nil
+        var files = [("map.svg", drawing.pngSourceBeside())]
+        if let svg = drawing.namesSVG { files.append(reused.map { (MapDrawing.namesFile, $0.png) } ?? ("names.svg", svg)) }
+        guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: files, later: [MapDrawing.sceneFile, MapDrawing.namesFile]) else {
+            // Everything through a pipe, the names drawn first.
+            let (_, scene, raster) = drawing.pngSourceAndScene(previous: previous)
+            let namesPNG = reused?.png ?? drawing.namesSVG.flatMap { svg in start(svg: svg)?.wait() }
+            guard drawing.namesSVG == nil || namesPNG != nil, let launched = launch(tool, [], input: true) else { return (nil, raster) }
+            let svg = drawing.pngSource(embedding: scene, namesPNG: namesPNG)
+            return (Job(folder: nil) { job in
+                job.setNames(zip2(key, namesPNG).map { KeptNames(key: $0, png: $1) })
+                return finish(launched, svg: svg)
+            }, raster)
+        }
+        // The names drawn from now on, beside the drawing of the map's image.
+        let namesRun = reused == nil && drawing.namesSVG != nil
+            ? launch(tool, ["--output", folder + "/" + MapDrawing.namesFile, folder + "/names.svg"], input: false) : nil
+        let (_, scene, raster) = drawing.pngSourceAndScene(previous: previous)
+        let sceneFailure = ScratchFolder.write(scene, to: folder + "/" + MapDrawing.sceneFile)
+        let job = Job(folder: folder) { job in
+            if let sceneFailure { return .failure(ConversionFailure("its image could not be written to \(folder): \(String(cString: strerror(sceneFailure)))")) }
+            if drawing.namesSVG != nil {
+                if let reused {
+                    job.setNames(reused)
+                } else {
+                    guard let namesRun else { return .failure(ConversionFailure("rsvg-convert could not be started")) }
+                    let outcome = collect(namesRun, svg: nil)
+                    guard outcome.status == 0, let png = try? InputFile.read(folder + "/" + MapDrawing.namesFile, followSymlinks: false, binary: true),
+                          isWhole(png) else {
+                        return .failure(ConversionFailure(outcome, of: " on the place names"))
+                    }
+                    job.setNames(KeptNames(key: key!, png: png))
+                }
+            }
+            guard let launched = launch(tool, [folder + "/map.svg"], input: false) else { return .failure(ConversionFailure("rsvg-convert could not be started")) }
+            return finish(launched, svg: nil)
+        }
+        return (job, raster)
     }
 
-    private static func start(_ tool: String, _ drawing: MapDrawing, svg: [UInt8], scene: [UInt8]) -> Job? {
-        guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: [("map.svg", svg), (MapDrawing.sceneFile, scene)]) else {
-            return start(svg: drawing.pngSource(embedding: scene))
-        }
-        guard let launched = launch(tool, source: folder + "/map.svg", input: nil) else {
-            ScratchFolder.remove(folder)
-            return nil
-        }
-        return Job(process: launched.process, svg: nil, input: nil, output: launched.output, error: launched.error, folder: folder)
-    }
+    private static func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? { if let a, let b { return (a, b) } else { return nil } }
 
-    /// rsvg-convert started on the SVG file `source`, or on its standard input (`input`).
-    private static func launch(_ tool: String, source: String?, input: Pipe?) -> (process: Process, output: Pipe, error: Pipe)? {
+    /// A converter process started, with `arguments` after the common ones (PNG out; standard
+    /// input for the SVG when `input`).
+    private struct Launched { let process: Process, input: Pipe?, output: Pipe, error: Pipe }
+
+    private static func launch(_ tool: String, _ arguments: [String], input: Bool) -> Launched? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         // --unlimited: libxml2 otherwise stops reading an SVG near 10 MB (200,000 villages make 25 MB).
-        p.arguments = ["--unlimited", "--format", "png"] + (source.map { [$0] } ?? [])
+        p.arguments = ["--unlimited", "--format", "png"] + arguments
+        let pipe = input ? Pipe() : nil
         let output = Pipe(), error = Pipe()
-        p.standardInput = input ?? FileHandle.nullDevice
+        p.standardInput = pipe ?? FileHandle.nullDevice
         p.standardOutput = output
         p.standardError = error
         do { try p.run() } catch { return nil }
-        return (p, output, error)
+        return Launched(process: p, input: pipe, output: output, error: error)
+    }
+
+    /// Hands `svg` to a started converter (when given), reads what it writes to its end and waits
+    /// for it.
+    private static func collect(_ l: Launched, svg: [UInt8]?) -> Outcome {
+        if let svg, let input = l.input {
+            Thread {
+                // A converter that stops reading (it refused the SVG) makes the write fail with
+                // EPIPE in this thread, instead of its SIGPIPE ending covgap.
+                var pipeSignal = sigset_t()
+                sigemptyset(&pipeSignal)
+                sigaddset(&pipeSignal, SIGPIPE)
+                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+                _ = writeEvery(input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
+                try? input.fileHandleForWriting.close()
+            }.start()
+        }
+        // The PNG and the converter's messages are read side by side: one pipe left full would
+        // stop the converter, and this run with it.
+        final class Said: @unchecked Sendable { var data = Data() }
+        let said = Said()
+        let saidRead = DispatchGroup()
+        saidRead.enter()
+        Thread {
+            said.data = l.error.fileHandleForReading.readDataToEndOfFile()
+            saidRead.leave()
+        }.start()
+        let output = l.output.fileHandleForReading.readDataToEndOfFile()
+        saidRead.wait()
+        l.process.waitUntilExit()
+        return (output, said.data, l.process.terminationStatus)
+    }
+
+    private static func finish(_ l: Launched, svg: [UInt8]?) -> Result<[UInt8], ConversionFailure> {
+        let outcome = collect(l, svg: svg)
+        return outcome.status == 0 && !outcome.output.isEmpty ? .success([UInt8](outcome.output)) : .failure(ConversionFailure(outcome))
     }
 
     /// The scratch folders' names (see `ScratchFolder`).

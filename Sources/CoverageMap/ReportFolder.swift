@@ -19,6 +19,8 @@ public struct ReportFolder {
     /// The bands of the map's image drawn for report.png, and all its bands (the others were taken
     /// from the previous run's image); nil when no image was drawn.
     public private(set) var pictureBands: (drawn: Int, of: Int)?
+    /// Whether the place names' image was taken from the previous run instead of drawn.
+    public private(set) var namesTaken = false
     /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
     /// (entries, features, rows) and the file's pieces.
     public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
@@ -41,12 +43,13 @@ public struct ReportFolder {
     /// `digests` records the digest of each report file the side file's layout describes, with the
     /// identity of the file written (`DigestCache`), for a later `--since` run's check of it.
     /// `previousRaster` (a `--since` run) is the map's image the previous run drew for report.png:
-    /// its bands whose shapes are unchanged are taken instead of drawn. `previousPage` (a `--since`
+    /// its bands whose shapes are unchanged are taken instead of drawn, and `previousNames` the image
+    /// of its place names, taken when the names are the same. `previousPage` (a `--since`
     /// run) is the previous run's report.html: the chunks of the map's payload whose keys it holds
     /// take their text from there.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
-                previousRaster: KeptRaster? = nil, previousPage: PreviousPage? = nil, keepJSON: Bool = false,
+                previousRaster: KeptRaster? = nil, previousNames: KeptNames? = nil, previousPage: PreviousPage? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -84,6 +87,7 @@ public struct ReportFolder {
         var mapSource = drawsMap ? (json: reportJSON!, features: features!) : nil
         var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
         var bands: (drawn: Int, of: Int)?
+        var namesTaken = false
         func mapData() throws -> MapData? {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
@@ -98,18 +102,29 @@ public struct ReportFolder {
             let svg = Array(picture.svg.utf8)
             // The map's image for the side file (none without rsvg-convert, as no PNG is drawn).
             let image: KeptRaster?
+            let names: @Sendable () -> KeptNames?
             if let since, let kept = Self.keptPicture(in: since, svg: svg) {
-                // The same picture: the previous run's image is this one's. Without one kept,
-                // it is drawn for the side file, which is then the one a full run keeps.
+                // The same picture: the previous run's images are this one's. Without them kept,
+                // they are drawn for the side file, which is then the one a full run keeps.
                 picturePNG.kept = kept
                 image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
+                let key = picture.namesKey
+                if let key, previousNames?.key != key, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
+                    names = { drawn.wait().flatMap { KeptNames.isPNG($0) ? KeptNames(key: key, png: $0) : nil } }
+                } else {
+                    let same = key == nil ? nil : previousNames
+                    names = { same }
+                }
             } else {
-                let started = PNGConverter.start(picture, previous: previousRaster)
+                let started = PNGConverter.start(picture, previous: previousRaster, names: previousNames)
+                namesTaken = previousNames != nil && previousNames?.key == picture.namesKey
                 picturePNG.job = started.job
                 bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
                 image = started.raster?.kept
+                let job = started.job
+                names = { job?.keptNames() }
             }
-            layout?.set(raster: image?.whole)
+            layout?.set(raster: image?.whole, names: names)
             if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
             return m
@@ -218,6 +233,7 @@ public struct ReportFolder {
         png = picturePNG.job
         keptPNG = picturePNG.kept
         pictureBands = bands
+        self.namesTaken = namesTaken
         self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
@@ -276,6 +292,8 @@ final class LayoutCollector: @unchecked Sendable {
     private let expectsRaster: Bool
     private var rasterCame = false
     private var raster: KeptRaster?
+    /// The place names' image, once it is drawn (it may come after the map's image).
+    private var names: (@Sendable () -> KeptNames?)?
     private var pageChunks: [Fingerprint] = []
 
     init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
@@ -286,9 +304,10 @@ final class LayoutCollector: @unchecked Sendable {
         self.digests = digests
     }
 
-    func set(raster: KeptRaster?) {
+    func set(raster: KeptRaster?, names: (@Sendable () -> KeptNames?)? = nil) {
         condition.lock(); defer { condition.unlock() }
         self.raster = raster
+        self.names = names
         rasterCame = true
         condition.broadcast()
     }
@@ -317,15 +336,16 @@ final class LayoutCollector: @unchecked Sendable {
     func wait() -> ReportLayout? {
         condition.lock()
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
-        let (cancelled, files, raster, pageChunks) = (self.cancelled, self.files, self.raster, self.pageChunks)
+        let (cancelled, files, raster, names, pageChunks) = (self.cancelled, self.files, self.raster, self.names, self.pageChunks)
         condition.unlock()
         guard !cancelled else { return nil }
+        let namesImage = names?()
         if let digests, let staging {
             for f in files {
                 if let identity = staging.stagedPath(f.name).flatMap({ FileIdentity.settled(path: $0) }) { digests.record(.report, identity, f.digest) }
             }
         }
-        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, pageChunks: pageChunks)
+        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, names: namesImage, pageChunks: pageChunks)
     }
 }
 

@@ -13,7 +13,7 @@ import Darwin
 /// reads several gigabytes a second, against about one and a half for SHA-256 with the
 /// processor's SHA instructions; two finalisations of the lanes give the two halves.
 public struct FileDigest {
-    static let p1: UInt64 = 0x9E37_79B1_85EB_CA87, p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    @usableFromInline static let p1: UInt64 = 0x9E37_79B1_85EB_CA87, p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     static let p3: UInt64 = 0x1656_67B1_9E37_79F9, p4: UInt64 = 0x85EB_CA77_C2B2_AE63, p5: UInt64 = 0x27D4_EB2F_1656_67C5
 
     private var v1 = p1 &+ p2, v2 = p2, v3: UInt64 = 0, v4: UInt64 = 0 &- p1
@@ -24,16 +24,17 @@ public struct FileDigest {
 
     public init() {}
 
-    @inline(__always) static func round(_ acc: UInt64, _ input: UInt64) -> UInt64 {
+    @inlinable @inline(__always) static func round(_ acc: UInt64, _ input: UInt64) -> UInt64 {
         rotl(acc &+ input &* p2, 31) &* p1
     }
 
-    /// One step: the four lanes each take one of the 32 bytes' little-endian words.
-    @inline(__always) static func step(_ a: inout UInt64, _ b: inout UInt64, _ c: inout UInt64, _ d: inout UInt64, _ p: UnsafeRawPointer) {
+    /// One step: the four lanes each take one of the 32 bytes' little-endian words (a `Fingerprint`
+    /// of many numbers reads them so too).
+    @inlinable @inline(__always) public static func step(_ a: inout UInt64, _ b: inout UInt64, _ c: inout UInt64, _ d: inout UInt64, _ p: UnsafeRawPointer) {
         a = round(a, word(p, 0)); b = round(b, word(p, 8)); c = round(c, word(p, 16)); d = round(d, word(p, 24))
     }
 
-    @inline(__always) static func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+    @inlinable @inline(__always) static func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
         UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
@@ -61,7 +62,7 @@ public struct FileDigest {
         }
     }
 
-    @inline(__always) static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+    @inlinable @inline(__always) static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
 
     static func merge(_ h: UInt64, _ v: UInt64) -> UInt64 { (h ^ round(0, v)) &* p1 &+ p4 }
 

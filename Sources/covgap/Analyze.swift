@@ -161,7 +161,7 @@ struct Analyze: ParsableCommand {
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
-                                      previousRaster: previousRaster, previousPage: previousPage,
+                                      previousRaster: previousRaster, previousNames: incremental.previous?.layout?.names, previousPage: previousPage,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()
@@ -172,7 +172,8 @@ struct Analyze: ParsableCommand {
             }.joined(separator: ", "))
         }
         if let since, previousRaster != nil, let bands = folder.pictureBands {
-            printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others taken from \(since)")
+            printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others"
+                          + (folder.namesTaken ? " and the place names' image" : "") + " taken from \(since)")
         }
         let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()

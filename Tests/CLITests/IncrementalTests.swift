@@ -199,6 +199,55 @@ final class IncrementalTests: XCTestCase {
                        try Data(contentsOf: dir.appendingPathComponent("full/report.reuse")))
     }
 
+    /// Many place names are drawn apart into an image of their own, kept in the side file: a
+    /// `--since` run whose names are the same takes it instead of drawing them, its report.png and
+    /// side file the full run's; with a place renamed the names are drawn again, the PNG still the
+    /// full run's.
+    func testSinceTakesThePlaceNamesImageWhenTheNamesAreTheSame() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else { throw XCTSkip("rsvg-convert is not installed") }
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "150", "--seed", "7", "--out", "in"], in: dir).status, 0)
+        // 520 named places near the villages' first corners.
+        let villages = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("in/villages.geojson"))) as! [String: Any]
+        func firstPosition(_ v: Any) -> [Double] { (v as? [Double]) ?? firstPosition((v as! [Any])[0]) }
+        let corners = (villages["features"] as! [[String: Any]]).map { firstPosition(($0["geometry"] as! [String: Any])["coordinates"]!) }
+        func places(renaming renamed: Int? = nil) -> Data {
+            let features = (0..<520).map { i -> String in
+                let c = corners[i % corners.count], step = 0.002 * Double(i / corners.count)
+                let name = i == renamed ? "Trạm đổi tên" : "Trạm \(i)"
+                return #"{"type":"Feature","properties":{"id":"P\#(i)","name":"\#(name)","category":"school"},"geometry":{"type":"Point","coordinates":[\#(c[0] + step),\#(c[1] + step)]}}"#
+            }
+            return Data((#"{"type":"FeatureCollection","features":["# + features.joined(separator: ",\n") + "]}\n").utf8)
+        }
+        try places().write(to: dir.appendingPathComponent("in/places.geojson"))
+        let mapped = { (d: String) in self.inputs(d).filter { $0 != "--no-map" } }
+        let first = try CLI.run(["analyze"] + mapped("in") + ["--out", "a"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+
+        try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
+        let full = try CLI.run(["analyze"] + mapped("in2") + ["--out", "full"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let since = try CLI.run(["analyze"] + mapped("in2") + ["--out", "since", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        XCTAssertTrue(since.rawStderr.contains("the others and the place names' image taken from a"), since.stderr)
+        for name in ["report.png", "report.reuse"] {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("since/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("full/\(name)")), name)
+        }
+
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("in2"), to: dir.appendingPathComponent("in3"))
+        try places(renaming: 7).write(to: dir.appendingPathComponent("in3/places.geojson"))
+        let renamedFull = try CLI.run(["analyze"] + mapped("in3") + ["--out", "full3"], in: dir)
+        XCTAssertEqual(renamedFull.status, 0, renamedFull.stderr)
+        let renamed = try CLI.run(["analyze"] + mapped("in3") + ["--out", "since3", "--since", "a"], in: dir)
+        XCTAssertEqual(renamed.status, 0, renamed.stderr)
+        XCTAssertTrue(renamed.rawStderr.contains("bands of rows drawn again, the others taken from a"), renamed.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("since3/report.png")),
+                       try Data(contentsOf: dir.appendingPathComponent("full3/report.png")))
+        XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("since3/report.png")),
+                          try Data(contentsOf: dir.appendingPathComponent("since/report.png")))
+    }
+
     /// The page's payload is made of chunks (docs/map-payload.md): a `--since` run copies the text of
     /// each chunk whose key it makes again from the previous report.html, and encodes the others;
     /// the page is byte for byte the full run's. With nothing changed every chunk is copied; with

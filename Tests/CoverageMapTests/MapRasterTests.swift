@@ -241,11 +241,11 @@ final class MapRasterTests: XCTestCase {
 
     func testTheImageBesideTheSVGDrawsTheSamePNGAsTheImageInsideIt() throws {
         let drawing = MapPicture.drawing(twoVillages(), width: 400)
-        let (svg, scene) = drawing.pngSourceAndScene()
+        let (svg, scene, _) = drawing.pngSourceAndScene()
         let text = String(decoding: svg, as: UTF8.self)
         XCTAssertTrue(text.contains(#"<image x="24" y="80" width="352" height="240" href="scene.png"/>"#), String(text.prefix(3_000)))
         XCTAssertTrue(PNGConverter.isWhole(scene))
-        guard let beside = PNGConverter.start(drawing), let inside = PNGConverter.start(svg: drawing.pngSource()) else {
+        guard let beside = PNGConverter.start(drawing), let inside = PNGConverter.start(svg: drawing.pngSource(namesPNG: nil)) else {
             throw XCTSkip("rsvg-convert is not installed")
         }
         // The SVG and its image wait in a private folder until the converter is done.
@@ -339,7 +339,7 @@ final class MapRasterTests: XCTestCase {
         let input = twoVillages()
         let drawing = MapPicture.drawing(input, width: 400)
         XCTAssertEqual(drawing.svg, MapPicture.svg(input, width: 400))
-        let source = String(decoding: drawing.pngSource(), as: UTF8.self)
+        let source = String(decoding: drawing.pngSource(namesPNG: nil), as: UTF8.self)
         // The shapes are gone from the SVG handed over, the text is not.
         XCTAssertFalse(source.contains(#"id="villages-covered""#))
         XCTAssertTrue(source.contains(#"<image x="24" y="80" width="352" "#), String(source.prefix(2_000)))
@@ -362,6 +362,13 @@ final class MapRasterTests: XCTestCase {
         XCTAssertEqual(try pixel(b, x, y), [0x3f, 0x9e, 0x4d])
         // Over the whole picture the two drawings differ by little: same size, and a mean difference
         // per channel under 1 of 255 (anti-aliasing; 0.13 when this was written).
+        let mean = try meanDifference(a, b)
+        XCTAssertLessThan(mean, 1)
+        XCTAssertGreaterThan(mean, 0)
+    }
+
+    /// The mean difference per channel of two PNGs of the same size, as GDAL reads them.
+    func meanDifference(_ a: String, _ b: String) throws -> Double {
         let diff = try Tool.run("/usr/bin/python3", ["-c", """
             import sys
             from osgeo import gdal
@@ -373,9 +380,57 @@ final class MapRasterTests: XCTestCase {
             print(sum(abs(p - q) for x, y in zip(ra, rb) for p, q in zip(x, y)) / n)
             """, a, b])
         guard diff.status == 0 else { throw XCTSkip("GDAL's Python bindings are not installed: \(diff.stderr.prefix(200))") }
-        let mean = try XCTUnwrap(Double(diff.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        XCTAssertLessThan(mean, 1)
-        XCTAssertGreaterThan(mean, 0)
+        return try XCTUnwrap(Double(diff.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// With many place names report.png draws them apart: the SVG handed over places their image
+    /// over the whole picture where their text was (fewer names stay text). The PNG drawn with the
+    /// image beside the SVG or inside it is the same and looks like librsvg's drawing of the whole
+    /// SVG; the names' image is kept, and a drawing handed it takes it instead of drawing the names
+    /// (the folder holds it, not their SVG), one handed another image draws them again, and the
+    /// same PNG comes out every time.
+    func testManyPlaceNamesAreDrawnApartIntoAnImageTheNextDrawingTakes() throws {
+        var input = twoVillages()
+        input.places = (0..<MapPicture.namesApart).map { i -> MapPictureInput.Place in
+            let x = 109.0 + 0.2 * Double(i % 25) / 25, y = 14.0 + 0.1 * Double(i / 25) / 20
+            return MapPictureInput.Place(at: Coordinate(x, y), name: "Nơi \(i)", has5G: i % 2 == 0)
+        }
+        let drawing = MapPicture.drawing(input, width: 400)
+        let names = String(decoding: try XCTUnwrap(drawing.namesSVG), as: UTF8.self)
+        XCTAssertTrue(names.contains(">Nơi 499</text>"), String(names.prefix(1_000)))
+        XCTAssertTrue(names.contains(#"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"#))
+        XCTAssertFalse(names.contains("villages-covered"))
+        let beside = String(decoding: drawing.pngSourceBeside(), as: UTF8.self)
+        XCTAssertFalse(beside.contains("Nơi 1<"))
+        XCTAssertTrue(beside.contains(#"<image x="0" y="0" width="400" height="\#(drawing.height)" href="names.png"/>"#), String(beside.suffix(3_000)))
+        var few = input
+        few.places.removeLast()
+        XCTAssertNil(MapPicture.drawing(few, width: 400).namesSVG)
+
+        guard let first = PNGConverter.start(drawing) else { throw XCTSkip("rsvg-convert is not installed") }
+        let png = try XCTUnwrap(first.wait(), first.failure ?? "")
+        let kept = try XCTUnwrap(first.keptNames())
+        XCTAssertEqual(kept.key, drawing.namesKey)
+        XCTAssertTrue(KeptNames.isPNG(kept.png))
+        let inside = try XCTUnwrap(PNGConverter.start(svg: drawing.pngSource(namesPNG: kept.png)))
+        XCTAssertEqual(inside.wait(), png)
+
+        let taken = try XCTUnwrap(PNGConverter.start(drawing, previous: nil, names: kept).job)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: try XCTUnwrap(taken.folder)).sorted(), ["map.svg", "names.png", "scene.png"])
+        XCTAssertEqual(taken.wait(), png)
+        XCTAssertEqual(taken.keptNames(), kept)
+        let redrawn = try XCTUnwrap(PNGConverter.start(drawing, previous: nil, names: KeptNames(key: Fingerprint(a: 1, b: 2), png: kept.png)).job)
+        XCTAssertEqual(redrawn.wait(), png)
+        XCTAssertEqual(redrawn.keptNames(), kept)
+
+        let whole = try XCTUnwrap(PNGConverter.start(svg: Array(drawing.svg.utf8)))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-names-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("apart.png").path, b = dir.appendingPathComponent("whole.png").path
+        try Data(png).write(to: URL(fileURLWithPath: a))
+        try Data(try XCTUnwrap(whole.wait(), whole.failure ?? "")).write(to: URL(fileURLWithPath: b))
+        XCTAssertLessThan(try meanDifference(a, b), 1)
     }
 
     /// A pixel's RGB as GDAL reads the PNG.

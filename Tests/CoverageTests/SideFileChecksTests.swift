@@ -171,8 +171,8 @@ final class SideFileChecksTests: XCTestCase {
         state.layout = ReportLayout(context: "c", files: [])
         var out: [UInt8] = []
         state.encode { out += $0 }
-        XCTAssertEqual(Array(out.suffix(2)), [0, 0])   // no image, no page
-        return Array(out.dropLast(2)) + [1] + bytes + [0]
+        XCTAssertEqual(Array(out.suffix(3)), [0, 0, 0])   // no image, no names' image, no page
+        return Array(out.dropLast(3)) + [1] + bytes + [0, 0]
     }
 
     /// The keys of the page's chunks come back, one per piece of report.html; as many keys as
@@ -271,18 +271,44 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(try IncrementalState.decode(sideFile(raster: kept)).layout?.raster, kept)
     }
 
+    /// The image of the place names comes back byte for byte with its key; one that is not a whole
+    /// PNG, or longer than the side file, is damage.
+    func testThePlaceNamesImageComesBack() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+        func side(_ names: KeptNames) throws -> [UInt8] {
+            var state = try IncrementalState.decode(sideFile())
+            state.layout = ReportLayout(context: "c", files: [], raster: raster(), names: names)
+            var out: [UInt8] = []
+            state.encode { out += $0 }
+            return out
+        }
+        let names = KeptNames(key: Fingerprint(a: 7, b: 9), png: png)
+        let back = try XCTUnwrap(IncrementalState.decode(try side(names)).layout)
+        XCTAssertEqual(back.names, names)
+        XCTAssertEqual(back.raster, raster())
+        // The names' image ends the layout but for the page's count (one byte): its length, then its bytes.
+        let whole = try side(names)
+        XCTAssertEqual(Array(whole.suffix(png.count + 2)), [UInt8(png.count)] + png + [0])
+        var longer = whole
+        longer[whole.count - png.count - 2] = 0x7f
+        for (what, bytes) in [("not a PNG", try side(KeptNames(key: Fingerprint(), png: Array(png.dropLast())))),
+                              ("longer than the file", longer)] {
+            XCTAssertThrowsError(try IncrementalState.decode(bytes), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
+        }
+    }
+
     /// An image whose runs do not fill its rows, that claims more pixels than a run may hold or
     /// than its bytes can describe, or whose bands do not match its rows, is damage.
     func testADamagedImageIsDamage() throws {
         let whole = sideFile(raster: raster())
-        // The image is last but for the count of the page's chunks (none: one byte); its runs take
-        // four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
+        // The image is last but for the names' image and the count of the page's chunks (none: a
+        // byte each); its runs take four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
         var longRun = whole
-        let firstRun = whole.count - 1 - 4 * (1 + 2 + 7 * 3)
+        let firstRun = whole.count - 2 - 4 * (1 + 2 + 7 * 3)
         XCTAssertEqual(Array(whole[firstRun..<(firstRun + 4)]), [6, 250, 250, 245])
         longRun[firstRun] = 7   // a run of 8 in a row of 7
         var cut = whole
-        cut.removeLast(2)
+        cut.removeLast(3)
         for (what, bytes) in [("a run past its row", longRun), ("cut short", cut),
                               ("a band too few", sideFile(raster: KeptRaster(width: 7, height: 5, bandRows: 2, bands: [Fingerprint(), Fingerprint()], rgb: raster().rgb))),
                               ("more pixels than kept", sideFile(rasterBytes: [0x80, 0x40, 0x80, 0x40, 0x80, 0x40, 1] + Array(repeating: 0, count: 16) + [0xff, 0x3f, 1, 2, 3])),
