@@ -497,8 +497,15 @@ public struct MapDrawing: Sendable {
     /// The image of the scene is drawn here, its bands taken from `previous` where their shapes are
     /// the same (`RasterScene.pixels(previous:)`), and kept for the next run.
     func pngSourceAndScene(previous: KeptRaster? = nil) -> (svg: [UInt8], scene: [UInt8], raster: (kept: KeptRaster, drawn: Int)) {
+        let (png, raster) = scenePNG(previous: previous)
+        return (pngSourceBeside(), png, raster)
+    }
+
+    /// The image of the scene as the PNG `sceneFile` names, and the image kept for the next run
+    /// with the number of bands drawn.
+    func scenePNG(previous: KeptRaster?) -> (png: [UInt8], raster: (kept: KeptRaster, drawn: Int)) {
         let (rgb, kept, drawn) = scene.pixels(previous: previous)
-        return (pngSourceBeside(), StoredPNG.encode(rgb: rgb, width: scene.width, height: scene.height), (kept, drawn))
+        return (StoredPNG.encode(rgb: rgb, width: scene.width, height: scene.height), (kept, drawn))
     }
 
     /// The SVG naming the images beside it.

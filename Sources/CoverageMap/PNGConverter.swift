@@ -131,7 +131,7 @@ public enum PNGConverter {
         if let svg = drawing.namesSVG { files.append(reused.map { (MapDrawing.namesFile, $0.png) } ?? ("names.svg", svg)) }
         guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: files, later: [MapDrawing.sceneFile, MapDrawing.namesFile]) else {
             // Everything through a pipe, the names drawn first.
-            let (_, scene, raster) = drawing.pngSourceAndScene(previous: previous)
+            let (scene, raster) = drawing.scenePNG(previous: previous)
             let namesPNG = reused?.png ?? drawing.namesSVG.flatMap { svg in start(svg: svg)?.wait() }
             guard drawing.namesSVG == nil || namesPNG != nil, let launched = launch(tool, [], input: true) else { return (nil, raster) }
             let svg = drawing.pngSource(embedding: scene, namesPNG: namesPNG)
@@ -143,11 +143,13 @@ public enum PNGConverter {
         // The names drawn from now on, beside the drawing of the map's image.
         let namesRun = reused == nil && drawing.namesSVG != nil
             ? launch(tool, ["--output", folder + "/" + MapDrawing.namesFile, folder + "/names.svg"], input: false) : nil
-        let (_, scene, raster) = drawing.pngSourceAndScene(previous: previous)
+        let (scene, raster) = drawing.scenePNG(previous: previous)
         let sceneFailure = ScratchFolder.write(scene, to: folder + "/" + MapDrawing.sceneFile)
+        // The job holds what it needs, not the drawing (its shapes are let go once drawn).
+        let drawsNames = drawing.namesSVG != nil
         let job = Job(folder: folder) { job in
             if let sceneFailure { return .failure(ConversionFailure("its image could not be written to \(folder): \(String(cString: strerror(sceneFailure)))")) }
-            if drawing.namesSVG != nil {
+            if drawsNames {
                 if let reused {
                     job.setNames(reused)
                 } else {
