@@ -136,7 +136,7 @@ public enum PNGConverter {
             guard drawing.namesSVG == nil || namesPNG != nil, let launched = launch(tool, [], input: true) else { return (nil, raster) }
             let svg = drawing.pngSource(embedding: scene, namesPNG: namesPNG)
             return (Job(folder: nil) { job in
-                job.setNames(zip2(key, namesPNG).map { KeptNames(key: $0, png: $1) })
+                if let key, let namesPNG { job.setNames(KeptNames(key: key, png: namesPNG)) }
                 return finish(launched, svg: svg)
             }, raster)
         }
@@ -148,13 +148,14 @@ public enum PNGConverter {
         // The job holds what it needs, not the drawing (its shapes are let go once drawn).
         let drawsNames = drawing.namesSVG != nil
         let job = Job(folder: folder) { job in
+            // The names' converter is waited for first, whatever happens next.
+            let namesOutcome = namesRun.map { collect($0, svg: nil) }
             if let sceneFailure { return .failure(ConversionFailure("its image could not be written to \(folder): \(String(cString: strerror(sceneFailure)))")) }
             if drawsNames {
                 if let reused {
                     job.setNames(reused)
                 } else {
-                    guard let namesRun else { return .failure(ConversionFailure("rsvg-convert could not be started")) }
-                    let outcome = collect(namesRun, svg: nil)
+                    guard let outcome = namesOutcome else { return .failure(ConversionFailure("rsvg-convert could not be started")) }
                     guard outcome.status == 0, let png = try? InputFile.read(folder + "/" + MapDrawing.namesFile, followSymlinks: false, binary: true),
                           isWhole(png) else {
                         return .failure(ConversionFailure(outcome, of: " on the place names"))
@@ -167,8 +168,6 @@ public enum PNGConverter {
         }
         return (job, raster)
     }
-
-    private static func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? { if let a, let b { return (a, b) } else { return nil } }
 
     /// A converter process started, with `arguments` after the common ones (PNG out; standard
     /// input for the SVG when `input`).

@@ -112,7 +112,7 @@ public struct ReportFolder {
                 if let key, previousNames?.key != key, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
                     names = { drawn.wait().flatMap { KeptNames.isPNG($0) ? KeptNames(key: key, png: $0) : nil } }
                 } else {
-                    let same = key == nil ? nil : previousNames
+                    let same = previousNames.flatMap { $0.key == key ? $0 : nil }
                     names = { same }
                 }
             } else {
