@@ -230,16 +230,18 @@ public enum MapPicture {
         var names: (range: Range<Int>, svg: [UInt8])?
         if !input.places.isEmpty {
             var group = #"<g id="place-names" font-size="11" font-style="italic" fill="\#(placeInk)" stroke="\#(white)" stroke-width="3" paint-order="stroke" stroke-linejoin="round">"#
+            var named = 0
             for p in input.places where !p.name.isEmpty {
                 let (x, y) = project.at(p.at)
                 group += #"<text x="\#(f(x + 10))" y="\#(f(y + 4))">\#(xml(p.name))</text>"#
+                named += 1
             }
             group += "</g>\n"
             // Many names are drawn alone, on a picture of the same size inside a group of the same
             // style, into an image that report.png's SVG places over the map (inside its clip).
             let start = svg.utf8.count
             svg += group
-            if input.places.lazy.filter({ !$0.name.isEmpty }).count >= namesApart {
+            if named >= namesApart {
                 names = (start..<svg.utf8.count, Array((opening + mapGroup + "\n" + group + "</g>\n</svg>\n").utf8))
             }
         }

@@ -92,6 +92,7 @@ public enum PNGConverter {
     struct ConversionFailure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
+        static let notStarted = ConversionFailure("rsvg-convert could not be started")
         /// rsvg-convert's exit status and the first line it said.
         init(_ outcome: Outcome, of what: String = "") {
             let said = String(decoding: outcome.said.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
@@ -121,24 +122,26 @@ public enum PNGConverter {
     /// SVG places over the map (unless `names` is the image of the same names), beside the drawing
     /// of the map's image, whose bands are taken from `previous` where their shapes are the same.
     /// When the folder cannot be made, the SVG carries its images and goes through a pipe. Returns
-    /// the job (nil when `rsvg-convert` is not installed or cannot be started) and the map's image
-    /// kept for the next run with the number of bands drawn (nil without `rsvg-convert`).
-    static func start(_ drawing: MapDrawing, previous: KeptRaster?, names: KeptNames?) -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?) {
-        guard let tool else { return (nil, nil) }
+    /// the job (nil when `rsvg-convert` is not installed or cannot be started), the map's image
+    /// kept for the next run with the number of bands drawn (nil without `rsvg-convert`), and
+    /// whether `names` was taken.
+    static func start(_ drawing: MapDrawing, previous: KeptRaster?, names: KeptNames?)
+        -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?, namesTaken: Bool) {
+        guard let tool else { return (nil, nil, false) }
         let key = drawing.namesKey
-        let reused = key != nil && names?.key == key && isWhole(names!.png) ? names : nil
+        let reused = sameNames(names, as: drawing)
         var files = [("map.svg", drawing.pngSourceBeside())]
         if let svg = drawing.namesSVG { files.append(reused.map { (MapDrawing.namesFile, $0.png) } ?? ("names.svg", svg)) }
         guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: files, later: [MapDrawing.sceneFile, MapDrawing.namesFile]) else {
             // Everything through a pipe, the names drawn first.
             let (scene, raster) = drawing.scenePNG(previous: previous)
             let namesPNG = reused?.png ?? drawing.namesSVG.flatMap { svg in start(svg: svg)?.wait() }
-            guard drawing.namesSVG == nil || namesPNG != nil, let launched = launch(tool, [], input: true) else { return (nil, raster) }
+            guard drawing.namesSVG == nil || namesPNG != nil, let launched = launch(tool, [], input: true) else { return (nil, raster, false) }
             let svg = drawing.pngSource(embedding: scene, namesPNG: namesPNG)
             return (Job(folder: nil) { job in
                 if let key, let namesPNG { job.setNames(KeptNames(key: key, png: namesPNG)) }
                 return finish(launched, svg: svg)
-            }, raster)
+            }, raster, reused != nil)
         }
         // The names drawn from now on, beside the drawing of the map's image.
         let namesRun = reused == nil && drawing.namesSVG != nil
@@ -155,7 +158,7 @@ public enum PNGConverter {
                 if let reused {
                     job.setNames(reused)
                 } else {
-                    guard let outcome = namesOutcome else { return .failure(ConversionFailure("rsvg-convert could not be started")) }
+                    guard let outcome = namesOutcome else { return .failure(.notStarted) }
                     guard outcome.status == 0, let png = try? InputFile.read(folder + "/" + MapDrawing.namesFile, followSymlinks: false, binary: true),
                           isWhole(png) else {
                         return .failure(ConversionFailure(outcome, of: " on the place names"))
@@ -163,10 +166,17 @@ public enum PNGConverter {
                     job.setNames(KeptNames(key: key!, png: png))
                 }
             }
-            guard let launched = launch(tool, [folder + "/map.svg"], input: false) else { return .failure(ConversionFailure("rsvg-convert could not be started")) }
+            guard let launched = launch(tool, [folder + "/map.svg"], input: false) else { return .failure(.notStarted) }
             return finish(launched, svg: nil)
         }
-        return (job, raster)
+        return (job, raster, reused != nil)
+    }
+
+    /// `names` when it is the image of `drawing`'s place names: kept under the same fingerprint, and
+    /// a whole PNG.
+    static func sameNames(_ names: KeptNames?, as drawing: MapDrawing) -> KeptNames? {
+        guard let names, let key = drawing.namesKey, names.key == key, isWhole(names.png) else { return nil }
+        return names
     }
 
     /// A converter process started, with `arguments` after the common ones (PNG out; standard

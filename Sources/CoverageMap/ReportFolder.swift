@@ -108,16 +108,16 @@ public struct ReportFolder {
                 // they are drawn for the side file, which is then the one a full run keeps.
                 picturePNG.kept = kept
                 image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
-                let key = picture.namesKey
-                if let key, previousNames?.key != key, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
+                if let same = PNGConverter.sameNames(previousNames, as: picture) {
+                    names = { same }
+                } else if let key = picture.namesKey, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
                     names = { drawn.wait().flatMap { KeptNames.isPNG($0) ? KeptNames(key: key, png: $0) : nil } }
                 } else {
-                    let same = previousNames.flatMap { $0.key == key ? $0 : nil }
-                    names = { same }
+                    names = { nil }
                 }
             } else {
                 let started = PNGConverter.start(picture, previous: previousRaster, names: previousNames)
-                namesTaken = previousNames != nil && previousNames?.key == picture.namesKey
+                namesTaken = started.namesTaken
                 picturePNG.job = started.job
                 bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
                 image = started.raster?.kept

@@ -154,14 +154,15 @@ struct Analyze: ParsableCommand {
         // folder's at the end, or none of it does.
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
-        let previousRaster = incremental.previous?.layout?.raster
-        let previousPage = incremental.previous?.layout.flatMap { layout in
+        let previousLayout = incremental.previous?.layout
+        let previousRaster = previousLayout?.raster
+        let previousPage = previousLayout.flatMap { layout in
             layout.pageChunks.isEmpty ? nil : PreviousPage(keys: layout.pageChunks) { previousFiles?.text("report.html") }
         }
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
-                                      previousRaster: previousRaster, previousNames: incremental.previous?.layout?.names, previousPage: previousPage,
+                                      previousRaster: previousRaster, previousNames: previousLayout?.names, previousPage: previousPage,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()

@@ -32,6 +32,14 @@ final class IncrementalTests: XCTestCase {
 
     /// A copy of `from` with site S000001 removed, S000010 moved 0.01° north, a new site and a
     /// vertex of the sixth village moved.
+    /// Asserts that each of `names` is byte for byte the same in the folders `a` and `b` of `dir`.
+    func assertSameFiles(_ names: [String], _ a: String, _ b: String, in dir: URL, line: UInt = #line) throws {
+        for name in names {
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("\(a)/\(name)")),
+                           try Data(contentsOf: dir.appendingPathComponent("\(b)/\(name)")), name, line: line)
+        }
+    }
+
     func edit(_ from: URL, to: URL) throws {
         try FileManager.default.copyItem(at: from, to: to)
         let sitesURL = to.appendingPathComponent("sites.csv")
@@ -111,13 +119,9 @@ final class IncrementalTests: XCTestCase {
         let copied = copiedText(since)
         XCTAssertEqual(copied["report.csv"]?.copied, reused - 1, since.stderr)
         XCTAssertEqual(copied["report.csv"]?.of, 400)
-        for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
-            let a = try Data(contentsOf: dir.appendingPathComponent("full/\(name)"))
-            let b = try Data(contentsOf: dir.appendingPathComponent("since/\(name)"))
-            XCTAssertEqual(a, b, name)
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("same/\(name)")), name)
-        }
+        let files = ["report.json", "report.geojson", "report.csv", "report.reuse"]
+        try assertSameFiles(files, "full", "since", in: dir)
+        try assertSameFiles(files, "a", "same", in: dir)
         XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.json")),
                           try Data(contentsOf: dir.appendingPathComponent("full/report.json")))
 
@@ -144,12 +148,9 @@ final class IncrementalTests: XCTestCase {
         XCTAssertTrue(copiedText(dialect).isEmpty, dialect.stderr)
         let viFull = try CLI.run(["analyze"] + inputs("in2") + ["--out", "vi-full", "--csv-dialect", "excel-vi", "--quiet"], in: dir)
         XCTAssertEqual(viFull.status, 0, viFull.stderr)
-        for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("edited/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("full/\(name)")), name)
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("vi/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("vi-full/\(name)")), name)
-        }
+        let reports = ["report.json", "report.geojson", "report.csv", "report.reuse"]
+        try assertSameFiles(reports, "edited", "full", in: dir)
+        try assertSameFiles(reports, "vi", "vi-full", in: dir)
     }
 
     /// The picture is drawn again only when it changed: with the same inputs the previous run's
@@ -230,10 +231,7 @@ final class IncrementalTests: XCTestCase {
         let since = try CLI.run(["analyze"] + mapped("in2") + ["--out", "since", "--since", "a"], in: dir)
         XCTAssertEqual(since.status, 0, since.stderr)
         XCTAssertTrue(since.rawStderr.contains("the others and the place names' image taken from a"), since.stderr)
-        for name in ["report.png", "report.reuse"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("since/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("full/\(name)")), name)
-        }
+        try assertSameFiles(["report.png", "report.reuse"], "since", "full", in: dir)
 
         try FileManager.default.copyItem(at: dir.appendingPathComponent("in2"), to: dir.appendingPathComponent("in3"))
         try places(renaming: 7).write(to: dir.appendingPathComponent("in3/places.geojson"))
@@ -265,10 +263,7 @@ final class IncrementalTests: XCTestCase {
         let all = try XCTUnwrap(copiedText(same)["report.html"], same.stderr)
         XCTAssertEqual(all.copied, all.of)
         XCTAssertGreaterThanOrEqual(all.of, 6, "villages in several tiles, fibre, sites")
-        for name in ["report.html", "report.reuse"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), name)
-        }
+        try assertSameFiles(["report.html", "report.reuse"], "same", "a", in: dir)
 
         try edit(dir.appendingPathComponent("in"), to: dir.appendingPathComponent("in2"))
         let full = try CLI.run(["analyze"] + mapped("in2") + ["--out", "full"], in: dir)
@@ -278,10 +273,7 @@ final class IncrementalTests: XCTestCase {
         let some = try XCTUnwrap(copiedText(since)["report.html"], since.stderr)
         XCTAssertGreaterThan(some.copied, 0)
         XCTAssertLessThan(some.copied, some.of)
-        for name in ["report.json", "report.html", "report.reuse"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("since/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("full/\(name)")), name)
-        }
+        try assertSameFiles(["report.json", "report.html", "report.reuse"], "since", "full", in: dir)
         XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.html")),
                           try Data(contentsOf: dir.appendingPathComponent("full/report.html")))
 
@@ -313,10 +305,7 @@ final class IncrementalTests: XCTestCase {
         let reused = try XCTUnwrap(reusedCount(since))
         XCTAssertGreaterThan(reused, 60)
         XCTAssertLessThan(reused, 120)
-        for name in ["report.json", "report.geojson", "report.csv"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("full/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("since/\(name)")), name)
-        }
+        try assertSameFiles(["report.json", "report.geojson", "report.csv"], "full", "since", in: dir)
         // What the identity covers: dark villages with their best links, and the model's warnings.
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("full/report.json"))) as! [String: Any]
         let villages = report["villages"] as! [[String: Any]]
@@ -354,10 +343,7 @@ final class IncrementalTests: XCTestCase {
         let reused = try XCTUnwrap(reusedCount(since))
         XCTAssertLessThan(reused, 60, "the villages the taller site reaches are computed again")
         XCTAssertEqual(try CLI.run(["analyze"] + terrain2 + ["--out", "d", "--quiet"], in: dir).status, 0)
-        for name in ["report.json", "report.geojson", "report.csv"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("c/\(name)")),
-                           try Data(contentsOf: dir.appendingPathComponent("d/\(name)")), name)
-        }
+        try assertSameFiles(["report.json", "report.geojson", "report.csv"], "c", "d", in: dir)
     }
 
     func testAnotherParameterOrVersionRunsInFull() throws {
@@ -425,9 +411,7 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(since.status, 0, since.stderr)
         XCTAssertEqual(Set(copiedText(CLI.Result(status: since.status, stdout: since.stdout, stderr: since.stderr, rawStderr: since.rawStderr)).keys),
                        ["report.json", "report.geojson", "report.csv"])
-        for name in ["report.json", "report.geojson", "report.csv", "report.reuse"] {
-            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), try Data(contentsOf: dir.appendingPathComponent("b/\(name)")), name)
-        }
+        try assertSameFiles(["report.json", "report.geojson", "report.csv", "report.reuse"], "a", "b", in: dir)
     }
 
     func testAnEditedSideFileRunsInFull() throws {
