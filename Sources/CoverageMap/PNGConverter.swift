@@ -129,7 +129,7 @@ public enum PNGConverter {
         -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?, namesTaken: Bool) {
         guard let tool else { return (nil, nil, false) }
         let key = drawing.namesKey
-        let reused = sameNames(names, as: drawing)
+        let reused = sameNames(names, key: key)
         var files = [("map.svg", drawing.pngSourceBeside())]
         if let svg = drawing.namesSVG { files.append(reused.map { (MapDrawing.namesFile, $0.png) } ?? ("names.svg", svg)) }
         guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: files, later: [MapDrawing.sceneFile, MapDrawing.namesFile]) else {
@@ -172,10 +172,10 @@ public enum PNGConverter {
         return (job, raster, reused != nil)
     }
 
-    /// `names` when it is the image of `drawing`'s place names: kept under the same fingerprint, and
-    /// a whole PNG.
-    static func sameNames(_ names: KeptNames?, as drawing: MapDrawing) -> KeptNames? {
-        guard let names, let key = drawing.namesKey, names.key == key, isWhole(names.png) else { return nil }
+    /// `names` when it is the image of the place names whose SVG has the fingerprint `key`
+    /// (`MapDrawing.namesKey`): kept under that fingerprint, and a whole PNG.
+    static func sameNames(_ names: KeptNames?, key: Fingerprint?) -> KeptNames? {
+        guard let names, let key, names.key == key, isWhole(names.png) else { return nil }
         return names
     }
 

@@ -108,9 +108,10 @@ public struct ReportFolder {
                 // they are drawn for the side file, which is then the one a full run keeps.
                 picturePNG.kept = kept
                 image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
-                if let same = PNGConverter.sameNames(previousNames, as: picture) {
+                let key = picture.namesKey
+                if let same = PNGConverter.sameNames(previousNames, key: key) {
                     names = { same }
-                } else if let key = picture.namesKey, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
+                } else if let key, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
                     names = { drawn.wait().flatMap { KeptNames.isPNG($0) ? KeptNames(key: key, png: $0) : nil } }
                 } else {
                     names = { nil }
