@@ -39,6 +39,8 @@ public enum PNGConverter {
         let folder: String?
         /// Why there is no PNG, once `wait` returned nil.
         public private(set) var failure: String?
+        /// The files in `folder` when the converter was started on the picture (read after `wait`).
+        fileprivate(set) var handed: [String]?
 
         /// `run` makes the PNG (or says why not); it may call `setNames` once the names' image is
         /// drawn, which `keptNames()` waits for.
@@ -166,6 +168,7 @@ public enum PNGConverter {
                     job.setNames(KeptNames(key: key!, png: png))
                 }
             }
+            job.handed = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted()
             guard let launched = launch(tool, [folder + "/map.svg"], input: false) else { return .failure(.notStarted) }
             return finish(launched, svg: nil)
         }
