@@ -47,8 +47,9 @@ extension Report {
     public func shortfall(of t: PlanTarget) -> (noun: String, names: [String]) {
         let parts = t.figurePath
         let section = parts.first ?? "", item = parts.count > 1 ? parts[1] : ""
+        // By index: a village and its result are large values, not copied for a look at one field.
         func villages(_ keep: (VillageCoverage) -> Bool) -> [String] {
-            zip(input.villages, result.villages).filter { keep($0.1) }.map(\.0.name)
+            result.villages.indices.filter { keep(result.villages[$0]) }.map { input.villages[$0].name }
         }
         let noFibre: (VillageCoverage) -> Bool = { $0.fixed?.status == .unavailable }
         switch section {

@@ -25,8 +25,8 @@ extension Report {
             var byDistrict: [String: [String: [Gap]]] = [:]
             var communeOrder: [String: [String]] = [:]
             for g in gaps {
-                let v = input.villages[g.index]
-                let d = v.district ?? L.pick("(no district)", "(không rõ huyện)"), c = v.commune ?? L.pick("(no commune)", "(không rõ xã/phường)")
+                let d = input.villages[g.index].district ?? L.pick("(no district)", "(không rõ huyện)")
+                let c = input.villages[g.index].commune ?? L.pick("(no commune)", "(không rõ xã/phường)")
                 if byDistrict[d] == nil { districtOrder.append(d); byDistrict[d] = [:]; communeOrder[d] = [] }
                 if byDistrict[d]![c] == nil { communeOrder[d]!.append(c); byDistrict[d]![c] = [] }
                 byDistrict[d]![c]!.append(g)
@@ -37,16 +37,15 @@ extension Report {
                 for c in communeOrder[d]! {
                     out += "    \(c)\n"
                     for g in byDistrict[d]![c]! {
-                        let v = input.villages[g.index], r = result.villages[g.index]
                         var what: [String] = []
                         if g.mobile != .covered {
-                            what.append(L.pick("mobile \(g.mobile.rawValue) (\(pct(100 * r.fraction(.mobile))) covered)",
-                                               "di động \(g.mobile.words(.vi)) (phủ sóng \(pct(100 * r.fraction(.mobile))))"))
+                            let covered = pct(100 * result.villages[g.index].fraction(.mobile))
+                            what.append(L.pick("mobile \(g.mobile.rawValue) (\(covered) covered)", "di động \(g.mobile.words(.vi)) (phủ sóng \(covered))"))
                         }
-                        if let f = r.fixed, f.status == .unavailable {
+                        if let f = result.villages[g.index].fixed, f.status == .unavailable {
                             what.append(L.pick("fibre \(km(f.distanceM)) away", "cáp quang cách \(km(f.distanceM))"))
                         }
-                        out += "      \(pad(v.name, nameWidth))  \(what.joined(separator: "; "))\n"
+                        out += "      \(pad(input.villages[g.index].name, nameWidth))  \(what.joined(separator: "; "))\n"
                     }
                 }
             }
@@ -72,14 +71,49 @@ extension Report {
 /// never reads as 100 % and a trace never reads as 0 %: 99.95 → "99.95 %", 0.04 → "0.04 %".
 public func pct(_ x: Double) -> String {
     var decimals = 1
-    while decimals < 4 {
-        let s = String(format: "%.\(decimals)f", x)
-        let rounded = Double(s) ?? x
-        if (x < 100 && rounded >= 100) || (x > 0 && rounded <= 0) { decimals += 1 } else { break }
+    while decimals < 4, let n = FixedPoint.units(x, decimals: decimals) {
+        let full = FixedPoint.scales[decimals] * 100
+        if x > 0 && ((x < 100 && n >= full) || n == 0) { decimals += 1 } else { break }
     }
-    return String(format: "%.\(decimals)f %%", x)
+    return FixedPoint.text(x, decimals: decimals) + " %"
 }
-public func km(_ m: Double) -> String { m >= 999.5 ? String(format: "%.1f km", m / 1000) : String(format: "%.0f m", m) }
+public func km(_ m: Double) -> String { m >= 999.5 ? FixedPoint.text(m / 1000, decimals: 1) + " km" : FixedPoint.text(m, decimals: 0) + " m" }
+
+/// Numbers with a fixed count of decimals, the very text C's `printf("%.Nf")` writes (the number's
+/// exact binary value rounded to the nearest, ties to the even last digit), without going through
+/// a format string: the text report writes one or two for each of tens of thousands of villages.
+public enum FixedPoint {
+    static let scales: [Int] = [1, 10, 100, 1_000, 10_000]
+
+    /// |x| · 10^decimals rounded as `printf` rounds it, or nil when x is not finite or too large to
+    /// do exactly here (|x| · 10^decimals ≥ 2^40).
+    static func units(_ x: Double, decimals: Int) -> Int? {
+        let a = x.magnitude, scale = Double(scales[decimals])
+        let p = a * scale
+        guard p.isFinite, p < 0x1p40 else { return nil }
+        // The product's rounding error, exactly (a fused multiply–add), so a·scale = p + e.
+        let e = (-p).addingProduct(a, scale)
+        let whole = p.rounded(.down)
+        // (p − whole) is exact, and so is subtracting a half from it when it is a quarter or more;
+        // the sum with e then has the sign of the exact a·scale − whole − ½.
+        let beyondHalf = (p - whole - 0.5) + e
+        var n = Int(whole)
+        if beyondHalf > 0 || (beyondHalf == 0 && n & 1 == 1) { n += 1 }
+        return n
+    }
+
+    /// `String(format: "%.Nf", x)` for N = `decimals` (0…4).
+    public static func text(_ x: Double, decimals: Int) -> String {
+        guard let n = units(x, decimals: decimals) else { return String(format: "%.\(decimals)f", x) }
+        var digits = String(n)
+        if decimals > 0 {
+            if digits.count <= decimals { digits = String(repeating: "0", count: decimals + 1 - digits.count) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
+        }
+        return x.sign == .minus ? "-" + digits : digits
+    }
+}
+
 public func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
 
 /// A priority place's category as planners write it in Vietnamese (an unknown one as given).

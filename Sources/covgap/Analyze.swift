@@ -159,6 +159,9 @@ struct Analyze: ParsableCommand {
         let previousPage = previousLayout.flatMap { layout in
             layout.pageChunks.isEmpty ? nil : PreviousPage(keys: layout.pageChunks) { previousFiles?.text("report.html") }
         }
+        // The list for people is made beside the files' encoding and printed once they are in place.
+        let listMade = !quiet && format == .text
+            ? BackgroundTask { [report, top] in report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)) } : nil
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
@@ -198,7 +201,7 @@ struct Analyze: ParsableCommand {
         }
         if !quiet {
             switch format {
-            case .text: printText(report.text(top: top ?? (Terminal.standardOutputIsTerminal ? 50 : nil)))
+            case .text: if let listMade { printText(try listMade.wait()) }
                 if plan || inputs.usesBundledData {
                     switch try gapPlan() {
                     case .success(let made): printText(made.text(language: report.language))

@@ -174,6 +174,34 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(pad("Thôn Sáu", 4), "Thôn Sáu")
     }
 
+    /// The fixed-decimal text is C's printf's, byte for byte: on halves held exactly (ties to the
+    /// even digit), on numbers a hair either side of a half, on negatives and zero, and on random
+    /// numbers of every size the reports print.
+    func testFixedPointTextIsPrintfs() {
+        var cases: [Double] = [0, -0.0, 0.05, 0.15, 0.25, 0.35, 2.5, 3.5, 0.125, 0.375, 99.95, 99.995, 1.0005, 12_345.678_9, -0.01, -2.5,
+                               1e-300, 0x1p39, 1e12, .infinity, -.infinity, .nan]
+        for k in 0..<2_000 {
+            let half = (Double(k) + 0.5) / 16
+            cases += [half, half.nextUp, half.nextDown]
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -3...7, using: &random)
+            cases.append(pow(10, magnitude) * (Bool.random(using: &random) ? 1 : -1))
+            cases.append((Double(Int.random(in: 0...2_000_000, using: &random)) + 0.5) / 10_000)
+        }
+        for x in cases {
+            for decimals in 0...4 {
+                XCTAssertEqual(FixedPoint.text(x, decimals: decimals), String(format: "%.\(decimals)f", x), "\(x) with \(decimals) decimals")
+            }
+        }
+        XCTAssertEqual(pct(99.999_94), "99.9999 %")
+        XCTAssertEqual(pct(99.999_96), "100.0000 %")   // four decimals at most
+        XCTAssertEqual(pct(-3), "-3.0 %")
+        XCTAssertEqual(pct(1e-9), "0.0000 %")
+        XCTAssertEqual(pct(.nan), "nan %")
+    }
+
     // MARK: report.csv
 
     func testCSV() {
