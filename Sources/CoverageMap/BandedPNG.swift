@@ -1,0 +1,112 @@
+/// report.png as covgap writes it: 8-bit RGB, not interlaced, its rows in bands, each band filtered
+/// and compressed on its own (`Deflate.band`) into an IDAT chunk of its own. The zlib stream's
+/// header has a chunk of its own before the bands, and its end (the last, empty block and the
+/// Adler-32 of every band's filtered rows) one after them. A band's chunk depends on its pixels
+/// alone, so a picture whose band did not change can take that chunk, byte for byte, from the
+/// previous picture; only the checksum at the end is made from every band's (kept with it).
+enum BandedPNG {
+    /// One band of rows, compressed: its IDAT chunk whole (length, type, data, CRC) and the
+    /// Adler-32 and byte count of its filtered rows.
+    struct Band: Sendable, Equatable {
+        var chunk: [UInt8]
+        var adler: UInt32
+        var rawCount: Int
+    }
+
+    /// The band of `rows` rows of `rgb` (three bytes a pixel, `width` pixels a row). Each row has
+    /// the filter that leaves the smallest sum of its bytes taken as signed (PNG's own advice): None,
+    /// Sub, Up or Paeth; the first row looks at no row above it (None or Sub).
+    static func band(rgb: UnsafeBufferPointer<UInt8>, width: Int, rows: Int) -> Band {
+        let stride = width * 3, line = stride + 1
+        precondition(rgb.count == stride * rows, "BandedPNG: \(rgb.count) bytes for \(rows) rows of \(width) pixels")
+        var filtered = [UInt8](repeating: 0, count: line * rows)
+        filtered.withUnsafeMutableBufferPointer { out in
+            @inline(__always) func size(_ byte: UInt8) -> Int { Int(Int8(bitPattern: byte).magnitude) }
+            for r in 0..<rows {
+                let row = rgb.baseAddress! + r * stride
+                let target = out.baseAddress! + r * line
+                // The four sums in one pass; the first row's Up and Paeth are not tried.
+                var none = 0, sub = 0, up = Int.max, paethSum = Int.max
+                let first = min(3, stride)
+                if r == 0 {
+                    for i in 0..<first { none += size(row[i]); sub += size(row[i]) }
+                    for i in first..<stride {
+                        none += size(row[i])
+                        sub += size(row[i] &- row[i - 3])
+                    }
+                } else {
+                    let above = row - stride
+                    up = 0; paethSum = 0
+                    // The first pixel has none to its left (a = c = 0: Paeth predicts b).
+                    for i in 0..<first {
+                        none += size(row[i]); sub += size(row[i]); up += size(row[i] &- above[i]); paethSum += size(row[i] &- above[i])
+                    }
+                    for i in first..<stride {
+                        let x = row[i], a = row[i - 3], b = above[i], c = above[i - 3]
+                        none += size(x); sub += size(x &- a); up += size(x &- b); paethSum += size(x &- paeth(a, b, c))
+                    }
+                }
+                var filter: UInt8 = 0, best = none
+                if sub < best { filter = 1; best = sub }
+                if up < best { filter = 2; best = up }
+                if paethSum < best { filter = 4 }
+                target[0] = filter
+                for i in 0..<stride {
+                    let x = row[i], a = i >= 3 ? row[i - 3] : 0
+                    switch filter {
+                    case 1: target[1 + i] = x &- a
+                    case 2: target[1 + i] = x &- row[i - stride]
+                    case 4: target[1 + i] = x &- paeth(a, row[i - stride], i >= 3 ? row[i - stride - 3] : 0)
+                    default: target[1 + i] = x
+                    }
+                }
+            }
+        }
+        return filtered.withUnsafeBufferPointer { raw in
+            var adler = StoredPNG.Adler32()
+            adler.add(raw)
+            return Band(chunk: chunk("IDAT", Deflate.band(raw)), adler: adler.value, rawCount: raw.count)
+        }
+    }
+
+    /// PNG's Paeth predictor.
+    @inline(__always) static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+        let p = Int(a) + Int(b) - Int(c)
+        let pa = abs(p - Int(a)), pb = abs(p - Int(b)), pc = abs(p - Int(c))
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
+    }
+
+    /// The PNG of a picture `width` × `height` whose bands, top to bottom, are `bands`.
+    static func file(width: Int, height: Int, bands: [Band]) -> [UInt8] {
+        var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        out.reserveCapacity(bands.reduce(100) { $0 + $1.chunk.count })
+        out += chunk("IHDR", big(UInt32(width)) + big(UInt32(height)) + [8, 2, 0, 0, 0])
+        // zlib's header: deflate with a 32 KB window, no dictionary (0x78 0x9C: 0x789C is a multiple of 31).
+        out += chunk("IDAT", [0x78, 0x9C])
+        var adler: UInt32 = 1
+        for b in bands {
+            out += b.chunk
+            adler = combine(adler, b.adler, count: b.rawCount)
+        }
+        out += chunk("IDAT", Deflate.end + big(adler))
+        out += chunk("IEND", [])
+        return out
+    }
+
+    /// The Adler-32 of two pieces one after the other, from each one's (`count` bytes in the second).
+    static func combine(_ first: UInt32, _ second: UInt32, count: Int) -> UInt32 {
+        let m: UInt64 = 65_521
+        let a1 = UInt64(first & 0xFFFF), b1 = UInt64(first >> 16), a2 = UInt64(second & 0xFFFF), b2 = UInt64(second >> 16)
+        let n = UInt64(count) % m
+        let a = (a1 + a2 + m - 1) % m
+        let b = (b1 + b2 + n * ((a1 + m - 1) % m)) % m
+        return UInt32(b << 16 | a)
+    }
+
+    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        let body = Array(type.utf8) + data
+        return big(UInt32(data.count)) + body + big(StoredPNG.crc32(body[...]))
+    }
+
+    static func big(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+}
