@@ -23,16 +23,16 @@ public struct ReportLayout: Sendable, Equatable {
     /// The image covgap drew for report.png's map, when it drew one: a later run draws again only
     /// its bands whose shapes changed.
     public var raster: KeptRaster?
-    /// The image rsvg-convert drew of the map's place names, when it drew one: a later run whose
-    /// names are the same takes it instead of drawing them again.
-    public var names: KeptNames?
+    /// How report.png was put together, when it was: a later run takes the frame's image when the
+    /// frame is the same, and the compressed bands whose pixels are the same.
+    public var picture: KeptPicture?
     /// The key of each chunk of report.html's map payload, in the order of the file's pieces (the
     /// chunks' text): a later run copies the text of a chunk whose key it makes again
     /// (docs/map-payload.md).
     public var pageChunks: [Fingerprint]
 
-    public init(context: String, files: [File], raster: KeptRaster? = nil, names: KeptNames? = nil, pageChunks: [Fingerprint] = []) {
-        self.context = context; self.files = files; self.raster = raster; self.names = names; self.pageChunks = pageChunks
+    public init(context: String, files: [File], raster: KeptRaster? = nil, picture: KeptPicture? = nil, pageChunks: [Fingerprint] = []) {
+        self.context = context; self.files = files; self.raster = raster; self.picture = picture; self.pageChunks = pageChunks
     }
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
@@ -53,7 +53,7 @@ public struct ReportLayout: Sendable, Equatable {
             }
         }
         if let raster { w.varint(1); raster.encode(into: &w) } else { w.varint(0) }
-        if let names { w.varint(1); w.print(names.key); w.varint(UInt64(names.png.count)); w.bytes += names.png } else { w.varint(0) }
+        if let picture { w.varint(1); picture.encode(into: &w) } else { w.varint(0) }
         w.varint(UInt64(pageChunks.count))
         pageChunks.forEach { w.print($0) }
     }
@@ -74,42 +74,82 @@ public struct ReportLayout: Sendable, Equatable {
             return File(name: name, digest: digest, pieces: pieces)
         }
         let raster = try r.varint() == 1 ? try KeptRaster.decode(&r) : nil
-        var names: KeptNames?
-        if try r.varint() == 1 {
-            let key = try r.print(), count = try r.count()
-            let png = Array(r.bytes[r.at..<(r.at + count)])
-            r.at += count
-            guard count <= KeptNames.maxBytes, KeptNames.isPNG(png) else { throw IncrementalState.Reader.damaged }
-            names = KeptNames(key: key, png: png)
-        }
+        let picture = try r.varint() == 1 ? try KeptPicture.decode(&r) : nil
         // 16 bytes a chunk's key; as many keys as report.html has pieces.
         let chunks = try r.count()
         guard chunks * 16 <= r.end - r.at, chunks == files.first(where: { $0.name == "report.html" })?.pieces.count ?? 0 else {
             throw IncrementalState.Reader.damaged
         }
         let pageChunks = try (0..<chunks).map { _ in try r.print() }
-        return ReportLayout(context: context, files: files, raster: raster, names: names, pageChunks: pageChunks)
+        return ReportLayout(context: context, files: files, raster: raster, picture: picture, pageChunks: pageChunks)
     }
 }
 
-/// The image of a map's place names as rsvg-convert drew it (a PNG of the picture's size,
-/// transparent but for the names), with the fingerprint of the SVG it was drawn from: a later
-/// picture whose names' SVG has the same fingerprint takes the image instead of drawing it again
-/// (the names are most of rsvg-convert's time for a national map).
-public struct KeptNames: Sendable, Equatable {
-    public var key: Fingerprint
-    public var png: [UInt8]
+/// report.png as covgap put it together (docs/incremental.md): the frame's image, rsvg-convert's
+/// PNG of everything but the map's shapes, with the fingerprint of the SVG it was drawn from;
+/// report.png's digest (`FileDigest`); and per band of its rows, where the band's IDAT chunk lies
+/// in report.png and the Adler-32 of its filtered rows. A later picture with the same frame takes
+/// the frame's image instead of drawing it, and the chunk of every band whose pixels are the same.
+public struct KeptPicture: Sendable, Equatable {
+    public struct Band: Sendable, Equatable {
+        public var chunk: Range<Int>
+        public var adler: UInt32
+        public init(chunk: Range<Int>, adler: UInt32) { self.chunk = chunk; self.adler = adler }
+    }
+    public var frameKey: Fingerprint
+    public var frame: [UInt8]
+    public var digest: String
+    public var bands: [Band]
 
-    public init(key: Fingerprint, png: [UInt8]) { self.key = key; self.png = png }
+    public init(frameKey: Fingerprint, frame: [UInt8], digest: String, bands: [Band]) {
+        self.frameKey = frameKey; self.frame = frame; self.digest = digest; self.bands = bands
+    }
 
-    /// The most bytes kept (a national map's names take about 3 MB).
-    static let maxBytes = 1 << 27
+    /// The most bytes of a frame's image kept (a national map's takes about 3 MB).
+    static let maxFrameBytes = 1 << 27
 
     /// Whether `bytes` are a whole PNG as far as its ends tell: the signature first, the IEND
     /// chunk last.
     public static func isPNG(_ bytes: [UInt8]) -> Bool {
         bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
             && bytes.suffix(8).elementsEqual([0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+    }
+
+    /// The frame's fingerprint and PNG (a varint length and its bytes), the digest, then a varint
+    /// count of bands and per band the bytes skipped since the previous chunk's end, the chunk's
+    /// length and the Adler-32 (varints).
+    func encode(into w: inout IncrementalState.Writer) {
+        w.print(frameKey)
+        w.varint(UInt64(frame.count)); w.bytes += frame
+        w.string(digest)
+        w.varint(UInt64(bands.count))
+        var end = 0
+        for b in bands {
+            w.varint(UInt64(b.chunk.lowerBound - end)); w.varint(UInt64(b.chunk.count)); w.varint(UInt64(b.adler))
+            end = b.chunk.upperBound
+        }
+    }
+
+    static func decode(_ r: inout IncrementalState.Reader) throws -> KeptPicture {
+        let damaged = IncrementalState.Reader.damaged
+        let key = try r.print(), count = try r.count()
+        let frame = Array(r.bytes[r.at..<(r.at + count)])
+        r.at += count
+        guard count <= maxFrameBytes, isPNG(frame) else { throw damaged }
+        let digest = try r.string()
+        // Three bytes or more a band.
+        let bandCount = try r.count()
+        guard bandCount * 3 <= r.end - r.at else { throw damaged }
+        var end = 0
+        let bands = try (0..<bandCount).map { _ -> Band in
+            let skip = try r.varint(), length = try r.varint(), adler = try r.varint()
+            guard skip < 1 << 40, length < 1 << 40, adler <= UInt64(UInt32.max) else { throw damaged }
+            let start = end + Int(skip)
+            end = start + Int(length)
+            guard end < 1 << 50 else { throw damaged }
+            return Band(chunk: start..<end, adler: UInt32(adler))
+        }
+        return KeptPicture(frameKey: key, frame: frame, digest: digest, bands: bands)
     }
 }
 
@@ -127,7 +167,7 @@ public struct KeptRaster: Sendable, Equatable {
 
     /// The largest side and the most pixels kept (a picture is 1,600 pixels wide, a national one
     /// about 5 million pixels): a side file cannot make a run hold more than 100 MB for it.
-    static let maxSide = 1 << 15, maxPixels = 1 << 25
+    public static let maxSide = 1 << 15, maxPixels = 1 << 25
 
     /// The bands of `bandRows` rows that `height` rows make.
     public static func bandCount(height: Int, bandRows: Int) -> Int { (height + bandRows - 1) / bandRows }

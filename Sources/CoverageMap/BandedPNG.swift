@@ -76,21 +76,34 @@ enum BandedPNG {
         return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
     }
 
-    /// The PNG of a picture `width` × `height` whose bands, top to bottom, are `bands`.
-    static func file(width: Int, height: Int, bands: [Band]) -> [UInt8] {
+    /// The PNG of a picture `width` × `height` whose bands, top to bottom, are `bands`, and where
+    /// each band's chunk lies in it.
+    static func file(width: Int, height: Int, bands: [Band]) -> (png: [UInt8], chunks: [Range<Int>]) {
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         out.reserveCapacity(bands.reduce(100) { $0 + $1.chunk.count })
         out += chunk("IHDR", big(UInt32(width)) + big(UInt32(height)) + [8, 2, 0, 0, 0])
         // zlib's header: deflate with a 32 KB window, no dictionary (0x78 0x9C: 0x789C is a multiple of 31).
         out += chunk("IDAT", [0x78, 0x9C])
         var adler: UInt32 = 1
+        var chunks: [Range<Int>] = []
         for b in bands {
+            chunks.append(out.count..<(out.count + b.chunk.count))
             out += b.chunk
             adler = combine(adler, b.adler, count: b.rawCount)
         }
         out += chunk("IDAT", Deflate.end + big(adler))
         out += chunk("IEND", [])
-        return out
+        return (out, chunks)
+    }
+
+    /// Whether `bytes` are one whole chunk of type `type`: its length, type, data and CRC.
+    static func isChunk(_ bytes: ArraySlice<UInt8>, type: String) -> Bool {
+        guard bytes.count >= 12 else { return false }
+        let start = bytes.startIndex
+        let length = bytes[start..<(start + 4)].reduce(0) { $0 << 8 | Int($1) }
+        let body = bytes[(start + 4)..<(bytes.endIndex - 4)]
+        return length == bytes.count - 12 && body.starts(with: type.utf8)
+            && Array(bytes.suffix(4)) == big(StoredPNG.crc32(body))
     }
 
     /// The Adler-32 of two pieces one after the other, from each one's (`count` bytes in the second).

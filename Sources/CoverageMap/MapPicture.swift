@@ -65,12 +65,6 @@ public enum MapPicture {
     static let scaleInk = "#333333", placeInk = "#4a2a70"
     static let font = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 
-    /// The number of place names from which report.png draws them apart (`MapDrawing.namesSVG`):
-    /// their image costs rsvg-convert a run of its own (about 0.15 s for a picture 1,600 pixels
-    /// wide), and a `--since` run whose names are the same takes it instead of drawing them (about
-    /// 1 ms a name: a second for a national map's 1,000).
-    static let namesApart = 500
-
     public static func svg(_ input: MapPictureInput, width: Int = 1600) -> String {
         drawing(input, width: width, raster: false).svg
     }
@@ -109,6 +103,8 @@ public enum MapPicture {
         svg += "<title>\(xml(input.title))</title>\n"
         svg += #"<defs><pattern id="gap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.6" height="6" fill="\#(gapRed)"/></pattern>"#
         svg += #"<clipPath id="map-clip"><rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))"/></clipPath></defs>"# + "\n"
+        // What lies under the map's shapes, from here to the map's group (see `MapDrawing.frameSVG`).
+        let underStart = svg.utf8.count
         svg += #"<rect width="100%" height="100%" fill="\#(white)"/>"# + "\n"
         svg += #"<text x="\#(f(margin))" y="34" font-size="22" font-weight="600" fill="\#(ink)">\#(xml(input.title))</text>"# + "\n"
         if !input.subtitle.isEmpty {
@@ -116,6 +112,7 @@ public enum MapPicture {
         }
         svg += #"<rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))" fill="\#(mapBackground)"/>"# + "\n"
         let mapGroup = #"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"#
+        let underEnd = svg.utf8.count
         svg += mapGroup + "\n"
         // The shapes from here to the place names are drawn into pixels for report.png as well.
         let shapesStart = svg.utf8.count
@@ -227,23 +224,13 @@ public enum MapPicture {
             svg += "</g>\n"
         }
         let shapesEnd = svg.utf8.count
-        var names: (range: Range<Int>, svg: [UInt8])?
         if !input.places.isEmpty {
-            var group = #"<g id="place-names" font-size="11" font-style="italic" fill="\#(placeInk)" stroke="\#(white)" stroke-width="3" paint-order="stroke" stroke-linejoin="round">"#
-            var named = 0
+            svg += #"<g id="place-names" font-size="11" font-style="italic" fill="\#(placeInk)" stroke="\#(white)" stroke-width="3" paint-order="stroke" stroke-linejoin="round">"#
             for p in input.places where !p.name.isEmpty {
                 let (x, y) = project.at(p.at)
-                group += #"<text x="\#(f(x + 10))" y="\#(f(y + 4))">\#(xml(p.name))</text>"#
-                named += 1
+                svg += #"<text x="\#(f(x + 10))" y="\#(f(y + 4))">\#(xml(p.name))</text>"#
             }
-            group += "</g>\n"
-            // Many names are drawn alone, on a picture of the same size inside a group of the same
-            // style, into an image that report.png's SVG places over the map (inside its clip).
-            let start = svg.utf8.count
-            svg += group
-            if named >= namesApart {
-                names = (start..<svg.utf8.count, Array((opening + mapGroup + "\n" + group + "</g>\n</svg>\n").utf8))
-            }
+            svg += "</g>\n"
         }
         if input.villages.isEmpty && input.gaps.isEmpty && input.fibre.isEmpty && input.sites.isEmpty && input.places.isEmpty {
             svg += #"<text x="\#(f(margin + mapW / 2))" y="\#(f(headerH + mapH / 2))" text-anchor="middle" font-size="16" fill="\#(muted)">\#(input.language.pick("No map data", "Không có dữ liệu bản đồ"))</text>"# + "\n"
@@ -265,7 +252,8 @@ public enum MapPicture {
             y += 22
         }
         svg += "</g>\n</svg>\n"
-        return MapDrawing(svg: svg, shapes: shapesStart..<shapesEnd, names: names?.range, namesSVG: names?.svg, width: width, height: height, scene: scene)
+        return MapDrawing(svg: svg, shapes: shapesStart..<shapesEnd, under: underStart..<underEnd, mapBottom: headerH + mapH,
+                          width: width, height: height, scene: scene)
     }
 
     // MARK: - legend
@@ -458,83 +446,43 @@ public struct MapDrawing: Sendable {
     public let svg: String
     /// Where in `svg` (UTF-8 offsets) the map's shapes are, which `scene` draws in pixels.
     let shapes: Range<Int>
-    /// Where in `svg` the place names are, and an SVG of the picture's size that draws them alone
-    /// (nil with fewer than `MapPicture.namesApart` names: they are then drawn with the rest).
-    let names: Range<Int>?
-    let namesSVG: [UInt8]?
+    /// Where in `svg` what lies under the shapes is (the background, the title, the map's own
+    /// background), up to the map's group.
+    let under: Range<Int>
+    /// The bottom of the map's clip, which may cut the scene's last row of pixels.
+    let mapBottom: Double
     /// The picture's size in pixels.
     let width: Int, height: Int
     let scene: RasterScene
 
-    /// The fingerprint of `namesSVG`: the same names make the same image.
-    var namesKey: Fingerprint? {
-        namesSVG.map { svg in
-            var f = Fingerprint()
-            f.add(String(decoding: svg, as: UTF8.self))
-            return f
-        }
-    }
-
-    /// The SVG that rsvg-convert draws report.png from: `svg` with the map's shapes replaced by
-    /// `scene` as one image, placed on whole pixels (it is copied, not resampled) inside the same
-    /// clip, and the place names, when drawn apart, by the image rsvg-convert drew of them alone
-    /// (`namesPNG`, from `namesSVG`), on the whole picture. The images are in the SVG as base64
-    /// text (for an SVG read from a pipe).
-    public func pngSource(namesPNG: [UInt8]?) -> [UInt8] {
-        pngSource(embedding: StoredPNG.encode(rgb: scene.pixels(), width: scene.width, height: scene.height), namesPNG: namesPNG)
-    }
-
-    /// `pngSource(namesPNG:)` from the image `pngSourceAndScene` made (it is not drawn again).
-    func pngSource(embedding scenePNG: [UInt8], namesPNG: [UInt8]?) -> [UInt8] {
-        func data(_ png: [UInt8]) -> [UInt8] { Array("data:image/png;base64,".utf8) + Data(png).base64EncodedData() }
-        return source(scene: data(scenePNG), names: namesPNG.map(data))
-    }
-
-    /// The names `pngSourceAndScene` gives the images, beside the SVG.
-    static let sceneFile = "scene.png", namesFile = "names.png"
-
-    /// `pngSource` with the images as PNGs of their own, which the SVG names (`sceneFile`,
-    /// `namesFile`) and which go beside it: rsvg-convert then reads each image as it is instead of
-    /// parsing megabytes of base64 text in an attribute (a third of its time for a national map).
-    /// The image of the scene is drawn here, its bands taken from `previous` where their shapes are
-    /// the same (`RasterScene.pixels(previous:)`), and kept for the next run.
-    func pngSourceAndScene(previous: KeptRaster? = nil) -> (svg: [UInt8], scene: [UInt8], raster: (kept: KeptRaster, drawn: Int)) {
-        let (png, raster) = scenePNG(previous: previous)
-        return (pngSourceBeside(), png, raster)
-    }
-
-    /// The image of the scene as the PNG `sceneFile` names, and the image kept for the next run
-    /// with the number of bands drawn.
-    func scenePNG(previous: KeptRaster?) -> (png: [UInt8], raster: (kept: KeptRaster, drawn: Int)) {
-        let (rgb, kept, drawn) = scene.pixels(previous: previous)
-        return (StoredPNG.encode(rgb: rgb, width: scene.width, height: scene.height), (kept, drawn))
-    }
-
-    /// The SVG naming the images beside it.
-    func pngSourceBeside() -> [UInt8] {
-        source(scene: Array(Self.sceneFile.utf8), names: namesSVG == nil ? nil : Array(Self.namesFile.utf8))
-    }
-
-    /// `svg` with the shapes replaced by an image at `scene`, and the names by one at `names` when given.
-    private func source(scene href: [UInt8], names: [UInt8]?) -> [UInt8] {
-        let opening = #"<image x="\#(MapPicture.f(scene.originX))" y="\#(MapPicture.f(scene.originY))" width="\#(scene.width)" height="\#(scene.height)" href=""#
+    /// The SVG rsvg-convert draws report.png's frame from: `svg` without the map's shapes, and what
+    /// lies under them drawn only outside the scene's rectangle (on whole pixels, and down to the
+    /// map's clip, as the shapes are clipped), which is left transparent but for what lies over the
+    /// shapes (the place names, the scale). report.png is the frame laid over covgap's image of the
+    /// shapes (`scene`).
+    var frameSVG: [UInt8] {
         let text = svg.utf8
+        let (x0, y0) = (MapPicture.f(scene.originX), MapPicture.f(scene.originY))
+        let (x1, y1) = (MapPicture.f(scene.originX + Double(scene.width)), MapPicture.f(min(scene.originY + Double(scene.height), mapBottom)))
+        let hole = #"<defs><clipPath id="frame-clip"><path clip-rule="evenodd" d="M0 0H\#(width)V\#(height)H0Z"#
+            + #"M\#(x0) \#(y0)H\#(x1)V\#(y1)H\#(x0)Z"/></clipPath></defs>"# + "\n"
         var out: [UInt8] = []
-        out.reserveCapacity(text.count - shapes.count + opening.utf8.count + href.count + (names?.count ?? 0) + 100)
-        out += text.prefix(shapes.lowerBound)
-        out += opening.utf8
-        out += href
-        out += "\"/>\n".utf8
-        if let names, let range = self.names {
-            out += text.dropFirst(shapes.upperBound).prefix(range.lowerBound - shapes.upperBound)
-            out += #"<image x="0" y="0" width="\#(width)" height="\#(height)" href=""#.utf8
-            out += names
-            out += "\"/>\n".utf8
-            out += text.dropFirst(range.upperBound)
-        } else {
-            out += text.dropFirst(shapes.upperBound)
-        }
+        out.reserveCapacity(text.count - shapes.count + hole.utf8.count + 64)
+        out += text.prefix(under.lowerBound)
+        out += hole.utf8
+        out += #"<g clip-path="url(#frame-clip)">"#.utf8
+        out += text.dropFirst(under.lowerBound).prefix(under.count)
+        out += "</g>\n".utf8
+        out += text.dropFirst(under.upperBound).prefix(shapes.lowerBound - under.upperBound)
+        out += text.dropFirst(shapes.upperBound)
         return out
+    }
+
+    /// The fingerprint of `frameSVG`: the same frame makes the same image.
+    static func frameKey(_ frameSVG: [UInt8]) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(String(decoding: frameSVG, as: UTF8.self))
+        return f
     }
 }
 

@@ -35,14 +35,14 @@ struct RasterScene: Sendable {
     }
 
     /// `pixels()`, each band taken from `previous` instead of drawn when it was drawn from the same
-    /// shapes (the same fingerprint), with the image kept for the next drawing and the number of
-    /// bands drawn. A band's fingerprint covers the picture's frame and background, the band's
+    /// shapes (the same fingerprint), with the image kept for the next drawing and which bands were
+    /// drawn. A band's fingerprint covers the picture's frame and background, the band's
     /// place, and per layer its paint and colour and the parts it draws in the band, every number's
     /// bits: what `draw(band:index:)` reads.
-    func pixels(previous: KeptRaster?) -> (rgb: [UInt8], kept: KeptRaster, drawn: Int) {
+    func pixels(previous: KeptRaster?) -> (rgb: [UInt8], kept: KeptRaster, drawn: [Bool]) {
         let bands = KeptRaster.bandCount(height: height, bandRows: Self.bandRows)
         guard width > 0, height > 0 else {
-            return ([], KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: [], rgb: []), 0)
+            return ([], KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: [], rgb: []), [])
         }
         let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
         let prints = concurrentMap(bands, chunk: 4) { bandPrint($0, index: index) }
@@ -56,7 +56,7 @@ struct RasterScene: Sendable {
         }
         let rgb = oneRun(rows.map(\.rgb))
         return (rgb, KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: prints, rgb: rgb),
-                rows.reduce(0) { $0 + ($1.drawn ? 1 : 0) })
+                rows.map(\.drawn))
     }
 
     private func bandPrint(_ band: Int, index: [BandIndex]) -> Fingerprint {

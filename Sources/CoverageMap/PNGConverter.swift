@@ -1,5 +1,6 @@
 import Coverage
 import FileCommit
+import Geo
 import GeoIO
 import Foundation
 #if canImport(Glibc)
@@ -19,78 +20,61 @@ extension MapData {
     }
 }
 
-/// SVG to PNG through librsvg's `rsvg-convert`, when it is installed.
+/// report.png: covgap's image of the map's shapes (`MapDrawing.scene`) under rsvg-convert's
+/// (librsvg) image of everything else, the frame (`MapDrawing.frameSVG`), laid together and
+/// compressed by covgap in bands (`BandedPNG`); drawn when rsvg-convert is installed. Also any SVG
+/// to PNG through rsvg-convert.
 public enum PNGConverter {
     /// Whether `bytes` are a whole PNG as far as its ends tell: the PNG signature first, the IEND
     /// chunk's type and checksum last (a file cut short has no IEND).
-    static func isWhole(_ bytes: [UInt8]) -> Bool { KeptNames.isPNG(bytes) }
+    static func isWhole(_ bytes: [UInt8]) -> Bool { KeptPicture.isPNG(bytes) }
 
     /// What a converter run gave: its standard output, the start of what it said on standard
     /// error, and its exit status.
     typealias Outcome = (output: Data, said: Data, status: Int32)
 
-    /// A conversion running on a thread of its own (one converter process, or two one after the other).
+    /// What a drawing made: the PNG, how it was put together (for the side file) and how many of
+    /// its bands were compressed rather than taken from the previous picture.
+    typealias Made = (png: [UInt8], kept: KeptPicture?, compressed: Int)
+
+    /// A drawing going on on a thread of its own.
     public final class Job: @unchecked Sendable {
         private let done = DispatchGroup()
-        private var png: [UInt8]?
-        private let namesDone = DispatchGroup()
-        private var names: KeptNames?
-        /// The private folder holding the SVG and its images, removed once the converter is done.
-        let folder: String?
+        private var made: Made?
         /// Why there is no PNG, once `wait` returned nil.
         public private(set) var failure: String?
-        /// The files in `folder` when the converter was started on the picture (read after `wait`).
-        fileprivate(set) var handed: [String]?
 
-        /// `run` makes the PNG (or says why not); it may call `setNames` once the names' image is
-        /// drawn, which `keptNames()` waits for.
-        fileprivate init(folder: String?, _ run: @escaping @Sendable (Job) -> Result<[UInt8], ConversionFailure>) {
-            self.folder = folder
-            done.enter(); namesDone.enter()
+        fileprivate init(_ run: @escaping @Sendable () -> Result<Made, ConversionFailure>) {
+            done.enter()
             Thread { [self] in
-                switch run(self) {
-                case .success(let bytes): png = bytes
+                switch run() {
+                case .success(let m): made = m
                 case .failure(let why): failure = "report.png was not drawn: " + why.description
                 }
-                setNames(names)
-                removeFolder()
                 done.leave()
             }.start()
         }
 
-        private var namesSet = false
-        private let lock = NSLock()
-
-        /// The names' image kept for the next run (the first call counts).
-        fileprivate func setNames(_ kept: KeptNames?) {
-            lock.lock(); defer { lock.unlock() }
-            guard !namesSet else { return }
-            namesSet = true
-            names = kept
-            namesDone.leave()
-        }
-
-        /// The place names' image this drawing used, for the side file, once it is there (nil
-        /// without names or when it could not be drawn).
-        public func keptNames() -> KeptNames? {
-            namesDone.wait()
-            return names
-        }
-
-        deinit { removeFolder() }
-
-        private func removeFolder() {
-            if let folder { ScratchFolder.remove(folder) }
-        }
-
-        /// The PNG, or nil when the conversion failed (`failure` says why).
+        /// The PNG, or nil when the drawing failed (`failure` says why).
         public func wait() -> [UInt8]? {
             done.wait()
-            return png
+            return made?.png
+        }
+
+        /// How the PNG was put together, for a later run (nil without one).
+        public func keptPicture() -> KeptPicture? {
+            done.wait()
+            return made?.kept
+        }
+
+        /// The bands compressed, of all the PNG's (the others were taken from the previous picture).
+        var compressed: Int? {
+            done.wait()
+            return made?.compressed
         }
     }
 
-    /// Why a converter run gave no PNG.
+    /// Why a drawing gave no PNG.
     struct ConversionFailure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -112,74 +96,100 @@ public enum PNGConverter {
     public static func start(svg: @autoclosure () -> [UInt8]) -> Job? {
         guard let tool, let launched = launch(tool, [], input: true) else { return nil }
         let bytes = svg()
-        return Job(folder: nil) { _ in finish(launched, svg: bytes) }
+        return Job { finish(launched, svg: bytes).map { ($0, nil, 0) } }
     }
 
-    /// Starts drawing report.png from `drawing`. See `start(_:previous:names:)`.
-    public static func start(_ drawing: MapDrawing) -> Job? { start(drawing, previous: nil, names: nil).job }
+    /// Starts drawing report.png from `drawing`. See `start(_:previous:)`.
+    public static func start(_ drawing: MapDrawing) -> Job? { start(drawing, previous: nil).job }
 
-    /// Starts drawing report.png from `drawing`: its SVG and its images are written to a private
-    /// folder in the system's temporary directory (removed when the converter is done), where the
-    /// converter reads them. The place names are drawn first, into an image of their own that the
-    /// SVG places over the map (unless `names` is the image of the same names), beside the drawing
-    /// of the map's image, whose bands are taken from `previous` where their shapes are the same.
-    /// When the folder cannot be made, the SVG carries its images and goes through a pipe. Returns
-    /// the job (nil when `rsvg-convert` is not installed or cannot be started), the map's image
-    /// kept for the next run with the number of bands drawn (nil without `rsvg-convert`), and
-    /// whether `names` was taken.
-    static func start(_ drawing: MapDrawing, previous: KeptRaster?, names: KeptNames?)
-        -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?, namesTaken: Bool) {
-        guard let tool else { return (nil, nil, false) }
-        let key = drawing.namesKey
-        let reused = sameNames(names, key: key)
-        var files = [("map.svg", drawing.pngSourceBeside())]
-        if let svg = drawing.namesSVG { files.append(reused.map { (MapDrawing.namesFile, $0.png) } ?? ("names.svg", svg)) }
-        guard let folder = try? ScratchFolder.make(prefix: scratchPrefix, files: files, later: [MapDrawing.sceneFile, MapDrawing.namesFile]) else {
-            // Everything through a pipe, the names drawn first.
-            let (scene, raster) = drawing.scenePNG(previous: previous)
-            let namesPNG = reused?.png ?? drawing.namesSVG.flatMap { svg in start(svg: svg)?.wait() }
-            guard drawing.namesSVG == nil || namesPNG != nil, let launched = launch(tool, [], input: true) else { return (nil, raster, false) }
-            let svg = drawing.pngSource(embedding: scene, namesPNG: namesPNG)
-            return (Job(folder: nil) { job in
-                if let key, let namesPNG { job.setNames(KeptNames(key: key, png: namesPNG)) }
-                return finish(launched, svg: svg)
-            }, raster, reused != nil)
+    /// What a `--since` run has of the previous report.png: the map's image and how the PNG was
+    /// put together (from the side file), and the PNG itself, read when bands are taken from it.
+    public struct Previous: Sendable {
+        public var raster: KeptRaster?
+        public var picture: KeptPicture?
+        public var png: @Sendable () -> [UInt8]?
+        public init(raster: KeptRaster?, picture: KeptPicture?, png: @escaping @Sendable () -> [UInt8]?) {
+            self.raster = raster; self.picture = picture; self.png = png
         }
-        // The names drawn from now on, beside the drawing of the map's image.
-        let namesRun = reused == nil && drawing.namesSVG != nil
-            ? launch(tool, ["--output", folder + "/" + MapDrawing.namesFile, folder + "/names.svg"], input: false) : nil
-        let (scene, raster) = drawing.scenePNG(previous: previous)
-        let sceneFailure = ScratchFolder.write(scene, to: folder + "/" + MapDrawing.sceneFile)
-        // The job holds what it needs, not the drawing (its shapes are let go once drawn).
-        let drawsNames = drawing.namesSVG != nil
-        let job = Job(folder: folder) { job in
-            // The names' converter is waited for first, whatever happens next.
-            let namesOutcome = namesRun.map { collect($0, svg: nil) }
-            if let sceneFailure { return .failure(ConversionFailure("its image could not be written to \(folder): \(String(cString: strerror(sceneFailure)))")) }
-            if drawsNames {
-                if let reused {
-                    job.setNames(reused)
-                } else {
-                    guard let outcome = namesOutcome else { return .failure(.notStarted) }
-                    guard outcome.status == 0, let png = try? InputFile.read(folder + "/" + MapDrawing.namesFile, followSymlinks: false, binary: true),
-                          isWhole(png) else {
-                        return .failure(ConversionFailure(outcome, of: " on the place names"))
-                    }
-                    job.setNames(KeptNames(key: key!, png: png))
+    }
+
+    /// Starts drawing report.png from `drawing`: rsvg-convert draws the frame from a pipe (unless
+    /// `previous` has the image of the same frame), beside covgap's drawing of the map's image,
+    /// whose bands are taken from `previous` where their shapes are the same; then, on the job's
+    /// thread, the frame is laid over the map's image and the PNG's bands compressed on all cores,
+    /// each band whose pixels are the previous picture's taken from the previous PNG instead.
+    /// Returns the job (nil when `rsvg-convert` is not installed or cannot be started), the map's
+    /// image kept for the next run with the number of its bands drawn (nil without the job), and
+    /// whether the frame's image was taken.
+    static func start(_ drawing: MapDrawing, previous: Previous?) -> (job: Job?, raster: (kept: KeptRaster, drawn: Int)?, frameTaken: Bool) {
+        guard let tool else { return (nil, nil, false) }
+        let frameSVG = drawing.frameSVG
+        let key = MapDrawing.frameKey(frameSVG)
+        let taken = previous?.picture.flatMap { $0.frameKey == key && isWhole($0.frame) ? $0 : nil }
+        let launched = taken == nil ? launch(tool, [], input: true) : nil
+        guard taken != nil || launched != nil else { return (nil, nil, false) }
+        let scene = drawing.scene
+        let (rgb, kept, drawn) = scene.pixels(previous: previous?.raster)
+        let (width, height) = (drawing.width, drawing.height)
+        let readPrevious = previous?.png
+        let job = Job {
+            let frame: [UInt8]
+            if let taken {
+                frame = taken.frame
+            } else {
+                switch finish(launched!, svg: frameSVG) {
+                case .success(let png): frame = png
+                case .failure(let why): return .failure(why)
                 }
             }
-            job.handed = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted()
-            guard let launched = launch(tool, [folder + "/map.svg"], input: false) else { return .failure(.notStarted) }
-            return finish(launched, svg: nil)
+            let image: FrameImage
+            do { image = try FrameImage.decode(frame) } catch { return .failure(ConversionFailure("rsvg-convert's picture could not be read: \(error)")) }
+            guard image.width == width, image.height == height else {
+                return .failure(ConversionFailure("rsvg-convert drew \(image.width) × \(image.height) pixels for a picture of \(width) × \(height)"))
+            }
+            return .success(compose(frame: image, scene: scene, rgb: rgb, drawn: drawn,
+                                    previous: taken.map { ($0, readPrevious) }, keep: (key, frame)))
         }
-        return (job, raster, reused != nil)
+        return (job, (kept, drawn.reduce(0) { $0 + ($1 ? 1 : 0) }), taken != nil)
     }
 
-    /// `names` when it is the image of the place names whose SVG has the fingerprint `key`
-    /// (`MapDrawing.namesKey`): kept under that fingerprint, and a whole PNG.
-    static func sameNames(_ names: KeptNames?, key: Fingerprint?) -> KeptNames? {
-        guard let names, let key, names.key == key, isWhole(names.png) else { return nil }
-        return names
+    /// The PNG of `frame` laid over `scene` (its pixels `rgb`; `drawn`, which of its bands were
+    /// drawn rather than taken), in bands of `RasterScene.bandRows` rows compressed on all cores; a
+    /// band over none of the drawn bands of the scene is taken from `previous` (the frame is its
+    /// frame) when the previous PNG reads and has the digest it was kept with.
+    static func compose(frame: FrameImage, scene: RasterScene, rgb: [UInt8], drawn: [Bool],
+                        previous: (picture: KeptPicture, png: (@Sendable () -> [UInt8]?)?)?, keep: (key: Fingerprint, png: [UInt8])) -> Made {
+        let rows = RasterScene.bandRows, width = frame.width, height = frame.height
+        let count = KeptRaster.bandCount(height: height, bandRows: rows)
+        let (sceneX, sceneY) = (Int(scene.originX), Int(scene.originY))
+        func band(_ k: Int) -> Range<Int> { (k * rows)..<min(height, (k + 1) * rows) }
+        // Whether picture band k shows only scene bands taken from the previous drawing.
+        func sceneKept(_ k: Int) -> Bool {
+            let lo = max(0, band(k).lowerBound - sceneY), hi = min(scene.height, band(k).upperBound - sceneY)
+            return lo >= hi || (lo / rows...(hi - 1) / rows).allSatisfy { !drawn[$0] }
+        }
+        let keptBands = previous.flatMap { p -> (bands: [KeptPicture.Band], png: [UInt8])? in
+            guard p.picture.bands.count == count, (0..<count).contains(where: sceneKept), let png = p.png?(),
+                  FileDigest.hex(png) == p.picture.digest,
+                  p.picture.bands.allSatisfy({ $0.chunk.upperBound <= png.count && BandedPNG.isChunk(png[$0.chunk], type: "IDAT") })
+            else { return nil }
+            return (p.picture.bands, png)
+        }
+        let made = rgb.withUnsafeBufferPointer { rgb in
+            concurrentMap(count, chunk: 1) { k -> (band: BandedPNG.Band, compressed: Bool) in
+                let r = band(k)
+                if let keptBands, sceneKept(k) {
+                    let b = keptBands.bands[k]
+                    return (BandedPNG.Band(chunk: Array(keptBands.png[b.chunk]), adler: b.adler, rawCount: r.count * (1 + 3 * width)), false)
+                }
+                let pixels = frame.over(scene: rgb, sceneX: sceneX, sceneY: sceneY, sceneWidth: scene.width, sceneHeight: scene.height, rows: r)
+                return (pixels.withUnsafeBufferPointer { BandedPNG.band(rgb: $0, width: width, rows: r.count) }, true)
+            }
+        }
+        let (png, chunks) = BandedPNG.file(width: width, height: height, bands: made.map(\.band))
+        let kept = KeptPicture(frameKey: keep.key, frame: keep.png, digest: FileDigest.hex(png),
+                               bands: zip(chunks, made).map { KeptPicture.Band(chunk: $0, adler: $1.band.adler) })
+        return (png, kept, made.reduce(0) { $0 + ($1.compressed ? 1 : 0) })
     }
 
     /// A converter process started, with `arguments` after the common ones (PNG out; standard
@@ -236,8 +246,6 @@ public enum PNGConverter {
         return outcome.status == 0 && !outcome.output.isEmpty ? .success([UInt8](outcome.output)) : .failure(ConversionFailure(outcome))
     }
 
-    /// The scratch folders' names (see `ScratchFolder`).
-    static let scratchPrefix = "covgap-png-"
 }
 
 /// Several SVG pages into one PDF through librsvg's `rsvg-convert` (cairo draws each page).

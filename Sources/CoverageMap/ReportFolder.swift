@@ -19,8 +19,9 @@ public struct ReportFolder {
     /// The bands of the map's image drawn for report.png, and all its bands (the others were taken
     /// from the previous run's image); nil when no image was drawn.
     public private(set) var pictureBands: (drawn: Int, of: Int)?
-    /// Whether the place names' image was taken from the previous run instead of drawn.
-    public private(set) var namesTaken = false
+    /// Whether the frame's image (all of report.png but the map's shapes) was taken from the
+    /// previous run instead of drawn.
+    public private(set) var frameTaken = false
     /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
     /// (entries, features, rows) and the file's pieces.
     public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
@@ -42,14 +43,15 @@ public struct ReportFolder {
     /// unchanged: it is copied into report.json, report.geojson and report.csv instead of encoded.
     /// `digests` records the digest of each report file the side file's layout describes, with the
     /// identity of the file written (`DigestCache`), for a later `--since` run's check of it.
-    /// `previousRaster` (a `--since` run) is the map's image the previous run drew for report.png:
-    /// its bands whose shapes are unchanged are taken instead of drawn, and `previousNames` the image
-    /// of its place names, taken when the names are the same. `previousPage` (a `--since`
+    /// `previousPicture` (a `--since` run) is what the previous run kept of report.png: the map's
+    /// image, whose bands with unchanged shapes are taken instead of drawn, the frame's image, taken
+    /// when the frame is the same, and the PNG's compressed bands, taken where their pixels are the
+    /// same (`PNGConverter.start(_:previous:)`). `previousPage` (a `--since`
     /// run) is the previous run's report.html: the chunks of the map's payload whose keys it holds
     /// take their text from there.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
-                previousRaster: KeptRaster? = nil, previousNames: KeptNames? = nil, previousPage: PreviousPage? = nil, keepJSON: Bool = false,
+                previousPicture: PNGConverter.Previous? = nil, previousPage: PreviousPage? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -87,7 +89,7 @@ public struct ReportFolder {
         var mapSource = drawsMap ? (json: reportJSON!, features: features!) : nil
         var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
         var bands: (drawn: Int, of: Int)?
-        var namesTaken = false
+        var frameTaken = false
         func mapData() throws -> MapData? {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
@@ -100,32 +102,26 @@ public struct ReportFolder {
             m.language = report.language
             let picture = m.picture()
             let svg = Array(picture.svg.utf8)
-            // The map's image for the side file (none without rsvg-convert, as no PNG is drawn).
+            // The map's image and how the PNG was put together, for the side file (none without
+            // rsvg-convert, as no PNG is drawn).
             let image: KeptRaster?
-            let names: @Sendable () -> KeptNames?
-            if let since, let kept = Self.keptPicture(in: since, svg: svg) {
-                // The same picture: the previous run's images are this one's. Without them kept,
-                // they are drawn for the side file, which is then the one a full run keeps.
-                picturePNG.kept = kept
-                image = previousRaster ?? (PNGConverter.tool == nil ? nil : picture.scene.pixels(previous: nil).kept)
-                let key = picture.namesKey
-                if let same = PNGConverter.sameNames(previousNames, key: key) {
-                    names = { same }
-                } else if let key, let drawn = picture.namesSVG.flatMap({ PNGConverter.start(svg: $0) }) {
-                    names = { drawn.wait().flatMap { KeptNames.isPNG($0) ? KeptNames(key: key, png: $0) : nil } }
-                } else {
-                    names = { nil }
-                }
+            let kept: @Sendable () -> KeptPicture?
+            if let since, let previous = previousPicture, let raster = previous.raster, let picture = previous.picture,
+               let png = Self.keptPicture(in: since, svg: svg), FileDigest.hex(png) == picture.digest {
+                // The same picture: the previous run's PNG is this one's, put together the same way.
+                picturePNG.kept = png
+                image = raster
+                kept = { picture }
             } else {
-                let started = PNGConverter.start(picture, previous: previousRaster, names: previousNames)
-                namesTaken = started.namesTaken
+                let started = PNGConverter.start(picture, previous: previousPicture)
+                frameTaken = started.frameTaken
                 picturePNG.job = started.job
                 bands = started.raster.map { ($0.drawn, $0.kept.bands.count) }
                 image = started.raster?.kept
                 let job = started.job
-                names = { job?.keptNames() }
+                kept = { job?.keptPicture() }
             }
-            layout?.set(raster: image?.whole, names: names)
+            layout?.set(raster: image?.whole, picture: kept)
             if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
             return m
@@ -234,7 +230,7 @@ public struct ReportFolder {
         png = picturePNG.job
         keptPNG = picturePNG.kept
         pictureBands = bands
-        self.namesTaken = namesTaken
+        self.frameTaken = frameTaken
         self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
@@ -293,8 +289,8 @@ final class LayoutCollector: @unchecked Sendable {
     private let expectsRaster: Bool
     private var rasterCame = false
     private var raster: KeptRaster?
-    /// The place names' image, once it is drawn (it may come after the map's image).
-    private var names: (@Sendable () -> KeptNames?)?
+    /// How report.png was put together, once it is (it comes after the map's image).
+    private var picture: (@Sendable () -> KeptPicture?)?
     private var pageChunks: [Fingerprint] = []
 
     init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
@@ -305,10 +301,10 @@ final class LayoutCollector: @unchecked Sendable {
         self.digests = digests
     }
 
-    func set(raster: KeptRaster?, names: (@Sendable () -> KeptNames?)? = nil) {
+    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil) {
         condition.lock(); defer { condition.unlock() }
         self.raster = raster
-        self.names = names
+        self.picture = picture
         rasterCame = true
         condition.broadcast()
     }
@@ -337,16 +333,16 @@ final class LayoutCollector: @unchecked Sendable {
     func wait() -> ReportLayout? {
         condition.lock()
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
-        let (cancelled, files, raster, names, pageChunks) = (self.cancelled, self.files, self.raster, self.names, self.pageChunks)
+        let (cancelled, files, raster, picture, pageChunks) = (self.cancelled, self.files, self.raster, self.picture, self.pageChunks)
         condition.unlock()
         guard !cancelled else { return nil }
-        let namesImage = names?()
+        let kept = picture?()
         if let digests, let staging {
             for f in files {
                 if let identity = staging.stagedPath(f.name).flatMap({ FileIdentity.settled(path: $0) }) { digests.record(.report, identity, f.digest) }
             }
         }
-        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, names: namesImage, pageChunks: pageChunks)
+        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, picture: kept, pageChunks: pageChunks)
     }
 }
 

@@ -155,7 +155,11 @@ struct Analyze: ParsableCommand {
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
         let previousLayout = incremental.previous?.layout
-        let previousRaster = previousLayout?.raster
+        let previousPicture = previousLayout.map { layout in
+            PNGConverter.Previous(raster: layout.raster, picture: layout.picture) { [since] in
+                since.flatMap { try? InputFile.read(($0 as NSString).appendingPathComponent("report.png"), followSymlinks: false, binary: true) }
+            }
+        }
         let previousPage = previousLayout.flatMap { layout in
             layout.pageChunks.isEmpty ? nil : PreviousPage(keys: layout.pageChunks) { previousFiles?.text("report.html") }
         }
@@ -165,7 +169,7 @@ struct Analyze: ParsableCommand {
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
-                                      previousRaster: previousRaster, previousNames: previousLayout?.names, previousPage: previousPage,
+                                      previousPicture: previousPicture, previousPage: previousPage,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()
@@ -175,9 +179,9 @@ struct Analyze: ParsableCommand {
                 folder.copied[name].map { "\(name) \($0.copied) of \($0.of) \(unit[name] ?? "pieces")" }
             }.joined(separator: ", "))
         }
-        if let since, previousRaster != nil, let bands = folder.pictureBands {
+        if let since, previousPicture?.raster != nil, let bands = folder.pictureBands {
             printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others"
-                          + (folder.namesTaken ? " and the place names' image" : "") + " taken from \(since)")
+                          + (folder.frameTaken ? " and the frame's image" : "") + " taken from \(since)")
         }
         let pictureWarnings = try folder.commit(progress: progress)
         let writeTime = lap()

@@ -9,7 +9,7 @@ import TestSupport
 final class BandedPNGTests: XCTestCase {
     /// The PNG of `rgb` in bands of `bandRows` rows.
     func png(_ rgb: [UInt8], width: Int, height: Int, bandRows: Int = 32) -> [UInt8] {
-        BandedPNG.file(width: width, height: height, bands: bands(rgb, width: width, height: height, bandRows: bandRows))
+        BandedPNG.file(width: width, height: height, bands: bands(rgb, width: width, height: height, bandRows: bandRows)).png
     }
 
     func bands(_ rgb: [UInt8], width: Int, height: Int, bandRows: Int = 32) -> [BandedPNG.Band] {
@@ -75,11 +75,16 @@ final class BandedPNGTests: XCTestCase {
         var changed = rgb
         for i in (2 * 32 * w * 3)..<(3 * 32 * w * 3) where i % 5 == 0 { changed[i] = 255 }
         var taken = bands(changed, width: w, height: h)
-        let afresh = BandedPNG.file(width: w, height: h, bands: taken)
+        let (afresh, chunks) = BandedPNG.file(width: w, height: h, bands: taken)
         for k in [0, 1, 3] { XCTAssertEqual(taken[k], whole[k]) }
         XCTAssertNotEqual(taken[2], whole[2])
         taken[2] = bands(changed, width: w, height: h)[2]
-        XCTAssertEqual(BandedPNG.file(width: w, height: h, bands: taken), afresh)
+        XCTAssertEqual(BandedPNG.file(width: w, height: h, bands: taken).png, afresh)
+        for (k, range) in chunks.enumerated() {
+            XCTAssertEqual(Array(afresh[range]), taken[k].chunk)
+            XCTAssertTrue(BandedPNG.isChunk(afresh[range], type: "IDAT"))
+        }
+        XCTAssertFalse(BandedPNG.isChunk(afresh[chunks[1].lowerBound..<(chunks[1].upperBound - 1)], type: "IDAT"))
         XCTAssertEqual(try gdalPixels(afresh), changed)
 
         // Adler-32 of two pieces from each one's, against the checksum of both.

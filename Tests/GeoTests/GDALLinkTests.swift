@@ -19,6 +19,7 @@ final class GDALLinkTests: XCTestCase {
             LinkedGDAL.entry("CPLSetErrorHandler", Geo.CPLSetErrorHandler),
             LinkedGDAL.entry("CPLSetThreadLocalConfigOption", Geo.CPLSetThreadLocalConfigOption),
             LinkedGDAL.entry("CPLWriteFileInZip", Geo.CPLWriteFileInZip),
+            LinkedGDAL.entry("CPLZLibInflate", Geo.CPLZLibInflate),
             LinkedGDAL.entry("GDALAllRegister", Geo.GDALAllRegister),
             LinkedGDAL.entry("GDALClose", Geo.GDALClose),
             LinkedGDAL.entry("GDALCreate", Geo.GDALCreate),
