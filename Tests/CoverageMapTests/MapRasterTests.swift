@@ -1,6 +1,7 @@
 import Coverage
 import Foundation
 import XCTest
+import FileCommit
 import Geo
 import TestSupport
 @testable import CoverageMap
@@ -81,32 +82,32 @@ final class MapRasterTests: XCTestCase {
     /// the others drawn: the image is the one drawn whole, whatever changed.
     func testBandsOfThePreviousImageAreTakenWhereTheirShapesAreTheSame() {
         let first = bandedScene().pixels(previous: nil)
-        XCTAssertEqual(first.drawn, 4)
+        XCTAssertEqual(first.drawn, [true, true, true, true])
         XCTAssertEqual(first.rgb, bandedScene().pixels())
         XCTAssertEqual(first.kept.bands.count, 4)
         XCTAssertTrue(first.kept.isWhole)
         // The same scene: nothing drawn.
         let same = bandedScene().pixels(previous: first.kept)
-        XCTAssertEqual(same.drawn, 0)
+        XCTAssertEqual(same.drawn, [false, false, false, false])
         XCTAssertEqual(same.rgb, first.rgb)
         XCTAssertEqual(same.kept, first.kept)
         // The third band's square moved half a pixel: that band alone is drawn.
         let moved = bandedScene(moved: 0.5)
         let again = moved.pixels(previous: first.kept)
-        XCTAssertEqual(again.drawn, 1)
+        XCTAssertEqual(again.drawn, [false, false, true, false])
         XCTAssertEqual(again.rgb, moved.pixels())
         XCTAssertNotEqual(again.rgb, first.rgb)
         XCTAssertEqual(again.kept.bands.enumerated().filter { $0.element != first.kept.bands[$0.offset] }.map(\.offset), [2])
         // Another colour or background changes every band's fingerprint.
-        XCTAssertEqual(bandedScene(colour: RasterColour("#fdae61")).pixels(previous: first.kept).drawn, 4)
-        XCTAssertEqual(bandedScene(background: white).pixels(previous: first.kept).drawn, 4)
+        XCTAssertEqual(bandedScene(colour: RasterColour("#fdae61")).pixels(previous: first.kept).drawn, first.drawn)
+        XCTAssertEqual(bandedScene(background: white).pixels(previous: first.kept).drawn, first.drawn)
         // An image of other sides, or one missing pixels, is not taken from.
         var short = first.kept
         short.rgb.removeLast(3)
-        XCTAssertEqual(bandedScene().pixels(previous: short).drawn, 4)
+        XCTAssertEqual(bandedScene().pixels(previous: short).drawn, first.drawn)
         var taller = first.kept
         taller.height = 101
-        XCTAssertEqual(bandedScene().pixels(previous: taller).drawn, 4)
+        XCTAssertEqual(bandedScene().pixels(previous: taller).drawn, first.drawn)
     }
 
     func testStrokesAndDashes() {
@@ -239,27 +240,47 @@ final class MapRasterTests: XCTestCase {
         return b << 16 | a
     }
 
-    func testTheImageBesideTheSVGDrawsTheSamePNGAsTheImageInsideIt() throws {
+    /// The frame is the picture without the map's shapes: rsvg-convert draws it transparent where
+    /// covgap's image goes (but for the names over it) and opaque all round; report.png is the
+    /// frame laid over that image.
+    func testTheFrameIsThePictureWithoutTheShapesAndLiesOverTheImage() throws {
         let drawing = MapPicture.drawing(twoVillages(), width: 400)
-        let (svg, scene, _) = drawing.pngSourceAndScene()
-        let text = String(decoding: svg, as: UTF8.self)
-        XCTAssertTrue(text.contains(#"<image x="24" y="80" width="352" height="240" href="scene.png"/>"#), String(text.prefix(3_000)))
-        XCTAssertTrue(PNGConverter.isWhole(scene))
-        guard let beside = PNGConverter.start(drawing), let inside = PNGConverter.start(svg: drawing.pngSource(namesPNG: nil)) else {
+        let frame = String(decoding: drawing.frameSVG, as: UTF8.self)
+        XCTAssertFalse(frame.contains(#"id="villages-covered""#))
+        XCTAssertTrue(frame.contains("Trường &lt;THCS&gt;"))
+        XCTAssertTrue(frame.contains(#"id="legend""#))
+        // What lies under the shapes is drawn outside the image's rectangle only (24, 80, 352 × 240).
+        XCTAssertTrue(frame.contains(#"<path clip-rule="evenodd" d="M0 0H400V\#(drawing.height)H0ZM24 80H376V320H24Z"/>"#), String(frame.prefix(1_500)))
+        XCTAssertTrue(frame.contains(##"<g clip-path="url(#frame-clip)"><rect width="100%" height="100%" fill="#ffffff"/>"##))
+        guard let drawn = PNGConverter.start(svg: drawing.frameSVG), let picture = PNGConverter.start(drawing) else {
             throw XCTSkip("rsvg-convert is not installed")
         }
-        // The SVG and its image wait in a private folder until the converter is done.
-        let folder = try XCTUnwrap(beside.folder)
-        let a = try XCTUnwrap(beside.wait(), beside.failure ?? "")
-        let b = try XCTUnwrap(inside.wait(), inside.failure ?? "")
-        XCTAssertEqual(beside.handed, ["map.svg", "scene.png"])
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder))
-        XCTAssertEqual(a, b)
-        // The image was read, not left out: the covered village is green.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-beside-\(UUID().uuidString).png")
-        try Data(a).write(to: file)
+        let image = try FrameImage.decode(try XCTUnwrap(drawn.wait(), drawn.failure ?? ""))
+        XCTAssertEqual([image.width, image.height], [400, drawing.height])
+        func alpha(_ x: Int, _ y: Int) -> UInt8 { image.rgba[4 * (y * image.width + x) + 3] }
+        // Inside the covered village: transparent; the title's corner and the legend's row: opaque.
+        XCTAssertEqual(alpha(165, 236), 0)
+        XCTAssertEqual(alpha(2, 2), 255)
+        XCTAssertEqual(alpha(200, drawing.height - 5), 255)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-frame-\(UUID().uuidString).png")
+        try Data(try XCTUnwrap(picture.wait(), picture.failure ?? "")).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         XCTAssertEqual(try pixel(file.path, 165, 236), [0x3f, 0x9e, 0x4d])
+        XCTAssertEqual(try pixel(file.path, 2, 2), [255, 255, 255])
+    }
+
+    /// A frame that is not rsvg-convert's kind of PNG says what it is.
+    func testAFrameThatIsNotAnRGBAPNGSaysWhy() {
+        let rgb = BandedPNG.file(width: 2, height: 1, bands: [BandedPNG.band(rgb: [1, 2, 3, 4, 5, 6].withUnsafeBufferPointer { $0 }, width: 2, rows: 1)]).png
+        XCTAssertThrowsError(try FrameImage.decode(rgb)) { XCTAssertTrue("\($0)".contains("is not 8-bit RGBA"), "\($0)") }
+        // Said to be RGBA (the header's colour type; its CRC is not read), then cut inside the band's chunk.
+        var rgba = rgb
+        rgba[25] = 6
+        XCTAssertThrowsError(try FrameImage.decode(Array(rgba.prefix(62)))) { XCTAssertTrue("\($0)".contains("ends inside its IDAT chunk"), "\($0)") }
+        XCTAssertThrowsError(try FrameImage.decode(Array(rgba.prefix(47)))) { XCTAssertTrue("\($0)".contains("has no IEND chunk"), "\($0)") }
+        // Whole, but its rows are three bytes a pixel, not four: the stream makes too few bytes.
+        XCTAssertThrowsError(try FrameImage.decode(rgba)) { XCTAssertTrue("\($0)".contains("does not inflate"), "\($0)") }
+        XCTAssertThrowsError(try FrameImage.decode([1, 2, 3])) { XCTAssertTrue("\($0)".contains("no PNG signature"), "\($0)") }
     }
 
     func testScratchFoldersOfDeadRunsAreRemovedAndOthersKept() throws {
@@ -272,23 +293,18 @@ final class MapRasterTests: XCTestCase {
         func folder(_ name: String, changed: Date) throws -> String {
             let path = dir + "/" + name
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-            try Data("x".utf8).write(to: URL(fileURLWithPath: path + "/scene.png"))
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path + "/page-0001.svg"))
             try FileManager.default.setAttributes([.modificationDate: changed], ofItemAtPath: path)
             return path
         }
-        let deadOld = try folder("covgap-png-\(dead)-aaaaaa", changed: old)
-        let deadNew = try folder("covgap-png-\(dead)-bbbbbb", changed: Date())
-        let alive = try folder("covgap-png-1-cccccc", changed: old)
-        let mine = try folder("covgap-png-\(getpid())-dddddd", changed: old)
-        let other = try folder("covgap-pngx-\(dead)-eeeeee", changed: old)
-        let atlas = try folder("covgap-atlas-\(dead)-ffffff", changed: old)
-        ScratchFolder.removeLitter(in: dir, prefix: PNGConverter.scratchPrefix)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: deadOld))
-        for kept in [deadNew, alive, mine, other, atlas] { XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept) }
-        // The atlas's scratch folders are its own: removed by a run that makes one of those.
+        let deadOld = try folder("covgap-atlas-\(dead)-aaaaaa", changed: old)
+        let deadNew = try folder("covgap-atlas-\(dead)-bbbbbb", changed: Date())
+        let alive = try folder("covgap-atlas-1-cccccc", changed: old)
+        let mine = try folder("covgap-atlas-\(getpid())-dddddd", changed: old)
+        let other = try folder("covgap-atlasx-\(dead)-eeeeee", changed: old)
         ScratchFolder.removeLitter(in: dir, prefix: PDFConverter.scratchPrefix)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: atlas))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: deadNew))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: deadOld))
+        for kept in [deadNew, alive, mine, other] { XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept) }
     }
 
     func testAScratchFolderIsPrivateHoldsItsFilesAndIsRemovedWhole() throws {
@@ -339,14 +355,7 @@ final class MapRasterTests: XCTestCase {
         let input = twoVillages()
         let drawing = MapPicture.drawing(input, width: 400)
         XCTAssertEqual(drawing.svg, MapPicture.svg(input, width: 400))
-        let source = String(decoding: drawing.pngSource(namesPNG: nil), as: UTF8.self)
-        // The shapes are gone from the SVG handed over, the text is not.
-        XCTAssertFalse(source.contains(#"id="villages-covered""#))
-        XCTAssertTrue(source.contains(#"<image x="24" y="80" width="352" "#), String(source.prefix(2_000)))
-        XCTAssertTrue(source.contains("Trường &lt;THCS&gt;"))
-        XCTAssertTrue(source.contains(#"id="legend""#))
-
-        guard let ours = PNGConverter.start(svg: Array(source.utf8)), let theirs = PNGConverter.start(svg: Array(drawing.svg.utf8)) else {
+        guard let ours = PNGConverter.start(drawing), let theirs = PNGConverter.start(svg: Array(drawing.svg.utf8)) else {
             throw XCTSkip("rsvg-convert is not installed")
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-raster-\(UUID().uuidString)")
@@ -383,54 +392,66 @@ final class MapRasterTests: XCTestCase {
         return try XCTUnwrap(Double(diff.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    /// With many place names report.png draws them apart: the SVG handed over places their image
-    /// over the whole picture where their text was (fewer names stay text). The PNG drawn with the
-    /// image beside the SVG or inside it is the same and looks like librsvg's drawing of the whole
-    /// SVG; the names' image is kept, and a drawing handed it takes it instead of drawing the names
-    /// (the folder holds it, not their SVG), one handed another image draws them again, and the
-    /// same PNG comes out every time.
-    func testManyPlaceNamesAreDrawnApartIntoAnImageTheNextDrawingTakes() throws {
+    /// A drawing handed what the previous one kept takes its frame's image when the frame is the
+    /// same, and the compressed band of every band of rows over none of the map's changed bands;
+    /// whatever it takes, the PNG is the one drawn afresh, byte for byte. A previous PNG that is
+    /// not the one kept (another digest) gives nothing; another frame is drawn again.
+    func testTheNextDrawingTakesTheFrameAndTheBandsThatDidNotChange() throws {
         var input = twoVillages()
-        input.places = (0..<MapPicture.namesApart).map { i -> MapPictureInput.Place in
-            let x = 109.0 + 0.2 * Double(i % 25) / 25, y = 14.0 + 0.1 * Double(i / 25) / 20
-            return MapPictureInput.Place(at: Coordinate(x, y), name: "Nơi \(i)", has5G: i % 2 == 0)
-        }
+        input.places += (0..<30).map { MapPictureInput.Place(at: Coordinate(109.0 + 0.006 * Double($0), 14.09), name: "Nơi \($0)", has5G: $0 % 2 == 0) }
         let drawing = MapPicture.drawing(input, width: 400)
-        let names = String(decoding: try XCTUnwrap(drawing.namesSVG), as: UTF8.self)
-        XCTAssertTrue(names.contains(">Nơi 499</text>"), String(names.prefix(1_000)))
-        XCTAssertTrue(names.contains(#"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"#))
-        XCTAssertFalse(names.contains("villages-covered"))
-        let beside = String(decoding: drawing.pngSourceBeside(), as: UTF8.self)
-        XCTAssertFalse(beside.contains("Nơi 1<"))
-        XCTAssertTrue(beside.contains(#"<image x="0" y="0" width="400" height="\#(drawing.height)" href="names.png"/>"#), String(beside.suffix(3_000)))
-        var few = input
-        few.places.removeLast()
-        XCTAssertNil(MapPicture.drawing(few, width: 400).namesSVG)
-
-        guard let first = PNGConverter.start(drawing) else { throw XCTSkip("rsvg-convert is not installed") }
+        let bandCount = (drawing.height + 31) / 32
+        let started = PNGConverter.start(drawing, previous: nil)
+        guard let first = started.job, let raster = started.raster else { throw XCTSkip("rsvg-convert is not installed") }
+        XCTAssertFalse(started.frameTaken)
         let png = try XCTUnwrap(first.wait(), first.failure ?? "")
-        let kept = try XCTUnwrap(first.keptNames())
-        XCTAssertEqual(kept.key, drawing.namesKey)
-        XCTAssertTrue(KeptNames.isPNG(kept.png))
-        let inside = try XCTUnwrap(PNGConverter.start(svg: drawing.pngSource(namesPNG: kept.png)))
-        XCTAssertEqual(inside.wait(), png)
+        let kept = try XCTUnwrap(first.keptPicture())
+        XCTAssertEqual(first.compressed, bandCount)
+        XCTAssertEqual(kept.frameKey, MapDrawing.frameKey(drawing.frameSVG))
+        XCTAssertEqual(kept.digest, FileDigest.hex(png))
+        XCTAssertEqual(kept.bands.count, bandCount)
+        for b in kept.bands { XCTAssertTrue(BandedPNG.isChunk(png[b.chunk], type: "IDAT")) }
+        XCTAssertEqual(try FrameImage.decode(kept.frame).width, 400)
 
-        let taken = try XCTUnwrap(PNGConverter.start(drawing, previous: nil, names: kept).job)
-        XCTAssertEqual(taken.wait(), png)
-        XCTAssertEqual(taken.handed, ["map.svg", "names.png", "scene.png"])
-        XCTAssertEqual(taken.keptNames(), kept)
-        let redrawn = try XCTUnwrap(PNGConverter.start(drawing, previous: nil, names: KeptNames(key: Fingerprint(a: 1, b: 2), png: kept.png)).job)
-        XCTAssertEqual(redrawn.wait(), png)
-        XCTAssertEqual(redrawn.keptNames(), kept)
-
-        let whole = try XCTUnwrap(PNGConverter.start(svg: Array(drawing.svg.utf8)))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-names-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let a = dir.appendingPathComponent("apart.png").path, b = dir.appendingPathComponent("whole.png").path
-        try Data(png).write(to: URL(fileURLWithPath: a))
-        try Data(try XCTUnwrap(whole.wait(), whole.failure ?? "")).write(to: URL(fileURLWithPath: b))
-        XCTAssertLessThan(try meanDifference(a, b), 1)
+        func again(_ d: MapDrawing, raster: KeptRaster, picture: KeptPicture, png: [UInt8]) throws -> (png: [UInt8], frameTaken: Bool, compressed: Int, drawn: Int) {
+            let s = PNGConverter.start(d, previous: PNGConverter.Previous(raster: raster, picture: picture) { png })
+            let job = try XCTUnwrap(s.job)
+            return (try XCTUnwrap(job.wait(), job.failure ?? ""), s.frameTaken, try XCTUnwrap(job.compressed), try XCTUnwrap(s.raster).drawn)
+        }
+        func afresh(_ d: MapDrawing) throws -> [UInt8] {
+            let job = try XCTUnwrap(PNGConverter.start(d))
+            return try XCTUnwrap(job.wait(), job.failure ?? "")
+        }
+        // The same drawing: everything taken.
+        let same = try again(drawing, raster: raster.kept, picture: kept, png: png)
+        XCTAssertEqual(same.png, png)
+        XCTAssertTrue(same.frameTaken)
+        XCTAssertEqual([same.compressed, same.drawn], [0, 0])
+        // The uncovered village covered: the frame taken, only the bands over its rows compressed.
+        var covered = input
+        covered.villages[1].status = covered.villages[0].status
+        let changed = MapPicture.drawing(covered, width: 400)
+        let taken = try again(changed, raster: raster.kept, picture: kept, png: png)
+        XCTAssertTrue(taken.frameTaken)
+        XCTAssertGreaterThan(taken.drawn, 0)
+        XCTAssertGreaterThan(taken.compressed, 0)
+        XCTAssertLessThan(taken.compressed, bandCount)
+        XCTAssertEqual(taken.png, try afresh(changed))
+        XCTAssertNotEqual(taken.png, png)
+        // A previous PNG edited since: its bands are not taken.
+        var edited = png
+        edited[kept.bands[0].chunk.lowerBound + 20] ^= 1
+        let notTaken = try again(changed, raster: raster.kept, picture: kept, png: edited)
+        XCTAssertEqual(notTaken.compressed, bandCount)
+        XCTAssertEqual(notTaken.png, taken.png)
+        // A place renamed: another frame, drawn again.
+        var renamed = input
+        renamed.places[0].name = "Trường mới"
+        let other = MapPicture.drawing(renamed, width: 400)
+        let redrawn = try again(other, raster: raster.kept, picture: kept, png: png)
+        XCTAssertFalse(redrawn.frameTaken)
+        XCTAssertEqual(redrawn.compressed, bandCount)
+        XCTAssertEqual(redrawn.png, try afresh(other))
     }
 
     /// A pixel's RGB as GDAL reads the PNG.

@@ -271,28 +271,45 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(try IncrementalState.decode(sideFile(raster: kept)).layout?.raster, kept)
     }
 
-    /// The image of the place names comes back byte for byte with its key; one that is not a whole
-    /// PNG, or longer than the side file, is damage.
-    func testThePlaceNamesImageComesBack() throws {
+    /// How report.png was put together comes back as it was: the frame's image byte for byte with
+    /// its key, the PNG's digest, and each band's chunk and checksum; a frame that is not a whole
+    /// PNG, one longer than the side file, a band's checksum beyond 32 bits or more bands than
+    /// bytes is damage.
+    func testThePicturesMakingComesBack() throws {
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
-        func side(_ names: KeptNames) throws -> [UInt8] {
+        func side(_ picture: KeptPicture) throws -> [UInt8] {
             var state = try IncrementalState.decode(sideFile())
-            state.layout = ReportLayout(context: "c", files: [], raster: raster(), names: names)
+            state.layout = ReportLayout(context: "c", files: [], raster: raster(), picture: picture)
             var out: [UInt8] = []
             state.encode { out += $0 }
             return out
         }
-        let names = KeptNames(key: Fingerprint(a: 7, b: 9), png: png)
-        let back = try XCTUnwrap(IncrementalState.decode(try side(names)).layout)
-        XCTAssertEqual(back.names, names)
+        let bands = [KeptPicture.Band(chunk: 43..<300, adler: 0xFFFF_FFFF), KeptPicture.Band(chunk: 300..<301, adler: 0),
+                     KeptPicture.Band(chunk: 310..<200_000, adler: 0x0102_0304)]
+        let picture = KeptPicture(frameKey: Fingerprint(a: 7, b: 9), frame: png, digest: "d1", bands: bands)
+        let back = try XCTUnwrap(IncrementalState.decode(try side(picture)).layout)
+        XCTAssertEqual(back.picture, picture)
         XCTAssertEqual(back.raster, raster())
-        // The names' image ends the layout but for the page's count (one byte): its length, then its bytes.
-        let whole = try side(names)
-        XCTAssertEqual(Array(whole.suffix(png.count + 2)), [UInt8(png.count)] + png + [0])
+        // The picture ends the layout but for the page's count (one byte): the frame's length and
+        // bytes, the digest, the band count, then per band the bytes skipped, the length and the
+        // checksum (varints).
+        let whole = try side(picture)
+        var bandBytes = IncrementalState.Writer()
+        for v: UInt64 in [43, 257, 0xFFFF_FFFF, 0, 1, 0, 9, 199_690, 0x0102_0304] { bandBytes.varint(v) }
+        let tail = [UInt8(png.count)] + png + [2] + Array("d1".utf8) + [3] + bandBytes.bytes + [0]
+        XCTAssertEqual(Array(whole.suffix(tail.count)), tail)
         var longer = whole
-        longer[whole.count - png.count - 2] = 0x7f
-        for (what, bytes) in [("not a PNG", try side(KeptNames(key: Fingerprint(), png: Array(png.dropLast())))),
-                              ("longer than the file", longer)] {
+        longer[whole.count - tail.count] = 0x7f
+        var wideChecksum = whole
+        // The first band's checksum, 0xFFFFFFFF (five bytes), made 0x7FFFFFFFF.
+        let checksumAt = whole.count - bandBytes.bytes.count - 1 + 1 + 2
+        XCTAssertEqual(Array(whole[checksumAt..<(checksumAt + 5)]), [0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
+        wideChecksum[checksumAt + 4] = 0x7F
+        var manyBands = whole
+        manyBands[whole.count - bandBytes.bytes.count - 2] = 0x7F
+        for (what, bytes) in [("not a PNG", try side(KeptPicture(frameKey: Fingerprint(), frame: Array(png.dropLast()), digest: "", bands: []))),
+                              ("longer than the file", longer), ("a checksum beyond 32 bits", wideChecksum),
+                              ("more bands than bytes", manyBands)] {
             XCTAssertThrowsError(try IncrementalState.decode(bytes), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
         }
     }
@@ -301,7 +318,7 @@ final class SideFileChecksTests: XCTestCase {
     /// than its bytes can describe, or whose bands do not match its rows, is damage.
     func testADamagedImageIsDamage() throws {
         let whole = sideFile(raster: raster())
-        // The image is last but for the names' image and the count of the page's chunks (none: a
+        // The image is last but for the picture's making and the count of the page's chunks (none: a
         // byte each); its runs take four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
         var longRun = whole
         let firstRun = whole.count - 2 - 4 * (1 + 2 + 7 * 3)

@@ -114,7 +114,7 @@ final class GDALLinkTests: XCTestCase {
             LinkedGDAL.entry("VSIUnlink", Geo.VSIUnlink)
         ]
         let linked = Dictionary(uniqueKeysWithValues: LinkedGDAL.functions.map { ($0.name, $0) })
-        XCTAssertEqual(loaded.count, 103)
+        XCTAssertEqual(loaded.count, 104)
         XCTAssertEqual(Set(loaded.map(\.name)), Set(linked.keys))
         for f in loaded {
             let l = try XCTUnwrap(linked[f.name], f.name)
