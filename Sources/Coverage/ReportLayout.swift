@@ -211,7 +211,10 @@ public struct KeptRaster: Sendable, Equatable {
 
     static func decode(_ r: inout IncrementalState.Reader) throws -> KeptRaster {
         let damaged = IncrementalState.Reader.damaged
-        let width = try r.count(), height = try r.count(), bandRows = try r.count()
+        // The sides are not counts of what follows (a row of one colour takes four bytes).
+        let sides = try (0..<3).map { _ in try r.varint() }
+        guard sides.allSatisfy({ $0 <= UInt64(maxSide) }) else { throw damaged }
+        let (width, height, bandRows) = (Int(sides[0]), Int(sides[1]), Int(sides[2]))
         guard fits(width: width, height: height, bandRows: bandRows) else { throw damaged }
         let bandCount = Self.bandCount(height: height, bandRows: bandRows)
         // 16 bytes a band's fingerprint, and every row takes four bytes or more.

@@ -271,6 +271,14 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(try IncrementalState.decode(sideFile(raster: kept)).layout?.raster, kept)
     }
 
+    /// An image's sides are not counts of the bytes that follow: a wide image of one colour (a run
+    /// a row, four bytes) is wider than the rest of its side file and reads back (the fuzzer found
+    /// one that read once and, its runs joined when written again, did not read back).
+    func testAWideImageOfOneColourReadsBack() throws {
+        let kept = KeptRaster(width: 2_000, height: 2, bandRows: 32, bands: [Fingerprint(a: 1, b: 2)], rgb: Array(repeating: 9, count: 2_000 * 2 * 3))
+        XCTAssertEqual(try IncrementalState.decode(sideFile(raster: kept)).layout?.raster, kept)
+    }
+
     /// How report.png was put together comes back as it was: the frame's image byte for byte with
     /// its key, the PNG's digest, and each band's chunk and checksum; a frame that is not a whole
     /// PNG, one longer than the side file, a band's checksum beyond 32 bits or more bands than
