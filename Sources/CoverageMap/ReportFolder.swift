@@ -35,10 +35,11 @@ public struct ReportFolder {
     /// so that rsvg-convert can draw the PNG while the reports and the page are encoded and written.
     /// `sideFile` makes the state a later `--since` run reuses; it is made and written (in pieces)
     /// on a thread of its own beside the lanes. `since` is a previous run's report folder: when its
-    /// report.svg is byte for byte this run's, its report.png is this run's too and is not drawn again.
-    /// With `pictureFirst`, this process gives rsvg-convert a core once it has started (its own
-    /// threads' priority lowered for the rest of the run): the PNG, one process on one core, is
-    /// then drawn beside the reports rather than after them.
+    /// report.svg is byte for byte this run's and its report.png has the digest its side file kept,
+    /// that report.png is this run's too and is not put together again.
+    /// With `pictureFirst`, this process gives rsvg-convert a core once it has started on the frame
+    /// (its own threads' priority lowered for the rest of the run): the frame, one process on one
+    /// core, is then drawn beside the reports rather than after them.
     /// `copies` (a `--since` run) holds the previous folder's text of the villages whose text is
     /// unchanged: it is copied into report.json, report.geojson and report.csv instead of encoded.
     /// `digests` records the digest of each report file the side file's layout describes, with the
@@ -106,12 +107,12 @@ public struct ReportFolder {
             // rsvg-convert, as no PNG is drawn).
             let image: KeptRaster?
             let kept: @Sendable () -> KeptPicture?
-            if let since, let previous = previousPicture, let raster = previous.raster, let picture = previous.picture,
-               let png = Self.keptPicture(in: since, svg: svg), FileDigest.hex(png) == picture.digest {
+            if let since, let previous = previousPicture, let raster = previous.raster, let made = previous.picture,
+               let png = Self.keptPicture(in: since, svg: svg), FileDigest.hex(png) == made.digest {
                 // The same picture: the previous run's PNG is this one's, put together the same way.
                 picturePNG.kept = png
                 image = raster
-                kept = { picture }
+                kept = { made }
             } else {
                 let started = PNGConverter.start(picture, previous: previousPicture)
                 frameTaken = started.frameTaken
@@ -122,7 +123,8 @@ public struct ReportFolder {
                 kept = { job?.keptPicture() }
             }
             layout?.set(raster: image?.whole, picture: kept)
-            if pictureFirst && picturePNG.job != nil { givePriorityAway(steps: Self.pictureFirstSteps) }
+            // rsvg-convert, when it draws the frame, gets a core of its own.
+            if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
             return m
         }
