@@ -34,7 +34,7 @@ final class BandedPNGTests: XCTestCase {
     }
 
     func testEveryKindOfPictureReadsBackPixelForPixel() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(state: 7)
         var cases: [(String, Int, Int, [UInt8])] = []
         // Noise: nothing to match, literals only, a band of more symbols than one block holds.
         let w1 = 700, h1 = 70
@@ -110,18 +110,5 @@ final class BandedPNGTests: XCTestCase {
         // Canonical codes (RFC 1951's example: lengths 3 3 3 3 3 2 4 4 → 010 011 100 101 110 00 1110 1111), bit-reversed.
         let codes = Huffman.codes([3, 3, 3, 3, 3, 2, 4, 4])
         XCTAssertEqual(codes, [0b010, 0b110, 0b001, 0b101, 0b011, 0b00, 0b0111, 0b1111])
-    }
-}
-
-/// A reproducible stream of numbers for test pictures.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,18 +1,6 @@
+import TestSupport
 import XCTest
 @testable import Geo
-
-/// A small deterministic generator (SplitMix64) so tests see the same "random" values every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
 
 final class SpatialIndexTests: XCTestCase {
     func randomBoxes(_ n: Int, seed: UInt64) -> [Bounds] {
