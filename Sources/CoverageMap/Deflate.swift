@@ -125,6 +125,9 @@ enum Deflate {
             }
         }
         literalCounts[256] = 1
+        // A block of literals alone still has a distance code (as zlib writes it: some decoders
+        // refuse a block without one); it is never used.
+        if !distanceCounts.contains(where: { $0 > 0 }) { distanceCounts[0] = 1 }
         let literalLengths = Huffman.lengths(literalCounts, limit: 15)
         let distanceLengths = Huffman.lengths(distanceCounts, limit: 15)
         let hlit = max(257, (literalLengths.lastIndex { $0 > 0 } ?? 0) + 1)
