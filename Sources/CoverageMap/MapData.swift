@@ -75,7 +75,7 @@ public struct MapData: Sendable {
     public init(report: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture) throws {
         try self.init(report: report, count: features.count, properties: { features[$0].properties }, shape: { features[$0].geometry },
-                      outline: .init(make: { $0.mapCoordinates { c in Coordinate(writtenValue(c.x, decimals), writtenValue(c.y, decimals)) }.rightHandOriented },
+                      outline: .init(make: { writtenShape($0, decimals).rightHandOriented },
                                      box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                         maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
                                      id: 100 + decimals),

@@ -1,3 +1,5 @@
+import Geo
+
 /// Writes JSON text into a byte buffer, value by value, with commas and indentation handled.
 ///
 /// - Object members come out in the order written (no sorting), so output is stable.
@@ -465,6 +467,48 @@ public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
         return value < 0 ? -x : x
     }
     return Double(fixed(value, decimals)) ?? value
+}
+
+/// `shape` with every coordinate as `writtenValue` makes it (what report.geojson holds of it),
+/// the same bits, taken a ring at a time: 10^decimals looked up once and the common case (a
+/// product far from a half) worked out here, the rest by `writtenValue`. A ring none of whose
+/// numbers change is kept, not copied (coordinates read with `decimals` decimals or fewer stay
+/// as they are).
+public func writtenShape(_ shape: Shape, _ decimals: Int) -> Shape {
+    let decimals = max(0, decimals)
+    guard decimals <= 19 else { return shape.mapCoordinates { Coordinate(writtenValue($0.x, decimals), writtenValue($0.y, decimals)) } }
+    let scale = JSONScanner.powerOfTen(decimals)
+    @inline(__always) func written(_ v: Double) -> Double {
+        let s = v.magnitude * scale
+        if s < 0x1p50 {
+            let truncated = UInt64(s)
+            let fraction = s - Double(truncated)
+            if abs(fraction - 0.5) > s * 0x1p-51 {
+                let units = truncated + (fraction > 0.5 ? 1 : 0)
+                if units == 0 { return 0 }
+                let x = Double(units) / scale
+                return v < 0 ? -x : x
+            }
+        }
+        return writtenValue(v, decimals)
+    }
+    func ring(_ cs: [Coordinate]) -> [Coordinate] {
+        // Bits, not values: -0 is written 0.
+        @inline(__always) func same(_ v: Double) -> Bool { written(v).bitPattern == v.bitPattern }
+        guard let first = cs.indices.first(where: { !same(cs[$0].x) || !same(cs[$0].y) }) else { return cs }
+        var out = cs
+        for i in first..<out.count { out[i] = Coordinate(written(out[i].x), written(out[i].y)) }
+        return out
+    }
+    switch shape {
+    case .point(let c): return .point(Coordinate(written(c.x), written(c.y)))
+    case .multiPoint(let cs): return .multiPoint(ring(cs))
+    case .lineString(let cs): return .lineString(ring(cs))
+    case .multiLineString(let ls): return .multiLineString(ls.map(ring))
+    case .polygon(let rs): return .polygon(rs.map(ring))
+    case .multiPolygon(let ps): return .multiPolygon(ps.map { $0.map(ring) })
+    case .geometryCollection(let gs): return .geometryCollection(gs.map { writtenShape($0, decimals) })
+    }
 }
 
 /// `value` rounded to `decimals` places, trailing zeros trimmed, never "-0" ("108.5", "14.123457").

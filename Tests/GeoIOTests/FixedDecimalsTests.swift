@@ -1,3 +1,4 @@
+import Geo
 import XCTest
 @testable import GeoIO
 
@@ -90,5 +91,46 @@ final class FixedDecimalsTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 130_000)
+    }
+
+    /// `writtenShape` gives every coordinate `writtenValue`'s bits, in every kind of shape, and
+    /// keeps a ring none of whose numbers change (the same storage, not a copy).
+    func testWrittenShapeIsWrittenValueOfEveryCoordinate() {
+        var generator = SystemRandomNumberGenerator()
+        func value() -> Double {
+            // Any bit pattern now and then (huge ones take the exact path through the text, slowly).
+            switch Int.random(in: 0..<100, using: &generator) {
+            case 0..<2: return [0, -0.0, 2.5e-7, -4e-7, 1e15, -3.3e17, .nan, .infinity][Int.random(in: 0..<8, using: &generator)]
+            case 2: return Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator))
+            case 3..<20: return Double(Int.random(in: -1_800_000_000...1_800_000_000, using: &generator) * 10 + 5) / 1e7   // ties at 6 decimals
+            case 20..<60: return Double.random(in: -180...180, using: &generator)
+            default: return Double(Int.random(in: -180_000_000...180_000_000, using: &generator)) / 1e6   // already 6 decimals
+            }
+        }
+        func ring(_ n: Int) -> [Coordinate] { (0..<n).map { _ in Coordinate(value(), value()) } }
+        func bits(_ s: Shape) -> [UInt64] {
+            var out: [UInt64] = []
+            s.forEachCoordinate { out += [$0.x.bitPattern, $0.y.bitPattern] }
+            return out
+        }
+        let shapes: [Shape] = [.point(Coordinate(value(), value())), .multiPoint(ring(7)), .lineString(ring(80)),
+                               .multiLineString([ring(5), ring(40)]), .polygon([ring(120), ring(9)]),
+                               .multiPolygon([[ring(60)], [ring(30), ring(4)]]),
+                               .geometryCollection([.lineString(ring(11)), .point(Coordinate(value(), value()))])]
+        for shape in shapes {
+            for d in [0, 3, 6, 7, 19, 20] {
+                let expected = shape.mapCoordinates { Coordinate(writtenValue($0.x, d), writtenValue($0.y, d)) }
+                let got = bits(writtenShape(shape, d)), want = bits(expected), given = bits(shape)
+                for k in got.indices where got[k] != want[k] {
+                    XCTFail("\(Double(bitPattern: given[k])) at \(d) decimals: \(Double(bitPattern: got[k])) against \(Double(bitPattern: want[k]))")
+                    break
+                }
+            }
+        }
+        // Six decimals already: the ring comes back as it was, its storage shared.
+        let six = (0..<100).map { i in Coordinate(104.5 + Double(i) / 1e6, 10.25 - Double(i * 7) / 1e6) }
+        guard case .lineString(let back) = writtenShape(.lineString(six), 6) else { return XCTFail("not a line") }
+        XCTAssertEqual(back, six)
+        XCTAssertEqual(back.withUnsafeBufferPointer { $0.baseAddress }, six.withUnsafeBufferPointer { $0.baseAddress })
     }
 }
