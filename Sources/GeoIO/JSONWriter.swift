@@ -470,28 +470,11 @@ public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
 }
 
 /// `shape` with every coordinate as `writtenValue` makes it (what report.geojson holds of it),
-/// the same bits, taken a ring at a time: 10^decimals looked up once and the common case (a
-/// product far from a half) worked out here, the rest by `writtenValue`. A ring none of whose
-/// numbers change is kept, not copied (coordinates read with `decimals` decimals or fewer stay
-/// as they are).
+/// the same bits, a ring at a time, in this module (where `writtenValue` is inlined): a ring none
+/// of whose numbers change is kept, not copied (coordinates read with `decimals` decimals or fewer
+/// stay as they are).
 public func writtenShape(_ shape: Shape, _ decimals: Int) -> Shape {
-    let decimals = max(0, decimals)
-    guard decimals <= 19 else { return shape.mapCoordinates { Coordinate(writtenValue($0.x, decimals), writtenValue($0.y, decimals)) } }
-    let scale = JSONScanner.powerOfTen(decimals)
-    @inline(__always) func written(_ v: Double) -> Double {
-        let s = v.magnitude * scale
-        if s < 0x1p50 {
-            let truncated = UInt64(s)
-            let fraction = s - Double(truncated)
-            if abs(fraction - 0.5) > s * 0x1p-51 {
-                let units = truncated + (fraction > 0.5 ? 1 : 0)
-                if units == 0 { return 0 }
-                let x = Double(units) / scale
-                return v < 0 ? -x : x
-            }
-        }
-        return writtenValue(v, decimals)
-    }
+    @inline(__always) func written(_ v: Double) -> Double { writtenValue(v, decimals) }
     func ring(_ cs: [Coordinate]) -> [Coordinate] {
         // Bits, not values: -0 is written 0.
         @inline(__always) func same(_ v: Double) -> Bool { written(v).bitPattern == v.bitPattern }
