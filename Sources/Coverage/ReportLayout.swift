@@ -108,10 +108,13 @@ public struct KeptPicture: Sendable, Equatable {
     /// The most bytes of a frame's image kept (a national map's takes about 3 MB).
     static let maxFrameBytes = 1 << 27
 
+    /// The eight bytes every PNG starts with.
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
     /// Whether `bytes` are a whole PNG as far as its ends tell: the signature first, the IEND
     /// chunk last.
     public static func isPNG(_ bytes: [UInt8]) -> Bool {
-        bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        bytes.starts(with: signature)
             && bytes.suffix(8).elementsEqual([0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
     }
 

@@ -1,3 +1,5 @@
+import Coverage
+
 /// report.png as covgap writes it: 8-bit RGB, not interlaced, its rows in bands, each band filtered
 /// and compressed on its own (`Deflate.band`) into an IDAT chunk of its own. The zlib stream's
 /// header has a chunk of its own before the bands, and its end (the last, empty block and the
@@ -62,23 +64,16 @@ enum BandedPNG {
             }
         }
         return filtered.withUnsafeBufferPointer { raw in
-            var adler = StoredPNG.Adler32()
+            var adler = PNGChecksums.Adler32()
             adler.add(raw)
             return Band(chunk: chunk("IDAT", Deflate.band(raw)), adler: adler.value, rawCount: raw.count)
         }
     }
 
-    /// PNG's Paeth predictor (rows rsvg-convert wrote with it are read back by `FrameImage`).
-    @inline(__always) static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
-        let p = Int(a) + Int(b) - Int(c)
-        let pa = abs(p - Int(a)), pb = abs(p - Int(b)), pc = abs(p - Int(c))
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
-    }
-
     /// The PNG of a picture `width` × `height` whose bands, top to bottom, are `bands`, and where
     /// each band's chunk lies in it.
     static func file(width: Int, height: Int, bands: [Band]) -> (png: [UInt8], chunks: [Range<Int>]) {
-        var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        var out = KeptPicture.signature
         out.reserveCapacity(bands.reduce(100) { $0 + $1.chunk.count })
         out += chunk("IHDR", big(UInt32(width)) + big(UInt32(height)) + [8, 2, 0, 0, 0])
         // zlib's header: deflate with a 32 KB window, no dictionary (0x78 0x9C: 0x789C is a multiple of 31).
@@ -102,7 +97,7 @@ enum BandedPNG {
         let length = bytes[start..<(start + 4)].reduce(0) { $0 << 8 | Int($1) }
         let body = bytes[(start + 4)..<(bytes.endIndex - 4)]
         return length == bytes.count - 12 && body.starts(with: type.utf8)
-            && Array(bytes.suffix(4)) == big(StoredPNG.crc32(body))
+            && Array(bytes.suffix(4)) == big(PNGChecksums.crc32(body))
     }
 
     /// The Adler-32 of two pieces one after the other, from each one's (`count` bytes in the second).
@@ -117,7 +112,7 @@ enum BandedPNG {
 
     static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let body = Array(type.utf8) + data
-        return big(UInt32(data.count)) + body + big(StoredPNG.crc32(body[...]))
+        return big(UInt32(data.count)) + body + big(PNGChecksums.crc32(body[...]))
     }
 
     static func big(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }

@@ -17,7 +17,7 @@ struct FrameImage {
     /// The pixels of a PNG as rsvg-convert writes them: 8 bits a channel, RGBA, not interlaced.
     static func decode(_ png: [UInt8]) throws -> FrameImage {
         func fail(_ why: String) -> Unreadable { Unreadable(description: "the frame's PNG " + why) }
-        guard png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { throw fail("has no PNG signature") }
+        guard png.starts(with: KeptPicture.signature) else { throw fail("has no PNG signature") }
         func big(_ at: Int) -> Int { png[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
         var at = 8, width = 0, height = 0, data: [UInt8] = [], ended = false
         while at + 12 <= png.count, !ended {
@@ -57,7 +57,7 @@ struct FrameImage {
                         case 1: row[i] = source[i] &+ a
                         case 2: row[i] = source[i] &+ b
                         case 3: row[i] = source[i] &+ UInt8((Int(a) + Int(b)) / 2)
-                        case 4: row[i] = source[i] &+ BandedPNG.paeth(a, b, c)
+                        case 4: row[i] = source[i] &+ paeth(a, b, c)
                         default: throw fail("has row filter \(filter)")
                         }
                     }
@@ -65,6 +65,13 @@ struct FrameImage {
             }
         }
         return FrameImage(width: width, height: height, rgba: rgba)
+    }
+
+    /// PNG's Paeth predictor (rsvg-convert's rows may be filtered with it).
+    @inline(__always) static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+        let p = Int(a) + Int(b) - Int(c)
+        let pa = abs(p - Int(a)), pb = abs(p - Int(b)), pc = abs(p - Int(c))
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
     }
 
     /// Rows `rows` of the picture, RGB: this image laid over covgap's image of the map's shapes

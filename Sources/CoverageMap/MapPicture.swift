@@ -97,9 +97,8 @@ public enum MapPicture {
         let height = Int((headerH + mapH + 12 + legendH + margin).rounded(.up))
 
         var svg = ""
-        let opening = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-            + #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(width)" height="\#(height)" viewBox="0 0 \#(width) \#(height)" font-family="\#(font)">"# + "\n"
-        svg += opening
+        svg += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        svg += #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(width)" height="\#(height)" viewBox="0 0 \#(width) \#(height)" font-family="\#(font)">"# + "\n"
         svg += "<title>\(xml(input.title))</title>\n"
         svg += #"<defs><pattern id="gap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.6" height="6" fill="\#(gapRed)"/></pattern>"#
         svg += #"<clipPath id="map-clip"><rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))"/></clipPath></defs>"# + "\n"
@@ -111,9 +110,8 @@ public enum MapPicture {
             svg += #"<text x="\#(f(margin))" y="60" font-size="15" fill="\#(muted)">\#(xml(input.subtitle))</text>"# + "\n"
         }
         svg += #"<rect x="\#(f(margin))" y="\#(f(headerH))" width="\#(f(mapW))" height="\#(f(mapH))" fill="\#(mapBackground)"/>"# + "\n"
-        let mapGroup = #"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"#
         let underEnd = svg.utf8.count
-        svg += mapGroup + "\n"
+        svg += #"<g clip-path="url(#map-clip)" stroke-linejoin="round" stroke-linecap="round">"# + "\n"
         // The shapes from here to the place names are drawn into pixels for report.png as well.
         let shapesStart = svg.utf8.count
         var scene = RasterScene(originX: margin, originY: headerH, width: Int(mapW), height: Int(mapH.rounded(.up)),

@@ -78,11 +78,10 @@ public enum PNGConverter {
     struct ConversionFailure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
-        static let notStarted = ConversionFailure("rsvg-convert could not be started")
         /// rsvg-convert's exit status and the first line it said.
-        init(_ outcome: Outcome, of what: String = "") {
+        init(_ outcome: Outcome) {
             let said = String(decoding: outcome.said.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
-            description = "rsvg-convert failed\(what) (exit status \(outcome.status))" + (said.map { ": " + $0 } ?? "")
+            description = "rsvg-convert failed (exit status \(outcome.status))" + (said.map { ": " + $0 } ?? "")
         }
     }
 
@@ -94,7 +93,7 @@ public enum PNGConverter {
     /// Starts the conversion of an SVG given whole, read from a pipe; nil when `rsvg-convert` is
     /// not installed or cannot be started (`svg` is then not made).
     public static func start(svg: @autoclosure () -> [UInt8]) -> Job? {
-        guard let tool, let launched = launch(tool, [], input: true) else { return nil }
+        guard let tool, let launched = launch(tool) else { return nil }
         let bytes = svg()
         return Job { finish(launched, svg: bytes).map { ($0, nil, 0) } }
     }
@@ -103,13 +102,19 @@ public enum PNGConverter {
     public static func start(_ drawing: MapDrawing) -> Job? { start(drawing, previous: nil).job }
 
     /// What a `--since` run has of the previous report.png: the map's image and how the PNG was
-    /// put together (from the side file), and the PNG itself, read when bands are taken from it.
+    /// put together (from the side file), and the PNG itself, read when it is taken from.
     public struct Previous: Sendable {
         public var raster: KeptRaster?
         public var picture: KeptPicture?
         public var png: @Sendable () -> [UInt8]?
         public init(raster: KeptRaster?, picture: KeptPicture?, png: @escaping @Sendable () -> [UInt8]?) {
             self.raster = raster; self.picture = picture; self.png = png
+        }
+
+        /// The previous report.png when it is the one `picture` was kept of (its digest), else nil.
+        func keptPNG() -> [UInt8]? {
+            guard let picture, let bytes = png(), FileDigest.hex(bytes) == picture.digest else { return nil }
+            return bytes
         }
     }
 
@@ -126,12 +131,11 @@ public enum PNGConverter {
         let frameSVG = drawing.frameSVG
         let key = MapDrawing.frameKey(frameSVG)
         let taken = previous?.picture.flatMap { $0.frameKey == key && isWhole($0.frame) ? $0 : nil }
-        let launched = taken == nil ? launch(tool, [], input: true) : nil
+        let launched = taken == nil ? launch(tool) : nil
         guard taken != nil || launched != nil else { return (nil, nil, false) }
         let scene = drawing.scene
         let (rgb, kept, drawn) = scene.pixels(previous: previous?.raster)
         let (width, height) = (drawing.width, drawing.height)
-        let readPrevious = previous?.png
         let job = Job {
             let frame: [UInt8]
             if let taken {
@@ -148,7 +152,7 @@ public enum PNGConverter {
                 return .failure(ConversionFailure("rsvg-convert drew \(image.width) × \(image.height) pixels for a picture of \(width) × \(height)"))
             }
             return .success(compose(frame: image, scene: scene, rgb: rgb, drawn: drawn,
-                                    previous: taken.map { ($0, readPrevious) }, keep: (key, frame)))
+                                    previous: taken == nil ? nil : previous, keep: (key, frame)))
         }
         return (job, (kept, drawn.reduce(0) { $0 + ($1 ? 1 : 0) }), taken != nil)
     }
@@ -156,9 +160,9 @@ public enum PNGConverter {
     /// The PNG of `frame` laid over `scene` (its pixels `rgb`; `drawn`, which of its bands were
     /// drawn rather than taken), in bands of `RasterScene.bandRows` rows compressed on all cores; a
     /// band over none of the drawn bands of the scene is taken from `previous` (the frame is its
-    /// frame) when the previous PNG reads and has the digest it was kept with.
+    /// frame) when the previous PNG is the one kept and holds the band's chunk whole.
     static func compose(frame: FrameImage, scene: RasterScene, rgb: [UInt8], drawn: [Bool],
-                        previous: (picture: KeptPicture, png: (@Sendable () -> [UInt8]?)?)?, keep: (key: Fingerprint, png: [UInt8])) -> Made {
+                        previous: Previous?, keep: (key: Fingerprint, png: [UInt8])) -> Made {
         let rows = RasterScene.bandRows, width = frame.width, height = frame.height
         let count = KeptRaster.bandCount(height: height, bandRows: rows)
         let (sceneX, sceneY) = (Int(scene.originX), Int(scene.originY))
@@ -169,11 +173,10 @@ public enum PNGConverter {
             return lo >= hi || (lo / rows...(hi - 1) / rows).allSatisfy { !drawn[$0] }
         }
         let keptBands = previous.flatMap { p -> (bands: [KeptPicture.Band], png: [UInt8])? in
-            guard p.picture.bands.count == count, (0..<count).contains(where: sceneKept), let png = p.png?(),
-                  FileDigest.hex(png) == p.picture.digest,
-                  p.picture.bands.allSatisfy({ $0.chunk.upperBound <= png.count && BandedPNG.isChunk(png[$0.chunk], type: "IDAT") })
+            guard let bands = p.picture?.bands, bands.count == count, (0..<count).contains(where: sceneKept), let png = p.keptPNG(),
+                  bands.allSatisfy({ $0.chunk.upperBound <= png.count && BandedPNG.isChunk(png[$0.chunk], type: "IDAT") })
             else { return nil }
-            return (p.picture.bands, png)
+            return (bands, png)
         }
         let made = rgb.withUnsafeBufferPointer { rgb in
             concurrentMap(count, chunk: 1) { k -> (band: BandedPNG.Band, compressed: Bool) in
@@ -192,39 +195,36 @@ public enum PNGConverter {
         return (png, kept, made.reduce(0) { $0 + ($1.compressed ? 1 : 0) })
     }
 
-    /// A converter process started, with `arguments` after the common ones (PNG out; standard
-    /// input for the SVG when `input`).
-    private struct Launched { let process: Process, input: Pipe?, output: Pipe, error: Pipe }
+    /// A converter process started, reading the SVG from standard input and writing the PNG to
+    /// standard output.
+    private struct Launched { let process: Process, input: Pipe, output: Pipe, error: Pipe }
 
-    private static func launch(_ tool: String, _ arguments: [String], input: Bool) -> Launched? {
+    private static func launch(_ tool: String) -> Launched? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         // --unlimited: libxml2 otherwise stops reading an SVG near 10 MB (200,000 villages make 25 MB).
-        p.arguments = ["--unlimited", "--format", "png"] + arguments
-        let pipe = input ? Pipe() : nil
-        let output = Pipe(), error = Pipe()
-        p.standardInput = pipe ?? FileHandle.nullDevice
+        p.arguments = ["--unlimited", "--format", "png"]
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        p.standardInput = input
         p.standardOutput = output
         p.standardError = error
         do { try p.run() } catch { return nil }
-        return Launched(process: p, input: pipe, output: output, error: error)
+        return Launched(process: p, input: input, output: output, error: error)
     }
 
-    /// Hands `svg` to a started converter (when given), reads what it writes to its end and waits
-    /// for it.
-    private static func collect(_ l: Launched, svg: [UInt8]?) -> Outcome {
-        if let svg, let input = l.input {
-            Thread {
-                // A converter that stops reading (it refused the SVG) makes the write fail with
-                // EPIPE in this thread, instead of its SIGPIPE ending covgap.
-                var pipeSignal = sigset_t()
-                sigemptyset(&pipeSignal)
-                sigaddset(&pipeSignal, SIGPIPE)
-                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-                _ = writeEvery(input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
-                try? input.fileHandleForWriting.close()
-            }.start()
-        }
+    /// Hands `svg` to a started converter, reads what it writes and waits for it: its PNG, or why
+    /// there is none.
+    private static func finish(_ l: Launched, svg: [UInt8]) -> Result<[UInt8], ConversionFailure> {
+        Thread {
+            // A converter that stops reading (it refused the SVG) makes the write fail with
+            // EPIPE in this thread, instead of its SIGPIPE ending covgap.
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+            _ = writeEvery(l.input.fileHandleForWriting.fileDescriptor, svg)   // a failure shows in the exit status
+            try? l.input.fileHandleForWriting.close()
+        }.start()
         // The PNG and the converter's messages are read side by side: one pipe left full would
         // stop the converter, and this run with it.
         final class Said: @unchecked Sendable { var data = Data() }
@@ -238,14 +238,9 @@ public enum PNGConverter {
         let output = l.output.fileHandleForReading.readDataToEndOfFile()
         saidRead.wait()
         l.process.waitUntilExit()
-        return (output, said.data, l.process.terminationStatus)
-    }
-
-    private static func finish(_ l: Launched, svg: [UInt8]?) -> Result<[UInt8], ConversionFailure> {
-        let outcome = collect(l, svg: svg)
+        let outcome: Outcome = (output, said.data, l.process.terminationStatus)
         return outcome.status == 0 && !outcome.output.isEmpty ? .success([UInt8](outcome.output)) : .failure(ConversionFailure(outcome))
     }
-
 }
 
 /// Several SVG pages into one PDF through librsvg's `rsvg-convert` (cairo draws each page).

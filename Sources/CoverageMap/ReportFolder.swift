@@ -108,7 +108,7 @@ public struct ReportFolder {
             let image: KeptRaster?
             let kept: @Sendable () -> KeptPicture?
             if let since, let previous = previousPicture, let raster = previous.raster, let made = previous.picture,
-               let png = Self.keptPicture(in: since, svg: svg), FileDigest.hex(png) == made.digest {
+               Self.samePicture(in: since, svg: svg), let png = previous.keptPNG() {
                 // The same picture: the previous run's PNG is this one's, put together the same way.
                 picturePNG.kept = png
                 image = raster
@@ -246,15 +246,10 @@ public struct ReportFolder {
     /// less than rsvg-convert (335 + 335 against 1024 in Linux's weights), so it gets a core alone.
     static let pictureFirstSteps: Int32 = 5
 
-    /// The PNG of the report folder `folder` when its report.svg is `svg`, byte for byte (the same
-    /// picture draws the same PNG); nil when either file is missing or not a regular file, the
-    /// pictures differ or the PNG is not whole.
-    static func keptPicture(in folder: String, svg: [UInt8]) -> [UInt8]? {
-        func read(_ name: String) -> [UInt8]? {
-            try? InputFile.read((folder as NSString).appendingPathComponent(name), followSymlinks: false, binary: true)
-        }
-        guard read("report.svg") == svg, let png = read("report.png"), PNGConverter.isWhole(png) else { return nil }
-        return png
+    /// Whether the report folder `folder` has `svg` as its report.svg, byte for byte (a regular
+    /// file): the same picture is put together into the same PNG.
+    static func samePicture(in folder: String, svg: [UInt8]) -> Bool {
+        (try? InputFile.read((folder as NSString).appendingPathComponent("report.svg"), followSymlinks: false, binary: true)) == svg
     }
 
     /// Waits for the PNG and stages it (left out when rsvg-convert failed or is missing), then

@@ -24,20 +24,15 @@ enum ScratchFolder {
             throw ScratchFolderError(path: folder, operation: "make", errno: EINTR)
         }
         for (name, bytes) in files {
-            if let failure = write(bytes, to: folder + "/" + name) {
+            let fd = open(folder + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            let failure = fd < 0 ? errno : writeEvery(fd, bytes)
+            if fd >= 0 { close(fd) }
+            if let failure {
                 remove(folder)
                 throw ScratchFolderError(path: folder + "/" + name, operation: "write", errno: failure)
             }
         }
         return folder
-    }
-
-    /// Writes a new file of the folder (only this user can read it); the error number when it fails.
-    static func write(_ bytes: [UInt8], to path: String) -> Int32? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        let failure = fd < 0 ? errno : writeEvery(fd, bytes)
-        if fd >= 0 { close(fd) }
-        return failure
     }
 
     static func remove(_ folder: String) {

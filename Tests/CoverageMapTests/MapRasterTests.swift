@@ -172,57 +172,16 @@ final class MapRasterTests: XCTestCase {
         XCTAssertEqual(RasterScene.hatch(x: 2.5, y: 2.5), 0, accuracy: 1e-12)   // u = 3.54
     }
 
-    func testTheStoredPNGIsWhatGDALReads() throws {
-        XCTAssertEqual(StoredPNG.adler32(Array("Wikipedia".utf8)), 0x11E6_0398)
-        XCTAssertEqual(StoredPNG.crc32(Array("123456789".utf8)[...]), 0xCBF4_3926)
-        // 300 × 250 RGB: more than one stored block (65,535 bytes each).
-        let w = 300, h = 250
-        let rgb = (0..<(w * h * 3)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
-        let png = StoredPNG.encode(rgb: rgb, width: w, height: h)
-        XCTAssertTrue(PNGConverter.isWhole(png))
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-stored-\(UUID().uuidString).png")
-        try Data(png).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        for (x, y) in [(0, 0), (299, 0), (17, 123), (299, 249)] {
-            XCTAssertEqual(try pixel(url.path, x, y), (0..<3).map { Int(rgb[3 * (y * w + x) + $0]) }, "pixel \(x), \(y)")
-        }
-    }
-
-    func testTheStoredPNGIsItsDefinitionByteForByte() {
-        // Sizes around the blocks' edges: no pixel; a few; image data of exactly one and three
-        // blocks (rows of 1 + 3 × 1,456 = 4,369 bytes, 15 of them make 65,535); three blocks and a
-        // row; one row one byte longer than a block; many blocks with rows that straddle them.
-        for (w, h) in [(0, 0), (1, 1), (5, 3), (1_456, 15), (1_456, 45), (1_456, 46), (21_845, 1), (700, 300)] {
-            let rgb = (0..<(w * h * 3)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 9) }
-            XCTAssertEqual(StoredPNG.encode(rgb: rgb, width: w, height: h), Self.storedPNG(rgb: rgb, width: w, height: h), "\(w) × \(h)")
-        }
+    /// The PNG's checksums against their published values and bit-by-bit definitions.
+    func testThePNGChecksumsAreTheirDefinitions() {
+        XCTAssertEqual(PNGChecksums.adler32(Array("Wikipedia".utf8)), 0x11E6_0398)
+        XCTAssertEqual(PNGChecksums.crc32(Array("123456789".utf8)[...]), 0xCBF4_3926)
         // Checksums of every length up to 40 and of 100,000 bytes, against bit-by-bit definitions.
         let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: ($0 &* 40_503) >> 5) }
         for n in Array(0...40) + [100_000] {
-            XCTAssertEqual(StoredPNG.crc32(bytes[0..<n]), Self.crc32(bytes[0..<n]), "\(n) bytes")
-            XCTAssertEqual(StoredPNG.adler32(Array(bytes[0..<n])), Self.adler32(bytes[0..<n]), "\(n) bytes")
+            XCTAssertEqual(PNGChecksums.crc32(bytes[0..<n]), Self.crc32(bytes[0..<n]), "\(n) bytes")
+            XCTAssertEqual(PNGChecksums.adler32(Array(bytes[0..<n])), Self.adler32(bytes[0..<n]), "\(n) bytes")
         }
-    }
-
-    /// The stored PNG as its formats define it, one step after the other.
-    static func storedPNG(rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
-        var raw: [UInt8] = []
-        for y in 0..<height { raw.append(0); raw += rgb[(y * width * 3)..<((y + 1) * width * 3)] }
-        var z: [UInt8] = [0x78, 0x01], at = 0
-        repeat {
-            let n = min(65_535, raw.count - at)
-            z += [at + n == raw.count ? 1 : 0, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
-            z += raw[at..<(at + n)]
-            at += n
-        } while at < raw.count
-        func big(_ v: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8((v >> $0) & 0xFF) } }
-        z += big(adler32(raw[...]))
-        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        for (type, data) in [("IHDR", big(UInt32(width)) + big(UInt32(height)) + [8, 2, 0, 0, 0]), ("IDAT", z), ("IEND", [])] {
-            let body = Array(type.utf8) + data
-            png += big(UInt32(data.count)) + body + big(crc32(body[...]))
-        }
-        return png
     }
 
     static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
