@@ -64,17 +64,39 @@ public struct MapData: Sendable {
     ///   - detail: how finely the shapes are kept for drawing.
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
                 places: [PriorityPlace]?, detail: Detail = .picture) throws {
+        let records = Self.records(of: report)
         try self.init(report: report, count: features.count, properties: { features[$0].properties },
-                      shape: { features[$0].geometry }, outline: .init(make: { $0.rightHandOriented }, box: { $0 }, id: 1),
+                      shape: { features[$0].geometry }, villages: records.facts, record: { records.record($1) },
+                      hasRecord: { records.record($1) != nil }, outline: .init(make: { $0.rightHandOriented }, box: { $0 }, id: 1),
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
-    /// The map of a report still in memory: `features` as `Report.geojsonFeatures()` makes them,
-    /// each coordinate taken as report.geojson writes it with `decimals` decimals, so that
-    /// `covgap map` draws the same page from the files.
-    public init(report: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
+    /// The map of a report still in memory: `json` and `features` as `Report.json(skipping:)` and
+    /// `Report.geojsonFeatures(skipping:)` make them (a village skipped in either is made from
+    /// `report` here), each coordinate taken as report.geojson writes it with `decimals` decimals,
+    /// so that `covgap map` draws the same page from the files.
+    public init(report: Report, json: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture) throws {
-        try self.init(report: report, count: features.count, properties: { features[$0].properties }, shape: { features[$0].geometry },
+        let villages = report.input.villages
+        let entries = json["villages"]?.arrayValue ?? []
+        // Features come as `Report.geojsonFeatures` makes them: village i first, as feature i; a
+        // village's feature is empty where its text is copied, and its record null.
+        func isVillage(_ i: Int, _ id: String) -> Bool { i < villages.count && villages[i].id == id }
+        // Every record has a centre: the title counts the districts of all villages.
+        let districts = Set(villages.compactMap(\.district)).count
+        let facts = (count: villages.count, operators: villages.isEmpty ? [] : report.result.operators, titledDistricts: districts)
+        try self.init(report: json, count: features.count,
+                      properties: { i in
+                          if i < villages.count && features[i].geometry == nil { return ["kind": "village", "id": .string(villages[i].id)] }
+                          return features[i].properties
+                      },
+                      shape: { i in features[i].geometry ?? (i < villages.count ? report.villageShape(i) : nil) },
+                      villages: facts,
+                      record: { i, id in
+                          guard isVillage(i, id) else { return nil }
+                          return i < entries.count ? entries[i].objectValue ?? report.villageRecord(i) : report.villageRecord(i)
+                      },
+                      hasRecord: isVillage,
                       outline: .init(make: { writtenShape($0, decimals).rightHandOriented },
                                      box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                         maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
@@ -82,10 +104,34 @@ public struct MapData: Sendable {
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
     }
 
+    /// How many villages a report has, the operators of the first village's record (in order) and
+    /// how many districts the title counts (those of villages whose record has a centre).
+    typealias VillageFacts = (count: Int, operators: [String], titledDistricts: Int)
+
+    /// The village records of report.json's tree by id (the last of an id wins), and their facts.
+    private static func records(of report: JSONValue) -> (record: (String) -> JSONObject?, facts: VillageFacts) {
+        let villageRecords = report["villages"]?.arrayValue ?? []
+        // The records by id: the two halves indexed side by side, the later half looked in first.
+        func table(_ records: ArraySlice<JSONValue>) -> [String: JSONObject] {
+            var t: [String: JSONObject] = [:]
+            t.reserveCapacity(records.count)
+            for v in records { if let o = v.objectValue, let id = o["id"]?.stringValue { t[id] = o } }
+            return t
+        }
+        let half = villageRecords.count / 2
+        let (early, late) = concurrentPair({ table(villageRecords[..<half]) }, { table(villageRecords[half...]) })
+        var titled = Set<String>()
+        for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }
+        return ({ late[$0] ?? early[$0] },
+                (villageRecords.count, villageRecords.first?["operators"]?.objectValue?.keys ?? [], titled.count))
+    }
+
     /// Feature `i` has `properties(i)` and `shape(i)`, drawn as `outline.make(shape(i))` (`shape` is
     /// called on both cores); `outline.box` makes the box of an outline from the box of its shape (the
-    /// coordinates as report.geojson writes them: rounding keeps their order).
+    /// coordinates as report.geojson writes them: rounding keeps their order). A village feature `i`
+    /// with id `id` is drawn when `hasRecord(i, id)`, from its record `record(i, id)` (asked for once).
     private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
+                 villages facts: VillageFacts, record: (Int, String) -> JSONObject?, hasRecord: (Int, String) -> Bool,
                  outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
         let summary = report["summary"]?.objectValue ?? JSONObject()
@@ -97,19 +143,7 @@ public struct MapData: Sendable {
         // The plan's targets as report.json read them: the header shows one box per target.
         withTargets.append("targets", report["targets"] ?? .array([]))
         self.summary = withTargets
-        let villageRecords = report["villages"]?.arrayValue ?? []
-        operators = villageRecords.first?["operators"]?.objectValue?.keys ?? []
-        // The records by id (the last of an id wins): the two halves indexed side by side, the
-        // later half looked in first.
-        func table(_ records: ArraySlice<JSONValue>) -> [String: JSONObject] {
-            var t: [String: JSONObject] = [:]
-            t.reserveCapacity(records.count)
-            for v in records { if let o = v.objectValue, let id = o["id"]?.stringValue { t[id] = o } }
-            return t
-        }
-        let half = villageRecords.count / 2
-        let (early, late) = concurrentPair({ table(villageRecords[..<half]) }, { table(villageRecords[half...]) })
-        func record(_ id: String) -> JSONObject? { late[id] ?? early[id] }
+        operators = facts.operators
 
         villages = []; gaps = []; extensions = []
         // The picture's half pixel: from the box of the villages' outlines, found from their
@@ -117,7 +151,7 @@ public struct MapData: Sendable {
         if detail == .picture {
             let boxes = concurrentMap(count, chunk: 256) { i -> Bounds? in
                 let props = properties(i)
-                guard props["kind"]?.stringValue == "village", let id = props["id"]?.stringValue, record(id) != nil else { return nil }
+                guard props["kind"]?.stringValue == "village", let id = props["id"]?.stringValue, hasRecord(i, id) else { return nil }
                 return shape(i)?.bounds.map(outline.box)
             }
             let extent = Bounds.union(of: boxes.count) { boxes[$0] }
@@ -128,13 +162,15 @@ public struct MapData: Sendable {
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
-        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape)? in
+        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape, centre: Coordinate?)? in
             guard let source = shape(i) else { return nil }
             let props = properties(i)
             let kind: Kind, p: JSONObject
+            var centre: Coordinate?
             switch props["kind"]?.stringValue {
             case "village":
-                guard let id = props["id"]?.stringValue, let r = record(id) else { return nil }
+                guard let id = props["id"]?.stringValue, let r = record(i, id) else { return nil }
+                if let c = r["center"]?.arrayValue, c.count == 2, let x = c[0].doubleValue, let y = c[1].doubleValue { centre = Coordinate(x, y) }
                 var v: JSONObject = [
                     "id": .string(id), "name": r["name"] ?? .null, "commune": r["commune"] ?? .null,
                     "district": r["district"] ?? .null, "households": r["households"] ?? .null,
@@ -153,11 +189,13 @@ public struct MapData: Sendable {
                 kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
             default: return nil
             }
-            return (kind, p, outline.make(source).thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source)
+            return (kind, p, outline.make(source).thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre)
         }
+        // Each village's centre in its record (for the labels).
+        var recordCentres: [Coordinate?] = []
         for case let f? in made {
             switch f.kind {
-            case .village: villages.append((f.properties, f.thin)); outlines.villages.append(f.source)
+            case .village: villages.append((f.properties, f.thin)); outlines.villages.append(f.source); recordCentres.append(f.centre)
             case .gap: gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source)
             case .fibreExtension: extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source)
             }
@@ -179,7 +217,7 @@ public struct MapData: Sendable {
         @Sendable func drawn(_ i: Int) -> Shape {
             drawnAt5m ? villageList[i].shape : outline.make(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
         }
-        typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)], titled: Int)
+        typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)])
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
             // Labels inside their own area: on the village nearest the mean of the area's village
             // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
@@ -189,12 +227,7 @@ public struct MapData: Sendable {
             let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, "commune") != nil }) {
                 CommuneKey(district: text($0, "district") ?? "", name: text($0, "commune")!)
             }
-            let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in
-                let v = villageList[i]
-                if let c = record(v.properties["id"]?.stringValue ?? "")?["center"]?.arrayValue, c.count == 2,
-                   let x = c[0].doubleValue, let y = c[1].doubleValue { return Coordinate(x, y) }
-                return drawn(i).bounds?.center
-            }
+            let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in recordCentres[i] ?? drawn(i).bounds?.center }
             func labelPoint(_ members: [Int]) throws -> Coordinate? {
                 let withCentre = members.compactMap { i in centres[i].map { (i, $0) } }
                 guard !withCentre.isEmpty else { return nil }
@@ -216,10 +249,7 @@ public struct MapData: Sendable {
                 let members = communeGroups[k]
                 return try labelPoint(members).map { (text(members[0], "commune")!, text(members[0], "district"), $0) }
             }.compactMap { $0 }
-            // Districts of the villages that have a centre in report.json, as the title always counted them.
-            var titled = Set<String>()
-            for v in villageRecords where v["center"]?.arrayValue?.count == 2 { if let d = v["district"]?.stringValue { titled.insert(d) } }
-            return (districts, communes, titled.count)
+            return (districts, communes)
         })
         sites = siteList
 
@@ -237,7 +267,7 @@ public struct MapData: Sendable {
         }
         districtLabels = labels.districts
         communeLabels = labels.communes
-        titleFacts = (villageRecords.count, labels.titled, report["parameters"]?["scenario"]?["title"]?.stringValue)
+        titleFacts = (facts.count, facts.titledDistricts, report["parameters"]?["scenario"]?["title"]?.stringValue)
         title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, .en)
     }
 

@@ -58,8 +58,8 @@ public struct ReportFolder {
         defer { progress?.finish() }
         self.staging = staging
         let kinds = outputs.kinds
-        // The map needs every village's entry and feature; without it, those whose text is copied
-        // are not made at all.
+        // The entries and features of villages whose text is copied are not made (the map's data
+        // makes what it draws of them from the report itself).
         let drawsMap = map && kinds.contains(.html)
         // The side file ends with where each village's text lies in the report files and the map's
         // image (for a later `--since`), so its end waits for them. It is made and written on a
@@ -73,16 +73,28 @@ public struct ReportFolder {
                 try staging.add(IncrementalState.fileName) { sink in try make().encode(layout: { layout?.wait() }) { try sink.write($0) } }
             }
         }
-        var reportJSON: JSONValue?, features: [(properties: JSONObject, geometry: Shape?)]?
-        if drawsMap { (reportJSON, features) = (report.json(), report.geojsonFeatures()) }
         let villageCount = input.villages.count
         func copiedVillages(_ plan: CopyPlan?) -> [Bool]? { plan.map { p in (0..<villageCount).map { p.pieces[$0] != nil } } }
         let copied = Locked<[String: (copied: Int, of: Int)]>([:])
-        func copyPlan(_ name: String, _ make: (ReportCopies, PreviousText) -> CopyPlan) -> CopyPlan? {
-            guard let c = copies, let source = c.previousText(name) else { return nil }
-            let plan = make(c, source)
-            copied.update { $0[name] = (plan.pieces.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, plan.pieces.count) }
-            return plan
+        func copyPlan(_ name: String, _ make: @escaping (ReportCopies, PreviousText) -> CopyPlan) -> Once<CopyPlan?> {
+            Once {
+                guard let c = copies, let source = c.previousText(name) else { return nil }
+                let plan = make(c, source)
+                copied.update { $0[name] = (plan.pieces.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, plan.pieces.count) }
+                return plan
+            }
+        }
+        // Where report.json's and report.geojson's text is copied from a `--since` folder, made by
+        // the first that needs it.
+        let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
+        let copyGeoJSON = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+        // The map's data is made from report.json's tree and the features, both made side by side
+        // and without the villages whose text is copied (report.gpkg has every feature).
+        var reportJSON: JSONValue?, features: [(properties: JSONObject, geometry: Shape?)]?
+        if drawsMap {
+            (reportJSON, features) = concurrentPair({ report.json(skipping: copiedVillages(copyJSON?.value)) }, {
+                report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copyGeoJSON?.value))
+            })
         }
         // Lane B makes the map (its data, the picture, the PNG's start, then the page) while lane
         // A writes the reports: it holds report.json's tree and the features until the map's data
@@ -94,7 +106,7 @@ public struct ReportFolder {
         func mapData() throws -> MapData? {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
-            return try MapData(report: source.json, features: source.features, writtenWith: precision,
+            return try MapData(report: report, json: source.json, features: source.features, writtenWith: precision,
                                sectors: input.sectors, fibre: input.fibre, places: input.places)
         }
         // The map's data, its picture (report.svg) and the PNG's start; nil without a map.
@@ -147,7 +159,7 @@ public struct ReportFolder {
         // report.json (its tree, text and file), kept when asked for.
         let jsonMade = Locked<[UInt8]?>(nil)
         func writeJSON() throws {
-            let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
+            let copyJSON = copyJSON?.value
             if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
             // The text goes to the file as it is made (and is kept whole only when asked for).
             var kept: [UInt8]? = keepJSON ? [] : nil
@@ -172,7 +184,7 @@ public struct ReportFolder {
         if !jsonFirst { spare.append(writeJSON) }
         if kinds.contains(.csv) {
             spare.append {
-                let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }
+                let copy = copyPlan("report.csv") { report.csvCopyPlan($0, source: $1) }.value
                 try staging.add("report.csv", hashedFor: layout) { write in
                     try report.csvText(dialect: outputs.csvDialect, copy: copy, into: write)
                 }
@@ -201,7 +213,7 @@ public struct ReportFolder {
             return try sideBySide({ try failing {
                 if jsonFirst { try writeJSON() }
                 // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
-                let copy = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+                let copy = copyGeoJSON?.value
                 if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
                     // report.gpkg has every feature.
                     features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))

@@ -55,7 +55,7 @@ public struct Report: Sendable {
         o.append("summary", .object(summaryJSON))
         o.append("targets", targetsJSON(summary: summaryJSON))
         o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { i in
-            skipping?[i] == true ? .null : .object(villageMeasures(i, villageJSON(input.villages[i], result.villages[i])))
+            skipping?[i] == true ? .null : .object(villageRecord(i))
         }))
         o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
         // Commune centres by place index (centres come in the places' order, one each).
@@ -71,6 +71,12 @@ public struct Report: Sendable {
         o.append("warnings", .array(result.warnings.map(JSONValue.string)))
         return .object(o)
     }
+
+    /// Village `i`'s entry in report.json's `villages`, made on its own.
+    public func villageRecord(_ i: Int) -> JSONObject { villageMeasures(i, villageJSON(input.villages[i], result.villages[i])) }
+
+    /// Village `i`'s shape in report.geojson: its polygon, repaired where it was.
+    public func villageShape(_ i: Int) -> Shape { result.villages[i].repairedShape ?? input.villages[i].shape }
 
     func parametersJSON() -> JSONObject {
         Self.parametersJSON(result.parameters, crs: result.crs, crsZones: result.crsZones, precision: precision, language: language)
@@ -228,7 +234,7 @@ public struct Report: Sendable {
             p.append("fill-opacity", 0.5)
             p.append("stroke", "#555555")
             p.append("stroke-width", 0.5)
-            return (p, r.repairedShape ?? v.shape)
+            return (p, villageShape(i))
         }
         // Fields read in place: a copy of every village and its result costs a national run a tenth of a second.
         let villages = input.villages, results = result.villages
