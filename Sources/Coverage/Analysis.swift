@@ -257,13 +257,16 @@ public struct CoverageAnalysis {
                 } : Array(features.indices)
             }
             var fibreLeftOut = false
-            let fibreGeometries = try fibreChosen.map { chosenFibre in
+            let fibreProjected = try fibreChosen.map { chosenFibre in
                 // Projected on all cores; one that cannot be is left out when it lies far from the
                 // zone, else the first such (in input order) fails the run.
                 let projected = concurrentMap(chosenFibre.count, jobs: jobs, chunk: 256) { n in
-                    Result { try Geometry(try Projection.cached(from: "EPSG:4326", to: crs).transform(input.fibre![chosenFibre[n]].shape)) }
+                    Result { () throws -> (Shape, Geometry) in
+                        let shape = try Projection.cached(from: "EPSG:4326", to: crs).transform(input.fibre![chosenFibre[n]].shape)
+                        return (shape, try Geometry(shape))
+                    }
                 }
-                return try zip(chosenFibre, projected).compactMap { i, made -> Geometry? in
+                return try zip(chosenFibre, projected).compactMap { i, made -> (Shape, Geometry)? in
                     switch made {
                     case .success(let g): return g
                     case .failure(let error):
@@ -275,7 +278,10 @@ public struct CoverageAnalysis {
                 }
             }
             let measuredByZone = perZone || fibreLeftOut
-            let fibreIndex = try fibreGeometries.map { try SpatialIndex($0) }
+            // The nearest fibre feature to each centre is found on a grid (its distance is GEOS's),
+            // then measured by GEOS.
+            let fibreGeometries = fibreProjected?.map(\.1)
+            let fibreIndex = fibreProjected.map { NearestGrid($0.map(\.0)) }
             timings.index += lap()
 
             let overlaySectors = chosen.map { sectors[$0] }, overlayOperators = chosen.map { operatorOfSector[$0] }
@@ -297,18 +303,19 @@ public struct CoverageAnalysis {
             timings.overlay += lap()
             progress?.finish()
 
-            if let fibreIndex {
+            if let fibreIndex, let fibreGeometries {
                 let reach = parameters.fibreReach
                 let centres = fibreMembers.map { coverage[$0]!.centre }
                 progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
                 let access = try parallelMap(fibreMembers.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
                     let p = try Projection.cached(from: "EPSG:4326", to: crs)
-                    let centre = try Geometry.point(try p.transform(centres[k]))
-                    if let n = try fibreIndex.nearest(to: centre) {
-                        let d = try fibreIndex.geometries[n].distance(to: centre)
+                    let xy = try p.transform(centres[k])
+                    if let n = fibreIndex.nearest(to: xy)?.feature {
+                        let centre = try Geometry.point(xy)
+                        let d = try fibreGeometries[n].distance(to: centre)
                         if !measuredByZone || d <= WorkingZones.fibreSearchRadius {
-                            let (onNetwork, _) = try fibreIndex.geometries[n].nearestPoints(to: centre)
+                            let (onNetwork, _) = try fibreGeometries[n].nearestPoints(to: centre)
                             return FixedAccess(status: d <= reach ? .available : .unavailable, distanceM: d,
                                                nearest: try p.transform(onNetwork, inverse: true))
                         }
