@@ -275,17 +275,29 @@ public struct MapData: Sendable {
     /// in the order the sites first appear.
     static func sites(of sectors: [Sector]) -> [(properties: JSONObject, at: Coordinate)] {
         struct SiteKey: Hashable { var op: String, site: String }
-        var siteOrder: [SiteKey] = []
-        var siteTechs: [SiteKey: (at: Coordinate, techs: Set<Tech>)] = [:]
+        var number: [SiteKey: Int] = [:]
+        var sites: [(key: SiteKey, at: Coordinate, techs: [Bool])] = []
+        // A site's sectors mostly come one after another: the previous sector's site is tried first.
+        var last: (key: SiteKey, number: Int)?
         for s in sectors {
             let key = SiteKey(op: s.operator, site: s.siteID)
-            if siteTechs[key] == nil { siteOrder.append(key); siteTechs[key] = (s.location, []) }
-            siteTechs[key]!.techs.insert(s.tech)
+            let n: Int
+            if let last, last.key == key {
+                n = last.number
+            } else if let known = number[key] {
+                n = known
+            } else {
+                n = sites.count
+                number[key] = n
+                sites.append((key, s.location, [Bool](repeating: false, count: Tech.allCases.count)))
+            }
+            sites[n].techs[Tech.allCases.firstIndex(of: s.tech)!] = true
+            last = (key, n)
         }
-        return siteOrder.map { key in
-            let s = siteTechs[key]!
-            return (["site_id": .string(key.site), "operator": .string(key.op),
-                     "techs": .array(s.techs.sorted().map { .string($0.rawValue) })], s.at)
+        return sites.map { site in
+            let techs = Tech.allCases.indices.filter { site.techs[$0] }.map { Tech.allCases[$0] }.sorted()
+            return (["site_id": .string(site.key.site), "operator": .string(site.key.op),
+                     "techs": .array(techs.map { .string($0.rawValue) })], site.at)
         }
     }
 

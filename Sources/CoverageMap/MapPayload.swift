@@ -216,7 +216,8 @@ enum MapPayload {
         // The chunks encoded on all cores, the largest first (the fibre routes are one large chunk).
         let size = plans.map { $0.members.reduce(0) { $0 + $1.count } }
         let order = plans.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
-        let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: [UInt8], copied: Bool) in
+        // A copied chunk's text stays where the previous page lies until it is put in `w`.
+        let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: [UInt8], copied: UnsafeBufferPointer<UInt8>?) in
             let c = order[k], plan = plans[c], gi = plan.group, group = groups[gi]
             // The features of other chunks whose boxes meet a box of this chunk's, in order.
             var context: [(layer: Int, index: Int)] = []
@@ -236,7 +237,7 @@ enum MapPayload {
                 context = met.sorted().map { ($0 >> 40, $0 & ((1 << 40) - 1)) }
             }
             let key = chunkKey(group, members: plan.members, context: context, thinning: thinning)
-            if let text = previous?.chunk(key) { return (key, Array(text), true) }
+            if let text = previous?.chunk(key) { return (key, [], text) }
             let layers = plan.members.enumerated().compactMap { li, members -> (name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)? in
                 guard !members.isEmpty else { return nil }
                 let l = group.layers[li]
@@ -247,17 +248,17 @@ enum MapPayload {
             chunk.beginObject()
             writeChunk(layers, context: paths.isEmpty ? [] : [paths], thinning: thinning, jobs: 1, into: &chunk)
             chunk.endObject()
-            return (key, chunk.bytes, false)
+            return (key, chunk.bytes, nil)
         }
-        var made = [(key: Fingerprint, text: [UInt8], copied: Bool)](repeating: (Fingerprint(), [], false), count: plans.count)
+        var made = [(key: Fingerprint, text: [UInt8], copied: UnsafeBufferPointer<UInt8>?)](repeating: (Fingerprint(), [], nil), count: plans.count)
         for (k, c) in order.enumerated() { made[c] = encoded[k] }
-        w.reserveCapacity(adding: made.reduce(0) { $0 + $1.text.count + 1 } + (1 << 16))
+        w.reserveCapacity(adding: made.reduce(0) { $0 + ($1.copied?.count ?? $1.text.count) + 1 } + (1 << 16))
         w.key("grid"); w.number(step)
         w.key("chunks")
         w.beginArray()
-        let chunks = made.map { (key: $0.key, range: w.rawRange($0.text)) }
+        let chunks = made.map { m in (key: m.key, range: m.copied.map { w.rawRange($0) } ?? w.rawRange(m.text)) }
         w.endArray()
-        return (chunks, made.reduce(0) { $0 + ($1.copied ? 1 : 0) })
+        return (chunks, made.reduce(0) { $0 + ($1.copied == nil ? 0 : 1) })
     }
 
     /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the
