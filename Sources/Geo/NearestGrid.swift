@@ -72,8 +72,8 @@ public struct NearestGrid: Sendable {
         var columns = 1, rows = 1, slack = 0.0
         var counts: [Int] = []
         while true {
-            columns = min(Self.maxSide, Int(w / cell) + 1)
-            rows = min(Self.maxSide, Int(h / cell) + 1)
+            columns = Int(min(w / cell, Double(Self.maxSide - 1))) + 1
+            rows = Int(min(h / cell, Double(Self.maxSide - 1))) + 1
             slack = cell * 1e-6
             counts = [Int](repeating: 0, count: columns * rows + 1)
             var total = 0

@@ -96,6 +96,8 @@ final class NearestGridTests: XCTestCase {
         XCTAssertNil(NearestGrid([]).nearest(to: Coordinate(0, 0)))
         XCTAssertNil(NearestGrid([.lineString([Coordinate(.nan, 0), Coordinate(1, .infinity)])]).nearest(to: Coordinate(0, 0)))
         XCTAssertNil(one.nearest(to: Coordinate(.nan, 0)))
+        // Coordinates whose extent overflows: no trap, the first of two at an infinite distance.
+        XCTAssertEqual(NearestGrid([.point(Coordinate(1e308, 0)), .point(Coordinate(-1e308, 0))]).nearest(to: Coordinate(0, 0))?.feature, 0)
         // A horizontal and a vertical line, and a point where they meet.
         let cross = NearestGrid([.lineString([Coordinate(-100, 0), Coordinate(100, 0)]), .lineString([Coordinate(0, -100), Coordinate(0, 100)]),
                                  .point(Coordinate(0, 0))])
