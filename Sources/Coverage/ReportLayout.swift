@@ -1,3 +1,5 @@
+import Geo
+
 /// Where the text of each village lies in the report files a run wrote (report.json,
 /// report.geojson, report.csv), kept in the side file: a later `--since` run copies the text of a
 /// village whose record is unchanged instead of encoding it again (docs/incremental.md).
@@ -30,9 +32,14 @@ public struct ReportLayout: Sendable, Equatable {
     /// chunks' text): a later run copies the text of a chunk whose key it makes again
     /// (docs/map-payload.md).
     public var pageChunks: [Fingerprint]
+    /// The map's village outlines as the picture drew them, and their prints, when a map was drawn
+    /// from the analysis: a later run takes those of villages whose text it copies.
+    public var outlines: KeptOutlines?
 
-    public init(context: String, files: [File], raster: KeptRaster? = nil, picture: KeptPicture? = nil, pageChunks: [Fingerprint] = []) {
+    public init(context: String, files: [File], raster: KeptRaster? = nil, picture: KeptPicture? = nil, pageChunks: [Fingerprint] = [],
+                outlines: KeptOutlines? = nil) {
         self.context = context; self.files = files; self.raster = raster; self.picture = picture; self.pageChunks = pageChunks
+        self.outlines = outlines
     }
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
@@ -56,6 +63,7 @@ public struct ReportLayout: Sendable, Equatable {
         if let picture { w.varint(1); picture.encode(into: &w) } else { w.varint(0) }
         w.varint(UInt64(pageChunks.count))
         pageChunks.forEach { w.print($0) }
+        if let outlines { w.varint(1); outlines.encode(into: &w) } else { w.varint(0) }
     }
 
     static func decode(_ r: inout IncrementalState.Reader) throws -> ReportLayout {
@@ -81,7 +89,55 @@ public struct ReportLayout: Sendable, Equatable {
             throw IncrementalState.Reader.damaged
         }
         let pageChunks = try (0..<chunks).map { _ in try r.print() }
-        return ReportLayout(context: context, files: files, raster: raster, picture: picture, pageChunks: pageChunks)
+        let outlines = try r.varint() == 1 ? try KeptOutlines.decode(&r) : nil
+        return ReportLayout(context: context, files: files, raster: raster, picture: picture, pageChunks: pageChunks, outlines: outlines)
+    }
+}
+
+/// The map's village outlines as its picture draws them (thinned, to half a pixel of the picture
+/// or 5 m), and per village the print of its outline that the chunks of report.html's map data
+/// take into their keys (docs/incremental.md). Both are functions of the village's feature in
+/// report.geojson, the thinning and what makes the outline: a later run takes them for a village
+/// whose text it copies, when the thinning and the outlines' form are the same, instead of making
+/// the outline, thinning it and hashing it again.
+public struct KeptOutlines: Sendable, Equatable {
+    /// The thinning's tolerance (degrees), and what made the outlines (`MapPayload.Outline.id`).
+    public var thinning: Double
+    public var form: Int
+    /// Per village of the report, in its order: its outline thinned, its outline's print, and the
+    /// print of the properties the map gives it.
+    public var thin: [Shape]
+    public var prints: [Fingerprint]
+    public var propertyPrints: [Fingerprint]
+
+    public init(thinning: Double, form: Int, thin: [Shape], prints: [Fingerprint], propertyPrints: [Fingerprint]) {
+        self.thinning = thinning; self.form = form; self.thin = thin; self.prints = prints; self.propertyPrints = propertyPrints
+    }
+
+    func encode(into w: inout IncrementalState.Writer) {
+        w.double(thinning)
+        w.varint(UInt64(form))
+        w.varint(UInt64(thin.count))
+        for i in thin.indices {
+            w.print(prints[i])
+            w.print(propertyPrints[i])
+            w.shape(thin[i], compact: true)
+        }
+    }
+
+    static func decode(_ r: inout IncrementalState.Reader) throws -> KeptOutlines {
+        let thinning = try r.double(), form = try r.varint()
+        // At least 34 bytes a village: two prints, a shape's type and a count.
+        let count = try r.count()
+        guard thinning.isFinite, thinning > 0, form < 1 << 20, count * 34 <= r.end - r.at else { throw IncrementalState.Reader.damaged }
+        var thin: [Shape] = [], prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = []
+        thin.reserveCapacity(count); prints.reserveCapacity(count); propertyPrints.reserveCapacity(count)
+        for _ in 0..<count {
+            prints.append(try r.print())
+            propertyPrints.append(try r.print())
+            thin.append(try r.shape(compact: true))
+        }
+        return KeptOutlines(thinning: thinning, form: Int(form), thin: thin, prints: prints, propertyPrints: propertyPrints)
     }
 }
 

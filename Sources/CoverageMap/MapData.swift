@@ -11,9 +11,10 @@ public struct MapData: Sendable {
     public var title: String
     public var summary: JSONObject
     public var operators: [String]
-    public var villages: [(properties: JSONObject, shape: Shape)]
-    public var gaps: [(properties: JSONObject, shape: Shape)]
-    public var extensions: [(properties: JSONObject, shape: Shape)]
+    // A layer changed after it was made loses its prints (the page's chunk keys then hash it).
+    public var villages: [(properties: JSONObject, shape: Shape)] { didSet { (prints.villages, propertyPrints.villages) = ([], []) } }
+    public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { (prints.gaps, propertyPrints.gaps) = ([], []) } }
+    public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { (prints.extensions, propertyPrints.extensions) = ([], []) } }
     public var fibre: [(properties: JSONObject, shape: Shape)]
     public var sites: [(properties: JSONObject, at: Coordinate)]
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
@@ -27,6 +28,14 @@ public struct MapData: Sendable {
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
     var outline: MapPayload.Outline
+    /// Per feature of `villages`, `gaps` and `extensions`, the print of its outline (what the page's
+    /// chunk keys take of it), and the tolerance the shapes were thinned to.
+    var prints: (villages: [Fingerprint], gaps: [Fingerprint], extensions: [Fingerprint]) = ([], [], [])
+    /// The same of each feature's properties (`Fingerprint.add(_: JSONObject)`).
+    var propertyPrints: (villages: [Fingerprint], gaps: [Fingerprint], extensions: [Fingerprint]) = ([], [], [])
+    private(set) var thinning = 0.0
+    /// How many villages took their thinned outline and prints from a previous run's.
+    private(set) var outlinesTaken = 0
     /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
     /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
@@ -75,8 +84,12 @@ public struct MapData: Sendable {
     /// `Report.geojsonFeatures(skipping:)` make them (a village skipped in either is made from
     /// `report` here), each coordinate taken as report.geojson writes it with `decimals` decimals,
     /// so that `covgap map` draws the same page from the files.
+    /// `kept` (a `--since` run) holds the previous run's outlines: a village whose text is copied
+    /// (`previous[i]`, the previous run's village whose text village `i` copies) takes its thinned
+    /// outline and print from there when they were made the same way.
     public init(report: Report, json: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
-                sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture) throws {
+                sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture,
+                kept: KeptOutlines? = nil, previous: [Int?] = []) throws {
         let villages = report.input.villages
         let entries = json["villages"]?.arrayValue ?? []
         // Features come as `Report.geojsonFeatures` makes them: village i first, as feature i; a
@@ -96,7 +109,7 @@ public struct MapData: Sendable {
                           guard isVillage(i, id) else { return nil }
                           return i < entries.count ? entries[i].objectValue ?? report.villageRecord(i) : report.villageRecord(i)
                       },
-                      hasRecord: isVillage,
+                      hasRecord: isVillage, kept: kept, previousVillage: { $0 < previous.count ? previous[$0] : nil },
                       outline: .init(make: { writtenShape($0, decimals).rightHandOriented },
                                      box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                         maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
@@ -132,6 +145,7 @@ public struct MapData: Sendable {
     /// with id `id` is drawn when `hasRecord(i, id)`, from its record `record(i, id)` (asked for once).
     private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
                  villages facts: VillageFacts, record: (Int, String) -> JSONObject?, hasRecord: (Int, String) -> Bool,
+                 kept: KeptOutlines? = nil, previousVillage: (Int) -> Int? = { _ in nil },
                  outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
         let summary = report["summary"]?.objectValue ?? JSONObject()
@@ -159,10 +173,14 @@ public struct MapData: Sendable {
         }
         // Never finer than the drawing's 5 m: a small area's picture is drawn from those, as before.
         let thinning = max(pictureTolerance ?? 0, Self.drawingTolerance)
+        self.thinning = thinning
+        // The previous run's outlines, when made the same way.
+        let taken = kept.flatMap { $0.thinning == thinning && $0.form == outline.id ? $0 : nil }
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
-        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape, centre: Coordinate?)? in
+        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape, centre: Coordinate?,
+                                                               print: Fingerprint, propertyPrint: Fingerprint, taken: Bool)? in
             guard let source = shape(i) else { return nil }
             let props = properties(i)
             let kind: Kind, p: JSONObject
@@ -183,21 +201,34 @@ public struct MapData: Sendable {
                 if let q = r["quality"] { v.append("quality", q) }
                 if let link = r["best_link"] { v.append("best_link", link) }
                 kind = .village; p = v
+                if let taken, let k = previousVillage(i), k < taken.thin.count {
+                    return (kind, p, taken.thin[k], source, centre, taken.prints[k], taken.propertyPrints[k], true)
+                }
             case "mobile_gap":
                 kind = .gap; p = ["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null]
             case "fibre_extension":
                 kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
             default: return nil
             }
-            return (kind, p, outline.make(source).thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre)
+            let drawn = outline.make(source)
+            let prints = Self.prints(p, drawn)
+            return (kind, p, drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre, prints.shape,
+                    prints.properties, false)
         }
         // Each village's centre in its record (for the labels).
         var recordCentres: [Coordinate?] = []
         for case let f? in made {
             switch f.kind {
-            case .village: villages.append((f.properties, f.thin)); outlines.villages.append(f.source); recordCentres.append(f.centre)
-            case .gap: gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source)
-            case .fibreExtension: extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source)
+            case .village:
+                villages.append((f.properties, f.thin)); outlines.villages.append(f.source); recordCentres.append(f.centre)
+                prints.villages.append(f.print); propertyPrints.villages.append(f.propertyPrint)
+                if f.taken { outlinesTaken += 1 }
+            case .gap:
+                gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source)
+                prints.gaps.append(f.print); propertyPrints.gaps.append(f.propertyPrint)
+            case .fibreExtension:
+                extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source)
+                prints.extensions.append(f.print); propertyPrints.extensions.append(f.propertyPrint)
             }
         }
 
@@ -320,6 +351,22 @@ public struct MapData: Sendable {
     /// stored once, coordinates on a grid, properties in columns).
     public func payloadJSON() -> String { String(decoding: payloadBytes(), as: UTF8.self) }
 
+    /// What the page's chunk keys take of a feature with `properties` drawn as `outline`.
+    static func prints(_ properties: JSONObject, _ outline: Shape) -> (shape: Fingerprint, properties: Fingerprint) {
+        var shape = Fingerprint(), props = Fingerprint()
+        shape.add(outline)
+        props.add(properties)
+        return (shape, props)
+    }
+
+    /// The villages' thinned outlines and prints, for a later run (before `dropPictureShapes`);
+    /// nil once the villages have been changed.
+    var keptOutlines: KeptOutlines? {
+        guard prints.villages.count == villages.count, propertyPrints.villages.count == villages.count else { return nil }
+        return KeptOutlines(thinning: thinning, form: outline.id, thin: villages.map(\.shape), prints: prints.villages,
+                            propertyPrints: propertyPrints.villages)
+    }
+
     /// Lets go of the thinned shapes the picture is drawn from, where the page has the outlines they
     /// were thinned from (it cuts those into arcs and thins the arcs itself): for a run that has
     /// drawn its picture, so that the thinned shapes (at `.drawing` detail, about 220 MB at 100,000
@@ -329,10 +376,13 @@ public struct MapData: Sendable {
             guard Self.pageDrawsOutlines(features, sources) else { return }
             features = features.map { ($0.properties, .geometryCollection([])) }
         }
+        // The properties and the outlines stay: so do their prints.
+        let kept = (prints, propertyPrints)
         drop(&villages, outlines.villages)
         drop(&gaps, outlines.gaps)
         drop(&extensions, outlines.extensions)
         drop(&fibre, outlines.fibre)
+        (prints, propertyPrints) = kept
     }
 
     /// Whether the page draws a layer from the outlines its shapes were thinned from (one per
@@ -353,9 +403,19 @@ public struct MapData: Sendable {
         w.key("title"); w.string(title)
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
-        func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: MapPayload.Outline?) -> MapPayload.Layer {
-            Self.pageDrawsOutlines(features, sources) ? .init(properties: features.map(\.properties), shapes: sources, outline: outline)
-                                                      : .init(properties: features.map(\.properties), shapes: features.map(\.shape))
+        func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: MapPayload.Outline?,
+                   prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = []) -> MapPayload.Layer {
+            guard Self.pageDrawsOutlines(features, sources) else {
+                return .init(properties: features.map(\.properties), shapes: features.map(\.shape))
+            }
+            // The prints made with the features, or (a layer changed since, or the fibre's) made here
+            // the same way.
+            var made = (prints, propertyPrints)
+            if prints.count != sources.count || propertyPrints.count != sources.count {
+                let both = concurrentMap(sources.count, chunk: 256) { Self.prints(features[$0].properties, outline?.make(sources[$0]) ?? sources[$0]) }
+                made = (both.map(\.shape), both.map(\.properties))
+            }
+            return .init(properties: features.map(\.properties), shapes: sources, outline: outline, prints: made.0, propertyPrints: made.1)
         }
         // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
         // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and
@@ -366,9 +426,11 @@ public struct MapData: Sendable {
             features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
         }
         let (chunks, copied) = MapPayload.write(groups: [
-            .init(layers: [("villages", layer(villages, outlines.villages, outline: outline)),
-                           ("gaps", layer(gaps, outlines.gaps, outline: outline)),
-                           ("extensions", layer(extensions, outlines.extensions, outline: outline))],
+            .init(layers: [("villages", layer(villages, outlines.villages, outline: outline, prints: prints.villages,
+                                              propertyPrints: propertyPrints.villages)),
+                           ("gaps", layer(gaps, outlines.gaps, outline: outline, prints: prints.gaps, propertyPrints: propertyPrints.gaps)),
+                           ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions,
+                                                propertyPrints: propertyPrints.extensions))],
                   tiled: true, owners: [nil, owners(gaps), owners(extensions)]),
             .init(layers: [("fibre", layer(fibre, outlines.fibre, outline: nil))], tiled: false),
             .init(layers: [("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),

@@ -28,6 +28,15 @@ enum MapPayload {
         var shapes: [Shape?]
         /// What a shape is drawn as, when not as it is.
         var outline: Outline? = nil
+        /// Per feature, the print of what it is drawn as (its outline) and of its properties, which
+        /// the chunks' keys take instead of hashing the shape and the properties.
+        var prints: [Fingerprint]? = nil
+        var propertyPrints: [Fingerprint]? = nil
+
+        /// What a chunk's key takes of feature `i`'s shape.
+        func addShape(_ i: Int, to f: inout Fingerprint) {
+            if let prints { f.add(1); f.add(prints[i]) } else if let shape = shapes[i] { f.add(1); f.add(shape) } else { f.add(0) }
+        }
 
         /// Feature `i` on the grid.
         func traced(_ i: Int) -> Traced {
@@ -263,11 +272,12 @@ enum MapPayload {
 
     /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the
     /// text of another form.
-    static let chunkFormat = 1
+    static let chunkFormat = 2
 
     /// What a chunk's text is made from: the form of the text, the grid and the thinning; per layer
     /// of `group`, its name, what its outline does and, per feature of `members`, its properties and
-    /// its shape; the shapes of its `context` (features of `group` in other chunks).
+    /// its shape (or its outline's print); the shapes of its `context` (features of `group` in other
+    /// chunks).
     static func chunkKey(_ group: Group, members: [[Int]], context: [(layer: Int, index: Int)], thinning: Double) -> Fingerprint {
         var f = Fingerprint()
         f.add(chunkFormat); f.add(step); f.add(thinning)
@@ -276,15 +286,15 @@ enum MapPayload {
             let layer = group.layers[li].layer
             f.add(group.layers[li].name); f.add(layer.outline?.id ?? 0); f.add(m.count)
             for i in m {
-                f.add(layer.properties[i])
-                if let shape = layer.shapes[i] { f.add(1); f.add(shape) } else { f.add(0) }
+                if let p = layer.propertyPrints { f.add(p[i]) } else { f.add(layer.properties[i]) }
+                layer.addShape(i, to: &f)
             }
         }
         f.add(context.count)
         for c in context {
             let layer = group.layers[c.layer].layer
             f.add(c.layer); f.add(layer.outline?.id ?? 0)
-            if let shape = layer.shapes[c.index] { f.add(1); f.add(shape) } else { f.add(0) }
+            layer.addShape(c.index, to: &f)
         }
         return f
     }

@@ -22,6 +22,9 @@ public struct ReportFolder {
     /// Whether the frame's image (all of report.png but the map's shapes) was taken from the
     /// previous run instead of drawn.
     public private(set) var frameTaken = false
+    /// Of the map's villages, how many took their outline from the previous run's (`previousOutlines`);
+    /// nil without them.
+    public private(set) var outlinesTaken: (taken: Int, of: Int)?
     /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
     /// (entries, features, rows) and the file's pieces.
     public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
@@ -49,10 +52,12 @@ public struct ReportFolder {
     /// when the frame is the same, and the PNG's compressed bands, taken where their pixels are the
     /// same (`PNGConverter.start(_:previous:)`). `previousPage` (a `--since`
     /// run) is the previous run's report.html: the chunks of the map's payload whose keys it holds
-    /// take their text from there.
+    /// take their text from there. `previousOutlines` (a `--since` run) are the previous run's map
+    /// outlines: a village whose text is copied takes its own from there.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
-                previousPicture: PNGConverter.Previous? = nil, previousPage: PreviousPage? = nil, keepJSON: Bool = false,
+                previousPicture: PNGConverter.Previous? = nil, previousPage: PreviousPage? = nil,
+                previousOutlines: KeptOutlines? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -103,16 +108,19 @@ public struct ReportFolder {
         var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
         var bands: (drawn: Int, of: Int)?
         var frameTaken = false
+        var outlinesTaken: (taken: Int, of: Int)?
         func mapData() throws -> MapData? {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
             return try MapData(report: report, json: source.json, features: source.features, writtenWith: precision,
-                               sectors: input.sectors, fibre: input.fibre, places: input.places)
+                               sectors: input.sectors, fibre: input.fibre, places: input.places,
+                               kept: previousOutlines, previous: copies?.from ?? [])
         }
         // The map's data, its picture (report.svg) and the PNG's start; nil without a map.
         func drawPicture() throws -> MapData? {
             guard var m = try mapData() else { layout?.set(raster: nil); return nil }
             m.language = report.language
+            if previousOutlines != nil { outlinesTaken = (m.outlinesTaken, m.villages.count) }
             let picture = m.picture()
             let svg = Array(picture.svg.utf8)
             // The map's image and how the PNG was put together, for the side file (none without
@@ -134,6 +142,9 @@ public struct ReportFolder {
                 let job = started.job
                 kept = { job?.keptPicture() }
             }
+            // Every village is one of the map's, in order: its outline is kept for a later run (set
+            // before the image, which the side file waits for).
+            if m.villages.count == villageCount, let outlines = m.keptOutlines { layout?.set(outlines: outlines) }
             layout?.set(raster: image?.whole, picture: kept)
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
@@ -245,6 +256,7 @@ public struct ReportFolder {
         keptPNG = picturePNG.kept
         pictureBands = bands
         self.frameTaken = frameTaken
+        self.outlinesTaken = outlinesTaken
         self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
@@ -301,6 +313,7 @@ final class LayoutCollector: @unchecked Sendable {
     /// How report.png was put together, once it is (it comes after the map's image).
     private var picture: (@Sendable () -> KeptPicture?)?
     private var pageChunks: [Fingerprint] = []
+    private var outlines: KeptOutlines?
 
     init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
         self.context = context
@@ -330,6 +343,12 @@ final class LayoutCollector: @unchecked Sendable {
         self.pageChunks = pageChunks
     }
 
+    /// The map's village outlines, once the picture is drawn.
+    func set(outlines: KeptOutlines) {
+        condition.lock(); defer { condition.unlock() }
+        self.outlines = outlines
+    }
+
     func cancel() {
         condition.lock(); defer { condition.unlock() }
         cancelled = true
@@ -342,7 +361,8 @@ final class LayoutCollector: @unchecked Sendable {
     func wait() -> ReportLayout? {
         condition.lock()
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
-        let (cancelled, files, raster, picture, pageChunks) = (self.cancelled, self.files, self.raster, self.picture, self.pageChunks)
+        let (cancelled, files, raster, picture, pageChunks, outlines) = (self.cancelled, self.files, self.raster, self.picture, self.pageChunks,
+                                                                         self.outlines)
         condition.unlock()
         guard !cancelled else { return nil }
         let kept = picture?()
@@ -351,7 +371,8 @@ final class LayoutCollector: @unchecked Sendable {
                 if let identity = staging.stagedPath(f.name).flatMap({ FileIdentity.settled(path: $0) }) { digests.record(.report, identity, f.digest) }
             }
         }
-        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, picture: kept, pageChunks: pageChunks)
+        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, picture: kept, pageChunks: pageChunks,
+                            outlines: outlines)
     }
 }
 

@@ -169,7 +169,7 @@ struct Analyze: ParsableCommand {
         let folder = try ReportFolder(report: report, input: input, precision: precision, map: !noMap, outputs: outputs,
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
-                                      previousPicture: previousPicture, previousPage: previousPage,
+                                      previousPicture: previousPicture, previousPage: previousPage, previousOutlines: previousLayout?.outlines,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()
@@ -178,6 +178,9 @@ struct Analyze: ParsableCommand {
             printer?.note("text copied from \(since): " + ReportFolder.order.compactMap { name in
                 folder.copied[name].map { "\(name) \($0.copied) of \($0.of) \(unit[name] ?? "pieces")" }
             }.joined(separator: ", "))
+        }
+        if let since, let outlines = folder.outlinesTaken {
+            printer?.note("the map's outlines of \(outlines.taken) of \(outlines.of) villages taken from \(since)")
         }
         if let since, previousPicture?.raster != nil, let bands = folder.pictureBands {
             printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others"

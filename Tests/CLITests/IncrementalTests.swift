@@ -19,6 +19,12 @@ final class IncrementalTests: XCTestCase {
         return out
     }
 
+    /// The map's villages whose outlines were taken from the previous side file, and their number.
+    func outlinesTaken(_ r: CLI.Result) -> (taken: Int, of: Int)? {
+        guard let m = r.rawStderr.firstMatch(of: /the map's outlines of (\d+) of (\d+) villages taken from/) else { return nil }
+        return (Int(m.1)!, Int(m.2)!)
+    }
+
     func reusedCount(_ r: CLI.Result) -> Int? {
         guard let m = r.rawStderr.firstMatch(of: /reused (\d+) of (\d+) villages/) else { return nil }
         return Int(m.1)
@@ -272,6 +278,9 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(same.status, 0, same.stderr)
         let all = try XCTUnwrap(copiedText(same)["report.html"], same.stderr)
         XCTAssertEqual(all.copied, all.of)
+        // Every village's outline and prints are taken from a's side file.
+        XCTAssertEqual(outlinesTaken(same)?.taken, 400, same.stderr)
+        XCTAssertEqual(outlinesTaken(same)?.of, 400, same.stderr)
         XCTAssertGreaterThanOrEqual(all.of, 6, "villages in several tiles, fibre, sites")
         try assertSameFiles(["report.html", "report.reuse"], "same", "a", in: dir)
 
@@ -283,6 +292,11 @@ final class IncrementalTests: XCTestCase {
         let some = try XCTUnwrap(copiedText(since)["report.html"], since.stderr)
         XCTAssertGreaterThan(some.copied, 0)
         XCTAssertLessThan(some.copied, some.of)
+        // Those of the villages whose text is copied: not of those measured again or changed.
+        let outlines = try XCTUnwrap(outlinesTaken(since), since.stderr)
+        XCTAssertEqual(outlines.of, 400)
+        XCTAssertGreaterThan(outlines.taken, 300)
+        XCTAssertLessThan(outlines.taken, 400)
         try assertSameFiles(["report.json", "report.html", "report.reuse"], "since", "full", in: dir)
         XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.html")),
                           try Data(contentsOf: dir.appendingPathComponent("full/report.html")))

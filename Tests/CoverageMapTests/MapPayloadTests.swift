@@ -312,6 +312,20 @@ final class MapPayloadTests: XCTestCase {
         XCTAssertGreaterThan(map.payloadBytes().count, 1000)
         XCTAssertEqual(dropped.payloadBytes(), map.payloadBytes())
         XCTAssertEqual(dropped.html(), map.html())
+        // The chunks' keys take the features' prints, which the dropped shapes keep; a village
+        // changed after the map was made is printed again: the keys are those of a map made with the
+        // change, and its chunk's key is not the unchanged map's.
+        let keys = map.payload().chunks.map(\.key)
+        XCTAssertEqual(dropped.payload().chunks.map(\.key), keys)
+        var renamed = map
+        renamed.villages[4].properties["name"] = "Renamed"
+        records[4] = .object(["id": "V4", "name": "Renamed", "district": "A", "mobile_status": "partial"])
+        let madeRenamed = try MapData(report: .object(["villages": .array(records)]), features: features, sectors: [], fibre: nil, places: nil)
+        XCTAssertEqual(renamed.payload().chunks.map(\.key), madeRenamed.payload().chunks.map(\.key))
+        XCTAssertEqual(renamed.payloadBytes(), madeRenamed.payloadBytes())
+        XCTAssertNotEqual(renamed.payloadBytes(), map.payloadBytes())
+        let villageChunk = try XCTUnwrap(map.payload().chunks.firstIndex { _ in true })
+        XCTAssertNotEqual(renamed.payload().chunks[villageChunk].key, keys[villageChunk])
     }
 
     /// At the picture's detail the map keeps its villages, gaps and fibre thinned once to the

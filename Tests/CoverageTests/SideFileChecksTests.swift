@@ -165,14 +165,15 @@ final class SideFileChecksTests: XCTestCase {
         return out
     }
 
-    /// A side file whose layout ends with `bytes` as its image (then no keys of the page's chunks).
+    /// A side file whose layout ends with `bytes` as its image (then no picture, no keys of the
+    /// page's chunks, no outlines).
     func sideFile(rasterBytes bytes: [UInt8]) -> [UInt8] {
         var state = try! IncrementalState.decode(sideFile())
         state.layout = ReportLayout(context: "c", files: [])
         var out: [UInt8] = []
         state.encode { out += $0 }
-        XCTAssertEqual(Array(out.suffix(3)), [0, 0, 0])   // no image, no names' image, no page
-        return Array(out.dropLast(3)) + [1] + bytes + [0, 0]
+        XCTAssertEqual(Array(out.suffix(4)), [0, 0, 0, 0])   // no image, no picture, no page, no outlines
+        return Array(out.dropLast(4)) + [1] + bytes + [0, 0, 0]
     }
 
     /// The keys of the page's chunks come back, one per piece of report.html; as many keys as
@@ -298,23 +299,23 @@ final class SideFileChecksTests: XCTestCase {
         let back = try XCTUnwrap(IncrementalState.decode(try side(picture)).layout)
         XCTAssertEqual(back.picture, picture)
         XCTAssertEqual(back.raster, raster())
-        // The picture ends the layout but for the page's count (one byte): the frame's length and
-        // bytes, the digest, the band count, then per band the bytes skipped, the length and the
-        // checksum (varints).
+        // The picture ends the layout but for the page's count and the outlines' flag (a byte each):
+        // the frame's length and bytes, the digest, the band count, then per band the bytes skipped,
+        // the length and the checksum (varints).
         let whole = try side(picture)
         var bandBytes = IncrementalState.Writer()
         for v: UInt64 in [43, 257, 0xFFFF_FFFF, 0, 1, 0, 9, 199_690, 0x0102_0304] { bandBytes.varint(v) }
-        let tail = [UInt8(png.count)] + png + [2] + Array("d1".utf8) + [3] + bandBytes.bytes + [0]
+        let tail = [UInt8(png.count)] + png + [2] + Array("d1".utf8) + [3] + bandBytes.bytes + [0, 0]
         XCTAssertEqual(Array(whole.suffix(tail.count)), tail)
         var longer = whole
         longer[whole.count - tail.count] = 0x7f
         var wideChecksum = whole
         // The first band's checksum, 0xFFFFFFFF (five bytes), made 0x7FFFFFFFF.
-        let checksumAt = whole.count - bandBytes.bytes.count - 1 + 1 + 2
+        let checksumAt = whole.count - bandBytes.bytes.count - 2 + 1 + 2
         XCTAssertEqual(Array(whole[checksumAt..<(checksumAt + 5)]), [0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
         wideChecksum[checksumAt + 4] = 0x7F
         var manyBands = whole
-        manyBands[whole.count - bandBytes.bytes.count - 2] = 0x7F
+        manyBands[whole.count - bandBytes.bytes.count - 3] = 0x7F
         for (what, bytes) in [("not a PNG", try side(KeptPicture(frameKey: Fingerprint(), frame: Array(png.dropLast()), digest: "", bands: []))),
                               ("longer than the file", longer), ("a checksum beyond 32 bits", wideChecksum),
                               ("more bands than bytes", manyBands)] {
@@ -326,10 +327,11 @@ final class SideFileChecksTests: XCTestCase {
     /// than its bytes can describe, or whose bands do not match its rows, is damage.
     func testADamagedImageIsDamage() throws {
         let whole = sideFile(raster: raster())
-        // The image is last but for the picture's making and the count of the page's chunks (none: a
-        // byte each); its runs take four bytes each: row 0 one, row 1 two, rows 2 to 4 seven each.
+        // The image is last but for the picture's making, the count of the page's chunks and the
+        // outlines (none: a byte each); its runs take four bytes each: row 0 one, row 1 two, rows 2
+        // to 4 seven each.
         var longRun = whole
-        let firstRun = whole.count - 2 - 4 * (1 + 2 + 7 * 3)
+        let firstRun = whole.count - 3 - 4 * (1 + 2 + 7 * 3)
         XCTAssertEqual(Array(whole[firstRun..<(firstRun + 4)]), [6, 250, 250, 245])
         longRun[firstRun] = 7   // a run of 8 in a row of 7
         var cut = whole
@@ -340,5 +342,49 @@ final class SideFileChecksTests: XCTestCase {
                               ("more rows than bytes", sideFile(rasterBytes: [7, 0x80, 0x02, 0x80, 0x02, 1] + Array(repeating: 0, count: 16) + [6, 1, 2, 3]))] {
             XCTAssertThrowsError(try IncrementalState.decode(bytes), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
         }
+    }
+
+    /// The map's outlines come back as they were: the thinning, the outlines' form, and per village
+    /// its prints and its thinned outline (a six-decimal polygon kept compactly, a polygon of other
+    /// numbers, an empty collection); a thinning that is not a positive number, or more villages than
+    /// bytes, is damage.
+    func testTheMapsOutlinesComeBack() throws {
+        let sixDecimals: Shape = .polygon([[Coordinate(108.123456, 14.5), Coordinate(108.2, 14.5), Coordinate(108.2, 14.654321),
+                                            Coordinate(108.123456, 14.5)]])
+        let otherNumbers: Shape = .polygon([[Coordinate(108.1 / 3, 14.0), Coordinate(108.2, 14.0 / 7), Coordinate(108.0, 2.0),
+                                             Coordinate(108.1 / 3, 14.0)]])
+        let outlines = KeptOutlines(thinning: 0.00031, form: 106, thin: [sixDecimals, otherNumbers, .geometryCollection([])],
+                                    prints: [Fingerprint(a: 1, b: 2), Fingerprint(a: 3, b: 4), Fingerprint(a: 5, b: 6)],
+                                    propertyPrints: [Fingerprint(a: 7, b: 8), Fingerprint(a: 9, b: 10), Fingerprint(a: 11, b: 12)])
+        func side(_ outlines: KeptOutlines?) throws -> [UInt8] {
+            var state = try IncrementalState.decode(sideFile())
+            state.layout = ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines)
+            var out: [UInt8] = []
+            state.encode { out += $0 }
+            return out
+        }
+        let back = try XCTUnwrap(IncrementalState.decode(try side(outlines)).layout)
+        XCTAssertEqual(back.outlines, outlines)
+        XCTAssertEqual(back.raster, raster())
+        XCTAssertNil(try XCTUnwrap(IncrementalState.decode(try side(nil)).layout).outlines)
+        // The six-decimal polygon kept compactly: shorter than its numbers' bits.
+        let withSix = try side(KeptOutlines(thinning: 1, form: 1, thin: [sixDecimals], prints: [Fingerprint()], propertyPrints: [Fingerprint()]))
+        let withOther = try side(KeptOutlines(thinning: 1, form: 1, thin: [otherNumbers], prints: [Fingerprint()], propertyPrints: [Fingerprint()]))
+        XCTAssertLessThan(withSix.count + 40, withOther.count)
+        var cut = try side(outlines)
+        cut.removeLast(5)
+        for (what, bad) in [("no thinning", KeptOutlines(thinning: 0, form: 1, thin: [], prints: [], propertyPrints: [])),
+                            ("a thinning that is not a number", KeptOutlines(thinning: .nan, form: 1, thin: [], prints: [], propertyPrints: []))] {
+            XCTAssertThrowsError(try IncrementalState.decode(try side(bad)), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
+        }
+        XCTAssertThrowsError(try IncrementalState.decode(cut), "cut short") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+        // The count of villages made larger than the bytes left can hold.
+        var many = try side(outlines)
+        // With no villages, the side file ends with the outlines' count (0): the same place in `many`.
+        let head = try side(KeptOutlines(thinning: 0.00031, form: 106, thin: [], prints: [], propertyPrints: []))
+        XCTAssertEqual(head.last, 0)
+        XCTAssertEqual(many[head.count - 1], 3)
+        many[head.count - 1] = 0x7F
+        XCTAssertThrowsError(try IncrementalState.decode(many), "more villages than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
     }
 }
