@@ -276,8 +276,8 @@ enum MapPayload {
 
     /// What a chunk's text is made from: the form of the text, the grid and the thinning; per layer
     /// of `group`, its name, what its outline does and, per feature of `members`, its properties and
-    /// its shape (or its outline's print); the shapes of its `context` (features of `group` in other
-    /// chunks).
+    /// its shape (or the prints of its properties and of its outline, where the layer has them); the
+    /// shapes (or outlines' prints) of its `context` (features of `group` in other chunks).
     static func chunkKey(_ group: Group, members: [[Int]], context: [(layer: Int, index: Int)], thinning: Double) -> Fingerprint {
         var f = Fingerprint()
         f.add(chunkFormat); f.add(step); f.add(thinning)
