@@ -12,9 +12,9 @@ public struct MapData: Sendable {
     public var summary: JSONObject
     public var operators: [String]
     // A layer changed after it was made loses its prints (the page's chunk keys then hash it).
-    public var villages: [(properties: JSONObject, shape: Shape)] { didSet { (prints.villages, propertyPrints.villages) = ([], []) } }
-    public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { (prints.gaps, propertyPrints.gaps) = ([], []) } }
-    public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { (prints.extensions, propertyPrints.extensions) = ([], []) } }
+    public var villages: [(properties: JSONObject, shape: Shape)] { didSet { prints.villages = [] } }
+    public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { prints.gaps = [] } }
+    public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { prints.extensions = [] } }
     public var fibre: [(properties: JSONObject, shape: Shape)]
     public var sites: [(properties: JSONObject, at: Coordinate)]
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
@@ -28,11 +28,10 @@ public struct MapData: Sendable {
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
     var outline: MapPayload.Outline
-    /// Per feature of `villages`, `gaps` and `extensions`, the print of its outline (what the page's
-    /// chunk keys take of it), and the tolerance the shapes were thinned to.
-    var prints: (villages: [Fingerprint], gaps: [Fingerprint], extensions: [Fingerprint]) = ([], [], [])
-    /// The same of each feature's properties (`Fingerprint.add(_: JSONObject)`).
-    var propertyPrints: (villages: [Fingerprint], gaps: [Fingerprint], extensions: [Fingerprint]) = ([], [], [])
+    /// Per feature of `villages`, `gaps` and `extensions`, the prints of its outline and of its
+    /// properties (what the page's chunk keys take of it), and the tolerance the shapes were
+    /// thinned to.
+    var prints: (villages: [MapPayload.Prints], gaps: [MapPayload.Prints], extensions: [MapPayload.Prints]) = ([], [], [])
     private(set) var thinning = 0.0
     /// How many villages took their thinned outline and prints from a previous run's.
     private(set) var outlinesTaken = 0
@@ -107,7 +106,7 @@ public struct MapData: Sendable {
                       villages: facts,
                       record: { i, id in
                           guard isVillage(i, id) else { return nil }
-                          return i < entries.count ? entries[i].objectValue ?? report.villageRecord(i) : report.villageRecord(i)
+                          return (i < entries.count ? entries[i].objectValue : nil) ?? report.villageRecord(i)
                       },
                       hasRecord: isVillage, kept: kept, previousVillage: { $0 < previous.count ? previous[$0] : nil },
                       outline: .init(make: { writtenShape($0, decimals).rightHandOriented },
@@ -180,7 +179,7 @@ public struct MapData: Sendable {
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
         let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape, centre: Coordinate?,
-                                                               print: Fingerprint, propertyPrint: Fingerprint, taken: Bool)? in
+                                                               prints: MapPayload.Prints, taken: Bool)? in
             guard let source = shape(i) else { return nil }
             let props = properties(i)
             let kind: Kind, p: JSONObject
@@ -202,7 +201,7 @@ public struct MapData: Sendable {
                 if let link = r["best_link"] { v.append("best_link", link) }
                 kind = .village; p = v
                 if let taken, let k = previousVillage(i), k < taken.thin.count {
-                    return (kind, p, taken.thin[k], source, centre, taken.prints[k], taken.propertyPrints[k], true)
+                    return (kind, p, taken.thin[k], source, centre, (taken.prints[k], taken.propertyPrints[k]), true)
                 }
             case "mobile_gap":
                 kind = .gap; p = ["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null]
@@ -211,9 +210,8 @@ public struct MapData: Sendable {
             default: return nil
             }
             let drawn = outline.make(source)
-            let prints = Self.prints(p, drawn)
-            return (kind, p, drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre, prints.shape,
-                    prints.properties, false)
+            return (kind, p, drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre,
+                    Self.prints(p, drawn), false)
         }
         // Each village's centre in its record (for the labels).
         var recordCentres: [Coordinate?] = []
@@ -221,14 +219,10 @@ public struct MapData: Sendable {
             switch f.kind {
             case .village:
                 villages.append((f.properties, f.thin)); outlines.villages.append(f.source); recordCentres.append(f.centre)
-                prints.villages.append(f.print); propertyPrints.villages.append(f.propertyPrint)
+                prints.villages.append(f.prints)
                 if f.taken { outlinesTaken += 1 }
-            case .gap:
-                gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source)
-                prints.gaps.append(f.print); propertyPrints.gaps.append(f.propertyPrint)
-            case .fibreExtension:
-                extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source)
-                prints.extensions.append(f.print); propertyPrints.extensions.append(f.propertyPrint)
+            case .gap: gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source); prints.gaps.append(f.prints)
+            case .fibreExtension: extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source); prints.extensions.append(f.prints)
             }
         }
 
@@ -352,7 +346,7 @@ public struct MapData: Sendable {
     public func payloadJSON() -> String { String(decoding: payloadBytes(), as: UTF8.self) }
 
     /// What the page's chunk keys take of a feature with `properties` drawn as `outline`.
-    static func prints(_ properties: JSONObject, _ outline: Shape) -> (shape: Fingerprint, properties: Fingerprint) {
+    static func prints(_ properties: JSONObject, _ outline: Shape) -> MapPayload.Prints {
         var shape = Fingerprint(), props = Fingerprint()
         shape.add(outline)
         props.add(properties)
@@ -362,9 +356,9 @@ public struct MapData: Sendable {
     /// The villages' thinned outlines and prints, for a later run (before `dropPictureShapes`);
     /// nil once the villages have been changed.
     var keptOutlines: KeptOutlines? {
-        guard prints.villages.count == villages.count, propertyPrints.villages.count == villages.count else { return nil }
-        return KeptOutlines(thinning: thinning, form: outline.id, thin: villages.map(\.shape), prints: prints.villages,
-                            propertyPrints: propertyPrints.villages)
+        guard prints.villages.count == villages.count else { return nil }
+        return KeptOutlines(thinning: thinning, form: outline.id, thin: villages.map(\.shape), prints: prints.villages.map(\.shape),
+                            propertyPrints: prints.villages.map(\.properties))
     }
 
     /// Lets go of the thinned shapes the picture is drawn from, where the page has the outlines they
@@ -377,12 +371,12 @@ public struct MapData: Sendable {
             features = features.map { ($0.properties, .geometryCollection([])) }
         }
         // The properties and the outlines stay: so do their prints.
-        let kept = (prints, propertyPrints)
+        let kept = prints
         drop(&villages, outlines.villages)
         drop(&gaps, outlines.gaps)
         drop(&extensions, outlines.extensions)
         drop(&fibre, outlines.fibre)
-        (prints, propertyPrints) = kept
+        prints = kept
     }
 
     /// Whether the page draws a layer from the outlines its shapes were thinned from (one per
@@ -404,18 +398,15 @@ public struct MapData: Sendable {
         w.key("summary"); w.value(.object(summary))
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
         func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: MapPayload.Outline?,
-                   prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = []) -> MapPayload.Layer {
+                   prints: [MapPayload.Prints] = []) -> MapPayload.Layer {
             guard Self.pageDrawsOutlines(features, sources) else {
                 return .init(properties: features.map(\.properties), shapes: features.map(\.shape))
             }
             // The prints made with the features, or (a layer changed since, or the fibre's) made here
             // the same way.
-            var made = (prints, propertyPrints)
-            if prints.count != sources.count || propertyPrints.count != sources.count {
-                let both = concurrentMap(sources.count, chunk: 256) { Self.prints(features[$0].properties, outline?.make(sources[$0]) ?? sources[$0]) }
-                made = (both.map(\.shape), both.map(\.properties))
-            }
-            return .init(properties: features.map(\.properties), shapes: sources, outline: outline, prints: made.0, propertyPrints: made.1)
+            let made = prints.count == sources.count ? prints
+                : concurrentMap(sources.count, chunk: 256) { Self.prints(features[$0].properties, outline?.make(sources[$0]) ?? sources[$0]) }
+            return .init(properties: features.map(\.properties), shapes: sources, outline: outline, prints: made)
         }
         // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
         // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and
@@ -426,11 +417,9 @@ public struct MapData: Sendable {
             features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
         }
         let (chunks, copied) = MapPayload.write(groups: [
-            .init(layers: [("villages", layer(villages, outlines.villages, outline: outline, prints: prints.villages,
-                                              propertyPrints: propertyPrints.villages)),
-                           ("gaps", layer(gaps, outlines.gaps, outline: outline, prints: prints.gaps, propertyPrints: propertyPrints.gaps)),
-                           ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions,
-                                                propertyPrints: propertyPrints.extensions))],
+            .init(layers: [("villages", layer(villages, outlines.villages, outline: outline, prints: prints.villages)),
+                           ("gaps", layer(gaps, outlines.gaps, outline: outline, prints: prints.gaps)),
+                           ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions))],
                   tiled: true, owners: [nil, owners(gaps), owners(extensions)]),
             .init(layers: [("fibre", layer(fibre, outlines.fibre, outline: nil))], tiled: false),
             .init(layers: [("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),

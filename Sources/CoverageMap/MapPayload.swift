@@ -22,20 +22,22 @@ enum MapPayload {
         var id: Int
     }
 
+    /// A feature's prints: of its outline and of its properties (`MapData.prints(_:_:)`).
+    typealias Prints = (shape: Fingerprint, properties: Fingerprint)
+
     /// One layer: properties as columns and geometry as arc references and points.
     struct Layer {
         var properties: [JSONObject]
         var shapes: [Shape?]
         /// What a shape is drawn as, when not as it is.
         var outline: Outline? = nil
-        /// Per feature, the print of what it is drawn as (its outline) and of its properties, which
+        /// Per feature, the prints of what it is drawn as (its outline) and of its properties, which
         /// the chunks' keys take instead of hashing the shape and the properties.
-        var prints: [Fingerprint]? = nil
-        var propertyPrints: [Fingerprint]? = nil
+        var prints: [Prints]? = nil
 
         /// What a chunk's key takes of feature `i`'s shape.
         func addShape(_ i: Int, to f: inout Fingerprint) {
-            if let prints { f.add(1); f.add(prints[i]) } else if let shape = shapes[i] { f.add(1); f.add(shape) } else { f.add(0) }
+            if let prints { f.add(1); f.add(prints[i].shape) } else if let shape = shapes[i] { f.add(1); f.add(shape) } else { f.add(0) }
         }
 
         /// Feature `i` on the grid.
@@ -286,7 +288,7 @@ enum MapPayload {
             let layer = group.layers[li].layer
             f.add(group.layers[li].name); f.add(layer.outline?.id ?? 0); f.add(m.count)
             for i in m {
-                if let p = layer.propertyPrints { f.add(p[i]) } else { f.add(layer.properties[i]) }
+                if let p = layer.prints { f.add(p[i].properties) } else { f.add(layer.properties[i]) }
                 layer.addShape(i, to: &f)
             }
         }

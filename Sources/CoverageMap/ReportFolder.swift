@@ -142,10 +142,8 @@ public struct ReportFolder {
                 let job = started.job
                 kept = { job?.keptPicture() }
             }
-            // Every village is one of the map's, in order: its outline is kept for a later run (set
-            // before the image, which the side file waits for).
-            if m.villages.count == villageCount, let outlines = m.keptOutlines { layout?.set(outlines: outlines) }
-            layout?.set(raster: image?.whole, picture: kept)
+            // Every village is one of the map's, in order: its outline is kept for a later run.
+            layout?.set(raster: image?.whole, picture: kept, outlines: m.villages.count == villageCount ? m.keptOutlines : nil)
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
@@ -313,6 +311,7 @@ final class LayoutCollector: @unchecked Sendable {
     /// How report.png was put together, once it is (it comes after the map's image).
     private var picture: (@Sendable () -> KeptPicture?)?
     private var pageChunks: [Fingerprint] = []
+    /// The map's village outlines, with the image (nil when the map's villages are not the report's).
     private var outlines: KeptOutlines?
 
     init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
@@ -323,10 +322,11 @@ final class LayoutCollector: @unchecked Sendable {
         self.digests = digests
     }
 
-    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil) {
+    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil, outlines: KeptOutlines? = nil) {
         condition.lock(); defer { condition.unlock() }
         self.raster = raster
         self.picture = picture
+        self.outlines = outlines
         rasterCame = true
         condition.broadcast()
     }
@@ -341,12 +341,6 @@ final class LayoutCollector: @unchecked Sendable {
     func set(pageChunks: [Fingerprint]) {
         condition.lock(); defer { condition.unlock() }
         self.pageChunks = pageChunks
-    }
-
-    /// The map's village outlines, once the picture is drawn.
-    func set(outlines: KeptOutlines) {
-        condition.lock(); defer { condition.unlock() }
-        self.outlines = outlines
     }
 
     func cancel() {

@@ -107,14 +107,21 @@ public indirect enum Shape: Hashable, Sendable {
 
     /// The same shape with every coordinate mapped through `transform`.
     public func mapCoordinates(_ transform: (Coordinate) throws -> Coordinate) rethrows -> Shape {
+        if case .point(let c) = self { return .point(try transform(c)) }
+        return try mapRings { try $0.map(transform) }
+    }
+
+    /// The same shape with every ring and line (and a point's or the points' coordinates, as one)
+    /// mapped through `transform`, which returns as many coordinates as it is given.
+    public func mapRings(_ transform: ([Coordinate]) throws -> [Coordinate]) rethrows -> Shape {
         switch self {
-        case .point(let c): return .point(try transform(c))
-        case .multiPoint(let cs): return .multiPoint(try cs.map(transform))
-        case .lineString(let cs): return .lineString(try cs.map(transform))
-        case .multiLineString(let ls): return .multiLineString(try ls.map { try $0.map(transform) })
-        case .polygon(let rs): return .polygon(try rs.map { try $0.map(transform) })
-        case .multiPolygon(let ps): return .multiPolygon(try ps.map { try $0.map { try $0.map(transform) } })
-        case .geometryCollection(let gs): return .geometryCollection(try gs.map { try $0.mapCoordinates(transform) })
+        case .point(let c): return .point(try transform([c])[0])
+        case .multiPoint(let cs): return .multiPoint(try transform(cs))
+        case .lineString(let cs): return .lineString(try transform(cs))
+        case .multiLineString(let ls): return .multiLineString(try ls.map(transform))
+        case .polygon(let rs): return .polygon(try rs.map(transform))
+        case .multiPolygon(let ps): return .multiPolygon(try ps.map { try $0.map(transform) })
+        case .geometryCollection(let gs): return .geometryCollection(try gs.map { try $0.mapRings(transform) })
         }
     }
 

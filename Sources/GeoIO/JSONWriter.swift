@@ -475,22 +475,13 @@ public func writtenValue(_ value: Double, _ decimals: Int) -> Double {
 /// stay as they are).
 public func writtenShape(_ shape: Shape, _ decimals: Int) -> Shape {
     @inline(__always) func written(_ v: Double) -> Double { writtenValue(v, decimals) }
-    func ring(_ cs: [Coordinate]) -> [Coordinate] {
+    return shape.mapRings { cs in
         // Bits, not values: -0 is written 0.
         @inline(__always) func same(_ v: Double) -> Bool { written(v).bitPattern == v.bitPattern }
         guard let first = cs.indices.first(where: { !same(cs[$0].x) || !same(cs[$0].y) }) else { return cs }
         var out = cs
         for i in first..<out.count { out[i] = Coordinate(written(out[i].x), written(out[i].y)) }
         return out
-    }
-    switch shape {
-    case .point(let c): return .point(Coordinate(written(c.x), written(c.y)))
-    case .multiPoint(let cs): return .multiPoint(ring(cs))
-    case .lineString(let cs): return .lineString(ring(cs))
-    case .multiLineString(let ls): return .multiLineString(ls.map(ring))
-    case .polygon(let rs): return .polygon(rs.map(ring))
-    case .multiPolygon(let ps): return .multiPolygon(ps.map { $0.map(ring) })
-    case .geometryCollection(let gs): return .geometryCollection(gs.map { writtenShape($0, decimals) })
     }
 }
 
