@@ -26,7 +26,9 @@ public enum Atlas {
         // Areas in the report's order, each with its villages.
         var order: [String] = []
         var members: [String: [Int]] = [:]
-        for (i, v) in map.villages.enumerated() {
+        // The villages made once (the map makes them as asked for).
+        let all = map.villages
+        for (i, v) in all.enumerated() {
             let name = v.properties[key]?.stringValue ?? L.pick("(no \(key))", grouping == .district ? "(không rõ huyện)" : "(không rõ xã/phường)")
             if members[name] == nil { order.append(name) }
             members[name, default: []].append(i)
@@ -34,7 +36,7 @@ public enum Atlas {
         let figures = (report["summary"]?[grouping == .district ? "districts" : "communes"]?.arrayValue ?? [])
         func figuresOf(_ name: String) -> JSONValue? { figures.first { $0["name"]?.stringValue == name } }
         func severity(_ name: String) -> (Int, Int, Int) {
-            let vs = members[name]!.map { map.villages[$0].properties }
+            let vs = members[name]!.map { all[$0].properties }
             return (vs.filter { $0["mobile_status"]?.stringValue == "uncovered" }.count,
                     vs.filter { $0["mobile_status"]?.stringValue == "partial" }.count,
                     vs.filter { $0["fixed_status"]?.stringValue == "unavailable" }.count)
@@ -45,15 +47,14 @@ public enum Atlas {
             return a.offset < b.offset
         }.map(\.element)
         return sorted.enumerated().map { n, name in
-            Page(name: name, svg: page(name: name, number: n + 1, of: sorted.count, villages: members[name]!,
+            Page(name: name, svg: page(name: name, number: n + 1, of: sorted.count, villages: members[name]!.map { all[$0] },
                                        map: map, figures: figuresOf(name), targets: report["targets"]?.arrayValue ?? [],
                                        grouping: grouping))
         }
     }
 
-    static func page(name: String, number: Int, of count: Int, villages indices: [Int], map: MapData,
+    static func page(name: String, number: Int, of count: Int, villages: [(properties: JSONObject, shape: Shape)], map: MapData,
                      figures: JSONValue?, targets: [JSONValue], grouping: Grouping) -> String {
-        let villages = indices.map { map.villages[$0] }
         let ids = Set(villages.compactMap { $0.properties["id"]?.stringValue })
         let gaps = map.gaps.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }
         let extensions = map.extensions.filter { ids.contains($0.properties["village_id"]?.stringValue ?? "") }

@@ -12,7 +12,24 @@ public struct MapData: Sendable {
     public var summary: JSONObject
     public var operators: [String]
     // A layer changed after it was made loses its prints (the page's chunk keys then hash it).
-    public var villages: [(properties: JSONObject, shape: Shape)] { didSet { prints.villages = [] } }
+    /// The villages: properties and shape as drawn (the properties of a village drawn as a previous
+    /// run drew it are made here, from the report: see `villageRows`).
+    public var villages: [(properties: JSONObject, shape: Shape)] {
+        get { villageRows.indices.map { (villageProperties($0), villageRows[$0].shape) } }
+        set {
+            outlines.villages = outlines.villages.indices.map { $0 < villageRows.count ? villageSource($0) : outlines.villages[$0] }
+            villageRows = newValue.map { VillageRow(properties: .made($0.properties), shape: $0.shape) }
+            prints.villages = []
+        }
+    }
+    /// How many villages the map has.
+    public var villageCount: Int { villageRows.count }
+    /// The villages as `villages` gives them, but for a village a `--since` run draws as the previous
+    /// run did (its text copied, its outline taken): only what the picture and the labels read of
+    /// its properties is kept, the rest made from `analysis` when the page encodes it.
+    private var villageRows: [VillageRow] = []
+    /// The report of an analysis still in memory (nil for a map drawn from report files).
+    private let analysis: Report?
     public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { prints.gaps = [] } }
     public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { prints.extensions = [] } }
     public var fibre: [(properties: JSONObject, shape: Shape)]
@@ -23,7 +40,8 @@ public struct MapData: Sendable {
     /// The shapes `villages`, `gaps`, `extensions` and `fibre` were thinned from, for the page,
     /// which cuts them into shared arcs first and thins the arcs, and for the labels. The features'
     /// shapes are kept as they came (no copy of every coordinate) and made outlines by `outline` as
-    /// the page needs them.
+    /// the page needs them; a village whose properties are made later has its polygon in the report
+    /// (`villageSource`).
     var outlines: (villages: [Shape], gaps: [Shape], extensions: [Shape], fibre: [Shape]) = ([], [], [], [])
     /// A feature's shape as an outline: oriented as report.geojson stores it, and for features
     /// still in memory, with each coordinate as report.geojson writes it.
@@ -73,7 +91,7 @@ public struct MapData: Sendable {
     public init(report: JSONValue, features: [Feature], sectors: [Sector], fibre: [FibreFeature]?,
                 places: [PriorityPlace]?, detail: Detail = .picture) throws {
         let records = Self.records(of: report)
-        try self.init(report: report, count: features.count, properties: { features[$0].properties },
+        try self.init(report: report, analysis: nil, count: features.count, properties: { features[$0].properties },
                       shape: { features[$0].geometry }, villages: records.facts, record: { records.record($1) },
                       hasRecord: { records.record($1) != nil }, outline: .init(make: { $0.rightHandOriented }, box: { $0 }, id: 1),
                       sectors: sectors, fibre: fibre, places: places, detail: detail)
@@ -97,7 +115,7 @@ public struct MapData: Sendable {
         // Every record has a centre: the title counts the districts of all villages.
         let districts = Set(villages.compactMap(\.district)).count
         let facts = (count: villages.count, operators: villages.isEmpty ? [] : report.result.operators, titledDistricts: districts)
-        try self.init(report: json, count: features.count,
+        try self.init(report: json, analysis: report, count: features.count,
                       properties: { i in
                           if i < villages.count && features[i].geometry == nil { return ["kind": "village", "id": .string(villages[i].id)] }
                           return features[i].properties
@@ -142,11 +160,13 @@ public struct MapData: Sendable {
     /// called on both cores); `outline.box` makes the box of an outline from the box of its shape (the
     /// coordinates as report.geojson writes them: rounding keeps their order). A village feature `i`
     /// with id `id` is drawn when `hasRecord(i, id)`, from its record `record(i, id)` (asked for once).
-    private init(report: JSONValue, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
+    /// With `analysis` (the report in memory), feature `i` below its village count is its village `i`.
+    private init(report: JSONValue, analysis: Report?, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
                  villages facts: VillageFacts, record: (Int, String) -> JSONObject?, hasRecord: (Int, String) -> Bool,
                  kept: KeptOutlines? = nil, previousVillage: (Int) -> Int? = { _ in nil },
                  outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
+        self.analysis = analysis
         let summary = report["summary"]?.objectValue ?? JSONObject()
         let defaults = AnalysisParameters()
         thresholds = Palette.Thresholds(
@@ -158,11 +178,13 @@ public struct MapData: Sendable {
         self.summary = withTargets
         operators = facts.operators
 
-        villages = []; gaps = []; extensions = []
+        gaps = []; extensions = []
         // The picture's half pixel: from the box of the villages' outlines, found from their
         // shapes' boxes on all cores before anything is thinned.
         if detail == .picture {
             let boxes = concurrentMap(count, chunk: 256) { i -> Bounds? in
+                // A village of the report in memory: its box without its polygon (kept ones are not decoded).
+                if let analysis, i < analysis.input.villages.count { return analysis.villageBounds(i).map(outline.box) }
                 let props = properties(i)
                 guard props["kind"]?.stringValue == "village", let id = props["id"]?.stringValue, hasRecord(i, id) else { return nil }
                 return shape(i)?.bounds.map(outline.box)
@@ -178,8 +200,16 @@ public struct MapData: Sendable {
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
-        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: JSONObject, thin: Shape, source: Shape, centre: Coordinate?,
+        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: VillageProperties, thin: Shape, source: Shape?, centre: Coordinate?,
                                                                prints: MapPayload.Prints, taken: Bool)? in
+            // A village of the report in memory whose text is copied and whose outline was kept: drawn
+            // as the previous run drew it, without its record or polygon.
+            if let analysis, let taken, i < analysis.input.villages.count, let k = previousVillage(i), k < taken.thin.count {
+                let v = analysis.input.villages[i]
+                return (.village, .later(index: i, id: v.id, district: v.district, commune: v.commune,
+                                         status: analysis.result.villages[i].mobileStatus.rawValue),
+                        taken.thin[k], nil, analysis.villageCentre(i), (taken.prints[k], taken.propertyPrints[k]), true)
+            }
             guard let source = shape(i) else { return nil }
             let props = properties(i)
             let kind: Kind, p: JSONObject
@@ -188,20 +218,9 @@ public struct MapData: Sendable {
             case "village":
                 guard let id = props["id"]?.stringValue, let r = record(i, id) else { return nil }
                 if let c = r["center"]?.arrayValue, c.count == 2, let x = c[0].doubleValue, let y = c[1].doubleValue { centre = Coordinate(x, y) }
-                var v: JSONObject = [
-                    "id": .string(id), "name": r["name"] ?? .null, "commune": r["commune"] ?? .null,
-                    "district": r["district"] ?? .null, "households": r["households"] ?? .null,
-                    "area_m2": r["area_m2"] ?? .null, "mobile_status": r["mobile_status"] ?? .null,
-                    "coverage": r["coverage"] ?? .null, "operators": r["operators"] ?? .null,
-                ]
-                v.append("fixed_status", r["fixed"]?["status"] ?? .null)
-                v.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
-                // Measured speeds, for the speed view (only when the analysis had speed tests).
-                if let q = r["quality"] { v.append("quality", q) }
-                if let link = r["best_link"] { v.append("best_link", link) }
-                kind = .village; p = v
+                kind = .village; p = Self.villageProperties(id: id, record: r)
                 if let taken, let k = previousVillage(i), k < taken.thin.count {
-                    return (kind, p, taken.thin[k], source, centre, (taken.prints[k], taken.propertyPrints[k]), true)
+                    return (kind, .made(p), taken.thin[k], source, centre, (taken.prints[k], taken.propertyPrints[k]), true)
                 }
             case "mobile_gap":
                 kind = .gap; p = ["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null]
@@ -210,19 +229,23 @@ public struct MapData: Sendable {
             default: return nil
             }
             let drawn = outline.make(source)
-            return (kind, p, drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre,
+            return (kind, .made(p), drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre,
                     Self.prints(p, drawn), false)
         }
         // Each village's centre in its record (for the labels).
         var recordCentres: [Coordinate?] = []
+        // A village without its polygon here has it in `analysis` (`villageSource`).
+        let inReport = Shape.geometryCollection([])
         for case let f? in made {
             switch f.kind {
             case .village:
-                villages.append((f.properties, f.thin)); outlines.villages.append(f.source); recordCentres.append(f.centre)
+                villageRows.append(VillageRow(properties: f.properties, shape: f.thin)); outlines.villages.append(f.source ?? inReport)
+                recordCentres.append(f.centre)
                 prints.villages.append(f.prints)
                 if f.taken { outlinesTaken += 1 }
-            case .gap: gaps.append((f.properties, f.thin)); outlines.gaps.append(f.source); prints.gaps.append(f.prints)
-            case .fibreExtension: extensions.append((f.properties, f.thin)); outlines.extensions.append(f.source); prints.extensions.append(f.prints)
+            case .gap: gaps.append((f.properties.made!, f.thin)); outlines.gaps.append(f.source!); prints.gaps.append(f.prints)
+            case .fibreExtension:
+                extensions.append((f.properties.made!, f.thin)); outlines.extensions.append(f.source!); prints.extensions.append(f.prints)
             }
         }
 
@@ -235,22 +258,22 @@ public struct MapData: Sendable {
 
         // The sites (every sector hashed by operator and site) and the labels (every village's
         // district and commune looked up and grouped) are each one core's work: made side by side.
-        let villageList = villages, villageSources = outlines.villages
+        let villageList = villageRows, villageSources = outlines.villages, analysis = self.analysis
         // A village's outline at the drawing's 5 m: its drawn shape, unless that was thinned to the
         // picture's coarser half pixel, when the few the labels stand on are thinned again.
         let drawnAt5m = thinning == Self.drawingTolerance
         @Sendable func drawn(_ i: Int) -> Shape {
-            drawnAt5m ? villageList[i].shape : outline.make(villageSources[i]).thinned(tolerance: Self.drawingTolerance)
+            drawnAt5m ? villageList[i].shape : outline.make(Self.source(villageList[i], villageSources[i], analysis)).thinned(tolerance: Self.drawingTolerance)
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)])
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
             // Labels inside their own area: on the village nearest the mean of the area's village
             // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
             // Districts, and communes by district and name, with their villages in order of first appearance.
-            func text(_ i: Int, _ key: String) -> String? { villageList[i].properties[key]?.stringValue }
-            let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, "district") != nil }) { NameKey(text($0, "district")!) }
-            let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, "commune") != nil }) {
-                CommuneKey(district: text($0, "district") ?? "", name: text($0, "commune")!)
+            func text(_ i: Int, _ key: VillageProperties.Key) -> String? { villageList[i].properties[key] }
+            let districtGroups = Coverage.groups(of: villageList.indices.filter { text($0, .district) != nil }) { NameKey(text($0, .district)!) }
+            let communeGroups = Coverage.groups(of: villageList.indices.filter { text($0, .commune) != nil }) {
+                CommuneKey(district: text($0, .district) ?? "", name: text($0, .commune)!)
             }
             let centres = concurrentMap(villageList.count, chunk: 256) { i -> Coordinate? in recordCentres[i] ?? drawn(i).bounds?.center }
             func labelPoint(_ members: [Int]) throws -> Coordinate? {
@@ -268,11 +291,11 @@ public struct MapData: Sendable {
             // A point on a village's surface for each area, found on all cores.
             let districts = try parallelMap(districtGroups.count, jobs: defaultJobs, chunk: 16) { k in
                 let members = districtGroups[k]
-                return try labelPoint(members).map { (text(members[0], "district")!, $0) }
+                return try labelPoint(members).map { (text(members[0], .district)!, $0) }
             }.compactMap { $0 }
             let communes = try parallelMap(communeGroups.count, jobs: defaultJobs, chunk: 16) { k -> (String, String?, Coordinate)? in
                 let members = communeGroups[k]
-                return try labelPoint(members).map { (text(members[0], "commune")!, text(members[0], "district"), $0) }
+                return try labelPoint(members).map { (text(members[0], .commune)!, text(members[0], .district), $0) }
             }.compactMap { $0 }
             return (districts, communes)
         })
@@ -353,11 +376,80 @@ public struct MapData: Sendable {
         return (shape, props)
     }
 
+    /// A village of the map: its properties and its shape as drawn.
+    struct VillageRow: Sendable {
+        var properties: VillageProperties
+        var shape: Shape
+    }
+
+    /// A village's properties; or, for a village drawn as a previous run drew it, what the picture
+    /// and the labels read of them, the rest made from the report's village `index` when asked for.
+    enum VillageProperties: Sendable {
+        case made(JSONObject)
+        case later(index: Int, id: String, district: String?, commune: String?, status: String)
+
+        enum Key: String { case id, district, commune, status = "mobile_status" }
+
+        subscript(key: Key) -> String? {
+            switch self {
+            case .made(let p): return p[key.rawValue]?.stringValue
+            case .later(_, let id, let district, let commune, let status):
+                switch key {
+                case .id: return id
+                case .district: return district
+                case .commune: return commune
+                case .status: return status
+                }
+            }
+        }
+
+        var made: JSONObject? { if case .made(let p) = self { return p } else { return nil } }
+    }
+
+    /// The properties the map gives a village with record `r` (report.json's).
+    static func villageProperties(id: String, record r: JSONObject) -> JSONObject {
+        var v: JSONObject = [
+            "id": .string(id), "name": r["name"] ?? .null, "commune": r["commune"] ?? .null,
+            "district": r["district"] ?? .null, "households": r["households"] ?? .null,
+            "area_m2": r["area_m2"] ?? .null, "mobile_status": r["mobile_status"] ?? .null,
+            "coverage": r["coverage"] ?? .null, "operators": r["operators"] ?? .null,
+        ]
+        v.append("fixed_status", r["fixed"]?["status"] ?? .null)
+        v.append("fibre_distance_m", r["fixed"]?["distance_m"] ?? .null)
+        // Measured speeds, for the speed view (only when the analysis had speed tests).
+        if let q = r["quality"] { v.append("quality", q) }
+        if let link = r["best_link"] { v.append("best_link", link) }
+        return v
+    }
+
+    /// Village `i`'s properties.
+    func villageProperties(_ i: Int) -> JSONObject {
+        switch villageRows[i].properties {
+        case .made(let p): return p
+        case .later(let index, let id, _, _, _): return Self.villageProperties(id: id, record: analysis!.villageRecord(index))
+        }
+    }
+
+    /// The polygon village `i` was drawn from.
+    func villageSource(_ i: Int) -> Shape { Self.source(villageRows[i], outlines.villages[i], analysis) }
+
+    /// The polygon of a village with `row`, `stored` among `outlines.villages`.
+    private static func source(_ row: VillageRow, _ stored: Shape, _ analysis: Report?) -> Shape {
+        if case .later(let index, _, _, _, _) = row.properties, let analysis { return analysis.villageShape(index) }
+        return stored
+    }
+
+    /// The box of `villageSource(i)`.
+    private func villageSourceBounds(_ i: Int) -> Bounds? {
+        if case .later(let index, _, _, _, _) = villageRows[i].properties, let analysis { return analysis.villageBounds(index) }
+        return outlines.villages[i].bounds
+    }
+
     /// The villages' thinned outlines and prints, for a later run (before `dropPictureShapes`);
     /// nil once the villages have been changed.
     var keptOutlines: KeptOutlines? {
-        guard prints.villages.count == villages.count else { return nil }
-        return KeptOutlines(thinning: thinning, form: outline.id, thin: villages.map(\.shape), prints: prints.villages.map(\.shape),
+        guard prints.villages.count == villageRows.count else { return nil }
+        return KeptOutlines(thinning: thinning, form: outline.id, thin: villageRows.map(\.shape), prints: prints.villages.map(\.shape),
                             propertyPrints: prints.villages.map(\.properties))
     }
 
@@ -372,7 +464,9 @@ public struct MapData: Sendable {
         }
         // The properties and the outlines stay: so do their prints.
         let kept = prints
-        drop(&villages, outlines.villages)
+        if villageRows.count == outlines.villages.count {
+            for i in villageRows.indices { villageRows[i].shape = .geometryCollection([]) }
+        }
         drop(&gaps, outlines.gaps)
         drop(&extensions, outlines.extensions)
         drop(&fibre, outlines.fibre)
@@ -408,16 +502,28 @@ public struct MapData: Sendable {
                 : concurrentMap(sources.count, chunk: 256) { Self.prints(features[$0].properties, outline?.make(sources[$0]) ?? sources[$0]) }
             return .init(properties: features.map(\.properties), shapes: sources, outline: outline, prints: made)
         }
+        // The villages as `layer` makes a layer, their properties and polygons asked for as the
+        // chunks need them (most chunks of a `--since` run's page are copied).
+        let villageLayer: MapPayload.Layer
+        if villageRows.count == outlines.villages.count {
+            let made = prints.villages.count == villageRows.count ? prints.villages
+                : concurrentMap(villageRows.count, chunk: 256) { Self.prints(villageProperties($0), outline.make(villageSource($0))) }
+            villageLayer = .init(count: villageRows.count, properties: villageProperties, shape: villageSource, bounds: villageSourceBounds,
+                                 outline: outline, prints: made)
+        } else {
+            let rows = villageRows
+            villageLayer = .init(count: rows.count, properties: villageProperties, shape: { rows[$0].shape }, bounds: { rows[$0].shape.bounds })
+        }
         // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
         // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and
         // places (points, without arcs) are cut into chunks by tile too.
         var villageIndex: [String: Int] = [:]
-        for (i, v) in villages.enumerated().reversed() { if let id = v.properties["id"]?.stringValue { villageIndex[id] = i } }
+        for (i, v) in villageRows.enumerated().reversed() { if let id = v.properties[.id] { villageIndex[id] = i } }
         func owners(_ features: [(properties: JSONObject, shape: Shape)]) -> [Int?] {
             features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
         }
         let (chunks, copied) = MapPayload.write(groups: [
-            .init(layers: [("villages", layer(villages, outlines.villages, outline: outline, prints: prints.villages)),
+            .init(layers: [("villages", villageLayer),
                            ("gaps", layer(gaps, outlines.gaps, outline: outline, prints: prints.gaps)),
                            ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions))],
                   tiled: true, owners: [nil, owners(gaps), owners(extensions)]),
@@ -469,18 +575,18 @@ public struct MapData: Sendable {
         // A picture 1600 px wide needs no detail below half a pixel: shapes already thinned to it
         // are drawn as they are, others (5 m) thinned to it here.
         let width = Self.pictureWidth
-        let villages = self.villages
+        let villages = villageRows
         let thinnedToIt = pictureTolerance.map { $0 >= Self.drawingTolerance } ?? false
         let tolerance = thinnedToIt ? pictureTolerance! : Bounds.union(of: villages.count) { villages[$0].shape.bounds }
             .map { max($0.width, $0.height) / Double(2 * width) } ?? 0
-        func thin(_ shapes: [(properties: JSONObject, shape: Shape)]) -> [Shape] {
-            if thinnedToIt { return shapes.map(\.shape) }
-            return concurrentMap(shapes.count, chunk: 256) { shapes[$0].shape.thinned(tolerance: tolerance) }
+        func thin(_ shapes: [Shape]) -> [Shape] {
+            if thinnedToIt { return shapes }
+            return concurrentMap(shapes.count, chunk: 256) { shapes[$0].thinned(tolerance: tolerance) }
         }
         var input = MapPictureInput(
             title: title, subtitle: subtitle,
-            villages: zip(villages, thin(villages)).map { .init(shape: $1, status: $0.properties["mobile_status"]?.stringValue ?? "") },
-            gaps: thin(gaps), fibre: thin(fibre), extensions: extensions.map(\.shape),
+            villages: zip(villages, thin(villages.map(\.shape))).map { .init(shape: $1, status: $0.properties[.status] ?? "") },
+            gaps: thin(gaps.map(\.shape)), fibre: thin(fibre.map(\.shape)), extensions: extensions.map(\.shape),
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
             thresholds: thresholds)
         input.language = language

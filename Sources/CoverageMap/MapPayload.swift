@@ -25,24 +25,40 @@ enum MapPayload {
     /// A feature's prints: of its outline and of its properties (`MapData.prints(_:_:)`).
     typealias Prints = (shape: Fingerprint, properties: Fingerprint)
 
-    /// One layer: properties as columns and geometry as arc references and points.
+    /// One layer: properties as columns and geometry as arc references and points. Its features'
+    /// properties and shapes are asked for as the chunks need them: a chunk copied from a previous
+    /// page needs only the prints and boxes of its features.
     struct Layer {
-        var properties: [JSONObject]
-        var shapes: [Shape?]
+        var count: Int
+        /// Feature `i`'s properties, its shape and the box of its shape (called on all cores).
+        var properties: (Int) -> JSONObject
+        var shape: (Int) -> Shape?
+        var bounds: (Int) -> Bounds?
         /// What a shape is drawn as, when not as it is.
         var outline: Outline? = nil
         /// Per feature, the prints of what it is drawn as (its outline) and of its properties, which
         /// the chunks' keys take instead of hashing the shape and the properties.
         var prints: [Prints]? = nil
 
+        init(count: Int, properties: @escaping (Int) -> JSONObject, shape: @escaping (Int) -> Shape?,
+             bounds: @escaping (Int) -> Bounds?, outline: Outline? = nil, prints: [Prints]? = nil) {
+            self.count = count; self.properties = properties; self.shape = shape; self.bounds = bounds
+            self.outline = outline; self.prints = prints
+        }
+
+        init(properties: [JSONObject], shapes: [Shape?], outline: Outline? = nil, prints: [Prints]? = nil) {
+            self.init(count: shapes.count, properties: { properties[$0] }, shape: { shapes[$0] }, bounds: { shapes[$0]?.bounds },
+                      outline: outline, prints: prints)
+        }
+
         /// What a chunk's key takes of feature `i`'s shape.
         func addShape(_ i: Int, to f: inout Fingerprint) {
-            if let prints { f.add(1); f.add(prints[i].shape) } else if let shape = shapes[i] { f.add(1); f.add(shape) } else { f.add(0) }
+            if let prints { f.add(1); f.add(prints[i].shape) } else if let shape = shape(i) { f.add(1); f.add(shape) } else { f.add(0) }
         }
 
         /// Feature `i` on the grid.
         func traced(_ i: Int) -> Traced {
-            let shape = shapes[i]
+            let shape = shape(i)
             let p = Parts(outline.flatMap { outline in shape.map(outline.make) } ?? shape)
             var paths: [SharedBorders.Path] = []
             var rings: [Int] = []
@@ -60,7 +76,7 @@ enum MapPayload {
         /// The box of feature `i`'s outline on the grid (that of its traced points, as rounding keeps
         /// the order of coordinates), from its shape's box.
         func gridBox(_ i: Int) -> GridBox? {
-            guard let b = shapes[i]?.bounds else { return nil }
+            guard let b = bounds(i) else { return nil }
             let o = outline?.box(b) ?? b
             let low = grid(Coordinate(o.minX, o.minY)), high = grid(Coordinate(o.maxX, o.maxY))
             return GridBox(minX: Int64(low.x), minY: Int64(low.y), maxX: Int64(high.x), maxY: Int64(high.y))
@@ -115,7 +131,7 @@ enum MapPayload {
 
     /// `layer`'s features on the grid, made on `jobs` threads.
     static func trace(_ layer: Layer, jobs: Int = defaultJobs) -> [Traced] {
-        concurrentMap(layer.shapes.count, jobs: jobs, chunk: 256) { layer.traced($0) }
+        concurrentMap(layer.count, jobs: jobs, chunk: 256) { layer.traced($0) }
     }
 
     /// The side of a chunk's tile in degrees (about 55 km): a national map of 100,000 villages is some
@@ -173,7 +189,7 @@ enum MapPayload {
                       previous: PreviousPage? = nil) -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
         // Each feature's box in a tiled group, and the chunks: a feature's tile, in the order tiles
         // are first met.
-        let boxes = groups.map { g in g.tiled ? g.layers.map { l in concurrentMap(l.layer.shapes.count, chunk: 1024) { l.layer.gridBox($0) } } : [] }
+        let boxes = groups.map { g in g.tiled ? g.layers.map { l in concurrentMap(l.layer.count, chunk: 1024) { l.layer.gridBox($0) } } : [] }
         var plans: [ChunkPlan] = []
         var chunkOf: [[[Int32]]] = []
         for (gi, group) in groups.enumerated() {
@@ -182,8 +198,8 @@ enum MapPayload {
             var of: [[Int32]] = []
             for (li, l) in group.layers.enumerated() {
                 let owners = li < group.owners.count ? group.owners[li] : nil
-                var layerOf = [Int32](repeating: -1, count: l.layer.shapes.count)
-                for i in 0..<l.layer.shapes.count {
+                var layerOf = [Int32](repeating: -1, count: l.layer.count)
+                for i in 0..<l.layer.count {
                     var tile: TileKey?
                     if group.tiled {
                         if li > 0, let o = owners?[i] ?? nil, o >= 0, o < boxes[gi][0].count { tile = boxes[gi][0][o]?.tile }
@@ -252,7 +268,7 @@ enum MapPayload {
             let layers = plan.members.enumerated().compactMap { li, members -> (name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)? in
                 guard !members.isEmpty else { return nil }
                 let l = group.layers[li]
-                return (l.name, members.map { l.layer.properties[$0] }, ArraySlice(members.map { feature(gi, li, $0) }))
+                return (l.name, members.map { l.layer.properties($0) }, ArraySlice(members.map { feature(gi, li, $0) }))
             }
             let paths = context.flatMap { feature(gi, $0.layer, $0.index).paths }
             var chunk = JSONWriter(style: w.style)
@@ -288,7 +304,7 @@ enum MapPayload {
             let layer = group.layers[li].layer
             f.add(group.layers[li].name); f.add(layer.outline?.id ?? 0); f.add(m.count)
             for i in m {
-                if let p = layer.prints { f.add(p[i].properties) } else { f.add(layer.properties[i]) }
+                if let p = layer.prints { f.add(p[i].properties) } else { f.add(layer.properties(i)) }
                 layer.addShape(i, to: &f)
             }
         }

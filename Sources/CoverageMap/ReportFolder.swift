@@ -120,7 +120,7 @@ public struct ReportFolder {
         func drawPicture() throws -> MapData? {
             guard var m = try mapData() else { layout?.set(raster: nil); return nil }
             m.language = report.language
-            if previousOutlines != nil { outlinesTaken = (m.outlinesTaken, m.villages.count) }
+            if previousOutlines != nil { outlinesTaken = (m.outlinesTaken, m.villageCount) }
             let picture = m.picture()
             let svg = Array(picture.svg.utf8)
             // The map's image and how the PNG was put together, for the side file (none without
@@ -143,7 +143,7 @@ public struct ReportFolder {
                 kept = { job?.keptPicture() }
             }
             // Every village is one of the map's, in order: its outline is kept for a later run.
-            layout?.set(raster: image?.whole, picture: kept, outlines: m.villages.count == villageCount ? m.keptOutlines : nil)
+            layout?.set(raster: image?.whole, picture: kept, outlines: m.villageCount == villageCount ? m.keptOutlines : nil)
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)

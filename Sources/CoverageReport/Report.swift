@@ -78,6 +78,15 @@ public struct Report: Sendable {
     /// Village `i`'s shape in report.geojson: its polygon, repaired where it was.
     public func villageShape(_ i: Int) -> Shape { result.villages[i].repairedShape ?? input.villages[i].shape }
 
+    /// The box of `villageShape(i)` (a polygon kept in a side file is not decoded for it).
+    public func villageBounds(_ i: Int) -> Bounds? {
+        if let repaired = result.villages[i].repairedShape { return repaired.bounds }
+        return input.villages[i].bounds
+    }
+
+    /// Village `i`'s centre as its record in report.json gives it (`center`, rounded to `precision`).
+    public func villageCentre(_ i: Int) -> Coordinate { rounded(result.villages[i].centre) }
+
     func parametersJSON() -> JSONObject {
         Self.parametersJSON(result.parameters, crs: result.crs, crsZones: result.crsZones, precision: precision, language: language)
     }
@@ -117,8 +126,14 @@ public struct Report: Sendable {
     }
 
     func lonLat(_ c: Coordinate) -> JSONValue {
+        let r = rounded(c)
+        return [.number(r.x), .number(r.y)]
+    }
+
+    /// `c` rounded to `precision` decimals, as report.json writes positions.
+    func rounded(_ c: Coordinate) -> Coordinate {
         let scale = pow(10, Double(precision))
-        return [.number((c.x * scale).rounded() / scale), .number((c.y * scale).rounded() / scale)]
+        return Coordinate((c.x * scale).rounded() / scale, (c.y * scale).rounded() / scale)
     }
 
     func villageJSON(_ v: Village, _ r: VillageCoverage) -> JSONObject {
