@@ -94,29 +94,34 @@ public struct ReportLayout: Sendable, Equatable {
     }
 }
 
-/// The map's village outlines as its picture draws them (thinned, to half a pixel of the picture
-/// or 5 m), and per village the print of its outline that the chunks of report.html's map data
-/// take into their keys (docs/incremental.md). Both are functions of the village's feature in
-/// report.geojson, the thinning and what makes the outline: a later run takes them for a village
-/// whose text it copies, when the thinning and the outlines' form are the same, instead of making
-/// the outline, thinning it and hashing it again.
+/// The map's outlines as its picture draws them (thinned: villages and gap areas to half a pixel of
+/// the picture or 5 m, fibre extensions to 5 m), per feature of report.geojson (its villages, then
+/// its gap areas, then its fibre extensions, in its order), with the prints of each feature's
+/// outline and of the properties the map gives it, which the chunks of report.html's map data take
+/// into their keys (docs/incremental.md). All are functions of the feature in report.geojson, the
+/// thinning and what makes the outline: a later run takes them for a feature whose text it copies,
+/// when the thinning and the outlines' form are the same, instead of making the outline, thinning it
+/// and hashing it again.
 public struct KeptOutlines: Sendable, Equatable {
     /// The thinning's tolerance (degrees), and what made the outlines (`MapPayload.Outline.id`).
     public var thinning: Double
     public var form: Int
-    /// Per village of the report, in its order: its outline thinned, its outline's print, and the
-    /// print of the properties the map gives it.
+    /// How many of the features are villages (the first ones).
+    public var villages: Int
+    /// Per feature: its outline thinned, its outline's print, and the print of its map properties.
     public var thin: [Shape]
     public var prints: [Fingerprint]
     public var propertyPrints: [Fingerprint]
 
-    public init(thinning: Double, form: Int, thin: [Shape], prints: [Fingerprint], propertyPrints: [Fingerprint]) {
-        self.thinning = thinning; self.form = form; self.thin = thin; self.prints = prints; self.propertyPrints = propertyPrints
+    public init(thinning: Double, form: Int, villages: Int, thin: [Shape], prints: [Fingerprint], propertyPrints: [Fingerprint]) {
+        self.thinning = thinning; self.form = form; self.villages = villages
+        self.thin = thin; self.prints = prints; self.propertyPrints = propertyPrints
     }
 
     func encode(into w: inout IncrementalState.Writer) {
         w.double(thinning)
         w.varint(UInt64(form))
+        w.varint(UInt64(villages))
         w.varint(UInt64(thin.count))
         for i in thin.indices {
             w.print(prints[i])
@@ -126,10 +131,12 @@ public struct KeptOutlines: Sendable, Equatable {
     }
 
     static func decode(_ r: inout IncrementalState.Reader) throws -> KeptOutlines {
-        let thinning = try r.double(), form = try r.varint()
-        // At least 34 bytes a village: two prints, a shape's type and a count.
+        let thinning = try r.double(), form = try r.varint(), villages = try r.count()
+        // At least 34 bytes a feature: two prints, a shape's type and a count.
         let count = try r.count()
-        guard thinning.isFinite, thinning > 0, form < 1 << 20, count * 34 <= r.end - r.at else { throw IncrementalState.Reader.damaged }
+        guard thinning.isFinite, thinning > 0, form < 1 << 20, villages <= count, count * 34 <= r.end - r.at else {
+            throw IncrementalState.Reader.damaged
+        }
         var thin: [Shape] = [], prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = []
         thin.reserveCapacity(count); prints.reserveCapacity(count); propertyPrints.reserveCapacity(count)
         for _ in 0..<count {
@@ -137,7 +144,7 @@ public struct KeptOutlines: Sendable, Equatable {
             propertyPrints.append(try r.print())
             thin.append(try r.shape(compact: true))
         }
-        return KeptOutlines(thinning: thinning, form: Int(form), thin: thin, prints: prints, propertyPrints: propertyPrints)
+        return KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints)
     }
 }
 

@@ -51,8 +51,9 @@ public struct MapData: Sendable {
     /// thinned to.
     var prints: (villages: [MapPayload.Prints], gaps: [MapPayload.Prints], extensions: [MapPayload.Prints]) = ([], [], [])
     private(set) var thinning = 0.0
-    /// How many villages took their thinned outline and prints from a previous run's.
-    private(set) var outlinesTaken = 0
+    /// How many villages, and how many gap areas and fibre extensions, took their thinned outline
+    /// and prints from a previous run's.
+    private(set) var outlinesTaken = (villages: 0, others: 0)
     /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
     /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
@@ -101,9 +102,9 @@ public struct MapData: Sendable {
     /// `Report.geojsonFeatures(skipping:)` make them (a village skipped in either is made from
     /// `report` here), each coordinate taken as report.geojson writes it with `decimals` decimals,
     /// so that `covgap map` draws the same page from the files.
-    /// `kept` (a `--since` run) holds the previous run's outlines: a village whose text is copied
-    /// (`previous[i]`, the previous run's village whose text village `i` copies) takes its thinned
-    /// outline and print from there when they were made the same way.
+    /// `kept` (a `--since` run) holds the previous run's outlines: a feature whose text is copied
+    /// (`previous[i]`, the previous run's feature of report.geojson whose text feature `i` copies)
+    /// takes its thinned outline and prints from there when they were made the same way.
     public init(report: Report, json: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture,
                 kept: KeptOutlines? = nil, previous: [Int?] = []) throws {
@@ -126,7 +127,7 @@ public struct MapData: Sendable {
                           guard isVillage(i, id) else { return nil }
                           return (i < entries.count ? entries[i].objectValue : nil) ?? report.villageRecord(i)
                       },
-                      hasRecord: isVillage, kept: kept, previousVillage: { $0 < previous.count ? previous[$0] : nil },
+                      hasRecord: isVillage, kept: kept, previousFeature: { $0 < previous.count ? previous[$0] : nil },
                       outline: .init(make: { writtenShape($0, decimals).rightHandOriented },
                                      box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                         maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
@@ -163,7 +164,7 @@ public struct MapData: Sendable {
     /// With `analysis` (the report in memory), feature `i` below its village count is its village `i`.
     private init(report: JSONValue, analysis: Report?, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
                  villages facts: VillageFacts, record: (Int, String) -> JSONObject?, hasRecord: (Int, String) -> Bool,
-                 kept: KeptOutlines? = nil, previousVillage: (Int) -> Int? = { _ in nil },
+                 kept: KeptOutlines? = nil, previousFeature: (Int) -> Int? = { _ in nil },
                  outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
         self.analysis = analysis
@@ -204,7 +205,7 @@ public struct MapData: Sendable {
                                                                prints: MapPayload.Prints, taken: Bool)? in
             // A village of the report in memory whose text is copied and whose outline was kept: drawn
             // as the previous run drew it, without its record or polygon.
-            if let analysis, let taken, i < analysis.input.villages.count, let k = previousVillage(i), k < taken.thin.count {
+            if let analysis, let taken, i < analysis.input.villages.count, let k = previousFeature(i), k < taken.villages {
                 let v = analysis.input.villages[i]
                 return (.village, .later(index: i, id: v.id, district: v.district, commune: v.commune,
                                          status: analysis.result.villages[i].mobileStatus.rawValue),
@@ -219,14 +220,15 @@ public struct MapData: Sendable {
                 guard let id = props["id"]?.stringValue, let r = record(i, id) else { return nil }
                 if let c = r["center"]?.arrayValue, c.count == 2, let x = c[0].doubleValue, let y = c[1].doubleValue { centre = Coordinate(x, y) }
                 kind = .village; p = Self.villageProperties(id: id, record: r)
-                if let taken, let k = previousVillage(i), k < taken.thin.count {
-                    return (kind, .made(p), taken.thin[k], source, centre, (taken.prints[k], taken.propertyPrints[k]), true)
-                }
             case "mobile_gap":
                 kind = .gap; p = ["village_id": props["village_id"] ?? .null, "area_m2": props["area_m2"] ?? .null]
             case "fibre_extension":
                 kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
             default: return nil
+            }
+            // Taken from the previous run's: a village from its villages, a gap area or extension from the rest.
+            if let taken, let k = previousFeature(i), (kind == .village) == (k < taken.villages), k < taken.thin.count {
+                return (kind, .made(p), taken.thin[k], source, centre, (taken.prints[k], taken.propertyPrints[k]), true)
             }
             let drawn = outline.make(source)
             return (kind, .made(p), drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre,
@@ -242,11 +244,12 @@ public struct MapData: Sendable {
                 villageRows.append(VillageRow(properties: f.properties, shape: f.thin)); outlines.villages.append(f.source ?? inReport)
                 recordCentres.append(f.centre)
                 prints.villages.append(f.prints)
-                if f.taken { outlinesTaken += 1 }
+                if f.taken { outlinesTaken.villages += 1 }
             case .gap: gaps.append((f.properties.made!, f.thin)); outlines.gaps.append(f.source!); prints.gaps.append(f.prints)
             case .fibreExtension:
                 extensions.append((f.properties.made!, f.thin)); outlines.extensions.append(f.source!); prints.extensions.append(f.prints)
             }
+            if f.taken && f.kind != .village { outlinesTaken.others += 1 }
         }
 
         let fibreFeatures = fibre ?? []
@@ -445,12 +448,16 @@ public struct MapData: Sendable {
         return outlines.villages[i].bounds
     }
 
-    /// The villages' thinned outlines and prints, for a later run (before `dropPictureShapes`);
-    /// nil once the villages have been changed.
+    /// The thinned outlines and prints of the villages, gap areas and fibre extensions, in that
+    /// order, for a later run (before `dropPictureShapes`); nil once any of them has been changed.
     var keptOutlines: KeptOutlines? {
-        guard prints.villages.count == villageRows.count else { return nil }
-        return KeptOutlines(thinning: thinning, form: outline.id, thin: villageRows.map(\.shape), prints: prints.villages.map(\.shape),
-                            propertyPrints: prints.villages.map(\.properties))
+        guard prints.villages.count == villageRows.count, prints.gaps.count == gaps.count, prints.extensions.count == extensions.count else {
+            return nil
+        }
+        let all = prints.villages + prints.gaps + prints.extensions
+        return KeptOutlines(thinning: thinning, form: outline.id, villages: villageRows.count,
+                            thin: villageRows.map(\.shape) + gaps.map(\.shape) + extensions.map(\.shape),
+                            prints: all.map(\.shape), propertyPrints: all.map(\.properties))
     }
 
     /// Lets go of the thinned shapes the picture is drawn from, where the page has the outlines they

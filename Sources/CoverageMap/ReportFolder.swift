@@ -22,9 +22,9 @@ public struct ReportFolder {
     /// Whether the frame's image (all of report.png but the map's shapes) was taken from the
     /// previous run instead of drawn.
     public private(set) var frameTaken = false
-    /// Of the map's villages, how many took their outline from the previous run's (`previousOutlines`);
-    /// nil without them.
-    public private(set) var outlinesTaken: (taken: Int, of: Int)?
+    /// Of the map's villages, and of its gap areas and fibre extensions, how many took their outline
+    /// from the previous run's (`previousOutlines`); nil without them.
+    public private(set) var outlinesTaken: (villages: (taken: Int, of: Int), others: (taken: Int, of: Int))?
     /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
     /// (entries, features, rows) and the file's pieces.
     public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
@@ -108,19 +108,23 @@ public struct ReportFolder {
         var picturePNG: (job: PNGConverter.Job?, kept: [UInt8]?) = (nil, nil)
         var bands: (drawn: Int, of: Int)?
         var frameTaken = false
-        var outlinesTaken: (taken: Int, of: Int)?
+        var outlinesTaken: (villages: (taken: Int, of: Int), others: (taken: Int, of: Int))?
+        // How many features report.geojson has (the map's data draws them all).
+        let featureCount = features?.count ?? 0
         func mapData() throws -> MapData? {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
             return try MapData(report: report, json: source.json, features: source.features, writtenWith: precision,
                                sectors: input.sectors, fibre: input.fibre, places: input.places,
-                               kept: previousOutlines, previous: copies?.from ?? [])
+                               kept: previousOutlines, previous: copies.map { report.geojsonPieces($0) } ?? [])
         }
         // The map's data, its picture (report.svg) and the PNG's start; nil without a map.
         func drawPicture() throws -> MapData? {
             guard var m = try mapData() else { layout?.set(raster: nil); return nil }
             m.language = report.language
-            if previousOutlines != nil { outlinesTaken = (m.outlinesTaken, m.villageCount) }
+            if previousOutlines != nil {
+                outlinesTaken = ((m.outlinesTaken.villages, m.villageCount), (m.outlinesTaken.others, m.gaps.count + m.extensions.count))
+            }
             let picture = m.picture()
             let svg = Array(picture.svg.utf8)
             // The map's image and how the PNG was put together, for the side file (none without
@@ -142,8 +146,9 @@ public struct ReportFolder {
                 let job = started.job
                 kept = { job?.keptPicture() }
             }
-            // Every village is one of the map's, in order: its outline is kept for a later run.
-            layout?.set(raster: image?.whole, picture: kept, outlines: m.villageCount == villageCount ? m.keptOutlines : nil)
+            // Every feature of report.geojson is one of the map's, in order: their outlines are kept for a later run.
+            let everyFeature = m.villageCount == villageCount && m.villageCount + m.gaps.count + m.extensions.count == featureCount
+            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines : nil)
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)

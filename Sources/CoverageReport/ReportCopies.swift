@@ -205,6 +205,12 @@ extension Report {
 
     /// report.geojson's pieces (village features, gap areas, fibre extensions) that `copies` holds.
     public func geojsonCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
+        CopyPlan(source: source, pieces: geojsonPieces(copies))
+    }
+
+    /// Per feature of report.geojson (village features, gap areas, fibre extensions), the previous
+    /// run's feature whose text it takes from `copies`, or nil.
+    public func geojsonPieces(_ copies: ReportCopies) -> [Int?] {
         let villages = result.villages, before = copies.gapsBefore
         var pieces = copies.from
         for (i, r) in villages.enumerated() {
@@ -216,7 +222,7 @@ extension Report {
         for (i, r) in villages.enumerated() where r.fixed?.status == .unavailable {
             pieces.append(copies.from[i].flatMap { k in copies.fibreRank[k].map { fibreStart + $0 } })
         }
-        return CopyPlan(source: source, pieces: pieces)
+        return pieces
     }
 
     /// report.csv's rows that `copies` holds.

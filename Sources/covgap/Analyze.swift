@@ -180,7 +180,9 @@ struct Analyze: ParsableCommand {
             }.joined(separator: ", "))
         }
         if let since, let outlines = folder.outlinesTaken {
-            printer?.note("the map's outlines of \(outlines.taken) of \(outlines.of) villages taken from \(since)")
+            let others = outlines.others.of == 0 ? ""
+                : " and \(outlines.others.taken) of \(outlines.others.of) gap areas and fibre extensions"
+            printer?.note("the map's outlines of \(outlines.villages.taken) of \(outlines.villages.of) villages\(others) taken from \(since)")
         }
         if let since, previousPicture?.raster != nil, let bands = folder.pictureBands {
             printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others"

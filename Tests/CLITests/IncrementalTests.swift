@@ -21,7 +21,14 @@ final class IncrementalTests: XCTestCase {
 
     /// The map's villages whose outlines were taken from the previous side file, and their number.
     func outlinesTaken(_ r: CLI.Result) -> (taken: Int, of: Int)? {
-        guard let m = r.rawStderr.firstMatch(of: /the map's outlines of (\d+) of (\d+) villages taken from/) else { return nil }
+        guard let m = r.rawStderr.firstMatch(of: /the map's outlines of (\d+) of (\d+) villages( and \d+ of \d+ gap areas and fibre extensions)? taken from/)
+        else { return nil }
+        return (Int(m.1)!, Int(m.2)!)
+    }
+
+    /// The map's gap areas and fibre extensions whose outlines were taken from the previous side file, and their number.
+    func otherOutlinesTaken(_ r: CLI.Result) -> (taken: Int, of: Int)? {
+        guard let m = r.rawStderr.firstMatch(of: /villages and (\d+) of (\d+) gap areas and fibre extensions taken from/) else { return nil }
         return (Int(m.1)!, Int(m.2)!)
     }
 
@@ -184,6 +191,13 @@ final class IncrementalTests: XCTestCase {
 
         let same = try CLI.run(["analyze"] + mapped("in") + ["--out", "same", "--since", "a"], in: dir)
         XCTAssertEqual(same.status, 0, same.stderr)
+        // Every outline taken: of each village, and of each of report.geojson's other features.
+        let geojson = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("a/report.geojson"))) as! [String: Any]
+        let others = (geojson["features"] as! [Any]).count - 150
+        XCTAssertGreaterThan(others, 10)
+        XCTAssertEqual(outlinesTaken(same)?.taken, 150, same.stderr)
+        XCTAssertEqual(otherOutlinesTaken(same)?.taken, others, same.stderr)
+        XCTAssertEqual(otherOutlinesTaken(same)?.of, others, same.stderr)
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.svg")),
                        try Data(contentsOf: dir.appendingPathComponent("a/report.svg")))
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("same/report.png")), real)
@@ -278,9 +292,13 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(same.status, 0, same.stderr)
         let all = try XCTUnwrap(copiedText(same)["report.html"], same.stderr)
         XCTAssertEqual(all.copied, all.of)
-        // Every village's outline and prints are taken from a's side file.
+        // Every village's outline and prints are taken from a's side file, and every gap area's and
+        // fibre extension's.
         XCTAssertEqual(outlinesTaken(same)?.taken, 400, same.stderr)
         XCTAssertEqual(outlinesTaken(same)?.of, 400, same.stderr)
+        let others = try XCTUnwrap(otherOutlinesTaken(same), same.stderr)
+        XCTAssertGreaterThan(others.of, 20)
+        XCTAssertEqual(others.taken, others.of)
         XCTAssertGreaterThanOrEqual(all.of, 6, "villages in several tiles, fibre, sites")
         try assertSameFiles(["report.html", "report.reuse"], "same", "a", in: dir)
 
@@ -297,6 +315,9 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(outlines.of, 400)
         XCTAssertGreaterThan(outlines.taken, 300)
         XCTAssertLessThan(outlines.taken, 400)
+        let otherOutlines = try XCTUnwrap(otherOutlinesTaken(since), since.stderr)
+        XCTAssertGreaterThan(otherOutlines.taken, 0)
+        XCTAssertLessThan(otherOutlines.taken, otherOutlines.of)
         try assertSameFiles(["report.json", "report.html", "report.reuse"], "since", "full", in: dir)
         XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("a/report.html")),
                           try Data(contentsOf: dir.appendingPathComponent("full/report.html")))

@@ -344,16 +344,16 @@ final class SideFileChecksTests: XCTestCase {
         }
     }
 
-    /// The map's outlines come back as they were: the thinning, the outlines' form, and per village
-    /// its prints and its thinned outline (a six-decimal polygon kept compactly, a polygon of other
-    /// numbers, an empty collection); a thinning that is not a positive number, or more villages than
-    /// bytes, is damage.
+    /// The map's outlines come back as they were: the thinning, the outlines' form, how many of the
+    /// features are villages, and per feature its prints and its thinned outline (a six-decimal
+    /// polygon kept compactly, a polygon of other numbers, an empty collection); a thinning that is
+    /// not a positive number, more villages than features, or more features than bytes, is damage.
     func testTheMapsOutlinesComeBack() throws {
         let sixDecimals: Shape = .polygon([[Coordinate(108.123456, 14.5), Coordinate(108.2, 14.5), Coordinate(108.2, 14.654321),
                                             Coordinate(108.123456, 14.5)]])
         let otherNumbers: Shape = .polygon([[Coordinate(108.1 / 3, 14.0), Coordinate(108.2, 14.0 / 7), Coordinate(108.0, 2.0),
                                              Coordinate(108.1 / 3, 14.0)]])
-        let outlines = KeptOutlines(thinning: 0.00031, form: 106, thin: [sixDecimals, otherNumbers, .geometryCollection([])],
+        let outlines = KeptOutlines(thinning: 0.00031, form: 106, villages: 2, thin: [sixDecimals, otherNumbers, .geometryCollection([])],
                                     prints: [Fingerprint(a: 1, b: 2), Fingerprint(a: 3, b: 4), Fingerprint(a: 5, b: 6)],
                                     propertyPrints: [Fingerprint(a: 7, b: 8), Fingerprint(a: 9, b: 10), Fingerprint(a: 11, b: 12)])
         func side(_ outlines: KeptOutlines?) throws -> [UInt8] {
@@ -363,28 +363,32 @@ final class SideFileChecksTests: XCTestCase {
             state.encode { out += $0 }
             return out
         }
+        func none(thinning: Double, villages: Int = 0) -> KeptOutlines {
+            KeptOutlines(thinning: thinning, form: 106, villages: villages, thin: [], prints: [], propertyPrints: [])
+        }
         let back = try XCTUnwrap(IncrementalState.decode(try side(outlines)).layout)
         XCTAssertEqual(back.outlines, outlines)
+        XCTAssertEqual(back.outlines?.villages, 2)
         XCTAssertEqual(back.raster, raster())
         XCTAssertNil(try XCTUnwrap(IncrementalState.decode(try side(nil)).layout).outlines)
         // The six-decimal polygon kept compactly: shorter than its numbers' bits.
-        let withSix = try side(KeptOutlines(thinning: 1, form: 1, thin: [sixDecimals], prints: [Fingerprint()], propertyPrints: [Fingerprint()]))
-        let withOther = try side(KeptOutlines(thinning: 1, form: 1, thin: [otherNumbers], prints: [Fingerprint()], propertyPrints: [Fingerprint()]))
+        let withSix = try side(KeptOutlines(thinning: 1, form: 1, villages: 1, thin: [sixDecimals], prints: [Fingerprint()], propertyPrints: [Fingerprint()]))
+        let withOther = try side(KeptOutlines(thinning: 1, form: 1, villages: 1, thin: [otherNumbers], prints: [Fingerprint()], propertyPrints: [Fingerprint()]))
         XCTAssertLessThan(withSix.count + 40, withOther.count)
         var cut = try side(outlines)
         cut.removeLast(5)
-        for (what, bad) in [("no thinning", KeptOutlines(thinning: 0, form: 1, thin: [], prints: [], propertyPrints: [])),
-                            ("a thinning that is not a number", KeptOutlines(thinning: .nan, form: 1, thin: [], prints: [], propertyPrints: []))] {
+        for (what, bad) in [("no thinning", none(thinning: 0)), ("a thinning that is not a number", none(thinning: .nan)),
+                            ("more villages than features", none(thinning: 1, villages: 1))] {
             XCTAssertThrowsError(try IncrementalState.decode(try side(bad)), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
         }
         XCTAssertThrowsError(try IncrementalState.decode(cut), "cut short") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
-        // The count of villages made larger than the bytes left can hold.
+        // The count of features made larger than the bytes left can hold.
         var many = try side(outlines)
-        // With no villages, the side file ends with the outlines' count (0): the same place in `many`.
-        let head = try side(KeptOutlines(thinning: 0.00031, form: 106, thin: [], prints: [], propertyPrints: []))
+        // With no features, the side file ends with the outlines' count (0): the same place in `many`.
+        let head = try side(none(thinning: 0.00031))
         XCTAssertEqual(head.last, 0)
         XCTAssertEqual(many[head.count - 1], 3)
         many[head.count - 1] = 0x7F
-        XCTAssertThrowsError(try IncrementalState.decode(many), "more villages than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+        XCTAssertThrowsError(try IncrementalState.decode(many), "more features than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
     }
 }
