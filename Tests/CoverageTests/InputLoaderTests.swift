@@ -560,3 +560,30 @@ final class InputLoaderTests: XCTestCase {
         XCTAssertEqual(InputLoader.notANumber("inf"), "\"inf\" is not a finite number")
     }
 }
+
+/// What a run says it read: features per file, sectors per operator and technology (operators
+/// sorted, whichever order their rows come in; technologies in order), and the defaults applied.
+final class ReadSummaryTests: XCTestCase {
+    func testSectorsAreCountedPerOperatorAndTechnology() {
+        let at = Coordinate(109, 14)
+        func sector(_ op: String, _ tech: Tech, radius: Double? = nil) -> Sector {
+            Sector(siteID: "s", operator: op, tech: tech, location: at, radius: radius)
+        }
+        // Viettel's rows on both sides of Mobifone's: its counts go on from where they were.
+        let sectors = [sector("Viettel", .g4), sector("Viettel", .g2, radius: 800), sector("Mobifone", .g5),
+                       sector("Viettel", .g4, radius: 500), sector("Viettel", .g3), sector("Mobifone", .g4, radius: 2000)]
+        let square: Shape = .polygon([[at, Coordinate(109.01, 14), Coordinate(109.01, 14.01), at]])
+        let villages = [Village(id: "a", name: "A", center: at, shape: square), Village(id: "b", name: "B", shape: square)]
+        let loaded = LoadedInputs(input: AnalysisInput(villages: villages, sectors: sectors),
+                                  files: [InputFileInfo(role: "villages", path: "v.geojson", sha256: "", count: 2),
+                                          InputFileInfo(role: "sites", path: "s.csv", sha256: "", count: 6)],
+                                  warnings: [])
+        XCTAssertEqual(loaded.readSummary(), [
+            "read v.geojson: 2 villages",
+            "read s.csv: 6 sectors",
+            "  Mobifone: 4G 1, 5G 1",
+            "  Viettel: 2G 1, 3G 1, 4G 2",
+            "defaults applied: radius by technology for 3 of 6 sectors; centre from the polygon for 1 of 2 villages",
+        ])
+    }
+}
