@@ -59,11 +59,22 @@ public struct ReportLayout: Sendable, Equatable {
                 end = p.upperBound
             }
         }
-        if let raster { w.varint(1); raster.encode(into: &w) } else { w.varint(0) }
+        // The map's image and outlines, the largest parts, encoded side by side (this is the side
+        // file's last part, written once every report file is).
+        let (rasterBytes, outlineBytes) = concurrentPair({ () -> [UInt8] in
+            var r = IncrementalState.Writer()
+            if let raster { r.varint(1); raster.encode(into: &r) } else { r.varint(0) }
+            return r.bytes
+        }, { () -> [UInt8] in
+            var o = IncrementalState.Writer()
+            if let outlines { o.varint(1); outlines.encode(into: &o) } else { o.varint(0) }
+            return o.bytes
+        })
+        w.bytes += rasterBytes
         if let picture { w.varint(1); picture.encode(into: &w) } else { w.varint(0) }
         w.varint(UInt64(pageChunks.count))
         pageChunks.forEach { w.print($0) }
-        if let outlines { w.varint(1); outlines.encode(into: &w) } else { w.varint(0) }
+        w.bytes += outlineBytes
     }
 
     static func decode(_ r: inout IncrementalState.Reader) throws -> ReportLayout {
