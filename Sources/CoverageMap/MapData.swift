@@ -201,7 +201,7 @@ public struct MapData: Sendable {
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
-        let made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: VillageProperties, thin: Shape, source: Shape?, centre: Coordinate?,
+        var made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: VillageProperties, thin: Shape, source: Shape?, centre: Coordinate?,
                                                                prints: MapPayload.Prints, taken: Bool)? in
             // A village of the report in memory whose text is copied and whose outline was kept: drawn
             // as the previous run drew it, without its record or polygon.
@@ -238,7 +238,10 @@ public struct MapData: Sendable {
         var recordCentres: [Coordinate?] = []
         // A village without its polygon here has it in `analysis` (`villageSource`).
         let inReport = Shape.geometryCollection([])
-        for case let f? in made {
+        // Each feature moved out of `made` into its layer (no copy of its shapes and properties to
+        // count references of, nothing left for `made` to let go).
+        for i in made.indices {
+            guard let f = made[i].take() else { continue }
             switch f.kind {
             case .village:
                 villageRows.append(VillageRow(properties: f.properties, shape: f.thin)); outlines.villages.append(f.source ?? inReport)

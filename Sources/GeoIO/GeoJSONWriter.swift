@@ -59,8 +59,9 @@ public struct GeoJSONWriter: Sendable {
 
     /// The features `piece` gives, handed to `write` as the other forms do; returns where each
     /// feature's text lies in the whole output. The features are made a batch at a time on all
-    /// cores (`piece` is called from several threads): `batch` is told each batch's features
-    /// first, on the calling thread, once every feature before them is written.
+    /// cores (`piece` is called from several threads), the next batch while one is handed to
+    /// `write`: `batch` is told each batch's features first, on the calling thread, once every
+    /// feature before them is made.
     public func encode(count: Int, batch: (Range<Int>) -> Void = { _ in }, pieces piece: (Int) -> Piece,
                        into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
         try encode(count: count, batch: batch, append: { k, out in
@@ -71,6 +72,15 @@ public struct GeoJSONWriter: Sendable {
         }, into: write)
     }
 
+    /// One batch's text: per piece of it, a buffer and where each feature's text lies in it. The
+    /// buffers are kept from batch to batch: fresh megabytes for every piece would each be faulted
+    /// in by the kernel and handed back to it (a second of a national run).
+    private final class BatchText: @unchecked Sendable {
+        var buffers: [[UInt8]]
+        var ranges: [[Range<Int>]] = []
+        init(pieces: Int) { buffers = [[UInt8]](repeating: [], count: pieces) }
+    }
+
     private func encode(count: Int, batch prepare: (Range<Int>) -> Void = { _ in }, append: (Int, inout [UInt8]) -> Void,
                         into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
         let head = Array(#"{"type":"FeatureCollection","features":["#.utf8)
@@ -79,30 +89,48 @@ public struct GeoJSONWriter: Sendable {
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(count)
         let piece = 256, perBatch = 16, batch = piece * perBatch
-        // The pieces' buffers are kept from batch to batch: fresh megabytes for every piece would
-        // each be faulted in by the kernel and handed back to it (a second of a national run).
-        var buffers = [[UInt8]](repeating: [], count: perBatch)
-        for start in stride(from: 0, to: count, by: batch) {
-            let end = min(count, start + batch)
-            prepare(start..<end)
-            let pieces = (end - start + piece - 1) / piece
-            let pieceRanges = buffers.withUnsafeMutableBufferPointer { buffers in
-                concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in
-                    var ranges: [Range<Int>] = []
-                    buffers[p].removeAll(keepingCapacity: true)
-                    for k in (start + p * piece)..<min(end, start + (p + 1) * piece) {
-                        buffers[p].append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
-                        let at = buffers[p].count
-                        append(k, &buffers[p])
-                        ranges.append(at..<buffers[p].count)
+        let batches = (count + batch - 1) / batch
+        func features(_ b: Int) -> Range<Int> { (b * batch)..<min(count, (b + 1) * batch) }
+        // Two batches' texts: one is written (by the kernel, one write at a time) while the next is
+        // made on the other threads. `BatchText` is `@unchecked Sendable`: the thread making a batch
+        // is waited for before its text is read, and a text is made again only once written.
+        let texts = [BatchText(pieces: perBatch), BatchText(pieces: perBatch)]
+        try withoutActuallyEscaping(append) { append in
+            func make(_ b: Int) {
+                let text = texts[b % 2], span = features(b)
+                let pieces = (span.count + piece - 1) / piece
+                text.ranges = text.buffers.withUnsafeMutableBufferPointer { buffers in
+                    concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in
+                        var ranges: [Range<Int>] = []
+                        buffers[p].removeAll(keepingCapacity: true)
+                        for k in (span.lowerBound + p * piece)..<min(span.upperBound, span.lowerBound + (p + 1) * piece) {
+                            buffers[p].append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
+                            let at = buffers[p].count
+                            append(k, &buffers[p])
+                            ranges.append(at..<buffers[p].count)
+                        }
+                        return ranges
                     }
-                    return ranges
                 }
             }
-            for p in 0..<pieces {
-                for r in pieceRanges[p] { ranges.append((r.lowerBound + written)..<(r.upperBound + written)) }
-                try write(buffers[p])
-                written += buffers[p].count
+            if batches > 0 {
+                prepare(features(0))
+                make(0)
+            }
+            for b in 0..<batches {
+                var next: BackgroundTask<Void>?
+                if b + 1 < batches {
+                    prepare(features(b + 1))
+                    next = BackgroundTask { make(b + 1) }
+                }
+                // The next batch is made before this one's text is left (written or not).
+                defer { _ = try? next?.wait() }
+                let text = texts[b % 2]
+                for (p, pieceRanges) in text.ranges.enumerated() {
+                    for r in pieceRanges { ranges.append((r.lowerBound + written)..<(r.upperBound + written)) }
+                    try write(text.buffers[p])
+                    written += text.buffers[p].count
+                }
             }
         }
         try write(Array("\n]}\n".utf8))

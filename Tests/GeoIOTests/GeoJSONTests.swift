@@ -201,6 +201,31 @@ final class GeoJSONWriterTests: XCTestCase {
         XCTAssertEqual(again, ranges)
     }
 
+    /// The text is made a batch of 4,096 features at a time, the next batch while one is written:
+    /// each batch is told before it is made, in order; a write that fails ends the encoding with its
+    /// error, once the batch being made beside it is done.
+    func testBatchesAreToldInOrderAndAFailedWriteEndsTheText() {
+        let features = (0..<9000).map { k in Feature(properties: ["k": .number(Double(k))], geometry: .point(Coordinate(105, 14.5))) }
+        let writer = GeoJSONWriter(precision: 6)
+        func piece(_ k: Int) -> GeoJSONWriter.Piece { .feature(properties: features[k].properties, geometry: features[k].geometry) }
+        var told: [Range<Int>] = []
+        var whole: [UInt8] = []
+        _ = writer.encode(count: features.count, batch: { told.append($0) }, pieces: piece) { whole.append(contentsOf: $0) }
+        XCTAssertEqual(told, [0..<4096, 4096..<8192, 8192..<9000])
+        XCTAssertEqual(whole, writer.encode(features))
+
+        struct DiskFull: Error {}
+        told = []
+        var writes = 0
+        // The head, the first batch's 16 pieces, then the second batch's: the 20th write is its third.
+        XCTAssertThrowsError(try writer.encode(count: features.count, batch: { told.append($0) }, pieces: piece) { _ in
+            writes += 1
+            if writes == 20 { throw DiskFull() }
+        }) { XCTAssertTrue($0 is DiskFull) }
+        XCTAssertEqual(writes, 20)
+        XCTAssertEqual(told, [0..<4096, 4096..<8192, 8192..<9000])
+    }
+
     /// A ring's positions are formatted into one buffer; a coordinate the fast formatting cannot
     /// take (not finite, or beyond 64 bits once scaled) sends the ring through the general path.
     func testPositionsAreTheNumbersTextWhicheverPathWritesThem() {
