@@ -269,7 +269,8 @@ public struct MapData: Sendable {
         // picture's coarser half pixel, when the few the labels stand on are thinned again.
         let drawnAt5m = thinning == Self.drawingTolerance
         @Sendable func drawn(_ i: Int) -> Shape {
-            drawnAt5m ? villageList[i].shape : outline.make(Self.source(villageList[i], villageSources[i], analysis)).thinned(tolerance: Self.drawingTolerance)
+            drawnAt5m ? villageList[i].shape
+                : outline.make(Self.source(villageList[i], villageSources[i], analysis)).thinned(tolerance: Self.drawingTolerance)
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)])
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in

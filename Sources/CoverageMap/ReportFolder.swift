@@ -53,7 +53,7 @@ public struct ReportFolder {
     /// same (`PNGConverter.start(_:previous:)`). `previousPage` (a `--since`
     /// run) is the previous run's report.html: the chunks of the map's payload whose keys it holds
     /// take their text from there. `previousOutlines` (a `--since` run) are the previous run's map
-    /// outlines: a village whose text is copied takes its own from there.
+    /// outlines: a feature (village, gap area, fibre extension) whose text is copied takes its own from there.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
                 previousPicture: PNGConverter.Previous? = nil, previousPage: PreviousPage? = nil,

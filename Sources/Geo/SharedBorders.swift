@@ -276,6 +276,9 @@ enum PointNumbers {
         var firstPoint: [Int] = [], total = 0
         firstPoint.reserveCapacity(paths.count)
         for shape in paths { firstPoint.append(total); for path in shape { total += path.points.count } }
+        // No points: no array made in place (one of no capacity is Swift's shared empty storage,
+        // whose count such a making sets, a write ThreadSanitizer sees racing other threads' reads).
+        guard total > 0 else { return ([], 0) }
         var keys = [UInt64](unsafeUninitializedCapacity: total) { codes, made in
             _ = concurrentMap(paths.count, jobs: jobs, chunk: 256) { s in
                 var at = firstPoint[s]
