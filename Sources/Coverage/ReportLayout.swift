@@ -32,8 +32,8 @@ public struct ReportLayout: Sendable, Equatable {
     /// chunks' text): a later run copies the text of a chunk whose key it makes again
     /// (docs/map-payload.md).
     public var pageChunks: [Fingerprint]
-    /// The map's village outlines as the picture drew them, and their prints, when a map was drawn
-    /// from the analysis: a later run takes those of villages whose text it copies.
+    /// The map's outlines as the picture drew them, and their prints, when a map was drawn from the
+    /// analysis: a later run takes those of the features whose text it copies.
     public var outlines: KeptOutlines?
 
     public init(context: String, files: [File], raster: KeptRaster? = nil, picture: KeptPicture? = nil, pageChunks: [Fingerprint] = [],

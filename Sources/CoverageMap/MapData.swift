@@ -11,7 +11,6 @@ public struct MapData: Sendable {
     public var title: String
     public var summary: JSONObject
     public var operators: [String]
-    // A layer changed after it was made loses its prints (the page's chunk keys then hash it).
     /// The villages: properties and shape as drawn (the properties of a village drawn as a previous
     /// run drew it are made here, from the report: see `villageRows`).
     public var villages: [(properties: JSONObject, shape: Shape)] {
@@ -30,6 +29,7 @@ public struct MapData: Sendable {
     private var villageRows: [VillageRow] = []
     /// The report of an analysis still in memory (nil for a map drawn from report files).
     private let analysis: Report?
+    // A layer changed after it was made loses its prints (the page's chunk keys then hash it).
     public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { prints.gaps = [] } }
     public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { prints.extensions = [] } }
     public var fibre: [(properties: JSONObject, shape: Shape)]
@@ -226,9 +226,10 @@ public struct MapData: Sendable {
                 kind = .fibreExtension; p = ["village_id": props["village_id"] ?? .null, "length_m": props["length_m"] ?? .null]
             default: return nil
             }
-            // Taken from the previous run's: a village from its villages, a gap area or extension from the rest.
-            if let taken, let k = previousFeature(i), (kind == .village) == (k < taken.villages), k < taken.thin.count {
-                return (kind, .made(p), taken.thin[k], source, centre, (taken.prints[k], taken.propertyPrints[k]), true)
+            // A gap area or extension whose text is copied: taken from the previous run's (a village is
+            // taken above, with nothing of it made).
+            if kind != .village, let taken, let k = previousFeature(i), k >= taken.villages, k < taken.thin.count {
+                return (kind, .made(p), taken.thin[k], source, nil, (taken.prints[k], taken.propertyPrints[k]), true)
             }
             let drawn = outline.make(source)
             return (kind, .made(p), drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre,
@@ -411,6 +412,8 @@ public struct MapData: Sendable {
         }
 
         var made: JSONObject? { if case .made(let p) = self { return p } else { return nil } }
+        /// The report's village whose properties are made later.
+        var later: Int? { if case .later(let index, _, _, _, _) = self { return index } else { return nil } }
     }
 
     /// The properties the map gives a village with record `r` (report.json's).
@@ -442,14 +445,12 @@ public struct MapData: Sendable {
 
     /// The polygon of a village with `row`, `stored` among `outlines.villages`.
     private static func source(_ row: VillageRow, _ stored: Shape, _ analysis: Report?) -> Shape {
-        if case .later(let index, _, _, _, _) = row.properties, let analysis { return analysis.villageShape(index) }
-        return stored
+        row.properties.later.map { analysis!.villageShape($0) } ?? stored
     }
 
     /// The box of `villageSource(i)`.
     private func villageSourceBounds(_ i: Int) -> Bounds? {
-        if case .later(let index, _, _, _, _) = villageRows[i].properties, let analysis { return analysis.villageBounds(index) }
-        return outlines.villages[i].bounds
+        villageRows[i].properties.later.map { analysis!.villageBounds($0) } ?? outlines.villages[i].bounds
     }
 
     /// The thinned outlines and prints of the villages, gap areas and fibre extensions, in that
@@ -470,12 +471,12 @@ public struct MapData: Sendable {
     /// villages) are not kept while the page is made. The picture cannot be drawn again after.
     mutating func dropPictureShapes() {
         func drop(_ features: inout [(properties: JSONObject, shape: Shape)], _ sources: [Shape]) {
-            guard Self.pageDrawsOutlines(features, sources) else { return }
+            guard Self.pageDrawsOutlines(features.count, sources) else { return }
             features = features.map { ($0.properties, .geometryCollection([])) }
         }
         // The properties and the outlines stay: so do their prints.
         let kept = prints
-        if villageRows.count == outlines.villages.count {
+        if Self.pageDrawsOutlines(villageRows.count, outlines.villages) {
             for i in villageRows.indices { villageRows[i].shape = .geometryCollection([]) }
         }
         drop(&gaps, outlines.gaps)
@@ -484,11 +485,11 @@ public struct MapData: Sendable {
         prints = kept
     }
 
-    /// Whether the page draws a layer from the outlines its shapes were thinned from (one per
-    /// feature, as both initialisers make them), rather than from the shapes themselves (a layer
+    /// Whether the page draws a layer of `count` features from the outlines its shapes were thinned
+    /// from (one per feature, as both initialisers make them), rather than from the shapes themselves (a layer
     /// changed after it was made).
-    private static func pageDrawsOutlines(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape]) -> Bool {
-        sources.count == features.count
+    private static func pageDrawsOutlines(_ count: Int, _ sources: [Shape]) -> Bool {
+        sources.count == count
     }
 
     /// `payloadJSON` as UTF-8 bytes.
@@ -504,7 +505,7 @@ public struct MapData: Sendable {
         w.key("operators"); w.value(.array(operators.map(JSONValue.string)))
         func layer(_ features: [(properties: JSONObject, shape: Shape)], _ sources: [Shape], outline: MapPayload.Outline?,
                    prints: [MapPayload.Prints] = []) -> MapPayload.Layer {
-            guard Self.pageDrawsOutlines(features, sources) else {
+            guard Self.pageDrawsOutlines(features.count, sources) else {
                 return .init(properties: features.map(\.properties), shapes: features.map(\.shape))
             }
             // The prints made with the features, or (a layer changed since, or the fibre's) made here
@@ -516,7 +517,7 @@ public struct MapData: Sendable {
         // The villages as `layer` makes a layer, their properties and polygons asked for as the
         // chunks need them (most chunks of a `--since` run's page are copied).
         let villageLayer: MapPayload.Layer
-        if villageRows.count == outlines.villages.count {
+        if Self.pageDrawsOutlines(villageRows.count, outlines.villages) {
             let made = prints.villages.count == villageRows.count ? prints.villages
                 : concurrentMap(villageRows.count, chunk: 256) { Self.prints(villageProperties($0), outline.make(villageSource($0))) }
             villageLayer = .init(count: villageRows.count, properties: villageProperties, shape: villageSource, bounds: villageSourceBounds,

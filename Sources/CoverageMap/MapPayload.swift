@@ -244,7 +244,8 @@ enum MapPayload {
         let size = plans.map { $0.members.reduce(0) { $0 + $1.count } }
         let order = plans.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
         // A copied chunk's text stays where the previous page lies until it is put in `w`.
-        let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: [UInt8], copied: UnsafeBufferPointer<UInt8>?) in
+        enum Text { case made([UInt8]), copied(UnsafeBufferPointer<UInt8>) }
+        let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: Text) in
             let c = order[k], plan = plans[c], gi = plan.group, group = groups[gi]
             // The features of other chunks whose boxes meet a box of this chunk's, in order.
             var context: [(layer: Int, index: Int)] = []
@@ -264,7 +265,7 @@ enum MapPayload {
                 context = met.sorted().map { ($0 >> 40, $0 & ((1 << 40) - 1)) }
             }
             let key = chunkKey(group, members: plan.members, context: context, thinning: thinning)
-            if let text = previous?.chunk(key) { return (key, [], text) }
+            if let text = previous?.chunk(key) { return (key, .copied(text)) }
             let layers = plan.members.enumerated().compactMap { li, members -> (name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)? in
                 guard !members.isEmpty else { return nil }
                 let l = group.layers[li]
@@ -275,17 +276,24 @@ enum MapPayload {
             chunk.beginObject()
             writeChunk(layers, context: paths.isEmpty ? [] : [paths], thinning: thinning, jobs: 1, into: &chunk)
             chunk.endObject()
-            return (key, chunk.bytes, nil)
+            return (key, .made(chunk.bytes))
         }
-        var made = [(key: Fingerprint, text: [UInt8], copied: UnsafeBufferPointer<UInt8>?)](repeating: (Fingerprint(), [], nil), count: plans.count)
+        var made = [(key: Fingerprint, text: Text)](repeating: (Fingerprint(), .made([])), count: plans.count)
         for (k, c) in order.enumerated() { made[c] = encoded[k] }
-        w.reserveCapacity(adding: made.reduce(0) { $0 + ($1.copied?.count ?? $1.text.count) + 1 } + (1 << 16))
+        func length(_ t: Text) -> Int { switch t { case .made(let b): b.count; case .copied(let b): b.count } }
+        w.reserveCapacity(adding: made.reduce(0) { $0 + length($1.text) + 1 } + (1 << 16))
         w.key("grid"); w.number(step)
         w.key("chunks")
         w.beginArray()
-        let chunks = made.map { m in (key: m.key, range: m.copied.map { w.rawRange($0) } ?? w.rawRange(m.text)) }
+        var copied = 0
+        let chunks = made.map { m -> (key: Fingerprint, range: Range<Int>) in
+            switch m.text {
+            case .made(let bytes): return (m.key, w.rawRange(bytes))
+            case .copied(let bytes): copied += 1; return (m.key, w.rawRange(bytes))
+            }
+        }
         w.endArray()
-        return (chunks, made.reduce(0) { $0 + ($1.copied == nil ? 0 : 1) })
+        return (chunks, copied)
     }
 
     /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the
