@@ -153,17 +153,31 @@ public struct IncrementalState: Sendable {
         w.varint(UInt64(crsList.count))
         crsList.forEach { w.string($0) }
         w.varint(UInt64(villages.count))
-        // Records kept as they were, when they hold the same CRS index for the same CRS.
+        // Records kept as they were, when they hold the same CRS index for the same CRS: handed to
+        // `write` straight from the previous file's records, a run of consecutive ones at a time
+        // (most of the section in a `--since` run), after the bytes encoded before them.
         let copied = copiedRecords.flatMap { $0.records.crsList == crsList ? $0 : nil }
-        for (i, v) in villages.enumerated() {
-            if w.bytes.count >= 1 << 20 {
+        var run: Range<Int>?
+        func flush() throws {
+            if !w.bytes.isEmpty {
                 try write(w.bytes[...])
                 w.bytes.removeAll(keepingCapacity: true)
             }
+            if let r = run, let copied { try write(copied.records.bytes[r]) }
+            run = nil
+        }
+        for (i, v) in villages.enumerated() {
             if let copied, let k = copied.from[i] {
-                w.bytes.append(contentsOf: copied.records.bytes[copied.records.ranges[k]])
+                let record = copied.records.ranges[k]
+                if let r = run, r.upperBound == record.lowerBound {
+                    run = r.lowerBound..<record.upperBound
+                } else {
+                    try flush()
+                    run = record
+                }
                 continue
             }
+            if run != nil || w.bytes.count >= 1 << 20 { try flush() }
             w.print(v.geometry)
             w.print(v.properties)
             w.varint(UInt64(crsTable[v.crs]!))
@@ -185,6 +199,7 @@ public struct IncrementalState: Sendable {
             w.varint(UInt64(v.warnings.count))
             v.warnings.forEach { w.string($0) }
         }
+        if run != nil { try flush() }
         w.varint(UInt64(places.count))
         for p in places {
             w.print(p.geometry)

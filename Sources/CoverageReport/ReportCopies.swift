@@ -173,9 +173,10 @@ public struct CopyPlan: Sendable {
         pieces[k].map { source[piece: $0] }
     }
 
-    /// Tells the previous file that this run's pieces before `k` are made (their text copied, or
-    /// encoded): its pages before the next copied piece's text are let go (`MappedInput.release`), so that the file does not
-    /// become the process's memory as it is copied. Pieces copied out of order are read again.
+    /// Tells the previous file that this run's pieces before `k` are written (their text copied, or
+    /// encoded): its pages before the next copied piece's text are let go (`MappedInput.release`),
+    /// so that the file does not become the process's memory as it is copied. Pieces copied out of
+    /// order are read again.
     public func written(before k: Int) {
         guard let next = pieces[min(k, pieces.count)...].lazy.compactMap({ $0 }).first else { return }
         source.release(below: source.pieces[next].lowerBound)

@@ -258,11 +258,25 @@ enum MappedRegions {
         slots[k] = Slot(start: 0, end: 0, message: nil, length: 0, used: false)
     }
 
-    private static let busError: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { _, info, _ in
-        let address = UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr)
+    /// Ends the process as a bus error at `address` would, when it lies in a mapped input: the
+    /// kernel answers a `write` of bytes from a file cut short with EFAULT, not a bus error.
+    static func endIfCutShort(at address: UnsafeRawPointer?) {
+        guard let address else { return }
+        var info = siginfo_t()
+        info._sifields._sigfault.si_addr = UnsafeMutableRawPointer(mutating: address)
+        if covering(UInt(bitPattern: address)) != nil { busError(SIGBUS, &info, nil) }
+    }
+
+    /// The slot whose range holds `address` (a plain loop: the bus error's handler asks too).
+    private static func covering(_ address: UInt) -> Int? {
         let table = slots
-        for k in 0..<capacity where table[k].start != 0 && address >= table[k].start && address < table[k].end {
-            if let text = table[k].message { _ = write(2, text, table[k].length) }
+        for k in 0..<capacity where table[k].start != 0 && address >= table[k].start && address < table[k].end { return k }
+        return nil
+    }
+
+    private static let busError: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { _, info, _ in
+        if let k = covering(UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr)) {
+            if let text = slots[k].message { _ = write(2, text, slots[k].length) }
             _exit(2)
         }
         // Not a mapped input: the action before covgap's, once the faulting instruction runs again.

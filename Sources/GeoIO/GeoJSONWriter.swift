@@ -47,7 +47,7 @@ public struct GeoJSONWriter: Sendable {
     }
 
     private func encode(count: Int, _ feature: (Int) -> Feature, into write: ([UInt8]) throws -> Void) rethrows {
-        _ = try encode(count: count, append: { k, out in appendFeature(feature(k), to: &out) }, into: write)
+        _ = try encode(count: count, append: { k, out in appendFeature(feature(k), to: &out); return nil }, into: { try write(Array($0)) })
     }
 
     /// A feature to encode, or the text of one (as this writer wrote it, copied as it is; the
@@ -60,37 +60,49 @@ public struct GeoJSONWriter: Sendable {
     /// The features `piece` gives, handed to `write` as the other forms do; returns where each
     /// feature's text lies in the whole output. The features are made a batch at a time on all
     /// cores (`piece` is called from several threads), the next batch while one is handed to
-    /// `write`: `batch` is told each batch's features first, on the calling thread, once every
-    /// feature before them is made.
+    /// `write`: `batch` is told each batch's features, on the calling thread, once every feature
+    /// before them is written (the first batch's before anything is made). A feature given as text is handed to `write` where it lies,
+    /// not copied: with the features after it given as the text that follows it there (the
+    /// separator between them included), as one piece. The bytes handed to `write` are valid
+    /// until it returns.
     public func encode(count: Int, batch: (Range<Int>) -> Void = { _ in }, pieces piece: (Int) -> Piece,
-                       into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
+                       into write: (UnsafeRawBufferPointer) throws -> Void) rethrows -> [Range<Int>] {
         try encode(count: count, batch: batch, append: { k, out in
             switch piece(k) {
-            case .feature(let properties, let geometry): appendFeature(Feature(properties: properties, geometry: geometry), to: &out)
-            case .text(let text): out.append(contentsOf: text)
+            case .feature(let properties, let geometry):
+                appendFeature(Feature(properties: properties, geometry: geometry), to: &out)
+                return nil
+            case .text(let text): return UnsafeRawBufferPointer(text)
             }
         }, into: write)
     }
 
-    /// One batch's text: per piece of it, a buffer and where each feature's text lies in it. The
-    /// buffers are kept from batch to batch: fresh megabytes for every piece would each be faulted
-    /// in by the kernel and handed back to it (a second of a national run).
+    /// One batch's text: per piece of it, a buffer of the text made, the texts handed over as they
+    /// are (each after the buffer's bytes up to `at`), and where each feature's text lies in the
+    /// piece. The buffers are kept from batch to batch: fresh megabytes for every piece would each
+    /// be faulted in by the kernel and handed back to it (a second of a national run).
     private final class BatchText: @unchecked Sendable {
         var buffers: [[UInt8]]
+        var taken: [[(at: Int, text: UnsafeRawBufferPointer)]]
         var ranges: [[Range<Int>]] = []
-        init(pieces: Int) { buffers = [[UInt8]](repeating: [], count: pieces) }
+        init(pieces: Int) {
+            buffers = [[UInt8]](repeating: [], count: pieces)
+            taken = [[(at: Int, text: UnsafeRawBufferPointer)]](repeating: [], count: pieces)
+        }
     }
 
-    private func encode(count: Int, batch prepare: (Range<Int>) -> Void = { _ in }, append: (Int, inout [UInt8]) -> Void,
-                        into write: ([UInt8]) throws -> Void) rethrows -> [Range<Int>] {
+    /// `append` adds feature `k`'s text to a buffer, or returns the text it already has.
+    private func encode(count: Int, batch prepare: (Range<Int>) -> Void = { _ in }, append: (Int, inout [UInt8]) -> UnsafeRawBufferPointer?,
+                        into write: (UnsafeRawBufferPointer) throws -> Void) rethrows -> [Range<Int>] {
         let head = Array(#"{"type":"FeatureCollection","features":["#.utf8)
-        try write(head)
+        try head.withUnsafeBytes(write)
         var written = head.count
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(count)
         let piece = 256, perBatch = 16, batch = piece * perBatch
         let batches = (count + batch - 1) / batch
         func features(_ b: Int) -> Range<Int> { (b * batch)..<min(count, (b + 1) * batch) }
+        let separator: [UInt8] = [0x2C, 0x0A]
         // Two batches' texts: one is written (by the kernel, one write at a time) while the next is
         // made on the other threads. `BatchText` is `@unchecked Sendable`: the thread making a batch
         // is waited for before its text is read, and a text is made again only once written.
@@ -100,16 +112,37 @@ public struct GeoJSONWriter: Sendable {
                 let text = texts[b % 2], span = features(b)
                 let pieces = (span.count + piece - 1) / piece
                 text.ranges = text.buffers.withUnsafeMutableBufferPointer { buffers in
-                    concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in
-                        var ranges: [Range<Int>] = []
-                        buffers[p].removeAll(keepingCapacity: true)
-                        for k in (span.lowerBound + p * piece)..<min(span.upperBound, span.lowerBound + (p + 1) * piece) {
-                            buffers[p].append(contentsOf: k == 0 ? [0x0A] : [0x2C, 0x0A])
-                            let at = buffers[p].count
-                            append(k, &buffers[p])
-                            ranges.append(at..<buffers[p].count)
+                    text.taken.withUnsafeMutableBufferPointer { taken in
+                        concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in
+                            var ranges: [Range<Int>] = []
+                            buffers[p].removeAll(keepingCapacity: true)
+                            taken[p].removeAll(keepingCapacity: true)
+                            // Bytes of this piece handed over as they are so far.
+                            var takenBytes = 0
+                            for k in (span.lowerBound + p * piece)..<min(span.upperBound, span.lowerBound + (p + 1) * piece) {
+                                let before = buffers[p].count
+                                if k > 0 { buffers[p].append(contentsOf: separator) } else { buffers[p].append(0x0A) }
+                                let start = buffers[p].count + takenBytes
+                                guard let text = append(k, &buffers[p]) else {
+                                    ranges.append(start..<(buffers[p].count + takenBytes))
+                                    continue
+                                }
+                                // Right after the previous feature's text where both lie, with the
+                                // separator between them: the same bytes, handed over as one.
+                                if k > 0, buffers[p].count == before + separator.count, let last = taken[p].last, last.at == before,
+                                   let end = last.text.baseAddress.map({ $0 + last.text.count }), end + separator.count == text.baseAddress,
+                                   end.load(as: UInt8.self) == separator[0], end.load(fromByteOffset: 1, as: UInt8.self) == separator[1] {
+                                    buffers[p].removeLast(separator.count)
+                                    takenBytes += separator.count
+                                    taken[p][taken[p].count - 1].text = UnsafeRawBufferPointer(start: last.text.baseAddress, count: last.text.count + separator.count + text.count)
+                                } else {
+                                    taken[p].append((buffers[p].count, text))
+                                }
+                                takenBytes += text.count
+                                ranges.append(start..<(start + text.count))
+                            }
+                            return ranges
                         }
-                        return ranges
                     }
                 }
             }
@@ -118,22 +151,32 @@ public struct GeoJSONWriter: Sendable {
                 make(0)
             }
             for b in 0..<batches {
-                var next: BackgroundTask<Void>?
-                if b + 1 < batches {
-                    prepare(features(b + 1))
-                    next = BackgroundTask { make(b + 1) }
-                }
+                let next = b + 1 < batches ? BackgroundTask { make(b + 1) } : nil
                 // The next batch is made before this one's text is left (written or not).
                 defer { _ = try? next?.wait() }
                 let text = texts[b % 2]
                 for (p, pieceRanges) in text.ranges.enumerated() {
                     for r in pieceRanges { ranges.append((r.lowerBound + written)..<(r.upperBound + written)) }
-                    try write(text.buffers[p])
-                    written += text.buffers[p].count
+                    try text.buffers[p].withUnsafeBytes { own in
+                        var from = 0
+                        for t in text.taken[p] {
+                            if t.at > from { try write(UnsafeRawBufferPointer(rebasing: own[from..<t.at])) }
+                            do { try write(t.text) } catch let error as FileWriteError where error.errno == EFAULT {
+                                // Its file cut short by another program since it was mapped.
+                                MappedRegions.endIfCutShort(at: t.text.baseAddress)
+                                throw error
+                            }
+                            from = t.at
+                            written += t.text.count
+                        }
+                        if own.count > from || text.taken[p].isEmpty { try write(UnsafeRawBufferPointer(rebasing: own[from...])) }
+                        written += own.count
+                    }
                 }
+                if b + 1 < batches { prepare(features(b + 1)) }
             }
         }
-        try write(Array("\n]}\n".utf8))
+        try Array("\n]}\n".utf8).withUnsafeBytes(write)
         return ranges
     }
 

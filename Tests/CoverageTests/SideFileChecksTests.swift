@@ -75,9 +75,24 @@ final class SideFileChecksTests: XCTestCase {
     func testCopiedRecordsAreTheEncodedOnes() throws {
         let (bytes, state) = try threeVillages()
         func encoded(_ s: IncrementalState) -> [UInt8] { var out: [UInt8] = []; s.encode { out += $0 }; return out }
+        func pieces(_ s: IncrementalState) -> [[UInt8]] { var out: [[UInt8]] = []; s.encode { out.append(Array($0)) }; return out }
         var copying = state
-        copying.copiedRecords = ([0, nil, 2], try XCTUnwrap(state.records))
+        let records = try XCTUnwrap(state.records)
+        copying.copiedRecords = ([0, nil, 2], records)
         XCTAssertEqual(encoded(copying), bytes)
+        // Handed to `write` as they lie in the previous file's records: the first and the third
+        // each a piece of its own (the second is encoded between them).
+        let apart = pieces(copying)
+        XCTAssertTrue(apart.contains(Array(records.bytes[records.ranges[0]])))
+        XCTAssertTrue(apart.contains(Array(records.bytes[records.ranges[2]])))
+        XCTAssertFalse(apart.contains(records.bytes))
+        // All three copied, back to back as they were: one piece, the whole section.
+        copying.copiedRecords = ([0, 1, 2], records)
+        XCTAssertEqual(encoded(copying), bytes)
+        XCTAssertTrue(pieces(copying).contains(records.bytes))
+        // Out of their order, each is a piece of its own (and the file is another).
+        copying.copiedRecords = ([1, 0, 2], records)
+        XCTAssertEqual(pieces(copying).filter { p in records.ranges.contains { Array(records.bytes[$0]) == p } }.count, 3)
         // Copied into another village's place, the record is what is written: this is what the check
         // before copying (`isRecorded`) is for.
         copying.copiedRecords = ([2, nil, 2], state.records!)

@@ -199,11 +199,40 @@ final class GeoJSONWriterTests: XCTestCase {
         }
         XCTAssertEqual(copied, whole)
         XCTAssertEqual(again, ranges)
+        // Runs of three (k % 5 < 3) taken from where they lie: each run is handed to `write` as one
+        // piece, the separators between its features with it; the places are the same.
+        var pieces: [[UInt8]] = []
+        let runs = whole.withUnsafeBufferPointer { text in
+            writer.encode(count: features.count, pieces: { k in
+                k % 5 < 3 ? .text(UnsafeBufferPointer(rebasing: text[ranges[k]])) : .feature(properties: features[k].properties, geometry: features[k].geometry)
+            }) { pieces.append(Array($0)) }
+        }
+        XCTAssertEqual(Array(pieces.joined()), whole)
+        XCTAssertEqual(runs, ranges)
+        for first in [0, 5, 8995] { XCTAssertTrue(pieces.contains(Array(whole[ranges[first].lowerBound..<ranges[first + 2].upperBound])), "run from \(first)") }
+        // Features 4095 to 4097 lie in two batches: their run is two pieces.
+        XCTAssertTrue(pieces.contains(Array(whole[ranges[4095]])))
+        // Consecutive features whose texts lie apart (even ones in one copy, odd ones in another)
+        // are handed over one by one, with the separators made between them.
+        var other = whole
+        other.append(0)   // storage of its own
+        pieces = []
+        let apart = whole.withUnsafeBufferPointer { text in
+            other.withUnsafeBufferPointer { otherText in
+                writer.encode(count: features.count, pieces: { k in
+                    .text(UnsafeBufferPointer(rebasing: (k % 2 == 0 ? text : otherText)[ranges[k]]))
+                }) { pieces.append(Array($0)) }
+            }
+        }
+        XCTAssertEqual(Array(pieces.joined()), whole)
+        XCTAssertEqual(apart, ranges)
+        XCTAssertTrue(pieces.contains(Array(whole[ranges[1]])))
+        XCTAssertTrue(pieces.contains([0x2C, 0x0A]))
     }
 
     /// The text is made a batch of 4,096 features at a time, the next batch while one is written:
-    /// each batch is told before it is made, in order; a write that fails ends the encoding with its
-    /// error, once the batch being made beside it is done.
+    /// each batch is told once the features before it are written, in order; a write that fails
+    /// ends the encoding with its error, once the batch being made beside it is done.
     func testBatchesAreToldInOrderAndAFailedWriteEndsTheText() {
         let features = (0..<9000).map { k in Feature(properties: ["k": .number(Double(k))], geometry: .point(Coordinate(105, 14.5))) }
         let writer = GeoJSONWriter(precision: 6)
@@ -223,7 +252,8 @@ final class GeoJSONWriterTests: XCTestCase {
             if writes == 20 { throw DiskFull() }
         }) { XCTAssertTrue($0 is DiskFull) }
         XCTAssertEqual(writes, 20)
-        XCTAssertEqual(told, [0..<4096, 4096..<8192, 8192..<9000])
+        // The third batch was made, but the second was never written whole: it is not told.
+        XCTAssertEqual(told, [0..<4096, 4096..<8192])
     }
 
     /// A ring's positions are formatted into one buffer; a coordinate the fast formatting cannot

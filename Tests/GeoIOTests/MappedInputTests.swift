@@ -109,4 +109,30 @@ final class MappedInputTests: XCTestCase {
         // The parent's own reads of what is left of the file are unaffected.
         XCTAssertEqual(mapped.bytes[99], text(100)[99])
     }
+
+    /// Bytes past the new end handed to `write` (as report.geojson's copied features are): the
+    /// kernel answers EFAULT instead of a bus error, and covgap ends with the same error. An
+    /// address in no mapped input goes on.
+    func testAFileCutShortWhileWrittenFromEndsWithAnErrorNamingIt() throws {
+        let path = try file("report.geojson", text(3 * 65_536))
+        let mapped = try MappedInput.map(path)
+        let cutPath = strdup(path)!
+        defer { free(cutPath) }
+        let out = open(dir.appendingPathComponent("copy").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(out) }
+        let child = ChildProcess.run {
+            truncate(cutPath, 100)
+            let tail = mapped.bytes.baseAddress! + (mapped.bytes.count - 10)
+            guard write(out, tail, 10) < 0 && errno == EFAULT else { _exit(1) }
+            MappedRegions.endIfCutShort(at: UnsafeRawPointer(tail))
+            _exit(0)
+        }
+        XCTAssertNil(child.signal)
+        XCTAssertEqual(child.exitStatus, 2)
+        XCTAssertEqual(child.stderr, "covgap: \(path): was cut short while covgap read it; run again once it is written whole\n")
+        let elsewhere = [UInt8](repeating: 1, count: 8)
+        elsewhere.withUnsafeBytes { MappedRegions.endIfCutShort(at: $0.baseAddress) }
+        MappedRegions.endIfCutShort(at: nil)
+        XCTAssertEqual(mapped.bytes[99], text(100)[99])
+    }
 }
