@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 15
+    public static let formatVersion: UInt64 = 16
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String
@@ -216,12 +216,13 @@ public struct IncrementalState: Sendable {
     }
 
     /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).
-    public static func decode(_ bytes: [UInt8]) throws -> IncrementalState {
-        try bytes.withUnsafeBufferPointer { try decode($0) }
+    /// Without `mapParts`, its layout's map parts are passed over (`ReportLayout.decode`).
+    public static func decode(_ bytes: [UInt8], mapParts: Bool = true) throws -> IncrementalState {
+        try bytes.withUnsafeBufferPointer { try decode($0, mapParts: mapParts) }
     }
 
     /// Reads a side file from memory that stays valid while it is read (none of it is kept).
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> IncrementalState {
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, mapParts: Bool = true) throws -> IncrementalState {
         var r = Reader(bytes)
         guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
             throw Mismatch("\(fileName) is not a covgap side file")
@@ -282,7 +283,7 @@ public struct IncrementalState: Sendable {
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
-        let layout = try r.varint() == 1 ? try ReportLayout.decode(&r) : nil
+        let layout = try r.varint() == 1 ? try ReportLayout.decode(&r, mapParts: mapParts) : nil
         guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
         var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                      zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,

@@ -70,14 +70,21 @@ public struct ReportLayout: Sendable, Equatable {
             if let outlines { o.varint(1); outlines.encode(into: &o) } else { o.varint(0) }
             return o.bytes
         })
+        // The map's parts after their length in bytes: a run that draws no map passes over them.
+        var m = IncrementalState.Writer()
+        if let picture { m.varint(1); picture.encode(into: &m) } else { m.varint(0) }
+        m.varint(UInt64(pageChunks.count))
+        pageChunks.forEach { m.print($0) }
+        w.varint(UInt64(rasterBytes.count + m.bytes.count + outlineBytes.count))
         w.bytes += rasterBytes
-        if let picture { w.varint(1); picture.encode(into: &w) } else { w.varint(0) }
-        w.varint(UInt64(pageChunks.count))
-        pageChunks.forEach { w.print($0) }
+        w.bytes += m.bytes
         w.bytes += outlineBytes
     }
 
-    static func decode(_ r: inout IncrementalState.Reader) throws -> ReportLayout {
+    /// With `mapParts` false, the map's image, how report.png was put together, the page's chunk
+    /// keys and the outlines are passed over, not read (nor checked): a run that draws no map has
+    /// no use for them.
+    static func decode(_ r: inout IncrementalState.Reader, mapParts: Bool = true) throws -> ReportLayout {
         let context = try r.string()
         let files = try (0..<(try r.count())).map { _ -> File in
             let name = try r.string(), digest = try r.string()
@@ -92,6 +99,12 @@ public struct ReportLayout: Sendable, Equatable {
             }
             return File(name: name, digest: digest, pieces: pieces)
         }
+        let length = try r.count()
+        let partsEnd = r.at + length
+        guard mapParts else {
+            r.at = partsEnd
+            return ReportLayout(context: context, files: files)
+        }
         let raster = try r.varint() == 1 ? try KeptRaster.decode(&r) : nil
         let picture = try r.varint() == 1 ? try KeptPicture.decode(&r) : nil
         // 16 bytes a chunk's key; as many keys as report.html has pieces.
@@ -101,6 +114,7 @@ public struct ReportLayout: Sendable, Equatable {
         }
         let pageChunks = try (0..<chunks).map { _ in try r.print() }
         let outlines = try r.varint() == 1 ? try KeptOutlines.decode(&r) : nil
+        guard r.at == partsEnd else { throw IncrementalState.Reader.damaged }
         return ReportLayout(context: context, files: files, raster: raster, picture: picture, pageChunks: pageChunks, outlines: outlines)
     }
 }

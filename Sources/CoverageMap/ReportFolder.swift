@@ -174,7 +174,8 @@ public struct ReportFolder {
         let jsonMade = Locked<[UInt8]?>(nil)
         func writeJSON() throws {
             let copyJSON = copyJSON?.value
-            if case .none = reportJSON { reportJSON = report.json(skipping: copiedVillages(copyJSON)) }
+            // Made here (no map), the tree leaves out every entry whose text is copied.
+            if case .none = reportJSON { reportJSON = report.json(skipping: copyJSON.map { $0.pieces.map { $0 != nil } }) }
             // The text goes to the file as it is made (and is kept whole only when asked for).
             var kept: [UInt8]? = keepJSON ? [] : nil
             if kinds.contains(.json) {
@@ -229,8 +230,8 @@ public struct ReportFolder {
                 // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
                 let copy = copyGeoJSON?.value
                 if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
-                    // report.gpkg has every feature.
-                    features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copy))
+                    // report.gpkg has every feature; report.geojson, those whose text is not copied.
+                    features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copy.map { $0.pieces.map { $0 != nil } })
                 }
                 if kinds.contains(.geojson) {
                     try staging.add("report.geojson", hashedFor: layout) { write in

@@ -39,9 +39,11 @@ public struct Report: Sendable {
 
     public func json() -> JSONValue { json(skipping: nil) }
 
-    /// report.json's tree; with `skipping`, the village entries it holds are null (their text is
-    /// copied from a previous run's, see ReportCopies.swift).
+    /// report.json's tree; with `skipping` (per entry from the first: the village entries, then
+    /// the gap entries; those past its end are made), the entries it holds are null (their text
+    /// is copied from a previous run's, see ReportCopies.swift).
     public func json(skipping: [Bool]?) -> JSONValue {
+        func skipped(_ k: Int) -> Bool { skipping.map { k < $0.count && $0[k] } ?? false }
         var o = JSONObject()
         o.append("schema_version", .number(Double(Self.schemaVersion)))
         o.append("generated_by", .string(Self.generator))
@@ -54,10 +56,12 @@ public struct Report: Sendable {
         let summaryJSON = summaryWithMeasures()
         o.append("summary", .object(summaryJSON))
         o.append("targets", targetsJSON(summary: summaryJSON))
-        o.append("villages", .array(concurrentMap(input.villages.count, chunk: 256) { i in
-            skipping?[i] == true ? .null : .object(villageRecord(i))
+        let villageCount = input.villages.count
+        o.append("villages", .array(concurrentMap(villageCount, chunk: 256) { i in
+            skipped(i) ? .null : .object(villageRecord(i))
         }))
-        o.append("gaps", .array(gapEntries().map { gapJSON($0) }))
+        let gaps = gapEntries()
+        o.append("gaps", .array(concurrentMap(gaps.count, chunk: 256) { k in skipped(villageCount + k) ? .null : gapJSON(gaps[k]) }))
         // Commune centres by place index (centres come in the places' order, one each).
         let centreAt = Dictionary(measures.centres.map { ($0.placeIndex, $0) }, uniquingKeysWith: { first, _ in first })
         o.append("priority_places", .array(zip(input.places ?? [], result.places).enumerated().map { i, pc in
@@ -226,12 +230,14 @@ public struct Report: Sendable {
 
     public func geojsonFeatures() -> [(properties: JSONObject, geometry: Shape?)] { geojsonFeatures(skipping: nil) }
 
-    /// report.geojson's features; with `skipping`, the village features it holds are empty (their
-    /// text is copied from a previous run's, see ReportCopies.swift).
+    /// report.geojson's features; with `skipping` (per feature from the first: the villages, then
+    /// the gap areas and fibre extensions; those past its end are made), the features it holds are
+    /// empty (their text is copied from a previous run's, see ReportCopies.swift).
     public func geojsonFeatures(skipping: [Bool]?) -> [(properties: JSONObject, geometry: Shape?)] {
         let operatorKeys = result.operators.map(Self.operatorKey)
+        func skipped(_ k: Int) -> Bool { skipping.map { k < $0.count && $0[k] } ?? false }
         var out = concurrentMap(input.villages.count, chunk: 256) { i -> (properties: JSONObject, geometry: Shape?) in
-            if skipping?[i] == true { return ([:], nil) }
+            if skipped(i) { return ([:], nil) }
             let v = input.villages[i], r = result.villages[i]
             var p: JSONObject = [
                 "kind": "village", "id": .string(v.id), "name": .string(v.name),
@@ -256,6 +262,7 @@ public struct Report: Sendable {
         for i in villages.indices where !results[i].gaps.isEmpty {
             let id = villages[i].id, name = villages[i].name
             for gap in results[i].gaps {
+                if skipped(out.count) { out.append(([:], nil)); continue }
                 out.append(([
                     "kind": "mobile_gap", "village_id": .string(id), "name": .string(name),
                     "area_m2": .number(round2(gap.areaM2)),
@@ -265,6 +272,7 @@ public struct Report: Sendable {
         }
         for i in villages.indices {
             guard let f = results[i].fixed, f.status == .unavailable else { continue }
+            if skipped(out.count) { out.append(([:], nil)); continue }
             out.append(([
                 "kind": "fibre_extension", "village_id": .string(villages[i].id), "name": .string(villages[i].name),
                 "length_m": .number(round2(f.distanceM)),

@@ -27,7 +27,8 @@ struct IncrementalRun {
         let folder: String
         let state: Once<Result<IncrementalState, Error>>
 
-        init(folder: String) {
+        /// `mapParts`: whether the run draws the map (else the side file's map parts are passed over).
+        init(folder: String, mapParts: Bool) {
             self.folder = folder
             state = Once {
                 Result {
@@ -37,7 +38,7 @@ struct IncrementalRun {
                     }
                     // Read where it lies in the page cache (`MappedInput`): nothing of it is kept.
                     let file = try MappedInput.map(path, binary: true)
-                    return try withExtendedLifetime(file) { try IncrementalState.decode(file.bytes) }
+                    return try withExtendedLifetime(file) { try IncrementalState.decode(file.bytes, mapParts: mapParts) }
                 }
             }
             _ = BackgroundTask { [state] in _ = state.value }

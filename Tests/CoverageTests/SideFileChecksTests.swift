@@ -406,4 +406,32 @@ final class SideFileChecksTests: XCTestCase {
         many[head.count - 1] = 0x7F
         XCTAssertThrowsError(try IncrementalState.decode(many), "more features than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
     }
+
+    /// A run that draws no map passes over the layout's map parts (their length is before them):
+    /// the files' layout comes back, the parts do not, and damage inside them is not read; a file
+    /// cut short is damaged all the same.
+    func testARunWithoutTheMapPassesOverTheMapsParts() throws {
+        let files = [ReportLayout.File(name: "report.csv", digest: String(repeating: "a", count: 32), pieces: [8..<20, 20..<31])]
+        let outlines = KeptOutlines(thinning: 0.5, form: 106, villages: 1, thin: [.point(Coordinate(108, 14))],
+                                    prints: [Fingerprint(a: 1, b: 2)], propertyPrints: [Fingerprint(a: 3, b: 4)])
+        func side(_ outlines: KeptOutlines) throws -> [UInt8] {
+            var state = try IncrementalState.decode(sideFile())
+            state.layout = ReportLayout(context: "c", files: files, raster: raster(), outlines: outlines)
+            var out: [UInt8] = []
+            state.encode { out += $0 }
+            return out
+        }
+        let whole = try XCTUnwrap(IncrementalState.decode(try side(outlines)).layout)
+        XCTAssertEqual(whole.raster, raster())
+        XCTAssertEqual(whole.outlines, outlines)
+        let passed = try XCTUnwrap(IncrementalState.decode(try side(outlines), mapParts: false).layout)
+        XCTAssertEqual(passed, ReportLayout(context: "c", files: files))
+        // Outlines no run makes (no thinning): damage for a run that draws the map, not read by one that does not.
+        let damaged = try side(KeptOutlines(thinning: 0, form: 106, villages: 0, thin: [], prints: [], propertyPrints: []))
+        XCTAssertThrowsError(try IncrementalState.decode(damaged)) { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+        XCTAssertEqual(try IncrementalState.decode(damaged, mapParts: false).layout, passed)
+        var cut = try side(outlines)
+        cut.removeLast(5)
+        XCTAssertThrowsError(try IncrementalState.decode(cut, mapParts: false)) { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+    }
 }
