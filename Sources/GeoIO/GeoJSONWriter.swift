@@ -50,8 +50,8 @@ public struct GeoJSONWriter: Sendable {
         _ = try encode(count: count, append: { k, out in appendFeature(feature(k), to: &out); return nil }, into: { try write(Array($0)) })
     }
 
-    /// A feature to encode, or the text of one (as this writer wrote it, copied as it is; the
-    /// bytes must stay valid until `encode` returns).
+    /// A feature to encode, or the text of one (as this writer wrote it, handed to `write` as it
+    /// is; the bytes must stay valid until `encode` returns).
     public enum Piece {
         case feature(properties: JSONObject, geometry: Shape?)
         case text(UnsafeBufferPointer<UInt8>)
@@ -61,10 +61,10 @@ public struct GeoJSONWriter: Sendable {
     /// feature's text lies in the whole output. The features are made a batch at a time on all
     /// cores (`piece` is called from several threads), the next batch while one is handed to
     /// `write`: `batch` is told each batch's features, on the calling thread, once every feature
-    /// before them is written (the first batch's before anything is made). A feature given as text is handed to `write` where it lies,
-    /// not copied: with the features after it given as the text that follows it there (the
-    /// separator between them included), as one piece. The bytes handed to `write` are valid
-    /// until it returns.
+    /// before them is written (the first batch's before anything is made). A feature given as
+    /// text is handed to `write` where it lies, not copied: with the features after it given as
+    /// the text that follows it there (the separator between them included), as one piece. The
+    /// bytes handed to `write` are valid until it returns.
     public func encode(count: Int, batch: (Range<Int>) -> Void = { _ in }, pieces piece: (Int) -> Piece,
                        into write: (UnsafeRawBufferPointer) throws -> Void) rethrows -> [Range<Int>] {
         try encode(count: count, batch: batch, append: { k, out in
