@@ -497,7 +497,8 @@ public struct MapData: Sendable {
 
     /// The payload, with the key of each of its chunks and where the chunk's text lies in it, and
     /// how many chunks took their text from `previous`.
-    func payload(previous: PreviousPage? = nil) -> (bytes: [UInt8], chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
+    func payload(previous: PreviousPage? = nil)
+        -> (bytes: [UInt8], chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int, elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)]) {
         var w = JSONWriter(style: .compact)
         w.beginObject()
         w.key("title"); w.string(title)
@@ -534,7 +535,7 @@ public struct MapData: Sendable {
         func owners(_ features: [(properties: JSONObject, shape: Shape)]) -> [Int?] {
             features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
         }
-        let (chunks, copied) = MapPayload.write(groups: [
+        let (chunks, copied, elsewhere) = MapPayload.write(groups: [
             .init(layers: [("villages", villageLayer),
                            ("gaps", layer(gaps, outlines.gaps, outline: outline, prints: prints.gaps)),
                            ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions))],
@@ -555,7 +556,7 @@ public struct MapData: Sendable {
         w.endObject()
         w.endObject()
         w.finish()
-        return (w.bytes, chunks, copied)
+        return (w.bytes, chunks, copied, elsewhere)
     }
 
     public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds, language: language) }
@@ -564,11 +565,11 @@ public struct MapData: Sendable {
     /// previous run's page) holds takes its text from there. Returns each chunk's key and where
     /// its text lies in the page, and how many chunks were copied.
     @discardableResult
-    public func html(previous: PreviousPage? = nil, into write: (ArraySlice<UInt8>) throws -> Void) rethrows
+    public func html(previous: PreviousPage? = nil, into write: (UnsafeRawBufferPointer) throws -> Void) rethrows
         -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
         let payload = self.payload(previous: previous)
-        let ranges = try MapPage.write(payload: payload.bytes, pieces: payload.chunks.map(\.range), thresholds: thresholds,
-                                       language: language, into: write)
+        let ranges = try MapPage.write(payload: payload.bytes, elsewhere: payload.elsewhere, pieces: payload.chunks.map(\.range),
+                                       thresholds: thresholds, language: language, into: write)
         return (zip(payload.chunks, ranges).map { ($0.key, $1) }, payload.copied)
     }
 

@@ -13,11 +13,15 @@ public enum MapPage {
     }
 
     /// The same page as `html`, handed to `write` in pieces (the payload is never copied into a
-    /// whole page first: at national scale it is tens of megabytes). Returns where the ranges
-    /// `pieces` of the payload lie in the page (escapes included).
+    /// whole page first: at national scale it is tens of megabytes). `elsewhere` are texts of the
+    /// payload that lie elsewhere (a previous page's chunks, already embeddable), each to be put
+    /// in at its index of `payload` (`JSONWriter.rawElsewhere`): handed to `write` as they lie.
+    /// Returns where the ranges `pieces` of the payload (with those texts in it) lie in the page
+    /// (escapes included).
     @discardableResult
-    public static func write(payload: [UInt8], pieces: [Range<Int>] = [], thresholds: Palette.Thresholds = .init(), language: Language = .en,
-                             into write: (ArraySlice<UInt8>) throws -> Void) rethrows -> [Range<Int>] {
+    public static func write(payload: [UInt8], elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)] = [], pieces: [Range<Int>] = [],
+                             thresholds: Palette.Thresholds = .init(), language: Language = .en,
+                             into write: (UnsafeRawBufferPointer) throws -> Void) rethrows -> [Range<Int>] {
         var style = style, script = script
         var template = template
         if language != .en {
@@ -30,11 +34,28 @@ public enum MapPage {
         style = MapWords.apply(placeholders, to: style).text
         script = MapWords.apply(placeholders, to: script).text
         let head = Array((template.before + style + template.between + "<script type=\"application/json\" id=\"covgap-data\">").utf8)
-        try write(head[...])
+        try head.withUnsafeBytes(write)
         // Each escape's place in the payload and the bytes it adds, to find the pieces in the page.
         var escapes: [(at: Int, added: Int)] = []
-        try embeddable(payload, into: write) { at, added in escapes.append((at, (escapes.last?.added ?? 0) + added)) }
-        try write(Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8)[...])
+        // The payload's own bytes made embeddable up to each text that lies elsewhere (a whole
+        // value: no escape spans its ends), then that text as it lies; `placed` counts those texts.
+        var from = 0, placed = 0
+        try payload.withUnsafeBytes { own in
+            func embed(upTo end: Int) throws {
+                try embeddable(payload[from..<end], into: { try write(UnsafeRawBufferPointer(rebasing: own[$0.startIndex..<$0.endIndex])) },
+                               literal: write) { at, added in
+                    escapes.append((at + placed, (escapes.last?.added ?? 0) + added))
+                }
+                from = end
+            }
+            for e in elsewhere {
+                try embed(upTo: e.at)
+                try write(UnsafeRawBufferPointer(e.text))
+                placed += e.text.count
+            }
+            try embed(upTo: payload.count)
+        }
+        try Array(("</script>\n<script>\n" + script + "</script>\n" + template.after).utf8).withUnsafeBytes(write)
         func place(_ offset: Int) -> Int {
             // The bytes added by the escapes before `offset` (a piece never starts or ends inside one).
             var low = 0, high = escapes.count
@@ -74,24 +95,25 @@ public enum MapPage {
     static func embeddable(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
-        embeddable(bytes) { out += $0 }
+        embeddable(bytes[...], into: { out += $0 }, literal: { out += $0 })
         return out
     }
 
-    /// `embeddable(bytes)` handed to `write` in pieces: the runs between escapes as slices of
-    /// `bytes` (a national payload of tens of megabytes is not copied), the escapes between them.
-    /// `escaped` is told the place in `bytes` of each escape and the bytes it adds.
-    static func embeddable(_ bytes: [UInt8], into write: (ArraySlice<UInt8>) throws -> Void,
+    /// `embeddable(bytes)` handed over in pieces: the runs between escapes to `write` as slices of
+    /// `bytes` (a national payload of tens of megabytes is not copied), the escapes between them to
+    /// `literal`. `escaped` is told the place in `bytes` (its indices) of each escape and the bytes it adds.
+    static func embeddable(_ bytes: ArraySlice<UInt8>, into write: (ArraySlice<UInt8>) throws -> Void,
+                           literal: (UnsafeRawBufferPointer) throws -> Void,
                            escaped: (_ at: Int, _ added: Int) -> Void = { _, _ in }) rethrows {
-        let lt = UInt8(ascii: "<")
-        var copied = 0
+        let lt = UInt8(ascii: "<"), end = bytes.endIndex
+        var copied = bytes.startIndex
         var at = bytes.firstIndex(of: lt)
         while let i = at {
             // `</` and `<!--`: the text they replace and its length.
-            let escape: (text: String, replaces: Int)?
-            if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") {
+            let escape: (text: StaticString, replaces: Int)?
+            if i + 1 < end, bytes[i + 1] == UInt8(ascii: "/") {
                 escape = (#"<\/"#, 2)
-            } else if i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: "!"),
+            } else if i + 3 < end, bytes[i + 1] == UInt8(ascii: "!"),
                       bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
                 escape = (#"<\u0021--"#, 4)
             } else {
@@ -99,12 +121,12 @@ public enum MapPage {
             }
             if let escape {
                 if copied < i { try write(bytes[copied..<i]) }
-                try write(Array(escape.text.utf8)[...])
-                escaped(i, escape.text.utf8.count - escape.replaces)
+                try literal(UnsafeRawBufferPointer(start: escape.text.utf8Start, count: escape.text.utf8CodeUnitCount))
+                escaped(i, escape.text.utf8CodeUnitCount - escape.replaces)
                 copied = i + escape.replaces
             }
             at = bytes[(i + 1)...].firstIndex(of: lt)
         }
-        if copied < bytes.count { try write(bytes[copied...]) }
+        if copied < end { try write(bytes[copied...]) }
     }
 }

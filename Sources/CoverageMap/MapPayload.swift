@@ -182,11 +182,13 @@ enum MapPayload {
     /// The payload's groups as "grid" and "chunks", written into `w` as members of the current
     /// object. Each chunk is encoded on its own (its arcs, references and property columns its own),
     /// the chunks side by side on all cores; the text does not depend on how many. A chunk whose key
-    /// `previous` holds takes its text from there. Returns each chunk's key and where its text
-    /// lies in `w`'s text, and how many chunks were copied.
+    /// `previous` holds takes its text from there, where it lies: it is not copied into `w` but
+    /// placed there (`JSONWriter.rawElsewhere`), and `elsewhere` says where each such text goes in
+    /// `w`'s bytes (valid while `previous` is). Returns each chunk's key and where its text lies in
+    /// `w`'s text, and how many chunks were copied.
     @discardableResult
-    static func write(groups: [Group], into w: inout JSONWriter, thinning: Double = Self.thinning,
-                      previous: PreviousPage? = nil) -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int) {
+    static func write(groups: [Group], into w: inout JSONWriter, thinning: Double = Self.thinning, previous: PreviousPage? = nil)
+        -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int, elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)]) {
         // Each feature's box in a tiled group, and the chunks: a feature's tile, in the order tiles
         // are first met.
         let boxes = groups.map { g in g.tiled ? g.layers.map { l in concurrentMap(l.layer.count, chunk: 1024) { l.layer.gridBox($0) } } : [] }
@@ -243,7 +245,7 @@ enum MapPayload {
         // The chunks encoded on all cores, the largest first (the fibre routes are one large chunk).
         let size = plans.map { $0.members.reduce(0) { $0 + $1.count } }
         let order = plans.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
-        // A copied chunk's text stays where the previous page lies until it is put in `w`.
+        // A copied chunk's text stays where the previous page lies.
         enum Text { case made([UInt8]), copied(UnsafeBufferPointer<UInt8>) }
         let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: Text) in
             let c = order[k], plan = plans[c], gi = plan.group, group = groups[gi]
@@ -280,20 +282,23 @@ enum MapPayload {
         }
         var made = [(key: Fingerprint, text: Text)](repeating: (Fingerprint(), .made([])), count: plans.count)
         for (k, c) in order.enumerated() { made[c] = encoded[k] }
-        func length(_ t: Text) -> Int { switch t { case .made(let b): b.count; case .copied(let b): b.count } }
+        func length(_ t: Text) -> Int { switch t { case .made(let b): b.count; case .copied: 0 } }
         w.reserveCapacity(adding: made.reduce(0) { $0 + length($1.text) + 1 } + (1 << 16))
         w.key("grid"); w.number(step)
         w.key("chunks")
         w.beginArray()
-        var copied = 0
+        var elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)] = []
         let chunks = made.map { m -> (key: Fingerprint, range: Range<Int>) in
             switch m.text {
             case .made(let bytes): return (m.key, w.rawRange(bytes))
-            case .copied(let bytes): copied += 1; return (m.key, w.rawRange(bytes))
+            case .copied(let bytes):
+                let placed = w.rawElsewhere(count: bytes.count)
+                elsewhere.append((placed.at, bytes))
+                return (m.key, placed.range)
             }
         }
         w.endArray()
-        return (chunks, copied)
+        return (chunks, elsewhere.count, elsewhere)
     }
 
     /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the

@@ -159,7 +159,7 @@ public struct ReportFolder {
         func writePage(_ made: MapData) throws {
             var m = made
             m.dropPictureShapes()
-            try staging.add("report.html", hashedFor: layout) { (write: (ArraySlice<UInt8>) throws -> Void) in
+            try staging.add("report.html", hashedFor: layout) { (write: (UnsafeRawBufferPointer) throws -> Void) in
                 let page = try m.html(previous: previousPage, into: write)
                 if previousPage != nil { copied.update { $0["report.html"] = (page.copied, page.chunks.count) } }
                 // The keys go with the page's layout: set before the file is added to it.

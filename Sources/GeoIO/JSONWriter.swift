@@ -28,6 +28,9 @@ public struct JSONWriter: Sendable {
     /// Bytes handed out by `drain` before those in `bytes`: the ranges `valueRange` and
     /// `rawRange` return count from the text's start.
     public private(set) var drained = 0
+    /// Bytes of values whose text lies elsewhere (`rawElsewhere`): counted in the places the
+    /// ranges give, not in `bytes`.
+    public private(set) var elsewhere = 0
     public let style: Style
 
     private struct Level: Sendable {
@@ -155,27 +158,37 @@ public struct JSONWriter: Sendable {
     public mutating func valueRange(_ value: JSONValue) -> Range<Int> {
         prepareValue()
         afterKey = true  // the separator is written: the value's own first step writes none
-        let start = drained + bytes.count
+        let start = drained + elsewhere + bytes.count
         self.value(value)
-        return start..<(drained + bytes.count)
+        return start..<(drained + elsewhere + bytes.count)
     }
 
     /// `rawRange` for bytes in an array: copied in one step (the generic form goes byte by byte
     /// where it is not specialised, as in another module).
     public mutating func rawRange(_ json: [UInt8]) -> Range<Int> {
         prepareValue()
-        let start = drained + bytes.count
+        let start = drained + elsewhere + bytes.count
         bytes.append(contentsOf: json)
-        return start..<(drained + bytes.count)
+        return start..<(drained + elsewhere + bytes.count)
     }
 
     /// Appends `json`, the text `valueRange` returned for a value written at this same depth (the
     /// caller guarantees it), and returns where it lies in the text.
     public mutating func rawRange<Text: Collection<UInt8>>(_ json: Text) -> Range<Int> {
         prepareValue()
-        let start = drained + bytes.count
+        let start = drained + elsewhere + bytes.count
         bytes.append(contentsOf: json)
-        return start..<(drained + bytes.count)
+        return start..<(drained + elsewhere + bytes.count)
+    }
+
+    /// A value of `count` bytes, the text `valueRange` returned for a value written at this same
+    /// depth, that the caller puts in at `at` (an index of `bytes`) as it writes `bytes` out:
+    /// separated as `rawRange` separates it, but not copied here. Returns where it lies in the text.
+    public mutating func rawElsewhere(count: Int) -> (range: Range<Int>, at: Int) {
+        prepareValue()
+        let start = drained + elsewhere + bytes.count
+        elsewhere += count
+        return (start..<(start + count), bytes.count)
     }
 
     /// Hands the text written since the last drain to `write` and empties `bytes`, keeping its

@@ -1,4 +1,5 @@
 import Foundation
+import GeoIO
 import XCTest
 import Geo
 @testable import CoverageMap
@@ -99,13 +100,64 @@ final class MapPageTests: XCTestCase {
         // nothing for an empty text), none of them empty.
         func pieces(_ text: String) -> [String] {
             var out: [String] = []
-            MapPage.embeddable(Array(text.utf8)) { out.append(String(decoding: $0, as: UTF8.self)) }
+            MapPage.embeddable(Array(text.utf8)[...], into: { out.append(String(decoding: $0, as: UTF8.self)) },
+                               literal: { out.append(String(decoding: $0, as: UTF8.self)) })
             return out
         }
         XCTAssertEqual(pieces(#"{"a":"b"}"#), [#"{"a":"b"}"#])
         XCTAssertEqual(pieces(""), [])
         XCTAssertEqual(pieces("a</b<!--c<d"), ["a", #"<\/"#, "b", #"<\u0021--"#, "c<d"])
         XCTAssertEqual(pieces("</"), [#"<\/"#])
+    }
+
+    /// Texts of the payload lying elsewhere (a previous page's chunks, already embeddable) are
+    /// handed to `write` as they lie, each in one piece: the page and the places of the pieces are
+    /// those of the payload with the texts in it, escapes before and after them counted.
+    func testTextsLyingElsewhereAreHandedOverAsTheyLie() throws {
+        let texts = [Array(#"{"b":"<\/y"}"#.utf8), Array(#"{"c":"<\u0021--z"}"#.utf8)]
+        let values: [JSONValue] = [["a": "</x"], ["d": "<!--w"]]
+        var whole = JSONWriter(style: .compact), apart = JSONWriter(style: .compact)
+        var wholeRanges: [Range<Int>] = [], apartRanges: [Range<Int>] = []
+        var elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)] = []
+        let buffers = texts.map { t in UnsafeMutableBufferPointer<UInt8>.allocate(capacity: t.count) }
+        defer { buffers.forEach { $0.deallocate() } }
+        for (b, t) in zip(buffers, texts) { _ = b.initialize(from: t) }
+        for w in [0, 1] {
+            var writer = JSONWriter(style: .compact)
+            var ranges: [Range<Int>] = []
+            writer.beginObject()
+            writer.key("chunks")
+            writer.beginArray()
+            for k in 0..<2 {
+                ranges.append(writer.valueRange(values[k]))
+                if w == 0 {
+                    ranges.append(writer.rawRange(texts[k]))
+                } else {
+                    let placed = writer.rawElsewhere(count: texts[k].count)
+                    elsewhere.append((placed.at, UnsafeBufferPointer(buffers[k])))
+                    ranges.append(placed.range)
+                }
+            }
+            writer.endArray()
+            writer.endObject()
+            writer.finish()
+            if w == 0 { (whole, wholeRanges) = (writer, ranges) } else { (apart, apartRanges) = (writer, ranges) }
+        }
+        XCTAssertEqual(apartRanges, wholeRanges)
+        XCTAssertEqual(apart.bytes.count + texts[0].count + texts[1].count, whole.bytes.count)
+        var expected: [UInt8] = []
+        let expectedPieces = MapPage.write(payload: whole.bytes, pieces: wholeRanges) { expected += $0 }
+        var page: [UInt8] = [], handed: [UnsafeRawPointer?] = []
+        let pieces = MapPage.write(payload: apart.bytes, elsewhere: elsewhere, pieces: apartRanges) { page += $0; handed.append($0.baseAddress) }
+        XCTAssertEqual(page, expected)
+        XCTAssertEqual(pieces, expectedPieces)
+        for (k, b) in buffers.enumerated() {
+            XCTAssertTrue(handed.contains(UnsafeRawPointer(b.baseAddress)), "text \(k) handed over where it lies")
+            XCTAssertEqual(Array(page[pieces[2 * k + 1]]), texts[k])
+        }
+        // The escapes made around them: the values' own.
+        XCTAssertEqual(String(decoding: page[pieces[0]], as: UTF8.self), #"{"a":"<\/x"}"#)
+        XCTAssertEqual(String(decoding: page[pieces[2]], as: UTF8.self), #"{"d":"<\u0021--w"}"#)
     }
 
     /// `</` becomes `<\/` and `<!--` becomes `<\u0021--`, the text read from the left a byte at a time.
