@@ -211,8 +211,8 @@ public struct IncrementalState: Sendable {
         if let v = villagesAsRead { w.varint(1); try w.villagesAsRead(v, flush: write) } else { w.varint(0) }
         try write(w.bytes[...])
         w.bytes.removeAll(keepingCapacity: true)
-        if let l = self.layout ?? layout() { w.varint(1); l.encode(into: &w) } else { w.varint(0) }
-        try write(w.bytes[...])
+        if let l = self.layout ?? layout() { w.varint(1); try l.encode(into: &w, flush: write) } else { w.varint(0) }
+        if !w.bytes.isEmpty { try write(w.bytes[...]) }
     }
 
     /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).

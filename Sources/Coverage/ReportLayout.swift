@@ -44,7 +44,9 @@ public struct ReportLayout: Sendable, Equatable {
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
 
-    func encode(into w: inout IncrementalState.Writer) {
+    /// Encodes the layout after `w`'s bytes; the map's parts, the largest, are handed to `flush`
+    /// as they are made, after `w`'s bytes (which it empties), not appended to them.
+    func encode(into w: inout IncrementalState.Writer, flush: (ArraySlice<UInt8>) throws -> Void) rethrows {
         w.string(context)
         w.varint(UInt64(files.count))
         for f in files {
@@ -76,9 +78,9 @@ public struct ReportLayout: Sendable, Equatable {
         m.varint(UInt64(pageChunks.count))
         pageChunks.forEach { m.print($0) }
         w.varint(UInt64(rasterBytes.count + m.bytes.count + outlineBytes.count))
-        w.bytes += rasterBytes
-        w.bytes += m.bytes
-        w.bytes += outlineBytes
+        try flush(w.bytes[...])
+        w.bytes.removeAll(keepingCapacity: true)
+        for part in [rasterBytes, m.bytes, outlineBytes] where !part.isEmpty { try flush(part[...]) }
     }
 
     /// With `mapParts` false, the map's image, how report.png was put together, the page's chunk
