@@ -39,11 +39,14 @@ public struct Report: Sendable {
 
     public func json() -> JSONValue { json(skipping: nil) }
 
+    /// Whether `marks` (when given) marks piece `k`; pieces past its end are not marked.
+    static func marked(_ marks: [Bool]?, _ k: Int) -> Bool { marks.map { k < $0.count && $0[k] } ?? false }
+
     /// report.json's tree; with `skipping` (per entry from the first: the village entries, then
     /// the gap entries; those past its end are made), the entries it holds are null (their text
     /// is copied from a previous run's, see ReportCopies.swift).
     public func json(skipping: [Bool]?) -> JSONValue {
-        func skipped(_ k: Int) -> Bool { skipping.map { k < $0.count && $0[k] } ?? false }
+        func skipped(_ k: Int) -> Bool { Self.marked(skipping, k) }
         var o = JSONObject()
         o.append("schema_version", .number(Double(Self.schemaVersion)))
         o.append("generated_by", .string(Self.generator))
@@ -235,7 +238,7 @@ public struct Report: Sendable {
     /// empty (their text is copied from a previous run's, see ReportCopies.swift).
     public func geojsonFeatures(skipping: [Bool]?) -> [(properties: JSONObject, geometry: Shape?)] {
         let operatorKeys = result.operators.map(Self.operatorKey)
-        func skipped(_ k: Int) -> Bool { skipping.map { k < $0.count && $0[k] } ?? false }
+        func skipped(_ k: Int) -> Bool { Self.marked(skipping, k) }
         var out = concurrentMap(input.villages.count, chunk: 256) { i -> (properties: JSONObject, geometry: Shape?) in
             if skipped(i) { return ([:], nil) }
             let v = input.villages[i], r = result.villages[i]

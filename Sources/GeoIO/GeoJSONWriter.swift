@@ -31,7 +31,7 @@ public struct GeoJSONWriter: Sendable {
     /// The features as a GeoJSON FeatureCollection (their `index` is not written).
     public func encode(_ features: [Feature]) -> [UInt8] {
         var out: [UInt8] = []
-        encode(features) { out.append(contentsOf: $0) }
+        whole(count: features.count, { features[$0] }) { out.append(contentsOf: $0) }
         return out
     }
 
@@ -47,7 +47,12 @@ public struct GeoJSONWriter: Sendable {
     }
 
     private func encode(count: Int, _ feature: (Int) -> Feature, into write: ([UInt8]) throws -> Void) rethrows {
-        _ = try encode(count: count, append: { k, out in appendFeature(feature(k), to: &out); return nil }, into: { try write(Array($0)) })
+        try whole(count: count, feature) { try write(Array($0)) }
+    }
+
+    /// Every feature made (none given as text), the pieces handed to `write` where they lie.
+    private func whole(count: Int, _ feature: (Int) -> Feature, into write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        _ = try encode(count: count, append: { k, out in appendFeature(feature(k), to: &out); return nil }, into: write)
     }
 
     /// A feature to encode, or the text of one (as this writer wrote it, handed to `write` as it
@@ -183,7 +188,7 @@ public struct GeoJSONWriter: Sendable {
     /// Features given as (properties, geometry) pairs, without ids.
     public func encode(_ features: [(properties: JSONObject, geometry: Shape?)]) -> [UInt8] {
         var out: [UInt8] = []
-        encode(features) { out.append(contentsOf: $0) }
+        whole(count: features.count, { Feature(properties: features[$0].properties, geometry: features[$0].geometry) }) { out.append(contentsOf: $0) }
         return out
     }
 
