@@ -496,9 +496,9 @@ public struct MapData: Sendable {
     func payloadBytes() -> [UInt8] { payload().bytes }
 
     /// The payload, with the key of each of its chunks and where the chunk's text lies in it, and
-    /// how many chunks took their text from `previous`.
+    /// the texts of the chunks taken from `previous`, which lie there (`MapPayload.write`).
     func payload(previous: PreviousPage? = nil)
-        -> (bytes: [UInt8], chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int, elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)]) {
+        -> (bytes: [UInt8], chunks: [(key: Fingerprint, range: Range<Int>)], elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)]) {
         var w = JSONWriter(style: .compact)
         w.beginObject()
         w.key("title"); w.string(title)
@@ -535,7 +535,7 @@ public struct MapData: Sendable {
         func owners(_ features: [(properties: JSONObject, shape: Shape)]) -> [Int?] {
             features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
         }
-        let (chunks, copied, elsewhere) = MapPayload.write(groups: [
+        let (chunks, elsewhere) = MapPayload.write(groups: [
             .init(layers: [("villages", villageLayer),
                            ("gaps", layer(gaps, outlines.gaps, outline: outline, prints: prints.gaps)),
                            ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions))],
@@ -556,7 +556,7 @@ public struct MapData: Sendable {
         w.endObject()
         w.endObject()
         w.finish()
-        return (w.bytes, chunks, copied, elsewhere)
+        return (w.bytes, chunks, elsewhere)
     }
 
     public func html() -> String { MapPage.html(payloadJSON: payloadJSON(), thresholds: thresholds, language: language) }
@@ -570,7 +570,7 @@ public struct MapData: Sendable {
         let payload = self.payload(previous: previous)
         let ranges = try MapPage.write(payload: payload.bytes, elsewhere: payload.elsewhere, pieces: payload.chunks.map(\.range),
                                        thresholds: thresholds, language: language, into: write)
-        return (zip(payload.chunks, ranges).map { ($0.key, $1) }, payload.copied)
+        return (zip(payload.chunks, ranges).map { ($0.key, $1) }, payload.elsewhere.count)
     }
 
     /// The static picture for reports and slides.

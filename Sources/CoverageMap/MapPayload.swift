@@ -184,11 +184,11 @@ enum MapPayload {
     /// the chunks side by side on all cores; the text does not depend on how many. A chunk whose key
     /// `previous` holds takes its text from there, where it lies: it is not copied into `w` but
     /// placed there (`JSONWriter.rawElsewhere`), and `elsewhere` says where each such text goes in
-    /// `w`'s bytes (valid while `previous` is). Returns each chunk's key and where its text lies in
-    /// `w`'s text, and how many chunks were copied.
+    /// `w`'s bytes (valid while `previous` is; one per copied chunk). Returns each chunk's key and
+    /// where its text lies in `w`'s text.
     @discardableResult
     static func write(groups: [Group], into w: inout JSONWriter, thinning: Double = Self.thinning, previous: PreviousPage? = nil)
-        -> (chunks: [(key: Fingerprint, range: Range<Int>)], copied: Int, elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)]) {
+        -> (chunks: [(key: Fingerprint, range: Range<Int>)], elsewhere: [(at: Int, text: UnsafeBufferPointer<UInt8>)]) {
         // Each feature's box in a tiled group, and the chunks: a feature's tile, in the order tiles
         // are first met.
         let boxes = groups.map { g in g.tiled ? g.layers.map { l in concurrentMap(l.layer.count, chunk: 1024) { l.layer.gridBox($0) } } : [] }
@@ -298,7 +298,7 @@ enum MapPayload {
             }
         }
         w.endArray()
-        return (chunks, elsewhere.count, elsewhere)
+        return (chunks, elsewhere)
     }
 
     /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the

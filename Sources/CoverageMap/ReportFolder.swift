@@ -65,7 +65,7 @@ public struct ReportFolder {
         let kinds = outputs.kinds
         // The entries and features of villages whose text is copied are not made (the map's data
         // makes what it draws of them from the report itself).
-        let drawsMap = map && kinds.contains(.html)
+        let drawsMap = ReportOutputs.drawsMap(map, kinds: kinds)
         // The side file ends with where each village's text lies in the report files and the map's
         // image (for a later `--since`), so its end waits for them. It is made and written on a
         // thread of its own from the start: its encoding goes on while the lanes wait for the disk.
@@ -79,7 +79,7 @@ public struct ReportFolder {
             }
         }
         let villageCount = input.villages.count
-        func copiedVillages(_ plan: CopyPlan?) -> [Bool]? { plan.map { p in (0..<villageCount).map { p.pieces[$0] != nil } } }
+        func copiedVillages(_ plan: CopyPlan?) -> [Bool]? { plan?.copied(first: villageCount) }
         let copied = Locked<[String: (copied: Int, of: Int)]>([:])
         func copyPlan(_ name: String, _ make: @escaping (ReportCopies, PreviousText) -> CopyPlan) -> Once<CopyPlan?> {
             Once {
@@ -92,7 +92,10 @@ public struct ReportFolder {
         // Where report.json's and report.geojson's text is copied from a `--since` folder, made by
         // the first that needs it.
         let copyJSON = kinds.contains(.json) ? copyPlan("report.json") { report.jsonCopyPlan($0, source: $1) } : nil
-        let copyGeoJSON = kinds.contains(.geojson) ? copyPlan("report.geojson") { report.geojsonCopyPlan($0, source: $1) } : nil
+        // The previous run's feature of report.geojson each feature's text comes from: its copy plan's
+        // pieces, and the features whose map outlines are taken.
+        let geojsonPieces = Once { copies.map { report.geojsonPieces($0) } }
+        let copyGeoJSON = kinds.contains(.geojson) ? copyPlan("report.geojson") { _, source in CopyPlan(source: source, pieces: geojsonPieces.value!) } : nil
         // The map's data is made from report.json's tree and the features, both made side by side
         // and without the villages whose text is copied (report.gpkg has every feature).
         var reportJSON: JSONValue?, features: [(properties: JSONObject, geometry: Shape?)]?
@@ -116,7 +119,7 @@ public struct ReportFolder {
             guard let source = mapSource else { return nil }
             return try MapData(report: report, json: source.json, features: source.features, writtenWith: precision,
                                sectors: input.sectors, fibre: input.fibre, places: input.places,
-                               kept: previousOutlines, previous: copies.map { report.geojsonPieces($0) } ?? [])
+                               kept: previousOutlines, previous: geojsonPieces.value ?? [])
         }
         // The map's data, its picture (report.svg) and the PNG's start; nil without a map.
         func drawPicture() throws -> MapData? {
@@ -175,7 +178,7 @@ public struct ReportFolder {
         func writeJSON() throws {
             let copyJSON = copyJSON?.value
             // Made here (no map), the tree leaves out every entry whose text is copied.
-            if case .none = reportJSON { reportJSON = report.json(skipping: copyJSON.map { $0.pieces.map { $0 != nil } }) }
+            if case .none = reportJSON { reportJSON = report.json(skipping: copyJSON?.copied()) }
             // The text goes to the file as it is made (and is kept whole only when asked for).
             var kept: [UInt8]? = keepJSON ? [] : nil
             if kinds.contains(.json) {
@@ -231,7 +234,7 @@ public struct ReportFolder {
                 let copy = copyGeoJSON?.value
                 if features == nil && (kinds.contains(.geojson) || kinds.contains(.gpkg)) {
                     // report.gpkg has every feature; report.geojson, those whose text is not copied.
-                    features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copy.map { $0.pieces.map { $0 != nil } })
+                    features = report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copy?.copied())
                 }
                 if kinds.contains(.geojson) {
                     try staging.add("report.geojson", hashedFor: layout) { write in

@@ -19,6 +19,9 @@ public struct ReportOutputs: Sendable {
     /// `PlanReport.geojsonFeatures()` for report.gpkg's proposed_sites, when a plan was made.
     public var plan: [(properties: JSONObject, geometry: Shape?)]?
 
+    /// Whether a run draws the map: unless left out (`--no-map`), with report.html.
+    public static func drawsMap(_ map: Bool, kinds: Set<Kind>) -> Bool { map && kinds.contains(.html) }
+
     public init(kinds: Set<Kind> = defaultKinds, csvDialect: CSVDialect = .standard, plan: [(properties: JSONObject, geometry: Shape?)]? = nil) {
         self.kinds = kinds
         self.csvDialect = csvDialect

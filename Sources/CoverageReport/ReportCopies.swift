@@ -168,6 +168,15 @@ public struct CopyPlan: Sendable {
     public let source: PreviousText
     public let pieces: [Int?]
 
+    public init(source: PreviousText, pieces: [Int?]) {
+        self.source = source; self.pieces = pieces
+    }
+
+    /// Per piece (the first `count`, or all), whether its text is copied.
+    public func copied(first count: Int? = nil) -> [Bool] {
+        pieces.prefix(count ?? pieces.count).map { $0 != nil }
+    }
+
     /// The text piece `k` of this run's file takes, when copied.
     public func text(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
         pieces[k].map { source[piece: $0] }
@@ -202,11 +211,6 @@ extension Report {
             pieces.append(copies.from[e.index].flatMap { k in copies.gapRank[k].map { copies.previousCount + $0 } })
         }
         return CopyPlan(source: source, pieces: pieces)
-    }
-
-    /// report.geojson's pieces (village features, gap areas, fibre extensions) that `copies` holds.
-    public func geojsonCopyPlan(_ copies: ReportCopies, source: PreviousText) -> CopyPlan {
-        CopyPlan(source: source, pieces: geojsonPieces(copies))
     }
 
     /// Per feature of report.geojson (village features, gap areas, fibre extensions), the previous

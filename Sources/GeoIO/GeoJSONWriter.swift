@@ -107,7 +107,6 @@ public struct GeoJSONWriter: Sendable {
         let piece = 256, perBatch = 16, batch = piece * perBatch
         let batches = (count + batch - 1) / batch
         func features(_ b: Int) -> Range<Int> { (b * batch)..<min(count, (b + 1) * batch) }
-        let separator: [UInt8] = [0x2C, 0x0A]
         // Two batches' texts: one is written (by the kernel, one write at a time) while the next is
         // made on the other threads. `BatchText` is `@unchecked Sendable`: the thread making a batch
         // is waited for before its text is read, and a text is made again only once written.
@@ -118,35 +117,9 @@ public struct GeoJSONWriter: Sendable {
                 let pieces = (span.count + piece - 1) / piece
                 text.ranges = text.buffers.withUnsafeMutableBufferPointer { buffers in
                     text.taken.withUnsafeMutableBufferPointer { taken in
-                        concurrentMap(pieces, chunk: 1) { p -> [Range<Int>] in
-                            var ranges: [Range<Int>] = []
-                            buffers[p].removeAll(keepingCapacity: true)
-                            taken[p].removeAll(keepingCapacity: true)
-                            // Bytes of this piece handed over as they are so far.
-                            var takenBytes = 0
-                            for k in (span.lowerBound + p * piece)..<min(span.upperBound, span.lowerBound + (p + 1) * piece) {
-                                let before = buffers[p].count
-                                if k > 0 { buffers[p].append(contentsOf: separator) } else { buffers[p].append(0x0A) }
-                                let start = buffers[p].count + takenBytes
-                                guard let text = append(k, &buffers[p]) else {
-                                    ranges.append(start..<(buffers[p].count + takenBytes))
-                                    continue
-                                }
-                                // Right after the previous feature's text where both lie, with the
-                                // separator between them: the same bytes, handed over as one.
-                                if k > 0, buffers[p].count == before + separator.count, let last = taken[p].last, last.at == before,
-                                   let end = last.text.baseAddress.map({ $0 + last.text.count }), end + separator.count == text.baseAddress,
-                                   end.load(as: UInt8.self) == separator[0], end.load(fromByteOffset: 1, as: UInt8.self) == separator[1] {
-                                    buffers[p].removeLast(separator.count)
-                                    takenBytes += separator.count
-                                    taken[p][taken[p].count - 1].text = UnsafeRawBufferPointer(start: last.text.baseAddress, count: last.text.count + separator.count + text.count)
-                                } else {
-                                    taken[p].append((buffers[p].count, text))
-                                }
-                                takenBytes += text.count
-                                ranges.append(start..<(start + text.count))
-                            }
-                            return ranges
+                        concurrentMap(pieces, chunk: 1) { p in
+                            let first = span.lowerBound + p * piece
+                            return Self.makePiece(first..<min(span.upperBound, first + piece), append: append, into: &buffers[p], taken: &taken[p])
                         }
                     }
                 }
@@ -183,6 +156,49 @@ public struct GeoJSONWriter: Sendable {
         }
         try Array("\n]}\n".utf8).withUnsafeBytes(write)
         return ranges
+    }
+
+    /// What goes between two features' texts.
+    private static let separator: [UInt8] = [0x2C, 0x0A]
+
+    /// Features `ks` of one piece: each after its separator, made into `buffer`, or, given as text,
+    /// put in `taken` (after the buffer's bytes up to its `at`). Returns where each feature's text
+    /// lies in the piece (the buffer with the taken texts in it).
+    private static func makePiece(_ ks: Range<Int>, append: (Int, inout [UInt8]) -> UnsafeRawBufferPointer?,
+                                  into buffer: inout [UInt8], taken: inout [(at: Int, text: UnsafeRawBufferPointer)]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        buffer.removeAll(keepingCapacity: true)
+        taken.removeAll(keepingCapacity: true)
+        // Bytes of this piece taken as they lie so far.
+        var takenBytes = 0
+        for k in ks {
+            let before = buffer.count
+            if k > 0 { buffer.append(contentsOf: separator) } else { buffer.append(0x0A) }
+            let start = buffer.count + takenBytes
+            guard let text = append(k, &buffer) else {
+                ranges.append(start..<(buffer.count + takenBytes))
+                continue
+            }
+            if k > 0, buffer.count == before + separator.count, let last = taken.last, last.at == before, let joined = joined(last.text, text) {
+                // The same bytes as the separator made and the text, taken as one.
+                buffer.removeLast(separator.count)
+                taken[taken.count - 1].text = joined
+                takenBytes += separator.count
+            } else {
+                taken.append((buffer.count, text))
+            }
+            takenBytes += text.count
+            ranges.append(start..<(start + text.count))
+        }
+        return ranges
+    }
+
+    /// `first`, a separator and `second` as one text, when `second` lies right after `first` with
+    /// the separator between them.
+    private static func joined(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard let start = first.baseAddress, start + first.count + separator.count == second.baseAddress,
+              UnsafeRawBufferPointer(start: start + first.count, count: separator.count).elementsEqual(separator) else { return nil }
+        return UnsafeRawBufferPointer(start: start, count: first.count + separator.count + second.count)
     }
 
     /// Features given as (properties, geometry) pairs, without ids.

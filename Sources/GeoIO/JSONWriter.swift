@@ -32,6 +32,8 @@ public struct JSONWriter: Sendable {
     /// ranges give, not in `bytes`.
     public private(set) var elsewhere = 0
     public let style: Style
+    /// Where the next byte goes in the whole text.
+    private var offset: Int { drained + elsewhere + bytes.count }
 
     private struct Level: Sendable {
         var isObject: Bool
@@ -158,27 +160,27 @@ public struct JSONWriter: Sendable {
     public mutating func valueRange(_ value: JSONValue) -> Range<Int> {
         prepareValue()
         afterKey = true  // the separator is written: the value's own first step writes none
-        let start = drained + elsewhere + bytes.count
+        let start = offset
         self.value(value)
-        return start..<(drained + elsewhere + bytes.count)
+        return start..<offset
     }
 
     /// `rawRange` for bytes in an array: copied in one step (the generic form goes byte by byte
     /// where it is not specialised, as in another module).
     public mutating func rawRange(_ json: [UInt8]) -> Range<Int> {
         prepareValue()
-        let start = drained + elsewhere + bytes.count
+        let start = offset
         bytes.append(contentsOf: json)
-        return start..<(drained + elsewhere + bytes.count)
+        return start..<offset
     }
 
     /// Appends `json`, the text `valueRange` returned for a value written at this same depth (the
     /// caller guarantees it), and returns where it lies in the text.
     public mutating func rawRange<Text: Collection<UInt8>>(_ json: Text) -> Range<Int> {
         prepareValue()
-        let start = drained + elsewhere + bytes.count
+        let start = offset
         bytes.append(contentsOf: json)
-        return start..<(drained + elsewhere + bytes.count)
+        return start..<offset
     }
 
     /// A value of `count` bytes, the text `valueRange` returned for a value written at this same
@@ -186,7 +188,7 @@ public struct JSONWriter: Sendable {
     /// separated as `rawRange` separates it, but not copied here. Returns where it lies in the text.
     public mutating func rawElsewhere(count: Int) -> (range: Range<Int>, at: Int) {
         prepareValue()
-        let start = drained + elsewhere + bytes.count
+        let start = offset
         elsewhere += count
         return (start..<(start + count), bytes.count)
     }

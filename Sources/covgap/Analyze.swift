@@ -88,8 +88,7 @@ struct Analyze: ParsableCommand {
         let bundledFolder = Result { inputs.usesBundledData ? try BundledData.locate() : nil }
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
-        // The map is drawn unless left out, with report.html (`ReportFolder`).
-        let sideFile = since.map { IncrementalRun.SideFile(folder: $0, mapParts: !noMap && reportFiles.kinds.contains(.html)) }
+        let sideFile = since.map { IncrementalRun.SideFile(folder: $0, mapParts: ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds)) }
         // Digests of files taken by earlier runs (`DigestCache`): a `--since` run takes those of
         // unchanged input files and previous report files instead of reading them; every run
         // records the digests it takes.
