@@ -35,6 +35,34 @@ public struct ReportLayout: Sendable, Equatable {
     /// The map's outlines as the picture drew them, and their prints, when a map was drawn from the
     /// analysis: a later run takes those of the features whose text it copies.
     public var outlines: KeptOutlines?
+    /// `raster` and `outlines` as `encode` writes them, when they were encoded ahead (a run encodes
+    /// them while it waits for its report files); nil: `encode` encodes them.
+    public var imageParts: ImageParts?
+
+    /// The map's image and outlines as the side file writes them.
+    public struct ImageParts: Sendable {
+        let raster: [UInt8], outlines: [UInt8]
+
+        /// Both encoded side by side.
+        public init(raster: KeptRaster?, outlines: KeptOutlines?) {
+            (self.raster, self.outlines) = concurrentPair({ () -> [UInt8] in
+                var r = IncrementalState.Writer()
+                if let raster { r.varint(1); raster.encode(into: &r) } else { r.varint(0) }
+                return r.bytes
+            }, { () -> [UInt8] in
+                var o = IncrementalState.Writer()
+                if let outlines { o.varint(1); outlines.encode(into: &o) } else { o.varint(0) }
+                return o.bytes
+            })
+        }
+    }
+
+    /// Made from the image and outlines alone, `imageParts` is not part of a layout's value:
+    /// layouts with the same image and outlines are equal whether or not theirs were encoded ahead.
+    public static func == (a: ReportLayout, b: ReportLayout) -> Bool {
+        a.context == b.context && a.files == b.files && a.raster == b.raster && a.picture == b.picture && a.pageChunks == b.pageChunks
+            && a.outlines == b.outlines
+    }
 
     public init(context: String, files: [File], raster: KeptRaster? = nil, picture: KeptPicture? = nil, pageChunks: [Fingerprint] = [],
                 outlines: KeptOutlines? = nil) {
@@ -61,17 +89,10 @@ public struct ReportLayout: Sendable, Equatable {
                 end = p.upperBound
             }
         }
-        // The map's image and outlines, the largest parts, encoded side by side (this is the side
-        // file's last part, written once every report file is).
-        let (rasterBytes, outlineBytes) = concurrentPair({ () -> [UInt8] in
-            var r = IncrementalState.Writer()
-            if let raster { r.varint(1); raster.encode(into: &r) } else { r.varint(0) }
-            return r.bytes
-        }, { () -> [UInt8] in
-            var o = IncrementalState.Writer()
-            if let outlines { o.varint(1); outlines.encode(into: &o) } else { o.varint(0) }
-            return o.bytes
-        })
+        // The map's image and outlines, the largest parts (this is the side file's last part,
+        // written once every report file is).
+        let parts = imageParts ?? ImageParts(raster: raster, outlines: outlines)
+        let (rasterBytes, outlineBytes) = (parts.raster, parts.outlines)
         // The map's parts after their length in bytes: a run that draws no map passes over them.
         var m = IncrementalState.Writer()
         if let picture { m.varint(1); picture.encode(into: &m) } else { m.varint(0) }

@@ -221,11 +221,14 @@ public struct ReportFolder {
         func failing<T>(_ lane: () throws -> T) throws -> T {
             do { return try lane() } catch { layout?.cancel(); throw error }
         }
-        // A `--since` run copies most of the reports' text: its map's data and picture are made first,
-        // on both cores, so that rsvg-convert starts sooner, and the reports are written beside the
-        // page and the PNG.
+        // A `--since` run copies most of the reports' text. When rsvg-convert is to draw the frame (the
+        // previous run kept no image of it), its map's data and picture are made first, on both cores,
+        // so that rsvg-convert starts sooner, and the reports are written beside the page and the PNG.
+        // With the frame's image kept (the frame is the same but for a new title, legend or place
+        // names), the reports are written beside the map's data and picture instead: the cores are
+        // busier that way.
         var pictureMade: MapData?
-        let pictureEarly = copies != nil && drawsMap
+        let pictureEarly = copies != nil && drawsMap && previousPicture?.picture == nil
         let lanes = Result {
             if pictureEarly { pictureMade = try failing { try drawPicture() } }
             return try sideBySide({ try failing {
@@ -250,7 +253,12 @@ public struct ReportFolder {
                 try failing {
                     let made = pictureEarly ? pictureMade : try drawPicture()
                     pictureMade = nil
-                    if let made { try writePage(made) }
+                    if let made {
+                        try writePage(made)
+                        // The map's data (a national run's is tens of milliseconds to free) goes
+                        // while the side file is finished.
+                        letGoBeside(made)
+                    }
                     try takeSpare()
                 }
             })
@@ -322,6 +330,10 @@ final class LayoutCollector: @unchecked Sendable {
     private var pageChunks: [Fingerprint] = []
     /// The map's village outlines, with the image (nil when the map's villages are not the report's).
     private var outlines: KeptOutlines?
+    /// The image and the outlines as the side file writes them, encoded while the files are awaited,
+    /// and how many times the image was set when they were (they are those of the last).
+    private var imageParts: (parts: ReportLayout.ImageParts, of: Int)?
+    private var rasterSets = 0
 
     init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
         self.context = context
@@ -337,6 +349,7 @@ final class LayoutCollector: @unchecked Sendable {
         self.picture = picture
         self.outlines = outlines
         rasterCame = true
+        rasterSets += 1
         condition.broadcast()
     }
 
@@ -363,9 +376,21 @@ final class LayoutCollector: @unchecked Sendable {
     /// (`FileIdentity.settled`; the folder is committed after, and renaming it keeps the identity).
     func wait() -> ReportLayout? {
         condition.lock()
-        while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled { condition.wait() }
+        while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled {
+            // The image and outlines are encoded as soon as they come (the files are still being written).
+            if rasterCame && imageParts?.of != rasterSets {
+                let (raster, outlines, of) = (self.raster, self.outlines, rasterSets)
+                condition.unlock()
+                let parts = ReportLayout.ImageParts(raster: raster, outlines: outlines)
+                condition.lock()
+                imageParts = (parts, of)
+                continue
+            }
+            condition.wait()
+        }
         let (cancelled, files, raster, picture, pageChunks, outlines) = (self.cancelled, self.files, self.raster, self.picture, self.pageChunks,
                                                                          self.outlines)
+        let imageParts = self.imageParts?.of == rasterSets ? self.imageParts?.parts : nil
         condition.unlock()
         guard !cancelled else { return nil }
         let kept = picture?()
@@ -374,8 +399,10 @@ final class LayoutCollector: @unchecked Sendable {
                 if let identity = staging.stagedPath(f.name).flatMap({ FileIdentity.settled(path: $0) }) { digests.record(.report, identity, f.digest) }
             }
         }
-        return ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, picture: kept, pageChunks: pageChunks,
-                            outlines: outlines)
+        var layout = ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, picture: kept, pageChunks: pageChunks,
+                                  outlines: outlines)
+        layout.imageParts = imageParts
+        return layout
     }
 }
 

@@ -368,3 +368,25 @@ public final class Once<Value>: @unchecked Sendable {
     /// Whether the value has been made (asked for).
     public var isMade: Bool { lock.lock(); defer { lock.unlock() }; return make == nil }
 }
+
+/// Lets go of `value` on a thread of its own at the lowest priority instead of the caller's: a
+/// large tree of values (the map's data of a national run) costs its last owner tens of
+/// milliseconds to free, in the middle of work that is waited for. The thread frees it when a
+/// core is free; a process that ends first takes it along (its memory goes with it).
+public func letGoBeside<T>(_ value: consuming T) {
+    let held = Held(value)
+    let thread = Thread {
+        #if canImport(Glibc)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        #endif
+        held.value = nil
+    }
+    thread.stackSize = threadStackSize
+    thread.start()
+}
+
+/// `@unchecked Sendable`: the value is touched by the letting-go thread alone once it has started.
+private final class Held<T>: @unchecked Sendable {
+    var value: T?
+    init(_ value: consuming T) { self.value = value }
+}

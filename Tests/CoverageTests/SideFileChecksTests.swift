@@ -407,6 +407,29 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertThrowsError(try IncrementalState.decode(many), "more features than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
     }
 
+    /// The map's image and outlines encoded ahead (while a run waits for its report files) are
+    /// written as they were encoded: the side file is the same byte for byte, and parts encoded from
+    /// another image and outlines are the ones written. They are not part of the layout's value.
+    func testTheImageAndOutlinesEncodedAheadAreWrittenAsEncoded() throws {
+        let outlines = KeptOutlines(thinning: 0.5, form: 106, villages: 1, thin: [.point(Coordinate(108, 14))],
+                                    prints: [Fingerprint(a: 1, b: 2)], propertyPrints: [Fingerprint(a: 3, b: 4)])
+        func side(_ parts: ReportLayout.ImageParts?) throws -> [UInt8] {
+            var state = try IncrementalState.decode(sideFile())
+            state.layout = ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines)
+            state.layout?.imageParts = parts
+            var out: [UInt8] = []
+            state.encode { out += $0 }
+            return out
+        }
+        XCTAssertEqual(try side(ReportLayout.ImageParts(raster: raster(), outlines: outlines)), try side(nil))
+        let other = try XCTUnwrap(IncrementalState.decode(try side(ReportLayout.ImageParts(raster: nil, outlines: nil))).layout)
+        XCTAssertNil(other.raster)
+        XCTAssertNil(other.outlines)
+        var ahead = ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines)
+        ahead.imageParts = ReportLayout.ImageParts(raster: raster(), outlines: outlines)
+        XCTAssertEqual(ahead, ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines))
+    }
+
     /// A run that draws no map passes over the layout's map parts (their length is before them):
     /// the files' layout comes back, the parts do not, and damage inside them is not read; a file
     /// cut short is damaged all the same.

@@ -167,6 +167,22 @@ final class ParallelTests: XCTestCase {
         XCTAssertThrowsError(try failing.wait()) { XCTAssertEqual($0 as? Refused, Refused(why: "disk full")) }
     }
 
+    /// A value let go of beside its caller is freed on another thread, once the caller's own
+    /// reference is gone.
+    func testAValueLetGoBesideIsFreedOnAnotherThread() {
+        final class Watched {
+            let freed: DispatchSemaphore, on: Locked<UInt?>
+            init(_ freed: DispatchSemaphore, _ on: Locked<UInt?>) { self.freed = freed; self.on = on }
+            deinit { on.update { $0 = UInt(pthread_self()) }; freed.signal() }
+        }
+        let freed = DispatchSemaphore(value: 0), on = Locked<UInt?>(nil)
+        letGoBeside([Watched(freed, on), Watched(freed, on)])
+        XCTAssertEqual(freed.wait(timeout: .now() + 30), .success, "never freed")
+        XCTAssertEqual(freed.wait(timeout: .now() + 30), .success, "the second never freed")
+        XCTAssertNotNil(on.value)
+        XCTAssertNotEqual(on.value, UInt(pthread_self()))
+    }
+
     func testTheAllocatorTakesTheArenaLimit() throws {
         try XCTSkipIf(runsUnderSanitizer, "a sanitizer's allocator replaces glibc's and has no arenas to limit")
         // glibc's mallopt(M_ARENA_MAX, n) returns 1 when it takes the value.
