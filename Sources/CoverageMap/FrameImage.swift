@@ -49,22 +49,41 @@ struct FrameImage {
                 for y in 0..<height {
                     let filter = raw[y * line], source = raw.baseAddress! + y * line + 1
                     let row = out.baseAddress! + y * stride
-                    let above: UnsafeMutablePointer<UInt8>? = y > 0 ? row - stride : nil
-                    for i in 0..<stride {
-                        let a = i >= 4 ? row[i - 4] : 0, b = above?[i] ?? 0, c = i >= 4 ? above?[i - 4] ?? 0 : 0
-                        switch filter {
-                        case 0: row[i] = source[i]
-                        case 1: row[i] = source[i] &+ a
-                        case 2: row[i] = source[i] &+ b
-                        case 3: row[i] = source[i] &+ UInt8((Int(a) + Int(b)) / 2)
-                        case 4: row[i] = source[i] &+ paeth(a, b, c)
-                        default: throw fail("has row filter \(filter)")
-                        }
+                    // The first row's "above" is zeros: the filters that read it are the ones that
+                    // read nothing there.
+                    guard y > 0 || filter < 2 || filter > 4 else {
+                        Self.unfilterFirst(filter, source, row, stride)
+                        continue
+                    }
+                    let above = row - stride
+                    // Each filter's loop on its own (a row's bytes left of the first pixel count as zeros).
+                    switch filter {
+                    case 0: row.update(from: source, count: stride)
+                    case 1:
+                        for i in 0..<min(4, stride) { row[i] = source[i] }
+                        for i in min(4, stride)..<stride { row[i] = source[i] &+ row[i - 4] }
+                    case 2: for i in 0..<stride { row[i] = source[i] &+ above[i] }
+                    case 3:
+                        for i in 0..<min(4, stride) { row[i] = source[i] &+ above[i] >> 1 }
+                        for i in min(4, stride)..<stride { row[i] = source[i] &+ UInt8((UInt16(row[i - 4]) + UInt16(above[i])) >> 1) }
+                    case 4:
+                        for i in 0..<min(4, stride) { row[i] = source[i] &+ above[i] }
+                        for i in min(4, stride)..<stride { row[i] = source[i] &+ paeth(row[i - 4], above[i], above[i - 4]) }
+                    default: throw fail("has row filter \(filter)")
                     }
                 }
             }
         }
         return FrameImage(width: width, height: height, rgba: rgba)
+    }
+
+    /// The first row under filters 2 to 4, whose row above is zeros: Up is None, Average halves the
+    /// pixel to the left, Paeth is Sub.
+    private static func unfilterFirst(_ filter: UInt8, _ source: UnsafePointer<UInt8>, _ row: UnsafeMutablePointer<UInt8>, _ stride: Int) {
+        for i in 0..<stride {
+            let a = i >= 4 ? row[i - 4] : 0
+            row[i] = source[i] &+ (filter == 2 ? 0 : filter == 3 ? a >> 1 : a)
+        }
     }
 
     /// PNG's Paeth predictor (rsvg-convert's rows may be filtered with it).

@@ -121,13 +121,17 @@ public struct ReportFolder {
                                sectors: input.sectors, fibre: input.fibre, places: input.places,
                                kept: previousOutlines, previous: geojsonPieces.value ?? [])
         }
-        // The map's data, its picture (report.svg) and the PNG's start; nil without a map.
-        func drawPicture() throws -> MapData? {
+        // The map's data in the report's language; nil without a map.
+        func makeMap() throws -> MapData? {
             guard var m = try mapData() else { layout?.set(raster: nil); return nil }
             m.language = report.language
             if previousOutlines != nil {
                 outlinesTaken = ((m.outlinesTaken.villages, m.villageCount), (m.outlinesTaken.others, m.gaps.count + m.extensions.count))
             }
+            return m
+        }
+        // The map's picture (report.svg) and the PNG's start.
+        func drawPicture(_ m: MapData) throws {
             let picture = m.picture()
             let svg = Array(picture.svg.utf8)
             // The map's image and how the PNG was put together, for the side file (none without
@@ -155,10 +159,8 @@ public struct ReportFolder {
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
-            return m
         }
-        // The page (report.html), once the picture and the PNG's source are made: it draws from
-        // the outlines.
+        // The page (report.html): it draws from the outlines.
         func writePage(_ made: MapData) throws {
             var m = made
             m.dropPictureShapes()
@@ -225,12 +227,15 @@ public struct ReportFolder {
         // previous run kept no image of it), its map's data and picture are made first, on both cores,
         // so that rsvg-convert starts sooner, and the reports are written beside the page and the PNG.
         // With the frame's image kept (the frame is the same but for a new title, legend or place
-        // names), the reports are written beside the map's data and picture instead: the cores are
-        // busier that way.
+        // names), the reports are written beside the map's data, and the picture and the page are
+        // made side by side once it is: the cores are busier that way.
         var pictureMade: MapData?
         let pictureEarly = copies != nil && drawsMap && previousPicture?.picture == nil
         let lanes = Result {
-            if pictureEarly { pictureMade = try failing { try drawPicture() } }
+            if pictureEarly {
+                pictureMade = try failing { try makeMap() }
+                if let m = pictureMade { try failing { try drawPicture(m) } }
+            }
             return try sideBySide({ try failing {
                 if jsonFirst { try writeJSON() }
                 // The previous report.geojson has been checked beside the analysis (`PreviousFiles`).
@@ -251,10 +256,14 @@ public struct ReportFolder {
                 try takeSpare()
             } }, {
                 try failing {
-                    let made = pictureEarly ? pictureMade : try drawPicture()
+                    let made = pictureEarly ? pictureMade : try makeMap()
                     pictureMade = nil
                     if let made {
-                        try writePage(made)
+                        if pictureEarly {
+                            try writePage(made)
+                        } else {
+                            _ = try sideBySide({ try failing { try drawPicture(made) } }, { try failing { try writePage(made) } })
+                        }
                         // The map's data (a national run's is tens of milliseconds to free) goes
                         // while the side file is finished.
                         letGoBeside(made)

@@ -34,6 +34,25 @@ final class GDALLoadingTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("out/report.json").path))
     }
 
+    /// A `--since` run that takes the previous run's image of the map's frame reads it back
+    /// through zlib alone: GDAL is not opened for it.
+    func testASinceRunTakingTheFramesImageNeverOpensGDAL() throws {
+        try XCTSkipIf(!FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert"), "report.png needs rsvg-convert")
+        let out = try CovgapProcess.temporaryDirectory("gdal-loading")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let first = out.appendingPathComponent("first").path, moved = out.appendingPathComponent("moved.csv")
+        // The site moved 300 m north: some of the map's bands are drawn again, the frame is the same.
+        try Data("site_id,operator,lat,lon,tech,azimuth,beamwidth,radius_m\nVT-1,Viettel,14.308,108.805,4G,,,2500\n".utf8).write(to: moved)
+        let villages = ["analyze", "--villages", "good/villages.geojson"]
+        XCTAssertEqual(try CovgapProcess.run(villages + ["--sites", "good/sites.csv", "--quiet", "--out", first], in: CovgapProcess.fixtures).status, 0)
+        let run = try loaded(villages + ["--sites", moved.path, "--since", first, "--out", out.appendingPathComponent("second").path],
+                             in: CovgapProcess.fixtures)
+        XCTAssertEqual(run.status, 0, run.trace.suffix(2_000).description)
+        XCTAssertTrue(run.trace.contains("the frame's image taken from"), run.trace.suffix(2_000).description)
+        XCTAssertFalse(run.files.contains { $0.contains("libgdal") }, "\(run.files)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("second/report.png").path))
+    }
+
     func testAGeoPackageOutputOpensGDAL() throws {
         let out = try CovgapProcess.temporaryDirectory("gdal-loading")
         defer { try? FileManager.default.removeItem(at: out) }

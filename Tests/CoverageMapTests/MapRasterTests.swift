@@ -242,6 +242,42 @@ final class MapRasterTests: XCTestCase {
         XCTAssertThrowsError(try FrameImage.decode([1, 2, 3])) { XCTAssertTrue("\($0)".contains("no PNG signature"), "\($0)") }
     }
 
+    /// Every row filter of PNG comes back to the pixels it was made from, the first row's too (the
+    /// row above it counts as zeros): rows filtered here by PNG's definitions, None, Sub, Up,
+    /// Average and Paeth in turn from each filter on the first row, compressed and read back.
+    func testEveryRowFilterOfAFrameComesBackToItsPixels() throws {
+        let width = 5, height = 7, stride = 4 * width
+        var generator = SplitMix64(state: 11)
+        let pixels = (0..<(stride * height)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        func paeth(_ a: Int, _ b: Int, _ c: Int) -> Int {
+            let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+            return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
+        }
+        func adler(_ bytes: [UInt8]) -> [UInt8] {
+            var a: UInt32 = 1, b: UInt32 = 0
+            for x in bytes { a = (a + UInt32(x)) % 65_521; b = (b + a) % 65_521 }
+            return BandedPNG.big(b << 16 | a)
+        }
+        for first in 0..<5 {
+            var filtered: [UInt8] = []
+            for y in 0..<height {
+                let filter = (first + y) % 5
+                filtered.append(UInt8(filter))
+                for i in 0..<stride {
+                    func at(_ y: Int, _ i: Int) -> Int { y >= 0 && i >= 0 ? Int(pixels[y * stride + i]) : 0 }
+                    let (a, b, c) = (at(y, i - 4), at(y - 1, i), at(y - 1, i - 4))
+                    let predicted = [0, a, b, (a + b) / 2, paeth(a, b, c)][filter]
+                    filtered.append(UInt8(truncatingIfNeeded: at(y, i) - predicted))
+                }
+            }
+            let stream = [0x78, 0x9C] + filtered.withUnsafeBufferPointer { Deflate.band($0) } + Deflate.end + adler(filtered)
+            let png = KeptPicture.signature + BandedPNG.chunk("IHDR", BandedPNG.big(UInt32(width)) + BandedPNG.big(UInt32(height)) + [8, 6, 0, 0, 0])
+                + BandedPNG.chunk("IDAT", stream) + BandedPNG.chunk("IEND", [])
+            let image = try FrameImage.decode(png)
+            XCTAssertEqual(image.rgba, pixels, "first row's filter \(first)")
+        }
+    }
+
     func testScratchFoldersOfDeadRunsAreRemovedAndOthersKept() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("covgap-litter-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

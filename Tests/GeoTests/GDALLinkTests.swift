@@ -19,7 +19,6 @@ final class GDALLinkTests: XCTestCase {
             LinkedGDAL.entry("CPLSetErrorHandler", Geo.CPLSetErrorHandler),
             LinkedGDAL.entry("CPLSetThreadLocalConfigOption", Geo.CPLSetThreadLocalConfigOption),
             LinkedGDAL.entry("CPLWriteFileInZip", Geo.CPLWriteFileInZip),
-            LinkedGDAL.entry("CPLZLibInflate", Geo.CPLZLibInflate),
             LinkedGDAL.entry("GDALAllRegister", Geo.GDALAllRegister),
             LinkedGDAL.entry("GDALClose", Geo.GDALClose),
             LinkedGDAL.entry("GDALCreate", Geo.GDALCreate),
@@ -114,7 +113,7 @@ final class GDALLinkTests: XCTestCase {
             LinkedGDAL.entry("VSIUnlink", Geo.VSIUnlink)
         ]
         let linked = Dictionary(uniqueKeysWithValues: LinkedGDAL.functions.map { ($0.name, $0) })
-        XCTAssertEqual(loaded.count, 104)
+        XCTAssertEqual(loaded.count, 103)
         XCTAssertEqual(Set(loaded.map(\.name)), Set(linked.keys))
         for f in loaded {
             let l = try XCTUnwrap(linked[f.name], f.name)

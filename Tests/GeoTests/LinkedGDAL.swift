@@ -20,7 +20,6 @@ enum LinkedGDAL {
         entry("CPLSetErrorHandler", CPLSetErrorHandler as @convention(c) (CPLErrorHandler?) -> CPLErrorHandler?),
         entry("CPLSetThreadLocalConfigOption", CPLSetThreadLocalConfigOption as @convention(c) (UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void),
         entry("CPLWriteFileInZip", CPLWriteFileInZip as @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer?, Int32) -> CPLErr),
-        entry("CPLZLibInflate", CPLZLibInflate as @convention(c) (UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int, UnsafeMutablePointer<Int>?) -> UnsafeMutableRawPointer?),
         entry("GDALAllRegister", GDALAllRegister as @convention(c) () -> Void),
         entry("GDALClose", GDALClose as @convention(c) (GDALDatasetH?) -> Void),
         entry("GDALCreate", GDALCreate as @convention(c) (GDALDriverH?, UnsafePointer<CChar>?, Int32, Int32, Int32, GDALDataType, CSLConstList?) -> GDALDatasetH?),

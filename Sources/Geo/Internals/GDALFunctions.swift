@@ -56,7 +56,6 @@ let CPLQuietErrorHandler = GDALLink.function("CPLQuietErrorHandler", as: CPLErro
 let CPLSetErrorHandler = GDALLink.function("CPLSetErrorHandler", as: (@convention(c) (CPLErrorHandler?) -> CPLErrorHandler?).self)
 let CPLSetThreadLocalConfigOption = GDALLink.function("CPLSetThreadLocalConfigOption", as: (@convention(c) (UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void).self)
 let CPLWriteFileInZip = GDALLink.function("CPLWriteFileInZip", as: (@convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer?, Int32) -> CPLErr).self)
-let CPLZLibInflate = GDALLink.function("CPLZLibInflate", as: (@convention(c) (UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int, UnsafeMutablePointer<Int>?) -> UnsafeMutableRawPointer?).self)
 let GDALAllRegister = GDALLink.function("GDALAllRegister", as: (@convention(c) () -> Void).self)
 let GDALClose = GDALLink.function("GDALClose", as: (@convention(c) (GDALDatasetH?) -> Void).self)
 let GDALCreate = GDALLink.function("GDALCreate", as: (@convention(c) (GDALDriverH?, UnsafePointer<CChar>?, Int32, Int32, Int32, GDALDataType, CSLConstList?) -> GDALDatasetH?).self)
