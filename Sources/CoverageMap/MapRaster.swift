@@ -45,7 +45,8 @@ struct RasterScene: Sendable {
             return ([], KeptRaster(width: width, height: height, bandRows: Self.bandRows, bands: [], rgb: []), [])
         }
         let index = layers.map { BandIndex($0, bands: bands, originY: originY) }
-        let prints = concurrentMap(bands, chunk: 4) { bandPrint($0, index: index) }
+        let parts = partPrints()
+        let prints = concurrentMap(bands, chunk: 4) { bandPrint($0, index: index, parts: parts) }
         let same = previous.flatMap { p in p.width == width && p.height == height && p.bandRows == Self.bandRows ? p.whole : nil }
         let rows = concurrentMap(bands, chunk: 1) { band -> (rgb: [UInt8], drawn: Bool) in
             if let same, same.bands[band] == prints[band] {
@@ -59,17 +60,40 @@ struct RasterScene: Sendable {
                 rows.map(\.drawn))
     }
 
-    private func bandPrint(_ band: Int, index: [BandIndex]) -> Fingerprint {
+    /// The fingerprint of band `band` from the fingerprints of its layers' parts (`partPrints`).
+    private func bandPrint(_ band: Int, index: [BandIndex], parts: [[Fingerprint]]) -> Fingerprint {
         var p = Fingerprint()
         for v in [band, width, height, Self.bandRows] { p.add(v) }
         for v in [originX, originY, background.r, background.g, background.b] { p.add(v) }
-        for (layer, parts) in zip(layers, index) {
+        for (k, (layer, inBand)) in zip(layers, index).enumerated() {
             layer.addPrint(to: &p)
-            let members = parts.members(of: band)
+            let members = inBand.members(of: band)
             p.add(members.count)
-            for m in members { layer.addPrint(part: m, to: &p) }
+            for m in members { p.add(parts[k][m].a); p.add(parts[k][m].b) }
         }
         return p
+    }
+
+    /// Per layer, each part's fingerprint (`RasterLayer.addPrint(part:to:)`), made on all cores
+    /// once however many bands the part crosses; layers of the same parts (a fill and its stroke
+    /// share them) share theirs.
+    func partPrints() -> [[Fingerprint]] {
+        var made: [[Fingerprint]] = []
+        var madeFor: [(points: UnsafeRawPointer?, spans: UnsafeRawPointer?, layer: Int)] = []
+        for layer in layers {
+            let storage = (layer.points.withUnsafeBytes { $0.baseAddress }, layer.spans.withUnsafeBytes { $0.baseAddress })
+            if let same = madeFor.first(where: { $0.points == storage.0 && $0.spans == storage.1 && made[$0.layer].count == layer.spans.count }) {
+                made.append(made[same.layer])
+                continue
+            }
+            madeFor.append((storage.0, storage.1, made.count))
+            made.append(concurrentMap(layer.spans.count, chunk: 256) { i in
+                var p = Fingerprint()
+                layer.addPrint(part: i, to: &p)
+                return p
+            })
+        }
+        return made
     }
 
     private func draw(band: Int, index: [BandIndex]) -> [UInt8] {

@@ -110,6 +110,31 @@ final class MapRasterTests: XCTestCase {
         XCTAssertEqual(bandedScene().pixels(previous: taller).drawn, first.drawn)
     }
 
+    /// A part's fingerprint is made once for the layers that share its points (a fill and its
+    /// stroke), is the same for the same parts however they were made, and changes with anything
+    /// the part is drawn from: a point, whether it is closed, a hole, its radius.
+    func testPartsPrintsAreSharedByLayersOfTheSameRingsAndCoverWhatIsDrawn() {
+        let parts = [square(2, 4, 12, 20), RasterLayer.Part.disc(x: 5, y: 5, r: 2)]
+        let fill = RasterLayer(paint: .fill, colour: white, parts: parts)
+        var stroke = fill
+        stroke.paint = .stroke(width: 1, round: true, caps: true, dash: nil)
+        func prints(_ layers: [RasterLayer]) -> [[Fingerprint]] {
+            RasterScene(originX: 0, originY: 0, width: 40, height: 100, background: black, layers: layers).partPrints()
+        }
+        let shared = prints([fill, stroke, RasterLayer(paint: .fill, colour: white, parts: parts)])
+        XCTAssertEqual(shared.map(\.count), [2, 2, 2])
+        XCTAssertEqual(shared[1], shared[0])
+        XCTAssertEqual(shared[2], shared[0])
+        XCTAssertNotEqual(shared[0][0], shared[0][1])
+        var open = parts[0]
+        open.closed = false
+        for (what, changed) in [("a point", square(2, 4, 12, 20.5)), ("a hole", square(2, 4, 12, 20, hole: true)), ("open", open),
+                                ("the radius", RasterLayer.Part.disc(x: 5, y: 5, r: 2.5))] {
+            let other = prints([RasterLayer(paint: .fill, colour: white, parts: [changed])])[0][0]
+            XCTAssertFalse(shared[0].contains(other), what)
+        }
+    }
+
     func testStrokesAndDashes() {
         // A line 8 long and 2 wide along a row boundary, butt ends: 16 pixels' worth, half of two rows.
         let line = RasterLayer.Part(points: [2, 5, 10, 5], closed: false)
