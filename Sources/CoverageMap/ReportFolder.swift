@@ -97,10 +97,11 @@ public struct ReportFolder {
         let geojsonPieces = Once { copies.map { report.geojsonPieces($0) } }
         let copyGeoJSON = kinds.contains(.geojson) ? copyPlan("report.geojson") { _, source in CopyPlan(source: source, pieces: geojsonPieces.value!) } : nil
         // The map's data is made from report.json's tree and the features, both made side by side
-        // and without the villages whose text is copied (report.gpkg has every feature).
+        // and without the villages whose text is copied (report.gpkg has every feature); the tree
+        // without the gap entries whose text is copied too (the map reads none).
         var reportJSON: JSONValue?, features: [(properties: JSONObject, geometry: Shape?)]?
         if drawsMap {
-            (reportJSON, features) = concurrentPair({ report.json(skipping: copiedVillages(copyJSON?.value)) }, {
+            (reportJSON, features) = concurrentPair({ report.json(skipping: copyJSON?.value?.copied()) }, {
                 report.geojsonFeatures(skipping: kinds.contains(.gpkg) ? nil : copiedVillages(copyGeoJSON?.value))
             })
         }
