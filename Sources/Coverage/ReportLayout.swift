@@ -35,6 +35,9 @@ public struct ReportLayout: Sendable, Equatable {
     /// The map's outlines as the picture drew them, and their prints, when a map was drawn from the
     /// analysis: a later run takes those of the features whose text it copies.
     public var outlines: KeptOutlines?
+    /// The map's district and commune labels, with the key of what they were placed from: a later
+    /// run with the same key takes them instead of placing them again.
+    public var labels: KeptLabels?
     /// `raster` and `outlines` as `encode` writes them, when they were encoded ahead (a run encodes
     /// them while it waits for its report files); nil: `encode` encodes them.
     public var imageParts: ImageParts?
@@ -61,13 +64,13 @@ public struct ReportLayout: Sendable, Equatable {
     /// layouts with the same image and outlines are equal whether or not theirs were encoded ahead.
     public static func == (a: ReportLayout, b: ReportLayout) -> Bool {
         a.context == b.context && a.files == b.files && a.raster == b.raster && a.picture == b.picture && a.pageChunks == b.pageChunks
-            && a.outlines == b.outlines
+            && a.outlines == b.outlines && a.labels == b.labels
     }
 
     public init(context: String, files: [File], raster: KeptRaster? = nil, picture: KeptPicture? = nil, pageChunks: [Fingerprint] = [],
-                outlines: KeptOutlines? = nil) {
+                outlines: KeptOutlines? = nil, labels: KeptLabels? = nil) {
         self.context = context; self.files = files; self.raster = raster; self.picture = picture; self.pageChunks = pageChunks
-        self.outlines = outlines
+        self.outlines = outlines; self.labels = labels
     }
 
     public func file(_ name: String) -> File? { files.first { $0.name == name } }
@@ -98,10 +101,12 @@ public struct ReportLayout: Sendable, Equatable {
         if let picture { m.varint(1); picture.encode(into: &m) } else { m.varint(0) }
         m.varint(UInt64(pageChunks.count))
         pageChunks.forEach { m.print($0) }
-        w.varint(UInt64(rasterBytes.count + m.bytes.count + outlineBytes.count))
+        var l = IncrementalState.Writer()
+        if let labels { l.varint(1); labels.encode(into: &l) } else { l.varint(0) }
+        w.varint(UInt64(rasterBytes.count + m.bytes.count + outlineBytes.count + l.bytes.count))
         try flush(w.bytes[...])
         w.bytes.removeAll(keepingCapacity: true)
-        for part in [rasterBytes, m.bytes, outlineBytes] where !part.isEmpty { try flush(part[...]) }
+        for part in [rasterBytes, m.bytes, outlineBytes, l.bytes] where !part.isEmpty { try flush(part[...]) }
     }
 
     /// With `mapParts` false, the map's image, how report.png was put together, the page's chunk
@@ -137,8 +142,10 @@ public struct ReportLayout: Sendable, Equatable {
         }
         let pageChunks = try (0..<chunks).map { _ in try r.print() }
         let outlines = try r.varint() == 1 ? try KeptOutlines.decode(&r) : nil
+        let labels = try r.varint() == 1 ? try KeptLabels.decode(&r) : nil
         guard r.at == partsEnd else { throw IncrementalState.Reader.damaged }
-        return ReportLayout(context: context, files: files, raster: raster, picture: picture, pageChunks: pageChunks, outlines: outlines)
+        return ReportLayout(context: context, files: files, raster: raster, picture: picture, pageChunks: pageChunks, outlines: outlines,
+                            labels: labels)
     }
 }
 
@@ -193,6 +200,72 @@ public struct KeptOutlines: Sendable, Equatable {
             thin.append(try r.shape(compact: true))
         }
         return KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints)
+    }
+}
+
+/// The map's labels (docs/incremental.md): a name at a point per district, and per commune its
+/// name, its district and a point, with the key of everything they were placed from (the villages'
+/// districts, communes, centres and outlines, and the thinning). A later run whose villages give the
+/// same key takes them instead of grouping its villages and placing each label again.
+public struct KeptLabels: Sendable, Equatable {
+    public var key: Fingerprint
+    public var districts: [District]
+    public var communes: [Commune]
+
+    public struct District: Sendable, Equatable {
+        public var name: String
+        public var at: Coordinate
+        public init(name: String, at: Coordinate) { self.name = name; self.at = at }
+    }
+
+    public struct Commune: Sendable, Equatable {
+        public var name: String
+        public var district: String?
+        public var at: Coordinate
+        public init(name: String, district: String?, at: Coordinate) { self.name = name; self.district = district; self.at = at }
+    }
+
+    public init(key: Fingerprint, districts: [District], communes: [Commune]) {
+        self.key = key; self.districts = districts; self.communes = communes
+    }
+
+    func encode(into w: inout IncrementalState.Writer) {
+        w.print(key)
+        w.varint(UInt64(districts.count))
+        for d in districts { w.string(d.name); w.coordinate(d.at) }
+        w.varint(UInt64(communes.count))
+        for c in communes {
+            w.string(c.name)
+            if let d = c.district { w.varint(1); w.string(d) } else { w.varint(0) }
+            w.coordinate(c.at)
+        }
+    }
+
+    static func decode(_ r: inout IncrementalState.Reader) throws -> KeptLabels {
+        let key = try r.print()
+        // At least 17 bytes a label: a name's length and a point.
+        func count() throws -> Int {
+            let n = try r.count()
+            guard n * 17 <= r.end - r.at else { throw IncrementalState.Reader.damaged }
+            return n
+        }
+        func point() throws -> Coordinate {
+            let c = try r.coordinate()
+            guard c.x.isFinite, c.y.isFinite else { throw IncrementalState.Reader.damaged }
+            return c
+        }
+        let districts = try (0..<(try count())).map { _ in District(name: try r.string(), at: try point()) }
+        let communes = try (0..<(try count())).map { _ -> Commune in
+            let name = try r.string()
+            let district: String?
+            switch try r.varint() {
+            case 0: district = nil
+            case 1: district = try r.string()
+            default: throw IncrementalState.Reader.damaged
+            }
+            return Commune(name: name, district: district, at: try point())
+        }
+        return KeptLabels(key: key, districts: districts, communes: communes)
     }
 }
 

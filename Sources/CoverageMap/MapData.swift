@@ -54,6 +54,11 @@ public struct MapData: Sendable {
     /// How many villages, and how many gap areas and fibre extensions, took their thinned outline
     /// and prints from a previous run's.
     private(set) var outlinesTaken = (villages: 0, others: 0)
+    /// The labels with the key of what they were placed from, for a later run (nil when the
+    /// villages have no prints to make the key from), and whether they were taken from a previous
+    /// run's.
+    private(set) var keptLabels: KeptLabels?
+    private(set) var labelsTaken = false
     /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
     /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
@@ -104,10 +109,11 @@ public struct MapData: Sendable {
     /// so that `covgap map` draws the same page from the files.
     /// `kept` (a `--since` run) holds the previous run's outlines: a feature whose text is copied
     /// (`previous[i]`, the previous run's feature of report.geojson whose text feature `i` copies)
-    /// takes its thinned outline and prints from there when they were made the same way.
+    /// takes its thinned outline and prints from there when they were made the same way. `labels`
+    /// (a `--since` run) are the previous run's labels: taken when their key is this map's.
     public init(report: Report, json: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
                 sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture,
-                kept: KeptOutlines? = nil, previous: [Int?] = []) throws {
+                kept: KeptOutlines? = nil, previous: [Int?] = [], labels: KeptLabels? = nil) throws {
         let villages = report.input.villages
         let entries = json["villages"]?.arrayValue ?? []
         // Features come as `Report.geojsonFeatures` makes them: village i first, as feature i; a
@@ -127,7 +133,7 @@ public struct MapData: Sendable {
                           guard isVillage(i, id) else { return nil }
                           return (i < entries.count ? entries[i].objectValue : nil) ?? report.villageRecord(i)
                       },
-                      hasRecord: isVillage, kept: kept, previousFeature: { $0 < previous.count ? previous[$0] : nil },
+                      hasRecord: isVillage, kept: kept, previousFeature: { $0 < previous.count ? previous[$0] : nil }, labels: labels,
                       outline: .init(make: { writtenShape($0, decimals).rightHandOriented },
                                      box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                         maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
@@ -164,7 +170,7 @@ public struct MapData: Sendable {
     /// With `analysis` (the report in memory), feature `i` below its village count is its village `i`.
     private init(report: JSONValue, analysis: Report?, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
                  villages facts: VillageFacts, record: (Int, String) -> JSONObject?, hasRecord: (Int, String) -> Bool,
-                 kept: KeptOutlines? = nil, previousFeature: (Int) -> Int? = { _ in nil },
+                 kept: KeptOutlines? = nil, previousFeature: (Int) -> Int? = { _ in nil }, labels previousLabels: KeptLabels? = nil,
                  outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
         self.analysis = analysis
@@ -266,6 +272,9 @@ public struct MapData: Sendable {
         // The sites (every sector hashed by operator and site) and the labels (every village's
         // district and commune looked up and grouped) are each one core's work: made side by side.
         let villageList = villageRows, villageSources = outlines.villages, analysis = self.analysis
+        let labelsKey = prints.villages.count == villageRows.count
+            ? Self.labelsKey(villageList, centres: recordCentres, prints: prints.villages, thinning: thinning, form: outline.id) : nil
+        let takenLabels = previousLabels.flatMap { $0.key == labelsKey ? $0 : nil }
         // A village's outline at the drawing's 5 m: its drawn shape, unless that was thinned to the
         // picture's coarser half pixel, when the few the labels stand on are thinned again.
         let drawnAt5m = thinning == Self.drawingTolerance
@@ -275,6 +284,10 @@ public struct MapData: Sendable {
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)])
         let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
+            // The previous run's, placed from the same villages.
+            if let takenLabels {
+                return (takenLabels.districts.map { ($0.name, $0.at) }, takenLabels.communes.map { ($0.name, $0.district, $0.at) })
+            }
             // Labels inside their own area: on the village nearest the mean of the area's village
             // centres, at a point on that village's surface (the mean itself can fall in a neighbour).
             // Districts, and communes by district and name, with their villages in order of first appearance.
@@ -323,9 +336,32 @@ public struct MapData: Sendable {
         }
         districtLabels = labels.districts
         communeLabels = labels.communes
+        labelsTaken = takenLabels != nil
+        keptLabels = labelsKey.map { key in
+            KeptLabels(key: key, districts: labels.districts.map { KeptLabels.District(name: $0.name, at: $0.at) },
+                       communes: labels.communes.map { KeptLabels.Commune(name: $0.name, district: $0.district, at: $0.at) })
+        }
         titleFacts = (facts.count, facts.titledDistricts, report["parameters"]?["scenario"]?["title"]?.stringValue)
         title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, .en)
     }
+
+    /// What the labels are placed from: per village its district, commune, record centre and
+    /// outline's print (the outline the labels' points are found on, thinned to 5 m, is made from
+    /// it), in order, with the thinning and what made the outlines.
+    static func labelsKey(_ villages: [VillageRow], centres: [Coordinate?], prints: [MapPayload.Prints], thinning: Double, form: Int) -> Fingerprint {
+        var f = Fingerprint()
+        f.add(labelsFormat); f.add(thinning); f.add(drawingTolerance); f.add(form); f.add(villages.count)
+        for (i, v) in villages.enumerated() {
+            f.add(v.properties[.district]); f.add(v.properties[.commune])
+            if let c = centres[i] { f.add(1); f.add(c) } else { f.add(0) }
+            f.add(prints[i].shape.a); f.add(prints[i].shape.b)
+        }
+        return f
+    }
+
+    /// The version of how labels are placed: a key changes with it, so that no run takes labels
+    /// placed another way.
+    static let labelsFormat = 1
 
     /// One dot per site and operator (at its first sector's position), with the techs it carries,
     /// in the order the sites first appear.

@@ -25,6 +25,8 @@ public struct ReportFolder {
     /// Of the map's villages, and of its gap areas and fibre extensions, how many took their outline
     /// from the previous run's (`previousOutlines`); nil without them.
     public private(set) var outlinesTaken: (villages: (taken: Int, of: Int), others: (taken: Int, of: Int))?
+    /// Whether the map's district and commune labels were taken from the previous run's.
+    public private(set) var labelsTaken = false
     /// Per report file whose text was partly copied from a `--since` folder: the pieces copied
     /// (entries, features, rows) and the file's pieces.
     public private(set) var copied: [String: (copied: Int, of: Int)] = [:]
@@ -54,10 +56,12 @@ public struct ReportFolder {
     /// run) is the previous run's report.html: the chunks of the map's payload whose keys it holds
     /// take their text from there. `previousOutlines` (a `--since` run) are the previous run's map
     /// outlines: a feature (village, gap area, fibre extension) whose text is copied takes its own from there.
+    /// `previousLabels` (a `--since` run) are the previous run's map labels, taken when placed from
+    /// the same villages.
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
                 previousPicture: PNGConverter.Previous? = nil, previousPage: PreviousPage? = nil,
-                previousOutlines: KeptOutlines? = nil, keepJSON: Bool = false,
+                previousOutlines: KeptOutlines? = nil, previousLabels: KeptLabels? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -113,6 +117,7 @@ public struct ReportFolder {
         var bands: (drawn: Int, of: Int)?
         var frameTaken = false
         var outlinesTaken: (villages: (taken: Int, of: Int), others: (taken: Int, of: Int))?
+        var labelsTaken = false
         // How many features report.geojson has (the map's data draws them all).
         let featureCount = features?.count ?? 0
         func mapData() throws -> MapData? {
@@ -120,7 +125,7 @@ public struct ReportFolder {
             guard let source = mapSource else { return nil }
             return try MapData(report: report, json: source.json, features: source.features, writtenWith: precision,
                                sectors: input.sectors, fibre: input.fibre, places: input.places,
-                               kept: previousOutlines, previous: geojsonPieces.value ?? [])
+                               kept: previousOutlines, previous: geojsonPieces.value ?? [], labels: previousLabels)
         }
         // The map's data in the report's language; nil without a map.
         func makeMap() throws -> MapData? {
@@ -129,6 +134,7 @@ public struct ReportFolder {
             if previousOutlines != nil {
                 outlinesTaken = ((m.outlinesTaken.villages, m.villageCount), (m.outlinesTaken.others, m.gaps.count + m.extensions.count))
             }
+            labelsTaken = m.labelsTaken
             return m
         }
         // The map's picture (report.svg) and the PNG's start.
@@ -156,7 +162,7 @@ public struct ReportFolder {
             }
             // Every feature of report.geojson is one of the map's, in order: their outlines are kept for a later run.
             let everyFeature = m.villageCount == villageCount && m.villageCount + m.gaps.count + m.extensions.count == featureCount
-            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines : nil)
+            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines : nil, labels: m.keptLabels)
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
@@ -282,6 +288,7 @@ public struct ReportFolder {
         pictureBands = bands
         self.frameTaken = frameTaken
         self.outlinesTaken = outlinesTaken
+        self.labelsTaken = labelsTaken
         self.json = jsonMade.value
         self.copied = copied.value
         if kinds.contains(.gpkg) {
@@ -338,8 +345,10 @@ final class LayoutCollector: @unchecked Sendable {
     /// How report.png was put together, once it is (it comes after the map's image).
     private var picture: (@Sendable () -> KeptPicture?)?
     private var pageChunks: [Fingerprint] = []
-    /// The map's village outlines, with the image (nil when the map's villages are not the report's).
+    /// The map's village outlines, with the image (nil when the map's villages are not the report's),
+    /// and its labels.
     private var outlines: KeptOutlines?
+    private var labels: KeptLabels?
     /// The image and the outlines as the side file writes them, encoded while the files are awaited,
     /// and how many times the image was set when they were (they are those of the last).
     private var imageParts: (parts: ReportLayout.ImageParts, of: Int)?
@@ -353,11 +362,12 @@ final class LayoutCollector: @unchecked Sendable {
         self.digests = digests
     }
 
-    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil, outlines: KeptOutlines? = nil) {
+    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil, outlines: KeptOutlines? = nil, labels: KeptLabels? = nil) {
         condition.lock(); defer { condition.unlock() }
         self.raster = raster
         self.picture = picture
         self.outlines = outlines
+        self.labels = labels
         rasterCame = true
         rasterSets += 1
         condition.broadcast()
@@ -398,8 +408,8 @@ final class LayoutCollector: @unchecked Sendable {
             }
             condition.wait()
         }
-        let (cancelled, files, raster, picture, pageChunks, outlines) = (self.cancelled, self.files, self.raster, self.picture, self.pageChunks,
-                                                                         self.outlines)
+        let (cancelled, files, raster, picture, pageChunks, outlines, labels) = (self.cancelled, self.files, self.raster, self.picture,
+                                                                                 self.pageChunks, self.outlines, self.labels)
         let imageParts = self.imageParts?.of == rasterSets ? self.imageParts?.parts : nil
         condition.unlock()
         guard !cancelled else { return nil }
@@ -410,7 +420,7 @@ final class LayoutCollector: @unchecked Sendable {
             }
         }
         var layout = ReportLayout(context: context, files: files.sorted { $0.name < $1.name }, raster: raster, picture: kept, pageChunks: pageChunks,
-                                  outlines: outlines)
+                                  outlines: outlines, labels: labels)
         layout.imageParts = imageParts
         return layout
     }

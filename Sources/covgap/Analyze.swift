@@ -170,6 +170,7 @@ struct Analyze: ParsableCommand {
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
                                       previousPicture: previousPicture, previousPage: previousPage, previousOutlines: previousLayout?.outlines,
+                                      previousLabels: previousLayout?.labels,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()
@@ -183,6 +184,9 @@ struct Analyze: ParsableCommand {
             let others = outlines.others.of == 0 ? ""
                 : " and \(outlines.others.taken) of \(outlines.others.of) gap areas and fibre extensions"
             printer?.note("the map's outlines of \(outlines.villages.taken) of \(outlines.villages.of) villages\(others) taken from \(since)")
+        }
+        if let since, folder.labelsTaken {
+            printer?.note("the map's district and commune labels taken from \(since) (placed from the same villages)")
         }
         if let since, previousPicture?.raster != nil, let bands = folder.pictureBands {
             printer?.note("report.png: \(bands.drawn) of the map's \(bands.of) bands of rows drawn again, the others"

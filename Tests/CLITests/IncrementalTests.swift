@@ -274,6 +274,16 @@ final class IncrementalTests: XCTestCase {
                        try Data(contentsOf: dir.appendingPathComponent("full3/report.png")))
         XCTAssertNotEqual(try Data(contentsOf: dir.appendingPathComponent("since3/report.png")),
                           try Data(contentsOf: dir.appendingPathComponent("since/report.png")))
+
+        // The map's district and commune labels are taken when placed from the same villages (from
+        // the full run on in2, whose villages in3 has), not when a village's polygon changed (from a).
+        XCTAssertFalse(since.rawStderr.contains("labels taken"), since.stderr)
+        XCTAssertFalse(renamed.rawStderr.contains("labels taken"), renamed.stderr)
+        let sameVillages = try CLI.run(["analyze"] + mapped("in3") + ["--out", "since3b", "--since", "full"], in: dir)
+        XCTAssertEqual(sameVillages.status, 0, sameVillages.stderr)
+        XCTAssertTrue(sameVillages.rawStderr.contains("the map's district and commune labels taken from full"), sameVillages.stderr)
+        try assertSameFiles(["report.json", "report.geojson", "report.csv", "report.svg", "report.html", "report.png", "report.reuse"],
+                            "since3b", "full3", in: dir)
     }
 
     /// The page's payload is made of chunks (docs/map-payload.md): a `--since` run copies the text of

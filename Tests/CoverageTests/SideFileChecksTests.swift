@@ -314,23 +314,23 @@ final class SideFileChecksTests: XCTestCase {
         let back = try XCTUnwrap(IncrementalState.decode(try side(picture)).layout)
         XCTAssertEqual(back.picture, picture)
         XCTAssertEqual(back.raster, raster())
-        // The picture ends the layout but for the page's count and the outlines' flag (a byte each):
+        // The picture ends the layout but for the page's count, the outlines' and the labels' flags (a byte each):
         // the frame's length and bytes, the digest, the band count, then per band the bytes skipped,
         // the length and the checksum (varints).
         let whole = try side(picture)
         var bandBytes = IncrementalState.Writer()
         for v: UInt64 in [43, 257, 0xFFFF_FFFF, 0, 1, 0, 9, 199_690, 0x0102_0304] { bandBytes.varint(v) }
-        let tail = [UInt8(png.count)] + png + [2] + Array("d1".utf8) + [3] + bandBytes.bytes + [0, 0]
+        let tail = [UInt8(png.count)] + png + [2] + Array("d1".utf8) + [3] + bandBytes.bytes + [0, 0, 0]
         XCTAssertEqual(Array(whole.suffix(tail.count)), tail)
         var longer = whole
         longer[whole.count - tail.count] = 0x7f
         var wideChecksum = whole
         // The first band's checksum, 0xFFFFFFFF (five bytes), made 0x7FFFFFFFF.
-        let checksumAt = whole.count - bandBytes.bytes.count - 2 + 1 + 2
+        let checksumAt = whole.count - bandBytes.bytes.count - 3 + 1 + 2
         XCTAssertEqual(Array(whole[checksumAt..<(checksumAt + 5)]), [0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
         wideChecksum[checksumAt + 4] = 0x7F
         var manyBands = whole
-        manyBands[whole.count - bandBytes.bytes.count - 3] = 0x7F
+        manyBands[whole.count - bandBytes.bytes.count - 4] = 0x7F
         for (what, bytes) in [("not a PNG", try side(KeptPicture(frameKey: Fingerprint(), frame: Array(png.dropLast()), digest: "", bands: []))),
                               ("longer than the file", longer), ("a checksum beyond 32 bits", wideChecksum),
                               ("more bands than bytes", manyBands)] {
@@ -342,15 +342,15 @@ final class SideFileChecksTests: XCTestCase {
     /// than its bytes can describe, or whose bands do not match its rows, is damage.
     func testADamagedImageIsDamage() throws {
         let whole = sideFile(raster: raster())
-        // The image is last but for the picture's making, the count of the page's chunks and the
-        // outlines (none: a byte each); its runs take four bytes each: row 0 one, row 1 two, rows 2
-        // to 4 seven each.
+        // The image is last but for the picture's making, the count of the page's chunks, the
+        // outlines and the labels (none: a byte each); its runs take four bytes each: row 0 one,
+        // row 1 two, rows 2 to 4 seven each.
         var longRun = whole
-        let firstRun = whole.count - 3 - 4 * (1 + 2 + 7 * 3)
+        let firstRun = whole.count - 4 - 4 * (1 + 2 + 7 * 3)
         XCTAssertEqual(Array(whole[firstRun..<(firstRun + 4)]), [6, 250, 250, 245])
         longRun[firstRun] = 7   // a run of 8 in a row of 7
         var cut = whole
-        cut.removeLast(3)
+        cut.removeLast(4)
         for (what, bytes) in [("a run past its row", longRun), ("cut short", cut),
                               ("a band too few", sideFile(raster: KeptRaster(width: 7, height: 5, bandRows: 2, bands: [Fingerprint(), Fingerprint()], rgb: raster().rgb))),
                               ("more pixels than kept", sideFile(rasterBytes: [0x80, 0x40, 0x80, 0x40, 0x80, 0x40, 1] + Array(repeating: 0, count: 16) + [0xff, 0x3f, 1, 2, 3])),
@@ -399,12 +399,43 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertThrowsError(try IncrementalState.decode(cut), "cut short") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
         // The count of features made larger than the bytes left can hold.
         var many = try side(outlines)
-        // With no features, the side file ends with the outlines' count (0): the same place in `many`.
+        // With no features, the side file ends with the outlines' count (0), then the labels' flag
+        // (0): the count is at the same place in `many`.
         let head = try side(none(thinning: 0.00031))
-        XCTAssertEqual(head.last, 0)
-        XCTAssertEqual(many[head.count - 1], 3)
-        many[head.count - 1] = 0x7F
+        XCTAssertEqual(Array(head.suffix(2)), [0, 0])
+        XCTAssertEqual(many[head.count - 2], 3)
+        many[head.count - 2] = 0x7F
         XCTAssertThrowsError(try IncrementalState.decode(many), "more features than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+    }
+
+    /// The map's labels come back as they were (a commune without a district too); a label at a
+    /// point that is not a number, or more labels than bytes, is damage.
+    func testTheMapsLabelsComeBack() throws {
+        let labels = KeptLabels(key: Fingerprint(a: 5, b: 6), districts: [.init(name: "Huyện Hoài Ân", at: Coordinate(108.95, 14.35))],
+                                communes: [.init(name: "Xã Vĩnh Kim", district: "Huyện Vĩnh Thạnh", at: Coordinate(108.72, 14.21)),
+                                           .init(name: "Xã Nhơn Hậu", district: nil, at: Coordinate(109.08, 13.86))])
+        func side(_ labels: KeptLabels?) throws -> [UInt8] {
+            var state = try IncrementalState.decode(sideFile())
+            state.layout = ReportLayout(context: "c", files: [], raster: raster(), labels: labels)
+            var out: [UInt8] = []
+            state.encode { out += $0 }
+            return out
+        }
+        let back = try XCTUnwrap(IncrementalState.decode(try side(labels)).layout)
+        XCTAssertEqual(back.labels, labels)
+        XCTAssertEqual(back.raster, raster())
+        XCTAssertNil(try XCTUnwrap(IncrementalState.decode(try side(nil)).layout).labels)
+        var notANumber = labels
+        notANumber.communes[1].at = Coordinate(.nan, 13.86)
+        XCTAssertThrowsError(try IncrementalState.decode(try side(notANumber))) { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+        // The count of districts made larger than the bytes left can hold: it is the byte after the
+        // key, before the first district's name's length (17, its UTF-8 bytes).
+        var many = try side(labels)
+        let name = Array("Huyện Hoài Ân".utf8)
+        let at = try XCTUnwrap((0...(many.count - name.count)).last { Array(many[$0..<($0 + name.count)]) == name })
+        XCTAssertEqual(Array(many[(at - 2)..<at]), [1, UInt8(name.count)])
+        many[at - 2] = 0x7F
+        XCTAssertThrowsError(try IncrementalState.decode(many)) { XCTAssertTrue($0 is IncrementalState.Mismatch) }
     }
 
     /// The map's image and outlines encoded ahead (while a run waits for its report files) are
