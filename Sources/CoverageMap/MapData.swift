@@ -247,19 +247,27 @@ public struct MapData: Sendable {
         let inReport = Shape.geometryCollection([])
         // Each feature moved out of `made` into its layer (no copy of its shapes and properties to
         // count references of, nothing left for `made` to let go).
+        // Room for every village and every other feature first (the arrays are not grown as they fill).
+        let others = max(0, count - facts.count)
+        villageRows.reserveCapacity(facts.count); outlines.villages.reserveCapacity(facts.count)
+        recordCentres.reserveCapacity(facts.count); prints.villages.reserveCapacity(facts.count)
+        gaps.reserveCapacity(others); extensions.reserveCapacity(others)
+        outlines.gaps.reserveCapacity(others); outlines.extensions.reserveCapacity(others)
+        prints.gaps.reserveCapacity(others); prints.extensions.reserveCapacity(others)
         for i in made.indices {
-            guard let f = made[i].take() else { continue }
-            switch f.kind {
+            // Its parts bound one by one and each handed on once (no copy of the whole to let go of).
+            guard case let (kind, properties, thin, source, centre, featurePrints, taken)? = made[i].take() else { continue }
+            switch kind {
             case .village:
-                villageRows.append(VillageRow(properties: f.properties, shape: f.thin)); outlines.villages.append(f.source ?? inReport)
-                recordCentres.append(f.centre)
-                prints.villages.append(f.prints)
-                if f.taken { outlinesTaken.villages += 1 }
-            case .gap: gaps.append((f.properties.made!, f.thin)); outlines.gaps.append(f.source!); prints.gaps.append(f.prints)
+                villageRows.append(VillageRow(properties: properties, shape: thin)); outlines.villages.append(source ?? inReport)
+                recordCentres.append(centre)
+                prints.villages.append(featurePrints)
+                if taken { outlinesTaken.villages += 1 }
+            case .gap: gaps.append((properties.made!, thin)); outlines.gaps.append(source!); prints.gaps.append(featurePrints)
             case .fibreExtension:
-                extensions.append((f.properties.made!, f.thin)); outlines.extensions.append(f.source!); prints.extensions.append(f.prints)
+                extensions.append((properties.made!, thin)); outlines.extensions.append(source!); prints.extensions.append(featurePrints)
             }
-            if f.taken && f.kind != .village { outlinesTaken.others += 1 }
+            if taken && kind != .village { outlinesTaken.others += 1 }
         }
 
         let fibreFeatures = fibre ?? []
@@ -369,6 +377,9 @@ public struct MapData: Sendable {
         struct SiteKey: Hashable { var op: String, site: String }
         var number: [SiteKey: Int] = [:]
         var sites: [(key: SiteKey, at: Coordinate, techs: [Bool])] = []
+        // A site has a few sectors: room for a third as many sites as sectors, not grown site by site.
+        number.reserveCapacity(sectors.count / 3)
+        sites.reserveCapacity(sectors.count / 3)
         // A site's sectors mostly come one after another: the previous sector's site is tried first.
         var last: (key: SiteKey, number: Int)?
         for s in sectors {
