@@ -26,19 +26,26 @@ struct IncrementalRun {
     final class SideFile: Sendable {
         let folder: String
         let state: Once<Result<IncrementalState, Error>>
+        /// The villages as read, with the generator of the file they were read from, handed over as
+        /// soon as they are read (nil when the file failed before them).
+        private let villagesRead = Handover<(generator: String, villages: VillagesAsRead?)?>()
 
         /// `mapParts`: whether the run draws the map (else the side file's map parts are passed over).
         init(folder: String, mapParts: Bool) {
             self.folder = folder
+            let villagesRead = self.villagesRead
             state = Once {
-                Result {
+                defer { villagesRead.hand(nil) }
+                return Result {
                     let path = (folder as NSString).appendingPathComponent(IncrementalState.fileName)
                     guard FileManager.default.fileExists(atPath: path) else {
                         throw IncrementalState.Mismatch("\(folder) has no \(IncrementalState.fileName)")
                     }
                     // Read where it lies in the page cache (`MappedInput`): nothing of it is kept.
                     let file = try MappedInput.map(path, binary: true)
-                    return try withExtendedLifetime(file) { try IncrementalState.decode(file.bytes, mapParts: mapParts) }
+                    return try withExtendedLifetime(file) {
+                        try IncrementalState.decode(file.bytes, mapParts: mapParts, villagesRead: { villagesRead.hand(($0, $1)) })
+                    }
                 }
             }
             _ = BackgroundTask { [state] in _ = state.value }
@@ -52,10 +59,34 @@ struct IncrementalRun {
             return PreviousFiles(folder: folder, layout: layout, names: names, known: known)
         }
 
-        /// The villages the previous run read, when this version of covgap wrote them.
+        /// The villages the previous run read, when this version of covgap wrote them: as soon as they
+        /// are read, while the rest of the side file (its layout) still is. A file damaged after them
+        /// is found so by the run's use of the rest (a full run), its villages, whole, taken all the same.
         func villagesAsRead() -> VillagesAsRead? {
-            guard case .success(let s) = state.value, s.generator == Report.generator else { return nil }
-            return s.villagesAsRead
+            guard let read = villagesRead.wait(), read.generator == Report.generator else { return nil }
+            return read.villages
+        }
+    }
+
+    /// A value handed over once from one thread to those waiting for it (later hands are ignored).
+    /// `@unchecked Sendable`: `value` and `handed` change only under `condition`'s lock.
+    final class Handover<T>: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var value: T?
+        private var handed = false
+
+        func hand(_ v: T) {
+            condition.lock(); defer { condition.unlock() }
+            guard !handed else { return }
+            value = v
+            handed = true
+            condition.broadcast()
+        }
+
+        func wait() -> T {
+            condition.lock(); defer { condition.unlock() }
+            while !handed { condition.wait() }
+            return value!
         }
     }
 

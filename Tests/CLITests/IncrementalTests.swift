@@ -427,8 +427,22 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("b/report.json")),
                        try Data(contentsOf: dir.appendingPathComponent("c/report.json")))
 
-        // The same side file, as another version of covgap would have written it.
+        // Damaged at its end (its layout cut short), after the villages as read: a full run that
+        // says why, the villages taken all the same (they were read whole, and are handed over
+        // before the layout is read), the report the full run's.
         let side = dir.appendingPathComponent("a/report.reuse")
+        let whole = try Data(contentsOf: side)
+        try whole.dropLast(2).write(to: side)
+        let tail = try CLI.run(["analyze"] + inputs("in") + ["--out", "t", "--since", "a"], in: dir)
+        XCTAssertEqual(tail.status, 0, tail.stderr)
+        XCTAssertTrue(tail.stderr.contains("covgap: --since a: a full run: report.reuse is damaged"), tail.stderr)
+        XCTAssertTrue(tail.rawStderr.contains("in/villages.geojson unchanged: its villages taken from a"), tail.rawStderr)
+        XCTAssertNil(reusedCount(tail))
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("t/report.json")),
+                       try Data(contentsOf: dir.appendingPathComponent("a/report.json")))
+        try whole.write(to: side)
+
+        // The same side file, as another version of covgap would have written it.
         var bytes = [UInt8](try Data(contentsOf: side))
         let from = Array("covgap 1.0".utf8), to = Array("covgap 0.9".utf8)
         let at = try XCTUnwrap((0...(bytes.count - from.count)).first { Array(bytes[$0..<$0 + from.count]) == from })
