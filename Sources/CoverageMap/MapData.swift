@@ -245,8 +245,6 @@ public struct MapData: Sendable {
         var recordCentres: [Coordinate?] = []
         // A village without its polygon here has it in `analysis` (`villageSource`).
         let inReport = Shape.geometryCollection([])
-        // Each feature moved out of `made` into its layer (no copy of its shapes and properties to
-        // count references of, nothing left for `made` to let go).
         // Room for every village and every other feature first (the arrays are not grown as they fill).
         let others = max(0, count - facts.count)
         villageRows.reserveCapacity(facts.count); outlines.villages.reserveCapacity(facts.count)
@@ -254,6 +252,8 @@ public struct MapData: Sendable {
         gaps.reserveCapacity(others); extensions.reserveCapacity(others)
         outlines.gaps.reserveCapacity(others); outlines.extensions.reserveCapacity(others)
         prints.gaps.reserveCapacity(others); prints.extensions.reserveCapacity(others)
+        // Each feature moved out of `made` into its layer (no copy of its shapes and properties to
+        // count references of, nothing left for `made` to let go).
         for i in made.indices {
             // Its parts bound one by one and each handed on once (no copy of the whole to let go of).
             guard case let (kind, properties, thin, source, centre, featurePrints, taken)? = made[i].take() else { continue }

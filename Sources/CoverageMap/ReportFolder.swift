@@ -233,9 +233,9 @@ public struct ReportFolder {
         // A `--since` run copies most of the reports' text. When rsvg-convert is to draw the frame (the
         // previous run kept no image of it), its map's data and picture are made first, on both cores,
         // so that rsvg-convert starts sooner, and the reports are written beside the page and the PNG.
-        // With the frame's image kept (the frame is the same but for a new title, legend or place
-        // names), the reports are written beside the map's data, and the picture and the page are
-        // made side by side once it is: the cores are busier that way.
+        // Otherwise (a full run, or a `--since` run with the frame's image kept: the frame is the same
+        // but for a new title, legend or place names) the reports are written beside the map's data,
+        // and the picture and the page are made side by side once it is: the cores are busier that way.
         var pictureMade: MapData?
         let pictureEarly = copies != nil && drawsMap && previousPicture?.picture == nil
         let lanes = Result {
