@@ -81,6 +81,8 @@ struct RasterScene: Sendable {
         var made: [[Fingerprint]] = []
         var madeFor: [(points: UnsafeRawPointer?, spans: UnsafeRawPointer?, layer: Int)] = []
         for layer in layers {
+            // Layers made of one layer's parts share its arrays' storage (copy on write): the
+            // storage's address, compared while the layers hold it, tells them.
             let storage = (layer.points.withUnsafeBytes { $0.baseAddress }, layer.spans.withUnsafeBytes { $0.baseAddress })
             if let same = madeFor.first(where: { $0.points == storage.0 && $0.spans == storage.1 && made[$0.layer].count == layer.spans.count }) {
                 made.append(made[same.layer])

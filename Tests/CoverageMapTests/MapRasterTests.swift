@@ -255,7 +255,8 @@ final class MapRasterTests: XCTestCase {
 
     /// A frame that is not rsvg-convert's kind of PNG says what it is.
     func testAFrameThatIsNotAnRGBAPNGSaysWhy() {
-        let rgb = BandedPNG.file(width: 2, height: 1, bands: [BandedPNG.band(rgb: [1, 2, 3, 4, 5, 6].withUnsafeBufferPointer { $0 }, width: 2, rows: 1)]).png
+        let pixels: [UInt8] = [1, 2, 3, 4, 5, 6]
+        let rgb = BandedPNG.file(width: 2, height: 1, bands: [pixels.withUnsafeBufferPointer { BandedPNG.band(rgb: $0, width: 2, rows: 1) }]).png
         XCTAssertThrowsError(try FrameImage.decode(rgb)) { XCTAssertTrue("\($0)".contains("is not 8-bit RGBA"), "\($0)") }
         // Said to be RGBA (the header's colour type; its CRC is not read), then cut inside the band's chunk.
         var rgba = rgb
