@@ -171,24 +171,28 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(try candidates(ok.bytes), [0, 0, 2])
     }
 
-    /// A side file whose layout keeps the map's image.
-    func sideFile(raster: KeptRaster) -> [UInt8] {
+    /// The side file of `sideFile()` with `layout` as its layout.
+    func sideFile(layout: ReportLayout) -> [UInt8] {
         var state = try! IncrementalState.decode(sideFile())
-        state.layout = ReportLayout(context: "c", files: [], raster: raster)
+        state.layout = layout
         var out: [UInt8] = []
         state.encode { out += $0 }
         return out
     }
 
-    /// A side file whose layout ends with `bytes` as its image (then no picture, no keys of the
-    /// page's chunks, no outlines).
+    /// A side file whose layout keeps the map's image.
+    func sideFile(raster: KeptRaster) -> [UInt8] { sideFile(layout: ReportLayout(context: "c", files: [], raster: raster)) }
+
+    /// A side file whose layout's map parts are `bytes` as its image, then no picture, no keys of
+    /// the page's chunks, no outlines and no labels, after their length.
     func sideFile(rasterBytes bytes: [UInt8]) -> [UInt8] {
-        var state = try! IncrementalState.decode(sideFile())
-        state.layout = ReportLayout(context: "c", files: [])
-        var out: [UInt8] = []
-        state.encode { out += $0 }
-        XCTAssertEqual(Array(out.suffix(4)), [0, 0, 0, 0])   // no image, no picture, no page, no outlines
-        return Array(out.dropLast(4)) + [1] + bytes + [0, 0, 0]
+        let out = sideFile(layout: ReportLayout(context: "c", files: []))
+        // The map parts' length (5), then no image, no picture, no page, no outlines, no labels.
+        XCTAssertEqual(Array(out.suffix(6)), [5, 0, 0, 0, 0, 0])
+        let parts = [1] + bytes + [0, 0, 0, 0]
+        var length = IncrementalState.Writer()
+        length.varint(UInt64(parts.count))
+        return Array(out.dropLast(6)) + length.bytes + parts
     }
 
     /// The keys of the page's chunks come back, one per piece of report.html; as many keys as
@@ -302,11 +306,7 @@ final class SideFileChecksTests: XCTestCase {
     func testThePicturesMakingComesBack() throws {
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
         func side(_ picture: KeptPicture) throws -> [UInt8] {
-            var state = try IncrementalState.decode(sideFile())
-            state.layout = ReportLayout(context: "c", files: [], raster: raster(), picture: picture)
-            var out: [UInt8] = []
-            state.encode { out += $0 }
-            return out
+            sideFile(layout: ReportLayout(context: "c", files: [], raster: raster(), picture: picture))
         }
         let bands = [KeptPicture.Band(chunk: 43..<300, adler: 0xFFFF_FFFF), KeptPicture.Band(chunk: 300..<301, adler: 0),
                      KeptPicture.Band(chunk: 310..<200_000, adler: 0x0102_0304)]
@@ -351,6 +351,10 @@ final class SideFileChecksTests: XCTestCase {
         longRun[firstRun] = 7   // a run of 8 in a row of 7
         var cut = whole
         cut.removeLast(4)
+        // The image's bytes placed as the damaged ones below are: whole, they read back.
+        var good = IncrementalState.Writer()
+        raster().encode(into: &good)
+        XCTAssertEqual(try IncrementalState.decode(sideFile(rasterBytes: good.bytes)).layout?.raster, raster())
         for (what, bytes) in [("a run past its row", longRun), ("cut short", cut),
                               ("a band too few", sideFile(raster: KeptRaster(width: 7, height: 5, bandRows: 2, bands: [Fingerprint(), Fingerprint()], rgb: raster().rgb))),
                               ("more pixels than kept", sideFile(rasterBytes: [0x80, 0x40, 0x80, 0x40, 0x80, 0x40, 1] + Array(repeating: 0, count: 16) + [0xff, 0x3f, 1, 2, 3])),
@@ -372,11 +376,7 @@ final class SideFileChecksTests: XCTestCase {
                                     prints: [Fingerprint(a: 1, b: 2), Fingerprint(a: 3, b: 4), Fingerprint(a: 5, b: 6)],
                                     propertyPrints: [Fingerprint(a: 7, b: 8), Fingerprint(a: 9, b: 10), Fingerprint(a: 11, b: 12)])
         func side(_ outlines: KeptOutlines?) throws -> [UInt8] {
-            var state = try IncrementalState.decode(sideFile())
-            state.layout = ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines)
-            var out: [UInt8] = []
-            state.encode { out += $0 }
-            return out
+            sideFile(layout: ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines))
         }
         func none(thinning: Double, villages: Int = 0) -> KeptOutlines {
             KeptOutlines(thinning: thinning, form: 106, villages: villages, thin: [], prints: [], propertyPrints: [])
@@ -415,11 +415,7 @@ final class SideFileChecksTests: XCTestCase {
                                 communes: [.init(name: "Xã Vĩnh Kim", district: "Huyện Vĩnh Thạnh", at: Coordinate(108.72, 14.21)),
                                            .init(name: "Xã Nhơn Hậu", district: nil, at: Coordinate(109.08, 13.86))])
         func side(_ labels: KeptLabels?) throws -> [UInt8] {
-            var state = try IncrementalState.decode(sideFile())
-            state.layout = ReportLayout(context: "c", files: [], raster: raster(), labels: labels)
-            var out: [UInt8] = []
-            state.encode { out += $0 }
-            return out
+            sideFile(layout: ReportLayout(context: "c", files: [], raster: raster(), labels: labels))
         }
         let back = try XCTUnwrap(IncrementalState.decode(try side(labels)).layout)
         XCTAssertEqual(back.labels, labels)
@@ -445,12 +441,9 @@ final class SideFileChecksTests: XCTestCase {
         let outlines = KeptOutlines(thinning: 0.5, form: 106, villages: 1, thin: [.point(Coordinate(108, 14))],
                                     prints: [Fingerprint(a: 1, b: 2)], propertyPrints: [Fingerprint(a: 3, b: 4)])
         func side(_ parts: ReportLayout.ImageParts?) throws -> [UInt8] {
-            var state = try IncrementalState.decode(sideFile())
-            state.layout = ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines)
-            state.layout?.imageParts = parts
-            var out: [UInt8] = []
-            state.encode { out += $0 }
-            return out
+            var layout = ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines)
+            layout.imageParts = parts
+            return sideFile(layout: layout)
         }
         XCTAssertEqual(try side(ReportLayout.ImageParts(raster: raster(), outlines: outlines)), try side(nil))
         let other = try XCTUnwrap(IncrementalState.decode(try side(ReportLayout.ImageParts(raster: nil, outlines: nil))).layout)
@@ -469,11 +462,7 @@ final class SideFileChecksTests: XCTestCase {
         let outlines = KeptOutlines(thinning: 0.5, form: 106, villages: 1, thin: [.point(Coordinate(108, 14))],
                                     prints: [Fingerprint(a: 1, b: 2)], propertyPrints: [Fingerprint(a: 3, b: 4)])
         func side(_ outlines: KeptOutlines) throws -> [UInt8] {
-            var state = try IncrementalState.decode(sideFile())
-            state.layout = ReportLayout(context: "c", files: files, raster: raster(), outlines: outlines)
-            var out: [UInt8] = []
-            state.encode { out += $0 }
-            return out
+            sideFile(layout: ReportLayout(context: "c", files: files, raster: raster(), outlines: outlines))
         }
         let whole = try XCTUnwrap(IncrementalState.decode(try side(outlines)).layout)
         XCTAssertEqual(whole.raster, raster())
