@@ -54,11 +54,17 @@ public struct MapData: Sendable {
     /// How many villages, and how many gap areas and fibre extensions, took their thinned outline
     /// and prints from a previous run's.
     private(set) var outlinesTaken = (villages: 0, others: 0)
-    /// The labels with the key of what they were placed from, for a later run (nil when the
-    /// villages have no prints to make the key from), and whether they were taken from a previous
-    /// run's.
-    private(set) var keptLabels: KeptLabels?
+    /// The key of what the labels were placed from (`labelsKey`; nil when the villages have no
+    /// prints to make it from), and whether they were taken from a previous run's.
+    private(set) var labelsKey: Fingerprint?
     private(set) var labelsTaken = false
+    /// The labels with their key, for a later run.
+    var keptLabels: KeptLabels? {
+        labelsKey.map { key in
+            KeptLabels(key: key, districts: districtLabels.map { KeptLabels.District(name: $0.name, at: $0.at) },
+                       communes: communeLabels.map { KeptLabels.Commune(name: $0.name, district: $0.district, at: $0.at) })
+        }
+    }
     /// At `.picture` detail (see `Detail`), half a pixel of the picture: the shapes of `villages`,
     /// `gaps` and `fibre` were thinned to it, or to 5 m where that is coarser.
     private(set) var pictureTolerance: Double?
@@ -282,6 +288,7 @@ public struct MapData: Sendable {
         let villageList = villageRows, villageSources = outlines.villages, analysis = self.analysis
         let labelsKey = prints.villages.count == villageRows.count
             ? Self.labelsKey(villageList, centres: recordCentres, prints: prints.villages, thinning: thinning, form: outline.id) : nil
+        self.labelsKey = labelsKey
         let takenLabels = previousLabels.flatMap { $0.key == labelsKey ? $0 : nil }
         // A village's outline at the drawing's 5 m: its drawn shape, unless that was thinned to the
         // picture's coarser half pixel, when the few the labels stand on are thinned again.
@@ -345,10 +352,6 @@ public struct MapData: Sendable {
         districtLabels = labels.districts
         communeLabels = labels.communes
         labelsTaken = takenLabels != nil
-        keptLabels = labelsKey.map { key in
-            KeptLabels(key: key, districts: labels.districts.map { KeptLabels.District(name: $0.name, at: $0.at) },
-                       communes: labels.communes.map { KeptLabels.Commune(name: $0.name, district: $0.district, at: $0.at) })
-        }
         titleFacts = (facts.count, facts.titledDistricts, report["parameters"]?["scenario"]?["title"]?.stringValue)
         title = Self.title(villages: titleFacts.villages, districts: titleFacts.districts, scenario: titleFacts.scenario, .en)
     }

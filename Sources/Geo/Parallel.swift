@@ -369,24 +369,41 @@ public final class Once<Value>: @unchecked Sendable {
     public var isMade: Bool { lock.lock(); defer { lock.unlock() }; return make == nil }
 }
 
+/// A value handed over once from one thread to those waiting for it (later hands are ignored).
+/// `@unchecked Sendable`: `value` and `handed` change only under `condition`'s lock.
+public final class Handover<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: T?
+    private var handed = false
+
+    public init() {}
+
+    public func hand(_ v: T) {
+        condition.lock(); defer { condition.unlock() }
+        guard !handed else { return }
+        value = v
+        handed = true
+        condition.broadcast()
+    }
+
+    /// The value, once it is handed over.
+    public func wait() -> T {
+        condition.lock(); defer { condition.unlock() }
+        while !handed { condition.wait() }
+        return value!
+    }
+}
+
 /// Lets go of `value` on a thread of its own at the lowest priority instead of the caller's: a
 /// large tree of values (the map's data of a national run) costs its last owner tens of
 /// milliseconds to free, in the middle of work that is waited for. The thread frees it when a
-/// core is free; a process that ends first takes it along (its memory goes with it).
+/// core is free (a `BackgroundTask` lets go of its body, and what the body holds, on its thread);
+/// a process that ends first takes it along (its memory goes with it).
 public func letGoBeside<T>(_ value: consuming T) {
-    let held = Held(value)
-    let thread = Thread {
+    _ = BackgroundTask { [value] in
         #if canImport(Glibc)
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
         #endif
-        held.value = nil
+        withExtendedLifetime(value) {}
     }
-    thread.stackSize = threadStackSize
-    thread.start()
-}
-
-/// `@unchecked Sendable`: the value is touched by the letting-go thread alone once it has started.
-private final class Held<T>: @unchecked Sendable {
-    var value: T?
-    init(_ value: consuming T) { self.value = value }
 }

@@ -68,28 +68,6 @@ struct IncrementalRun {
         }
     }
 
-    /// A value handed over once from one thread to those waiting for it (later hands are ignored).
-    /// `@unchecked Sendable`: `value` and `handed` change only under `condition`'s lock.
-    final class Handover<T>: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var value: T?
-        private var handed = false
-
-        func hand(_ v: T) {
-            condition.lock(); defer { condition.unlock() }
-            guard !handed else { return }
-            value = v
-            handed = true
-            condition.broadcast()
-        }
-
-        func wait() -> T {
-            condition.lock(); defer { condition.unlock() }
-            while !handed { condition.wait() }
-            return value!
-        }
-    }
-
     init(since: SideFile?, loaded: LoadedInputs, analysis: CoverageAnalysis, precision: Int) throws {
         let input = analysis.input, parameters = analysis.parameters
         self.parameters = Report.parametersFingerprint(parameters, precision: precision)

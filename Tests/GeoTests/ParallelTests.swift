@@ -183,6 +183,23 @@ final class ParallelTests: XCTestCase {
         XCTAssertNotEqual(on.value, UInt(pthread_self()))
     }
 
+    /// A handover gives every waiter the first value handed, once it is handed; later hands are ignored.
+    func testAHandoverGivesTheFirstValueToEveryWaiter() {
+        let handover = Handover<Int?>()
+        let waiting = DispatchGroup(), seen = Locked<[Int?]>([])
+        for _ in 0..<3 {
+            waiting.enter()
+            Thread { seen.update { $0.append(handover.wait()) }; waiting.leave() }.start()
+        }
+        XCTAssertEqual(waiting.wait(timeout: .now() + 0.2), .timedOut, "a waiter went on before anything was handed")
+        handover.hand(nil)
+        handover.hand(7)
+        XCTAssertEqual(waiting.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(seen.value.count, 3)
+        XCTAssertTrue(seen.value.allSatisfy { $0 == nil }, "\(seen.value)")
+        XCTAssertEqual(handover.wait(), nil)
+    }
+
     func testTheAllocatorTakesTheArenaLimit() throws {
         try XCTSkipIf(runsUnderSanitizer, "a sanitizer's allocator replaces glibc's and has no arenas to limit")
         // glibc's mallopt(M_ARENA_MAX, n) returns 1 when it takes the value.
