@@ -222,11 +222,11 @@ public struct IncrementalState: Sendable {
     }
 
     /// Reads a side file from memory that stays valid while it is read (none of it is kept).
-    /// `villagesRead` is handed the file's generator and the villages as read as soon as they are
-    /// read, before the layout (the largest part of a map's side file) is: a run waiting for them
-    /// goes on meanwhile.
+    /// `beforeLayout` is handed everything but the layout (the largest part of a map's side file)
+    /// as soon as it is read, the villages as read among it: a run waiting for them, or planning
+    /// its reuse, goes on meanwhile. A file damaged in its layout is still damaged: `decode` throws.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, mapParts: Bool = true,
-                              villagesRead: ((String, VillagesAsRead?) -> Void)? = nil) throws -> IncrementalState {
+                              beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
         var r = Reader(bytes)
         guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
             throw Mismatch("\(fileName) is not a covgap side file")
@@ -287,13 +287,13 @@ public struct IncrementalState: Sendable {
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
-        villagesRead?(generator, villagesAsRead)
-        let layout = try r.varint() == 1 ? try ReportLayout.decode(&r, mapParts: mapParts) : nil
-        guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
         var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                      zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
-                                     villagesAsRead: villagesAsRead, layout: layout)
+                                     villagesAsRead: villagesAsRead)
         state.records = records
+        beforeLayout?(state)
+        state.layout = try r.varint() == 1 ? try ReportLayout.decode(&r, mapParts: mapParts) : nil
+        guard r.at == bytes.count else { throw Mismatch("\(fileName) is damaged") }
         return state
     }
 

@@ -106,8 +106,6 @@ struct Analyze: ParsableCommand {
         // The radio model (and its terrain) is part of what a previous run must have shared to be reused.
         let parameters = radio.parameters(scenarioParameters, terrain: try terrain.get())
         let readTime = lap()
-        // The previous report files' digests are taken beside the analysis, for the text copied from them.
-        let previousFiles = sideFile?.previousFiles(names: Set(reportFiles.kinds.map { "report.\($0.rawValue)" }), known: digests)
         let analysis = CoverageAnalysis(input: input, parameters: parameters)
         let workingCRS = analysis.workingCRS()
         if let printer {
@@ -118,6 +116,8 @@ struct Analyze: ParsableCommand {
             printer?.note("\(file.path) unchanged: its villages taken from \(since)")
         }
         let incremental = try IncrementalRun(since: sideFile, loaded: loaded, analysis: analysis, precision: precision)
+        // The previous report files' digests are taken beside the analysis, for the text copied from them.
+        let previousFiles = sideFile?.previousFiles(names: Set(reportFiles.kinds.map { "report.\($0.rawValue)" }), known: digests)
         let fingerprintTime = lap()
         if let why = incremental.fallback { FileHandle.standardError.writeLine("covgap: --since \(since ?? ""): a full run: \(why)") }
         if let plan = incremental.plan {

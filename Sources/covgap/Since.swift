@@ -26,16 +26,16 @@ struct IncrementalRun {
     final class SideFile: Sendable {
         let folder: String
         let state: Once<Result<IncrementalState, Error>>
-        /// The villages as read, with the generator of the file they were read from, handed over as
-        /// soon as they are read (nil when the file failed before them).
-        private let villagesRead = Handover<(generator: String, villages: VillagesAsRead?)?>()
+        /// Everything but the layout (the villages as read among it), handed over as soon as it is
+        /// read (nil when the file failed before its layout).
+        private let beforeLayout = Handover<IncrementalState?>()
 
         /// `mapParts`: whether the run draws the map (else the side file's map parts are passed over).
         init(folder: String, mapParts: Bool) {
             self.folder = folder
-            let villagesRead = self.villagesRead
+            let beforeLayout = self.beforeLayout
             state = Once {
-                defer { villagesRead.hand(nil) }
+                defer { beforeLayout.hand(nil) }
                 return Result {
                     let path = (folder as NSString).appendingPathComponent(IncrementalState.fileName)
                     guard FileManager.default.fileExists(atPath: path) else {
@@ -44,7 +44,7 @@ struct IncrementalRun {
                     // Read where it lies in the page cache (`MappedInput`): nothing of it is kept.
                     let file = try MappedInput.map(path, binary: true)
                     return try withExtendedLifetime(file) {
-                        try IncrementalState.decode(file.bytes, mapParts: mapParts, villagesRead: { villagesRead.hand(($0, $1)) })
+                        try IncrementalState.decode(file.bytes, mapParts: mapParts, beforeLayout: { beforeLayout.hand($0) })
                     }
                 }
             }
@@ -63,8 +63,14 @@ struct IncrementalRun {
         /// are read, while the rest of the side file (its layout) still is. A file damaged after them
         /// is found so by the run's use of the rest (a full run), its villages, whole, taken all the same.
         func villagesAsRead() -> VillagesAsRead? {
-            guard let read = villagesRead.wait(), read.generator == Report.generator else { return nil }
-            return read.villages
+            guard let read = beforeLayout.wait(), read.generator == Report.generator else { return nil }
+            return read.villagesAsRead
+        }
+
+        /// The side file without its layout, as soon as it is read, or why it cannot be read. Whether
+        /// its layout reads too is the whole file's (`state`) to say.
+        func withoutLayout() -> Result<IncrementalState, Error> {
+            beforeLayout.wait().map { .success($0) } ?? state.value
         }
     }
 
@@ -76,18 +82,24 @@ struct IncrementalRun {
         self.inputs = inputs
         villagesAsRead = loaded.villagesAsRead
         self.since = since?.folder
+        let parameterPrint = self.parameters, jobs = max(1, parameters.jobs ?? defaultJobs)
+        func makeIndex(from previous: IncrementalState?) -> IncrementalIndex {
+            // Villages taken from the side file, with the same centres, have the geometry prints kept beside them.
+            let keptPrints = previous.flatMap { p in
+                loaded.villagesKept && inputs["centres"] == p.inputs["centres"] && p.villages.count == input.villages.count
+                    ? p.villages.map(\.geometry) : nil
+            }
+            // Candidates are carried over from a side file of the same version and parameters.
+            let carried = previous.flatMap { $0.mismatch(parameters: parameterPrint, generator: Report.generator) == nil ? $0 : nil }
+            return IncrementalIndex(analysis: analysis, jobs: jobs, geometryPrints: keptPrints, previous: carried)
+        }
+        // The index is made from the side file's villages while its layout is still being read; a
+        // layout that does not read makes the file unusable, and the index is made again without it.
+        let early = try? since?.withoutLayout().get()
+        let firstIndex = makeIndex(from: early)
         let kept: Result<IncrementalState, Error>? = since?.state.value
         let previous = try? kept?.get()
-        // Villages taken from the side file, with the same centres, have the geometry prints kept beside them.
-        let keptPrints = previous.flatMap { p in
-            loaded.villagesKept && inputs["centres"] == p.inputs["centres"] && p.villages.count == input.villages.count
-                ? p.villages.map(\.geometry) : nil
-        }
-        // Candidates are carried over from a side file of the same version and parameters.
-        let parameterPrint = self.parameters
-        let carried = previous.flatMap { $0.mismatch(parameters: parameterPrint, generator: Report.generator) == nil ? $0 : nil }
-        index = IncrementalIndex(analysis: analysis, jobs: max(1, parameters.jobs ?? defaultJobs), geometryPrints: keptPrints,
-                                     previous: carried)
+        self.index = early != nil && previous == nil ? makeIndex(from: nil) : firstIndex
         guard let previous else {
             plan = nil
             // No side file asked for, or why the one given cannot be used.
@@ -95,7 +107,7 @@ struct IncrementalRun {
             self.previous = nil
             return
         }
-        switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: index,
+        switch previous.plan(parameters: self.parameters, generator: Report.generator, inputs: inputs, index: self.index,
                              input: input) {
         case .success(let p): plan = p; fallback = nil; self.previous = previous
         case .failure(let why): plan = nil; fallback = why.description; self.previous = nil

@@ -195,6 +195,32 @@ final class SideFileChecksTests: XCTestCase {
         return Array(out.dropLast(6)) + length.bytes + parts
     }
 
+    /// Everything but the layout is handed over before the layout is read: the same villages,
+    /// places and prints, no layout. A file damaged in its layout has it handed over all the same,
+    /// and still does not read.
+    func testAllButTheLayoutIsHandedOverFirst() throws {
+        let bytes = sideFile(layout: ReportLayout(context: "c", files: [], raster: raster()))
+        let whole = try IncrementalState.decode(bytes)
+        var handed: [IncrementalState] = []
+        let back = try bytes.withUnsafeBufferPointer { try IncrementalState.decode($0, beforeLayout: { handed.append($0) }) }
+        XCTAssertEqual(back.layout?.raster, raster())
+        XCTAssertEqual(handed.count, 1)
+        let early = try XCTUnwrap(handed.first)
+        XCTAssertNil(early.layout)
+        XCTAssertEqual(early.villages.map(\.geometry), whole.villages.map(\.geometry))
+        XCTAssertEqual(early.villages.map(\.candidates), whole.villages.map(\.candidates))
+        XCTAssertEqual(early.places.map(\.geometry), whole.places.map(\.geometry))
+        XCTAssertEqual(early.sectorPrints, whole.sectorPrints)
+        XCTAssertEqual(early.generator, whole.generator)
+
+        handed = []
+        let cut = Array(bytes.dropLast(3))
+        XCTAssertThrowsError(try cut.withUnsafeBufferPointer { try IncrementalState.decode($0, beforeLayout: { handed.append($0) }) }) {
+            XCTAssertEqual("\($0)", "report.reuse is damaged")
+        }
+        XCTAssertEqual(handed.first?.villages.map(\.geometry), whole.villages.map(\.geometry))
+    }
+
     /// The keys of the page's chunks come back, one per piece of report.html; as many keys as
     /// pieces or the side file is damaged.
     func testThePagesChunkKeysComeBackOnePerPieceOfThePage() throws {
