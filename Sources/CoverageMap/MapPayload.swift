@@ -168,10 +168,15 @@ enum MapPayload {
         /// The tiles the box overlaps.
         var tiles: [TileKey] {
             var out: [TileKey] = []
-            for ty in floorDiv(minY, tileUnits)...floorDiv(maxY, tileUnits) {
-                for tx in floorDiv(minX, tileUnits)...floorDiv(maxX, tileUnits) { out.append(TileKey(x: tx, y: ty)) }
-            }
+            forEachTile { out.append($0) }
             return out
+        }
+
+        /// `body` for each tile the box overlaps, row by row.
+        func forEachTile(_ body: (TileKey) -> Void) {
+            for ty in floorDiv(minY, tileUnits)...floorDiv(maxY, tileUnits) {
+                for tx in floorDiv(minX, tileUnits)...floorDiv(maxX, tileUnits) { body(TileKey(x: tx, y: ty)) }
+            }
         }
     }
 
@@ -250,22 +255,9 @@ enum MapPayload {
         let encoded = concurrentMap(order.count, chunk: 1) { k -> (key: Fingerprint, text: Text) in
             let c = order[k], plan = plans[c], gi = plan.group, group = groups[gi]
             // The features of other chunks whose boxes meet a box of this chunk's, in order.
-            var context: [(layer: Int, index: Int)] = []
-            if group.tiled {
-                var met = Set<Int>()
-                for (li, members) in plan.members.enumerated() {
-                    for i in members {
-                        guard let box = boxes[gi][li][i] else { continue }
-                        for t in box.tiles {
-                            let near = (t == plan.tile ? overlapping[gi].foreign : overlapping[gi].all)[t] ?? []
-                            for f in near where chunkOf[gi][f.layer][f.index] != Int32(c) && boxes[gi][f.layer][f.index]!.intersects(box) {
-                                met.insert(f.layer << 40 | f.index)
-                            }
-                        }
-                    }
-                }
-                context = met.sorted().map { ($0 >> 40, $0 & ((1 << 40) - 1)) }
-            }
+            let context = group.tiled
+                ? Self.context(of: plan.members, chunk: Int32(c), tile: plan.tile, boxes: boxes[gi], chunkOf: chunkOf[gi], near: overlapping[gi])
+                : []
             let key = chunkKey(group, members: plan.members, context: context, thinning: thinning)
             if let text = previous?.chunk(key) { return (key, .copied(text)) }
             let layers = plan.members.enumerated().compactMap { li, members -> (name: String, properties: [JSONObject?], traced: ArraySlice<Traced>)? in
@@ -299,6 +291,90 @@ enum MapPayload {
         }
         w.endArray()
         return (chunks, elsewhere)
+    }
+
+    /// The features of other chunks than `chunk` (its features `members`, per layer, in the tile
+    /// `tile`) whose boxes meet a box of one of its features, by layer and index. `near` lists per
+    /// tile the features whose box overlaps it (`all`), and apart those in another chunk than the
+    /// tile's (`foreign`): a feature whose box meets a member's overlaps a tile the member's box
+    /// overlaps, so those are the only ones looked at, each once, against the members' boxes in
+    /// the cells of a grid over them that its box overlaps.
+    static func context(of members: [[Int]], chunk: Int32, tile: TileKey?, boxes: [[GridBox?]], chunkOf: [[Int32]],
+                        near: (all: [TileKey: [(layer: Int, index: Int)]], foreign: [TileKey: [(layer: Int, index: Int)]]))
+        -> [(layer: Int, index: Int)] {
+        var own: [GridBox] = []
+        var tiles: [TileKey] = []
+        for (li, m) in members.enumerated() {
+            for i in m {
+                guard let box = boxes[li][i] else { continue }
+                own.append(box)
+                box.forEachTile { tiles.append($0) }
+            }
+        }
+        guard let first = own.first else { return [] }
+        tiles.sort { ($0.y, $0.x) < ($1.y, $1.x) }
+        // Each feature of another chunk near a member's tile, once (layer and index in one number).
+        var candidates: [Int] = []
+        for (k, t) in tiles.enumerated() where k == 0 || tiles[k - 1] != t {
+            for f in (t == tile ? near.foreign : near.all)[t] ?? [] where chunkOf[f.layer][f.index] != chunk {
+                candidates.append(f.layer << 40 | f.index)
+            }
+        }
+        candidates.sort()
+        let grid = BoxGrid(own, around: own.reduce(first) { GridBox(minX: min($0.minX, $1.minX), minY: min($0.minY, $1.minY),
+                                                                      maxX: max($0.maxX, $1.maxX), maxY: max($0.maxY, $1.maxY)) })
+        var out: [(layer: Int, index: Int)] = []
+        for (k, code) in candidates.enumerated() where k == 0 || candidates[k - 1] != code {
+            let f = (layer: code >> 40, index: code & ((1 << 40) - 1))
+            if grid.meets(boxes[f.layer][f.index]!) { out.append(f) }
+        }
+        return out
+    }
+
+    /// Boxes filed by the cells of a grid of at most 32 × 32 over `around` (which holds them all)
+    /// that each overlaps, to tell whether a box meets any of them.
+    struct BoxGrid {
+        let boxes: [GridBox]
+        let around: GridBox
+        let cellW: Int64, cellH: Int64, columns: Int
+        /// Per cell (row by row), from `start[cell]` to `start[cell + 1]` in `filed`, the boxes overlapping it.
+        let start: [Int32], filed: [Int32]
+
+        init(_ boxes: [GridBox], around: GridBox) {
+            let cellW = max(1, (around.maxX - around.minX) / 32 + 1), cellH = max(1, (around.maxY - around.minY) / 32 + 1)
+            let columns = Int((around.maxX - around.minX) / cellW) + 1, rows = Int((around.maxY - around.minY) / cellH) + 1
+            let cells = boxes.map { Self.cells(of: $0, around: around, cellW: cellW, cellH: cellH) }
+            var start = [Int32](repeating: 0, count: columns * rows + 1)
+            for c in cells { for y in c.rows { for x in c.columns { start[y * columns + x + 1] += 1 } } }
+            for c in 0..<(columns * rows) { start[c + 1] += start[c] }
+            var next = start
+            var filed = [Int32](repeating: 0, count: Int(start[columns * rows]))
+            for (k, c) in cells.enumerated() {
+                for y in c.rows { for x in c.columns { filed[Int(next[y * columns + x])] = Int32(k); next[y * columns + x] += 1 } }
+            }
+            self.boxes = boxes; self.around = around
+            self.cellW = cellW; self.cellH = cellH; self.columns = columns
+            self.start = start; self.filed = filed
+        }
+
+        /// The columns and rows of the cells `b` overlaps (it must meet `around`).
+        static func cells(of b: GridBox, around: GridBox, cellW: Int64, cellH: Int64) -> (columns: ClosedRange<Int>, rows: ClosedRange<Int>) {
+            (Int((max(b.minX, around.minX) - around.minX) / cellW)...Int((min(b.maxX, around.maxX) - around.minX) / cellW),
+             Int((max(b.minY, around.minY) - around.minY) / cellH)...Int((min(b.maxY, around.maxY) - around.minY) / cellH))
+        }
+
+        /// Whether `b` meets one of the boxes.
+        func meets(_ b: GridBox) -> Bool {
+            guard b.intersects(around) else { return false }
+            let c = Self.cells(of: b, around: around, cellW: cellW, cellH: cellH)
+            for y in c.rows {
+                for x in c.columns {
+                    let cell = y * columns + x
+                    for k in start[cell]..<start[cell + 1] where boxes[Int(filed[Int(k)])].intersects(b) { return true }
+                }
+            }
+            return false
+        }
     }
 
     /// The version of the chunks' text: a chunk's key changes with it, so that no run copies the

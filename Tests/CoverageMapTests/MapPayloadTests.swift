@@ -476,6 +476,80 @@ final class MapPayloadTests: XCTestCase {
         XCTAssertEqual(Array(edge[1...]), Array(before[1...]))
     }
 
+    /// A chunk's context is every feature of another chunk whose box meets one of its features'
+    /// boxes, in order: by hand on three boxes, and against every pair of 400 boxes of all sizes
+    /// (some wider than a tile) over nine tiles in two layers.
+    func testAChunksContextIsEveryFeatureOfAnotherChunkWhoseBoxMeetsOneOfItsOwn() {
+        typealias Box = MapPayload.GridBox
+        let u = MapPayload.tileUnits
+        // The tables `write` makes: each feature's chunk (by the tile of its box's centre), the
+        // features over each tile, and apart those of another chunk than the tile's.
+        func contexts(_ boxes: [[Box?]]) -> (made: [[(layer: Int, index: Int)]], wanted: [[(layer: Int, index: Int)]]) {
+            var chunkOfTile: [MapPayload.TileKey: Int] = [:], members: [[[Int]]] = [], tiles: [MapPayload.TileKey?] = []
+            var chunkOf = boxes.map { [Int32](repeating: -1, count: $0.count) }
+            for (li, layer) in boxes.enumerated() {
+                for (i, box) in layer.enumerated() {
+                    let t = box?.tile
+                    let c = t.flatMap { chunkOfTile[$0] } ?? members.count
+                    if c == members.count {
+                        members.append(boxes.map { _ in [] }); tiles.append(t)
+                        if let t { chunkOfTile[t] = c }
+                    }
+                    members[c][li].append(i)
+                    chunkOf[li][i] = Int32(c)
+                }
+            }
+            var all: [MapPayload.TileKey: [(layer: Int, index: Int)]] = [:], foreign = all
+            for (li, layer) in boxes.enumerated() {
+                for (i, box) in layer.enumerated() {
+                    for t in box?.tiles ?? [] {
+                        all[t, default: []].append((li, i))
+                        if chunkOfTile[t] != Int(chunkOf[li][i]) { foreign[t, default: []].append((li, i)) }
+                    }
+                }
+            }
+            let made = members.indices.map {
+                MapPayload.context(of: members[$0], chunk: Int32($0), tile: tiles[$0], boxes: boxes, chunkOf: chunkOf, near: (all, foreign))
+            }
+            let wanted = members.indices.map { c in
+                boxes.indices.flatMap { li in
+                    boxes[li].indices.compactMap { i -> (layer: Int, index: Int)? in
+                        guard chunkOf[li][i] != Int32(c), let b = boxes[li][i] else { return nil }
+                        let meets = members[c].indices.contains { ml in members[c][ml].contains { boxes[ml][$0]?.intersects(b) ?? false } }
+                        return meets ? (li, i) : nil
+                    }
+                }
+            }
+            return (made, wanted)
+        }
+        func pairs(_ c: [(layer: Int, index: Int)]) -> [[Int]] { c.map { [$0.layer, $0.index] } }
+
+        // A and B in the first tile, C in the next one reaching back over A (not B); D has no box.
+        let byHand: [[Box?]] = [[Box(minX: 10, minY: 10, maxX: 20, maxY: 20), Box(minX: 100, minY: 100, maxX: 110, maxY: 110)],
+                                [Box(minX: 15, minY: 15, maxX: 2 * u + 10, maxY: 16), nil]]
+        let hand = contexts(byHand)
+        XCTAssertEqual(hand.made.map(pairs), [[[1, 0]], [[0, 0]], []])
+        XCTAssertEqual(hand.made.map(pairs), hand.wanted.map(pairs))
+
+        var seed: UInt64 = 7
+        func next(_ n: Int64) -> Int64 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int64((seed >> 33) % UInt64(n))
+        }
+        let random: [[Box?]] = (0..<2).map { _ in
+            (0..<200).map { k -> Box? in
+                guard k % 37 != 5 else { return nil }
+                let w = k % 29 == 0 ? next(2 * u) : next(u / 6) + 1, h = k % 31 == 0 ? next(2 * u) : next(u / 6) + 1
+                let x = next(3 * u) - u / 10, y = next(3 * u) - u / 10
+                return Box(minX: x, minY: y, maxX: x + w, maxY: y + h)
+            }
+        }
+        let r = contexts(random)
+        XCTAssertGreaterThan(r.made.count, 8)
+        XCTAssertGreaterThan(r.wanted.reduce(0) { $0 + $1.count }, 100)
+        XCTAssertEqual(r.made.map(pairs), r.wanted.map(pairs))
+    }
+
     func testLabelsLieInsideTheirOwnArea() throws {
         // District A is a ring of eight villages around district B's one village: the mean of A's
         // centres falls in B, so A's label must go elsewhere.
