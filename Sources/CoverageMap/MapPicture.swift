@@ -343,17 +343,27 @@ public enum MapPicture {
     }
 
     static func pixelParts(_ s: Shape, _ project: Projector, closed: Bool) -> [PixelPart] {
-        roledParts(s).compactMap { part, hole in
-            let px = simplify(part.map(project.at), tolerance: 0.3)
-            // Rounded to 0.1 px, in tenths, consecutive duplicates dropped.
+        var parts: [PixelPart] = []
+        // One buffer of screen points for all the shape's rings and lines.
+        var px: [Coordinate] = []
+        func add(_ part: [Coordinate], hole: Bool) {
+            px.removeAll(keepingCapacity: true)
+            px.reserveCapacity(part.count)
+            for c in part { let (x, y) = project.at(c); px.append(Coordinate(x, y)) }
+            // Simplified below 0.3 px (Douglas–Peucker, distances to the chord), rounded to 0.1 px, in
+            // tenths, consecutive duplicates dropped.
+            let keep = px.count > 3 ? DouglasPeucker.kept(px, tolerance: 0.3, distance: .toSegment) : nil
             var tenths: [(Int, Int)] = []
-            for (x, y) in px {
-                let t = (clampedInt(x * 10), clampedInt(y * 10))
+            tenths.reserveCapacity(px.count)
+            for k in px.indices where keep?[k] ?? true {
+                let t = (clampedInt(px[k].x * 10), clampedInt(px[k].y * 10))
                 if tenths.last.map({ $0 != t }) ?? true { tenths.append(t) }
             }
             if closed, tenths.count > 1, tenths.first! == tenths.last! { tenths.removeLast() }
-            return tenths.count >= (closed ? 3 : 2) ? PixelPart(tenths: tenths, hole: hole) : nil
+            if tenths.count >= (closed ? 3 : 2) { parts.append(PixelPart(tenths: tenths, hole: hole)) }
         }
+        forEachRoledPart(s, add)
+        return parts
     }
 
     /// The path data of the parts one after another, made on all cores (as bytes: a national
@@ -361,6 +371,8 @@ public enum MapPicture {
     static func pathData(_ shapes: [[PixelPart]], closed: Bool) -> String {
         let pieces = concurrentMap(shapes.count, chunk: 256) { i -> [UInt8] in
             var d: [UInt8] = []
+            // About twelve characters a point.
+            d.reserveCapacity(shapes[i].reduce(0) { $0 + 12 * $1.tenths.count + 1 })
             for part in shapes[i] {
                 for (k, t) in part.tenths.enumerated() {
                     d.append(k == 0 ? UInt8(ascii: "M") : UInt8(ascii: "L"))
@@ -382,23 +394,16 @@ public enum MapPicture {
     /// A coordinate as the SVG writes it (to 0.1 px).
     static func rounded(_ v: Double) -> Double { Double(clampedInt(v * 10)) / 10 }
 
-    /// The rings and lines of a shape, each with whether it is a polygon's hole.
-    static func roledParts(_ s: Shape) -> [([Coordinate], Bool)] {
+    /// `body` for each ring and line of a shape, with whether it is a polygon's hole, in order.
+    static func forEachRoledPart(_ s: Shape, _ body: ([Coordinate], Bool) -> Void) {
         switch s {
-        case .point, .multiPoint: return []
-        case .lineString(let cs): return [(cs, false)]
-        case .multiLineString(let ls): return ls.map { ($0, false) }
-        case .polygon(let rings): return rings.enumerated().map { ($1, $0 > 0) }
-        case .multiPolygon(let ps): return ps.flatMap { $0.enumerated().map { ($1, $0 > 0) } }
-        case .geometryCollection(let gs): return gs.flatMap(roledParts)
+        case .point, .multiPoint: return
+        case .lineString(let cs): body(cs, false)
+        case .multiLineString(let ls): for l in ls { body(l, false) }
+        case .polygon(let rings): for (k, r) in rings.enumerated() { body(r, k > 0) }
+        case .multiPolygon(let ps): for p in ps { for (k, r) in p.enumerated() { body(r, k > 0) } }
+        case .geometryCollection(let gs): for g in gs { forEachRoledPart(g, body) }
         }
-    }
-
-    /// Douglas–Peucker on screen points (distances to the chord, not to its line).
-    static func simplify(_ p: [(Double, Double)], tolerance: Double) -> [(Double, Double)] {
-        guard p.count > 3 else { return p }
-        let keep = DouglasPeucker.kept(p.map { Coordinate($0.0, $0.1) }, tolerance: tolerance, distance: .toSegment)
-        return p.indices.filter { keep[$0] }.map { p[$0] }
     }
 
     static func star(_ x: Double, _ y: Double, _ r: Double) -> String {
@@ -428,12 +433,25 @@ public enum MapPicture {
         var t = t
         if t < 0 { bytes.append(UInt8(ascii: "-")); t = -t }
         let whole = t / 10, frac = t % 10
-        // The whole part's digits, least significant first, then turned around.
-        let start = bytes.count
-        var n = whole
-        repeat { bytes.append(UInt8(ascii: "0") + UInt8(n % 10)); n /= 10 } while n > 0
-        bytes[start...].reverse()
-        if frac != 0 { bytes.append(UInt8(ascii: ".")); bytes.append(UInt8(ascii: "0") + UInt8(frac)) }
+        func digit(_ d: Int) -> UInt8 { UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: d) }
+        // A picture's numbers have at most four whole digits: written straight; longer ones least
+        // significant first, then turned around.
+        if whole < 10 {
+            bytes.append(digit(whole))
+        } else if whole < 100 {
+            bytes.append(digit(whole / 10)); bytes.append(digit(whole % 10))
+        } else if whole < 1000 {
+            bytes.append(digit(whole / 100)); bytes.append(digit(whole / 10 % 10)); bytes.append(digit(whole % 10))
+        } else if whole < 10000 {
+            bytes.append(digit(whole / 1000)); bytes.append(digit(whole / 100 % 10))
+            bytes.append(digit(whole / 10 % 10)); bytes.append(digit(whole % 10))
+        } else {
+            let start = bytes.count
+            var n = whole
+            repeat { bytes.append(digit(n % 10)); n /= 10 } while n > 0
+            bytes[start...].reverse()
+        }
+        if frac != 0 { bytes.append(UInt8(ascii: ".")); bytes.append(digit(frac)) }
     }
 
     static func xml(_ s: String) -> String { xmlEscape(s) }

@@ -12,6 +12,16 @@ final class MapPictureTests: XCTestCase {
             MapPicture.appendTenth(t, to: &bytes)
             XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "x" + MapPicture.tenth(t), "\(t)")
         }
+        // Against the numbers' own text, for every tenth to ±2000.0 and longer ones.
+        func text(_ t: Int) -> String {
+            let n = t.magnitude
+            return (t < 0 ? "-" : "") + String(n / 10) + (n % 10 == 0 ? "" : "." + String(n % 10))
+        }
+        for t in Array(-20_000...20_000) + [99_999, 100_000, 123_456_789, -987_654_321, Int.max, -Int.max] {
+            var bytes: [UInt8] = []
+            MapPicture.appendTenth(t, to: &bytes)
+            if String(decoding: bytes, as: UTF8.self) != text(t) { XCTFail("\(t): \(String(decoding: bytes, as: UTF8.self))"); break }
+        }
         XCTAssertEqual(MapPicture.tenth(-5), "-0.5")
         XCTAssertEqual(MapPicture.tenth(1230), "123")
         typealias Part = MapPicture.PixelPart
