@@ -126,7 +126,16 @@ public struct MapData: Sendable {
         // village's feature is empty where its text is copied, and its record null.
         func isVillage(_ i: Int, _ id: String) -> Bool { i < villages.count && villages[i].id == id }
         // Every record has a centre: the title counts the districts of all villages.
-        let districts = Set(villages.compactMap(\.district)).count
+        // Read in place (a copy of each village is its strings retained and released); a village
+        // mostly has the district of the one before it.
+        var districtNames = Set<String>()
+        var lastDistrict: String?
+        for i in villages.indices {
+            guard let d = villages[i].district, d != lastDistrict else { continue }
+            districtNames.insert(d)
+            lastDistrict = d
+        }
+        let districts = districtNames.count
         let facts = (count: villages.count, operators: villages.isEmpty ? [] : report.result.operators, titledDistricts: districts)
         try self.init(report: json, analysis: report, count: features.count,
                       properties: { i in
@@ -218,8 +227,8 @@ public struct MapData: Sendable {
             // A village of the report in memory whose text is copied and whose outline was kept: drawn
             // as the previous run drew it, without its record or polygon.
             if let analysis, let taken, i < analysis.input.villages.count, let k = previousFeature(i), k < taken.villages {
-                let v = analysis.input.villages[i]
-                return (.village, .later(index: i, id: v.id, district: v.district, commune: v.commune,
+                let villages = analysis.input.villages
+                return (.village, .later(index: i, id: villages[i].id, district: villages[i].district, commune: villages[i].commune,
                                          status: analysis.result.villages[i].mobileStatus.rawValue),
                         taken.thin[k], nil, analysis.villageCentre(i), (taken.prints[k], taken.propertyPrints[k]), true)
             }
@@ -378,15 +387,19 @@ public struct MapData: Sendable {
     /// in the order the sites first appear.
     static func sites(of sectors: [Sector]) -> [(properties: JSONObject, at: Coordinate)] {
         struct SiteKey: Hashable { var op: String, site: String }
+        // Each tech a bit, by its place among all techs; a site lists its techs in their order.
+        let techs = Tech.allCases, inOrder = techs.sorted()
+        let bit = inOrder.map { t in UInt8(1) << UInt8(techs.firstIndex(of: t)!) }
         var number: [SiteKey: Int] = [:]
-        var sites: [(key: SiteKey, at: Coordinate, techs: [Bool])] = []
+        var sites: [(key: SiteKey, at: Coordinate, techs: UInt8)] = []
         // A site has a few sectors: room for a third as many sites as sectors, not grown site by site.
         number.reserveCapacity(sectors.count / 3)
         sites.reserveCapacity(sectors.count / 3)
         // A site's sectors mostly come one after another: the previous sector's site is tried first.
+        // The sectors are read in place (a copy of each is its strings retained and released).
         var last: (key: SiteKey, number: Int)?
-        for s in sectors {
-            let key = SiteKey(op: s.operator, site: s.siteID)
+        for i in sectors.indices {
+            let key = SiteKey(op: sectors[i].operator, site: sectors[i].siteID)
             let n: Int
             if let last, last.key == key {
                 n = last.number
@@ -395,15 +408,14 @@ public struct MapData: Sendable {
             } else {
                 n = sites.count
                 number[key] = n
-                sites.append((key, s.location, [Bool](repeating: false, count: Tech.allCases.count)))
+                sites.append((key, sectors[i].location, 0))
             }
-            sites[n].techs[Tech.allCases.firstIndex(of: s.tech)!] = true
+            sites[n].techs |= UInt8(1) << UInt8(techs.firstIndex(of: sectors[i].tech)!)
             last = (key, n)
         }
         return sites.map { site in
-            let techs = Tech.allCases.indices.filter { site.techs[$0] }.map { Tech.allCases[$0] }.sorted()
-            return (["site_id": .string(site.key.site), "operator": .string(site.key.op),
-                     "techs": .array(techs.map { .string($0.rawValue) })], site.at)
+            let carried = inOrder.indices.filter { site.techs & bit[$0] != 0 }.map { JSONValue.string(inOrder[$0].rawValue) }
+            return (["site_id": .string(site.key.site), "operator": .string(site.key.op), "techs": .array(carried)], site.at)
         }
     }
 

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import CoverageMap
+import Coverage
 import Geo
 import GeoIO
 
@@ -474,6 +475,22 @@ final class MapPayloadTests: XCTestCase {
         let edge = try chunkTexts(shapes, changedProperties)
         XCTAssertNotEqual(edge[0], before[0])
         XCTAssertEqual(Array(edge[1...]), Array(before[1...]))
+    }
+
+    /// One dot per site and operator, in the order the sites first appear, at the first sector's
+    /// position, with the techs of all its sectors in their order, wherever the sectors lie.
+    func testSitesAreOneDotPerSiteAndOperatorWithItsTechsInOrder() {
+        func sector(_ site: String, _ op: String, _ tech: Tech, _ x: Double) -> Sector {
+            Sector(siteID: site, operator: op, tech: tech, location: Coordinate(x, 14))
+        }
+        let sectors = [sector("S1", "A", .g4, 1), sector("S1", "A", .g2, 2), sector("S1", "B", .g5, 3),
+                       sector("S2", "A", .g3, 4), sector("S1", "A", .g5, 5), sector("S2", "A", .g3, 6), sector("S1", "B", .g2, 7)]
+        let sites = MapData.sites(of: sectors)
+        XCTAssertEqual(sites.map(\.at.x), [1, 3, 4])
+        XCTAssertEqual(sites.map { $0.properties["site_id"]?.stringValue }, ["S1", "S1", "S2"])
+        XCTAssertEqual(sites.map { $0.properties["operator"]?.stringValue }, ["A", "B", "A"])
+        XCTAssertEqual(sites.map { $0.properties["techs"]?.arrayValue?.compactMap(\.stringValue) ?? [] },
+                       [["2G", "4G", "5G"], ["2G", "5G"], ["3G"]])
     }
 
     /// A chunk's context is every feature of another chunk whose box meets one of its features'
