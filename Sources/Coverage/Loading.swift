@@ -176,10 +176,16 @@ public struct InputLoader {
         try InputLimits.checkPlainText(siteID) { fail("site_id", $0) }
         try InputLimits.checkPlainText(op) { fail("operator", $0) }
         let techText = field("tech")
-        guard let techName = techNames[techText] ?? TechName(techText) else {
-            throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR, with or without a band: GSM900, LTE1800, 5G NR…)")
+        let techName: TechName
+        if let known = techNames[techText] {
+            techName = known
+        } else {
+            guard let read = TechName(techText) else {
+                throw fail("tech", "\"\(field("tech"))\" is not a known technology (2G, 3G, 4G, 5G, GSM, UMTS, LTE, NR, with or without a band: GSM900, LTE1800, 5G NR…)")
+            }
+            techNames[techText] = read
+            techName = read
         }
-        techNames[techText] = techName
         let tech = techName.tech
         let location = try siteLocation(lat: field("lat"), lon: field("lon"), fail)
         var azimuth = try optionalNumber(field("azimuth"), field: "azimuth", fail)
@@ -373,7 +379,7 @@ public struct InputLoader {
     public static func number(_ s: String) -> Double? {
         let t = s.trimmedSpaces
         // Plain decimals ("13.774567", "-120") are most of a table's numbers: read in one pass.
-        if let d = plainDecimal(t.utf8) { return d }
+        if let d = plainDecimal(t) { return d }
         // Digits, signs, a point and an exponent only (bytes: the fields of a table are many).
         guard !t.isEmpty, t.utf8.allSatisfy({ b in (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E || b == 0x45 || b == 0x65 }),
               let d = Double(t), d.isFinite else { return nil }
@@ -385,7 +391,13 @@ public struct InputLoader {
     /// Double, and so is the power of ten it is divided by (at most 10^15), so the one division is
     /// correctly rounded, the Double the standard library's conversion gives (Clinger's fast
     /// path). Nil for anything else, which the standard library then reads.
-    static func plainDecimal(_ text: String.UTF8View) -> Double? {
+    static func plainDecimal(_ text: String) -> Double? {
+        if let read = text.utf8.withContiguousStorageIfAvailable({ plainDecimal($0) }) { return read }
+        return Array(text.utf8).withUnsafeBufferPointer { plainDecimal($0) }
+    }
+
+    /// `plainDecimal` of UTF-8 bytes (read in place: a table has millions of numbers).
+    static func plainDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
         var mantissa: UInt64 = 0, digits = 0, decimals = 0
         var negative = false, point = false, first = true
         for b in text {
@@ -430,9 +442,11 @@ extension String {
 
     /// The string without leading and trailing characters of `set` (a whitespace set).
     func trimmed(_ set: @autoclosure () -> CharacterSet) -> String {
-        guard let first = utf8.first, let last = utf8.last else { return self }
         func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
-        if plain(first) && plain(last) { return self }
+        // The ends read in place (the UTF-8 view's last byte is found by stepping back a character).
+        let plainEnds = utf8.withContiguousStorageIfAvailable { b in b.isEmpty || (plain(b[0]) && plain(b[b.count - 1])) }
+            ?? utf8.isEmpty || (plain(utf8.first!) && plain(utf8.last!))
+        if plainEnds { return self }
         return trimmingCharacters(in: set())
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Coverage
 
@@ -19,17 +20,27 @@ final class TableFieldsTests: XCTestCase {
             texts.append(((x & 1) == 0 ? "-" : "") + s)
         }
         for t in texts {
-            let fast = InputLoader.plainDecimal(t.utf8)
+            let fast = InputLoader.plainDecimal(t)
             XCTAssertNotNil(fast, t)
             XCTAssertEqual(fast?.bitPattern, Double(t)?.bitPattern, t)
             XCTAssertEqual(InputLoader.number(t)?.bitPattern, Double(t)?.bitPattern, t)
         }
     }
 
+    /// A field's surrounding spaces go, as Foundation trims them, whatever its ends are (a plain
+    /// end is looked at in place; any other is Foundation's to trim).
+    func testFieldsLoseTheirSurroundingSpacesOnly() {
+        for (text, trimmed) in [("", ""), ("7", "7"), (" 7", "7"), ("7 ", "7"), ("\t a b \t", "a b"), ("a b", "a b"),
+                                ("\u{00A0}x\u{00A0}", "x"), ("é", "é"), (" é ", "é"), ("\u{3000}Hà Nội\u{3000}", "Hà Nội"), ("~", "~"), ("!", "!")] {
+            XCTAssertEqual(text.trimmedSpaces, trimmed, text)
+            XCTAssertEqual(text.trimmedSpaces, text.trimmingCharacters(in: .whitespaces), text)
+        }
+    }
+
     func testOtherNumbersAreLeftToTheStandardLibrary() {
         // Not plain decimals: the slow path reads (or refuses) them as before.
         for t in ["", "-", "+", ".", "1.2.3", "--1", "1e5", "2.5E-3", "1234567890123456", "0.0000000000000001", "12,5", "nan", "inf", " 7"] {
-            XCTAssertNil(InputLoader.plainDecimal(t.utf8), t)
+            XCTAssertNil(InputLoader.plainDecimal(t), t)
         }
         XCTAssertEqual(InputLoader.number("1e5"), 100_000)
         XCTAssertEqual(InputLoader.number("2.5E-3"), 0.0025)
