@@ -23,6 +23,10 @@ public struct VillageCoverage: Sendable {
     public var bestLink: BestLink? = nil
 
     public func fraction(_ c: CoverageClass) -> Double { fractions[CoverageClass.allCases.firstIndex(of: c)!] }
+
+    /// No result: the place of one not made yet.
+    static let none = VillageCoverage(areaM2: 0, fractions: [], operatorFractions: [], mobileStatus: .uncovered, gaps: [],
+                                      fixed: nil, centre: Coordinate(0, 0), repairedShape: nil)
 }
 
 /// The distance from a village centre to the fibre network, and the extension that would close it.
@@ -147,11 +151,16 @@ public struct CoverageAnalysis {
         let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
         timings.footprints = lap()
 
-        var coverage = [VillageCoverage?](repeating: nil, count: villages.count)
+        // Each village's result, reused or made below (`present` says which are there): the array
+        // becomes the result's as it is, without a copy of 100,000 results to unwrap.
+        var present = [Bool](repeating: false, count: villages.count)
+        var coverage = [VillageCoverage](repeating: .none, count: villages.count)
         if let reuse {
             for (i, kept) in reuse.reused.enumerated() {
-                coverage[i] = kept?.coverage
-                if !reuse.fixedReused { coverage[i]?.fixed = nil }  // measured again below
+                guard let kept else { continue }
+                coverage[i] = kept.coverage
+                present[i] = true
+                if !reuse.fixedReused { coverage[i].fixed = nil }  // measured again below
             }
         }
         var villageWarnings = reuse?.reused.map { $0?.warnings ?? [] } ?? [[String]](repeating: [], count: villages.count)
@@ -297,7 +306,8 @@ public struct CoverageAnalysis {
             }
             for (k, outcome) in perVillage.enumerated() {
                 coverage[members[k]] = outcome.coverage
-                if let kept = reuse?.fixedKept[members[k]] { coverage[members[k]]!.fixed = kept }
+                present[members[k]] = true
+                if let kept = reuse?.fixedKept[members[k]] { coverage[members[k]].fixed = kept }
                 villageWarnings[members[k]] = outcome.warnings
             }
             timings.overlay += lap()
@@ -305,7 +315,7 @@ public struct CoverageAnalysis {
 
             if let fibreIndex, let fibreGeometries {
                 let reach = parameters.fibreReach
-                let centres = fibreMembers.map { coverage[$0]!.centre }
+                let centres = fibreMembers.map { coverage[$0].centre }
                 progress?.start(stage("fibre"), total: fibreMembers.count)
                 defer { progress?.finish() }
                 let access = try parallelMap(fibreMembers.count, jobs: jobs, chunk: 64, progress: progress) { k -> FixedAccess? in
@@ -323,7 +333,7 @@ public struct CoverageAnalysis {
                     // Beyond the zone's own fibre only when the zone's fibre is not all of it.
                     return measuredByZone ? farFibreIndex.value.nearest(to: centres[k], reach: reach) : nil
                 }
-                for (k, a) in access.enumerated() { coverage[fibreMembers[k]]!.fixed = a }
+                for (k, a) in access.enumerated() { coverage[fibreMembers[k]].fixed = a }
             }
             timings.fibre += lap()
 
@@ -338,13 +348,14 @@ public struct CoverageAnalysis {
             timings.places += lap()
             progress?.finish()
         }
+        precondition(!present.contains(false), "a village neither reused nor measured")
         if let reachIndex {
             // Why a village is dark: the best link to its centre, for every village not covered,
             // reused ones too (the side file keeps no links; the sectors are all in the index).
             clock = Date()
-            let dark = coverage.indices.filter { coverage[$0]!.mobileStatus != .covered }
-            let links = try parallelMap(dark.count, jobs: jobs, chunk: 16) { k in try reachIndex.best(to: coverage[dark[k]]!.centre) }
-            for (i, link) in zip(dark, links) { coverage[i]!.bestLink = link }
+            let dark = coverage.indices.filter { coverage[$0].mobileStatus != .covered }
+            let links = try parallelMap(dark.count, jobs: jobs, chunk: 16) { k in try reachIndex.best(to: coverage[dark[k]].centre) }
+            for (i, link) in zip(dark, links) { coverage[i].bestLink = link }
             timings.overlay += lap()
         }
         if !flat {
@@ -360,7 +371,7 @@ public struct CoverageAnalysis {
             warnings.append("the fibre layer has no features: every village is without fixed broadband")
         }
         var result = AnalysisResult(parameters: parameters, crs: zones.primaryCRS, operators: operators,
-                                    villages: coverage.map { $0! }, places: placeCoverage.map { $0! },
+                                    villages: coverage, places: placeCoverage.map { $0! },
                                     warnings: warnings, timings: timings)
         result.crsZones = zones.isPerVillage ? zones.groups.map(\.crs).sorted() : []
         return result
