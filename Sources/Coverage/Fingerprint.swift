@@ -33,19 +33,24 @@ public struct Fingerprint: Hashable, Sendable {
 
     /// The UTF-8 length, then the bytes eight at a time as little-endian words (the last padded with zeros).
     public mutating func add(_ s: String) {
-        var s = s
-        s.withUTF8 { u in
-            add(u.count)
-            var i = 0
-            while i + 8 <= u.count {
-                add(UInt64(littleEndian: UnsafeRawPointer(u.baseAddress! + i).loadUnaligned(as: UInt64.self)))
-                i += 8
-            }
-            guard i < u.count else { return }
-            var w: UInt64 = 0
-            for k in 0..<(u.count - i) { w |= UInt64(u[i + k]) << UInt64(8 * k) }
-            add(w)
+        // Read in place where the string's bytes lie together (any native string), else from a copy.
+        if s.utf8.withContiguousStorageIfAvailable({ add(utf8: $0) }) == nil {
+            var s = s
+            s.withUTF8 { add(utf8: $0) }
         }
+    }
+
+    private mutating func add(utf8 u: UnsafeBufferPointer<UInt8>) {
+        add(u.count)
+        var i = 0
+        while i + 8 <= u.count {
+            add(UInt64(littleEndian: UnsafeRawPointer(u.baseAddress! + i).loadUnaligned(as: UInt64.self)))
+            i += 8
+        }
+        guard i < u.count else { return }
+        var w: UInt64 = 0
+        for k in 0..<(u.count - i) { w |= UInt64(u[i + k]) << UInt64(8 * k) }
+        add(w)
     }
 
     /// A value that may be missing: a marker, then the value.

@@ -89,6 +89,9 @@ struct Analyze: ParsableCommand {
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
         let sideFile = since.map { IncrementalRun.SideFile(folder: $0, mapParts: ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds)) }
+        // A `--since` run needs about half a full run's memory at its peak, and frees and takes
+        // much of it again as it goes: what it frees is kept a second before the system gets it back.
+        if since != nil { keepFreedMemory(milliseconds: 1000) }
         // Digests of files taken by earlier runs (`DigestCache`): a `--since` run takes those of
         // unchanged input files and previous report files instead of reading them; every run
         // records the digests it takes.

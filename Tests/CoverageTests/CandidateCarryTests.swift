@@ -89,6 +89,8 @@ final class CandidateCarryTests: XCTestCase {
         XCTAssertEqual(of("abc"), fed([3, 0x63_62_61]))
         XCTAssertEqual(of("abcdefgh"), fed([8, 0x68_67_66_65_64_63_62_61]))
         XCTAssertEqual(of("abcdefghi"), fed([9, 0x68_67_66_65_64_63_62_61, 0x69]))
+        // Longer than a string kept inline (15 bytes): its bytes on the heap, read the same way.
+        XCTAssertEqual(of("abcdefghijklmnopq"), fed([17, 0x68_67_66_65_64_63_62_61, 0x70_6F_6E_6D_6C_6B_6A_69, 0x71]))
         // "Đà" is C4 90 C3 A0 in UTF-8.
         XCTAssertEqual(of("Đà"), fed([4, 0xA0_C3_90_C4]))
         // A string bridged from Foundation reads the same as a native one.

@@ -206,4 +206,21 @@ final class ParallelTests: XCTestCase {
         XCTAssertTrue(limitAllocatorArenas(2))
         XCTAssertTrue(limitAllocatorArenas())
     }
+
+    /// Without mimalloc nothing is asked; with it loaded (as the covgap program links it), its delay
+    /// before freed memory goes back to the system is the one given, read back through its own API.
+    func testMimallocKeepsFreedMemoryAsLongAsAsked() throws {
+        let any = UnsafeMutableRawPointer(bitPattern: 0)
+        if dlsym(any, "mi_option_set") == nil { XCTAssertFalse(keepFreedMemory(milliseconds: 1000)) }
+        guard let library = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_GLOBAL) else {
+            throw XCTSkip("libmimalloc.so.2 is not installed (Scripts/setup installs it)")
+        }
+        typealias OptionGet = @convention(c) (Int32) -> Int
+        let get = unsafeBitCast(try XCTUnwrap(dlsym(library, "mi_option_get")), to: OptionGet.self)
+        XCTAssertEqual(get(15), 25, "mimalloc's default delay, 25 ms, at the option's place")
+        XCTAssertTrue(keepFreedMemory(milliseconds: 1000))
+        XCTAssertEqual(get(15), 1000)
+        XCTAssertTrue(keepFreedMemory(milliseconds: 25))
+        XCTAssertEqual(get(15), 25)
+    }
 }
