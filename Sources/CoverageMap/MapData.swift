@@ -106,7 +106,7 @@ public struct MapData: Sendable {
         try self.init(report: report, analysis: nil, count: features.count, properties: { features[$0].properties },
                       shape: { features[$0].geometry }, villages: records.facts, record: { records.record($1) },
                       hasRecord: { records.record($1) != nil }, outline: .init(make: { $0.rightHandOriented }, box: { $0 }, id: 1),
-                      sectors: sectors, fibre: fibre, places: places, detail: detail)
+                      sites: MapSites(sectors: sectors), fibre: fibre, places: places, detail: detail)
     }
 
     /// The map of a report still in memory: `json` and `features` as `Report.json(skipping:)` and
@@ -117,8 +117,9 @@ public struct MapData: Sendable {
     /// (`previous[i]`, the previous run's feature of report.geojson whose text feature `i` copies)
     /// takes its thinned outline and prints from there when they were made the same way. `labels`
     /// (a `--since` run) are the previous run's labels: taken when their key is this map's.
+    /// `sites` are made from the report's sectors (`MapSites`).
     public init(report: Report, json: JSONValue, features: [(properties: JSONObject, geometry: Shape?)], writtenWith decimals: Int,
-                sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture,
+                sites: MapSites, fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail = .picture,
                 kept: KeptOutlines? = nil, previous: [Int?] = [], labels: KeptLabels? = nil) throws {
         let villages = report.input.villages
         let entries = json["villages"]?.arrayValue ?? []
@@ -153,7 +154,7 @@ public struct MapData: Sendable {
                                      box: { b in Bounds(minX: writtenValue(b.minX, decimals), minY: writtenValue(b.minY, decimals),
                                                         maxX: writtenValue(b.maxX, decimals), maxY: writtenValue(b.maxY, decimals)) },
                                      id: 100 + decimals),
-                      sectors: sectors, fibre: fibre, places: places, detail: detail)
+                      sites: sites, fibre: fibre, places: places, detail: detail)
     }
 
     /// How many villages a report has, the operators of the first village's record (in order) and
@@ -186,7 +187,7 @@ public struct MapData: Sendable {
     private init(report: JSONValue, analysis: Report?, count: Int, properties: (Int) -> JSONObject, shape: (Int) -> Shape?,
                  villages facts: VillageFacts, record: (Int, String) -> JSONObject?, hasRecord: (Int, String) -> Bool,
                  kept: KeptOutlines? = nil, previousFeature: (Int) -> Int? = { _ in nil }, labels previousLabels: KeptLabels? = nil,
-                 outline: MapPayload.Outline, sectors: [Sector], fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
+                 outline: MapPayload.Outline, sites: MapSites, fibre: [FibreFeature]?, places: [PriorityPlace]?, detail: Detail) throws {
         self.outline = outline
         self.analysis = analysis
         let summary = report["summary"]?.objectValue ?? JSONObject()
@@ -307,7 +308,7 @@ public struct MapData: Sendable {
                 : outline.make(Self.source(villageList[i], villageSources[i], analysis)).thinned(tolerance: Self.drawingTolerance)
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)])
-        let (siteList, labels) = try sideBySide({ Self.sites(of: sectors) }, { () throws -> Labels in
+        let (siteList, labels) = try sideBySide({ sites.value }, { () throws -> Labels in
             // The previous run's, placed from the same villages.
             if let takenLabels {
                 return (takenLabels.districts.map { ($0.name, $0.at) }, takenLabels.communes.map { ($0.name, $0.district, $0.at) })
@@ -344,7 +345,7 @@ public struct MapData: Sendable {
             }.compactMap { $0 }
             return (districts, communes)
         })
-        sites = siteList
+        self.sites = siteList
 
         let placeRecords = report["priority_places"]?.arrayValue ?? []
         self.places = try zip(places ?? [], placeRecords).map { place, record in
@@ -670,3 +671,21 @@ public struct MapData: Sendable {
 }
 
 private func round5(_ x: Double) -> Double { (x * 100_000).rounded() / 100_000 }
+
+/// The map's sites of a table of sectors: one dot per site and operator (`MapData.sites(of:)`), made
+/// once, when first asked for or ahead on a thread of their own (`makeAhead`): they depend on the
+/// sectors alone, and a run's analysis leaves a core free for long stretches.
+public final class MapSites: Sendable {
+    private let made: Once<[(properties: JSONObject, at: Coordinate)]>
+
+    public init(sectors: [Sector]) {
+        made = Once { MapData.sites(of: sectors) }
+    }
+
+    /// Starts making the sites on a thread of their own.
+    public func makeAhead() {
+        _ = BackgroundTask { [made] in _ = made.value }
+    }
+
+    var value: [(properties: JSONObject, at: Coordinate)] { made.value }
+}

@@ -57,11 +57,12 @@ public struct ReportFolder {
     /// take their text from there. `previousOutlines` (a `--since` run) are the previous run's map
     /// outlines: a feature (village, gap area, fibre extension) whose text is copied takes its own from there.
     /// `previousLabels` (a `--since` run) are the previous run's map labels, taken when placed from
-    /// the same villages.
+    /// the same villages. `mapSites` are the map's sites of `input`'s sectors, when made already
+    /// (or being made ahead).
     public init(report: Report, input: AnalysisInput, precision: Int, map: Bool, outputs: ReportOutputs = ReportOutputs(),
                 sideFile: (() -> IncrementalState)? = nil, since: String? = nil, copies: ReportCopies? = nil,
                 previousPicture: PNGConverter.Previous? = nil, previousPage: PreviousPage? = nil,
-                previousOutlines: KeptOutlines? = nil, previousLabels: KeptLabels? = nil, keepJSON: Bool = false,
+                previousOutlines: KeptOutlines? = nil, previousLabels: KeptLabels? = nil, mapSites: MapSites? = nil, keepJSON: Bool = false,
                 pictureFirst: Bool = false, digests: DigestCache? = nil, into staging: StagedFolder, progress: StageProgress? = nil) throws {
         progress?.start("encode", total: map ? 5 : 3)
         defer { progress?.finish() }
@@ -124,7 +125,7 @@ public struct ReportFolder {
             defer { mapSource = nil }
             guard let source = mapSource else { return nil }
             return try MapData(report: report, json: source.json, features: source.features, writtenWith: precision,
-                               sectors: input.sectors, fibre: input.fibre, places: input.places,
+                               sites: mapSites ?? MapSites(sectors: input.sectors), fibre: input.fibre, places: input.places,
                                kept: previousOutlines, previous: geojsonPieces.value ?? [], labels: previousLabels)
         }
         // The map's data in the report's language; nil without a map.

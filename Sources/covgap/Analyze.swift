@@ -130,6 +130,10 @@ struct Analyze: ParsableCommand {
                           + (places > 0 ? " and \(plan.placesReusedCount) of \(places) priority places" : "") + " from \(since ?? "")"
                           + (plan.fixedKept.isEmpty ? "" : "; the fixed broadband of \(plan.fixedKept.count) of the \(again) villages measured again kept"))
         }
+        // The map's sites depend on the sectors alone: made beside the analysis, whose measuring of
+        // the villages (most of them reused by a `--since` run) leaves a core free for long stretches.
+        let mapSites = ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds) ? MapSites(sectors: input.sectors) : nil
+        mapSites?.makeAhead()
         let result = try analysis.run(progress: progress, reuse: incremental.plan)
         _ = lap()
         var result2 = result
@@ -173,7 +177,7 @@ struct Analyze: ParsableCommand {
                                       sideFile: { incremental.sideFile(input: input, result: result) }, since: since,
                                       copies: incremental.copies(report: report, csvDialect: outputs.csvDialect, files: previousFiles),
                                       previousPicture: previousPicture, previousPage: previousPage, previousOutlines: previousLayout?.outlines,
-                                      previousLabels: previousLayout?.labels,
+                                      previousLabels: previousLayout?.labels, mapSites: mapSites,
                                       keepJSON: format == .json && !quiet, pictureFirst: true, digests: digests,
                                       into: staging, progress: progress)
         let encodeTime = lap()

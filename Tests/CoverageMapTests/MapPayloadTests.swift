@@ -491,6 +491,13 @@ final class MapPayloadTests: XCTestCase {
         XCTAssertEqual(sites.map { $0.properties["operator"]?.stringValue }, ["A", "B", "A"])
         XCTAssertEqual(sites.map { $0.properties["techs"]?.arrayValue?.compactMap(\.stringValue) ?? [] },
                        [["2G", "4G", "5G"], ["2G", "5G"], ["3G"]])
+        // Made ahead on a thread of their own, or when asked: the same sites.
+        let ahead = MapSites(sectors: sectors), asked = MapSites(sectors: sectors)
+        ahead.makeAhead()
+        for made in [ahead.value, asked.value] {
+            XCTAssertEqual(made.map(\.at.x), sites.map(\.at.x))
+            XCTAssertEqual(made.map { JSONValue.object($0.properties) }, sites.map { JSONValue.object($0.properties) })
+        }
     }
 
     /// A chunk's context is every feature of another chunk whose box meets one of its features'
