@@ -593,10 +593,25 @@ public struct MapData: Sendable {
         // Villages, their gap areas and fibre extensions share borders and are cut into chunks by
         // tile, a gap area or extension in its village's chunk; fibre routes are one chunk; sites and
         // places (points, without arcs) are cut into chunks by tile too.
-        var villageIndex: [String: Int] = [:]
-        for (i, v) in villageRows.enumerated().reversed() { if let id = v.properties[.id] { villageIndex[id] = i } }
+        // A feature's village: the first village of its id. The report in memory has unique ids and
+        // its gap areas and extensions in their villages' order, so each is found walking on from
+        // the previous one's; a report read from files, or a feature not found so, by a table of ids.
+        let rows = villageRows
+        let byID = Once { () -> [String: Int] in
+            var index: [String: Int] = [:]
+            for (i, v) in rows.enumerated().reversed() { if let id = v.properties[.id] { index[id] = i } }
+            return index
+        }
         func owners(_ features: [(properties: JSONObject, shape: Shape)]) -> [Int?] {
-            features.map { $0.properties["village_id"]?.stringValue.flatMap { villageIndex[$0] } }
+            var at = analysis == nil ? rows.count : 0
+            return features.map { f -> Int? in
+                guard let id = f.properties["village_id"]?.stringValue else { return nil }
+                var k = at
+                while k < rows.count, rows[k].properties[.id] != id { k += 1 }
+                if k < rows.count { at = k; return k }
+                at = rows.count
+                return byID.value[id]
+            }
         }
         let (chunks, elsewhere) = MapPayload.write(groups: [
             .init(layers: [("villages", villageLayer),
