@@ -149,7 +149,15 @@ public struct IncrementalState: Sendable {
         w.varint(UInt64(sectorPrints.count))
         sectorPrints.forEach { w.print($0) }
         var crsTable: [String: Int] = [:], crsList: [String] = []
-        for crs in villages.map(\.crs) + places.map(\.crs) where crsTable[crs] == nil { crsTable[crs] = crsList.count; crsList.append(crs) }
+        // Read in place, a village mostly in the CRS of the one before it.
+        var lastCRS: String?
+        func note(_ crs: String) {
+            guard crs != lastCRS else { return }
+            lastCRS = crs
+            if crsTable[crs] == nil { crsTable[crs] = crsList.count; crsList.append(crs) }
+        }
+        for i in villages.indices { note(villages[i].crs) }
+        for i in places.indices { note(places[i].crs) }
         w.varint(UInt64(crsList.count))
         crsList.forEach { w.string($0) }
         w.varint(UInt64(villages.count))
@@ -166,7 +174,7 @@ public struct IncrementalState: Sendable {
             if let r = run, let copied { try write(copied.records.bytes[r]) }
             run = nil
         }
-        for (i, v) in villages.enumerated() {
+        for i in villages.indices {
             if let copied, let k = copied.from[i] {
                 let record = copied.records.ranges[k]
                 if let r = run, r.upperBound == record.lowerBound {
@@ -178,6 +186,7 @@ public struct IncrementalState: Sendable {
                 continue
             }
             if run != nil || w.bytes.count >= 1 << 20 { try flush() }
+            let v = villages[i]
             w.print(v.geometry)
             w.print(v.properties)
             w.varint(UInt64(crsTable[v.crs]!))

@@ -107,8 +107,19 @@ public enum PNGConverter {
         public var raster: KeptRaster?
         public var picture: KeptPicture?
         public var png: @Sendable () -> [UInt8]?
+        /// The kept frame's pixels, decoded once (`decodeFrameAhead`, or when the frame is taken).
+        let frame: Once<Result<FrameImage, Error>?>
+
         public init(raster: KeptRaster?, picture: KeptPicture?, png: @escaping @Sendable () -> [UInt8]?) {
             self.raster = raster; self.picture = picture; self.png = png
+            let kept = picture?.frame
+            frame = Once { kept.map { bytes in Result { try FrameImage.decode(bytes) } } }
+        }
+
+        /// Starts decoding the kept frame's PNG on a thread of its own (a `--since` run's analysis
+        /// leaves a core free): most runs take the frame, whose pixels the PNG is laid over.
+        public func decodeFrameAhead() {
+            _ = BackgroundTask { [frame] in _ = frame.value }
         }
 
         /// The previous report.png when it is the one `picture` was kept of (its digest), else nil.
@@ -138,16 +149,20 @@ public enum PNGConverter {
         let (width, height) = (drawing.width, drawing.height)
         let job = Job {
             let frame: [UInt8]
+            let decoded: Result<FrameImage, Error>
             if let taken {
                 frame = taken.frame
+                // The kept frame's pixels, decoded ahead (`taken` is `previous`'s picture).
+                decoded = previous?.frame.value ?? Result { try FrameImage.decode(frame) }
             } else {
                 switch finish(launched!, svg: frameSVG) {
                 case .success(let png): frame = png
                 case .failure(let why): return .failure(why)
                 }
+                decoded = Result { try FrameImage.decode(frame) }
             }
             let image: FrameImage
-            do { image = try FrameImage.decode(frame) } catch { return .failure(ConversionFailure("rsvg-convert's picture could not be read: \(error)")) }
+            do { image = try decoded.get() } catch { return .failure(ConversionFailure("rsvg-convert's picture could not be read: \(error)")) }
             guard image.width == width, image.height == height else {
                 return .failure(ConversionFailure("rsvg-convert drew \(image.width) × \(image.height) pixels for a picture of \(width) × \(height)"))
             }

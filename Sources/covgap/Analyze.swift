@@ -130,10 +130,19 @@ struct Analyze: ParsableCommand {
                           + (places > 0 ? " and \(plan.placesReusedCount) of \(places) priority places" : "") + " from \(since ?? "")"
                           + (plan.fixedKept.isEmpty ? "" : "; the fixed broadband of \(plan.fixedKept.count) of the \(again) villages measured again kept"))
         }
-        // The map's sites depend on the sectors alone: made beside the analysis, whose measuring of
-        // the villages (most of them reused by a `--since` run) leaves a core free for long stretches.
-        let mapSites = ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds) ? MapSites(sectors: input.sectors) : nil
+        // The map's sites depend on the sectors alone, and the previous frame's pixels on the side
+        // file alone: made beside the analysis, whose measuring of the villages (most of them
+        // reused by a `--since` run) leaves a core free for long stretches.
+        let drawsMap = ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds)
+        let mapSites = drawsMap ? MapSites(sectors: input.sectors) : nil
         mapSites?.makeAhead()
+        let previousLayout = incremental.previous?.layout
+        let previousPicture = previousLayout.map { layout in
+            PNGConverter.Previous(raster: layout.raster, picture: layout.picture) { [since] in
+                since.flatMap { try? InputFile.read(($0 as NSString).appendingPathComponent("report.png"), followSymlinks: false, binary: true) }
+            }
+        }
+        if drawsMap { previousPicture?.decodeFrameAhead() }
         let result = try analysis.run(progress: progress, reuse: incremental.plan)
         _ = lap()
         var result2 = result
@@ -161,12 +170,6 @@ struct Analyze: ParsableCommand {
         // folder's at the end, or none of it does.
         let staging = try OutputFolder(out).staging()
         defer { staging.abandon() }
-        let previousLayout = incremental.previous?.layout
-        let previousPicture = previousLayout.map { layout in
-            PNGConverter.Previous(raster: layout.raster, picture: layout.picture) { [since] in
-                since.flatMap { try? InputFile.read(($0 as NSString).appendingPathComponent("report.png"), followSymlinks: false, binary: true) }
-            }
-        }
         let previousPage = previousLayout.flatMap { layout in
             layout.pageChunks.isEmpty ? nil : PreviousPage(keys: layout.pageChunks) { previousFiles?.text("report.html") }
         }

@@ -434,8 +434,11 @@ final class MapRasterTests: XCTestCase {
         for b in kept.bands { XCTAssertTrue(BandedPNG.isChunk(png[b.chunk], type: "IDAT")) }
         XCTAssertEqual(try FrameImage.decode(kept.frame).width, 400)
 
-        func again(_ d: MapDrawing, raster: KeptRaster, picture: KeptPicture, png: [UInt8]) throws -> (png: [UInt8], frameTaken: Bool, compressed: Int, drawn: Int) {
-            let s = PNGConverter.start(d, previous: PNGConverter.Previous(raster: raster, picture: picture) { png })
+        func again(_ d: MapDrawing, raster: KeptRaster, picture: KeptPicture, png: [UInt8], frameAhead: Bool = false) throws
+            -> (png: [UInt8], frameTaken: Bool, compressed: Int, drawn: Int) {
+            let previous = PNGConverter.Previous(raster: raster, picture: picture) { png }
+            if frameAhead { previous.decodeFrameAhead() }
+            let s = PNGConverter.start(d, previous: previous)
             let job = try XCTUnwrap(s.job)
             return (try XCTUnwrap(job.wait(), job.failure ?? ""), s.frameTaken, try XCTUnwrap(job.compressed), try XCTUnwrap(s.raster).drawn)
         }
@@ -459,6 +462,10 @@ final class MapRasterTests: XCTestCase {
         XCTAssertLessThan(taken.compressed, bandCount)
         XCTAssertEqual(taken.png, try afresh(changed))
         XCTAssertNotEqual(taken.png, png)
+        // The kept frame's pixels decoded ahead, on a thread of their own: the same PNG.
+        let ahead = try again(changed, raster: raster.kept, picture: kept, png: png, frameAhead: true)
+        XCTAssertTrue(ahead.frameTaken)
+        XCTAssertEqual(ahead.png, taken.png)
         // A previous PNG edited since: its bands are not taken.
         var edited = png
         edited[kept.bands[0].chunk.lowerBound + 20] ^= 1
