@@ -9,7 +9,7 @@ final class GoldenOutputTests: XCTestCase {
         "report.json": "fc45b905ec512c35739ce22e41558ffe3b95b93687bce32613aafcd07e85ec25",
         "report.geojson": "c962a8271e74e902b9bfb6c1bc9a3d01d6a1e39e5a886a3d26edb361187470f7",
         "report.csv": "bb921d13ae7836422e2fa80d1a2f29d8e0d961ceec6ddae5a4db814a6b332b15",
-        "report.html": "bccbc6ec8c83869525051ef4d358df586d26c5f389fffa869de6bbe44d930d44",
+        "report.html": "717cd60db4b8e0d49cf7271f645d838f083eca6ecd04da0761ca8988c8154a4f",
         "report.svg": "b7194ad3bfd9eb7b3924f8c15988ead6e02a4fe2c73af91bb38c61727f30c973",
     ]
 
@@ -24,7 +24,7 @@ final class GoldenOutputTests: XCTestCase {
         "report.json": "81426a63a4968c1fe6d83749dd979cfffc112923954fae204f542de7dd143107",
         "report.geojson": "c53272406e01e3682d512b34836c9af9fa6746222c5bb36ab558888fb097a314",
         "report.csv": "48af73f18642684ce2ddd1c97ae135e3dca423fc83d6f3ecad7dedea904a565a",
-        "report.html": "8b7c15d44f905c3e56dfe0f650469f5a97b347505e6fc9a1a41926773ee046af",
+        "report.html": "030d720bc16f1ac99d28b3499426565ddd3cc8a5b15d20a5e0f6fd8db5c10199",
         "report.svg": "1e684c586e9340c13e4319c3d1134023ae73e0ccf79bff9a96c2d28a39f642ff",
     ]
 
@@ -55,7 +55,8 @@ final class GoldenOutputTests: XCTestCase {
     // (within an ulp of the C library's): one mean speed of the bundled province on a rounding
     // boundary moved by 0.01 Mb/s and gap polygons moved by nanometres (every bundled report).
     // The page's payload is written in chunks, villages and sites by tiles of half a degree, each
-    // with arcs of its own, and an arc is thinned walked from its smaller end (report.html).
+    // with arcs of its own, and an arc is thinned walked from its smaller end (report.html). The
+    // tiles are a quarter of a degree (report.html).
 
     /// SHA-256 of each file in `folder`, by `sha256sum` (an independent tool).
     func digests(_ folder: URL, _ names: [String]) throws -> [String: String] {
