@@ -119,7 +119,15 @@ public struct CoverageAnalysis {
         let sectors = input.sectors
         let villages = input.villages
         let places = input.places ?? []
-        let operatorOfSector = sectors.map { operators.firstIndex(of: $0.operator)! }
+        // Each sector's operator read in place; a sector mostly has the operator of the one before it.
+        var lastOperator: (name: String, index: Int)?
+        let operatorOfSector = sectors.indices.map { i -> Int in
+            let name = sectors[i].operator
+            if let last = lastOperator, last.name == name { return last.index }
+            let index = operators.firstIndex(of: name)!
+            lastOperator = (name, index)
+            return index
+        }
         // Zone by zone, each zone gets the footprints and fibre whose lon/lat boxes come near its villages.
         let perZone = zones.isPerVillage
         let flat = parameters.radio.mode == .fixed
@@ -148,7 +156,11 @@ public struct CoverageAnalysis {
         // A model footprint is made once in lon/lat, whichever zones it comes near, and projected per zone.
         var modelMade = [RadioFootprint?](repeating: nil, count: flat ? 0 : sectors.count)
         let reachIndex = flat ? nil : ReachIndex(sectors: sectors, parameters: parameters)
-        let fibreBoxes = perZone ? (input.fibre ?? []).map(\.shape.bounds) : []
+        // Made when a zone first has villages whose fibre is measured (none, in most `--since` runs).
+        let fibreBoxes = Once { () -> [Bounds?] in
+            guard perZone, let fibre = input.fibre else { return [] }
+            return concurrentMap(fibre.count, chunk: 1024) { fibre[$0].shape.bounds }
+        }
         timings.footprints = lap()
 
         // Each village's result, reused or made below (`present` says which are there): the array
@@ -261,8 +273,9 @@ public struct CoverageAnalysis {
             let members = reuse.map { r in zone.villages.filter { r.reused[$0] == nil } } ?? zone.villages
             let fibreMembers = reuse.map { r in r.fixedReused ? members.filter { r.fixedKept[$0] == nil } : zone.villages } ?? zone.villages
             let fibreChosen = fibreMembers.isEmpty ? nil : input.fibre.map { features in
-                perZone ? features.indices.filter { i in
-                    fibreBoxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
+                let boxes = fibreBoxes.value
+                return perZone ? features.indices.filter { i in
+                    boxes[i].map { WorkingZones.near($0, zone, margin: WorkingZones.fibreSearchRadius) } ?? false
                 } : Array(features.indices)
             }
             var fibreLeftOut = false
