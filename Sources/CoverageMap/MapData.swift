@@ -33,7 +33,10 @@ public struct MapData: Sendable {
     public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { prints.gaps = [] } }
     public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { prints.extensions = [] } }
     public var fibre: [(properties: JSONObject, shape: Shape)]
-    public var sites: [(properties: JSONObject, at: Coordinate)]
+    public var sites: [(properties: JSONObject, at: Coordinate)] { didSet { sitePrints = [] } }
+    /// Per site, the prints of its dot and of its properties (`MapSites`), for the page's chunks'
+    /// keys; empty once `sites` has been changed.
+    var sitePrints: [MapPayload.Prints] = []
     public var places: [(properties: JSONObject, at: Coordinate, has5G: Bool)]
     public var districtLabels: [(name: String, at: Coordinate)]
     public var communeLabels: [(name: String, district: String?, at: Coordinate)]
@@ -308,7 +311,7 @@ public struct MapData: Sendable {
                 : outline.make(Self.source(villageList[i], villageSources[i], analysis)).thinned(tolerance: Self.drawingTolerance)
         }
         typealias Labels = (districts: [(name: String, at: Coordinate)], communes: [(name: String, district: String?, at: Coordinate)])
-        let (siteList, labels) = try sideBySide({ sites.value }, { () throws -> Labels in
+        let (siteList, labels) = try sideBySide({ (sites: sites.value, prints: sites.prints) }, { () throws -> Labels in
             // The previous run's, placed from the same villages.
             if let takenLabels {
                 return (takenLabels.districts.map { ($0.name, $0.at) }, takenLabels.communes.map { ($0.name, $0.district, $0.at) })
@@ -345,7 +348,8 @@ public struct MapData: Sendable {
             }.compactMap { $0 }
             return (districts, communes)
         })
-        self.sites = siteList
+        self.sites = siteList.sites
+        sitePrints = siteList.prints
 
         let placeRecords = report["priority_places"]?.arrayValue ?? []
         self.places = try zip(places ?? [], placeRecords).map { place, record in
@@ -619,7 +623,8 @@ public struct MapData: Sendable {
                            ("extensions", layer(extensions, outlines.extensions, outline: outline, prints: prints.extensions))],
                   tiled: true, owners: [nil, owners(gaps), owners(extensions)]),
             .init(layers: [("fibre", layer(fibre, outlines.fibre, outline: nil))], tiled: false),
-            .init(layers: [("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) })),
+            .init(layers: [("sites", .init(properties: sites.map(\.properties), shapes: sites.map { .point($0.at) },
+                                           prints: sitePrints.count == sites.count ? sitePrints : nil)),
                            ("places", .init(properties: places.map(\.properties), shapes: places.map { .point($0.at) }))], tiled: true),
         ], into: &w, previous: previous)
         w.key("labels")
@@ -691,10 +696,15 @@ private func round5(_ x: Double) -> Double { (x * 100_000).rounded() / 100_000 }
 /// once, when first asked for or ahead on a thread of their own (`makeAhead`): they depend on the
 /// sectors alone, and a run's analysis leaves a core free for long stretches.
 public final class MapSites: Sendable {
-    private let made: Once<[(properties: JSONObject, at: Coordinate)]>
+    private let made: Once<(sites: [(properties: JSONObject, at: Coordinate)], prints: [MapPayload.Prints])>
 
+    /// The sites, and per site the prints of its dot and its properties (the page's chunks' keys
+    /// take them instead of hashing every site's properties).
     public init(sectors: [Sector]) {
-        made = Once { MapData.sites(of: sectors) }
+        made = Once {
+            let sites = MapData.sites(of: sectors)
+            return (sites, concurrentMap(sites.count, chunk: 1024) { MapData.prints(sites[$0].properties, .point(sites[$0].at)) })
+        }
     }
 
     /// Starts making the sites on a thread of their own.
@@ -702,5 +712,6 @@ public final class MapSites: Sendable {
         _ = BackgroundTask { [made] in _ = made.value }
     }
 
-    var value: [(properties: JSONObject, at: Coordinate)] { made.value }
+    var value: [(properties: JSONObject, at: Coordinate)] { made.value.sites }
+    var prints: [MapPayload.Prints] { made.value.prints }
 }
