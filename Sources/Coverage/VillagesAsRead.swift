@@ -171,7 +171,10 @@ extension IncrementalState.Reader {
             }
         }
         let villages = Array(decoded.joined())
-        guard villages.count == villageCount, Set(villages.map(\.id)).count == villages.count else { throw Self.damaged }
+        guard villages.count == villageCount else { throw Self.damaged }
+        // Every id once (read in place: a copy of each village is its strings retained and released).
+        var ids = Set<String>(minimumCapacity: villages.count)
+        for i in villages.indices where !ids.insert(villages[i].id).inserted { throw Self.damaged }
         var kept = VillagesAsRead(key: key, warnings: warnings, villages: villages)
         kept.encoded = section
         return kept
