@@ -25,7 +25,7 @@ public struct VillageCoverage: Sendable {
     public func fraction(_ c: CoverageClass) -> Double { fractions[CoverageClass.allCases.firstIndex(of: c)!] }
 
     /// No result: the place of one not made yet.
-    static let none = VillageCoverage(areaM2: 0, fractions: [], operatorFractions: [], mobileStatus: .uncovered, gaps: [],
+    static let notMade = VillageCoverage(areaM2: 0, fractions: [], operatorFractions: [], mobileStatus: .uncovered, gaps: [],
                                       fixed: nil, centre: Coordinate(0, 0), repairedShape: nil)
 }
 
@@ -166,7 +166,7 @@ public struct CoverageAnalysis {
         // Each village's result, reused or made below (`present` says which are there): the array
         // becomes the result's as it is, without a copy of 100,000 results to unwrap.
         var present = [Bool](repeating: false, count: villages.count)
-        var coverage = [VillageCoverage](repeating: .none, count: villages.count)
+        var coverage = [VillageCoverage](repeating: .notMade, count: villages.count)
         if let reuse {
             for (i, kept) in reuse.reused.enumerated() {
                 guard let kept else { continue }

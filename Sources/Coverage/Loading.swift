@@ -445,7 +445,7 @@ extension String {
         func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
         // The ends read in place (the UTF-8 view's last byte is found by stepping back a character).
         let plainEnds = utf8.withContiguousStorageIfAvailable { b in b.isEmpty || (plain(b[0]) && plain(b[b.count - 1])) }
-            ?? utf8.isEmpty || (plain(utf8.first!) && plain(utf8.last!))
+            ?? (utf8.isEmpty || (plain(utf8.first!) && plain(utf8.last!)))
         if plainEnds { return self }
         return trimmingCharacters(in: set())
     }
