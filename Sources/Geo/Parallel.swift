@@ -415,13 +415,23 @@ public final class Handover<T>: @unchecked Sendable {
 /// Lets go of `value` on a thread of its own at the lowest priority instead of the caller's: a
 /// large tree of values (the map's data of a national run) costs its last owner tens of
 /// milliseconds to free, in the middle of work that is waited for. The thread frees it when a
-/// core is free (a `BackgroundTask` lets go of its body, and what the body holds, on its thread);
-/// a process that ends first takes it along (its memory goes with it).
+/// core is free; a process that ends first takes it along (its memory goes with it).
 public func letGoBeside<T>(_ value: consuming T) {
-    _ = BackgroundTask { [value] in
+    // Moved into a holder the thread empties: whichever thread lets go of the holder last, the
+    // value goes on the thread (a copy captured by the body could be the caller's to free, should
+    // the thread be done before the caller's own reference is gone).
+    let held = LetGo(consume value)
+    _ = BackgroundTask { [held] in
         #if canImport(Glibc)
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
         #endif
-        withExtendedLifetime(value) {}
+        held.value = nil
     }
+}
+
+/// A value on its way to `letGoBeside`'s thread. `@unchecked Sendable`: set on the caller's thread
+/// before the thread starts, emptied on the thread, never touched otherwise.
+private final class LetGo<T>: @unchecked Sendable {
+    var value: T?
+    init(_ value: consuming T) { self.value = value }
 }
