@@ -226,13 +226,13 @@ public struct MapData: Sendable {
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
+        let inputVillages = analysis?.input.villages ?? []
         var made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: VillageProperties, thin: Shape, source: Shape?, centre: Coordinate?,
                                                                prints: MapPayload.Prints, taken: Bool)? in
             // A village of the report in memory whose text is copied and whose outline was kept: drawn
             // as the previous run drew it, without its record or polygon.
-            if let analysis, let taken, i < analysis.input.villages.count, let k = previousFeature(i), k < taken.villages {
-                let villages = analysis.input.villages
-                return (.village, .later(index: i, id: villages[i].id, district: villages[i].district, commune: villages[i].commune,
+            if let analysis, let taken, i < inputVillages.count, let k = previousFeature(i), k < taken.villages {
+                return (.village, .later(index: i, id: inputVillages[i].id, district: inputVillages[i].district, commune: inputVillages[i].commune,
                                          status: analysis.result.villages[i].mobileStatus.rawValue),
                         taken.thin[k], nil, analysis.villageCentre(i), (taken.prints[k], taken.propertyPrints[k]), true)
             }
@@ -296,8 +296,9 @@ public struct MapData: Sendable {
         }
         outlines.fibre = (fibre ?? []).map(\.shape)
 
-        // The sites (every sector hashed by operator and site) and the labels (every village's
-        // district and commune looked up and grouped) are each one core's work: made side by side.
+        // The sites (every sector hashed by operator and site, unless made ahead: `MapSites`) and the
+        // labels (every village's district and commune looked up and grouped) are each one core's
+        // work: made side by side.
         let villageList = villageRows, villageSources = outlines.villages, analysis = self.analysis
         let labelsKey = prints.villages.count == villageRows.count
             ? Self.labelsKey(villageList, centres: recordCentres, prints: prints.villages, thinning: thinning, form: outline.id) : nil

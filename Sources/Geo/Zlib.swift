@@ -72,7 +72,7 @@ public enum Zlib {
             if case .made(let made) = outcome { initialized = min(made, count + 1) } else { initialized = 0 }
         }
         switch outcome {
-        case .made(let made) where made == count: return Array(out.prefix(count))
+        case .made(let made) where made == count: return out   // `count` bytes initialized: no copy of a frame's rows
         case .made(let made): throw GeoError.invalidInput("a zlib stream made \(made) bytes where \(count) were expected")
         case .tooLong: throw GeoError.invalidInput("a zlib stream made more than the \(count) bytes expected")
         case .damaged(let status): throw GeoError.invalidInput("a zlib stream could not be inflated (damaged or cut short; status \(status))")

@@ -88,7 +88,8 @@ struct Analyze: ParsableCommand {
         let bundledFolder = Result { inputs.usesBundledData ? try BundledData.locate() : nil }
         // The terrain is read beside the other inputs; its failure counts where the radio model is
         // applied below, as if it had been read there.
-        let sideFile = since.map { IncrementalRun.SideFile(folder: $0, mapParts: ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds)) }
+        let drawsMap = ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds)
+        let sideFile = since.map { IncrementalRun.SideFile(folder: $0, mapParts: drawsMap) }
         // A `--since` run needs about half a full run's memory at its peak, and frees and takes
         // much of it again as it goes: what it frees is kept a second before the system gets it back.
         if since != nil { keepFreedMemory(milliseconds: 1000) }
@@ -133,7 +134,6 @@ struct Analyze: ParsableCommand {
         // The map's sites depend on the sectors alone, and the previous frame's pixels on the side
         // file alone: made beside the analysis, whose measuring of the villages (most of them
         // reused by a `--since` run) leaves a core free for long stretches.
-        let drawsMap = ReportOutputs.drawsMap(!noMap, kinds: reportFiles.kinds)
         let mapSites = drawsMap ? MapSites(sectors: input.sectors) : nil
         mapSites?.makeAhead()
         let previousLayout = incremental.previous?.layout
