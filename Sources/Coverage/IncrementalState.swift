@@ -480,16 +480,7 @@ extension KeptVillage {
                 y.withUnsafeBytes { b in a.baseAddress == b.baseAddress || a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
             }
         }
-        func same(_ s: Shape, _ t: Shape) -> Bool {
-            switch (s, t) {
-            case let (.point(a), .point(b)): return same(a, b)
-            case let (.multiPoint(a), .multiPoint(b)), let (.lineString(a), .lineString(b)): return same(a, b)
-            case let (.multiLineString(a), .multiLineString(b)), let (.polygon(a), .polygon(b)): return a.elementsEqual(b, by: same)
-            case let (.multiPolygon(a), .multiPolygon(b)): return a.elementsEqual(b) { $0.elementsEqual($1, by: same) }
-            case let (.geometryCollection(a), .geometryCollection(b)): return a.elementsEqual(b, by: same)
-            default: return false
-            }
-        }
+        func same(_ s: Shape, _ t: Shape) -> Bool { s.hasSameBits(as: t) }
         let fixed: Bool
         switch (a.fixed, b.fixed) {
         case (nil, nil): fixed = true

@@ -1,3 +1,4 @@
+import Foundation
 import Geo
 
 /// Where the text of each village lies in the report files a run wrote (report.json,
@@ -46,17 +47,27 @@ public struct ReportLayout: Sendable, Equatable {
     public struct ImageParts: Sendable {
         let raster: [UInt8], outlines: [UInt8]
 
-        /// Both encoded side by side.
-        public init(raster: KeptRaster?, outlines: KeptOutlines?) {
+        /// Both encoded side by side; the bands of rows and the features that are the same as
+        /// `previous`'s take their bytes from its side file.
+        public init(raster: KeptRaster?, outlines: KeptOutlines?, previous: Previous? = nil) {
             (self.raster, self.outlines) = concurrentPair({ () -> [UInt8] in
                 var r = IncrementalState.Writer()
-                if let raster { r.varint(1); raster.encode(into: &r) } else { r.varint(0) }
+                if let raster { r.varint(1); raster.encode(into: &r, previous: previous?.raster) } else { r.varint(0) }
                 return r.bytes
             }, { () -> [UInt8] in
                 var o = IncrementalState.Writer()
-                if let outlines { o.varint(1); outlines.encode(into: &o) } else { o.varint(0) }
+                if let outlines { o.varint(1); outlines.encode(into: &o, previous: previous?.outlines, from: previous?.features ?? []) } else { o.varint(0) }
                 return o.bytes
             })
+        }
+
+        /// A previous run's image and outlines as its side file held them (a `--since` run), and per
+        /// feature of this run's outlines, the previous run's feature whose text it copies.
+        public struct Previous: Sendable {
+            var raster: KeptRaster?, outlines: KeptOutlines?, features: [Int?]
+            public init(raster: KeptRaster?, outlines: KeptOutlines?, features: [Int?]) {
+                self.raster = raster; self.outlines = outlines; self.features = features
+            }
         }
     }
 
@@ -149,6 +160,17 @@ public struct ReportLayout: Sendable, Equatable {
     }
 }
 
+/// A side file's bytes for the parts of a value it read (an image's bands of rows, the outlines'
+/// features), each part's range in `bytes`: a later side file whose part is the same value writes
+/// these bytes again instead of encoding it (they are what encoding it gives).
+struct EncodedParts: Sendable {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+
+    /// The bytes of part `k`.
+    subscript(k: Int) -> ArraySlice<UInt8> { bytes[ranges[k]] }
+}
+
 /// The map's outlines as its picture draws them (thinned: villages and gap areas to half a pixel of
 /// the picture or 5 m, fibre extensions to 5 m), per feature of report.geojson (its villages, then
 /// its gap areas, then its fibre extensions, in its order), with the prints of each feature's
@@ -168,17 +190,37 @@ public struct KeptOutlines: Sendable, Equatable {
     public var prints: [Fingerprint]
     public var propertyPrints: [Fingerprint]
 
+    /// Per feature, its bytes in the side file these outlines were read from (nil when made).
+    var encoded: EncodedParts?
+
     public init(thinning: Double, form: Int, villages: Int, thin: [Shape], prints: [Fingerprint], propertyPrints: [Fingerprint]) {
         self.thinning = thinning; self.form = form; self.villages = villages
         self.thin = thin; self.prints = prints; self.propertyPrints = propertyPrints
     }
 
-    func encode(into w: inout IncrementalState.Writer) {
+    /// Outlines are equal when they hold the same features, whether or not read from a side file.
+    public static func == (a: KeptOutlines, b: KeptOutlines) -> Bool {
+        a.thinning == b.thinning && a.form == b.form && a.villages == b.villages && a.thin == b.thin && a.prints == b.prints
+            && a.propertyPrints == b.propertyPrints
+    }
+
+    /// `from`: per feature, the feature of `previous` (outlines read from a side file) whose text
+    /// this run copies; a feature with its outline, prints and thinning to the bit takes that
+    /// feature's bytes (in a `--since` run, nearly all of them).
+    func encode(into w: inout IncrementalState.Writer, previous: KeptOutlines? = nil, from: [Int?] = []) {
         w.double(thinning)
         w.varint(UInt64(form))
         w.varint(UInt64(villages))
         w.varint(UInt64(thin.count))
+        // The previous outlines' arrays taken out once (not the whole value per feature).
+        let parts = previous?.encoded
+        let (before, beforePrints, beforeProperties) = (previous?.thin ?? [], previous?.prints ?? [], previous?.propertyPrints ?? [])
         for i in thin.indices {
+            if let parts, i < from.count, let k = from[i], k < before.count, beforePrints[k] == prints[i],
+               beforeProperties[k] == propertyPrints[i], before[k].hasSameBits(as: thin[i]) {
+                w.bytes.append(contentsOf: parts[k])
+                continue
+            }
             w.print(prints[i])
             w.print(propertyPrints[i])
             w.shape(thin[i], compact: true)
@@ -194,12 +236,19 @@ public struct KeptOutlines: Sendable, Equatable {
         }
         var thin: [Shape] = [], prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = []
         thin.reserveCapacity(count); prints.reserveCapacity(count); propertyPrints.reserveCapacity(count)
+        let start = r.at
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(count)
         for _ in 0..<count {
+            let at = r.at
             prints.append(try r.print())
             propertyPrints.append(try r.print())
             thin.append(try r.shape(compact: true))
+            ranges.append((at - start)..<(r.at - start))
         }
-        return KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints)
+        var kept = KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints)
+        kept.encoded = EncodedParts(bytes: Array(r.bytes[start..<r.at]), ranges: ranges)
+        return kept
     }
 }
 
@@ -348,8 +397,16 @@ public struct KeptRaster: Sendable, Equatable {
     public var bands: [Fingerprint]
     public var rgb: [UInt8]
 
+    /// Per band, its rows' bytes in the side file this image was read from (nil when drawn).
+    var encoded: EncodedParts?
+
     public init(width: Int, height: Int, bandRows: Int, bands: [Fingerprint], rgb: [UInt8]) {
         self.width = width; self.height = height; self.bandRows = bandRows; self.bands = bands; self.rgb = rgb
+    }
+
+    /// Images are equal when they have the same sides, bands and pixels, whether or not read from a side file.
+    public static func == (a: KeptRaster, b: KeptRaster) -> Bool {
+        a.width == b.width && a.height == b.height && a.bandRows == b.bandRows && a.bands == b.bands && a.rgb == b.rgb
     }
 
     /// The largest side and the most pixels kept (a picture is 1,600 pixels wide, a national one
@@ -377,21 +434,42 @@ public struct KeptRaster: Sendable, Equatable {
     /// The sides, the bands' fingerprints, then each row's pixels as runs of one colour: a varint
     /// (the run's length less one) and the colour's three bytes. A map is mostly runs of its
     /// background and of village fills.
-    func encode(into w: inout IncrementalState.Writer) {
+    /// A band whose pixels are `previous`'s (an image read from a side file, of the same sides and
+    /// bands) to the byte takes its rows' bytes from there (in a `--since` run, most bands).
+    func encode(into w: inout IncrementalState.Writer, previous: KeptRaster? = nil) {
         w.varint(UInt64(width)); w.varint(UInt64(height)); w.varint(UInt64(bandRows))
         w.varint(UInt64(bands.count))
         bands.forEach { w.print($0) }
+        let usable = previous.map { $0.width == width && $0.height == height && $0.bandRows == bandRows && $0.rgb.count == rgb.count } ?? false
+        let parts = usable ? previous?.encoded : nil, before = previous?.rgb ?? []
         rgb.withUnsafeBufferPointer { p in
-            for row in 0..<height {
-                var x = 0
-                while x < width {
-                    let at = 3 * (row * width + x)
-                    var run = 1
-                    while x + run < width, p[at + 3 * run] == p[at], p[at + 3 * run + 1] == p[at + 1], p[at + 3 * run + 2] == p[at + 2] { run += 1 }
-                    w.varint(UInt64(run - 1))
-                    w.bytes.append(p[at]); w.bytes.append(p[at + 1]); w.bytes.append(p[at + 2])
-                    x += run
+            guard bandRows > 0 else { encodeRows(0..<height, of: p, into: &w); return }
+            before.withUnsafeBytes { q in
+                for band in 0..<Self.bandCount(height: height, bandRows: bandRows) {
+                    let rows = (band * bandRows)..<min(height, (band + 1) * bandRows)
+                    let bytes = 3 * width * rows.lowerBound..<3 * width * rows.upperBound
+                    if let parts, band < parts.ranges.count, bytes.upperBound <= q.count,
+                       memcmp(p.baseAddress! + bytes.lowerBound, q.baseAddress! + bytes.lowerBound, bytes.count) == 0 {
+                        w.bytes.append(contentsOf: parts[band])
+                        continue
+                    }
+                    encodeRows(rows, of: p, into: &w)
                 }
+            }
+        }
+    }
+
+    /// Rows `rows` as runs of one colour.
+    private func encodeRows(_ rows: Range<Int>, of p: UnsafeBufferPointer<UInt8>, into w: inout IncrementalState.Writer) {
+        for row in rows {
+            var x = 0
+            while x < width {
+                let at = 3 * (row * width + x)
+                var run = 1
+                while x + run < width, p[at + 3 * run] == p[at], p[at + 3 * run + 1] == p[at + 1], p[at + 3 * run + 2] == p[at + 2] { run += 1 }
+                w.varint(UInt64(run - 1))
+                w.bytes.append(p[at]); w.bytes.append(p[at + 1]); w.bytes.append(p[at + 2])
+                x += run
             }
         }
     }
@@ -410,8 +488,12 @@ public struct KeptRaster: Sendable, Equatable {
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         let b = r.bytes, end = r.end
         var at = r.at
+        let start = at
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(bandCount)
         try rgb.withUnsafeMutableBufferPointer { out in
             for row in 0..<height {
+                if row % bandRows == 0 { ranges.append((at - start)..<(at - start)) }
                 var x = 0
                 while x < width {
                     let run = try IncrementalState.Reader.varint(in: b, at: &at, end: end)
@@ -424,9 +506,12 @@ public struct KeptRaster: Sendable, Equatable {
                     }
                     x += Int(run) + 1
                 }
+                ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<(at - start)
             }
         }
         r.at = at
-        return KeptRaster(width: width, height: height, bandRows: bandRows, bands: bands, rgb: rgb)
+        var kept = KeptRaster(width: width, height: height, bandRows: bandRows, bands: bands, rgb: rgb)
+        kept.encoded = EncodedParts(bytes: Array(b[start..<at]), ranges: ranges)
+        return kept
     }
 }

@@ -77,7 +77,8 @@ public struct ReportFolder {
         let layout = sideFile == nil ? nil
             : LayoutCollector(context: report.layoutContext(csvDialect: outputs.csvDialect),
                               expecting: [kinds.contains(.json), kinds.contains(.geojson), kinds.contains(.csv), drawsMap].filter { $0 }.count,
-                              raster: drawsMap, staging: staging, digests: digests)
+                              raster: drawsMap, staging: staging, digests: digests, previousRaster: previousPicture?.raster,
+                              previousOutlines: previousOutlines)
         let side = sideFile.map { make in
             BackgroundTask {
                 try staging.add(IncrementalState.fileName) { sink in try make().encode(layout: { layout?.wait() }) { try sink.write($0) } }
@@ -163,7 +164,8 @@ public struct ReportFolder {
             }
             // Every feature of report.geojson is one of the map's, in order: their outlines are kept for a later run.
             let everyFeature = m.villageCount == villageCount && m.villageCount + m.gaps.count + m.extensions.count == featureCount
-            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines : nil, labels: m.keptLabels)
+            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines : nil, labels: m.keptLabels,
+                        features: geojsonPieces.value ?? [])
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }
             try staging.add("report.svg", bytes: svg)
@@ -354,21 +356,31 @@ final class LayoutCollector: @unchecked Sendable {
     /// and how many times the image was set when they were (they are those of the last).
     private var imageParts: (parts: ReportLayout.ImageParts, of: Int)?
     private var rasterSets = 0
+    /// A `--since` run's previous image and outlines, as its side file held them: what is the same
+    /// takes its bytes from there. Per feature of the outlines, the previous feature it copies.
+    private let previousRaster: KeptRaster?, previousOutlines: KeptOutlines?
+    private var features: [Int?] = []
 
-    init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil) {
+    init(context: String, expecting expected: Int, raster: Bool = false, staging: StagedFolder? = nil, digests: DigestCache? = nil,
+         previousRaster: KeptRaster? = nil, previousOutlines: KeptOutlines? = nil) {
         self.context = context
         self.expected = expected
         expectsRaster = raster
         self.staging = staging
         self.digests = digests
+        self.previousRaster = previousRaster
+        self.previousOutlines = previousOutlines
     }
 
-    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil, outlines: KeptOutlines? = nil, labels: KeptLabels? = nil) {
+    /// `features`: per feature of `outlines`, the previous run's feature whose text it copies.
+    func set(raster: KeptRaster?, picture: (@Sendable () -> KeptPicture?)? = nil, outlines: KeptOutlines? = nil, labels: KeptLabels? = nil,
+             features: [Int?] = []) {
         condition.lock(); defer { condition.unlock() }
         self.raster = raster
         self.picture = picture
         self.outlines = outlines
         self.labels = labels
+        self.features = features
         rasterCame = true
         rasterSets += 1
         condition.broadcast()
@@ -400,9 +412,11 @@ final class LayoutCollector: @unchecked Sendable {
         while (files.count < expected || (expectsRaster && !rasterCame)) && !cancelled {
             // The image and outlines are encoded as soon as they come (the files are still being written).
             if rasterCame && imageParts?.of != rasterSets {
-                let (raster, outlines, of) = (self.raster, self.outlines, rasterSets)
+                let (raster, outlines, features, of) = (self.raster, self.outlines, self.features, rasterSets)
                 condition.unlock()
-                let parts = ReportLayout.ImageParts(raster: raster, outlines: outlines)
+                let previous = previousRaster == nil && previousOutlines == nil ? nil
+                    : ReportLayout.ImageParts.Previous(raster: previousRaster, outlines: previousOutlines, features: features)
+                let parts = ReportLayout.ImageParts(raster: raster, outlines: outlines, previous: previous)
                 condition.lock()
                 imageParts = (parts, of)
                 continue

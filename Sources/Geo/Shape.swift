@@ -1,3 +1,5 @@
+import Foundation
+
 /// A position: `x`/`y` in the CRS at hand (longitude/latitude in degrees for geographic CRSs).
 public struct Coordinate: Hashable, Sendable {
     public var x: Double
@@ -167,6 +169,27 @@ extension Shape {
         case .multiPolygon(let ps): return .multiPolygon(ps.map(rings))
         case .geometryCollection(let gs): return .geometryCollection(gs.map(\.rightHandOriented))
         default: return self
+        }
+    }
+}
+
+extension Shape {
+    /// Whether `other` is this shape to the bit: the same kind and parts, every number with the
+    /// same bits (-0 is not 0 here, as it is for `==`). Coordinate arrays that share storage (a
+    /// shape taken as it was kept) compare at once.
+    public func hasSameBits(as other: Shape) -> Bool {
+        func same(_ x: [Coordinate], _ y: [Coordinate]) -> Bool {
+            x.count == y.count && x.withUnsafeBytes { a in
+                y.withUnsafeBytes { b in a.baseAddress == b.baseAddress || a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            }
+        }
+        switch (self, other) {
+        case let (.point(a), .point(b)): return same([a], [b])
+        case let (.multiPoint(a), .multiPoint(b)), let (.lineString(a), .lineString(b)): return same(a, b)
+        case let (.multiLineString(a), .multiLineString(b)), let (.polygon(a), .polygon(b)): return a.elementsEqual(b, by: same)
+        case let (.multiPolygon(a), .multiPolygon(b)): return a.elementsEqual(b) { $0.elementsEqual($1, by: same) }
+        case let (.geometryCollection(a), .geometryCollection(b)): return a.elementsEqual(b) { $0.hasSameBits(as: $1) }
+        default: return false
         }
     }
 }

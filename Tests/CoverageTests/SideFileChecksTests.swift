@@ -480,6 +480,73 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertEqual(ahead, ReportLayout(context: "c", files: [], raster: raster(), outlines: outlines))
     }
 
+    /// A `--since` run writes the bands of its image and the features of its outlines that are the
+    /// previous side file's to the bit with that file's bytes, and encodes the others: the parts
+    /// are byte for byte what encoding them all gives. The previous bytes marked show which were
+    /// taken: the unchanged bands and features; not a band whose pixels changed, a feature whose
+    /// outline, outline print or property print changed, nor an outline whose numbers equal the
+    /// previous ones but not to the bit (-0 for 0); no band at all from an image of other sides.
+    func testTheSameBandsAndFeaturesTakeThePreviousSideFilesBytes() throws {
+        func drawing(height: Int, change: Bool) -> KeptRaster {
+            var rgb: [UInt8] = []
+            for row in 0..<height {
+                for x in 0..<9 { rgb += row == 5 && x == 4 && change ? [1, 2, 3] : [UInt8(row * 10 + x / 3), 40, 50] }
+            }
+            return KeptRaster(width: 9, height: height, bandRows: 2, bands: (0..<((height + 1) / 2)).map { Fingerprint(a: UInt64($0), b: 9) }, rgb: rgb)
+        }
+        func square() -> Shape { .polygon([[Coordinate(108, 14), Coordinate(108.5, 14), Coordinate(108.5, 14.5), Coordinate(108, 14)]]) }
+        let line: Shape = .lineString([Coordinate(108.5, 14.25), Coordinate(0, 14.5)])
+        let before = KeptOutlines(thinning: 0.25, form: 106, villages: 2, thin: [square(), line, line, line, .point(Coordinate(108.25, 14.125))],
+                                  prints: (0..<5).map { Fingerprint(a: UInt64($0), b: 1) },
+                                  propertyPrints: (0..<5).map { Fingerprint(a: UInt64($0), b: 2) })
+        let read = try XCTUnwrap(IncrementalState.decode(sideFile(layout: ReportLayout(context: "c", files: [], raster: drawing(height: 7, change: false),
+                                                                                          outlines: before))).layout)
+        let (image, outlines) = (try XCTUnwrap(read.raster), try XCTUnwrap(read.outlines))
+        // The previous parts with the first byte of each part's bytes marked 0xEE.
+        func marked(_ parts: EncodedParts?) throws -> EncodedParts {
+            let parts = try XCTUnwrap(parts)
+            var bytes = parts.bytes
+            for r in parts.ranges { bytes[r.lowerBound] = 0xEE }
+            return EncodedParts(bytes: bytes, ranges: parts.ranges)
+        }
+        var (markedImage, markedOutlines) = (image, outlines)
+        markedImage.encoded = try marked(image.encoded)
+        markedOutlines.encoded = try marked(outlines.encoded)
+        // This run: the third of the four bands changed; feature 0 the same (its own arrays), 1 moved
+        // (or -0 where it had 0), 2 with another outline print, 3 with another property print, 4
+        // the same; a new feature 5.
+        var now = before
+        now.thin[0] = square()
+        now.thin[1] = .lineString([Coordinate(108.5, 14.25), Coordinate(108.75, 14.5)])
+        now.prints[2] = Fingerprint(a: 7, b: 7)
+        now.propertyPrints[3] = Fingerprint(a: 8, b: 8)
+        now.thin.append(line); now.prints.append(Fingerprint(a: 5, b: 1)); now.propertyPrints.append(Fingerprint(a: 5, b: 2))
+        var minusZero = now
+        minusZero.thin[1] = .lineString([Coordinate(108.5, 14.25), Coordinate(-0.0, 14.5)])
+        XCTAssertEqual(minusZero.thin[1], line, "equal numbers, other bits")
+        let drawn = drawing(height: 7, change: true), features: [Int?] = [0, 1, 2, 3, 4, nil]
+        for now in [now, minusZero] {
+            let made = ReportLayout.ImageParts(raster: drawn, outlines: now)
+            let taken = ReportLayout.ImageParts(raster: drawn, outlines: now, previous: .init(raster: image, outlines: outlines, features: features))
+            XCTAssertEqual(taken.raster, made.raster)
+            XCTAssertEqual(taken.outlines, made.outlines)
+            let marks = ReportLayout.ImageParts(raster: drawn, outlines: now,
+                                                previous: .init(raster: markedImage, outlines: markedOutlines, features: features))
+            // Where the marked parts differ from what encoding gives: the first byte of each taken
+            // feature (its print's first byte: 0 and 4) and of each taken band (its first run's length less one: 2).
+            func differences(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+                XCTAssertEqual(a.count, b.count)
+                return zip(a, b).filter { $0 != $1 }.map { made, marked in XCTAssertEqual(marked, 0xEE); return made }
+            }
+            XCTAssertEqual(differences(made.outlines, marks.outlines), [0, 4], "features 0 and 4 taken")
+            XCTAssertEqual(differences(made.raster, marks.raster), [2, 2, 2], "bands 0, 1 and 3 taken")
+        }
+        // An image of other sides takes nothing.
+        let taller = drawing(height: 9, change: false)
+        XCTAssertEqual(ReportLayout.ImageParts(raster: taller, outlines: nil, previous: .init(raster: markedImage, outlines: nil, features: [])).raster,
+                       ReportLayout.ImageParts(raster: taller, outlines: nil).raster)
+    }
+
     /// A run that draws no map passes over the layout's map parts (their length is before them):
     /// the files' layout comes back, the parts do not, and damage inside them is not read; a file
     /// cut short is damaged all the same.
