@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 17
+    public static let formatVersion: UInt64 = 18
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String

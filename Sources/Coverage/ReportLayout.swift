@@ -171,6 +171,24 @@ struct EncodedParts: Sendable {
     subscript(k: Int) -> ArraySlice<UInt8> { bytes[ranges[k]] }
 }
 
+/// A ring or line as the map's picture draws it: its points on screen in tenths of a pixel, and
+/// whether it is a polygon's hole (`MapPicture.pixelParts` makes them).
+public struct PixelPart: Sendable {
+    public var tenths: [(Int, Int)]
+    public var hole: Bool
+
+    public init(tenths: [(Int, Int)], hole: Bool) { self.tenths = tenths; self.hole = hole }
+
+    /// Whether `a` and `b` are the same parts, point for point (at once when their points share storage).
+    public static func same(_ a: [PixelPart], _ b: [PixelPart]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { p, q in
+            p.hole == q.hole && p.tenths.count == q.tenths.count && p.tenths.withUnsafeBufferPointer { x in
+                q.tenths.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress || zip(x, y).allSatisfy { $0 == $1 } }
+            }
+        }
+    }
+}
+
 /// The map's outlines as its picture draws them (thinned: villages and gap areas to half a pixel of
 /// the picture or 5 m, fibre extensions to 5 m), per feature of report.geojson (its villages, then
 /// its gap areas, then its fibre extensions, in its order), with the prints of each feature's
@@ -189,20 +207,34 @@ public struct KeptOutlines: Sendable, Equatable {
     public var thin: [Shape]
     public var prints: [Fingerprint]
     public var propertyPrints: [Fingerprint]
+    /// Per feature, its outline as the picture drew it in pixels (none when no picture was drawn
+    /// from these outlines), and the key of what those pixels were made with (`MapDrawing.pixelKey`):
+    /// a later picture with the same key takes a feature's pixels with its outline.
+    public var pixels: [[PixelPart]]
+    public var pixelKey: Fingerprint
 
     /// Per feature, its bytes in the side file these outlines were read from (nil when made).
     var encoded: EncodedParts?
 
-    public init(thinning: Double, form: Int, villages: Int, thin: [Shape], prints: [Fingerprint], propertyPrints: [Fingerprint]) {
+    public init(thinning: Double, form: Int, villages: Int, thin: [Shape], prints: [Fingerprint], propertyPrints: [Fingerprint],
+                pixels: [[PixelPart]] = [], pixelKey: Fingerprint = Fingerprint()) {
         self.thinning = thinning; self.form = form; self.villages = villages
         self.thin = thin; self.prints = prints; self.propertyPrints = propertyPrints
+        self.pixels = pixels.count == thin.count ? pixels : []
+        self.pixelKey = self.pixels.isEmpty ? Fingerprint() : pixelKey
     }
 
     /// Outlines are equal when they hold the same features, whether or not read from a side file.
     public static func == (a: KeptOutlines, b: KeptOutlines) -> Bool {
         a.thinning == b.thinning && a.form == b.form && a.villages == b.villages && a.thin == b.thin && a.prints == b.prints
-            && a.propertyPrints == b.propertyPrints
+            && a.propertyPrints == b.propertyPrints && a.pixelKey == b.pixelKey && a.pixels.count == b.pixels.count
+            && zip(a.pixels, b.pixels).allSatisfy(PixelPart.same)
     }
+
+    /// The most parts of a feature and points of a part a side file may hold (more than a picture
+    /// 1,600 pixels wide draws of any outline), and the largest tenth of a pixel (a point 10^11
+    /// pixels off the picture; a lon/lat point is a few million at most).
+    static let maxParts = 1 << 20, maxTenth = 1 << 40
 
     /// `from`: per feature, the feature of `previous` (outlines read from a side file) whose text
     /// this run copies; a feature with its outline, prints and thinning to the bit takes that
@@ -212,18 +244,26 @@ public struct KeptOutlines: Sendable, Equatable {
         w.varint(UInt64(form))
         w.varint(UInt64(villages))
         w.varint(UInt64(thin.count))
-        // The previous outlines' arrays taken out once (not the whole value per feature).
-        let parts = previous?.encoded
+        let drawn = pixels.count == thin.count && !thin.isEmpty
+        w.varint(drawn ? 1 : 0)
+        if drawn { w.print(pixelKey) }
+        // The previous outlines' arrays taken out once (not the whole value per feature); their
+        // records are this run's when the pixels were made the same way too.
+        let samePixels = previous.map { $0.pixels.isEmpty == !drawn && (!drawn || $0.pixelKey == pixelKey) } ?? false
+        let parts = samePixels ? previous?.encoded : nil
         let (before, beforePrints, beforeProperties) = (previous?.thin ?? [], previous?.prints ?? [], previous?.propertyPrints ?? [])
+        let beforePixels = previous?.pixels ?? []
         for i in thin.indices {
             if let parts, i < from.count, let k = from[i], k < before.count, beforePrints[k] == prints[i],
-               beforeProperties[k] == propertyPrints[i], before[k].hasSameBits(as: thin[i]) {
+               beforeProperties[k] == propertyPrints[i], before[k].hasSameBits(as: thin[i]),
+               !drawn || PixelPart.same(beforePixels[k], pixels[i]) {
                 w.bytes.append(contentsOf: parts[k])
                 continue
             }
             w.print(prints[i])
             w.print(propertyPrints[i])
             w.shape(thin[i], compact: true)
+            if drawn { w.pixels(pixels[i]) }
         }
     }
 
@@ -234,8 +274,16 @@ public struct KeptOutlines: Sendable, Equatable {
         guard thinning.isFinite, thinning > 0, form < 1 << 20, villages <= count, count * 34 <= r.end - r.at else {
             throw IncrementalState.Reader.damaged
         }
-        var thin: [Shape] = [], prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = []
+        let drawn: Bool
+        switch try r.varint() {
+        case 0: drawn = false
+        case 1 where count > 0: drawn = true
+        default: throw IncrementalState.Reader.damaged
+        }
+        let pixelKey = drawn ? try r.print() : Fingerprint()
+        var thin: [Shape] = [], prints: [Fingerprint] = [], propertyPrints: [Fingerprint] = [], pixels: [[PixelPart]] = []
         thin.reserveCapacity(count); prints.reserveCapacity(count); propertyPrints.reserveCapacity(count)
+        if drawn { pixels.reserveCapacity(count) }
         let start = r.at
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(count)
@@ -244,9 +292,11 @@ public struct KeptOutlines: Sendable, Equatable {
             prints.append(try r.print())
             propertyPrints.append(try r.print())
             thin.append(try r.shape(compact: true))
+            if drawn { pixels.append(try r.pixels()) }
             ranges.append((at - start)..<(r.at - start))
         }
-        var kept = KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints)
+        var kept = KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints,
+                                pixels: pixels, pixelKey: pixelKey)
         kept.encoded = EncodedParts(bytes: Array(r.bytes[start..<r.at]), ranges: ranges)
         return kept
     }
@@ -513,5 +563,53 @@ public struct KeptRaster: Sendable, Equatable {
         var kept = KeptRaster(width: width, height: height, bandRows: bandRows, bands: bands, rgb: rgb)
         kept.encoded = EncodedParts(bytes: Array(b[start..<at]), ranges: ranges)
         return kept
+    }
+}
+
+extension IncrementalState.Writer {
+    /// A feature's parts in pixels: their count, then per part its count of points and whether it
+    /// is a hole (count × 2 + hole), and its points' tenths as zigzag varints of the differences
+    /// from the point before (from 0, 0; wrapping, so that any tenths come back).
+    mutating func pixels(_ parts: [PixelPart]) {
+        varint(UInt64(parts.count))
+        for part in parts {
+            varint(UInt64(part.tenths.count) << 1 | (part.hole ? 1 : 0))
+            var last = (0, 0)
+            for t in part.tenths {
+                varint(CompactCoordinates.zigzag(Int64(t.0 &- last.0)))
+                varint(CompactCoordinates.zigzag(Int64(t.1 &- last.1)))
+                last = t
+            }
+        }
+    }
+}
+
+extension IncrementalState.Reader {
+    /// A feature's parts as `Writer.pixels` writes them; damaged beyond `KeptOutlines.maxParts`
+    /// parts or points, a part of fewer than two points, or a tenth beyond `KeptOutlines.maxTenth`.
+    mutating func pixels() throws -> [PixelPart] {
+        let count = try self.count()
+        guard count <= KeptOutlines.maxParts else { throw Self.damaged }
+        return try (0..<count).map { _ -> PixelPart in
+            let head = try varint()
+            let n = head >> 1
+            // Two bytes or more a point.
+            guard n >= 2, n <= UInt64(KeptOutlines.maxParts), Int(n) * 2 <= end - at else { throw Self.damaged }
+            let b = bytes, stop = end
+            var next = at
+            var x = 0, y = 0
+            let limit = KeptOutlines.maxTenth
+            let tenths = try [(Int, Int)](unsafeUninitializedCapacity: Int(n)) { out, made in
+                while made < Int(n) {
+                    x = x &+ Int(CompactCoordinates.unzigzag(try Self.varint(in: b, at: &next, end: stop)))
+                    y = y &+ Int(CompactCoordinates.unzigzag(try Self.varint(in: b, at: &next, end: stop)))
+                    guard -limit...limit ~= x, -limit...limit ~= y else { throw Self.damaged }
+                    out[made] = (x, y)
+                    made += 1
+                }
+            }
+            at = next
+            return PixelPart(tenths: tenths, hole: head & 1 == 1)
+        }
     }
 }

@@ -30,8 +30,12 @@ public struct MapData: Sendable {
     /// The report of an analysis still in memory (nil for a map drawn from report files).
     private let analysis: Report?
     // A layer changed after it was made loses its prints (the page's chunk keys then hash it).
-    public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { prints.gaps = [] } }
-    public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { prints.extensions = [] } }
+    public var gaps: [(properties: JSONObject, shape: Shape)] { didSet { prints.gaps = []; takenPixels.gaps = [] } }
+    public var extensions: [(properties: JSONObject, shape: Shape)] { didSet { prints.extensions = []; takenPixels.extensions = [] } }
+    /// Per village, gap area and fibre extension, its outline in pixels as the previous run's
+    /// picture drew it, when taken with its outline (`KeptOutlines.pixels`), and that picture's key.
+    private var takenPixels: (villages: [[PixelPart]?], gaps: [[PixelPart]?], extensions: [[PixelPart]?]) = ([], [], [])
+    private var takenPixelKey: Fingerprint?
     public var fibre: [(properties: JSONObject, shape: Shape)]
     public var sites: [(properties: JSONObject, at: Coordinate)] { didSet { sitePrints = [] } }
     /// Per site, the prints of its dot and of its properties (`MapSites`), for the page's chunks'
@@ -223,18 +227,21 @@ public struct MapData: Sendable {
         self.thinning = thinning
         // The previous run's outlines, when made the same way.
         let taken = kept.flatMap { $0.thinning == thinning && $0.form == outline.id ? $0 : nil }
+        let keptPixels = taken?.pixels ?? []
+        takenPixelKey = keptPixels.isEmpty ? nil : taken?.pixelKey
         // Each feature's layer, properties and outline (oriented as report.geojson stores them, so
         // a map drawn from the files is the same, and thinned), found on all cores.
         enum Kind { case village, gap, fibreExtension }
         let inputVillages = analysis?.input.villages ?? []
         var made = concurrentMap(count, chunk: 256) { i -> (kind: Kind, properties: VillageProperties, thin: Shape, source: Shape?, centre: Coordinate?,
-                                                               prints: MapPayload.Prints, taken: Bool)? in
+                                                               prints: MapPayload.Prints, taken: Bool, pixels: [PixelPart]?)? in
             // A village of the report in memory whose text is copied and whose outline was kept: drawn
             // as the previous run drew it, without its record or polygon.
             if let analysis, let taken, i < inputVillages.count, let k = previousFeature(i), k < taken.villages {
                 return (.village, .later(index: i, id: inputVillages[i].id, district: inputVillages[i].district, commune: inputVillages[i].commune,
                                          status: analysis.result.villages[i].mobileStatus.rawValue),
-                        taken.thin[k], nil, analysis.villageCentre(i), (taken.prints[k], taken.propertyPrints[k]), true)
+                        taken.thin[k], nil, analysis.villageCentre(i), (taken.prints[k], taken.propertyPrints[k]), true,
+                        k < keptPixels.count ? keptPixels[k] : nil)
             }
             guard let source = shape(i) else { return nil }
             let props = properties(i)
@@ -254,11 +261,12 @@ public struct MapData: Sendable {
             // A gap area or extension whose text is copied: taken from the previous run's (a village is
             // taken above, with nothing of it made).
             if kind != .village, let taken, let k = previousFeature(i), k >= taken.villages, k < taken.thin.count {
-                return (kind, .made(p), taken.thin[k], source, nil, (taken.prints[k], taken.propertyPrints[k]), true)
+                return (kind, .made(p), taken.thin[k], source, nil, (taken.prints[k], taken.propertyPrints[k]), true,
+                        k < keptPixels.count ? keptPixels[k] : nil)
             }
             let drawn = outline.make(source)
             return (kind, .made(p), drawn.thinned(tolerance: kind == .fibreExtension ? Self.drawingTolerance : thinning), source, centre,
-                    Self.prints(p, drawn), false)
+                    Self.prints(p, drawn), false, nil)
         }
         // Each village's centre in its record (for the labels).
         var recordCentres: [Coordinate?] = []
@@ -275,16 +283,19 @@ public struct MapData: Sendable {
         // count references of, nothing left for `made` to let go).
         for i in made.indices {
             // Its parts bound one by one and each handed on once (no copy of the whole to let go of).
-            guard case let (kind, properties, thin, source, centre, featurePrints, taken)? = made[i].take() else { continue }
+            guard case let (kind, properties, thin, source, centre, featurePrints, taken, pixels)? = made[i].take() else { continue }
             switch kind {
             case .village:
                 villageRows.append(VillageRow(properties: properties, shape: thin)); outlines.villages.append(source ?? inReport)
                 recordCentres.append(centre)
                 prints.villages.append(featurePrints)
+                takenPixels.villages.append(pixels)
                 if taken { outlinesTaken.villages += 1 }
             case .gap: gaps.append((properties.made!, thin)); outlines.gaps.append(source!); prints.gaps.append(featurePrints)
+                takenPixels.gaps.append(pixels)
             case .fibreExtension:
                 extensions.append((properties.made!, thin)); outlines.extensions.append(source!); prints.extensions.append(featurePrints)
+                takenPixels.extensions.append(pixels)
             }
             if taken && kind != .village { outlinesTaken.others += 1 }
         }
@@ -523,14 +534,22 @@ public struct MapData: Sendable {
 
     /// The thinned outlines and prints of the villages, gap areas and fibre extensions, in that
     /// order, for a later run (before `dropPictureShapes`); nil once any of them has been changed.
-    var keptOutlines: KeptOutlines? {
+    var keptOutlines: KeptOutlines? { keptOutlines(drawn: nil) }
+
+    /// `keptOutlines` with each feature's pixels as `drawing` (this map's picture) drew them.
+    func keptOutlines(drawn drawing: MapDrawing?) -> KeptOutlines? {
         guard prints.villages.count == villageRows.count, prints.gaps.count == gaps.count, prints.extensions.count == extensions.count else {
             return nil
         }
         let all = prints.villages + prints.gaps + prints.extensions
+        let pixels = drawing.flatMap { d in
+            d.pixels.villages.count == villageRows.count && d.pixels.gaps.count == gaps.count && d.pixels.extensions.count == extensions.count
+                ? d.pixels.villages + d.pixels.gaps + d.pixels.extensions : nil
+        }
         return KeptOutlines(thinning: thinning, form: outline.id, villages: villageRows.count,
                             thin: villageRows.map(\.shape) + gaps.map(\.shape) + extensions.map(\.shape),
-                            prints: all.map(\.shape), propertyPrints: all.map(\.properties))
+                            prints: all.map(\.shape), propertyPrints: all.map(\.properties),
+                            pixels: pixels ?? [], pixelKey: drawing?.pixels.key ?? Fingerprint())
     }
 
     /// Lets go of the thinned shapes the picture is drawn from, where the page has the outlines they
@@ -551,6 +570,7 @@ public struct MapData: Sendable {
         drop(&extensions, outlines.extensions)
         drop(&fibre, outlines.fibre)
         prints = kept
+        takenPixels = ([], [], [])
     }
 
     /// Whether the page draws a layer of `count` features from the outlines its shapes were thinned
@@ -680,13 +700,26 @@ public struct MapData: Sendable {
             if thinnedToIt { return shapes }
             return concurrentMap(shapes.count, chunk: 256) { shapes[$0].thinned(tolerance: tolerance) }
         }
+        // The outlines' pixels the previous run's picture drew, with their outlines: its key says
+        // whether this picture draws them the same (the same thinning here, the same projection).
+        let given = takenPixelKey != nil && takenPixels.villages.count == villages.count
+        let shapes = thin(villages.map(\.shape))
         var input = MapPictureInput(
             title: title, subtitle: subtitle,
-            villages: zip(villages, thin(villages.map(\.shape))).map { .init(shape: $1, status: $0.properties[.status] ?? "") },
+            villages: villages.indices.map { i in
+                .init(shape: shapes[i], status: villages[i].properties[.status] ?? "", pixels: given ? takenPixels.villages[i] : nil)
+            },
             gaps: thin(gaps.map(\.shape)), fibre: thin(fibre.map(\.shape)), extensions: extensions.map(\.shape),
             sites: sites.map(\.at), places: places.map { .init(at: $0.at, name: $0.properties["name"]?.stringValue ?? "", has5G: $0.has5G) },
             thresholds: thresholds)
         input.language = language
+        var key = Fingerprint()
+        key.add(thinnedToIt ? 1 : 0)
+        key.add(tolerance.bitPattern)
+        input.shapesKey = key
+        if given {
+            (input.gapPixels, input.extensionPixels, input.pixelsMadeWith) = (takenPixels.gaps, takenPixels.extensions, takenPixelKey)
+        }
         return MapPicture.drawing(input, width: width, raster: raster)
     }
 }

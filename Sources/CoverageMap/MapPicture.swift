@@ -10,9 +10,12 @@ public struct MapPictureInput: Sendable {
         public var shape: Shape
         /// `covered`, `partial` or `uncovered` (anything else is drawn grey as "no data").
         public var status: String
-        public init(shape: Shape, status: String) {
+        /// The shape in pixels as a picture drew it (see `pixelsMadeWith`).
+        public var pixels: [PixelPart]?
+        public init(shape: Shape, status: String, pixels: [PixelPart]? = nil) {
             self.shape = shape
             self.status = status
+            self.pixels = pixels
         }
     }
 
@@ -39,6 +42,15 @@ public struct MapPictureInput: Sendable {
     public var thresholds: Palette.Thresholds
     /// The language of the legend (see Language.swift).
     public var language: Language = .en
+    /// What the shapes were thinned with for the picture (a picture's pixels are made from the
+    /// shapes it is given): part of the key of its pixels (`MapDrawing.pixelKey`).
+    public var shapesKey = Fingerprint()
+    /// The gap areas and fibre extensions in pixels as a picture drew them, where known (nil
+    /// elsewhere), and the key of that picture's pixels: a picture whose own key is the same takes
+    /// these and the villages' `pixels` instead of making them from the shapes.
+    public var gapPixels: [[PixelPart]?] = []
+    public var extensionPixels: [[PixelPart]?] = []
+    public var pixelsMadeWith: Fingerprint?
 
     public init(title: String, subtitle: String = "", villages: [Village] = [], gaps: [Shape] = [],
                 fibre: [Shape] = [], extensions: [Shape] = [], sites: [Coordinate] = [], places: [Place] = [],
@@ -90,6 +102,20 @@ public enum MapPicture {
         let scale = min(mapW / worldW, mapH / worldH)
         let offX = margin + (mapW - worldW * scale) / 2, offY = headerH + (mapH - worldH * scale) / 2
         let project = Projector(originX: b.minX, originY: b.maxY, k: k, scale: scale, offX: offX, offY: offY)
+        // Every outline's pixels are made from its shape, the shapes' thinning and the projection:
+        // those given with the input are taken when made with the same.
+        var pixelKey = input.shapesKey
+        for v in [b.minX, b.maxY, k, scale, offX, offY] { pixelKey.add(v.bitPattern) }
+        let given = input.pixelsMadeWith == pixelKey
+        func pixels(_ count: Int, closed: Bool, given: (Int) -> [PixelPart]?, shape: (Int) -> Shape) -> [[PixelPart]] {
+            concurrentMap(count, chunk: 256) { given($0) ?? pixelParts(shape($0), project, closed: closed) }
+        }
+        let villagePixels = pixels(villages.count, closed: true, given: { given ? villages[$0].pixels : nil }, shape: { villages[$0].shape })
+        let gapPixels = pixels(input.gaps.count, closed: true, given: { given && $0 < input.gapPixels.count ? input.gapPixels[$0] : nil },
+                               shape: { input.gaps[$0] })
+        let extensionPixels = pixels(input.extensions.count, closed: false,
+                                     given: { given && $0 < input.extensionPixels.count ? input.extensionPixels[$0] : nil },
+                                     shape: { input.extensions[$0] })
 
         let legend = legendItems(input)
         let legendRows = layoutLegend(legend, width: mapW)
@@ -140,14 +166,14 @@ public enum MapPicture {
         // Villages by status, red last so it is on top.
         let groups: [(String, String)] = [("other", noData), ("covered", covered), ("partial", partial), ("uncovered", uncovered)]
         for (status, colour) in groups {
-            let members = input.villages.filter { statusKey($0.status) == status }
+            let members = villages.indices.filter { statusKey(villages[$0].status) == status }
             guard !members.isEmpty else { continue }
-            let p = pixelParts(members.map(\.shape), project, closed: true)
+            let p = members.map { villagePixels[$0] }
             svg += #"<g id="villages-\#(status)" fill="\#(colour)" fill-rule="evenodd" stroke="\#(white)" stroke-width="0.5"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
             layers(p, closed: true, [(.fill, colour), (.stroke(width: 0.5, round: true, caps: true, dash: nil), white)])
         }
         if !input.gaps.isEmpty {
-            let p = pixelParts(input.gaps, project, closed: true)
+            let p = gapPixels
             svg += #"<g id="gaps" fill="url(#gap-hatch)" fill-rule="evenodd" stroke="\#(gapRed)" stroke-width="1.2"><path d="\#(pathData(p, closed: true))"/></g>"# + "\n"
             layers(p, closed: true, [(.hatch, gapRed), (.stroke(width: 1.2, round: true, caps: true, dash: nil), gapRed)])
         }
@@ -184,7 +210,7 @@ public enum MapPicture {
             })
         }
         if !input.extensions.isEmpty {
-            let p = pixelParts(input.extensions, project, closed: false)
+            let p = extensionPixels
             svg += #"<g id="extensions" fill="none" stroke="\#(fibre)" stroke-width="2" stroke-dasharray="6 4" stroke-linecap="butt"><path d="\#(pathData(p, closed: false))"/></g>"# + "\n"
             layers(p, closed: false, [(.stroke(width: 2, round: true, caps: false, dash: (6, 4)), fibre)])
         }
@@ -251,7 +277,8 @@ public enum MapPicture {
         }
         svg += "</g>\n</svg>\n"
         return MapDrawing(svg: svg, shapes: shapesStart..<shapesEnd, under: underStart..<underEnd, mapBottom: headerH + mapH,
-                          width: width, height: height, scene: scene)
+                          width: width, height: height, scene: scene,
+                          pixels: (pixelKey, villagePixels, gapPixels, extensionPixels))
     }
 
     // MARK: - legend
@@ -329,12 +356,6 @@ public enum MapPicture {
         case .geometryCollection(let gs): return gs.flatMap(points)
         default: return []
         }
-    }
-
-    /// A ring or line as drawn: screen points in tenths of a pixel, and whether it is a polygon's hole.
-    struct PixelPart {
-        var tenths: [(Int, Int)]
-        var hole: Bool
     }
 
     /// The parts of each of `shapes` on screen, made on all cores.
@@ -470,6 +491,9 @@ public struct MapDrawing: Sendable {
     /// The picture's size in pixels.
     let width: Int, height: Int
     let scene: RasterScene
+    /// The key of what the outlines' pixels were made with (the shapes' thinning, the projection),
+    /// and the pixels of each village, gap area and fibre extension, in the input's order.
+    let pixels: (key: Fingerprint, villages: [[PixelPart]], gaps: [[PixelPart]], extensions: [[PixelPart]])
 
     /// The SVG rsvg-convert draws report.png's frame from: `svg` without the map's shapes, and what
     /// lies under them drawn only outside the scene's rectangle (on whole pixels, and down to the

@@ -164,7 +164,7 @@ public struct ReportFolder {
             }
             // Every feature of report.geojson is one of the map's, in order: their outlines are kept for a later run.
             let everyFeature = m.villageCount == villageCount && m.villageCount + m.gaps.count + m.extensions.count == featureCount
-            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines : nil, labels: m.keptLabels,
+            layout?.set(raster: image?.whole, picture: kept, outlines: everyFeature ? m.keptOutlines(drawn: picture) : nil, labels: m.keptLabels,
                         features: geojsonPieces.value ?? [])
             // rsvg-convert, when it draws the frame, gets a core of its own.
             if pictureFirst && picturePNG.job != nil && !frameTaken { givePriorityAway(steps: Self.pictureFirstSteps) }

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+import Coverage
+import Geo
 @testable import CoverageMap
 
 /// The picture's SVG is drawn at national scale, and a converter that refuses the SVG costs the
@@ -24,7 +26,7 @@ final class MapPictureTests: XCTestCase {
         }
         XCTAssertEqual(MapPicture.tenth(-5), "-0.5")
         XCTAssertEqual(MapPicture.tenth(1230), "123")
-        typealias Part = MapPicture.PixelPart
+        typealias Part = PixelPart
         let first: [Part] = [Part(tenths: [(0, 0), (15, -20), (100, 7)], hole: false), Part(tenths: [(-3, 40), (5, 5)], hole: true)]
         let parts: [[Part]] = [first, [], [Part(tenths: [(1, 2), (3, 4)], hole: false)]]
         XCTAssertEqual(MapPicture.pathData(parts, closed: true), "M0 0L1.5 -2L10 0.7ZM-0.3 4L0.5 0.5ZM0.1 0.2L0.3 0.4Z")
@@ -36,6 +38,44 @@ final class MapPictureTests: XCTestCase {
             return "M" + t(i) + " " + t(-i) + "L" + t(i + 5) + " " + t(10 * i)
         }
         XCTAssertEqual(MapPicture.pathData(many, closed: false), expected.joined())
+    }
+
+    /// A picture takes the outlines' pixels given with its input when they were made with its own
+    /// key (the same shapes' thinning and projection), and makes them from the shapes otherwise: a
+    /// village's pixels marked (a triangle no square makes) show in the SVG only with the right key.
+    func testGivenPixelsAreTakenOnlyWithThePicturesOwnKey() throws {
+        func square(_ x: Double, _ y: Double) -> Shape {
+            .polygon([[Coordinate(x, y), Coordinate(x + 0.1, y), Coordinate(x + 0.1, y + 0.1), Coordinate(x, y + 0.1), Coordinate(x, y)]])
+        }
+        var input = MapPictureInput(title: "t", villages: [.init(shape: square(108.5, 14), status: "covered"),
+                                                          .init(shape: square(108.8, 14.3), status: "uncovered")],
+                                    gaps: [square(108.82, 14.32)], extensions: [.lineString([Coordinate(108.5, 14), Coordinate(108.9, 14.4)])])
+        let made = MapPicture.drawing(input)
+        XCTAssertEqual(made.pixels.villages.count, 2)
+        XCTAssertEqual(made.pixels.gaps.count, 1)
+        XCTAssertEqual(made.pixels.extensions.count, 1)
+        XCTAssertEqual(made.pixels.villages[0].first?.tenths.count, 4, "a square's four corners, the closing point dropped")
+        let triangle = [PixelPart(tenths: [(1_000, 1_000), (1_100, 1_000), (1_050, 1_100)], hole: false)]
+        XCTAssertTrue(made.svg.contains(MapPicture.pathData([made.pixels.villages[0]], closed: true)))
+        XCTAssertFalse(made.svg.contains(MapPicture.pathData([triangle], closed: true)))
+        input.villages[0].pixels = triangle
+        input.gapPixels = [triangle]
+        input.pixelsMadeWith = made.pixels.key
+        let taken = MapPicture.drawing(input)
+        XCTAssertTrue(taken.svg.contains(MapPicture.pathData([triangle], closed: true)))
+        XCTAssertTrue(PixelPart.same(taken.pixels.villages[0], triangle))
+        XCTAssertTrue(PixelPart.same(taken.pixels.gaps[0], triangle))
+        XCTAssertTrue(PixelPart.same(taken.pixels.villages[1], made.pixels.villages[1]), "no pixels given: made")
+        XCTAssertEqual(taken.pixels.key, made.pixels.key)
+        // Another thinning, or another projection (a village moved widens the box): made again.
+        var thinnedOtherwise = input
+        thinnedOtherwise.shapesKey.add(1)
+        XCTAssertEqual(MapPicture.drawing(thinnedOtherwise).svg, made.svg)
+        var moved = input
+        moved.villages[1].shape = square(108.9, 14.3)
+        let drawnMoved = MapPicture.drawing(moved)
+        XCTAssertNotEqual(drawnMoved.pixels.key, made.pixels.key)
+        XCTAssertFalse(drawnMoved.svg.contains(MapPicture.pathData([triangle], closed: true)))
     }
 
     func testAnSVGOverTenMegabytesIsDrawn() throws {

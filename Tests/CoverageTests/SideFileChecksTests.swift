@@ -425,13 +425,53 @@ final class SideFileChecksTests: XCTestCase {
         XCTAssertThrowsError(try IncrementalState.decode(cut), "cut short") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
         // The count of features made larger than the bytes left can hold.
         var many = try side(outlines)
-        // With no features, the side file ends with the outlines' count (0), then the labels' flag
-        // (0): the count is at the same place in `many`.
+        // With no features, the side file ends with the outlines' count (0), their pixels' flag (0),
+        // then the labels' flag (0): the count is at the same place in `many`.
         let head = try side(none(thinning: 0.00031))
-        XCTAssertEqual(Array(head.suffix(2)), [0, 0])
-        XCTAssertEqual(many[head.count - 2], 3)
-        many[head.count - 2] = 0x7F
+        XCTAssertEqual(Array(head.suffix(3)), [0, 0, 0])
+        XCTAssertEqual(many[head.count - 3], 3)
+        many[head.count - 3] = 0x7F
         XCTAssertThrowsError(try IncrementalState.decode(many), "more features than bytes") { XCTAssertTrue($0 is IncrementalState.Mismatch) }
+    }
+
+    /// The outlines' pixels come back part for part with their key (points thousands of tenths
+    /// apart and back, a hole, a point far off the picture), and a side file holding pixels no
+    /// picture makes is damaged: a part of one point, a tenth beyond `maxTenth`, an unknown flag.
+    func testTheOutlinesPixelsComeBack() throws {
+        let far = KeptOutlines.maxTenth
+        let pixels: [[PixelPart]] = [[PixelPart(tenths: [(0, 0), (15_000, -20), (-3, 7_000)], hole: false), PixelPart(tenths: [(5, 5), (6, 9)], hole: true)],
+                                     [], [PixelPart(tenths: [(far, -far), (-far, far)], hole: false)]]
+        func outlines(_ pixels: [[PixelPart]]) -> KeptOutlines {
+            KeptOutlines(thinning: 0.5, form: 106, villages: 2, thin: [.point(Coordinate(108, 14)), .point(Coordinate(108.5, 14)), .point(Coordinate(109, 14))],
+                         prints: [Fingerprint(a: 1, b: 2), Fingerprint(a: 3, b: 4), Fingerprint(a: 5, b: 6)],
+                         propertyPrints: [Fingerprint(a: 7, b: 8), Fingerprint(a: 9, b: 10), Fingerprint(a: 11, b: 12)],
+                         pixels: pixels, pixelKey: Fingerprint(a: 42, b: 43))
+        }
+        func side(_ o: KeptOutlines) -> [UInt8] { sideFile(layout: ReportLayout(context: "c", files: [], raster: raster(), outlines: o)) }
+        let back = try XCTUnwrap(IncrementalState.decode(side(outlines(pixels))).layout?.outlines)
+        XCTAssertEqual(back, outlines(pixels))
+        XCTAssertEqual(back.pixelKey, Fingerprint(a: 42, b: 43))
+        XCTAssertEqual(back.pixels.count, 3)
+        XCTAssertTrue(zip(back.pixels, pixels).allSatisfy(PixelPart.same))
+        XCTAssertNotEqual(back, outlines([pixels[0], pixels[2], pixels[1]]))
+        // Without pixels (none drawn, or not one per feature): none come back, no key.
+        for none in [[], [pixels[0]]] {
+            let plain = try XCTUnwrap(IncrementalState.decode(side(outlines(none))).layout?.outlines)
+            XCTAssertTrue(plain.pixels.isEmpty)
+            XCTAssertEqual(plain.pixelKey, Fingerprint())
+        }
+        for (what, bad) in [("a part of one point", [pixels[0], [PixelPart(tenths: [(1, 1)], hole: false)], pixels[2]]),
+                            ("a tenth beyond the largest", [pixels[0], pixels[1], [PixelPart(tenths: [(far + 1, 0), (0, 0)], hole: false)]])] {
+            XCTAssertThrowsError(try IncrementalState.decode(side(outlines(bad))), what) { XCTAssertTrue($0 is IncrementalState.Mismatch, what) }
+        }
+        // The flag after the count of features (3) made 2.
+        var flagged = side(outlines(pixels))
+        let key = Fingerprint(a: 42, b: 43)
+        var keyBytes = IncrementalState.Writer()
+        keyBytes.varint(3); keyBytes.varint(1); keyBytes.print(key)
+        let at = try XCTUnwrap((0...(flagged.count - keyBytes.bytes.count)).first { Array(flagged[$0..<($0 + keyBytes.bytes.count)]) == keyBytes.bytes })
+        flagged[at + 1] = 2
+        XCTAssertThrowsError(try IncrementalState.decode(flagged)) { XCTAssertTrue($0 is IncrementalState.Mismatch) }
     }
 
     /// The map's labels come back as they were (a commune without a district too); a label at a
@@ -540,6 +580,20 @@ final class SideFileChecksTests: XCTestCase {
             }
             XCTAssertEqual(differences(made.outlines, marks.outlines), [0, 4], "features 0 and 4 taken")
             XCTAssertEqual(differences(made.raster, marks.raster), [2, 2, 2], "bands 0, 1 and 3 taken")
+        }
+        // With pixels: taken with the same key and pixels, none with another key, not a feature whose pixels changed.
+        let dot = [PixelPart(tenths: [(10, 10), (20, 20)], hole: false)], other = [PixelPart(tenths: [(10, 10), (20, 21)], hole: false)]
+        var drawnBefore = before
+        (drawnBefore.pixels, drawnBefore.pixelKey) = (Array(repeating: dot, count: 5), Fingerprint(a: 1, b: 1))
+        var withPixels = try XCTUnwrap(IncrementalState.decode(sideFile(layout: ReportLayout(context: "c", files: [], outlines: drawnBefore))).layout?.outlines)
+        withPixels.encoded = try marked(withPixels.encoded)
+        for (key, changed, expected) in [(Fingerprint(a: 1, b: 1), false, [0, 4] as [UInt8]), (Fingerprint(a: 1, b: 1), true, [0]), (Fingerprint(a: 2, b: 2), false, [])] {
+            var drawnNow = now
+            (drawnNow.pixels, drawnNow.pixelKey) = (Array(repeating: dot, count: 6), key)
+            if changed { drawnNow.pixels[4] = other }
+            let made = ReportLayout.ImageParts(raster: nil, outlines: drawnNow)
+            let marks = ReportLayout.ImageParts(raster: nil, outlines: drawnNow, previous: .init(raster: nil, outlines: withPixels, features: [0, 1, 2, 3, 4, nil]))
+            XCTAssertEqual(zip(made.outlines, marks.outlines).filter { $0 != $1 }.map(\.0), expected)
         }
         // An image of other sides takes nothing.
         let taller = drawing(height: 9, change: false)
