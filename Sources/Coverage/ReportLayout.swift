@@ -208,7 +208,7 @@ public struct KeptOutlines: Sendable, Equatable {
     public var prints: [Fingerprint]
     public var propertyPrints: [Fingerprint]
     /// Per feature, its outline as the picture drew it in pixels (none when no picture was drawn
-    /// from these outlines), and the key of what those pixels were made with (`MapDrawing.pixelKey`):
+    /// from these outlines), and the key of what those pixels were made with (`MapDrawing.pixels`):
     /// a later picture with the same key takes a feature's pixels with its outline.
     public var pixels: [[PixelPart]]
     public var pixelKey: Fingerprint
@@ -237,8 +237,8 @@ public struct KeptOutlines: Sendable, Equatable {
     static let maxParts = 1 << 20, maxTenth = 1 << 40
 
     /// `from`: per feature, the feature of `previous` (outlines read from a side file) whose text
-    /// this run copies; a feature with its outline, prints and thinning to the bit takes that
-    /// feature's bytes (in a `--since` run, nearly all of them).
+    /// this run copies; a feature with that feature's outline to the bit, its prints and its pixels
+    /// (made with the same key) takes that feature's bytes (in a `--since` run, nearly all of them).
     func encode(into w: inout IncrementalState.Writer, previous: KeptOutlines? = nil, from: [Int?] = []) {
         w.double(thinning)
         w.varint(UInt64(form))

@@ -43,7 +43,7 @@ public struct MapPictureInput: Sendable {
     /// The language of the legend (see Language.swift).
     public var language: Language = .en
     /// What the shapes were thinned with for the picture (a picture's pixels are made from the
-    /// shapes it is given): part of the key of its pixels (`MapDrawing.pixelKey`).
+    /// shapes it is given): part of the key of its pixels (`MapDrawing.pixels`).
     public var shapesKey = Fingerprint()
     /// The gap areas and fibre extensions in pixels as a picture drew them, where known (nil
     /// elsewhere), and the key of that picture's pixels: a picture whose own key is the same takes
