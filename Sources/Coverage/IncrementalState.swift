@@ -7,7 +7,7 @@ public struct IncrementalState: Sendable {
     public static let fileName = "report.reuse"
     static let magic = Array("COVGAP-REUSE".utf8)
     /// Bumped whenever the layout or the meaning of a kept result changes.
-    public static let formatVersion: UInt64 = 18
+    public static let formatVersion: UInt64 = 19
 
     /// The program that wrote it ("covgap 1.0"): results from another version are not reused.
     public var generator: String
@@ -22,6 +22,8 @@ public struct IncrementalState: Sendable {
     public var places: [KeptPlace]
     /// The villages file as this run read it, when covgap parsed it itself (nil for files GDAL reads).
     public var villagesAsRead: VillagesAsRead?
+    /// The fibre file as read (a covgap-parsed fibre file whose every feature a side file may hold).
+    public var fibreAsRead: FibreAsRead?
     /// Where each village's text lies in the report files written beside the side file.
     public var layout: ReportLayout?
     /// Read from a side file: its villages' records as they lie in it.
@@ -33,10 +35,11 @@ public struct IncrementalState: Sendable {
     /// `previous` is the side file `plan` (a `--since` run's) was made from: a village whose kept
     /// record this run would write again byte for byte takes it from there instead of encoding it.
     public init(generator: String, parameters: String, inputs: [String: String], index: IncrementalIndex,
-                input: AnalysisInput, result: AnalysisResult, villagesAsRead: VillagesAsRead? = nil,
+                input: AnalysisInput, result: AnalysisResult, villagesAsRead: VillagesAsRead? = nil, fibreAsRead: FibreAsRead? = nil,
                 previous: (state: IncrementalState, plan: ReusePlan)? = nil) {
         self.generator = generator
         self.villagesAsRead = villagesAsRead
+        self.fibreAsRead = fibreAsRead
         self.parameters = parameters
         self.inputs = inputs
         operators = index.operators
@@ -218,6 +221,7 @@ public struct IncrementalState: Sendable {
             if let c = p.coverage.coverage5G { w.varint(1); w.double(c) } else { w.varint(0) }
         }
         if let v = villagesAsRead { w.varint(1); try w.villagesAsRead(v, flush: write) } else { w.varint(0) }
+        if let f = fibreAsRead { w.varint(1); try w.fibreAsRead(f, flush: write) } else { w.varint(0) }
         try write(w.bytes[...])
         w.bytes.removeAll(keepingCapacity: true)
         if let l = self.layout ?? layout() { w.varint(1); try l.encode(into: &w, flush: write) } else { w.varint(0) }
@@ -296,9 +300,10 @@ public struct IncrementalState: Sendable {
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
+        let fibreAsRead = try r.varint() == 1 ? try r.fibreAsRead() : nil
         var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                      zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
-                                     villagesAsRead: villagesAsRead)
+                                     villagesAsRead: villagesAsRead, fibreAsRead: fibreAsRead)
         state.records = records
         beforeLayout?(state)
         state.layout = try r.varint() == 1 ? try ReportLayout.decode(&r, mapParts: mapParts) : nil
@@ -327,10 +332,10 @@ public struct IncrementalState: Sendable {
 
     init(generator: String, parameters: String, inputs: [String: String], operators: [String], zonePrint: Fingerprint,
          sectorPrints: [Fingerprint], villages: [KeptVillage], places: [KeptPlace], villagesAsRead: VillagesAsRead? = nil,
-         layout: ReportLayout? = nil) {
+         fibreAsRead: FibreAsRead? = nil, layout: ReportLayout? = nil) {
         self.generator = generator; self.parameters = parameters; self.inputs = inputs; self.operators = operators
         self.zonePrint = zonePrint; self.sectorPrints = sectorPrints; self.villages = villages; self.places = places
-        self.villagesAsRead = villagesAsRead; self.layout = layout
+        self.villagesAsRead = villagesAsRead; self.fibreAsRead = fibreAsRead; self.layout = layout
     }
 
     struct Writer {

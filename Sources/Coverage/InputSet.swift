@@ -48,10 +48,10 @@ public struct InputSet: Sendable {
     /// read one after the other.
     ///
     /// `kept` offers the villages a previous run read (`--since`): a villages file covgap parses
-    /// itself is hashed first, and when its key matches theirs they are taken instead of parsing it.
-    /// `known` holds digests taken before: a file of the identity one was taken of is not hashed
-    /// again (see `FileIdentity`).
-    public func load(progress: StageProgress? = nil, kept: (() -> VillagesAsRead?)? = nil,
+    /// itself is hashed first, and when its key matches theirs they are taken instead of parsing it;
+    /// `keptFibre` offers the fibre so (`FibreAsRead`). `known` holds digests taken before: a file
+    /// of the identity one was taken of is not hashed again (see `FileIdentity`).
+    public func load(progress: StageProgress? = nil, kept: (() -> VillagesAsRead?)? = nil, keptFibre: (() -> FibreAsRead?)? = nil,
                      known: DigestCache? = nil) throws -> LoadedInputs {
         progress?.start("read", total: files.count)
         defer { progress?.finish() }
@@ -74,11 +74,12 @@ public struct InputSet: Sendable {
         // hashed by its reader, first, straight from the file.
         let n = files.count
         let keptFile = kept == nil ? nil : files.firstIndex { $0.role == "villages" && !VectorInput.readsThroughGDAL($0.path) }
-        typealias Read = (part: Part, info: InputFileInfo, warnings: [String], kept: VillagesAsRead?)
+        let keptFibreFile = keptFibre == nil ? nil : files.firstIndex { $0.role == "fibre" && !VectorInput.readsThroughGDAL($0.path) }
+        typealias Read = (part: Part, info: InputFileInfo, warnings: [String], kept: VillagesAsRead?, keptFibre: FibreAsRead?)
         func read(_ k: Int, _ bytes: () throws -> MappedInput) -> Result<Read, Error> {
             Result {
                 let (part, info, w) = try Self.read(files[k], bytes: try bytes().bytes, inputCRS: crs, fieldNames: fieldNames)
-                return (part, info, w, nil)
+                return (part, info, w, nil, nil)
             }
         }
         func digest(_ bytes: MappedInput) -> Digest {
@@ -89,19 +90,31 @@ public struct InputSet: Sendable {
         let done = try parallelMap(2 * n, jobs: defaultJobs, chunk: 1) { task -> (read: Result<Read, Error>?, digest: Digest?) in
             let k = task % n
             if task >= n {
-                guard k != keptFile, case .success(let bytes) = contents[k].value else { return (nil, nil) }
+                guard k != keptFile, k != keptFibreFile, case .success(let bytes) = contents[k].value else { return (nil, nil) }
                 return (nil, digest(bytes))
             }
             defer { progress?.advance() }
-            guard k == keptFile, let kept else { return (read(k) { try contents[k].value.get() }, nil) }
             let file = files[k]
-            if let digest = Self.digest(ofFileAt: file.path, known: known),
-               let previous = kept(),
-               previous.key == VillagesAsRead.key(display: file.display, sha256: digest.sha256, inputCRS: crs, fieldNames: fieldNames) {
-                var part = Part()
-                part.input.villages = previous.villages
-                let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.villages.count)
-                return (.success((part, info, previous.warnings, previous)), digest)
+            if k == keptFile, let kept {
+                if let digest = Self.digest(ofFileAt: file.path, known: known),
+                   let previous = kept(),
+                   previous.key == VillagesAsRead.key(display: file.display, sha256: digest.sha256, inputCRS: crs, fieldNames: fieldNames) {
+                    var part = Part()
+                    part.input.villages = previous.villages
+                    let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.villages.count)
+                    return (.success((part, info, previous.warnings, previous, nil)), digest)
+                }
+            } else if k == keptFibreFile, let keptFibre {
+                if let digest = Self.digest(ofFileAt: file.path, known: known),
+                   let previous = keptFibre(),
+                   previous.key == FibreAsRead.key(display: file.display, sha256: digest.sha256, inputCRS: crs) {
+                    var part = Part()
+                    part.input.fibre = previous.features
+                    let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.features.count)
+                    return (.success((part, info, previous.warnings, nil, previous)), digest)
+                }
+            } else {
+                return (read(k) { try contents[k].value.get() }, nil)
             }
             // Changed: read and hashed as any file is (the digest of the very bytes read).
             let bytes = contents[k].value
@@ -115,8 +128,10 @@ public struct InputSet: Sendable {
         var centres: [VillageCentre]?
         var villagesAsRead: VillagesAsRead?
         var villagesKept = false
+        var fibreAsRead: FibreAsRead?
+        var fibreKept = false
         for case let result? in slots {
-            var (part, info, w, keptAsRead) = try result.get()
+            var (part, info, w, keptAsRead, keptFibre) = try result.get()
             (info.sha256, info.identity) = (hashes[infos.count].sha256, hashes[infos.count].identity)
             switch info.role {
             case "villages":
@@ -130,7 +145,16 @@ public struct InputSet: Sendable {
                     villagesAsRead = VillagesAsRead(key: key, warnings: w, villages: part.input.villages)
                 }
             case "sites": input.sectors = part.input.sectors
-            case "fibre": input.fibre = part.input.fibre
+            case "fibre":
+                input.fibre = part.input.fibre
+                fibreKept = keptFibre != nil
+                let file = files[infos.count]
+                if let keptFibre {
+                    fibreAsRead = keptFibre
+                } else if !VectorInput.readsThroughGDAL(file.path), let features = part.input.fibre {
+                    let key = FibreAsRead.key(display: file.display, sha256: info.sha256, inputCRS: crs)
+                    fibreAsRead = FibreAsRead.keptIfAsRead(key: key, warnings: w, features: features)
+                }
             case "centres": centres = part.centres
             default: input.places = (input.places ?? []) + (part.input.places ?? [])  // places, then commune centres
             }
@@ -147,7 +171,8 @@ public struct InputSet: Sendable {
                 warnings.append(w)
             }
         }
-        return LoadedInputs(input: input, files: infos, warnings: warnings, villagesAsRead: villagesAsRead, villagesKept: villagesKept)
+        return LoadedInputs(input: input, files: infos, warnings: warnings, villagesAsRead: villagesAsRead, villagesKept: villagesKept,
+                            fibreAsRead: fibreAsRead, fibreKept: fibreKept)
     }
 
     /// A file's SHA-256, and the identity of the file it stands for (nil when it stands for the
@@ -354,6 +379,10 @@ public struct LoadedInputs: Sendable {
     public var villagesAsRead: VillagesAsRead?
     /// Whether the villages were taken from a previous run's side file instead of parsing the file.
     public var villagesKept = false
+    /// The fibre file as read, for the side file (nil for a file GDAL reads, or one whose features
+    /// a side file may not hold), and whether it was taken from a previous run's side file.
+    public var fibreAsRead: FibreAsRead?
+    public var fibreKept = false
 }
 
 /// Where the bundled Bình Định dataset lives: `GeoData/binh-dinh` in the working directory or in

@@ -98,6 +98,7 @@ struct Analyze: ParsableCommand {
         // records the digests it takes.
         let digests = DigestCache.user()
         let (read, terrain) = try sideBySide({ try inputSet.load(progress: progress, kept: sideFile.map { s in { s.villagesAsRead() } },
+                                                                   keptFibre: sideFile.map { s in { s.fibreAsRead() } },
                                                                    known: since == nil ? nil : digests) },
                                              { Result { try radio.terrain(bundled: try bundledFolder.get()) } })
         var loaded = read
@@ -118,6 +119,9 @@ struct Analyze: ParsableCommand {
         }
         if loaded.villagesKept, let since, let file = loaded.files.first(where: { $0.role == "villages" }) {
             printer?.note("\(file.path) unchanged: its villages taken from \(since)")
+        }
+        if loaded.fibreKept, let since, let file = loaded.files.first(where: { $0.role == "fibre" }) {
+            printer?.note("\(file.path) unchanged: its features taken from \(since)")
         }
         let incremental = try IncrementalRun(since: sideFile, loaded: loaded, analysis: analysis, precision: precision)
         // The previous report files' digests are taken beside the analysis, for the text copied from them.

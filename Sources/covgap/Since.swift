@@ -19,6 +19,7 @@ struct IncrementalRun {
     let previous: IncrementalState?
     let since: String?
     let villagesAsRead: VillagesAsRead?
+    let fibreAsRead: FibreAsRead?
 
     /// A previous folder's side file, decoded on a thread of its own from the start, beside the
     /// reading of the inputs (the run needs it in every case); the reading of the villages file
@@ -67,6 +68,12 @@ struct IncrementalRun {
             return read.villagesAsRead
         }
 
+        /// The fibre the previous run read, as `villagesAsRead()` hands over its villages.
+        func fibreAsRead() -> FibreAsRead? {
+            guard let read = beforeLayout.wait(), read.generator == Report.generator else { return nil }
+            return read.fibreAsRead
+        }
+
         /// The side file without its layout, as soon as it is read, or why it cannot be read. Whether
         /// its layout reads too is the whole file's (`state`) to say.
         func withoutLayout() -> Result<IncrementalState, Error> {
@@ -81,6 +88,7 @@ struct IncrementalRun {
         for f in loaded.files { inputs[f.role] = f.sha256 }
         self.inputs = inputs
         villagesAsRead = loaded.villagesAsRead
+        fibreAsRead = loaded.fibreAsRead
         self.since = since?.folder
         let parameterPrint = self.parameters, jobs = max(1, parameters.jobs ?? defaultJobs)
         func makeIndex(from previous: IncrementalState?) -> IncrementalIndex {
@@ -126,7 +134,7 @@ struct IncrementalRun {
     /// The side file for this run's report folder.
     func sideFile(input: AnalysisInput, result: AnalysisResult) -> IncrementalState {
         IncrementalState(generator: Report.generator, parameters: parameters, inputs: inputs, index: index,
-                         input: input, result: result, villagesAsRead: villagesAsRead,
+                         input: input, result: result, villagesAsRead: villagesAsRead, fibreAsRead: fibreAsRead,
                          previous: previous.flatMap { p in plan.map { (p, $0) } })
     }
 }

@@ -83,6 +83,40 @@ final class IncrementalTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: g).write(to: villagesURL)
     }
 
+    /// A fibre file changed in place since the previous run is parsed again (its digest is not the
+    /// one the side file's fibre was read from), and the reports are a full run's; unchanged since,
+    /// its features are taken and the reports are the same again.
+    func testAFibreFileChangedInPlaceIsReadAgain() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        XCTAssertEqual(try CLI.run(["synth", "--villages", "120", "--seed", "3", "--out", "in"], in: dir).status, 0)
+        let first = try CLI.run(["analyze"] + inputs("in") + ["--out", "a"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        // One route moved a little: its first position 0.001° east.
+        let fibreURL = dir.appendingPathComponent("in/fibre.geojson")
+        var g = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: fibreURL)) as? [String: Any])
+        var features = try XCTUnwrap(g["features"] as? [[String: Any]])
+        let line = try XCTUnwrap(features.firstIndex { ($0["geometry"] as? [String: Any])?["type"] as? String == "LineString" })
+        var geometry = try XCTUnwrap(features[line]["geometry"] as? [String: Any])
+        var coordinates = try XCTUnwrap(geometry["coordinates"] as? [[Double]])
+        coordinates[0][0] += 0.001
+        geometry["coordinates"] = coordinates
+        features[line]["geometry"] = geometry
+        g["features"] = features
+        try JSONSerialization.data(withJSONObject: g).write(to: fibreURL)
+        let full = try CLI.run(["analyze"] + inputs("in") + ["--out", "full"], in: dir)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let since = try CLI.run(["analyze"] + inputs("in") + ["--out", "since", "--since", "a"], in: dir)
+        XCTAssertEqual(since.status, 0, since.stderr)
+        XCTAssertFalse(since.rawStderr.contains("its features taken from"), since.rawStderr)
+        XCTAssertTrue(since.rawStderr.contains("in/villages.geojson unchanged: its villages taken from a"), since.rawStderr)
+        let files = ["report.json", "report.geojson", "report.csv", "report.reuse"]
+        try assertSameFiles(files, "full", "since", in: dir)
+        let again = try CLI.run(["analyze"] + inputs("in") + ["--out", "again", "--since", "since"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.rawStderr.contains("in/fibre.geojson unchanged: its features taken from since"), again.rawStderr)
+        try assertSameFiles(files, "full", "again", in: dir)
+    }
+
     func testSinceGivesTheFullRunsReports() throws {
         let dir = try CLI.temporaryDirectory(self)
         XCTAssertEqual(try CLI.run(["synth", "--villages", "400", "--seed", "7", "--out", "in"], in: dir).status, 0)
@@ -96,6 +130,8 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(reusedCount(same), 400)
         // The villages file is not parsed again: its villages come from a's side file.
         XCTAssertTrue(same.rawStderr.contains("in/villages.geojson unchanged: its villages taken from a"), same.rawStderr)
+        // Nor is the fibre file.
+        XCTAssertTrue(same.rawStderr.contains("in/fibre.geojson unchanged: its features taken from a"), same.rawStderr)
         // Every village's text is copied: entries (villages and gaps), features (villages, gap areas, fibre extensions), rows.
         let sameCopied = copiedText(same)
         XCTAssertEqual(Set(sameCopied.keys), ["report.json", "report.geojson", "report.csv"], same.stderr)
@@ -114,6 +150,7 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(since.status, 0, since.stderr)
         XCTAssertEqual(since.stdout, full.stdout)
         XCTAssertFalse(since.rawStderr.contains("its villages taken from"), since.rawStderr)
+        XCTAssertFalse(since.rawStderr.contains("its features taken from"), since.rawStderr)
         // The edits touch a few dozen villages: the rest were reused, the edited village was not.
         let reused = try XCTUnwrap(reusedCount(since))
         XCTAssertGreaterThan(reused, 300)
