@@ -70,8 +70,8 @@ public struct InputSet: Sendable {
                 }
             }
         }
-        // Task k reads file k, task n + k hashes its bytes; a villages file that may be kept is
-        // hashed by its reader, first, straight from the file.
+        // Task k reads file k, task n + k hashes its bytes; a villages or fibre file that may be
+        // kept is hashed by its reader, first, straight from the file.
         let n = files.count
         let keptFile = kept == nil ? nil : files.firstIndex { $0.role == "villages" && !VectorInput.readsThroughGDAL($0.path) }
         let keptFibreFile = keptFibre == nil ? nil : files.firstIndex { $0.role == "fibre" && !VectorInput.readsThroughGDAL($0.path) }
