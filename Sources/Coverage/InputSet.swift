@@ -95,20 +95,23 @@ public struct InputSet: Sendable {
             }
             defer { progress?.advance() }
             let file = files[k]
+            // The file's digest and what `previous` kept of it, when the file gives the key it was kept under.
+            func unchanged<Kept>(_ previous: () -> Kept?, key: (Kept) -> String, _ keyOf: (String) -> String) -> (Digest, Kept)? {
+                guard let digest = Self.digest(ofFileAt: file.path, known: known), let kept = previous(),
+                      key(kept) == keyOf(digest.sha256) else { return nil }
+                return (digest, kept)
+            }
+            var part = Part()
             if k == keptFile, let kept {
-                if let digest = Self.digest(ofFileAt: file.path, known: known),
-                   let previous = kept(),
-                   previous.key == VillagesAsRead.key(display: file.display, sha256: digest.sha256, inputCRS: crs, fieldNames: fieldNames) {
-                    var part = Part()
+                if let (digest, previous) = unchanged(kept, key: \.key, {
+                    VillagesAsRead.key(display: file.display, sha256: $0, inputCRS: crs, fieldNames: fieldNames)
+                }) {
                     part.input.villages = previous.villages
                     let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.villages.count)
                     return (.success((part, info, previous.warnings, previous, nil)), digest)
                 }
             } else if k == keptFibreFile, let keptFibre {
-                if let digest = Self.digest(ofFileAt: file.path, known: known),
-                   let previous = keptFibre(),
-                   previous.key == FibreAsRead.key(display: file.display, sha256: digest.sha256, inputCRS: crs) {
-                    var part = Part()
+                if let (digest, previous) = unchanged(keptFibre, key: \.key, { FibreAsRead.key(display: file.display, sha256: $0, inputCRS: crs) }) {
                     part.input.fibre = previous.features
                     let info = InputFileInfo(role: file.role, path: file.display, sha256: "", count: previous.features.count)
                     return (.success((part, info, previous.warnings, nil, previous)), digest)
