@@ -37,15 +37,14 @@ public struct FibreAsRead: Sendable {
     /// feature is one (`keptIfAsRead`); a side file holding any other is damaged.
     static func isAsRead(_ f: FibreFeature) -> Bool {
         for case let text? in [f.id, f.operator] where firstControlCharacter(text) != nil { return false }
-        let lines: [[Coordinate]]
+        func line(_ cs: [Coordinate]) -> Bool { cs.count >= 2 && cs.allSatisfy(InputLoader.isLonLat) }
         switch f.shape {
-        case .point(let c): lines = [[c, c]]
-        case .multiPoint(let cs): lines = [cs + cs]
-        case .lineString(let cs): lines = [cs]
-        case .multiLineString(let ls): lines = ls
+        case .point(let c): return InputLoader.isLonLat(c)
+        case .multiPoint(let cs): return !cs.isEmpty && cs.allSatisfy(InputLoader.isLonLat)
+        case .lineString(let cs): return line(cs)
+        case .multiLineString(let ls): return ls.allSatisfy(line)
         default: return false
         }
-        return lines.allSatisfy { $0.count >= 2 && $0.allSatisfy(InputLoader.isLonLat) }
     }
 }
 

@@ -478,13 +478,9 @@ extension KeptVillage {
     static func sameBits(_ a: VillageCoverage, _ b: VillageCoverage) -> Bool {
         func same(_ x: Double, _ y: Double) -> Bool { x.bitPattern == y.bitPattern }
         func same(_ p: Coordinate, _ q: Coordinate) -> Bool { same(p.x, q.x) && same(p.y, q.y) }
-        /// Arrays of numbers compared as bytes (-0 is not 0 here); at once when they share storage,
-        /// as a reused result's arrays do with the kept ones.
-        func same<T>(_ x: [T], _ y: [T]) -> Bool {
-            x.count == y.count && x.withUnsafeBytes { a in
-                y.withUnsafeBytes { b in a.baseAddress == b.baseAddress || a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
-            }
-        }
+        /// Arrays of numbers to the bit; at once when they share storage, as a reused result's
+        /// arrays do with the kept ones.
+        func same(_ x: [Double], _ y: [Double]) -> Bool { haveSameBits(x, y) }
         func same(_ s: Shape, _ t: Shape) -> Bool { s.hasSameBits(as: t) }
         let fixed: Bool
         switch (a.fixed, b.fixed) {

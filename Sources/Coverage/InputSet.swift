@@ -136,27 +136,27 @@ public struct InputSet: Sendable {
         for case let result? in slots {
             var (part, info, w, keptAsRead, keptFibre) = try result.get()
             (info.sha256, info.identity) = (hashes[infos.count].sha256, hashes[infos.count].identity)
+            let file = files[infos.count]
+            // The file as read, for the side file: taken from the previous one, or made of what
+            // covgap parsed itself (none for a file GDAL reads).
+            func asRead<Kept>(_ kept: Kept?, _ make: () -> Kept?) -> Kept? {
+                kept ?? (VectorInput.readsThroughGDAL(file.path) ? nil : make())
+            }
             switch info.role {
             case "villages":
                 input.villages = part.input.villages
                 villagesKept = keptAsRead != nil
-                let file = files[infos.count]
-                if let keptAsRead {
-                    villagesAsRead = keptAsRead
-                } else if !VectorInput.readsThroughGDAL(file.path) {
+                villagesAsRead = asRead(keptAsRead) {
                     let key = VillagesAsRead.key(display: file.display, sha256: info.sha256, inputCRS: crs, fieldNames: fieldNames)
-                    villagesAsRead = VillagesAsRead(key: key, warnings: w, villages: part.input.villages)
+                    return VillagesAsRead(key: key, warnings: w, villages: part.input.villages)
                 }
             case "sites": input.sectors = part.input.sectors
             case "fibre":
                 input.fibre = part.input.fibre
                 fibreKept = keptFibre != nil
-                let file = files[infos.count]
-                if let keptFibre {
-                    fibreAsRead = keptFibre
-                } else if !VectorInput.readsThroughGDAL(file.path), let features = part.input.fibre {
+                fibreAsRead = asRead(keptFibre) {
                     let key = FibreAsRead.key(display: file.display, sha256: info.sha256, inputCRS: crs)
-                    fibreAsRead = FibreAsRead.keptIfAsRead(key: key, warnings: w, features: features)
+                    return part.input.fibre.flatMap { FibreAsRead.keptIfAsRead(key: key, warnings: w, features: $0) }
                 }
             case "centres": centres = part.centres
             default: input.places = (input.places ?? []) + (part.input.places ?? [])  // places, then commune centres

@@ -179,13 +179,10 @@ public struct PixelPart: Sendable {
 
     public init(tenths: [(Int, Int)], hole: Bool) { self.tenths = tenths; self.hole = hole }
 
-    /// Whether `a` and `b` are the same parts, point for point (at once when their points share storage).
+    /// Whether `a` and `b` are the same parts, point for point (`haveSameBits`: at once when their
+    /// points share storage).
     public static func same(_ a: [PixelPart], _ b: [PixelPart]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { p, q in
-            p.hole == q.hole && p.tenths.count == q.tenths.count && p.tenths.withUnsafeBufferPointer { x in
-                q.tenths.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress || zip(x, y).allSatisfy { $0 == $1 } }
-            }
-        }
+        a.count == b.count && zip(a, b).allSatisfy { p, q in p.hole == q.hole && haveSameBits(p.tenths, q.tenths) }
     }
 }
 

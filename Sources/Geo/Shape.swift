@@ -1,7 +1,7 @@
 import Foundation
 
 /// A position: `x`/`y` in the CRS at hand (longitude/latitude in degrees for geographic CRSs).
-public struct Coordinate: Hashable, Sendable {
+public struct Coordinate: Hashable, Sendable, BitwiseCopyable {
     public var x: Double
     public var y: Double
 
@@ -173,16 +173,19 @@ extension Shape {
     }
 }
 
+/// Whether `x` and `y` hold the same values to the bit, compared as bytes (-0 is not 0 here, as it
+/// is for `==`); at once when they share storage (an array taken as it was kept).
+public func haveSameBits<T: BitwiseCopyable>(_ x: [T], _ y: [T]) -> Bool {
+    x.count == y.count && x.withUnsafeBytes { a in
+        y.withUnsafeBytes { b in a.baseAddress == b.baseAddress || a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+    }
+}
+
 extension Shape {
     /// Whether `other` is this shape to the bit: the same kind and parts, every number with the
-    /// same bits (-0 is not 0 here, as it is for `==`). Coordinate arrays that share storage (a
-    /// shape taken as it was kept) compare at once.
+    /// same bits (`haveSameBits`).
     public func hasSameBits(as other: Shape) -> Bool {
-        func same(_ x: [Coordinate], _ y: [Coordinate]) -> Bool {
-            x.count == y.count && x.withUnsafeBytes { a in
-                y.withUnsafeBytes { b in a.baseAddress == b.baseAddress || a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
-            }
-        }
+        let same: ([Coordinate], [Coordinate]) -> Bool = haveSameBits
         switch (self, other) {
         case let (.point(a), .point(b)): return same([a], [b])
         case let (.multiPoint(a), .multiPoint(b)), let (.lineString(a), .lineString(b)): return same(a, b)

@@ -117,11 +117,10 @@ struct Analyze: ParsableCommand {
             for line in loaded.readSummary() { printer.note(line) }
             printer.note("working CRS \(workingCRS)" + (parameters.crs == nil ? " (the UTM zone of the villages)" : ""))
         }
-        if loaded.villagesKept, let since, let file = loaded.files.first(where: { $0.role == "villages" }) {
-            printer?.note("\(file.path) unchanged: its villages taken from \(since)")
-        }
-        if loaded.fibreKept, let since, let file = loaded.files.first(where: { $0.role == "fibre" }) {
-            printer?.note("\(file.path) unchanged: its features taken from \(since)")
+        for (role, what, kept) in [("villages", "villages", loaded.villagesKept), ("fibre", "features", loaded.fibreKept)] where kept {
+            if let since, let file = loaded.files.first(where: { $0.role == role }) {
+                printer?.note("\(file.path) unchanged: its \(what) taken from \(since)")
+            }
         }
         let incremental = try IncrementalRun(since: sideFile, loaded: loaded, analysis: analysis, precision: precision)
         // The previous report files' digests are taken beside the analysis, for the text copied from them.
