@@ -157,21 +157,22 @@ extension IncrementalState.Reader {
         // kept the run's peak some 70 MB higher at 100,000 villages). The villages' polygons are
         // read from it when asked for.
         let section = Array(bytes[start..<at])
-        let decoded = try parallelMap(blocks.count, jobs: defaultJobs, chunk: 1) { b -> [Village] in
-            try section.withUnsafeBufferPointer { bytes in
-                var r = IncrementalState.Reader(bytes, shared: section, at: blocks[b].lowerBound - start, end: blocks[b].upperBound - start)
-                var villages: [Village] = []
-                villages.reserveCapacity(VillagesAsRead.blockSize)
-                while r.at < r.end {
-                    let v = try r.village()
-                    guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
-                    villages.append(v)
-                }
-                return villages
-            }
+        // Block b holds villages b · blockSize and on, blockSize of them but for the last: each is
+        // made in its place in the array (no copy of 100,000 villages' strings afterwards).
+        let size = VillagesAsRead.blockSize
+        guard blocks.count == (villageCount + size - 1) / size else { throw Self.damaged }
+        let villages = try section.withUnsafeBufferPointer { bytes in
+            try parallelMap(villageCount, jobs: defaultJobs, chunk: size, state: { nil as IncrementalState.Reader? }) { r, i -> Village in
+                let b = i / size
+                if r == nil { r = IncrementalState.Reader(bytes, shared: section, at: blocks[b].lowerBound - start, end: blocks[b].upperBound - start) }
+                guard r!.at < r!.end else { throw Self.damaged }
+                let v = try r!.village()
+                guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
+                // A block's last village ends it.
+                if (i + 1) % size == 0 || i + 1 == villageCount, r!.at != r!.end { throw Self.damaged }
+                return v
+            }.results
         }
-        let villages = Array(decoded.joined())
-        guard villages.count == villageCount else { throw Self.damaged }
         // Every id once (read in place: a copy of each village is its strings retained and released).
         var ids = Set<String>(minimumCapacity: villages.count)
         for i in villages.indices where !ids.insert(villages[i].id).inserted { throw Self.damaged }

@@ -81,7 +81,12 @@ public struct ReportFolder {
                               previousOutlines: previousOutlines)
         let side = sideFile.map { make in
             BackgroundTask {
-                try staging.add(IncrementalState.fileName) { sink in try make().encode(layout: { layout?.wait() }) { try sink.write($0) } }
+                try staging.add(IncrementalState.fileName) { sink in
+                    let state = make()
+                    try state.encode(layout: { layout?.wait() }) { try sink.write($0) }
+                    // The villages' results of a national run: tens of milliseconds to free, waited for.
+                    letGoBeside(state)
+                }
             }
         }
         let villageCount = input.villages.count
@@ -181,6 +186,7 @@ public struct ReportFolder {
                 layout?.set(pageChunks: page.chunks.map(\.key))
                 return page.chunks.map(\.range)
             }
+            letGoBeside(m)
         }
         // Lane A lets go of report.json's tree, its bytes and the features as soon as it is done
         // with them, while lane B builds the page; report.csv is taken by the lane that is free first.

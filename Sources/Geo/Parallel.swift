@@ -334,6 +334,24 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Runs queued tickets until `done` (asked under the pool's lock) is true; whatever makes it
+    /// true calls `wake` after. As in `finish`, a ticket taken here belongs to a map still waiting
+    /// for it; the caller must hold no lock a ticket could ask for.
+    func help(until done: () -> Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        while !done() {
+            if queued.isEmpty { condition.wait() } else { runFirstQueued() }
+        }
+    }
+
+    /// Wakes the threads in `help` to ask again.
+    func wake() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func work() {
         condition.lock()
         while true {
@@ -397,26 +415,47 @@ public final class Handover<T>: @unchecked Sendable {
     public init() {}
 
     public func hand(_ v: T) {
-        condition.lock(); defer { condition.unlock() }
-        guard !handed else { return }
+        condition.lock()
+        guard !handed else { condition.unlock(); return }
         value = v
         handed = true
         condition.broadcast()
+        condition.unlock()
+        WorkerPool.shared.wake()
     }
 
-    /// The value, once it is handed over.
+    private var isHanded: Bool { condition.lock(); defer { condition.unlock() }; return handed }
+
+    /// The value, once it is handed over. Meanwhile the waiting thread runs the maps' queued
+    /// work (`WorkerPool.help`): the value's maker may be mapping on all cores, with a worker
+    /// waiting here too.
     public func wait() -> T {
+        WorkerPool.shared.help(until: { isHanded })
         condition.lock(); defer { condition.unlock() }
-        while !handed { condition.wait() }
         return value!
     }
 }
 
+/// Whether `letGoBeside` keeps what it is given until the process ends instead of freeing it: set
+/// by a program that ends with `exit` as soon as its work is done, whose memory then goes with it
+/// at once (freed value by value, the trees of a national run's last stage cost the cores tens of
+/// milliseconds at its very end). Left unset under a sanitizer, so that a leak shows.
+public let valuesGoWithTheProcess = Locked(false)
+
+/// What `letGoBeside` keeps when `valuesGoWithTheProcess` is set.
+private let keptToTheEnd = Locked<[Any]>([])
+
 /// Lets go of `value` on a thread of its own at the lowest priority instead of the caller's: a
 /// large tree of values (the map's data of a national run) costs its last owner tens of
 /// milliseconds to free, in the middle of work that is waited for. The thread frees it when a
-/// core is free; a process that ends first takes it along (its memory goes with it).
+/// core is free; a process that ends first takes it along (its memory goes with it). With
+/// `valuesGoWithTheProcess` set, nothing frees it: the process's end takes it.
 public func letGoBeside<T>(_ value: consuming T) {
+    if valuesGoWithTheProcess.value {
+        let kept = consume value
+        keptToTheEnd.update { $0.append(kept) }
+        return
+    }
     // Moved into a holder the thread empties: whichever thread lets go of the holder last, the
     // value goes on the thread (a copy captured by the body could be the caller's to free, should
     // the thread be done before the caller's own reference is gone).

@@ -33,6 +33,8 @@ struct Covgap: ParsableCommand {
         // start before any other thread, and inherit the blocked signals.
         limitAllocatorArenas()
         AtomicFile.removeStagedFilesOnInterrupt(beforeWatching: { startWorkers() })
+        // The program ends without freeing its values: what its last stage lets go of goes with the process.
+        if !runsUnderSanitizer { valuesGoWithTheProcess.update { $0 = true } }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -177,4 +177,31 @@ final class VillagesAsReadTests: XCTestCase {
             try reading(Array(bytes.prefix(cut))) { r in XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)") }
         }
     }
+
+    /// The villages' blocks hold `blockSize` villages each but the last, as the writer makes them
+    /// (each is read into its place): blocks cut otherwise, or a count other than theirs, are damage.
+    func testBlocksOfOtherSizesAreDamage() throws {
+        let square = [Coordinate(1, 2), Coordinate(1.5, 2), Coordinate(1.5, 2.5), Coordinate(1, 2)]
+        let villages = (0..<4).map { Village(id: "v\($0)", name: "n", shape: .polygon([square])) }
+        func file(_ blocks: [ArraySlice<Village>], count: Int) -> [UInt8] {
+            var w = IncrementalState.Writer()
+            w.string("k"); w.varint(0); w.varint(UInt64(count)); w.varint(UInt64(blocks.count))
+            for b in blocks {
+                var block = IncrementalState.Writer()
+                b.forEach { block.village($0) }
+                w.varint(UInt64(block.bytes.count))
+                w.bytes += block.bytes
+            }
+            return w.bytes
+        }
+        let three = villages[..<3]
+        XCTAssertEqual(file([three], count: 3), encoded(VillagesAsRead(key: "k", warnings: [], villages: Array(three))))
+        XCTAssertEqual(try reading(file([three], count: 3)) { try $0.villagesAsRead() }.villages.map(\.id), ["v0", "v1", "v2"])
+        for (blocks, count) in [([villages[..<2], villages[2..<3]], 3), ([villages[..<0], three], 3), ([three, villages[..<0]], 3),
+                                ([villages[...]], 3), ([three], 4), ([three], 2)] {
+            try reading(file(blocks, count: count)) { r in
+                XCTAssertThrowsError(try r.villagesAsRead(), "\(blocks.map(\.count)) for \(count)")
+            }
+        }
+    }
 }

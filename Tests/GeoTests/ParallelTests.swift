@@ -200,6 +200,39 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(handover.wait(), nil)
     }
 
+    /// Threads waiting for a handover run the maps' queued work meanwhile: here every worker and
+    /// one more thread wait, and a map made on another thread (the value's maker) is done on several.
+    func testThreadsWaitingForAHandoverDoQueuedWork() {
+        let handover = Handover<Int>()
+        startWorkers(max(1, defaultJobs - 1))
+        // Every worker started so far (other tests' maps may have started more).
+        let workers = WorkerPool.shared.threads.count
+        let waited = BackgroundTask { concurrentMap(workers + 1, jobs: workers + 1, chunk: 1) { _ in handover.wait() } }
+        Thread.sleep(forTimeInterval: 0.2)
+        let maker = BackgroundTask { () -> Set<UInt> in
+            defer { handover.hand(5) }
+            // As many threads as the workers and this one (more would start a worker).
+            return Set(concurrentMap(40, jobs: workers + 1, chunk: 1) { _ -> UInt in usleep(10_000); return UInt(pthread_self()) })
+        }
+        XCTAssertGreaterThan(try maker.wait().count, 1, "the map was done on its own thread alone")
+        XCTAssertEqual(try waited.wait(), [Int](repeating: 5, count: workers + 1))
+    }
+
+    /// With `valuesGoWithTheProcess` set, a value let go of beside is kept, never freed.
+    func testAValueLetGoBesideIsKeptWhenValuesGoWithTheProcess() {
+        final class Watched {
+            let freed: DispatchSemaphore
+            init(_ freed: DispatchSemaphore) { self.freed = freed }
+            deinit { freed.signal() }
+        }
+        let before = valuesGoWithTheProcess.value
+        defer { valuesGoWithTheProcess.update { $0 = before } }
+        valuesGoWithTheProcess.update { $0 = true }
+        let freed = DispatchSemaphore(value: 0)
+        letGoBeside(Watched(freed))
+        XCTAssertEqual(freed.wait(timeout: .now() + 0.5), .timedOut, "freed")
+    }
+
     func testTheAllocatorTakesTheArenaLimit() throws {
         try XCTSkipIf(runsUnderSanitizer, "a sanitizer's allocator replaces glibc's and has no arenas to limit")
         // glibc's mallopt(M_ARENA_MAX, n) returns 1 when it takes the value.
