@@ -52,10 +52,10 @@ extension IncrementalState.Writer {
     /// The kept fibre: key, warnings, count, then per feature whether it has an id and an
     /// operator (bits 0 and 1), those strings and its shape (compact rings). The bytes so far and
     /// the features' bytes go to `flush` as they are.
-    mutating func fibreAsRead(_ kept: FibreAsRead, flush: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        try flush(bytes[...])
+    mutating func fibreAsRead(_ kept: FibreAsRead, flush: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes(flush)
         bytes.removeAll(keepingCapacity: true)
-        if let encoded = kept.encoded { try flush(encoded[...]); return }
+        if let encoded = kept.encoded { try encoded.withUnsafeBytes(flush); return }
         string(kept.key)
         varint(UInt64(kept.warnings.count))
         kept.warnings.forEach { string($0) }
@@ -66,11 +66,11 @@ extension IncrementalState.Writer {
             if let op = f.operator { string(op) }
             shape(f.shape, compact: true)
             if bytes.count >= 1 << 20 {
-                try flush(bytes[...])
+                try bytes.withUnsafeBytes(flush)
                 bytes.removeAll(keepingCapacity: true)
             }
         }
-        try flush(bytes[...])
+        try bytes.withUnsafeBytes(flush)
         bytes.removeAll(keepingCapacity: true)
     }
 }

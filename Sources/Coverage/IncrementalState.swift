@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import GeoIO
 
 /// The side file a run keeps in its report folder (`report.reuse`) for a later `--since` run:
 /// binary, little-endian, numbers as their exact bits (docs/incremental.md has the layout).
@@ -138,7 +139,7 @@ public struct IncrementalState: Sendable {
     /// The side file's bytes handed to `write` in pieces of about a megabyte (at national scale the
     /// file is tens of megabytes). `layout` is asked for last, once everything else is written (the
     /// report files it describes may still be being encoded when this starts).
-    public func encode(layout: () -> ReportLayout? = { nil }, into write: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    public func encode(layout: () -> ReportLayout? = { nil }, into write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         var w = Writer()
         w.bytes.append(contentsOf: Self.magic)
         w.varint(Self.formatVersion)
@@ -171,10 +172,10 @@ public struct IncrementalState: Sendable {
         var run: Range<Int>?
         func flush() throws {
             if !w.bytes.isEmpty {
-                try write(w.bytes[...])
+                try w.bytes.withUnsafeBytes(write)
                 w.bytes.removeAll(keepingCapacity: true)
             }
-            if let r = run, let copied { try write(copied.records.bytes[r]) }
+            if let r = run, let copied { try copied.records.bytes.withBytes(r, write) }
             run = nil
         }
         for i in villages.indices {
@@ -222,10 +223,10 @@ public struct IncrementalState: Sendable {
         }
         if let v = villagesAsRead { w.varint(1); try w.villagesAsRead(v, flush: write) } else { w.varint(0) }
         if let f = fibreAsRead { w.varint(1); try w.fibreAsRead(f, flush: write) } else { w.varint(0) }
-        try write(w.bytes[...])
+        try w.bytes.withUnsafeBytes(write)
         w.bytes.removeAll(keepingCapacity: true)
         if let l = self.layout ?? layout() { w.varint(1); try l.encode(into: &w, flush: write) } else { w.varint(0) }
-        if !w.bytes.isEmpty { try write(w.bytes[...]) }
+        if !w.bytes.isEmpty { try w.bytes.withUnsafeBytes(write) }
     }
 
     /// Reads a side file; a `Mismatch` says why it cannot be used (another format, cut short).
@@ -234,13 +235,34 @@ public struct IncrementalState: Sendable {
         try bytes.withUnsafeBufferPointer { try decode($0, mapParts: mapParts) }
     }
 
+    /// Reads a side file mapped from its file (`MappedInput`, `decode(_:mapParts:beforeLayout:)`
+    /// says the rest): the parts written again as they are (the villages' records and the villages
+    /// as read) and the villages' polygons stay where they lie in the mapping, which they keep;
+    /// the pages of the rest are let go once read.
+    public static func decode(mapped file: MappedInput, mapParts: Bool = true,
+                              beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
+        let kept = KeptBytes(mapping: file)
+        var keptEnd = 0
+        let state = try decode(file.bytes, keeping: kept, keptEnd: &keptEnd, mapParts: mapParts, beforeLayout: beforeLayout)
+        file.release(keptEnd..<file.bytes.count)
+        return state
+    }
+
     /// Reads a side file from memory that stays valid while it is read (none of it is kept).
     /// `beforeLayout` is handed everything but the layout (the largest part of a map's side file)
     /// as soon as it is read, the villages as read among it: a run waiting for them, or planning
     /// its reuse, goes on meanwhile. A file damaged in its layout is still damaged: `decode` throws.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, mapParts: Bool = true,
                               beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
-        var r = Reader(bytes)
+        var keptEnd = 0
+        return try decode(bytes, keeping: nil, keptEnd: &keptEnd, mapParts: mapParts, beforeLayout: beforeLayout)
+    }
+
+    /// `decode`, the parts kept where they lie in `kept` (whose bytes are `bytes`), or copies of
+    /// them without it; `keptEnd` is set to where the last part kept in `kept` ends.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, keeping kept: KeptBytes?, keptEnd: inout Int, mapParts: Bool,
+                       beforeLayout: ((IncrementalState) -> Void)?) throws -> IncrementalState {
+        var r = Reader(bytes, shared: kept)
         guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
             throw Mismatch("\(fileName) is not a covgap side file")
         }
@@ -286,8 +308,11 @@ public struct IncrementalState: Sendable {
             return KeptVillage(geometry: g, properties: p, crs: crsList[crsIndex], candidates: candidates,
                                coverage: coverage, warnings: warnings)
         }
-        // A copy of the villages' records alone: the rest of the file's bytes can then be let go.
-        let records = KeptRecords(bytes: Array(bytes[section..<r.at]), ranges: ranges, crsList: crsList)
+        // The villages' records where they lie, or a copy of them alone: the rest of the file's
+        // bytes can then be let go.
+        let records = kept.map { KeptRecords(bytes: $0, ranges: ranges.map { ($0.lowerBound + section)..<($0.upperBound + section) }, crsList: crsList) }
+            ?? KeptRecords(bytes: KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[section..<r.at])), ranges: ranges, crsList: crsList)
+        keptEnd = r.at
         let places = try (0..<(try r.count())).map { _ -> KeptPlace in
             let g = try r.print()
             let crsIndex = try r.count()
@@ -300,6 +325,7 @@ public struct IncrementalState: Sendable {
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
+        if villagesAsRead != nil { keptEnd = r.at }
         let fibreAsRead = try r.varint() == 1 ? try r.fibreAsRead() : nil
         var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                      zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
@@ -380,14 +406,15 @@ public struct IncrementalState: Sendable {
     /// Reads a side file's bytes, which must stay valid while it reads them.
     struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
-        /// The array `bytes` views, when the villages' polygons read from it keep it (`KeptShape`); else empty.
-        let shared: [UInt8]
+        /// What `bytes` lie in, when the parts read from them may keep them (`KeptShape`, the
+        /// villages as read); else those parts keep copies.
+        let shared: KeptBytes?
         var at: Int
         /// Where the part being read ends.
         let end: Int
         static let damaged = Mismatch("\(fileName) is damaged")
 
-        init(_ bytes: UnsafeBufferPointer<UInt8>, shared: [UInt8] = [], at: Int = 0, end: Int? = nil) {
+        init(_ bytes: UnsafeBufferPointer<UInt8>, shared: KeptBytes? = nil, at: Int = 0, end: Int? = nil) {
             self.bytes = bytes; self.shared = shared; self.at = at; self.end = end ?? bytes.count
         }
 
@@ -460,8 +487,39 @@ public struct IncrementalState: Sendable {
 /// The villages' records of a side file as they lie in it (`IncrementalState.encode`), and the
 /// CRS list their CRS indices point into: a `--since` run writes the record of a village whose
 /// fields are all the same again as it is, instead of encoding it (most of them).
+/// A side file's bytes kept after it is read, for the parts written again as they are and the
+/// villages' polygons decoded when asked for: the file's own mapping (the system's page cache, no
+/// copy), or a copy of bytes read from elsewhere. `@unchecked Sendable`: never changed after it is made.
+final class KeptBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The mapping `bytes` lie in, kept while they are; nil when they are a copy of this object's own.
+    private let file: MappedInput?
+
+    init(mapping file: MappedInput) {
+        self.file = file
+        bytes = file.bytes
+    }
+
+    init(copying source: UnsafeBufferPointer<UInt8>) {
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(source.count, 1))
+        _ = copy.initialize(from: source)
+        bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(copy)[..<source.count])
+        file = nil
+    }
+
+    /// `body` given the bytes of `range` (valid while it runs).
+    func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range]))) }
+    }
+
+    deinit {
+        if file == nil { UnsafeMutableRawPointer(mutating: bytes.baseAddress!).deallocate() }
+    }
+}
+
 struct KeptRecords: Sendable {
-    let bytes: [UInt8]
+    /// The records' bytes; `ranges` are where each lies in them.
+    let bytes: KeptBytes
     let ranges: [Range<Int>]
     let crsList: [String]
 }

@@ -88,7 +88,7 @@ public struct ReportLayout: Sendable, Equatable {
 
     /// Encodes the layout after `w`'s bytes; the map's parts, the largest, are handed to `flush`
     /// as they are made, after `w`'s bytes (which it empties), not appended to them.
-    func encode(into w: inout IncrementalState.Writer, flush: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    func encode(into w: inout IncrementalState.Writer, flush: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         w.string(context)
         w.varint(UInt64(files.count))
         for f in files {
@@ -115,9 +115,9 @@ public struct ReportLayout: Sendable, Equatable {
         var l = IncrementalState.Writer()
         if let labels { l.varint(1); labels.encode(into: &l) } else { l.varint(0) }
         w.varint(UInt64(rasterBytes.count + m.bytes.count + outlineBytes.count + l.bytes.count))
-        try flush(w.bytes[...])
+        try w.bytes.withUnsafeBytes(flush)
         w.bytes.removeAll(keepingCapacity: true)
-        for part in [rasterBytes, m.bytes, outlineBytes, l.bytes] where !part.isEmpty { try flush(part[...]) }
+        for part in [rasterBytes, m.bytes, outlineBytes, l.bytes] where !part.isEmpty { try part.withUnsafeBytes(flush) }
     }
 
     /// With `mapParts` false, the map's image, how report.png was put together, the page's chunk

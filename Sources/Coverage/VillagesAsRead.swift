@@ -11,8 +11,9 @@ public struct VillagesAsRead: Sendable {
     /// The reader's warnings about the file, in order.
     public var warnings: [String]
     public var villages: [Village]
-    /// The side file's bytes for these villages, when they were read from one: written again as they are.
-    var encoded: [UInt8]?
+    /// The side file's bytes for these villages, when they were read from one (where they lie in
+    /// them): written again as they are.
+    var encoded: (bytes: KeptBytes, range: Range<Int>)?
 
     public init(key: String, warnings: [String], villages: [Village]) {
         self.key = key; self.warnings = warnings; self.villages = villages
@@ -66,17 +67,15 @@ final class KeptShape: Sendable {
     let shape: Once<Shape>
 
     /// `bytes`: the villages' part of the side file, shared by all its villages; `range`: this polygon's.
-    init(bytes: [UInt8], range: Range<Int>, bounds: Bounds?) {
+    init(bytes: KeptBytes, range: Range<Int>, bounds: Bounds?) {
         self.bounds = bounds
         shape = Once {
-            bytes.withUnsafeBufferPointer { b in
-                var r = IncrementalState.Reader(b, at: range.lowerBound, end: range.upperBound)
-                // The same bytes read the same way as when they were checked.
-                guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
-                    preconditionFailure("a village polygon checked in the side file no longer decodes")
-                }
-                return shape
+            var r = IncrementalState.Reader(bytes.bytes, at: range.lowerBound, end: range.upperBound)
+            // The same bytes read the same way as when they were checked.
+            guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
+                preconditionFailure("a village polygon checked in the side file no longer decodes")
             }
+            return shape
         }
     }
 }
@@ -84,13 +83,13 @@ final class KeptShape: Sendable {
 extension IncrementalState.Writer {
     /// The kept villages: key, warnings, count, then blocks of villages, each after its length in
     /// bytes. The bytes so far and each block go to `flush` as they are (no copy of the whole).
-    mutating func villagesAsRead(_ kept: VillagesAsRead, flush: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        func send(_ block: ArraySlice<UInt8>) throws {
-            try flush(bytes[...])
+    mutating func villagesAsRead(_ kept: VillagesAsRead, flush: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        func send(_ block: UnsafeRawBufferPointer) throws {
+            try bytes.withUnsafeBytes(flush)
             bytes.removeAll(keepingCapacity: true)
             try flush(block)
         }
-        if let encoded = kept.encoded { try send(encoded[...]); return }
+        if let encoded = kept.encoded { try encoded.bytes.withBytes(encoded.range, send); return }
         string(kept.key)
         varint(UInt64(kept.warnings.count))
         kept.warnings.forEach { string($0) }
@@ -103,7 +102,7 @@ extension IncrementalState.Writer {
             return w.bytes
         }
         varint(UInt64(blocks.count))
-        for b in blocks { varint(UInt64(b.count)); try send(b[...]) }
+        for b in blocks { varint(UInt64(b.count)); try b.withUnsafeBytes(send) }
     }
 
     mutating func village(_ v: Village) {
@@ -153,31 +152,31 @@ extension IncrementalState.Reader {
             blocks.append(at..<(at + n))
             at += n
         }
-        // A copy: the rest of the side file's bytes can then be let go (measured: a slice of them
-        // kept the run's peak some 70 MB higher at 100,000 villages). The villages' polygons are
-        // read from it when asked for.
-        let section = Array(bytes[start..<at])
+        // Where they lie in the side file's mapping (`decode(mapped:)`), or a copy: the rest of the
+        // file's bytes can then be let go (measured: keeping the file read into memory of the
+        // process's own kept the run's peak some 70 MB higher at 100,000 villages). The villages'
+        // polygons are read from there when asked for.
+        let held = shared ?? KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[start..<at]))
+        let base = shared == nil ? start : 0
         // Block b holds villages b · blockSize and on, blockSize of them but for the last: each is
         // made in its place in the array (no copy of 100,000 villages' strings afterwards).
         let size = VillagesAsRead.blockSize
         guard blocks.count == (villageCount + size - 1) / size else { throw Self.damaged }
-        let villages = try section.withUnsafeBufferPointer { bytes in
-            try parallelMap(villageCount, jobs: defaultJobs, chunk: size, state: { nil as IncrementalState.Reader? }) { r, i -> Village in
-                let b = i / size
-                if r == nil { r = IncrementalState.Reader(bytes, shared: section, at: blocks[b].lowerBound - start, end: blocks[b].upperBound - start) }
-                guard r!.at < r!.end else { throw Self.damaged }
-                let v = try r!.village()
-                guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
-                // A block's last village ends it.
-                if (i + 1) % size == 0 || i + 1 == villageCount, r!.at != r!.end { throw Self.damaged }
-                return v
-            }.results
-        }
+        let villages = try parallelMap(villageCount, jobs: defaultJobs, chunk: size, state: { nil as IncrementalState.Reader? }) { r, i -> Village in
+            let b = i / size
+            if r == nil { r = IncrementalState.Reader(held.bytes, shared: held, at: blocks[b].lowerBound - base, end: blocks[b].upperBound - base) }
+            guard r!.at < r!.end else { throw Self.damaged }
+            let v = try r!.village()
+            guard VillagesAsRead.hasFieldsAsRead(v) else { throw Self.damaged }
+            // A block's last village ends it.
+            if (i + 1) % size == 0 || i + 1 == villageCount, r!.at != r!.end { throw Self.damaged }
+            return v
+        }.results
         // Every id once (read in place: a copy of each village is its strings retained and released).
         var ids = Set<String>(minimumCapacity: villages.count)
         for i in villages.indices where !ids.insert(villages[i].id).inserted { throw Self.damaged }
         var kept = VillagesAsRead(key: key, warnings: warnings, villages: villages)
-        kept.encoded = section
+        kept.encoded = (held, (start - base)..<(at - base))
         return kept
     }
 
@@ -195,7 +194,7 @@ extension IncrementalState.Reader {
         let bounds = try keptPolygon()
         return Village(id: id, name: name, commune: commune, district: district, province: province,
                        population: population, households: households, center: center,
-                       kept: KeptShape(bytes: shared, range: shapeStart..<at, bounds: bounds))
+                       kept: KeptShape(bytes: shared!, range: shapeStart..<at, bounds: bounds))
     }
 
     /// Past a village's polygon as `shape(compact: true)` reads it, without making its rings: its

@@ -42,11 +42,10 @@ struct IncrementalRun {
                     guard FileManager.default.fileExists(atPath: path) else {
                         throw IncrementalState.Mismatch("\(folder) has no \(IncrementalState.fileName)")
                     }
-                    // Read where it lies in the page cache (`MappedInput`): nothing of it is kept.
+                    // Read where it lies in the page cache (`MappedInput`); the parts written again as
+                    // they are stay there (`IncrementalState.decode(mapped:)`).
                     let file = try MappedInput.map(path, binary: true)
-                    return try withExtendedLifetime(file) {
-                        try IncrementalState.decode(file.bytes, mapParts: mapParts, beforeLayout: { beforeLayout.hand($0) })
-                    }
+                    return try IncrementalState.decode(mapped: file, mapParts: mapParts, beforeLayout: { beforeLayout.hand($0) })
                 }
             }
             _ = BackgroundTask { [state] in _ = state.value }

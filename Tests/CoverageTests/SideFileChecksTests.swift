@@ -1,5 +1,7 @@
 @testable import Coverage
+import Foundation
 import Geo
+import GeoIO
 import XCTest
 
 /// A side file whose layout holds together but whose kept results no run can have made (edited,
@@ -63,11 +65,49 @@ final class SideFileChecksTests: XCTestCase {
         // Back to back, and each one village's record: the whole section is them, in order.
         XCTAssertEqual(zip(records.ranges.dropLast(), records.ranges.dropFirst()).map { $0.upperBound == $1.lowerBound }, [true, true])
         XCTAssertEqual(records.ranges.first?.lowerBound, 0)
-        XCTAssertEqual(records.ranges.last?.upperBound, records.bytes.count)
+        XCTAssertEqual(records.ranges.last?.upperBound, records.bytes.bytes.count)
         // The first record starts with the village's geometry fingerprint (16 bytes, here zeros) and
         // its properties' (5, then 6, as little-endian 64-bit words).
-        XCTAssertEqual(Array(records.bytes[16..<32]), [5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
-        XCTAssertNotNil(bytes.firstRange(of: records.bytes))
+        XCTAssertEqual(records.bytes.withBytes(16..<32) { Array($0) }, [5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertNotNil(bytes.firstRange(of: Array(records.bytes.bytes)))
+    }
+
+    /// Read from its file's mapping, a side file's records and villages as read stay where the file
+    /// holds them (no copies of them are made) and are written again as they lie there: the same file.
+    func testAMappedSideFileKeepsItsPartsWhereTheyLie() throws {
+        var (_, state) = try threeVillages()
+        let polygon = Shape.polygon([square])
+        state.villagesAsRead = VillagesAsRead(key: "k", warnings: ["w"], villages: [Village(id: "a", name: "b", shape: polygon),
+                                                                                  Village(id: "c", name: "d", shape: polygon)])
+        var bytes: [UInt8] = []
+        state.encode { bytes += $0 }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-side-file-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/" + IncrementalState.fileName
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let file = try MappedInput.map(path, binary: true)
+        let mapped = try IncrementalState.decode(mapped: file, mapParts: true)
+        // The records' and the villages' bytes are the file's own, where it holds them.
+        let records = try XCTUnwrap(mapped.records), kept = try XCTUnwrap(mapped.villagesAsRead?.encoded)
+        XCTAssertEqual(records.bytes.bytes.baseAddress, file.bytes.baseAddress)
+        XCTAssertEqual(kept.bytes.bytes.baseAddress, file.bytes.baseAddress)
+        let copied = try XCTUnwrap(try IncrementalState.decode(bytes).records)
+        XCTAssertEqual(records.ranges.map(\.count), copied.ranges.map(\.count))
+        XCTAssertEqual(records.ranges.map { records.bytes.withBytes($0) { Array($0) } }, copied.ranges.map { copied.bytes.withBytes($0) { Array($0) } })
+        XCTAssertEqual(bytes.firstRange(of: records.bytes.withBytes(records.ranges[0]) { Array($0) }), records.ranges[0])
+        XCTAssertEqual(kept.bytes.withBytes(kept.range) { Array($0) }, Array(bytes[kept.range]))
+        XCTAssertEqual(mapped.villagesAsRead?.villages.map(\.id), ["a", "c"])
+        XCTAssertEqual(mapped.villagesAsRead?.villages.map { $0.shape == polygon }, [true, true])
+        var again: [UInt8] = []
+        mapped.encode { again += $0 }
+        XCTAssertEqual(again, bytes)
+        // Its records copied into a side file of the same villages: the same bytes again.
+        var copying = mapped
+        copying.copiedRecords = ([0, 1, 2], records)
+        again = []
+        copying.encode { again += $0 }
+        XCTAssertEqual(again, bytes)
     }
 
     /// Records copied from the previous side file give the bytes the same villages encoded give;
@@ -83,16 +123,16 @@ final class SideFileChecksTests: XCTestCase {
         // Handed to `write` as they lie in the previous file's records: the first and the third
         // each a piece of its own (the second is encoded between them).
         let apart = pieces(copying)
-        XCTAssertTrue(apart.contains(Array(records.bytes[records.ranges[0]])))
-        XCTAssertTrue(apart.contains(Array(records.bytes[records.ranges[2]])))
-        XCTAssertFalse(apart.contains(records.bytes))
+        XCTAssertTrue(apart.contains(records.bytes.withBytes(records.ranges[0]) { Array($0) }))
+        XCTAssertTrue(apart.contains(records.bytes.withBytes(records.ranges[2]) { Array($0) }))
+        XCTAssertFalse(apart.contains(Array(records.bytes.bytes)))
         // All three copied, back to back as they were: one piece, the whole section.
         copying.copiedRecords = ([0, 1, 2], records)
         XCTAssertEqual(encoded(copying), bytes)
-        XCTAssertTrue(pieces(copying).contains(records.bytes))
+        XCTAssertTrue(pieces(copying).contains(Array(records.bytes.bytes)))
         // Out of their order, each is a piece of its own (and the file is another).
         copying.copiedRecords = ([1, 0, 2], records)
-        XCTAssertEqual(pieces(copying).filter { p in records.ranges.contains { Array(records.bytes[$0]) == p } }.count, 3)
+        XCTAssertEqual(pieces(copying).filter { p in records.ranges.contains { records.bytes.withBytes($0) { Array($0) } == p } }.count, 3)
         // Copied into another village's place, the record is what is written: this is what the check
         // before copying (`isRecorded`) is for.
         copying.copiedRecords = ([2, nil, 2], state.records!)
