@@ -72,7 +72,7 @@ public struct Village: Sendable {
     public var center: Coordinate?
     /// Polygon or MultiPolygon, lon/lat.
     public var shape: Shape {
-        get { kept?.shape.value ?? madeShape }
+        get { kept?.shape ?? madeShape }
         set { madeShape = newValue; kept = nil }
     }
     /// The polygon's lon/lat box; nil when it has no positions. A polygon kept in a side file is
@@ -84,7 +84,7 @@ public struct Village: Sendable {
     /// of them are never measured or drawn again, so it is decoded only when asked for.
     private var kept: KeptShape?
     /// False while the polygon is one kept in a side file that nothing has asked for yet.
-    var isShapeMade: Bool { kept?.shape.isMade ?? true }
+    var isShapeMade: Bool { kept?.isMade ?? true }
 
     public init(id: String, name: String, commune: String? = nil, district: String? = nil, province: String? = nil,
                 population: Double? = nil, households: Double? = nil, center: Coordinate? = nil, shape: Shape) {

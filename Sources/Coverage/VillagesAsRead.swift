@@ -1,6 +1,7 @@
 import FileCommit
 import Foundation
 import Geo
+import Synchronization
 
 /// The villages file as a run read it (its villages before `--centres`, and the reader's
 /// warnings), kept in the side file: a `--since` run whose villages file and reading options are
@@ -61,23 +62,37 @@ public struct VillagesAsRead: Sendable {
 /// A village's polygon as a side file keeps it (`Writer.shape(_:compact: true)`), checked and
 /// boxed when the side file was read, and decoded the first time it is asked for: a `--since` run
 /// measures and draws few of the villages it takes from the side file, and making all their
-/// rings cost a third of its reading and some 200 MB at 100,000 villages.
+/// rings cost a third of its reading and some 200 MB at 100,000 villages. One object a village,
+/// its lock within it (a `Once` would be three: itself, its lock and the closure).
 final class KeptShape: Sendable {
     let bounds: Bounds?
-    let shape: Once<Shape>
+    private let bytes: KeptBytes
+    private let range: Range<Int>
+    private let made = Mutex<Shape?>(nil)
 
-    /// `bytes`: the villages' part of the side file, shared by all its villages; `range`: this polygon's.
+    /// `bytes`: the side file's bytes the villages' polygons lie in; `range`: this polygon's.
     init(bytes: KeptBytes, range: Range<Int>, bounds: Bounds?) {
         self.bounds = bounds
-        shape = Once {
+        self.bytes = bytes
+        self.range = range
+    }
+
+    /// The polygon, decoded by the first thread that asks (the others wait for it).
+    var shape: Shape {
+        made.withLock { made in
+            if let made { return made }
             var r = IncrementalState.Reader(bytes.bytes, at: range.lowerBound, end: range.upperBound)
             // The same bytes read the same way as when they were checked.
             guard let shape = try? r.shape(compact: true), r.at == range.upperBound else {
                 preconditionFailure("a village polygon checked in the side file no longer decodes")
             }
+            made = shape
             return shape
         }
     }
+
+    /// Whether the polygon has been decoded (asked for).
+    var isMade: Bool { made.withLock { $0 != nil } }
 }
 
 extension IncrementalState.Writer {
