@@ -242,9 +242,10 @@ public struct IncrementalState: Sendable {
     public static func decode(mapped file: MappedInput, mapParts: Bool = true,
                               beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
         let kept = KeptBytes(mapping: file)
-        var keptEnd = 0
-        let state = try decode(file.bytes, keeping: kept, keptEnd: &keptEnd, mapParts: mapParts, beforeLayout: beforeLayout)
-        file.release(keptEnd..<file.bytes.count)
+        var keptPart = 0..<0
+        let state = try decode(file.bytes, keeping: kept, keptPart: &keptPart, mapParts: mapParts, beforeLayout: beforeLayout)
+        file.release(0..<keptPart.lowerBound)
+        file.release(keptPart.upperBound..<file.bytes.count)
         return state
     }
 
@@ -254,13 +255,13 @@ public struct IncrementalState: Sendable {
     /// its reuse, goes on meanwhile. A file damaged in its layout is still damaged: `decode` throws.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, mapParts: Bool = true,
                               beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
-        var keptEnd = 0
-        return try decode(bytes, keeping: nil, keptEnd: &keptEnd, mapParts: mapParts, beforeLayout: beforeLayout)
+        var keptPart = 0..<0
+        return try decode(bytes, keeping: nil, keptPart: &keptPart, mapParts: mapParts, beforeLayout: beforeLayout)
     }
 
     /// `decode`, the parts kept where they lie in `kept` (whose bytes are `bytes`), or copies of
-    /// them without it; `keptEnd` is set to where the last part kept in `kept` ends.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, keeping kept: KeptBytes?, keptEnd: inout Int, mapParts: Bool,
+    /// them without it; `keptPart` is set to the bytes from the first part kept to the last one's end.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, keeping kept: KeptBytes?, keptPart: inout Range<Int>, mapParts: Bool,
                        beforeLayout: ((IncrementalState) -> Void)?) throws -> IncrementalState {
         var r = Reader(bytes, shared: kept)
         guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
@@ -312,7 +313,7 @@ public struct IncrementalState: Sendable {
         // bytes can then be let go.
         let records = kept.map { KeptRecords(bytes: $0, ranges: ranges.map { ($0.lowerBound + section)..<($0.upperBound + section) }, crsList: crsList) }
             ?? KeptRecords(bytes: KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[section..<r.at])), ranges: ranges, crsList: crsList)
-        keptEnd = r.at
+        keptPart = section..<r.at
         let places = try (0..<(try r.count())).map { _ -> KeptPlace in
             let g = try r.print()
             let crsIndex = try r.count()
@@ -325,7 +326,7 @@ public struct IncrementalState: Sendable {
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
-        if villagesAsRead != nil { keptEnd = r.at }
+        if villagesAsRead != nil { keptPart = keptPart.lowerBound..<r.at }
         let fibreAsRead = try r.varint() == 1 ? try r.fibreAsRead() : nil
         var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                      zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
@@ -484,9 +485,6 @@ public struct IncrementalState: Sendable {
     }
 }
 
-/// The villages' records of a side file as they lie in it (`IncrementalState.encode`), and the
-/// CRS list their CRS indices point into: a `--since` run writes the record of a village whose
-/// fields are all the same again as it is, instead of encoding it (most of them).
 /// A side file's bytes kept after it is read, for the parts written again as they are and the
 /// villages' polygons decoded when asked for: the file's own mapping (the system's page cache, no
 /// copy), or a copy of bytes read from elsewhere. `@unchecked Sendable`: never changed after it is made.
@@ -517,6 +515,9 @@ final class KeptBytes: @unchecked Sendable {
     }
 }
 
+/// The villages' records of a side file as they lie in it (`IncrementalState.encode`), and the
+/// CRS list their CRS indices point into: a `--since` run writes the record of a village whose
+/// fields are all the same again as it is, instead of encoding it (most of them).
 struct KeptRecords: Sendable {
     /// The records' bytes; `ranges` are where each lies in them.
     let bytes: KeptBytes

@@ -167,10 +167,9 @@ extension IncrementalState.Reader {
             blocks.append(at..<(at + n))
             at += n
         }
-        // Where they lie in the side file's mapping (`decode(mapped:)`), or a copy: the rest of the
-        // file's bytes can then be let go (measured: keeping the file read into memory of the
-        // process's own kept the run's peak some 70 MB higher at 100,000 villages). The villages'
-        // polygons are read from there when asked for.
+        // Where they lie in the side file's mapping (`decode(mapped:)`), or a copy of them alone (a
+        // side file in memory of its own can then be let go). The villages' polygons are read from
+        // there when asked for.
         let held = shared ?? KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[start..<at]))
         let base = shared == nil ? start : 0
         // Block b holds villages b · blockSize and on, blockSize of them but for the last: each is
