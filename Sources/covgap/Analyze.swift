@@ -80,6 +80,9 @@ struct Analyze: ParsableCommand {
         var clock = Date()
         func lap() -> Double { let now = Date(); defer { clock = now }; return now.timeIntervalSince(clock) }
 
+        // The report files this run replaces: their cached pages let go while the run goes on,
+        // unless they are the previous run's it reads (`--since` the same folder).
+        OutputFolder(out).releaseCachedPages(of: ReportFolder.order + [IncrementalState.fileName], unlessReading: since)
         let printer = quiet ? nil : ProgressPrinter()
         let progress = printer?.meter()
         let inputSet = try inputs.inputSet(inputCRS: model.inputCRS, formats: formats)

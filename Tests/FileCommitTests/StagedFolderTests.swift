@@ -135,4 +135,51 @@ final class StagedFolderTests: XCTestCase {
         XCTAssertEqual(try entries(dir.path), ["...lock", "a.txt"])
         XCTAssertEqual(try text(dir.path + "/a.txt"), "one two")
     }
+
+    /// The cached pages of the files a run replaces are let go on a thread of their own, the files
+    /// unchanged; not when the run reads that very folder (`--since` the output folder).
+    func testTheReplacedFilesCachedPagesAreLetGoUnlessTheRunReadsThem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("release-pages-\(getpid())").path
+        let other = folder + "-other"
+        for f in [folder, other] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true) }
+        defer { for f in [folder, other] { try? FileManager.default.removeItem(atPath: f) } }
+        // The file system the folder is on: that of the longest mount point above it.
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        var type: (point: String, name: String)?
+        for line in mounts.split(separator: "\n") {
+            let f: [String] = line.split(separator: " ").map(String.init)
+            guard f.count >= 3 else { continue }
+            let under: Bool = real == f[1] || real.hasPrefix(f[1] == "/" ? "/" : f[1] + "/")
+            if under && f[1].count >= (type?.point.count ?? 0) { type = (f[1], f[2]) }
+        }
+        try XCTSkipIf(type?.name == "tmpfs", "on tmpfs the cached pages are the files themselves")
+        let path = folder + "/report.geojson"
+        let bytes = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertEqual(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, bytes.count)
+        XCTAssertEqual(fsync(fd), 0)
+        close(fd)
+        /// How many of the file's pages the page cache holds.
+        func cached() -> Int {
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let base = mmap(nil, bytes.count, PROT_READ, MAP_SHARED, fd, 0)!
+            defer { munmap(base, bytes.count) }
+            var vec = [UInt8](repeating: 0, count: (bytes.count + page - 1) / page)
+            XCTAssertEqual(mincore(base, bytes.count, &vec), 0)
+            return vec.reduce(0) { $0 + Int($1 & 1) }
+        }
+        let pages = bytes.count / Int(sysconf(Int32(_SC_PAGESIZE)))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).count, bytes.count)
+        XCTAssertEqual(cached(), pages)
+        XCTAssertNil(OutputFolder(folder).releaseCachedPages(of: ["report.geojson"], unlessReading: folder + "/."))
+        XCTAssertEqual(cached(), pages)
+        XCTAssertNil(OutputFolder(folder + "-missing").releaseCachedPages(of: ["report.geojson"], unlessReading: nil))
+        let job = try XCTUnwrap(OutputFolder(folder).releaseCachedPages(of: ["report.json", "report.geojson"], unlessReading: other))
+        XCTAssertEqual(job.wait(timeout: .now() + 30), .success)
+        XCTAssertLessThan(cached(), pages / 4)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), bytes)
+    }
 }
