@@ -12,8 +12,8 @@ public struct FibreAsRead: Sendable {
     /// The reader's warnings about the file, in order.
     public var warnings: [String]
     public var features: [FibreFeature]
-    /// The side file's bytes for these features, when they were read from one: written again as they are.
-    var encoded: [UInt8]?
+    /// The side file's bytes for these features (one part), when they were read from one: written again as they are.
+    var encoded: EncodedParts?
 
     public init(key: String, warnings: [String], features: [FibreFeature]) {
         self.key = key; self.warnings = warnings; self.features = features
@@ -55,7 +55,7 @@ extension IncrementalState.Writer {
     mutating func fibreAsRead(_ kept: FibreAsRead, flush: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         try bytes.withUnsafeBytes(flush)
         bytes.removeAll(keepingCapacity: true)
-        if let encoded = kept.encoded { try encoded.withUnsafeBytes(flush); return }
+        if let encoded = kept.encoded { try encoded.withPart(0, flush); return }
         string(kept.key)
         varint(UInt64(kept.warnings.count))
         kept.warnings.forEach { string($0) }
@@ -95,7 +95,7 @@ extension IncrementalState.Reader {
             features.append(f)
         }
         var kept = FibreAsRead(key: key, warnings: warnings, features: features)
-        kept.encoded = Array(bytes[start..<at])
+        kept.encoded = keep([start..<at], from: start)
         return kept
     }
 }

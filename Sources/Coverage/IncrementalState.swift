@@ -68,7 +68,7 @@ public struct IncrementalState: Sendable {
                       coverage: result.places[i])
         }
         if let (state, plan) = previous, let records = state.records, plan.fixedReused,
-           plan.previous.count == villages.count, records.ranges.count == state.villages.count {
+           plan.previous.count == villages.count, records.parts.ranges.count == state.villages.count {
             let kept = state.villages, villages = self.villages
             copiedRecords = (plan.previous.indices.map { i in
                 guard let k = plan.previous[i], k < kept.count, kept[k].isRecorded(as: villages[i]) else { return nil }
@@ -175,12 +175,12 @@ public struct IncrementalState: Sendable {
                 try w.bytes.withUnsafeBytes(write)
                 w.bytes.removeAll(keepingCapacity: true)
             }
-            if let r = run, let copied { try copied.records.bytes.withBytes(r, write) }
+            if let r = run, let copied { try copied.records.parts.bytes.withBytes(r, write) }
             run = nil
         }
         for i in villages.indices {
             if let copied, let k = copied.from[i] {
-                let record = copied.records.ranges[k]
+                let record = copied.records.parts.ranges[k]
                 if let r = run, r.upperBound == record.lowerBound {
                     run = r.lowerBound..<record.upperBound
                 } else {
@@ -236,16 +236,15 @@ public struct IncrementalState: Sendable {
     }
 
     /// Reads a side file mapped from its file (`MappedInput`, `decode(_:mapParts:beforeLayout:)`
-    /// says the rest): the parts written again as they are (the villages' records and the villages
-    /// as read) and the villages' polygons stay where they lie in the mapping, which they keep;
-    /// the pages of the rest are let go once read.
+    /// says the rest): the parts written again as they are (`EncodedParts`: the villages' records,
+    /// the villages and fibre as read, the map's image and outlines) and the villages' polygons stay
+    /// where they lie in the mapping, which they keep; the pages before them are let go once read.
     public static func decode(mapped file: MappedInput, mapParts: Bool = true,
                               beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
-        let kept = KeptBytes(mapping: file)
-        var keptPart = 0..<0
-        let state = try decode(file.bytes, keeping: kept, keptPart: &keptPart, mapParts: mapParts, beforeLayout: beforeLayout)
-        file.release(0..<keptPart.lowerBound)
-        file.release(keptPart.upperBound..<file.bytes.count)
+        var r = Reader(file.bytes, shared: KeptBytes(mapping: file))
+        let state = try decode(&r, mapParts: mapParts, beforeLayout: beforeLayout)
+        file.release(0..<(r.keptSpan?.lowerBound ?? file.bytes.count))
+        if let span = r.keptSpan { file.release(span.upperBound..<file.bytes.count) }
         return state
     }
 
@@ -255,15 +254,14 @@ public struct IncrementalState: Sendable {
     /// its reuse, goes on meanwhile. A file damaged in its layout is still damaged: `decode` throws.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, mapParts: Bool = true,
                               beforeLayout: ((IncrementalState) -> Void)? = nil) throws -> IncrementalState {
-        var keptPart = 0..<0
-        return try decode(bytes, keeping: nil, keptPart: &keptPart, mapParts: mapParts, beforeLayout: beforeLayout)
+        var r = Reader(bytes)
+        return try decode(&r, mapParts: mapParts, beforeLayout: beforeLayout)
     }
 
-    /// `decode`, the parts kept where they lie in `kept` (whose bytes are `bytes`), or copies of
-    /// them without it; `keptPart` is set to the bytes from the first part kept to the last one's end.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, keeping kept: KeptBytes?, keptPart: inout Range<Int>, mapParts: Bool,
-                       beforeLayout: ((IncrementalState) -> Void)?) throws -> IncrementalState {
-        var r = Reader(bytes, shared: kept)
+    /// `decode` with `r` from the file's start: the parts kept where they lie in `r.shared`, or as
+    /// copies without it.
+    private static func decode(_ r: inout Reader, mapParts: Bool, beforeLayout: ((IncrementalState) -> Void)?) throws -> IncrementalState {
+        let bytes = r.bytes
         guard bytes.count >= magic.count, Array(bytes[..<magic.count]) == magic else {
             throw Mismatch("\(fileName) is not a covgap side file")
         }
@@ -286,7 +284,7 @@ public struct IncrementalState: Sendable {
         ranges.reserveCapacity(min(villageCount, bytes.count))
         let villages = try (0..<villageCount).map { _ -> KeptVillage in
             let recordStart = r.at
-            defer { ranges.append((recordStart - section)..<(r.at - section)) }
+            defer { ranges.append(recordStart..<r.at) }
             let g = try r.print(), p = try r.print()
             let crsIndex = try r.count()
             guard crsIndex < crsList.count else { throw Mismatch("\(fileName) is damaged") }
@@ -309,11 +307,7 @@ public struct IncrementalState: Sendable {
             return KeptVillage(geometry: g, properties: p, crs: crsList[crsIndex], candidates: candidates,
                                coverage: coverage, warnings: warnings)
         }
-        // The villages' records where they lie, or a copy of them alone: the rest of the file's
-        // bytes can then be let go.
-        let records = kept.map { KeptRecords(bytes: $0, ranges: ranges.map { ($0.lowerBound + section)..<($0.upperBound + section) }, crsList: crsList) }
-            ?? KeptRecords(bytes: KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[section..<r.at])), ranges: ranges, crsList: crsList)
-        keptPart = section..<r.at
+        let records = KeptRecords(parts: r.keep(ranges, from: section), crsList: crsList)
         let places = try (0..<(try r.count())).map { _ -> KeptPlace in
             let g = try r.print()
             let crsIndex = try r.count()
@@ -326,7 +320,6 @@ public struct IncrementalState: Sendable {
                              coverage: PlaceCoverage(has5G: has5G, coverage5G: share))
         }
         let villagesAsRead = try r.varint() == 1 ? try r.villagesAsRead() : nil
-        if villagesAsRead != nil { keptPart = keptPart.lowerBound..<r.at }
         let fibreAsRead = try r.varint() == 1 ? try r.fibreAsRead() : nil
         var state = IncrementalState(generator: generator, parameters: parameters, inputs: inputs, operators: operators,
                                      zonePrint: zonePrint, sectorPrints: sectorPrints, villages: villages, places: places,
@@ -407,9 +400,11 @@ public struct IncrementalState: Sendable {
     /// Reads a side file's bytes, which must stay valid while it reads them.
     struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
-        /// What `bytes` lie in, when the parts read from them may keep them (`KeptShape`, the
-        /// villages as read); else those parts keep copies.
+        /// What `bytes` lie in, when the parts read from them may keep them (`keep`, `KeptShape`);
+        /// else those parts keep copies.
         let shared: KeptBytes?
+        /// The bytes of `shared` that parts kept so far lie in, first to last (nil: none).
+        private(set) var keptSpan: Range<Int>?
         var at: Int
         /// Where the part being read ends.
         let end: Int
@@ -421,6 +416,17 @@ public struct IncrementalState: Sendable {
 
         mutating func varint() throws -> UInt64 {
             try Self.varint(in: bytes, at: &at, end: end)
+        }
+
+        /// The parts at `ranges` (positions of `bytes`, from `start` to where this reader is), kept
+        /// to be written again as they are: where they lie in `shared`, or in a copy of those bytes.
+        mutating func keep(_ ranges: [Range<Int>], from start: Int) -> EncodedParts {
+            guard let shared else {
+                return EncodedParts(bytes: KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[start..<at])),
+                                    ranges: ranges.map { ($0.lowerBound - start)..<($0.upperBound - start) })
+            }
+            keptSpan = keptSpan.map { min($0.lowerBound, start)..<max($0.upperBound, at) } ?? start..<at
+            return EncodedParts(bytes: shared, ranges: ranges)
         }
 
         /// The varint at `at` in `b`, which must end before `end`; `at` moves past it.
@@ -519,10 +525,22 @@ final class KeptBytes: @unchecked Sendable {
 /// CRS list their CRS indices point into: a `--since` run writes the record of a village whose
 /// fields are all the same again as it is, instead of encoding it (most of them).
 struct KeptRecords: Sendable {
-    /// The records' bytes; `ranges` are where each lies in them.
+    /// Each village's record.
+    let parts: EncodedParts
+    let crsList: [String]
+}
+
+/// Parts of a side file kept as they lie in it (`Reader.keep`), each part's range in `bytes`: a
+/// later side file whose part is the same value writes these bytes again instead of encoding it
+/// (they are what encoding it gives).
+struct EncodedParts: Sendable {
     let bytes: KeptBytes
     let ranges: [Range<Int>]
-    let crsList: [String]
+
+    /// `body` given the bytes of part `k`.
+    func withPart<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withBytes(ranges[k], body)
+    }
 }
 
 extension KeptVillage {

@@ -160,17 +160,6 @@ public struct ReportLayout: Sendable, Equatable {
     }
 }
 
-/// A side file's bytes for the parts of a value it read (an image's bands of rows, the outlines'
-/// features), each part's range in `bytes`: a later side file whose part is the same value writes
-/// these bytes again instead of encoding it (they are what encoding it gives).
-struct EncodedParts: Sendable {
-    let bytes: [UInt8]
-    let ranges: [Range<Int>]
-
-    /// The bytes of part `k`.
-    subscript(k: Int) -> ArraySlice<UInt8> { bytes[ranges[k]] }
-}
-
 /// A ring or line as the map's picture draws it: its points on screen in tenths of a pixel, and
 /// whether it is a polygon's hole (`MapPicture.pixelParts` makes them).
 public struct PixelPart: Sendable {
@@ -254,7 +243,7 @@ public struct KeptOutlines: Sendable, Equatable {
             if let parts, i < from.count, let k = from[i], k < before.count, beforePrints[k] == prints[i],
                beforeProperties[k] == propertyPrints[i], before[k].hasSameBits(as: thin[i]),
                !drawn || PixelPart.same(beforePixels[k], pixels[i]) {
-                w.bytes.append(contentsOf: parts[k])
+                parts.withPart(k) { w.bytes.append(contentsOf: $0) }
                 continue
             }
             w.print(prints[i])
@@ -290,11 +279,11 @@ public struct KeptOutlines: Sendable, Equatable {
             propertyPrints.append(try r.print())
             thin.append(try r.shape(compact: true))
             if drawn { pixels.append(try r.pixels()) }
-            ranges.append((at - start)..<(r.at - start))
+            ranges.append(at..<r.at)
         }
         var kept = KeptOutlines(thinning: thinning, form: Int(form), villages: villages, thin: thin, prints: prints, propertyPrints: propertyPrints,
                                 pixels: pixels, pixelKey: pixelKey)
-        kept.encoded = EncodedParts(bytes: Array(r.bytes[start..<r.at]), ranges: ranges)
+        kept.encoded = r.keep(ranges, from: start)
         return kept
     }
 }
@@ -497,7 +486,7 @@ public struct KeptRaster: Sendable, Equatable {
                     let bytes = 3 * width * rows.lowerBound..<3 * width * rows.upperBound
                     if let parts, band < parts.ranges.count, bytes.upperBound <= q.count,
                        memcmp(p.baseAddress! + bytes.lowerBound, q.baseAddress! + bytes.lowerBound, bytes.count) == 0 {
-                        w.bytes.append(contentsOf: parts[band])
+                        parts.withPart(band) { w.bytes.append(contentsOf: $0) }
                         continue
                     }
                     encodeRows(rows, of: p, into: &w)
@@ -540,7 +529,7 @@ public struct KeptRaster: Sendable, Equatable {
         ranges.reserveCapacity(bandCount)
         try rgb.withUnsafeMutableBufferPointer { out in
             for row in 0..<height {
-                if row % bandRows == 0 { ranges.append((at - start)..<(at - start)) }
+                if row % bandRows == 0 { ranges.append(at..<at) }
                 var x = 0
                 while x < width {
                     let run = try IncrementalState.Reader.varint(in: b, at: &at, end: end)
@@ -553,12 +542,12 @@ public struct KeptRaster: Sendable, Equatable {
                     }
                     x += Int(run) + 1
                 }
-                ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<(at - start)
+                ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<at
             }
         }
         r.at = at
         var kept = KeptRaster(width: width, height: height, bandRows: bandRows, bands: bands, rgb: rgb)
-        kept.encoded = EncodedParts(bytes: Array(b[start..<at]), ranges: ranges)
+        kept.encoded = r.keep(ranges, from: start)
         return kept
     }
 }

@@ -12,9 +12,8 @@ public struct VillagesAsRead: Sendable {
     /// The reader's warnings about the file, in order.
     public var warnings: [String]
     public var villages: [Village]
-    /// The side file's bytes for these villages, when they were read from one (where they lie in
-    /// them): written again as they are.
-    var encoded: (bytes: KeptBytes, range: Range<Int>)?
+    /// The side file's bytes for these villages (one part), when they were read from one: written again as they are.
+    var encoded: EncodedParts?
 
     public init(key: String, warnings: [String], villages: [Village]) {
         self.key = key; self.warnings = warnings; self.villages = villages
@@ -104,7 +103,7 @@ extension IncrementalState.Writer {
             bytes.removeAll(keepingCapacity: true)
             try flush(block)
         }
-        if let encoded = kept.encoded { try encoded.bytes.withBytes(encoded.range, send); return }
+        if let encoded = kept.encoded { try encoded.withPart(0, send); return }
         string(kept.key)
         varint(UInt64(kept.warnings.count))
         kept.warnings.forEach { string($0) }
@@ -167,11 +166,9 @@ extension IncrementalState.Reader {
             blocks.append(at..<(at + n))
             at += n
         }
-        // Where they lie in the side file's mapping (`decode(mapped:)`), or a copy of them alone (a
-        // side file in memory of its own can then be let go). The villages' polygons are read from
-        // there when asked for.
-        let held = shared ?? KeptBytes(copying: UnsafeBufferPointer(rebasing: bytes[start..<at]))
-        let base = shared == nil ? start : 0
+        // Kept where they lie (`keep`); the villages' polygons are read from there when asked for.
+        let encoded = keep([start..<at], from: start)
+        let held = encoded.bytes, base = start - encoded.ranges[0].lowerBound
         // Block b holds villages b · blockSize and on, blockSize of them but for the last: each is
         // made in its place in the array (no copy of 100,000 villages' strings afterwards).
         let size = VillagesAsRead.blockSize
@@ -190,7 +187,7 @@ extension IncrementalState.Reader {
         var ids = Set<String>(minimumCapacity: villages.count)
         for i in villages.indices where !ids.insert(villages[i].id).inserted { throw Self.damaged }
         var kept = VillagesAsRead(key: key, warnings: warnings, villages: villages)
-        kept.encoded = (held, (start - base)..<(at - base))
+        kept.encoded = encoded
         return kept
     }
 

@@ -62,15 +62,14 @@ struct IncrementalRun {
         /// The villages the previous run read, when this version of covgap wrote them: as soon as they
         /// are read, while the rest of the side file (its layout) still is. A file damaged after them
         /// is found so by the run's use of the rest (a full run), its villages, whole, taken all the same.
-        func villagesAsRead() -> VillagesAsRead? {
-            guard let read = beforeLayout.wait(), read.generator == Report.generator else { return nil }
-            return read.villagesAsRead
-        }
+        func villagesAsRead() -> VillagesAsRead? { ofThisVersion()?.villagesAsRead }
 
         /// The fibre the previous run read, as `villagesAsRead()` hands over its villages.
-        func fibreAsRead() -> FibreAsRead? {
-            guard let read = beforeLayout.wait(), read.generator == Report.generator else { return nil }
-            return read.fibreAsRead
+        func fibreAsRead() -> FibreAsRead? { ofThisVersion()?.fibreAsRead }
+
+        /// Everything but the layout, once read, when this version of covgap wrote the file.
+        private func ofThisVersion() -> IncrementalState? {
+            beforeLayout.wait().flatMap { $0.generator == Report.generator ? $0 : nil }
         }
 
         /// The side file without its layout, as soon as it is read, or why it cannot be read. Whether

@@ -5,15 +5,10 @@ import XCTest
 /// The fibre kept in the side file comes back to the bit; a run keeps it only when every feature is
 /// one the fibre reader can make, and a side file holding any other is damaged.
 final class FibreAsReadTests: XCTestCase {
-    func encoded(_ kept: FibreAsRead) -> [UInt8] {
-        var w = IncrementalState.Writer(), out: [UInt8] = []
-        w.fibreAsRead(kept) { out += $0 }
-        return out + w.bytes
-    }
+    func encoded(_ kept: FibreAsRead) -> [UInt8] { sideFileBytes { $0.fibreAsRead(kept, flush: $1) } }
 
     func read(_ bytes: [UInt8]) throws -> FibreAsRead {
-        try bytes.withUnsafeBufferPointer { b in
-            var r = IncrementalState.Reader(b)
+        try readingSideFile(bytes) { r in
             let back = try r.fibreAsRead()
             XCTAssertEqual(r.at, bytes.count)
             return back

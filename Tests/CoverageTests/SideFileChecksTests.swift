@@ -60,16 +60,16 @@ final class SideFileChecksTests: XCTestCase {
     func testAKeptRecordIsWhereTheFileHoldsIt() throws {
         let (bytes, state) = try threeVillages()
         let records = try XCTUnwrap(state.records)
-        XCTAssertEqual(records.ranges.count, 3)
+        XCTAssertEqual(records.parts.ranges.count, 3)
         XCTAssertEqual(records.crsList, ["EPSG:32649", "EPSG:32648"])
         // Back to back, and each one village's record: the whole section is them, in order.
-        XCTAssertEqual(zip(records.ranges.dropLast(), records.ranges.dropFirst()).map { $0.upperBound == $1.lowerBound }, [true, true])
-        XCTAssertEqual(records.ranges.first?.lowerBound, 0)
-        XCTAssertEqual(records.ranges.last?.upperBound, records.bytes.bytes.count)
+        XCTAssertEqual(zip(records.parts.ranges.dropLast(), records.parts.ranges.dropFirst()).map { $0.upperBound == $1.lowerBound }, [true, true])
+        XCTAssertEqual(records.parts.ranges.first?.lowerBound, 0)
+        XCTAssertEqual(records.parts.ranges.last?.upperBound, records.parts.bytes.bytes.count)
         // The first record starts with the village's geometry fingerprint (16 bytes, here zeros) and
         // its properties' (5, then 6, as little-endian 64-bit words).
-        XCTAssertEqual(records.bytes.withBytes(16..<32) { Array($0) }, [5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
-        XCTAssertNotNil(bytes.firstRange(of: Array(records.bytes.bytes)))
+        XCTAssertEqual(records.parts.bytes.withBytes(16..<32) { Array($0) }, [5, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertNotNil(bytes.firstRange(of: Array(records.parts.bytes.bytes)))
     }
 
     /// Read from its file's mapping, a side file's records and villages as read stay where the file
@@ -90,13 +90,13 @@ final class SideFileChecksTests: XCTestCase {
         let mapped = try IncrementalState.decode(mapped: file, mapParts: true)
         // The records' and the villages' bytes are the file's own, where it holds them.
         let records = try XCTUnwrap(mapped.records), kept = try XCTUnwrap(mapped.villagesAsRead?.encoded)
-        XCTAssertEqual(records.bytes.bytes.baseAddress, file.bytes.baseAddress)
+        XCTAssertEqual(records.parts.bytes.bytes.baseAddress, file.bytes.baseAddress)
         XCTAssertEqual(kept.bytes.bytes.baseAddress, file.bytes.baseAddress)
         let copied = try XCTUnwrap(try IncrementalState.decode(bytes).records)
-        XCTAssertEqual(records.ranges.map(\.count), copied.ranges.map(\.count))
-        XCTAssertEqual(records.ranges.map { records.bytes.withBytes($0) { Array($0) } }, copied.ranges.map { copied.bytes.withBytes($0) { Array($0) } })
-        XCTAssertEqual(bytes.firstRange(of: records.bytes.withBytes(records.ranges[0]) { Array($0) }), records.ranges[0])
-        XCTAssertEqual(kept.bytes.withBytes(kept.range) { Array($0) }, Array(bytes[kept.range]))
+        XCTAssertEqual(records.parts.ranges.map(\.count), copied.parts.ranges.map(\.count))
+        XCTAssertEqual(records.parts.ranges.map { records.parts.bytes.withBytes($0) { Array($0) } }, copied.parts.ranges.map { copied.parts.bytes.withBytes($0) { Array($0) } })
+        XCTAssertEqual(bytes.firstRange(of: records.parts.bytes.withBytes(records.parts.ranges[0]) { Array($0) }), records.parts.ranges[0])
+        XCTAssertEqual(kept.withPart(0) { Array($0) }, Array(bytes[kept.ranges[0]]))
         XCTAssertEqual(mapped.villagesAsRead?.villages.map(\.id), ["a", "c"])
         XCTAssertEqual(mapped.villagesAsRead?.villages.map { $0.shape == polygon }, [true, true])
         var again: [UInt8] = []
@@ -123,16 +123,16 @@ final class SideFileChecksTests: XCTestCase {
         // Handed to `write` as they lie in the previous file's records: the first and the third
         // each a piece of its own (the second is encoded between them).
         let apart = pieces(copying)
-        XCTAssertTrue(apart.contains(records.bytes.withBytes(records.ranges[0]) { Array($0) }))
-        XCTAssertTrue(apart.contains(records.bytes.withBytes(records.ranges[2]) { Array($0) }))
-        XCTAssertFalse(apart.contains(Array(records.bytes.bytes)))
+        XCTAssertTrue(apart.contains(records.parts.bytes.withBytes(records.parts.ranges[0]) { Array($0) }))
+        XCTAssertTrue(apart.contains(records.parts.bytes.withBytes(records.parts.ranges[2]) { Array($0) }))
+        XCTAssertFalse(apart.contains(Array(records.parts.bytes.bytes)))
         // All three copied, back to back as they were: one piece, the whole section.
         copying.copiedRecords = ([0, 1, 2], records)
         XCTAssertEqual(encoded(copying), bytes)
-        XCTAssertTrue(pieces(copying).contains(Array(records.bytes.bytes)))
+        XCTAssertTrue(pieces(copying).contains(Array(records.parts.bytes.bytes)))
         // Out of their order, each is a piece of its own (and the file is another).
         copying.copiedRecords = ([1, 0, 2], records)
-        XCTAssertEqual(pieces(copying).filter { p in records.ranges.contains { records.bytes.withBytes($0) { Array($0) } == p } }.count, 3)
+        XCTAssertEqual(pieces(copying).filter { p in records.parts.ranges.contains { records.parts.bytes.withBytes($0) { Array($0) } == p } }.count, 3)
         // Copied into another village's place, the record is what is written: this is what the check
         // before copying (`isRecorded`) is for.
         copying.copiedRecords = ([2, nil, 2], state.records!)
@@ -585,9 +585,9 @@ final class SideFileChecksTests: XCTestCase {
         // The previous parts with the first byte of each part's bytes marked 0xEE.
         func marked(_ parts: EncodedParts?) throws -> EncodedParts {
             let parts = try XCTUnwrap(parts)
-            var bytes = parts.bytes
+            var bytes = Array(parts.bytes.bytes)
             for r in parts.ranges { bytes[r.lowerBound] = 0xEE }
-            return EncodedParts(bytes: bytes, ranges: parts.ranges)
+            return bytes.withUnsafeBufferPointer { EncodedParts(bytes: KeptBytes(copying: $0), ranges: parts.ranges) }
         }
         var (markedImage, markedOutlines) = (image, outlines)
         markedImage.encoded = try marked(image.encoded)

@@ -6,23 +6,11 @@ import XCTest
 /// were read from text with a few decimals.
 final class VillagesAsReadTests: XCTestCase {
     /// The side file's bytes for `kept`, as the writer hands them on in pieces.
-    func encoded(_ kept: VillagesAsRead) -> [UInt8] {
-        var w = IncrementalState.Writer(), out: [UInt8] = []
-        w.villagesAsRead(kept) { out += $0 }
-        return out + w.bytes
-    }
-
-    /// `body` with a reader of `bytes` from their start.
-    func reading<T>(_ bytes: [UInt8], _ body: (inout IncrementalState.Reader) throws -> T) rethrows -> T {
-        try bytes.withUnsafeBufferPointer { b in
-            var r = IncrementalState.Reader(b)
-            return try body(&r)
-        }
-    }
+    func encoded(_ kept: VillagesAsRead) -> [UInt8] { sideFileBytes { $0.villagesAsRead(kept, flush: $1) } }
 
     func roundTrip(_ kept: VillagesAsRead) throws -> (VillagesAsRead, bytes: Int) {
         let bytes = encoded(kept)
-        return try reading(bytes) { r in
+        return try readingSideFile(bytes) { r in
             let back = try r.villagesAsRead()
             XCTAssertEqual(r.at, bytes.count)
             return (back, bytes.count)
@@ -80,7 +68,7 @@ final class VillagesAsReadTests: XCTestCase {
                                .geometryCollection([.point(Coordinate(1, 2)), .lineString([])])]
         var w = IncrementalState.Writer()
         for s in shapes { w.shape(s, compact: true) }
-        try reading(w.bytes) { r in
+        try readingSideFile(w.bytes) { r in
             for s in shapes { XCTAssertEqual(bits(try r.shape(compact: true)), bits(s)) }
             XCTAssertEqual(r.at, w.bytes.count)
         }
@@ -114,7 +102,7 @@ final class VillagesAsReadTests: XCTestCase {
             // The check of a polygon made agrees with the check of the side file's bytes.
             if villages.count == 1 { XCTAssertFalse(VillagesAsRead.isAsRead(villages[0]), what) }
             let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: villages))
-            try reading(bytes) { r in
+            try readingSideFile(bytes) { r in
                 XCTAssertThrowsError(try r.villagesAsRead(), what) { XCTAssertEqual("\($0)", "report.reuse is damaged", what) }
             }
         }
@@ -172,9 +160,9 @@ final class VillagesAsReadTests: XCTestCase {
     func testADamagedBlockIsAMismatchNotACrash() throws {
         let square = [Coordinate(1, 2), Coordinate(1.5, 2), Coordinate(1.5, 2.5), Coordinate(1, 2)]
         let bytes = encoded(VillagesAsRead(key: "k", warnings: [], villages: [Village(id: "a", name: "b", shape: .polygon([square]))]))
-        XCTAssertEqual(try reading(bytes) { try $0.villagesAsRead() }.villages.count, 1)
+        XCTAssertEqual(try readingSideFile(bytes) { try $0.villagesAsRead() }.villages.count, 1)
         for cut in 1..<bytes.count {
-            try reading(Array(bytes.prefix(cut))) { r in XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)") }
+            try readingSideFile(Array(bytes.prefix(cut))) { r in XCTAssertThrowsError(try r.villagesAsRead(), "cut at \(cut)") }
         }
     }
 
@@ -196,10 +184,10 @@ final class VillagesAsReadTests: XCTestCase {
         }
         let three = villages[..<3]
         XCTAssertEqual(file([three], count: 3), encoded(VillagesAsRead(key: "k", warnings: [], villages: Array(three))))
-        XCTAssertEqual(try reading(file([three], count: 3)) { try $0.villagesAsRead() }.villages.map(\.id), ["v0", "v1", "v2"])
+        XCTAssertEqual(try readingSideFile(file([three], count: 3)) { try $0.villagesAsRead() }.villages.map(\.id), ["v0", "v1", "v2"])
         for (blocks, count) in [([villages[..<2], villages[2..<3]], 3), ([villages[..<0], three], 3), ([three, villages[..<0]], 3),
                                 ([villages[...]], 3), ([three], 4), ([three], 2)] {
-            try reading(file(blocks, count: count)) { r in
+            try readingSideFile(file(blocks, count: count)) { r in
                 XCTAssertThrowsError(try r.villagesAsRead(), "\(blocks.map(\.count)) for \(count)")
             }
         }
