@@ -10,8 +10,12 @@ import Glibc
 /// Each thread gets its own GEOS and PROJ contexts (see `ThreadLocal`). `progress`, when given,
 /// is advanced by each chunk done: by its items, or by the units `units(i)` counts for each of
 /// them (a stage that maps groups of what it counts).
+///
+/// While the caller waits for the chunks the workers took, it runs other maps' queued work
+/// (`WorkerPool.finish`), unless `helpsOthers` is false: a thread that hands something over to
+/// work that waits for it (`Handover`) must not take that work's turn, or it waits for itself.
 public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: StageProgress? = nil,
-                           units: ((Int) -> Int)? = nil, _ body: (Int) throws -> T) throws -> [T] {
+                           units: ((Int) -> Int)? = nil, helpsOthers: Bool = true, _ body: (Int) throws -> T) throws -> [T] {
     if count == 0 { return [] }
     let threads = max(1, min(jobs, (count + chunk - 1) / chunk))
     let advance = progress.map { p in
@@ -32,7 +36,7 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
             // busy with an enclosing map) is withdrawn.
             let tickets = WorkerPool.shared.post(threads - 1) { work.drain() }
             work.drain()
-            WorkerPool.shared.finish(tickets)
+            WorkerPool.shared.finish(tickets, helpingOthers: helpsOthers)
             try work.finish()
             initialized = count
         }
@@ -43,7 +47,7 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
 /// when the chunk is begun and passed to `body` for each of its indices in order (a reader's
 /// warnings and caches, say); the results are made in place as `parallelMap` makes them, and the
 /// states come back in chunk order. The first error (lowest index) is thrown, as `parallelMap` does.
-public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, state: () -> S,
+public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, helpsOthers: Bool = true, state: () -> S,
                               _ body: (inout S, Int) throws -> T) throws -> (results: [T], states: [S]) {
     let chunks = (count + chunk - 1) / chunk
     // Chunk `c` is `c * chunk ..< (c + 1) * chunk`, done by one thread in index order: its slot is
@@ -52,7 +56,7 @@ public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, state: () -> 
     slots.initialize(repeating: nil)
     defer { slots.deinitialize(); slots.deallocate() }
     let results = try withoutActuallyEscaping(state) { state in
-        try parallelMap(count, jobs: jobs, chunk: chunk) { i -> T in
+        try parallelMap(count, jobs: jobs, chunk: chunk, helpsOthers: helpsOthers) { i -> T in
             let c = i / chunk
             if i % chunk == 0 { slots[c] = state() }
             return try body(&slots[c]!, i)
@@ -322,15 +326,17 @@ final class WorkerPool: @unchecked Sendable {
     /// posts its own maps' tickets, and with every worker busy they would otherwise run on that
     /// worker alone while this thread, done with the other side, sat idle. (A ticket taken here
     /// belongs to a map still waiting for it, so what it refers to outlives it; the maps' own
-    /// waits are on work nested deeper, so no thread waits for itself.)
-    func finish(_ tickets: [Ticket]) {
+    /// waits are on work nested deeper, so no thread waits for itself.) A ticket may wait for
+    /// what the caller is to hand over once this returns (`Handover`): a caller that hands over
+    /// passes `helpingOthers` false and only waits.)
+    func finish(_ tickets: [Ticket], helpingOthers: Bool = true) {
         guard !tickets.isEmpty else { return }
         condition.lock()
         defer { condition.unlock() }
         queued.removeAll { q in tickets.contains { $0 === q } }
         for t in tickets where !t.running { t.job = nil }
         while tickets.contains(where: { $0.running || $0.job != nil }) {
-            if queued.isEmpty { condition.wait() } else { runFirstQueued() }
+            if queued.isEmpty || !helpingOthers { condition.wait() } else { runFirstQueued() }
         }
     }
 

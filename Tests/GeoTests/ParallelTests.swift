@@ -140,6 +140,44 @@ final class ParallelTests: XCTestCase {
         XCTAssertTrue(seen.value.contains(UInt(pthread_self())))
     }
 
+    /// A thread that hands something over once its map is done must not, while it waits for the
+    /// map's work on a worker, take a queued ticket that waits for that handover: it would wait for
+    /// itself. Here the pool's one worker does the hander's share for 0.1 s after another ticket
+    /// (F, waiting for the handover) is queued; a hander helping others takes F and never returns.
+    func testAThreadThatHandsOverDoesNotTakeWorkWaitingForIt() {
+        let pool = WorkerPool()
+        pool.ensure(1)
+        let handed = DispatchSemaphore(value: 0), shareTaken = DispatchSemaphore(value: 0)
+        let fQueued = DispatchSemaphore(value: 0), handerDone = DispatchSemaphore(value: 0), fDone = DispatchSemaphore(value: 0)
+        let fThread = Locked<UInt>(0), handerThread = Locked<UInt>(0)
+        _ = BackgroundTask {
+            handerThread.update { $0 = UInt(pthread_self()) }
+            let started = DispatchSemaphore(value: 0)
+            let share = pool.post(1) {
+                started.signal()
+                shareTaken.signal()
+                fQueued.wait()
+                usleep(100_000)
+            }
+            started.wait()  // a ticket not taken yet would be withdrawn
+            pool.finish(share, helpingOthers: false)
+            handed.signal()
+            handerDone.signal()
+        }
+        shareTaken.wait()
+        _ = pool.post(1) {
+            handed.wait()
+            fThread.update { $0 = UInt(pthread_self()) }
+            fDone.signal()
+        }
+        fQueued.signal()
+        XCTAssertEqual(handerDone.wait(timeout: .now() + 10), .success, "the hander took the work waiting for it")
+        XCTAssertEqual(fDone.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(pool.threads.count, 1)
+        XCTAssertEqual(fThread.value, pool.threads.first, "the waiting work ran on the worker")
+        XCTAssertNotEqual(fThread.value, handerThread.value)
+    }
+
     /// Scripts/sanitize sets the sanitizer's options; the normal suite runs without them.
     func testASanitizedProcessKnowsIt() {
         let env = ProcessInfo.processInfo.environment
