@@ -328,7 +328,7 @@ final class WorkerPool: @unchecked Sendable {
     /// belongs to a map still waiting for it, so what it refers to outlives it; the maps' own
     /// waits are on work nested deeper, so no thread waits for itself.) A ticket may wait for
     /// what the caller is to hand over once this returns (`Handover`): a caller that hands over
-    /// passes `helpingOthers` false and only waits.)
+    /// passes `helpingOthers` false and only waits.
     func finish(_ tickets: [Ticket], helpingOthers: Bool = true) {
         guard !tickets.isEmpty else { return }
         condition.lock()
