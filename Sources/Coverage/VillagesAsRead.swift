@@ -173,11 +173,7 @@ extension IncrementalState.Reader {
         // made in its place in the array (no copy of 100,000 villages' strings afterwards).
         let size = VillagesAsRead.blockSize
         guard blocks.count == (villageCount + size - 1) / size else { throw Self.damaged }
-        // The reading of the inputs waits for these villages (a `--since` run's side file is read
-        // on a thread of its own, which hands them over): this thread must not take that reading's
-        // work while it waits for its own blocks.
-        let villages = try parallelMap(villageCount, jobs: defaultJobs, chunk: size, helpsOthers: false,
-                                       state: { nil as IncrementalState.Reader? }) { r, i -> Village in
+        let villages = try parallelMap(villageCount, jobs: defaultJobs, chunk: size, state: { nil as IncrementalState.Reader? }) { r, i -> Village in
             let b = i / size
             if r == nil { r = IncrementalState.Reader(held.bytes, shared: held, at: blocks[b].lowerBound - base, end: blocks[b].upperBound - base) }
             guard r!.at < r!.end else { throw Self.damaged }

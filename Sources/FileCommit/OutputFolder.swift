@@ -40,7 +40,7 @@ public struct OutputFolder {
         let folder = path
         let done = DispatchGroup()
         done.enter()
-        let thread = Thread {
+        Thread {
             defer { done.leave() }
             #if canImport(Glibc)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
@@ -54,8 +54,7 @@ public struct OutputFolder {
                 }
                 close(fd)
             }
-        }
-        thread.start()
+        }.start()
         return done
     }
 

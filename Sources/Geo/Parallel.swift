@@ -12,10 +12,9 @@ import Glibc
 /// them (a stage that maps groups of what it counts).
 ///
 /// While the caller waits for the chunks the workers took, it runs other maps' queued work
-/// (`WorkerPool.finish`), unless `helpsOthers` is false: a thread that hands something over to
-/// work that waits for it (`Handover`) must not take that work's turn, or it waits for itself.
+/// (`WorkerPool.finish`), unless it is `handingOver`.
 public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: StageProgress? = nil,
-                           units: ((Int) -> Int)? = nil, helpsOthers: Bool = true, _ body: (Int) throws -> T) throws -> [T] {
+                           units: ((Int) -> Int)? = nil, _ body: (Int) throws -> T) throws -> [T] {
     if count == 0 { return [] }
     let threads = max(1, min(jobs, (count + chunk - 1) / chunk))
     let advance = progress.map { p in
@@ -36,7 +35,7 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
             // busy with an enclosing map) is withdrawn.
             let tickets = WorkerPool.shared.post(threads - 1) { work.drain() }
             work.drain()
-            WorkerPool.shared.finish(tickets, helpingOthers: helpsOthers)
+            WorkerPool.shared.finish(tickets, helpingOthers: (try? helping.value())?.others ?? true)
             try work.finish()
             initialized = count
         }
@@ -47,7 +46,7 @@ public func parallelMap<T>(_ count: Int, jobs: Int, chunk: Int = 64, progress: S
 /// when the chunk is begun and passed to `body` for each of its indices in order (a reader's
 /// warnings and caches, say); the results are made in place as `parallelMap` makes them, and the
 /// states come back in chunk order. The first error (lowest index) is thrown, as `parallelMap` does.
-public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, helpsOthers: Bool = true, state: () -> S,
+public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, state: () -> S,
                               _ body: (inout S, Int) throws -> T) throws -> (results: [T], states: [S]) {
     let chunks = (count + chunk - 1) / chunk
     // Chunk `c` is `c * chunk ..< (c + 1) * chunk`, done by one thread in index order: its slot is
@@ -56,13 +55,29 @@ public func parallelMap<S, T>(_ count: Int, jobs: Int, chunk: Int, helpsOthers: 
     slots.initialize(repeating: nil)
     defer { slots.deinitialize(); slots.deallocate() }
     let results = try withoutActuallyEscaping(state) { state in
-        try parallelMap(count, jobs: jobs, chunk: chunk, helpsOthers: helpsOthers) { i -> T in
+        try parallelMap(count, jobs: jobs, chunk: chunk) { i -> T in
             let c = i / chunk
             if i % chunk == 0 { slots[c] = state() }
             return try body(&slots[c]!, i)
         }
     }
     return (results, slots.map { $0! })
+}
+
+/// Whether the calling thread's maps run other maps' queued work while they wait (`handingOver`).
+private final class Helping { var others = true }
+private let helping = ThreadLocal { Helping() }
+
+/// Runs `body` with the maps this thread makes (`parallelMap`) only waiting for their own chunks
+/// on the workers, never running other maps' queued work meanwhile: for a thread that hands
+/// something over (`Handover`) to work that waits for it, which it would otherwise take from the
+/// queue and wait for itself.
+public func handingOver<T>(_ body: () throws -> T) rethrows -> T {
+    guard let h = try? helping.value() else { return try body() }
+    let before = h.others
+    h.others = false
+    defer { h.others = before }
+    return try body()
 }
 
 /// `parallelMap` for work that cannot fail (on all cores unless told `jobs`).
@@ -328,7 +343,7 @@ final class WorkerPool: @unchecked Sendable {
     /// belongs to a map still waiting for it, so what it refers to outlives it; the maps' own
     /// waits are on work nested deeper, so no thread waits for itself.) A ticket may wait for
     /// what the caller is to hand over once this returns (`Handover`): a caller that hands over
-    /// passes `helpingOthers` false and only waits.
+    /// (`handingOver`) passes `helpingOthers` false and only waits.
     func finish(_ tickets: [Ticket], helpingOthers: Bool = true) {
         guard !tickets.isEmpty else { return }
         condition.lock()

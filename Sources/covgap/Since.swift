@@ -45,7 +45,11 @@ struct IncrementalRun {
                     // Read where it lies in the page cache (`MappedInput`); the parts written again as
                     // they are stay there (`IncrementalState.decode(mapped:)`).
                     let file = try MappedInput.map(path, binary: true)
-                    return try IncrementalState.decode(mapped: file, mapParts: mapParts, beforeLayout: { beforeLayout.hand($0) })
+                    // The reading of the villages and fibre files waits for what it hands over: its
+                    // maps take none of their work while they wait.
+                    return try handingOver {
+                        try IncrementalState.decode(mapped: file, mapParts: mapParts, beforeLayout: { beforeLayout.hand($0) })
+                    }
                 }
             }
             _ = BackgroundTask { [state] in _ = state.value }
